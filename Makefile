@@ -1,0 +1,36 @@
+# ringdesk: the two commands that matter are `make demo` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench lint system-deps venv clean installer
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "ringdesk needs $(PYTHON) (3.11 or 3.12): apt-get install python3.11 python3.11-venv"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[server,dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system-deps:
+	@tools/system-deps.sh
+
+demo: system-deps $(STAMP)
+	$(VENV)/bin/ringdesk demo
+
+test: system-deps $(STAMP)
+	tools/run-tests.sh
+
+bench: system-deps $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check app sip ui server tests bench
+	$(VENV)/bin/ruff format --check app sip ui server tests bench
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

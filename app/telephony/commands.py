@@ -1,0 +1,172 @@
+"""Commands the desktop sends to the telephony service.
+
+Each carries a ``ref`` chosen by the sender; the service answers every command with exactly one
+:class:`app.telephony.events.CommandResult` with the same ``ref``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.telephony.config import AccountConfig, DtmfMethod
+
+
+@dataclass(frozen=True)
+class AddAccount:
+    """Create (or replace) a SIP account and start registering it."""
+
+    account: AccountConfig
+    ref: str = ""
+    type: Literal["add_account"] = "add_account"
+
+
+@dataclass(frozen=True)
+class RemoveAccount:
+    """Unregister and release an account."""
+
+    account_id: str
+    ref: str = ""
+    type: Literal["remove_account"] = "remove_account"
+
+
+@dataclass(frozen=True)
+class MakeCall:
+    """Dial ``target`` (a SIP URI, or a number completed with the account's domain)."""
+
+    target: str
+    account_id: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    ref: str = ""
+    type: Literal["make_call"] = "make_call"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Answer a ringing call."""
+
+    call_id: str
+    ref: str = ""
+    type: Literal["answer"] = "answer"
+
+
+@dataclass(frozen=True)
+class Reject:
+    """Decline a ringing call: 486 Busy Here (this operator is busy) or 603 Decline."""
+
+    call_id: str
+    code: int = 486
+    ref: str = ""
+    type: Literal["reject"] = "reject"
+
+
+@dataclass(frozen=True)
+class Hangup:
+    """End a call in any state."""
+
+    call_id: str
+    ref: str = ""
+    type: Literal["hangup"] = "hangup"
+
+
+@dataclass(frozen=True)
+class SetHold:
+    """Put a call on hold (``held=True``) or take it off hold."""
+
+    call_id: str
+    held: bool
+    ref: str = ""
+    type: Literal["hold"] = "hold"
+
+
+@dataclass(frozen=True)
+class SetMute:
+    """Mute or unmute the operator's microphone at the audio bridge."""
+
+    muted: bool
+    ref: str = ""
+    type: Literal["mute"] = "mute"
+
+
+@dataclass(frozen=True)
+class SendDtmf:
+    """Send keypad digits (0-9, *, #, A-D) on a call."""
+
+    call_id: str
+    digits: str
+    method: DtmfMethod | None = None
+    ref: str = ""
+    type: Literal["dtmf"] = "dtmf"
+
+
+@dataclass(frozen=True)
+class BlindTransfer:
+    """Transfer a call to ``target`` with REFER and drop it once the transfer succeeds."""
+
+    call_id: str
+    target: str
+    ref: str = ""
+    type: Literal["blind_transfer"] = "blind_transfer"
+
+
+@dataclass(frozen=True)
+class AttendedTransfer:
+    """Join the remote party of ``call_id`` to the party of ``consult_call_id`` (REFER with Replaces)."""
+
+    call_id: str
+    consult_call_id: str
+    ref: str = ""
+    type: Literal["attended_transfer"] = "attended_transfer"
+
+
+@dataclass(frozen=True)
+class SelectAudioDevices:
+    """Use these devices (by name; empty = system default) for the headset and the ring tone."""
+
+    headset: str = ""
+    ringer: str = ""
+    ref: str = ""
+    type: Literal["select_audio"] = "select_audio"
+
+
+@dataclass(frozen=True)
+class RescanAudioDevices:
+    """Look for plugged or unplugged devices and report them in an ``AudioDevicesChanged`` event."""
+
+    ref: str = ""
+    type: Literal["rescan_audio"] = "rescan_audio"
+
+
+@dataclass(frozen=True)
+class QueryStats:
+    """Ask for ``EngineStats`` and ``AudioStats`` now."""
+
+    ref: str = ""
+    type: Literal["stats"] = "stats"
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    """Hang up everything, release every SIP object and exit."""
+
+    ref: str = ""
+    type: Literal["shutdown"] = "shutdown"
+
+
+Command = (
+    AddAccount
+    | RemoveAccount
+    | MakeCall
+    | Answer
+    | Reject
+    | Hangup
+    | SetHold
+    | SetMute
+    | SendDtmf
+    | BlindTransfer
+    | AttendedTransfer
+    | SelectAudioDevices
+    | RescanAudioDevices
+    | QueryStats
+    | Shutdown
+)

@@ -1,0 +1,242 @@
+"""Events the telephony service emits: what happened on the phone, as plain immutable values.
+
+Every event carries ``at`` (the service's wall-clock time, seconds since the epoch) so the desktop can
+order and time what it shows even when it reads the channel late.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+
+def _now() -> float:
+    return time.time()
+
+
+class RegState(StrEnum):
+    """Registration health of one account, as the operator's routability depends on it."""
+
+    REGISTERING = "registering"
+    REGISTERED = "registered"
+    FAILED = "failed"
+    UNREGISTERED = "unregistered"
+
+
+class CallState(StrEnum):
+    """Phone-level state of a call (not the operator's status)."""
+
+    RINGING = "ringing"  # incoming, not answered yet
+    CALLING = "calling"  # outgoing, INVITE sent
+    EARLY = "early"  # outgoing, provisional answer received (18x)
+    CONNECTING = "connecting"  # answered, waiting for ACK
+    ACTIVE = "active"
+    HELD = "held"  # we put the remote party on hold
+    ENDED = "ended"
+
+
+class EndCause(StrEnum):
+    """Why a call ended, in the operator's terms."""
+
+    LOCAL_HANGUP = "local_hangup"
+    REMOTE_HANGUP = "remote_hangup"
+    REJECTED = "rejected"  # we declined an incoming call
+    DECLINED = "declined"  # the remote side refused our call (4xx/6xx)
+    CANCELLED = "cancelled"  # caller gave up before we answered
+    TRANSFERRED = "transferred"
+    FAILED = "failed"  # transport or protocol failure
+    SHUTDOWN = "shutdown"
+
+
+@dataclass(frozen=True)
+class AudioDevice:
+    """A PortAudio device as the operator picks it (by name: indexes change on hot-plug)."""
+
+    name: str
+    host_api: str
+    inputs: int
+    outputs: int
+    default_input: bool = False
+    default_output: bool = False
+
+
+@dataclass(frozen=True)
+class EngineStarted:
+    """The service is up; ``listen`` lists its local SIP addresses such as ``udp:127.0.0.1:5070``."""
+
+    pid: int
+    version: str
+    listen: tuple[str, ...]
+    at: float = field(default_factory=_now)
+    type: Literal["engine_started"] = "engine_started"
+
+
+@dataclass(frozen=True)
+class EngineStopped:
+    """The service released every SIP object and is about to exit."""
+
+    reason: str
+    at: float = field(default_factory=_now)
+    type: Literal["engine_stopped"] = "engine_stopped"
+
+
+@dataclass(frozen=True)
+class RegistrationChanged:
+    """An account's registration changed; ``code``/``reason`` say why (401, 403, ``timeout``...)."""
+
+    account_id: str
+    state: RegState
+    registrar: str
+    code: int = 0
+    reason: str = ""
+    expires_s: int = 0
+    at: float = field(default_factory=_now)
+    type: Literal["registration"] = "registration"
+
+
+@dataclass(frozen=True)
+class IncomingCall:
+    """A call is ringing. Headers are copied from the INVITE as received (text, never markup)."""
+
+    call_id: str
+    account_id: str
+    number: str
+    display_name: str
+    remote_uri: str
+    sip_call_id: str
+    p_asserted_identity: str = ""
+    call_info: tuple[str, ...] = ()
+    x_headers: tuple[tuple[str, str], ...] = ()
+    answer_after_s: float | None = None
+    at: float = field(default_factory=_now)
+    type: Literal["incoming_call"] = "incoming_call"
+
+
+@dataclass(frozen=True)
+class CallStateChanged:
+    """A call moved to a new phone state."""
+
+    call_id: str
+    state: CallState
+    code: int = 0
+    reason: str = ""
+    codec: str = ""
+    srtp: bool = False
+    at: float = field(default_factory=_now)
+    type: Literal["call_state"] = "call_state"
+
+
+@dataclass(frozen=True)
+class CallEnded:
+    """A call is over and its SIP objects are released. ``talk_s`` counts from answer to end."""
+
+    call_id: str
+    cause: EndCause
+    code: int
+    reason: str
+    talk_s: float
+    total_s: float
+    at: float = field(default_factory=_now)
+    type: Literal["call_ended"] = "call_ended"
+
+
+@dataclass(frozen=True)
+class DtmfReceived:
+    """The remote party pressed a key."""
+
+    call_id: str
+    digit: str
+    method: str
+    at: float = field(default_factory=_now)
+    type: Literal["dtmf_received"] = "dtmf_received"
+
+
+@dataclass(frozen=True)
+class TransferProgress:
+    """Progress of a transfer we started (from the NOTIFYs of the REFER)."""
+
+    call_id: str
+    code: int
+    reason: str
+    final: bool
+    at: float = field(default_factory=_now)
+    type: Literal["transfer"] = "transfer"
+
+
+@dataclass(frozen=True)
+class AudioDevicesChanged:
+    """The list of sound devices, after start-up or a re-scan (hot-plug)."""
+
+    devices: tuple[AudioDevice, ...]
+    headset: str
+    ringer: str
+    at: float = field(default_factory=_now)
+    type: Literal["audio_devices"] = "audio_devices"
+
+
+@dataclass(frozen=True)
+class AudioStats:
+    """Health of the headset bridge: frames moved and the times audio ran short or overflowed."""
+
+    frames_played: int
+    frames_captured: int
+    underruns: int
+    overruns: int
+    max_callback_gap_ms: float
+    muted: bool
+    device_open: bool
+    at: float = field(default_factory=_now)
+    type: Literal["audio_stats"] = "audio_stats"
+
+
+@dataclass(frozen=True)
+class EngineStats:
+    """Live SIP objects held by the engine: after every call ends, ``calls`` is back to zero."""
+
+    accounts: int
+    calls: int
+    pj_calls: int
+    players: int
+    at: float = field(default_factory=_now)
+    type: Literal["engine_stats"] = "engine_stats"
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """The answer to one command, matched by ``ref``; ``call_id`` is set when a command created a call."""
+
+    ref: str
+    ok: bool
+    error: str = ""
+    call_id: str = ""
+    at: float = field(default_factory=_now)
+    type: Literal["result"] = "result"
+
+
+@dataclass(frozen=True)
+class EngineError:
+    """Something went wrong that no command asked about: bad SIP input, an audio device lost..."""
+
+    message: str
+    where: str = ""
+    at: float = field(default_factory=_now)
+    type: Literal["error"] = "error"
+
+
+Event = (
+    EngineStarted
+    | EngineStopped
+    | RegistrationChanged
+    | IncomingCall
+    | CallStateChanged
+    | CallEnded
+    | DtmfReceived
+    | TransferProgress
+    | AudioDevicesChanged
+    | AudioStats
+    | EngineStats
+    | CommandResult
+    | EngineError
+)

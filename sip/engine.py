@@ -1,0 +1,358 @@
+"""The SIP engine: one thread that owns the pjsua2 Endpoint and every object made from it.
+
+Other threads talk to it only through :meth:`Engine.submit` (commands in a queue) and receive events
+through the ``emit`` callable (plain immutable values from :mod:`app.telephony.events`). The thread polls
+PJSIP with ``libHandleEvents`` every few milliseconds, runs due timers (auto-answer, registrar
+failover) and carries out commands, so every pjsua2 callback and call happens on this one thread.
+
+Shutdown order matters: calls are hung up and released, then the audio bridge, then accounts, and only
+then ``libDestroy()``; a pjsua2 object still alive after it asserts at exit.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pjsua2 as pj
+
+import app
+from app.telephony import commands as cmd
+from app.telephony import events as ev
+from app.telephony.config import AccountConfig, EngineConfig
+from sip.accounts import (
+    AccountRecord,
+    RingdeskAccount,
+    pj_account_config,
+    pj_local_account_config,
+    registrar_sources,
+)
+from sip.audio.bridge import AudioBridge
+from sip.call_manager import CallManager, CommandFailed
+from sip.calls import LIVE_CALLS
+from sip.endpoint import create_endpoint, create_transports, error_text, set_codec_priorities
+from sip.loop import EngineLoop
+from sip.registration import Action, Probe, Register, RegistrationSupervisor, Report
+
+log = logging.getLogger(__name__)
+
+LOCAL_ACCOUNT = "local"
+"""The account that takes direct IP calls to our listening address."""
+
+
+class EngineStartError(RuntimeError):
+    """PJSIP could not start (port taken, bad TLS files...)."""
+
+
+class Engine:
+    """The telephony engine; create it, :meth:`start` it, :meth:`submit` commands, :meth:`stop` it."""
+
+    def __init__(self, config: EngineConfig, emit: Callable[[ev.Event], None]) -> None:
+        self.config = config
+        self._emit = emit
+        self._commands: queue.SimpleQueue[cmd.Command] = queue.SimpleQueue()
+        self._loop = EngineLoop()
+        self._thread: threading.Thread | None = None
+        self._started = threading.Event()
+        self._start_error: str = ""
+        self._stopping = False
+        self._ep: Any = None
+        self._accounts: dict[str, AccountRecord] = {}
+        self._transports: dict[Any, int] = {}
+        self._bridge = AudioBridge(config.audio, on_error=lambda m: self._emit(ev.EngineError(m, "audio")))
+        self._calls = CallManager(config, self._loop, self._bridge, self._emit, self._report_error)
+        self.listen: tuple[str, ...] = ()
+
+    # ----- any thread --------------------------------------------------------------------------
+
+    def start(self, timeout_s: float = 15.0) -> None:
+        """Start the engine thread and wait until PJSIP listens; raises :class:`EngineStartError`."""
+        self._thread = threading.Thread(target=self._run, name="sip-engine", daemon=True)
+        self._thread.start()
+        if not self._started.wait(timeout_s):
+            raise EngineStartError("the SIP engine did not start in time")
+        if self._start_error:
+            raise EngineStartError(self._start_error)
+
+    def submit(self, command: cmd.Command) -> None:
+        """Queue a command for the engine thread (thread-safe, never blocks)."""
+        self._commands.put(command)
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Ask for an orderly shutdown and wait for the engine thread to finish."""
+        self.submit(cmd.Shutdown(ref=""))
+        self.join(timeout_s)
+
+    def join(self, timeout_s: float | None = None) -> bool:
+        """Wait for the engine thread; True when it has finished."""
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            return not self._thread.is_alive()
+        return True
+
+    # ----- engine thread -----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        self._loop.bind_to_current_thread()
+        try:
+            self._ep = create_endpoint(self.config)
+            transports = create_transports(self._ep, self.config)
+            self._transports = transports.ids
+            self.listen = transports.listen
+            set_codec_priorities(self._ep, self.config.codecs, self.config.keep_other_codecs)
+            self._bridge.create()
+            self._add_local_account()
+        except Exception as exc:
+            self._start_error = error_text(exc)
+            self._started.set()
+            self._destroy()
+            return
+        self._emit(ev.EngineStarted(pid=os.getpid(), version=app.__version__, listen=self.listen))
+        self._started.set()
+        reason = "shutdown"
+        try:
+            self._poll_until_stopped()
+        except Exception as exc:  # never leave PJSIP objects behind, whatever went wrong
+            log.exception("engine loop failed")
+            reason = f"engine failure: {error_text(exc)}"
+        finally:
+            self._shutdown()
+            self._emit(ev.EngineStopped(reason=reason))
+
+    def _poll_until_stopped(self) -> None:
+        idle, busy = self.config.idle_poll_ms, self.config.busy_poll_ms
+        while not self._stopping:
+            self._drain_commands()
+            self._loop.run_due(lambda exc: self._report_error("timer", exc))
+            now = time.monotonic()
+            for record in list(self._accounts.values()):
+                if record.supervisor is not None:
+                    self._apply(record, record.supervisor.tick(now))
+            poll = busy if (self._calls.calls or self._loop.has_work()) else idle
+            self._ep.libHandleEvents(poll)
+
+    def _drain_commands(self) -> None:
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            result = self._execute(command)
+            if command.ref:
+                self._emit(result)
+
+    def _execute(self, command: cmd.Command) -> ev.CommandResult:
+        call_id = ""
+        try:
+            match command:
+                case cmd.Shutdown():
+                    self._stopping = True
+                case cmd.AddAccount(account=account):
+                    self._add_account(account)
+                case cmd.RemoveAccount(account_id=account_id):
+                    self._remove_account(account_id)
+                case cmd.MakeCall():
+                    call_id = self._calls.make_call(command, self._account_for_call(command.account_id))
+                case cmd.Answer(call_id=target):
+                    self._calls.answer(target)
+                case cmd.Reject(call_id=target, code=code):
+                    self._calls.reject(target, code)
+                case cmd.Hangup(call_id=target):
+                    self._calls.hangup(target)
+                case cmd.SetHold(call_id=target, held=held):
+                    self._calls.set_hold(target, held)
+                case cmd.SetMute(muted=muted):
+                    self._bridge.set_mute(muted)
+                case cmd.SendDtmf(call_id=target, digits=digits, method=method):
+                    self._calls.send_dtmf(target, digits, method)
+                case cmd.BlindTransfer(call_id=target, target=to):
+                    record = self._calls.calls.get(target)
+                    account = self._account_for_call(record.account_id if record else "")
+                    self._calls.blind_transfer(target, to, account)
+                case cmd.AttendedTransfer(call_id=target, consult_call_id=consult):
+                    self._calls.attended_transfer(target, consult)
+                case cmd.SelectAudioDevices(headset=headset, ringer=ringer):
+                    self._bridge.select_devices(headset, ringer)
+                    self._emit_devices()
+                case cmd.RescanAudioDevices():
+                    self._bridge.rescan()
+                    self._emit_devices()
+                case cmd.QueryStats():
+                    self._emit_stats()
+            return ev.CommandResult(ref=command.ref, ok=True, call_id=call_id)
+        except CommandFailed as exc:
+            return ev.CommandResult(ref=command.ref, ok=False, error=str(exc))
+        except pj.Error as exc:
+            return ev.CommandResult(ref=command.ref, ok=False, error=error_text(exc))
+        except Exception as exc:
+            log.exception("command %s failed", command.type)
+            return ev.CommandResult(ref=command.ref, ok=False, error=error_text(exc))
+
+    # ----- accounts ----------------------------------------------------------------------------
+
+    def _add_local_account(self) -> None:
+        host, port = self.listen[0].split(":", 1)[1].rsplit(":", 1) if self.listen else ("127.0.0.1", "5060")
+        account = RingdeskAccount(self, LOCAL_ACCOUNT)
+        account.create(pj_local_account_config(f"sip:ringdesk@{host}:{port}", self.config.srtp), True)
+        self._accounts[LOCAL_ACCOUNT] = AccountRecord(LOCAL_ACCOUNT, account, None)
+
+    def _add_account(self, config: AccountConfig) -> None:
+        if config.account_id == LOCAL_ACCOUNT:
+            raise CommandFailed(f"the account id {LOCAL_ACCOUNT!r} is reserved")
+        if config.transport not in self._transports:
+            raise CommandFailed(f"the engine does not listen on {config.transport.value}")
+        if config.account_id in self._accounts:
+            self._remove_account(config.account_id)
+        supervisor = RegistrationSupervisor(
+            config.registrars,
+            failover_timeout_s=config.failover_timeout_s,
+            retry_interval_s=config.retry_interval_s,
+            probe_interval_s=config.probe_interval_s,
+        )
+        record = AccountRecord(config.account_id, None, config, supervisor)
+        record.registrar_sources = [registrar_sources(r, config.transport) for r in config.registrars]
+        self._accounts[config.account_id] = record
+        self._apply(record, supervisor.start(time.monotonic()))
+
+    def _remove_account(self, account_id: str) -> None:
+        record = self._accounts.pop(account_id, None)
+        if record is None:
+            raise CommandFailed(f"no account {account_id!r}")
+        if record.supervisor is not None:
+            self._apply(record, record.supervisor.stop())
+        if record.pj_account is not None:
+            record.pj_account.shutdown()
+            record.pj_account = None
+
+    def _account_for_call(self, account_id: str) -> AccountRecord:
+        if account_id:
+            record = self._accounts.get(account_id)
+            if record is None:
+                raise CommandFailed(f"no account {account_id!r}")
+            return record
+        registered = [r for r in self._accounts.values() if r.config is not None]
+        return registered[0] if registered else self._accounts[LOCAL_ACCOUNT]
+
+    def _apply(self, record: AccountRecord, actions: list[Action]) -> None:
+        """Carry out what the registration supervisor decided."""
+        config = record.config
+        assert config is not None
+        for action in actions:
+            match action:
+                case Register(index=index):
+                    acfg = pj_account_config(
+                        config, config.registrars[index], self._transports[config.transport], self.config.srtp
+                    )
+                    if record.pj_account is None:
+                        record.pj_account = RingdeskAccount(self, config.account_id)
+                        record.pj_account.create(acfg)
+                    else:
+                        record.pj_account.modify(acfg)  # drops a REGISTER still pending elsewhere
+                        record.pj_account.setRegistration(True)
+                case Probe(index=index) if record.pj_account is not None:
+                    prm = pj.SendRequestParam()
+                    prm.method = "OPTIONS"
+                    prm.txOption.targetUri = config.registrars[index]
+                    try:
+                        record.pj_account.sendRequest(prm)
+                    except pj.Error as exc:
+                        log.info("probe of %s failed: %s", config.registrars[index], error_text(exc))
+                case Report(state=state, index=index, code=code, reason=reason, expires_s=expires):
+                    key = (state, index, code)
+                    if record.last_report == key:
+                        continue
+                    record.last_report = key
+                    self._emit(
+                        ev.RegistrationChanged(
+                            account_id=config.account_id,
+                            state=state,
+                            registrar=config.registrars[index],
+                            code=code,
+                            reason=reason,
+                            expires_s=expires,
+                        )
+                    )
+
+    # pjsua2 account callbacks (engine thread) -----------------------------------------------------
+
+    def on_reg_state(self, account: RingdeskAccount, code: int, reason: str, expires: int) -> None:
+        record = self._accounts.get(account.account_id)
+        if record is None or record.supervisor is None or record.pj_account is not account:
+            return
+        actions = record.supervisor.on_response(code, reason, expires, time.monotonic())
+        # Re-registering from inside PJSIP's callback would re-enter it: do it on the next loop turn.
+        self._loop.soon(lambda: self._apply(record, actions))
+
+    def on_incoming_call(self, account: RingdeskAccount, prm: Any) -> None:
+        self._calls.on_incoming_call(account, prm)
+
+    def on_probe_response(self, account: RingdeskAccount, source: str, code: int) -> None:
+        record = self._accounts.get(account.account_id)
+        if record is None or record.supervisor is None or not source or not code:
+            return
+        for index, sources in enumerate(record.registrar_sources):
+            if source in sources:
+                actions = record.supervisor.on_probe_answer(index, time.monotonic())
+                self._loop.soon(lambda actions=actions: self._apply(record, actions))  # type: ignore[misc]
+
+    def callback_failed(self, what: str, exc: BaseException) -> None:
+        self._report_error(what, exc)
+
+    # ----- reporting ---------------------------------------------------------------------------
+
+    def _report_error(self, where: str, exc: BaseException) -> None:
+        log.error("%s failed: %s", where, error_text(exc), exc_info=not isinstance(exc, pj.Error))
+        self._emit(ev.EngineError(message=error_text(exc), where=where))
+
+    def _emit_devices(self) -> None:
+        headset, ringer = self._bridge.current_devices()
+        self._emit(ev.AudioDevicesChanged(devices=self._bridge.devices(), headset=headset, ringer=ringer))
+
+    def _emit_stats(self) -> None:
+        gc.collect()
+        self._emit(
+            ev.EngineStats(
+                accounts=sum(1 for r in self._accounts.values() if r.pj_account is not None),
+                calls=len(self._calls.calls),
+                pj_calls=len(LIVE_CALLS),
+                players=0,
+            )
+        )
+        self._emit(self._bridge.stats())
+
+    # ----- shutdown ----------------------------------------------------------------------------
+
+    def _shutdown(self) -> None:
+        """Release every pjsua2 object in order, on this thread, then destroy the library."""
+        try:
+            self._calls.hangup_all()
+            deadline = time.monotonic() + 1.0
+            while self._calls.calls and time.monotonic() < deadline:
+                self._ep.libHandleEvents(10)
+            self._calls.release_all()
+            self._bridge.close()
+            for account_id in list(self._accounts):
+                record = self._accounts.pop(account_id)
+                if record.pj_account is not None:
+                    record.pj_account.shutdown()
+                    record.pj_account = None
+            self._ep.libHandleEvents(50)  # let un-REGISTERs leave
+        except Exception:
+            log.exception("error while releasing SIP objects")
+        finally:
+            self._loop.clear()
+            self._destroy()
+
+    def _destroy(self) -> None:
+        gc.collect()
+        if self._ep is not None:
+            try:
+                self._ep.libDestroy()
+            finally:
+                self._ep = None

@@ -1,0 +1,113 @@
+"""The telephony service process: the engine behind a JSON-lines channel on stdin/stdout.
+
+stdout carries only events, one JSON object per line. PJSIP's own log goes to the C-level stdout,
+so at start-up the real stdout is kept for events and fd 1 is pointed at stderr: no PJSIP line can
+ever corrupt the event stream. A writer thread sends events so the engine thread never blocks on a
+slow reader. In ``--ipc`` mode the end of stdin means the desktop is gone and the service shuts down.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import sys
+import threading
+from collections.abc import Iterable
+from typing import BinaryIO
+
+from app.telephony import commands as cmd
+from app.telephony import events as ev
+from app.telephony import wire
+from app.telephony.config import AccountConfig, EngineConfig
+from sip.engine import Engine, EngineStartError
+
+log = logging.getLogger(__name__)
+
+
+class EventWriter:
+    """Writes events as JSON lines from its own thread, so emitting never blocks the engine."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._queue: queue.SimpleQueue[ev.Event | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="event-writer", daemon=True)
+        self._thread.start()
+
+    def emit(self, event: ev.Event) -> None:
+        self._queue.put(event)
+
+    def close(self, timeout_s: float = 2.0) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout_s)
+
+    def _run(self) -> None:
+        while (event := self._queue.get()) is not None:
+            try:
+                self._stream.write(wire.encode(event))
+                self._stream.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                return  # the reader is gone; the stdin watcher or a signal ends the service
+
+
+def _take_stdout_for_events() -> BinaryIO:
+    """Keep the real stdout for events and send every other write to fd 1 (PJSIP's log) to stderr."""
+    sys.stdout.flush()
+    events_fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return os.fdopen(events_fd, "wb", buffering=0)
+
+
+def _read_commands(engine: Engine, writer: EventWriter, lines: Iterable[bytes], ipc: bool) -> None:
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            engine.submit(wire.decode_command(line))
+        except wire.WireError as exc:
+            log.warning("ignored a malformed command: %s", exc)
+            writer.emit(ev.EngineError(message=f"malformed command: {exc}", where="ipc"))
+    if ipc:
+        engine.submit(cmd.Shutdown())
+
+
+def run_service(
+    config: EngineConfig,
+    accounts: Iterable[AccountConfig] = (),
+    *,
+    ipc: bool = False,
+    commands: BinaryIO | None = None,
+    calls: Iterable[str] = (),
+) -> int:
+    """Run the telephony service until SIGINT/SIGTERM, a Shutdown command or (with ``ipc``) stdin EOF."""
+    writer = EventWriter(_take_stdout_for_events())
+    engine = Engine(config, writer.emit)
+    try:
+        engine.start()
+    except EngineStartError as exc:
+        log.error("the SIP engine could not start: %s", exc)
+        writer.emit(ev.EngineError(message=f"cannot start: {exc}", where="start"))
+        writer.close()
+        return 2
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("signal %d: shutting down", signum)
+        engine.submit(cmd.Shutdown())
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    for account in accounts:
+        engine.submit(cmd.AddAccount(account=account, ref=f"start-{account.account_id}"))
+    for n, target in enumerate(calls):
+        engine.submit(cmd.MakeCall(target=target, ref=f"start-call-{n}"))
+    stream = commands if commands is not None else sys.stdin.buffer
+    reader = threading.Thread(
+        target=_read_commands, args=(engine, writer, iter(stream.readline, b""), ipc), daemon=True
+    )
+    reader.start()
+    while not engine.join(0.2):  # wake up regularly so signal handlers run in the main thread
+        pass
+    writer.close()
+    return 0

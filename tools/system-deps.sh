@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install the Debian/Ubuntu packages ringdesk's tests and demo run against: real SIP peers (sipp, Kamailio),
+# PulseAudio as a "headset" without sound hardware, PortAudio for the audio bridge, Xvfb for screenshots.
+# As root it installs what is missing with apt; otherwise it names what is missing and how to get it.
+set -euo pipefail
+
+packages=(
+  sip-tester kamailio kamailio-tls-modules
+  pulseaudio pulseaudio-utils libportaudio2 libasound2-plugins
+  xvfb openssl sox
+  libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts Kamailio as a service on install; the tests run their own instances.
+  systemctl disable --now kamailio >/dev/null 2>&1 || true
+else
+  echo "ringdesk needs these system packages, which are not installed:" >&2
+  echo "  ${missing[*]}" >&2
+  echo "Install them with:  sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi

@@ -1,0 +1,41 @@
+"""The ``ringdesk`` command: the desktop, and its sub-commands ``phone``, ``demo`` and ``script``.
+
+Each sub-command imports only what it needs: ``ringdesk phone`` never loads Qt, the desktop never loads
+pjsua2 (the telephony service runs in its own process).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args and not args[0].startswith("-") else ""
+    if command == "phone":
+        from sip.cli import main as phone_main
+
+        return phone_main(args[1:])
+    if command == "demo":
+        from ui.demo import main as demo_main
+
+        return demo_main(args[1:])
+    if command in ("-h", "--help", "help") or (args and args[0] in ("-h", "--help")):
+        print(USAGE)
+        return 0
+    if command:
+        print(f"ringdesk: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    print("The ringdesk desktop window arrives with the workstation issue; try `ringdesk demo`.", file=sys.stderr)
+    return 2
+
+
+USAGE = """usage: ringdesk [COMMAND] [OPTIONS]
+
+commands:
+  phone   run the telephony service headless (JSON events on stdout); `ringdesk phone --help`
+  demo    a real call into the softphone, shown as it happens
+"""
+
+if __name__ == "__main__":
+    sys.exit(main())
