@@ -81,10 +81,8 @@ class CallManager(CallEvents):
             message = str(prm.rdata.wholeMsg)
         except Exception:  # undecodable bytes in the INVITE: go on with what pjsua2 parsed itself
             message = ""
-        call = RingdeskCall(self, account, prm.callId)
-        record = CallRecord(new_call_id(), account.account_id, Direction.INCOMING, call, CallState.RINGING)
-        call.record = record
-        self.calls[record.call_id] = record
+        record = self._new_record(RingdeskCall(self, account, prm.callId), account.account_id, Direction.INCOMING)
+        call = self._pj(record)
         ci = call.getInfo()
         headers = sipmsg.parse_headers(message) if message else []
         from_name, from_uri = _first_name_addr(headers, "From", str(ci.remoteUri))
@@ -173,21 +171,40 @@ class CallManager(CallEvents):
             record.end_cause = EndCause.TRANSFERRED
             self.loop.soon(lambda: self._hangup_quietly(record))
 
+    def on_transfer_request(self, call: RingdeskCall, prm: Any) -> None:
+        """The remote party transfers us (REFER): pjsua2 calls the target with our new Call object."""
+        old = call.record
+        if old is None:
+            return
+        new = self._new_record(RingdeskCall(self, call.account), old.account_id, Direction.OUTGOING)
+        prm.newCall = new.pj_call
+        self.emit(ev.CallReplaced(old.call_id, new.call_id, "refer", sipmsg.clean_text(str(prm.dstUri))))
+
+    def on_replaced(self, call: RingdeskCall, prm: Any) -> None:
+        """An INVITE with Replaces took over this call (attended transfer towards us)."""
+        old = call.record
+        if old is None:
+            return
+        new_call = RingdeskCall(self, call.account, int(prm.newCallId))
+        new = self._new_record(new_call, old.account_id, Direction.INCOMING)
+        new.answered = time.monotonic()  # the conversation is already up
+        prm.newCall = new_call
+        remote = sipmsg.clean_text(str(new_call.getInfo().remoteUri))
+        self.emit(ev.CallReplaced(old.call_id, new.call_id, "replaces", remote))
+
     # ----- commands (engine thread) ---------------------------------------------------------------
 
     def make_call(self, command: MakeCall, account: AccountRecord) -> str:
         target = _target_uri(command.target, account)
         if account.pj_account is None:
             raise CommandFailed("the account is not ready")
-        call = RingdeskCall(self, account.pj_account)
-        record = CallRecord(new_call_id(), account.account_id, Direction.OUTGOING, call, CallState.CALLING)
-        call.record = record
+        record = self._new_record(RingdeskCall(self, account.pj_account), account.account_id, Direction.OUTGOING)
+        call = self._pj(record)
         prm = pj.CallOpParam(True)
         for name, value in command.headers:
             header = pj.SipHeader()
             header.hName, header.hValue = name, value
             prm.txOption.headers.append(header)
-        self.calls[record.call_id] = record
         try:
             call.makeCall(target, prm)
         except pj.Error as exc:
@@ -267,6 +284,13 @@ class CallManager(CallEvents):
         self.calls.clear()
 
     # ----- internals ------------------------------------------------------------------------------
+
+    def _new_record(self, call: RingdeskCall, account_id: str, direction: Direction) -> CallRecord:
+        state = CallState.RINGING if direction is Direction.INCOMING else CallState.CALLING
+        record = CallRecord(new_call_id(), account_id, direction, call, state)
+        call.record = record
+        self.calls[record.call_id] = record
+        return record
 
     def _auto_answer(self, call_id: str) -> None:
         record = self.calls.get(call_id)

@@ -66,6 +66,7 @@ class RingdeskCall(pj.Call):  # type: ignore[misc]
     def __init__(self, handler: CallEvents, account: pj.Account, pj_call_id: int = pj.PJSUA_INVALID_ID):
         super().__init__(account, pj_call_id)
         self.handler = handler
+        self.account = account
         self.record: CallRecord | None = None
         LIVE_CALLS.add(self)
 
@@ -85,6 +86,13 @@ class RingdeskCall(pj.Call):  # type: ignore[misc]
         digit, method = str(prm.digit), int(prm.method)
         self._forward(lambda: self.handler.on_dtmf(self, digit, method), "onDtmfDigit")
 
+    def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:
+        # Our own Call object for the new call, or pjsua2 would reuse this one for both calls.
+        self._forward(lambda: self.handler.on_transfer_request(self, prm), "onCallTransferRequest")
+
+    def onCallReplaced(self, prm: pj.OnCallReplacedParam) -> None:
+        self._forward(lambda: self.handler.on_replaced(self, prm), "onCallReplaced")
+
     def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:
         code, reason, final = int(prm.statusCode), str(prm.reason), bool(prm.finalNotify)
         self._forward(lambda: self.handler.on_transfer_status(self, code, reason, final), "onCallTransferStatus")
@@ -103,6 +111,12 @@ class CallEvents:
         raise NotImplementedError
 
     def on_transfer_status(self, call: RingdeskCall, code: int, reason: str, final: bool) -> None:
+        raise NotImplementedError
+
+    def on_transfer_request(self, call: RingdeskCall, prm: Any) -> None:
+        raise NotImplementedError
+
+    def on_replaced(self, call: RingdeskCall, prm: Any) -> None:
         raise NotImplementedError
 
     def callback_failed(self, what: str, exc: BaseException) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 
 from app.telephony.config import (
@@ -31,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--listen", default="0.0.0.0:5060", metavar="HOST:PORT",
                    help="local SIP address for UDP and TCP (port 0: any free port)")
+    p.add_argument("--local-user", default="ringdesk", metavar="NAME",
+                   help="user part of our address for direct IP calls (sip:NAME@host:port)")
     p.add_argument("--transport", action="append", choices=[t.value for t in Transport],
                    help="transports to listen on (repeatable; default udp and tcp, plus tls for a tls account)")
     p.add_argument("--account", metavar="SIP_URI", help="register this account, e.g. sip:1001@pbx.example")
@@ -99,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         listen_port=int(port),
         transports=transports,
         tls_ca_file=args.tls_ca,
+        local_user=args.local_user,
         auto_answer=args.auto_answer,
         auto_answer_delay_s=args.auto_answer_delay,
         honour_answer_after=not args.ignore_answer_after,
@@ -112,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     from sip.service import run_service  # pjsua2 is loaded only when the service really runs
 
-    return run_service(config, accounts, ipc=args.ipc, calls=args.call)
+    code = run_service(config, accounts, ipc=args.ipc, calls=args.call)
+    # Every SIP object is released by now. The stdin reader thread may still sit in a blocking read,
+    # which makes a normal interpreter exit abort ("could not acquire lock for stdin"): leave directly.
+    logging.shutdown()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _user_and_domain(uri: str) -> tuple[str, str]:

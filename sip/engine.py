@@ -199,7 +199,7 @@ class Engine:
     def _add_local_account(self) -> None:
         host, port = self.listen[0].split(":", 1)[1].rsplit(":", 1) if self.listen else ("127.0.0.1", "5060")
         account = RingdeskAccount(self, LOCAL_ACCOUNT)
-        account.create(pj_local_account_config(f"sip:ringdesk@{host}:{port}", self.config.srtp), True)
+        account.create(pj_local_account_config(f"sip:{self.config.local_user}@{host}:{port}", self.config.srtp), True)
         self._accounts[LOCAL_ACCOUNT] = AccountRecord(LOCAL_ACCOUNT, account, None)
 
     def _add_account(self, config: AccountConfig) -> None:

@@ -106,6 +106,8 @@ class EngineConfig:
     dtmf_method: DtmfMethod = DtmfMethod.RFC4733
     srtp: SrtpMode = SrtpMode.OFF
     user_agent: str = "ringdesk"
+    local_user: str = "ringdesk"
+    """User part of the address that direct IP calls come from (``sip:<local_user>@host:port``)."""
     max_calls: int = 4
     idle_poll_ms: int = 20
     busy_poll_ms: int = 5

@@ -166,6 +166,20 @@ class TransferProgress:
 
 
 @dataclass(frozen=True)
+class CallReplaced:
+    """The remote side moved this conversation to a new call: it transferred us (``refer``: we now
+    call ``remote_uri``) or an attended transfer replaced our call with one from another party
+    (``replaces``). The old call ends on its own; the conversation goes on as ``new_call_id``."""
+
+    call_id: str
+    new_call_id: str
+    reason: Literal["refer", "replaces"]
+    remote_uri: str = ""
+    at: float = field(default_factory=_now)
+    type: Literal["call_replaced"] = "call_replaced"
+
+
+@dataclass(frozen=True)
 class AudioDevicesChanged:
     """The list of sound devices, after start-up or a re-scan (hot-plug)."""
 
@@ -234,6 +248,7 @@ Event = (
     | CallEnded
     | DtmfReceived
     | TransferProgress
+    | CallReplaced
     | AudioDevicesChanged
     | AudioStats
     | EngineStats

@@ -1,0 +1,197 @@
+"""The desktop's side of the telephony service: start it, talk to it, restart it when it dies.
+
+The service is a child process speaking JSON lines (see :mod:`app.telephony.wire`). If it exits
+unexpectedly (a PJSIP abort, a kill), the supervisor reports the operator as not routable at once,
+starts it again with a growing delay, re-adds the accounts, and reports routable only when an account
+has registered again. asyncio only, no Qt: the desktop runs it on its qasync loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from app.telephony import commands as cmd
+from app.telephony import events as ev
+from app.telephony import wire
+from app.telephony.config import AccountConfig
+from app.telephony.events import RegState
+
+log = logging.getLogger(__name__)
+
+RESTART_DELAYS_S = (0.2, 1.0, 2.0, 5.0)
+"""Waits before each restart in a row; the last repeats. A service that stayed up a minute resets it."""
+
+
+class ServiceUnavailable(RuntimeError):
+    """The telephony service is not running, so the command could not be delivered."""
+
+
+class TelephonyService:
+    """Runs and supervises the telephony service process for the desktop."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        accounts: Sequence[AccountConfig] = (),
+        *,
+        on_event: Callable[[ev.Event], None] = lambda e: None,
+        on_routable: Callable[[bool], None] = lambda r: None,
+        stderr_path: Path | None = None,
+        restart_delays_s: Sequence[float] = RESTART_DELAYS_S,
+    ) -> None:
+        self.argv = list(argv)
+        self.accounts = list(accounts)
+        self.on_event = on_event
+        self.on_routable = on_routable
+        self.stderr_path = stderr_path
+        self.restart_delays_s = tuple(restart_delays_s)
+        self.restarts = 0
+        self.pid: int | None = None
+        self._proc: asyncio.subprocess.Process | None = None
+        self._registration: dict[str, RegState] = {}
+        self._pending: dict[str, asyncio.Future[ev.CommandResult]] = {}
+        self._refs = itertools.count(1)
+        self._routable = False
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._started = asyncio.Event()
+
+    @property
+    def routable(self) -> bool:
+        """True when the service runs and (if there are accounts) at least one is registered."""
+        return self._routable
+
+    async def start(self, timeout_s: float = 20.0) -> None:
+        """Start the service and wait for it to listen."""
+        self._task = asyncio.create_task(self._supervise(), name="telephony-supervisor")
+        await asyncio.wait_for(self._started.wait(), timeout_s)
+
+    async def send(self, command: cmd.Command, timeout_s: float = 10.0) -> ev.CommandResult:
+        """Send one command and wait for its result."""
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.returncode is not None:
+            raise ServiceUnavailable("the telephony service is not running")
+        ref = f"d{next(self._refs)}"
+        future: asyncio.Future[ev.CommandResult] = asyncio.get_running_loop().create_future()
+        self._pending[ref] = future
+        try:
+            proc.stdin.write(wire.encode(replace(command, ref=ref)))  # type: ignore[type-var]
+            await proc.stdin.drain()
+            return await asyncio.wait_for(future, timeout_s)
+        except (BrokenPipeError, ConnectionResetError):
+            raise ServiceUnavailable("the telephony service went away") from None
+        finally:
+            self._pending.pop(ref, None)
+
+    async def stop(self, timeout_s: float = 10.0) -> None:
+        """Orderly shutdown: the service hangs up, unregisters and exits."""
+        self._stopping = True
+        proc = self._proc
+        if proc is not None and proc.returncode is None:
+            with contextlib.suppress(ServiceUnavailable, TimeoutError):
+                await self.send(cmd.Shutdown(), timeout_s=2.0)
+            try:
+                await asyncio.wait_for(proc.wait(), timeout_s)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    # ----- internals ---------------------------------------------------------------------------
+
+    async def _supervise(self) -> None:
+        failures = 0
+        while not self._stopping:
+            started_at = asyncio.get_running_loop().time()
+            code = await self._run_once()
+            if self._stopping:
+                return
+            if asyncio.get_running_loop().time() - started_at > 60:
+                failures = 0
+            delay = self.restart_delays_s[min(failures, len(self.restart_delays_s) - 1)]
+            failures += 1
+            self.restarts += 1
+            log.warning("telephony service exited with %s; restarting in %.1f s", code, delay)
+            await asyncio.sleep(delay)
+
+    async def _run_once(self) -> int:
+        stderr = self.stderr_path.open("ab") if self.stderr_path else asyncio.subprocess.DEVNULL
+        try:
+            self._proc = await asyncio.create_subprocess_exec(
+                *self.argv,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=stderr,
+                limit=wire.MAX_LINE_BYTES + 1024,
+            )
+        finally:
+            if not isinstance(stderr, int):
+                stderr.close()
+        self.pid = self._proc.pid
+        assert self._proc.stdout is not None
+        while line := await self._proc.stdout.readline():
+            try:
+                event = wire.decode_event(line)
+            except wire.WireError as exc:
+                log.error("unreadable line from the telephony service: %s", exc)
+                continue
+            self._handle(event)
+        code = await self._proc.wait()
+        self._lost(code)
+        return code
+
+    def _handle(self, event: ev.Event) -> None:
+        match event:
+            case ev.EngineStarted():
+                self._registration.clear()
+                for account in self.accounts:
+                    asyncio.ensure_future(self._add_account(account))
+                self._started.set()
+                self._update_routable()
+            case ev.RegistrationChanged(account_id=account_id, state=state):
+                self._registration[account_id] = state
+                self._update_routable()
+            case ev.CommandResult(ref=ref):
+                future = self._pending.get(ref)
+                if future is not None and not future.done():
+                    future.set_result(event)
+        self.on_event(event)
+
+    async def _add_account(self, account: AccountConfig) -> None:
+        try:
+            result = await self.send(cmd.AddAccount(account=account))
+        except (ServiceUnavailable, TimeoutError) as exc:
+            log.error("could not add account %s: %s", account.account_id, exc)
+            return
+        if not result.ok:
+            self.on_event(ev.EngineError(message=result.error, where=f"account {account.account_id}"))
+
+    def _lost(self, code: int) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(ServiceUnavailable("the telephony service went away"))
+        self._registration.clear()
+        self._proc = None
+        self._update_routable(force_down=True)
+        if not self._stopping:
+            self.on_event(ev.EngineStopped(reason=f"the telephony service stopped unexpectedly (exit code {code})"))
+
+    def _update_routable(self, *, force_down: bool = False) -> None:
+        if force_down or self._proc is None:
+            routable = False
+        elif self.accounts:
+            routable = any(state is RegState.REGISTERED for state in self._registration.values())
+        else:
+            routable = True
+        if routable != self._routable:
+            self._routable = routable
+            self.on_routable(routable)

@@ -1,0 +1,30 @@
+"""The core must stay free of Qt and of the SIP stack: the server and tests load it without either."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        cwd=REPO, check=True, capture_output=True, text=True,
+    ).stdout
+    return set(out.split())
+
+
+def test_importing_the_core_loads_neither_qt_nor_pjsua2() -> None:
+    loaded = _modules_after(
+        "import app, app.telephony.wire, app.telephony.supervisor, app.telephony.config, app.telephony.events"
+    )
+    assert "app.telephony.wire" in loaded  # the import really happened
+    assert not {m for m in loaded if m.split(".")[0] in ("PySide6", "pjsua2", "shiboken6", "sip", "ui")}
+
+
+def test_phone_command_line_loads_no_qt() -> None:
+    loaded = _modules_after("import ui.cli, sip.cli")
+    assert "sip.cli" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("PySide6", "shiboken6", "pjsua2")}
