@@ -6,9 +6,8 @@ engine and guarded so a Python exception can never escape into PJSIP (which woul
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pjsua2 as pj
@@ -24,8 +23,6 @@ class AccountEvents(Protocol):
     def on_reg_state(self, account: RingdeskAccount, code: int, reason: str, expires: int) -> None: ...
 
     def on_incoming_call(self, account: RingdeskAccount, prm: Any) -> None: ...
-
-    def on_probe_response(self, account: RingdeskAccount, source: str, code: int) -> None: ...
 
     def callback_failed(self, what: str, exc: BaseException) -> None: ...
 
@@ -51,26 +48,6 @@ class RingdeskAccount(pj.Account):  # type: ignore[misc]
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
         self._forward(lambda: self.handler.on_incoming_call(self, prm), "onIncomingCall")
 
-    def onSendRequest(self, prm: pj.OnSendRequestParam) -> None:
-        def forward() -> None:
-            source, code = _response_of(prm.e)
-            self.handler.on_probe_response(self, source, code)
-
-        self._forward(forward, "onSendRequest")
-
-
-def _response_of(event: Any) -> tuple[str, int]:
-    """Source address and status of the response that ended an out-of-dialog request, if any."""
-    if event.type != pj.PJSIP_EVENT_TSX_STATE:
-        return "", 0
-    tsx_state = event.body.tsxState
-    code = int(tsx_state.tsx.statusCode)
-    source = ""
-    if tsx_state.type == pj.PJSIP_EVENT_RX_MSG:
-        source = str(tsx_state.src.rdata.srcAddress)
-    return source, code
-
-
 @dataclass
 class AccountRecord:
     """An account as the engine holds it. ``config`` is None for the local account (direct IP calls)."""
@@ -79,7 +56,6 @@ class AccountRecord:
     pj_account: RingdeskAccount | None
     config: AccountConfig | None
     supervisor: RegistrationSupervisor | None = None
-    registrar_sources: list[set[str]] = field(default_factory=list)
     last_report: tuple[object, ...] | None = None
 
 
@@ -90,25 +66,16 @@ def registrar_uri(uri: str, transport: Transport) -> str:
     return f"{uri};transport={transport.value}"
 
 
-def registrar_sources(uri: str, transport: Transport) -> set[str]:
-    """``ip:port`` strings a registrar's answers come from, to tell which registrar answered a probe."""
-    rest = uri.split(":", 1)[1] if ":" in uri else uri
-    hostport = rest.split(";", 1)[0].split("@")[-1]
-    host, _, port = hostport.rpartition(":") if hostport.count(":") == 1 else (hostport, "", "")
-    default_port = 5061 if transport is Transport.TLS or uri.lower().startswith("sips:") else 5060
-    port_no = int(port) if port.isdigit() else default_port
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port_no, proto=socket.IPPROTO_UDP)}
-    except OSError:
-        addresses = {host}
-    return {f"{address}:{port_no}" for address in addresses}
-
-
 def pj_account_config(
-    config: AccountConfig, registrar: str, transport_id: int, engine_srtp: SrtpMode
+    config: AccountConfig, registrar: str, transport_id: int, engine_srtp: SrtpMode, attempt: int
 ) -> pj.AccountConfig:
-    """pjsua2 settings for one of our accounts registering at ``registrar``."""
+    """pjsua2 settings for one of our accounts registering at ``registrar``.
+
+    ``attempt`` makes each pjsua2 account's Contact unique, so that when a replaced account is shut
+    down its un-REGISTER removes only its own binding, not the one its successor just made.
+    """
     acfg = pj.AccountConfig()
+    acfg.sipConfig.contactUriParams = f";rdk={attempt}"
     acfg.idUri = f'"{config.display_name}" <{config.uri}>' if config.display_name else config.uri
     reg = acfg.regConfig
     reg.registrarUri = registrar_uri(registrar, config.transport)

@@ -268,6 +268,10 @@ class CallManager(CallEvents):
             raise CommandFailed("both calls must be answered for an attended transfer")
         self._pj(record).xferReplaces(self._pj(consult), _op(0))
 
+    def uses_account(self, account: RingdeskAccount) -> bool:
+        """Whether a live call was made or received through this pjsua2 account."""
+        return any(r.pj_call is not None and r.pj_call.account is account for r in self.calls.values())
+
     def hangup_all(self) -> None:
         """Shutdown: end every call; DISCONNECTED callbacks release them as the loop keeps polling."""
         for record in list(self.calls.values()):

@@ -31,13 +31,13 @@ from sip.accounts import (
     RingdeskAccount,
     pj_account_config,
     pj_local_account_config,
-    registrar_sources,
 )
 from sip.audio.bridge import AudioBridge
 from sip.call_manager import CallManager, CommandFailed
 from sip.calls import LIVE_CALLS
 from sip.endpoint import create_endpoint, create_transports, error_text, set_codec_priorities
 from sip.loop import EngineLoop
+from sip.probe import RegistrarProber, probe_target
 from sip.registration import Action, Probe, Register, RegistrationSupervisor, Report
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,9 @@ class Engine:
         self._stopping = False
         self._ep: Any = None
         self._accounts: dict[str, AccountRecord] = {}
+        self._retired: list[RingdeskAccount] = []
+        self._attempts = 0
+        self._prober = RegistrarProber(self._on_registrar_alive)
         self._transports: dict[Any, int] = {}
         self._bridge = AudioBridge(config.audio, on_error=lambda m: self._emit(ev.EngineError(m, "audio")))
         self._calls = CallManager(config, self._loop, self._bridge, self._emit, self._report_error)
@@ -132,8 +135,14 @@ class Engine:
             self._loop.run_due(lambda exc: self._report_error("timer", exc))
             now = time.monotonic()
             for record in list(self._accounts.values()):
-                if record.supervisor is not None:
-                    self._apply(record, record.supervisor.tick(now))
+                if record.supervisor is not None and (due := record.supervisor.next_due()) and due <= now:
+                    try:
+                        self._apply(record, record.supervisor.tick(now))
+                    except Exception as exc:
+                        self._report_error(f"registration of {record.account_id}", exc)
+            self._prober.poll()
+            if self._retired:
+                self._release_retired()
             poll = busy if (self._calls.calls or self._loop.has_work()) else idle
             self._ep.libHandleEvents(poll)
 
@@ -216,7 +225,6 @@ class Engine:
             probe_interval_s=config.probe_interval_s,
         )
         record = AccountRecord(config.account_id, None, config, supervisor)
-        record.registrar_sources = [registrar_sources(r, config.transport) for r in config.registrars]
         self._accounts[config.account_id] = record
         self._apply(record, supervisor.start(time.monotonic()))
 
@@ -227,7 +235,7 @@ class Engine:
         if record.supervisor is not None:
             self._apply(record, record.supervisor.stop())
         if record.pj_account is not None:
-            record.pj_account.shutdown()
+            self._retire(record.pj_account)
             record.pj_account = None
 
     def _account_for_call(self, account_id: str) -> AccountRecord:
@@ -246,23 +254,18 @@ class Engine:
         for action in actions:
             match action:
                 case Register(index=index):
+                    self._attempts += 1
                     acfg = pj_account_config(
-                        config, config.registrars[index], self._transports[config.transport], self.config.srtp
+                        config,
+                        config.registrars[index],
+                        self._transports[config.transport],
+                        self.config.srtp,
+                        self._attempts,
                     )
-                    if record.pj_account is None:
-                        record.pj_account = RingdeskAccount(self, config.account_id)
-                        record.pj_account.create(acfg)
-                    else:
-                        record.pj_account.modify(acfg)  # drops a REGISTER still pending elsewhere
-                        record.pj_account.setRegistration(True)
-                case Probe(index=index) if record.pj_account is not None:
-                    prm = pj.SendRequestParam()
-                    prm.method = "OPTIONS"
-                    prm.txOption.targetUri = config.registrars[index]
-                    try:
-                        record.pj_account.sendRequest(prm)
-                    except pj.Error as exc:
-                        log.info("probe of %s failed: %s", config.registrars[index], error_text(exc))
+                    self._replace_pj_account(record, acfg)
+                case Probe(index=index):
+                    target = probe_target(config.registrars[index], config.transport)
+                    self._prober.probe((config.account_id, index, record.supervisor), target)
                 case Report(state=state, index=index, code=code, reason=reason, expires_s=expires):
                     key = (state, index, code)
                     if record.last_report == key:
@@ -279,6 +282,32 @@ class Engine:
                         )
                     )
 
+    def _replace_pj_account(self, record: AccountRecord, acfg: Any) -> None:
+        """Register through a fresh pjsua2 account.
+
+        A REGISTER still being retransmitted to a silent registrar (for ~32 s) makes PJSIP refuse a new
+        one on the same account (PJSIP_EBUSY), and ``modify()`` does not cancel it. So each attempt gets
+        its own account; the previous one is shut down, or kept until its calls end (a registrar failure
+        must not cut off a customer).
+        """
+        old = record.pj_account
+        account = RingdeskAccount(self, record.account_id)
+        account.create(acfg)
+        record.pj_account = account
+        if old is not None:
+            self._retire(old)
+
+    def _retire(self, account: RingdeskAccount) -> None:
+        if self._calls.uses_account(account):
+            self._retired.append(account)
+        else:
+            account.shutdown()
+
+    def _release_retired(self) -> None:
+        for account in [a for a in self._retired if not self._calls.uses_account(a)]:
+            self._retired.remove(account)
+            account.shutdown()
+
     # pjsua2 account callbacks (engine thread) -----------------------------------------------------
 
     def on_reg_state(self, account: RingdeskAccount, code: int, reason: str, expires: int) -> None:
@@ -289,17 +318,16 @@ class Engine:
         # Re-registering from inside PJSIP's callback would re-enter it: do it on the next loop turn.
         self._loop.soon(lambda: self._apply(record, actions))
 
+
     def on_incoming_call(self, account: RingdeskAccount, prm: Any) -> None:
         self._calls.on_incoming_call(account, prm)
 
-    def on_probe_response(self, account: RingdeskAccount, source: str, code: int) -> None:
-        record = self._accounts.get(account.account_id)
-        if record is None or record.supervisor is None or not source or not code:
-            return
-        for index, sources in enumerate(record.registrar_sources):
-            if source in sources:
-                actions = record.supervisor.on_probe_answer(index, time.monotonic())
-                self._loop.soon(lambda actions=actions: self._apply(record, actions))  # type: ignore[misc]
+    def _on_registrar_alive(self, key: object) -> None:
+        account_id, index, supervisor = key  # type: ignore[misc]
+        record = self._accounts.get(account_id)
+        if record is None or record.supervisor is not supervisor:
+            return  # an answer for an account that has since been replaced
+        self._apply(record, supervisor.on_probe_answer(index, time.monotonic()))
 
     def callback_failed(self, what: str, exc: BaseException) -> None:
         self._report_error(what, exc)
@@ -337,6 +365,9 @@ class Engine:
                 self._ep.libHandleEvents(10)
             self._calls.release_all()
             self._bridge.close()
+            for account in self._retired:
+                account.shutdown()
+            self._retired.clear()
             for account_id in list(self._accounts):
                 record = self._accounts.pop(account_id)
                 if record.pj_account is not None:
@@ -346,6 +377,7 @@ class Engine:
         except Exception:
             log.exception("error while releasing SIP objects")
         finally:
+            self._prober.close()
             self._loop.clear()
             self._destroy()
 
