@@ -48,6 +48,7 @@ class RingdeskAccount(pj.Account):  # type: ignore[misc]
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
         self._forward(lambda: self.handler.on_incoming_call(self, prm), "onIncomingCall")
 
+
 @dataclass
 class AccountRecord:
     """An account as the engine holds it. ``config`` is None for the local account (direct IP calls)."""

@@ -32,9 +32,14 @@ _PJ_STATE = {
     pj.PJSIP_INV_STATE_CONNECTING: CallState.CONNECTING,
     pj.PJSIP_INV_STATE_CONFIRMED: CallState.ACTIVE,
 }
-_DTMF_METHOD = {DtmfMethod.RFC4733: pj.PJSUA_DTMF_METHOD_RFC2833, DtmfMethod.INFO: pj.PJSUA_DTMF_METHOD_SIP_INFO}
+_DTMF_METHOD = {
+    DtmfMethod.RFC4733: pj.PJSUA_DTMF_METHOD_RFC2833,
+    DtmfMethod.INFO: pj.PJSUA_DTMF_METHOD_SIP_INFO,
+}
 _DTMF_NAME = {pj.PJSUA_DTMF_METHOD_RFC2833: "rfc4733", pj.PJSUA_DTMF_METHOD_SIP_INFO: "info"}
-_SAVP_PROTOS = {getattr(pj, name) for name in dir(pj) if name.startswith("PJMEDIA_TP_PROTO_") and "SAVP" in name}
+_SAVP_PROTOS = {
+    getattr(pj, name) for name in dir(pj) if name.startswith("PJMEDIA_TP_PROTO_") and "SAVP" in name
+}
 _VALID_DTMF = set("0123456789*#ABCDabcd")
 
 
@@ -76,12 +81,14 @@ class CallManager(CallEvents):
         self.report_error(what, exc)
 
     def on_incoming_call(self, account: RingdeskAccount, prm: Any) -> None:
-        """A new INVITE: read its headers now (the message is gone after this callback), ring, maybe answer."""
+        """A new INVITE: read its headers now (gone after this callback), ring, maybe answer."""
         try:
             message = str(prm.rdata.wholeMsg)
         except Exception:  # undecodable bytes in the INVITE: go on with what pjsua2 parsed itself
             message = ""
-        record = self._new_record(RingdeskCall(self, account, prm.callId), account.account_id, Direction.INCOMING)
+        record = self._new_record(
+            RingdeskCall(self, account, prm.callId), account.account_id, Direction.INCOMING
+        )
         call = self._pj(record)
         ci = call.getInfo()
         headers = sipmsg.parse_headers(message) if message else []
@@ -103,7 +110,9 @@ class CallManager(CallEvents):
             )
         )
         call.answer(_op(180))
-        delays = [d for d in (answer_after, self.config.auto_answer_delay_s if self.config.auto_answer else None)]
+        delays = [
+            d for d in (answer_after, self.config.auto_answer_delay_s if self.config.auto_answer else None)
+        ]
         delay = min((d for d in delays if d is not None), default=math.inf)
         if delay < math.inf:
             record.auto_answer_timer = self.loop.call_later(delay, lambda: self._auto_answer(record.call_id))
@@ -141,7 +150,7 @@ class CallManager(CallEvents):
             mi = media[index]
             if mi.type != pj.PJMEDIA_TYPE_AUDIO:
                 continue
-            if mi.status == pj.PJSUA_CALL_MEDIA_ACTIVE or mi.status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD:
+            if mi.status in (pj.PJSUA_CALL_MEDIA_ACTIVE, pj.PJSUA_CALL_MEDIA_REMOTE_HOLD):
                 if record.audio is None:
                     record.audio = call.getAudioMedia(mi.index)
                     self.bridge.connect(record.audio)
@@ -198,7 +207,9 @@ class CallManager(CallEvents):
         target = _target_uri(command.target, account)
         if account.pj_account is None:
             raise CommandFailed("the account is not ready")
-        record = self._new_record(RingdeskCall(self, account.pj_account), account.account_id, Direction.OUTGOING)
+        record = self._new_record(
+            RingdeskCall(self, account.pj_account), account.account_id, Direction.OUTGOING
+        )
         call = self._pj(record)
         prm = pj.CallOpParam(True)
         for name, value in command.headers:

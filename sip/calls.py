@@ -95,7 +95,9 @@ class RingdeskCall(pj.Call):  # type: ignore[misc]
 
     def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:
         code, reason, final = int(prm.statusCode), str(prm.reason), bool(prm.finalNotify)
-        self._forward(lambda: self.handler.on_transfer_status(self, code, reason, final), "onCallTransferStatus")
+        self._forward(
+            lambda: self.handler.on_transfer_status(self, code, reason, final), "onCallTransferStatus"
+        )
 
 
 class CallEvents:

@@ -7,6 +7,7 @@ password comes from the OS keyring (store it once with ``--set-password``), neve
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import logging
 import os
@@ -30,44 +31,92 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ringdesk phone",
         description="Run the ringdesk telephony service headless: JSON events out, JSON commands in.",
     )
-    p.add_argument("--listen", default="0.0.0.0:5060", metavar="HOST:PORT",
-                   help="local SIP address for UDP and TCP (port 0: any free port)")
-    p.add_argument("--local-user", default="ringdesk", metavar="NAME",
-                   help="user part of our address for direct IP calls (sip:NAME@host:port)")
-    p.add_argument("--transport", action="append", choices=[t.value for t in Transport],
-                   help="transports to listen on (repeatable; default udp and tcp, plus tls for a tls account)")
+    p.add_argument(
+        "--listen",
+        default="0.0.0.0:5060",
+        metavar="HOST:PORT",
+        help="local SIP address for UDP and TCP (port 0: any free port)",
+    )
+    p.add_argument(
+        "--local-user",
+        default="ringdesk",
+        metavar="NAME",
+        help="user part of our address for direct IP calls (sip:NAME@host:port)",
+    )
+    p.add_argument(
+        "--transport",
+        action="append",
+        choices=[t.value for t in Transport],
+        help="transports to listen on (repeatable; default udp and tcp, plus tls for a tls account)",
+    )
     p.add_argument("--account", metavar="SIP_URI", help="register this account, e.g. sip:1001@pbx.example")
-    p.add_argument("--registrar", action="append", default=[], metavar="URI",
-                   help="registrar URI, repeat for failover in order of preference (default: the account's domain)")
+    p.add_argument(
+        "--registrar",
+        action="append",
+        default=[],
+        metavar="URI",
+        help="registrar URI, repeat for failover in order of preference (default: the account's domain)",
+    )
     p.add_argument("--username", help="auth user name (default: the account's user part)")
     p.add_argument("--realm", default="*", help="digest realm (default: any)")
-    p.add_argument("--account-transport", choices=[t.value for t in Transport], default="udp",
-                   help="transport used towards the registrar")
+    p.add_argument(
+        "--account-transport",
+        choices=[t.value for t in Transport],
+        default="udp",
+        help="transport used towards the registrar",
+    )
     p.add_argument("--ha1", action="store_true", help="the stored secret is the digest HA1, not the password")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="read the password from the first line of stdin instead of the keyring")
-    p.add_argument("--set-password", action="store_true",
-                   help="store the account's password in the OS keyring and exit")
-    p.add_argument("--tls-ca", default="", metavar="FILE", help="CA bundle to verify the registrar's certificate")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of the keyring",
+    )
+    p.add_argument(
+        "--set-password", action="store_true", help="store the account's password in the OS keyring and exit"
+    )
+    p.add_argument(
+        "--tls-ca", default="", metavar="FILE", help="CA bundle to verify the registrar's certificate"
+    )
     p.add_argument("--srtp", choices=[m.value for m in SrtpMode], default="off")
     p.add_argument("--expires", type=int, default=300, help="registration expiry in seconds")
-    p.add_argument("--failover-timeout", type=float, default=3.0,
-                   help="seconds without an answer before trying the next registrar")
+    p.add_argument(
+        "--failover-timeout",
+        type=float,
+        default=3.0,
+        help="seconds without an answer before trying the next registrar",
+    )
     p.add_argument("--retry-interval", type=float, default=2.0, help="seconds between rounds of registration")
-    p.add_argument("--probe-interval", type=float, default=15.0,
-                   help="seconds between OPTIONS probes of the registrar while registered")
+    p.add_argument(
+        "--probe-interval",
+        type=float,
+        default=15.0,
+        help="seconds between OPTIONS probes of the registrar while registered",
+    )
     p.add_argument("--auto-answer", action="store_true", help="answer every incoming call")
     p.add_argument("--auto-answer-delay", type=float, default=0.0, metavar="SECONDS")
-    p.add_argument("--ignore-answer-after", action="store_true",
-                   help="do not auto-answer when the PBX asks (Call-Info answer-after)")
+    p.add_argument(
+        "--ignore-answer-after",
+        action="store_true",
+        help="do not auto-answer when the PBX asks (Call-Info answer-after)",
+    )
     p.add_argument("--dtmf", choices=[m.value for m in DtmfMethod], default="rfc4733")
-    p.add_argument("--codec", action="append", metavar="ID",
-                   help="codec in order of preference, e.g. G722/16000/1 (repeatable)")
-    p.add_argument("--no-audio", action="store_true", help="do not open sound devices (silence in, audio dropped)")
-    p.add_argument("--headset", default="", help="sound device for the call, by name (default: system default)")
+    p.add_argument(
+        "--codec",
+        action="append",
+        metavar="ID",
+        help="codec in order of preference, e.g. G722/16000/1 (repeatable)",
+    )
+    p.add_argument(
+        "--no-audio", action="store_true", help="do not open sound devices (silence in, audio dropped)"
+    )
+    p.add_argument(
+        "--headset", default="", help="sound device for the call, by name (default: system default)"
+    )
     p.add_argument("--ringer", default="", help="sound device for the ring tone, by name")
     p.add_argument("--audio-buffer-ms", type=int, default=60)
-    p.add_argument("--call", action="append", default=[], metavar="URI", help="dial this at start (repeatable)")
+    p.add_argument(
+        "--call", action="append", default=[], metavar="URI", help="dial this at start (repeatable)"
+    )
     p.add_argument("--ipc", action="store_true", help="shut down when stdin closes (used by the desktop)")
     p.add_argument("--sip-log-level", type=int, default=3, help="PJSIP log level on stderr (0-6)")
     p.add_argument("-v", "--verbose", action="store_true")
@@ -110,10 +159,14 @@ def main(argv: list[str] | None = None) -> int:
         srtp=SrtpMode(args.srtp),
         sip_log_level=args.sip_log_level,
         audio=AudioConfig(
-            enabled=not args.no_audio, headset=args.headset, ringer=args.ringer, buffer_ms=args.audio_buffer_ms
+            enabled=not args.no_audio,
+            headset=args.headset,
+            ringer=args.ringer,
+            buffer_ms=args.audio_buffer_ms,
         ),
-        **({"codecs": tuple(args.codec)} if args.codec else {}),
     )
+    if args.codec:
+        config = dataclasses.replace(config, codecs=tuple(args.codec))
     from sip.service import run_service  # pjsua2 is loaded only when the service really runs
 
     code = run_service(config, accounts, ipc=args.ipc, calls=args.call)
@@ -163,7 +216,9 @@ def _keyring_get(account: str) -> str:
     except KeyringError as exc:
         raise ValueError(f"the OS keyring is not available ({exc}); use --password-stdin") from None
     if secret is None:
-        raise ValueError(f"no password stored for {account}: run `ringdesk phone --account {account} --set-password`")
+        raise ValueError(
+            f"no password stored for {account}: run `ringdesk phone --account {account} --set-password`"
+        )
     return secret
 
 

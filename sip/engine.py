@@ -18,6 +18,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pjsua2 as pj
@@ -44,6 +45,15 @@ log = logging.getLogger(__name__)
 
 LOCAL_ACCOUNT = "local"
 """The account that takes direct IP calls to our listening address."""
+
+
+@dataclass(frozen=True)
+class _ProbeKey:
+    """Which account's registrar a liveness probe was for."""
+
+    account_id: str
+    index: int
+    supervisor: RegistrationSupervisor | None
 
 
 class EngineStartError(RuntimeError):
@@ -118,6 +128,7 @@ class Engine:
             return
         self._emit(ev.EngineStarted(pid=os.getpid(), version=app.__version__, listen=self.listen))
         self._started.set()
+        self._emit_devices()
         reason = "shutdown"
         try:
             self._poll_until_stopped()
@@ -181,9 +192,9 @@ class Engine:
                 case cmd.SendDtmf(call_id=target, digits=digits, method=method):
                     self._calls.send_dtmf(target, digits, method)
                 case cmd.BlindTransfer(call_id=target, target=to):
-                    record = self._calls.calls.get(target)
-                    account = self._account_for_call(record.account_id if record else "")
-                    self._calls.blind_transfer(target, to, account)
+                    call = self._calls.calls.get(target)
+                    via = self._account_for_call(call.account_id if call else "")
+                    self._calls.blind_transfer(target, to, via)
                 case cmd.AttendedTransfer(call_id=target, consult_call_id=consult):
                     self._calls.attended_transfer(target, consult)
                 case cmd.SelectAudioDevices(headset=headset, ringer=ringer):
@@ -208,7 +219,9 @@ class Engine:
     def _add_local_account(self) -> None:
         host, port = self.listen[0].split(":", 1)[1].rsplit(":", 1) if self.listen else ("127.0.0.1", "5060")
         account = RingdeskAccount(self, LOCAL_ACCOUNT)
-        account.create(pj_local_account_config(f"sip:{self.config.local_user}@{host}:{port}", self.config.srtp), True)
+        account.create(
+            pj_local_account_config(f"sip:{self.config.local_user}@{host}:{port}", self.config.srtp), True
+        )
         self._accounts[LOCAL_ACCOUNT] = AccountRecord(LOCAL_ACCOUNT, account, None)
 
     def _add_account(self, config: AccountConfig) -> None:
@@ -265,7 +278,7 @@ class Engine:
                     self._replace_pj_account(record, acfg)
                 case Probe(index=index):
                     target = probe_target(config.registrars[index], config.transport)
-                    self._prober.probe((config.account_id, index, record.supervisor), target)
+                    self._prober.probe(_ProbeKey(config.account_id, index, record.supervisor), target)
                 case Report(state=state, index=index, code=code, reason=reason, expires_s=expires):
                     key = (state, index, code)
                     if record.last_report == key:
@@ -318,16 +331,15 @@ class Engine:
         # Re-registering from inside PJSIP's callback would re-enter it: do it on the next loop turn.
         self._loop.soon(lambda: self._apply(record, actions))
 
-
     def on_incoming_call(self, account: RingdeskAccount, prm: Any) -> None:
         self._calls.on_incoming_call(account, prm)
 
     def _on_registrar_alive(self, key: object) -> None:
-        account_id, index, supervisor = key  # type: ignore[misc]
-        record = self._accounts.get(account_id)
-        if record is None or record.supervisor is not supervisor:
+        assert isinstance(key, _ProbeKey)
+        record = self._accounts.get(key.account_id)
+        if record is None or record.supervisor is None or record.supervisor is not key.supervisor:
             return  # an answer for an account that has since been replaced
-        self._apply(record, supervisor.on_probe_answer(index, time.monotonic()))
+        self._apply(record, record.supervisor.on_probe_answer(key.index, time.monotonic()))
 
     def callback_failed(self, what: str, exc: BaseException) -> None:
         self._report_error(what, exc)
@@ -339,8 +351,13 @@ class Engine:
         self._emit(ev.EngineError(message=error_text(exc), where=where))
 
     def _emit_devices(self) -> None:
-        headset, ringer = self._bridge.current_devices()
-        self._emit(ev.AudioDevicesChanged(devices=self._bridge.devices(), headset=headset, ringer=ringer))
+        self._emit(
+            ev.AudioDevicesChanged(
+                devices=self._bridge.devices(),
+                headset=self._bridge.headset_device,
+                ringer=self._bridge.ringer_device,
+            )
+        )
 
     def _emit_stats(self) -> None:
         gc.collect()

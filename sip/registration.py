@@ -143,7 +143,10 @@ class RegistrationSupervisor:
             return self._register(0, now, report=False)
         if self._phase is _Phase.REGISTERED:
             if self._probe_deadline is not None and now >= self._probe_deadline:
-                return [self._report(RegState.FAILED, 408, "registrar stopped answering"), *self._advance(now)]
+                return [
+                    self._report(RegState.FAILED, 408, "registrar stopped answering"),
+                    *self._advance(now),
+                ]
             if self._next_probe is not None and now >= self._next_probe and self._probe_deadline is None:
                 self._probe_deadline = now + self.failover_timeout_s
                 self._next_probe = None

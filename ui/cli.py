@@ -26,7 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     if command:
         print(f"ringdesk: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
-    print("The ringdesk desktop window arrives with the workstation issue; try `ringdesk demo`.", file=sys.stderr)
+    print(
+        "The ringdesk desktop window arrives with the workstation issue; try `ringdesk demo`.",
+        file=sys.stderr,
+    )
     return 2
 
 

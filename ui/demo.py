@@ -49,7 +49,14 @@ def _describe(event: ev.Event) -> str | None:
 
 async def run_demo(audio: bool) -> int:
     operator_port, customer_port = _free_port(), _free_port()
-    exe = [sys.executable, *__import__("os").environ.get("RINGDESK_TEST_PHONE", "-m ui.cli").split(), "phone", "--ipc", "--sip-log-level", "0"]
+    exe = [
+        sys.executable,
+        *__import__("os").environ.get("RINGDESK_TEST_PHONE", "-m ui.cli").split(),
+        "phone",
+        "--ipc",
+        "--sip-log-level",
+        "0",
+    ]
     audio_args = [] if audio else ["--no-audio"]
     incoming: asyncio.Queue[ev.IncomingCall] = asyncio.Queue()
     customer_events: asyncio.Queue[ev.Event] = asyncio.Queue()

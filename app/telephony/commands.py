@@ -6,7 +6,7 @@ Each carries a ``ref`` chosen by the sender; the service answers every command w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from app.telephony.config import AccountConfig, DtmfMethod

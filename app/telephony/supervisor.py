@@ -61,6 +61,7 @@ class TelephonyService:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._started = asyncio.Event()
+        self._tasks: set[asyncio.Future[None]] = set()
 
     @property
     def routable(self) -> bool:
@@ -81,7 +82,7 @@ class TelephonyService:
         future: asyncio.Future[ev.CommandResult] = asyncio.get_running_loop().create_future()
         self._pending[ref] = future
         try:
-            proc.stdin.write(wire.encode(replace(command, ref=ref)))  # type: ignore[type-var]
+            proc.stdin.write(wire.encode(replace(command, ref=ref)))
             await proc.stdin.drain()
             return await asyncio.wait_for(future, timeout_s)
         except (BrokenPipeError, ConnectionResetError):
@@ -154,7 +155,9 @@ class TelephonyService:
             case ev.EngineStarted():
                 self._registration.clear()
                 for account in self.accounts:
-                    asyncio.ensure_future(self._add_account(account))
+                    task = asyncio.ensure_future(self._add_account(account))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
                 self._started.set()
                 self._update_routable()
             case ev.RegistrationChanged(account_id=account_id, state=state):
@@ -183,7 +186,9 @@ class TelephonyService:
         self._proc = None
         self._update_routable(force_down=True)
         if not self._stopping:
-            self.on_event(ev.EngineStopped(reason=f"the telephony service stopped unexpectedly (exit code {code})"))
+            self.on_event(
+                ev.EngineStopped(reason=f"the telephony service stopped unexpectedly (exit code {code})")
+            )
 
     def _update_routable(self, *, force_down: bool = False) -> None:
         if force_down or self._proc is None:

@@ -12,6 +12,7 @@ import pytest
 
 from app.telephony import commands as cmd
 from app.telephony import events as ev
+from app.telephony.config import DtmfMethod
 from app.telephony.events import CallState, EndCause
 from tests.support.phone import Phone
 from tests.support.ports import free_port
@@ -26,8 +27,9 @@ def phone(start_phone: StartPhone, name: str, *extra: str) -> tuple[Phone, str]:
 
 
 def active(p: Phone, call_id: str, after: int = 0) -> ev.CallStateChanged:
-    return p.wait_for(ev.CallStateChanged, lambda e: e.call_id == call_id and e.state is CallState.ACTIVE,
-                      after=after)
+    return p.wait_for(
+        ev.CallStateChanged, lambda e: e.call_id == call_id and e.state is CallState.ACTIVE, after=after
+    )
 
 
 def connect(caller: Phone, callee: Phone, uri: str) -> tuple[str, str]:
@@ -100,7 +102,7 @@ def test_dtmf_by_rtp_events_and_by_sip_info(start_phone: StartPhone) -> None:
     bob.wait_for(ev.DtmfReceived, lambda e: e.digit == "#")
     rtp = [(d.digit, d.method) for d in bob.all(ev.DtmfReceived)]
     assert rtp == [("1", "rfc4733"), ("2", "rfc4733"), ("#", "rfc4733")]
-    alice.send(cmd.SendDtmf(call_id=out, digits="*9", method="info"))  # type: ignore[arg-type]
+    alice.send(cmd.SendDtmf(call_id=out, digits="*9", method=DtmfMethod.INFO))
     bob.wait_for(ev.DtmfReceived, lambda e: e.digit == "9")
     assert [(d.digit, d.method) for d in bob.all(ev.DtmfReceived)][3:] == [("*", "info"), ("9", "info")]
     bad = alice.send(cmd.SendDtmf(call_id=out, digits="12x"), expect_ok=False)
@@ -165,9 +167,10 @@ def test_mandatory_srtp_encrypts_media_or_refuses_the_call(start_phone: StartPho
     plain, plain_uri = phone(start_phone, "plain", "--srtp", "off", "--auto-answer")
     out = alice.send(cmd.MakeCall(target=bob_uri)).call_id
     assert alice.wait_for(ev.CallStateChanged, lambda e: e.call_id == out and e.codec != "").srtp
+    assert bob.wait_for(ev.CallStateChanged, lambda e: e.codec != "").srtp
     refused = alice.send(cmd.MakeCall(target=plain_uri)).call_id
     assert ended(alice, refused).cause in (EndCause.DECLINED, EndCause.FAILED)
-    assert plain_uri
+    assert not plain.all(ev.CallStateChanged, lambda e: e.state is CallState.ACTIVE)
 
 
 def test_shutdown_during_a_call_hangs_up_and_exits_cleanly(start_phone: StartPhone) -> None:

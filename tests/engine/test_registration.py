@@ -33,18 +33,36 @@ def kam() -> Iterator[Kamailio]:
         yield k
 
 
-def register(start_phone: StartPhone, registrars: list[str], *, user: str = "1001", password: str | None = None,
-             transport: str = "udp", extra: tuple[str, ...] = (), domain: str = "ringdesk.test") -> Phone:
-    args = ["--listen", f"127.0.0.1:{free_port()}", "--no-audio", "--account", f"sip:{user}@{domain}",
-            "--account-transport", transport, "--password-stdin", *extra]
+def register(
+    start_phone: StartPhone,
+    registrars: list[str],
+    *,
+    user: str = "1001",
+    password: str | None = None,
+    transport: str = "udp",
+    extra: tuple[str, ...] = (),
+    domain: str = "ringdesk.test",
+) -> Phone:
+    args = [
+        "--listen",
+        f"127.0.0.1:{free_port()}",
+        "--no-audio",
+        "--account",
+        f"sip:{user}@{domain}",
+        "--account-transport",
+        transport,
+        "--password-stdin",
+        *extra,
+    ]
     for registrar in registrars:
         args += ["--registrar", registrar]
     return start_phone(*args, stdin_first_line=USERS[user] if password is None else password)
 
 
 def registered(p: Phone, *, after: int = 0, timeout: float = 10) -> ev.RegistrationChanged:
-    return p.wait_for(ev.RegistrationChanged, lambda e: e.state is RegState.REGISTERED, after=after,
-                      timeout=timeout)
+    return p.wait_for(
+        ev.RegistrationChanged, lambda e: e.state is RegState.REGISTERED, after=after, timeout=timeout
+    )
 
 
 @pytest.mark.parametrize("transport", ["udp", "tcp", "tls"])
@@ -59,8 +77,9 @@ def test_register_with_digest_auth(start_phone: StartPhone, kam: Kamailio, trans
     assert f"transport={transport}" in str(contact).lower() or transport == "udp"
 
 
-def test_tls_registrar_with_an_untrusted_certificate_is_refused(start_phone: StartPhone, kam: Kamailio,
-                                                                  tmp_path: Path) -> None:
+def test_tls_registrar_with_an_untrusted_certificate_is_refused(
+    start_phone: StartPhone, kam: Kamailio, tmp_path: Path
+) -> None:
     if kam.ca_file is None:
         pytest.skip("kamailio-tls-modules is not installed")
     from tests.support.kamailio import make_test_pki
@@ -79,9 +98,14 @@ def test_wrong_password_gives_a_clear_403(start_phone: StartPhone, kam: Kamailio
     assert not phone.all(ev.RegistrationChanged, lambda e: e.state is RegState.REGISTERED)
 
 
-def test_registrar_restart_is_noticed_and_reregistered_within_5_s(start_phone: StartPhone, kam: Kamailio) -> None:
-    phone = register(start_phone, [kam.uri()], extra=("--probe-interval", "1", "--failover-timeout", "1",
-                                                      "--retry-interval", "1"))
+def test_registrar_restart_is_noticed_and_reregistered_within_5_s(
+    start_phone: StartPhone, kam: Kamailio
+) -> None:
+    phone = register(
+        start_phone,
+        [kam.uri()],
+        extra=("--probe-interval", "1", "--failover-timeout", "1", "--retry-interval", "1"),
+    )
     registered(phone)
     mark = phone.mark()
     kam.kill()
@@ -101,8 +125,11 @@ def test_registrar_restart_is_noticed_and_reregistered_within_5_s(start_phone: S
 def test_failover_to_the_second_registrar_and_back(start_phone: StartPhone) -> None:
     with Kamailio(USERS) as primary, Kamailio(USERS) as secondary:
         primary.stop()  # the preferred registrar is down: REGISTERs to it go unanswered
-        phone = register(start_phone, [primary.uri(), secondary.uri()],
-                         extra=("--failover-timeout", "1", "--probe-interval", "1"))
+        phone = register(
+            start_phone,
+            [primary.uri(), secondary.uri()],
+            extra=("--failover-timeout", "1", "--probe-interval", "1"),
+        )
         first = registered(phone, timeout=8)
         assert first.registrar == secondary.uri()
         failed = phone.all(ev.RegistrationChanged, lambda e: e.state is RegState.FAILED)
@@ -119,16 +146,35 @@ def test_failover_to_the_second_registrar_and_back(start_phone: StartPhone) -> N
 def test_desktop_supervisor_restarts_a_killed_service_and_waits_for_registration(
     kam: Kamailio, tmp_path: Path
 ) -> None:
-    account = AccountConfig(account_id="main", uri="sip:1002@ringdesk.test", registrars=(kam.uri(),),
-                            username="1002", secret=USERS["1002"], transport=Transport.UDP)
+    account = AccountConfig(
+        account_id="main",
+        uri="sip:1002@ringdesk.test",
+        registrars=(kam.uri(),),
+        username="1002",
+        secret=USERS["1002"],
+        transport=Transport.UDP,
+    )
     routable: list[tuple[float, bool]] = []
     events: list[ev.Event] = []
-    argv = [sys.executable, "-m", "ui.cli", "phone", "--ipc", "--no-audio", "--listen", f"127.0.0.1:{free_port()}"]
+    argv = [
+        sys.executable,
+        "-m",
+        "ui.cli",
+        "phone",
+        "--ipc",
+        "--no-audio",
+        "--listen",
+        f"127.0.0.1:{free_port()}",
+    ]
 
     async def scenario() -> None:
-        service = TelephonyService(argv, [account], on_event=events.append,
-                                   on_routable=lambda r: routable.append((time.monotonic(), r)),
-                                   stderr_path=tmp_path / "service.log")
+        service = TelephonyService(
+            argv,
+            [account],
+            on_event=events.append,
+            on_routable=lambda r: routable.append((time.monotonic(), r)),
+            stderr_path=tmp_path / "service.log",
+        )
         await service.start()
         try:
             await _until(lambda: routable and routable[-1][1], 10)

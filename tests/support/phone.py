@@ -32,8 +32,15 @@ class PhoneError(AssertionError):
 class Phone:
     """A ``ringdesk phone`` child process with its event stream."""
 
-    def __init__(self, args: Sequence[str], *, env: dict[str, str] | None = None, log_dir: Path,
-                 stdin_first_line: str | None = None, name: str = "phone") -> None:
+    def __init__(
+        self,
+        args: Sequence[str],
+        *,
+        env: dict[str, str] | None = None,
+        log_dir: Path,
+        stdin_first_line: str | None = None,
+        name: str = "phone",
+    ) -> None:
         self.name = name
         self.log_path = log_dir / f"{name}.stderr.log"
         self.events: list[ev.Event] = []
@@ -68,9 +75,15 @@ class Phone:
         with self._cond:
             self._cond.notify_all()
 
-    def wait_for(self, kind: type[E], predicate: Callable[[E], bool] = lambda e: True, *,
-                 timeout: float = 10.0, after: int = 0) -> E:
-        """The first event of ``kind`` (from index ``after``) matching ``predicate``; fails after ``timeout``."""
+    def wait_for(
+        self,
+        kind: type[E],
+        predicate: Callable[[E], bool] = lambda e: True,
+        *,
+        timeout: float = 10.0,
+        after: int = 0,
+    ) -> E:
+        """The first event of ``kind`` from index ``after`` matching ``predicate``, within ``timeout``."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:

@@ -30,7 +30,7 @@ def test_display_name_and_number() -> None:
     headers = sipmsg.parse_headers(INVITE)
     name, uri = sipmsg.split_name_addr(sipmsg.header_values(headers, "From")[0])
     assert (name, uri) == ('Иван "Ваня" Петров', "sip:79123456789@pbx.example")
-    pai_name, pai_uri = sipmsg.split_name_addr(sipmsg.header_values(headers, "P-Asserted-Identity")[0])
+    _pai_name, pai_uri = sipmsg.split_name_addr(sipmsg.header_values(headers, "P-Asserted-Identity")[0])
     assert sipmsg.uri_user(pai_uri) == "+79123456789"
     assert sipmsg.uri_user("tel:+74951234567;phone-context=x") == "+74951234567"
     assert sipmsg.uri_user("sip:pbx.example") == ""

@@ -12,8 +12,14 @@ from app.telephony.config import AccountConfig, Transport
 
 def test_round_trip_keeps_unicode_headers_and_enums() -> None:
     event = ev.IncomingCall(
-        call_id="c1", account_id="main", number="+79123456789", display_name="Иван <b>Петров</b>",
-        remote_uri="sip:1@h", sip_call_id="x", x_headers=(("X-Customer-Id", "42"),), answer_after_s=0.0,
+        call_id="c1",
+        account_id="main",
+        number="+79123456789",
+        display_name="Иван <b>Петров</b>",
+        remote_uri="sip:1@h",
+        sip_call_id="x",
+        x_headers=(("X-Customer-Id", "42"),),
+        answer_after_s=0.0,
     )
     line = wire.encode(event)
     assert line.endswith(b"\n") and line.count(b"\n") == 1
@@ -21,8 +27,14 @@ def test_round_trip_keeps_unicode_headers_and_enums() -> None:
 
 
 def test_account_secret_travels_but_never_shows_in_repr() -> None:
-    account = AccountConfig(account_id="a", uri="sip:1@h", registrars=("sip:h",), username="1",
-                            secret="s3cret", transport=Transport.TLS)
+    account = AccountConfig(
+        account_id="a",
+        uri="sip:1@h",
+        registrars=("sip:h",),
+        username="1",
+        secret="s3cret",
+        transport=Transport.TLS,
+    )
     command = cmd.AddAccount(account=account, ref="1")
     assert wire.decode_command(wire.encode(command)) == command
     assert "s3cret" not in repr(command)
