@@ -168,6 +168,7 @@ class Engine:
                 self._emit(result)
 
     def _execute(self, command: cmd.Command) -> ev.CommandResult:
+        self._loop.check_thread()
         call_id = ""
         try:
             match command:
@@ -262,6 +263,7 @@ class Engine:
 
     def _apply(self, record: AccountRecord, actions: list[Action]) -> None:
         """Carry out what the registration supervisor decided."""
+        self._loop.check_thread()
         config = record.config
         assert config is not None
         for action in actions:
