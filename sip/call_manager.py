@@ -53,6 +53,7 @@ class AudioPath(Protocol):
     def connect(self, media: Any) -> None: ...
     def disconnect(self, media: Any) -> None: ...
     def play_beep(self) -> None: ...
+    def set_mute(self, muted: bool) -> None: ...
     def start_ringing(self) -> None: ...
     def stop_ringing(self) -> None: ...
 
@@ -65,14 +66,17 @@ class CallManager(CallEvents):
         config: EngineConfig,
         loop: EngineLoop,
         bridge: AudioPath,
+        *,
         emit: Callable[[ev.Event], None],
         report_error: Callable[[str, BaseException], None],
+        owner_of: Callable[[str, str], str],
     ) -> None:
         self.config = config
         self.loop = loop
         self.bridge = bridge
         self.emit = emit
         self.report_error = report_error
+        self.owner_of = owner_of
         self.calls: dict[str, CallRecord] = {}
 
     # ----- callbacks from pjsua2 (engine thread) -------------------------------------------------
@@ -86,9 +90,8 @@ class CallManager(CallEvents):
             message = str(prm.rdata.wholeMsg)
         except Exception:  # undecodable bytes in the INVITE: go on with what pjsua2 parsed itself
             message = ""
-        record = self._new_record(
-            RingdeskCall(self, account, prm.callId), account.account_id, Direction.INCOMING
-        )
+        owner = self.owner_of(sipmsg.request_uri(message), account.account_id)
+        record = self._new_record(RingdeskCall(self, account, prm.callId), owner, Direction.INCOMING)
         call = self._pj(record)
         ci = call.getInfo()
         headers = sipmsg.parse_headers(message) if message else []
@@ -98,7 +101,7 @@ class CallManager(CallEvents):
         self.emit(
             ev.IncomingCall(
                 call_id=record.call_id,
-                account_id=account.account_id,
+                account_id=owner,
                 number=sipmsg.uri_user(pai_uri) or sipmsg.uri_user(from_uri),
                 display_name=from_name or pai_name,
                 remote_uri=sipmsg.clean_text(from_uri),
@@ -337,6 +340,8 @@ class CallManager(CallEvents):
             )
         )
         self._update_ringer()
+        if not self.calls:
+            self.bridge.set_mute(False)  # mute belongs to a conversation: the next call starts unmuted
 
     def _set_state(self, record: CallRecord, state: CallState, code: int = 0, reason: str = "") -> None:
         key = (state, record.codec)

@@ -27,6 +27,7 @@ import app
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.config import AccountConfig, EngineConfig
+from sip import sipmsg
 from sip.accounts import (
     AccountRecord,
     RingdeskAccount,
@@ -79,7 +80,14 @@ class Engine:
         self._prober = RegistrarProber(self._on_registrar_alive)
         self._transports: dict[Any, int] = {}
         self._bridge = AudioBridge(config.audio, on_error=lambda m: self._emit(ev.EngineError(m, "audio")))
-        self._calls = CallManager(config, self._loop, self._bridge, self._emit, self._report_error)
+        self._calls = CallManager(
+            config,
+            self._loop,
+            self._bridge,
+            emit=self._emit,
+            report_error=self._report_error,
+            owner_of=self._owner_of,
+        )
         self.listen: tuple[str, ...] = ()
 
     # ----- any thread --------------------------------------------------------------------------
@@ -251,6 +259,19 @@ class Engine:
         if record.pj_account is not None:
             self._retire(record.pj_account)
             record.pj_account = None
+
+    def _owner_of(self, request_uri: str, matched: str) -> str:
+        """Which of our accounts an INVITE is for, by the user part of its Request-URI.
+
+        PJSIP matches an incoming request to an account by domain before user, so a call relayed by
+        the registrar to ``sip:1001@<our address>`` would be credited to the local IP account.
+        """
+        user = sipmsg.uri_user(request_uri)
+        for record in self._accounts.values():
+            config = record.config
+            if config is not None and user and user in (config.username, sipmsg.uri_user(config.uri)):
+                return record.account_id
+        return matched
 
     def _account_for_call(self, account_id: str) -> AccountRecord:
         if account_id:

@@ -82,6 +82,9 @@ def run_service(
     calls: Iterable[str] = (),
 ) -> int:
     """Run the telephony service until SIGINT/SIGTERM, a Shutdown command or (with ``ipc``) stdin EOF."""
+    # The audio bridge's frame callbacks need the GIL every 20 ms: switch threads often so a busy
+    # thread (IPC, logging) cannot hold it for the default 5 ms slices in a row.
+    sys.setswitchinterval(0.001)
     writer = EventWriter(_take_stdout_for_events())
     engine = Engine(config, writer.emit)
     try:

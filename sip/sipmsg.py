@@ -54,6 +54,12 @@ def parse_headers(message: str) -> list[tuple[str, str]]:
     return [(name, clean_text(value)) for name, value in headers]
 
 
+def request_uri(message: str) -> str:
+    """The Request-URI of a request (``INVITE sip:1001@10.0.0.5:5060 SIP/2.0`` -> ``sip:1001@...``)."""
+    parts = message.split("\r\n", 1)[0].split("\n", 1)[0].split(" ")
+    return parts[1] if len(parts) == 3 and parts[2].startswith("SIP/") else ""
+
+
 def header_values(headers: list[tuple[str, str]], name: str) -> list[str]:
     """All values of one header, case-insensitively, comma-separated values kept together."""
     wanted = name.lower()

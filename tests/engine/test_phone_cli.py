@@ -33,7 +33,13 @@ def phone_cli(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.Co
 
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", "phone", *args],
-        cwd=REPO, input=stdin, capture_output=True, text=True, timeout=30, env={**os.environ, **env},
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=30,
+        env={**os.environ, **env},
     )
 
 
@@ -44,8 +50,18 @@ def test_password_stored_once_then_used_from_the_keyring(tmp_path: Path, start_p
     assert stored.returncode == 0, stored.stderr
     assert "stored in the OS keyring" in stored.stderr
     with Kamailio({"1001": "s3cret-1001"}) as kam:
-        phone = start_phone("--listen", f"127.0.0.1:{free_port()}", "--no-audio", "--account", ACCOUNT,
-                            "--registrar", kam.uri(), "--sip-log-level", "5", env=env)
+        phone = start_phone(
+            "--listen",
+            f"127.0.0.1:{free_port()}",
+            "--no-audio",
+            "--account",
+            ACCOUNT,
+            "--registrar",
+            kam.uri(),
+            "--sip-log-level",
+            "5",
+            env=env,
+        )
         phone.wait_for(ev.RegistrationChanged, lambda e: e.state is RegState.REGISTERED)
         kam.wait_registered("1001")
         assert phone.terminate() == 0
@@ -53,7 +69,9 @@ def test_password_stored_once_then_used_from_the_keyring(tmp_path: Path, start_p
 
 
 def test_missing_password_says_how_to_store_it(tmp_path: Path) -> None:
-    result = phone_cli("--listen", f"127.0.0.1:{free_port()}", "--account", ACCOUNT, env=keyring_env(tmp_path))
+    result = phone_cli(
+        "--listen", f"127.0.0.1:{free_port()}", "--account", ACCOUNT, env=keyring_env(tmp_path)
+    )
     assert result.returncode == 2
     assert "--set-password" in result.stderr
 

@@ -1,0 +1,104 @@
+"""``python -m bench``: run every benchmark in order, print a table, write ``bench/results/latest.json``.
+
+Exit status: 0 when every benchmark ran (or was skipped for a missing tool), whatever the figures: a miss
+is reported, not asserted. 1 when a benchmark broke (its phone did not start, a call failed...), since
+then there is no figure to report at all. Phone logs go to ``bench/results/logs/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import audio_jitter, idle_cpu, sip_latency
+from bench.common import LOGS, RESULTS, BenchResult
+
+BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
+    (sip_latency.NAME, sip_latency.run),
+    (idle_cpu.NAME, idle_cpu.run),
+    (audio_jitter.NAME, audio_jitter.run),
+]
+
+
+def main() -> int:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    load = load_average()
+    results: list[BenchResult] = []
+    began = time.monotonic()
+    for name, run in BENCHMARKS:
+        print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        try:
+            result = run(LOGS)
+        except Exception as exc:
+            result = BenchResult(name, status="error", notes=[f"{type(exc).__name__}: {exc}"])
+            result.details["traceback"] = traceback.format_exc()
+        result.seconds = round(time.monotonic() - started, 1)
+        results.append(result)
+    total = time.monotonic() - began
+    print(render(results, total, load))
+    path = write_json(results, total, load)
+    print(f"\nresults: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    return 1 if any(r.status == "error" for r in results) else 0
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load before the run: figures from a machine already busy are not comparable."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def render(results: list[BenchResult], total_s: float, load: str) -> str:
+    """The table: one row per figure, its target, and PASS / MISS (``info`` when it has no target)."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    for r in results:
+        if r.status != "ok":
+            rows.append((r.name, r.status.upper(), "", "", ""))
+        for f in r.figures:
+            verdict = "info" if f.ok is None else ("PASS" if f.ok else "MISS")
+            value = f"{f.value:g} {f.unit}".strip()
+            rows.append((r.name, f.name, value, f.target or "-", verdict))
+    header = ("benchmark", "figure", "value", "target", "result")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    notes = [f"  {r.name}: {note}" for r in results for note in r.notes]
+    if notes:
+        lines += ["", "notes:", *notes]
+    lines.append(
+        f"\n{len(results)} benchmarks in {total_s:.0f} s on {os.cpu_count()} CPU(s), load before: {load}"
+    )
+    return "\n".join(lines)
+
+
+def write_json(results: list[BenchResult], total_s: float, load: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "host": platform.node(),
+        "cpus": os.cpu_count(),
+        "load_before": load,
+        "python": platform.python_version(),
+        "total_s": round(total_s, 1),
+        "benchmarks": [dataclasses.asdict(r) for r in results],
+    }
+    path = RESULTS / "latest.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())

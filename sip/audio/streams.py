@@ -1,0 +1,205 @@
+"""The PortAudio side of the bridge: the headset's duplex stream and the ringer's output stream.
+
+Why streams are opened once and kept open: a new PulseAudio stream stays silent for up to ~1.8 s after it
+starts (measured: a few callbacks, then nothing for 1-1.7 s, then a steady 50 per second), so opening per
+call would clip the first words. The headset stream therefore runs for the bridge's whole life and only
+moves audio while call audio is connected (``HeadsetIO.active``); otherwise it plays silence plus any
+local sound (beep, ring) and ignores the microphone.
+
+The callbacks run on PortAudio's thread and hold the GIL only for a few list and bytes operations; they
+never log, never raise (an exception would stop the stream for good) and never call pjsua2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from sip.audio.devices import Route, pulse_routing
+from sip.audio.ringbuffer import RingBuffer
+from sip.audio.tones import SAMPLE_RATE, ToneCursor, mix
+
+FRAME_SAMPLES = 320
+"""20 ms at 16 kHz: pjmedia's frame and the PortAudio block, so one callback moves one frame."""
+FRAME_BYTES = FRAME_SAMPLES * 2
+RINGER_BLOCK = 1600  # 100 ms: the ring tone needs no low latency, and fewer callbacks cost less
+
+_SILENCE = bytes(FRAME_BYTES)
+
+
+@dataclass
+class HeadsetIO:
+    """State shared by the engine thread, pjmedia's clock thread and PortAudio's callback thread.
+
+    Plain attributes written by one thread and read by others: single assignments of ints, bools and object
+    references are atomic under the GIL, and the ring buffers lock internally.
+    """
+
+    to_headset: RingBuffer
+    from_mic: RingBuffer
+    active: bool = False  # call audio connected: move audio, count underruns
+    muted: bool = False
+    device_open: bool = False
+    beep: ToneCursor | None = None  # one-shot sound over the headset output
+    ring: ToneCursor | None = None  # ring tone over the headset output (ringer shares the headset)
+    ringer: ToneCursor | None = None  # ring tone on the separate ringer stream
+    device_blocks: int = 0
+    device_underflows: int = 0  # PortAudio reported output underflow (our callback was late)
+    device_overflows: int = 0  # PortAudio reported input overflow
+    callback_errors: int = 0
+    last_error: str = field(default="", repr=False)
+
+    @classmethod
+    def for_buffer(cls, buffer_ms: int) -> HeadsetIO:
+        """Rings sized from the configured latency: hold twice ``buffer_ms`` (at least three frames) and
+        wait for two frames before playing after running dry."""
+        frames = max(3, -(-2 * max(buffer_ms, 20) // 20))
+        cap = frames * FRAME_BYTES
+        start = 2 * FRAME_BYTES
+        return cls(
+            to_headset=RingBuffer(cap, start_level=start),
+            from_mic=RingBuffer(cap, start_level=start),
+        )
+
+    def overlay(self, out: bytes, n: int) -> bytes:
+        """Lay the beep and the headset ring tone over ``out`` (n bytes)."""
+        beep = self.beep
+        if beep is not None:
+            chunk = beep.take(n)
+            if chunk is None:
+                self.beep = None
+            else:
+                out = mix(out, chunk) if self.active else chunk
+        ring = self.ring
+        if ring is not None:
+            chunk = ring.take(n)
+            if chunk is not None:
+                out = mix(out, chunk)
+        return out
+
+
+class HeadsetStream:
+    """One duplex (or, for a device without microphone, output-only) 16 kHz mono int16 PortAudio stream."""
+
+    def __init__(self, sd: Any, io: HeadsetIO, mic: Route | None, out: Route, buffer_ms: int) -> None:
+        self.io = io
+        self.mic = mic
+        self.out = out
+        kwargs: dict[str, Any] = {
+            "samplerate": SAMPLE_RATE,
+            "blocksize": FRAME_SAMPLES,
+            "channels": 1,
+            "dtype": "int16",
+            "latency": max(buffer_ms, 10) / 1000.0,
+        }
+        # A new stream starts from empty buffers: its start-up stall is not a dropout of the old one.
+        io.to_headset.clear()
+        io.from_mic.clear()
+        with pulse_routing(sink=out.pulse_name, source=mic.pulse_name if mic else ""):
+            if mic is not None:
+                self.stream = sd.RawStream(device=(mic.device, out.device), callback=self._duplex, **kwargs)
+            else:
+                self.stream = sd.RawOutputStream(device=out.device, callback=self._output, **kwargs)
+            try:
+                self.stream.start()
+            except BaseException:
+                self.stream.close()
+                raise
+
+    @property
+    def active(self) -> bool:
+        """False once PortAudio stopped the stream by itself (device lost, fatal error)."""
+        try:
+            return bool(self.stream.active)
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        """Stop and release the stream; safe to call twice."""
+        with contextlib.suppress(Exception):
+            self.stream.close(ignore_errors=True)
+
+    def _duplex(self, indata: Any, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        io = self.io
+        try:
+            io.device_blocks += 1
+            if status:
+                if status.output_underflow:
+                    io.device_underflows += 1
+                if status.input_overflow:
+                    io.device_overflows += 1
+            n = len(outdata)
+            if io.active:
+                io.from_mic.write(bytes(indata))
+                out = io.to_headset.read_padded(n)
+            else:
+                out = _SILENCE if n == FRAME_BYTES else bytes(n)
+            if io.beep is not None or io.ring is not None:
+                out = io.overlay(out, n)
+            outdata[:] = out
+        except Exception as exc:
+            io.callback_errors += 1
+            io.last_error = repr(exc)
+            outdata[:] = bytes(len(outdata))
+
+    def _output(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        io = self.io
+        try:
+            io.device_blocks += 1
+            if status and status.output_underflow:
+                io.device_underflows += 1
+            n = len(outdata)
+            out = io.to_headset.read_padded(n) if io.active else bytes(n)
+            if io.beep is not None or io.ring is not None:
+                out = io.overlay(out, n)
+            outdata[:] = out
+        except Exception as exc:
+            io.callback_errors += 1
+            io.last_error = repr(exc)
+            outdata[:] = bytes(len(outdata))
+
+
+class RingerStream:
+    """An output-only stream for the ring tone on a device other than the headset; plays silence when
+    not ringing so that ringing starts without the new-stream stall."""
+
+    def __init__(self, sd: Any, io: HeadsetIO, out: Route) -> None:
+        self.io = io
+        self.out = out
+        with pulse_routing(sink=out.pulse_name):
+            self.stream = sd.RawOutputStream(
+                samplerate=SAMPLE_RATE,
+                blocksize=RINGER_BLOCK,
+                channels=1,
+                dtype="int16",
+                latency="high",
+                device=out.device,
+                callback=self._output,
+            )
+            try:
+                self.stream.start()
+            except BaseException:
+                self.stream.close()
+                raise
+
+    @property
+    def active(self) -> bool:
+        try:
+            return bool(self.stream.active)
+        except Exception:
+            return False
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stream.close(ignore_errors=True)
+
+    def _output(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        try:
+            ring = self.io.ringer
+            chunk = ring.take(len(outdata)) if ring is not None else None
+            outdata[:] = chunk if chunk is not None else bytes(len(outdata))
+        except Exception as exc:
+            self.io.callback_errors += 1
+            self.io.last_error = repr(exc)
+            outdata[:] = bytes(len(outdata))

@@ -1,0 +1,357 @@
+"""Bridge scenarios run in a child process: ``python scenarios.py NAME WORKDIR`` prints ``RESULT {json}``.
+
+Why a child process: a pjsua2 Endpoint is a process-wide singleton that asserts at exit if any pjsua2
+object outlives ``libDestroy``, and PortAudio sees the test's PulseAudio server only if the server runs
+before PortAudio initialises. A fresh process per scenario gets both right, and a crash in native code
+fails one test instead of killing pytest.
+
+Each scenario builds an Endpoint the way the engine does (``threadCnt=0``, ``mainThreadOnly``, null sound
+device, polled with ``libHandleEvents``), drives the bridge from this single thread, measures, and
+releases every pjsua2 object before ``libDestroy``. Recordings (``parec``) are started and stopped here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import pulse  # path set up above
+
+SCENARIOS: dict[str, Callable[[Any, Path, dict[str, Any]], None]] = {}
+
+
+def scenario(fn: Callable[[Any, Path, dict[str, Any]], None]) -> Callable[[Any, Path, dict[str, Any]], None]:
+    SCENARIOS[fn.__name__] = fn
+    return fn
+
+
+class Harness:
+    """The Endpoint, the bridge and everything that must be released before ``libDestroy``."""
+
+    def __init__(self) -> None:
+        import pjsua2 as pj
+
+        self.pj = pj
+        self.ep = pj.Endpoint()
+        self.ep.libCreate()
+        cfg = pj.EpConfig()
+        cfg.uaConfig.threadCnt = 0
+        cfg.uaConfig.mainThreadOnly = True
+        cfg.logConfig.level = 1
+        cfg.logConfig.consoleLevel = 1
+        self.ep.libInit(cfg)
+        self.ep.audDevManager().setNullDev()
+        self.ep.libStart()
+        self.errors: list[str] = []
+        self.bridge: Any = None
+        self.media: list[Any] = []
+        self.recordings: list[pulse.Recording] = []
+
+    def make_bridge(self, **config: Any) -> Any:
+        from app.telephony.config import AudioConfig
+        from sip.audio.bridge import AudioBridge
+
+        self.bridge = AudioBridge(AudioConfig(**config), on_error=self.errors.append)
+        self.bridge.create()
+        return self.bridge
+
+    def pump(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.ep.libHandleEvents(10)
+
+    def wait_streaming(self, timeout: float = 8.0) -> float:
+        """Poll until the headset stream runs at a steady 50 blocks/s for half a second. A new stream on
+        PulseAudio's null sink first gets a burst of callbacks, then stalls for up to ~2 s (the sink's idle
+        block), then steadies. Returns the seconds waited."""
+        start = time.monotonic()
+        samples: list[int] = []
+        while time.monotonic() - start < timeout:
+            self.pump(0.1)
+            samples.append(self.bridge.device_blocks)
+            steps = [b - a for a, b in zip(samples[-6:], samples[-5:], strict=False)]
+            if len(steps) == 5 and all(3 <= step <= 7 for step in steps):
+                break
+        return round(time.monotonic() - start, 3)
+
+    def player(self, path: Path) -> Any:
+        p = self.pj.AudioMediaPlayer()
+        p.createPlayer(str(path), 0)  # loops
+        self.media.append(p)
+        return p
+
+    def recorder(self, path: Path) -> Any:
+        r = self.pj.AudioMediaRecorder()
+        r.createRecorder(str(path))
+        self.media.append(r)
+        return r
+
+    def record(self, env: dict[str, str], source: str, path: Path) -> pulse.Recording:
+        rec = pulse.Recording(env, source, path)
+        self.recordings.append(rec)
+        return rec
+
+    def release(self, obj: Any) -> None:
+        """Drop one pjsua2 media object now (a recorder finalises its WAV header when released)."""
+        self.media = [m for m in self.media if m is not obj]
+
+    def close(self) -> None:
+        for rec in self.recordings:
+            rec.stop()
+        if self.bridge is not None:
+            self.bridge.close()
+            self.bridge = None
+        self.media.clear()
+        self.ep.libDestroy()
+
+
+def stats_dict(bridge: Any) -> dict[str, Any]:
+    s = bridge.stats()
+    return {k: getattr(s, k) for k in s.__dataclass_fields__ if k not in ("at", "type")}
+
+
+def measure(samples: list[int]) -> dict[str, float]:
+    loud = pulse.loud_part(samples)
+    return {
+        "seconds": round(len(samples) / pulse.RATE, 2),
+        "loud_s": round(pulse.loud_seconds(samples), 2),
+        "rms": round(pulse.rms(loud), 1),
+        "hz": round(pulse.frequency(loud), 1),
+        "rms_tail": round(pulse.rms(samples[-pulse.RATE // 2 :]), 1),
+    }
+
+
+# -- scenarios -------------------------------------------------------------------------------------------
+
+
+@scenario
+def tone_to_headset(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """Far-end 440 Hz -> bridge -> PulseAudio sink "headset"; counters over ~3 s of steady audio."""
+    rec = h.record(dict(os.environ), "headset.monitor", work / "headset.wav")
+    wav = work / "far.wav"
+    pulse.write_tone_wav(wav, 440.0, 2.0)
+    bridge = h.make_bridge()
+    out["frame_path"] = bridge.frame_path
+    out["frame_timings_us"] = bridge.frame_timings_us
+    out["stall_s"] = h.wait_streaming()
+    player = h.player(wav)
+    before = stats_dict(bridge)
+    bridge.connect(player)
+    h.pump(0.5)
+    settled = stats_dict(bridge)
+    h.pump(3.0)
+    out["stats_before"], out["stats_settled"], out["stats_after"] = before, settled, stats_dict(bridge)
+    bridge.disconnect(player)
+    h.pump(0.6)
+    out["headset"] = measure(rec.stop())
+    out["devices"] = [d.name for d in bridge.devices()]
+    out["headset_device"] = bridge.headset_device
+
+
+@scenario
+def mic_to_call(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """Sine "microphone" -> bridge -> call (a WAV recorder); then the same muted."""
+    bridge = h.make_bridge()
+    out["stall_s"] = h.wait_streaming()
+    live = h.recorder(work / "live.wav")
+    bridge.connect(live)
+    h.pump(1.5)
+    bridge.disconnect(live)
+    h.release(live)
+    del live  # the recorder writes its WAV header when the last reference goes
+    out["stats_live"] = stats_dict(bridge)
+    bridge.set_mute(True)
+    muted = h.recorder(work / "muted.wav")
+    bridge.connect(muted)
+    h.pump(1.5)
+    bridge.disconnect(muted)
+    h.release(muted)
+    del muted
+    out["stats_muted"] = stats_dict(bridge)
+    h.pump(0.1)  # PJSIP 2.15 removes conference ports asynchronously: the WAV is finished on the next tick
+    for name in ("live", "muted"):
+        samples = pulse.read_wav(work / f"{name}.wav")[pulse.RATE // 4 :]  # skip the start-up cushion
+        out[name] = {"rms": round(pulse.rms(samples), 1), "hz": round(pulse.frequency(samples), 1)}
+
+
+@scenario
+def beep(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """``play_beep`` with no call connected reaches the headset sink."""
+    rec = h.record(dict(os.environ), "headset.monitor", work / "headset.wav")
+    bridge = h.make_bridge()
+    h.wait_streaming()
+    h.pump(0.3)
+    bridge.play_beep()
+    h.pump(0.8)
+    out["headset"] = measure(rec.stop())
+    # A call whose media disappears without disconnect(): stats() notices, underruns stop counting.
+    wav = work / "far.wav"
+    pulse.write_tone_wav(wav, 440.0, 1.0)
+    player = h.player(wav)
+    bridge.connect(player)
+    h.pump(0.8)
+    h.release(player)
+    del player
+    h.pump(0.1)
+    out["vanished_first"] = stats_dict(bridge)
+    h.pump(1.0)
+    out["vanished_later"] = stats_dict(bridge)
+
+
+@scenario
+def ringer(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """Ring tone on a separate "ringer" sink, then (ringer = headset) mixed into the headset."""
+    env = dict(os.environ)
+    rec_ring = h.record(env, "ringer.monitor", work / "ringer.wav")
+    rec_head = h.record(env, "headset.monitor", work / "headset.wav")
+    bridge = h.make_bridge(ringer="ringer")
+    out["ringer_device"] = bridge.ringer_device
+    h.wait_streaming()
+    bridge.start_ringing()
+    h.pump(1.2)
+    bridge.stop_ringing()
+    h.pump(0.8)
+    out["ringer_sink"] = measure(rec_ring.stop())
+    out["headset_sink_while_separate"] = measure(rec_head.stop())
+    rec_head2 = h.record(env, "headset.monitor", work / "headset2.wav")
+    bridge.select_devices("", "")
+    out["shared_ringer_device"] = bridge.ringer_device
+    h.pump(1.0)  # the new recording's own start stall
+    bridge.start_ringing()
+    h.pump(1.2)
+    bridge.stop_ringing()
+    h.pump(0.8)
+    out["headset_sink_shared"] = measure(rec_head2.stop())
+
+
+@scenario
+def hotplug(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """A new sink appears; ``rescan`` lists it and ``select_devices`` moves the call audio there."""
+    import subprocess
+
+    env = dict(os.environ)
+    rec_head = h.record(env, "headset.monitor", work / "headset.wav")
+    wav = work / "far.wav"
+    pulse.write_tone_wav(wav, 440.0, 2.0)
+    bridge = h.make_bridge(headset="headset")
+    h.wait_streaming()
+    player = h.player(wav)
+    bridge.connect(player)
+    h.pump(0.5)
+    out["before"] = [d.name for d in bridge.devices()]
+    subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=headset2"],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    rec_new = h.record(env, "headset2.monitor", work / "headset2.wav")
+    t0 = time.monotonic()
+    out["after"] = [d.name for d in bridge.rescan()]
+    bridge.select_devices("headset2", "")
+    out["switch_ms"] = round((time.monotonic() - t0) * 1000, 1)
+    out["headset_device"] = bridge.headset_device
+    out["stall_s"] = h.wait_streaming()
+    h.pump(1.5)
+    out["stats"] = stats_dict(bridge)
+    bridge.disconnect(player)
+    out["headset2"] = measure(rec_new.stop())
+    out["headset"] = measure(rec_head.stop())
+
+
+@scenario
+def disabled(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """``enabled=False``: the port still runs (silence to the call, call audio dropped), one message."""
+    _portless(h, work, out, enabled=False)
+
+
+@scenario
+def no_library(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """``import sounddevice`` raising OSError (no libportaudio): same as disabled, with its own message."""
+    import importlib.abc
+
+    class NoPortAudio(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: Any, target: Any = None) -> None:
+            if name == "sounddevice":
+                raise OSError("PortAudio library not found")
+
+    sys.modules.pop("sounddevice", None)
+    sys.meta_path.insert(0, NoPortAudio())
+    _portless(h, work, out, enabled=True)
+    out["rescan"] = list(h.bridge.rescan())
+
+
+@scenario
+def lifecycle(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """Create and close the bridge repeatedly while call audio is still connected (the close path must
+    unlink the port before freeing it), then let the harness destroy the library."""
+    wav = work / "far.wav"
+    pulse.write_tone_wav(wav, 440.0, 0.5)
+    player = h.player(wav)
+    rec = h.recorder(work / "call.wav")
+    cycles = 0
+    for _ in range(8):
+        bridge = h.make_bridge(enabled=False)
+        bridge.connect(player)
+        bridge.connect(rec)
+        h.pump(0.06)
+        bridge.close()
+        h.bridge = None
+        cycles += 1
+    h.pump(0.1)  # port removal is applied on the next conference tick
+    out["cycles"] = cycles
+    out["ports_left"] = h.ep.mediaActivePorts()  # null sound device, player, recorder
+    del player, rec
+
+
+def _portless(h: Harness, work: Path, out: dict[str, Any], enabled: bool) -> None:
+    wav = work / "far.wav"
+    pulse.write_tone_wav(wav, 440.0, 1.0)
+    bridge = h.make_bridge(enabled=enabled)
+    player = h.player(wav)
+    rec = h.recorder(work / "call.wav")
+    bridge.connect(player)
+    bridge.connect(rec)
+    bridge.set_mute(False)
+    bridge.play_beep()
+    bridge.start_ringing()
+    h.pump(1.0)
+    bridge.stop_ringing()
+    bridge.disconnect(player)
+    bridge.disconnect(rec)
+    h.release(rec)
+    del rec
+    h.pump(0.1)  # the recorder's WAV header is written when the conference drops the port (next tick)
+    out["stats"] = stats_dict(bridge)
+    out["call"] = {"rms": round(pulse.rms(pulse.read_wav(work / "call.wav")), 1)}
+    out["devices"] = list(bridge.devices())
+
+
+def main() -> int:
+    name, work = sys.argv[1], Path(sys.argv[2])
+    out: dict[str, Any] = {"scenario": name}
+    h = Harness()
+    failed = False
+    try:
+        SCENARIOS[name](h, work, out)
+    except Exception:
+        # Report, then let the traceback (and the pjsua2 objects its frames hold) go before libDestroy.
+        out["exception"] = traceback.format_exc()
+        failed = True
+    out["errors"] = h.errors
+    h.close()
+    print("RESULT " + json.dumps(out, default=str), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

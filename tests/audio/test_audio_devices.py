@@ -1,0 +1,153 @@
+"""Device choice by name (PortAudio and PulseAudio), PulseAudio routing, and the stream callbacks, with a
+fake sounddevice module: no sound server needed."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar
+
+import pytest
+
+from sip.audio import devices as dv
+from sip.audio.streams import FRAME_BYTES, HeadsetIO, HeadsetStream
+from sip.audio.tones import ToneCursor
+
+PA_DEVS: list[dict[str, Any]] = [
+    {"index": 0, "name": "HDA Intel PCH: ALC3246 Analog (hw:0,0)", "host_api": "ALSA",
+     "max_input_channels": 2, "max_output_channels": 2},
+    {"index": 1, "name": "pulse", "host_api": "ALSA", "max_input_channels": 32, "max_output_channels": 32},
+    {"index": 2, "name": "default", "host_api": "ALSA", "max_input_channels": 32, "max_output_channels": 32},
+]  # fmt: skip
+PULSE = dv.PulseInventory(
+    sinks=(("alsa_output.usb-Jabra_Evolve_20-00.analog-stereo", 2), ("alsa_output.pci.analog-stereo", 2)),
+    sources=(("alsa_input.usb-Jabra_Evolve_20-00.mono-fallback", 1),),
+    default_sink="alsa_output.pci.analog-stereo",
+    default_source="alsa_input.usb-Jabra_Evolve_20-00.mono-fallback",
+)
+
+
+def test_pactl_short_lists_are_parsed_without_monitors() -> None:
+    text = (
+        "0\theadset\tmodule-null-sink.c\ts16le 2ch 44100Hz\tIDLE\n"
+        "0\theadset.monitor\tmodule-null-sink.c\ts16le 2ch 44100Hz\tIDLE\n"
+        "1\tmic\tmodule-sine-source.c\tfloat32le 1ch 44100Hz\tRUNNING\n"
+    )
+    assert dv._parse_short(text, skip_monitors=True) == (("headset", 2), ("mic", 1))
+
+
+def test_substring_of_a_pulse_sink_routes_through_portaudio_pulse_device() -> None:
+    out = dv.resolve("jabra", "output", PA_DEVS, PULSE)
+    assert out == dv.Route(1, pulse_name="alsa_output.usb-Jabra_Evolve_20-00.analog-stereo",
+                           label="alsa_output.usb-Jabra_Evolve_20-00.analog-stereo")  # fmt: skip
+    mic = dv.resolve("Jabra", "input", PA_DEVS, PULSE)
+    assert mic.pulse_name == "alsa_input.usb-Jabra_Evolve_20-00.mono-fallback" and mic.found
+
+
+def test_exact_portaudio_name_wins_then_portaudio_substring() -> None:
+    assert dv.resolve("default", "output", PA_DEVS, PULSE) == dv.Route(2, label="default")
+    assert dv.resolve("ALC3246", "output", PA_DEVS, PULSE).device == 0
+
+
+def test_empty_name_means_the_servers_default_named_explicitly() -> None:
+    out = dv.resolve("", "output", PA_DEVS, PULSE)
+    assert out.pulse_name == "alsa_output.pci.analog-stereo" and out.found
+    assert dv.resolve("", "output", PA_DEVS, dv.PulseInventory()) == dv.Route(None)
+
+
+def test_unknown_name_falls_back_to_the_default_and_says_so() -> None:
+    out = dv.resolve("nonexistent", "output", PA_DEVS, PULSE)
+    assert not out.found
+    assert out.pulse_name == "alsa_output.pci.analog-stereo"
+
+
+def test_describe_lists_portaudio_then_pulse_devices_with_defaults() -> None:
+    class FakeSd:
+        class default:  # noqa: N801
+            device = (2, 2)
+
+    listed = dv.describe(FakeSd, PA_DEVS, PULSE)
+    names = [d.name for d in listed]
+    assert names[:3] == ["HDA Intel PCH: ALC3246 Analog (hw:0,0)", "pulse", "default"]
+    by_name = {d.name: d for d in listed}
+    assert by_name["default"].default_output
+    assert by_name["alsa_output.pci.analog-stereo"].default_output
+    assert by_name["alsa_output.pci.analog-stereo"].host_api == dv.PULSE_HOST_API
+    assert by_name["alsa_input.usb-Jabra_Evolve_20-00.mono-fallback"].inputs == 1
+
+
+def test_pulse_routing_sets_and_restores_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULSE_SOURCE", "theirs")
+    monkeypatch.delenv("PULSE_SINK", raising=False)
+    with dv.pulse_routing(sink="mine", source="mic"):
+        assert os.environ["PULSE_SINK"] == "mine"
+        assert os.environ["PULSE_SOURCE"] == "mic"
+    assert "PULSE_SINK" not in os.environ
+    assert os.environ["PULSE_SOURCE"] == "theirs"
+
+
+class _Status:
+    def __init__(self, underflow: bool = False, overflow: bool = False) -> None:
+        self.output_underflow = underflow
+        self.input_overflow = overflow
+
+    def __bool__(self) -> bool:
+        return self.output_underflow or self.input_overflow
+
+
+class FakeStream:
+    """Stands in for sounddevice's RawStream / RawOutputStream and remembers how it was opened."""
+
+    opened: ClassVar[list[FakeStream]] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.kwargs = kwargs
+        self.env_sink = os.environ.get("PULSE_SINK")
+        self.active = False
+        FakeStream.opened.append(self)
+
+    def start(self) -> None:
+        self.active = True
+
+    def close(self, ignore_errors: bool = True) -> None:
+        self.active = False
+
+
+class FakeSounddevice:
+    """The part of the sounddevice module the streams use."""
+
+    RawStream = FakeStream
+    RawOutputStream = FakeStream
+
+
+def test_headset_callback_moves_audio_only_while_connected_and_mixes_the_beep() -> None:
+    FakeStream.opened.clear()
+    io = HeadsetIO.for_buffer(60)
+    route = dv.Route(1, pulse_name="headset", label="headset")
+    stream = HeadsetStream(FakeSounddevice, io, dv.Route(1, pulse_name="mic"), route, 60)
+    fake = FakeStream.opened[0]
+    assert fake.env_sink == "headset"  # routed while opening
+    assert fake.kwargs["samplerate"] == 16000 and fake.kwargs["blocksize"] == 320
+    callback = fake.kwargs["callback"]
+    mic_block = b"\x05\x00" * 320
+    out = bytearray(FRAME_BYTES)
+
+    callback(mic_block, out, 320, None, _Status())
+    assert bytes(out) == bytes(FRAME_BYTES) and len(io.from_mic) == 0  # idle: silence, mic ignored
+
+    io.active = True
+    for _ in range(2):
+        io.to_headset.write(b"\x10\x00" * 320)
+    callback(mic_block, out, 320, None, _Status())
+    assert bytes(out) == b"\x10\x00" * 320
+    assert len(io.from_mic) == FRAME_BYTES
+
+    io.beep = ToneCursor(b"\x01\x00" * 320)
+    callback(mic_block, out, 320, None, _Status(underflow=True))
+    assert bytes(out) == b"\x11\x00" * 320  # call audio + beep
+    assert io.device_underflows == 1
+    callback(mic_block, out, 320, None, _Status())
+    assert io.beep is None  # one-shot finished
+    assert io.to_headset.underruns == 1  # the call audio ran dry
+    assert io.device_blocks == 4
+    stream.close()
+    assert not stream.active
