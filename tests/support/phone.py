@@ -50,7 +50,7 @@ class Phone:
         full_env.setdefault("PYTHONUNBUFFERED", "1")
         self._stderr = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, *os.environ.get("RINGDESK_TEST_PHONE", "-m ui.cli").split(), "phone", *args],
+            [sys.executable, "-m", "ui.cli", "phone", *args],
             cwd=REPO,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
