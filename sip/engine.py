@@ -89,6 +89,7 @@ class Engine:
             owner_of=self._owner_of,
         )
         self.listen: tuple[str, ...] = ()
+        self.shutdown_requested_at: float | None = None
 
     # ----- any thread --------------------------------------------------------------------------
 
@@ -103,6 +104,8 @@ class Engine:
 
     def submit(self, command: cmd.Command) -> None:
         """Queue a command for the engine thread (thread-safe, never blocks)."""
+        if isinstance(command, cmd.Shutdown) and self.shutdown_requested_at is None:
+            self.shutdown_requested_at = time.monotonic()
         self._commands.put(command)
 
     def stop(self, timeout_s: float = 10.0) -> None:

@@ -14,6 +14,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from typing import BinaryIO
 
@@ -24,6 +25,9 @@ from app.telephony.config import AccountConfig, EngineConfig
 from sip.engine import Engine, EngineStartError
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_S = 10.0
+"""How long an orderly shutdown may take before the process leaves without it."""
 
 
 class EventWriter:
@@ -111,6 +115,13 @@ def run_service(
     )
     reader.start()
     while not engine.join(0.2):  # wake up regularly so signal handlers run in the main thread
-        pass
+        asked = engine.shutdown_requested_at
+        if asked is not None and time.monotonic() - asked > SHUTDOWN_GRACE_S:
+            # A sound server that died under an open stream can block its close for ever; the
+            # operator's "quit" and the desktop's restart must still work.
+            log.error("the engine did not stop within %.0f s; leaving anyway", SHUTDOWN_GRACE_S)
+            writer.emit(ev.EngineStopped(reason="forced: the engine did not stop in time"))
+            writer.close()
+            return 3
     writer.close()
     return 0

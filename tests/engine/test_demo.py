@@ -11,7 +11,11 @@ from tests.conftest import REPO
 def test_demo_narrates_a_real_call() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "ui.cli", "demo"],
-        cwd=REPO, capture_output=True, text=True, timeout=90, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout

@@ -97,3 +97,12 @@ def test_port_in_use_is_reported_not_crashed(start_phone: StartPhone) -> None:
     assert result.returncode == 2
     errors = [line for line in result.stdout.splitlines() if '"type":"error"' in line]
     assert errors and "cannot start" in errors[0]
+
+
+def test_ctrl_c_stops_the_phone_cleanly(start_phone: StartPhone) -> None:
+    import signal
+
+    phone = start_phone("--listen", f"127.0.0.1:{free_port()}", "--no-audio")
+    phone.proc.send_signal(signal.SIGINT)
+    assert phone.proc.wait(15) == 0
+    phone.wait_for(ev.EngineStopped)
