@@ -69,14 +69,14 @@ class CallManager(CallEvents):
         *,
         emit: Callable[[ev.Event], None],
         report_error: Callable[[str, BaseException], None],
-        owner_of: Callable[[str, str], str],
     ) -> None:
         self.config = config
         self.loop = loop
         self.bridge = bridge
         self.emit = emit
         self.report_error = report_error
-        self.owner_of = owner_of
+        self.owner_of: Callable[[str, str], str] = lambda request_uri, matched: matched
+        """Which account an INVITE is for (set by the engine's account manager)."""
         self.calls: dict[str, CallRecord] = {}
 
     # ----- callbacks from pjsua2 (engine thread) -------------------------------------------------

@@ -212,7 +212,6 @@ class EngineStats:
     accounts: int
     calls: int
     pj_calls: int
-    players: int
     at: float = field(default_factory=_now)
     type: Literal["engine_stats"] = "engine_stats"
 
