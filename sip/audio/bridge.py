@@ -2,8 +2,9 @@
 
 Why it exists: the ``pjsua2-python`` wheel has no sound-device support (``getDevCount() == 0``), so the
 engine runs pjsua2 on its null device and this bridge carries call audio to the operator's headset and the
-headset microphone back to the call, through a pjsua2 ``AudioMediaPort`` and one duplex PortAudio stream
-(16 kHz mono int16, 20 ms blocks) joined by two drop-oldest ring buffers.
+headset microphone back to the call, through a pjsua2 ``AudioMediaPort`` and two PortAudio streams, one
+output and one input (16 kHz mono int16, 20 ms blocks; not one duplex stream, which spins a CPU core on
+ALSA's ``pulse`` device: see ``streams``), joined by two drop-oldest ring buffers.
 
 Threads: every public method must be called on the engine thread (the one that owns the Endpoint);
 ``on_error`` is called synchronously from those methods. The port callbacks run on pjmedia's clock thread
@@ -219,8 +220,13 @@ class AudioBridge:
 
     @property
     def device_blocks(self) -> int:
-        """PortAudio callbacks served by the headset stream: proof that the device really runs."""
+        """PortAudio callbacks served by the headset's output stream: proof that the device really runs."""
         return self._io.device_blocks
+
+    @property
+    def mic_blocks(self) -> int:
+        """PortAudio callbacks served by the headset's microphone stream (0 without a microphone)."""
+        return self._io.mic_blocks
 
     @property
     def frame_path(self) -> str:

@@ -1,12 +1,19 @@
-"""The PortAudio side of the bridge: the headset's duplex stream and the ringer's output stream.
+"""The PortAudio side of the bridge: the headset's output and microphone streams and the ringer's stream.
 
 Why streams are opened once and kept open: a new PulseAudio stream stays silent for up to ~1.8 s after it
 starts (measured: a few callbacks, then nothing for 1-1.7 s, then a steady 50 per second), so opening per
-call would clip the first words. The headset stream therefore runs for the bridge's whole life and only
-moves audio while call audio is connected (``HeadsetIO.active``); otherwise it plays silence plus any
-local sound (beep, ring) and ignores the microphone.
+call would clip the first words. The headset streams therefore run for the bridge's whole life and only
+move audio while call audio is connected (``HeadsetIO.active``); otherwise the output plays silence plus
+any local sound (beep, ring) and the microphone's blocks are dropped.
 
-The callbacks run on PortAudio's thread and hold the GIL only for a few list and bytes operations; they
+Why two streams per headset and not one duplex ``RawStream``: on ALSA's ``pulse``/``default`` devices (the
+only way PortAudio 19.6 reaches PulseAudio or PipeWire: it has no PulseAudio host API) a duplex stream in
+callback mode keeps PortAudio's thread spinning at 100 % of a core (callbacks still at a normal 50/s),
+idle or not, which starved the rest of the desktop on a 2-core PC and caused underruns when it was busy.
+A separate output stream and input stream cost ~1 % together; the ring buffers already decouple the two
+directions, so nothing depends on them sharing a clock.
+
+The callbacks run on PortAudio's threads and hold the GIL only for a few list and bytes operations; they
 never log, never raise (an exception would stop the stream for good) and never call pjsua2.
 """
 
@@ -44,7 +51,8 @@ class HeadsetIO:
     beep: ToneCursor | None = None  # one-shot sound over the headset output
     ring: ToneCursor | None = None  # ring tone over the headset output (ringer shares the headset)
     ringer: ToneCursor | None = None  # ring tone on the separate ringer stream
-    device_blocks: int = 0
+    device_blocks: int = 0  # output callbacks of the headset stream
+    mic_blocks: int = 0  # input callbacks of the microphone stream
     device_underflows: int = 0  # PortAudio reported output underflow (our callback was late)
     device_overflows: int = 0  # PortAudio reported input overflow
     callback_errors: int = 0
@@ -80,12 +88,17 @@ class HeadsetIO:
 
 
 class HeadsetStream:
-    """One duplex (or, for a device without microphone, output-only) 16 kHz mono int16 PortAudio stream."""
+    """The headset: a 16 kHz mono int16 output stream plus, when it has a microphone, an input stream.
+
+    Both are opened, routed and started together and count as one device: ``active`` is False as soon as
+    either stopped. ``mic``/``out`` are the routes they were opened on.
+    """
 
     def __init__(self, sd: Any, io: HeadsetIO, mic: Route | None, out: Route, buffer_ms: int) -> None:
         self.io = io
         self.mic = mic
         self.out = out
+        self.streams: list[Any] = []
         kwargs: dict[str, Any] = {
             "samplerate": SAMPLE_RATE,
             "blocksize": FRAME_SAMPLES,
@@ -93,55 +106,46 @@ class HeadsetStream:
             "dtype": "int16",
             "latency": max(buffer_ms, 10) / 1000.0,
         }
-        # A new stream starts from empty buffers: its start-up stall is not a dropout of the old one.
+        # New streams start from empty buffers: their start-up stall is not a dropout of the old ones.
         io.to_headset.clear()
         io.from_mic.clear()
-        with pulse_routing(sink=out.pulse_name, source=mic.pulse_name if mic else ""):
-            if mic is not None:
-                self.stream = sd.RawStream(device=(mic.device, out.device), callback=self._duplex, **kwargs)
-            else:
-                self.stream = sd.RawOutputStream(device=out.device, callback=self._output, **kwargs)
-            try:
-                self.stream.start()
-            except BaseException:
-                self.stream.close()
-                raise
+        try:
+            with pulse_routing(sink=out.pulse_name, source=mic.pulse_name if mic else ""):
+                self.streams.append(sd.RawOutputStream(device=out.device, callback=self._output, **kwargs))
+                if mic is not None:
+                    self.streams.append(sd.RawInputStream(device=mic.device, callback=self._input, **kwargs))
+            for stream in self.streams:
+                stream.start()
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def active(self) -> bool:
-        """False once PortAudio stopped the stream by itself (device lost, fatal error)."""
+        """False once PortAudio stopped either stream by itself (device lost, fatal error)."""
         try:
-            return bool(self.stream.active)
+            return bool(self.streams) and all(bool(stream.active) for stream in self.streams)
         except Exception:
             return False
 
     def close(self) -> None:
-        """Stop and release the stream; safe to call twice."""
-        with contextlib.suppress(Exception):
-            self.stream.close(ignore_errors=True)
+        """Stop and release the streams; safe to call twice."""
+        streams, self.streams = self.streams, []
+        for stream in streams:
+            with contextlib.suppress(Exception):
+                stream.close(ignore_errors=True)
 
-    def _duplex(self, indata: Any, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+    def _input(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
         io = self.io
         try:
-            io.device_blocks += 1
-            if status:
-                if status.output_underflow:
-                    io.device_underflows += 1
-                if status.input_overflow:
-                    io.device_overflows += 1
-            n = len(outdata)
+            io.mic_blocks += 1
+            if status and status.input_overflow:
+                io.device_overflows += 1
             if io.active:
                 io.from_mic.write(bytes(indata))
-                out = io.to_headset.read_padded(n)
-            else:
-                out = _SILENCE if n == FRAME_BYTES else bytes(n)
-            if io.beep is not None or io.ring is not None:
-                out = io.overlay(out, n)
-            outdata[:] = out
         except Exception as exc:
             io.callback_errors += 1
             io.last_error = repr(exc)
-            outdata[:] = bytes(len(outdata))
 
     def _output(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
         io = self.io
@@ -150,7 +154,10 @@ class HeadsetStream:
             if status and status.output_underflow:
                 io.device_underflows += 1
             n = len(outdata)
-            out = io.to_headset.read_padded(n) if io.active else bytes(n)
+            if io.active:
+                out = io.to_headset.read_padded(n)
+            else:
+                out = _SILENCE if n == FRAME_BYTES else bytes(n)
             if io.beep is not None or io.ring is not None:
                 out = io.overlay(out, n)
             outdata[:] = out
