@@ -1,0 +1,209 @@
+"""Opening a contacts CSV: encoding, delimiter and header decided once, then rows streamed.
+
+Rows come from a generator over the open file, so a 220,000-row import holds one row (plus the phones
+already accepted, for duplicates) rather than the whole file and a list of contacts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from app.contacts_csv.columns import Column, Target, map_columns, recognised
+from app.contacts_csv.encoding import detect_encoding
+from app.contacts_csv.errors import CsvError, FileCode, RowCode
+from app.contacts_csv.rows import AcceptedRow, RowJudge, RowResult
+from app.contacts_csv.values import blank
+from app.wire.contacts import FieldSchema
+
+DELIMITERS = ";,\t"
+_SNIFF_CHARS = 64 * 1024
+_SEP_LINE = re.compile(r"^sep=(.)\s*$")
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """Counts so far; final once ``complete`` (the iteration reached the end of the file)."""
+
+    encoding: str
+    delimiter: str
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    """Rejected rows whose phone was on an earlier row (included in ``rejected``)."""
+    blank: int = 0
+    """Rows with no value at all: skipped, and counted so the numbers add up to the file."""
+    warnings: int = 0
+    rejected_by_code: Counter[str] = field(default_factory=Counter)
+    """Rejected rows per reason (a row with two reasons counts under both)."""
+    complete: bool = False
+
+
+class ContactsCsv:
+    """An opened contacts CSV: encoding, delimiter and columns decided; iterate once for the rows.
+
+    Use as a context manager (or call :meth:`close`). A stream passed in stays open: its owner
+    closes it.
+    """
+
+    def __init__(
+        self,
+        stream: IO[bytes],
+        *,
+        owned: bool,
+        default_region: str | None,
+        field_schema: Sequence[FieldSchema],
+        derive_time_zone: bool,
+    ) -> None:
+        self._owned, self._closed = owned, False
+        self.encoding = detect_encoding(stream)
+        self._text = io.TextIOWrapper(stream, encoding=self.encoding, newline="")
+        try:
+            self._start(default_region, field_schema, derive_time_zone)
+        except BaseException:
+            self.close()  # a wrapper left to the garbage collector would close the caller's stream
+            raise
+
+    def _start(
+        self, default_region: str | None, field_schema: Sequence[FieldSchema], derive_tz: bool
+    ) -> None:
+        sample = self._text.read(_SNIFF_CHARS)
+        self._text.seek(0)
+        self.delimiter, skip_first_line = _choose_delimiter(sample)
+        if skip_first_line:
+            self._text.readline()
+        self._reader = csv.reader(self._text, delimiter=self.delimiter)
+        self._row = 0
+        headers = self._read_header()
+        self.columns: tuple[Column, ...] = map_columns(headers, field_schema)
+        """Every column with what it feeds, or why it is not imported."""
+        if not any(c.target == Target.PHONE for c in self.columns):
+            found = ", ".join(repr(h) for h in headers[:20])
+            raise CsvError(FileCode.NO_PHONE_COLUMN, f"No phone column (Телефон, Phone...) among: {found}.")
+        self._judge = RowJudge(
+            self.columns,
+            default_region=default_region,
+            field_schema=field_schema,
+            derive_time_zone=derive_tz,
+        )
+        self.summary = ImportSummary(self.encoding, self.delimiter)
+        self._used = False
+
+    def __enter__(self) -> ContactsCsv:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file opened from a path; for a caller's stream, only let go of it."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owned:
+            self._text.close()
+        else:
+            self._text.detach()
+
+    def __iter__(self) -> Iterator[RowResult]:
+        """Each non-blank data row's verdict, in file order.
+
+        Raises :class:`CsvError` (``malformed``) if the CSV structure breaks down mid-file (a cell over
+        the csv module's 128 KiB limit); the rows before it have been yielded, so an importer should
+        treat the import as failed.
+        """
+        if self._used:
+            raise RuntimeError("a ContactsCsv can be iterated once; open the file again")
+        self._used = True
+        while True:
+            try:
+                cells = next(self._reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise CsvError(FileCode.MALFORMED, f"Row {self._row + 1} cannot be read: {exc}.") from None
+            self._row += 1
+            if all(blank(c) for c in cells):
+                self.summary.blank += 1
+                continue
+            result = self._judge.judge(self._row, cells)
+            self._count(result)
+            yield result
+        self.summary.complete = True
+
+    def _read_header(self) -> list[str]:
+        for cells in self._reader:
+            self._row += 1
+            if not all(blank(c) for c in cells):
+                return [c.strip() for c in cells]
+        raise CsvError(FileCode.NO_HEADER, "The file has no header row (column names such as ФИО;Телефон).")
+
+    def _count(self, result: RowResult) -> None:
+        summary = self.summary
+        if isinstance(result, AcceptedRow):
+            summary.accepted += 1
+            summary.warnings += len(result.warnings)
+            return
+        summary.rejected += 1
+        codes = {issue.code for issue in result.issues}
+        summary.rejected_by_code.update(codes)
+        if RowCode.DUPLICATE_PHONE in codes:
+            summary.duplicates += 1
+
+
+def _choose_delimiter(sample: str) -> tuple[str, bool]:
+    """The delimiter, and whether the first line is Excel's ``sep=`` hint (to be skipped)."""
+    first_line = sample.split("\n", 1)[0].strip("\r\ufeff")
+    if hint := _SEP_LINE.match(first_line):
+        return hint.group(1), True
+    try:
+        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = None
+
+    def score(delimiter: str) -> tuple[int, int, bool]:
+        header = next((r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(r)), [])
+        return recognised(header), len(header), delimiter == sniffed
+
+    return max(DELIMITERS, key=score), False
+
+
+def open_contacts_csv(
+    source: str | Path | IO[bytes],
+    *,
+    default_region: str | None = "RU",
+    field_schema: Sequence[FieldSchema] = (),
+    derive_time_zone: bool = True,
+) -> ContactsCsv:
+    """Open a contacts CSV: a path, or a seekable binary stream (an upload spooled to a temp file).
+
+    Raises :class:`CsvError` at once for a file that cannot be imported at all (encoding, no header,
+    no phone column); row problems come out of the iteration as ``RejectedRow``. Phones written
+    without ``+`` are read as numbers of ``default_region``; ``field_schema`` declares the custom
+    fields columns may fill; ``derive_time_zone`` fills a missing time zone from the first phone
+    that has an unambiguous one (a landline).
+    """
+    if isinstance(source, str | Path):
+        stream: IO[bytes] = open(source, "rb")  # noqa: SIM115 (closed by ContactsCsv.close)
+        owned = True
+    else:
+        stream, owned = source, False
+    try:
+        return ContactsCsv(
+            stream,
+            owned=owned,
+            default_region=default_region,
+            field_schema=field_schema,
+            derive_time_zone=derive_time_zone,
+        )
+    except BaseException:
+        if owned:
+            stream.close()
+        raise

@@ -1,0 +1,157 @@
+"""Building blocks every wire model shares: the strict base class and bounded field types.
+
+Every string on the wire has a length limit, so an oversized body is a 422 naming the field instead of a
+row the database refuses (or stores and then chokes every screen that renders it). NUL characters are
+refused everywhere because PostgreSQL cannot store them in ``text``: without the check they would pass
+validation and fail as a 500 inside the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import UTC, datetime
+from functools import cache
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
+
+from app import phones
+
+NAME_MAX = 200
+"""Person names and script names: the longest real ones are well under this."""
+LABEL_MAX = 100
+"""Catalogue and field labels, city names: what fits a button or a card line."""
+SHORT_MAX = 64
+"""Short free text used for grouping: contact segments."""
+COMMENT_MAX = 4000
+"""Free text an operator types: a few paragraphs, never a pasted document."""
+CODE_MAX = 64
+"""Machine identifiers: logins, queue names, script ids, field keys."""
+CATALOGUE_CODE_MAX = 32
+"""Disposition and not-ready reason codes: short, typed by admins, shown in reports."""
+EMAIL_MAX = 254
+"""RFC 5321's limit on a forward path."""
+
+
+class WireModel(BaseModel):
+    """Base of every wire model: an unknown field is an error, never silently ignored.
+
+    A typo in a client (``calback_at``) would otherwise drop data without anyone noticing.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _single_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX), AfterValidator(_single_line)
+]
+"""One line of human text (a name, a city, a label), surrounding blanks removed."""
+RequiredLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
+    AfterValidator(_single_line),
+]
+"""A :data:`Line` that must not be blank."""
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=LABEL_MAX),
+    AfterValidator(_single_line),
+]
+"""A label in one language (``label_en``, ``label_ru``): required, one line."""
+City = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=LABEL_MAX), AfterValidator(_single_line)
+]
+Segment = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=SHORT_MAX), AfterValidator(_single_line)
+]
+"""A contact segment ("VIP", "Розница"): scripts are chosen by it, so it is short and exact."""
+Comment = Annotated[str, StringConstraints(max_length=COMMENT_MAX), AfterValidator(_no_nul)]
+"""Multi-line free text, kept exactly as typed (quotes, markup and SQL-looking text included)."""
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=CODE_MAX)]
+"""A stable machine identifier: queue names, script ids, logins."""
+CatalogueCode = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=CATALOGUE_CODE_MAX)
+]
+"""A disposition or not-ready reason code (``callback``, ``smoke``)."""
+FieldKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=CODE_MAX)]
+"""Key of a custom field or a script node: lower-case, so it is safe as a JSON key and a column name."""
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value[:60]!r} is not an e-mail address")
+    return value
+
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=EMAIL_MAX), AfterValidator(_email)]
+"""A plausible e-mail address. Deliberately loose (Cyrillic domains are real); delivery is the proof."""
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_utc)]
+"""A moment in time: a naive timestamp is refused (whose clock?), an aware one is converted to UTC."""
+
+
+def _e164(value: str) -> str:
+    if not phones.is_valid_e164(value):
+        raise ValueError(f"{value[:40]!r} is not a valid phone number in E.164 form, like +79123456789")
+    return value
+
+
+E164 = Annotated[str, StringConstraints(max_length=16), AfterValidator(_e164)]
+"""A phone number as ``+<country><number>``: one canonical form, so lookups and upserts match.
+
+Clients normalise what people type with :func:`app.phones.normalise` before sending.
+"""
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+_ZONE_SHAPE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA zone such as ``Asia/Novosibirsk``.
+
+    Checked against the platform's zone database; where there is none (Windows without the ``tzdata``
+    package) only the shape is checked rather than refusing every zone.
+    """
+    if not _ZONE_SHAPE.match(name):
+        return False
+    known = _known_zones()
+    return name in known if known else True
+
+
+def _zone(value: str) -> str:
+    if not is_time_zone(value):
+        raise ValueError(f"{value[:40]!r} is not an IANA time zone such as Europe/Moscow")
+    return value
+
+
+TimeZone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=CODE_MAX), AfterValidator(_zone)
+]
+"""An IANA time zone name (never an offset: offsets change with DST and with Russian law)."""

@@ -1,0 +1,139 @@
+"""Dispositions on the wire: how a call ended, as the operator recorded it, and the catalogues behind it.
+
+A disposition is posted once per call with the client's UUID in an ``Idempotency-Key`` header (so the
+key is not in the body). Field checks that need no catalogue live in the models (a naive timestamp, the
+call ending before it rang); the rules that depend on the chosen code (comment or callback time
+required) are :func:`check_disposition`, pure so the desktop can run the same rules before sending and
+the server can run them with its catalogue.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import pairwise
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from app.wire.common import CatalogueCode, Code, Comment, Label, RequiredLine, UtcDatetime, WireModel
+from app.wire.scripts import ScriptAnswers, ScriptRef
+from app.wire.statuses import NOT_READY, OperatorStatus
+
+DispositionCategory = Literal["success", "not_reached", "non_target", "mail_only", "callback", "other"]
+"""What a code means for the KPIs: plan completion counts ``success``, callbacks feed the callback list."""
+
+
+class DispositionIn(WireModel):
+    """The outcome of one call as the operator's desktop reports it.
+
+    Timestamps are aware and normalised to UTC; ``answer_at`` is ``None`` for a call never answered,
+    ``acw_end_at`` is ``None`` when there was no after-call work. Desktops send the disposition when
+    after-call work ends, so one post carries the whole handle time (talk, hold and ACW for AHT).
+    """
+
+    call_id: RequiredLine
+    """The SIP Call-ID (or the PBX's unique id): ties the disposition to the call records."""
+    operator: Code
+    contact_id: int | None = None
+    """``None`` when the caller matched no contact."""
+    queue: Code | None = None
+    ring_at: UtcDatetime
+    answer_at: UtcDatetime | None = None
+    end_at: UtcDatetime
+    acw_end_at: UtcDatetime | None = None
+    script: ScriptRef | None = None
+    answers: ScriptAnswers = Field(default_factory=dict)
+    code: CatalogueCode
+    comment: Comment = ""
+    callback_at: UtcDatetime | None = None
+    """When to call back (an instant; the call card shows it in the contact's time zone)."""
+
+    @model_validator(mode="after")
+    def _in_order(self) -> DispositionIn:
+        moments: list[tuple[str, datetime | None]] = [
+            ("ring_at", self.ring_at),
+            ("answer_at", self.answer_at),
+            ("end_at", self.end_at),
+            ("acw_end_at", self.acw_end_at),
+        ]
+        present = [(name, at) for name, at in moments if at is not None]
+        for (earlier, a), (later, b) in pairwise(present):
+            if a is not None and b is not None and b < a:
+                raise ValueError(f"{later} ({b.isoformat()}) is before {earlier} ({a.isoformat()})")
+        if self.answers and self.script is None:
+            raise ValueError("script answers need the script they answer (script id and version)")
+        return self
+
+
+class DispositionOut(DispositionIn):
+    """A stored disposition, as returned (also on an idempotent replay)."""
+
+    id: int
+    received_at: UtcDatetime
+
+
+class DispositionCode(WireModel):
+    """One entry of the disposition catalogue, per queue (``queue`` ``None``: offered in every queue)."""
+
+    code: CatalogueCode
+    label_en: Label
+    label_ru: Label
+    category: DispositionCategory
+    comment_required: bool = False
+    callback_required: bool = False
+    queue: Code | None = None
+    hotkey: int | None = Field(default=None, ge=1, le=9)
+    """The digit that picks it in one key press (VICIdial-style hot keys)."""
+    active: bool = True
+    """Retired codes stay in the catalogue so old dispositions still resolve, but are not offered."""
+
+
+class NotReadyReason(WireModel):
+    """One reason an operator is not taking calls, with the flags KPIs and the board need."""
+
+    code: CatalogueCode
+    label_en: Label
+    label_ru: Label
+    status: OperatorStatus
+    """The not-ready status it qualifies (``break``, ``lunch``, ``training``, ``back_of_queue``...)."""
+    routable: bool = False
+    productive: bool = False
+    """Counts as working time (training, coaching) rather than a pause."""
+    max_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    needs_approval: bool = False
+    """A team lead must approve it before it applies (break approval)."""
+
+    @model_validator(mode="after")
+    def _not_ready_status(self) -> NotReadyReason:
+        if self.status not in NOT_READY:
+            raise ValueError(f"a reason qualifies a not-ready status, not {self.status.value!r}")
+        return self
+
+
+class Catalogue(WireModel):
+    """Everything a desktop needs to offer codes and reasons, fetched once per shift."""
+
+    dispositions: list[DispositionCode] = Field(default_factory=list, max_length=1000)
+    reasons: list[NotReadyReason] = Field(default_factory=list, max_length=200)
+
+
+def check_disposition(d: DispositionIn, code: DispositionCode) -> list[str]:
+    """Problems with ``d`` given the catalogue entry of its code; an empty list means it is acceptable.
+
+    Messages are English sentences for logs and API errors; the desktop checks the same flags itself
+    to highlight the missing field before the operator can send.
+    """
+    problems: list[str] = []
+    if d.code != code.code:
+        problems.append(f"disposition code {d.code!r} does not match catalogue entry {code.code!r}")
+    if not code.active:
+        problems.append(f"disposition code {code.code!r} is retired")
+    if code.queue is not None and d.queue != code.queue:
+        problems.append(f"disposition code {code.code!r} belongs to queue {code.queue!r}, not {d.queue!r}")
+    if code.comment_required and not d.comment.strip():
+        problems.append(f"disposition code {code.code!r} requires a comment")
+    if code.callback_required and d.callback_at is None:
+        problems.append(f"disposition code {code.code!r} requires a callback time")
+    if d.callback_at is not None and d.callback_at <= d.end_at:
+        problems.append("the callback time must be after the end of the call")
+    return problems

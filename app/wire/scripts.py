@@ -1,0 +1,60 @@
+"""Call scripts on the wire: versioned documents, and the answers an operator gave while following one.
+
+The script format belongs to the scripts issue; until it exists the body is opaque JSON, bounded in size.
+A document is immutable once stored: editing a script means a new ``version``, so a disposition that
+names ``(id, version)`` always points at the exact questions the operator saw.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints, model_validator
+
+from app.wire.common import COMMENT_MAX, Code, FieldKey, RequiredLine, Segment, UtcDatetime, WireModel
+
+SCRIPT_BODY_MAX = 1_000_000
+"""Bytes of a script body as compact JSON: a big branching script is tens of kilobytes."""
+ANSWERS_MAX = 500
+"""Answers in one call: more questions than any script an operator can walk through."""
+
+AnswerText = Annotated[str, StringConstraints(max_length=COMMENT_MAX)]
+AnswerValue = AnswerText | int | float | bool | list[AnswerText] | None
+"""One answer: free text, a number, a yes/no, the options ticked, or ``None`` (seen but not answered)."""
+ScriptAnswers = Annotated[dict[FieldKey, AnswerValue], Field(max_length=ANSWERS_MAX)]
+"""Answers keyed by the script node that asked them."""
+
+
+class ScriptRef(WireModel):
+    """Which exact script (and version) the operator followed."""
+
+    id: Code
+    version: int = Field(ge=1)
+
+
+class ScriptSummary(WireModel):
+    """A script without its body: what a picker lists and what choosing by queue and segment needs."""
+
+    id: Code
+    version: int = Field(ge=1)
+    name: RequiredLine
+    queue: Code | None = None
+    """The queue it is for; ``None`` means any queue."""
+    segment: Segment | None = None
+    """The contact segment it is for; ``None`` means any segment."""
+
+
+class ScriptDocument(ScriptSummary):
+    """A full script document: the summary fields plus the opaque body."""
+
+    body: dict[str, Any]
+    created_at: UtcDatetime | None = None
+    """Set by the server when stored; ignored on upload."""
+
+    @model_validator(mode="after")
+    def _body_size(self) -> ScriptDocument:
+        size = len(json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode())
+        if size > SCRIPT_BODY_MAX:
+            raise ValueError(f"script body is {size} bytes as JSON, more than {SCRIPT_BODY_MAX}")
+        return self
