@@ -1,42 +1,44 @@
-"""``ringdesk-server``: run the central server.
+"""``ringdesk-server``: the central server's command line.
 
-So far it serves its health check only; contacts, dispositions, statuses and users arrive with the
-server issue. The command exists now so installers and service units have a stable entry point.
+    ringdesk-server serve [--db URL] [--host H] [--port P] [--config FILE] [--dev]
+    ringdesk-server migrate [--db URL]
+    ringdesk-server user add NAME --role operator|team_lead|admin [--team T]
+    ringdesk-server seed-demo [--password-stdin]
+
+Configuration precedence: flags > environment (RINGDESK_*) > config file > defaults (see
+:mod:`server.settings`). Exit status: 0 ok, 1 the command failed, 2 bad usage or configuration.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import app
+from server.commands import COMMANDS
+from server.commands.common import EXIT_FAILED, PROG, CommandError
 
 
-def build_app() -> object:
-    from fastapi import FastAPI
-
-    api = FastAPI(title="ringdesk server", version=app.__version__)
-
-    @api.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": app.__version__}
-
-    return api
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="The central ringdesk server.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {app.__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ringdesk-server", description="The central ringdesk server.")
-    parser.add_argument("--version", action="version", version=f"ringdesk-server {app.__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the HTTP server")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8040)
-    args = parser.parse_args(argv)
-    if args.command == "serve":
-        try:
-            import uvicorn
-        except ImportError:
-            print("ringdesk-server needs the server extra: pip install 'ringdesk[server]'", file=sys.stderr)
-            return 2
-        uvicorn.run(build_app(), host=args.host, port=args.port)  # type: ignore[arg-type]
-    return 0
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except CommandError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_FAILED
+    return code

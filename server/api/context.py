@@ -1,0 +1,29 @@
+"""What the app holds for its lifetime (settings, database, login throttle), typed.
+
+Stored on ``app.state.ringdesk``; reach it through :func:`get_context` from a ``Request`` or a
+``WebSocket`` (both are ``HTTPConnection``s), or through the dependencies in ``deps``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import HTTPConnection
+
+from server.db import Database
+from server.ratelimit import LoginThrottle
+from server.settings import Settings
+
+
+@dataclass(frozen=True)
+class AppContext:
+    settings: Settings
+    database: Database
+    login_throttle: LoginThrottle
+
+
+def get_context(conn: HTTPConnection) -> AppContext:
+    context = conn.app.state.ringdesk
+    if not isinstance(context, AppContext):  # pragma: no cover - create_app always sets it
+        raise RuntimeError("app.state.ringdesk is not set: build the app with create_app()")
+    return context

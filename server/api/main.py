@@ -1,0 +1,67 @@
+"""``create_app(settings)``: the FastAPI application.
+
+Schema migrations are not run here (``ringdesk-server serve`` runs them first), so tests and tools
+decide when the schema changes. Pass ``database`` to share an engine (tests, benchmarks); otherwise
+one is created from ``settings.database_url`` and disposed when the app shuts down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp
+
+import app as ringdesk
+from server.api.context import AppContext
+from server.api.errors import install_error_handlers
+from server.api.middleware import RequestLogMiddleware
+from server.api.routes import ROUTERS
+from server.db import Database
+from server.logs import register_secret
+from server.ratelimit import LoginThrottle
+from server.settings import Settings
+
+DESCRIPTION = """Central server of ringdesk: users and roles, contacts, dispositions, operator
+statuses and call scripts. Log in at `POST /auth/login`, then send the access token as
+`Authorization: Bearer <token>`."""
+
+
+class RingdeskAPI(FastAPI):
+    """FastAPI with :class:`RequestLogMiddleware` wrapped around the whole stack (outside FastAPI's
+    own error and body-limit layers, which user middleware cannot reach)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestLogMiddleware(super().build_middleware_stack())
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    db = database if database is not None else Database.connect(settings.database_url)
+    owns_database = database is None
+    register_secret(settings.secret_key.get_secret_value())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            db.dispose()
+
+    api = RingdeskAPI(
+        title="ringdesk server",
+        version=ringdesk.__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        max_body_size=settings.max_body_bytes,
+    )
+    api.state.ringdesk = AppContext(
+        settings=settings,
+        database=db,
+        login_throttle=LoginThrottle(settings.login_max_failures, settings.login_window_seconds),
+    )
+    install_error_handlers(api)
+    for router in ROUTERS:
+        api.include_router(router)
+    return api

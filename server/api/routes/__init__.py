@@ -1,0 +1,12 @@
+"""One router per resource. To add one: write ``server/api/routes/<resource>.py`` with
+``router = APIRouter(prefix="/<resource>", tags=["<resource>"])`` and append it to ``ROUTERS``."""
+
+from fastapi import APIRouter
+
+from server.api.routes import auth, health, users
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    auth.router,
+    users.router,
+)

@@ -1,0 +1,53 @@
+"""``ringdesk-server seed-demo``: demo users, disposition codes and not-ready reasons (RU/EN)."""
+
+from __future__ import annotations
+
+import argparse
+
+from server.commands.common import (
+    EXIT_OK,
+    SubParsers,
+    add_config_arguments,
+    load,
+    open_database,
+    read_password,
+)
+
+
+def register(subparsers: SubParsers) -> None:
+    parser = subparsers.add_parser(
+        "seed-demo",
+        help="add demo users and catalogues",
+        description="Add demo teams, users, disposition codes and not-ready reasons (missing ones only). "
+        "New users get random passwords, printed once, unless --password-stdin gives one for all.",
+    )
+    add_config_arguments(parser)
+    parser.add_argument(
+        "--password-stdin", action="store_true", help="read one password for every new demo user from stdin"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load(args).settings
+    password = read_password(confirm=False) if args.password_stdin else None
+
+    from server.seed import seed_demo
+
+    database = open_database(settings.database_url)
+    try:
+        with database.session() as session:
+            seeded = seed_demo(session, settings, password=password)
+            session.commit()
+    finally:
+        database.dispose()
+    for user in seeded:
+        team = user.team or "-"
+        shown = (
+            "(exists, unchanged)"
+            if user.password is None
+            else ("(password from stdin)" if password else f"password: {user.password}")
+        )
+        print(f"{user.name:<10} {user.role.value:<10} {team:<8} {shown}")
+    print("disposition codes and not-ready reasons: present")
+    return EXIT_OK

@@ -1,0 +1,92 @@
+"""``ringdesk-server user add NAME --role ROLE [--team TEAM]``: create a user from the console.
+
+The password is prompted for (twice) on a terminal, or read as one line from stdin otherwise::
+
+    printf '%s\\n' "$PASSWORD" | ringdesk-server user add alice --role admin
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from server.commands.common import (
+    EXIT_OK,
+    CommandError,
+    SubParsers,
+    add_config_arguments,
+    load,
+    open_database,
+    read_password,
+)
+
+ROLES = ("operator", "team_lead", "admin")
+
+
+def register(subparsers: SubParsers) -> None:
+    parser = subparsers.add_parser("user", help="manage users")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser(
+        "add", help="create a user", description="Create a user; the password is prompted or read from stdin."
+    )
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--team", help="team name (created if missing; required for team_lead)")
+    add_config_arguments(add)
+    add.set_defaults(func=run_add)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    settings = load(args).settings
+    password = read_password()
+
+    from pydantic import ValidationError
+
+    from server.api.errors import describe_error
+    from server.api.schemas.users import UserCreate
+    from server.audit import record_audit
+    from server.crud.users import UserExistsError, create_user, get_or_create_team
+    from server.security import hash_password
+
+    try:
+        body = UserCreate(name=args.name, password=password, role=args.role, team=args.team)
+    except ValidationError as exc:
+        problems = "; ".join(describe_error(dict(e)) for e in exc.errors(include_input=False))
+        raise CommandError(problems) from None
+    password_hash = hash_password(settings, body.password)
+    database = open_database(settings.database_url)
+    try:
+        with database.session() as session:
+            team = None
+            if body.team is not None:
+                team, created = get_or_create_team(session, name=body.team)
+                if created:
+                    record_audit(
+                        session,
+                        actor=None,
+                        action="team.create",
+                        target=f"team:{team.id}",
+                        details={"name": team.name, "via": "cli"},
+                    )
+            try:
+                user = create_user(
+                    session,
+                    name=body.name,
+                    password_hash=password_hash,
+                    role=body.role,
+                    team=team,
+                )
+            except UserExistsError:
+                raise CommandError(f"a user named {body.name!r} already exists") from None
+            record_audit(
+                session,
+                actor=None,
+                action="user.create",
+                target=f"user:{user.id}",
+                details={"name": user.name, "role": user.role.value, "team": user.team_name, "via": "cli"},
+            )
+            session.commit()
+            team_text = f", team {user.team_name}" if user.team_name else ""
+            print(f"created user {user.name!r} (id {user.id}, {user.role.value}{team_text})")
+    finally:
+        database.dispose()
+    return EXIT_OK

@@ -1,0 +1,113 @@
+"""Engines and sessions for the two supported databases.
+
+* SQLite (the embedded default): WAL journal with ``synchronous=FULL`` (no acknowledged commit lost
+  on power failure, see docs/notes on durability), foreign keys ON, a busy timeout, and transactions
+  started with ``BEGIN IMMEDIATE``. The last point matters: with the driver's default deferred
+  transactions, a request that reads and then writes while another writer committed fails at once
+  with "database is locked" (the busy timeout cannot help there). IMMEDIATE takes the write lock up
+  front, so concurrent requests queue for up to the busy timeout instead. The price: one transaction
+  at a time, readers included. Keep transactions short (commit a large import in batches) and never
+  hold two sessions open in one thread: the second would wait for the first until the timeout.
+* PostgreSQL (production): ``postgresql+psycopg://`` (psycopg 3); plain ``postgresql://`` and
+  ``postgres://`` URLs are accepted and mapped to it. Connections are pre-pinged.
+
+SQL parameters are never rendered into exception messages (``hide_parameters``): errors end up in
+logs, and parameters hold password hashes and personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse ``url`` and pin PostgreSQL to the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL with its password masked, fit for logs and messages."""
+    return normalise_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from the sqlite3 module; the "begin" hook emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_db_engine(url: str | URL, *, pooled: bool = True, echo: bool = False) -> Engine:
+    """An engine for ``url`` with the settings described in the module docstring.
+
+    ``pooled=False`` opens a fresh connection each time (command-line tools, migrations in tests).
+    """
+    parsed = normalise_url(url)
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
+    if not pooled:
+        kwargs["poolclass"] = NullPool
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = {"application_name": "ringdesk-server"}
+        return create_engine(parsed, **kwargs)
+    raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine and its session factory, created once per process (or per app in tests)."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def connect(cls, url: str | URL, *, pooled: bool = True) -> Database:
+        engine = create_db_engine(url, pooled=pooled)
+        return cls(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for scripts and commands; commit explicitly, anything else is rolled back."""
+        with self.sessions() as session:
+            yield session
+
+    def ping(self) -> None:
+        """Run a trivial query; raises if the database cannot be reached."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Alembic environment and migration scripts (see :mod:`server.migrate`)."""

@@ -1,0 +1,46 @@
+"""Every table of the server. Import models from here; ``Base.metadata`` holds them all.
+
+A new model module must be imported below, or Alembic autogenerate will not see it.
+"""
+
+from server.models.audit import AuditEntry
+from server.models.base import Base, UTCDateTime, utcnow
+from server.models.catalogues import DispositionCode, NotReadyReason
+from server.models.contacts import Contact, ContactField, ContactPhone
+from server.models.dispositions import Disposition
+from server.models.enums import (
+    Channel,
+    DispositionCategory,
+    FieldType,
+    OperatorStatus,
+    Role,
+    StatusSource,
+)
+from server.models.scripts import Script
+from server.models.statuses import OperatorCurrentStatus, OperatorStatusChange
+from server.models.users import RefreshToken, Team, User
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Channel",
+    "Contact",
+    "ContactField",
+    "ContactPhone",
+    "Disposition",
+    "DispositionCategory",
+    "DispositionCode",
+    "FieldType",
+    "NotReadyReason",
+    "OperatorCurrentStatus",
+    "OperatorStatus",
+    "OperatorStatusChange",
+    "RefreshToken",
+    "Role",
+    "Script",
+    "StatusSource",
+    "Team",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,43 @@
+"""Operator statuses: every change (the raw events KPIs are derived from) and the current board."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.models.base import SQL_NOW, Base, BigIntPK, UTCDateTime, str_enum, utcnow
+from server.models.enums import OperatorStatus, StatusSource
+
+
+class OperatorStatusChange(Base):
+    """One status change, append-only. ``at`` is when it happened (client clock, checked by the
+    route); ``received_at`` when the server stored it. ``changed_by_id`` is the team lead for
+    ``source=team_lead``."""
+
+    __tablename__ = "operator_status_changes"
+    __table_args__ = (Index("ix_operator_status_changes_operator_id_at", "operator_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[OperatorStatus] = mapped_column(str_enum(OperatorStatus, "status"))
+    reason_code: Mapped[str | None] = mapped_column(ForeignKey("not_ready_reasons.code"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[StatusSource] = mapped_column(str_enum(StatusSource, "source"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)
+
+
+class OperatorCurrentStatus(Base):
+    """The latest status of each operator (one row per operator): what the team-lead board shows."""
+
+    __tablename__ = "operator_current_status"
+
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[OperatorStatus] = mapped_column(str_enum(OperatorStatus, "status"))
+    reason_code: Mapped[str | None] = mapped_column(ForeignKey("not_ready_reasons.code"))
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[StatusSource] = mapped_column(str_enum(StatusSource, "source"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("operator_status_changes.id"))

@@ -1,0 +1,119 @@
+"""Demo data: teams, users, disposition codes and not-ready reasons, in Russian and English.
+
+Idempotent: existing rows (matched by name or code) are left as they are.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.audit import record_audit
+from server.crud.users import create_user, get_or_create_team, get_user_by_name
+from server.models import DispositionCategory, DispositionCode, NotReadyReason, Role
+from server.security import hash_password
+from server.settings import Settings
+
+DEMO_USERS: tuple[tuple[str, Role, str | None], ...] = (
+    ("admin", Role.admin, None),
+    ("lead", Role.team_lead, "sales"),
+    ("operator1", Role.operator, "sales"),
+    ("operator2", Role.operator, "sales"),
+    ("support1", Role.operator, "support"),
+)
+
+#: code, English, Russian, category, comment required, callback required
+DISPOSITION_CODES: tuple[tuple[str, str, str, DispositionCategory, bool, bool], ...] = (
+    ("SALE", "Sale", "Продажа", DispositionCategory.success, False, False),
+    ("INTERESTED", "Interested", "Заинтересован", DispositionCategory.success, True, False),
+    ("CALLBACK", "Call back", "Перезвонить", DispositionCategory.callback, False, True),
+    ("NO_ANSWER", "No answer", "Нет ответа", DispositionCategory.not_reached, False, False),
+    ("BUSY", "Busy", "Занято", DispositionCategory.not_reached, False, False),
+    ("VOICEMAIL", "Voicemail", "Автоответчик", DispositionCategory.not_reached, False, False),
+    ("WRONG_NUMBER", "Wrong number", "Ошибочный номер", DispositionCategory.non_target, False, False),
+    ("DO_NOT_CALL", "Do not call", "Не звонить", DispositionCategory.non_target, True, False),
+    (
+        "SEND_INFO",
+        "Send information by e-mail",
+        "Отправить информацию на e-mail",
+        DispositionCategory.mail_only,
+        False,
+        False,
+    ),
+    ("REFUSED", "Not interested", "Отказ", DispositionCategory.other, True, False),
+)
+
+#: code, English, Russian, routable, productive, max minutes
+NOT_READY_REASONS: tuple[tuple[str, str, str, bool, bool, int | None], ...] = (
+    ("BREAK", "Break", "Перерыв", False, False, 15),
+    ("LUNCH", "Lunch", "Обед", False, False, 60),
+    ("TRAINING", "Training", "Обучение", False, True, None),
+    ("MEETING", "Meeting", "Совещание", False, True, 60),
+    ("BACK_OFFICE", "Back-office work", "Работа с документами", False, True, None),
+    ("BACK_OF_QUEUE", "Back of queue", "В конце очереди", True, True, None),
+)
+
+
+@dataclass(frozen=True)
+class SeededUser:
+    name: str
+    role: Role
+    team: str | None
+    password: str | None  # None: the user existed already, password unchanged
+
+
+def seed_demo(session: Session, settings: Settings, *, password: str | None = None) -> list[SeededUser]:
+    """Add the demo rows that are missing (caller commits). Each new user gets ``password`` or a
+    random one; the result lists every demo user and the password it was given."""
+    seeded: list[SeededUser] = []
+    for name, role, team_name in DEMO_USERS:
+        if get_user_by_name(session, name=name) is not None:
+            seeded.append(SeededUser(name, role, team_name, None))
+            continue
+        team = get_or_create_team(session, name=team_name)[0] if team_name else None
+        secret = password or secrets.token_urlsafe(12)
+        user = create_user(
+            session, name=name, password_hash=hash_password(settings, secret), role=role, team=team
+        )
+        record_audit(
+            session,
+            actor=None,
+            action="user.create",
+            target=f"user:{user.id}",
+            details={"name": name, "role": role.value, "team": team_name, "via": "seed-demo"},
+        )
+        seeded.append(SeededUser(name, role, team_name, secret))
+
+    codes = set(session.scalars(select(DispositionCode.code)))
+    for position, (code, en, ru, category, comment, callback) in enumerate(DISPOSITION_CODES):
+        if code not in codes:
+            session.add(
+                DispositionCode(
+                    code=code,
+                    label_en=en,
+                    label_ru=ru,
+                    category=category,
+                    comment_required=comment,
+                    callback_required=callback,
+                    position=position,
+                )
+            )
+    reasons = set(session.scalars(select(NotReadyReason.code)))
+    for position, (code, en, ru, routable, productive, max_minutes) in enumerate(NOT_READY_REASONS):
+        if code not in reasons:
+            session.add(
+                NotReadyReason(
+                    code=code,
+                    label_en=en,
+                    label_ru=ru,
+                    routable=routable,
+                    productive=productive,
+                    max_minutes=max_minutes,
+                    position=position,
+                )
+            )
+    session.flush()
+    return seeded

@@ -1,0 +1,259 @@
+"""The server's settings: one typed object, filled from four layers.
+
+Precedence, highest first: command-line flags > environment (``RINGDESK_<FIELD>``, e.g.
+``RINGDESK_DATABASE_URL``) > a TOML config file (``--config FILE``, else ``RINGDESK_CONFIG``, else
+``/etc/ringdesk/server.toml`` when it exists) > defaults. The config file uses the field names as
+top-level keys (``database_url = "postgresql+psycopg://..."``); unknown keys are an error, so a typo
+never silently falls back to a default.
+
+The secret key signs access tokens. Serving refuses a missing, placeholder or short secret unless
+``--dev`` is given, which generates a random one for that run (tokens die with the process).
+Commands that never sign tokens (``migrate``, ``user add``, ...) load with ``serving=False`` and do
+not need one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Self
+
+import platformdirs
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+ENV_PREFIX = "RINGDESK_"
+DEFAULT_CONFIG_FILE = Path("/etc/ringdesk/server.toml")
+MIN_SECRET_LENGTH = 32
+#: Values seen in templates and tutorials; never acceptable as a real secret.
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "changethis",
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "secret-key",
+        "secret_key",
+        "please-change",
+    }
+)
+LogLevel = Literal["debug", "info", "warning", "error"]
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used; the message says what to fix (never contains a secret)."""
+
+
+def default_database_url() -> str:
+    """SQLite file in the per-user data directory (e.g. ``~/.local/share/ringdesk/server.sqlite3``)."""
+    path = platformdirs.user_data_path("ringdesk", appauthor=False) / "server.sqlite3"
+    return f"sqlite:///{path}"
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why ``secret`` is unfit to sign tokens, or None if it is acceptable."""
+    if not secret:
+        return "the secret key is not set"
+    if secret.strip().lower() in PLACEHOLDER_SECRETS:
+        return "the secret key is a well-known placeholder"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"the secret key is too short ({len(secret)} characters, at least {MIN_SECRET_LENGTH} needed)"
+    if len(set(secret)) < 8:
+        return "the secret key repeats too few distinct characters to be random"
+    return None
+
+
+class Settings(BaseModel):
+    """Everything the server reads from its configuration. Immutable once loaded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    database_url: str = Field(default_factory=default_database_url, repr=False)
+    secret_key: SecretStr
+    #: True when the secret was generated for this run (``--dev`` or a command that signs nothing).
+    secret_key_generated: bool = False
+    dev: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=8040, ge=1, le=65535)
+    log_level: LogLevel = "info"
+    #: Region for numbers written without a country code (ISO 3166 alpha-2).
+    default_region: str = "RU"
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    #: Request bodies larger than this get 413 (routes may raise their own limit, e.g. CSV import).
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: Failed logins per user name + client IP within ``login_window_seconds`` before 429.
+    login_max_failures: int = Field(default=5, ge=1, le=1000)
+    login_window_seconds: int = Field(default=300, ge=1, le=24 * 3600)
+    #: Proxies trusted to set X-Forwarded-For (uvicorn ``forwarded_allow_ips``), comma-separated.
+    forwarded_allow_ips: str = "127.0.0.1"
+    #: argon2id cost (RFC 9106 "second recommended option" by default); lower only for tests.
+    password_time_cost: int = Field(default=3, ge=1, le=20)
+    password_memory_kib: int = Field(default=64 * 1024, ge=64, le=4 * 1024 * 1024)
+    password_parallelism: int = Field(default=4, ge=1, le=64)
+
+    @field_validator("default_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        import phonenumbers
+
+        region = value.strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown region {value!r} (use an ISO 3166 code such as RU, KZ, DE)")
+        return region
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("not a database URL (sqlite:///PATH or postgresql+psycopg://...)") from exc
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
+        return value
+
+    @model_validator(mode="after")
+    def _strong_secret(self) -> Self:
+        """Also enforced here, so code building Settings directly cannot skip the check."""
+        if not (self.dev or self.secret_key_generated):
+            problem = secret_problem(self.secret_key.get_secret_value())
+            if problem is not None:
+                raise ValueError(problem)
+        return self
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """Settings plus notes worth logging at start (generated secret, loose file permissions)."""
+
+    settings: Settings
+    notes: tuple[str, ...]
+    config_file: Path | None
+
+
+#: Fields that only the command line may set (never the environment or a file).
+_FLAG_ONLY = frozenset({"dev", "secret_key_generated"})
+_FIELDS = frozenset(Settings.model_fields) - _FLAG_ONLY
+
+
+def config_file_path(explicit: str | os.PathLike[str] | None, environ: Mapping[str, str]) -> Path | None:
+    """The config file to read: ``--config``, else ``RINGDESK_CONFIG``, else the default if present."""
+    if explicit is not None:
+        return Path(explicit)
+    from_env = environ.get(f"{ENV_PREFIX}CONFIG")
+    if from_env:
+        return Path(from_env)
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Parse the TOML file; unknown keys and syntax errors become a SettingsError naming the file."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise SettingsError(f"config file {path} does not exist") from exc
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"config file {path} cannot be read: {exc}") from exc
+    unknown = sorted(set(data) - _FIELDS)
+    if unknown:
+        raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+    return data
+
+
+def read_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """``RINGDESK_<FIELD>`` variables, plus ``RINGDESK_SECRET_KEY_FILE`` (systemd credentials etc.)."""
+    values: dict[str, Any] = {}
+    for field in _FIELDS:
+        raw = environ.get(ENV_PREFIX + field.upper())
+        if raw is not None and raw != "":
+            values[field] = raw
+    key_file = environ.get(f"{ENV_PREFIX}SECRET_KEY_FILE")
+    if key_file and "secret_key" not in values:
+        try:
+            values["secret_key"] = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingsError(f"RINGDESK_SECRET_KEY_FILE {key_file} cannot be read: {exc}") from exc
+    return values
+
+
+def _world_readable(path: Path) -> bool:
+    try:
+        return bool(path.stat().st_mode & stat.S_IROTH)
+    except OSError:
+        return False
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    config: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    serving: bool = True,
+) -> LoadedSettings:
+    """Merge the layers and validate. ``flags`` holds command-line values (None means "not given").
+
+    With ``serving`` and no ``dev`` flag, a weak or missing secret is a SettingsError. Otherwise a
+    random secret is generated for this process and a note says so when serving.
+    """
+    env = os.environ if environ is None else environ
+    given = {k: v for k, v in (flags or {}).items() if v is not None}
+    unknown = sorted(set(given) - set(Settings.model_fields))
+    if unknown:
+        raise SettingsError(f"unknown setting(s) {', '.join(unknown)}")
+    path = config_file_path(config, env)
+    file_values = read_config_file(path) if path is not None else {}
+    merged: dict[str, Any] = {**file_values, **read_environment(env), **given}
+    notes: list[str] = []
+    if path is not None and "secret_key" in file_values and _world_readable(path):
+        notes.append(f"config file {path} holds secret_key and is readable by every user: chmod 600 it")
+
+    problem = secret_problem(str(merged.get("secret_key") or ""))
+    dev = bool(merged.get("dev", False))
+    if problem is not None:
+        if serving and not dev:
+            raise SettingsError(
+                f"refusing to start: {problem}. Set RINGDESK_SECRET_KEY (or RINGDESK_SECRET_KEY_FILE, or "
+                f"secret_key in {path or DEFAULT_CONFIG_FILE}) to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters, e.g. the output of "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))', "
+                "or pass --dev for a throw-away key"
+            )
+        merged["secret_key"] = secrets.token_urlsafe(48)
+        merged["secret_key_generated"] = True
+        if serving:
+            notes.append(
+                "development mode: using a random secret key generated for this run; "
+                "tokens will not survive a restart"
+            )
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+    return LoadedSettings(settings=settings, notes=tuple(notes), config_file=path)
+
+
+def _describe(exc: ValidationError) -> str:
+    """One readable line per invalid setting, naming the environment variable too; no values."""
+    parts = []
+    for err in exc.errors(include_input=False, include_url=False):
+        name = ".".join(str(p) for p in err["loc"]) or "settings"
+        parts.append(f"{name} ({ENV_PREFIX}{name.upper()}): {err['msg']}")
+    return "invalid settings: " + "; ".join(parts)

@@ -1,0 +1,139 @@
+"""``ringdesk-server`` as a real process: for end-to-end tests over HTTP and for CLI tests.
+
+``LiveServer`` runs ``ringdesk-server serve`` on a free port with its stderr (the JSON log) in a
+file, waits for ``/health``, and stops it with SIGTERM (SIGKILL after a grace). Like the Kamailio
+harness it starts the child under ``setpriv --pdeathsig TERM`` in its own process group, so it dies
+with the test process, and an ``atexit`` hook stops any server a test forgot.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import weakref
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from tests.support.ports import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+_live: weakref.WeakSet[LiveServer] = weakref.WeakSet()
+
+
+def server_command() -> list[str]:
+    """The installed ``ringdesk-server`` entry point, else ``python -m server``."""
+    script = Path(sys.executable).with_name("ringdesk-server")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "server"]
+
+
+def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The test process's environment without any RINGDESK_* setting, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RINGDESK_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def run_cli(
+    args: Sequence[str], *, env: Mapping[str, str] | None = None, stdin: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``ringdesk-server ARGS`` to completion (stdin is a pipe, so passwords are read from it)."""
+    return subprocess.run(
+        [*server_command(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=server_env(env),
+        cwd=REPO,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _pdeath_prefix() -> list[str]:
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
+
+
+class LiveServer:
+    def __init__(
+        self, log_path: Path, *, args: Sequence[str] = (), env: Mapping[str, str] | None = None
+    ) -> None:
+        self.port = free_port("tcp")
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.args = [*args, "--host", "127.0.0.1", "--port", str(self.port)]
+        self.env = server_env(env)
+        self._proc: subprocess.Popen[bytes] | None = None
+        _live.add(self)
+
+    def start(self, timeout: float = 30.0) -> Self:
+        with self.log_path.open("ab") as log:
+            self._proc = subprocess.Popen(
+                [*_pdeath_prefix(), *server_command(), "serve", *self.args],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+                cwd=REPO,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"ringdesk-server exited with {self._proc.returncode}:\n{self.log_text()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base_url}/health", timeout=1).status_code == 200:
+                    return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"ringdesk-server did not answer /health within {timeout}s:\n{self.log_text()}")
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM (uvicorn shuts down gracefully), SIGKILL after ``timeout``; the exit status."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            return proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            return proc.wait(timeout=10)
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def __enter__(self) -> Self:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+@atexit.register
+def _stop_leftovers() -> None:
+    for server in list(_live):
+        with contextlib.suppress(Exception):
+            server.stop(timeout=2)
