@@ -8,8 +8,10 @@ any local sound (beep, ring) and the microphone's blocks are dropped.
 
 Why two streams per headset and not one duplex ``RawStream``: on ALSA's ``pulse``/``default`` devices (the
 only way PortAudio 19.6 reaches PulseAudio or PipeWire: it has no PulseAudio host API) a duplex stream in
-callback mode keeps PortAudio's thread spinning at 100 % of a core (callbacks still at a normal 50/s),
-idle or not, which starved the rest of the desktop on a 2-core PC and caused underruns when it was busy.
+callback mode keeps PortAudio's thread spinning at ~100 % of a core, idle or not, while its callbacks
+still come at a normal 50/s, whenever the microphone and the headset output run on different clocks
+(measured: 1 % when the source was the output sink's own monitor, 96-100 % with any separately clocked
+source; no latency, blocksize or priming setting changed it). On a 2-core PC that starved the desktop.
 A separate output stream and input stream cost ~1 % together; the ring buffers already decouple the two
 directions, so nothing depends on them sharing a clock.
 
@@ -154,10 +156,7 @@ class HeadsetStream:
             if status and status.output_underflow:
                 io.device_underflows += 1
             n = len(outdata)
-            if io.active:
-                out = io.to_headset.read_padded(n)
-            else:
-                out = _SILENCE if n == FRAME_BYTES else bytes(n)
+            out = io.to_headset.read_padded(n) if io.active else _SILENCE if n == FRAME_BYTES else bytes(n)
             if io.beep is not None or io.ring is not None:
                 out = io.overlay(out, n)
             outdata[:] = out

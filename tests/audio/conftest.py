@@ -29,8 +29,8 @@ SCENARIO_TIMEOUT_S = 60
 
 @pytest.fixture
 def pulse_server(tmp_path: Path) -> Iterator[pulse.PulseServer]:
-    """A private PulseAudio daemon with a null sink ``headset`` and a 440 Hz source ``mic`` as defaults;
-    killed by PID at teardown."""
+    """A private PulseAudio daemon with a null sink ``headset`` and a source ``mic`` hearing 440 Hz as
+    defaults; killed by PID at teardown."""
     reason = pulse.missing_tools()
     if reason:
         pytest.skip(reason)

@@ -4,7 +4,14 @@ Why private: the tests must never touch a developer's real sound session, and mu
 Each ``PulseServer`` runs its own ``pulseaudio`` (not daemonised, so we hold its PID) with every runtime,
 state and config path, and ``HOME``, inside one temporary directory, and clients reach it only through
 ``PULSE_SERVER`` pointing at its socket. It starts with a null sink ``headset`` (whose ``headset.monitor``
-records what was played) and a 440 Hz sine source ``mic`` as the microphone.
+records what was played) and a microphone ``mic`` that hears a steady 440 Hz tone.
+
+Why the microphone is not ``module-sine-source``: that module has a fixed 2 s latency and posts its audio
+in 2 s bursts, which no real microphone does; an input stream of its own (the bridge's) then gets 100
+blocks at once every 2 s and its 120 ms ring drops most of them. Instead ``module-sine`` plays the tone
+into a second null sink ``micsink``, clocked apart from ``headset`` like a real microphone, and
+``module-remap-source`` turns its monitor into the ordinary source ``mic`` (monitors are not offered as
+microphones), which delivers 20 ms blocks on time.
 
 Used by the pytest fixture (conftest.py) and by the scenario script that runs the bridge in a child process.
 Standard library only.
@@ -74,7 +81,9 @@ class PulseServer:
             "-n",
             "--load=module-native-protocol-unix",
             "--load=module-null-sink sink_name=headset",
-            "--load=module-sine-source source_name=mic frequency=440",
+            "--load=module-null-sink sink_name=micsink",
+            "--load=module-sine sink=micsink frequency=440",
+            "--load=module-remap-source master=micsink.monitor source_name=mic",
         ]
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(

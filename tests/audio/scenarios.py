@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import pulse  # path set up above
+from harness import Harness, cpu_window, measure, stats_dict
 
 SCENARIOS: dict[str, Callable[[Any, Path, dict[str, Any]], None]] = {}
 
@@ -32,102 +33,6 @@ SCENARIOS: dict[str, Callable[[Any, Path, dict[str, Any]], None]] = {}
 def scenario(fn: Callable[[Any, Path, dict[str, Any]], None]) -> Callable[[Any, Path, dict[str, Any]], None]:
     SCENARIOS[fn.__name__] = fn
     return fn
-
-
-class Harness:
-    """The Endpoint, the bridge and everything that must be released before ``libDestroy``."""
-
-    def __init__(self) -> None:
-        import pjsua2 as pj
-
-        self.pj = pj
-        self.ep = pj.Endpoint()
-        self.ep.libCreate()
-        cfg = pj.EpConfig()
-        cfg.uaConfig.threadCnt = 0
-        cfg.uaConfig.mainThreadOnly = True
-        cfg.logConfig.level = 1
-        cfg.logConfig.consoleLevel = 1
-        self.ep.libInit(cfg)
-        self.ep.audDevManager().setNullDev()
-        self.ep.libStart()
-        self.errors: list[str] = []
-        self.bridge: Any = None
-        self.media: list[Any] = []
-        self.recordings: list[pulse.Recording] = []
-
-    def make_bridge(self, **config: Any) -> Any:
-        from app.telephony.config import AudioConfig
-        from sip.audio.bridge import AudioBridge
-
-        self.bridge = AudioBridge(AudioConfig(**config), on_error=self.errors.append)
-        self.bridge.create()
-        return self.bridge
-
-    def pump(self, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.ep.libHandleEvents(10)
-
-    def wait_streaming(self, timeout: float = 8.0) -> float:
-        """Poll until the headset stream runs at a steady 50 blocks/s for half a second. A new stream on
-        PulseAudio's null sink first gets a burst of callbacks, then stalls for up to ~2 s (the sink's idle
-        block), then steadies. Returns the seconds waited."""
-        start = time.monotonic()
-        samples: list[int] = []
-        while time.monotonic() - start < timeout:
-            self.pump(0.1)
-            samples.append(self.bridge.device_blocks)
-            steps = [b - a for a, b in zip(samples[-6:], samples[-5:], strict=False)]
-            if len(steps) == 5 and all(3 <= step <= 7 for step in steps):
-                break
-        return round(time.monotonic() - start, 3)
-
-    def player(self, path: Path) -> Any:
-        p = self.pj.AudioMediaPlayer()
-        p.createPlayer(str(path), 0)  # loops
-        self.media.append(p)
-        return p
-
-    def recorder(self, path: Path) -> Any:
-        r = self.pj.AudioMediaRecorder()
-        r.createRecorder(str(path))
-        self.media.append(r)
-        return r
-
-    def record(self, env: dict[str, str], source: str, path: Path) -> pulse.Recording:
-        rec = pulse.Recording(env, source, path)
-        self.recordings.append(rec)
-        return rec
-
-    def release(self, obj: Any) -> None:
-        """Drop one pjsua2 media object now (a recorder finalises its WAV header when released)."""
-        self.media = [m for m in self.media if m is not obj]
-
-    def close(self) -> None:
-        for rec in self.recordings:
-            rec.stop()
-        if self.bridge is not None:
-            self.bridge.close()
-            self.bridge = None
-        self.media.clear()
-        self.ep.libDestroy()
-
-
-def stats_dict(bridge: Any) -> dict[str, Any]:
-    s = bridge.stats()
-    return {k: getattr(s, k) for k in s.__dataclass_fields__ if k not in ("at", "type")}
-
-
-def measure(samples: list[int]) -> dict[str, float]:
-    loud = pulse.loud_part(samples)
-    return {
-        "seconds": round(len(samples) / pulse.RATE, 2),
-        "loud_s": round(pulse.loud_seconds(samples), 2),
-        "rms": round(pulse.rms(loud), 1),
-        "hz": round(pulse.frequency(loud), 1),
-        "rms_tail": round(pulse.rms(samples[-pulse.RATE // 2 :]), 1),
-    }
 
 
 # -- scenarios -------------------------------------------------------------------------------------------
@@ -266,6 +171,28 @@ def hotplug(h: Harness, work: Path, out: dict[str, Any]) -> None:
     bridge.disconnect(player)
     out["headset2"] = measure(rec_new.stop())
     out["headset"] = measure(rec_head.stop())
+
+
+@scenario
+def cpu(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """CPU time of this process while the headset streams are open: idle, then with call audio flowing."""
+    wav = work / "far.wav"
+    pulse.write_tone_wav(wav, 440.0, 2.0)
+    bridge = h.make_bridge()
+    out["stall_s"] = h.wait_streaming()
+    out["idle"] = cpu_window(h, 3.0)
+    player = h.player(wav)
+    bridge.connect(player)
+    h.pump(0.3)
+    before = stats_dict(bridge)
+    out["call"] = cpu_window(h, 2.0)
+    after = stats_dict(bridge)
+    bridge.disconnect(player)
+    out["call"]["frames_played"] = after["frames_played"] - before["frames_played"]
+    out["call"]["frames_captured"] = after["frames_captured"] - before["frames_captured"]
+    out["call"]["underruns"] = after["underruns"] - before["underruns"]
+    out["call"]["overruns"] = after["overruns"] - before["overruns"]
+    out["call"]["max_callback_gap_ms"] = after["max_callback_gap_ms"]
 
 
 @scenario

@@ -95,14 +95,20 @@ class _Status:
 
 
 class FakeStream:
-    """Stands in for sounddevice's RawStream / RawOutputStream and remembers how it was opened."""
+    """Stands in for sounddevice's RawOutputStream / RawInputStream and remembers how it was opened."""
 
     opened: ClassVar[list[FakeStream]] = []
+    kind = ""
+    fail_open = False
 
     def __init__(self, **kwargs: Any) -> None:
+        if self.fail_open:
+            raise RuntimeError(f"cannot open {self.kind}")
         self.kwargs = kwargs
         self.env_sink = os.environ.get("PULSE_SINK")
+        self.env_source = os.environ.get("PULSE_SOURCE")
         self.active = False
+        self.closed = False
         FakeStream.opened.append(self)
 
     def start(self) -> None:
@@ -110,44 +116,95 @@ class FakeStream:
 
     def close(self, ignore_errors: bool = True) -> None:
         self.active = False
+        self.closed = True
+
+
+class FakeOutput(FakeStream):
+    kind = "output"
+
+
+class FakeInput(FakeStream):
+    kind = "input"
 
 
 class FakeSounddevice:
-    """The part of the sounddevice module the streams use."""
+    """The part of the sounddevice module the streams use. No ``RawStream``: a duplex stream spins a CPU
+    core on ALSA's ``pulse`` device (see test_audio_cpu.py), so opening one must fail here."""
 
-    RawStream = FakeStream
-    RawOutputStream = FakeStream
+    RawOutputStream = FakeOutput
+    RawInputStream = FakeInput
 
 
-def test_headset_callback_moves_audio_only_while_connected_and_mixes_the_beep() -> None:
+def _open_headset(io: HeadsetIO) -> tuple[HeadsetStream, FakeStream, FakeStream]:
     FakeStream.opened.clear()
-    io = HeadsetIO.for_buffer(60)
     route = dv.Route(1, pulse_name="headset", label="headset")
     stream = HeadsetStream(FakeSounddevice, io, dv.Route(1, pulse_name="mic"), route, 60)
-    fake = FakeStream.opened[0]
-    assert fake.env_sink == "headset"  # routed while opening
-    assert fake.kwargs["samplerate"] == 16000 and fake.kwargs["blocksize"] == 320
-    callback = fake.kwargs["callback"]
+    out, mic = FakeStream.opened
+    assert (out.kind, mic.kind) == ("output", "input")  # one stream per direction
+    return stream, out, mic
+
+
+def test_headset_opens_one_routed_stream_per_direction_and_closes_both() -> None:
+    io = HeadsetIO.for_buffer(60)
+    stream, out, mic = _open_headset(io)
+    for fake in (out, mic):
+        assert (fake.env_sink, fake.env_source) == ("headset", "mic")  # routed while opening
+        assert fake.kwargs["samplerate"] == 16000 and fake.kwargs["blocksize"] == 320
+        assert fake.kwargs["channels"] == 1 and fake.kwargs["dtype"] == "int16"
+        assert fake.kwargs["latency"] == 0.06
+        assert fake.active
+    assert stream.active
+    mic.active = False  # PortAudio stopped one direction by itself: the headset counts as lost
+    assert not stream.active
+    stream.close()
+    assert out.closed and mic.closed
+    stream.close()  # twice is harmless
+
+
+def test_headset_without_microphone_opens_output_only() -> None:
+    FakeStream.opened.clear()
+    stream = HeadsetStream(FakeSounddevice, HeadsetIO.for_buffer(60), None, dv.Route(None), 60)
+    assert [f.kind for f in FakeStream.opened] == ["output"]
+    assert stream.active
+
+
+def test_microphone_that_fails_to_open_releases_the_output_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    FakeStream.opened.clear()
+    monkeypatch.setattr(FakeInput, "fail_open", True)
+    with pytest.raises(RuntimeError, match="cannot open input"):
+        HeadsetStream(FakeSounddevice, HeadsetIO.for_buffer(60), dv.Route(1), dv.Route(1), 60)
+    (out,) = FakeStream.opened
+    assert out.closed  # the router's next attempt (e.g. without microphone) starts clean
+
+
+def test_headset_callbacks_move_audio_only_while_connected_and_mix_the_beep() -> None:
+    io = HeadsetIO.for_buffer(60)
+    stream, out_fake, mic_fake = _open_headset(io)
+    play, record = out_fake.kwargs["callback"], mic_fake.kwargs["callback"]
     mic_block = b"\x05\x00" * 320
     out = bytearray(FRAME_BYTES)
 
-    callback(mic_block, out, 320, None, _Status())
-    assert bytes(out) == bytes(FRAME_BYTES) and len(io.from_mic) == 0  # idle: silence, mic ignored
+    record(mic_block, 320, None, _Status())
+    play(out, 320, None, _Status())
+    assert bytes(out) == bytes(FRAME_BYTES) and len(io.from_mic) == 0  # idle: silence, mic dropped
 
     io.active = True
     for _ in range(2):
         io.to_headset.write(b"\x10\x00" * 320)
-    callback(mic_block, out, 320, None, _Status())
+    record(mic_block, 320, None, _Status())
+    play(out, 320, None, _Status())
     assert bytes(out) == b"\x10\x00" * 320
-    assert len(io.from_mic) == FRAME_BYTES
+    assert io.from_mic.read(FRAME_BYTES) == mic_block
 
+    record(mic_block, 320, None, _Status(overflow=True))
+    assert io.device_overflows == 1
     io.beep = ToneCursor(b"\x01\x00" * 320)
-    callback(mic_block, out, 320, None, _Status(underflow=True))
+    play(out, 320, None, _Status(underflow=True))
     assert bytes(out) == b"\x11\x00" * 320  # call audio + beep
     assert io.device_underflows == 1
-    callback(mic_block, out, 320, None, _Status())
+    play(out, 320, None, _Status())
     assert io.beep is None  # one-shot finished
     assert io.to_headset.underruns == 1  # the call audio ran dry
-    assert io.device_blocks == 4
+    assert (io.device_blocks, io.mic_blocks) == (4, 3)
     stream.close()
     assert not stream.active

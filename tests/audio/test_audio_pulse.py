@@ -1,7 +1,8 @@
 """Real audio through the bridge, both ways, against a private PulseAudio server (no SIP needed).
 
 Each test runs one scenario of scenarios.py in a child process: a pjsua2 Endpoint on the null device, the
-bridge on PulseAudio's null sink "headset" (recorded from ``headset.monitor``) and sine source "mic".
+bridge on PulseAudio's null sink "headset" (recorded from ``headset.monitor``) and the source "mic" (which
+hears a 440 Hz tone).
 Levels are RMS of 16-bit samples (full scale 32767); the far-end tone has peak 10000 (RMS 7071).
 """
 
