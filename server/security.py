@@ -23,6 +23,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from app.wire.common import PASSWORD_MAX
 from server.models.base import utcnow
 from server.models.enums import Role
 from server.settings import Settings
@@ -33,7 +34,7 @@ JWT_ISSUER = "ringdesk-server"
 #: Allowed clock skew between server processes when checking ``exp``/``iat``.
 LEEWAY_SECONDS = 5
 MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 1024
+MAX_PASSWORD_LENGTH = PASSWORD_MAX
 
 
 class InvalidTokenError(Exception):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.wire.statuses import BACK_OF_QUEUE, SHIFT_START
 from server.audit import record_audit
 from server.crud.users import create_user, get_or_create_team, get_user_by_name
 from server.models import DispositionCategory, DispositionCode, NotReadyReason, Role
@@ -18,42 +19,44 @@ from server.security import hash_password
 from server.settings import Settings
 
 DEMO_USERS: tuple[tuple[str, Role, str | None], ...] = (
-    ("admin", Role.admin, None),
-    ("lead", Role.team_lead, "sales"),
-    ("operator1", Role.operator, "sales"),
-    ("operator2", Role.operator, "sales"),
-    ("support1", Role.operator, "support"),
+    ("admin", Role.ADMIN, None),
+    ("lead", Role.TEAM_LEAD, "sales"),
+    ("operator1", Role.OPERATOR, "sales"),
+    ("operator2", Role.OPERATOR, "sales"),
+    ("support1", Role.OPERATOR, "support"),
 )
 
 #: code, English, Russian, category, comment required, callback required
 DISPOSITION_CODES: tuple[tuple[str, str, str, DispositionCategory, bool, bool], ...] = (
-    ("SALE", "Sale", "Продажа", DispositionCategory.success, False, False),
-    ("INTERESTED", "Interested", "Заинтересован", DispositionCategory.success, True, False),
-    ("CALLBACK", "Call back", "Перезвонить", DispositionCategory.callback, False, True),
-    ("NO_ANSWER", "No answer", "Нет ответа", DispositionCategory.not_reached, False, False),
-    ("BUSY", "Busy", "Занято", DispositionCategory.not_reached, False, False),
-    ("VOICEMAIL", "Voicemail", "Автоответчик", DispositionCategory.not_reached, False, False),
-    ("WRONG_NUMBER", "Wrong number", "Ошибочный номер", DispositionCategory.non_target, False, False),
-    ("DO_NOT_CALL", "Do not call", "Не звонить", DispositionCategory.non_target, True, False),
+    ("sale", "Sale", "Продажа", DispositionCategory.SUCCESS, False, False),
+    ("interested", "Interested", "Заинтересован", DispositionCategory.SUCCESS, True, False),
+    ("callback", "Call back", "Перезвонить", DispositionCategory.CALLBACK, False, True),
+    ("no_answer", "No answer", "Нет ответа", DispositionCategory.NOT_REACHED, False, False),
+    ("busy", "Busy", "Занято", DispositionCategory.NOT_REACHED, False, False),
+    ("voicemail", "Voicemail", "Автоответчик", DispositionCategory.NOT_REACHED, False, False),
+    ("wrong_number", "Wrong number", "Ошибочный номер", DispositionCategory.NON_TARGET, False, False),
+    ("do_not_call", "Do not call", "Не звонить", DispositionCategory.NON_TARGET, True, False),
     (
-        "SEND_INFO",
+        "send_info",
         "Send information by e-mail",
         "Отправить информацию на e-mail",
-        DispositionCategory.mail_only,
+        DispositionCategory.MAIL_ONLY,
         False,
         False,
     ),
-    ("REFUSED", "Not interested", "Отказ", DispositionCategory.other, True, False),
+    ("refused", "Not interested", "Отказ", DispositionCategory.OTHER, True, False),
 )
 
-#: code, English, Russian, routable, productive, max minutes
+#: code, English, Russian, routable, productive, max minutes. ``shift_start`` is the reason every
+#: desktop sends on login (``app.wire.statuses.SHIFT_START``).
 NOT_READY_REASONS: tuple[tuple[str, str, str, bool, bool, int | None], ...] = (
-    ("BREAK", "Break", "Перерыв", False, False, 15),
-    ("LUNCH", "Lunch", "Обед", False, False, 60),
-    ("TRAINING", "Training", "Обучение", False, True, None),
-    ("MEETING", "Meeting", "Совещание", False, True, 60),
-    ("BACK_OFFICE", "Back-office work", "Работа с документами", False, True, None),
-    ("BACK_OF_QUEUE", "Back of queue", "В конце очереди", True, True, None),
+    (SHIFT_START, "Shift start", "Начало смены", False, False, 15),
+    ("break", "Break", "Перерыв", False, False, 15),
+    ("lunch", "Lunch", "Обед", False, False, 60),
+    ("meeting", "Meeting", "Совещание", False, True, 60),
+    ("training", "Training", "Обучение", False, True, None),
+    ("back_office", "Back-office work", "Работа с документами", False, True, None),
+    (BACK_OF_QUEUE, "Back of queue", "В конце очереди", True, True, None),
 )
 
 

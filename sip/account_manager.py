@@ -111,6 +111,11 @@ class AccountManager:
             self._retired.remove(account)
             account.shutdown()
 
+    def next_due(self) -> float | None:
+        """The earliest registration timer of any account (monotonic seconds), or None."""
+        times = [r.supervisor.next_due() for r in self.accounts.values() if r.supervisor is not None]
+        return min((t for t in times if t is not None), default=None)
+
     def release_all(self) -> None:
         """Shutdown: unregister and release every account (after the calls are gone)."""
         for account in self._retired:

@@ -31,7 +31,7 @@ from sip.audio.bridge import AudioBridge
 from sip.call_manager import CallManager, CommandFailed
 from sip.calls import LIVE_CALLS
 from sip.endpoint import create_endpoint, create_transports, error_text, set_codec_priorities
-from sip.loop import EngineLoop
+from sip.loop import EngineLoop, Waker
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class Engine:
             config, self._loop, self._calls, emit=self._emit, report_error=self._report_error
         )
         self._calls.owner_of = self._accounts.owner_of
+        self._waker = Waker()
         self.listen: tuple[str, ...] = ()
         self.shutdown_requested_at: float | None = None
 
@@ -84,6 +85,7 @@ class Engine:
         if isinstance(command, cmd.Shutdown) and self.shutdown_requested_at is None:
             self.shutdown_requested_at = time.monotonic()
         self._commands.put(command)
+        self._waker.wake()
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Ask for an orderly shutdown and wait for the engine thread to finish."""
@@ -106,6 +108,7 @@ class Engine:
             transports = create_transports(self._ep, self.config)
             self._accounts.transports = transports.ids
             self.listen = transports.listen
+            self._waker.arm(self.listen)
             set_codec_priorities(self._ep, self.config.codecs, self.config.keep_other_codecs)
             self._bridge.create()
             self._accounts.add_local(self.listen)
@@ -128,12 +131,23 @@ class Engine:
             self._emit(ev.EngineStopped(reason=reason))
 
     def _poll_until_stopped(self) -> None:
-        idle, busy = self.config.idle_poll_ms, self.config.busy_poll_ms
+        busy = self.config.busy_poll_ms
+        # Without a UDP socket to wake us, commands would wait for the whole idle poll.
+        idle = self.config.idle_poll_ms if self._waker.armed else min(self.config.idle_poll_ms, 20)
         while not self._stopping:
             self._drain_commands()
             self._loop.run_due(lambda exc: self._report_error("timer", exc))
             self._accounts.tick(time.monotonic())
-            poll = busy if (self._calls.calls or self._loop.has_work()) else idle
+            if self._calls.calls or self._loop.has_work():
+                poll = busy
+            else:
+                poll = idle
+                due = min(
+                    (t for t in (self._loop.next_due(), self._accounts.next_due()) if t is not None),
+                    default=None,
+                )
+                if due is not None:
+                    poll = max(0, min(idle, int((due - time.monotonic()) * 1000) + 1))
             self._ep.libHandleEvents(poll)
 
     def _drain_commands(self) -> None:
@@ -234,6 +248,7 @@ class Engine:
         except Exception:
             log.exception("error while releasing SIP objects")
         finally:
+            self._waker.close()
             self._loop.clear()
             self._destroy()
 

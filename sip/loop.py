@@ -6,8 +6,10 @@ callbacks schedule follow-up work here and the engine loop runs it on the same t
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
+import socket
 import threading
 import time
 from collections import deque
@@ -16,6 +18,48 @@ from collections.abc import Callable
 
 class WrongThreadError(RuntimeError):
     """A pjsua2 object was about to be used from a thread other than the engine thread."""
+
+
+class Waker:
+    """Wakes the engine thread out of ``libHandleEvents`` when a command arrives.
+
+    PJSIP sleeps in ``select()`` on its own sockets; a CRLF keep-alive sent to our UDP transport (which
+    PJSIP reads and ignores, RFC 5626) ends the wait at once. So the idle poll can be long (little CPU
+    all shift long) while commands are still carried out immediately.
+    """
+
+    def __init__(self) -> None:
+        self._socket: socket.socket | None = None
+        self._target: tuple[str, int] | None = None
+
+    @property
+    def armed(self) -> bool:
+        return self._target is not None
+
+    def arm(self, listen: tuple[str, ...]) -> None:
+        """Aim at the UDP transport among the listening addresses (``udp:host:port``)."""
+        for address in listen:
+            kind, _, hostport = address.partition(":")
+            if kind == "udp":
+                host, _, port = hostport.rpartition(":")
+                host = "127.0.0.1" if host in ("0.0.0.0", "") else host.strip("[]")
+                family = socket.AF_INET6 if ":" in host else socket.AF_INET
+                self._socket = socket.socket(family, socket.SOCK_DGRAM)
+                self._socket.setblocking(False)
+                self._target = (host, int(port))
+                return
+
+    def wake(self) -> None:
+        """Any thread: make the engine's current poll return now."""
+        if self._socket is not None and self._target is not None:
+            with contextlib.suppress(OSError):
+                self._socket.sendto(b"\r\n\r\n", self._target)
+
+    def close(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+            self._target = None
 
 
 class EngineLoop:
@@ -51,6 +95,10 @@ class EngineLoop:
         """Forget a timer (no-op when it already ran)."""
         if handle is not None:
             self._cancelled.add(handle)
+
+    def next_due(self) -> float | None:
+        """When the earliest timer is due (monotonic seconds), or None."""
+        return self._timers[0][0] if self._timers else None
 
     def has_work(self) -> bool:
         """Whether a job is waiting for the next turn (then the loop must not sleep long)."""

@@ -43,8 +43,12 @@ class RowCode(StrEnum):
     TOO_LONG = "too_long"
     EXTRA_CELLS = "extra_cells"
     INVALID = "invalid"
+    PHONES_OF_SEVERAL_CONTACTS = "phones_of_several_contacts"
+    """The row's numbers belong to different stored contacts: an upsert cannot tell which to update."""
     EXTENSION_DROPPED = "extension_dropped_warning"
     EXTRA_EMAIL = "extra_email_warning"
+    NAME_CHANGED = "name_changed_warning"
+    """An upsert by phone renamed a stored contact: worth a look, a shared office number can be why."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 
 from app.wire.common import is_time_zone
-from app.wire.contacts import CustomValue, FieldSchema, PreferredChannel
+from app.wire.contacts import CustomValue, FieldSchema, FieldType, PreferredChannel
 
 EMPTY = frozenset({"", "-", "—", "–"})
 """Cells that mean "nothing": Russian Excel users put a dash in an empty cell."""
@@ -22,10 +22,13 @@ _DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})(?:\s+\d{1,2}:\d{
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 
 _CHANNELS: dict[str, PreferredChannel] = {
-    **dict.fromkeys(("call", "phone", "voice", "звонок", "звонки", "телефон", "по телефону"), "call"),
-    **dict.fromkeys(("sms", "смс", "sms-сообщение", "смс-сообщение"), "sms"),
     **dict.fromkeys(
-        ("email", "e-mail", "mail", "почта", "письмо", "электронная почта", "эл. почта"), "email"
+        ("call", "phone", "voice", "звонок", "звонки", "телефон", "по телефону"), PreferredChannel.CALL
+    ),
+    **dict.fromkeys(("sms", "смс", "sms-сообщение", "смс-сообщение"), PreferredChannel.SMS),
+    **dict.fromkeys(
+        ("email", "e-mail", "mail", "почта", "письмо", "электронная почта", "эл. почта"),
+        PreferredChannel.EMAIL,
     ),
 }
 _YES = frozenset({"да", "д", "yes", "y", "true", "1", "+", "есть", "согласен", "согласна", "v", "✓", "x"})
@@ -98,13 +101,13 @@ def parse_time_zone(cell: str) -> str:
 def parse_custom(spec: FieldSchema, cell: str) -> CustomValue:
     """A custom field's cell as its declared type: numbers with a decimal comma, dates, yes/no, choices."""
     text = cell.strip()
-    if spec.type == "text":
+    if spec.type is FieldType.TEXT:
         return cell
-    if spec.type == "date":
+    if spec.type is FieldType.DATE:
         return parse_date(text)
-    if spec.type == "bool":
+    if spec.type is FieldType.BOOL:
         return parse_flag(text)
-    if spec.type == "choice":
+    if spec.type is FieldType.CHOICE:
         for choice in spec.choices:
             if choice.casefold() == text.casefold():
                 return choice

@@ -109,7 +109,8 @@ class EngineConfig:
     local_user: str = "ringdesk"
     """User part of the address that direct IP calls come from (``sip:<local_user>@host:port``)."""
     max_calls: int = 4
-    idle_poll_ms: int = 20
+    idle_poll_ms: int = 200
+    """Longest PJSIP poll with no call up: commands wake the engine at once, timers cut it short."""
     busy_poll_ms: int = 5
     sip_log_level: int = 3
     audio: AudioConfig = AudioConfig()

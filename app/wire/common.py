@@ -4,6 +4,11 @@ Every string on the wire has a length limit, so an oversized body is a 422 namin
 row the database refuses (or stores and then chokes every screen that renders it). NUL characters are
 refused everywhere because PostgreSQL cannot store them in ``text``: without the check they would pass
 validation and fail as a 500 inside the transaction.
+
+The ``*_MAX`` constants here are the only place a length limit is written down: the wire types below
+use them, and so do the server's columns (``String(NAME_MAX)``), so a value the wire accepts always
+fits its column. (Migrations spell the numbers out, as a migration must keep producing the schema of
+its day; a test checks the migrated schema against the models.)
 """
 
 from __future__ import annotations
@@ -32,6 +37,18 @@ CATALOGUE_CODE_MAX = 32
 """Disposition and not-ready reason codes: short, typed by admins, shown in reports."""
 EMAIL_MAX = 254
 """RFC 5321's limit on a forward path."""
+USER_NAME_MAX = 64
+"""Logins and team names."""
+CALL_ID_MAX = 255
+"""A SIP Call-ID (or a PBX's unique id): usually under 100 characters, but nothing in SIP bounds it."""
+E164_MAX = 16
+"""``+`` and at most 15 digits (ITU-T E.164)."""
+PASSWORD_MAX = 1024
+"""Long passphrases are fine; a megabyte "password" is a hashing-cost attack on argon2."""
+REFRESH_TOKEN_MAX = 256
+"""Refresh tokens are 43 characters; the bound only keeps junk out of the hash lookup."""
+TOKEN_MAX = 4096
+"""Access tokens (JWTs) as the server issues them."""
 
 
 class WireModel(BaseModel):
@@ -49,12 +66,19 @@ def _no_nul(value: str) -> str:
     return value
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""C0 controls (line breaks and tabs included), DEL and the C1 controls."""
 
 
 def _single_line(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("must be a single line without control characters")
+    return value
+
+
+def _no_edge_spaces(value: str) -> str:
+    if value != value.strip():
+        raise ValueError("must not start or end with spaces")
     return value
 
 
@@ -84,7 +108,21 @@ Segment = Annotated[
 Comment = Annotated[str, StringConstraints(max_length=COMMENT_MAX), AfterValidator(_no_nul)]
 """Multi-line free text, kept exactly as typed (quotes, markup and SQL-looking text included)."""
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=CODE_MAX)]
-"""A stable machine identifier: queue names, script ids, logins."""
+"""A stable machine identifier: queue names, script ids."""
+UserName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=USER_NAME_MAX),
+    AfterValidator(_single_line),
+    AfterValidator(_no_edge_spaces),
+]
+"""A login or a team name, in any script (``Пётр O'Neil``). Kept exact, never trimmed: a login is
+compared character for character, so blanks around it are refused rather than silently removed."""
+CallId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=CALL_ID_MAX),
+    AfterValidator(_single_line),
+]
+"""The SIP Call-ID (or the PBX's unique id) that ties records to one call."""
 CatalogueCode = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=CATALOGUE_CODE_MAX)
 ]
@@ -118,7 +156,7 @@ def _e164(value: str) -> str:
     return value
 
 
-E164 = Annotated[str, StringConstraints(max_length=16), AfterValidator(_e164)]
+E164 = Annotated[str, StringConstraints(max_length=E164_MAX), AfterValidator(_e164)]
 """A phone number as ``+<country><number>``: one canonical form, so lookups and upserts match.
 
 Clients normalise what people type with :func:`app.phones.normalise` before sending.

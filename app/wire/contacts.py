@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -29,6 +30,7 @@ from pydantic import (
 from app.wire.common import (
     COMMENT_MAX,
     E164,
+    CallId,
     City,
     Code,
     Email,
@@ -38,13 +40,34 @@ from app.wire.common import (
     RequiredLine,
     Segment,
     TimeZone,
+    UserName,
     UtcDatetime,
     WireModel,
 )
 from app.wire.dispositions import DispositionOut
 
-PreferredChannel = Literal["call", "sms", "email"]
-FieldType = Literal["text", "number", "date", "choice", "bool"]
+
+class PreferredChannel(StrEnum):
+    """How a contact prefers to be reached."""
+
+    CALL = "call"
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class FieldType(StrEnum):
+    """The type of a custom field, and so of the JSON values it accepts."""
+
+    TEXT = "text"
+    """A string; also what a field without a declared type is."""
+    NUMBER = "number"
+    DATE = "date"
+    """An ISO ``YYYY-MM-DD`` string (JSON has no date type)."""
+    CHOICE = "choice"
+    """One of the field's ``choices``."""
+    BOOL = "bool"
+
+
 CustomText = Annotated[str, StringConstraints(max_length=COMMENT_MAX)]
 CustomValue = CustomText | int | float | bool | None
 """A custom field value as JSON carries it; a ``date`` field holds an ISO ``YYYY-MM-DD`` string."""
@@ -59,16 +82,16 @@ class FieldSchema(WireModel):
     key: FieldKey
     label_en: Label
     label_ru: Label
-    type: FieldType = "text"
+    type: FieldType = FieldType.TEXT
     choices: list[RequiredLine] = Field(default_factory=list, max_length=200)
     required: bool = False
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> FieldSchema:
-        if self.type == "choice" and not self.choices:
+        if self.type is FieldType.CHOICE and not self.choices:
             raise ValueError("a choice field needs at least one choice")
-        if self.type != "choice" and self.choices:
-            raise ValueError(f"a {self.type} field has no choices")
+        if self.type is not FieldType.CHOICE and self.choices:
+            raise ValueError(f"a {self.type.value} field has no choices")
         if len(set(self.choices)) != len(self.choices):
             raise ValueError("choices must be distinct")
         return self
@@ -96,14 +119,14 @@ def check_custom_fields(
 
 
 def _type_problem(spec: FieldSchema, value: CustomValue) -> str | None:
-    if spec.type == "bool":
+    if spec.type is FieldType.BOOL:
         return None if isinstance(value, bool) else "must be true or false"
-    if spec.type == "number":
+    if spec.type is FieldType.NUMBER:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         return None if ok else "must be a number"
     if not isinstance(value, str):
-        return f"must be {'a date' if spec.type == 'date' else 'text'}"
-    if spec.type == "date":
+        return f"must be {'a date' if spec.type is FieldType.DATE else 'text'}"
+    if spec.type is FieldType.DATE:
         try:
             if _ISO_DATE.match(value):
                 date.fromisoformat(value)
@@ -111,7 +134,7 @@ def _type_problem(spec: FieldSchema, value: CustomValue) -> str | None:
         except ValueError:
             pass
         return f"must be a date as YYYY-MM-DD, not {value[:40]!r}"
-    if spec.type == "choice" and value not in spec.choices:
+    if spec.type is FieldType.CHOICE and value not in spec.choices:
         return f"must be one of {', '.join(map(repr, spec.choices))}, not {value[:40]!r}"
     return None
 
@@ -175,9 +198,11 @@ class ContactIn(WireModel):
 class ContactPatch(WireModel):
     """A partial update: only the fields present change; ``null`` clears an optional field.
 
-    ``custom``, when present, replaces the whole custom-field map. The version to update goes in the
-    ``If-Match`` header, not here. Serialising writes only the fields that were set, so a client cannot
-    clear every other field by sending the defaults.
+    ``consent`` changes only the flags it names (``{"sms": true}`` leaves the others; ``null`` for a flag
+    makes it "not recorded"). ``custom``, when present, replaces the whole custom-field map. The
+    version to update goes in the ``If-Match`` header, not here. Serialising writes only the fields
+    (and consent flags) that were set, so a client cannot clear every other field by sending the
+    defaults.
     """
 
     name: Line | None = None
@@ -206,6 +231,8 @@ class ContactPatch(WireModel):
     @model_serializer(mode="wrap")
     def _only_fields_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
+        if isinstance(data.get("consent"), dict) and self.consent is not None:
+            data["consent"] = {k: v for k, v in data["consent"].items() if k in self.consent.model_fields_set}
         return {key: value for key, value in data.items() if key in self.model_fields_set}
 
 
@@ -221,8 +248,8 @@ class HistoryCall(WireModel):
     """One call with a contact, with the disposition (and script answers) recorded for it."""
 
     kind: Literal["call"] = "call"
-    call_id: RequiredLine
-    operator: Code
+    call_id: CallId
+    operator: UserName
     queue: Code | None = None
     direction: Literal["inbound", "outbound"] | None = None
     ring_at: UtcDatetime

@@ -10,17 +10,26 @@ the server can run them with its catalogue.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from itertools import pairwise
-from typing import Literal
 
 from pydantic import Field, model_validator
 
-from app.wire.common import CatalogueCode, Code, Comment, Label, RequiredLine, UtcDatetime, WireModel
+from app.wire.common import CallId, CatalogueCode, Code, Comment, Label, UserName, UtcDatetime, WireModel
 from app.wire.scripts import ScriptAnswers, ScriptRef
-from app.wire.statuses import NOT_READY, OperatorStatus
+from app.wire.statuses import NotReadyReason
 
-DispositionCategory = Literal["success", "not_reached", "non_target", "mail_only", "callback", "other"]
-"""What a code means for the KPIs: plan completion counts ``success``, callbacks feed the callback list."""
+
+class DispositionCategory(StrEnum):
+    """What a code means for the KPIs: plan completion counts ``success``, callbacks feed the
+    callback list."""
+
+    SUCCESS = "success"
+    NOT_REACHED = "not_reached"
+    NON_TARGET = "non_target"
+    MAIL_ONLY = "mail_only"
+    CALLBACK = "callback"
+    OTHER = "other"
 
 
 class DispositionIn(WireModel):
@@ -31,9 +40,9 @@ class DispositionIn(WireModel):
     after-call work ends, so one post carries the whole handle time (talk, hold and ACW for AHT).
     """
 
-    call_id: RequiredLine
+    call_id: CallId
     """The SIP Call-ID (or the PBX's unique id): ties the disposition to the call records."""
-    operator: Code
+    operator: UserName
     contact_id: int | None = None
     """``None`` when the caller matched no contact."""
     queue: Code | None = None
@@ -86,28 +95,6 @@ class DispositionCode(WireModel):
     """The digit that picks it in one key press (VICIdial-style hot keys)."""
     active: bool = True
     """Retired codes stay in the catalogue so old dispositions still resolve, but are not offered."""
-
-
-class NotReadyReason(WireModel):
-    """One reason an operator is not taking calls, with the flags KPIs and the board need."""
-
-    code: CatalogueCode
-    label_en: Label
-    label_ru: Label
-    status: OperatorStatus
-    """The not-ready status it qualifies (``break``, ``lunch``, ``training``, ``back_of_queue``...)."""
-    routable: bool = False
-    productive: bool = False
-    """Counts as working time (training, coaching) rather than a pause."""
-    max_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
-    needs_approval: bool = False
-    """A team lead must approve it before it applies (break approval)."""
-
-    @model_validator(mode="after")
-    def _not_ready_status(self) -> NotReadyReason:
-        if self.status not in NOT_READY:
-            raise ValueError(f"a reason qualifies a not-ready status, not {self.status.value!r}")
-        return self
 
 
 class Catalogue(WireModel):

@@ -3,78 +3,131 @@
 Status is kept apart from the phone's state (idle, ringing, talking): the two drifting apart is the
 classic agent-desktop complaint, so the board shows both (``registered`` is phone health).
 
-The set, from the contact-centre notes and the issue: ``shift_start`` (logged in, not yet taking calls:
-Asterisk ``QueueAdd`` paused), ``ready``, ``on_call``, ``acw`` (after-call work), the not-ready family
-``break``, ``lunch``, ``meeting``, ``training``, then ``back_of_queue`` (still routable but offered calls
-only after everyone else: a queue penalty), ``end_of_shift`` (logged out properly) and ``offline``, which
-only the system sets when a desktop vanished without ending its shift (crash, network): without it a
-dead workstation would show "ready" on the board forever.
+Five statuses, and a reason for one of them:
+
+- ``offline``: not working. Before the shift, after it (end of shift is ``offline`` set by the
+  operator) and when a desktop vanished without ending its shift (set by the system: without it a
+  dead workstation would show "ready" on the board forever). ``source`` tells these apart.
+- ``ready``: waiting for a call.
+- ``not_ready``: logged in but not taking calls, always with a ``reason`` from the server's
+  not-ready catalogue (:class:`NotReadyReason`): ``shift_start`` (logged in, not yet ready: Asterisk
+  ``QueueAdd`` paused), ``break``, ``lunch``, ``meeting``, ``training``, ``back_of_queue``... Each
+  reason carries the flags KPIs and routing need, so a new kind of pause is catalogue data, not a code
+  change. A ``routable`` reason (``back_of_queue``) still gets calls, but only when nobody ready is
+  free (a queue penalty); whether an operator can be offered a call is :func:`routable`.
+- ``on_call``: on a call (follows from the phone, never chosen).
+- ``acw``: after-call work, between the end of a call and the next status.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from app.wire.common import CatalogueCode, Code, Line, UtcDatetime, WireModel
+from app.wire.common import CallId, CatalogueCode, Label, Line, UserName, UtcDatetime, WireModel
 
 
 class OperatorStatus(StrEnum):
-    """What an operator is doing from the queue's point of view."""
+    """What an operator is doing from the queue's point of view (stored as the value by the server)."""
 
-    SHIFT_START = "shift_start"
+    OFFLINE = "offline"
     READY = "ready"
+    NOT_READY = "not_ready"
     ON_CALL = "on_call"
     ACW = "acw"
-    BREAK = "break"
-    LUNCH = "lunch"
-    MEETING = "meeting"
-    TRAINING = "training"
-    BACK_OF_QUEUE = "back_of_queue"
-    END_OF_SHIFT = "end_of_shift"
-    OFFLINE = "offline"
 
     @property
-    def routable(self) -> bool:
-        """Whether the queue may offer this operator a call (back-of-queue: only after the others)."""
-        return self in (OperatorStatus.READY, OperatorStatus.BACK_OF_QUEUE)
+    def logged_in(self) -> bool:
+        """Whether the operator is on shift (every status but ``offline``)."""
+        return self is not OperatorStatus.OFFLINE
+
+    @property
+    def needs_reason(self) -> bool:
+        """Whether the status takes a reason from the not-ready catalogue (only ``not_ready`` does)."""
+        return self is OperatorStatus.NOT_READY
 
 
-NOT_READY = frozenset(
-    {
-        OperatorStatus.BREAK,
-        OperatorStatus.LUNCH,
-        OperatorStatus.MEETING,
-        OperatorStatus.TRAINING,
-        OperatorStatus.BACK_OF_QUEUE,
-    }
-)
-"""Statuses that take a reason from the not-ready catalogue."""
-SYSTEM_ONLY = frozenset({OperatorStatus.ON_CALL, OperatorStatus.OFFLINE})
-"""Statuses that follow from facts (a call, a lost desktop), never chosen by a person."""
+class StatusSource(StrEnum):
+    """Who made a status change."""
 
-StatusSource = Literal["operator", "team_lead", "system"]
+    OPERATOR = "operator"
+    TEAM_LEAD = "team_lead"
+    SYSTEM = "system"
+
+
+SYSTEM_ONLY = frozenset({OperatorStatus.ON_CALL})
+"""Statuses that follow from facts (a call in progress), never chosen by a person."""
+
+SHIFT_START = "shift_start"
+"""The reason code a desktop sends on login: on shift, not yet ready. Every catalogue has it."""
+BACK_OF_QUEUE = "back_of_queue"
+"""The usual routable reason: calls only when no ready operator is free."""
+
+
+def check_reason(status: OperatorStatus, reason: str | None) -> str | None:
+    """Why ``reason`` does not go with ``status`` (an English sentence), or ``None`` when it does."""
+    if status.needs_reason and reason is None:
+        return "a not_ready status needs a reason code from the not-ready catalogue"
+    if not status.needs_reason and reason is not None:
+        return f"only a not_ready status carries a reason, not {status.value}"
+    return None
+
+
+class NotReadyReason(WireModel):
+    """One reason an operator is ``not_ready``, with the flags KPIs, routing and the board need."""
+
+    code: CatalogueCode
+    label_en: Label
+    label_ru: Label
+    routable: bool = False
+    """Calls may still be offered, but only when no ready operator is free (``back_of_queue``)."""
+    productive: bool = False
+    """Counts as working time (training, coaching) rather than a pause."""
+    max_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    """The board flags the operator once the reason has lasted longer (``None``: no limit)."""
+    needs_approval: bool = False
+    """A team lead must approve it before it applies (break approval)."""
+    active: bool = True
+    """Retired reasons stay in the catalogue so old status changes still resolve, but are not offered."""
+
+
+def routable(status: OperatorStatus, reason: NotReadyReason | None = None) -> bool:
+    """Whether the queue may offer this operator a call.
+
+    ``ready`` is; ``not_ready`` is only with a routable reason (and then after every ready operator:
+    back of queue); ``offline``, ``on_call`` and ``acw`` are not. ``reason`` is the catalogue entry of
+    the status's reason code.
+    """
+    if status is OperatorStatus.READY:
+        return True
+    return status is OperatorStatus.NOT_READY and reason is not None and reason.routable
 
 
 class StatusChangeIn(WireModel):
     """One status change as sent to the server. ``at`` is when it happened on the sender's clock."""
 
-    operator: Code
+    operator: UserName
     """Login of the operator whose status changes (a team lead may change someone else's)."""
     status: OperatorStatus
     reason: CatalogueCode | None = None
-    """A not-ready reason code from the catalogue (``smoke``, ``coaching``...)."""
+    """The not-ready reason code (``shift_start``, ``break``...): required with ``not_ready``, and
+    only there."""
     at: UtcDatetime
-    source: StatusSource = "operator"
+    source: StatusSource = StatusSource.OPERATOR
+
+    @model_validator(mode="after")
+    def _reason_matches_status(self) -> StatusChangeIn:
+        if problem := check_reason(self.status, self.reason):
+            raise ValueError(problem)
+        return self
 
 
 class StatusChangeOut(StatusChangeIn):
     """A stored status change."""
 
     id: int
-    by: Code | None = None
+    by: UserName | None = None
     """Login of whoever made the change when it is not the operator (a team lead); ``None`` otherwise."""
     received_at: UtcDatetime
 
@@ -82,17 +135,26 @@ class StatusChangeOut(StatusChangeIn):
 class BoardRow(WireModel):
     """One operator on the team lead's live board."""
 
-    operator: Code
+    operator: UserName
     name: Line = ""
-    team: Code | None = None
+    """Display name for the board; empty when the server knows only the login."""
+    team: UserName | None = None
     status: OperatorStatus
     reason: CatalogueCode | None = None
     since: UtcDatetime
     """When the current status began: the board shows time in status from it."""
-    source: StatusSource = "operator"
+    source: StatusSource = StatusSource.OPERATOR
+    routable: bool = False
+    """:func:`routable` for the status and reason, computed by the server so the board needs no catalogue."""
     max_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     """The reason's time limit, copied in so the board can flag an overlong break without the catalogue."""
-    call_id: Line | None = None
+    call_id: CallId | None = None
     """The call in progress while ``on_call`` or ``acw``."""
     registered: bool | None = None
     """Whether the operator's phone is registered (``None``: unknown): "ready" with a dead phone is not."""
+
+    @model_validator(mode="after")
+    def _reason_matches_status(self) -> BoardRow:
+        if problem := check_reason(self.status, self.reason):
+            raise ValueError(problem)
+        return self

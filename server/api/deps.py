@@ -11,7 +11,7 @@
   Do slow CPU work (password hashing, parsing a big upload) before the first query or after the
   commit: on SQLite an open transaction holds the database's write lock.
 * ``CurrentUser``: the authenticated, active user (401 otherwise).
-* ``require_role(Role.x, ...)``: a guard (403 for other roles); ``AdminUser``, ``LeadOrAdmin`` and
+* ``require_role(Role.X, ...)``: a guard (403 for other roles); ``AdminUser``, ``LeadOrAdmin`` and
   ``AnyUser`` are the common ones.
 * ``TeamScopeDep``: which teams the user may see and act on (admins: all; leads: their team).
 * ``AuditDep``: writes an audit row as the current user from the client's address.
@@ -122,8 +122,8 @@ def require_role(*roles: Role) -> Callable[[User], User]:
 
 
 AnyUser = CurrentUser
-AdminUser = Annotated[User, Depends(require_role(Role.admin))]
-LeadOrAdmin = Annotated[User, Depends(require_role(Role.team_lead, Role.admin))]
+AdminUser = Annotated[User, Depends(require_role(Role.ADMIN))]
+LeadOrAdmin = Annotated[User, Depends(require_role(Role.TEAM_LEAD, Role.ADMIN))]
 
 
 @dataclass(frozen=True)
@@ -138,9 +138,9 @@ class TeamScope:
 
     @classmethod
     def of(cls, user: User) -> TeamScope:
-        if user.role is Role.admin:
+        if user.role is Role.ADMIN:
             return cls(all_teams=True, team_ids=frozenset())
-        if user.role is Role.team_lead and user.team_id is not None:
+        if user.role is Role.TEAM_LEAD and user.team_id is not None:
             return cls(all_teams=False, team_ids=frozenset({user.team_id}))
         return cls(all_teams=False, team_ids=frozenset())
 

@@ -3,17 +3,17 @@
     def register(subparsers: SubParsers) -> None   # adds its parser, sets func=run
     def run(args: argparse.Namespace) -> int       # exit status
 
-To add a command (``import-contacts`` goes here): write ``server/commands/<name>.py`` and append the
+To add a command: write ``server/commands/<name>.py`` and append the
 module to ``COMMANDS``. Heavy imports (FastAPI, SQLAlchemy) belong inside ``run`` so ``--help`` and
 configuration errors stay fast.
 """
 
-from server.commands import migrate, seed_demo, serve, user
+from server.commands import import_contacts, migrate, seed_demo, serve, user
 
 COMMANDS = (
     serve,
     migrate,
     user,
     seed_demo,
-    # import_contacts,  <- ringdesk-server import-contacts FILE.csv
+    import_contacts,
 )

@@ -9,10 +9,10 @@ from server.models.catalogues import DispositionCode, NotReadyReason
 from server.models.contacts import Contact, ContactField, ContactPhone
 from server.models.dispositions import Disposition
 from server.models.enums import (
-    Channel,
     DispositionCategory,
     FieldType,
     OperatorStatus,
+    PreferredChannel,
     Role,
     StatusSource,
 )
@@ -23,7 +23,6 @@ from server.models.users import RefreshToken, Team, User
 __all__ = [
     "AuditEntry",
     "Base",
-    "Channel",
     "Contact",
     "ContactField",
     "ContactPhone",
@@ -35,6 +34,7 @@ __all__ = [
     "OperatorCurrentStatus",
     "OperatorStatus",
     "OperatorStatusChange",
+    "PreferredChannel",
     "RefreshToken",
     "Role",
     "Script",

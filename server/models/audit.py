@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.wire.common import USER_NAME_MAX
 from server.models.base import EMPTY_JSON_OBJECT, SQL_NOW, Base, BigIntPK, JSONDoc, UTCDateTime, utcnow
 
 
@@ -20,7 +21,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    actor_name: Mapped[str | None] = mapped_column(String(64))
+    actor_name: Mapped[str | None] = mapped_column(String(USER_NAME_MAX))
     #: Dotted verb, e.g. ``user.create``, ``auth.login_failed``, ``status.force``.
     action: Mapped[str] = mapped_column(String(64), index=True)
     #: What was acted on, as ``kind:id`` (``user:12``, ``contact:345``), or NULL.

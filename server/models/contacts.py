@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.wire.common import CODE_MAX, E164_MAX, EMAIL_MAX, LABEL_MAX, NAME_MAX, SHORT_MAX
 from server.models.base import EMPTY_JSON_OBJECT, Base, BigIntPK, JSONDoc, Timestamps, str_enum
-from server.models.enums import Channel, FieldType
+from server.models.enums import FieldType, PreferredChannel
 
 
 class Contact(Timestamps, Base):
@@ -24,17 +25,21 @@ class Contact(Timestamps, Base):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
     birthday: Mapped[date | None] = mapped_column(Date)
-    city: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(LABEL_MAX))
     #: IANA zone name, e.g. ``Asia/Yekaterinburg``.
-    time_zone: Mapped[str | None] = mapped_column(String(64))
-    email: Mapped[str | None] = mapped_column(String(254))
-    segment: Mapped[str | None] = mapped_column(String(64), index=True)
-    preferred_channel: Mapped[Channel | None] = mapped_column(str_enum(Channel, "preferred_channel"))
-    consent_call: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    consent_sms: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    consent_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    time_zone: Mapped[str | None] = mapped_column(String(CODE_MAX))
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
+    segment: Mapped[str | None] = mapped_column(String(SHORT_MAX), index=True)
+    preferred_channel: Mapped[PreferredChannel | None] = mapped_column(
+        str_enum(PreferredChannel, "preferred_channel")
+    )
+    #: Consent per channel (``app.wire.contacts.Consent``): NULL is "not recorded", not a refusal.
+    consent_call: Mapped[bool | None] = mapped_column(Boolean)
+    consent_sms: Mapped[bool | None] = mapped_column(Boolean)
+    consent_email: Mapped[bool | None] = mapped_column(Boolean)
+    consent_marketing: Mapped[bool | None] = mapped_column(Boolean)
     #: Values of the fields declared in ``contact_fields``, keyed by ``ContactField.key``.
     custom_fields: Mapped[dict[str, Any]] = mapped_column(
         JSONDoc, default=dict, server_default=EMPTY_JSON_OBJECT
@@ -63,7 +68,7 @@ class ContactPhone(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
     #: ``+79123456789``: at most 15 digits after the plus (ITU-T E.164).
-    e164: Mapped[str] = mapped_column(String(16))
+    e164: Mapped[str] = mapped_column(String(E164_MAX))
     #: Free label such as ``mobile`` or ``work``.
     label: Mapped[str | None] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
@@ -76,9 +81,9 @@ class ContactField(Base):
 
     __tablename__ = "contact_fields"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    label_en: Mapped[str] = mapped_column(String(100))
-    label_ru: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(CODE_MAX), primary_key=True)
+    label_en: Mapped[str] = mapped_column(String(LABEL_MAX))
+    label_ru: Mapped[str] = mapped_column(String(LABEL_MAX))
     type: Mapped[FieldType] = mapped_column(str_enum(FieldType, "type"))
     required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Allowed values for ``choice`` fields, else NULL.

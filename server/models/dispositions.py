@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.wire.common import CALL_ID_MAX, CODE_MAX
 from server.models.base import EMPTY_JSON_OBJECT, SQL_NOW, Base, BigIntPK, JSONDoc, UTCDateTime, utcnow
 
 
@@ -18,6 +19,7 @@ class Disposition(Base):
     return the first result. ``request_hash`` (SHA-256 of the canonical request body) tells a replay
     (same hash) from a different request reusing the key (422).
 
+    The columns follow ``app.wire.dispositions.DispositionIn``: what the wire requires is NOT NULL here.
     The script is referenced by value, not by foreign key: a disposition recorded offline is never
     rejected because a script changed meanwhile.
     """
@@ -31,20 +33,21 @@ class Disposition(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     idempotency_key: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     request_hash: Mapped[str] = mapped_column(String(64))
-    call_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    call_id: Mapped[str] = mapped_column(String(CALL_ID_MAX), index=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
-    queue: Mapped[str | None] = mapped_column(String(64))
-    ring_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    queue: Mapped[str | None] = mapped_column(String(CODE_MAX))
+    ring_at: Mapped[datetime] = mapped_column(UTCDateTime())
     answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
     acw_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    script_id: Mapped[str | None] = mapped_column(String(64))
+    script_id: Mapped[str | None] = mapped_column(String(CODE_MAX))
     script_version: Mapped[int | None] = mapped_column(Integer)
     script_answers: Mapped[dict[str, Any]] = mapped_column(
         JSONDoc, default=dict, server_default=EMPTY_JSON_OBJECT
     )
     code: Mapped[str] = mapped_column(ForeignKey("disposition_codes.code"), index=True)
-    comment: Mapped[str | None] = mapped_column(Text)
+    #: Empty when the operator wrote none (``app.wire.dispositions.DispositionIn.comment``).
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)

@@ -1,67 +1,23 @@
 """Closed vocabularies stored in the database (as text with a CHECK constraint).
 
-Adding a value needs a migration that rewrites the constraint; removing one needs a data migration.
+Each is defined once, in the wire format the desktop shares (``app.wire``), and only re-exported here
+so models and routes can import them next to the tables: a value the wire accepts is a value the
+column accepts. Adding a value needs a migration that rewrites the constraint; removing one needs a
+data migration.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from app.wire.auth import Role
+from app.wire.contacts import FieldType, PreferredChannel
+from app.wire.dispositions import DispositionCategory
+from app.wire.statuses import OperatorStatus, StatusSource
 
-
-class Role(StrEnum):
-    """What a user may do. Team leads act on their own team; admins on everything."""
-
-    operator = "operator"
-    team_lead = "team_lead"
-    admin = "admin"
-
-
-class Channel(StrEnum):
-    """A contact's preferred channel."""
-
-    call = "call"
-    sms = "sms"
-    email = "email"
-
-
-class DispositionCategory(StrEnum):
-    """How a disposition code counts in reports."""
-
-    success = "success"
-    not_reached = "not_reached"
-    non_target = "non_target"
-    mail_only = "mail_only"
-    callback = "callback"
-    other = "other"
-
-
-class FieldType(StrEnum):
-    """Type of a declared custom contact field."""
-
-    text = "text"
-    number = "number"
-    date = "date"
-    boolean = "boolean"
-    choice = "choice"
-
-
-class OperatorStatus(StrEnum):
-    """What the operator chose (not what the phone is doing).
-
-    ``not_ready`` always carries a reason from the not-ready catalogue (break, lunch, training,
-    back-of-queue ...); ``offline`` is before shift start and after shift end.
-    """
-
-    offline = "offline"
-    ready = "ready"
-    not_ready = "not_ready"
-    on_call = "on_call"
-    acw = "acw"
-
-
-class StatusSource(StrEnum):
-    """Who changed an operator's status."""
-
-    operator = "operator"
-    team_lead = "team_lead"
-    system = "system"
+__all__ = [
+    "DispositionCategory",
+    "FieldType",
+    "OperatorStatus",
+    "PreferredChannel",
+    "Role",
+    "StatusSource",
+]

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.wire.common import CODE_MAX, NAME_MAX, SHORT_MAX
 from server.models.base import SQL_NOW, Base, JSONDoc, UTCDateTime, utcnow
 
 
@@ -22,11 +23,11 @@ class Script(Base):
         Index("ix_scripts_queue_segment", "queue", "segment"),
     )
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(String(CODE_MAX), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    queue: Mapped[str | None] = mapped_column(String(64))
-    segment: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    queue: Mapped[str | None] = mapped_column(String(CODE_MAX))
+    segment: Mapped[str | None] = mapped_column(String(SHORT_MAX))
     document: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)

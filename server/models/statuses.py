@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import CheckConstraint, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.models.base import SQL_NOW, Base, BigIntPK, UTCDateTime, str_enum, utcnow
 from server.models.enums import OperatorStatus, StatusSource
 
+#: ``app.wire.statuses.check_reason`` as a constraint: a reason with ``not_ready``, and only there.
+REASON_MATCHES_STATUS = f"(status = '{OperatorStatus.NOT_READY.value}') = (reason_code IS NOT NULL)"
+
 
 class OperatorStatusChange(Base):
-    """One status change, append-only. ``at`` is when it happened (client clock, checked by the
-    route); ``received_at`` when the server stored it. ``changed_by_id`` is the team lead for
-    ``source=team_lead``."""
+    """One status change, append-only (``app.wire.statuses.StatusChangeOut`` on the wire). ``at`` is
+    when it happened (client clock, checked by the route); ``received_at`` when the server stored it.
+    ``changed_by_id`` is the team lead for ``source=team_lead``."""
 
     __tablename__ = "operator_status_changes"
-    __table_args__ = (Index("ix_operator_status_changes_operator_id_at", "operator_id", "at"),)
+    __table_args__ = (
+        Index("ix_operator_status_changes_operator_id_at", "operator_id", "at"),
+        CheckConstraint(REASON_MATCHES_STATUS, name="reason_matches_status"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -33,6 +39,7 @@ class OperatorCurrentStatus(Base):
     """The latest status of each operator (one row per operator): what the team-lead board shows."""
 
     __tablename__ = "operator_current_status"
+    __table_args__ = (CheckConstraint(REASON_MATCHES_STATUS, name="reason_matches_status"),)
 
     operator_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     status: Mapped[OperatorStatus] = mapped_column(str_enum(OperatorStatus, "status"))

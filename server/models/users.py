@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Uuid, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.wire.common import USER_NAME_MAX
 from server.models.base import SQL_NOW, Base, BigIntPK, Timestamps, UTCDateTime, str_enum, utcnow
 from server.models.enums import Role
 
@@ -18,7 +19,7 @@ class Team(Base):
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(USER_NAME_MAX), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)
 
 
@@ -28,7 +29,7 @@ class User(Timestamps, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(USER_NAME_MAX), unique=True)
     #: argon2id PHC string; never leaves the server, never logged.
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))

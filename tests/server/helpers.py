@@ -37,7 +37,7 @@ def add_user(
     database: Database,
     settings: Settings,
     name: str,
-    role: Role = Role.operator,
+    role: Role = Role.OPERATOR,
     team: str | None = None,
     *,
     password: str | None = None,
@@ -93,12 +93,12 @@ class People:
 
         return cls(
             client=client,
-            admin=add("admin", Role.admin, None),
-            lead_n=add("lead_n", Role.team_lead, "north"),
-            op_n1=add("op_n1", Role.operator, "north"),
-            op_n2=add("op_n2", Role.operator, "north"),
-            lead_s=add("lead_s", Role.team_lead, "south"),
-            op_s1=add("op_s1", Role.operator, "south"),
+            admin=add("admin", Role.ADMIN, None),
+            lead_n=add("lead_n", Role.TEAM_LEAD, "north"),
+            op_n1=add("op_n1", Role.OPERATOR, "north"),
+            op_n2=add("op_n2", Role.OPERATOR, "north"),
+            lead_s=add("lead_s", Role.TEAM_LEAD, "south"),
+            op_s1=add("op_s1", Role.OPERATOR, "south"),
         )
 
     def headers(self, user: TestUser) -> dict[str, str]:

@@ -16,7 +16,7 @@ from tests.server.helpers import TestClient, add_user, audit_rows, bearer, login
 
 
 def test_login_returns_tokens_that_work(client: TestClient, database: Database, settings: Settings) -> None:
-    user = add_user(database, settings, "alice", Role.operator, "north")
+    user = add_user(database, settings, "alice", Role.OPERATOR, "north")
     pair = login(client, "alice", user.password)
     assert pair["token_type"] == "bearer"
     assert pair["expires_in"] == settings.access_token_minutes * 60
@@ -86,7 +86,7 @@ def test_expired_and_forged_access_tokens_are_refused(
     old, _ = create_access_token(
         settings,
         user_id=user.id,
-        role=Role.operator,
+        role=Role.OPERATOR,
         team=None,
         now=utcnow() - timedelta(minutes=settings.access_token_minutes, seconds=30),
     )
@@ -95,12 +95,12 @@ def test_expired_and_forged_access_tokens_are_refused(
     assert response.json() == {"detail": "access token expired"}
     assert 'error="invalid_token"' in response.headers["www-authenticate"]
 
-    fresh, _ = create_access_token(settings, user_id=user.id, role=Role.operator, team=None)
+    fresh, _ = create_access_token(settings, user_id=user.id, role=Role.OPERATOR, team=None)
     assert client.get("/users/me", headers=bearer(fresh)).status_code == 200
     other_key = settings.model_copy(
         update={"secret_key": SecretStr("another-secret-" + "0123456789abcdef" * 2)}
     )
-    forged, _ = create_access_token(other_key, user_id=user.id, role=Role.admin, team=None)
+    forged, _ = create_access_token(other_key, user_id=user.id, role=Role.ADMIN, team=None)
     assert client.get("/users/me", headers=bearer(forged)).status_code == 401
     assert client.get("/users/me", headers=bearer("not.a.token")).status_code == 401
     missing = client.get("/users/me")
@@ -164,7 +164,7 @@ def test_logout_revokes_the_refresh_token(client: TestClient, database: Database
 def test_deactivated_user_cannot_log_in_or_use_tokens(
     client: TestClient, database: Database, settings: Settings
 ) -> None:
-    admin = add_user(database, settings, "root", Role.admin)
+    admin = add_user(database, settings, "root", Role.ADMIN)
     user = add_user(database, settings, "judy")
     pair = login(client, "judy", user.password)
     admin_pair = login(client, "root", admin.password)

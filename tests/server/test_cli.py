@@ -105,10 +105,10 @@ def test_seed_demo_is_idempotent(
         with database.session() as session:
             assert session.query(DispositionCode).count() == len(DISPOSITION_CODES)
             assert session.query(NotReadyReason).count() == len(NOT_READY_REASONS)
-            callback = session.query(DispositionCode).filter_by(code="CALLBACK").one()
+            callback = session.query(DispositionCode).filter_by(code="callback").one()
             assert (callback.label_ru, callback.callback_required) == ("Перезвонить", True)
             lead = get_user_by_name(session, name="lead")
             assert lead is not None
-            assert (lead.role, lead.team_name) == (Role.team_lead, "sales")
+            assert (lead.role, lead.team_name) == (Role.TEAM_LEAD, "sales")
     finally:
         database.dispose()

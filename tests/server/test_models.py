@@ -20,6 +20,7 @@ from server.models import (
     Disposition,
     DispositionCategory,
     DispositionCode,
+    NotReadyReason,
     OperatorCurrentStatus,
     OperatorStatus,
     OperatorStatusChange,
@@ -31,6 +32,10 @@ from server.models import (
 from server.settings import Settings
 from tests.server.helpers import add_user
 
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+#: What every disposition row needs besides its key, operator and code.
+CALL = {"call_id": "c1@pbx", "ring_at": T0, "end_at": T0 + timedelta(minutes=2)}
+
 
 def test_timestamps_come_back_aware_utc(database: Database, settings: Settings) -> None:
     user = add_user(database, settings, "tz")
@@ -38,7 +43,7 @@ def test_timestamps_come_back_aware_utc(database: Database, settings: Settings) 
     with database.session() as session:
         session.add(
             OperatorStatusChange(
-                operator_id=user.id, status=OperatorStatus.ready, at=moment, source=StatusSource.operator
+                operator_id=user.id, status=OperatorStatus.READY, at=moment, source=StatusSource.OPERATOR
             )
         )
         session.commit()
@@ -51,9 +56,9 @@ def test_timestamps_come_back_aware_utc(database: Database, settings: Settings) 
         session.add(
             OperatorStatusChange(
                 operator_id=user.id,
-                status=OperatorStatus.ready,
+                status=OperatorStatus.READY,
                 at=datetime(2026, 1, 1),  # naive: refused
-                source=StatusSource.operator,
+                source=StatusSource.OPERATOR,
             )
         )
         with pytest.raises(StatementError, match="naive datetime"):
@@ -109,7 +114,7 @@ def test_disposition_idempotency_key_is_unique_forever(database: Database, setti
     with database.session() as session:
         session.add(
             DispositionCode(
-                code="SALE", label_en="Sale", label_ru="Продажа", category=DispositionCategory.success
+                code="SALE", label_en="Sale", label_ru="Продажа", category=DispositionCategory.SUCCESS
             )
         )
         session.add(
@@ -119,10 +124,13 @@ def test_disposition_idempotency_key_is_unique_forever(database: Database, setti
                 operator_id=user.id,
                 code="SALE",
                 script_answers={"q1": 'It\'s "fine"; DROP TABLE x;'},
+                **CALL,
             )
         )
         session.commit()
-        session.add(Disposition(idempotency_key=key, request_hash="b" * 64, operator_id=user.id, code="SALE"))
+        session.add(
+            Disposition(idempotency_key=key, request_hash="b" * 64, operator_id=user.id, code="SALE", **CALL)
+        )
         with pytest.raises(IntegrityError):
             session.commit()
         session.rollback()
@@ -135,7 +143,9 @@ def test_foreign_keys_and_checks_are_enforced(database: Database, settings: Sett
     user = add_user(database, settings, "fk")
     with database.session() as session:
         session.add(
-            Disposition(idempotency_key=uuid.uuid4(), request_hash="c" * 64, operator_id=user.id, code="NOPE")
+            Disposition(
+                idempotency_key=uuid.uuid4(), request_hash="c" * 64, operator_id=user.id, code="NOPE", **CALL
+            )
         )
         with pytest.raises(IntegrityError):
             session.commit()
@@ -143,10 +153,10 @@ def test_foreign_keys_and_checks_are_enforced(database: Database, settings: Sett
         session.add(
             OperatorCurrentStatus(
                 operator_id=user.id,
-                status=OperatorStatus.not_ready,
+                status=OperatorStatus.NOT_READY,
                 reason_code="UNKNOWN",
                 since=datetime.now(UTC),
-                source=StatusSource.system,
+                source=StatusSource.SYSTEM,
             )
         )
         with pytest.raises(IntegrityError):
@@ -204,7 +214,7 @@ def test_concurrent_read_then_write_transactions_do_not_fail(database: Database,
             for i in range(10):
                 with database.session() as session:
                     count = len(session.scalars(select(User)).all())
-                    session.add(User(name=f"w{n}-{i}-{count}", password_hash="x", role=Role.operator))
+                    session.add(User(name=f"w{n}-{i}-{count}", password_hash="x", role=Role.OPERATOR))
                     session.commit()
         except BaseException as exc:
             errors.append(exc)
@@ -217,3 +227,67 @@ def test_concurrent_read_then_write_transactions_do_not_fail(database: Database,
     assert errors == []
     with database.session() as session:
         assert len(session.scalars(select(User)).all()) == 41
+
+
+def test_consent_is_three_valued(database: Database) -> None:
+    """NULL is "not recorded": a CRM import without consent columns must not become a refusal."""
+    with database.session() as session:
+        session.add(
+            Contact(
+                name="Согласие",
+                consent_call=True,
+                consent_sms=False,
+                phones=[ContactPhone(e164="+79000000002")],
+            )
+        )
+        session.commit()
+    with database.session() as session:
+        stored = session.scalars(select(Contact)).one()
+        assert (stored.consent_call, stored.consent_sms, stored.consent_email, stored.consent_marketing) == (
+            True,
+            False,
+            None,
+            None,
+        )
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [(OperatorStatus.NOT_READY, None), (OperatorStatus.READY, "break"), (OperatorStatus.OFFLINE, "break")],
+)
+def test_a_reason_goes_with_not_ready_and_only_there(
+    database: Database, settings: Settings, status: OperatorStatus, reason: str | None
+) -> None:
+    user = add_user(database, settings, "op")
+    with database.session() as session:
+        session.add(NotReadyReason(code="break", label_en="Break", label_ru="Перерыв"))
+        session.add(
+            OperatorStatusChange(
+                operator_id=user.id, status=OperatorStatus.NOT_READY, reason_code="break", at=T0,
+                source=StatusSource.OPERATOR,
+            )
+        )  # fmt: skip
+        session.commit()
+        for table in (OperatorStatusChange, OperatorCurrentStatus):
+            at = {"at": T0} if table is OperatorStatusChange else {"since": T0}
+            session.add(
+                table(
+                    operator_id=user.id, status=status, reason_code=reason, source=StatusSource.SYSTEM, **at
+                )
+            )
+            with pytest.raises(IntegrityError):
+                session.commit()
+            session.rollback()
+
+
+def test_vocabularies_are_the_wire_formats_own() -> None:
+    """One definition: the enums the columns store are the ones the desktop sends."""
+    from app.wire import auth, contacts, dispositions, statuses
+    from server import models
+
+    assert models.Role is auth.Role
+    assert models.OperatorStatus is statuses.OperatorStatus
+    assert models.StatusSource is statuses.StatusSource
+    assert models.FieldType is contacts.FieldType
+    assert models.PreferredChannel is contacts.PreferredChannel
+    assert models.DispositionCategory is dispositions.DispositionCategory

@@ -41,9 +41,9 @@ def test_password_hash_round_trip(settings: Settings) -> None:
 
 
 def test_access_token_round_trip(settings: Settings) -> None:
-    token, expires = create_access_token(settings, user_id=7, role=Role.team_lead, team="north")
+    token, expires = create_access_token(settings, user_id=7, role=Role.TEAM_LEAD, team="north")
     claims = decode_access_token(settings, token)
-    assert (claims.user_id, claims.role, claims.team) == (7, Role.team_lead, "north")
+    assert (claims.user_id, claims.role, claims.team) == (7, Role.TEAM_LEAD, "north")
     assert claims.expires_at == expires
     assert claims.expires_at - claims.issued_at == timedelta(minutes=settings.access_token_minutes)
     assert jwt.get_unverified_header(token) == {"alg": "HS256", "typ": "at+jwt"}
@@ -105,7 +105,7 @@ def test_algorithm_is_pinned(settings: Settings) -> None:
         decode_access_token(settings, raw_secret)
     other = settings.model_copy(update={"secret_key": SecretStr("z" * 8 + "another-strong-secret-value-123")})
     with pytest.raises(InvalidTokenError):
-        decode_access_token(other, create_access_token(settings, user_id=1, role=Role.admin, team=None)[0])
+        decode_access_token(other, create_access_token(settings, user_id=1, role=Role.ADMIN, team=None)[0])
 
 
 def test_refresh_tokens_are_random_and_stored_hashed() -> None:

@@ -155,7 +155,7 @@ def test_quotes_and_sql_are_stored_and_returned_verbatim(
     pair = login(client, text, text + "-pw-long")
     me = client.get("/users/me", headers=bearer(pair["access_token"])).json()
     assert me["name"] == text
-    assert me["role"] == Role.team_lead
+    assert me["role"] == Role.TEAM_LEAD
     assert len(client.get("/users", headers=headers).json()) == len(people.everyone) + 1  # table intact
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from app.wire.auth import LoginIn, RefreshIn, TokenPair
+from app.wire.auth import LoginIn, LogoutIn, RefreshIn, Role, TokenPair, UserOut
 from app.wire.contacts import (
+    Consent,
     ContactHistory,
     ContactIn,
     ContactOut,
@@ -25,11 +26,19 @@ from app.wire.dispositions import (
     DispositionCode,
     DispositionIn,
     DispositionOut,
-    NotReadyReason,
     check_disposition,
 )
 from app.wire.scripts import SCRIPT_BODY_MAX, ScriptDocument, ScriptRef
-from app.wire.statuses import BoardRow, OperatorStatus, StatusChangeIn, StatusChangeOut
+from app.wire.statuses import (
+    SHIFT_START,
+    BoardRow,
+    NotReadyReason,
+    OperatorStatus,
+    StatusChangeIn,
+    StatusChangeOut,
+    StatusSource,
+    routable,
+)
 from tests.conftest import REPO
 
 MSK = timezone(timedelta(hours=3))
@@ -78,6 +87,7 @@ def disposition(**overrides: Any) -> dict[str, Any]:
     return data | overrides
 
 
+USER = UserOut(id=7, name="Пётр O'Neil", role=Role.OPERATOR, team="север", active=True, created_at=T0)
 CODE = DispositionCode(
     code="callback",
     label_en="Call back",
@@ -104,23 +114,16 @@ def samples() -> list[BaseModel]:
         stored,
         Catalogue(
             dispositions=[CODE],
-            reasons=[
-                NotReadyReason(
-                    code="smoke",
-                    label_en="Smoke",
-                    label_ru="Перекур",
-                    status=OperatorStatus.BREAK,
-                    max_minutes=10,
-                )
-            ],
+            reasons=[NotReadyReason(code="smoke", label_en="Smoke", label_ru="Перекур", max_minutes=10)],
         ),
-        StatusChangeIn(operator="op1001", status=OperatorStatus.BREAK, reason="smoke", at=T0),
+        StatusChangeIn(operator="op1001", status=OperatorStatus.NOT_READY, reason="smoke", at=T0),
         StatusChangeOut(
             id=1,
-            operator="op1001",
-            status=OperatorStatus.BREAK,
+            operator="Пётр O'Neil",
+            status=OperatorStatus.NOT_READY,
+            reason="break",
             at=T0,
-            source="team_lead",
+            source=StatusSource.TEAM_LEAD,
             by="lead1",
             received_at=T0,
         ),
@@ -135,15 +138,17 @@ def samples() -> list[BaseModel]:
         ScriptDocument(
             id="sales-main", version=3, name="Продажи", queue="sales", body={"nodes": [{"id": "q1"}]}
         ),
-        LoginIn(username="op1001", password="correct horse battery staple"),
+        LoginIn(name="Пётр O'Neil", password="correct horse battery staple"),
         RefreshIn(refresh_token="r" * 40),
+        LogoutIn(refresh_token="r" * 40),
+        USER,
         TokenPair(
             access_token="a" * 40,
             refresh_token="r" * 40,
             expires_in=900,
-            refresh_expires_in=86400,
-            username="op1001",
-            role="operator",
+            expires_at=T0 + timedelta(minutes=15),
+            refresh_expires_at=T0 + timedelta(days=14),
+            user=USER,
         ),
     ]
 
@@ -168,11 +173,13 @@ def test_unknown_fields_are_refused(model: BaseModel) -> None:
         (ContactIn, contact(), "city", 100),
         (ContactIn, contact(), "segment", 64),
         (DispositionIn, disposition(), "comment", 4000),
-        (DispositionIn, disposition(), "call_id", 200),
+        (DispositionIn, disposition(), "call_id", 255),
         (DispositionIn, disposition(), "code", 32),
-        (StatusChangeIn, {"operator": "op1", "status": "break", "at": T0.isoformat()}, "reason", 32),
+        (StatusChangeIn, {"operator": "op1", "status": "not_ready", "at": T0.isoformat()}, "reason", 32),
         (FieldSchema, {"key": "k", "label_en": "K", "label_ru": "К"}, "label_ru", 100),
-        (LoginIn, {"username": "op1001", "password": "x"}, "password", 1024),
+        (LoginIn, {"name": "op1001", "password": "x"}, "password", 1024),
+        (LoginIn, {"name": "op1001", "password": "x"}, "name", 64),
+        (RefreshIn, {"refresh_token": "x"}, "refresh_token", 256),
     ],
 )
 def test_oversized_strings_are_refused(
@@ -253,6 +260,9 @@ def test_patch_sets_only_what_it_names_and_cannot_clear_required_fields() -> Non
     assert patch.model_dump(exclude_unset=True) == {"city": None, "segment": "Опт"}
     with pytest.raises(ValidationError, match="name cannot be cleared"):
         ContactPatch.model_validate({"name": None})
+    consent = ContactPatch(consent=Consent(sms=True, call=None))  # the flags named, and only those
+    assert consent.model_dump(mode="json") == {"consent": {"call": None, "sms": True}}
+    assert ContactPatch.model_validate_json(consent.model_dump_json()) == consent
     with pytest.raises(ValidationError):
         ContactPatch.model_validate({"version": 3})  # the version travels in If-Match
 
@@ -286,37 +296,82 @@ def test_check_disposition_against_its_catalogue_entry() -> None:
 
 
 def test_statuses() -> None:
-    assert {s.value for s in OperatorStatus} >= {
-        "shift_start", "ready", "on_call", "acw", "break", "lunch", "meeting", "training", "back_of_queue",
-        "end_of_shift",
-    }  # fmt: skip
-    assert OperatorStatus.READY.routable
-    assert OperatorStatus.BACK_OF_QUEUE.routable
-    assert not OperatorStatus.BREAK.routable
+    assert [s.value for s in OperatorStatus] == ["offline", "ready", "not_ready", "on_call", "acw"]
+    assert [s.value for s in StatusSource] == ["operator", "team_lead", "system"]
     with pytest.raises(ValidationError):
         StatusChangeIn(operator="op1001", status="busy", at=T0)  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
+        StatusChangeIn(operator="op1001", status="break", reason="break", at=T0)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
         StatusChangeIn(operator="op1001", status="ready", at=T0, source="robot")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="not-ready"):
-        NotReadyReason(code="x", label_en="X", label_ru="Х", status=OperatorStatus.READY)
     change = StatusChangeIn(
         operator="op1001", status=OperatorStatus.READY, at=datetime(2025, 3, 14, 12, tzinfo=MSK)
     )
     assert change.at == datetime(2025, 3, 14, 9, tzinfo=UTC)
+    assert change.source is StatusSource.OPERATOR
+    login = StatusChangeIn.model_validate(
+        {"operator": "op1001", "status": "not_ready", "reason": SHIFT_START, "at": T0.isoformat()}
+    )
+    assert (login.status, login.reason) == (OperatorStatus.NOT_READY, "shift_start")
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "problem"),
+    [
+        ("not_ready", None, "needs a reason"),
+        ("ready", "break", "only a not_ready status carries a reason"),
+        ("offline", "end_of_shift", "only a not_ready status carries a reason"),
+        ("acw", "break", "only a not_ready status carries a reason"),
+    ],
+)
+def test_a_reason_goes_with_not_ready_and_only_there(status: str, reason: str | None, problem: str) -> None:
+    for model, data in (
+        (StatusChangeIn, {"operator": "op1001", "at": T0.isoformat()}),
+        (BoardRow, {"operator": "op1001", "since": T0.isoformat()}),
+    ):
+        with pytest.raises(ValidationError, match=problem):
+            model.model_validate(data | {"status": status, "reason": reason})
+
+
+def test_routable_comes_from_the_status_and_the_reason_flags() -> None:
+    back = NotReadyReason(code="back_of_queue", label_en="Back of queue", label_ru="В конце", routable=True)
+    training = NotReadyReason(code="training", label_en="Training", label_ru="Обучение", productive=True)
+    assert routable(OperatorStatus.READY)
+    assert routable(OperatorStatus.NOT_READY, back)
+    assert not routable(OperatorStatus.NOT_READY, training)
+    assert not routable(OperatorStatus.NOT_READY)  # reason unknown: not offered calls
+    for status in (OperatorStatus.OFFLINE, OperatorStatus.ON_CALL, OperatorStatus.ACW):
+        assert not routable(status, back)
+    assert not OperatorStatus.OFFLINE.logged_in
+    assert OperatorStatus.ACW.logged_in
+    assert [s for s in OperatorStatus if s.needs_reason] == [OperatorStatus.NOT_READY]
+
+
+def test_user_and_team_names_are_any_script_but_exact() -> None:
+    for name in ("Пётр O'Neil", "Robert'); DROP TABLE users;--", "Ёлка-палка 😀 «ёж»"):
+        assert LoginIn(name=name, password="x").name == name
+        assert StatusChangeIn(operator=name, status=OperatorStatus.READY, at=T0).operator == name
+    for bad in ("", " padded", "padded ", "tab\there", "line\nbreak", "nul\x00", "c1\x85", "x" * 65):
+        with pytest.raises(ValidationError):
+            LoginIn(name=bad, password="x")
+        with pytest.raises(ValidationError):
+            UserOut.model_validate(USER.model_dump() | {"team": bad})
 
 
 def test_secrets_stay_out_of_repr() -> None:
-    login = LoginIn(username="op1001", password="hunter2-секрет")
+    login = LoginIn(name="op1001", password="hunter2-секрет")
     tokens = TokenPair(
         access_token="acc-secret",
         refresh_token="ref-secret",
         expires_in=900,
-        refresh_expires_in=86400,
-        username="op1001",
-        role="admin",
+        expires_at=T0,
+        refresh_expires_at=T0,
+        user=USER,
     )
     assert "hunter2" not in repr(login)
     assert "secret" not in repr(tokens)
+    assert "ref-secret" not in repr(RefreshIn(refresh_token="ref-secret"))
+    assert "ref-secret" not in repr(LogoutIn(refresh_token="ref-secret"))
     assert "hunter2-секрет" in login.model_dump_json()  # the client still has to send it
 
 

@@ -3,10 +3,11 @@
 
 from fastapi import APIRouter
 
-from server.api.routes import auth, health, users
+from server.api.routes import auth, contacts, health, users
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     auth.router,
     users.router,
+    contacts.router,
 )

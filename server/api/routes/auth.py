@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter, HTTPException, Response, status
 
+from app.wire.auth import LoginIn, LogoutIn, RefreshIn, TokenPair
 from server.api.deps import ClientIP, LoginThrottleDep, SessionDep, SettingsDep
-from server.api.schemas.auth import LoginRequest, LogoutRequest, RefreshRequest, TokenPair
-from server.api.schemas.users import UserOut
+from server.api.schemas.users import user_out
 from server.audit import record_audit
 from server.crud.tokens import (
     IssuedRefreshToken,
@@ -46,7 +46,7 @@ def _pair(settings: Settings, user: User, *, now: datetime, refresh: IssuedRefre
         expires_at=expires,
         refresh_token=refresh.token,
         refresh_expires_at=refresh.expires_at,
-        user=UserOut.of(user),
+        user=user_out(user),
     )
 
 
@@ -58,7 +58,7 @@ def _pair(settings: Settings, user: User, *, now: datetime, refresh: IssuedRefre
     },
 )
 def login(
-    body: LoginRequest, session: SessionDep, settings: SettingsDep, throttle: LoginThrottleDep, ip: ClientIP
+    body: LoginIn, session: SessionDep, settings: SettingsDep, throttle: LoginThrottleDep, ip: ClientIP
 ) -> TokenPair:
     key = login_key(body.name, ip)
     wait = throttle.attempt(key)
@@ -104,7 +104,7 @@ def login(
 
 
 @router.post("/refresh", responses={401: {"description": "invalid, expired or reused refresh token"}})
-def refresh(body: RefreshRequest, session: SessionDep, settings: SettingsDep, ip: ClientIP) -> TokenPair:
+def refresh(body: RefreshIn, session: SessionDep, settings: SettingsDep, ip: ClientIP) -> TokenPair:
     now = utcnow()
     result = rotate_refresh_token(
         session, token=body.refresh_token, lifetime=timedelta(days=settings.refresh_token_days), now=now
@@ -142,7 +142,7 @@ def refresh(body: RefreshRequest, session: SessionDep, settings: SettingsDep, ip
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(body: LogoutRequest, session: SessionDep) -> Response:
+def logout(body: LogoutIn, session: SessionDep) -> Response:
     """Revoke the refresh token's whole family. Unknown tokens are accepted silently."""
     row = find_refresh_token(session, token=body.refresh_token)
     if row is not None:

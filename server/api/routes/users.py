@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response, status
 
+from app.wire.auth import UserOut
+from app.wire.common import UserName
 from server.api.deps import AdminUser, AuditDep, CurrentUser, LeadOrAdmin, SessionDep, SettingsDep, TeamScope
-from server.api.schemas.common import Name, UserIdPath
-from server.api.schemas.users import UserCreate, UserOut
+from server.api.schemas.common import UserIdPath
+from server.api.schemas.users import UserCreate, user_out
 from server.crud.users import (
     UserExistsError,
     create_user,
@@ -25,16 +27,16 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 @router.get("/me")
 def read_me(user: CurrentUser) -> UserOut:
-    return UserOut.of(user)
+    return user_out(user)
 
 
 @router.get("")
 def read_users(
-    viewer: LeadOrAdmin, session: SessionDep, team: Name | None = None, include_inactive: bool = True
+    viewer: LeadOrAdmin, session: SessionDep, team: UserName | None = None, include_inactive: bool = True
 ) -> list[UserOut]:
     """Admins: every user, or one team's with ``?team=``. Team leads: their own team only."""
     team_id: int | None = None
-    if viewer.role is Role.team_lead:
+    if viewer.role is Role.TEAM_LEAD:
         if team is not None and team != viewer.team_name:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "team leads see the users of their own team only")
         if viewer.team_id is None:
@@ -46,7 +48,7 @@ def read_users(
             return []
         team_id = found.id
     users = list_users(session, team_id=team_id, include_inactive=include_inactive)
-    return [UserOut.of(u) for u in users]
+    return [user_out(u) for u in users]
 
 
 @router.get("/{user_id}", responses={404: {"description": "no such user (or not in your team)"}})
@@ -54,7 +56,7 @@ def read_user(user_id: UserIdPath, viewer: LeadOrAdmin, session: SessionDep) -> 
     user = get_user(session, user_id=user_id)
     if user is None or not TeamScope.of(viewer).allows(user.team_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such user")
-    return UserOut.of(user)
+    return user_out(user)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: {"description": "name taken"}})
@@ -90,7 +92,7 @@ def create_user_route(
     )
     session.commit()
     response.headers["Location"] = f"/users/{user.id}"
-    return UserOut.of(user)
+    return user_out(user)
 
 
 @router.post("/{user_id}/deactivate", responses={404: {"description": "no such user"}})
@@ -107,4 +109,4 @@ def deactivate_user_route(
         deactivate_user(session, user=user)
         audit("user.deactivate", target=f"user:{user.id}", details={"name": user.name})
         session.commit()
-    return UserOut.of(user)
+    return user_out(user)

@@ -1,5 +1,6 @@
-"""Request and response bodies of the server's own endpoints (auth, users).
+"""Request and response bodies that only the server's own endpoints use (creating users, path
+parameters).
 
-Shapes the desktop shares with the server live in ``app/wire``; these move there when the client
-starts using them.
+Every shape the desktop also sends or reads (logging in, tokens, users, contacts, dispositions,
+statuses, scripts) lives in the wire format, ``app.wire``: one definition, type-checked on both sides.
 """

@@ -1,15 +1,28 @@
-"""User bodies."""
+"""User bodies. ``UserOut`` is part of the login answer, so it lives in the wire format
+(``app.wire.auth``); creating users is the server's own (admin) business."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, StringConstraints, model_validator
+from pydantic import AfterValidator, StringConstraints, model_validator
 
-from server.api.schemas.common import Name, StrictModel
-from server.models import Role, User
-from server.security import MAX_PASSWORD_LENGTH, password_problem
+from app.wire.auth import Role, UserOut
+from app.wire.common import PASSWORD_MAX, UserName, WireModel
+from server.models import User
+from server.security import password_problem
+
+
+def user_out(user: User) -> UserOut:
+    """The wire form of a stored user."""
+    return UserOut(
+        id=user.id,
+        name=user.name,
+        role=user.role,
+        team=user.team_name,
+        active=user.active,
+        created_at=user.created_at,
+    )
 
 
 def _acceptable_password(value: str) -> str:
@@ -19,40 +32,18 @@ def _acceptable_password(value: str) -> str:
     return value
 
 
-NewPassword = Annotated[
-    str, StringConstraints(max_length=MAX_PASSWORD_LENGTH), AfterValidator(_acceptable_password)
-]
+NewPassword = Annotated[str, StringConstraints(max_length=PASSWORD_MAX), AfterValidator(_acceptable_password)]
 
 
-class UserOut(BaseModel):
-    id: int
-    name: str
-    role: Role
-    team: str | None
-    active: bool
-    created_at: datetime
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(
-            id=user.id,
-            name=user.name,
-            role=user.role,
-            team=user.team_name,
-            active=user.active,
-            created_at=user.created_at,
-        )
-
-
-class UserCreate(StrictModel):
-    name: Name
+class UserCreate(WireModel):
+    name: UserName
     password: NewPassword
     role: Role
     #: Team name; created if it does not exist yet. Required for team leads.
-    team: Name | None = None
+    team: UserName | None = None
 
     @model_validator(mode="after")
     def _lead_has_team(self) -> Self:
-        if self.role is Role.team_lead and self.team is None:
+        if self.role is Role.TEAM_LEAD and self.team is None:
             raise ValueError("a team lead needs a team")
         return self

@@ -5,6 +5,9 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-23
 
+CHECK constraints are named through ``op.f()``: the metadata's naming convention would otherwise
+prefix an explicit name a second time (``ck_scripts_ck_scripts_...``).
+
 Self-contained on purpose: it must keep producing this schema when the models move on, so it
 imports nothing from ``server.models``. Dialect-neutral: booleans default through ``sa.false()``,
 timestamps are ``timestamptz`` on PostgreSQL and UTC text on SQLite, JSON is JSONB on PostgreSQL.
@@ -50,6 +53,8 @@ def _flag(name: str, default: bool) -> sa.Column[bool]:
 
 STATUS_VALUES = ("offline", "ready", "not_ready", "on_call", "acw")
 SOURCE_VALUES = ("operator", "team_lead", "system")
+#: A not-ready reason goes with the ``not_ready`` status, and only with it.
+REASON_MATCHES_STATUS = "(status = 'not_ready') = (reason_code IS NOT NULL)"
 
 
 def upgrade() -> None:
@@ -125,9 +130,11 @@ def upgrade() -> None:
         sa.Column("email", sa.String(254), nullable=True),
         sa.Column("segment", sa.String(64), nullable=True),
         sa.Column("preferred_channel", _enum("preferred_channel", "call", "sms", "email"), nullable=True),
-        _flag("consent_call", False),
-        _flag("consent_sms", False),
-        _flag("consent_email", False),
+        # Consent is three-valued: NULL is "not recorded", which is not a refusal.
+        sa.Column("consent_call", sa.Boolean(), nullable=True),
+        sa.Column("consent_sms", sa.Boolean(), nullable=True),
+        sa.Column("consent_email", sa.Boolean(), nullable=True),
+        sa.Column("consent_marketing", sa.Boolean(), nullable=True),
         sa.Column("custom_fields", _json(), server_default=EMPTY_OBJECT, nullable=False),
         sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
         sa.Column("created_at", _ts(), server_default=NOW, nullable=False),
@@ -157,7 +164,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(64), nullable=False),
         sa.Column("label_en", sa.String(100), nullable=False),
         sa.Column("label_ru", sa.String(100), nullable=False),
-        sa.Column("type", _enum("type", "text", "number", "date", "boolean", "choice"), nullable=False),
+        sa.Column("type", _enum("type", "text", "number", "date", "choice", "bool"), nullable=False),
         _flag("required", False),
         sa.Column("choices", _json(), nullable=True),
         sa.Column("position", sa.Integer(), server_default=ZERO, nullable=False),
@@ -178,8 +185,10 @@ def upgrade() -> None:
         _flag("comment_required", False),
         _flag("callback_required", False),
         sa.Column("queue", sa.String(64), nullable=True),
+        sa.Column("hotkey", sa.SmallInteger(), nullable=True),
         _flag("active", True),
         sa.Column("position", sa.Integer(), server_default=ZERO, nullable=False),
+        sa.CheckConstraint("hotkey BETWEEN 1 AND 9", name=op.f("ck_disposition_codes_hotkey_digit")),
         sa.PrimaryKeyConstraint("id", name="pk_disposition_codes"),
         sa.UniqueConstraint("code", name="uq_disposition_codes_code"),
     )
@@ -194,6 +203,7 @@ def upgrade() -> None:
         _flag("routable", False),
         _flag("productive", False),
         sa.Column("max_minutes", sa.Integer(), nullable=True),
+        _flag("needs_approval", False),
         _flag("active", True),
         sa.Column("position", sa.Integer(), server_default=ZERO, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_not_ready_reasons"),
@@ -205,19 +215,19 @@ def upgrade() -> None:
         sa.Column("id", _bigint_pk(), nullable=False),
         sa.Column("idempotency_key", sa.Uuid(), nullable=False),
         sa.Column("request_hash", sa.String(64), nullable=False),
-        sa.Column("call_id", sa.String(255), nullable=True),
+        sa.Column("call_id", sa.String(255), nullable=False),
         sa.Column("operator_id", sa.Integer(), nullable=False),
         sa.Column("contact_id", _bigint_pk(), nullable=True),
         sa.Column("queue", sa.String(64), nullable=True),
-        sa.Column("ring_at", _ts(), nullable=True),
+        sa.Column("ring_at", _ts(), nullable=False),
         sa.Column("answer_at", _ts(), nullable=True),
-        sa.Column("end_at", _ts(), nullable=True),
+        sa.Column("end_at", _ts(), nullable=False),
         sa.Column("acw_end_at", _ts(), nullable=True),
         sa.Column("script_id", sa.String(64), nullable=True),
         sa.Column("script_version", sa.Integer(), nullable=True),
         sa.Column("script_answers", _json(), server_default=EMPTY_OBJECT, nullable=False),
         sa.Column("code", sa.String(32), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("comment", sa.Text(), server_default="", nullable=False),
         sa.Column("callback_at", _ts(), nullable=True),
         sa.Column("received_at", _ts(), server_default=NOW, nullable=False),
         sa.ForeignKeyConstraint(["code"], ["disposition_codes.code"], name="fk_dispositions_code"),
@@ -251,6 +261,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["reason_code"], ["not_ready_reasons.code"], name="fk_operator_status_changes_reason_code"
         ),
+        sa.CheckConstraint(
+            REASON_MATCHES_STATUS, name=op.f("ck_operator_status_changes_reason_matches_status")
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_operator_status_changes"),
     )
     op.create_index(
@@ -278,6 +291,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["reason_code"], ["not_ready_reasons.code"], name="fk_operator_current_status_reason_code"
         ),
+        sa.CheckConstraint(
+            REASON_MATCHES_STATUS, name=op.f("ck_operator_current_status_reason_matches_status")
+        ),
         sa.PrimaryKeyConstraint("operator_id", name="pk_operator_current_status"),
     )
 
@@ -292,7 +308,7 @@ def upgrade() -> None:
         _flag("active", True),
         sa.Column("created_at", _ts(), server_default=NOW, nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint("version >= 1", name="ck_scripts_version_positive"),
+        sa.CheckConstraint("version >= 1", name=op.f("ck_scripts_version_positive")),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["users.id"], name="fk_scripts_created_by_id", ondelete="SET NULL"
         ),

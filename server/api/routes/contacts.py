@@ -1,0 +1,224 @@
+"""``/contacts``: find a contact by any written form of a phone number, read, create and edit
+contacts, and the schema of their custom fields.
+
+* Every signed-in user (operators included) reads, creates and edits contacts; only admins declare
+  custom fields. Creating and editing by team leads and admins is audited (field names only: the
+  audit log holds no personal data).
+* Edits are optimistic: a contact's ``version`` is its ``ETag``; ``PATCH`` needs ``If-Match`` with
+  the version the client read (428 without it, 412 when someone saved in between: reload and redo).
+* Custom field values are checked against the declared schema (422 naming the field).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import phones
+from app.wire.common import FieldKey
+from app.wire.contacts import ContactIn, ContactOut, ContactPatch, FieldSchema, check_custom_fields
+from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep, SettingsDep
+from server.api.schemas.common import BigIdPath
+from server.api.schemas.contacts import contact_out, etag
+from server.crud.contacts import (
+    PhoneTakenError,
+    apply_changes,
+    create_contact,
+    field_schema,
+    find_by_phone,
+    get_contact,
+    put_field,
+)
+from server.models import Contact, Role
+
+router = APIRouter(prefix="/contacts", tags=["contacts"])
+
+_AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
+_NOT_FOUND = "no such contact"
+
+
+def _answer(response: Response, contact: Contact) -> ContactOut:
+    response.headers["ETag"] = etag(contact)
+    return contact_out(contact)
+
+
+def _custom_problems(values: dict[str, Any], schema: list[FieldSchema]) -> None:
+    """A 422 in the usual shape when custom field values do not fit the declared schema."""
+    problems = check_custom_fields(values, schema)
+    if problems:
+        raise RequestValidationError(
+            [{"loc": ("body", "custom"), "type": "value_error", "msg": problem} for problem in problems]
+        )
+
+
+def _taken(exc: PhoneTakenError) -> HTTPException:
+    return HTTPException(status.HTTP_409_CONFLICT, f"phone number taken: {exc}")
+
+
+@router.get("/fields")
+def read_fields(_user: CurrentUser, session: SessionDep) -> list[FieldSchema]:
+    """The custom fields contacts carry, in display order."""
+    return field_schema(session)
+
+
+@router.put(
+    "/fields/{key}",
+    responses={201: {"description": "a new field"}, 403: {"description": "admins only"}},
+)
+def put_field_route(
+    *,
+    key: FieldKey,
+    body: FieldSchema,
+    admin: AdminUser,
+    session: SessionDep,
+    audit: AuditDep,
+    response: Response,
+) -> FieldSchema:
+    """Declare a custom field, or redeclare it (labels, type, choices, required). Values already
+    stored are not rewritten: a contact whose value no longer fits is refused at its next edit of
+    custom fields, with the reason."""
+    if body.key != key:
+        msg = f"the key in the body ({body.key!r}) is not the one in the path ({key!r})"
+        raise RequestValidationError([{"loc": ("body", "key"), "type": "value_error", "msg": msg}])
+    row, created = put_field(session, spec=body)
+    audit(
+        "contact_field.create" if created else "contact_field.update",
+        target=f"contact_field:{row.key}",
+        details={"type": row.type.value, "required": row.required, "choices": len(row.choices or [])},
+    )
+    session.commit()
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+    return body
+
+
+@router.get("/lookup", responses={404: {"description": "no contact has this number"}})
+def lookup(
+    phone: Annotated[str, Query(min_length=1, max_length=phones.MAX_INPUT)],
+    _user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+) -> ContactOut:
+    """The contact a number belongs to, written any way people and PBXs write it: ``+7 (912)
+    345-67-89``, ``89123456789``, ``8 912 345 67 89``, ``sip:+79123456789@pbx``. Numbers without a
+    country code are read in the server's default region. Not a number at all (``anonymous``) finds
+    nothing, like an unknown one: caller IDs are often withheld."""
+    keys = phones.lookup_keys(phone, settings.default_region)
+    contact = find_by_phone(session, e164s=keys)
+    if contact is None:
+        why = "no contact has this number" if keys else "not a phone number, so no contact has it"
+        raise HTTPException(status.HTTP_404_NOT_FOUND, why)
+    return _answer(response, contact)
+
+
+@router.get("/{contact_id}", responses={404: {"description": _NOT_FOUND}})
+def read_contact(
+    contact_id: BigIdPath, _user: CurrentUser, session: SessionDep, response: Response
+) -> ContactOut:
+    contact = get_contact(session, contact_id=contact_id)
+    if contact is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
+    return _answer(response, contact)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "a phone number belongs to another contact"}},
+)
+def create_contact_route(
+    body: ContactIn, user: CurrentUser, session: SessionDep, audit: AuditDep, response: Response
+) -> ContactOut:
+    """Add a contact. A missing time zone is derived from a landline number."""
+    _custom_problems(body.custom, field_schema(session))
+    try:
+        contact = create_contact(session, data=body)
+    except PhoneTakenError as exc:
+        raise _taken(exc) from None
+    if user.role in _AUDITED:
+        audit("contact.create", target=f"contact:{contact.id}")
+    session.commit()
+    response.headers["Location"] = f"/contacts/{contact.id}"
+    return _answer(response, contact)
+
+
+@router.patch(
+    "/{contact_id}",
+    responses={
+        404: {"description": _NOT_FOUND},
+        409: {"description": "a phone number belongs to another contact"},
+        412: {"description": "the contact changed since the version in If-Match: reload it"},
+        428: {"description": "If-Match is missing"},
+    },
+)
+def patch_contact(
+    *,
+    contact_id: BigIdPath,
+    body: ContactPatch,
+    user: CurrentUser,
+    session: SessionDep,
+    audit: AuditDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(max_length=200)] = None,
+) -> ContactOut:
+    """Change the fields the body names (``null`` clears an optional one). ``consent`` changes the
+    flags it names; ``custom`` replaces the whole map. Send the version read as ``If-Match``."""
+    versions = _if_match_versions(if_match)
+    contact = get_contact(session, contact_id=contact_id)
+    if contact is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
+    if contact.version not in versions:
+        raise _stale(contact)
+    if body.custom is not None:
+        _custom_problems(body.custom, field_schema(session))
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    try:
+        changed = apply_changes(
+            session, contact=contact, changes=changes, derive_time_zone="time_zone" not in changes
+        )
+        session.flush()
+    except PhoneTakenError as exc:
+        raise _taken(exc) from None
+    except StaleDataError:  # saved by someone else between our read and our write
+        session.rollback()
+        current = get_contact(session, contact_id=contact_id)
+        raise _stale(current) from None
+    if changed and user.role in _AUDITED:
+        audit("contact.update", target=f"contact:{contact.id}", details={"fields": sorted(changed)})
+    session.commit()
+    return _answer(response, contact)
+
+
+def _if_match_versions(header: str | None) -> set[int]:
+    """The versions an ``If-Match`` header names (``"3"``, or a list); 428 when absent or ``*``."""
+    if header is None or not header.strip():
+        raise HTTPException(
+            status.HTTP_428_PRECONDITION_REQUIRED,
+            'send If-Match with the ETag of the version you edit (e.g. If-Match: "3")',
+        )
+    versions: set[int] = set()
+    for part in header.split(","):
+        tag = part.strip()
+        if tag == "*":
+            raise HTTPException(
+                status.HTTP_428_PRECONDITION_REQUIRED,
+                'If-Match: * would overwrite any version: send the ETag you read (e.g. "3")',
+            )
+        tag = tag.strip('"')  # a weak tag (W/"3") never matches: If-Match compares strongly
+        if tag.isdigit() and len(tag) < 12:
+            versions.add(int(tag))
+    return versions
+
+
+def _stale(contact: Contact | None) -> HTTPException:
+    if contact is None:
+        return HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
+    return HTTPException(
+        status.HTTP_412_PRECONDITION_FAILED,
+        f"the contact was changed meanwhile (now version {contact.version}): reload it and redo the edit",
+        headers={"ETag": etag(contact)},
+    )

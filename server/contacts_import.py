@@ -1,0 +1,203 @@
+"""Importing contacts from a CSV file (``ringdesk-server import-contacts``): upsert by phone.
+
+The file is read by :mod:`app.contacts_csv` (encoding, columns, one verdict per row); this module
+stores the accepted rows and reports every row it does not store, so nothing is dropped silently.
+
+Decisions:
+
+- **Upsert by phone, merging, never clearing.** A row whose numbers belong to no contact creates one.
+  A row whose numbers belong to one contact updates it with the values the row has: empty cells and
+  missing columns keep what is stored, new numbers are added to the ones stored (an operator's number
+  survives an import), consent changes only the flags the row gives, custom fields change key by key.
+  A row whose numbers belong to several contacts is rejected (``phones_of_several_contacts``): which
+  one it means is a person's call. A row that renames the contact it updates is imported with a
+  warning (``name_changed_warning``): a shared office number can make two people one contact.
+- **Time zones** come from the file when it has them; otherwise a new contact (or one without a zone)
+  gets the zone of a landline, and a zone stored earlier is kept.
+- **Batches**: rows are stored in transactions of :data:`BATCH` rows, so the server keeps answering
+  during a long import (on SQLite a transaction holds the write lock). If the file breaks down
+  mid-way (a malformed row), the rows before it stay imported: importing the fixed file again is safe,
+  since rows already imported update their contact instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from app.contacts_csv import (
+    AcceptedRow,
+    Column,
+    CsvError,
+    ImportSummary,
+    RejectedRow,
+    RowCode,
+    RowIssue,
+    open_contacts_csv,
+)
+from app.wire.contacts import PHONES_MAX, ContactIn
+from server.audit import record_audit
+from server.crud.contacts import apply_changes, contacts_by_ids, field_schema, phone_owners
+from server.db import Database
+from server.models import Contact, ContactPhone
+
+BATCH = 500
+"""Rows stored per transaction."""
+
+Kind = Literal["rejected", "warning"]
+Reporter = Callable[[Kind, int, RowIssue], None]
+"""Called for every problem as it is found: the kind, the row (as the spreadsheet numbers it), the issue."""
+
+
+@dataclass
+class ImportResult:
+    """What an import did. ``summary`` is the file's side (accepted, rejected, blank rows ...);
+    ``rejected`` adds the rows the database side refused (``summary.rejected`` does not count them)."""
+
+    summary: ImportSummary
+    columns: tuple[Column, ...]
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    """Accepted by the file reader but refused when storing (numbers of several contacts...)."""
+    stopped: str | None = None
+    """Why the import stopped before the end of the file (the rows before were imported)."""
+    rejected_by_code: dict[str, int] = field(default_factory=dict)
+    warnings: int = 0
+    """Warnings from storing (a contact renamed by an upsert); ``summary.warnings`` has the file's."""
+
+    @property
+    def rejected_total(self) -> int:
+        return self.summary.rejected + self.rejected
+
+    @property
+    def stored(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def import_contacts(
+    database: Database,
+    path: str | Path,
+    *,
+    default_region: str | None,
+    report: Reporter,
+    source: str | None = None,
+) -> ImportResult:
+    """Import ``path`` into ``database``. Raises :class:`~app.contacts_csv.CsvError` when the file
+    cannot be imported at all (encoding, no header, no phone column); a file breaking down mid-way
+    ends the import with ``stopped`` set instead. One audit row (``contact.import``) records it."""
+    with database.session() as session:
+        schema = field_schema(session)
+        session.commit()
+    with open_contacts_csv(
+        path, default_region=default_region, field_schema=schema, derive_time_zone=False
+    ) as rows:
+        result = ImportResult(summary=rows.summary, columns=rows.columns)
+        batch: list[AcceptedRow] = []
+        try:
+            for verdict in rows:
+                if isinstance(verdict, RejectedRow):
+                    for issue in verdict.issues:
+                        report("rejected", verdict.row, issue)
+                    continue
+                for issue in verdict.warnings:
+                    report("warning", verdict.row, issue)
+                batch.append(verdict)
+                if len(batch) >= BATCH:
+                    _store(database, batch, result, report)
+                    batch = []
+        except CsvError as exc:
+            result.stopped = str(exc)
+        _store(database, batch, result, report)
+    with database.session() as session:
+        record_audit(
+            session,
+            actor=None,
+            action="contact.import",
+            details={
+                "file": source or Path(path).name,
+                "via": "cli",
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "rejected": result.rejected_total,
+                "complete": result.stopped is None,
+            },
+        )
+        session.commit()
+    return result
+
+
+def _store(database: Database, batch: Sequence[AcceptedRow], result: ImportResult, report: Reporter) -> None:
+    if not batch:
+        return
+    with database.session() as session:
+        numbers = [e164 for row in batch for e164 in row.contact.phones]
+        owners: dict[str, int] = {}
+        for start in range(0, len(numbers), 900):  # stay under any SQLite's bound-parameter limit
+            owners.update(phone_owners(session, e164s=numbers[start : start + 900]))
+        stored = contacts_by_ids(session, ids=sorted(set(owners.values())))
+        for row in batch:
+            ids = sorted({owners[e164] for e164 in row.contact.phones if e164 in owners})
+            if len(ids) > 1:
+                listed = ", ".join(
+                    f"{e164} to contact {owners[e164]}" for e164 in row.contact.phones if e164 in owners
+                )
+                message = f"the numbers belong to different contacts ({listed}): merge them or fix the row"
+                _refuse(result, report, row.row, RowCode.PHONES_OF_SEVERAL_CONTACTS, message)
+            elif not ids:
+                session.add(_new_contact(session, row.contact))
+                result.created += 1
+            else:
+                _update(session, stored[ids[0]], row, result, report)
+        session.commit()
+
+
+def _new_contact(session: Session, data: ContactIn) -> Contact:
+    """A contact for a row none of whose numbers is stored (checked for the whole batch at once)."""
+    numbers = [ContactPhone(e164=e164, position=n) for n, e164 in enumerate(data.phones)]
+    contact = Contact(name=data.name, custom_fields={}, phones=numbers)
+    changes = data.model_dump(exclude={"phones"})
+    apply_changes(session, contact=contact, changes=changes, derive_time_zone=True)
+    return contact
+
+
+def _update(
+    session: Session, contact: Contact, row: AcceptedRow, result: ImportResult, report: Reporter
+) -> None:
+    data: ContactIn = row.contact
+    changes: dict[str, Any] = {
+        name: getattr(data, name) for name in data.model_fields_set - {"name", "phones", "consent", "custom"}
+    }
+    if data.name:
+        changes["name"] = data.name
+        if contact.name and contact.name != data.name:
+            message = f"contact {contact.id} was named {contact.name!r}; the row renames it"
+            report("warning", row.row, RowIssue(RowCode.NAME_CHANGED, message, "name", data.name))
+            result.warnings += 1
+    numbers = [phone.e164 for phone in contact.phones]
+    numbers += [e164 for e164 in data.phones if e164 not in numbers]
+    if len(numbers) > PHONES_MAX:
+        message = (
+            f"with the {len(contact.phones)} numbers stored, contact {contact.id} would have {len(numbers)}"
+        )
+        _refuse(result, report, row.row, RowCode.TOO_MANY_PHONES, f"{message}; at most {PHONES_MAX}")
+        return
+    changes["phones"] = numbers
+    changes["consent"] = data.consent
+    changes["custom"] = {**contact.custom_fields, **data.custom}
+    if apply_changes(session, contact=contact, changes=changes, derive_time_zone=True):
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+def _refuse(result: ImportResult, report: Reporter, row: int, code: RowCode, message: str) -> None:
+    result.rejected += 1
+    result.rejected_by_code[code.value] = result.rejected_by_code.get(code.value, 0) + 1
+    report("rejected", row, RowIssue(code, message))
