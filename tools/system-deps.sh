@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   sip-tester kamailio kamailio-tls-modules
   pulseaudio pulseaudio-utils libportaudio2 libasound2-plugins
-  xvfb openssl sox
+  xvfb openssl sox postgresql
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
 )
 
