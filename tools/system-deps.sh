@@ -23,7 +23,7 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Debian starts Kamailio as a service on install; the tests run their own instances.
-  systemctl disable --now kamailio >/dev/null 2>&1 || true
+  systemctl disable --now kamailio postgresql >/dev/null 2>&1 || true
 else
   echo "ringdesk needs these system packages, which are not installed:" >&2
   echo "  ${missing[*]}" >&2
