@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from tests.audio.pulse import PulseServer, missing_tools  # noqa: E402
 from tests.support.phone import Phone  # noqa: E402
 
 
@@ -22,6 +23,23 @@ def need(binary: str) -> None:
     """Skip with a clear reason when a system binary the test drives is missing."""
     if shutil.which(binary) is None:
         pytest.skip(f"{binary} is not installed (make test installs it as root)")
+
+
+@pytest.fixture
+def pulse_server(tmp_path: Path) -> Iterator[PulseServer]:
+    """A private PulseAudio daemon with a null sink ``headset`` and a source ``mic`` hearing 440 Hz as
+    defaults; killed by PID at teardown. Take it before ``start_phone`` so phones stop first."""
+    reason = missing_tools()
+    if reason:
+        pytest.skip(reason)
+    root = tmp_path / "pa"
+    root.mkdir()
+    server = PulseServer(root)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

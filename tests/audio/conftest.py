@@ -11,7 +11,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,23 +25,6 @@ if str(HERE) not in sys.path:
 import pulse  # noqa: E402  (path set up above)
 
 SCENARIO_TIMEOUT_S = 60
-
-
-@pytest.fixture
-def pulse_server(tmp_path: Path) -> Iterator[pulse.PulseServer]:
-    """A private PulseAudio daemon with a null sink ``headset`` and a source ``mic`` hearing 440 Hz as
-    defaults; killed by PID at teardown."""
-    reason = pulse.missing_tools()
-    if reason:
-        pytest.skip(reason)
-    root = tmp_path / "pa"
-    root.mkdir()
-    server = pulse.PulseServer(root)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 RunScenario = Callable[..., dict[str, Any]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 import struct
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,19 +30,6 @@ pytestmark = [
 ]
 StartPhone = Callable[..., Phone]
 PCAP = Path("/usr/share/sip-tester/g711a.pcap")
-
-
-@pytest.fixture
-def headset(tmp_path: Path) -> Iterator[pulse.PulseServer]:
-    """A private PulseAudio server; tests take it before ``start_phone`` so phones stop first."""
-    root = Path(tmp_path / "pa")
-    root.mkdir()
-    server = pulse.PulseServer(root)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def audio_phone(start_phone: StartPhone, server: pulse.PulseServer) -> tuple[Phone, str]:
@@ -77,11 +64,11 @@ def _speech_in_pcap(path: Path) -> list[int]:
 
 
 def test_caller_audio_reaches_the_headset(
-    headset: pulse.PulseServer, start_phone: StartPhone, tmp_path: Path
+    pulse_server: pulse.PulseServer, start_phone: StartPhone, tmp_path: Path
 ) -> None:
-    phone, target = audio_phone(start_phone, headset)
+    phone, target = audio_phone(start_phone, pulse_server)
     spoken = pulse.loud_seconds(_speech_in_pcap(PCAP))  # speech with pauses: about 5.3 s of 7 s
-    recording = pulse.Recording(headset.env, "headset.monitor", tmp_path / "headset.wav")
+    recording = pulse.Recording(pulse_server.env, "headset.monitor", tmp_path / "headset.wav")
     result = run_sipp("uac_audio.xml", target, service="1001", timeout=30)
     samples = recording.stop()
     assert result.ok, result.describe()
@@ -92,12 +79,12 @@ def test_caller_audio_reaches_the_headset(
 
 
 def test_microphone_reaches_the_far_end_and_mute_silences_it(
-    headset: pulse.PulseServer, start_phone: StartPhone, tmp_path: Path
+    pulse_server: pulse.PulseServer, start_phone: StartPhone, tmp_path: Path
 ) -> None:
-    phone, target = audio_phone(start_phone, headset)
+    phone, target = audio_phone(start_phone, pulse_server)
 
     def echo_call(name: str) -> list[int]:
-        recording = pulse.Recording(headset.env, "headset.monitor", tmp_path / f"{name}.wav")
+        recording = pulse.Recording(pulse_server.env, "headset.monitor", tmp_path / f"{name}.wav")
         result = run_sipp(
             "uac_headers.xml", target, service="1001", rtp_echo=True, variables={"hold_ms": "3000"}
         )
@@ -114,10 +101,10 @@ def test_microphone_reaches_the_far_end_and_mute_silences_it(
 
 
 def test_auto_answer_beeps_in_the_headset(
-    headset: pulse.PulseServer, start_phone: StartPhone, tmp_path: Path
+    pulse_server: pulse.PulseServer, start_phone: StartPhone, tmp_path: Path
 ) -> None:
-    phone, target = audio_phone(start_phone, headset)
-    recording = pulse.Recording(headset.env, "headset.monitor", tmp_path / "beep.wav")
+    phone, target = audio_phone(start_phone, pulse_server)
+    recording = pulse.Recording(pulse_server.env, "headset.monitor", tmp_path / "beep.wav")
     result = run_sipp("uac_headers.xml", target, service="1001", variables={"hold_ms": "1500"})
     time.sleep(2.5)  # a null sink's monitor hands out audio in blocks of up to 2 s
     samples = recording.stop()
@@ -129,10 +116,10 @@ def test_auto_answer_beeps_in_the_headset(
 
 
 def test_phone_still_quits_when_the_sound_server_died_under_it(
-    headset: pulse.PulseServer, start_phone: StartPhone
+    pulse_server: pulse.PulseServer, start_phone: StartPhone
 ) -> None:
-    phone, _ = audio_phone(start_phone, headset)
-    headset.stop()  # PulseAudio crashes while the headset streams are open
+    phone, _ = audio_phone(start_phone, pulse_server)
+    pulse_server.stop()  # PulseAudio crashes while the headset streams are open
     started = time.monotonic()
     phone.proc.send_signal(signal.SIGTERM)
     code = phone.proc.wait(30)
