@@ -3,14 +3,20 @@
 Schema migrations are not run here (``ringdesk-server serve`` runs them first), so tests and tools
 decide when the schema changes. Pass ``database`` to share an engine (tests, benchmarks); otherwise
 one is created from ``settings.database_url`` and disposed when the app shuts down.
+
+On startup the app adds the catalogue rows every desktop relies on (the ``shift_start`` not-ready
+reason) when the database lacks them: data, not schema, so it is a startup hook rather than a
+migration (it also repairs a database whose rows were emptied, and admins may still edit the labels).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
 import app as ringdesk
@@ -18,10 +24,13 @@ from server.api.context import AppContext
 from server.api.errors import install_error_handlers
 from server.api.middleware import RequestLogMiddleware
 from server.api.routes import ROUTERS
+from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
 from server.ratelimit import LoginThrottle
 from server.settings import Settings
+
+log = logging.getLogger("ringdesk.server")
 
 DESCRIPTION = """Central server of ringdesk: users and roles, contacts, dispositions, operator
 statuses and call scripts. Log in at `POST /auth/login`, then send the access token as
@@ -36,6 +45,18 @@ class RingdeskAPI(FastAPI):
         return RequestLogMiddleware(super().build_middleware_stack())
 
 
+def _ensure_catalogue_defaults(db: Database) -> None:
+    """Add the not-ready reasons every desktop relies on (``shift_start``) if the database lacks
+    them. A database that cannot be reached yet only logs a warning: ``/health`` reports it."""
+    try:
+        ensure_required_reasons(db)
+    except SQLAlchemyError as exc:
+        log.warning(
+            "could not check the required catalogue entries",
+            extra={"event": "catalogue.defaults_failed", "error": type(exc).__name__},
+        )
+
+
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
     db = database if database is not None else Database.connect(settings.database_url)
     owns_database = database is None
@@ -43,6 +64,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        _ensure_catalogue_defaults(db)
         yield
         if owns_database:
             db.dispose()

@@ -3,11 +3,13 @@
 
 from fastapi import APIRouter
 
-from server.api.routes import auth, contacts, health, users
+from server.api.routes import auth, catalogue, contacts, dispositions, health, users
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
     auth.router,
     users.router,
     contacts.router,
+    catalogue.router,
+    dispositions.router,
 )

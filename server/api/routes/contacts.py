@@ -7,6 +7,8 @@ contacts, and the schema of their custom fields.
 * Edits are optimistic: a contact's ``version`` is its ``ETag``; ``PATCH`` needs ``If-Match`` with
   the version the client read (428 without it, 412 when someone saved in between: reload and redo).
 * Custom field values are checked against the declared schema (422 naming the field).
+* ``/contacts/{id}/history``: the calls with the contact, their dispositions and script answers,
+  newest first, in pages (``next_cursor``); every signed-in user reads it, like the contact.
 """
 
 from __future__ import annotations
@@ -18,8 +20,16 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import phones
-from app.wire.common import FieldKey
-from app.wire.contacts import ContactIn, ContactOut, ContactPatch, FieldSchema, check_custom_fields
+from app.wire.common import Code, FieldKey
+from app.wire.contacts import (
+    ContactHistory,
+    ContactIn,
+    ContactOut,
+    ContactPatch,
+    FieldSchema,
+    HistoryCall,
+    check_custom_fields,
+)
 from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep, SettingsDep
 from server.api.schemas.common import BigIdPath
 from server.api.schemas.contacts import contact_out, etag
@@ -32,6 +42,7 @@ from server.crud.contacts import (
     get_contact,
     put_field,
 )
+from server.crud.dispositions import contact_history, decode_cursor, disposition_out, encode_cursor
 from server.models import Contact, Role
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
@@ -123,6 +134,43 @@ def read_contact(
     if contact is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
     return _answer(response, contact)
+
+
+HISTORY_PAGE_MAX = 200
+
+
+@router.get("/{contact_id}/history", responses={404: {"description": _NOT_FOUND}})
+def read_history(
+    contact_id: BigIdPath,
+    _user: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_MAX)] = 50,
+    cursor: Annotated[Code | None, Query()] = None,
+) -> ContactHistory:
+    """The contact's calls with their dispositions and script answers, newest first (by end of
+    call). Pass ``next_cursor`` back as ``cursor`` for the next, older page."""
+    if get_contact(session, contact_id=contact_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
+    after = decode_cursor(cursor) if cursor is not None else None
+    if cursor is not None and after is None:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "cursor: not a cursor this server gave out")
+    rows = contact_history(session, contact_id=contact_id, limit=limit + 1, after=after)
+    items = [
+        HistoryCall(
+            call_id=row.call_id,
+            operator=name,
+            queue=row.queue,
+            ring_at=row.ring_at,
+            answer_at=row.answer_at,
+            end_at=row.end_at,
+            disposition=disposition_out(row, name),
+        )
+        for row, name in rows[:limit]
+    ]
+    more = len(rows) > limit
+    return ContactHistory(
+        contact_id=contact_id, items=items, next_cursor=encode_cursor(rows[limit - 1][0]) if more else None
+    )
 
 
 @router.post(

@@ -1,0 +1,160 @@
+"""``/dispositions``: how each call ended, posted by the operator's desktop, exactly once per call.
+
+* ``POST /dispositions`` needs an ``Idempotency-Key`` header holding the client's UUID (400 when it is
+  missing or not a UUID). The key is stored with the disposition and is unique forever: desktops
+  may replay a disposition after days offline.
+* A replay (same key, same body) returns the first result: the same status (**201**), the same body
+  (same ``id`` and ``received_at``) and ``Location``, plus ``Idempotent-Replayed: true``. A client can
+  treat every 201 as "stored" without telling first sends from retries. The replay is answered before
+  the catalogue is consulted, so a code retired meanwhile does not turn a stored disposition into an
+  error. Two requests with one key at the same time store one row: the loser of the race answers as a
+  replay.
+* The same key with a different body is 422 (the key was used for another disposition). Bodies are
+  compared after validation (canonical JSON, times in UTC), so re-serialising is not a difference.
+* A refused request (400, 403, 422) stores nothing and so does not use up its key.
+* The code must be in the catalogue, offered in the disposition's queue and active, and the body must
+  meet its flags (comment required, callback time required): ``app.wire.dispositions.check_disposition``.
+* Operators post their own dispositions only (``operator`` is their login); team leads post for
+  themselves and their team; admins for anyone. Team-lead and admin posts are audited.
+* ``GET /dispositions/{id}`` (the ``Location`` of a post) reads one back, with the same scoping:
+  operators their own, team leads their team's, admins all (404 otherwise).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Response, status
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.wire.dispositions import DispositionIn, DispositionOut, check_disposition
+from server.api.deps import AuditDep, CurrentUser, SessionDep, TeamScope
+from server.api.schemas.common import BigIdPath
+from server.crud.catalogue import code_out, get_code
+from server.crud.dispositions import (
+    create_disposition,
+    disposition_out,
+    get_by_key,
+    operator_name,
+    request_hash,
+)
+from server.crud.users import get_user_by_name
+from server.models import Contact, Disposition, Role, User
+
+router = APIRouter(prefix="/dispositions", tags=["dispositions"])
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+_AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
+
+
+def _key(header: str | None) -> uuid.UUID:
+    if header is None or not header.strip():
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST,
+            "send an Idempotency-Key header with a UUID chosen by the client for this disposition",
+        )
+    try:
+        return uuid.UUID(header.strip())
+    except ValueError:
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, "the Idempotency-Key header must be a UUID"
+        ) from None
+
+
+def _invalid(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", field), "type": "value_error", "msg": message}])
+
+
+def _operator(session: Session, user: User, name: str) -> User:
+    """The user the disposition belongs to, if ``user`` may post for them (403 otherwise)."""
+    if name == user.name:
+        return user
+    if user.role is Role.OPERATOR:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "operators post their own dispositions only")
+    operator = get_user_by_name(session, name=name)
+    if operator is None:
+        raise _invalid("operator", f"no user is called {name!r}")
+    if not TeamScope.of(user).allows(operator.team_id):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "team leads post dispositions for their own team only")
+    return operator
+
+
+def _answer(
+    session: Session, row: Disposition, body_hash: str, response: Response, replay: bool
+) -> DispositionOut:
+    if row.request_hash != body_hash:
+        raise _invalid(
+            "idempotency_key",
+            "this Idempotency-Key was already used for a different disposition: use a new key",
+        )
+    response.headers["Location"] = f"/dispositions/{row.id}"
+    if replay:
+        response.headers[REPLAYED_HEADER] = "true"
+    return disposition_out(row, operator_name(session, user_id=row.operator_id))
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        201: {"description": "stored, or stored before (a replay: `Idempotent-Replayed: true`)"},
+        400: {"description": "Idempotency-Key missing or not a UUID"},
+        403: {"description": "not your disposition (or not your team's)"},
+        422: {"description": "invalid, against the catalogue, or the key was used for another body"},
+    },
+)
+def post_disposition(
+    *,
+    body: DispositionIn,
+    user: CurrentUser,
+    session: SessionDep,
+    audit: AuditDep,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None, Header(description="the client's UUID for this disposition")
+    ] = None,
+) -> DispositionOut:
+    """Store one disposition (see the module notes on replays)."""
+    key = _key(idempotency_key)
+    operator = _operator(session, user, body.operator)
+    body_hash = request_hash(body)
+    existing = get_by_key(session, key=key)
+    if existing is not None:
+        return _answer(session, existing, body_hash, response, replay=True)
+
+    if body.contact_id is not None and session.get(Contact, body.contact_id) is None:
+        raise _invalid("contact_id", f"no contact has id {body.contact_id}")
+    code = get_code(session, code=body.code)
+    if code is None:
+        raise _invalid("code", f"{body.code!r} is not in the disposition catalogue")
+    problems = check_disposition(body, code_out(code))
+    if problems:
+        raise RequestValidationError(
+            [{"loc": ("body",), "type": "value_error", "msg": problem} for problem in problems]
+        )
+    try:
+        row = create_disposition(session, key=key, body=body, operator=operator, body_hash=body_hash)
+    except IntegrityError:
+        session.rollback()  # a concurrent request with the same key won the race
+        existing = get_by_key(session, key=key)
+        if existing is None:
+            raise
+        return _answer(session, existing, body_hash, response, replay=True)
+    if user.role in _AUDITED:
+        audit("disposition.create", target=f"disposition:{row.id}", details={"operator": body.operator})
+    session.commit()
+    return _answer(session, row, body_hash, response, replay=False)
+
+
+@router.get("/{disposition_id}", responses={404: {"description": "no such disposition (or not yours)"}})
+def read_disposition(disposition_id: BigIdPath, user: CurrentUser, session: SessionDep) -> DispositionOut:
+    row = session.get(Disposition, disposition_id)
+    owner = session.get(User, row.operator_id) if row is not None else None
+    if row is None or owner is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such disposition")
+    if owner.id != user.id and not TeamScope.of(user).allows(owner.team_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such disposition")
+    return disposition_out(row, owner.name)

@@ -1,0 +1,165 @@
+"""The disposition catalogue and the not-ready reasons: read, declare, and the rows every install has.
+
+Rows are never deleted (dispositions and status changes point at their codes): ``active=False``
+retires one. A new entry goes last (``position``); redeclaring keeps its place.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.wire import dispositions as wire_d
+from app.wire import statuses as wire_s
+from server.db import Database
+from server.models import DispositionCode, NotReadyReason
+
+log = logging.getLogger("ringdesk.server.catalogue")
+
+#: The most entries each list may hold: what ``app.wire.dispositions.Catalogue`` accepts.
+MAX_CODES = 1000
+MAX_REASONS = 200
+
+REQUIRED_REASONS: tuple[wire_s.NotReadyReason, ...] = (
+    wire_s.NotReadyReason(
+        code=wire_s.SHIFT_START, label_en="Shift start", label_ru="Начало смены", max_minutes=15
+    ),
+)
+"""Reasons every catalogue has: desktops send ``shift_start`` on login."""
+REQUIRED_REASON_CODES = frozenset(reason.code for reason in REQUIRED_REASONS)
+
+
+class CatalogueFullError(Exception):
+    """The list already holds as many entries as the wire allows."""
+
+
+def code_out(row: DispositionCode) -> wire_d.DispositionCode:
+    return wire_d.DispositionCode(
+        code=row.code,
+        label_en=row.label_en,
+        label_ru=row.label_ru,
+        category=row.category,
+        comment_required=row.comment_required,
+        callback_required=row.callback_required,
+        queue=row.queue,
+        hotkey=row.hotkey,
+        active=row.active,
+    )
+
+
+def reason_out(row: NotReadyReason) -> wire_s.NotReadyReason:
+    return wire_s.NotReadyReason(
+        code=row.code,
+        label_en=row.label_en,
+        label_ru=row.label_ru,
+        routable=row.routable,
+        productive=row.productive,
+        max_minutes=row.max_minutes,
+        needs_approval=row.needs_approval,
+        active=row.active,
+    )
+
+
+def list_codes(session: Session, *, queue: str | None = None) -> Sequence[DispositionCode]:
+    """Disposition codes in display order; with ``queue``, those offered there (its own and the
+    codes of every queue)."""
+    query = select(DispositionCode).order_by(DispositionCode.position, DispositionCode.code)
+    if queue is not None:
+        query = query.where(or_(DispositionCode.queue.is_(None), DispositionCode.queue == queue))
+    return session.scalars(query).all()
+
+
+def list_reasons(session: Session) -> Sequence[NotReadyReason]:
+    return session.scalars(
+        select(NotReadyReason).order_by(NotReadyReason.position, NotReadyReason.code)
+    ).all()
+
+
+def get_code(session: Session, *, code: str) -> DispositionCode | None:
+    return session.scalars(select(DispositionCode).where(DispositionCode.code == code)).one_or_none()
+
+
+def get_reason(session: Session, *, code: str) -> NotReadyReason | None:
+    return session.scalars(select(NotReadyReason).where(NotReadyReason.code == code)).one_or_none()
+
+
+def put_code(session: Session, *, spec: wire_d.DispositionCode) -> tuple[DispositionCode, bool]:
+    """Declare or redeclare a disposition code; the flag says whether it is new.
+    :class:`CatalogueFullError` when a new one would not fit the catalogue."""
+    row = get_code(session, code=spec.code)
+    created = row is None
+    if row is None:
+        count, last = session.execute(
+            select(func.count(), func.max(DispositionCode.position)).select_from(DispositionCode)
+        ).one()
+        if count >= MAX_CODES:
+            raise CatalogueFullError(f"the catalogue already holds {MAX_CODES} disposition codes")
+        row = DispositionCode(code=spec.code, position=(last + 1) if last is not None else 0)
+        session.add(row)
+    for name in (
+        "label_en",
+        "label_ru",
+        "category",
+        "comment_required",
+        "callback_required",
+        "queue",
+        "hotkey",
+        "active",
+    ):
+        setattr(row, name, getattr(spec, name))
+    session.flush()
+    return row, created
+
+
+def put_reason(session: Session, *, spec: wire_s.NotReadyReason) -> tuple[NotReadyReason, bool]:
+    """Declare or redeclare a not-ready reason; the flag says whether it is new.
+    :class:`CatalogueFullError` when a new one would not fit the catalogue."""
+    row = get_reason(session, code=spec.code)
+    created = row is None
+    if row is None:
+        count, last = session.execute(
+            select(func.count(), func.max(NotReadyReason.position)).select_from(NotReadyReason)
+        ).one()
+        if count >= MAX_REASONS:
+            raise CatalogueFullError(f"the catalogue already holds {MAX_REASONS} not-ready reasons")
+        row = NotReadyReason(code=spec.code, position=(last + 1) if last is not None else 0)
+        session.add(row)
+    for name in (
+        "label_en",
+        "label_ru",
+        "routable",
+        "productive",
+        "max_minutes",
+        "needs_approval",
+        "active",
+    ):
+        setattr(row, name, getattr(spec, name))
+    session.flush()
+    return row, created
+
+
+def ensure_required_reasons(database: Database) -> list[str]:
+    """Add the :data:`REQUIRED_REASONS` a database lacks (run when the server starts); the codes
+    added. Existing rows are left as the admin declared them. Two servers starting at once: the
+    loser's insert hits the unique code, which is the outcome wanted."""
+    added: list[str] = []
+    with database.session() as session:
+        present = set(
+            session.scalars(select(NotReadyReason.code).where(NotReadyReason.code.in_(REQUIRED_REASON_CODES)))
+        )
+        try:
+            for spec in REQUIRED_REASONS:
+                if spec.code not in present:
+                    put_reason(session, spec=spec)
+                    added.append(spec.code)
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            return []
+    if added:
+        log.info("catalogue: added required reasons", extra={"event": "catalogue.defaults", "codes": added})
+    return added

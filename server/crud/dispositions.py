@@ -1,0 +1,129 @@
+"""Dispositions: stored once per ``Idempotency-Key``, read back as the wire's ``DispositionOut``, and a
+contact's call history (newest first, keyset pages).
+
+``request_hash`` is the SHA-256 of the validated body as canonical JSON (sorted keys, UTC times), so
+the same disposition sent again with its timestamps written in another offset is still a replay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.wire.dispositions import DispositionIn, DispositionOut
+from app.wire.scripts import ScriptRef
+from server.models import Disposition, User
+
+
+def request_hash(body: DispositionIn) -> str:
+    canonical = json.dumps(
+        body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def get_by_key(session: Session, *, key: uuid.UUID) -> Disposition | None:
+    return session.scalars(select(Disposition).where(Disposition.idempotency_key == key)).one_or_none()
+
+
+def create_disposition(
+    session: Session, *, key: uuid.UUID, body: DispositionIn, operator: User, body_hash: str
+) -> Disposition:
+    """Add the disposition (flushed: a key already stored raises ``IntegrityError`` here)."""
+    row = Disposition(
+        idempotency_key=key,
+        request_hash=body_hash,
+        call_id=body.call_id,
+        operator_id=operator.id,
+        contact_id=body.contact_id,
+        queue=body.queue,
+        ring_at=body.ring_at,
+        answer_at=body.answer_at,
+        end_at=body.end_at,
+        acw_end_at=body.acw_end_at,
+        script_id=body.script.id if body.script is not None else None,
+        script_version=body.script.version if body.script is not None else None,
+        script_answers=dict(body.answers),
+        code=body.code,
+        comment=body.comment,
+        callback_at=body.callback_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def disposition_out(row: Disposition, operator_name: str) -> DispositionOut:
+    script = (
+        ScriptRef(id=row.script_id, version=row.script_version)
+        if row.script_id is not None and row.script_version is not None
+        else None
+    )
+    return DispositionOut(
+        id=row.id,
+        received_at=row.received_at,
+        call_id=row.call_id,
+        operator=operator_name,
+        contact_id=row.contact_id,
+        queue=row.queue,
+        ring_at=row.ring_at,
+        answer_at=row.answer_at,
+        end_at=row.end_at,
+        acw_end_at=row.acw_end_at,
+        script=script,
+        answers=dict(row.script_answers or {}),
+        code=row.code,
+        comment=row.comment,
+        callback_at=row.callback_at,
+    )
+
+
+def operator_name(session: Session, *, user_id: int) -> str:
+    user = session.get(User, user_id)
+    return user.name if user is not None else f"user-{user_id}"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def encode_cursor(row: Disposition) -> str:
+    return f"{(row.end_at - _EPOCH) // _MICRO}.{row.id}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    """``(end_at, id)`` of the last item of the previous page; ``None`` if the cursor is not ours."""
+    micros, _, last_id = cursor.partition(".")
+    if not (micros.isdigit() and last_id.isdigit() and len(micros) < 19 and len(last_id) < 19):
+        return None
+    try:
+        at = _EPOCH + int(micros) * _MICRO
+    except OverflowError:
+        return None
+    return at, int(last_id)
+
+
+def contact_history(
+    session: Session, *, contact_id: int, limit: int, after: tuple[datetime, int] | None = None
+) -> Sequence[tuple[Disposition, str]]:
+    """The contact's dispositions with their operator's login, newest call first (by end of call,
+    then by id); ``after``: continue past that ``(end_at, id)``."""
+    query = (
+        select(Disposition, User.name)
+        .join(User, User.id == Disposition.operator_id)
+        .where(Disposition.contact_id == contact_id)
+        .order_by(Disposition.end_at.desc(), Disposition.id.desc())
+        .limit(limit)
+    )
+    if after is not None:
+        at, last_id = after
+        query = query.where(
+            or_(Disposition.end_at < at, and_(Disposition.end_at == at, Disposition.id < last_id))
+        )
+    return [(row, name) for row, name in session.execute(query)]
