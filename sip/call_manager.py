@@ -6,7 +6,6 @@ Runs only on the engine thread. Events leave as plain values through ``emit``; p
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -113,12 +112,14 @@ class CallManager(CallEvents):
             )
         )
         call.answer(_op(180))
-        delays = [
-            d for d in (answer_after, self.config.auto_answer_delay_s if self.config.auto_answer else None)
-        ]
-        delay = min((d for d in delays if d is not None), default=math.inf)
-        if delay < math.inf:
-            record.auto_answer_timer = self.loop.call_later(delay, lambda: self._auto_answer(record.call_id))
+        # Answer by itself when configured to, or when the PBX asks: whichever comes first.
+        delays = [answer_after] if answer_after is not None else []
+        if self.config.auto_answer:
+            delays.append(self.config.auto_answer_delay_s)
+        if delays:
+            record.auto_answer_timer = self.loop.call_later(
+                min(delays), lambda: self._auto_answer(record.call_id)
+            )
         else:
             self.bridge.start_ringing()
 
