@@ -1,4 +1,4 @@
-"""What the app holds for its lifetime (settings, database, login throttle), typed.
+"""What the app holds for its lifetime (settings, database, login throttle, status feed), typed.
 
 Stored on ``app.state.ringdesk``; reach it through :func:`get_context` from a ``Request`` or a
 ``WebSocket`` (both are ``HTTPConnection``s), or through the dependencies in ``deps``.
@@ -6,10 +6,11 @@ Stored on ``app.state.ringdesk``; reach it through :func:`get_context` from a ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
 
+from server.api.broadcast import StatusFeed
 from server.db import Database
 from server.ratelimit import LoginThrottle
 from server.settings import Settings
@@ -20,6 +21,7 @@ class AppContext:
     settings: Settings
     database: Database
     login_throttle: LoginThrottle
+    status_feed: StatusFeed = field(default_factory=StatusFeed)
 
 
 def get_context(conn: HTTPConnection) -> AppContext:

@@ -3,7 +3,7 @@
 
 from fastapi import APIRouter
 
-from server.api.routes import auth, catalogue, contacts, dispositions, health, users
+from server.api.routes import auth, catalogue, contacts, dispositions, health, statuses, users
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -12,4 +12,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     contacts.router,
     catalogue.router,
     dispositions.router,
+    statuses.router,
 )

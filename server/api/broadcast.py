@@ -1,0 +1,90 @@
+"""In-process fan-out of stored status changes to WebSocket subscribers (``/statuses/live``).
+
+* Each subscriber has a bounded ``asyncio.Queue`` and a filter on the operator's team (the
+  ``allows`` of its ``TeamScope``). A message
+  is serialised once per change, not once per subscriber.
+* :meth:`StatusFeed.publish` may be called from any thread (sync routes run in the threadpool): it
+  hands the message to the event loop the subscribers live on, which puts it in every matching
+  queue without waiting.
+* A subscriber whose queue is full is dropped rather than slowing the others down: its queue is
+  emptied and a ``None`` put in, which tells its WebSocket to close (code 4408, "too slow").
+* One process only: several server processes would need a shared channel (PostgreSQL
+  ``LISTEN/NOTIFY``) in front of this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+QUEUE_SIZE = 256
+"""Changes a subscriber may fall behind by before it is dropped."""
+
+
+@dataclass(eq=False)
+class Subscriber:
+    allows: Callable[[int | None], bool]
+    queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    dropped: bool = False
+
+
+class StatusFeed:
+    """The subscribers of one app and the loop they run on."""
+
+    def __init__(self) -> None:
+        self._subscribers: set[Subscriber] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def subscribe(self, allows: Callable[[int | None], bool]) -> Subscriber:
+        """Register a subscriber; call from a coroutine on the app's event loop."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            self._loop = loop
+            subscriber = Subscriber(allows)
+            self._subscribers.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        with self._lock:
+            self._subscribers.discard(subscriber)
+
+    def publish(self, message: str, team_id: int | None) -> None:
+        """Offer ``message`` (JSON text) to every subscriber allowed to see ``team_id``; any thread."""
+        with self._lock:
+            loop = self._loop
+            if loop is None or not self._subscribers or loop.is_closed():
+                return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._deliver(message, team_id)
+        else:
+            # RuntimeError: the loop closed meanwhile (shutdown), so nobody is left to tell
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._deliver, message, team_id)
+
+    def _deliver(self, message: str, team_id: int | None) -> None:
+        with self._lock:
+            subscribers = [s for s in self._subscribers if s.allows(team_id)]
+        for subscriber in subscribers:
+            try:
+                subscriber.queue.put_nowait(message)
+            except asyncio.QueueFull:
+                self._drop(subscriber)
+
+    def _drop(self, subscriber: Subscriber) -> None:
+        self.unsubscribe(subscriber)
+        subscriber.dropped = True
+        while not subscriber.queue.empty():
+            subscriber.queue.get_nowait()
+        subscriber.queue.put_nowait(None)

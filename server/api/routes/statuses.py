@@ -1,0 +1,275 @@
+"""``/statuses``: operator statuses (ready, not ready with a reason, ...), the team lead's board and a
+live feed of changes.
+
+* ``POST /statuses`` stores one change (**201**, ``StatusChangeOut``). Operators set their own;
+  team leads set their team's; admins anyone's. Whoever is not the operator is recorded as ``by``.
+  ``source`` follows from who sends it: ``operator`` for one's own status, ``team_lead`` for someone
+  else's (leads and admins alike); sending another is 422, and ``system`` is the server's alone.
+  ``on_call`` comes from the operator's own phone: nobody sets it for someone else.
+* ``not_ready`` needs a reason that is in the not-ready catalogue and active; other statuses carry
+  none (422 either way).
+* ``at`` is when the change happened on the sender's clock, so a desktop that was offline replays
+  its queue with the original times. It may not be in the future (beyond :data:`CLOCK_SKEW`). Every
+  change goes into the history; the current status only moves forward in time, so an old change
+  replayed late does not overwrite a newer one (``server.crud.statuses``).
+* Team-lead and admin posts are audited. Each stored change is pushed to the live feed after commit.
+* ``GET /statuses/board``: every active operator's current status (``BoardRow``). Team leads: their
+  team; admins: all, or ``?team=``. Operators 403.
+* ``GET /statuses/history?operator=&since=&until=&limit=``: stored changes in time order; team
+  leads their team's, admins all.
+* WebSocket ``/statuses/live?token=<access token>``: each change as ``StatusChangeOut`` JSON, as it is
+  stored: team leads their team's, admins all. Refusals are sent as close codes after the handshake
+  (so every client can read them): **4401** no, invalid or expired token (also sent when the token
+  expires while connected: reconnect with a fresh one), **4403** not a team lead or admin, **4408**
+  the client fell too far behind and was dropped. Messages from the client are ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, status
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from app.wire.common import UserName, UtcDatetime
+from app.wire.statuses import SYSTEM_ONLY, BoardRow, StatusChangeIn, StatusChangeOut, StatusSource
+from server.api.broadcast import Subscriber
+from server.api.context import get_context
+from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
+from server.crud import statuses as crud
+from server.crud.catalogue import get_reason
+from server.crud.users import get_team_by_name, get_user_by_name
+from server.models import Role, User
+from server.security import InvalidTokenError, decode_access_token
+
+router = APIRouter(prefix="/statuses", tags=["statuses"])
+
+CLOCK_SKEW = timedelta(seconds=30)
+"""How far in the future a change's ``at`` may be (desktop clocks drift)."""
+UtcDatetimeQuery = Annotated[UtcDatetime | None, Query()]
+HISTORY_LIMIT = 1000
+HISTORY_MAX = 10_000
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_SLOW = 4408
+
+_AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
+
+
+def _invalid(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", field), "type": "value_error", "msg": message}])
+
+
+def _operator(session: Session, user: User, name: str) -> User:
+    """Whose status changes, if ``user`` may change it (403 otherwise)."""
+    if name == user.name:
+        return user
+    if user.role is Role.OPERATOR:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "operators set their own status only")
+    operator = get_user_by_name(session, name=name)
+    if operator is None:
+        raise _invalid("operator", f"no user is called {name!r}")
+    if not TeamScope.of(user).allows(operator.team_id):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "team leads set statuses for their own team only")
+    if not operator.active:
+        raise _invalid("operator", f"{name!r} is deactivated")
+    return operator
+
+
+def _source(body: StatusChangeIn, own: bool) -> StatusSource:
+    expected = StatusSource.OPERATOR if own else StatusSource.TEAM_LEAD
+    if body.source is StatusSource.SYSTEM:
+        raise _invalid("source", "the source 'system' is reserved for the server")
+    if "source" in body.model_fields_set and body.source is not expected:
+        whose = "your own status" if own else "someone else's status"
+        raise _invalid("source", f"a change of {whose} has the source {expected.value!r}")
+    return expected
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        403: {"description": "not your status (or not your team's)"},
+        422: {"description": "invalid: reason, source, a time in the future, unknown operator"},
+    },
+)
+def post_status(
+    body: StatusChangeIn, user: CurrentUser, session: SessionDep, audit: AuditDep, request: Request
+) -> StatusChangeOut:
+    """Store one status change (see the module notes on replays and on who may set what)."""
+    operator = _operator(session, user, body.operator)
+    own = operator.id == user.id
+    source = _source(body, own)
+    if not own and body.status in SYSTEM_ONLY:
+        raise _invalid("status", f"{body.status.value} follows from the operator's phone: nobody sets it")
+    if body.at > datetime.now(UTC) + CLOCK_SKEW:
+        raise _invalid("at", "the change is in the future: check the clock of this computer")
+    if body.reason is not None:
+        reason = get_reason(session, code=body.reason)
+        if reason is None:
+            raise _invalid("reason", f"{body.reason!r} is not in the not-ready catalogue")
+        if not reason.active:
+            raise _invalid("reason", f"the not-ready reason {body.reason!r} is retired")
+    change, current = crud.record_change(
+        session,
+        operator=operator,
+        status=body.status,
+        reason=body.reason,
+        at=body.at,
+        source=source,
+        changed_by=None if own else user,
+    )
+    if user.role in _AUDITED:
+        audit(
+            "status.change",
+            target=f"user:{operator.id}",
+            details={
+                "operator": operator.name,
+                "status": body.status.value,
+                "reason": body.reason,
+                "current": current,
+            },
+        )
+    session.commit()
+    out = crud.change_out(change, operator.name, None if own else user.name)
+    get_context(request).status_feed.publish(out.model_dump_json(), operator.team_id)
+    return out
+
+
+def _scope_teams(session: Session, user: User, team: str | None) -> frozenset[int] | None:
+    """The team ids a board or history request covers (``None``: every team)."""
+    scope = TeamScope.of(user)
+    if team is None:
+        return None if scope.all_teams else scope.team_ids
+    row = get_team_by_name(session, name=team)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no team is called {team!r}")
+    if not scope.allows(row.id):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "team leads see their own team only")
+    return frozenset({row.id})
+
+
+@router.get("/board", responses={403: {"description": "team leads and admins only; own team"}})
+def read_board(user: LeadOrAdmin, session: SessionDep, team: UserName | None = None) -> list[BoardRow]:
+    """The current status of every active operator: a team lead's team, or (admins) all or ``team``."""
+    return crud.board(session, team_ids=_scope_teams(session, user, team))
+
+
+@router.get(
+    "/history",
+    responses={
+        403: {"description": "team leads and admins only; own team"},
+        404: {"description": "no such operator or team"},
+    },
+)
+def read_history(
+    *,
+    user: LeadOrAdmin,
+    session: SessionDep,
+    operator: UserName | None = None,
+    team: UserName | None = None,
+    since: UtcDatetimeQuery = None,
+    until: UtcDatetimeQuery = None,
+    limit: Annotated[int, Query(ge=1, le=HISTORY_MAX)] = HISTORY_LIMIT,
+) -> list[StatusChangeOut]:
+    """Stored changes in time order (``since`` inclusive, ``until`` exclusive, at most ``limit``):
+    of one operator, or of everyone the caller may see (``team`` narrows it for admins)."""
+    if since is not None and until is not None and until <= since:
+        raise RequestValidationError(
+            [{"loc": ("query", "until"), "type": "value_error", "msg": "until must be after since"}]
+        )
+    team_ids = _scope_teams(session, user, team)
+    operator_id: int | None = None
+    if operator is not None:
+        row = get_user_by_name(session, name=operator)
+        if row is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user is called {operator!r}")
+        if not TeamScope.of(user).allows(row.team_id):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "team leads see their own team only")
+        operator_id = row.id
+    return crud.history(
+        session, operator_id=operator_id, team_ids=team_ids, since=since, until=until, limit=limit
+    )
+
+
+def _check_token(websocket: WebSocket, token: str) -> tuple[User, datetime]:
+    """The token's user and expiry (:class:`InvalidTokenError` otherwise); runs in a thread."""
+    context = get_context(websocket)
+    claims = decode_access_token(context.settings, token)
+    with context.database.sessions() as session:
+        user = authenticate(session, context.settings, token)
+        session.commit()
+    return user, claims.expires_at
+
+
+async def _pump(websocket: WebSocket, subscriber: Subscriber) -> None:
+    """Send queued changes until the subscriber is dropped for falling behind."""
+    while True:
+        message = await subscriber.queue.get()
+        if message is None:
+            return
+        await websocket.send_text(message)
+
+
+async def _drain(websocket: WebSocket) -> None:
+    """Read (and ignore) what the client sends, until it disconnects."""
+    while True:
+        received = await websocket.receive()
+        if received["type"] == "websocket.disconnect":
+            return
+
+
+@router.websocket("/live")
+async def live(websocket: WebSocket, token: str = "") -> None:
+    """Each stored status change the caller may see, as ``StatusChangeOut`` JSON (module notes)."""
+    # Subscribed before the handshake completes: a client that sees the connection open misses
+    # nothing stored after that. Refusals complete the handshake first so the close code arrives.
+    try:
+        user, expires_at = await run_in_threadpool(_check_token, websocket, token)
+    except InvalidTokenError as exc:
+        await websocket.accept()
+        await websocket.close(CLOSE_UNAUTHENTICATED, str(exc) if token else "send ?token=<access token>")
+        return
+    if user.role not in _AUDITED:
+        await websocket.accept()
+        await websocket.close(
+            CLOSE_FORBIDDEN, f"this needs the role team_lead or admin (you are {user.role.value})"
+        )
+        return
+    feed = get_context(websocket).status_feed
+    subscriber = feed.subscribe(TeamScope.of(user).allows)
+    try:
+        await websocket.accept()
+    except BaseException:
+        feed.unsubscribe(subscriber)
+        raise
+    pump = asyncio.ensure_future(_pump(websocket, subscriber))
+    drain = asyncio.ensure_future(_drain(websocket))
+    try:
+        remaining = (expires_at - datetime.now(UTC)).total_seconds()
+        done, _ = await asyncio.wait(
+            {pump, drain}, timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
+        )
+        if drain in done or (pump in done and pump.exception() is not None):
+            return  # the client left (or its connection broke while sending)
+        if pump in done:
+            await websocket.close(CLOSE_TOO_SLOW, "too far behind: reconnect")
+        else:
+            await websocket.close(CLOSE_UNAUTHENTICATED, "access token expired: reconnect with a fresh one")
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the client went away while we were closing
+    finally:
+        feed.unsubscribe(subscriber)
+        for task in (pump, drain):
+            task.cancel()
+        for task in (pump, drain):
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+                await task
