@@ -54,7 +54,29 @@ class ScriptDocument(ScriptSummary):
 
     @model_validator(mode="after")
     def _body_size(self) -> ScriptDocument:
-        size = len(json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode())
+        try:
+            text = json.dumps(self.body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except ValueError:
+            raise ValueError("script body must be plain JSON: no NaN or Infinity") from None
+        size = len(text.encode())
         if size > SCRIPT_BODY_MAX:
             raise ValueError(f"script body is {size} bytes as JSON, more than {SCRIPT_BODY_MAX}")
+        if _has_nul(self.body):  # PostgreSQL's JSONB refuses them
+            raise ValueError("script body must not contain NUL characters")
         return self
+
+
+def _has_nul(document: Any) -> bool:
+    """Whether a key or a string anywhere in ``document`` holds a NUL (iterative: any depth)."""
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

@@ -5,10 +5,16 @@ The current-status row is written with one ``INSERT ... ON CONFLICT (operator_id
 WHERE current.since <= new.since`` (SQLite and PostgreSQL both have it): atomic, so two changes of
 one operator at once cannot both "win", and a change replayed late (an offline desktop catching up)
 lands in the history without overwriting a newer current status. Equal times: the later stored wins.
+
+A change sent with an ``Idempotency-Key`` stores the key and ``request_hash`` (SHA-256 of the
+validated body as canonical JSON), as dispositions do (``server.crud.dispositions``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +22,29 @@ from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
-from app.wire.statuses import BoardRow, OperatorStatus, StatusChangeOut, StatusSource, routable
+from app.wire.statuses import (
+    BoardRow,
+    OperatorStatus,
+    StatusChangeIn,
+    StatusChangeOut,
+    StatusSource,
+    routable,
+)
 from server.crud.catalogue import reason_out
 from server.models import NotReadyReason, OperatorCurrentStatus, OperatorStatusChange, Role, Team, User
+
+
+def request_hash(body: StatusChangeIn) -> str:
+    canonical = json.dumps(
+        body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def get_by_key(session: Session, *, key: uuid.UUID) -> OperatorStatusChange | None:
+    return session.scalars(
+        select(OperatorStatusChange).where(OperatorStatusChange.idempotency_key == key)
+    ).one_or_none()
 
 
 def record_change(
@@ -30,9 +56,13 @@ def record_change(
     at: datetime,
     source: StatusSource,
     changed_by: User | None,
+    key: uuid.UUID | None = None,
+    body_hash: str | None = None,
 ) -> tuple[OperatorStatusChange, bool]:
     """Store a change and move the operator's current status to it if it is not older than the
-    current one; flushed, not committed. The flag says whether it became the current status."""
+    current one; flushed, not committed. The flag says whether it became the current status.
+    A ``key`` already stored raises ``IntegrityError`` at the first flush, before the current
+    status is touched."""
     change = OperatorStatusChange(
         operator_id=operator.id,
         status=status,
@@ -40,6 +70,8 @@ def record_change(
         at=at,
         source=source,
         changed_by_id=changed_by.id if changed_by is not None else None,
+        idempotency_key=key,
+        request_hash=body_hash,
     )
     session.add(change)
     session.flush()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.models.base import SQL_NOW, Base, BigIntPK, UTCDateTime, str_enum, utcnow
@@ -17,7 +18,12 @@ REASON_MATCHES_STATUS = f"(status = '{OperatorStatus.NOT_READY.value}') = (reaso
 class OperatorStatusChange(Base):
     """One status change, append-only (``app.wire.statuses.StatusChangeOut`` on the wire). ``at`` is
     when it happened (client clock, checked by the route); ``received_at`` when the server stored it.
-    ``changed_by_id`` is the team lead for ``source=team_lead``."""
+    ``changed_by_id`` is the team lead for ``source=team_lead``.
+
+    ``idempotency_key`` is the client's optional UUID (``Idempotency-Key`` header), unique forever like
+    a disposition's: a desktop replaying its offline queue may send a change twice, and the replay
+    returns the first result. ``request_hash`` (SHA-256 of the canonical body) tells a replay from a
+    different change reusing the key. Both are NULL for a change sent without a key."""
 
     __tablename__ = "operator_status_changes"
     __table_args__ = (
@@ -33,6 +39,8 @@ class OperatorStatusChange(Base):
     source: Mapped[StatusSource] = mapped_column(str_enum(StatusSource, "source"))
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)
+    idempotency_key: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class OperatorCurrentStatus(Base):

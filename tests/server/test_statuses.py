@@ -4,7 +4,8 @@ status only moves forward), the board, the history, and the live WebSocket feed.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from server.api.broadcast import QUEUE_SIZE, StatusFeed
 from server.api.deps import TeamScope
+from server.crud import statuses as crud_statuses
 from server.db import Database
 from server.models import OperatorStatusChange, Role
 from server.security import create_access_token
@@ -293,3 +295,91 @@ def test_a_slow_subscriber_is_dropped_not_waited_for() -> None:
         assert feed.subscriber_count == 1
 
     asyncio.run(scenario())
+
+
+def post_keyed(people: People, who: TestUser, body: dict[str, Any], key: str) -> httpx.Response:
+    headers = people.headers(who) | {"Idempotency-Key": key}
+    return people.client.post("/statuses", json=body, headers=headers)
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_replayed_change_is_stored_once(people: People, database: Database) -> None:
+    key = str(uuid.uuid4())
+    body = change("op_n1", "not_ready", reason="break", at=ago(10))
+    first = post_keyed(people, people.op_n1, body, key)
+    assert first.status_code == 201, first.text
+    assert "Idempotent-Replayed" not in first.headers
+    # the desktop did not see the answer and replays it, with the time written in another offset
+    moscow = datetime.fromisoformat(body["at"]).astimezone(timezone(timedelta(hours=3))).isoformat()
+    again = post_keyed(people, people.op_n1, body | {"at": moscow}, key)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert count(database) == 1
+    # the reason retired meanwhile: the replay still answers with what was stored
+    retired = REASONS[0] | {"active": False}
+    response = people.client.put(
+        "/catalogue/reasons/break", json=retired, headers=people.headers(people.admin)
+    )
+    assert response.status_code == 200
+    assert post_keyed(people, people.op_n1, body, key).json() == first.json()
+    # the same key for another change is refused and stores nothing
+    other = post_keyed(people, people.op_n1, change("op_n1", "ready"), key)
+    assert other.status_code == 422
+    assert "already used for a different status change" in other.json()["detail"]
+    assert count(database) == 1
+    # without a key every post is stored
+    plain = change("op_n1", "ready", at=ago(5))
+    assert post(people, people.op_n1, plain).status_code == 201
+    assert post(people, people.op_n1, plain).status_code == 201
+    assert count(database) == 3
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_team_lead_replay_is_audited_once(people: People, database: Database) -> None:
+    key = str(uuid.uuid4())
+    body = change("op_n2", "ready")
+    first = post_keyed(people, people.lead_n, body, key)
+    assert first.status_code == 201 and first.json()["by"] == "lead_n"
+    again = post_keyed(people, people.lead_n, body, key)
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert len(audit_rows(database, "status.change")) == 1
+    # someone else's key does not open their change to others
+    assert post_keyed(people, people.lead_s, body, key).status_code == 403
+    assert count(database) == 1
+
+
+@pytest.mark.parametrize("key", ["not-a-uuid", "", "12345"])
+@pytest.mark.usefixtures("catalogue")
+def test_the_key_must_be_a_uuid(people: People, database: Database, key: str) -> None:
+    response = post_keyed(people, people.op_n1, change("op_n1"), key)
+    assert response.status_code == 400
+    assert "must be a UUID" in response.json()["detail"]
+    assert count(database) == 0
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_two_replays_at_once_store_one_change(
+    people: People, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second request looks the key up before the first has stored it: the unique constraint
+    turns its insert into a replay."""
+    key = str(uuid.uuid4())
+    body = change("op_n1")
+    first = post_keyed(people, people.op_n1, body, key)
+    assert first.status_code == 201
+    monkeypatch.setattr(crud_statuses, "get_by_key", _miss_once(crud_statuses.get_by_key))
+    again = post_keyed(people, people.op_n1, body, key)
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert count(database) == 1
+
+
+def _miss_once(real: Any) -> Any:
+    calls = {"n": 0}
+
+    def get_by_key(session: Any, *, key: uuid.UUID) -> Any:
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real(session, key=key)
+
+    return get_by_key

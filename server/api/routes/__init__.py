@@ -3,7 +3,7 @@
 
 from fastapi import APIRouter
 
-from server.api.routes import auth, catalogue, contacts, dispositions, health, statuses, users
+from server.api.routes import auth, catalogue, contacts, dispositions, health, scripts, statuses, users
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -13,4 +13,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     catalogue.router,
     dispositions.router,
     statuses.router,
+    scripts.router,
 )

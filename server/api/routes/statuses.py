@@ -13,6 +13,13 @@ live feed of changes.
   change goes into the history; the current status only moves forward in time, so an old change
   replayed late does not overwrite a newer one (``server.crud.statuses``).
 * Team-lead and admin posts are audited. Each stored change is pushed to the live feed after commit.
+* Replays: a desktop replaying its offline queue may send one change twice. An optional
+  ``Idempotency-Key`` header (the client's UUID for this change; 400 when it is not a UUID) is stored
+  with the change, unique forever, as for dispositions: the same key with the same body returns the
+  first result (**201**, same ``id`` and ``received_at``, plus ``Idempotent-Replayed: true``), stores,
+  audits and pushes nothing; the same key with a different body is 422. The replay is answered before
+  the catalogue and the clock are consulted, so a reason retired meanwhile does not turn a stored
+  change into an error. A change without the header is stored every time it is sent.
 * ``GET /statuses/board``: every active operator's current status (``BoardRow``). Team leads: their
   team; admins: all, or ``?team=``. Operators 403.
 * ``GET /statuses/history?operator=&since=&until=&limit=``: stored changes in time order; team
@@ -28,11 +35,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, WebSocket, status
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
@@ -42,10 +51,11 @@ from app.wire.statuses import SYSTEM_ONLY, BoardRow, StatusChangeIn, StatusChang
 from server.api.broadcast import Subscriber
 from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
+from server.api.routes.dispositions import REPLAYED_HEADER
 from server.crud import statuses as crud
 from server.crud.catalogue import get_reason
 from server.crud.users import get_team_by_name, get_user_by_name
-from server.models import Role, User
+from server.models import OperatorStatusChange, Role, User
 from server.security import InvalidTokenError, decode_access_token
 
 router = APIRouter(prefix="/statuses", tags=["statuses"])
@@ -93,19 +103,70 @@ def _source(body: StatusChangeIn, own: bool) -> StatusSource:
     return expected
 
 
+def _key(header: str | None) -> uuid.UUID | None:
+    if header is None:
+        return None
+    try:
+        return uuid.UUID(header.strip())
+    except ValueError:
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, "the Idempotency-Key header must be a UUID"
+        ) from None
+
+
+def _replay(
+    session: Session, row: OperatorStatusChange, body_hash: str, response: Response
+) -> StatusChangeOut:
+    """The first result for a key already stored (422 when it was stored for another change)."""
+    if row.request_hash != body_hash:
+        raise _invalid(
+            "idempotency_key",
+            "this Idempotency-Key was already used for a different status change: use a new key",
+        )
+    operator = session.get(User, row.operator_id)
+    by = session.get(User, row.changed_by_id) if row.changed_by_id is not None else None
+    response.headers[REPLAYED_HEADER] = "true"
+    return crud.change_out(
+        row,
+        operator.name if operator is not None else f"user-{row.operator_id}",
+        by.name if by is not None else None,
+    )
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     responses={
+        201: {"description": "stored, or stored before (a replay: `Idempotent-Replayed: true`)"},
+        400: {"description": "Idempotency-Key not a UUID"},
         403: {"description": "not your status (or not your team's)"},
-        422: {"description": "invalid: reason, source, a time in the future, unknown operator"},
+        422: {
+            "description": "invalid: reason, source, a time in the future, unknown operator, "
+            "or the key was used for another change"
+        },
     },
 )
 def post_status(
-    body: StatusChangeIn, user: CurrentUser, session: SessionDep, audit: AuditDep, request: Request
+    *,
+    body: StatusChangeIn,
+    user: CurrentUser,
+    session: SessionDep,
+    audit: AuditDep,
+    request: Request,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None, Header(description="optional: the client's UUID for this change (replays)")
+    ] = None,
 ) -> StatusChangeOut:
     """Store one status change (see the module notes on replays and on who may set what)."""
+    key = _key(idempotency_key)
     operator = _operator(session, user, body.operator)
+    body_hash: str | None = None
+    if key is not None:
+        body_hash = crud.request_hash(body)
+        existing = crud.get_by_key(session, key=key)
+        if existing is not None:
+            return _replay(session, existing, body_hash, response)
     own = operator.id == user.id
     source = _source(body, own)
     if not own and body.status in SYSTEM_ONLY:
@@ -118,15 +179,24 @@ def post_status(
             raise _invalid("reason", f"{body.reason!r} is not in the not-ready catalogue")
         if not reason.active:
             raise _invalid("reason", f"the not-ready reason {body.reason!r} is retired")
-    change, current = crud.record_change(
-        session,
-        operator=operator,
-        status=body.status,
-        reason=body.reason,
-        at=body.at,
-        source=source,
-        changed_by=None if own else user,
-    )
+    try:
+        change, current = crud.record_change(
+            session,
+            operator=operator,
+            status=body.status,
+            reason=body.reason,
+            at=body.at,
+            source=source,
+            changed_by=None if own else user,
+            key=key,
+            body_hash=body_hash,
+        )
+    except IntegrityError:
+        session.rollback()  # a concurrent request with the same key won the race
+        existing = crud.get_by_key(session, key=key) if key is not None else None
+        if existing is None or body_hash is None:
+            raise
+        return _replay(session, existing, body_hash, response)
     if user.role in _AUDITED:
         audit(
             "status.change",

@@ -254,6 +254,8 @@ def upgrade() -> None:
         sa.Column("source", _enum("source", *SOURCE_VALUES), nullable=False),
         sa.Column("changed_by_id", sa.Integer(), nullable=True),
         sa.Column("received_at", _ts(), server_default=NOW, nullable=False),
+        sa.Column("idempotency_key", sa.Uuid(), nullable=True),
+        sa.Column("request_hash", sa.String(64), nullable=True),
         sa.ForeignKeyConstraint(
             ["changed_by_id"], ["users.id"], name="fk_operator_status_changes_changed_by_id"
         ),
@@ -265,6 +267,7 @@ def upgrade() -> None:
             REASON_MATCHES_STATUS, name=op.f("ck_operator_status_changes_reason_matches_status")
         ),
         sa.PrimaryKeyConstraint("id", name="pk_operator_status_changes"),
+        sa.UniqueConstraint("idempotency_key", name="uq_operator_status_changes_idempotency_key"),
     )
     op.create_index(
         "ix_operator_status_changes_operator_id_at", "operator_status_changes", ["operator_id", "at"]
