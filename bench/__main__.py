@@ -18,13 +18,25 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import audio_jitter, idle_cpu, sip_latency
+from bench import (
+    audio_jitter,
+    idle_cpu,
+    server_dispositions,
+    server_import,
+    server_lookup,
+    server_statuses,
+    sip_latency,
+)
 from bench.common import LOGS, RESULTS, BenchResult
 
 BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (sip_latency.NAME, sip_latency.run),
     (idle_cpu.NAME, idle_cpu.run),
     (audio_jitter.NAME, audio_jitter.run),
+    (server_lookup.NAME, server_lookup.run),
+    (server_dispositions.NAME, server_dispositions.run),
+    (server_statuses.NAME, server_statuses.run),
+    (server_import.NAME, server_import.run),
 ]
 
 

@@ -1,0 +1,123 @@
+"""What the central-server benchmarks share: a throw-away PostgreSQL with the schema at head, bench
+settings, users straight in the database, access tokens, and ``ringdesk-server serve`` as a process.
+
+Every benchmark starts its own PostgreSQL (``tests.support.postgres``: ``initdb`` in a temp dir, no
+Docker; durability off, as in the tests) and stops it when done, whatever happens. Migrations run through
+the server's own code (:func:`server.migrate.upgrade`). Users are inserted directly (no argon2 per user:
+they share one cheap hash), and access tokens are minted with the same secret the server is given, so
+no login (and no login rate limit) is part of any figure.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from server.crud.users import create_user, get_or_create_team, get_user_by_name
+from server.db import Database
+from server.migrate import upgrade
+from server.models import Role
+from server.security import create_access_token, hash_password
+from server.seed import seed_demo
+from server.settings import Settings
+from tests.server.live import LiveServer
+from tests.support.postgres import PostgresServer, postgres_available
+
+__all__ = [
+    "BenchServer",
+    "bench_settings",
+    "migrated_postgres",
+    "postgres_missing",
+    "seed_users",
+    "token_for",
+]
+
+#: Random per run: the server process gets it through RINGDESK_SECRET_KEY, tokens are signed with it.
+SECRET = secrets.token_urlsafe(40)
+
+
+def postgres_missing() -> str | None:
+    """Why the server benchmarks cannot run here (None: they can)."""
+    if postgres_available():
+        return None
+    return "PostgreSQL server binaries not installed (apt-get install postgresql)"
+
+
+@contextmanager
+def migrated_postgres(database: str = "ringdesk_bench") -> Iterator[tuple[PostgresServer, str]]:
+    """A running PostgreSQL with ``database`` migrated to head; stopped and deleted on exit."""
+    with PostgresServer() as pg:
+        url = pg.create_database(database)
+        db = Database.connect(url, pooled=False)
+        try:
+            upgrade(db.engine)
+        finally:
+            db.dispose()
+        yield pg, url
+
+
+def bench_settings(url: str) -> Settings:
+    """Settings matching the served process (same secret); argon2 at minimum cost for seeding."""
+    return Settings(
+        database_url=url,
+        secret_key=SecretStr(SECRET),
+        password_time_cost=1,
+        password_memory_kib=1024,
+        password_parallelism=1,
+    )
+
+
+@dataclass(frozen=True)
+class BenchUser:
+    id: int
+    name: str
+    role: Role
+    team: str | None
+
+
+def seed_users(database: Database, settings: Settings, *, leads: int = 0) -> dict[str, BenchUser]:
+    """The demo cast and catalogues (``seed-demo``: admin, ``lead`` and ``operator1`` in team
+    ``sales``...), plus ``leads`` extra team leads of ``sales`` named ``lead_0001``...; by name."""
+    users: dict[str, BenchUser] = {}
+    with database.session() as session:
+        for seeded in seed_demo(session, settings, password=secrets.token_urlsafe(12)):
+            users[seeded.name] = BenchUser(0, seeded.name, seeded.role, seeded.team)
+        team = get_or_create_team(session, name="sales")[0]
+        shared_hash = hash_password(settings, secrets.token_urlsafe(12))
+        for i in range(leads):
+            name = f"lead_{i:04d}"
+            create_user(session, name=name, password_hash=shared_hash, role=Role.TEAM_LEAD, team=team)
+            users[name] = BenchUser(0, name, Role.TEAM_LEAD, "sales")
+        session.commit()
+        for name, user in list(users.items()):
+            row = get_user_by_name(session, name=name)
+            assert row is not None
+            users[name] = BenchUser(row.id, name, user.role, user.team)
+    return users
+
+
+def token_for(settings: Settings, user: BenchUser) -> str:
+    """An access token for ``user``, as ``/auth/login`` would give (valid for the configured minutes)."""
+    return create_access_token(settings, user_id=user.id, role=user.role, team=user.team)[0]
+
+
+class BenchServer(LiveServer):
+    """``ringdesk-server serve`` (one uvicorn worker: how ``serve`` runs) on ``url``, logging warnings
+    and up, with the bench secret. Its log goes to ``log_dir/<name>.log``."""
+
+    def __init__(self, url: str, log_dir: Path, name: str) -> None:
+        log_path = log_dir / f"{name}.log"
+        log_path.unlink(missing_ok=True)
+        super().__init__(
+            log_path,
+            env={
+                "RINGDESK_DATABASE_URL": url,
+                "RINGDESK_SECRET_KEY": SECRET,
+                "RINGDESK_LOG_LEVEL": "warning",
+            },
+        )
