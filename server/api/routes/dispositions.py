@@ -22,7 +22,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Response, status
@@ -31,6 +30,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.wire.dispositions import DispositionIn, DispositionOut, check_disposition
+from server.api.acting import REPLAYED_HEADER, acting_for, invalid
+from server.api.acting import idempotency_key as idempotency_key_of
 from server.api.deps import AuditDep, CurrentUser, SessionDep, TeamScope
 from server.api.schemas.common import BigIdPath
 from server.crud.catalogue import code_out, get_code
@@ -41,52 +42,18 @@ from server.crud.dispositions import (
     operator_name,
     request_hash,
 )
-from server.crud.users import get_user_by_name
 from server.models import Contact, Disposition, Role, User
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
 
-REPLAYED_HEADER = "Idempotent-Replayed"
 _AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
-
-
-def _key(header: str | None) -> uuid.UUID:
-    if header is None or not header.strip():
-        raise HTTPException(
-            status.HTTP_400_BAD_REQUEST,
-            "send an Idempotency-Key header with a UUID chosen by the client for this disposition",
-        )
-    try:
-        return uuid.UUID(header.strip())
-    except ValueError:
-        raise HTTPException(
-            status.HTTP_400_BAD_REQUEST, "the Idempotency-Key header must be a UUID"
-        ) from None
-
-
-def _invalid(field: str, message: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": ("body", field), "type": "value_error", "msg": message}])
-
-
-def _operator(session: Session, user: User, name: str) -> User:
-    """The user the disposition belongs to, if ``user`` may post for them (403 otherwise)."""
-    if name == user.name:
-        return user
-    if user.role is Role.OPERATOR:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "operators post their own dispositions only")
-    operator = get_user_by_name(session, name=name)
-    if operator is None:
-        raise _invalid("operator", f"no user is called {name!r}")
-    if not TeamScope.of(user).allows(operator.team_id):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "team leads post dispositions for their own team only")
-    return operator
 
 
 def _answer(
     session: Session, row: Disposition, body_hash: str, response: Response, replay: bool
 ) -> DispositionOut:
     if row.request_hash != body_hash:
-        raise _invalid(
+        raise invalid(
             "idempotency_key",
             "this Idempotency-Key was already used for a different disposition: use a new key",
         )
@@ -118,18 +85,25 @@ def post_disposition(
     ] = None,
 ) -> DispositionOut:
     """Store one disposition (see the module notes on replays)."""
-    key = _key(idempotency_key)
-    operator = _operator(session, user, body.operator)
+    key = idempotency_key_of(idempotency_key, required_for="disposition")
+    assert key is not None
+    operator = acting_for(
+        session,
+        user,
+        body.operator,
+        own_only="operators post their own dispositions only",
+        team_only="team leads post dispositions for their own team only",
+    )
     body_hash = request_hash(body)
     existing = get_by_key(session, key=key)
     if existing is not None:
         return _answer(session, existing, body_hash, response, replay=True)
 
     if body.contact_id is not None and session.get(Contact, body.contact_id) is None:
-        raise _invalid("contact_id", f"no contact has id {body.contact_id}")
+        raise invalid("contact_id", f"no contact has id {body.contact_id}")
     code = get_code(session, code=body.code)
     if code is None:
-        raise _invalid("code", f"{body.code!r} is not in the disposition catalogue")
+        raise invalid("code", f"{body.code!r} is not in the disposition catalogue")
     problems = check_disposition(body, code_out(code))
     if problems:
         raise RequestValidationError(

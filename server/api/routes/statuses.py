@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -48,10 +47,11 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.wire.common import UserName, UtcDatetime
 from app.wire.statuses import SYSTEM_ONLY, BoardRow, StatusChangeIn, StatusChangeOut, StatusSource
+from server.api.acting import REPLAYED_HEADER, acting_for, invalid
+from server.api.acting import idempotency_key as idempotency_key_of
 from server.api.broadcast import Subscriber
 from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
-from server.api.routes.dispositions import REPLAYED_HEADER
 from server.crud import statuses as crud
 from server.crud.catalogue import get_reason
 from server.crud.users import get_team_by_name, get_user_by_name
@@ -73,45 +73,14 @@ CLOSE_TOO_SLOW = 4408
 _AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
 
 
-def _invalid(field: str, message: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": ("body", field), "type": "value_error", "msg": message}])
-
-
-def _operator(session: Session, user: User, name: str) -> User:
-    """Whose status changes, if ``user`` may change it (403 otherwise)."""
-    if name == user.name:
-        return user
-    if user.role is Role.OPERATOR:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "operators set their own status only")
-    operator = get_user_by_name(session, name=name)
-    if operator is None:
-        raise _invalid("operator", f"no user is called {name!r}")
-    if not TeamScope.of(user).allows(operator.team_id):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "team leads set statuses for their own team only")
-    if not operator.active:
-        raise _invalid("operator", f"{name!r} is deactivated")
-    return operator
-
-
 def _source(body: StatusChangeIn, own: bool) -> StatusSource:
     expected = StatusSource.OPERATOR if own else StatusSource.TEAM_LEAD
     if body.source is StatusSource.SYSTEM:
-        raise _invalid("source", "the source 'system' is reserved for the server")
+        raise invalid("source", "the source 'system' is reserved for the server")
     if "source" in body.model_fields_set and body.source is not expected:
         whose = "your own status" if own else "someone else's status"
-        raise _invalid("source", f"a change of {whose} has the source {expected.value!r}")
+        raise invalid("source", f"a change of {whose} has the source {expected.value!r}")
     return expected
-
-
-def _key(header: str | None) -> uuid.UUID | None:
-    if header is None:
-        return None
-    try:
-        return uuid.UUID(header.strip())
-    except ValueError:
-        raise HTTPException(
-            status.HTTP_400_BAD_REQUEST, "the Idempotency-Key header must be a UUID"
-        ) from None
 
 
 def _replay(
@@ -119,7 +88,7 @@ def _replay(
 ) -> StatusChangeOut:
     """The first result for a key already stored (422 when it was stored for another change)."""
     if row.request_hash != body_hash:
-        raise _invalid(
+        raise invalid(
             "idempotency_key",
             "this Idempotency-Key was already used for a different status change: use a new key",
         )
@@ -159,8 +128,15 @@ def post_status(
     ] = None,
 ) -> StatusChangeOut:
     """Store one status change (see the module notes on replays and on who may set what)."""
-    key = _key(idempotency_key)
-    operator = _operator(session, user, body.operator)
+    key = idempotency_key_of(idempotency_key)
+    operator = acting_for(
+        session,
+        user,
+        body.operator,
+        own_only="operators set their own status only",
+        team_only="team leads set statuses for their own team only",
+        active_only=True,
+    )
     body_hash: str | None = None
     if key is not None:
         body_hash = crud.request_hash(body)
@@ -170,15 +146,15 @@ def post_status(
     own = operator.id == user.id
     source = _source(body, own)
     if not own and body.status in SYSTEM_ONLY:
-        raise _invalid("status", f"{body.status.value} follows from the operator's phone: nobody sets it")
+        raise invalid("status", f"{body.status.value} follows from the operator's phone: nobody sets it")
     if body.at > datetime.now(UTC) + CLOCK_SKEW:
-        raise _invalid("at", "the change is in the future: check the clock of this computer")
+        raise invalid("at", "the change is in the future: check the clock of this computer")
     if body.reason is not None:
         reason = get_reason(session, code=body.reason)
         if reason is None:
-            raise _invalid("reason", f"{body.reason!r} is not in the not-ready catalogue")
+            raise invalid("reason", f"{body.reason!r} is not in the not-ready catalogue")
         if not reason.active:
-            raise _invalid("reason", f"the not-ready reason {body.reason!r} is retired")
+            raise invalid("reason", f"the not-ready reason {body.reason!r} is retired")
     try:
         change, current = crud.record_change(
             session,
