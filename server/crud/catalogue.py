@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,7 @@ log = logging.getLogger("ringdesk.server.catalogue")
 #: The most entries each list may hold: what ``app.wire.dispositions.Catalogue`` accepts.
 MAX_CODES = 1000
 MAX_REASONS = 200
+_Entry = TypeVar("_Entry", DispositionCode, NotReadyReason)
 
 REQUIRED_REASONS: tuple[wire_s.NotReadyReason, ...] = (
     wire_s.NotReadyReason(
@@ -87,56 +89,54 @@ def get_reason(session: Session, *, code: str) -> NotReadyReason | None:
     return session.scalars(select(NotReadyReason).where(NotReadyReason.code == code)).one_or_none()
 
 
+_CODE_FIELDS = (
+    "label_en",
+    "label_ru",
+    "category",
+    "comment_required",
+    "callback_required",
+    "queue",
+    "hotkey",
+    "active",
+)
+_REASON_FIELDS = ("label_en", "label_ru", "routable", "productive", "max_minutes", "needs_approval", "active")
+
+
 def put_code(session: Session, *, spec: wire_d.DispositionCode) -> tuple[DispositionCode, bool]:
     """Declare or redeclare a disposition code; the flag says whether it is new.
     :class:`CatalogueFullError` when a new one would not fit the catalogue."""
-    row = get_code(session, code=spec.code)
-    created = row is None
-    if row is None:
-        count, last = session.execute(
-            select(func.count(), func.max(DispositionCode.position)).select_from(DispositionCode)
-        ).one()
-        if count >= MAX_CODES:
-            raise CatalogueFullError(f"the catalogue already holds {MAX_CODES} disposition codes")
-        row = DispositionCode(code=spec.code, position=(last + 1) if last is not None else 0)
-        session.add(row)
-    for name in (
-        "label_en",
-        "label_ru",
-        "category",
-        "comment_required",
-        "callback_required",
-        "queue",
-        "hotkey",
-        "active",
-    ):
-        setattr(row, name, getattr(spec, name))
-    session.flush()
-    return row, created
+    return _put(
+        session, DispositionCode, spec, fields=_CODE_FIELDS, limit=MAX_CODES, what="disposition codes"
+    )
 
 
 def put_reason(session: Session, *, spec: wire_s.NotReadyReason) -> tuple[NotReadyReason, bool]:
     """Declare or redeclare a not-ready reason; the flag says whether it is new.
     :class:`CatalogueFullError` when a new one would not fit the catalogue."""
-    row = get_reason(session, code=spec.code)
+    return _put(
+        session, NotReadyReason, spec, fields=_REASON_FIELDS, limit=MAX_REASONS, what="not-ready reasons"
+    )
+
+
+def _put(
+    session: Session,
+    model: type[_Entry],
+    spec: wire_d.DispositionCode | wire_s.NotReadyReason,
+    *,
+    fields: Sequence[str],
+    limit: int,
+    what: str,
+) -> tuple[_Entry, bool]:
+    """One catalogue entry by code: created at the end of the list (while it fits), then updated."""
+    row = session.scalars(select(model).where(model.code == spec.code)).one_or_none()
     created = row is None
     if row is None:
-        count, last = session.execute(
-            select(func.count(), func.max(NotReadyReason.position)).select_from(NotReadyReason)
-        ).one()
-        if count >= MAX_REASONS:
-            raise CatalogueFullError(f"the catalogue already holds {MAX_REASONS} not-ready reasons")
-        row = NotReadyReason(code=spec.code, position=(last + 1) if last is not None else 0)
+        count, last = session.execute(select(func.count(), func.max(model.position)).select_from(model)).one()
+        if count >= limit:
+            raise CatalogueFullError(f"the catalogue already holds {limit} {what}")
+        row = model(code=spec.code, position=(last + 1) if last is not None else 0)
         session.add(row)
-    for name in (
-        "label_en",
-        "label_ru",
-        "routable",
-        "productive",
-        "max_minutes",
-        "needs_approval",
-        "active",
-    ):
+    for name in fields:
         setattr(row, name, getattr(spec, name))
     session.flush()
     return row, created

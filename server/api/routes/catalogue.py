@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
-from fastapi.exceptions import RequestValidationError
 
 from app.wire.common import CatalogueCode, Code
 from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.statuses import NotReadyReason
+from server.api.acting import invalid
 from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep
 from server.crud.catalogue import (
     REQUIRED_REASON_CODES,
@@ -43,7 +43,7 @@ _PUT_RESPONSES: dict[int | str, dict[str, Any]] = {
 def _same_code(path_code: str, body_code: str) -> None:
     if body_code != path_code:
         msg = f"the code in the body ({body_code!r}) is not the one in the path ({path_code!r})"
-        raise RequestValidationError([{"loc": ("body", "code"), "type": "value_error", "msg": msg}])
+        raise invalid("code", msg)
 
 
 @router.get("")
@@ -96,8 +96,7 @@ def put_not_ready_reason(
     active). ``shift_start`` cannot be retired: every desktop sends it on login."""
     _same_code(code, body.code)
     if code in REQUIRED_REASON_CODES and not body.active:
-        msg = f"{code!r} cannot be retired: desktops send it on login"
-        raise RequestValidationError([{"loc": ("body", "active"), "type": "value_error", "msg": msg}])
+        raise invalid("active", f"{code!r} cannot be retired: desktops send it on login")
     try:
         row, created = put_reason(session, spec=body)
     except CatalogueFullError as exc:
