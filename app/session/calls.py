@@ -192,6 +192,9 @@ class Calls:
                 CallSession.incoming(event, operator=self.operator, at=at, queue_header=self.queue_header)
             )
             return
+        if isinstance(event, ev.EngineStopped | ev.EngineStarted):
+            self._phone_lost(event, at)
+            return
         if not isinstance(event, _CALL_EVENTS) or event.call_id in self._retired:
             return
         session = self._sessions.get(event.call_id)
@@ -213,6 +216,14 @@ class Calls:
                 self._put(session.replaced_by(event.new_call_id, event.remote_uri))
             case ev.CallEnded():
                 self._ended(session.on_ended(event, at), at)
+
+    def _phone_lost(self, event: ev.EngineStopped | ev.EngineStarted, at: datetime) -> None:
+        """The telephony service died (or came back without them): its calls are gone, and no phone
+        event will ever end them, so end them here. Answered ones still get their after-call work."""
+        why = event.reason if isinstance(event, ev.EngineStopped) else "the telephony service restarted"
+        for session in [s for s in self._sessions.values() if s.phase.live]:
+            lost = ev.CallEnded(session.call_id, ev.EndCause.FAILED, 0, why, 0.0, 0.0, at=event.at)
+            self._ended(session.on_ended(lost, at), at)
 
     def _ended(self, session: CallSession, at: datetime) -> None:
         if wrapup.needs_acw(session):

@@ -156,3 +156,16 @@ def test_answering_while_dialling_out_is_refused() -> None:
     c.on_event(incoming("c1", 1), at(1))
     with pytest.raises(Refused, match="cancel the outgoing call"):
         c.answer("c1")
+
+
+def test_calls_of_a_telephony_service_that_died_are_ended_here() -> None:
+    c = calls()
+    talking(c)
+    c.on_event(incoming("c2", 5), at(5))
+    c.on_event(ev.EngineStopped(reason="the telephony service stopped unexpectedly (exit code -6)"), at(6))
+    assert list(c.sessions) == ["c1"]  # the unanswered one is simply gone; the conversation needs ACW
+    s = c.get("c1")
+    assert (s.phase, s.end_cause, s.end_at) == (Phase.ACW, EndCause.FAILED, at(6))
+    assert "exit code -6" in s.end_reason
+    c.on_event(ev.EngineStarted(pid=1, version="x", listen=()), at(7))  # nothing live left: no change
+    assert c.get("c1").phase is Phase.ACW
