@@ -130,7 +130,11 @@ class Workstation:
         await self._send(self._calls.reject(call_id, code))
 
     async def hangup(self, call_id: str | None = None) -> None:
-        call_id = self._pick(call_id, "hang up", Phase.TALKING, Phase.DIALING, Phase.HELD)
+        if call_id is None and not any(
+            s.phase.engaged and s.phase is not Phase.HELD for s in self.calls.values()
+        ):
+            call_id = self._pick(None, "hang up", Phase.HELD)  # only held calls: the one held
+        call_id = self._pick(call_id, "hang up", Phase.TALKING, Phase.DIALING)  # else the one we hear
         await self._send(self._calls.hangup(call_id))
 
     async def hold(self, call_id: str | None = None) -> None:

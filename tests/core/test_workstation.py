@@ -299,3 +299,16 @@ def test_script_answers_travel_to_the_disposition() -> None:
     d.ws.submit_disposition("c1", "sale")
     [disposition] = d.outbox.dispositions
     assert disposition.script == ScriptRef(id="sales", version=4) and disposition.answers == {"budget": 1000}
+
+
+def test_hang_up_without_a_call_id_means_the_call_being_heard() -> None:
+    d = Desk()
+    ring_and_answer(d, "c1", 10)
+    ring_and_answer(d, "c2", 20)  # c1 is put on hold to answer c2
+    d.event(state("c1", CallState.HELD, 23))
+    d.phone.take()
+    run(d.ws.hangup)
+    assert d.phone.take() == [cmd.Hangup(call_id="c2")]
+    d.event(ended("c2", 30))
+    run(d.ws.hangup)
+    assert d.phone.take() == [cmd.Hangup(call_id="c1")]
