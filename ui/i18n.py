@@ -15,7 +15,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
 """Where ``ringdesk_<lang>.ts`` and ``.qm`` live."""
@@ -61,8 +61,15 @@ def set_language(lang: Language) -> None:
     _installed.clear()
     _state["language"] = lang
     QLocale.setDefault(QLocale(QLocale.Language.Russian if lang is Language.RU else QLocale.Language.English))
-    if lang is Language.EN:
-        return
+    if lang is not Language.EN:
+        _install(app, lang)
+    # Qt posts LanguageChange to the application, which posts it on to every window: deliver both
+    # now, so the whole UI has switched when this returns.
+    QCoreApplication.sendPostedEvents(app, QEvent.Type.LanguageChange)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+
+
+def _install(app: QCoreApplication, lang: Language) -> None:
     ours = QTranslator(app)
     if not ours.load(str(qm_path(lang))):
         raise FileNotFoundError(f"no compiled translation at {qm_path(lang)} (run tools/translations.py)")

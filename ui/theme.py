@@ -77,6 +77,7 @@ DARK = Colours(
     info="#63b3ed",
     neutral="#a0aec0",
 )
+QDir.addSearchPath("icons", str(ICONS))
 _COLOURS = {Theme.LIGHT: LIGHT, Theme.DARK: DARK}
 _current: dict[str, Theme] = {"theme": Theme.LIGHT}
 
@@ -156,7 +157,6 @@ QToolButton#reject, QToolButton#hangup {{ background: {c.danger}; color: {c.high
 def apply_theme(app: QApplication, theme: Theme) -> None:
     """Colour the whole application with ``theme``; widgets restyle themselves on ``PaletteChange``."""
     _current["theme"] = theme
-    QDir.addSearchPath("icons", str(ICONS))
     app.setStyle("Fusion")  # the platform styles ignore parts of a custom palette
     app.setPalette(_palette(_COLOURS[theme]))
     app.setStyleSheet(_stylesheet(_COLOURS[theme]))
