@@ -183,6 +183,7 @@ class CallControls(QFrame):
         self.waiting.hide()
         self.take_waiting.hide()
         self.state.hide()
+        self.hide()
 
     def _hang_up(self) -> None:
         if self._call is not None:

@@ -118,6 +118,7 @@ class DispositionForm(QFrame):
         header.addWidget(self.title, 1)
         header.addWidget(self.timer)
         self.fields = QFormLayout()
+        self.fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.comment_label = plain_label()
         self.fields.addRow(self.comment_label, self.comment)
         self.fields.addRow(self.callback_label, self.callback)
@@ -127,7 +128,7 @@ class DispositionForm(QFrame):
         buttons.addWidget(self.submit)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.codes, 1)
+        layout.addWidget(self.codes)
         layout.addLayout(self.fields)
         layout.addLayout(buttons)
         self.setTabOrder(self.codes, self.comment)
@@ -213,6 +214,11 @@ class DispositionForm(QFrame):
             item.setForeground(category_colour(code.category))
             self.codes.addItem(item)
         self.codes.setCurrentRow(row)
+        # As tall as its codes: the rest of the column belongs to the script panel.
+        rows = max(1, self.codes.count())
+        self.codes.setFixedHeight(
+            rows * max(self.codes.sizeHintForRow(0), 16) + 2 * self.codes.frameWidth() + 4
+        )
 
     def _validate(self) -> None:
         code = self.chosen()

@@ -226,47 +226,47 @@
         <translation>Второй звонок ждёт: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="222"/>
+        <location filename="../../ui/call_controls.py" line="223"/>
         <source>On hold</source>
         <translation>На удержании</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="224"/>
+        <location filename="../../ui/call_controls.py" line="225"/>
         <source>Muted</source>
         <translation>Микрофон выключен</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="226"/>
+        <location filename="../../ui/call_controls.py" line="227"/>
         <source>Consulting %1</source>
         <translation>Консультация с %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="229"/>
+        <location filename="../../ui/call_controls.py" line="230"/>
         <source>Transfer to number or extension</source>
         <translation>Перевести на номер или добавочный</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="230"/>
+        <location filename="../../ui/call_controls.py" line="231"/>
         <source>Blind transfer</source>
         <translation>Перевести сразу</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="231"/>
+        <location filename="../../ui/call_controls.py" line="232"/>
         <source>Consult first</source>
         <translation>С консультацией</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="232"/>
+        <location filename="../../ui/call_controls.py" line="233"/>
         <source>Complete transfer</source>
         <translation>Соединить</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="233"/>
+        <location filename="../../ui/call_controls.py" line="234"/>
         <source>Back to caller</source>
         <translation>Вернуться к клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="234"/>
+        <location filename="../../ui/call_controls.py" line="235"/>
         <source>Answer second call</source>
         <translation>Ответить на второй звонок</translation>
     </message>
@@ -368,47 +368,47 @@
 <context>
     <name>DispositionForm</name>
     <message>
-        <location filename="../../ui/disposition_form.py" line="182"/>
+        <location filename="../../ui/disposition_form.py" line="183"/>
         <source>Choose a result (keys 1-9)</source>
         <translation>Выберите результат (клавиши 1-9)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="185"/>
+        <location filename="../../ui/disposition_form.py" line="186"/>
         <source>This result needs a comment</source>
         <translation>Для этого результата нужен комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="187"/>
+        <location filename="../../ui/disposition_form.py" line="188"/>
         <source>The callback time must be in the future</source>
         <translation>Время перезвона должно быть в будущем</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="223"/>
+        <location filename="../../ui/disposition_form.py" line="229"/>
         <source>Comment (required)</source>
         <translation>Комментарий (обязательно)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="223"/>
+        <location filename="../../ui/disposition_form.py" line="229"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="265"/>
+        <location filename="../../ui/disposition_form.py" line="271"/>
         <source>Call result</source>
         <translation>Результат звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="266"/>
+        <location filename="../../ui/disposition_form.py" line="272"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="269"/>
+        <location filename="../../ui/disposition_form.py" line="275"/>
         <source>Call back at (client&apos;s time, %1)</source>
         <translation>Перезвонить (время клиента, %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="271"/>
+        <location filename="../../ui/disposition_form.py" line="277"/>
         <source>Call back at</source>
         <translation>Перезвонить</translation>
     </message>
@@ -472,32 +472,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>&amp;Status</source>
         <translation>&amp;Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>&amp;Result</source>
         <translation>&amp;Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>&amp;Tools</source>
         <translation>С&amp;ервис</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="165"/>
+        <location filename="../../ui/main_window.py" line="166"/>
         <source>Dial pad</source>
         <translation>Набор номера</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166"/>
+        <location filename="../../ui/main_window.py" line="167"/>
         <source>The call script appears here when a call is answered.</source>
         <translation>Скрипт разговора появится здесь после ответа на звонок.</translation>
     </message>
