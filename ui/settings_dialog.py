@@ -170,8 +170,8 @@ class SettingsDialog(QDialog):
             speaker=self.speaker.currentData(),
             ringer=self.ringer.currentData(),
             hotkeys=hotkeys,
-            language=self.language.currentData(),
-            theme=self.theme.currentData(),
+            language=Language(self.language.currentData()),  # Qt hands enum data back as str
+            theme=Theme(self.theme.currentData()),
             start_minimised=self.start_minimised.isChecked(),
         )
 
