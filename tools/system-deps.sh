@@ -9,6 +9,7 @@ packages=(
   pulseaudio pulseaudio-utils libportaudio2 libasound2-plugins
   xvfb openssl sox postgresql
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0
 )
 
 missing=()
