@@ -21,8 +21,8 @@ Rules, in the order they run:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -152,7 +152,8 @@ class _Linter:
                 node_id = node.get("id") if isinstance(node, dict) else None
                 prefix = f"node {node_id!r}: " if isinstance(node_id, str) else f"node {path[1] + 1}: "
             message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
-            self.add(path, f"{prefix}{dotted(path[2:] if prefix else path)}: {message}")
+            inner = path[2:] if prefix else path
+            self.add(path, f"{prefix}{dotted(inner) + ': ' if inner else ''}{message}")
             found = True
         return found
 
@@ -328,16 +329,6 @@ def _tree_problems(tree: nodes.Template) -> Iterator[tuple[str, int]]:
             yield f"unknown test {test.name!r}", test.lineno
 
 
-def _suggest(name: str, known: Any) -> str:
-    close = [k for k in known if _similar(name, k)]
-    return f" (did you mean {sorted(close)[0]!r}?)" if close else ""
-
-
-def _similar(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 2 or a == b:
-        return False
-    return (
-        a.casefold() == b.casefold()
-        or bool(re.sub(r"[_\-]", "", a) == re.sub(r"[_\-]", "", b))
-        or (len(a) > 3 and (a in b or b in a))
-    )
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -124,7 +124,7 @@ class Runner:
         kept even then, so the panel does not lose them.
         """
         node = self.script.by_id.get(self._node)
-        if node is None or isinstance(node, End):
+        if not isinstance(node, Say | Ask):  # an end, or a start that could not be entered
             return []
         self._view = None
         errors: list[FieldError] = []
@@ -141,7 +141,7 @@ class Runner:
             if errors:
                 return errors
         self._trail.append({"node": self._node, "vars": dict(self._vars), "path": len(self._path)})
-        if not self._enter(node.next):  # type: ignore[union-attr]
+        if not self._enter(node.next):
             self._trail.pop()
         return errors
 

@@ -124,7 +124,7 @@ _node_schema: dict[str, Any] = {
         ),
         _node(
             "branch",
-            ["cases"],
+            ["cases", "default"],
             cases={
                 "type": "array",
                 "maxItems": 100,

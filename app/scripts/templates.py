@@ -95,6 +95,20 @@ class Placeholder(ChainableUndefined):
 
     __slots__ = ()
 
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__" and name[-2:] == "__":
+            raise AttributeError(name)  # protocol probes (copy, pickle) must not get a value
+        if self._undefined_exception is SecurityError:
+            return self  # a refused value stays refused however far the chain goes
+        return Placeholder(name=name)  # contact.custom.tariff with no custom at all: [tariff?]
+
+    def __getitem__(self, key: Any) -> Any:
+        if self._undefined_exception is SecurityError:
+            return self
+        if isinstance(key, str) and key.startswith("_"):
+            raise KeyError(key)
+        return Placeholder(name=str(key))
+
     def __str__(self) -> str:
         if self._undefined_exception is SecurityError:
             raise TemplateRefused(self._undefined_hint or "this is not allowed in a script")
@@ -173,7 +187,7 @@ def render(source: str, data: Mapping[str, Any]) -> str:
         return source
     try:
         text = str(_template(source).render(data))
-    except TemplateRefused as exc:
+    except SecurityError as exc:
         return f"[refused: {exc}]"
     except (TemplateError, ArithmeticError, TypeError, ValueError, RecursionError, LookupError) as exc:
         return f"[template error: {type(exc).__name__}: {str(exc)[:200]}]"
