@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from app.scripts import templates
+from app.scripts.analysis import tree_of
 from app.scripts.loader import Path
 from app.scripts.model import Ask, Branch, FieldType, Script
 from app.scripts.validators import parse_date
@@ -63,7 +63,7 @@ def coverage_gaps(script: Script, branch: Branch) -> list[str]:
     everything: set[str] = set()
     for case in branch.cases:
         try:
-            tree = templates.parse(case.when, expression=True)
+            tree = tree_of(case.when, True)
         except TemplateSyntaxError:
             continue
         for compare in tree.find_all(nodes.Compare):

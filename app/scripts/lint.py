@@ -26,14 +26,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from jinja2 import TemplateSyntaxError, nodes
-
 from app.scripts import templates
+from app.scripts.analysis import analyse
 from app.scripts.checks import check_fields, coverage_gaps
-from app.scripts.graph import analyse
+from app.scripts.graph import analyse as analyse_graph
 from app.scripts.loader import Lines, LoadError, Path, load
 from app.scripts.model import Ask, Branch, End, Say, Script, SetVars, build, successors
-from app.scripts.schema import validator
+from app.scripts.schema import errors as schema_errors
 
 Severity = Literal["error", "warning"]
 CONTACT_FIELDS = frozenset(
@@ -43,7 +42,6 @@ CONTACT_FIELDS = frozenset(
 """Standard fields of ``app.wire.contacts.ContactOut`` a template may read (a test keeps them in step)."""
 OPERATOR_FIELDS = frozenset({"login", "name", "team"})
 CALL_FIELDS = frozenset({"id", "queue", "direction", "number", "started_at"})
-_FORBIDDEN_TAGS = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
 
 
 @dataclass(frozen=True)
@@ -144,14 +142,13 @@ class _Linter:
 
     def _schema(self, data: Mapping[str, Any]) -> bool:
         found = False
-        for error in validator().iter_errors(data):
-            path: Path = tuple(error.absolute_path)
+        for path, text in schema_errors(data):
             prefix = ""
             if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
                 node = data["nodes"][path[1]]
                 node_id = node.get("id") if isinstance(node, dict) else None
                 prefix = f"node {node_id!r}: " if isinstance(node_id, str) else f"node {path[1] + 1}: "
-            message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
+            message = text if len(text) <= 200 else text[:200] + "…"
             inner = path[2:] if prefix else path
             self.add(path, f"{prefix}{dotted(inner) + ': ' if inner else ''}{message}")
             found = True
@@ -189,7 +186,7 @@ class _Linter:
         ids = [n.id for n in script.nodes]
         number = {node_id: i for i, node_id in enumerate(ids) if script.index[node_id] == i}
         succ = [[number[t] for t in successors(n) if t in number] for n in script.nodes]
-        graph = analyse(succ)
+        graph = analyse_graph(succ)
         self.graph, self.number = graph, number
         start = number.get(script.start)
         reachable = graph.reachable_from(start) if start is not None else 0
@@ -234,20 +231,12 @@ class _Linter:
         setters = {name for n in script.nodes if isinstance(n, SetVars) for name, _ in n.vars}
         declared = set(script.contact_fields)
         for path, source, expression, node in _sources(script):
-            if not expression and "{" not in source:
-                continue
-            try:
-                tree = templates.parse(source, expression=expression)
-            except TemplateSyntaxError as exc:
-                self.add(
-                    path,
-                    f"template does not compile: {exc.message}",
-                    line=self._text_line(path, exc.lineno, expression),
-                )
-                continue
-            for problem, lineno in _tree_problems(tree):
+            result = analyse(source, expression=expression)
+            if result.syntax:
+                self.add(path, result.syntax[0], line=self._text_line(path, result.syntax[1], expression))
+            for problem, lineno in result.problems:
                 self.add(path, problem, line=self._text_line(path, lineno, expression))
-            for root, chain, lineno in templates.attribute_chains(tree):
+            for root, chain, lineno in result.references:
                 found, severity = self._reference(script, node, (root, chain), (setters, declared))
                 if found:
                     self.add(path, found, severity, self._text_line(path, lineno, expression))
@@ -314,19 +303,6 @@ def _sources(script: Script) -> Iterator[tuple[Path, str, bool, int]]:
         elif isinstance(node, SetVars):
             for name, expression in node.vars:
                 yield (*base, "vars", name), expression, True, i
-
-
-def _tree_problems(tree: nodes.Template) -> Iterator[tuple[str, int]]:
-    for name, lineno in templates.private_names(tree):
-        yield f"{name!r} is not allowed: names starting with '_' are outside a script's data", lineno
-    for tag in tree.find_all(_FORBIDDEN_TAGS):
-        yield "a script template cannot extend, include or import other templates", tag.lineno
-    for flt in tree.find_all(nodes.Filter):
-        if flt.name not in templates.ENV.filters:
-            yield f"unknown filter {flt.name!r} (allowed: {', '.join(sorted(templates.FILTERS))})", flt.lineno
-    for test in tree.find_all(nodes.Test):
-        if test.name not in templates.ENV.tests:
-            yield f"unknown test {test.name!r}", test.lineno
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:

@@ -12,7 +12,9 @@ references, reachability, loops, templates, answers that exist) is the linter's 
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -184,6 +186,131 @@ def validator() -> Draft202012Validator:
     """The compiled validator (built once: building it costs more than validating a script)."""
     Draft202012Validator.check_schema(SCHEMA)
     return Draft202012Validator(SCHEMA)
+
+
+def _shallow() -> dict[str, Any]:
+    """:data:`SCHEMA` with each node checked only for ``id`` and ``kind``."""
+    node = {key: _node_schema[key] for key in ("type", "required", "properties")}
+    return {
+        **SCHEMA,
+        "properties": {**SCHEMA["properties"], "nodes": {**SCHEMA["properties"]["nodes"], "items": node}},
+    }
+
+
+@cache
+def _validators() -> tuple[Draft202012Validator, dict[str, Draft202012Validator]]:
+    kinds = {}
+    for rule in _node_schema["allOf"]:
+        kind = rule["if"]["properties"]["kind"]["const"]
+        kinds[kind] = Draft202012Validator({"type": "object", **rule["then"]})
+    return Draft202012Validator(_shallow()), kinds
+
+
+_TYPES: dict[str, Any] = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "number": (int, float),
+}
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if isinstance(value, bool) and name in ("integer", "number"):
+        return False
+    if name == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _TYPES[name])
+
+
+def conforms(value: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether ``value`` is valid under ``schema``, for the keywords :data:`SCHEMA` uses.
+
+    About ten times faster than ``jsonschema`` (no error objects, no resolver): the linter asks this
+    first and only runs ``jsonschema`` to explain a document that does not conform. A property test
+    checks the two always agree.
+    """
+    kind = schema.get("type")
+    if kind is not None and not any(_is_type(value, k) for k in ([kind] if isinstance(kind, str) else kind)):
+        return False
+    if "enum" in schema and not any(value == e and type(value) is type(e) for e in schema["enum"]):
+        return False
+    if "const" in schema and not (value == schema["const"] and type(value) is type(schema["const"])):
+        return False
+    if isinstance(value, str):
+        if len(value) > schema.get("maxLength", len(value)) or len(value) < schema.get("minLength", 0):
+            return False
+        if "pattern" in schema and not _regex(schema["pattern"]).search(value):
+            return False
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if value < schema.get("minimum", value) or value > schema.get("maximum", value):
+            return False
+    elif isinstance(value, list):
+        if not schema.get("minItems", 0) <= len(value) <= schema.get("maxItems", len(value)):
+            return False
+        items = schema.get("items")
+        if items is not None and not all(conforms(v, items) for v in value):
+            return False
+    elif isinstance(value, dict) and not _object_conforms(value, schema):
+        return False
+    if "allOf" in schema and not all(conforms(value, sub) for sub in schema["allOf"]):
+        return False
+    if "anyOf" in schema and not any(conforms(value, sub) for sub in schema["anyOf"]):
+        return False
+    if "not" in schema and conforms(value, schema["not"]):
+        return False
+    if "if" in schema:
+        branch = schema.get("then") if conforms(value, schema["if"]) else schema.get("else")
+        if branch is not None and not conforms(value, branch):
+            return False
+    return True
+
+
+def _object_conforms(value: dict[str, Any], schema: Mapping[str, Any]) -> bool:
+    if any(key not in value for key in schema.get("required", ())):
+        return False
+    if len(value) < schema.get("minProperties", 0):
+        return False
+    properties = schema.get("properties", {})
+    extra = schema.get("additionalProperties", True)
+    names = schema.get("propertyNames")
+    for key, item in value.items():
+        if names is not None and not conforms(key, names):
+            return False
+        if key in properties:
+            if not conforms(item, properties[key]):
+                return False
+        elif extra is False or (isinstance(extra, dict) and not conforms(item, extra)):
+            return False
+    return True
+
+
+def errors(document: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Where ``document`` breaks :data:`SCHEMA`, and why: the same verdict as :func:`validator`, faster.
+
+    The full schema tells node kinds apart with ``if``/``then``, which makes the validator try every kind
+    on every node (half the time of linting a big script). Here each node is checked against its own
+    kind's rules only; a test keeps the two in agreement.
+    """
+    if conforms(document, SCHEMA):
+        return
+    shallow, kinds = _validators()
+    found = False
+    for error in shallow.iter_errors(document):
+        found = True
+        yield tuple(error.absolute_path), error.message
+    nodes = document.get("nodes")
+    if found or not isinstance(nodes, list):
+        return
+    for i, node in enumerate(nodes):
+        for error in kinds[node["kind"]].iter_errors(node):
+            yield ("nodes", i, *error.absolute_path), error.message
 
 
 def schema_json() -> str:

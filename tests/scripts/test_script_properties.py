@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from app.scripts.lint import lint
 from app.scripts.model import build
 from app.scripts.runner import Runner
+from app.scripts.schema import SCHEMA, conforms, validator
 from tests.scripts.support import runner
 
 FIELD_TYPES = ("text", "single", "multi", "number", "date", "phone", "email", "yesno")
@@ -160,3 +161,44 @@ def test_a_removed_reference_or_a_dropped_default_is_caught(
         r = runner(build(data))
         for _ in range(20):
             r.next({f.id: "a" for f in r.view().fields})
+
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.just("yes"),
+    st.just(""),
+    st.lists(st.integers(), max_size=2),
+    st.just({"x": 1}),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(scripts(), st.data())
+def test_the_fast_schema_check_agrees_with_jsonschema(data: dict[str, Any], draw: st.DataObject) -> None:
+    """``schema.conforms`` (the linter's fast path) says valid exactly when ``jsonschema`` does."""
+    target: Any = data
+    for _ in range(draw.draw(st.integers(0, 4))):
+        if isinstance(target, dict) and target:
+            key = draw.draw(st.sampled_from(sorted(target)))
+        elif isinstance(target, list) and target:
+            key = draw.draw(st.integers(0, len(target) - 1))
+        else:
+            break
+        if draw.draw(st.booleans()) and isinstance(target[key], dict | list):
+            target = target[key]
+            continue
+        action = draw.draw(st.sampled_from(["junk", "delete", "extra"]))
+        if action == "junk":
+            target[key] = draw.draw(JUNK)
+        elif action == "delete" and isinstance(target, dict):
+            del target[key]
+        elif isinstance(target, dict):
+            target[draw.draw(st.sampled_from(["colour", "min", "options", "pattern", "default"]))] = (
+                draw.draw(JUNK)
+            )
+        break
+    assert conforms(data, SCHEMA) == validator().is_valid(data)
