@@ -45,6 +45,21 @@ DISPOSITION_CODES: tuple[tuple[str, str, str, DispositionCategory, bool, bool], 
         False,
     ),
     ("refused", "Not interested", "Отказ", DispositionCategory.OTHER, True, False),
+    # suggested by the sample call scripts in resources/scripts/
+    ("new_order", "New order", "Новый заказ", DispositionCategory.SUCCESS, False, False),
+    ("order_status", "Existing order", "Существующий заказ", DispositionCategory.OTHER, False, False),
+    ("not_buying", "Not a purchase", "Не покупка", DispositionCategory.NON_TARGET, False, False),
+    (
+        "foreign_language",
+        "Foreign language",
+        "Иностранный язык",
+        DispositionCategory.NON_TARGET,
+        False,
+        False,
+    ),
+    ("lead_qualified", "Lead qualified", "Лид квалифицирован", DispositionCategory.SUCCESS, False, False),
+    ("lead_rejected", "Lead not eligible", "Лид не подходит", DispositionCategory.NON_TARGET, False, False),
+    ("survey_done", "Survey completed", "Опрос пройден", DispositionCategory.SUCCESS, False, False),
 )
 
 #: code, English, Russian, routable, productive, max minutes. ``shift_start`` is the reason every

@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
         from sip.cli import main as phone_main
 
         return phone_main(args[1:])
+    if command == "script":
+        from app.scripts.cli import main as script_main
+
+        return script_main(args[1:])
     if command == "demo":
         from ui.demo import main as demo_main
 
@@ -38,6 +42,7 @@ USAGE = """usage: ringdesk [COMMAND] [OPTIONS]
 commands:
   phone   run the telephony service headless (JSON events on stdout); `ringdesk phone --help`
   demo    a real call into the softphone, shown as it happens
+  script  check call scripts (`lint FILE...`) or walk through one (`play FILE --contact C.json`)
 """
 
 if __name__ == "__main__":
