@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import qasync
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app.scripts.loader import load
 from app.session import AcwPolicy
 from app.status import Choice
 from app.telephony import commands as cmd
 from app.telephony.events import CallState
 from app.wire.contacts import ContactIn, ContactOut, FieldSchema, HistoryItem
 from app.wire.dispositions import Catalogue
+from app.wire.scripts import ScriptDocument
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation, WorkstationConfig
 from tests.core.helpers import (
@@ -30,6 +34,7 @@ from tests.core.helpers import (
     FakeOutbox,
     FakePhone,
     at,
+    code,
     contact,
     ended,
     incoming,
@@ -40,17 +45,20 @@ from tests.ui.conftest import EVIL
 from ui.card.call_card import ContactEdit
 from ui.desk import Desk, EditConflict
 from ui.main_window import MainWindow
+from ui.script_host import ScriptHost
+from ui.script_panel.panel import ScriptPanel
 
 
 class Services:
     """The server side as the presenter sees it, answering from memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, catalogue: Catalogue = CATALOGUE) -> None:
+        self._catalogue = catalogue
         self.saved: list[ContactEdit] = []
         self.conflict: ContactOut | None = None
 
     def catalogue(self) -> Catalogue:
-        return CATALOGUE
+        return self._catalogue
 
     def field_schema(self) -> list[FieldSchema]:
         return []
@@ -78,7 +86,9 @@ def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 
 
 class Harness:
-    def __init__(self, loop: asyncio.AbstractEventLoop, name: str = "Иванов Иван") -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, name: str = "Иванов Иван", catalogue: Catalogue = CATALOGUE
+    ) -> None:
         self.loop = loop
         self.clock = manual_clock()
         self.phone = FakePhone()
@@ -88,13 +98,13 @@ class Harness:
             WorkstationConfig(OPERATOR, acw=AcwPolicy()),
             phone=self.phone,
             outbox=self.outbox,
-            catalogue=CATALOGUE,
+            catalogue=catalogue,
             contacts=FakeContacts({"+79123456789": known}),
             clock=self.clock,
             registered=True,
         )
         self.window = MainWindow(clock=self.clock)
-        self.services = Services()
+        self.services = Services(catalogue)
         self.desk = Desk(self.window, self.ws, self.services)
 
     def event(self, e: object) -> None:
@@ -205,3 +215,64 @@ def test_unknown_caller_gets_the_new_contact_form_and_creating_attaches_it(
     h.settle()
     assert h.ws.calls["c9"].contact_id == 7
     assert h.window.card.name.text() == "Новый клиент"
+
+
+def pick(panel: ScriptPanel, digit: str) -> None:
+    """Press a digit in the step's first choice, as the operator does."""
+    QTest.keyClicks(panel.inputs[0].box, digit)
+
+
+class SampleScripts:
+    """Serves a shipped sample script the way the server would choose it."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str | None, str | None]] = []
+
+    async def script_for(self, queue: str | None, segment: str | None) -> ScriptDocument | None:
+        self.asked.append((queue, segment))
+        path = Path(__file__).parents[2] / "resources" / "scripts" / "request-nature.en.yaml"
+        body, _lines = load(path.read_text(encoding="utf-8"))
+        return ScriptDocument(id=body["id"], version=body["version"], name=body["title"], body=body)
+
+
+def test_answered_call_opens_its_script_and_the_answers_reach_the_disposition(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    with_new_order = CATALOGUE.model_copy(
+        update={"dispositions": [*CATALOGUE.dispositions, code("new_order")]}
+    )
+    h = Harness(loop, name=EVIL, catalogue=with_new_order)
+    scripts = SampleScripts()
+    h.desk.scripts = ScriptHost(h.window, h.ws, scripts, operator={"name": "Anna"})
+    h.ws.start_shift()
+    h.event(incoming("c1", 10, queue="sales"))
+    h.window.ringing.answer_requested.emit()
+    h.settle()
+    h.event(state("c1", CallState.ACTIVE, 12))
+    panel = h.desk.scripts.panel
+    assert panel is not None and scripts.asked == [("sales", None)]
+    assert f"{EVIL}, how can I help you?" in panel.text.text()  # the caller's name, literally
+    assert "Anna speaking" in panel.text.text()
+    panel.go_next()  # greeting -> language question
+    pick(panel, "1")  # 1. Yes
+    panel.go_next()
+    pick(panel, "1")  # 1. Wants to place a new order
+    panel.go_next()
+    assert panel.title.text() == "New order"
+    panel.go_next()  # -> the end: suggests new_order
+    h.settle()
+    session = h.ws.calls["c1"]
+    assert session.script is not None and session.script.id == "request-nature-en"
+    assert session.answers == {"speaks_language": True, "request_nature": "new_order"}
+    h.event(ended("c1", 60))
+    assert h.desk.scripts.panel is not None  # the script stays readable during ACW
+    assert h.ws.calls["c1"].suggested_code == "new_order"
+    assert h.window.disposition.chosen() is not None
+    assert h.window.disposition.chosen().code == "new_order"  # preselected from the script
+    h.window.disposition.submit.click()
+    h.settle()
+    [disposition] = h.outbox.dispositions
+    assert disposition.code == "new_order"
+    assert disposition.script is not None and disposition.script.id == "request-nature-en"
+    assert disposition.answers == {"speaks_language": True, "request_nature": "new_order"}
+    assert h.desk.scripts.panel is None
