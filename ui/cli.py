@@ -27,21 +27,19 @@ def main(argv: list[str] | None = None) -> int:
     if command in ("-h", "--help", "help") or (args and args[0] in ("-h", "--help")):
         print(USAGE)
         return 0
-    if command:
+    if command and not command.startswith("-"):
         print(f"ringdesk: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
-    print(
-        "The ringdesk desktop window arrives with the workstation issue; try `ringdesk demo`.",
-        file=sys.stderr,
-    )
-    return 2
+    from ui.main import main as desktop_main
+
+    return desktop_main(args)
 
 
 USAGE = """usage: ringdesk [COMMAND] [OPTIONS]
 
 commands:
   phone   run the telephony service headless (JSON events on stdout); `ringdesk phone --help`
-  demo    a real call into the softphone, shown as it happens
+  demo    the whole workstation with a local server and simulated callers (--console: terminal)
   script  check call scripts (`lint FILE...`) or walk through one (`play FILE --contact C.json`)
 """
 
