@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from app.client.errors import ApiError, LoginRequiredError, TransientError
 from app.sync.deliver import Delivered, Deliverer, Outcome
 from app.sync.outbox import Outbox, OutboxCounts, OutboxItem
 from app.sync.status import SyncMonitor
+
+log = logging.getLogger("ringdesk.sync")
 
 
 @dataclass(frozen=True)
@@ -135,19 +138,31 @@ class SyncPump:
 
     async def _worker(self, stream: str) -> None:
         while True:
-            head = self.outbox.head(stream)
-            if not head:
-                return
-            batch = head
-            size = self._deliverer.batch_size(head[0].kind)
-            if size > 1:
-                batch = [i for i in self.outbox.head(stream, size) if i.kind is head[0].kind]
-            outcomes = await self._deliver(batch)
-            for item, outcome in zip(batch, outcomes, strict=False):
-                if isinstance(outcome, Delivered):
-                    self.outbox.mark_delivered(item, outcome.server_ref, outcome.contact)
-                else:
-                    self.outbox.mark_parked(item, outcome.reason, outcome.http_status)
+            try:
+                if not await self._send_next(stream):
+                    return
+            except Exception:
+                # A bug or a local disk problem, not the server: say so, wait, and carry on; the
+                # item is still pending, so nothing is lost by trying again later.
+                log.exception("sync of %s failed unexpectedly", stream)
+                await self._sleep(self._policy.cap)
+
+    async def _send_next(self, stream: str) -> bool:
+        """Deliver (or park) the next item(s) of ``stream``; ``False`` when there was none."""
+        head = self.outbox.head(stream)
+        if not head:
+            return False
+        batch = head
+        size = self._deliverer.batch_size(head[0].kind)
+        if size > 1:
+            batch = [i for i in self.outbox.head(stream, size) if i.kind is head[0].kind]
+        outcomes = await self._deliver(batch)
+        for item, outcome in zip(batch, outcomes, strict=False):
+            if isinstance(outcome, Delivered):
+                self.outbox.mark_delivered(item, outcome.server_ref, outcome.contact)
+            else:
+                self.outbox.mark_parked(item, outcome.reason, outcome.http_status)
+        return True
 
     async def _deliver(self, batch: Sequence[OutboxItem]) -> list[Outcome]:
         while True:

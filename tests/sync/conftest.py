@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
+from app.client.api import ApiClient
 from app.store.database import LocalStore, open_store
+from app.sync.deliver import Deliverer
+from app.sync.outbox import Outbox
+from app.sync.pump import SyncPump
+from app.sync.status import SyncMonitor
 from app.wire.dispositions import DispositionIn
-from tests.sync.server import SyncServer, prepare_database
+from tests.sync.server import PASSWORD, SyncServer, prepare_database
 
 
 class MemoryKeyring(KeyringBackend):
@@ -84,3 +93,30 @@ def disposition(n: int, operator: str = "operator1", code: str = "sale", **extra
             **extra,
         }
     )
+
+
+class Running:
+    """An outbox with a running pump against ``base_url``, logged in as ``operator``."""
+
+    def __init__(self, store: LocalStore, base_url: str, operator: str = "operator1", **pump: Any) -> None:
+        self.outbox = Outbox(store)
+        self.api = ApiClient(base_url, account=operator, timeout=httpx.Timeout(5.0, connect=2.0))
+        self.monitor = SyncMonitor(self.outbox)
+        self.pump = SyncPump(self.outbox, Deliverer(self.api), self.monitor, **pump)
+        self.operator = operator
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Running:
+        await self.api.login(self.operator, PASSWORD)
+        self._task = asyncio.create_task(self.pump.run())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.api.aclose()
+
+    async def flushed(self, timeout: float = 30) -> None:
+        await asyncio.wait_for(self.pump.until_empty(), timeout)
