@@ -42,9 +42,10 @@ def _refused(backend: Any) -> bool:
 def choose_backend(backend: Any) -> tuple[Any | None, str | None]:
     """The backend to use out of ``backend`` (a chain is reduced to its best acceptable member), or
     ``None`` and why not."""
-    members = getattr(backend, "backends", None)
-    if members is not None and type(backend).__name__ == "ChainerBackend":
-        usable = [b for b in members if not _refused(b)]
+    from keyring.backends.chainer import ChainerBackend
+
+    if isinstance(backend, ChainerBackend):
+        usable = [b for b in backend.backends if not _refused(b)]
         if not usable:
             return None, "no secure system keyring is available"
         return max(usable, key=lambda b: getattr(b, "priority", 0)), None
