@@ -28,6 +28,10 @@ class Tokens:
         self.lock = asyncio.Lock()
 
     @property
+    def secrets(self) -> SecretStore | None:
+        return self._secrets
+
+    @property
     def access_token(self) -> str | None:
         return None if self._pair is None else self._pair.access_token
 
