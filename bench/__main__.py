@@ -26,6 +26,7 @@ from bench import (
     server_lookup,
     server_statuses,
     sip_latency,
+    sync_flush,
 )
 from bench.common import LOGS, RESULTS, BenchResult
 
@@ -37,6 +38,7 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (server_dispositions.NAME, server_dispositions.run),
     (server_statuses.NAME, server_statuses.run),
     (server_import.NAME, server_import.run),
+    (sync_flush.NAME, sync_flush.run),
 ]
 
 

@@ -271,7 +271,7 @@ class Outbox:
 
     def note_attempt(self, item_id: int, error: str | None, http_status: int | None = None) -> None:
         """Count a failed attempt and remember why (for support; the item stays pending)."""
-        with self._store.transaction() as session:
+        with self._store.transaction(durable=False) as session:
             session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == item_id)
@@ -286,8 +286,10 @@ class Outbox:
     def mark_delivered(
         self, item: OutboxItem, server_ref: str | None, contact: ContactOut | None = None
     ) -> None:
-        """The server holds the item: record its id on the local record, in one transaction."""
-        with self._store.transaction() as session:
+        """The server holds the item: record its id on the local record, in one transaction (not
+        fsynced: if a power cut undoes it, the item is sent again and the server answers with a
+        replay)."""
+        with self._store.transaction(durable=False) as session:
             changed = session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == item.id, OutboxRow.state == OutboxState.PENDING.value)

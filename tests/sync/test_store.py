@@ -88,3 +88,11 @@ def test_documents_and_calls_are_kept(store: LocalStore) -> None:
     [call] = calls.recent()
     assert call.remote == "+79123456789"
     assert call.end_at == ring
+
+
+def test_bookkeeping_commits_skip_the_fsync_and_leave_full_behind(store: LocalStore) -> None:
+    with store.transaction(durable=False) as session:
+        assert session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+    for _ in range(3):  # whichever pooled connection comes next
+        with store.transaction() as session:
+            assert session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
