@@ -81,7 +81,7 @@ async def _measure(result: BenchResult, server: SyncServer, tmp: Path) -> None:
         server.base_url,
         account="operator1",
         database=tmp / "ringdesk.sqlite3",
-        secrets=SecretStore(fail.Keyring()),  # never the machine's keyring: tokens in memory
+        secrets=SecretStore(fail.Keyring()),  # type: ignore[no-untyped-call]  # tokens in memory only
         timeout=httpx.Timeout(10.0, connect=1.0),
     )
     await sync.login("operator1", PASSWORD)
