@@ -27,6 +27,7 @@ from bench import (
     server_lookup,
     server_statuses,
     sip_latency,
+    sync_flush,
 )
 from bench.common import LOGS, RESULTS, BenchResult
 
@@ -39,6 +40,7 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (server_statuses.NAME, server_statuses.run),
     (server_import.NAME, server_import.run),
     (scripts.NAME, scripts.run),
+    (sync_flush.NAME, sync_flush.run),
 ]
 
 

@@ -1,0 +1,12 @@
+"""Offline-first delivery of what the operator records: the outbox and the pump that empties it.
+
+* :mod:`app.sync.outbox`: records saved together with their outbox item (one transaction), the
+  counts and parked items the UI shows.
+* :mod:`app.sync.deliver`: one outbox item -> one server request, and what its answer means
+  (delivered, parked, try again).
+* :mod:`app.sync.pump`: the asyncio loop that sends, in order per stream, with backoff.
+* :mod:`app.sync.status`: the observable state for the offline banner.
+* :mod:`app.sync.reads`: server reads with the local cache as fallback (contacts, catalogue, scripts).
+
+Guarantees and decisions: docs/sync.md.
+"""

@@ -1,0 +1,105 @@
+"""One outbox item -> one server request, and what the answer means for the item.
+
+* :class:`Delivered`: the server holds it (a first answer or an idempotent replay: the same to us).
+* :class:`Refused`: the server will never take it as it is (a 4xx other than 401/408/425/429): the
+  pump parks it for the operator.
+* Anything that may work later raises :class:`~app.client.errors.TransientError` (the pump retries)
+  or :class:`~app.client.errors.LoginRequiredError` (the pump waits for a login).
+
+Contact edits have no idempotency key on the server; their ``If-Match`` plays that part. When an
+edit's answer was lost and the resend meets a 412, the contact is read back: if it already holds
+the edit, the edit was delivered; otherwise someone else changed the contact and the edit is parked
+("reload and redo"), never forced over their change.
+
+:meth:`Deliverer.batch_size` is 1 for every kind today; a batch endpoint on the server would raise
+it for dispositions, and :meth:`Deliverer.deliver` already takes and answers a list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.client.api import ApiClient
+from app.client.errors import ConflictError, RejectedError
+from app.store.schema import OutboxKind
+from app.sync.outbox import OutboxItem
+from app.wire.contacts import ContactOut
+
+
+@dataclass(frozen=True)
+class Delivered:
+    server_ref: str | None
+    """The server's id of the record (the new version for a contact edit); ``None`` when the answer
+    confirmed storage but its body was unreadable."""
+    contact: ContactOut | None = None
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: str
+    http_status: int | None
+
+
+Outcome = Delivered | Refused
+
+
+class Deliverer:
+    """Sends outbox items through an :class:`ApiClient`."""
+
+    def __init__(self, api: ApiClient) -> None:
+        self._api = api
+
+    def batch_size(self, kind: OutboxKind) -> int:
+        """How many items of ``kind`` one request can carry (1: no batch endpoint yet)."""
+        return 1
+
+    async def deliver(self, items: Sequence[OutboxItem]) -> list[Outcome]:
+        """Deliver ``items`` (of one stream, in order); an outcome per item, or an exception that
+        applies to the first item not yet delivered."""
+        return [await self._one(item) for item in items]
+
+    async def _one(self, item: OutboxItem) -> Outcome:
+        try:
+            if item.kind is OutboxKind.DISPOSITION:
+                stored = await self._api.post_disposition(item.payload, item.key)
+                return Delivered(None if stored is None else str(stored.id))
+            if item.kind is OutboxKind.STATUS:
+                change = await self._api.post_status(item.payload, item.key)
+                return Delivered(None if change is None else str(change.id))
+            return await self._contact_edit(item)
+        except RejectedError as exc:
+            return Refused(str(exc), exc.status)
+
+    async def _contact_edit(self, item: OutboxItem) -> Outcome:
+        contact_id = int(item.target or 0)
+        if item.if_match is None:
+            return Refused("the edit does not say which version of the contact it changes", None)
+        try:
+            contact = await self._api.patch_contact(contact_id, item.payload, item.if_match)
+            return Delivered(str(contact.version), contact)
+        except ConflictError:
+            current = await self._api.get_contact(contact_id)
+        if current is None:
+            return Refused("the contact no longer exists", 404)
+        if holds(current, json.loads(item.payload)):
+            return Delivered(str(current.version), current)
+        return Refused(
+            f"someone else changed this contact meanwhile (now version {current.version}): "
+            "reload it and redo the edit",
+            412,
+        )
+
+
+def holds(contact: ContactOut, patch: dict[str, Any]) -> bool:
+    """Whether ``contact`` already has every value ``patch`` sets (consent: the flags it names)."""
+    current = contact.model_dump(mode="json")
+    for name, value in patch.items():
+        if name == "consent" and isinstance(value, dict):
+            if any(current["consent"].get(flag) != flag_value for flag, flag_value in value.items()):
+                return False
+        elif current.get(name) != value:
+            return False
+    return True

@@ -1,0 +1,230 @@
+"""The sync pump: an asyncio task that empties the outbox into the server, and never gives up.
+
+* One worker per stream (``disposition:<operator>``, ``status:<operator>``, ``contact:<id>``), at
+  most :attr:`SyncPump.max_streams` at once: items of a stream go one after another in saved order;
+  streams do not wait for each other.
+* A failure that may pass (network, timeout, 5xx, 429, malformed answer) is retried forever with
+  exponential backoff and full jitter (tenacity), never sooner than a ``Retry-After``: hundreds of
+  desktops coming back after an outage spread out instead of stampeding the server. Operator PCs
+  may stay offline for days, so there is no attempt limit. :meth:`SyncPump.kick` cuts the current
+  wait short (the UI's "retry now", the OS saying the network is back).
+* A refusal (a 4xx that retrying cannot fix) parks the item and the stream goes on with the next.
+* A login the server no longer accepts pauses every stream until :meth:`SyncPump.logged_in`.
+* At start-up the pump simply finds what is pending: an item being sent when the process died is
+  still pending and is sent again; the server recognises its ``Idempotency-Key``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_never
+
+from app.client.errors import ApiError, LoginRequiredError, TransientError
+from app.sync.deliver import Delivered, Deliverer, Outcome
+from app.sync.outbox import Outbox, OutboxCounts, OutboxItem
+from app.sync.status import SyncMonitor
+
+log = logging.getLogger("ringdesk.sync")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff between attempts: a random wait in ``[0, min(cap, initial * 2**n)]`` (full jitter),
+    at least the server's ``Retry-After`` (plus up to a second of jitter) when it sent one."""
+
+    initial: float = 0.5
+    cap: float = 15.0
+
+    def wait(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        backoff = rng.uniform(0, min(self.cap, self.initial * 2 ** max(attempt - 1, 0)))
+        if retry_after is not None:
+            return max(backoff, retry_after + rng.uniform(0, 1))
+        return backoff
+
+
+class SyncPump:
+    """Run with ``await pump.run()`` in the application's event loop (qasync in the desktop)."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        deliverer: Deliverer,
+        monitor: SyncMonitor,
+        *,
+        policy: RetryPolicy | None = None,
+        max_streams: int = 4,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.monitor = monitor
+        self.max_streams = max_streams
+        self._deliverer = deliverer
+        self._policy = policy or RetryPolicy()
+        self._rng = rng or random.Random()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake = asyncio.Event()
+        self._kicked = asyncio.Event()
+        self._login = asyncio.Event()
+        self._login.set()
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._last_pending = outbox.counts().pending
+
+    # ------------------------------------------------------------------ control (any thread)
+    def kick(self) -> None:
+        """Try again now instead of at the end of the current backoff."""
+        self._call(self._do_kick)
+
+    def logged_in(self) -> None:
+        """The operator logged in again: resume sending."""
+        self.monitor.update(login_required=False)
+        self._call(self._login.set)
+        self.kick()
+
+    # ------------------------------------------------------------------ running
+    async def run(self) -> None:
+        """Send until cancelled. Cancelling leaves unsent items pending for the next run."""
+        self._loop = asyncio.get_running_loop()
+        unsubscribe = self.outbox.subscribe(self._counts_changed)
+        try:
+            while True:
+                self._wake.clear()
+                self._start_workers()
+                await self._wake.wait()
+        finally:
+            unsubscribe()
+            workers = list(self._workers.values())
+            for task in workers:
+                task.cancel()
+            for task in workers:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    async def until_empty(self) -> None:
+        """Return once nothing is pending (parked items do not count)."""
+        empty = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def check(counts: OutboxCounts) -> None:
+            if counts.pending == 0:
+                loop.call_soon_threadsafe(empty.set)
+
+        unsubscribe = self.outbox.subscribe(check)
+        try:
+            check(self.outbox.counts())
+            await empty.wait()
+        finally:
+            unsubscribe()
+
+    def _start_workers(self) -> None:
+        for stream in self.outbox.pending_streams():
+            if len(self._workers) >= self.max_streams:
+                return
+            if stream not in self._workers:
+                task = asyncio.create_task(self._worker(stream), name=f"sync:{stream}")
+                self._workers[stream] = task
+                task.add_done_callback(functools.partial(self._worker_done, stream))
+
+    def _worker_done(self, stream: str, _task: asyncio.Task[None]) -> None:
+        self._workers.pop(stream, None)
+        self._wake.set()
+
+    async def _worker(self, stream: str) -> None:
+        while True:
+            try:
+                if not await self._send_next(stream):
+                    return
+            except Exception:
+                # A bug or a local disk problem, not the server: say so, wait, and carry on; the
+                # item is still pending, so nothing is lost by trying again later.
+                log.exception("sync of %s failed unexpectedly", stream)
+                await self._sleep(self._policy.cap)
+
+    async def _send_next(self, stream: str) -> bool:
+        """Deliver (or park) the next item(s) of ``stream``; ``False`` when there was none."""
+        head = self.outbox.head(stream)
+        if not head:
+            return False
+        batch = head
+        size = self._deliverer.batch_size(head[0].kind)
+        if size > 1:
+            batch = [i for i in self.outbox.head(stream, size) if i.kind is head[0].kind]
+        outcomes = await self._deliver(batch)
+        for item, outcome in zip(batch, outcomes, strict=False):
+            if isinstance(outcome, Delivered):
+                self.outbox.mark_delivered(item, outcome.server_ref, outcome.contact)
+            else:
+                self.outbox.mark_parked(item, outcome.reason, outcome.http_status)
+        return True
+
+    async def _deliver(self, batch: Sequence[OutboxItem]) -> list[Outcome]:
+        while True:
+            await self._login.wait()
+            try:
+                retrying = AsyncRetrying(
+                    retry=retry_if_exception_type(TransientError),
+                    wait=self._wait,
+                    stop=stop_never,
+                    sleep=self._sleep,
+                    before_sleep=functools.partial(self._failed, batch[0]),
+                    reraise=True,
+                )
+                async for attempt in retrying:
+                    with attempt:
+                        outcomes = await self._deliverer.deliver(batch)
+                self.monitor.update(online=True, last_error=None, retry_at=None)
+                return outcomes
+            except LoginRequiredError as exc:
+                self._login.clear()
+                self.outbox.note_attempt(batch[0].id, f"login required: {exc}", exc.status)
+                self.monitor.update(login_required=True, online=True, last_error=str(exc), retry_at=None)
+
+    # ------------------------------------------------------------------ retry plumbing
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        retry_after = exc.retry_after if isinstance(exc, TransientError) else None
+        return self._policy.wait(state.attempt_number, retry_after, self._rng)
+
+    def _failed(self, item: OutboxItem, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        error = str(exc) if exc is not None else "failed"
+        status = exc.status if isinstance(exc, ApiError) else None
+        self.outbox.note_attempt(item.id, error, status)
+        wait = state.upcoming_sleep
+        self.monitor.update(
+            online=False, last_error=error, retry_at=datetime.now(UTC) + timedelta(seconds=wait)
+        )
+
+    async def _sleep(self, seconds: float) -> None:
+        kicked = self._kicked
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(kicked.wait(), seconds)
+
+    def _do_kick(self) -> None:
+        kicked, self._kicked = self._kicked, asyncio.Event()
+        kicked.set()
+
+    def _counts_changed(self, counts: OutboxCounts) -> None:
+        grew = counts.pending > self._last_pending
+        self._last_pending = counts.pending
+        if grew:  # something new to send: maybe a new stream (deliveries alone need no rescan)
+            self._call(self._wake.set)
+
+    def _call(self, function: Callable[[], object]) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            if loop is asyncio.get_running_loop():
+                function()
+                return
+        except RuntimeError:
+            pass
+        loop.call_soon_threadsafe(function)

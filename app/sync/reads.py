@@ -1,0 +1,81 @@
+"""Server reads with the local cache behind them: the call card, the catalogue and the script keep
+working when the server does not answer.
+
+Each read asks the server first (fresh data when online) with a short timeout, stores the answer,
+and on a :class:`~app.client.errors.TransientError` or a login problem answers from the cache
+instead. The result says where it came from, so the card can mark data as possibly stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from app.client.api import ApiClient
+from app.client.errors import LoginRequiredError, TransientError
+from app.store.cache import ContactCache, DocumentCache
+from app.store.schema import utcnow
+from app.wire.contacts import ContactOut
+from app.wire.dispositions import Catalogue
+from app.wire.scripts import ScriptDocument
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Fetched(Generic[T]):
+    value: T
+    from_cache: bool
+    """``True``: the server did not answer; ``value`` is what was cached at ``fetched_at``."""
+    fetched_at: datetime | None = None
+
+
+class CachedReads:
+    """Contacts by phone, catalogues and scripts: from the server when it answers, else the cache."""
+
+    def __init__(self, api: ApiClient, contacts: ContactCache, documents: DocumentCache) -> None:
+        self._api = api
+        self._contacts = contacts
+        self._documents = documents
+
+    async def contact_for(self, phone: str) -> Fetched[ContactOut | None]:
+        """The caller's contact (``None`` when unknown): the call card at ring time."""
+        try:
+            contact = await self._api.lookup_contact(phone)
+        except (TransientError, LoginRequiredError):
+            return Fetched(self._contacts.lookup(phone), from_cache=True)
+        if contact is not None:
+            self._contacts.put(contact)
+        return Fetched(contact, from_cache=False, fetched_at=utcnow())
+
+    async def catalogue(self, queue: str | None = None) -> Fetched[Catalogue | None]:
+        """Disposition codes and not-ready reasons for ``queue``."""
+        return await self._document("catalogue", queue or "", Catalogue, self._api.catalogue(queue))
+
+    async def script_for(self, queue: str | None, segment: str | None) -> Fetched[ScriptDocument | None]:
+        """The script a call in ``queue`` with a contact of ``segment`` opens (``None``: none fits)."""
+        key = f"{queue or ''}|{segment or ''}"
+        return await self._document(
+            "script_for", key, ScriptDocument, self._api.select_script(queue, segment)
+        )
+
+    async def _document(
+        self, kind: str, key: str, model: type[M], fetch: Awaitable[M | None]
+    ) -> Fetched[M | None]:
+        try:
+            document = await fetch
+        except (TransientError, LoginRequiredError):
+            cached = self._documents.get(kind, key, model)
+            if cached is None:
+                return Fetched(None, from_cache=True)
+            return Fetched(cached[0], from_cache=True, fetched_at=cached[1])
+        if document is not None:
+            self._documents.put(kind, key, document)
+            if isinstance(document, ScriptDocument):
+                self._documents.put("script", f"{document.id}@{document.version}", document)
+        return Fetched(document, from_cache=False, fetched_at=utcnow())

@@ -1,0 +1,132 @@
+"""``SyncService``: the one object the desktop (UI and call coordinator) holds for everything of
+this issue: the local store, the outbox, drafts, cached reads, the login and the pump.
+
+Qt-free. The UI runs :meth:`SyncService.start` in its qasync loop, calls ``outbox.add_*`` and
+``drafts.save`` from its slots, and re-emits :meth:`SyncService.subscribe` callbacks as a queued
+signal for the banner::
+
+    sync = SyncService.open("https://ringdesk.example", account="operator1")
+    if await sync.resume() is None:
+        await sync.login("operator1", password)        # LoginRequiredError: wrong password
+    sync.start()
+    sync.subscribe(lambda status: banner.sig_status.emit(status))
+    saved = sync.outbox.add_disposition(disposition)   # durable now: say "saved"
+    card = await sync.reads.contact_for(caller_number) # from the cache when offline
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from app.client.api import DEFAULT_TIMEOUT, ApiClient
+from app.client.errors import TransientError
+from app.credentials import SecretStore
+from app.store.cache import ContactCache, DocumentCache
+from app.store.calls import CallLog
+from app.store.database import LocalStore, open_store
+from app.store.drafts import Drafts
+from app.sync.deliver import Deliverer
+from app.sync.outbox import Outbox
+from app.sync.pump import RetryPolicy, SyncPump
+from app.sync.reads import CachedReads
+from app.sync.status import SyncMonitor, SyncStatus
+from app.wire.auth import UserOut
+
+
+class SyncService:
+    def __init__(
+        self,
+        store: LocalStore,
+        api: ApiClient,
+        *,
+        default_region: str = "RU",
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.store = store
+        self.api = api
+        self.outbox = Outbox(store)
+        self.drafts = Drafts(store)
+        self.calls = CallLog(store)
+        self.contacts = ContactCache(store, default_region=default_region)
+        self.documents = DocumentCache(store)
+        self.reads = CachedReads(api, self.contacts, self.documents)
+        self.monitor = SyncMonitor(self.outbox)
+        self.pump = SyncPump(self.outbox, Deliverer(api), self.monitor, policy=policy)
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def open(
+        cls,
+        base_url: str,
+        *,
+        account: str,
+        database: Path | None = None,
+        secrets: SecretStore | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+    ) -> SyncService:
+        """Open the local database (default: the user data dir) and a client for ``base_url``.
+        ``secrets`` defaults to the OS keyring (see :attr:`keyring_message`)."""
+        store = open_store(database)
+        api = ApiClient(base_url, account=account, secrets=secrets or SecretStore(), timeout=timeout)
+        return cls(store, api)
+
+    @property
+    def keyring_message(self) -> str | None:
+        """What to tell the operator when secrets cannot be kept in the OS keyring (else ``None``)."""
+        secrets = self.api.tokens.secrets
+        return None if secrets is None else secrets.message
+
+    @property
+    def status(self) -> SyncStatus:
+        return self.monitor.status
+
+    def subscribe(self, listener: Callable[[SyncStatus], None]) -> Callable[[], None]:
+        """Banner updates: pending and parked counts, online, login required."""
+        return self.monitor.subscribe(listener)
+
+    async def resume(self) -> UserOut | None:
+        """Continue the login kept in the keyring; ``None``: ask for the password.
+
+        With the server unreachable the operator still starts working: the user last seen is
+        returned from the cache, and the pump refreshes the login when the server is back."""
+        try:
+            user = await self.api.resume()
+        except TransientError:
+            if self.api.tokens.refresh_token() is None:
+                return None
+            cached = self.documents.get("user", self.api.tokens.account, UserOut)
+            return None if cached is None else cached[0]
+        if user is not None:
+            self.documents.put("user", self.api.tokens.account, user)
+        return user
+
+    async def login(self, name: str, password: str) -> UserOut:
+        """Log in (again); sending resumes if it was waiting for this."""
+        user = await self.api.login(name, password)
+        self.documents.put("user", self.api.tokens.account, user)
+        if self.monitor.status.login_required:
+            self.pump.logged_in()
+        return user
+
+    def start(self) -> None:
+        """Start the pump in the running event loop (it resumes whatever is pending)."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self.pump.run(), name="sync-pump")
+
+    def retry_now(self) -> None:
+        """Try the server now (the banner's button; the OS reporting the network back)."""
+        self.pump.kick()
+
+    async def close(self) -> None:
+        """Stop sending (pending items stay for the next start) and close everything."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.api.aclose()
+        self.store.close()
