@@ -33,7 +33,7 @@ from starlette.requests import HTTPConnection
 from server.api.context import get_context
 from server.audit import record_audit
 from server.models import AuditEntry, Role, User
-from server.ratelimit import LoginThrottle
+from server.ratelimit import Throttle
 from server.security import InvalidTokenError, decode_access_token
 from server.settings import Settings
 
@@ -47,7 +47,7 @@ def get_settings(conn: HTTPConnection) -> Settings:
     return get_context(conn).settings
 
 
-def get_login_throttle(request: Request) -> LoginThrottle:
+def get_login_throttle(request: Request) -> Throttle:
     return get_context(request).login_throttle
 
 
@@ -58,7 +58,7 @@ def client_ip(conn: HTTPConnection) -> str:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
+LoginThrottleDep = Annotated[Throttle, Depends(get_login_throttle)]
 ClientIP = Annotated[str, Depends(client_ip)]
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /auth/login")
