@@ -95,9 +95,12 @@ def get_current_user(
             str(exc),
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         ) from None
-    # End this read transaction: the route's own work starts a fresh one (on SQLite a transaction
-    # holds the write lock, so none should stay open longer than the route's database work).
-    session.commit()
+    # On SQLite a transaction holds the write lock, so none should stay open longer than the
+    # route's database work: end this read, the route's own work starts a fresh one. PostgreSQL has
+    # no such lock, and going on in the same transaction saves a pool check-out (with its ping) and
+    # a COMMIT per request: the route then runs in the transaction that read the user.
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
     request.state.user_id = user.id  # picked up by the request log
     return user
 

@@ -15,8 +15,6 @@ import logging
 import os
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
 from server.commands.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -65,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         dev=args.dev,
     )
     settings = loaded.settings
+    from sqlalchemy.engine import make_url
+
     if settings.workers > 1 and make_url(settings.database_url).get_backend_name() != "postgresql":
         raise CommandError(
             f"--workers {settings.workers} needs PostgreSQL: SQLite takes one server process "
