@@ -12,7 +12,8 @@ live feed of changes.
   its queue with the original times. It may not be in the future (beyond :data:`CLOCK_SKEW`). Every
   change goes into the history; the current status only moves forward in time, so an old change
   replayed late does not overwrite a newer one (``server.crud.statuses``).
-* Team-lead and admin posts are audited. Each stored change is pushed to the live feed after commit.
+* Team-lead and admin posts are audited. Each stored change is pushed to the live feed when it
+  commits, from whichever server process stored it (``server.api.broadcast``, ``server.api.pgfeed``).
 * Replays: a desktop replaying its offline queue may send one change twice. An optional
   ``Idempotency-Key`` header (the client's UUID for this change; 400 when it is not a UUID) is stored
   with the change, unique forever, as for dispositions: the same key with the same body returns the
@@ -184,9 +185,9 @@ def post_status(
                 "current": current,
             },
         )
-    session.commit()
     out = crud.change_out(change, operator.name, None if own else user.name)
-    get_context(request).status_feed.publish(out.model_dump_json(), operator.team_id)
+    get_context(request).status_feed.publish_on_commit(session, out.model_dump_json(), operator.team_id)
+    session.commit()
     return out
 
 
