@@ -200,7 +200,7 @@ class Autopilot:
             if Phase.RINGING in phases and window.ringing.answer_button.isEnabled():
                 window.ringing.answer_button.click()
             elif Phase.TALKING in phases:
-                panel = self.desktop.desk.scripts.panel if self.desktop.desk and self.desktop.desk.scripts else None
+                panel = self.desktop.scripts.panel if self.desktop.scripts is not None else None
                 if panel is not None and not panel.runner.finished:
                     for entry in panel.inputs:
                         box = getattr(entry, "box", None)

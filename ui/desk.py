@@ -111,7 +111,7 @@ class Desk(QObject):
         self.window = window
         self.workstation = workstation
         self.services = services
-        self.scripts = scripts
+        self.scripts: ScriptHost | None = scripts
         self.acw = acw or workstation.config.acw
         self.status_listeners: list[Callable[[BarStatusView], None]] = []
         """Others that show the status too (the tray)."""

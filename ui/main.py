@@ -82,6 +82,7 @@ class Desktop:
         self.workstation: Workstation | None = None
         self.window: MainWindow | None = None
         self.desk: Desk | None = None
+        self.scripts: ScriptHost | None = None
         self.tray: Tray | None = None
         self.user: UserOut | None = None
         self.banner = QLabel()
@@ -94,6 +95,7 @@ class Desktop:
         opts = self.options
         app = QApplication.instance()
         assert isinstance(app, QApplication)
+        app.setQuitOnLastWindowClosed(False)  # the tray keeps the shift; quitting is an intent
         apply_theme(app, opts.theme)
         set_language(opts.language)
         self.sync = SyncService.open(opts.server_url, account=opts.user, database=opts.database)
@@ -115,7 +117,7 @@ class Desktop:
         connect_phone(self.workstation, self.telephony)
         self.window = MainWindow()
         drafts = self.sync.drafts
-        scripts = ScriptHost(
+        self.scripts = scripts = ScriptHost(
             self.window,
             self.workstation,
             services,
@@ -170,7 +172,11 @@ class Desktop:
                 dialog.accept()
 
         dialog.login_requested.connect(lambda form: asyncio.ensure_future(attempt(form)))
-        dialog.rejected.connect(lambda: result.done() or result.set_result(None))
+        def given_up() -> None:
+            if not result.done():
+                result.set_result(None)
+
+        dialog.rejected.connect(given_up)
         dialog.show()
         return await result
 
@@ -239,10 +245,10 @@ class Desktop:
                 await asyncio.wait_for(self.sync.pump.until_empty(), 3.0)
         if self.telephony is not None:
             await self.telephony.stop()
-        if self.window is not None:
-            self.window.close()
         if self.sync is not None:
             await self.sync.close()
+        if self.window is not None:
+            self.window.close()
 
 
 async def run_desktop(options: DesktopOptions) -> int:
@@ -285,10 +291,12 @@ def run_qt(main: Callable[[], object]) -> int:
     """Run ``main`` (a coroutine function) on a qasync loop in a fresh QApplication."""
     import qasync
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("ringdesk")
     app.setQuitOnLastWindowClosed(False)
-    result: int = qasync.run(main())  # type: ignore[arg-type]
+    result: int = qasync.run(main())
     return result
 
 
