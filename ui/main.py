@@ -172,6 +172,7 @@ class Desktop:
                 dialog.accept()
 
         dialog.login_requested.connect(lambda form: asyncio.ensure_future(attempt(form)))
+
         def given_up() -> None:
             if not result.done():
                 result.set_result(None)
@@ -196,7 +197,10 @@ class Desktop:
             text = QApplication.translate("Desktop", "Log in again: %n record(s) waiting", "", status.pending)
         elif status.offline:
             text = QApplication.translate(
-                "Desktop", "Server unreachable: %n record(s) saved here, waiting to be sent", "", status.pending
+                "Desktop",
+                "Server unreachable: %n record(s) saved here, waiting to be sent",
+                "",
+                status.pending,
             )
         elif status.parked:
             text = QApplication.translate(

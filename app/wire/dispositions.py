@@ -10,9 +10,9 @@ the server can run them with its catalogue.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from enum import StrEnum
 from itertools import pairwise
+from typing import Any
 
 from pydantic import Field, model_validator
 
