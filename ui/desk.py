@@ -91,10 +91,6 @@ class _CallCard:
     script_opened: bool = False
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Desk", text)
-
-
 class Desk(QObject):
     """Binds one :class:`Workstation` to one :class:`MainWindow`."""
 
@@ -229,7 +225,7 @@ class Desk(QObject):
         elif isinstance(notice, ContactLookedUp):
             self._on_lookup(notice)
         elif isinstance(notice, DispositionQueued):
-            self.status_line.showMessage(tr("Call result saved"), 5000)
+            self.status_line.showMessage(QCoreApplication.translate("Desk", "Call result saved"), 5000)
         elif isinstance(notice, Problem):
             self.status_line.showMessage(notice.message, 10000)
 
@@ -271,7 +267,10 @@ class Desk(QObject):
         card.looked_up = True
         if notice.error:
             self.status_line.showMessage(
-                tr("Could not look up the caller: %1").replace("%1", notice.error), 10000
+                QCoreApplication.translate("Desk", "Could not look up the caller: %1").replace(
+                    "%1", notice.error
+                ),
+                10000,
             )
         card.contact = notice.contact
         self._render_calls()

@@ -161,9 +161,13 @@ class Desktop:
                 assert self.sync is not None
                 user = await self.sync.login(form.user, form.password)
             except LoginRequiredError:
-                dialog.show_error(dialog.tr("Wrong login or password"))
+                dialog.show_error(QApplication.translate("Desktop", "Wrong login or password"))
             except TransientError as exc:
-                dialog.show_error(dialog.tr("The server does not answer: %1").replace("%1", str(exc)))
+                dialog.show_error(
+                    QApplication.translate("Desktop", "The server does not answer: %1").replace(
+                        "%1", str(exc)
+                    )
+                )
             except ApiError as exc:
                 dialog.show_error(str(exc))
             else:

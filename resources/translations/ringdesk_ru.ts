@@ -348,6 +348,59 @@
     </message>
 </context>
 <context>
+    <name>Desk</name>
+    <message>
+        <location filename="../../ui/desk.py" line="228"/>
+        <source>Call result saved</source>
+        <translation>Результат звонка сохранён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/desk.py" line="270"/>
+        <source>Could not look up the caller: %1</source>
+        <translation>Не удалось найти звонящего: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Desktop</name>
+    <message>
+        <location filename="../../ui/main.py" line="164"/>
+        <source>Wrong login or password</source>
+        <translation>Неверный логин или пароль</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="167"/>
+        <source>The server does not answer: %1</source>
+        <translation>Сервер не отвечает: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/main.py" line="201"/>
+        <source>Log in again: %n record(s) waiting</source>
+        <translation>
+            <numerusform>Войдите снова: ждёт %n запись</numerusform>
+            <numerusform>Войдите снова: ждут %n записи</numerusform>
+            <numerusform>Войдите снова: ждут %n записей</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/main.py" line="203"/>
+        <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
+        <translation>
+            <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>
+            <numerusform>Сервер недоступен: %n записи сохранены здесь и ждут отправки</numerusform>
+            <numerusform>Сервер недоступен: %n записей сохранено здесь и ждут отправки</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/main.py" line="210"/>
+        <source>%n record(s) refused by the server: see the log</source>
+        <translation>
+            <numerusform>%n запись отклонена сервером: см. журнал</numerusform>
+            <numerusform>%n записи отклонены сервером: см. журнал</numerusform>
+            <numerusform>%n записей отклонено сервером: см. журнал</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DialPad</name>
     <message>
         <location filename="../../ui/dial_pad.py" line="94"/>
@@ -541,6 +594,157 @@
         <location filename="../../ui/ringing_panel.py" line="109"/>
         <source>Incoming call</source>
         <translation>Входящий звонок</translation>
+    </message>
+</context>
+<context>
+    <name>Script</name>
+    <message>
+        <location filename="../../ui/script_host.py" line="81"/>
+        <source>No script is set for this queue and segment.</source>
+        <translation>Для этой очереди и сегмента скрипт не задан.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_host.py" line="88"/>
+        <source>The script cannot be shown: %1</source>
+        <translation>Скрипт нельзя показать: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ScriptPanel</name>
+    <message>
+        <location filename="../../ui/script_panel/panel.py" line="75"/>
+        <source>Back (Alt+Left)</source>
+        <translation>Назад (Alt+←)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/panel.py" line="76"/>
+        <source>Next (Enter)</source>
+        <translation>Далее (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/panel.py" line="77"/>
+        <source>Return to the previous step</source>
+        <translation>Вернуться к предыдущему шагу</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/panel.py" line="117"/>
+        <source>This step cannot continue: {0}</source>
+        <translation>Этот шаг не может продолжиться: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/panel.py" line="129"/>
+        <source>End of script. Suggested disposition: {0}</source>
+        <translation>Конец скрипта. Предлагаемый результат: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/inputs.py" line="63"/>
+        <source>DD.MM.YYYY</source>
+        <translation>ДД.ММ.ГГГГ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/inputs.py" line="64"/>
+        <source>+7 912 345-67-89</source>
+        <translation>+7 912 345-67-89</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/inputs.py" line="65"/>
+        <source>name@example.ru</source>
+        <translation>name@example.ru</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/inputs.py" line="132"/>
+        <source>Yes</source>
+        <translation>Да</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/inputs.py" line="133"/>
+        <source>No</source>
+        <translation>Нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="19"/>
+        <source>Required</source>
+        <translation>Обязательное поле</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="20"/>
+        <source>Enter text</source>
+        <translation>Введите текст</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="21"/>
+        <source>At least {min} characters</source>
+        <translation>Не меньше {min} символов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="22"/>
+        <source>At most {max} characters</source>
+        <translation>Не больше {max} символов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="23"/>
+        <source>Enter a number</source>
+        <translation>Введите число</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="24"/>
+        <source>Enter a whole number</source>
+        <translation>Введите целое число</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="25"/>
+        <source>At least {min}</source>
+        <translation>Не меньше {min}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="26"/>
+        <source>At most {max}</source>
+        <translation>Не больше {max}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="27"/>
+        <source>Enter a date as DD.MM.YYYY</source>
+        <translation>Введите дату в виде ДД.ММ.ГГГГ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="28"/>
+        <source>Not before {min}</source>
+        <translation>Не раньше {min}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="29"/>
+        <source>Not after {max}</source>
+        <translation>Не позже {max}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="30"/>
+        <source>Not a valid phone number</source>
+        <translation>Неверный номер телефона</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="31"/>
+        <source>Not an e-mail address</source>
+        <translation>Это не адрес e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="32"/>
+        <source>Choose yes or no</source>
+        <translation>Выберите «да» или «нет»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="33"/>
+        <source>Choose one of the options</source>
+        <translation>Выберите один из вариантов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="34"/>
+        <source>Choose at least {min}</source>
+        <translation>Выберите не меньше {min}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/messages.py" line="35"/>
+        <source>Choose at most {max}</source>
+        <translation>Выберите не больше {max}</translation>
     </message>
 </context>
 <context>

@@ -16,10 +16,21 @@ from ui.main_window import MainWindow
 from ui.ringing_panel import RingingCall
 
 
+def _translation(message: ET.Element) -> str:
+    """The translated text; a plural message counts only when every Russian form is filled in."""
+    element = message.find("translation")
+    if element is None:
+        return ""
+    forms = [form.text or "" for form in element.iter("numerusform")]
+    if forms:
+        return "|".join(forms) if len(forms) == 3 and all(f.strip() for f in forms) else ""
+    return element.text or ""
+
+
 def _messages(ts: Path) -> dict[tuple[str, str], str]:
     root = ET.parse(ts).getroot()
     return {
-        (context.findtext("name", ""), message.findtext("source", "")): message.findtext("translation", "")
+        (context.findtext("name", ""), message.findtext("source", "")): _translation(message)
         for context in root.iter("context")
         for message in context.iter("message")
     }

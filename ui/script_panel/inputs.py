@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.scripts.runner import FieldView
-from ui.script_panel.messages import tr
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -61,9 +60,9 @@ class FieldInput(QWidget):
     def _make_editor(self, view: FieldView) -> QWidget:
         edit = QLineEdit(self)
         placeholders = {
-            "date": tr("DD.MM.YYYY"),
-            "phone": tr("+7 912 345-67-89"),
-            "email": tr("name@example.ru"),
+            "date": QCoreApplication.translate("ScriptPanel", "DD.MM.YYYY"),
+            "phone": QCoreApplication.translate("ScriptPanel", "+7 912 345-67-89"),
+            "email": QCoreApplication.translate("ScriptPanel", "name@example.ru"),
         }
         edit.setPlaceholderText(placeholders.get(view.type, ""))
         if view.value is not None:
@@ -129,7 +128,10 @@ class ChoiceInput(FieldInput):
     def _make_editor(self, view: FieldView) -> QWidget:
         if view.type == "yesno":
             self.values: list[Any] = [True, False]
-            labels = [tr("Yes"), tr("No")]
+            labels = [
+                QCoreApplication.translate("ScriptPanel", "Yes"),
+                QCoreApplication.translate("ScriptPanel", "No"),
+            ]
         else:
             self.values = [o.value for o in view.options]
             labels = [o.label for o in view.options]

@@ -11,34 +11,28 @@ from PySide6.QtCore import QCoreApplication
 
 from app.scripts.validators import FieldError
 
-CONTEXT = "ScriptPanel"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
-
 
 def field_error(error: FieldError) -> str:
     """The message under an input for ``error``, in the UI language."""
     p = error.params
     texts = {
-        "required": tr("Required"),
-        "not_text": tr("Enter text"),
-        "too_short": tr("At least {min} characters"),
-        "too_long": tr("At most {max} characters"),
-        "not_a_number": tr("Enter a number"),
-        "not_integer": tr("Enter a whole number"),
-        "too_small": tr("At least {min}"),
-        "too_large": tr("At most {max}"),
-        "not_a_date": tr("Enter a date as DD.MM.YYYY"),
-        "date_too_early": tr("Not before {min}"),
-        "date_too_late": tr("Not after {max}"),
-        "bad_phone": tr("Not a valid phone number"),
-        "bad_email": tr("Not an e-mail address"),
-        "not_yes_no": tr("Choose yes or no"),
-        "not_an_option": tr("Choose one of the options"),
-        "too_few": tr("Choose at least {min}"),
-        "too_many": tr("Choose at most {max}"),
+        "required": QCoreApplication.translate("ScriptPanel", "Required"),
+        "not_text": QCoreApplication.translate("ScriptPanel", "Enter text"),
+        "too_short": QCoreApplication.translate("ScriptPanel", "At least {min} characters"),
+        "too_long": QCoreApplication.translate("ScriptPanel", "At most {max} characters"),
+        "not_a_number": QCoreApplication.translate("ScriptPanel", "Enter a number"),
+        "not_integer": QCoreApplication.translate("ScriptPanel", "Enter a whole number"),
+        "too_small": QCoreApplication.translate("ScriptPanel", "At least {min}"),
+        "too_large": QCoreApplication.translate("ScriptPanel", "At most {max}"),
+        "not_a_date": QCoreApplication.translate("ScriptPanel", "Enter a date as DD.MM.YYYY"),
+        "date_too_early": QCoreApplication.translate("ScriptPanel", "Not before {min}"),
+        "date_too_late": QCoreApplication.translate("ScriptPanel", "Not after {max}"),
+        "bad_phone": QCoreApplication.translate("ScriptPanel", "Not a valid phone number"),
+        "bad_email": QCoreApplication.translate("ScriptPanel", "Not an e-mail address"),
+        "not_yes_no": QCoreApplication.translate("ScriptPanel", "Choose yes or no"),
+        "not_an_option": QCoreApplication.translate("ScriptPanel", "Choose one of the options"),
+        "too_few": QCoreApplication.translate("ScriptPanel", "Choose at least {min}"),
+        "too_many": QCoreApplication.translate("ScriptPanel", "Choose at most {max}"),
     }
     if error.code == "pattern":
         return error.message  # the script's own words (pattern_message) or the English default
