@@ -4,7 +4,9 @@ live feed of changes.
 * ``POST /statuses`` stores one change (**201**, ``StatusChangeOut``). Operators set their own;
   team leads set their team's; admins anyone's. Whoever is not the operator is recorded as ``by``.
   ``source`` follows from who sends it: ``operator`` for one's own status, ``team_lead`` for someone
-  else's (leads and admins alike); sending another is 422, and ``system`` is the server's alone.
+  else's (leads and admins alike); sending another is 422. The operator's own desktop may also send
+  ``system`` for what its software did by itself (a call started, an ACW timer ran out, the phone
+  lost its registration), so the history tells the operator's choices from the machine's.
   ``on_call`` comes from the operator's own phone: nobody sets it for someone else.
 * ``not_ready`` needs a reason that is in the not-ready catalogue and active; other statuses carry
   none (422 either way).
@@ -76,8 +78,10 @@ _AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
 
 def _source(body: StatusChangeIn, own: bool) -> StatusSource:
     expected = StatusSource.OPERATOR if own else StatusSource.TEAM_LEAD
+    if own and body.source is StatusSource.SYSTEM:
+        return StatusSource.SYSTEM  # the operator's desktop acting on a fact, not on a choice
     if body.source is StatusSource.SYSTEM:
-        raise invalid("source", "the source 'system' is reserved for the server")
+        raise invalid("source", "only the operator's own desktop may report a 'system' change")
     if "source" in body.model_fields_set and body.source is not expected:
         whose = "your own status" if own else "someone else's status"
         raise invalid("source", f"a change of {whose} has the source {expected.value!r}")
