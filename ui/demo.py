@@ -188,8 +188,19 @@ class Caller:
 class Autopilot:
     """Plays the operator through the real widgets: answer, walk the script, choose a result."""
 
-    def __init__(self, desktop: Desktop) -> None:
+    def __init__(self, desktop: Desktop, shots: Path | None = None, prefix: str = "") -> None:
         self.desktop = desktop
+        self.shots = shots
+        self.prefix = prefix
+        self.taken: set[str] = set()
+
+    def shot(self, name: str) -> None:
+        """Save the window as it is now (once per state), for the README and for a person to look at."""
+        if self.shots is None or name in self.taken or self.desktop.window is None:
+            return
+        self.taken.add(name)
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.desktop.window.grab().save(str(self.shots / f"{self.prefix}{name}.png"))
 
     async def run(self) -> None:
         window, ws = self.desktop.window, self.desktop.workstation
@@ -198,9 +209,13 @@ class Autopilot:
             await asyncio.sleep(1.2)
             phases = {s.phase for s in ws.calls.values()}
             if Phase.RINGING in phases and window.ringing.answer_button.isEnabled():
+                await asyncio.sleep(0.8)  # let the card fill in
+                self.shot("ringing")
                 window.ringing.answer_button.click()
             elif Phase.TALKING in phases:
                 panel = self.desktop.scripts.panel if self.desktop.scripts is not None else None
+                if panel is not None and len(panel.runner.view().breadcrumb) >= 2:
+                    self.shot("in-call")
                 if panel is not None and not panel.runner.finished:
                     for entry in panel.inputs:
                         box = getattr(entry, "box", None)
@@ -208,6 +223,7 @@ class Autopilot:
                             box.buttons[0].setChecked(True)
                     panel.go_next()
             elif Phase.ACW in phases and window.disposition.isVisible():
+                self.shot("after-call-work")
                 if window.disposition.chosen() is None:
                     window.disposition.codes.setCurrentRow(0)
                 if window.disposition.problems():
@@ -255,7 +271,8 @@ async def run_demo(args: argparse.Namespace) -> int:
 
             tasks.append(asyncio.ensure_future(caller.run(free, rounds=args.calls)))
             if args.autopilot:
-                tasks.append(asyncio.ensure_future(Autopilot(desktop).run()))
+                prefix = f"{args.language}-{args.theme}-"
+                tasks.append(asyncio.ensure_future(Autopilot(desktop, args.shots, prefix).run()))
             closed = asyncio.ensure_future(desktop.closed.wait())
             waiters: list[asyncio.Future[object]] = [closed, tasks[0]]  # type: ignore[list-item]
             if args.seconds:
@@ -283,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--console", action="store_true", help="the terminal demo (no window)")
     parser.add_argument("--audio", action="store_true", help="play calls on the default sound devices")
     parser.add_argument("--autopilot", action="store_true", help="also play the operator")
+    parser.add_argument("--shots", type=Path, help="with --autopilot: save the window of each state here")
     parser.add_argument("--calls", type=int, default=None, help="stop after this many calls")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: when closed)")
     parser.add_argument("--linger", type=float, default=6.0, help=argparse.SUPPRESS)
