@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
         from ui.demo import main as demo_main
 
         return demo_main(args[1:])
+    if args[:1] in (["--version"], ["--show-config"], ["--self-test"]):
+        from ui.info import main as info_main
+
+        return info_main(args[0])
     if command in ("-h", "--help", "help") or (args and args[0] in ("-h", "--help")):
         print(USAGE)
         return 0
@@ -38,6 +42,11 @@ USAGE = """usage: ringdesk [COMMAND] [OPTIONS]
 commands:
   phone   run the telephony service headless (JSON events on stdout); `ringdesk phone --help`
   demo    a real call into the softphone, shown as it happens
+
+options:
+  --version       print the version
+  --show-config   print every setting with its source (policy > machine > user > default)
+  --self-test     check this install: Qt, icons, the SIP stack
 """
 
 if __name__ == "__main__":
