@@ -11,7 +11,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    command = args[0] if args and not args[0].startswith("-") else ""
+    # a tel:/sip: link from the desktop's URI handler is an argument for the desktop, not a command
+    command = args[0] if args and not args[0].startswith("-") and ":" not in args[0] else ""
     if command == "phone":
         from sip.cli import main as phone_main
 
