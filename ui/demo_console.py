@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import socket
-import sys
 
+from app.launch import ringdesk_argv
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.supervisor import TelephonyService
@@ -50,9 +50,7 @@ def _describe(event: ev.Event) -> str | None:
 async def run_demo(audio: bool) -> int:
     operator_port, customer_port = _free_port(), _free_port()
     exe = [
-        sys.executable,
-        "-m",
-        "ui.cli",
+        *ringdesk_argv(),
         "phone",
         "--ipc",
         "--sip-log-level",

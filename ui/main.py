@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
+from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
 from app.sync.service import SyncService
 from app.sync.status import SyncStatus
@@ -42,10 +43,9 @@ log = logging.getLogger(__name__)
 
 
 def phone_command() -> list[str]:
-    """How to start the telephony service: this program's own ``phone`` sub-command."""
-    if getattr(sys, "frozen", False):  # a PyInstaller bundle: the executable is ringdesk itself
-        return [sys.executable, "phone", "--ipc"]
-    return [sys.executable, "-m", "ui.cli", "phone", "--ipc"]
+    """How to start the telephony service: this program's own ``phone`` sub-command (also from the
+    installed bundle, where ``sys.executable`` is ringdesk itself)."""
+    return [*ringdesk_argv(), "phone", "--ipc"]
 
 
 @dataclass
