@@ -1,6 +1,6 @@
 """Install the way a client does, into a throw-away Debian root: the signed apt repository with
 ``Signed-By``, dpkg enforcing debsig-verify, then run the installed desktop offscreen (including a real
-SIP call through ``ringdesk demo``), upgrade with an edited conffile, and watch tampering get refused.
+SIP call through ``ringdesk demo --console``), upgrade with an edited conffile, and watch tampering get refused.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def test_installed_desktop_runs_offscreen(target: Path) -> None:
     selftest = run_in(target, "ringdesk", "--self-test")
     assert "platform=offscreen icon=ok" in selftest.stdout
     assert "sip: pjsua2 2.15" in selftest.stdout
-    demo = run_in(target, "ringdesk", "demo", timeout=120)
+    demo = run_in(target, "ringdesk", "demo", "--console", timeout=120)
     assert "call ended: remote hangup" in demo.stdout
     assert (target / "usr/share/applications/ringdesk.desktop").is_file()
 
