@@ -63,6 +63,8 @@ class DesktopOptions:
     start_minimised: bool = False
     database: Path | None = None
     acw: AcwPolicy = field(default_factory=lambda: AcwPolicy(AcwMode.MANDATORY))
+    dial: str | None = None
+    """A ``tel:`` or ``sip:`` link the desktop was opened with: dialled once the phone is up."""
     on_ready: Callable[[Desktop], None] | None = None
 
 
@@ -135,6 +137,8 @@ class Desktop:
             self.window.hide()
         else:
             self.window.show()
+        if opts.dial:
+            self.window.dial_pad.dial_requested.emit(opts.dial)
         if opts.on_ready is not None:
             opts.on_ready(self)
         return True
@@ -284,8 +288,10 @@ def parse(argv: Sequence[str]) -> DesktopOptions:
         metavar="OPTION",
         help="pass an option to the telephony service (repeat), e.g. --phone=--account=sip:1001@pbx",
     )
+    parser.add_argument("link", nargs="?", help="a tel: or sip: link to call (the desktop's URI handler)")
     args = parser.parse_args(list(argv))
     return DesktopOptions(
+        dial=args.link,
         server_url=args.server,
         user=args.user,
         phone_args=list(args.phone),
