@@ -21,6 +21,7 @@ from pathlib import Path
 from bench import (
     audio_jitter,
     idle_cpu,
+    screen_pop,
     scripts,
     server_dispositions,
     server_import,
@@ -41,6 +42,7 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (server_import.NAME, server_import.run),
     (scripts.NAME, scripts.run),
     (sync_flush.NAME, sync_flush.run),
+    (screen_pop.NAME, screen_pop.run),
 ]
 
 
