@@ -118,7 +118,16 @@ async def _pops(server_url: str, password: str, data_dir: Path) -> list[float]:
 
 
 def _start_and_rss(server_url: str, password: str, data_dir: Path) -> dict[str, float]:
-    """A fresh desktop process: seconds to ready, and RSS of it and of its phone after idling."""
+    """A fresh desktop process: seconds to ready, and RSS of it and of its phone after idling.
+
+    Measured on the second start: the first creates the local database (migrations), which an
+    operator's workstation does once, not every morning."""
+    for _ in range(2):
+        figures = _one_start(server_url, password, data_dir)
+    return figures
+
+
+def _one_start(server_url: str, password: str, data_dir: Path) -> dict[str, float]:
     started = time.time()
     done = subprocess.run(
         [sys.executable, "-m", "bench.desktop_start", server_url, password, str(data_dir), str(started)],
