@@ -127,12 +127,14 @@ def test_who_may_set_whose_status(people: People, database: Database) -> None:
         ({"status": "not_ready", "reason": "x'; DROP TABLE users; --"}, "reason"),
         ({"status": "lunch"}, "status"),
         ({"at": "2026-03-02T10:00:00"}, "at"),
-        ({"at": (datetime.now(UTC) + timedelta(minutes=5)).isoformat()}, "in the future"),
+        ({"at": "five minutes from now"}, "in the future"),  # filled in when the test runs
         ({"colour": "red"}, "unknown field 'colour'"),
     ],
 )
 @pytest.mark.usefixtures("catalogue")
 def test_bad_changes_are_422(people: People, database: Database, extra: dict[str, Any], message: str) -> None:
+    if extra.get("at") == "five minutes from now":  # not at collection time: the suite may run long
+        extra = {"at": (datetime.now(UTC) + timedelta(minutes=5)).isoformat()}
     response = post(people, people.op_n1, change("op_n1") | extra)
     assert response.status_code == 422, response.text
     assert message in response.json()["detail"]
