@@ -25,7 +25,7 @@ from typing import Any
 from app.client.api import ApiClient
 from app.client.errors import ConflictError, RejectedError
 from app.store.schema import OutboxKind
-from app.sync.outbox import OutboxItem
+from app.sync.items import OutboxItem
 from app.wire.contacts import ContactOut
 
 

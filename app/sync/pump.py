@@ -29,7 +29,8 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
 from app.sync.deliver import Delivered, Deliverer, Outcome
-from app.sync.outbox import Outbox, OutboxCounts, OutboxItem
+from app.sync.items import OutboxCounts, OutboxItem
+from app.sync.outbox import Outbox
 from app.sync.status import SyncMonitor
 
 log = logging.getLogger("ringdesk.sync")
