@@ -219,7 +219,7 @@ class Outbox:
     def note_attempt(self, item_id: int, error: str | None, http_status: int | None = None) -> None:
         """Count a failed attempt and remember why (for support; the item stays pending)."""
         with self._store.transaction(durable=False) as session:
-            session.execute(
+            session.connection().execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == item_id)
                 .values(
@@ -237,7 +237,10 @@ class Outbox:
         fsynced: if a power cut undoes it, the item is sent again and the server answers with a
         replay)."""
         with self._store.transaction(durable=False) as session:
-            changed = session.execute(
+            # Core statements on the session's connection: the ORM's DML bookkeeping is pure cost
+            # here, and this runs once per delivered item.
+            connection = session.connection()
+            changed = connection.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == item.id, OutboxRow.state == OutboxState.PENDING.value)
                 .values(
@@ -249,16 +252,16 @@ class Outbox:
                     http_status=None,
                     last_error=None,
                 )
-            ).rowcount  # type: ignore[attr-defined]
+            ).rowcount
             if not changed:
                 return
             server_id = int(server_ref) if server_ref is not None and server_ref.isdigit() else None
             if item.kind is OutboxKind.DISPOSITION:
-                session.execute(
+                connection.execute(
                     update(DispositionRow).where(DispositionRow.key == item.key).values(server_id=server_id)
                 )
             elif item.kind is OutboxKind.STATUS:
-                session.execute(
+                connection.execute(
                     update(StatusChangeRow).where(StatusChangeRow.key == item.key).values(server_id=server_id)
                 )
             elif contact is not None:
@@ -268,7 +271,10 @@ class Outbox:
     def mark_parked(self, item: OutboxItem, reason: str, http_status: int | None) -> None:
         """The server refused the item for good: keep it aside for the operator."""
         with self._store.transaction() as session:
-            changed = session.execute(
+            # Core statements on the session's connection: the ORM's DML bookkeeping is pure cost
+            # here, and this runs once per delivered item.
+            connection = session.connection()
+            changed = connection.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == item.id, OutboxRow.state == OutboxState.PENDING.value)
                 .values(
@@ -279,7 +285,7 @@ class Outbox:
                     last_error=reason,
                     http_status=http_status,
                 )
-            ).rowcount  # type: ignore[attr-defined]
+            ).rowcount
         if changed:
             self._changed(pending=-1, parked=+1)
 
