@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "ringdesk needs $(PYTHON) (3.11 or 3.12): apt-get install python3.11 python3.11-venv"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[server,dev]'
+	$(PY) -m pip install --quiet -e '.[server,dev,installer]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -27,9 +27,14 @@ test: system-deps $(STAMP)
 bench: system-deps $(STAMP)
 	$(PY) -m bench
 
+# Signed installers into build/installer (keys from RINGDESK_* variables, see docs/deploy.md);
+# `make installer UNSIGNED=1` for an unsigned development build.
+installer: system-deps $(STAMP)
+	$(PY) -m installer all $(if $(UNSIGNED),--unsigned)
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check app sip ui server tests bench
-	$(VENV)/bin/ruff format --check app sip ui server tests bench
+	$(VENV)/bin/ruff check app sip ui server tests bench installer
+	$(VENV)/bin/ruff format --check app sip ui server tests bench installer
 	$(VENV)/bin/mypy
 
 clean:

@@ -21,6 +21,7 @@ from pathlib import Path
 from bench import (
     audio_jitter,
     idle_cpu,
+    scripts,
     server_dispositions,
     server_import,
     server_lookup,
@@ -38,6 +39,7 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (server_dispositions.NAME, server_dispositions.run),
     (server_statuses.NAME, server_statuses.run),
     (server_import.NAME, server_import.run),
+    (scripts.NAME, scripts.run),
     (sync_flush.NAME, sync_flush.run),
 ]
 

@@ -107,14 +107,15 @@ def token_for(settings: Settings, user: BenchUser) -> str:
 
 
 class BenchServer(LiveServer):
-    """``ringdesk-server serve`` (one uvicorn worker: how ``serve`` runs) on ``url``, logging warnings
+    """``ringdesk-server serve --workers N`` (default one) on ``url``, logging warnings
     and up, with the bench secret. Its log goes to ``log_dir/<name>.log``."""
 
-    def __init__(self, url: str, log_dir: Path, name: str) -> None:
+    def __init__(self, url: str, log_dir: Path, name: str, *, workers: int = 1) -> None:
         log_path = log_dir / f"{name}.log"
         log_path.unlink(missing_ok=True)
         super().__init__(
             log_path,
+            args=["--workers", str(workers)],
             env={
                 "RINGDESK_DATABASE_URL": url,
                 "RINGDESK_SECRET_KEY": SECRET,

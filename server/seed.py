@@ -45,6 +45,38 @@ DISPOSITION_CODES: tuple[tuple[str, str, str, DispositionCategory, bool, bool], 
         False,
     ),
     ("refused", "Not interested", "Отказ", DispositionCategory.OTHER, True, False),
+    # suggested by the sample call scripts in resources/scripts/
+    ("new_order", "New order", "Новый заказ", DispositionCategory.SUCCESS, False, False),
+    ("order_status", "Existing order", "Существующий заказ", DispositionCategory.OTHER, False, False),
+    ("not_buying", "Not a purchase", "Не покупка", DispositionCategory.NON_TARGET, False, False),
+    (
+        "foreign_language",
+        "Foreign language",
+        "Иностранный язык",
+        DispositionCategory.NON_TARGET,
+        False,
+        False,
+    ),
+    ("lead_qualified", "Lead qualified", "Лид квалифицирован", DispositionCategory.SUCCESS, False, False),
+    ("lead_rejected", "Lead not eligible", "Лид не подходит", DispositionCategory.NON_TARGET, False, False),
+    ("survey_done", "Survey completed", "Опрос пройден", DispositionCategory.SUCCESS, False, False),
+    # stamped by the desktop itself (app.session.acw.AcwPolicy), never offered to operators
+    (
+        "acw_timeout",
+        "After-call work timed out",
+        "Время обработки истекло",
+        DispositionCategory.OTHER,
+        False,
+        False,
+    ),
+    (
+        "acw_skipped",
+        "After-call work skipped",
+        "Обработка пропущена",
+        DispositionCategory.OTHER,
+        False,
+        False,
+    ),
 )
 
 #: code, English, Russian, routable, productive, max minutes. ``shift_start`` is the reason every
@@ -57,6 +89,8 @@ NOT_READY_REASONS: tuple[tuple[str, str, str, bool, bool, int | None], ...] = (
     ("training", "Training", "Обучение", False, True, None),
     ("back_office", "Back-office work", "Работа с документами", False, True, None),
     (BACK_OF_QUEUE, "Back of queue", "В конце очереди", True, True, None),
+    # reported by the desktop while its phone is not registered (app.status: never chosen)
+    ("phone_offline", "Phone offline", "Телефон не в сети", False, False, None),
 )
 
 

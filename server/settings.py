@@ -88,6 +88,8 @@ class Settings(BaseModel):
     dev: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=8040, ge=1, le=65535)
+    #: Server processes (uvicorn workers). More than one needs PostgreSQL (``serve`` refuses SQLite).
+    workers: int = Field(default=1, ge=1, le=64)
     log_level: LogLevel = "info"
     #: Region for numbers written without a country code (ISO 3166 alpha-2).
     default_region: str = "RU"

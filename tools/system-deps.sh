@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages ringdesk's tests and demo run against: real SIP peers (sipp, Kamailio),
-# PulseAudio as a "headset" without sound hardware, PortAudio for the audio bridge, Xvfb for screenshots.
+# PulseAudio as a "headset" without sound hardware, PortAudio for the audio bridge, Xvfb for screenshots,
+# and the packaging and signing tools the installer build and its tests drive.
 # As root it installs what is missing with apt; otherwise it names what is missing and how to get it.
 set -euo pipefail
 
@@ -9,6 +10,10 @@ packages=(
   pulseaudio pulseaudio-utils libportaudio2 libasound2-plugins
   xvfb openssl sox postgresql
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0
+  # installers (make installer, tests/installer): packaging, signing, and a Debian root to install into
+  fakeroot debsigs debsig-verify reprepro gnupg gpgv binutils msitools wixl osslsigncode
+  debootstrap desktop-file-utils
 )
 
 missing=()

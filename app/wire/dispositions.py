@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from itertools import pairwise
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -124,3 +125,45 @@ def check_disposition(d: DispositionIn, code: DispositionCode) -> list[str]:
     if d.callback_at is not None and d.callback_at <= d.end_at:
         problems.append("the callback time must be after the end of the call")
     return problems
+
+
+BATCH_MAX = 500
+"""Items per ``POST /dispositions/batch``: an outbox that was offline for a shift sends a few batches."""
+
+
+class BatchItemIn(WireModel):
+    """One disposition of a batch, with the client's UUID that a single post sends as
+    ``Idempotency-Key``. ``disposition`` is checked as a :class:`DispositionIn` item by item, so one
+    bad item is refused on its own (its result says why) instead of failing the whole batch."""
+
+    idempotency_key: str = Field(max_length=64)
+    disposition: dict[str, Any]
+
+
+class DispositionBatchIn(WireModel):
+    items: list[BatchItemIn] = Field(min_length=1, max_length=BATCH_MAX)
+
+
+class BatchOutcome(StrEnum):
+    CREATED = "created"
+    """Stored now (a single post would answer 201)."""
+    REPLAYED = "replayed"
+    """Stored before under this key, with the same content: ``disposition`` is the first result."""
+    REJECTED = "rejected"
+    """Not stored; ``status`` is what a single post would answer (400, 403, 422) and ``errors`` why.
+    A rejected item does not use up its key: fix it and send it again."""
+
+
+class BatchItemOut(WireModel):
+    idempotency_key: str
+    outcome: BatchOutcome
+    status: int
+    """The status a single ``POST /dispositions`` would have answered: 201, 400, 403 or 422."""
+    disposition: DispositionOut | None = None
+    errors: list[str] = Field(default_factory=list)
+
+
+class DispositionBatchOut(WireModel):
+    """One result per item, in the order sent."""
+
+    results: list[BatchItemOut]

@@ -1,6 +1,8 @@
 """Call scripts on the wire: versioned documents, and the answers an operator gave while following one.
 
-The script format belongs to the scripts issue; until it exists the body is opaque JSON, bounded in size.
+The body is a script in the format of ``docs/scripts.md`` (:mod:`app.scripts`): this model bounds its
+size only, and the server runs the script linter on upload (a stored body always lints clean against
+the catalogue of its day). Answers are keyed by the script's field ids, which are unique in a script.
 A document is immutable once stored: editing a script means a new ``version``, so a disposition that
 names ``(id, version)`` always points at the exact questions the operator saw.
 """
@@ -23,7 +25,8 @@ AnswerText = Annotated[str, StringConstraints(max_length=COMMENT_MAX)]
 AnswerValue = AnswerText | int | float | bool | list[AnswerText] | None
 """One answer: free text, a number, a yes/no, the options ticked, or ``None`` (seen but not answered)."""
 ScriptAnswers = Annotated[dict[FieldKey, AnswerValue], Field(max_length=ANSWERS_MAX)]
-"""Answers keyed by the script node that asked them."""
+"""Answers keyed by the id of the script field that asked them (``app.scripts.validators`` says which
+JSON type each field type stores)."""
 
 
 class ScriptRef(WireModel):
@@ -46,9 +49,11 @@ class ScriptSummary(WireModel):
 
 
 class ScriptDocument(ScriptSummary):
-    """A full script document: the summary fields plus the opaque body."""
+    """A full script document: the summary fields plus the script itself."""
 
     body: dict[str, Any]
+    """The script (``id``, ``version``, ``title``, ``language``, ``nodes``...), as JSON; its id and version
+    are the document's."""
     created_at: UtcDatetime | None = None
     """Set by the server when stored; ignored on upload."""
 

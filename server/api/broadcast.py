@@ -8,8 +8,12 @@
   queue without waiting.
 * A subscriber whose queue is full is dropped rather than slowing the others down: its queue is
   emptied and a ``None`` put in, which tells its WebSocket to close (code 4408, "too slow").
-* One process only: several server processes would need a shared channel (PostgreSQL
-  ``LISTEN/NOTIFY``) in front of this.
+* Routes call :meth:`StatusFeed.publish_on_commit` with the session that stores the change, so a
+  change is announced once its transaction commits and never when it rolls back. With no relay
+  (SQLite: one server process) the message goes straight to this process's subscribers after the
+  commit. With a relay (PostgreSQL, :mod:`server.api.pgfeed`) it becomes a ``NOTIFY`` inside the
+  transaction, which PostgreSQL delivers at commit to every worker process's listener, this one
+  included; each listener hands it to :meth:`StatusFeed.deliver`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 QUEUE_SIZE = 256
 """Changes a subscriber may fall behind by before it is dropped."""
@@ -31,6 +39,13 @@ class Subscriber:
     dropped: bool = False
 
 
+class Relay(Protocol):
+    """Carries a message from the process that stored a change to every server process."""
+
+    def send(self, session: Session, message: str, team_id: int | None) -> None:
+        """Queue ``message`` in ``session``'s transaction (sent when it commits)."""
+
+
 class StatusFeed:
     """The subscribers of one app and the loop they run on."""
 
@@ -38,6 +53,28 @@ class StatusFeed:
         self._subscribers: set[Subscriber] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
+        self.relay: Relay | None = None
+        """Set by the app on PostgreSQL (:mod:`server.api.pgfeed`); ``None``: this process only."""
+
+    def publish_on_commit(self, session: Session, message: str, team_id: int | None) -> None:
+        """Announce ``message`` (JSON text) to subscribers allowed to see ``team_id`` once
+        ``session``'s transaction commits (see the module notes); call before the commit."""
+        if self.relay is not None:
+            self.relay.send(session, message, team_id)
+            return
+
+        def committed(_session: Session) -> None:
+            self.publish(message, team_id)
+
+        event.listen(session, "after_commit", committed, once=True)
+
+    def drop_all(self) -> None:
+        """Drop every subscriber (they close with "too far behind: reconnect"): changes may have
+        been missed, e.g. while the relay's connection was down. Call on the feed's loop."""
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            self._drop(subscriber)
 
     @property
     def subscriber_count(self) -> int:
@@ -67,13 +104,14 @@ class StatusFeed:
         except RuntimeError:
             running = None
         if running is loop:
-            self._deliver(message, team_id)
+            self.deliver(message, team_id)
         else:
             # RuntimeError: the loop closed meanwhile (shutdown), so nobody is left to tell
             with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(self._deliver, message, team_id)
+                loop.call_soon_threadsafe(self.deliver, message, team_id)
 
-    def _deliver(self, message: str, team_id: int | None) -> None:
+    def deliver(self, message: str, team_id: int | None) -> None:
+        """Put ``message`` in the queue of every matching subscriber; on the feed's loop."""
         with self._lock:
             subscribers = [s for s in self._subscribers if s.allows(team_id)]
         for subscriber in subscribers:

@@ -12,7 +12,7 @@ from starlette.requests import HTTPConnection
 
 from server.api.broadcast import StatusFeed
 from server.db import Database
-from server.ratelimit import LoginThrottle
+from server.ratelimit import Throttle
 from server.settings import Settings
 
 
@@ -20,7 +20,7 @@ from server.settings import Settings
 class AppContext:
     settings: Settings
     database: Database
-    login_throttle: LoginThrottle
+    login_throttle: Throttle
     status_feed: StatusFeed = field(default_factory=StatusFeed)
 
 

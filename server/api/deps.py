@@ -33,7 +33,7 @@ from starlette.requests import HTTPConnection
 from server.api.context import get_context
 from server.audit import record_audit
 from server.models import AuditEntry, Role, User
-from server.ratelimit import LoginThrottle
+from server.ratelimit import Throttle
 from server.security import InvalidTokenError, decode_access_token
 from server.settings import Settings
 
@@ -47,7 +47,7 @@ def get_settings(conn: HTTPConnection) -> Settings:
     return get_context(conn).settings
 
 
-def get_login_throttle(request: Request) -> LoginThrottle:
+def get_login_throttle(request: Request) -> Throttle:
     return get_context(request).login_throttle
 
 
@@ -58,7 +58,7 @@ def client_ip(conn: HTTPConnection) -> str:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]
+LoginThrottleDep = Annotated[Throttle, Depends(get_login_throttle)]
 ClientIP = Annotated[str, Depends(client_ip)]
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /auth/login")
@@ -95,9 +95,12 @@ def get_current_user(
             str(exc),
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         ) from None
-    # End this read transaction: the route's own work starts a fresh one (on SQLite a transaction
-    # holds the write lock, so none should stay open longer than the route's database work).
-    session.commit()
+    # On SQLite a transaction holds the write lock, so none should stay open longer than the
+    # route's database work: end this read, the route's own work starts a fresh one. PostgreSQL has
+    # no such lock, and going on in the same transaction saves a pool check-out (with its ping) and
+    # a COMMIT per request: the route then runs in the transaction that read the user.
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
     request.state.user_id = user.id  # picked up by the request log
     return user
 

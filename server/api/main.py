@@ -11,7 +11,9 @@ migration (it also repairs a database whose rows were emptied, and admins may st
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -23,11 +25,12 @@ import app as ringdesk
 from server.api.context import AppContext
 from server.api.errors import install_error_handlers
 from server.api.middleware import RequestLogMiddleware
+from server.api.pgfeed import Listener, NotifyRelay
 from server.api.routes import ROUTERS
 from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
-from server.ratelimit import LoginThrottle
+from server.ratelimit import DatabaseLoginThrottle
 from server.settings import Settings
 
 log = logging.getLogger("ringdesk.server")
@@ -62,10 +65,24 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     owns_database = database is None
     register_secret(settings.secret_key.get_secret_value())
 
+    context = AppContext(
+        settings=settings,
+        database=db,
+        login_throttle=DatabaseLoginThrottle(db, settings.login_max_failures, settings.login_window_seconds),
+    )
+    listener: Listener | None = None
+    if db.engine.dialect.name == "postgresql":
+        context.status_feed.relay = NotifyRelay()
+        listener = Listener(db.engine.url, context.status_feed)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         _ensure_catalogue_defaults(db)
+        if listener is not None:
+            await listener.start()
         yield
+        if listener is not None:
+            await listener.stop()
         if owns_database:
             db.dispose()
 
@@ -78,12 +95,33 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         redoc_url=None,
         max_body_size=settings.max_body_bytes,
     )
-    api.state.ringdesk = AppContext(
-        settings=settings,
-        database=db,
-        login_throttle=LoginThrottle(settings.login_max_failures, settings.login_window_seconds),
-    )
+    api.state.ringdesk = context
     install_error_handlers(api)
     for router in ROUTERS:
         api.include_router(router)
     return api
+
+
+SETTINGS_ENV = "RINGDESK__WORKER_SETTINGS"
+"""Where ``serve --workers N`` hands its loaded settings to the worker processes (JSON). The
+double underscore keeps it out of the ``RINGDESK_<FIELD>`` settings namespace."""
+
+
+def settings_for_workers(settings: Settings) -> str:
+    """``settings`` as JSON for :data:`SETTINGS_ENV`, secret included: the workers are this
+    process's own children, and the environment of a process is readable only by its user."""
+    values = settings.model_dump(mode="json")
+    values["secret_key"] = settings.secret_key.get_secret_value()
+    return json.dumps(values)
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``serve --workers N`` worker (a uvicorn factory: no arguments)."""
+    from server.logs import configure_logging
+
+    raw = os.environ.get(SETTINGS_ENV)
+    if not raw:
+        raise RuntimeError(f"{SETTINGS_ENV} is not set: start workers with ringdesk-server serve --workers N")
+    settings = Settings.model_validate(json.loads(raw))
+    configure_logging(settings.log_level)
+    return create_app(settings)

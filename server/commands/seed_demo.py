@@ -18,7 +18,8 @@ def register(subparsers: SubParsers) -> None:
     parser = subparsers.add_parser(
         "seed-demo",
         help="add demo users and catalogues",
-        description="Add demo teams, users, disposition codes and not-ready reasons (missing ones only). "
+        description="Add demo teams, users, disposition codes, not-ready reasons, contacts and call scripts "
+        "(missing ones only). "
         "New users get random passwords, printed once, unless --password-stdin gives one for all.",
     )
     add_config_arguments(parser)
@@ -33,11 +34,13 @@ def run(args: argparse.Namespace) -> int:
     password = read_password(confirm=False) if args.password_stdin else None
 
     from server.seed import seed_demo
+    from server.seed_content import seed_demo_content
 
     database = open_database(settings.database_url)
     try:
         with database.session() as session:
             seeded = seed_demo(session, settings, password=password)
+            content = seed_demo_content(session)
             session.commit()
     finally:
         database.dispose()
@@ -50,4 +53,8 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"{user.name:<10} {user.role.value:<10} {team:<8} {shown}")
     print("disposition codes and not-ready reasons: present")
+    print(
+        f"demo content added: {content['contacts']} contacts, {content['fields']} custom fields, "
+        f"{content['scripts']} call scripts"
+    )
     return EXIT_OK

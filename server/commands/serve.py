@@ -1,11 +1,29 @@
-"""``ringdesk-server serve``: migrate the database, then run the HTTP server (uvicorn)."""
+"""``ringdesk-server serve``: migrate the database, then run the HTTP server (uvicorn).
+
+``--workers N`` runs N uvicorn worker processes on one socket (uvicorn's supervisor restarts one that
+dies). Each worker builds its own app from the settings this process loaded, handed down in the
+environment variable :data:`server.api.main.SETTINGS_ENV` (the workers are spawned, not forked,
+and the settings may have come from flags or a config file the workers would not see). Only
+PostgreSQL takes several workers: the live status feed and the login throttle are shared through
+the database there (``LISTEN/NOTIFY``, a table), while SQLite admits one writer at a time anyway.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+from typing import Any
 
-from server.commands.common import EXIT_OK, SubParsers, add_config_arguments, load, open_database
+from server.commands.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    SubParsers,
+    add_config_arguments,
+    load,
+    open_database,
+)
 
 log = logging.getLogger("ringdesk.server")
 
@@ -19,6 +37,11 @@ def register(subparsers: SubParsers) -> None:
     add_config_arguments(parser)
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8040)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="server processes (default 1); more than one needs PostgreSQL. About one per CPU core",
+    )
     parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
     parser.add_argument(
         "--dev",
@@ -30,12 +53,29 @@ def register(subparsers: SubParsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load(args, serving=True, host=args.host, port=args.port, log_level=args.log_level, dev=args.dev)
+    loaded = load(
+        args,
+        serving=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        dev=args.dev,
+    )
     settings = loaded.settings
+    from sqlalchemy.engine import make_url
+
+    if settings.workers > 1 and make_url(settings.database_url).get_backend_name() != "postgresql":
+        raise CommandError(
+            f"--workers {settings.workers} needs PostgreSQL: SQLite takes one server process "
+            "(one writer at a time, and the live status feed stays inside that process). "
+            "Use --workers 1, or a postgresql+psycopg:// database",
+            EXIT_USAGE,
+        )
 
     import uvicorn
 
-    from server.api.main import create_app
+    from server.api.main import SETTINGS_ENV, create_app, settings_for_workers
     from server.db import safe_url
     from server.logs import configure_logging, register_secret
     from server.migrate import current_revision
@@ -55,15 +95,18 @@ def run(args: argparse.Namespace) -> int:
         },
     )
     database.dispose()
-    api = create_app(settings)
-    uvicorn.run(
-        api,
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        server_header=False,
-    )
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        "access_log": False,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "server_header": False,
+    }
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:
+        os.environ[SETTINGS_ENV] = settings_for_workers(settings)
+        uvicorn.run("server.api.main:app_from_environment", factory=True, workers=settings.workers, **options)
     return EXIT_OK

@@ -10,15 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.wire.dispositions import DispositionIn, DispositionOut
 from app.wire.scripts import ScriptRef
-from server.models import Disposition, User
+from server.models import Disposition, User, utcnow
 
 
 def request_hash(body: DispositionIn) -> str:
@@ -32,31 +34,50 @@ def get_by_key(session: Session, *, key: uuid.UUID) -> Disposition | None:
     return session.scalars(select(Disposition).where(Disposition.idempotency_key == key)).one_or_none()
 
 
-def create_disposition(
-    session: Session, *, key: uuid.UUID, body: DispositionIn, operator: User, body_hash: str
-) -> Disposition:
-    """Add the disposition (flushed: a key already stored raises ``IntegrityError`` here)."""
-    row = Disposition(
-        idempotency_key=key,
-        request_hash=body_hash,
-        call_id=body.call_id,
-        operator_id=operator.id,
-        contact_id=body.contact_id,
-        queue=body.queue,
-        ring_at=body.ring_at,
-        answer_at=body.answer_at,
-        end_at=body.end_at,
-        acw_end_at=body.acw_end_at,
-        script_id=body.script.id if body.script is not None else None,
-        script_version=body.script.version if body.script is not None else None,
-        script_answers=dict(body.answers),
-        code=body.code,
-        comment=body.comment,
-        callback_at=body.callback_at,
+def disposition_values(
+    *, key: uuid.UUID, body: DispositionIn, operator_id: int, body_hash: str
+) -> dict[str, Any]:
+    """The ``dispositions`` row for ``body`` (what :func:`store_new` inserts)."""
+    return {
+        "idempotency_key": key,
+        "request_hash": body_hash,
+        "call_id": body.call_id,
+        "operator_id": operator_id,
+        "contact_id": body.contact_id,
+        "queue": body.queue,
+        "ring_at": body.ring_at,
+        "answer_at": body.answer_at,
+        "end_at": body.end_at,
+        "acw_end_at": body.acw_end_at,
+        "script_id": body.script.id if body.script is not None else None,
+        "script_version": body.script.version if body.script is not None else None,
+        "script_answers": dict(body.answers),
+        "code": body.code,
+        "comment": body.comment,
+        "callback_at": body.callback_at,
+        "received_at": utcnow(),
+    }
+
+
+def store_new(session: Session, rows: Sequence[dict[str, Any]]) -> dict[uuid.UUID, Disposition]:
+    """Insert ``rows`` (:func:`disposition_values`, distinct keys) in one statement, skipping any
+    whose key is already stored (``ON CONFLICT DO NOTHING``: a replay, or a concurrent request with
+    the same key that committed first); the rows stored now, by key. One round trip whatever the
+    outcome, where "look the key up, then insert" took two and still needed a race handler."""
+    if not rows:
+        return {}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(Disposition).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Disposition)
     )
-    session.add(row)
-    session.flush()
-    return row
+    return {row.idempotency_key: row for row in session.scalars(statement, list(rows))}
+
+
+def get_by_keys(session: Session, *, keys: Collection[uuid.UUID]) -> dict[uuid.UUID, Disposition]:
+    if not keys:
+        return {}
+    query = select(Disposition).where(Disposition.idempotency_key.in_(list(keys)))
+    return {row.idempotency_key: row for row in session.scalars(query)}
 
 
 def disposition_out(row: Disposition, operator_name: str) -> DispositionOut:

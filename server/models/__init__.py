@@ -18,6 +18,7 @@ from server.models.enums import (
 )
 from server.models.scripts import Script
 from server.models.statuses import OperatorCurrentStatus, OperatorStatusChange
+from server.models.throttle import LoginFailures
 from server.models.users import RefreshToken, Team, User
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "DispositionCategory",
     "DispositionCode",
     "FieldType",
+    "LoginFailures",
     "NotReadyReason",
     "OperatorCurrentStatus",
     "OperatorStatus",

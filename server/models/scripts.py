@@ -14,8 +14,8 @@ from server.models.base import SQL_NOW, Base, JSONDoc, UTCDateTime, utcnow
 
 class Script(Base):
     """One version of a script. ``(id, version)`` is the primary key; a new version is a new row,
-    old versions stay (dispositions refer to them). ``document`` is opaque JSON until the script
-    format is defined."""
+    old versions stay (dispositions refer to them). ``document`` is the script as JSON (format in
+    ``docs/scripts.md``), linted on upload."""
 
     __tablename__ = "scripts"
     __table_args__ = (

@@ -10,7 +10,7 @@ from tests.conftest import REPO
 
 def test_demo_narrates_a_real_call() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "demo"],
+        [sys.executable, "-m", "ui.cli", "demo", "--console"],
         cwd=REPO,
         capture_output=True,
         text=True,

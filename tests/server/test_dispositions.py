@@ -170,26 +170,24 @@ def test_the_key_is_required_and_a_uuid(
 def test_a_concurrent_duplicate_stores_one_row(
     people: People, database: Database, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two requests with one key at once. On PostgreSQL both are held until each has looked the key
-    up and found nothing, so both insert: the unique key stops the second, which answers as a
-    replay. (On SQLite a request holds the write lock from its first statement: they queue.)"""
+    """Two requests with one key at once. On PostgreSQL both are held until each has read the
+    catalogue, so both insert at the same moment: the unique key makes the second insert wait for the
+    first transaction and then skip (``ON CONFLICT DO NOTHING``), and it answers as a replay. (On
+    SQLite a request holds the write lock from its first statement: they queue.)"""
     from server.api.routes import dispositions as routes
 
     key, body = new_key(), call("op_n1")
     headers = people.headers(people.op_n1)
     if backend == "postgresql":
-        both_looked = threading.Barrier(2, timeout=10)
-        real_get = routes.get_by_key
-        first_lookups = threading.local()
+        both_read = threading.Barrier(2, timeout=10)
+        real_get_code = routes.get_code
 
-        def get_by_key_in_step(session: Any, *, key: uuid.UUID) -> Disposition | None:
-            found = real_get(session, key=key)
-            if not getattr(first_lookups, "done", False):
-                first_lookups.done = True
-                both_looked.wait()
+        def get_code_in_step(session: Any, *, code: str) -> Any:
+            found = real_get_code(session, code=code)
+            both_read.wait()
             return found
 
-        monkeypatch.setattr(routes, "get_by_key", get_by_key_in_step)
+        monkeypatch.setattr(routes, "get_code", get_code_in_step)
 
     def send(_: int) -> httpx.Response:
         return people.client.post("/dispositions", json=body, headers=headers | {"Idempotency-Key": key})

@@ -234,3 +234,45 @@ def test_missing_file_and_a_file_that_breaks_mid_way(
     assert out[-1].startswith("the import stopped before the end of the file: Row 3 cannot be read")
     assert "import it again" in out[-1]
     assert set(contacts(db_url)) == {"Первый"}
+
+
+def test_two_rows_for_one_contact_apply_in_file_order(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second row is compared with the contact as the first row left it, not as it was stored:
+    unchanged against the database, it still moves the city back."""
+    header = ["ФИО", "Телефон", "Город"]
+    first = write_csv(tmp_path / "first.csv", [header, ["Орлов Николай", "89031112233, 84957654321", "Тула"]])
+    assert run_import(capsys, db_url, first)[0] == 0
+    second = write_csv(
+        tmp_path / "second.csv",
+        [header, ["Орлов Николай", "89031112233", "Москва"], ["Орлов Николай", "84957654321", "Тула"]],
+    )
+    code, out, _ = run_import(capsys, db_url, second)
+    assert code == 0
+    assert "2 imported (0 new, 2 updated, 0 unchanged)" in out[-1]
+    orlov = contacts(db_url)["Орлов Николай"]
+    assert (orlov.city, orlov.version) == ("Тула", 2)
+
+
+def test_thousands_of_rows_new_then_unchanged_then_updated(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """More rows than one query's parameters and than one batch: inserted in bulk, then found again."""
+    rows = [["ФИО", "Телефон", "Город"]]
+    rows += [[f"Клиент {n}", f"8912{n:07d}", "Пермь"] for n in range(6000)]
+    path = write_csv(tmp_path / "many.csv", rows)
+    assert run_import(capsys, db_url, path)[1][-1].endswith(
+        "6000 imported (6000 new, 0 updated, 0 unchanged), 0 rejected, 0 blank, 0 warnings"
+    )
+    assert "6000 imported (0 new, 0 updated, 6000 unchanged)" in run_import(capsys, db_url, path)[1][-1]
+    rows[5999][2] = "Уфа"
+    rows.append(["Новый", "+7 495 765-43-21", ""])
+    code, out, _ = run_import(capsys, db_url, write_csv(path, rows))
+    assert code == 0
+    assert "6001 imported (1 new, 1 updated, 5999 unchanged)" in out[-1]
+    stored = contacts(db_url)
+    assert len(stored) == 6001
+    assert (stored["Клиент 5998"].city, stored["Клиент 5998"].version) == ("Уфа", 2)
+    assert numbers(stored["Клиент 5998"]) == ["+79120005998"]
+    assert (stored["Клиент 0"].version, stored["Новый"].time_zone) == (1, "Europe/Moscow")

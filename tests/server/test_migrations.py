@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "operator_status_changes",
     "operator_current_status",
     "scripts",
+    "login_failures",
 }
 
 

@@ -3,7 +3,17 @@
 
 from fastapi import APIRouter
 
-from server.api.routes import auth, catalogue, contacts, dispositions, health, scripts, statuses, users
+from server.api.routes import (
+    auth,
+    catalogue,
+    contacts,
+    disposition_batch,
+    dispositions,
+    health,
+    scripts,
+    statuses,
+    users,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -12,6 +22,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     contacts.router,
     catalogue.router,
     dispositions.router,
+    disposition_batch.router,
     statuses.router,
     scripts.router,
 )

@@ -8,7 +8,9 @@
   treat every 201 as "stored" without telling first sends from retries. The replay is answered before
   the catalogue is consulted, so a code retired meanwhile does not turn a stored disposition into an
   error. Two requests with one key at the same time store one row: the loser of the race answers as a
-  replay.
+  replay (``INSERT ... ON CONFLICT DO NOTHING``: no separate look-up on the way in).
+* ``POST /dispositions/batch`` (``disposition_batch``) stores up to 500 at once, each with its own key
+  and its own result, by the same rules.
 * The same key with a different body is 422 (the key was used for another disposition). Bodies are
   compared after validation (canonical JSON, times in UTC), so re-serialising is not a difference.
 * A refused request (400, 403, 422) stores nothing and so does not use up its key.
@@ -26,7 +28,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Response, status
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.wire.dispositions import DispositionIn, DispositionOut, check_disposition
@@ -36,13 +37,14 @@ from server.api.deps import AuditDep, CurrentUser, SessionDep, TeamScope
 from server.api.schemas.common import BigIdPath
 from server.crud.catalogue import code_out, get_code
 from server.crud.dispositions import (
-    create_disposition,
     disposition_out,
+    disposition_values,
     get_by_key,
     operator_name,
     request_hash,
+    store_new,
 )
-from server.models import Contact, Disposition, Role, User
+from server.models import Contact, Disposition, DispositionCode, Role, User
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
 
@@ -95,32 +97,40 @@ def post_disposition(
         team_only="team leads post dispositions for their own team only",
     )
     body_hash = request_hash(body)
-    existing = get_by_key(session, key=key)
-    if existing is not None:
-        return _answer(session, existing, body_hash, response, replay=True)
-
-    if body.contact_id is not None and session.get(Contact, body.contact_id) is None:
-        raise invalid("contact_id", f"no contact has id {body.contact_id}")
-    code = get_code(session, code=body.code)
-    if code is None:
-        raise invalid("code", f"{body.code!r} is not in the disposition catalogue")
-    problems = check_disposition(body, code_out(code))
-    if problems:
-        raise RequestValidationError(
-            [{"loc": ("body",), "type": "value_error", "msg": problem} for problem in problems]
-        )
-    try:
-        row = create_disposition(session, key=key, body=body, operator=operator, body_hash=body_hash)
-    except IntegrityError:
-        session.rollback()  # a concurrent request with the same key won the race
+    problem = catalogue_problem(session, body, get_code(session, code=body.code))
+    if problem is not None:
+        existing = get_by_key(session, key=key)  # a replay is answered before the catalogue
+        if existing is not None:
+            return _answer(session, existing, body_hash, response, replay=True)
+        raise problem
+    values = disposition_values(key=key, body=body, operator_id=operator.id, body_hash=body_hash)
+    row = store_new(session, [values]).get(key)
+    if row is None:  # stored before: a replay (or a concurrent request with this key won)
         existing = get_by_key(session, key=key)
-        if existing is None:
-            raise
+        if existing is None:  # pragma: no cover - the conflicting row cannot vanish
+            raise RuntimeError("idempotency key conflict without a stored row")
         return _answer(session, existing, body_hash, response, replay=True)
     if user.role in _AUDITED:
         audit("disposition.create", target=f"disposition:{row.id}", details={"operator": body.operator})
     session.commit()
     return _answer(session, row, body_hash, response, replay=False)
+
+
+def catalogue_problem(
+    session: Session, body: DispositionIn, code: DispositionCode | None
+) -> RequestValidationError | None:
+    """What is wrong with ``body`` against the database (its contact, its code and the code's
+    flags), as the 422 to raise; ``None`` when it may be stored."""
+    if body.contact_id is not None and session.get(Contact, body.contact_id) is None:
+        return invalid("contact_id", f"no contact has id {body.contact_id}")
+    if code is None:
+        return invalid("code", f"{body.code!r} is not in the disposition catalogue")
+    problems = check_disposition(body, code_out(code))
+    if problems:
+        return RequestValidationError(
+            [{"loc": ("body",), "type": "value_error", "msg": problem} for problem in problems]
+        )
+    return None
 
 
 @router.get("/{disposition_id}", responses={404: {"description": "no such disposition (or not yours)"}})

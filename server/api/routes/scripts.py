@@ -1,11 +1,15 @@
-"""``/scripts``: versioned call scripts (opaque JSON documents until the script format is defined).
+"""``/scripts``: versioned call scripts, checked by the script linter when uploaded.
 
 * Admins store a version with ``PUT /scripts/{id}/versions/{version}`` (``ScriptDocument``; the id
   and version in the body must be those of the path). A stored version never changes, since
   dispositions name ``(id, version)``: **201** when new (audited as ``script.create``), **200** when
   the same content is sent again (nothing stored or audited: an upload retried after a lost answer),
   **409** when the version holds something else (upload it as a new version). ``created_at`` in the
-  body is ignored. The request may be up to :data:`PUT_BODY_MAX` bytes, so a document at the wire's
+  body is ignored. The ``body`` is a script in the format of ``docs/scripts.md`` and must lint without
+  errors (:mod:`app.scripts.lint`, the linter of ``ringdesk script lint``) against the server's custom
+  contact fields and its active disposition codes, and name the same id and version as the path; otherwise
+  **422** with one entry in ``errors`` per problem (``loc`` is the path inside the script). Warnings do not
+  block an upload. The request may be up to :data:`PUT_BODY_MAX` bytes, so a document at the wire's
   limit (``app.wire.scripts.SCRIPT_BODY_MAX`` as compact JSON) still fits when the client escapes
   non-ASCII text or indents it.
 * Every signed-in user reads: ``GET /scripts`` (``ScriptSummary`` of the latest version of each
@@ -21,14 +25,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Response, status
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from app.scripts.lint import Catalogue, lint
 from app.wire.common import Code, Segment
 from app.wire.scripts import SCRIPT_BODY_MAX, ScriptDocument, ScriptSummary
 from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep
 from server.api.schemas.common import MAX_INT32
 from server.crud import scripts as crud
-from server.models import Script
+from server.crud.contacts import field_schema
+from server.models import DispositionCode, Script
 
 router = APIRouter(prefix="/scripts", tags=["scripts"])
 
@@ -44,6 +52,26 @@ def _same_key(script_id: str, version: int, body: ScriptDocument) -> None:
         if body_value != path_value:
             msg = f"the {field} in the body ({body_value!r}) is not the one in the path ({path_value!r})"
             raise RequestValidationError([{"loc": ("body", field), "type": "value_error", "msg": msg}])
+
+
+def _lint(session: Session, body: ScriptDocument) -> None:
+    """422 with every lint error of the script (see the module notes); warnings pass."""
+    codes = session.scalars(select(DispositionCode.code).where(DispositionCode.active.is_(True)))
+    catalogue = Catalogue(
+        custom_fields=frozenset(f.key for f in field_schema(session)), dispositions=frozenset(codes)
+    )
+    errors: list[dict[str, Any]] = [
+        {"loc": ("body", "body", *m.path), "type": "script_lint", "msg": m.text}
+        for m in lint(body.body, source="body", catalogue=catalogue)
+        if m.severity == "error"
+    ]
+    for field in ("id", "version"):
+        inner = body.body.get(field)
+        if not errors and inner != getattr(body, field):
+            msg = f"the script's {field} ({inner!r}) is not the document's ({getattr(body, field)!r})"
+            errors.append({"loc": ("body", "body", field), "type": "value_error", "msg": msg})
+    if errors:
+        raise RequestValidationError(errors)
 
 
 def _stored(row: Script, spec: ScriptDocument) -> ScriptDocument:
@@ -88,6 +116,7 @@ def put_script(
     if existing is not None:
         response.status_code = status.HTTP_200_OK
         return _stored(existing, body)
+    _lint(session, body)
     try:
         row = crud.add_script(session, spec=body, created_by=admin)
     except IntegrityError:

@@ -4,7 +4,9 @@ live feed of changes.
 * ``POST /statuses`` stores one change (**201**, ``StatusChangeOut``). Operators set their own;
   team leads set their team's; admins anyone's. Whoever is not the operator is recorded as ``by``.
   ``source`` follows from who sends it: ``operator`` for one's own status, ``team_lead`` for someone
-  else's (leads and admins alike); sending another is 422, and ``system`` is the server's alone.
+  else's (leads and admins alike); sending another is 422. The operator's own desktop may also send
+  ``system`` for what its software did by itself (a call started, an ACW timer ran out, the phone
+  lost its registration), so the history tells the operator's choices from the machine's.
   ``on_call`` comes from the operator's own phone: nobody sets it for someone else.
 * ``not_ready`` needs a reason that is in the not-ready catalogue and active; other statuses carry
   none (422 either way).
@@ -12,7 +14,8 @@ live feed of changes.
   its queue with the original times. It may not be in the future (beyond :data:`CLOCK_SKEW`). Every
   change goes into the history; the current status only moves forward in time, so an old change
   replayed late does not overwrite a newer one (``server.crud.statuses``).
-* Team-lead and admin posts are audited. Each stored change is pushed to the live feed after commit.
+* Team-lead and admin posts are audited. Each stored change is pushed to the live feed when it
+  commits, from whichever server process stored it (``server.api.broadcast``, ``server.api.pgfeed``).
 * Replays: a desktop replaying its offline queue may send one change twice. An optional
   ``Idempotency-Key`` header (the client's UUID for this change; 400 when it is not a UUID) is stored
   with the change, unique forever, as for dispositions: the same key with the same body returns the
@@ -75,8 +78,10 @@ _AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
 
 def _source(body: StatusChangeIn, own: bool) -> StatusSource:
     expected = StatusSource.OPERATOR if own else StatusSource.TEAM_LEAD
+    if own and body.source is StatusSource.SYSTEM:
+        return StatusSource.SYSTEM  # the operator's desktop acting on a fact, not on a choice
     if body.source is StatusSource.SYSTEM:
-        raise invalid("source", "the source 'system' is reserved for the server")
+        raise invalid("source", "only the operator's own desktop may report a 'system' change")
     if "source" in body.model_fields_set and body.source is not expected:
         whose = "your own status" if own else "someone else's status"
         raise invalid("source", f"a change of {whose} has the source {expected.value!r}")
@@ -184,9 +189,9 @@ def post_status(
                 "current": current,
             },
         )
-    session.commit()
     out = crud.change_out(change, operator.name, None if own else user.name)
-    get_context(request).status_feed.publish(out.model_dump_json(), operator.team_id)
+    get_context(request).status_feed.publish_on_commit(session, out.model_dump_json(), operator.team_id)
+    session.commit()
     return out
 
 

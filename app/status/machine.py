@@ -1,0 +1,221 @@
+"""The operator-status machine: what the operator chose, laid under what the phone is doing.
+
+Three inputs, kept apart so none can silently undo another:
+
+- the *choice* (operator or team lead): start of shift, ready, not ready with a reason (break, lunch,
+  training, back of queue...), end of shift;
+- the *activity* from the calls (idle, on a call, after-call work);
+- the *registration* of the phone (the telephony supervisor's "routable").
+
+The reported status is computed from the three: ``on_call``/``acw`` while the calls say so; else the
+choice, except that a routable choice (ready, back of queue) with a dead phone is reported as
+``not_ready`` with the ``phone_offline`` reason. The choice itself never changes when the phone
+does, so a break stays a break through calls and registration losses, and Ready comes back by itself
+when the phone registers again.
+
+During a call the operator picks a *next* status and a team lead may *force* one (Finesse: it
+applies after the current call); either applies when the activity returns to idle, forced first.
+
+Every change of the reported status returns one :class:`StatusChangeIn` for the server, stamped with
+``at`` (the caller passes its injectable clock's time or the phone event's own time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.clock import later
+from app.refused import Refused
+from app.status.choice import Choice, Reasons
+from app.status.view import Activity, StatusView
+from app.wire.statuses import OperatorStatus, StatusChangeIn, StatusSource
+
+PHONE_OFFLINE = "phone_offline"
+"""The not-ready reason reported while the phone is unregistered under a routable choice."""
+
+
+@dataclass(frozen=True)
+class StatusPolicy:
+    """Reason codes the machine reports by itself; both must exist in the server's catalogue."""
+
+    phone_offline_reason: str = PHONE_OFFLINE
+
+
+class StatusMachine:
+    """One operator's status, from start of shift to end of shift."""
+
+    def __init__(
+        self,
+        operator: str,
+        reasons: Reasons,
+        at: datetime,
+        *,
+        policy: StatusPolicy | None = None,
+        registered: bool = False,
+    ) -> None:
+        self.operator = operator
+        self.reasons = reasons
+        self.policy = policy or StatusPolicy()
+        self._chosen = Choice.offline()
+        self._chosen_since = at
+        self._activity = Activity.IDLE
+        self._registered = registered
+        self._next: Choice | None = None
+        self._forced: Choice | None = None
+        self._forced_by = ""
+        self._reported = self._effective()
+        self._since = at
+        self._source = StatusSource.SYSTEM
+
+    # ----- reading -----------------------------------------------------------------------------
+
+    def view(self) -> StatusView:
+        status, reason = self._reported
+        return StatusView(
+            status=status,
+            reason=reason,
+            since=self._since,
+            source=self._source,
+            chosen=self._chosen,
+            chosen_since=self._chosen_since,
+            registered=self._registered,
+            routable=self._routable_now(),
+            activity=self._activity,
+            next=self._next,
+            forced=self._forced,
+            forced_by=self._forced_by,
+            max_minutes=(r.max_minutes if (r := self.reasons.get(reason)) is not None else None),
+        )
+
+    # ----- the operator's intents --------------------------------------------------------------
+
+    def start_shift(self, at: datetime) -> list[StatusChangeIn]:
+        """Log in: on shift, not ready yet (``shift_start``), like Asterisk's paused ``QueueAdd``."""
+        if self._chosen.status is not OperatorStatus.OFFLINE:
+            raise Refused(f"the shift has already started ({self._chosen})", code="shift")
+        return self._choose(Choice.shift_start(), at, StatusSource.OPERATOR)
+
+    def end_shift(self, at: datetime) -> list[StatusChangeIn]:
+        """Log out. During a call or its after-call work, choose ``offline`` as the next status instead."""
+        self._need_on_shift("end the shift")
+        self._need_idle("end the shift")
+        self._next = None
+        return self._choose(Choice.offline(), at, StatusSource.OPERATOR)
+
+    def set_status(self, choice: Choice, at: datetime) -> list[StatusChangeIn]:
+        """Ready, or not ready with a reason, now. Refused during a call: that is :meth:`choose_next`."""
+        self._need_on_shift("change the status")
+        if choice.status is OperatorStatus.OFFLINE:
+            raise Refused("offline is the end of the shift: use end of shift", code="status")
+        self.reasons.check(choice)
+        self._need_idle("change the status")
+        if choice == self._chosen:
+            raise Refused(f"the status is already {choice}", code="same")
+        return self._choose(choice, at, StatusSource.OPERATOR)
+
+    def choose_next(self, choice: Choice | None) -> None:
+        """The status to take after the current call and its after-call work (``None``: keep the
+        current choice). ``offline`` here ends the shift after the call."""
+        if self._activity is Activity.IDLE:
+            raise Refused("not on a call: set the status directly", code="idle")
+        if self._forced is not None:
+            raise Refused(
+                f"{self._forced_by or 'a team lead'} has set {self._forced} for after this call",
+                code="forced",
+            )
+        if choice is not None and choice.status is not OperatorStatus.OFFLINE:
+            self.reasons.check(choice)
+        self._next = choice
+
+    # ----- the team lead -----------------------------------------------------------------------
+
+    def force(self, choice: Choice, at: datetime, *, by: str = "") -> list[StatusChangeIn]:
+        """A team lead's status for this operator: now when idle, else after the current call."""
+        self._need_on_shift("force a status")
+        if choice.status is not OperatorStatus.OFFLINE:
+            self.reasons.check(choice)
+        if self._activity is not Activity.IDLE:
+            self._forced, self._forced_by = choice, by
+            return []
+        return self._choose(choice, at, StatusSource.TEAM_LEAD)
+
+    # ----- facts -------------------------------------------------------------------------------
+
+    def set_activity(
+        self, activity: Activity, at: datetime, *, source: StatusSource = StatusSource.SYSTEM
+    ) -> list[StatusChangeIn]:
+        """The calls moved the operator (``source``: who ended ACW, when it matters)."""
+        if activity is self._activity:
+            return []
+        self._activity = activity
+        if activity is not Activity.IDLE:
+            return self._report(at, StatusSource.SYSTEM)
+        if self._forced is not None:
+            choice, self._forced, self._forced_by, self._next = self._forced, None, "", None
+            return self._choose(choice, at, StatusSource.TEAM_LEAD)
+        if self._next is not None:
+            choice, self._next = self._next, None
+            return self._choose(choice, at, source)
+        return self._report(at, source)
+
+    def set_registered(self, registered: bool, at: datetime) -> list[StatusChangeIn]:
+        """The phone's registration changed; the choice stays as it is."""
+        self._registered = registered
+        return self._report(at, StatusSource.SYSTEM)
+
+    def update_reasons(self, reasons: Reasons, at: datetime) -> list[StatusChangeIn]:
+        """A fresh catalogue (a reason may have become routable or not)."""
+        self.reasons = reasons
+        return self._report(at, StatusSource.SYSTEM)
+
+    # ----- internals ---------------------------------------------------------------------------
+
+    def _choose(self, choice: Choice, at: datetime, source: StatusSource) -> list[StatusChangeIn]:
+        if choice != self._chosen:
+            self._chosen = choice
+            self._chosen_since = later(at, self._chosen_since)
+        return self._report(at, source)
+
+    def _effective(self) -> tuple[OperatorStatus, str | None]:
+        if self._activity is Activity.ON_CALL:
+            return OperatorStatus.ON_CALL, None
+        if self._activity is Activity.ACW:
+            return OperatorStatus.ACW, None
+        choice = self._chosen
+        if (
+            choice.status is not OperatorStatus.OFFLINE
+            and not self._registered
+            and self.reasons.routable(choice)
+        ):
+            return OperatorStatus.NOT_READY, self.policy.phone_offline_reason
+        return choice.status, choice.reason
+
+    def _routable_now(self) -> bool:
+        status, reason = self._reported
+        return self._registered and self.reasons.routable(Choice(status, reason))
+
+    def _report(self, at: datetime, source: StatusSource) -> list[StatusChangeIn]:
+        effective = self._effective()
+        if effective == self._reported:
+            return []
+        self._reported = effective
+        self._since = later(at, self._since)
+        self._source = source
+        status, reason = effective
+        return [
+            StatusChangeIn(
+                operator=self.operator, status=status, reason=reason, at=self._since, source=source
+            )
+        ]
+
+    def _need_on_shift(self, what: str) -> None:
+        if self._chosen.status is OperatorStatus.OFFLINE:
+            raise Refused(f"cannot {what}: the shift has not started", code="shift")
+
+    def _need_idle(self, what: str) -> None:
+        if self._activity is not Activity.IDLE:
+            raise Refused(
+                f"cannot {what} during a call or after-call work: choose it as the next status",
+                code="busy",
+            )

@@ -1,0 +1,35 @@
+"""The workstation coordinator: calls and status together, observable by the UI, driven by intents.
+See ``docs/workstation-core.md``."""
+
+from app.workstation.config import WorkstationConfig
+from app.workstation.coordinator import Workstation, WorkstationState, connect_phone
+from app.workstation.hub import Hub, Unsubscribe
+from app.workstation.notices import (
+    CallChanged,
+    ContactLookedUp,
+    DispositionQueued,
+    MuteChanged,
+    Notice,
+    Problem,
+    StatusChanged,
+)
+from app.workstation.ports import ContactLookup, Outbox, PhoneCommands
+
+__all__ = [
+    "CallChanged",
+    "ContactLookedUp",
+    "ContactLookup",
+    "DispositionQueued",
+    "Hub",
+    "MuteChanged",
+    "Notice",
+    "Outbox",
+    "PhoneCommands",
+    "Problem",
+    "StatusChanged",
+    "Unsubscribe",
+    "Workstation",
+    "WorkstationConfig",
+    "WorkstationState",
+    "connect_phone",
+]

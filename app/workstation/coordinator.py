@@ -1,0 +1,354 @@
+"""The workstation: phone events and the operator's intents in, notices and server records out.
+
+It owns the call sessions (:class:`app.session.Calls`) and the status machine, and is the only place
+where the two meet: after every input it works out the operator's activity from the calls, lets the
+status machine report what changed, sends finished dispositions and status changes to the outbox,
+and publishes what moved on the :class:`Hub`. No Qt: the UI subscribes to the hub and calls the
+intent methods (the ``async`` ones send phone commands and return when the phone has answered).
+
+An intent that does not fit raises :class:`app.refused.Refused` (nothing was sent); a command the
+phone refuses raises it too (``code="phone"``) after the session forgot what was pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.clock import Clock, from_epoch, system_clock
+from app.refused import Refused
+from app.session.call import CallSession
+from app.session.calls import Calls
+from app.session.phase import Phase
+from app.status.choice import Choice, Reasons
+from app.status.machine import StatusMachine
+from app.status.view import Activity, StatusView
+from app.telephony import commands as cmd
+from app.telephony import events as ev
+from app.telephony.supervisor import ServiceUnavailable, TelephonyService
+from app.wire.dispositions import Catalogue, DispositionCode
+from app.wire.scripts import AnswerValue, ScriptRef
+from app.wire.statuses import StatusChangeIn, StatusSource
+from app.workstation.config import WorkstationConfig
+from app.workstation.hub import Hub
+from app.workstation.notices import (
+    CallChanged,
+    ContactLookedUp,
+    DispositionQueued,
+    MuteChanged,
+    Problem,
+    StatusChanged,
+)
+from app.workstation.ports import ContactLookup, Outbox, PhoneCommands
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkstationState:
+    """Everything a window needs to draw itself from scratch."""
+
+    calls: tuple[CallSession, ...]
+    status: StatusView
+    muted: bool
+
+
+class Workstation:
+    """The operator's desk: calls, status and the records they produce."""
+
+    def __init__(
+        self,
+        config: WorkstationConfig,
+        *,
+        phone: PhoneCommands,
+        outbox: Outbox,
+        catalogue: Catalogue,
+        contacts: ContactLookup | None = None,
+        clock: Clock = system_clock,
+        hub: Hub | None = None,
+        registered: bool = False,
+    ) -> None:
+        self.config = config
+        self.hub = hub or Hub()
+        self._phone = phone
+        self._outbox = outbox
+        self._contacts = contacts
+        self._clock = clock
+        self._catalogue = catalogue
+        self._calls = Calls(config.operator, config.acw, queue_header=config.queue_header)
+        self._status = StatusMachine(
+            config.operator, Reasons(catalogue.reasons), clock(), policy=config.status, registered=registered
+        )
+        self._timer: asyncio.TimerHandle | None = None
+        self._tasks: set[asyncio.Future[None]] = set()
+        self._last_view: StatusView | None = None
+        self._last_muted = False
+
+    # ----- reading -----------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> Mapping[str, CallSession]:
+        return self._calls.sessions
+
+    @property
+    def status(self) -> StatusView:
+        return self._status.view()
+
+    def state(self) -> WorkstationState:
+        return WorkstationState(tuple(self._calls.sessions.values()), self.status, self._calls.muted)
+
+    # ----- the phone ---------------------------------------------------------------------------
+
+    def on_phone_event(self, event: ev.Event) -> None:
+        """Feed one telephony event (``TelephonyService(on_event=...)``)."""
+        at = from_epoch(event.at)
+        try:
+            self._calls.on_event(event, at)
+        except Refused as exc:
+            log.warning("%s", exc.reason)
+            self.hub.publish(Problem(exc.reason, where="phone"))
+        if isinstance(event, ev.IncomingCall):
+            self._look_up(event.call_id, event.number)
+        self._settle(at)
+
+    def on_routable(self, routable: bool) -> None:
+        """The phone became routable or not (``TelephonyService(on_routable=...)``)."""
+        self._report(self._status.set_registered(routable, self._clock()))
+
+    # ----- call intents ------------------------------------------------------------------------
+
+    async def answer(self, call_id: str | None = None) -> None:
+        call_id = self._pick(call_id, "answer", Phase.RINGING)
+        await self._send(self._calls.answer(call_id))
+
+    async def reject(self, call_id: str | None = None, code: int = 486) -> None:
+        call_id = self._pick(call_id, "reject", Phase.RINGING)
+        await self._send(self._calls.reject(call_id, code))
+
+    async def hangup(self, call_id: str | None = None) -> None:
+        if call_id is None and not any(
+            s.phase.engaged and s.phase is not Phase.HELD for s in self.calls.values()
+        ):
+            call_id = self._pick(None, "hang up", Phase.HELD)  # only held calls: the one held
+        call_id = self._pick(call_id, "hang up", Phase.TALKING, Phase.DIALING)  # else the one we hear
+        await self._send(self._calls.hangup(call_id))
+
+    async def hold(self, call_id: str | None = None) -> None:
+        await self._send(self._calls.hold(self._pick(call_id, "hold", Phase.TALKING)))
+
+    async def resume(self, call_id: str | None = None) -> None:
+        await self._send(self._calls.resume(self._pick(call_id, "resume", Phase.HELD)))
+
+    async def send_dtmf(self, digits: str, call_id: str | None = None) -> None:
+        await self._send(self._calls.send_dtmf(self._pick(call_id, "send digits", Phase.TALKING), digits))
+
+    async def mute(self, muted: bool) -> None:
+        await self._send(self._calls.mute(muted))
+        self._calls.mute_applied(muted)
+        self._settle(self._clock())
+
+    async def dial(self, target: str) -> str:
+        """Call ``target`` (a number, ``tel:`` or ``sip:`` URI); returns the new call's id."""
+        return await self._dial(self._calls.dial(target), target.strip(), "")
+
+    async def blind_transfer(self, target: str, call_id: str | None = None) -> None:
+        call_id = self._pick(call_id, "transfer", Phase.TALKING, Phase.HELD)
+        await self._send(self._calls.blind_transfer(call_id, target))
+
+    async def consult(self, target: str, call_id: str | None = None) -> str:
+        """Attended transfer, step one: hold the customer and call ``target``; returns that call's id."""
+        call_id = self._pick(call_id, "transfer", Phase.TALKING, Phase.HELD)
+        return await self._dial(self._calls.consult(call_id, target), target.strip(), call_id)
+
+    async def complete_transfer(self, call_id: str) -> None:
+        """Attended transfer, step two: join the customer (``call_id``) to the consulted party."""
+        await self._send(self._calls.complete_transfer(call_id))
+
+    # ----- what the operator attaches to a call ------------------------------------------------
+
+    def attach_contact(self, call_id: str, contact_id: int | None) -> None:
+        self._calls.update(call_id, lambda s: s.with_contact(contact_id))
+        self._settle(self._clock())
+
+    def set_queue(self, call_id: str, queue: str | None) -> None:
+        self._calls.update(call_id, lambda s: s.with_queue(queue))
+        self._settle(self._clock())
+
+    def set_script(
+        self,
+        call_id: str,
+        script: ScriptRef | None,
+        answers: Mapping[str, AnswerValue],
+        suggested_code: str | None = None,
+    ) -> None:
+        """The script followed and the answers so far (the scripts engine calls this as answers come)."""
+        self._calls.update(call_id, lambda s: s.with_script(script, answers, suggested_code))
+        self._settle(self._clock())
+
+    # ----- after-call work ---------------------------------------------------------------------
+
+    def submit_disposition(
+        self, call_id: str, code: str, *, comment: str = "", callback_at: datetime | None = None
+    ) -> None:
+        """The operator's disposition; ends ACW (or waits for its timer when there is no early exit)."""
+        session = self._calls.get(call_id)
+        now = self._clock()
+        self._calls.submit(call_id, self._code(code, session), now, comment=comment, callback_at=callback_at)
+        self._settle(now, source=StatusSource.OPERATOR)
+
+    def leave_acw(self, call_id: str) -> None:
+        """Leave ACW without a code (optional ACW only)."""
+        now = self._clock()
+        self._calls.leave_acw(call_id, now)
+        self._settle(now, source=StatusSource.OPERATOR)
+
+    def tick(self) -> None:
+        """Let ACW timers that have run out end (called by the workstation's own timer, or by tests)."""
+        self._settle(self._clock(), source=StatusSource.SYSTEM)
+
+    # ----- status intents ----------------------------------------------------------------------
+
+    def start_shift(self) -> None:
+        self._report(self._status.start_shift(self._clock()))
+
+    def end_shift(self) -> None:
+        self._report(self._status.end_shift(self._clock()))
+
+    def set_status(self, choice: Choice) -> None:
+        self._report(self._status.set_status(choice, self._clock()))
+
+    def choose_next(self, choice: Choice | None) -> None:
+        self._status.choose_next(choice)
+        self._report([])
+
+    def force_status(self, choice: Choice, *, by: str = "") -> None:
+        """A team lead's status for this operator (applies after the current call)."""
+        self._report(self._status.force(choice, self._clock(), by=by))
+
+    def update_catalogue(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+        self._report(self._status.update_reasons(Reasons(catalogue.reasons), self._clock()))
+
+    # ----- internals ---------------------------------------------------------------------------
+
+    def _pick(self, call_id: str | None, what: str, *phases: Phase) -> str:
+        """The call an intent is for: the one named, or the only call in one of ``phases``."""
+        if call_id is not None:
+            return call_id
+        candidates = [s.call_id for s in self._calls.sessions.values() if s.phase in phases]
+        if not candidates:
+            raise Refused(f"there is no call to {what}", code="no_call")
+        if len(candidates) > 1:
+            raise Refused(f"several calls could be meant: say which one to {what}", code="ambiguous")
+        return candidates[0]
+
+    def _code(self, code: str, session: CallSession) -> DispositionCode:
+        matches = [c for c in self._catalogue.dispositions if c.code == code]
+        entry = next((c for c in matches if c.queue == session.queue), None) or next(
+            (c for c in matches if c.queue is None), None
+        )
+        if entry is None:
+            raise Refused(f"{code!r} is not in the disposition catalogue for this call", code="disposition")
+        return entry
+
+    async def _dial(self, commands: list[cmd.Command], target: str, consult_for: str) -> str:
+        results = await self._send(commands)
+        call_id = results[-1].call_id
+        self._calls.dialed(call_id, target, self._clock(), consult_for=consult_for)
+        if self.config.lookup_outbound and not consult_for:
+            self._look_up(call_id, target)
+        self._settle(self._clock())
+        return call_id
+
+    async def _send(self, commands: list[cmd.Command]) -> list[ev.CommandResult]:
+        """Send in order, stopping at the first refusal (answering after a failed hold would mix calls)."""
+        self._settle(self._clock())  # intents may have marked sessions pending
+        results: list[ev.CommandResult] = []
+        for command in commands:
+            try:
+                result = await self._phone.send(command)
+            except (ServiceUnavailable, TimeoutError) as exc:
+                result = ev.CommandResult(ref="", ok=False, error=str(exc) or "no answer from the phone")
+            if not result.ok:
+                self._calls.command_failed(getattr(command, "call_id", ""))
+                self._settle(self._clock())
+                message = f"the phone refused {command.type}: {result.error}"
+                self.hub.publish(Problem(message, where="phone"))
+                raise Refused(message, code="phone")
+            results.append(result)
+        return results
+
+    def _look_up(self, call_id: str, number: str) -> None:
+        if self._contacts is None or not number:
+            return
+        with contextlib.suppress(RuntimeError):  # no running loop: nothing to look up with
+            task = asyncio.get_running_loop().create_task(self._lookup(self._contacts, call_id, number))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _lookup(self, contacts: ContactLookup, call_id: str, number: str) -> None:
+        try:
+            contact = await contacts.lookup(number)
+        except Exception as exc:
+            log.warning("contact lookup for %s failed: %s", number, exc)
+            self.hub.publish(ContactLookedUp(call_id, number, None, error=str(exc) or type(exc).__name__))
+            return
+        self.hub.publish(ContactLookedUp(call_id, number, contact))
+        session = self._calls.sessions.get(call_id)
+        if contact is not None and session is not None and session.contact_id is None:
+            self._calls.update(call_id, lambda s: s.with_contact(contact.id))
+            self._settle(self._clock())
+
+    def _settle(self, at: datetime, *, source: StatusSource = StatusSource.SYSTEM) -> None:
+        """After any input: ACW timers, publish what moved, queue dispositions, follow with the status."""
+        self._calls.tick(self._clock())
+        for session in self._calls.drain():
+            self.hub.publish(CallChanged(session))
+            if session.phase is Phase.DONE and session.disposition is not None:
+                self._outbox.put_disposition(session.disposition)
+                self.hub.publish(DispositionQueued(session.disposition))
+        if self._calls.engaged:
+            activity = Activity.ON_CALL
+        else:
+            activity = Activity.ACW if self._calls.in_acw else Activity.IDLE
+        self._report(self._status.set_activity(activity, at, source=source))
+        if self._calls.muted != self._last_muted:
+            self._last_muted = self._calls.muted
+            self.hub.publish(MuteChanged(self._last_muted))
+        self._schedule()
+
+    def _report(self, changes: list[StatusChangeIn]) -> None:
+        view = self._status.view()
+        for change in changes:
+            self._outbox.put_status(change)
+            self.hub.publish(StatusChanged(view, change))
+        if not changes and view != self._last_view:
+            self.hub.publish(StatusChanged(view))
+        self._last_view = view
+
+    def _schedule(self) -> None:
+        """Wake up when the next ACW timer runs out."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        deadline = self._calls.next_deadline()
+        if deadline is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # driven by hand (tests call tick())
+        delay = max((deadline - self._clock()).total_seconds(), 0.0)
+        self._timer = loop.call_later(delay + 0.001, self.tick)
+
+
+def connect_phone(workstation: Workstation, service: TelephonyService) -> None:
+    """Route a :class:`TelephonyService`'s callbacks into the workstation (they are plain attributes,
+    so the service can be built before the workstation that sends through it)."""
+    service.on_event = workstation.on_phone_event
+    service.on_routable = workstation.on_routable
+    workstation.on_routable(service.routable)

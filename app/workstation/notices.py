@@ -1,0 +1,65 @@
+"""What the workstation tells its subscribers: small frozen values, one class per kind of news.
+
+Each notice carries the new state itself (an immutable :class:`CallSession` or :class:`StatusView`),
+so a window redraws from the notice without asking back (Anki's ``OpChanges`` idea).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.session.call import CallSession
+from app.status.view import StatusView
+from app.wire.contacts import ContactOut
+from app.wire.dispositions import DispositionIn
+from app.wire.statuses import StatusChangeIn
+
+
+@dataclass(frozen=True)
+class CallChanged:
+    """A call session moved (or had something attached). ``session.phase`` ``done`` is its last notice."""
+
+    session: CallSession
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    """The status view changed; ``change`` is the record sent to the server, when one was."""
+
+    view: StatusView
+    change: StatusChangeIn | None = None
+
+
+@dataclass(frozen=True)
+class MuteChanged:
+    muted: bool
+
+
+@dataclass(frozen=True)
+class ContactLookedUp:
+    """The card's contact for a call: ``contact`` ``None`` means unknown caller, unless ``error`` says
+    the lookup failed."""
+
+    call_id: str
+    number: str
+    contact: ContactOut | None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class DispositionQueued:
+    """A call's disposition went into the outbox."""
+
+    disposition: DispositionIn
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the operator (or the log) should know: the phone refused a command, a phone event
+    contradicted what the workstation knew, a lookup failed."""
+
+    message: str
+    where: str = ""
+
+
+Notice = CallChanged | StatusChanged | MuteChanged | ContactLookedUp | DispositionQueued | Problem

@@ -1,0 +1,152 @@
+"""The Windows MSI, built here with ``wixl`` (msitools) and Authenticode-signed with ``osslsigncode``.
+
+On Linux there is no Windows bundle, so the MSI wraps a *stand-in payload*: ``ringdesk.exe`` is
+setuptools' 64-bit GUI launcher (a real signed-able PE32+ file), plus a note saying so. That exercises
+the whole packaging and signing path (harvest, WiX source, properties, secure properties, signing the
+executables and the MSI) without pretending the program works. The Windows CI workflow builds the real
+PyInstaller bundle and MSI from the same ``ringdesk.wxs`` with WiX and signtool.
+
+wixl gaps handled here: it ignores ``Secure="yes"``, so the ``SecureCustomProperties`` row is
+rewritten with msibuild before signing (managed installs would otherwise drop the properties); its
+output is not byte-reproducible (it stamps the time and a fresh package code).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from installer.common import INSTALLER, BuildError, build_env, run, say
+from installer.keys import CodeSigningKey
+
+WXS = INSTALLER / "windows" / "ringdesk.wxs"
+STAND_IN_NOTE = """This MSI was built on Linux with wixl around a STAND-IN payload: ringdesk.exe is
+setuptools' 64-bit launcher, not ringdesk. It exists to test packaging and signing. The real MSI is
+built by the Windows CI workflow (.github/workflows/windows.yml) around the PyInstaller bundle.
+"""
+
+
+def public_properties() -> list[str]:
+    """The MSI's public properties, read from the WiX source (upper-case Ids without SAVED_)."""
+    ids = re.findall(r'<Property Id="([A-Z_]+)" Secure="yes"/>', WXS.read_text(encoding="utf-8"))
+    return [i for i in ids if not i.startswith("SAVED_")]
+
+
+def stand_in_payload(out: Path) -> Path:
+    import importlib.util
+
+    payload = out / "msi-payload"
+    if payload.exists():
+        shutil.rmtree(payload)
+    payload.mkdir(parents=True)
+    spec = importlib.util.find_spec("setuptools")
+    if spec is None or spec.origin is None:
+        raise BuildError("setuptools is not installed: the stand-in payload uses its Windows launcher")
+    launcher = Path(spec.origin).parent / "gui-64.exe"
+    if not launcher.is_file():
+        raise BuildError(f"{launcher} is missing: the stand-in payload needs setuptools' Windows launcher")
+    shutil.copyfile(launcher, payload / "ringdesk.exe")
+    (payload / "STAND-IN.txt").write_text(STAND_IN_NOTE, encoding="utf-8")
+    return payload
+
+
+def authenticode_sign(path: Path, key: CodeSigningKey) -> None:
+    """Sign a PE or MSI in place with SHA-256 and, when configured, an RFC 3161 timestamp."""
+    signed = path.with_name(path.name + ".signed")
+    signed.unlink(missing_ok=True)
+    run(
+        [
+            "osslsigncode",
+            "sign",
+            *key.osslsigncode_args(),
+            "-h",
+            "sha256",
+            "-n",
+            "ringdesk",
+            "-i",
+            "https://ringdesk.example/",
+            "-in",
+            path,
+            "-out",
+            signed,
+        ]
+    )
+    signed.replace(path)
+
+
+def build_msi(out: Path, version: str, key: CodeSigningKey | None, payload: Path | None = None) -> Path:
+    """Harvest ``payload`` (default: the stand-in), build the x64 MSI, fix secure properties, sign."""
+    payload = payload or stand_in_payload(out)
+    if key is not None:
+        for exe in sorted(payload.rglob("*.exe")):
+            authenticode_sign(exe, key)
+    # wixl resolves sources relative to its working directory and rejects absolute ones
+    rel = Path(os.path.relpath(payload, out))
+    files = "\n".join(str(rel / p.relative_to(payload)) for p in sorted(payload.rglob("*")) if p.is_file())
+    harvest = _heat(files + "\n", rel)
+    fragment = out / "bundle-files.wxs"
+    fragment.write_text(harvest, encoding="utf-8")
+    msi = out / f"ringdesk-{version}-x64.msi"
+    msi.unlink(missing_ok=True)
+    run(
+        [
+            "wixl",
+            "-a",
+            "x64",
+            "-D",
+            f"Version={version}",
+            "-D",
+            "Win64=yes",
+            "-D",
+            f"BundleDir={rel}",
+            "-o",
+            msi,
+            WXS,
+            fragment.name,
+        ],
+        cwd=out,
+    )
+    secure = ";".join(["WIX_DOWNGRADE_DETECTED", "WIX_UPGRADE_DETECTED", *public_properties()])
+    run(
+        [
+            "msibuild",
+            msi,
+            "-q",
+            f"UPDATE Property SET Value = '{secure}' WHERE Property = 'SecureCustomProperties'",
+        ]
+    )
+    if key is not None:
+        authenticode_sign(msi, key)
+    state = "signed" if key else "UNSIGNED"
+    say(f"msi {msi.name}: {msi.stat().st_size / 1e3:.0f} kB ({state}, stand-in payload)")
+    return msi
+
+
+def _heat(files: str, payload: Path) -> str:
+    """wixl-heat: one component per file under INSTALLDIR, grouped as BundleFiles (heat.exe on Windows)."""
+    import subprocess
+
+    result = subprocess.run(
+        [
+            "wixl-heat",
+            "-p",
+            f"{payload}/",
+            "--component-group",
+            "BundleFiles",
+            "--var",
+            "var.BundleDir",
+            "--directory-ref",
+            "INSTALLDIR",
+            "--win64",
+        ],
+        input=files,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=build_env(),
+    )
+    if result.returncode != 0:
+        raise BuildError(f"wixl-heat failed: {result.stderr}")
+    return result.stdout

@@ -1,0 +1,162 @@
+"""``POST /dispositions/batch``: up to :data:`~app.wire.dispositions.BATCH_MAX` dispositions in one
+request, for a desktop's outbox (after a network outage it holds a shift's worth).
+
+Each item carries its own idempotency key and gets its own result, in the order sent, as if it had
+been posted alone (``server.api.routes.dispositions``): **created** (201), **replayed** (201: the key
+was stored before with the same content, the first result is returned) or **rejected** with the
+status a single post would have got and why: 400 (key not a UUID), 403 (not yours, not your team's),
+422 (invalid, against the catalogue, or the key was used for another disposition). A rejected item
+stores nothing and does not use up its key. The batch itself answers 200 once it is readable;
+422 only when the envelope is wrong (not a list of ``{idempotency_key, disposition}``, empty, or
+more than the maximum items).
+
+The created items are stored in one transaction with one ``INSERT ... ON CONFLICT DO NOTHING``: a
+batch costs a few round trips, not a few per item. Two items with one key in one batch: the first
+is stored, the second answers as its replay (or 422 if its content differs).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.wire.dispositions import (
+    BatchItemOut,
+    BatchOutcome,
+    DispositionBatchIn,
+    DispositionBatchOut,
+    DispositionIn,
+)
+from server.api.acting import acting_for
+from server.api.deps import AuditDep, CurrentUser, SessionDep
+from server.api.routes.dispositions import catalogue_problem
+from server.crud.catalogue import get_code
+from server.crud.dispositions import (
+    disposition_out,
+    disposition_values,
+    get_by_keys,
+    operator_name,
+    request_hash,
+    store_new,
+)
+from server.models import Disposition, DispositionCode, Role, User
+
+router = APIRouter(prefix="/dispositions", tags=["dispositions"])
+
+_AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
+_KEY_REUSED = "this Idempotency-Key was already used for a different disposition: use a new key"
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, errors: list[str]) -> None:
+        self.status = status
+        self.errors = errors
+
+
+def _messages(errors: Any) -> list[str]:
+    """Readable lines from pydantic / FastAPI error dicts (``field: message``)."""
+    lines = []
+    for error in errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        lines.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
+    return lines
+
+
+def _parse(
+    session: Any, user: User, raw_key: str, raw: dict[str, Any]
+) -> tuple[uuid.UUID, DispositionIn, User]:
+    try:
+        key = uuid.UUID(raw_key.strip())
+    except ValueError:
+        raise _Refused(400, ["idempotency_key must be a UUID"]) from None
+    try:
+        body = DispositionIn.model_validate(raw)
+    except ValidationError as exc:
+        raise _Refused(422, _messages(exc.errors(include_url=False, include_input=False))) from None
+    try:
+        operator = acting_for(
+            session,
+            user,
+            body.operator,
+            own_only="operators post their own dispositions only",
+            team_only="team leads post dispositions for their own team only",
+        )
+    except HTTPException as exc:
+        raise _Refused(exc.status_code, [str(exc.detail)]) from None
+    except RequestValidationError as exc:
+        raise _Refused(422, _messages(exc.errors())) from None
+    return key, body, operator
+
+
+@router.post("/batch", responses={422: {"description": "not a list of 1-500 items"}})
+def post_batch(
+    body: DispositionBatchIn, user: CurrentUser, session: SessionDep, audit: AuditDep
+) -> DispositionBatchOut:
+    """Store many dispositions, each with its own key and result (see the module notes)."""
+    results: list[BatchItemOut | None] = [None] * len(body.items)
+    accepted: list[tuple[int, uuid.UUID, DispositionIn, str, User]] = []
+    for index, item in enumerate(body.items):
+        try:
+            key, disposition, operator = _parse(session, user, item.idempotency_key, item.disposition)
+        except _Refused as refused:
+            results[index] = _rejected(item.idempotency_key, refused.status, refused.errors)
+            continue
+        accepted.append((index, key, disposition, request_hash(disposition), operator))
+
+    stored = get_by_keys(session, keys={key for _, key, *_ in accepted})
+    codes: dict[str, DispositionCode | None] = {}
+    new: dict[uuid.UUID, tuple[int, DispositionIn, dict[str, Any]]] = {}
+    later: list[tuple[int, uuid.UUID, str]] = []  # answered once the new rows are in
+    for index, key, disposition, body_hash, operator in accepted:
+        if key in stored or key in new:
+            later.append((index, key, body_hash))
+            continue
+        if disposition.code not in codes:
+            codes[disposition.code] = get_code(session, code=disposition.code)
+        problem = catalogue_problem(session, disposition, codes[disposition.code])
+        if problem is not None:
+            results[index] = _rejected(str(key), 422, _messages(problem.errors()))
+            continue
+        values = disposition_values(key=key, body=disposition, operator_id=operator.id, body_hash=body_hash)
+        new[key] = (index, disposition, values)
+
+    created = store_new(session, [values for _, _, values in new.values()])
+    for key, (index, disposition, values) in new.items():
+        row = created.get(key)
+        if row is None:  # a concurrent request stored this key first
+            later.append((index, key, values["request_hash"]))
+            continue
+        results[index] = BatchItemOut(
+            idempotency_key=str(key),
+            outcome=BatchOutcome.CREATED,
+            status=201,
+            disposition=disposition_out(row, disposition.operator),
+        )
+        if user.role in _AUDITED:
+            audit(
+                "disposition.create",
+                target=f"disposition:{row.id}",
+                details={"operator": disposition.operator},
+            )
+    missing = {key for _, key, _ in later if key not in stored and key not in created}
+    stored |= created | get_by_keys(session, keys=missing)
+    for index, key, body_hash in later:
+        results[index] = _replay(session, stored[key], str(key), body_hash)
+    session.commit()
+    return DispositionBatchOut(results=[result for result in results if result is not None])
+
+
+def _rejected(key: str, status: int, errors: list[str]) -> BatchItemOut:
+    return BatchItemOut(idempotency_key=key, outcome=BatchOutcome.REJECTED, status=status, errors=errors)
+
+
+def _replay(session: Session, row: Disposition, key: str, body_hash: str) -> BatchItemOut:
+    if row.request_hash != body_hash:
+        return _rejected(key, 422, [f"idempotency_key: {_KEY_REUSED}"])
+    out = disposition_out(row, operator_name(session, user_id=row.operator_id))
+    return BatchItemOut(idempotency_key=key, outcome=BatchOutcome.REPLAYED, status=201, disposition=out)

@@ -1,0 +1,175 @@
+"""End to end, with every real part: the central server (uvicorn, SQLite, seeded with the demo content),
+the desktop's composition root with its real window (offscreen), the real telephony service process,
+and a sipp call carrying the identity and queue headers a PBX adds.
+
+What the operator sees is asserted on the widgets: the card shows the caller's CRM name, the script
+for the queue opens with the name filled in and advances on the answers, and the disposition chosen
+in the form reaches the server with those answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import qasync
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from app.session.acw import AcwMode, AcwPolicy
+from app.status.choice import Choice
+from tests.server.live import LiveServer, server_command, server_env
+from tests.support.ports import free_port
+from tests.support.sipp import Sipp, sipp_available
+from tests.sync.conftest import MemoryKeyring, memory_keyring  # noqa: F401 - fixture
+from ui.i18n import Language
+from ui.main import Desktop, DesktopOptions
+
+pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
+
+PASSWORD = "e2e-password-long-enough"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    directory = tmp_path_factory.mktemp("e2e-server")
+    database = f"sqlite:///{directory / 'server.db'}"
+    subprocess.run(
+        [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
+        input=f"{PASSWORD}\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        env=server_env(),
+    )
+    with LiveServer(directory / "server.log", args=["--db", database, "--dev"]) as live:
+        yield live
+
+
+@pytest.fixture
+def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    event_loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+async def until(what: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Wait while the GUI, the phone and the pump run, until ``what()`` holds."""
+    deadline = time.monotonic() + timeout
+    while not what():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def test_incoming_call_card_script_and_disposition_reach_the_server(
+    server: LiveServer,
+    loop: asyncio.AbstractEventLoop,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    phone_port = free_port("udp")
+    desktop = Desktop(
+        DesktopOptions(
+            server_url=server.base_url,
+            user="operator1",
+            password=PASSWORD,
+            phone_args=["--listen", f"127.0.0.1:{phone_port}", "--local-user", "operator", "--no-audio"],
+            language=Language.EN,
+            database=tmp_path / "desk.db",
+            acw=AcwPolicy(AcwMode.MANDATORY),
+        )
+    )
+    sipps: list[Sipp] = []
+
+    async def scenario() -> None:
+        try:
+            await steps()
+        finally:
+            await desktop.stop()
+
+    async def steps() -> None:
+        assert await desktop.start()
+        window, ws = desktop.window, desktop.workstation
+        assert window is not None and ws is not None and desktop.scripts is not None
+        ws.set_status(Choice.ready())
+        await until(lambda: ws.status.routable)
+
+        sipp = Sipp(
+            "uac_headers.xml",
+            f"127.0.0.1:{phone_port}",
+            service="operator",
+            variables={
+                "display": "Ivan",
+                "caller": "+79131234567",
+                "pai_number": "+79131234567",
+                "customer_id": "1",
+                "queue": "shop",
+                "extra_header": "",
+                "hold_ms": "8000",
+            },
+            recv_timeout=20.0,
+            timeout=60.0,
+        )
+        sipps.append(sipp)
+        sipp.start()
+
+        await until(lambda: window.card.name.text() == "Иванов Иван Петрович")
+        assert window.ringing.name.text() == "Иванов Иван Петрович"
+        assert window.card.segment.text() == "VIP"
+        window.ringing.answer_button.click()
+
+        await until(lambda: desktop.scripts is not None and desktop.scripts.panel is not None)
+        panel = desktop.scripts.panel
+        assert panel is not None
+        assert "Иванов Иван Петрович" in panel.text.text()  # the script's text, filled from the CRM
+        panel.go_next()
+        QTest.keyClicks(panel.inputs[0].box, "1")  # 1. Да: speaks the language
+        panel.go_next()
+        QTest.keyClicks(panel.inputs[0].box, "2")  # 2. existing order
+        panel.go_next()
+        panel.inputs[0].line_edit.setText("A-123456")
+        panel.go_next()
+        assert panel.runner.finished
+
+        await until(window.disposition.isVisible, timeout=30)  # sipp hangs up after 8 s
+        chosen = window.disposition.chosen()
+        assert chosen is not None and chosen.code == "order_status"  # preselected from the script
+        window.disposition.submit.click()
+
+        call_id = next(iter(ws.calls), None)
+        assert call_id is None  # the call is done on the desk
+        assert desktop.sync is not None
+        await until(lambda: desktop.sync is not None and desktop.sync.status.pending == 0)
+
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            login = await http.post("/auth/login", json={"name": "operator1", "password": PASSWORD})
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            contact = await http.get("/contacts/lookup", params={"phone": "+79131234567"}, headers=headers)
+            history = (await http.get(f"/contacts/{contact.json()['id']}/history", headers=headers)).json()
+        [item] = history["items"]
+        disposition = item["disposition"]
+        assert disposition["code"] == "order_status"
+        assert disposition["operator"] == "operator1"
+        assert disposition["queue"] == "shop"
+        assert disposition["script"]["id"] == "request-nature-ru"
+        assert disposition["answers"] == {
+            "speaks_russian": True,
+            "request_nature": "existing_order",
+            "order_number": "A-123456",
+        }
+        await until(lambda: not sipp.running, timeout=20)
+        assert sipp.wait().ok
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        for sipp in sipps:
+            sipp.stop()

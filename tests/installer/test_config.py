@@ -1,0 +1,155 @@
+"""Configuration precedence: policy > machine > user > defaults, with sources, locks and bad input.
+
+The file layers are real files in a temporary directory. The Windows registry layers use a fake
+:class:`RegistrySource` (a dict), because ``winreg`` exists only on Windows; only the registry reading is
+faked, the resolution is the same code as on Linux. The Windows CI workflow reads the real registry after
+installing the MSI.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from app.config import ConfigPaths, Layer, load_config
+from app.config.sources import REGISTRY_MACHINE_KEY, REGISTRY_POLICY_KEY
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> ConfigPaths:
+    return ConfigPaths(
+        user_file=tmp_path / "home" / "ringdesk.toml",
+        machine_file=tmp_path / "etc" / "ringdesk.toml",
+        policy_dir=tmp_path / "etc" / "policy.d",
+    )
+
+
+def test_each_layer_overrides_the_one_below(paths: ConfigPaths) -> None:
+    write(paths.user_file, 'language = "en"\ntheme = "dark"\nserver_url = "https://user.example"\n')
+    write(paths.machine_file, 'server_url = "https://machine.example"\n[sip]\ntransport = "tls"\n')
+    write(paths.policy_dir / "20-lock.toml", '[sip]\ntransport = "tcp"\n')
+    write(paths.policy_dir / "10-base.toml", '[sip]\ntransport = "udp"\ndomain = "pbx.example"\n')
+
+    config = load_config(paths)
+
+    assert config["theme"] == "dark"
+    assert config.settings["theme"].layer is Layer.USER
+    assert config["server_url"] == "https://machine.example"
+    assert config.settings["server_url"].layer is Layer.MACHINE
+    # policy.d files are read in name order; the later one wins key by key
+    assert config["sip.transport"] == "tcp"
+    assert config.settings["sip.transport"].origin.endswith("20-lock.toml")
+    assert config["sip.domain"] == "pbx.example"
+    assert config["acw.seconds"] == 30
+    assert config.settings["acw.seconds"].layer is Layer.DEFAULT
+    assert config.problems == ()
+
+
+def test_locked_only_by_policy_with_a_reason(paths: ConfigPaths) -> None:
+    write(paths.machine_file, 'language = "en"\n')
+    policy = write(paths.policy_dir / "it.toml", "updates.enabled = false\n")
+
+    config = load_config(paths)
+
+    assert config.is_locked("language") is None
+    reason = config.is_locked("updates.enabled")
+    assert reason is not None
+    assert str(policy) in reason
+    assert config["updates.enabled"] is False
+
+
+def test_bad_values_fall_back_to_the_layer_below_and_are_reported(paths: ConfigPaths) -> None:
+    write(paths.user_file, "acw.seconds = 45\n")
+    write(
+        paths.machine_file, 'acw.seconds = "lots"\nunknown_thing = 1\n[sip]\ntransport = "carrier-pigeon"\n'
+    )
+    write(paths.policy_dir / "broken.toml", "this is = not toml [")
+
+    config = load_config(paths)
+
+    assert config["acw.seconds"] == 45
+    assert config["sip.transport"] == "udp"
+    text = "\n".join(config.problems)
+    assert "acw.seconds" in text
+    assert "unknown setting 'unknown_thing'" in text
+    assert "carrier-pigeon" in text
+    assert "broken.toml: cannot be read" in text
+
+
+class FakeRegistry:
+    """Stands in for ``winreg`` on HKLM: key path -> values, as Group Policy and the MSI leave them."""
+
+    def __init__(self, keys: Mapping[str, Mapping[str, object]]) -> None:
+        self.keys = keys
+
+    def values(self, key: str) -> Mapping[str, object] | None:
+        return self.keys.get(key)
+
+
+def test_windows_registry_layers_follow_the_same_rule(tmp_path: Path) -> None:
+    registry = FakeRegistry(
+        {
+            # written by the MSI from its public properties (all REG_SZ; empty = property not given)
+            REGISTRY_MACHINE_KEY: {
+                "ServerUrl": "https://msi.example",
+                "SipTransport": "TLS",
+                "SipDomain": "",
+            },
+            # Group Policy / Intune: DWORDs for flags, value names in any case
+            REGISTRY_POLICY_KEY: {"updatesenabled": 0, "AcwSeconds": 60, "Bogus": "x"},
+        }
+    )
+    user = write(tmp_path / "ringdesk.toml", 'sip.domain = "user.example"\nacw.seconds = 10\n')
+
+    config = load_config(ConfigPaths(user_file=user, registry=registry))
+
+    assert config["server_url"] == "https://msi.example"
+    assert config.settings["server_url"].origin == r"HKLM\SOFTWARE\ringdesk\ServerUrl"
+    assert config["sip.transport"] == "tls"
+    assert config["sip.domain"] == "user.example"  # the empty MSI value does not hide the user's
+    assert config["updates.enabled"] is False
+    assert config["acw.seconds"] == 60
+    assert (
+        config.is_locked("acw.seconds")
+        == r"set by your IT department's policy (HKLM\SOFTWARE\Policies\ringdesk\AcwSeconds)"
+    )
+    assert any("Bogus" in p for p in config.problems)
+
+
+def test_show_config_lists_every_setting_with_its_source(paths: ConfigPaths) -> None:
+    write(paths.machine_file, 'server_url = "https://machine.example"\n')
+    write(paths.policy_dir / "it.toml", 'language = "en"\n')
+
+    table = load_config(paths).format_table().splitlines()
+
+    assert table[0].split() == ["setting", "value", "source"]
+    rows = {line.split()[0]: line for line in table[1:]}
+    assert f'"https://machine.example"  machine ({paths.machine_file})' in rows["server_url"]
+    assert rows["language"].endswith("[locked]")
+    assert rows["theme"].endswith("default")
+
+
+def test_cli_show_config_and_version() -> None:
+    """The real command, in a fresh interpreter: the flags work and pull in neither Qt nor pjsua2."""
+    code = (
+        "import sys; from ui.cli import main; rc = main(['--show-config']); main(['--version']);"
+        "assert 'PySide6' not in sys.modules and 'pjsua2' not in sys.modules, 'heavy import'; sys.exit(rc)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "sip.transport" in result.stdout
+    assert "ringdesk 0.1.0" in result.stdout

@@ -1,0 +1,161 @@
+"""The call card: edit in place, save only what changed, resolve a 412 field by field, create an
+unknown caller in two keystrokes, and show the client's local time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from app.wire.contacts import ContactIn
+from tests.ui.conftest import FakeClock
+from ui import sample_data
+from ui.actions import ActionCollection, ActionId
+from ui.card.call_card import CallCard, CardData, ContactEdit
+
+
+def make_card(qtbot: QtBot, actions: ActionCollection, clock: FakeClock) -> CallCard:
+    card = CallCard(actions, clock=clock)
+    card.addActions(list(actions))
+    qtbot.addWidget(card)
+    card.show()
+    qtbot.waitExposed(card)
+    card.activateWindow()
+    qtbot.waitUntil(card.isActiveWindow)
+    card.show_contact(
+        CardData(sample_data.contact(), sample_data.SCHEMA, sample_data.CODES, sample_data.history())
+    )
+    return card
+
+
+def edit(card: CallCard, qtbot: QtBot, path: str, text: str) -> None:
+    line = card.findChild(QLineEdit, path)
+    assert line is not None
+    line.selectAll()
+    qtbot.keyClicks(line, text)
+
+
+def test_shows_channel_consent_segment_and_history(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    card = make_card(qtbot, actions, clock)
+    assert card.name.text() == "Иванов Иван Петрович"
+    assert card.channel.text() == "Prefers: SMS"
+    assert [b.text() for b in card.consent.values()] == ["Calls ✓", "SMS ✓", "E-mail ?", "Marketing ✗"]
+    assert card.consent["marketing"].property("badge") == "danger"
+    assert card.segment.text() == "VIP"
+    history = card.history.topLevelItem(0)
+    assert history.text(3) == "Call back"
+    assert history.foreground(3).color() != card.history.topLevelItem(1).foreground(3).color()
+
+
+def test_client_local_time_and_business_hours(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    card = make_card(qtbot, actions, clock)
+    assert card.local_time.text() == "Client's time 16:30"  # Novosibirsk is UTC+7
+    assert card.light.property("badge") == "success"
+    clock.now += timedelta(hours=6)  # 22:30 there
+    card._show_local_time()
+    assert card.light.text() == "outside business hours"
+    assert card.light.property("badge") == "danger"
+
+
+def test_save_sends_only_the_changed_fields(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    card = make_card(qtbot, actions, clock)
+    assert not card.save_button.isEnabled()
+    edit(card, qtbot, "city", "Omsk")
+    edit(card, qtbot, "custom.balance", "99")
+    assert card.save_button.isEnabled()
+    assert card.findChild(QLineEdit, "city").property("dirty") == "true"  # type: ignore[union-attr]
+    with qtbot.waitSignal(card.save_requested) as sent:
+        qtbot.keyClick(card, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved: ContactEdit = sent.args[0]
+    assert (saved.contact_id, saved.version) == (42, 3)
+    body = saved.patch.model_dump(mode="json")
+    assert body == {
+        "city": "Omsk",
+        "custom": {"tariff": "Plus", "contract": "Д-2024/117", "balance": 99, "vip": True},
+    }
+
+
+def test_invalid_value_is_named_and_not_sent(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    card = make_card(qtbot, actions, clock)
+    edit(card, qtbot, "email", "not-an-email")
+    with qtbot.assertNotEmitted(card.save_requested):
+        card.save()
+    assert "not an e-mail address" in card.error.text()
+    assert card.findChild(QLineEdit, "email").property("invalid") == "true"  # type: ignore[union-attr]
+
+
+def test_412_keeps_mine_or_theirs_per_field(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    card = make_card(qtbot, actions, clock)
+    edit(card, qtbot, "city", "Omsk")
+    edit(card, qtbot, "email", "mine@example.ru")
+    edit(card, qtbot, "name", "Ivanov I.")
+    channel = card.findChild(QComboBox, "preferred_channel")
+    assert channel is not None
+    channel.setCurrentIndex(channel.findData("call"))
+    channel.activated.emit(channel.currentIndex())
+    # Meanwhile someone saved version 4: another city and e-mail, the same name as mine, a new segment.
+    theirs = sample_data.contact(
+        "Ivanov I.", version=4, city="Tomsk", email="theirs@example.ru", segment="Retail"
+    )
+    card.show_conflict(theirs)
+    dialog = card.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert set(dialog.choices()) == {"city", "email"}  # name: same value; channel: only mine changed
+    assert dialog.choices() == {"city": "mine", "email": "mine"}  # mine preselected
+    dialog.theirs_buttons["email"].click()
+    with qtbot.waitSignal(card.save_requested) as sent:
+        dialog.accept()
+    resent: ContactEdit = sent.args[0]
+    assert resent.version == 4
+    assert resent.patch.model_dump(mode="json") == {"city": "Omsk", "preferred_channel": "call"}
+    assert card.findChild(QLineEdit, "email").text() == "theirs@example.ru"  # type: ignore[union-attr]
+    assert card.findChild(QLineEdit, "segment").text() == "Retail"  # type: ignore[union-attr]
+
+
+def test_412_cancelled_keeps_the_edits(qtbot: QtBot, actions: ActionCollection, clock: FakeClock) -> None:
+    card = make_card(qtbot, actions, clock)
+    edit(card, qtbot, "city", "Omsk")
+    card.show_conflict(sample_data.contact(version=4, city="Tomsk"))
+    assert card.dialog is not None
+    with qtbot.assertNotEmitted(card.save_requested):
+        card.dialog.reject()
+    assert card.dialog.result() == QDialog.DialogCode.Rejected
+    assert card.changes() == {"city": "Omsk"}
+
+
+def test_unknown_caller_saved_in_two_keystrokes(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    card = make_card(qtbot, actions, clock)
+    card.show_unknown("+79139876543")
+    assert card.new_contact.phone.text() == "+79139876543"
+    with qtbot.waitSignal(card.create_requested) as sent:
+        qtbot.keyClick(card, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl, S
+    assert sent.args == [ContactIn(phones=["+79139876543"])]
+
+
+def test_unknown_caller_with_a_name_saved_by_return(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    card = make_card(qtbot, actions, clock)
+    card.show_unknown("+79139876543")
+    card.new_contact.name.setFocus()
+    qtbot.keyClicks(card.new_contact.name, "Petrov")
+    with qtbot.waitSignal(card.create_requested) as sent:
+        qtbot.keyClick(card.new_contact.name, Qt.Key.Key_Return)
+    assert sent.args[0].name == "Petrov"
+    card.show_error("phone already belongs to <b>someone</b>")
+    assert card.new_contact.error.text() == "phone already belongs to <b>someone</b>"
+    assert actions[ActionId.SAVE_CONTACT].isEnabled()

@@ -1,0 +1,49 @@
+"""The login and settings dialogs emit what was typed and chosen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
+
+from ui.actions import ActionCollection, ActionId
+from ui.i18n import Language
+from ui.login_dialog import LoginDialog, LoginForm
+from ui.preferences import AudioDevices, Preferences
+from ui.settings_dialog import SettingsDialog
+from ui.theme import Theme
+
+
+def test_login_by_keyboard_and_server_error(qtbot: QtBot) -> None:
+    dialog = LoginDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.show_defaults("https://rd.example.ru", "petrova")
+    qtbot.keyClicks(dialog.password, "secret")
+    with qtbot.waitSignal(dialog.login_requested) as asked:
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert asked.args == [LoginForm("https://rd.example.ru", "petrova", "secret")]
+    dialog.show_error("invalid credentials")
+    assert dialog.error.text() == "invalid credentials"
+    assert dialog.password.text() == ""
+
+
+def test_settings_round_trip_and_test_tone(qtbot: QtBot, actions: ActionCollection) -> None:
+    dialog = SettingsDialog(actions)
+    qtbot.addWidget(dialog)
+    prefs = Preferences(microphone="USB headset", hotkeys={"answer": "F12"}, language=Language.EN)
+    dialog.load(prefs, AudioDevices(["Built-in mic"], ["Speakers", "USB headset"]))
+    assert dialog.collect() == prefs
+    assert dialog.microphone.currentText() == "USB headset"  # kept although unplugged
+    dialog.speaker.setCurrentIndex(dialog.speaker.findData("USB headset"))
+    with qtbot.waitSignal(dialog.test_tone_requested) as asked:
+        dialog.test_speaker.click()
+    assert asked.args == ["USB headset"]
+    dialog.hotkeys[ActionId.ANSWER].setKeySequence(QKeySequence("F5"))
+    dialog.theme.setCurrentIndex(dialog.theme.findData(Theme.DARK))
+    with qtbot.waitSignal(dialog.save_requested) as saved:
+        dialog._save()
+    assert saved.args[0].hotkeys == {}
+    assert saved.args[0].theme is Theme.DARK
+    assert saved.args[0].speaker == "USB headset"

@@ -1,0 +1,240 @@
+"""In-call controls: hang up, hold, mute, the DTMF keypad, blind and attended transfer, second call.
+
+The widget mirrors the call as the core reports it: pressing Hold asks for hold, and the button stays
+down only once the core says the call *is* held, so a refused re-INVITE cannot leave the screen lying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.actions import ActionCollection, ActionId
+from ui.elapsed import Clock, ElapsedLabel, utc_now
+from ui.keypad import Keypad
+from ui.plain import plain_label, set_plain
+from ui.theme import set_role
+
+
+@dataclass(frozen=True)
+class WaitingCall:
+    """A second call offered while the operator talks."""
+
+    number: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class CallView:
+    """The call in progress as the controls show it."""
+
+    number: str
+    answered_at: datetime
+    name: str | None = None
+    held: bool = False
+    muted: bool = False
+    consulting: str | None = None
+    """The number being consulted in an attended transfer (the customer is held meanwhile)."""
+    waiting: WaitingCall | None = None
+
+
+class CallControls(QFrame):
+    """Buttons for the call in progress, bound to the call actions (F6-F9, Ctrl+K)."""
+
+    hang_up_requested = Signal()
+    """End the call."""
+    hold_requested = Signal(bool)
+    """Put the call on hold (``True``) or resume it (``False``)."""
+    mute_requested = Signal(bool)
+    """Mute (``True``) or unmute the microphone."""
+    dtmf_requested = Signal(str)
+    """Send this key as DTMF."""
+    transfer_requested = Signal(str, bool)
+    """Transfer to the number; ``True`` for attended (consult first), ``False`` for blind."""
+    transfer_complete_requested = Signal()
+    """Attended transfer: join the customer to the consulted party."""
+    transfer_cancel_requested = Signal()
+    """Attended transfer: drop the consultation and return to the customer."""
+    answer_waiting_requested = Signal()
+    """Take the waiting second call (the core holds the current one)."""
+
+    def __init__(
+        self, actions: ActionCollection, parent: QWidget | None = None, clock: Clock = utc_now
+    ) -> None:
+        super().__init__(parent)
+        self.setProperty("panel", True)
+        self._actions = actions
+        self._call: CallView | None = None
+        self.party = plain_label()
+        set_role(self.party, "title")
+        self.timer = ElapsedLabel(clock=clock)
+        self.state = plain_label()
+        set_role(self.state, "warning", "badge")
+        self.buttons: dict[ActionId, QToolButton] = {}
+        row = QGridLayout()
+        for column, action_id in enumerate(
+            (ActionId.HANG_UP, ActionId.HOLD, ActionId.MUTE, ActionId.TRANSFER, ActionId.KEYPAD)
+        ):
+            button = QToolButton()
+            button.setDefaultAction(actions[action_id])
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            row.addWidget(button, 0, column)
+            self.buttons[action_id] = button
+        self.buttons[ActionId.HANG_UP].setObjectName("hangup")
+        actions[ActionId.HANG_UP].triggered.connect(self._hang_up)
+        actions[ActionId.HOLD].triggered.connect(self._hold)
+        actions[ActionId.MUTE].triggered.connect(self._mute)
+        actions[ActionId.TRANSFER].triggered.connect(self._open_transfer)
+        actions[ActionId.KEYPAD].triggered.connect(self._toggle_keypad)
+        for action_id in (ActionId.KEYPAD, ActionId.HOLD, ActionId.MUTE):
+            actions[action_id].setCheckable(True)
+
+        self.keypad = Keypad()
+        self.keypad.key_pressed.connect(self._dtmf)
+        self.keypad.hide()
+        self.transfer_box = QWidget()
+        self.transfer_target = QLineEdit()
+        self.transfer_target.returnPressed.connect(lambda: self._transfer(attended=False))
+        self.blind = QPushButton()
+        self.blind.clicked.connect(lambda: self._transfer(attended=False))
+        self.attended = QPushButton()
+        self.attended.clicked.connect(lambda: self._transfer(attended=True))
+        self.complete = QPushButton()
+        self.complete.clicked.connect(self.transfer_complete_requested)
+        self.cancel = QPushButton()
+        self.cancel.clicked.connect(self.transfer_cancel_requested)
+        transfer = QHBoxLayout(self.transfer_box)
+        transfer.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.transfer_target, self.blind, self.attended, self.complete, self.cancel):
+            transfer.addWidget(widget)
+        self.transfer_box.hide()
+        self.waiting = plain_label()
+        set_role(self.waiting, "info", "badge")
+        self.take_waiting = QPushButton()
+        self.take_waiting.clicked.connect(self.answer_waiting_requested)
+        waiting = QHBoxLayout()
+        waiting.addWidget(self.waiting, 1)
+        waiting.addWidget(self.take_waiting)
+
+        header = QHBoxLayout()
+        header.addWidget(self.party, 1)
+        header.addWidget(self.state)
+        header.addWidget(self.timer)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(row)
+        layout.addWidget(self.transfer_box)
+        layout.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(waiting)
+        self.retranslate()
+        self.show_no_call()
+
+    def show_call(self, call: CallView) -> None:
+        """Show the call in progress and enable the call actions."""
+        fresh = self._call is None or self._call.answered_at != call.answered_at
+        self._call = call
+        set_plain(self.party, f"{call.name}  {call.number}" if call.name else call.number)
+        if fresh:
+            self.timer.start(call.answered_at)
+        for action_id in (ActionId.HANG_UP, ActionId.HOLD, ActionId.MUTE, ActionId.TRANSFER, ActionId.KEYPAD):
+            self._actions[action_id].setEnabled(True)
+        self._actions[ActionId.HOLD].setChecked(call.held)
+        self._actions[ActionId.MUTE].setChecked(call.muted)
+        consulting = call.consulting is not None
+        self.blind.setVisible(not consulting)
+        self.attended.setVisible(not consulting)
+        self.transfer_target.setEnabled(not consulting)
+        self.complete.setVisible(consulting)
+        self.cancel.setVisible(consulting)
+        if consulting:
+            self.transfer_box.show()
+        self.waiting.setVisible(call.waiting is not None)
+        self.take_waiting.setVisible(call.waiting is not None)
+        if call.waiting is not None:
+            who = call.waiting.name or call.waiting.number
+            set_plain(self.waiting, self.tr("Second call waiting: %1").replace("%1", who))
+        self.retranslate()
+        self.show()
+
+    def show_no_call(self) -> None:
+        """No call: disable the call actions and reset the panel."""
+        self._call = None
+        self.timer.stop()
+        for action_id in (ActionId.HANG_UP, ActionId.HOLD, ActionId.MUTE, ActionId.TRANSFER, ActionId.KEYPAD):
+            self._actions[action_id].setEnabled(False)
+        for action_id in (ActionId.KEYPAD, ActionId.HOLD, ActionId.MUTE):
+            self._actions[action_id].setChecked(False)
+        self.keypad.hide()
+        self.transfer_box.hide()
+        self.transfer_target.clear()
+        self.waiting.hide()
+        self.take_waiting.hide()
+        self.state.hide()
+        self.hide()
+
+    def _hang_up(self) -> None:
+        if self._call is not None:
+            self.hang_up_requested.emit()
+
+    def _hold(self) -> None:
+        if self._call is not None:
+            self._actions[ActionId.HOLD].setChecked(self._call.held)  # until the core says otherwise
+            self.hold_requested.emit(not self._call.held)
+
+    def _mute(self) -> None:
+        if self._call is not None:
+            self._actions[ActionId.MUTE].setChecked(self._call.muted)
+            self.mute_requested.emit(not self._call.muted)
+
+    def _dtmf(self, key: str) -> None:
+        if self._call is not None:
+            self.dtmf_requested.emit(key)
+
+    def _toggle_keypad(self, on: bool) -> None:
+        self.keypad.setVisible(on)
+
+    def _open_transfer(self) -> None:
+        self.transfer_box.show()
+        self.transfer_target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _transfer(self, *, attended: bool) -> None:
+        target = self.transfer_target.text().strip()
+        if self._call is not None and target:
+            self.transfer_requested.emit(target, attended)
+
+    def retranslate(self) -> None:
+        """Re-set the texts in the current language."""
+        call = self._call
+        states = []
+        if call and call.held:
+            states.append(self.tr("On hold"))
+        if call and call.muted:
+            states.append(self.tr("Muted"))
+        if call and call.consulting:
+            states.append(self.tr("Consulting %1").replace("%1", call.consulting))
+        set_plain(self.state, " · ".join(states))
+        self.state.setVisible(bool(states))
+        self.transfer_target.setPlaceholderText(self.tr("Transfer to number or extension"))
+        self.blind.setText(self.tr("Blind transfer"))
+        self.attended.setText(self.tr("Consult first"))
+        self.complete.setText(self.tr("Complete transfer"))
+        self.cancel.setText(self.tr("Back to caller"))
+        self.take_waiting.setText(self.tr("Answer second call"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

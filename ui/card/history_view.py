@@ -1,0 +1,70 @@
+"""The contact's last interactions, newest first, each result coloured by its category."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from app.wire.contacts import HistoryItem
+from app.wire.dispositions import DispositionCode
+from ui.i18n import pick
+from ui.theme import category_colour
+
+
+class HistoryView(QTreeWidget):
+    """When, who, queue, result, comment; items are plain text (tree items never render markup)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRootIsDecorated(False)
+        self.setAlternatingRowColors(True)
+        self.setUniformRowHeights(True)
+        self._items: list[HistoryItem] = []
+        self._codes: dict[str, DispositionCode] = {}
+        self.retranslate()
+
+    def show_history(self, items: list[HistoryItem], codes: list[DispositionCode]) -> None:
+        """Show ``items`` (newest first); ``codes`` is the catalogue, for labels and colours."""
+        self._items = items
+        self._codes = {c.code: c for c in codes}
+        self._fill()
+
+    def _fill(self) -> None:
+        self.clear()
+        for item in self._items:
+            disposition = item.disposition
+            code = self._codes.get(disposition.code) if disposition else None
+            if disposition is None:
+                result = self.tr("no result")
+            elif code is None:
+                result = disposition.code
+            else:
+                result = pick(code.label_en, code.label_ru)
+            comment = disposition.comment.replace("\n", " ") if disposition else ""
+            row = QTreeWidgetItem(
+                [
+                    f"{item.ring_at.astimezone():%d.%m.%Y %H:%M}",
+                    item.operator,
+                    item.queue or "",
+                    result,
+                    comment,
+                ]
+            )
+            if code is not None:
+                row.setForeground(3, category_colour(code.category))
+            row.setToolTip(4, "")
+            self.addTopLevelItem(row)
+        for column in range(4):
+            self.resizeColumnToContents(column)
+
+    def retranslate(self) -> None:
+        """Re-set the headers and results in the current language."""
+        self.setHeaderLabels(
+            [self.tr("When"), self.tr("Operator"), self.tr("Queue"), self.tr("Result"), self.tr("Comment")]
+        )
+        self._fill()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,285 @@
+"""The disposition form of after-call work: one key picks the code, then comment and callback time as
+the code requires, Ctrl+Return finishes.
+
+Keyboard flow: the code list has the focus when the form opens; a digit picks the code with that hotkey
+(Alt+digit works from anywhere in the window); Tab reaches the comment, then the callback time; Return in
+the list or Ctrl+Return anywhere submits. The form checks only the code's flags (comment or callback
+required, callback in the future) to say what is missing before the operator sends; the core and the
+server apply :func:`app.wire.dispositions.check_disposition` to what is sent.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.wire.dispositions import DispositionCategory, DispositionCode
+from ui.actions import DISPOSITION_KEYS, ActionCollection, ActionId
+from ui.elapsed import Clock, ElapsedLabel, utc_now
+from ui.i18n import pick
+from ui.plain import plain_label, set_plain
+from ui.theme import category_colour, set_role
+
+
+@dataclass(frozen=True)
+class AcwView:
+    """After-call work as configured: when it began, its time box, and whether it may be skipped."""
+
+    started: datetime
+    limit: timedelta | None = None
+    """Time-boxed ACW: when it runs out the core stamps a system code; the form counts down."""
+    can_skip: bool = False
+    """Optional ACW: the operator may leave without a code."""
+
+
+@dataclass(frozen=True)
+class DispositionRequest:
+    """What the form offers after a call."""
+
+    codes: list[DispositionCode]
+    acw: AcwView
+    suggested: str | None = None
+    """The code the script suggests; preselected."""
+    time_zone: str | None = None
+    """The client's zone: the callback time is typed in the client's wall-clock time."""
+
+
+@dataclass(frozen=True)
+class DispositionChoice:
+    """The operator's disposition, ready for the core to turn into a :class:`DispositionIn`."""
+
+    code: str
+    comment: str = ""
+    callback_at: datetime | None = None
+    """Aware, in the client's zone when known."""
+
+
+class DispositionForm(QFrame):
+    """Codes (1-9), comment, callback time, the ACW timer and Finish."""
+
+    submit_requested = Signal(object)
+    """A valid :class:`DispositionChoice`."""
+    skip_requested = Signal()
+    """Leave optional after-call work without a disposition."""
+
+    def __init__(
+        self, actions: ActionCollection, parent: QWidget | None = None, clock: Clock = utc_now
+    ) -> None:
+        super().__init__(parent)
+        self.setProperty("panel", True)
+        self._actions = actions
+        self._clock = clock
+        self._request: DispositionRequest | None = None
+        self._codes: list[DispositionCode] = []
+        self.title = plain_label()
+        set_role(self.title, "title")
+        self.timer = ElapsedLabel(clock=clock)
+        self.codes = QListWidget()
+        self.codes.installEventFilter(self)
+        self.codes.currentRowChanged.connect(self._validate)
+        self.comment = QPlainTextEdit()
+        self.comment.setTabChangesFocus(True)
+        self.comment.setMaximumHeight(80)
+        self.comment.textChanged.connect(self._validate)
+        self.callback = QDateTimeEdit()
+        self.callback.setCalendarPopup(True)
+        self.callback.setDisplayFormat("dd.MM.yyyy HH:mm")
+        self.callback.dateTimeChanged.connect(self._validate)
+        self.callback_label = plain_label()
+        self.problem = plain_label()
+        set_role(self.problem, "error")
+        self.submit = QToolButton()
+        self.submit.setDefaultAction(actions[ActionId.SUBMIT_DISPOSITION])
+        self.submit.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        actions[ActionId.SUBMIT_DISPOSITION].triggered.connect(self._submit)
+        for n, action_id in enumerate(DISPOSITION_KEYS, start=1):
+            actions[action_id].triggered.connect(lambda _=False, k=n: self.pick_hotkey(k))
+        self.skip = QPushButton()
+        self.skip.clicked.connect(self.skip_requested)
+
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.timer)
+        self.fields = QFormLayout()
+        self.fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.comment_label = plain_label()
+        self.fields.addRow(self.comment_label, self.comment)
+        self.fields.addRow(self.callback_label, self.callback)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.problem, 1)
+        buttons.addWidget(self.skip)
+        buttons.addWidget(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.codes)
+        layout.addLayout(self.fields)
+        layout.addLayout(buttons)
+        self.setTabOrder(self.codes, self.comment)
+        self.setTabOrder(self.comment, self.callback)
+        self.retranslate()
+        self.show_closed()
+
+    def show_form(self, request: DispositionRequest) -> None:
+        """Open the form for after-call work; the suggested code is preselected and the list focused."""
+        self._request = request
+        self._codes = [c for c in request.codes if c.active]
+        self._fill_codes()
+        self.comment.clear()
+        suggested = next((i for i, c in enumerate(self._codes) if c.code == request.suggested), -1)
+        self.codes.setCurrentRow(suggested)
+        start = (self._clock() + timedelta(hours=1)).astimezone(self._zone())
+        start = start.replace(minute=0, second=0, microsecond=0)
+        self.callback.setDateTime(QDateTime(QDate(start.year, start.month, start.day), QTime(start.hour, 0)))
+        self.timer.start(request.acw.started, limit=request.acw.limit)
+        self.skip.setVisible(request.acw.can_skip)
+        for action_id in (*DISPOSITION_KEYS, ActionId.SUBMIT_DISPOSITION):
+            self._actions[action_id].setEnabled(True)
+        self.retranslate()
+        self.show()
+        self.codes.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_closed(self) -> None:
+        """After-call work is over: hide the form and disable its hotkeys."""
+        self._request = None
+        self.timer.stop()
+        for action_id in (*DISPOSITION_KEYS, ActionId.SUBMIT_DISPOSITION):
+            self._actions[action_id].setEnabled(False)
+        self.hide()
+
+    def pick_hotkey(self, key: int) -> bool:
+        """Select the code whose hotkey is ``key``; whether there is one."""
+        for row, code in enumerate(self._codes):
+            if code.hotkey == key:
+                self.codes.setCurrentRow(row)
+                return True
+        return False
+
+    def chosen(self) -> DispositionCode | None:
+        """The selected code."""
+        row = self.codes.currentRow()
+        return self._codes[row] if 0 <= row < len(self._codes) else None
+
+    def problems(self) -> list[str]:
+        """What stops the form from being sent, in the current language."""
+        code = self.chosen()
+        if code is None:
+            return [self.tr("Choose a result (keys 1-9)")]
+        problems = []
+        if code.comment_required and not self.comment.toPlainText().strip():
+            problems.append(self.tr("This result needs a comment"))
+        if self._needs_callback(code) and self._callback_at() <= self._clock():
+            problems.append(self.tr("The callback time must be in the future"))
+        return problems
+
+    def _needs_callback(self, code: DispositionCode) -> bool:
+        return code.callback_required or code.category is DispositionCategory.CALLBACK
+
+    def _zone(self) -> zoneinfo.ZoneInfo | None:
+        zone = self._request.time_zone if self._request else None
+        try:
+            return zoneinfo.ZoneInfo(zone) if zone else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return None
+
+    def _callback_at(self) -> datetime:
+        value = self.callback.dateTime()
+        d, t = value.date(), value.time()
+        naive = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+        zone = self._zone()
+        return naive.replace(tzinfo=zone) if zone else naive.astimezone()
+
+    def _fill_codes(self) -> None:
+        row = self.codes.currentRow()
+        self.codes.clear()
+        for code in self._codes:
+            key = f"{code.hotkey}  " if code.hotkey else "    "
+            item = QListWidgetItem(f"{key}{pick(code.label_en, code.label_ru)}")
+            item.setForeground(category_colour(code.category))
+            self.codes.addItem(item)
+        self.codes.setCurrentRow(row)
+        # As tall as its codes: the rest of the column belongs to the script panel.
+        rows = max(1, self.codes.count())
+        self.codes.setFixedHeight(
+            rows * max(self.codes.sizeHintForRow(0), 16) + 2 * self.codes.frameWidth() + 4
+        )
+
+    def _validate(self) -> None:
+        code = self.chosen()
+        needs_callback = code is not None and self._needs_callback(code)
+        self.callback.setVisible(needs_callback)
+        self.callback_label.setVisible(needs_callback)
+        required = code is not None and code.comment_required
+        self.comment_label.setText(self.tr("Comment (required)") if required else self.tr("Comment"))
+        problems = self.problems()
+        set_plain(self.problem, problems[0] if problems else "")
+
+    def _submit(self) -> None:
+        code = self.chosen()
+        if self._request is None:
+            return
+        if code is None or self.problems():
+            self._validate()
+            self._focus_first_problem()
+            return
+        callback = self._callback_at() if self._needs_callback(code) else None
+        self.submit_requested.emit(DispositionChoice(code.code, self.comment.toPlainText().strip(), callback))
+
+    def _focus_first_problem(self) -> None:
+        code = self.chosen()
+        if code is None:
+            self.codes.setFocus()
+        elif code.comment_required and not self.comment.toPlainText().strip():
+            self.comment.setFocus()
+        else:
+            self.callback.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.codes and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            text = event.text()
+            if (
+                len(text) == 1
+                and text in "123456789"
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            ):
+                self.pick_hotkey(int(text))
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._submit()
+                return True
+        return super().eventFilter(watched, event)
+
+    def retranslate(self) -> None:
+        """Re-set the texts (and the catalogue labels) in the current language."""
+        self.title.setText(self.tr("Call result"))
+        self.skip.setText(self.tr("Skip"))
+        zone = self._request.time_zone if self._request else None
+        self.callback_label.setText(
+            self.tr("Call back at (client's time, %1)").replace("%1", zone)
+            if zone
+            else self.tr("Call back at")
+        )
+        self._fill_codes()
+        self._validate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

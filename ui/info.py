@@ -1,0 +1,71 @@
+"""``ringdesk --version``, ``--show-config`` and ``--self-test``: what IT asks a workstation first.
+
+Kept out of :mod:`ui.cli` so the command dispatcher stays a thin table; loads neither Qt nor pjsua2, so
+the first two answer instantly even on a PC whose display or sound is broken.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import app
+from app.config import load_config
+
+
+def main(option: str) -> int:
+    if option == "--self-test":
+        return self_test()
+    if option == "--version":
+        print(f"ringdesk {app.__version__}")
+        return 0
+    config = load_config()
+    print(config.format_table())
+    for problem in config.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return 0
+
+
+def self_test() -> int:
+    """``ringdesk --self-test``: prove an install works without a user: Qt, the icon, the SIP stack.
+
+    IT runs it after deployment and the installer tests run it from the installed bundle; it prints
+    one line per check and exits non-zero if any failed. Qt uses the offscreen platform unless a
+    display is configured, so it also works over SSH.
+    """
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    failures = 0
+    from PySide6.QtCore import qVersion
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    qapp = QApplication.instance() or QApplication(["ringdesk"])
+    label = QLabel("ringdesk")
+    label.show()
+    icon_path = resources_dir() / "icons" / "ringdesk.svg"
+    pixmap = QIcon(str(icon_path)).pixmap(64, 64)
+    ok = not pixmap.isNull()
+    failures += not ok
+    print(f"qt: {qVersion()} platform={QApplication.platformName()} icon={'ok' if ok else 'MISSING'}")
+    label.close()
+    del qapp
+    try:
+        import pjsua2
+
+        endpoint = pjsua2.Endpoint()
+        endpoint.libCreate()
+        print(f"sip: pjsua2 {endpoint.libVersion().full}")
+        endpoint.libDestroy()
+    except Exception as exc:  # report every failure, then exit non-zero
+        failures += 1
+        print(f"sip: FAILED {exc}")
+    print(f"resources: {Path(resources_dir())}")
+    return 1 if failures else 0
+
+
+def resources_dir() -> Path:
+    """``resources/`` beside the code in a checkout, or inside the bundle when frozen."""
+    base = getattr(sys, "_MEIPASS", None)
+    return Path(base) / "resources" if base else Path(__file__).resolve().parents[1] / "resources"

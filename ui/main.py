@@ -1,0 +1,320 @@
+"""The composition root of the desktop: one qasync loop, the sync service, the telephony service
+process, the workstation, the window and the tray, built in that order and stopped in reverse.
+
+Nothing here decides anything: it connects the parts and shows what they report. The telephony
+service is a separate process (``ringdesk phone --ipc``) so a stalled GUI never stalls audio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QLabel
+
+from app.client.errors import ApiError, LoginRequiredError, TransientError
+from app.launch import ringdesk_argv
+from app.session.acw import AcwMode, AcwPolicy
+from app.sync.service import SyncService
+from app.sync.status import SyncStatus
+from app.telephony.supervisor import TelephonyService
+from app.wire.auth import UserOut
+from app.wire.statuses import OperatorStatus
+from app.workstation import Workstation, WorkstationConfig, connect_phone
+from ui.desk import Desk
+from ui.i18n import Language, set_language
+from ui.login_dialog import LoginDialog, LoginForm
+from ui.main_window import MainWindow
+from ui.plain import set_plain
+from ui.script_host import ScriptHost
+from ui.services import ServerSide
+from ui.status_menu import StatusChoice
+from ui.theme import Theme, apply_theme, set_role
+from ui.tray import Tray
+
+log = logging.getLogger(__name__)
+
+
+def phone_command() -> list[str]:
+    """How to start the telephony service: this program's own ``phone`` sub-command (also from the
+    installed bundle, where ``sys.executable`` is ringdesk itself)."""
+    return [*ringdesk_argv(), "phone", "--ipc"]
+
+
+@dataclass
+class DesktopOptions:
+    """What the desktop starts with (from the command line and the configuration)."""
+
+    server_url: str = ""
+    user: str = ""
+    password: str | None = field(default=None, repr=False)
+    """Only for the demo and tests: logs in without the dialog."""
+    phone_args: list[str] = field(default_factory=list)
+    """Extra ``ringdesk phone`` options: the SIP account and registrars, or ``--listen`` for p2p."""
+    language: Language = Language.RU
+    theme: Theme = Theme.LIGHT
+    start_minimised: bool = False
+    database: Path | None = None
+    acw: AcwPolicy = field(default_factory=lambda: AcwPolicy(AcwMode.MANDATORY))
+    dial: str | None = None
+    """A ``tel:`` or ``sip:`` link the desktop was opened with: dialled once the phone is up."""
+    on_ready: Callable[[Desktop], None] | None = None
+
+
+class _SyncSignals(QObject):
+    """The sync service reports from its own threads; Qt widgets change only on the GUI thread."""
+
+    status = Signal(object)
+
+
+class Desktop:
+    """One operator's session: everything started by :meth:`start`, stopped by :meth:`stop`."""
+
+    def __init__(self, options: DesktopOptions) -> None:
+        self.options = options
+        self.sync: SyncService | None = None
+        self.telephony: TelephonyService | None = None
+        self.workstation: Workstation | None = None
+        self.window: MainWindow | None = None
+        self.desk: Desk | None = None
+        self.scripts: ScriptHost | None = None
+        self.tray: Tray | None = None
+        self.user: UserOut | None = None
+        self.banner = QLabel()
+        self.closed = asyncio.Event()
+        self._signals = _SyncSignals()
+        self._unsubscribe: Callable[[], None] | None = None
+
+    async def start(self) -> bool:
+        """Log in, start the phone and show the window; ``False`` when the operator gave up."""
+        opts = self.options
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.setQuitOnLastWindowClosed(False)  # the tray keeps the shift; quitting is an intent
+        apply_theme(app, opts.theme)
+        set_language(opts.language)
+        self.sync = SyncService.open(opts.server_url, account=opts.user, database=opts.database)
+        self.user = await self._log_in(self.sync)
+        if self.user is None:
+            return False
+        self.sync.start()
+        services = await ServerSide.load(self.sync)
+        self.telephony = TelephonyService([*phone_command(), *opts.phone_args])
+        config = WorkstationConfig(operator=self.user.name, acw=opts.acw)
+        self.workstation = Workstation(
+            config,
+            phone=self.telephony,
+            outbox=services,
+            catalogue=services.catalogue(),
+            contacts=services,
+            registered=False,
+        )
+        connect_phone(self.workstation, self.telephony)
+        self.window = MainWindow()
+        drafts = self.sync.drafts
+        self.scripts = scripts = ScriptHost(
+            self.window,
+            self.workstation,
+            services,
+            operator={"name": self.user.name},
+            on_state=lambda call_id, state: drafts.save(call_id, {"script": state}),
+            saved_state=lambda call_id: (drafts.load(call_id) or {}).get("script"),
+        )
+        self.desk = Desk(self.window, self.workstation, services, scripts=scripts, acw=opts.acw)
+        self._build_banner()
+        self._build_tray(services)
+        self.window.quit_requested.connect(self.request_quit)
+        await self.telephony.start()
+        self.workstation.start_shift()
+        if opts.start_minimised and self.tray is not None:
+            self.window.hide()
+        else:
+            self.window.show()
+        if opts.dial:
+            self.window.dial_pad.dial_requested.emit(opts.dial)
+        if opts.on_ready is not None:
+            opts.on_ready(self)
+        return True
+
+    async def _log_in(self, sync: SyncService) -> UserOut | None:
+        opts = self.options
+        with contextlib.suppress(ApiError):
+            user = await sync.resume()
+            if user is not None:
+                return user
+        if opts.password is not None:
+            return await sync.login(opts.user, opts.password)
+        dialog = LoginDialog()
+        dialog.show_defaults(opts.server_url, opts.user)
+        result: asyncio.Future[UserOut | None] = asyncio.get_running_loop().create_future()
+
+        async def attempt(form: LoginForm) -> None:
+            dialog.show_busy(True)
+            try:
+                if form.server_url != opts.server_url or form.user != opts.user:
+                    await sync.close()
+                    opts.server_url, opts.user = form.server_url, form.user
+                    self.sync = SyncService.open(form.server_url, account=form.user, database=opts.database)
+                assert self.sync is not None
+                user = await self.sync.login(form.user, form.password)
+            except LoginRequiredError:
+                dialog.show_error(QApplication.translate("Desktop", "Wrong login or password"))
+            except TransientError as exc:
+                dialog.show_error(
+                    QApplication.translate("Desktop", "The server does not answer: %1").replace(
+                        "%1", str(exc)
+                    )
+                )
+            except ApiError as exc:
+                dialog.show_error(str(exc))
+            else:
+                if not result.done():
+                    result.set_result(user)
+                dialog.accept()
+
+        dialog.login_requested.connect(lambda form: asyncio.ensure_future(attempt(form)))
+
+        def given_up() -> None:
+            if not result.done():
+                result.set_result(None)
+
+        dialog.rejected.connect(given_up)
+        dialog.show()
+        return await result
+
+    def _build_banner(self) -> None:
+        assert self.window is not None and self.sync is not None
+        set_role(self.banner, "warning", "badge")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.hide()
+        self.window.statusBar().addPermanentWidget(self.banner)
+        self._signals.status.connect(self._show_sync, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe = self.sync.subscribe(self._signals.status.emit)
+        self._show_sync(self.sync.status)
+
+    def _show_sync(self, status: SyncStatus) -> None:
+        """The offline banner: how many records wait, and what the operator must do, if anything."""
+        if status.login_required:
+            text = QApplication.translate("Desktop", "Log in again: %n record(s) waiting", "", status.pending)
+        elif status.offline:
+            text = QApplication.translate(
+                "Desktop",
+                "Server unreachable: %n record(s) saved here, waiting to be sent",
+                "",
+                status.pending,
+            )
+        elif status.parked:
+            text = QApplication.translate(
+                "Desktop", "%n record(s) refused by the server: see the log", "", status.parked
+            )
+        else:
+            self.banner.hide()
+            return
+        set_plain(self.banner, text)
+        self.banner.show()
+
+    def _build_tray(self, services: ServerSide) -> None:
+        assert self.window is not None and self.desk is not None
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        self.tray = Tray(self.window)
+        self.tray.show_reasons(list(services.catalogue().reasons))
+        self.desk.status_listeners.append(self.tray.show_status)
+        self.tray.status_requested.connect(self.window.status.status_requested)
+        self.tray.next_status_requested.connect(self.window.status.next_status_requested)
+        self.tray.show_window_requested.connect(self._show_window)
+        self.tray.quit_requested.connect(self.request_quit)
+
+    def _show_window(self) -> None:
+        if self.window is not None:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+
+    def request_quit(self) -> None:
+        """The operator quits: end the shift (reported like any status), then close."""
+        if self.window is not None:
+            self.window.status.status_requested.emit(StatusChoice(OperatorStatus.OFFLINE))
+        self.closed.set()
+
+    async def stop(self) -> None:
+        """Stop in reverse order; what is still in the outbox stays for the next start."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self.desk is not None:
+            self.desk.close()
+        if self.sync is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.sync.pump.until_empty(), 3.0)
+        if self.telephony is not None:
+            await self.telephony.stop()
+        if self.sync is not None:
+            await self.sync.close()
+        if self.window is not None:
+            self.window.close()
+
+
+async def run_desktop(options: DesktopOptions) -> int:
+    desktop = Desktop(options)
+    try:
+        if not await desktop.start():
+            return 1
+        await desktop.closed.wait()
+        return 0
+    finally:
+        await desktop.stop()
+
+
+def parse(argv: Sequence[str]) -> DesktopOptions:
+    parser = argparse.ArgumentParser(prog="ringdesk", description="The ringdesk operator workstation.")
+    parser.add_argument("--server", default="", help="the ringdesk server, e.g. https://ringdesk.example.ru")
+    parser.add_argument("--user", default="", help="the operator's login")
+    parser.add_argument("--language", choices=[x.value for x in Language], default=Language.RU.value)
+    parser.add_argument("--theme", choices=[x.value for x in Theme], default=Theme.LIGHT.value)
+    parser.add_argument("--minimised", action="store_true", help="start in the system tray")
+    parser.add_argument(
+        "--phone",
+        action="append",
+        default=[],
+        metavar="OPTION",
+        help="pass an option to the telephony service (repeat), e.g. --phone=--account=sip:1001@pbx",
+    )
+    parser.add_argument("link", nargs="?", help="a tel: or sip: link to call (the desktop's URI handler)")
+    args = parser.parse_args(list(argv))
+    return DesktopOptions(
+        dial=args.link,
+        server_url=args.server,
+        user=args.user,
+        phone_args=list(args.phone),
+        language=Language(args.language),
+        theme=Theme(args.theme),
+        start_minimised=args.minimised,
+    )
+
+
+def run_qt(main: Callable[[], object]) -> int:
+    """Run ``main`` (a coroutine function) on a qasync loop in a fresh QApplication."""
+    import qasync
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("ringdesk")
+    app.setQuitOnLastWindowClosed(False)
+    result: int = qasync.run(main())
+    return result
+
+
+def main(argv: Sequence[str]) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    options = parse(argv)
+    return run_qt(lambda: run_desktop(options))

@@ -1,0 +1,135 @@
+"""Opens the call script for an answered call in the window's script slot and keeps the workstation
+told of the answers, so they travel with the call's disposition.
+
+The script is chosen by the call's queue and the contact's segment (the server's rule, read through the
+cache when the server is slow or down). Every move of the runner is reported to the workstation (the
+answers and the suggested code) and to ``on_state`` (the draft store, so a crash mid-call resumes the
+same step).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from PySide6.QtCore import QCoreApplication
+
+from app.scripts.model import build
+from app.scripts.runner import CallData, Runner, StateError
+from app.session.call import CallSession
+from app.wire.contacts import ContactOut
+from app.wire.scripts import ScriptDocument, ScriptRef
+from app.workstation import Workstation
+from ui.main_window import MainWindow
+from ui.script_panel.panel import ScriptPanel
+
+log = logging.getLogger(__name__)
+
+
+class ScriptSource(Protocol):
+    async def script_for(self, queue: str | None, segment: str | None) -> ScriptDocument | None: ...
+
+
+def contact_data(contact: ContactOut | None, number: str) -> dict[str, Any]:
+    """The contact as templates see it (``contact.city``, ``contact.custom.lens_type``)."""
+    if contact is None:
+        return {"phones": [number]}
+    return contact.model_dump(mode="json")
+
+
+class ScriptHost:
+    """One script panel at a time, for the call being talked to."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        workstation: Workstation,
+        source: ScriptSource,
+        *,
+        operator: Mapping[str, Any] | None = None,
+        on_state: Callable[[str, dict[str, Any]], None] | None = None,
+        saved_state: Callable[[str], dict[str, Any] | None] | None = None,
+    ) -> None:
+        self.window = window
+        self.workstation = workstation
+        self.source = source
+        self.operator = dict(operator or {"name": workstation.config.operator})
+        self.on_state = on_state
+        self.saved_state = saved_state
+        self.call_id: str | None = None
+        self.panel: ScriptPanel | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def open_for(self, session: CallSession, contact: ContactOut | None) -> None:
+        task = asyncio.ensure_future(self._open(session, contact))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _open(self, session: CallSession, contact: ContactOut | None) -> None:
+        segment = contact.segment if contact is not None else None
+        try:
+            document = await self.source.script_for(session.queue, segment)
+        except Exception as exc:  # the server or the cache failing must not cost the call its card
+            log.warning("no script for queue %s: %s", session.queue, exc)
+            document = None
+        if session.call_id not in self.workstation.calls:
+            return  # the call ended while the script was fetched
+        if document is None:
+            self._placeholder(
+                QCoreApplication.translate("Script", "No script is set for this queue and segment.")
+            )
+            return
+        try:
+            script = build(document.body)
+        except (ValueError, KeyError, TypeError) as exc:
+            self._placeholder(
+                QCoreApplication.translate("Script", "The script cannot be shown: %1").replace("%1", str(exc))
+            )
+            return
+        call = CallData(
+            contact=contact_data(contact, session.number),
+            operator=self.operator,
+            call={
+                "number": session.number,
+                "queue": session.queue or "",
+                "direction": session.direction.value,
+            },
+        )
+        runner = Runner(script, call)
+        saved = self.saved_state(session.call_id) if self.saved_state else None
+        if saved:
+            try:
+                runner = Runner.resume(script, saved, call)
+            except StateError as exc:
+                log.warning("saved script state for %s not resumed: %s", session.call_id, exc)
+        self.call_id = session.call_id
+        self.panel = ScriptPanel(runner)
+        ref = ScriptRef(id=document.id, version=document.version)
+        self.panel.sig_state_changed.connect(lambda state: self._moved(session.call_id, ref, runner, state))
+        self.window.set_script_panel(self.panel)
+        self._report(session.call_id, ref, runner)
+
+    def _moved(self, call_id: str, ref: ScriptRef, runner: Runner, state: dict[str, Any]) -> None:
+        if self.on_state is not None:
+            self.on_state(call_id, state)
+        self._report(call_id, ref, runner)
+
+    def _report(self, call_id: str, ref: ScriptRef, runner: Runner) -> None:
+        if call_id not in self.workstation.calls:
+            return
+        result = runner.result()
+        suggested = result.disposition if result is not None else None
+        self.workstation.set_script(call_id, ref, runner.answers(), suggested)
+
+    def close(self, call_id: str) -> None:
+        if self.call_id != call_id:
+            return
+        self.call_id = None
+        self.panel = None
+        self.window.set_script_panel(self.window.script_placeholder)
+
+    def _placeholder(self, text: str) -> None:
+        self.window.script_placeholder.setText(text)
+        self.window.set_script_panel(self.window.script_placeholder)

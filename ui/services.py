@@ -1,0 +1,116 @@
+"""The desk's server side, over the sync service: the card's reads and edits, the caller lookup, the
+script choice, and the outbox ports of the workstation.
+
+Reads go to the server with the local cache behind them (a known caller still pops when the server
+is slow or down). A contact edit is sent at once when the server answers, so a conflict (412) is
+shown while the operator still remembers what they typed; when the server is unreachable the edit is
+queued in the outbox instead and shown as saved here. Dispositions and status changes always go
+through the outbox: the commit to the local database is the "saved".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from app.client.errors import ApiError, ConflictError, LoginRequiredError, TransientError, detail_of
+from app.sync.service import SyncService
+from app.wire.contacts import ContactHistory, ContactIn, ContactOut, FieldSchema, HistoryItem
+from app.wire.dispositions import Catalogue, DispositionIn
+from app.wire.scripts import ScriptDocument
+from app.wire.statuses import StatusChangeIn
+from ui.card.call_card import ContactEdit
+from ui.desk import EditConflict
+
+log = logging.getLogger(__name__)
+
+JSON = {"Content-Type": "application/json"}
+
+
+class ServerSide:
+    """Implements :class:`ui.desk.DeskServices`, the workstation's ``ContactLookup`` and ``Outbox``,
+    and the script host's ``ScriptSource``, all over one :class:`SyncService`."""
+
+    def __init__(self, sync: SyncService, catalogue: Catalogue, schema: list[FieldSchema]) -> None:
+        self.sync = sync
+        self._catalogue = catalogue
+        self._schema = schema
+
+    @classmethod
+    async def load(cls, sync: SyncService) -> ServerSide:
+        """Fetch what a shift needs once (from the cache when the server does not answer)."""
+        fetched = await sync.reads.catalogue()
+        catalogue = fetched.value or Catalogue()
+        schema: list[FieldSchema] = []
+        try:
+            response = await sync.api.request("GET", "/contacts/fields")
+            if response.status_code == 200:
+                schema = [FieldSchema.model_validate(item) for item in json.loads(response.content)]
+        except (ApiError, ValueError) as exc:
+            log.warning("custom field schema not loaded: %s", exc)
+        return cls(sync, catalogue, schema)
+
+    # ----- DeskServices -------------------------------------------------------------------------
+
+    def catalogue(self) -> Catalogue:
+        return self._catalogue
+
+    def field_schema(self) -> list[FieldSchema]:
+        return self._schema
+
+    async def history(self, contact_id: int) -> list[HistoryItem]:
+        try:
+            response = await self.sync.api.request("GET", f"/contacts/{contact_id}/history")
+        except (TransientError, LoginRequiredError):
+            return []
+        if response.status_code != 200:
+            return []
+        try:
+            return list(ContactHistory.model_validate_json(response.content).items)
+        except ValueError:
+            log.warning("history of contact %s: malformed answer", contact_id)
+            return []
+
+    async def save_contact(self, edit: ContactEdit) -> ContactOut:
+        payload = edit.patch.model_dump_json(exclude_unset=True)
+        try:
+            saved = await self.sync.api.patch_contact(edit.contact_id, payload, edit.version)
+        except ConflictError:
+            current = await self.sync.api.get_contact(edit.contact_id)
+            if current is None:
+                raise
+            self.sync.contacts.put(current)
+            raise EditConflict(current) from None
+        except TransientError:
+            self.sync.outbox.add_contact_edit(edit.contact_id, edit.patch, base_version=edit.version)
+            cached = self.sync.contacts.get(edit.contact_id)
+            if cached is None:
+                raise
+            return cached
+        self.sync.contacts.put(saved)
+        return saved
+
+    async def create_contact(self, contact: ContactIn) -> ContactOut:
+        body = contact.model_dump_json()
+        response = await self.sync.api.request("POST", "/contacts", content=body, headers=JSON)
+        if response.status_code != 201:
+            raise ApiError(detail_of(response), response.status_code)
+        created = ContactOut.model_validate_json(response.content)
+        self.sync.contacts.put(created)
+        return created
+
+    # ----- ContactLookup, ScriptSource ----------------------------------------------------------
+
+    async def lookup(self, number: str) -> ContactOut | None:
+        return (await self.sync.reads.contact_for(number)).value
+
+    async def script_for(self, queue: str | None, segment: str | None) -> ScriptDocument | None:
+        return (await self.sync.reads.script_for(queue, segment)).value
+
+    # ----- the workstation's Outbox port --------------------------------------------------------
+
+    def put_disposition(self, disposition: DispositionIn) -> None:
+        self.sync.outbox.add_disposition(disposition)
+
+    def put_status(self, change: StatusChangeIn) -> None:
+        self.sync.outbox.add_status_change(change)

@@ -1,0 +1,217 @@
+"""The settings dialog: SIP account, audio devices (with a test tone), ringer, hotkeys, language, theme.
+
+Each page maps widgets to :class:`~ui.preferences.Preferences` fields in ``load``/``collect`` (Picard's
+options pages); the dialog never applies anything itself, it emits the new preferences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.actions import SPECS, ActionCollection, ActionId
+from ui.i18n import Language
+from ui.plain import plain_label
+from ui.preferences import AudioDevices, Preferences, SipAccount
+from ui.theme import Theme
+
+
+class SettingsDialog(QDialog):
+    """Four tabs; OK emits ``save_requested`` with the edited preferences."""
+
+    save_requested = Signal(object)
+    """The edited :class:`~ui.preferences.Preferences`."""
+    test_tone_requested = Signal(object)
+    """Play a test tone on this output device (``None``: the system default)."""
+
+    def __init__(self, actions: ActionCollection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._actions = actions
+        self._prefs = Preferences()
+        self.tabs = QTabWidget()
+        self.labels: dict[str, QLabel] = {}
+        # Account
+        self.sip_user, self.sip_domain, self.sip_password = QLineEdit(), QLineEdit(), QLineEdit()
+        self.sip_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.transport = QComboBox()
+        for transport in ("udp", "tcp", "tls"):
+            self.transport.addItem(transport.upper(), transport)
+        self.account = self._form(
+            ("sip_user", self.sip_user),
+            ("sip_domain", self.sip_domain),
+            ("sip_password", self.sip_password),
+            ("transport", self.transport),
+        )
+        # Audio
+        self.microphone, self.speaker, self.ringer = QComboBox(), QComboBox(), QComboBox()
+        self.test_speaker, self.test_ringer = QPushButton(), QPushButton()
+        self.test_speaker.clicked.connect(lambda: self.test_tone_requested.emit(self.speaker.currentData()))
+        self.test_ringer.clicked.connect(lambda: self.test_tone_requested.emit(self.ringer.currentData()))
+        self.audio = self._form(
+            ("microphone", self.microphone),
+            ("speaker", self._with(self.speaker, self.test_speaker)),
+            ("ringer", self._with(self.ringer, self.test_ringer)),
+        )
+        # Hotkeys
+        self.hotkeys: dict[ActionId, QKeySequenceEdit] = {a: QKeySequenceEdit() for a in SPECS}
+        hotkeys_form = QFormLayout()
+        self.hotkey_labels = {a: plain_label() for a in SPECS}
+        for action_id, edit in self.hotkeys.items():
+            hotkeys_form.addRow(self.hotkey_labels[action_id], edit)
+        inner = QWidget()
+        inner.setLayout(hotkeys_form)
+        self.hotkeys_page = QScrollArea()
+        self.hotkeys_page.setWidgetResizable(True)
+        self.hotkeys_page.setWidget(inner)
+        # Appearance
+        self.language = QComboBox()
+        self.language.addItem("Русский", Language.RU)
+        self.language.addItem("English", Language.EN)
+        self.theme = QComboBox()
+        for theme in Theme:
+            self.theme.addItem("", theme)
+        self.start_minimised = QCheckBox()
+        self.appearance = self._form(
+            ("language", self.language), ("theme", self.theme), ("start_minimised", self.start_minimised)
+        )
+        for page in (self.account, self.audio, self.hotkeys_page, self.appearance):
+            self.tabs.addTab(page, "")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+        self.retranslate()
+
+    def _form(self, *rows: tuple[str, QWidget]) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        for key, widget in rows:
+            label = plain_label()
+            self.labels[key] = label
+            form.addRow(label, widget)
+        return page
+
+    @staticmethod
+    def _with(combo: QComboBox, button: QPushButton) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(combo, 1)
+        row.addWidget(button)
+        return box
+
+    def load(self, prefs: Preferences, devices: AudioDevices) -> None:
+        """Fill the pages from ``prefs``; device lists from ``devices`` (a missing saved device stays
+        listed, so the operator sees what was chosen)."""
+        self._prefs = prefs
+        self.sip_user.setText(prefs.sip.user)
+        self.sip_domain.setText(prefs.sip.domain)
+        self.sip_password.setText(prefs.sip.password)
+        self.transport.setCurrentIndex(max(0, self.transport.findData(prefs.sip.transport)))
+        for combo, names, chosen in (
+            (self.microphone, devices.inputs, prefs.microphone),
+            (self.speaker, devices.outputs, prefs.speaker),
+            (self.ringer, devices.outputs, prefs.ringer),
+        ):
+            combo.clear()
+            combo.addItem(self.tr("System default"), None)
+            for name in [*names, *([chosen] if chosen and chosen not in names else [])]:
+                combo.addItem(name, name)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+        shortcuts = {
+            **self._actions.default_shortcuts(),
+            **{ActionId(k): v for k, v in prefs.hotkeys.items()},
+        }
+        for action_id, edit in self.hotkeys.items():
+            edit.setKeySequence(QKeySequence(shortcuts[action_id]))
+        self.language.setCurrentIndex(self.language.findData(prefs.language))
+        self.theme.setCurrentIndex(self.theme.findData(prefs.theme))
+        self.start_minimised.setChecked(prefs.start_minimised)
+
+    def collect(self) -> Preferences:
+        """The preferences as edited; hotkeys only where they differ from the defaults."""
+        defaults = self._actions.default_shortcuts()
+        hotkeys = {}
+        for action_id, edit in self.hotkeys.items():
+            sequence = edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+            if sequence != defaults[action_id]:
+                hotkeys[action_id.value] = sequence
+        return replace(
+            self._prefs,
+            sip=SipAccount(
+                self.sip_user.text().strip(),
+                self.sip_domain.text().strip(),
+                self.sip_password.text(),
+                self.transport.currentData(),
+            ),
+            microphone=self.microphone.currentData(),
+            speaker=self.speaker.currentData(),
+            ringer=self.ringer.currentData(),
+            hotkeys=hotkeys,
+            language=Language(self.language.currentData()),  # Qt hands enum data back as str
+            theme=Theme(self.theme.currentData()),
+            start_minimised=self.start_minimised.isChecked(),
+        )
+
+    def _save(self) -> None:
+        self.save_requested.emit(self.collect())
+        self.accept()
+
+    def retranslate(self) -> None:
+        """Re-set the texts in the current language."""
+        self.setWindowTitle(self.tr("Settings"))
+        for index, text in enumerate(
+            (self.tr("Account"), self.tr("Audio"), self.tr("Hotkeys"), self.tr("Appearance"))
+        ):
+            self.tabs.setTabText(index, text)
+        texts = {
+            "sip_user": self.tr("SIP user"),
+            "sip_domain": self.tr("SIP domain"),
+            "sip_password": self.tr("SIP password"),
+            "transport": self.tr("Transport"),
+            "microphone": self.tr("Microphone"),
+            "speaker": self.tr("Headset"),
+            "ringer": self.tr("Ringer"),
+            "language": self.tr("Language"),
+            "theme": self.tr("Theme"),
+            "start_minimised": self.tr("Start minimised to the tray"),
+        }
+        for key, label in self.labels.items():
+            label.setText(texts[key])
+        self.test_speaker.setText(self.tr("Test tone"))
+        self.test_ringer.setText(self.tr("Test tone"))
+        self.theme.setItemText(0, self.tr("Light"))
+        self.theme.setItemText(1, self.tr("Dark"))
+        self.start_minimised.setText("")
+        for action_id, label in self.hotkey_labels.items():
+            label.setText(self._actions[action_id].text().replace("&", ""))
+        if self.microphone.count():
+            for combo in (self.microphone, self.speaker, self.ringer):
+                combo.setItemText(0, self.tr("System default"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

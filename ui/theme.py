@@ -1,0 +1,176 @@
+"""Light and dark themes: colours defined once, turned into a QPalette plus a small stylesheet.
+
+Widgets never write a colour literal: they take roles from the palette, or set an object name / a
+dynamic property (``badge``, ``light``) that the stylesheet below colours. The meaning colours (a
+disposition's category, a status, the business-hours light) are here too, so the dark theme can
+lighten them for contrast. Icons are SVG (sharp at any DPI) found through the ``icons:`` search path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from PySide6.QtCore import QDir
+from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.wire.dispositions import DispositionCategory
+
+ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
+
+
+class Theme(StrEnum):
+    """A colour scheme the operator can choose."""
+
+    LIGHT = "light"
+    DARK = "dark"
+
+
+@dataclass(frozen=True)
+class Colours:
+    """Every colour the UI uses, for one theme."""
+
+    window: str
+    base: str
+    alt_base: str
+    text: str
+    muted: str
+    button: str
+    highlight: str
+    highlight_text: str
+    success: str
+    warning: str
+    danger: str
+    info: str
+    neutral: str
+
+
+LIGHT = Colours(
+    window="#f3f4f6",
+    base="#ffffff",
+    alt_base="#f7f8fa",
+    text="#1d2330",
+    muted="#667085",
+    button="#e9ebef",
+    highlight="#3a7bd5",
+    highlight_text="#ffffff",
+    success="#23874a",
+    warning="#b7791f",
+    danger="#c53030",
+    info="#2b6cb0",
+    neutral="#6b7280",
+)
+DARK = Colours(
+    window="#1f2329",
+    base="#16191e",
+    alt_base="#22262d",
+    text="#e6e8eb",
+    muted="#9aa3af",
+    button="#2c3139",
+    highlight="#4d8fe6",
+    highlight_text="#ffffff",
+    success="#48bb78",
+    warning="#ecc94b",
+    danger="#fc8181",
+    info="#63b3ed",
+    neutral="#a0aec0",
+)
+QDir.addSearchPath("icons", str(ICONS))
+_COLOURS = {Theme.LIGHT: LIGHT, Theme.DARK: DARK}
+_current: dict[str, Theme] = {"theme": Theme.LIGHT}
+
+
+def colours(theme: Theme | None = None) -> Colours:
+    """The colours of ``theme`` (default: the one applied)."""
+    return _COLOURS[theme or _current["theme"]]
+
+
+def category_colour(category: DispositionCategory) -> QColor:
+    """The colour a disposition category is shown in (history rows, the disposition form)."""
+    c = colours()
+    return QColor(
+        {
+            DispositionCategory.SUCCESS: c.success,
+            DispositionCategory.CALLBACK: c.info,
+            DispositionCategory.NOT_REACHED: c.warning,
+            DispositionCategory.NON_TARGET: c.danger,
+            DispositionCategory.MAIL_ONLY: c.neutral,
+            DispositionCategory.OTHER: c.neutral,
+        }[category]
+    )
+
+
+def icon(name: str) -> QIcon:
+    """The SVG icon ``resources/icons/<name>.svg``."""
+    return QIcon(f"icons:{name}.svg")
+
+
+def _palette(c: Colours) -> QPalette:
+    p = QPalette()
+    role = QPalette.ColorRole
+    for r, value in (
+        (role.Window, c.window),
+        (role.WindowText, c.text),
+        (role.Base, c.base),
+        (role.AlternateBase, c.alt_base),
+        (role.Text, c.text),
+        (role.Button, c.button),
+        (role.ButtonText, c.text),
+        (role.Highlight, c.highlight),
+        (role.HighlightedText, c.highlight_text),
+        (role.ToolTipBase, c.base),
+        (role.ToolTipText, c.text),
+        (role.PlaceholderText, c.muted),
+        (role.Link, c.info),
+        (role.BrightText, c.danger),
+    ):
+        p.setColor(r, QColor(value))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, r, QColor(c.muted))
+    return p
+
+
+def _stylesheet(c: Colours) -> str:
+    return f"""
+QLabel[role="title"] {{ font-size: 15pt; font-weight: 600; }}
+QLabel[role="muted"] {{ color: {c.muted}; }}
+QLabel[role="error"] {{ color: {c.danger}; }}
+QLabel[badge] {{ border-radius: 4px; padding: 1px 6px; color: {c.highlight_text}; }}
+QLabel[badge="success"] {{ background: {c.success}; }}
+QLabel[badge="warning"] {{ background: {c.warning}; }}
+QLabel[badge="danger"] {{ background: {c.danger}; }}
+QLabel[badge="info"] {{ background: {c.info}; }}
+QLabel[badge="neutral"] {{ background: {c.neutral}; }}
+QFrame[panel="true"] {{ background: {c.base}; border: 1px solid {c.button}; border-radius: 6px; }}
+QFrame#ringing {{ background: {c.base}; border: 2px solid {c.success}; border-radius: 6px; }}
+QLineEdit[dirty="true"], QComboBox[dirty="true"] {{ border: 1px solid {c.warning}; }}
+QLineEdit[invalid="true"] {{ border: 1px solid {c.danger}; }}
+QToolButton {{ padding: 4px 8px; }}
+QToolButton#answer {{ background: {c.success}; color: {c.highlight_text}; border-radius: 4px; }}
+QToolButton#reject, QToolButton#hangup {{ background: {c.danger}; color: {c.highlight_text};
+    border-radius: 4px; }}
+"""
+
+
+def apply_theme(app: QApplication, theme: Theme) -> None:
+    """Colour the whole application with ``theme``; widgets restyle themselves on ``PaletteChange``."""
+    _current["theme"] = theme
+    app.setStyle("Fusion")  # the platform styles ignore parts of a custom palette
+    app.setPalette(_palette(_COLOURS[theme]))
+    app.setStyleSheet(_stylesheet(_COLOURS[theme]))
+
+
+def current_theme() -> Theme:
+    """The theme applied last."""
+    return _current["theme"]
+
+
+def set_role(widget: QWidget, role: str, name: str = "role") -> None:
+    """Set the dynamic property the stylesheet colours by (``role``, ``badge``...) and restyle now."""
+    if widget.property(name) == role:
+        return
+    widget.setProperty(name, role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
