@@ -130,8 +130,8 @@ async def _measure(result: BenchResult, server: SyncServer, tmp: Path) -> None:
     await sync.close()
     result.details = {"flush": FLUSH, "reconnect": RECONNECT, "flush_s": round(flush_s, 2)}
     result.notes.append(
-        "one POST per disposition, in order per operator: the flush is bounded by the server's "
-        "single-request latency (a batch endpoint would plug in via Deliverer.batch_size)"
+        "dispositions go in batches of 200 (POST /dispositions/batch), in order per operator; "
+        "statuses and contact edits one by one"
     )
 
 

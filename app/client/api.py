@@ -21,7 +21,7 @@ from app.client.tokens import Tokens
 from app.credentials import SecretStore
 from app.wire.auth import LoginIn, RefreshIn, TokenPair, UserOut
 from app.wire.contacts import ContactOut
-from app.wire.dispositions import Catalogue, DispositionOut
+from app.wire.dispositions import Catalogue, DispositionBatchIn, DispositionBatchOut, DispositionOut
 from app.wire.scripts import ScriptDocument, ScriptSummary
 from app.wire.statuses import StatusChangeOut
 
@@ -110,6 +110,16 @@ class ApiClient:
             "POST", "/dispositions", content=payload, headers={**JSON, "Idempotency-Key": key}
         )
         return _created(DispositionOut, response)
+
+    async def post_disposition_batch(self, batch: DispositionBatchIn) -> DispositionBatchOut | None:
+        """Store many dispositions in one request, each under its own key; one result per item.
+        ``None`` when this server has no batch endpoint (an older server): send them one by one."""
+        response = await self.request(
+            "POST", "/dispositions/batch", content=batch.model_dump_json(), headers=JSON
+        )
+        if response.status_code in (404, 405):
+            return None
+        return _ok(DispositionBatchOut, response)
 
     async def post_status(self, payload: str, key: str) -> StatusChangeOut | None:
         """Store a status change (same contract as :meth:`post_disposition`)."""

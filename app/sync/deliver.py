@@ -11,8 +11,9 @@ edit's answer was lost and the resend meets a 412, the contact is read back: if 
 the edit, the edit was delivered; otherwise someone else changed the contact and the edit is parked
 ("reload and redo"), never forced over their change.
 
-:meth:`Deliverer.batch_size` is 1 for every kind today; a batch endpoint on the server would raise
-it for dispositions, and :meth:`Deliverer.deliver` already takes and answers a list.
+Dispositions go in batches (``POST /dispositions/batch``, :data:`DISPOSITION_BATCH` at a time), each
+item under its own idempotency key with its own result: a refused item is parked alone while the
+others are stored. A server without the batch endpoint gets them one by one, as before.
 """
 
 from __future__ import annotations
@@ -23,10 +24,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.client.api import ApiClient
-from app.client.errors import ConflictError, RejectedError
+from app.client.errors import ConflictError, RejectedError, TransientError
 from app.store.schema import OutboxKind
-from app.sync.outbox import OutboxItem
+from app.sync.items import OutboxItem
 from app.wire.contacts import ContactOut
+from app.wire.dispositions import BatchItemIn, BatchOutcome, DispositionBatchIn
+
+DISPOSITION_BATCH = 200
+"""Dispositions per request: a shift's backlog in a few requests, each answered well under a second."""
 
 
 @dataclass(frozen=True)
@@ -51,15 +56,42 @@ class Deliverer:
 
     def __init__(self, api: ApiClient) -> None:
         self._api = api
+        self._batches = True
+        """Cleared when the server turns out to have no batch endpoint."""
 
     def batch_size(self, kind: OutboxKind) -> int:
-        """How many items of ``kind`` one request can carry (1: no batch endpoint yet)."""
-        return 1
+        """How many items of ``kind`` one request can carry."""
+        return DISPOSITION_BATCH if kind is OutboxKind.DISPOSITION and self._batches else 1
 
     async def deliver(self, items: Sequence[OutboxItem]) -> list[Outcome]:
         """Deliver ``items`` (of one stream, in order); an outcome per item, or an exception that
         applies to the first item not yet delivered."""
+        if len(items) > 1 and all(i.kind is OutboxKind.DISPOSITION for i in items) and self._batches:
+            outcomes = await self._batch(items)
+            if outcomes is not None:
+                return outcomes
+            self._batches = False
         return [await self._one(item) for item in items]
+
+    async def _batch(self, items: Sequence[OutboxItem]) -> list[Outcome] | None:
+        batch = DispositionBatchIn(
+            items=[BatchItemIn(idempotency_key=i.key, disposition=json.loads(i.payload)) for i in items]
+        )
+        answer = await self._api.post_disposition_batch(batch)
+        if answer is None:
+            return None
+        by_key = {result.idempotency_key: result for result in answer.results}
+        outcomes: list[Outcome] = []
+        for item in items:
+            result = by_key.get(item.key)
+            if result is None:  # the server skipped an item: treat the batch as not answered
+                raise TransientError(f"the batch answer has no result for {item.key}", 200)
+            if result.outcome is BatchOutcome.REJECTED:
+                outcomes.append(Refused("; ".join(result.errors) or f"HTTP {result.status}", result.status))
+            else:
+                stored = result.disposition
+                outcomes.append(Delivered(None if stored is None else str(stored.id)))
+        return outcomes
 
     async def _one(self, item: OutboxItem) -> Outcome:
         try:

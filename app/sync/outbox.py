@@ -21,7 +21,6 @@ import json
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -39,6 +38,7 @@ from app.store.schema import (
     StatusChangeRow,
     utcnow,
 )
+from app.sync.items import OutboxCounts, OutboxItem, Saved
 from app.wire.contacts import ContactOut, ContactPatch
 from app.wire.dispositions import DispositionIn
 from app.wire.statuses import StatusChangeIn
@@ -46,59 +46,6 @@ from app.wire.statuses import StatusChangeIn
 
 class DuplicateDispositionError(ValueError):
     """A different disposition was already saved for this call by this operator."""
-
-
-@dataclass(frozen=True)
-class Saved:
-    """Proof that a record is durable locally: say "saved" once you hold one."""
-
-    key: uuid.UUID
-    """The record's idempotency key (also how the server knows it)."""
-    outbox_id: int
-    saved_at: datetime
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """An outbox row as the pump and the UI see it."""
-
-    id: int
-    key: str
-    kind: OutboxKind
-    stream: str
-    payload: str
-    target: str | None
-    if_match: int | None
-    state: OutboxState
-    attempts: int
-    created_at: datetime
-    last_error: str | None
-    http_status: int | None
-
-    @staticmethod
-    def of(row: OutboxRow) -> OutboxItem:
-        return OutboxItem(
-            id=row.id,
-            key=row.key,
-            kind=OutboxKind(row.kind),
-            stream=row.stream,
-            payload=row.payload,
-            target=row.target,
-            if_match=row.if_match,
-            state=OutboxState(row.state),
-            attempts=row.attempts,
-            created_at=row.created_at,
-            last_error=row.last_error,
-            http_status=row.http_status,
-        )
-
-
-@dataclass(frozen=True)
-class OutboxCounts:
-    pending: int
-    """Saved, not yet confirmed by the server: the number on the offline banner."""
-    parked: int
-    """Refused by the server for good: each needs the operator's attention."""
 
 
 def _json(model: BaseModel) -> str:
@@ -272,7 +219,7 @@ class Outbox:
     def note_attempt(self, item_id: int, error: str | None, http_status: int | None = None) -> None:
         """Count a failed attempt and remember why (for support; the item stays pending)."""
         with self._store.transaction(durable=False) as session:
-            session.execute(
+            session.connection().execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == item_id)
                 .values(
@@ -290,7 +237,10 @@ class Outbox:
         fsynced: if a power cut undoes it, the item is sent again and the server answers with a
         replay)."""
         with self._store.transaction(durable=False) as session:
-            changed = session.execute(
+            # Core statements on the session's connection: the ORM's DML bookkeeping is pure cost
+            # here, and this runs once per delivered item.
+            connection = session.connection()
+            changed = connection.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == item.id, OutboxRow.state == OutboxState.PENDING.value)
                 .values(
@@ -302,16 +252,16 @@ class Outbox:
                     http_status=None,
                     last_error=None,
                 )
-            ).rowcount  # type: ignore[attr-defined]
+            ).rowcount
             if not changed:
                 return
             server_id = int(server_ref) if server_ref is not None and server_ref.isdigit() else None
             if item.kind is OutboxKind.DISPOSITION:
-                session.execute(
+                connection.execute(
                     update(DispositionRow).where(DispositionRow.key == item.key).values(server_id=server_id)
                 )
             elif item.kind is OutboxKind.STATUS:
-                session.execute(
+                connection.execute(
                     update(StatusChangeRow).where(StatusChangeRow.key == item.key).values(server_id=server_id)
                 )
             elif contact is not None:
@@ -321,7 +271,10 @@ class Outbox:
     def mark_parked(self, item: OutboxItem, reason: str, http_status: int | None) -> None:
         """The server refused the item for good: keep it aside for the operator."""
         with self._store.transaction() as session:
-            changed = session.execute(
+            # Core statements on the session's connection: the ORM's DML bookkeeping is pure cost
+            # here, and this runs once per delivered item.
+            connection = session.connection()
+            changed = connection.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id == item.id, OutboxRow.state == OutboxState.PENDING.value)
                 .values(
@@ -332,7 +285,7 @@ class Outbox:
                     last_error=reason,
                     http_status=http_status,
                 )
-            ).rowcount  # type: ignore[attr-defined]
+            ).rowcount
         if changed:
             self._changed(pending=-1, parked=+1)
 

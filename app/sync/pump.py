@@ -29,7 +29,8 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
 from app.sync.deliver import Delivered, Deliverer, Outcome
-from app.sync.outbox import Outbox, OutboxCounts, OutboxItem
+from app.sync.items import OutboxCounts, OutboxItem
+from app.sync.outbox import Outbox
 from app.sync.status import SyncMonitor
 
 log = logging.getLogger("ringdesk.sync")
@@ -179,6 +180,8 @@ class SyncPump:
                 async for attempt in retrying:
                     with attempt:
                         outcomes = await self._deliverer.deliver(batch)
+                if self.monitor.status.online is False:
+                    log.info("the server accepts deliveries again")
                 self.monitor.update(online=True, last_error=None, retry_at=None)
                 return outcomes
             except LoginRequiredError as exc:
@@ -197,6 +200,8 @@ class SyncPump:
         error = str(exc) if exc is not None else "failed"
         status = exc.status if isinstance(exc, ApiError) else None
         self.outbox.note_attempt(item.id, error, status)
+        if self.monitor.status.online is not False:
+            log.warning("cannot deliver to the server, will retry: %s", error)
         wait = state.upcoming_sleep
         self.monitor.update(
             online=False, last_error=error, retry_at=datetime.now(UTC) + timedelta(seconds=wait)

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from app.sync.outbox import Outbox, OutboxCounts
+from app.sync.items import OutboxCounts
+from app.sync.outbox import Outbox
 
 
 @dataclass(frozen=True)

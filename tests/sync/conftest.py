@@ -98,9 +98,17 @@ def disposition(n: int, operator: str = "operator1", code: str = "sale", **extra
 class Running:
     """An outbox with a running pump against ``base_url``, logged in as ``operator``."""
 
-    def __init__(self, store: LocalStore, base_url: str, operator: str = "operator1", **pump: Any) -> None:
+    def __init__(
+        self,
+        store: LocalStore,
+        base_url: str,
+        operator: str = "operator1",
+        *,
+        timeout: httpx.Timeout | None = None,
+        **pump: Any,
+    ) -> None:
         self.outbox = Outbox(store)
-        self.api = ApiClient(base_url, account=operator, timeout=httpx.Timeout(5.0, connect=2.0))
+        self.api = ApiClient(base_url, account=operator, timeout=timeout or httpx.Timeout(5.0, connect=2.0))
         self.monitor = SyncMonitor(self.outbox)
         self.pump = SyncPump(self.outbox, Deliverer(self.api), self.monitor, **pump)
         self.operator = operator

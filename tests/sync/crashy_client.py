@@ -5,7 +5,8 @@ outbox is empty).
 Started through a ``multiprocessing`` *forkserver* that preloads this module, so a trial costs a
 ``fork()`` rather than a Python start-up and the imports (~0.4 s): 200 trials fit in CI. After each
 ``add_disposition`` returns, the key is sent to the test on a pipe: a key the test received was
-acknowledged as saved, and must reach the server.
+acknowledged as saved, and must reach the server. Before each disposition the after-call form is
+saved a few times as a draft (acknowledged as ``draft <call id> <n>``), as the operator types it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import httpx
 
 from app.client.api import ApiClient
 from app.store.database import open_store
+from app.store.drafts import Drafts
 from app.sync.deliver import Deliverer
 from app.sync.outbox import Outbox
 from app.sync.pump import RetryPolicy, SyncPump
@@ -51,6 +53,7 @@ async def _main(trial: Trial, acks: Connection | None) -> None:
     base_url, password, drain = trial.base_url, trial.password, trial.drain
     store = open_store(Path(trial.data_dir) / "ringdesk.sqlite3")
     outbox = Outbox(store)
+    drafts = Drafts(store)
     api = ApiClient(base_url, account=OPERATOR, timeout=httpx.Timeout(5.0, connect=1.0))
     pump = SyncPump(outbox, Deliverer(api), SyncMonitor(outbox), policy=RetryPolicy(initial=0.05, cap=0.5))
     await api.login(OPERATOR, password)
@@ -61,10 +64,16 @@ async def _main(trial: Trial, acks: Connection | None) -> None:
             return
         ring = datetime.now(UTC) - timedelta(minutes=30)
         for n in range(rng.randint(1, 40)):
+            call_id = f"kill-{trial.number}-{n}@pbx.test"
+            for typed in range(rng.randint(0, 3)):  # the after-call form, saved as it is typed
+                await asyncio.sleep(rng.expovariate(1 / 0.003))
+                drafts.save(call_id, {"comment": f"typed {typed}"})
+                if acks is not None:
+                    acks.send_bytes(f"draft {call_id} {typed}".encode())
             await asyncio.sleep(rng.expovariate(1 / 0.008))
             saved = outbox.add_disposition(
                 DispositionIn(
-                    call_id=f"kill-{trial.number}-{n}@pbx.test",
+                    call_id=call_id,
                     operator=OPERATOR,
                     queue="sales",
                     ring_at=ring,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import random
 import threading
 import time
@@ -117,6 +118,9 @@ class HostileProxy:
             fate = Fate.PASS if target.startswith("/auth/") else self._draw()
             self.fates[fate] += 1
             key = next((v for k, v in headers.items() if k.lower() == "idempotency-key"), None)
+            if key is None and target.startswith("/dispositions/batch"):
+                with contextlib.suppress(ValueError, KeyError, IndexError, TypeError):
+                    key = json.loads(body)["items"][0]["idempotency_key"]  # a batch: its first record
             if key is not None:
                 self.log.append((key, fate, time.monotonic()))
             await self._act(fate, upstream, Request(method, target, headers, body), writer)

@@ -27,8 +27,13 @@ def test_hostile_server_nothing_lost_nothing_doubled(store: LocalStore, live_ser
     with HostileProxy(live_server.base_url, silence_s=0.6) as proxy:
 
         async def main() -> tuple[list[str], list[str]]:
-            run = Running(store, proxy.base_url, "support1", policy=RetryPolicy(initial=0.005, cap=0.05))
-            run.api._http.timeout = httpx.Timeout(0.4, connect=0.4)
+            run = Running(
+                store,
+                proxy.base_url,
+                "support1",
+                timeout=httpx.Timeout(0.4, connect=0.4),
+                policy=RetryPolicy(initial=0.005, cap=0.05),
+            )
             async with run:
                 refused, statuses = [], []
                 for n in range(DISPOSITIONS):

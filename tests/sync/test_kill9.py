@@ -6,12 +6,14 @@ being killed). In each, a fresh client process (forked from a preloaded forkserv
 with SIGKILL after a random delay: while starting, saving, sending, or waiting for an answer the
 server has already committed. The next trial restarts on the same data dir. At the end a last client
 drains the outbox, and the server must hold every disposition in the client's database (which holds
-every one the client acknowledged) exactly once, and the client must know each one's server id.
+every one the client acknowledged) exactly once, and the client must know each one's server id. A
+form killed mid-typing comes back as last saved; a saved disposition leaves no draft behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
 import os
 import random
@@ -24,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.store.database import open_store
-from app.store.schema import DispositionRow, OutboxRow, OutboxState
+from app.store.schema import DispositionRow, DraftRow, OutboxRow, OutboxState
 from tests.sync.server import PASSWORD, SyncServer
 
 TRIALS = int(os.environ.get("RINGDESK_KILL_TRIALS", "200"))
@@ -96,8 +98,16 @@ def test_kill_minus_nine_loses_and_doubles_nothing(live_server: SyncServer, tmp_
     with store.reading() as session:
         local = {row.key: row for row in session.scalars(select(DispositionRow))}
         states = Counter(session.scalars(select(OutboxRow.state)))
+        drafts = {row.call_id: json.loads(row.form)["comment"] for row in session.scalars(select(DraftRow))}
     store.close()
+    typed = {line.split()[1]: int(line.split()[2]) for line in acked if line.startswith("draft ")}
+    acked = [line for line in acked if not line.startswith("draft ")]
     assert set(acked) <= set(local), "an acknowledged disposition is missing from the client's database"
+    dispositioned = {row.call_id for row in local.values()}
+    assert not set(drafts) & dispositioned, "a draft outlived the disposition that replaced it"
+    for call_id, last in typed.items():
+        if call_id not in dispositioned:  # killed mid-form: the form comes back as last saved (or later)
+            assert int(drafts[call_id].split()[1]) >= last, f"the draft of {call_id} went back in time"
     assert states == {OutboxState.DELIVERED.value: len(local)}
 
     stored = [d for d in live_server.dispositions() if d.call_id.startswith("kill-")]
@@ -108,3 +118,4 @@ def test_kill_minus_nine_loses_and_doubles_nothing(live_server: SyncServer, tmp_
     assert killed_with_unsent > TRIALS // 10, "too few kills hit a client with work in progress"
     print(f"\n{TRIALS} kills in {elapsed:.0f} s, {killed_with_unsent} of them with items unsent:")
     print(f"{len(acked)} acknowledged, {len(local)} saved, {len(stored)} stored once")
+    print(f"{len(set(typed) - dispositioned)} forms killed mid-typing came back as last saved")

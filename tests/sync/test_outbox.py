@@ -12,7 +12,8 @@ from app.store.cache import ContactCache
 from app.store.database import LocalStore
 from app.store.drafts import Drafts
 from app.store.schema import DispositionRow, OutboxKind, OutboxRow, OutboxState
-from app.sync.outbox import DuplicateDispositionError, Outbox, OutboxCounts
+from app.sync.items import OutboxCounts
+from app.sync.outbox import DuplicateDispositionError, Outbox
 from app.wire.contacts import ContactOut, ContactPatch
 from app.wire.statuses import OperatorStatus, StatusChangeIn
 from tests.sync.conftest import disposition

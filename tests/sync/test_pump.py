@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -11,7 +12,9 @@ import pytest
 from app.client.errors import TransientError, classify, retry_after
 from app.store.cache import ContactCache
 from app.store.database import LocalStore
-from app.sync.deliver import Delivered, Deliverer, Refused
+from app.sync.deliver import DISPOSITION_BATCH, Delivered, Deliverer, Outcome, Refused
+from app.sync.items import OutboxItem
+from app.sync.outbox import Outbox
 from app.sync.pump import RetryPolicy
 from app.wire.auth import TokenPair
 from app.wire.contacts import ContactOut, ContactPatch
@@ -160,3 +163,33 @@ def test_retry_after_is_honoured_with_jitter_and_backoff_is_capped() -> None:
 def test_server_failures_are_transient(status: int, kind: type[Exception]) -> None:
     response = httpx.Response(status, content=b"<html>", request=httpx.Request("GET", "http://x/"))
     assert isinstance(classify(response), kind)
+
+
+def test_a_backlog_goes_in_batches_and_a_bad_item_is_parked_alone(
+    store: LocalStore, live_server: SyncServer
+) -> None:
+    """A shift's backlog (saved while the pump was not running) goes in a few batch requests; the one
+    refused item is parked with the server's reason, every other item is stored once, in order."""
+    outbox = Outbox(store)
+    for n in range(7000, 7250):
+        bad = n == 7100
+        outbox.add_disposition(disposition(n, code="interested", comment="") if bad else disposition(n))
+    requests: list[int] = []
+
+    class Counting(Deliverer):
+        async def deliver(self, items: Sequence[OutboxItem]) -> list[Outcome]:
+            requests.append(len(items))
+            return await super().deliver(items)
+
+    async def main() -> None:
+        async with Running(store, live_server.base_url) as run:
+            run.pump._deliverer = Counting(run.api)
+            await run.flushed()
+            [parked] = run.outbox.parked()
+            assert "requires a comment" in (parked.last_error or "") and parked.http_status == 422
+
+    asyncio.run(main())
+    assert max(requests) == DISPOSITION_BATCH and sum(requests) == 250 and len(requests) <= 3
+    calls = [d.call_id for d in live_server.dispositions() if d.call_id.startswith("call-7")]
+    expected = [f"call-{n}-operator1@pbx.test" for n in range(7000, 7250) if n != 7100]
+    assert sorted(calls) == sorted(expected) and len(calls) == len(set(calls))

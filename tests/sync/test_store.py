@@ -96,3 +96,11 @@ def test_bookkeeping_commits_skip_the_fsync_and_leave_full_behind(store: LocalSt
     for _ in range(3):  # whichever pooled connection comes next
         with store.transaction() as session:
             assert session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_the_sync_core_loads_neither_qt_nor_the_sip_stack() -> None:
+    code = "import sys, app.sync.service, app.credentials; print('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    loaded = set(out.stdout.split())
+    assert "app.sync.pump" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("PySide6", "shiboken6", "pjsua2", "ui", "sip")}
