@@ -1,6 +1,7 @@
 """Install the way a client does, into a throw-away Debian root: the signed apt repository with
 ``Signed-By``, dpkg enforcing debsig-verify, then run the installed desktop offscreen (including a real
-SIP call through ``ringdesk demo --console``), upgrade with an edited conffile, and watch tampering get refused.
+SIP call through ``ringdesk demo --console``), upgrade with an edited conffile, and watch tampering get
+refused.
 """
 
 from __future__ import annotations
