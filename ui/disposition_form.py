@@ -77,6 +77,9 @@ class DispositionForm(QFrame):
     submit_requested = Signal(object)
     """A valid :class:`DispositionChoice`."""
     skip_requested = Signal()
+    draft_changed = Signal(object)
+    """What the form holds now, as a :class:`DispositionChoice` (code ``""`` when none is chosen): saved
+    as the operator types so a crash brings the same form back."""
     """Leave optional after-call work without a disposition."""
 
     def __init__(
@@ -220,7 +223,28 @@ class DispositionForm(QFrame):
             rows * max(self.codes.sizeHintForRow(0), 16) + 2 * self.codes.frameWidth() + 4
         )
 
+    def draft(self) -> DispositionChoice:
+        """The form's content now, whether or not it could be sent."""
+        code = self.chosen()
+        callback = self._callback_at() if code is not None and self._needs_callback(code) else None
+        return DispositionChoice(code.code if code else "", self.comment.toPlainText(), callback)
+
+    def restore(self, draft: DispositionChoice) -> None:
+        """Put back what the operator had typed before the desktop stopped (an open form only)."""
+        row = next((i for i, c in enumerate(self._codes) if c.code == draft.code), -1)
+        if row >= 0:
+            self.codes.setCurrentRow(row)
+        self.comment.setPlainText(draft.comment)
+        if draft.callback_at is not None:
+            local = draft.callback_at.astimezone(self._zone())
+            self.callback.setDateTime(
+                QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+            )
+        self._validate()
+
     def _validate(self) -> None:
+        if self._request is not None:
+            self.draft_changed.emit(self.draft())
         code = self.chosen()
         needs_callback = code is not None and self._needs_callback(code)
         self.callback.setVisible(needs_callback)

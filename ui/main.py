@@ -14,6 +14,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -29,6 +30,7 @@ from app.wire.auth import UserOut
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation, WorkstationConfig, connect_phone
 from ui.desk import Desk
+from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
 from ui.login_dialog import LoginDialog, LoginForm
 from ui.main_window import MainWindow
@@ -85,6 +87,7 @@ class Desktop:
         self.window: MainWindow | None = None
         self.desk: Desk | None = None
         self.scripts: ScriptHost | None = None
+        self.keeper: DraftKeeper | None = None
         self.tray: Tray | None = None
         self.user: UserOut | None = None
         self.banner = QLabel()
@@ -118,16 +121,24 @@ class Desktop:
         )
         connect_phone(self.workstation, self.telephony)
         self.window = MainWindow()
-        drafts = self.sync.drafts
+        self.keeper = DraftKeeper(
+            self.sync.drafts, self.workstation, self.window.disposition, clock=lambda: datetime.now(UTC)
+        )
         self.scripts = scripts = ScriptHost(
             self.window,
             self.workstation,
             services,
             operator={"name": self.user.name},
-            on_state=lambda call_id, state: drafts.save(call_id, {"script": state}),
-            saved_state=lambda call_id: (drafts.load(call_id) or {}).get("script"),
+            on_state=self.keeper.script_state,
+            saved_state=self.keeper.saved_script,
         )
         self.desk = Desk(self.window, self.workstation, services, scripts=scripts, acw=opts.acw)
+        restored = self.keeper.restore()
+        if restored:
+            message = QApplication.translate(
+                "Desktop", "Reopened the unfinished after-call work of %n call(s)"
+            )
+            self.desk.status_line.showMessage(message.replace("%n", str(restored)), 15000)
         self._build_banner()
         self._build_tray(services)
         self.window.quit_requested.connect(self.request_quit)
@@ -250,6 +261,8 @@ class Desktop:
         """Stop in reverse order; what is still in the outbox stays for the next start."""
         if self._unsubscribe is not None:
             self._unsubscribe()
+        if self.keeper is not None:
+            self.keeper.close()
         if self.desk is not None:
             self.desk.close()
         if self.sync is not None:

@@ -151,6 +151,14 @@ class Calls:
         if session is not None:
             self._store(session.command_failed())
 
+    def restore(self, session: CallSession) -> None:
+        """Take back a session saved before a crash (always in after-call work: see ``snapshot``)."""
+        if session.phase is not Phase.ACW:
+            raise Refused("only a call in after-call work can be restored", code="phase")
+        if session.call_id in self._sessions:
+            raise Refused(f"call {session.call_id} is already on the desk", code="duplicate")
+        self._put(session)
+
     def update(self, call_id: str, change: Callable[[CallSession], CallSession]) -> CallSession:
         """Apply an attachment (contact, queue, script answers) to an open session."""
         return self._store(change(self.get(call_id)))

@@ -119,6 +119,17 @@ class Workstation:
         """The phone became routable or not (``TelephonyService(on_routable=...)``)."""
         self._report(self._status.set_registered(routable, self._clock()))
 
+    def restore_acw(self, sessions: list[CallSession]) -> None:
+        """Reopen the after-call work of calls saved before the desktop stopped (a crash, a power
+        cut): each comes back in ACW with its timestamps, script answers and contact, so the operator
+        finishes the same form and the disposition still carries the real times."""
+        for session in sessions:
+            try:
+                self._calls.restore(session)
+            except Refused as exc:
+                self.hub.publish(Problem(exc.reason, where="restore"))
+        self._settle(self._clock())
+
     # ----- call intents ------------------------------------------------------------------------
 
     async def answer(self, call_id: str | None = None) -> None:

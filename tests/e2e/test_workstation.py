@@ -10,69 +10,29 @@ in the form reaches the server with those answers.
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import qasync
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from app.session.acw import AcwMode, AcwPolicy
 from app.status.choice import Choice
-from tests.server.live import LiveServer, server_command, server_env
+from tests.e2e.conftest import PASSWORD, until
+from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.sipp import Sipp, sipp_available
-from tests.sync.conftest import MemoryKeyring, memory_keyring  # noqa: F401 - fixture
+from tests.sync.conftest import MemoryKeyring
 from ui.i18n import Language
 from ui.main import Desktop, DesktopOptions
 
 pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
 
-PASSWORD = "e2e-password-long-enough"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    directory = tmp_path_factory.mktemp("e2e-server")
-    database = f"sqlite:///{directory / 'server.db'}"
-    subprocess.run(
-        [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
-        input=f"{PASSWORD}\n",
-        text=True,
-        check=True,
-        capture_output=True,
-        env=server_env(),
-    )
-    with LiveServer(directory / "server.log", args=["--db", database, "--dev"]) as live:
-        yield live
-
-
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(event_loop)
-    yield event_loop
-    event_loop.close()
-    asyncio.set_event_loop(None)
-
-
-async def until(what: Callable[[], bool], timeout: float = 15.0) -> None:
-    """Wait while the GUI, the phone and the pump run, until ``what()`` holds."""
-    deadline = time.monotonic() + timeout
-    while not what():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
 
 def test_incoming_call_card_script_and_disposition_reach_the_server(
     server: LiveServer,
     loop: asyncio.AbstractEventLoop,
-    memory_keyring: MemoryKeyring,  # noqa: F811
+    memory_keyring: MemoryKeyring,
     tmp_path: Path,
 ) -> None:
     phone_port = free_port("udp")
