@@ -365,7 +365,7 @@
     <message>
         <location filename="../../ui/main.py" line="138"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
         <location filename="../../ui/main.py" line="179"/>
