@@ -197,6 +197,8 @@ class Engine:
                 case cmd.RescanAudioDevices():
                     self._bridge.rescan()
                     self._emit_devices()
+                case cmd.PlayTestTone(target=target_device):
+                    self._bridge.test_tone(target_device)
                 case cmd.QueryStats():
                     self._emit_stats()
             return ev.CommandResult(ref=command.ref, ok=True, call_id=call_id)

@@ -138,6 +138,15 @@ class RescanAudioDevices:
 
 
 @dataclass(frozen=True)
+class PlayTestTone:
+    """Play a short test sound on the headset or the ringer device (the settings dialog's test button)."""
+
+    target: Literal["headset", "ringer"] = "headset"
+    ref: str = ""
+    type: Literal["test_tone"] = "test_tone"
+
+
+@dataclass(frozen=True)
 class QueryStats:
     """Ask for ``EngineStats`` and ``AudioStats`` now."""
 
@@ -167,6 +176,7 @@ Command = (
     | AttendedTransfer
     | SelectAudioDevices
     | RescanAudioDevices
+    | PlayTestTone
     | QueryStats
     | Shutdown
 )

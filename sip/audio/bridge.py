@@ -30,7 +30,7 @@ from sip.audio.frames import FrameIO
 from sip.audio.port import BridgePort
 from sip.audio.router import Router
 from sip.audio.streams import FRAME_BYTES, HeadsetIO
-from sip.audio.tones import ToneCursor, beep, ring_pattern
+from sip.audio.tones import SAMPLE_RATE, ToneCursor, beep, ring_pattern, tone
 
 PORT_NAME = "ringdesk-headset"
 
@@ -131,6 +131,17 @@ class AudioBridge:
         self._check_thread()
         if self._io.device_open:
             self._io.beep = ToneCursor(self._beep_pcm)
+
+    def test_tone(self, target: str) -> None:
+        """The settings dialog's test: one ring period on the ringer, or a one-second tone in the headset."""
+        self._check_thread()
+        if self._router is not None:
+            pcm = (
+                ring_pattern()[: SAMPLE_RATE * 2 * 1]
+                if target == "ringer"
+                else tone((1000.0,), 1.0, level=0.3)
+            )
+            self._router.test_tone(target, pcm)
 
     def start_ringing(self) -> None:
         """Loop the ring tone on the ringer device (over the headset output if they are the same)."""

@@ -158,6 +158,17 @@ class Router:
         except Exception as exc:
             self._report(f"ringer '{ring.label}' could not be opened ({exc}): ringing in the headset")
 
+    def test_tone(self, target: str, pcm: bytes) -> None:
+        """Play ``pcm`` once on the ringer (``target`` "ringer") or the headset output, as the settings
+        dialog's test button asks; a real ring in progress is not interrupted."""
+        if self._ringing:
+            return
+        cursor = ToneCursor(pcm)
+        if target == "ringer" and self.ringer is not None:
+            self.io.ringer = cursor
+        elif self.io.device_open:
+            self.io.ring = cursor
+
     def _apply_ringing(self) -> None:
         """Point the ring tone at the ringer stream, or over the headset when they share a device."""
         io = self.io

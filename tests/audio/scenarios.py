@@ -139,6 +139,22 @@ def ringer(h: Harness, work: Path, out: dict[str, Any]) -> None:
 
 
 @scenario
+def test_tones(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """The settings dialog's test buttons: one second of tone in the headset, one of ring on the ringer."""
+    env = dict(os.environ)
+    rec_ring = h.record(env, "ringer.monitor", work / "ringer.wav")
+    rec_head = h.record(env, "headset.monitor", work / "headset.wav")
+    bridge = h.make_bridge(ringer="ringer")
+    h.wait_streaming()
+    bridge.test_tone("headset")
+    h.pump(1.5)
+    bridge.test_tone("ringer")
+    h.pump(2.5)
+    out["headset"] = measure(rec_head.stop())
+    out["ringer"] = measure(rec_ring.stop())
+
+
+@scenario
 def hotplug(h: Harness, work: Path, out: dict[str, Any]) -> None:
     """A new sink appears; ``rescan`` lists it and ``select_devices`` moves the call audio there."""
     import subprocess

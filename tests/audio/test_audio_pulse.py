@@ -87,6 +87,19 @@ def test_ring_goes_to_the_ringer_device_or_the_shared_headset(
     assert r["errors"] == []
 
 
+def test_test_tones_play_once_on_the_headset_and_on_the_ringer(
+    pulse_server: PulseServer, run_scenario: Run
+) -> None:
+    pulse_server.pactl("load-module", "module-null-sink", "sink_name=ringer")
+    r = run_scenario("test_tones", pulse_server)
+    head, ring = r["headset"], r["ringer"]
+    assert head["rms"] > 3000 and 850 < head["hz"] < 1100, head
+    assert 0.8 <= head["loud_s"] <= 1.2, head  # one second, once
+    assert ring["rms"] > 3000, ring
+    assert 0.6 <= ring["loud_s"] <= 1.0, ring  # the first second of the ring: 0.4 s on, 0.2 off, 0.4 on
+    assert head["rms_tail"] < SILENCE_RMS and ring["rms_tail"] < SILENCE_RMS
+
+
 def test_hotplugged_headset_is_listed_and_takes_the_call_audio(
     pulse_server: PulseServer, run_scenario: Run
 ) -> None:
