@@ -21,10 +21,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
+from app.config import load_config
+from app.credentials import SecretKind, SecretStore
 from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
 from app.sync.service import SyncService
 from app.sync.status import SyncStatus
+from app.telephony import events as ev
+from app.telephony.config import AccountConfig, Transport
 from app.telephony.supervisor import TelephonyService
 from app.wire.auth import UserOut
 from app.wire.statuses import OperatorStatus
@@ -35,8 +39,10 @@ from ui.i18n import Language, set_language
 from ui.login_dialog import LoginDialog, LoginForm
 from ui.main_window import MainWindow
 from ui.plain import set_plain
+from ui.preferences import AudioDevices
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
+from ui.settings_flow import SettingsFlow, sip_uri
 from ui.status_menu import StatusChoice
 from ui.theme import Theme, apply_theme, set_role
 from ui.tray import Tray
@@ -65,6 +71,8 @@ class DesktopOptions:
     start_minimised: bool = False
     database: Path | None = None
     acw: AcwPolicy = field(default_factory=lambda: AcwPolicy(AcwMode.MANDATORY))
+    sip_from_config: bool = False
+    """Register the SIP account of the machine configuration (and the keyring's password)."""
     dial: str | None = None
     """A ``tel:`` or ``sip:`` link the desktop was opened with: dialled once the phone is up."""
     on_ready: Callable[[Desktop], None] | None = None
@@ -88,6 +96,9 @@ class Desktop:
         self.desk: Desk | None = None
         self.scripts: ScriptHost | None = None
         self.keeper: DraftKeeper | None = None
+        self.settings: SettingsFlow | None = None
+        self.secrets: SecretStore | None = None
+        self.audio_devices = AudioDevices()
         self.tray: Tray | None = None
         self.user: UserOut | None = None
         self.banner = QLabel()
@@ -109,7 +120,9 @@ class Desktop:
             return False
         self.sync.start()
         services = await ServerSide.load(self.sync)
-        self.telephony = TelephonyService([*phone_command(), *opts.phone_args])
+        self.secrets = SecretStore()
+        accounts = self._sip_accounts() if opts.sip_from_config else []
+        self.telephony = TelephonyService([*phone_command(), *opts.phone_args], accounts)
         config = WorkstationConfig(operator=self.user.name, acw=opts.acw)
         self.workstation = Workstation(
             config,
@@ -120,6 +133,16 @@ class Desktop:
             registered=False,
         )
         connect_phone(self.workstation, self.telephony)
+        forward = self.telephony.on_event
+
+        def on_event(event: ev.Event) -> None:
+            if isinstance(event, ev.AudioDevicesChanged):
+                self.audio_devices = AudioDevices(
+                    [d.name for d in event.devices if d.inputs], [d.name for d in event.devices if d.outputs]
+                )
+            forward(event)
+
+        self.telephony.on_event = on_event
         self.window = MainWindow()
         self.keeper = DraftKeeper(
             self.sync.drafts, self.workstation, self.window.disposition, clock=lambda: datetime.now(UTC)
@@ -142,6 +165,11 @@ class Desktop:
         self._build_banner()
         self._build_tray(services)
         self.window.quit_requested.connect(self.request_quit)
+        self.settings = SettingsFlow(
+            self.window.action_collection, self.secrets, lambda: self.telephony, lambda: self.audio_devices
+        )
+        self.settings.apply_startup()
+        self.window.settings_requested.connect(self.settings.open)
         await self.telephony.start()
         self.workstation.start_shift()
         if opts.start_minimised and self.tray is not None:
@@ -153,6 +181,29 @@ class Desktop:
         if opts.on_ready is not None:
             opts.on_ready(self)
         return True
+
+    def _sip_accounts(self) -> list[AccountConfig]:
+        """The workstation's SIP account from the machine configuration, its password from the keyring
+        (sent to the telephony service over its pipe, never written anywhere)."""
+        assert self.secrets is not None
+        config = load_config()
+        user, domain = str(config["sip.account"]), str(config["sip.domain"])
+        if not user or not domain:
+            return []
+        uri = sip_uri(user, domain)
+        secret = self.secrets.get(SecretKind.SIP_PASSWORD, uri) or ""
+        if not secret:
+            log.warning("no SIP password in the keyring for %s: set it in Settings", uri)
+        return [
+            AccountConfig(
+                account_id="main",
+                uri=uri,
+                registrars=(f"sip:{domain}",),
+                username=user,
+                secret=secret,
+                transport=Transport(str(config["sip.transport"])),
+            )
+        ]
 
     async def _log_in(self, sync: SyncService) -> UserOut | None:
         opts = self.options
@@ -302,7 +353,15 @@ def parse(argv: Sequence[str]) -> DesktopOptions:
         help="pass an option to the telephony service (repeat), e.g. --phone=--account=sip:1001@pbx",
     )
     parser.add_argument("link", nargs="?", help="a tel: or sip: link to call (the desktop's URI handler)")
+    config = load_config()
+    parser.set_defaults(
+        server=str(config["server_url"]),
+        language=str(config["language"]),
+        theme=str(config["theme"]) if str(config["theme"]) in {t.value for t in Theme} else "light",
+        minimised=bool(config["start_minimised"]),
+    )
     args = parser.parse_args(list(argv))
+    mode = AcwMode(str(config["acw.mode"]))
     return DesktopOptions(
         dial=args.link,
         server_url=args.server,
@@ -311,6 +370,8 @@ def parse(argv: Sequence[str]) -> DesktopOptions:
         language=Language(args.language),
         theme=Theme(args.theme),
         start_minimised=args.minimised,
+        acw=AcwPolicy(mode, timeout_s=int(config["acw.seconds"]) if mode.timed else None),
+        sip_from_config=True,
     )
 
 

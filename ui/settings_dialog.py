@@ -29,9 +29,21 @@ from PySide6.QtWidgets import (
 
 from ui.actions import SPECS, ActionCollection, ActionId
 from ui.i18n import Language
-from ui.plain import plain_label
+from ui.plain import plain_label, tooltip
 from ui.preferences import AudioDevices, Preferences, SipAccount
 from ui.theme import Theme
+
+FIELD_SETTINGS: dict[str, str] = {
+    "sip_user": "sip.account",
+    "sip_domain": "sip.domain",
+    "transport": "sip.transport",
+    "speaker": "audio.headset",
+    "ringer": "audio.ringer",
+    "language": "language",
+    "theme": "theme",
+    "start_minimised": "start_minimised",
+}
+"""The dialog's fields and the machine-wide settings they correspond to (``app/config``)."""
 
 
 class SettingsDialog(QDialog):
@@ -39,13 +51,15 @@ class SettingsDialog(QDialog):
 
     save_requested = Signal(object)
     """The edited :class:`~ui.preferences.Preferences`."""
-    test_tone_requested = Signal(object)
-    """Play a test tone on this output device (``None``: the system default)."""
+    test_tone_requested = Signal(str, object)
+    """Play a test tone: ``"headset"`` or ``"ringer"``, on this output device (``None``: the default)."""
 
     def __init__(self, actions: ActionCollection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._actions = actions
         self._prefs = Preferences()
+        self.locked: dict[str, str] = {}
+        """Fields set by IT's policy, with the reason shown to the operator."""
         self.tabs = QTabWidget()
         self.labels: dict[str, QLabel] = {}
         # Account
@@ -63,8 +77,12 @@ class SettingsDialog(QDialog):
         # Audio
         self.microphone, self.speaker, self.ringer = QComboBox(), QComboBox(), QComboBox()
         self.test_speaker, self.test_ringer = QPushButton(), QPushButton()
-        self.test_speaker.clicked.connect(lambda: self.test_tone_requested.emit(self.speaker.currentData()))
-        self.test_ringer.clicked.connect(lambda: self.test_tone_requested.emit(self.ringer.currentData()))
+        self.test_speaker.clicked.connect(
+            lambda: self.test_tone_requested.emit("headset", self.speaker.currentData())
+        )
+        self.test_ringer.clicked.connect(
+            lambda: self.test_tone_requested.emit("ringer", self.ringer.currentData())
+        )
         self.audio = self._form(
             ("microphone", self.microphone),
             ("speaker", self._with(self.speaker, self.test_speaker)),
@@ -199,7 +217,7 @@ class SettingsDialog(QDialog):
             "start_minimised": self.tr("Start minimised to the tray"),
         }
         for key, label in self.labels.items():
-            label.setText(texts[key])
+            label.setText(texts[key] + (" 🔒" if key in self.locked else ""))
         self.test_speaker.setText(self.tr("Test tone"))
         self.test_ringer.setText(self.tr("Test tone"))
         self.theme.setItemText(0, self.tr("Light"))
@@ -210,6 +228,27 @@ class SettingsDialog(QDialog):
         if self.microphone.count():
             for combo in (self.microphone, self.speaker, self.ringer):
                 combo.setItemText(0, self.tr("System default"))
+
+    def show_locked(self, reasons: dict[str, str]) -> None:
+        """Grey out the fields IT's policy sets, saying why (``reasons``: config key -> reason)."""
+        self.locked = {field: reasons[key] for field, key in FIELD_SETTINGS.items() if key in reasons}
+        widgets: dict[str, QWidget] = {
+            "sip_user": self.sip_user,
+            "sip_domain": self.sip_domain,
+            "transport": self.transport,
+            "speaker": self.speaker,
+            "ringer": self.ringer,
+            "language": self.language,
+            "theme": self.theme,
+            "start_minimised": self.start_minimised,
+        }
+        for field, widget in widgets.items():
+            reason = self.locked.get(field)
+            widget.setEnabled(reason is None)
+            widget.setToolTip(tooltip(self.tr("Locked: %1").replace("%1", reason)) if reason else "")
+            self.labels[field].setToolTip(widget.toolTip())
+        self.test_ringer.setEnabled("ringer" not in self.locked)
+        self.retranslate()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -105,13 +105,27 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "acw.mode",
         "choice",
-        "timed",
+        "mandatory",
         "AcwMode",
-        "After-call work ends by itself or by the operator",
-        choices=("timed", "manual"),
+        "How after-call work ends: by the operator (optional: may skip; mandatory: needs a result) or by "
+        "a timer (time_boxed; time_boxed_no_early_exit)",
+        choices=("optional", "mandatory", "time_boxed", "time_boxed_no_early_exit"),
     ),
     SettingSpec(
-        "acw.seconds", "int", 30, "AcwSeconds", "Length of timed after-call work", minimum=0, maximum=3600
+        "acw.seconds",
+        "int",
+        120,
+        "AcwSeconds",
+        "Length of time-boxed after-call work (at most 900 s)",
+        minimum=1,
+        maximum=900,
+    ),
+    SettingSpec(
+        "hotkeys",
+        "str",
+        "",
+        "Hotkeys",
+        "Shortcuts changed from the defaults, as action=keys pairs separated by ';' (answer=F12;hang_up=F10)",
     ),
     SettingSpec("updates.enabled", "bool", True, "UpdatesEnabled", "Offer application updates"),
     SettingSpec(

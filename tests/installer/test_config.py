@@ -52,7 +52,7 @@ def test_each_layer_overrides_the_one_below(paths: ConfigPaths) -> None:
     assert config["sip.transport"] == "tcp"
     assert config.settings["sip.transport"].origin.endswith("20-lock.toml")
     assert config["sip.domain"] == "pbx.example"
-    assert config["acw.seconds"] == 30
+    assert config["acw.seconds"] == 120
     assert config.settings["acw.seconds"].layer is Layer.DEFAULT
     assert config.problems == ()
 
@@ -153,3 +153,24 @@ def test_cli_show_config_and_version() -> None:
     assert result.returncode == 0, result.stderr
     assert "sip.transport" in result.stdout
     assert "ringdesk 0.1.0" in result.stdout
+
+
+def test_the_operator_s_settings_are_saved_to_the_user_file_never_over_a_policy(paths: ConfigPaths) -> None:
+    from app.config.user_file import save_user_settings
+
+    write(paths.policy_dir / "10-it.toml", 'language = "ru"\n')
+    write(paths.user_file, '# mine\ntheme = "light"\n[audio]\nringer = "Speakers"\n')
+    refused = save_user_settings(
+        paths.user_file,
+        {"theme": "dark", "language": "en", "sip.transport": "tls", "audio.headset": 'USB "Jabra"'},
+        load_config(paths),
+    )
+    assert refused == ["language"]
+    config = load_config(paths)
+    assert config["theme"] == "dark" and config.settings["theme"].layer is Layer.USER
+    assert config["sip.transport"] == "tls"
+    assert config["audio.headset"] == 'USB "Jabra"' and config["audio.ringer"] == "Speakers"
+    assert config["language"] == "ru" and config.settings["language"].locked
+    assert not config.problems
+    with pytest.raises(ValueError):
+        save_user_settings(paths.user_file, {"acw.seconds": "lots"}, config)

@@ -29,6 +29,20 @@ def test_login_by_keyboard_and_server_error(qtbot: QtBot) -> None:
     assert dialog.password.text() == ""
 
 
+def test_settings_locked_by_policy_are_greyed_out_with_the_reason(
+    qtbot: QtBot, actions: ActionCollection
+) -> None:
+    dialog = SettingsDialog(actions)
+    qtbot.addWidget(dialog)
+    dialog.load(Preferences(), AudioDevices([], ["Speakers"]))
+    reason = "set by your IT department's policy (/etc/ringdesk/policy.d/10-it.toml)"
+    dialog.show_locked({"sip.transport": reason, "language": reason})
+    assert not dialog.transport.isEnabled() and not dialog.language.isEnabled()
+    assert dialog.theme.isEnabled() and dialog.sip_user.isEnabled()
+    assert "policy.d/10-it.toml" in dialog.transport.toolTip()  # shown as plain (escaped) text
+    assert dialog.labels["transport"].text().endswith("🔒")
+
+
 def test_settings_round_trip_and_test_tone(qtbot: QtBot, actions: ActionCollection) -> None:
     dialog = SettingsDialog(actions)
     qtbot.addWidget(dialog)
@@ -39,7 +53,7 @@ def test_settings_round_trip_and_test_tone(qtbot: QtBot, actions: ActionCollecti
     dialog.speaker.setCurrentIndex(dialog.speaker.findData("USB headset"))
     with qtbot.waitSignal(dialog.test_tone_requested) as asked:
         dialog.test_speaker.click()
-    assert asked.args == ["USB headset"]
+    assert asked.args == ["headset", "USB headset"]
     dialog.hotkeys[ActionId.ANSWER].setKeySequence(QKeySequence("F5"))
     dialog.theme.setCurrentIndex(dialog.theme.findData(Theme.DARK))
     with qtbot.waitSignal(dialog.save_requested) as saved:

@@ -1,0 +1,54 @@
+"""The settings round trip: policy-locked fields greyed out, the operator's choices saved to their own
+file (the SIP password to the keyring only), and language, theme and hotkeys applied at once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
+
+from app.config import ConfigPaths, load_config
+from app.credentials import SecretKind, SecretStore
+from tests.sync.conftest import MemoryKeyring, memory_keyring  # noqa: F401 - fixture
+from ui.actions import ActionCollection, ActionId
+from ui.i18n import Language, language
+from ui.preferences import AudioDevices
+from ui.settings_flow import SettingsFlow
+
+
+def test_settings_are_saved_applied_and_policy_wins(
+    qtbot: QtBot,
+    actions: ActionCollection,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    paths = ConfigPaths(
+        user_file=tmp_path / "user" / "ringdesk.toml",
+        machine_file=tmp_path / "etc" / "ringdesk.toml",
+        policy_dir=tmp_path / "etc" / "policy.d",
+    )
+    paths.policy_dir.mkdir(parents=True)
+    (paths.policy_dir / "10-it.toml").write_text('[sip]\ndomain = "pbx.example.ru"\n', encoding="utf-8")
+    flow = SettingsFlow(actions, SecretStore(), lambda: None, lambda: AudioDevices([], ["Speakers"]), paths)
+    dialog = flow.open()
+    qtbot.addWidget(dialog)
+    assert not dialog.sip_domain.isEnabled() and dialog.sip_domain.text() == "pbx.example.ru"
+    assert "10-it.toml" in dialog.sip_domain.toolTip()
+
+    prefs = dialog.collect()
+    prefs = replace(
+        prefs,
+        sip=replace(prefs.sip, user="1001", password="s3cret-pass"),
+        language=Language.EN,
+        hotkeys={"answer": "F12"},
+    )
+    assert flow.save(prefs) == []
+    config = load_config(paths)
+    assert config["sip.account"] == "1001" and config["language"] == "en"
+    assert config["sip.domain"] == "pbx.example.ru"  # still the policy's
+    assert "s3cret-pass" not in paths.user_file.read_text(encoding="utf-8")
+    assert SecretStore().get(SecretKind.SIP_PASSWORD, "sip:1001@pbx.example.ru") == "s3cret-pass"
+    assert language() is Language.EN
+    assert actions[ActionId.ANSWER].shortcut() == QKeySequence("F12")
