@@ -172,5 +172,5 @@ def test_the_operator_s_settings_are_saved_to_the_user_file_never_over_a_policy(
     assert config["audio.headset"] == 'USB "Jabra"' and config["audio.ringer"] == "Speakers"
     assert config["language"] == "ru" and config.settings["language"].locked
     assert not config.problems
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="whole number"):
         save_user_settings(paths.user_file, {"acw.seconds": "lots"}, config)
