@@ -79,6 +79,24 @@ DISPOSITION_CODES: tuple[tuple[str, str, str, DispositionCategory, bool, bool], 
     ),
 )
 
+#: where a code is offered and its one-key choice (VICIdial-style hot keys): general codes everywhere,
+#: the sample scripts' codes only in their queue (``server.seed_content.DEMO_SCRIPTS``).
+CODE_PLACES: dict[str, tuple[str | None, int | None]] = {
+    "sale": (None, 1),
+    "callback": (None, 2),
+    "refused": (None, 3),
+    "no_answer": (None, 4),
+    "wrong_number": (None, 5),
+    "send_info": (None, 6),
+    "new_order": ("shop", 7),
+    "order_status": ("shop", 8),
+    "not_buying": ("shop", 9),
+    "foreign_language": ("shop", None),
+    "lead_qualified": ("finance", 7),
+    "lead_rejected": ("finance", 8),
+    "survey_done": ("survey", 7),
+}
+
 #: code, English, Russian, routable, productive, max minutes. ``shift_start`` is the reason every
 #: desktop sends on login (``app.wire.statuses.SHIFT_START``).
 NOT_READY_REASONS: tuple[tuple[str, str, str, bool, bool, int | None], ...] = (
@@ -127,9 +145,12 @@ def seed_demo(session: Session, settings: Settings, *, password: str | None = No
     codes = set(session.scalars(select(DispositionCode.code)))
     for position, (code, en, ru, category, comment, callback) in enumerate(DISPOSITION_CODES):
         if code not in codes:
+            queue, hotkey = CODE_PLACES.get(code, (None, None))
             session.add(
                 DispositionCode(
                     code=code,
+                    queue=queue,
+                    hotkey=hotkey,
                     label_en=en,
                     label_ru=ru,
                     category=category,
