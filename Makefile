@@ -18,8 +18,11 @@ venv: $(STAMP)
 system-deps:
 	@tools/system-deps.sh
 
+# The window needs a display; on a headless machine the same calls are narrated in the terminal.
 demo: system-deps $(STAMP)
-	$(VENV)/bin/ringdesk demo
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(VENV)/bin/ringdesk demo; \
+	else echo "No display: running the terminal demo (the window: ringdesk demo under X11/Wayland)"; \
+	$(VENV)/bin/ringdesk demo --console; fi
 
 test: system-deps $(STAMP)
 	tools/run-tests.sh
