@@ -35,7 +35,7 @@ def set_status(people: People, who: TestUser, status: str, reason: str | None = 
     assert response.status_code == 201, response.text
 
 
-def ask(
+def ask(  # noqa: PLR0917 - reads like the request it sends
     people: People, who: TestUser, operator: str, kind: str, status: str, reason: str | None
 ) -> httpx.Response:
     body = {"operator": operator, "kind": kind, "status": status, "reason": reason}
