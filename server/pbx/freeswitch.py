@@ -151,7 +151,7 @@ class FreeswitchAdapter:
                 commands += [f"callcenter_config tier set level {q} {agent} {level}" for q in queues]
             elif status in (OperatorStatus.NOT_READY, OperatorStatus.ACW):
                 commands.append(f"callcenter_config agent set status {agent} 'On Break'")
-        for command in commands:
+        for command in dict.fromkeys(commands):  # logging in straight into a break: 'On Break' once
             answer = await self.api(command)
             if not answer.startswith("+OK"):
                 log.warning("FreeSWITCH refused a command", extra={"event": "esl.refused", "error": answer})
