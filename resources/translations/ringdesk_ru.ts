@@ -363,17 +363,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="164"/>
+        <location filename="../../ui/main.py" line="168"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="167"/>
+        <location filename="../../ui/main.py" line="171"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="201"/>
+        <location filename="../../ui/main.py" line="205"/>
         <source>Log in again: %n record(s) waiting</source>
         <translation>
             <numerusform>Войдите снова: ждёт %n запись</numerusform>
@@ -382,7 +382,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="203"/>
+        <location filename="../../ui/main.py" line="207"/>
         <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
         <translation>
             <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>
@@ -391,7 +391,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="210"/>
+        <location filename="../../ui/main.py" line="214"/>
         <source>%n record(s) refused by the server: see the log</source>
         <translation>
             <numerusform>%n запись отклонена сервером: см. журнал</numerusform>
@@ -464,6 +464,62 @@
         <location filename="../../ui/disposition_form.py" line="277"/>
         <source>Call back at</source>
         <translation>Перезвонить</translation>
+    </message>
+</context>
+<context>
+    <name>ForceDialog</name>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="26"/>
+        <source>Force a status: %1</source>
+        <translation>Установить статус: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="32"/>
+        <source>End of shift</source>
+        <translation>Конец смены</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="34"/>
+        <source>New status</source>
+        <translation>Новый статус</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="54"/>
+        <source>Status history: %1</source>
+        <translation>История статусов: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <source>By</source>
+        <translation>Кем</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="78"/>
+        <source>system</source>
+        <translation>система</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="78"/>
+        <source>operator</source>
+        <translation>оператор</translation>
     </message>
 </context>
 <context>
@@ -911,6 +967,137 @@
         <location filename="../../ui/status_bar.py" line="99"/>
         <source>Phone not registered: no calls</source>
         <translation>Телефон не зарегистрирован: звонков не будет</translation>
+    </message>
+</context>
+<context>
+    <name>TeamModel</name>
+    <message>
+        <location filename="../../ui/team/model.py" line="48"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="49"/>
+        <source>Team</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="50"/>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="51"/>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="52"/>
+        <source>In status</source>
+        <translation>В статусе</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="53"/>
+        <source>Call</source>
+        <translation>Звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="54"/>
+        <source>Handled today</source>
+        <translation>Обработано сегодня</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="55"/>
+        <source>AHT</source>
+        <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="56"/>
+        <source>Avg ACW</source>
+        <translation>Ср. поствызов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="57"/>
+        <source>Request</source>
+        <translation>Запрос</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="67"/>
+        <source>Forced: %1 after the call</source>
+        <translation>Назначено: %1 после звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="69"/>
+        <source>Approved: %1</source>
+        <translation>Одобрено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="70"/>
+        <source>Asks for: %1</source>
+        <translation>Просит: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TeamWindow</name>
+    <message>
+        <location filename="../../ui/team/window.py" line="67"/>
+        <source>Team</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="75"/>
+        <source>All teams</source>
+        <translation>Все команды</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="77"/>
+        <source>Connecting...</source>
+        <translation>Подключение...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="79"/>
+        <source>Force status...</source>
+        <translation>Установить статус...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="80"/>
+        <source>Approve break</source>
+        <translation>Одобрить перерыв</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="81"/>
+        <source>Refuse break</source>
+        <translation>Отказать в перерыве</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="82"/>
+        <source>History...</source>
+        <translation>История...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="99"/>
+        <source>Team:</source>
+        <translation>Команда:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="142"/>
+        <source>Live</source>
+        <translation>В эфире</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="142"/>
+        <source>Reconnecting...</source>
+        <translation>Переподключение...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="215"/>
+        <source>Done</source>
+        <translation>Готово</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="215"/>
+        <source>Refused: %1</source>
+        <translation>Отказано: %1</translation>
     </message>
 </context>
 <context>
