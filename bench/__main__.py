@@ -28,6 +28,7 @@ from bench import (
     server_statuses,
     sip_latency,
     sync_flush,
+    team_board,
 )
 from bench.common import LOGS, RESULTS, BenchResult
 
@@ -41,6 +42,7 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (server_import.NAME, server_import.run),
     (scripts.NAME, scripts.run),
     (sync_flush.NAME, sync_flush.run),
+    (team_board.NAME, team_board.run),
 ]
 
 

@@ -68,6 +68,7 @@ class TeamFeed:
         *,
         tz: str = "UTC",
         kpi_every: float = 60.0,
+        kpi_min_interval: float = 15.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -75,6 +76,7 @@ class TeamFeed:
         self._on_event = on_event
         self._tz = tz
         self._kpi_every = kpi_every
+        self._kpi_min_interval = kpi_min_interval
         self._transport = transport
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="ringdesk-team-feed", daemon=True)
@@ -88,14 +90,22 @@ class TeamFeed:
         self._task = asyncio.run_coroutine_threadsafe(self._run(), self._loop)
 
     def stop(self) -> None:
-        if self._task is not None:
-            self._loop.call_soon_threadsafe(self._task.cancel)
-            with contextlib.suppress(BaseException):
-                self._task.result(timeout=5)
+        """Close the socket and the HTTP client and end the thread (waits up to a few seconds)."""
+        if self._thread.is_alive():
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=5)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+        if not self._loop.is_running():
+            self._loop.close()
+
+    async def _shutdown(self) -> None:
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self._http is not None:
-            asyncio.run_coroutine_threadsafe(self._http.aclose(), self._loop).result(timeout=5)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=5)
+            await self._http.aclose()
 
     def submit(self, action: Callable[[httpx.AsyncClient], Awaitable[T]]) -> Future[T]:
         """Run ``action`` with the authorised HTTP client on the feed's loop."""
@@ -212,10 +222,12 @@ class TeamFeed:
         self._on_event(Kpis(KpiReport.model_validate_json(response.content)))
 
     async def _kpi_loop(self) -> None:
+        """Re-read KPIs every ``kpi_every`` s, or sooner after a call ends, but never more often
+        than ``kpi_min_interval`` s: a busy centre changes statuses several times a second."""
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kpi_due.wait(), self._kpi_every)
-                await asyncio.sleep(2.0)  # gather a burst of changes into one read
+                await asyncio.sleep(self._kpi_min_interval)  # a burst of changes makes one read
             self._kpi_due.clear()
             with contextlib.suppress(httpx.HTTPError):
                 await self._kpis()

@@ -93,7 +93,13 @@ def centre(tmp_path: Path) -> Iterator[Centre]:
 def window(qtbot: QtBot, centre: Centre) -> Iterator[TeamWindow]:
     w = TeamWindow()
     qtbot.addWidget(w)
-    feed = TeamFeed(centre.server.base_url, lambda: centre.tokens["lead"], w.on_feed_event, kpi_every=1.0)
+    feed = TeamFeed(
+        centre.server.base_url,
+        lambda: centre.tokens["lead"],
+        w.on_feed_event,
+        kpi_every=1.0,
+        kpi_min_interval=0.5,
+    )
     w.start(feed)
     qtbot.waitUntil(lambda: w.model.rowCount() == 2 and w.model.connected, timeout=10_000)
     yield w

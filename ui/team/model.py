@@ -80,7 +80,9 @@ class TeamTableModel(QAbstractTableModel):
         self.connected = False
         self._headers = _headers()
         self.repaint_marks: dict[int, float] = {}
-        """Row -> when its last change arrived (benchmarks read it when the row is painted)."""
+        """Row -> the server's ``received_at`` (epoch seconds) of its last pushed change, for a
+        benchmark's delegate to measure "stored on the server -> row repainted"; holds one entry per
+        row at most."""
 
     # ------------------------------------------------------------------ Qt model
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -161,7 +163,7 @@ class TeamTableModel(QAbstractTableModel):
         return self._text(entry, column).casefold()
 
     # ------------------------------------------------------------------ updates
-    def apply(self, event: FeedEvent, arrived: float | None = None) -> None:
+    def apply(self, event: FeedEvent) -> None:
         """Apply one feed event (on the GUI thread): only the rows it touches change."""
         if isinstance(event, Snapshot):
             self.board.thresholds = {t.key: t for t in event.thresholds}
@@ -173,8 +175,7 @@ class TeamTableModel(QAbstractTableModel):
         elif event.kind == "status":
             index = self.board.apply_change(event.change)
             if index is not None:
-                if arrived is not None:
-                    self.repaint_marks[index] = arrived
+                self.repaint_marks[index] = event.change.received_at.timestamp()
                 self._rows_changed([index])
         else:
             found = self.board.apply_request(event.request)

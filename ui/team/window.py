@@ -7,7 +7,6 @@ on the feed's loop; their outcome comes back the same way (``sig_action_done``).
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import Future
 from typing import Any
 
@@ -55,8 +54,8 @@ class TeamFilter(QSortFilterProxyModel):
 class TeamWindow(QWidget):
     """The live board (module notes). ``feed`` is started by :meth:`start` and stopped on close."""
 
-    sig_event = Signal(object, float)
-    """A feed event and when it arrived (``time.perf_counter``), re-emitted on the GUI thread."""
+    sig_event = Signal(object)
+    """A feed event, re-emitted on the GUI thread."""
     sig_action_done = Signal(str)
     """An action finished: an empty text, or why it failed."""
     sig_history = Signal(str, object)
@@ -129,14 +128,14 @@ class TeamWindow(QWidget):
 
     def on_feed_event(self, event: FeedEvent) -> None:
         """Give this to :class:`TeamFeed` as ``on_event``: any thread."""
-        self.sig_event.emit(event, time.perf_counter())
+        self.sig_event.emit(event)
 
     def _reasons_arrived(self, future: Future[list[NotReadyReason]]) -> None:
         if future.exception() is None:
             self.reasons = future.result()
 
-    def _apply(self, event: FeedEvent, arrived: float) -> None:
-        self.model.apply(event, arrived)
+    def _apply(self, event: FeedEvent) -> None:
+        self.model.apply(event)
         if isinstance(event, Snapshot):
             self._add_teams(sorted({row.team for row in event.rows if row.team}))
         self.connection.setText(self.tr("Live") if self.model.connected else self.tr("Reconnecting..."))
