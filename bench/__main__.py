@@ -29,6 +29,7 @@ from bench import (
     server_statuses,
     sip_latency,
     sync_flush,
+    team_board,
 )
 from bench.common import LOGS, RESULTS, BenchResult
 
@@ -43,6 +44,7 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (scripts.NAME, scripts.run),
     (sync_flush.NAME, sync_flush.run),
     (screen_pop.NAME, screen_pop.run),
+    (team_board.NAME, team_board.run),
 ]
 
 

@@ -106,6 +106,18 @@ class Settings(BaseModel):
     password_time_cost: int = Field(default=3, ge=1, le=20)
     password_memory_kib: int = Field(default=64 * 1024, ge=64, le=4 * 1024 * 1024)
     password_parallelism: int = Field(default=4, ge=1, le=64)
+    #: Shared key PBXs send to ``GET /routing/next`` (``?key=``); unset: routing is off (503).
+    routing_key: SecretStr | None = Field(default=None, repr=False)
+    #: Asterisk AMI to follow statuses on: ``ami://user:secret@host:5038`` (unset: no Asterisk).
+    ami_url: SecretStr | None = Field(default=None, repr=False)
+    #: The queue member interface for an operator, from the user part of their SIP URI.
+    ami_interface: str = "PJSIP/{user}"
+    #: Queues (comma-separated) for operators whose ``queues`` are not set.
+    ami_queues: str = ""
+    #: ``QueuePenalty`` for back-of-queue (higher = tried after everyone with a lower one).
+    back_of_queue_penalty: int = Field(default=10, ge=1, le=1000)
+    #: FreeSWITCH event socket to follow statuses on: ``esl://:password@host:8021`` (unset: none).
+    esl_url: SecretStr | None = Field(default=None, repr=False)
 
     @field_validator("default_region")
     @classmethod

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  sip-tester kamailio kamailio-tls-modules
+  sip-tester kamailio kamailio-tls-modules kamailio-utils-modules
   pulseaudio pulseaudio-utils libportaudio2 libasound2-plugins
   xvfb openssl sox postgresql
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3

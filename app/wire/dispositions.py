@@ -51,6 +51,9 @@ class DispositionIn(WireModel):
     answer_at: UtcDatetime | None = None
     end_at: UtcDatetime
     acw_end_at: UtcDatetime | None = None
+    hold_seconds: int | None = Field(default=None, ge=0, le=24 * 3600)
+    """Seconds the customer spent on hold (the desktop adds up its hold/resume times); ``None`` from
+    desktops that predate it, counted as no hold by the KPIs. Talk time is answer to end minus this."""
     script: ScriptRef | None = None
     answers: ScriptAnswers = Field(default_factory=dict)
     code: CatalogueCode
@@ -70,6 +73,10 @@ class DispositionIn(WireModel):
         for (earlier, a), (later, b) in pairwise(present):
             if a is not None and b is not None and b < a:
                 raise ValueError(f"{later} ({b.isoformat()}) is before {earlier} ({a.isoformat()})")
+        if self.hold_seconds and (
+            self.answer_at is None or self.hold_seconds > (self.end_at - self.answer_at).total_seconds()
+        ):
+            raise ValueError("hold_seconds is longer than the answered part of the call")
         if self.answers and self.script is None:
             raise ValueError("script answers need the script they answer (script id and version)")
         return self

@@ -148,6 +148,10 @@ class BoardRow(WireModel):
     """:func:`routable` for the status and reason, computed by the server so the board needs no catalogue."""
     max_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
     """The reason's time limit, copied in so the board can flag an overlong break without the catalogue."""
+    amber_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    """The board turns the row amber past this many minutes in the status (:class:`Threshold`)."""
+    red_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    """...and red past this many."""
     call_id: CallId | None = None
     """The call in progress while ``on_call`` or ``acw``."""
     registered: bool | None = None
@@ -158,3 +162,24 @@ class BoardRow(WireModel):
         if problem := check_reason(self.status, self.reason):
             raise ValueError(problem)
         return self
+
+
+class Threshold(WireModel):
+    """Board colours for time in a status: ``key`` is a not-ready reason code (``break``) or a
+    status without a reason (``acw``, ``on_call``). Past ``amber_minutes`` the row turns amber, past
+    ``red_minutes`` red. Kept on the server so every team lead's board agrees."""
+
+    key: CatalogueCode
+    amber_minutes: int = Field(ge=1, le=24 * 60)
+    red_minutes: int = Field(ge=1, le=24 * 60)
+
+    @model_validator(mode="after")
+    def _amber_first(self) -> Threshold:
+        if self.red_minutes < self.amber_minutes:
+            raise ValueError("red_minutes must not be below amber_minutes")
+        return self
+
+
+def threshold_key(status: OperatorStatus, reason: str | None) -> str:
+    """The :class:`Threshold` key for a status: its reason when it has one, else the status."""
+    return reason if reason is not None else status.value

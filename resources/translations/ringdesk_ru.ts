@@ -472,6 +472,62 @@
     </message>
 </context>
 <context>
+    <name>ForceDialog</name>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="26"/>
+        <source>Force a status: %1</source>
+        <translation>Установить статус: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="32"/>
+        <source>End of shift</source>
+        <translation>Конец смены</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="34"/>
+        <source>New status</source>
+        <translation>Новый статус</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="54"/>
+        <source>Status history: %1</source>
+        <translation>История статусов: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <source>By</source>
+        <translation>Кем</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="78"/>
+        <source>system</source>
+        <translation>система</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="78"/>
+        <source>operator</source>
+        <translation>оператор</translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message>
         <location filename="../../ui/card/history_view.py" line="38"/>
@@ -929,6 +985,137 @@
         <location filename="../../ui/status_bar.py" line="99"/>
         <source>Phone not registered: no calls</source>
         <translation>Телефон не зарегистрирован: звонков не будет</translation>
+    </message>
+</context>
+<context>
+    <name>TeamModel</name>
+    <message>
+        <location filename="../../ui/team/model.py" line="48"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="49"/>
+        <source>Team</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="50"/>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="51"/>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="52"/>
+        <source>In status</source>
+        <translation>В статусе</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="53"/>
+        <source>Call</source>
+        <translation>Звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="54"/>
+        <source>Handled today</source>
+        <translation>Обработано сегодня</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="55"/>
+        <source>AHT</source>
+        <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="56"/>
+        <source>Avg ACW</source>
+        <translation>Ср. поствызов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="57"/>
+        <source>Request</source>
+        <translation>Запрос</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="67"/>
+        <source>Forced: %1 after the call</source>
+        <translation>Назначено: %1 после звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="69"/>
+        <source>Approved: %1</source>
+        <translation>Одобрено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="70"/>
+        <source>Asks for: %1</source>
+        <translation>Просит: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TeamWindow</name>
+    <message>
+        <location filename="../../ui/team/window.py" line="66"/>
+        <source>Team</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="74"/>
+        <source>All teams</source>
+        <translation>Все команды</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="76"/>
+        <source>Connecting...</source>
+        <translation>Подключение...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="78"/>
+        <source>Force status...</source>
+        <translation>Установить статус...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="79"/>
+        <source>Approve break</source>
+        <translation>Одобрить перерыв</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="80"/>
+        <source>Refuse break</source>
+        <translation>Отказать в перерыве</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="81"/>
+        <source>History...</source>
+        <translation>История...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="98"/>
+        <source>Team:</source>
+        <translation>Команда:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="141"/>
+        <source>Live</source>
+        <translation>В эфире</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="141"/>
+        <source>Reconnecting...</source>
+        <translation>Переподключение...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="214"/>
+        <source>Done</source>
+        <translation>Готово</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="214"/>
+        <source>Refused: %1</source>
+        <translation>Отказано: %1</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,5 @@
-"""What the app holds for its lifetime (settings, database, login throttle, status feed), typed.
+"""What the app holds for its lifetime (settings, database, login throttle, status feed, PBX queue
+adapters), typed.
 
 Stored on ``app.state.ringdesk``; reach it through :func:`get_context` from a ``Request`` or a
 ``WebSocket`` (both are ``HTTPConnection``s), or through the dependencies in ``deps``.
@@ -12,6 +13,7 @@ from starlette.requests import HTTPConnection
 
 from server.api.broadcast import StatusFeed
 from server.db import Database
+from server.pbx.adapter import QueueFollower
 from server.ratelimit import Throttle
 from server.settings import Settings
 
@@ -22,6 +24,8 @@ class AppContext:
     database: Database
     login_throttle: Throttle
     status_feed: StatusFeed = field(default_factory=StatusFeed)
+    queues: QueueFollower = field(default_factory=lambda: QueueFollower([]))
+    """The PBX queue adapters following status changes (``server.pbx``)."""
 
 
 def get_context(conn: HTTPConnection) -> AppContext:

@@ -30,6 +30,7 @@ from server.api.routes import ROUTERS
 from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
+from server.pbx.registry import follower_for
 from server.ratelimit import DatabaseLoginThrottle
 from server.settings import Settings
 
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         settings=settings,
         database=db,
         login_throttle=DatabaseLoginThrottle(db, settings.login_max_failures, settings.login_window_seconds),
+        queues=follower_for(settings),
     )
     listener: Listener | None = None
     if db.engine.dialect.name == "postgresql":
@@ -80,7 +82,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         _ensure_catalogue_defaults(db)
         if listener is not None:
             await listener.start()
+        await context.queues.start()
         yield
+        await context.queues.stop()
         if listener is not None:
             await listener.stop()
         if owns_database:

@@ -24,9 +24,10 @@ from server.models import Disposition, User, utcnow
 
 
 def request_hash(body: DispositionIn) -> str:
-    canonical = json.dumps(
-        body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    values = body.model_dump(mode="json")
+    if values.get("hold_seconds") is None:
+        values.pop("hold_seconds", None)  # bodies from before hold_seconds keep their hash (replays)
+    canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -49,6 +50,7 @@ def disposition_values(
         "answer_at": body.answer_at,
         "end_at": body.end_at,
         "acw_end_at": body.acw_end_at,
+        "hold_seconds": body.hold_seconds,
         "script_id": body.script.id if body.script is not None else None,
         "script_version": body.script.version if body.script is not None else None,
         "script_answers": dict(body.answers),
@@ -97,6 +99,7 @@ def disposition_out(row: Disposition, operator_name: str) -> DispositionOut:
         answer_at=row.answer_at,
         end_at=row.end_at,
         acw_end_at=row.acw_end_at,
+        hold_seconds=row.hold_seconds,
         script=script,
         answers=dict(row.script_answers or {}),
         code=row.code,

@@ -29,9 +29,18 @@ from app.wire.statuses import (
     StatusChangeOut,
     StatusSource,
     routable,
+    threshold_key,
 )
 from server.crud.catalogue import reason_out
-from server.models import NotReadyReason, OperatorCurrentStatus, OperatorStatusChange, Role, Team, User
+from server.models import (
+    BoardThreshold,
+    NotReadyReason,
+    OperatorCurrentStatus,
+    OperatorStatusChange,
+    Role,
+    Team,
+    User,
+)
 
 
 def request_hash(body: StatusChangeIn) -> str:
@@ -129,6 +138,7 @@ def board(session: Session, *, team_ids: frozenset[int] | None) -> list[BoardRow
     )
     if team_ids is not None:
         query = query.where(User.team_id.in_(team_ids))
+    thresholds = {t.key: t for t in session.scalars(select(BoardThreshold))}
     rows: list[BoardRow] = []
     for user, team, current, reason in session.execute(query):
         if current is None:
@@ -143,6 +153,7 @@ def board(session: Session, *, team_ids: frozenset[int] | None) -> list[BoardRow
             )
             continue
         wire_reason = reason_out(reason) if reason is not None else None
+        threshold = thresholds.get(threshold_key(current.status, current.reason_code))
         rows.append(
             BoardRow(
                 operator=user.name,
@@ -153,6 +164,8 @@ def board(session: Session, *, team_ids: frozenset[int] | None) -> list[BoardRow
                 source=current.source,
                 routable=routable(current.status, wire_reason),
                 max_minutes=wire_reason.max_minutes if wire_reason is not None else None,
+                amber_minutes=threshold.amber_minutes if threshold is not None else None,
+                red_minutes=threshold.red_minutes if threshold is not None else None,
             )
         )
     return rows

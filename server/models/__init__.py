@@ -13,9 +13,12 @@ from server.models.enums import (
     FieldType,
     OperatorStatus,
     PreferredChannel,
+    RequestKind,
+    RequestState,
     Role,
     StatusSource,
 )
+from server.models.requests import BoardThreshold, StatusRequest
 from server.models.scripts import Script
 from server.models.statuses import OperatorCurrentStatus, OperatorStatusChange
 from server.models.throttle import LoginFailures
@@ -24,6 +27,7 @@ from server.models.users import RefreshToken, Team, User
 __all__ = [
     "AuditEntry",
     "Base",
+    "BoardThreshold",
     "Contact",
     "ContactField",
     "ContactPhone",
@@ -38,8 +42,11 @@ __all__ = [
     "OperatorStatusChange",
     "PreferredChannel",
     "RefreshToken",
+    "RequestKind",
+    "RequestState",
     "Role",
     "Script",
+    "StatusRequest",
     "StatusSource",
     "Team",
     "UTCDateTime",

@@ -41,6 +41,8 @@ class Disposition(Base):
     answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_at: Mapped[datetime] = mapped_column(UTCDateTime())
     acw_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Seconds on hold during the call (NULL: the desktop did not report it; KPIs count 0).
+    hold_seconds: Mapped[int | None] = mapped_column(Integer)
     script_id: Mapped[str | None] = mapped_column(String(CODE_MAX))
     script_version: Mapped[int | None] = mapped_column(Integer)
     script_answers: Mapped[dict[str, Any]] = mapped_column(

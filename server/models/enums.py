@@ -11,6 +11,7 @@ from __future__ import annotations
 from app.wire.auth import Role
 from app.wire.contacts import FieldType, PreferredChannel
 from app.wire.dispositions import DispositionCategory
+from app.wire.requests import RequestKind, RequestState
 from app.wire.statuses import OperatorStatus, StatusSource
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "FieldType",
     "OperatorStatus",
     "PreferredChannel",
+    "RequestKind",
+    "RequestState",
     "Role",
     "StatusSource",
 ]

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Uuid, false,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.wire.common import USER_NAME_MAX
-from server.models.base import SQL_NOW, Base, BigIntPK, Timestamps, UTCDateTime, str_enum, utcnow
+from server.models.base import SQL_NOW, Base, BigIntPK, JSONDoc, Timestamps, UTCDateTime, str_enum, utcnow
 from server.models.enums import Role
 
 
@@ -20,6 +20,8 @@ class Team(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(USER_NAME_MAX), unique=True)
+    #: Calls each operator of the team should handle per shift (plan completion), unless their own is set.
+    shift_target: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)
 
 
@@ -35,6 +37,12 @@ class User(Timestamps, Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: Where the PBX reaches the operator's phone (``sip:1001@pbx.example``); NULL: not routable.
+    sip_uri: Mapped[str | None] = mapped_column(String(255))
+    #: Queue names the operator answers (NULL: every queue).
+    queues: Mapped[list[str] | None] = mapped_column(JSONDoc)
+    #: Calls to handle per shift (plan completion); NULL: the team's target.
+    shift_target: Mapped[int | None] = mapped_column(Integer)
 
     team: Mapped[Team | None] = relationship(lazy="joined")
 

@@ -17,6 +17,8 @@ from server.models import Base
 
 EXPECTED_TABLES = {
     "teams",
+    "status_requests",
+    "board_thresholds",
     "users",
     "refresh_tokens",
     "audit_log",

@@ -237,6 +237,8 @@ class Kamailio:
     ``tcp_received`` reaches TCP-registered users over their registration connection (always the
     case for TLS); leave it off when a sipp ``register_auth.xml`` registers on behalf of a UAS.
     Ports are picked free unless given; ``restart()`` reuses them.
+    ``routing_url`` (``http://127.0.0.1:PORT/routing/next``) turns on routing: a call to
+    ``q-<queue>`` asks that URL (``http_client``, Debian ``kamailio-utils-modules``) for the operator.
     """
 
     def __init__(
@@ -258,8 +260,12 @@ class Kamailio:
         debug: int = 2,
         startup_timeout: float = 10.0,
         tls_files: TlsFiles | None = None,
+        routing_url: str | None = None,
+        routing_key: str = "",
     ) -> None:
         self.host = host
+        self.routing_url = _quote(routing_url, "routing URL").strip('"') if routing_url else None
+        self.routing_key = routing_key
         self.domain = domain
         self.realm = realm or domain
         self.users: dict[str, str] = {}
@@ -374,6 +380,8 @@ class Kamailio:
             defines.append("#!define WITH_SINGLE_CONTACT")
         if self.tcp_received:
             defines.append("#!define WITH_TCP_RECEIVED")
+        if self.routing_url:
+            defines.append("#!define WITH_ROUTING")
         values = {
             "DEFINES": "\n".join(defines),
             "DEBUG": str(self.debug),
@@ -385,6 +393,8 @@ class Kamailio:
             "RUNDIR": str(self.rundir),
             "WORKDIR": str(self.workdir),
             "HTABLE_INIT": self._htable_init(),
+            "ROUTING_URL": self.routing_url or "",
+            "ROUTING_KEY": self.routing_key,
         }
         text = CONFIG_TEMPLATE.read_text()
         for key, value in values.items():

@@ -10,8 +10,13 @@ from server.api.routes import (
     disposition_batch,
     dispositions,
     health,
+    kpi,
+    me,
+    requests,
+    routing,
     scripts,
     statuses,
+    thresholds,
     users,
 )
 
@@ -25,4 +30,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     disposition_batch.router,
     statuses.router,
     scripts.router,
+    kpi.router,
+    requests.router,
+    thresholds.router,
+    me.router,
+    routing.router,
 )

@@ -28,16 +28,19 @@ live feed of changes.
 * ``GET /statuses/history?operator=&since=&until=&limit=``: stored changes in time order; team
   leads their team's, admins all.
 * WebSocket ``/statuses/live?token=<access token>``: each change as ``StatusChangeOut`` JSON, as it is
-  stored: team leads their team's, admins all. Refusals are sent as close codes after the handshake
-  (so every client can read them): **4401** no, invalid or expired token (also sent when the token
-  expires while connected: reconnect with a fresh one), **4403** not a team lead or admin, **4408**
-  the client fell too far behind and was dropped. Messages from the client are ignored.
+  stored: team leads their team's, admins all. With ``&requests=true`` each message is an
+  envelope (``app.wire.requests.LiveEvent``) and forces and break requests come too (team window).
+  Refusals are sent as close codes after the handshake (so every client can read them): **4401**
+  no, invalid or expired token (also sent when the token expires while connected: reconnect with a
+  fresh one), **4403** not a team lead or admin, **4408** the client fell too far behind and was
+  dropped. Messages from the client are ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -49,12 +52,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from app.wire.common import UserName, UtcDatetime
+from app.wire.requests import REQUEST_PREFIX, status_message
 from app.wire.statuses import SYSTEM_ONLY, BoardRow, StatusChangeIn, StatusChangeOut, StatusSource
 from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
 from server.api.broadcast import Subscriber
 from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
+from server.api.status_events import store_change
 from server.crud import statuses as crud
 from server.crud.catalogue import get_reason
 from server.crud.users import get_team_by_name, get_user_by_name
@@ -161,7 +166,8 @@ def post_status(
         if not reason.active:
             raise invalid("reason", f"the not-ready reason {body.reason!r} is retired")
     try:
-        change, current = crud.record_change(
+        out, current = store_change(
+            get_context(request),
             session,
             operator=operator,
             status=body.status,
@@ -189,8 +195,6 @@ def post_status(
                 "current": current,
             },
         )
-    out = crud.change_out(change, operator.name, None if own else user.name)
-    get_context(request).status_feed.publish_on_commit(session, out.model_dump_json(), operator.team_id)
     session.commit()
     return out
 
@@ -251,7 +255,7 @@ def read_history(
     )
 
 
-def _check_token(websocket: WebSocket, token: str) -> tuple[User, datetime]:
+def check_token(websocket: WebSocket, token: str) -> tuple[User, datetime]:
     """The token's user and expiry (:class:`InvalidTokenError` otherwise); runs in a thread."""
     context = get_context(websocket)
     claims = decode_access_token(context.settings, token)
@@ -261,13 +265,28 @@ def _check_token(websocket: WebSocket, token: str) -> tuple[User, datetime]:
     return user, claims.expires_at
 
 
-async def _pump(websocket: WebSocket, subscriber: Subscriber) -> None:
+Transform = Callable[[str], str | None]
+"""What a socket sends for a feed message (``None``: nothing): the feed carries bare status changes
+and request envelopes (``app.wire.requests``), and each socket picks and shapes its own."""
+
+
+def _changes_only(message: str) -> str | None:
+    return None if message.startswith(REQUEST_PREFIX) else message
+
+
+def _enveloped(message: str) -> str | None:
+    return message if message.startswith(REQUEST_PREFIX) else status_message(message)
+
+
+async def _pump(websocket: WebSocket, subscriber: Subscriber, transform: Transform) -> None:
     """Send queued changes until the subscriber is dropped for falling behind."""
     while True:
         message = await subscriber.queue.get()
         if message is None:
             return
-        await websocket.send_text(message)
+        outgoing = transform(message)
+        if outgoing is not None:
+            await websocket.send_text(outgoing)
 
 
 async def _drain(websocket: WebSocket) -> None:
@@ -279,12 +298,13 @@ async def _drain(websocket: WebSocket) -> None:
 
 
 @router.websocket("/live")
-async def live(websocket: WebSocket, token: str = "") -> None:
-    """Each stored status change the caller may see, as ``StatusChangeOut`` JSON (module notes)."""
+async def live(websocket: WebSocket, token: str = "", requests: bool = False) -> None:
+    """Each stored status change the caller may see, as ``StatusChangeOut`` JSON (module notes);
+    with ``requests=true`` every message is an envelope and forces and break requests come too."""
     # Subscribed before the handshake completes: a client that sees the connection open misses
     # nothing stored after that. Refusals complete the handshake first so the close code arrives.
     try:
-        user, expires_at = await run_in_threadpool(_check_token, websocket, token)
+        user, expires_at = await run_in_threadpool(check_token, websocket, token)
     except InvalidTokenError as exc:
         await websocket.accept()
         await websocket.close(CLOSE_UNAUTHENTICATED, str(exc) if token else "send ?token=<access token>")
@@ -295,14 +315,24 @@ async def live(websocket: WebSocket, token: str = "") -> None:
             CLOSE_FORBIDDEN, f"this needs the role team_lead or admin (you are {user.role.value})"
         )
         return
+    await serve_feed(
+        websocket, expires_at, TeamScope.of(user).allows, _enveloped if requests else _changes_only
+    )
+
+
+async def serve_feed(
+    websocket: WebSocket, expires_at: datetime, allows: Callable[[int | None], bool], transform: Transform
+) -> None:
+    """Accept the socket and send it the feed's messages for ``allows`` teams, shaped by
+    ``transform``, until the client leaves, falls behind (4408) or its token expires (4401)."""
     feed = get_context(websocket).status_feed
-    subscriber = feed.subscribe(TeamScope.of(user).allows)
+    subscriber = feed.subscribe(allows)
     try:
         await websocket.accept()
     except BaseException:
         feed.unsubscribe(subscriber)
         raise
-    pump = asyncio.ensure_future(_pump(websocket, subscriber))
+    pump = asyncio.ensure_future(_pump(websocket, subscriber, transform))
     drain = asyncio.ensure_future(_drain(websocket))
     try:
         remaining = (expires_at - datetime.now(UTC)).total_seconds()

@@ -1,0 +1,45 @@
+"""WebSocket ``/me/live?token=<access token>``: what the signed-in user's own desktop must hear
+about: their status changes made elsewhere (a team lead's force applied at once) and their requests
+(a force waiting for the call to end, a break approved or refused), as ``app.wire.requests``
+envelopes. Any role may connect; each gets only messages about themselves.
+
+It rides on the team feed (``server.api.broadcast``): subscribed to the user's team, each message is
+read to keep only the user's own, which costs one JSON parse per team message: teams are tens of
+operators, not thousands. Close codes as ``/statuses/live`` (4401, 4408).
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, WebSocket
+from starlette.concurrency import run_in_threadpool
+
+from app.wire.requests import REQUEST_PREFIX, status_message
+from server.api.routes.statuses import CLOSE_UNAUTHENTICATED, Transform, check_token, serve_feed
+from server.security import InvalidTokenError
+
+router = APIRouter(prefix="/me", tags=["me"])
+
+
+def _own(name: str) -> Transform:
+    def transform(message: str) -> str | None:
+        data = json.loads(message)
+        if message.startswith(REQUEST_PREFIX):
+            return message if data["request"]["operator"] == name else None
+        return status_message(message) if data.get("operator") == name else None
+
+    return transform
+
+
+@router.websocket("/live")
+async def my_live(websocket: WebSocket, token: str = "") -> None:
+    """The user's own status changes and requests (module notes)."""
+    try:
+        user, expires_at = await run_in_threadpool(check_token, websocket, token)
+    except InvalidTokenError as exc:
+        await websocket.accept()
+        await websocket.close(CLOSE_UNAUTHENTICATED, str(exc) if token else "send ?token=<access token>")
+        return
+    team_id = user.team_id
+    await serve_feed(websocket, expires_at, lambda team: team == team_id, _own(user.name))

@@ -1,0 +1,128 @@
+"""A fake Asterisk Manager Interface on loopback that replays a recorded AMI conversation.
+
+No Asterisk package exists for this machine, so the queue adapter is tested against transcripts
+(``tests/pbx/recordings/*.ami``) in the exact wire format of Asterisk 18's AMI (``Key: Value`` lines,
+a blank line after each message, ``ActionID`` echoed in every response). The fake checks every
+action the client sends against the transcript and answers what the transcript says, so a wrong
+action, field or order fails the test.
+
+Transcript blocks are separated by blank lines and start with a direction line:
+
+* ``S``: the server sends the message below (``ActionID: *`` is replaced by the ID of the last action
+  received); ``BANNER <text>`` sends the greeting line;
+* ``C``: the client must send this message (a value ``*`` matches anything);
+* ``DROP``: the server closes the connection; the transcript continues on the next connection;
+* ``MARK <name>``: sets ``marks[name]`` so a test can wait until the conversation got there.
+Lines starting with ``#`` are comments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Step:
+    kind: str  # BANNER, S, C, DROP, MARK
+    text: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def parse(path: Path) -> list[Step]:
+    steps: list[Step] = []
+    for block in path.read_text().split("\n\n"):
+        lines = [line for line in block.strip().splitlines() if not line.startswith("#")]
+        if not lines:
+            continue
+        head, body = lines[0].strip(), lines[1:]
+        kind, _, rest = head.partition(" ")
+        fields = {}
+        for line in body:
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
+        steps.append(Step(kind, rest.strip(), fields))
+    return steps
+
+
+class FakeAmi:
+    """Serve ``transcript`` on 127.0.0.1 (``port``); ``errors`` collects every mismatch."""
+
+    def __init__(self, transcript: Path) -> None:
+        self.steps = parse(transcript)
+        self.position = 0
+        self.errors: list[str] = []
+        self.marks: dict[str, asyncio.Event] = {
+            s.text: asyncio.Event() for s in self.steps if s.kind == "MARK"
+        }
+        self.finished = asyncio.Event()
+        self.port = 0
+        self._server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> FakeAmi:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._server is not None:
+            self._server.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 1)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        action_id = ""
+        try:
+            while self.position < len(self.steps):
+                step = self.steps[self.position]
+                self.position += 1
+                if step.kind == "BANNER":
+                    writer.write(f"{step.text}\r\n".encode())
+                elif step.kind == "S":
+                    values = {
+                        k: (action_id if k == "ActionID" and v == "*" else v) for k, v in step.fields.items()
+                    }
+                    writer.write("".join(f"{k}: {v}\r\n" for k, v in values.items()).encode() + b"\r\n")
+                elif step.kind == "C":
+                    received = await self._read(reader)
+                    action_id = received.get("ActionID", "")
+                    self._check(step.fields, received)
+                elif step.kind == "MARK":
+                    self.marks[step.text].set()
+                elif step.kind == "DROP":
+                    await writer.drain()
+                    writer.close()
+                    return
+                await writer.drain()
+            self.finished.set()
+            await reader.read()  # keep the connection until the client leaves
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            self.errors.append(f"connection ended at step {self.position}: {exc}")
+        finally:
+            writer.close()
+
+    @staticmethod
+    async def _read(reader: asyncio.StreamReader) -> dict[str, str]:
+        fields: dict[str, str] = {}
+        while True:
+            line = await reader.readline()
+            if not line:
+                raise ConnectionError("client closed")
+            text = line.decode().rstrip("\r\n")
+            if not text:
+                if fields:
+                    return fields
+                continue
+            key, _, value = text.partition(":")
+            fields[key.strip()] = value.strip()
+
+    def _check(self, expected: dict[str, str], received: dict[str, str]) -> None:
+        for key, value in expected.items():
+            if key not in received or (value != "*" and received[key] != value):
+                self.errors.append(f"step {self.position}: expected {key}: {value}, got {received}")
+                return
+        extra = set(received) - set(expected)
+        if extra:
+            self.errors.append(f"step {self.position}: unexpected fields {sorted(extra)} in {received}")

@@ -1,0 +1,204 @@
+"""The Team window on a real server (``ringdesk-server serve`` as a process): the board fills from
+the snapshot, pushes change single rows in place (no resets), sort and filter, colour thresholds,
+KPIs from the server, and the team lead's actions (force, approve a break, history)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.team.feed import TeamFeed
+from server.db import Database
+from server.models import Role
+from tests.server.conftest import make_settings
+from tests.server.helpers import TestUser, add_user
+from tests.server.live import LiveServer
+from ui.team.model import ALERT_ROLE, Column
+from ui.team.window import TeamWindow
+
+
+class Centre:
+    """A live server with a team lead (north), two north operators and one south operator."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        url = f"sqlite:///{tmp_path / 'team.sqlite3'}"
+        settings = make_settings(url)
+        env = {
+            "RINGDESK_DATABASE_URL": url,
+            "RINGDESK_SECRET_KEY": settings.secret_key.get_secret_value(),
+            "RINGDESK_PASSWORD_TIME_COST": "1",
+            "RINGDESK_PASSWORD_MEMORY_KIB": "1024",
+            "RINGDESK_PASSWORD_PARALLELISM": "1",
+        }
+        self.server = LiveServer(tmp_path / "server.log", env=env).start()
+        database = Database.connect(url)
+        self.users: dict[str, TestUser] = {
+            "admin": add_user(database, settings, "admin", Role.ADMIN),
+            "lead": add_user(database, settings, "lead", Role.TEAM_LEAD, "north"),
+            "anna": add_user(database, settings, "anna", team="north"),
+            "boris": add_user(database, settings, "boris", team="north"),
+            "sveta": add_user(database, settings, "sveta", team="south"),
+        }
+        database.dispose()
+        self.http = httpx.Client(base_url=self.server.base_url, timeout=10)
+        self.tokens = {
+            name: self.http.post("/auth/login", json={"name": name, "password": u.password}).json()[
+                "access_token"
+            ]
+            for name, u in self.users.items()
+        }
+        for spec in (
+            {"code": "break", "label_en": "Break", "label_ru": "Перерыв", "needs_approval": True},
+            {"code": "training", "label_en": "Training", "label_ru": "Обучение"},
+        ):
+            assert self.put(f"/catalogue/reasons/{spec['code']}", spec).status_code == 201
+        spec = {"code": "sale", "label_en": "Sale", "label_ru": "Продажа", "category": "success"}
+        assert self.put("/catalogue/dispositions/sale", spec).status_code == 201
+        threshold = {"key": "training", "amber_minutes": 1, "red_minutes": 2}
+        assert self.put("/thresholds/training", threshold).status_code == 200
+
+    def put(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        return self.http.put(path, json=body, headers=self.auth("admin"))
+
+    def auth(self, name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[name]}"}
+
+    def status(self, name: str, status: str, reason: str | None = None) -> None:
+        """Now: the accounts are fresh, and a change older than the board's row is a replay."""
+        at = datetime.now(UTC).isoformat()
+        body = {"operator": name, "status": status, "reason": reason, "at": at}
+        if status == "on_call":
+            body["source"] = "system"
+        response = self.http.post("/statuses", json=body, headers=self.auth(name))
+        assert response.status_code == 201, response.text
+
+
+@pytest.fixture
+def centre(tmp_path: Path) -> Iterator[Centre]:
+    c = Centre(tmp_path)
+    yield c
+    c.http.close()
+    c.server.stop()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, centre: Centre) -> Iterator[TeamWindow]:
+    w = TeamWindow()
+    qtbot.addWidget(w)
+    feed = TeamFeed(
+        centre.server.base_url,
+        lambda: centre.tokens["lead"],
+        w.on_feed_event,
+        kpi_every=1.0,
+        kpi_min_interval=0.5,
+    )
+    w.start(feed)
+    qtbot.waitUntil(lambda: w.model.rowCount() == 2 and w.model.connected, timeout=10_000)
+    yield w
+    w.close()
+
+
+def cell(window: TeamWindow, operator: str, column: Column, role: int = 0) -> Any:
+    row = window.model.board.index_of(operator)
+    assert row is not None
+    return window.model.index(row, column).data(role)
+
+
+def test_pushes_change_rows_in_place(qtbot: QtBot, centre: Centre, window: TeamWindow) -> None:
+    resets: list[int] = []
+    changed: list[int] = []
+    window.model.modelReset.connect(lambda: resets.append(1))
+    window.model.dataChanged.connect(
+        lambda top, bottom, _roles=(): changed.extend(range(top.row(), bottom.row() + 1))
+    )
+    assert {cell(window, op, Column.OPERATOR) for op in ("anna", "boris")} == {"anna", "boris"}
+    assert window.model.board.index_of("sveta") is None  # another team's
+    centre.status("anna", "ready")
+    qtbot.waitUntil(lambda: cell(window, "anna", Column.STATUS) == "Ready", timeout=5_000)
+    anna = window.model.board.index_of("anna")
+    assert anna in changed
+    changed.clear()
+    centre.status("boris", "on_call")
+    qtbot.waitUntil(lambda: cell(window, "boris", Column.STATUS) == "On call", timeout=5_000)
+    assert cell(window, "boris", Column.CALL) in {"0:00", "0:01", "0:02"}
+    assert window.model.board.index_of("boris") in changed
+    assert anna not in changed  # only the row that changed (ticks touch the time columns only)
+    assert resets == []
+
+
+def test_sort_filter_and_colours(qtbot: QtBot, centre: Centre, window: TeamWindow) -> None:
+    centre.status("anna", "not_ready", "training")
+    qtbot.waitUntil(lambda: cell(window, "anna", Column.STATUS) == "Not ready", timeout=5_000)
+    centre.status("boris", "ready")
+    qtbot.waitUntil(lambda: cell(window, "boris", Column.STATUS) == "Ready", timeout=5_000)
+    real_clock = window.model.clock
+    window.model.clock = lambda: real_clock() + timedelta(minutes=3)
+    boris_since = window.model.entry(window.model.board.index_of("boris") or 0).row.since
+    centre.status("boris", "ready")  # boris starts over: 3 minutes less in status than anna
+    qtbot.waitUntil(
+        lambda: window.model.entry(window.model.board.index_of("boris") or 0).row.since > boris_since,
+        timeout=5_000,
+    )
+    assert cell(window, "anna", Column.IN_STATUS, ALERT_ROLE) == 2  # red: training over 2 minutes
+    assert cell(window, "boris", Column.IN_STATUS, ALERT_ROLE) == 0  # ready has no threshold
+    window.view.sortByColumn(Column.IN_STATUS, Qt.SortOrder.DescendingOrder)
+    assert window.proxy.index(0, Column.OPERATOR).data() == "anna"
+    window.view.sortByColumn(Column.IN_STATUS, Qt.SortOrder.AscendingOrder)
+    assert window.proxy.index(0, Column.OPERATOR).data() == "boris"
+    window.team_box.setCurrentIndex(window.team_box.findData("north"))
+    assert window.proxy.rowCount() == 2
+    window.proxy.set_team("south")
+    assert window.proxy.rowCount() == 0
+
+
+def test_force_approve_history_and_kpis(qtbot: QtBot, centre: Centre, window: TeamWindow) -> None:
+    centre.status("anna", "ready")
+    centre.status("boris", "ready")
+    qtbot.waitUntil(lambda: cell(window, "boris", Column.STATUS) == "Ready", timeout=5_000)
+    qtbot.waitUntil(lambda: bool(window.reasons), timeout=5_000)
+    window.force("anna", "not_ready", "training")
+    qtbot.waitUntil(lambda: cell(window, "anna", Column.REASON) == "training", timeout=5_000)
+    assert window.message.text() == "Done"
+
+    asked = centre.http.post(
+        "/requests",
+        json={"operator": "boris", "kind": "break", "status": "not_ready", "reason": "break"},
+        headers=centre.auth("boris"),
+    )
+    assert asked.status_code == 201
+    qtbot.waitUntil(lambda: cell(window, "boris", Column.REQUEST) == "Asks for: break", timeout=5_000)
+    window.select_operator("boris")
+    assert window.approve_button.isEnabled()
+    window.approve_button.click()
+    qtbot.waitUntil(lambda: cell(window, "boris", Column.REASON) == "break", timeout=5_000)
+    qtbot.waitUntil(lambda: cell(window, "boris", Column.REQUEST) == "", timeout=5_000)
+
+    window.select_operator("anna")
+    window.history_selected()
+    qtbot.waitUntil(lambda: getattr(window, "history_dialog", None) is not None, timeout=5_000)
+    assert window.history_dialog.table.rowCount() == 2
+    assert window.history_dialog.table.item(0, 3).text() == "lead"  # the force, newest first
+
+    now = datetime.now(UTC)
+    call = {
+        "call_id": f"c-{uuid.uuid4().hex[:6]}",
+        "operator": "anna",
+        "ring_at": (now - timedelta(minutes=5)).isoformat(),
+        "answer_at": (now - timedelta(minutes=5)).isoformat(),
+        "end_at": (now - timedelta(minutes=3)).isoformat(),
+        "acw_end_at": (now - timedelta(minutes=2)).isoformat(),
+        "code": "sale",
+    }
+    headers = centre.auth("anna") | {"Idempotency-Key": str(uuid.uuid4())}
+    assert centre.http.post("/dispositions", json=call, headers=headers).status_code == 201
+    qtbot.waitUntil(lambda: cell(window, "anna", Column.HANDLED) == "1", timeout=10_000)
+    assert cell(window, "anna", Column.AHT) == "3:00"
+    assert cell(window, "anna", Column.AVG_ACW) == "1:00"

@@ -1,0 +1,225 @@
+"""The Team window (team-lead role): the live board with filter, sort, colours and actions.
+
+Events arrive from :class:`~app.team.feed.TeamFeed` on its own thread and are re-emitted through
+``sig_event`` (a queued connection), so the model only ever changes on the GUI thread. Actions run
+on the feed's loop; their outcome comes back the same way (``sig_action_done``).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.team.feed import FeedEvent, Snapshot, TeamFeed
+from app.wire.requests import RequestKind, RequestState
+from app.wire.statuses import NotReadyReason, StatusChangeOut
+from ui.team.dialogs import ForceDialog, HistoryDialog
+from ui.team.model import SORT_ROLE, Column, TeamTableModel
+
+
+class TeamFilter(QSortFilterProxyModel):
+    """Sorts by raw values (:data:`SORT_ROLE`) and keeps one team's rows (or all)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.team: str | None = None
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_team(self, team: str | None) -> None:
+        self.beginFilterChange()
+        self.team = team
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Any) -> bool:
+        if self.team is None:
+            return True
+        model = self.sourceModel()
+        return bool(model.index(source_row, Column.TEAM, source_parent).data() == self.team)
+
+
+class TeamWindow(QWidget):
+    """The live board (module notes). ``feed`` is started by :meth:`start` and stopped on close."""
+
+    sig_event = Signal(object)
+    """A feed event, re-emitted on the GUI thread."""
+    sig_action_done = Signal(str)
+    """An action finished: an empty text, or why it failed."""
+    sig_history = Signal(str, object)
+    """An operator's history arrived (operator, list of changes)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Team"))
+        self.feed: TeamFeed | None = None
+        self.model = TeamTableModel(parent=self)
+        self.proxy = TeamFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.reasons: list[NotReadyReason] = []
+
+        self.team_box = QComboBox(self)
+        self.team_box.addItem(self.tr("All teams"), None)
+        self.team_box.currentIndexChanged.connect(self._team_chosen)
+        self.connection = QLabel(self.tr("Connecting..."), self)
+        self.message = QLabel(self)
+        self.force_button = QPushButton(self.tr("Force status..."), self)
+        self.approve_button = QPushButton(self.tr("Approve break"), self)
+        self.refuse_button = QPushButton(self.tr("Refuse break"), self)
+        self.history_button = QPushButton(self.tr("History..."), self)
+        self.force_button.clicked.connect(self.force_selected)
+        self.approve_button.clicked.connect(lambda: self.decide_selected(approve=True))
+        self.refuse_button.clicked.connect(lambda: self.decide_selected(approve=False))
+        self.history_button.clicked.connect(self.history_selected)
+
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(Column.OPERATOR, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Team:"), self))
+        top.addWidget(self.team_box)
+        top.addStretch(1)
+        top.addWidget(self.connection)
+        actions = QHBoxLayout()
+        for button in (self.force_button, self.approve_button, self.refuse_button, self.history_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.message)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(actions)
+
+        self.sig_event.connect(self._apply, Qt.ConnectionType.QueuedConnection)
+        self.sig_action_done.connect(self._action_done)
+        self.sig_history.connect(self._show_history)
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.model.tick)
+        self._update_buttons()
+        self.resize(1000, 560)
+
+    # ------------------------------------------------------------------ feed
+    def start(self, feed: TeamFeed) -> None:
+        """Show ``feed``'s board; the window owns it from now on (stopped on close)."""
+        self.feed = feed
+        feed.start()
+        feed.reasons().add_done_callback(self._reasons_arrived)
+        self.ticker.start()
+
+    def on_feed_event(self, event: FeedEvent) -> None:
+        """Give this to :class:`TeamFeed` as ``on_event``: any thread."""
+        self.sig_event.emit(event)
+
+    def _reasons_arrived(self, future: Future[list[NotReadyReason]]) -> None:
+        if future.exception() is None:
+            self.reasons = future.result()
+
+    def _apply(self, event: FeedEvent) -> None:
+        self.model.apply(event)
+        if isinstance(event, Snapshot):
+            self._add_teams(sorted({row.team for row in event.rows if row.team}))
+        self.connection.setText(self.tr("Live") if self.model.connected else self.tr("Reconnecting..."))
+        self._update_buttons()
+
+    def _add_teams(self, teams: list[str]) -> None:
+        known = {self.team_box.itemData(i) for i in range(self.team_box.count())}
+        for team in teams:
+            if team not in known:
+                self.team_box.addItem(team, team)
+
+    def _team_chosen(self, _index: int) -> None:
+        self.proxy.set_team(self.team_box.currentData())
+
+    # ------------------------------------------------------------------ actions
+    def selected_row(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.proxy.mapToSource(rows[0]).row() if rows else None
+
+    def select_operator(self, operator: str) -> None:
+        row = self.model.board.index_of(operator)
+        if row is not None:
+            self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+
+    def _update_buttons(self, *_: Any) -> None:
+        row = self.selected_row()
+        request = self.model.entry(row).request if row is not None else None
+        asks = (
+            request is not None
+            and request.kind is RequestKind.BREAK
+            and request.state is RequestState.PENDING
+        )
+        self.force_button.setEnabled(row is not None and self.feed is not None)
+        self.history_button.setEnabled(row is not None and self.feed is not None)
+        self.approve_button.setEnabled(asks and self.feed is not None)
+        self.refuse_button.setEnabled(asks and self.feed is not None)
+
+    def force_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or self.feed is None:
+            return
+        operator = self.model.entry(row).operator
+        dialog = ForceDialog(operator, self.reasons, self)
+        if dialog.exec() == ForceDialog.DialogCode.Accepted:
+            self.force(operator, *dialog.chosen())
+
+    def force(self, operator: str, status: Any, reason: str | None) -> None:
+        if self.feed is not None:
+            self.feed.force(operator, str(status), reason).add_done_callback(self._done)
+
+    def decide_selected(self, *, approve: bool) -> None:
+        row = self.selected_row()
+        request = self.model.entry(row).request if row is not None else None
+        if request is not None and self.feed is not None:
+            self.feed.decide(request.id, approve).add_done_callback(self._done)
+
+    def history_selected(self) -> None:
+        row = self.selected_row()
+        if row is None or self.feed is None:
+            return
+        operator = self.model.entry(row).operator
+
+        def arrived(future: Future[list[StatusChangeOut]]) -> None:
+            if future.exception() is None:
+                self.sig_history.emit(operator, future.result())
+            else:
+                self.sig_action_done.emit(str(future.exception()))
+
+        self.feed.history(operator).add_done_callback(arrived)
+
+    def _done(self, future: Future[Any]) -> None:
+        error = future.exception()
+        self.sig_action_done.emit("" if error is None else str(error))
+
+    def _action_done(self, error: str) -> None:
+        self.message.setText(self.tr("Done") if not error else self.tr("Refused: %1").replace("%1", error))
+
+    def _show_history(self, operator: str, changes: list[StatusChangeOut]) -> None:
+        self.history_dialog = HistoryDialog(operator, changes, self)
+        self.history_dialog.show()
+
+    def closeEvent(self, event: Any) -> None:
+        self.ticker.stop()
+        if self.feed is not None:
+            self.feed.stop()
+            self.feed = None
+        super().closeEvent(event)
