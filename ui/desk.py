@@ -72,6 +72,10 @@ class DeskServices(Protocol):
 
     async def create_contact(self, contact: ContactIn) -> ContactOut: ...
 
+    async def request_break(self, choice: Choice) -> None:
+        """Ask the team lead for a break that needs approval (``POST /requests``)."""
+        ...
+
 
 class ScriptHost(Protocol):
     """Opens and closes the call script for a call (the script panel's owner)."""
@@ -185,12 +189,23 @@ class Desk(QObject):
         elif view.status is OperatorStatus.OFFLINE:
             self._guard(self.workstation.start_shift)
             if core != Choice.shift_start():
-                self._guard(lambda: self.workstation.set_status(core))
+                self._guard(lambda: self.workstation.set_status(core), core)
         else:
-            self._guard(lambda: self.workstation.set_status(core))
+            self._guard(lambda: self.workstation.set_status(core), core)
 
     def _status_next(self, choice: StatusChoice | None) -> None:
-        self._guard(lambda: self.workstation.choose_next(self._choice(choice) if choice else None))
+        core = self._choice(choice) if choice else None
+        self._guard(lambda: self.workstation.choose_next(core), core)
+
+    def _ask_for_break(self, choice: Choice) -> None:
+        """A reason that needs a team lead's approval: ask for it instead of refusing."""
+
+        async def ask() -> None:
+            await self.services.request_break(choice)
+            message = QCoreApplication.translate("Desk", "Break requested: waiting for your team lead")
+            self.status_line.showMessage(message, 15000)
+
+        self._run(ask())
 
     def _save_contact(self, edit: ContactEdit) -> None:
         async def save() -> None:
@@ -403,11 +418,15 @@ class Desk(QObject):
     def _bar_choice(choice: Choice | None) -> StatusChoice | None:
         return StatusChoice(choice.status, choice.reason) if choice else None
 
-    def _guard(self, intent: Callable[[], object]) -> None:
-        """Run a synchronous intent; a refusal is shown, not raised into Qt."""
+    def _guard(self, intent: Callable[[], object], asked: Choice | None = None) -> None:
+        """Run a synchronous intent; a refusal is shown, not raised into Qt (a break that needs
+        approval becomes a request to the team lead)."""
         try:
             intent()
         except Refused as refused:
+            if refused.code == "approval" and asked is not None:
+                self._ask_for_break(asked)
+                return
             self.status_line.showMessage(refused.reason, 10000)
 
     def _run(

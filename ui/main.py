@@ -44,6 +44,7 @@ from ui.script_host import ScriptHost
 from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
 from ui.status_menu import StatusChoice
+from ui.supervision import Supervision
 from ui.theme import Theme, apply_theme, set_role
 from ui.tray import Tray
 
@@ -97,6 +98,7 @@ class Desktop:
         self.scripts: ScriptHost | None = None
         self.keeper: DraftKeeper | None = None
         self.settings: SettingsFlow | None = None
+        self.supervision: Supervision | None = None
         self.secrets: SecretStore | None = None
         self.audio_devices = AudioDevices()
         self.tray: Tray | None = None
@@ -172,6 +174,9 @@ class Desktop:
         self.window.settings_requested.connect(self.settings.open)
         await self.telephony.start()
         self.workstation.start_shift()
+        role = self.user.role.value
+        self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
+        self.supervision.start()
         if opts.start_minimised and self.tray is not None:
             self.window.hide()
         else:
@@ -312,6 +317,8 @@ class Desktop:
         """Stop in reverse order; what is still in the outbox stays for the next start."""
         if self._unsubscribe is not None:
             self._unsubscribe()
+        if self.supervision is not None:
+            await self.supervision.stop()
         if self.keeper is not None:
             self.keeper.close()
         if self.desk is not None:

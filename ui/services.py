@@ -14,9 +14,11 @@ import json
 import logging
 
 from app.client.errors import ApiError, ConflictError, LoginRequiredError, TransientError, detail_of
+from app.status.choice import Choice
 from app.sync.service import SyncService
 from app.wire.contacts import ContactHistory, ContactIn, ContactOut, FieldSchema, HistoryItem
 from app.wire.dispositions import Catalogue, DispositionIn
+from app.wire.requests import RequestKind, StatusRequestIn
 from app.wire.scripts import ScriptDocument
 from app.wire.statuses import StatusChangeIn
 from ui.card.call_card import ContactEdit
@@ -98,6 +100,20 @@ class ServerSide:
         created = ContactOut.model_validate_json(response.content)
         self.sync.contacts.put(created)
         return created
+
+    async def request_break(self, choice: Choice) -> None:
+        user = self.sync.api.tokens.user
+        body = StatusRequestIn(
+            operator=user.name if user else "",
+            kind=RequestKind.BREAK,
+            status=choice.status,
+            reason=choice.reason,
+        )
+        response = await self.sync.api.request(
+            "POST", "/requests", content=body.model_dump_json(), headers=JSON
+        )
+        if response.status_code != 201:
+            raise ApiError(detail_of(response), response.status_code)
 
     # ----- ContactLookup, ScriptSource ----------------------------------------------------------
 

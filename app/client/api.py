@@ -53,6 +53,7 @@ class ApiClient:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        self.base_url = base_url
         self.tokens = Tokens(account, secrets)
         self._http = httpx.AsyncClient(
             base_url=base_url,

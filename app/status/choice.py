@@ -63,9 +63,10 @@ class Reasons:
         reason = self.get(choice.reason)
         return choice.status is OperatorStatus.NOT_READY and reason is not None and reason.routable
 
-    def check(self, choice: Choice) -> None:
+    def check(self, choice: Choice, *, approved: bool = False) -> None:
         """Refuse a choice nobody may make: a status that follows from the phone, a reason that does
-        not go with the status, a reason missing from the catalogue, retired, or needing approval."""
+        not go with the status, a reason missing from the catalogue, retired, or needing approval
+        (unless a team lead gave it: ``approved``)."""
         if choice.status in SYSTEM_ONLY or choice.status is OperatorStatus.ACW:
             raise Refused(f"{choice.status.value} follows from the phone and is never chosen", code="status")
         if problem := check_reason(choice.status, choice.reason):
@@ -77,9 +78,8 @@ class Reasons:
             raise Refused(f"{choice.reason!r} is not in the not-ready catalogue", code="reason")
         if not reason.active:
             raise Refused(f"the not-ready reason {choice.reason!r} is retired", code="reason")
-        if reason.needs_approval:
+        if reason.needs_approval and not approved:
             raise Refused(
-                f"the not-ready reason {choice.reason!r} needs a team lead's approval, which this "
-                "workstation cannot ask for yet",
+                f"the not-ready reason {choice.reason!r} needs a team lead's approval: ask for it",
                 code="approval",
             )

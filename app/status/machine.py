@@ -134,11 +134,21 @@ class StatusMachine:
         """A team lead's status for this operator: now when idle, else after the current call."""
         self._need_on_shift("force a status")
         if choice.status is not OperatorStatus.OFFLINE:
-            self.reasons.check(choice)
+            self.reasons.check(choice, approved=True)
         if self._activity is not Activity.IDLE:
             self._forced, self._forced_by = choice, by
             return []
         return self._choose(choice, at, StatusSource.TEAM_LEAD)
+
+    def approved(self, choice: Choice, at: datetime) -> list[StatusChangeIn]:
+        """A break the operator asked for and a team lead approved: now when idle, else as the next
+        status after the current call (the operator's own choice, so their source)."""
+        self._need_on_shift("take an approved break")
+        self.reasons.check(choice, approved=True)
+        if self._activity is not Activity.IDLE:
+            self._next = choice
+            return []
+        return self._choose(choice, at, StatusSource.OPERATOR)
 
     # ----- facts -------------------------------------------------------------------------------
 

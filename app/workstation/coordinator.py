@@ -240,6 +240,10 @@ class Workstation:
         """A team lead's status for this operator (applies after the current call)."""
         self._report(self._status.force(choice, self._clock(), by=by))
 
+    def approved_break(self, choice: Choice) -> None:
+        """A team lead approved the break this operator asked for."""
+        self._report(self._status.approved(choice, self._clock()))
+
     def update_catalogue(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
         self._report(self._status.update_reasons(Reasons(catalogue.reasons), self._clock()))

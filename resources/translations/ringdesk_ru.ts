@@ -350,12 +350,17 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="228"/>
+        <location filename="../../ui/desk.py" line="205"/>
+        <source>Break requested: waiting for your team lead</source>
+        <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/desk.py" line="243"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="270"/>
+        <location filename="../../ui/desk.py" line="285"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
     </message>
@@ -363,22 +368,22 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="161"/>
+        <location filename="../../ui/main.py" line="163"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="230"/>
+        <location filename="../../ui/main.py" line="235"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="233"/>
+        <location filename="../../ui/main.py" line="238"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="267"/>
+        <location filename="../../ui/main.py" line="272"/>
         <source>Log in again: %n record(s) waiting</source>
         <translation>
             <numerusform>Войдите снова: ждёт %n запись</numerusform>
@@ -387,7 +392,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="269"/>
+        <location filename="../../ui/main.py" line="274"/>
         <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
         <translation>
             <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>
@@ -396,7 +401,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="276"/>
+        <location filename="../../ui/main.py" line="281"/>
         <source>%n record(s) refused by the server: see the log</source>
         <translation>
             <numerusform>%n запись отклонена сервером: см. журнал</numerusform>
@@ -985,6 +990,39 @@
         <location filename="../../ui/status_bar.py" line="99"/>
         <source>Phone not registered: no calls</source>
         <translation>Телефон не зарегистрирован: звонков не будет</translation>
+    </message>
+</context>
+<context>
+    <name>Supervision</name>
+    <message>
+        <location filename="../../ui/supervision.py" line="74"/>
+        <source>&amp;Team board</source>
+        <translation>&amp;Панель группы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervision.py" line="94"/>
+        <source>Your team lead set your next status: %1</source>
+        <translation>Руководитель группы назначил следующий статус: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervision.py" line="99"/>
+        <source>Break approved</source>
+        <translation>Перерыв одобрен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervision.py" line="101"/>
+        <source>Break refused by %1</source>
+        <translation>Перерыв отклонён: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervision.py" line="117"/>
+        <source>Your team lead set your status: %1</source>
+        <translation>Руководитель группы установил ваш статус: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervision.py" line="145"/>
+        <source>Today: %1 calls · AHT %2 · ACW %3</source>
+        <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
     </message>
 </context>
 <context>

@@ -180,3 +180,20 @@ def test_a_catalogue_update_can_change_routability() -> None:
     m.set_status(BREAK, at(2))
     changes = m.update_reasons(Reasons([*REASONS[:1], reason("break", routable=True)]), at(3))
     assert trail(changes) == [("not_ready", "phone_offline", "system")]
+
+
+def test_a_break_needing_approval_is_asked_for_then_applied_after_the_call_once_approved() -> None:
+    machine = StatusMachine("op", Reasons(REASONS), at(0), registered=True)
+    machine.start_shift(at(1))
+    machine.set_status(Choice.ready(), at(2))
+    with pytest.raises(Refused) as refused:
+        machine.set_status(Choice.not_ready("coaching"), at(3))
+    assert refused.value.code == "approval"
+    machine.set_activity(Activity.ON_CALL, at(4))
+    assert machine.approved(Choice.not_ready("coaching"), at(5)) == []  # not during the call
+    [change] = machine.set_activity(Activity.IDLE, at(9))
+    assert (change.status, change.reason) == (OperatorStatus.NOT_READY, "coaching")
+    [forced] = machine.force(Choice.not_ready("training"), at(10), by="lead")
+    assert forced.reason == "training" and forced.source is StatusSource.TEAM_LEAD
+    [back] = machine.force(Choice.not_ready("coaching"), at(11), by="lead")  # a lead may force it
+    assert back.reason == "coaching"

@@ -1,0 +1,98 @@
+"""The operator's own live feed (``/me/live``): what a team lead decided about this operator.
+
+A force arrives as a pending request (the operator is busy) and goes to the workstation, which applies
+it after the current call (Finesse-style), or as a status change the server already applied (the
+operator was idle), which the workstation takes over; a break request the lead approved is applied the
+same way, as the operator's own choice; a refusal is shown.
+
+The feed runs in the desktop's event loop, reconnects with backoff when the server or the network
+drops, and refreshes the access token before each connection (the socket carries it in the query).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+
+import websockets
+
+from app.client.api import ApiClient
+from app.client.errors import ApiError
+from app.wire.requests import RequestEvent, RequestKind, RequestState, StatusRequestOut, parse_event
+from app.wire.statuses import StatusChangeOut, StatusSource
+
+log = logging.getLogger("ringdesk.me_feed")
+
+
+class MeFeed:
+    """Calls ``on_request`` with every request about this operator that the desktop must act on."""
+
+    def __init__(
+        self,
+        api: ApiClient,
+        on_request: Callable[[StatusRequestOut], None],
+        *,
+        on_status: Callable[[StatusChangeOut], None] = lambda change: None,
+        on_connected: Callable[[bool], None] = lambda up: None,
+        max_wait_s: float = 30.0,
+    ) -> None:
+        self.api = api
+        self.on_request = on_request
+        self.on_status = on_status
+        self.on_connected = on_connected
+        self.max_wait_s = max_wait_s
+        self.seen: set[tuple[int, RequestState]] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="me-feed")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                await self._session()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except (OSError, ApiError, websockets.WebSocketException, ValueError) as exc:
+                failures += 1
+                log.info("own live feed dropped (%s); reconnecting", exc)
+            self.on_connected(False)
+            wait = min(self.max_wait_s, 0.5 * 2 ** min(failures, 6))
+            await asyncio.sleep(random.uniform(wait / 2, wait))
+
+    async def _session(self) -> None:
+        await self.api.request("GET", "/users/me")  # refreshes the access token when it is due
+        token = self.api.tokens.access_token or ""
+        url = self.api.base_url.replace("http", "ws", 1).rstrip("/") + f"/me/live?token={token}"
+        async with websockets.connect(url, ping_interval=20) as socket:
+            self.on_connected(True)
+            async for message in socket:
+                event = parse_event(message if isinstance(message, str) else message.decode())
+                if isinstance(event, RequestEvent):
+                    self._request(event.request)
+                elif event.change.source is StatusSource.TEAM_LEAD:
+                    self.on_status(event.change)  # a force the server applied at once
+
+    def _request(self, request: StatusRequestOut) -> None:
+        key = (request.id, request.state)
+        if key in self.seen:
+            return  # a reconnect may repeat what was already acted on
+        self.seen.add(key)
+        decided = (RequestState.APPROVED, RequestState.REFUSED)
+        act = (request.kind is RequestKind.FORCE and request.state is RequestState.PENDING) or (
+            request.kind is RequestKind.BREAK and request.state in decided
+        )
+        if act:
+            self.on_request(request)

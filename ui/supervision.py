@@ -1,0 +1,173 @@
+"""Where the team lead meets the desktop: a lead's force and break decisions reach the operator's
+workstation, the operator sees their own figures for today, and a team lead opens the live board.
+
+Everything the server decides arrives on the operator's own feed (``app.sync.me_feed``) and is handed
+to the Qt-free workstation, which applies it by the same rules as the operator's own choices (after
+the current call, never cutting it). The figures come from the server's KPIs (``GET /kpi``), computed
+from raw events, never counted here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel
+
+from app.client.errors import ApiError
+from app.refused import Refused
+from app.status.choice import Choice
+from app.sync.me_feed import MeFeed
+from app.sync.service import SyncService
+from app.wire.kpi import KpiReport
+from app.wire.requests import RequestKind, RequestState, StatusRequestOut
+from app.wire.statuses import StatusChangeOut
+from app.workstation import Workstation
+from ui.desk import Desk
+from ui.main_window import MainWindow
+from ui.plain import set_plain
+
+log = logging.getLogger(__name__)
+
+LEAD_ROLES = ("team_lead", "admin")
+
+
+def _minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+class Supervision:
+    """The operator's own feed and figures; the Team window for leads."""
+
+    def __init__(
+        self, window: MainWindow, workstation: Workstation, desk: Desk, sync: SyncService, role: str
+    ) -> None:
+        self.window = window
+        self.workstation = workstation
+        self.desk = desk
+        self.sync = sync
+        self.role = role
+        self.feed = MeFeed(sync.api, self._on_request, on_status=self._on_applied)
+        self.figures = QLabel()
+        self.figures.setTextFormat(Qt.TextFormat.PlainText)
+        window.statusBar().addPermanentWidget(self.figures)
+        self.timer = QTimer(window)
+        self.timer.setInterval(60_000)
+        self.timer.timeout.connect(self.refresh_figures)
+        self.team_action: QAction | None = None
+        self.team_window: object | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def start(self) -> None:
+        self.feed.start()
+        self.timer.start()
+        self.refresh_figures()
+        if self.role in LEAD_ROLES:
+            self.team_action = QAction(QCoreApplication.translate("Supervision", "&Team board"), self.window)
+            self.team_action.setShortcut("Ctrl+T")
+            self.team_action.triggered.connect(self.open_team)
+            self.window.menus[-1].insertAction(self.window.menus[-1].actions()[0], self.team_action)
+            self.window.addAction(self.team_action)
+
+    async def stop(self) -> None:
+        self.timer.stop()
+        await self.feed.stop()
+        stop = getattr(self.team_window, "close", None)
+        if stop is not None:
+            stop()
+
+    # ----- what the team lead decided --------------------------------------------------------
+
+    def _on_request(self, request: StatusRequestOut) -> None:
+        choice = Choice(request.status, request.reason)
+        try:
+            if request.kind is RequestKind.FORCE:
+                self.workstation.force_status(choice, by=request.requested_by)
+                message = QCoreApplication.translate(
+                    "Supervision", "Your team lead set your next status: %1"
+                ).replace("%1", str(choice))
+            elif request.state is RequestState.APPROVED:
+                self.workstation.approved_break(choice)
+                message = QCoreApplication.translate("Supervision", "Break approved")
+            else:
+                message = QCoreApplication.translate("Supervision", "Break refused by %1").replace(
+                    "%1", request.decided_by or ""
+                )
+        except Refused as refused:
+            message = refused.reason
+        self.desk.status_line.showMessage(message, 15000)
+
+    def _on_applied(self, change: StatusChangeOut) -> None:
+        """A force the server applied at once (the operator was free): the desk takes it over."""
+        view = self.workstation.status
+        if (view.status, view.reason) == (change.status, change.reason):
+            return
+        with contextlib.suppress(Refused):
+            self.workstation.force_status(Choice(change.status, change.reason), by=change.by or "")
+            shown = str(Choice(change.status, change.reason))
+            self.desk.status_line.showMessage(
+                QCoreApplication.translate("Supervision", "Your team lead set your status: %1").replace(
+                    "%1", shown
+                ),
+                15000,
+            )
+
+    # ----- the operator's own figures for today ----------------------------------------------
+
+    def refresh_figures(self) -> None:
+        task = asyncio.ensure_future(self._figures())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _figures(self) -> None:
+        user = self.sync.api.tokens.user
+        if user is None:
+            return
+        params = {"operator": user.name, "day": datetime.now().date().isoformat(), "tz": _local_zone()}
+        try:
+            response = await self.sync.api.request("GET", "/kpi", params=params)
+            if response.status_code != 200:
+                return
+            report = KpiReport.model_validate_json(response.content)
+        except (ApiError, ValueError) as exc:
+            log.info("own figures not loaded: %s", exc)
+            return
+        row = report.operators[0] if report.operators else report.total
+        text = (
+            QCoreApplication.translate("Supervision", "Today: %1 calls · AHT %2 · ACW %3")
+            .replace("%1", str(row.handled))
+            .replace("%2", _minutes(row.aht_seconds))
+            .replace("%3", _minutes(row.avg_acw_seconds))
+        )
+        set_plain(self.figures, text)
+
+    # ----- the Team window for leads ----------------------------------------------------------
+
+    def open_team(self) -> None:
+        from app.team.feed import TeamFeed
+        from ui.team.window import TeamWindow
+
+        if self.team_window is None:
+            window = TeamWindow()
+            tokens = self.sync.api.tokens
+            feed = TeamFeed(self.sync.api.base_url, lambda: tokens.access_token or "", window.on_feed_event)
+            window.start(feed)
+            self.team_window = window
+        shown = self.team_window
+        assert isinstance(shown, TeamWindow)
+        shown.show()
+        shown.raise_()
+
+
+def _local_zone() -> str:
+    """This computer's IANA zone name ("today" for the figures), UTC when it cannot be told."""
+    link = os.path.realpath("/etc/localtime")
+    return link.split("zoneinfo/", 1)[1] if "zoneinfo/" in link else "UTC"
