@@ -33,6 +33,64 @@ def register(subparsers: SubParsers) -> None:
     add.add_argument("--team", help="team name (created if missing; required for team_lead)")
     add_config_arguments(add)
     add.set_defaults(func=run_add)
+    routing = actions.add_parser(
+        "routing",
+        help="set where the PBX reaches an operator",
+        description="Set an operator's SIP URI (what GET /routing/next answers), the queues they answer "
+        "(comma-separated; 'all' for every queue) and calls per shift (plan completion).",
+    )
+    routing.add_argument("name")
+    routing.add_argument("--sip-uri", help="e.g. sip:1001@pbx.example.ru ('' clears it)")
+    routing.add_argument("--queues", help="e.g. sales,support ('all': every queue)")
+    routing.add_argument("--shift-target", type=int, help="calls handled per shift")
+    add_config_arguments(routing)
+    routing.set_defaults(func=run_routing)
+
+
+def run_routing(args: argparse.Namespace) -> int:
+    settings = load(args).settings
+
+    from pydantic import ValidationError
+
+    from server.api.errors import describe_error
+    from server.api.schemas.users import RoutingIn
+    from server.audit import record_audit
+    from server.crud.users import get_user_by_name
+
+    given: dict[str, object] = {}
+    if args.sip_uri is not None:
+        given["sip_uri"] = args.sip_uri or None
+    if args.queues is not None:
+        given["queues"] = (
+            None if args.queues == "all" else [q.strip() for q in args.queues.split(",") if q.strip()]
+        )
+    if args.shift_target is not None:
+        given["shift_target"] = args.shift_target
+    try:
+        body = RoutingIn.model_validate(given)
+    except ValidationError as exc:
+        problems = "; ".join(describe_error(dict(e)) for e in exc.errors(include_input=False))
+        raise CommandError(problems) from None
+    database = open_database(settings.database_url)
+    try:
+        with database.session() as session:
+            user = get_user_by_name(session, name=args.name)
+            if user is None:
+                raise CommandError(f"no user is called {args.name!r}")
+            changes = body.model_dump(exclude_unset=True)
+            for field, value in changes.items():
+                setattr(user, field, value)
+            record_audit(
+                session, actor=None, action="user.routing", target=f"user:{user.id}", details=changes
+            )
+            session.commit()
+            print(
+                f"{user.name}: sip_uri={user.sip_uri} queues={user.queues or 'all'} "
+                f"shift_target={user.shift_target}"
+            )
+    finally:
+        database.dispose()
+    return EXIT_OK
 
 
 def run_add(args: argparse.Namespace) -> int:

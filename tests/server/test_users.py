@@ -126,6 +126,26 @@ def test_deactivate_is_audited_once_and_not_for_self(
     assert client.get("/users/0", headers=headers).status_code == 422
 
 
+def test_admin_sets_where_the_pbx_reaches_an_operator(
+    people: People, client: TestClient, database: Database
+) -> None:
+    url = f"/users/{people.op_n1.id}/routing"
+    body = {"sip_uri": "sip:1001@pbx.example.ru", "queues": ["sales", "shop"], "shift_target": 80}
+    assert client.patch(url, json=body, headers=people.headers(people.op_n1)).status_code == 403
+    assert client.patch(url, json=body, headers=people.headers(people.lead_n)).status_code == 403
+    answer = client.patch(url, json=body, headers=people.headers(people.admin))
+    assert answer.status_code == 200 and answer.json()["queues"] == ["sales", "shop"]
+    cleared = client.patch(url, json={"queues": None}, headers=people.headers(people.admin)).json()
+    assert cleared["queues"] is None and cleared["sip_uri"] == "sip:1001@pbx.example.ru"  # untouched
+    for bad in ({"sip_uri": "1001"}, {"shift_target": 0}, {"queues": ["a b"]}, {"colour": "red"}):
+        assert client.patch(url, json=bad, headers=people.headers(people.admin)).status_code == 422, bad
+    assert (
+        client.patch("/users/999999/routing", json=body, headers=people.headers(people.admin)).status_code
+        == 404
+    )
+    assert [r.actor_name for r in audit_rows(database, "user.routing")] == ["admin", "admin"]
+
+
 HOSTILE = [
     "O'Brien",
     'say "hi"',

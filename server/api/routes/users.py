@@ -9,7 +9,7 @@ from app.wire.auth import UserOut
 from app.wire.common import UserName
 from server.api.deps import AdminUser, AuditDep, CurrentUser, LeadOrAdmin, SessionDep, SettingsDep, TeamScope
 from server.api.schemas.common import UserIdPath
-from server.api.schemas.users import UserCreate, user_out
+from server.api.schemas.users import RoutingIn, RoutingOut, UserCreate, user_out
 from server.crud.users import (
     UserExistsError,
     create_user,
@@ -110,3 +110,22 @@ def deactivate_user_route(
         audit("user.deactivate", target=f"user:{user.id}", details={"name": user.name})
         session.commit()
     return user_out(user)
+
+
+@router.patch("/{user_id}/routing", responses={404: {"description": "no such user"}})
+def set_routing(
+    user_id: UserIdPath, body: RoutingIn, admin: AdminUser, session: SessionDep, audit: AuditDep
+) -> RoutingOut:
+    """Set where the PBX reaches the operator (``sip_uri``), the queues they answer and their shift
+    target (admins; the routing endpoint and the KPIs read these)."""
+    user = get_user(session, user_id=user_id)
+    if user is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such user")
+    changes = body.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    audit("user.routing", target=f"user:{user.id}", details={"name": user.name, **changes})
+    session.commit()
+    return RoutingOut(
+        name=user.name, sip_uri=user.sip_uri, queues=user.queues, shift_target=user.shift_target
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.wire.auth import Role, UserOut
 from app.wire.common import PASSWORD_MAX, UserName, WireModel
@@ -47,3 +47,24 @@ class UserCreate(WireModel):
         if self.role is Role.TEAM_LEAD and self.team is None:
             raise ValueError("a team lead needs a team")
         return self
+
+
+SipUri = Annotated[str, StringConstraints(pattern=r"^sips?:[^\s@]+@[^\s@]+$", max_length=255)]
+
+
+class RoutingIn(WireModel):
+    """Where the PBX reaches an operator and which queues they answer (``PATCH /users/{id}/routing``).
+    A field left out is unchanged; ``null`` clears it."""
+
+    sip_uri: Annotated[str, StringConstraints(pattern=r"^sips?:[^\s@]+@[^\s@]+$", max_length=255)] | None = (
+        None
+    )
+    queues: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]] | None = None
+    shift_target: Annotated[int, Field(ge=1, le=10_000)] | None = None
+
+
+class RoutingOut(WireModel):
+    name: UserName
+    sip_uri: str | None
+    queues: list[str] | None
+    shift_target: int | None
