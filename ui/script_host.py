@@ -12,18 +12,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 
-from app.scripts.model import build
-from app.scripts.runner import CallData, Runner, StateError
 from app.session.call import CallSession
 from app.wire.contacts import ContactOut
 from app.wire.scripts import ScriptDocument, ScriptRef
 from app.workstation import Workstation
 from ui.main_window import MainWindow
-from ui.script_panel.panel import ScriptPanel
+
+if TYPE_CHECKING:
+    from app.scripts.runner import Runner
+    from ui.script_panel.panel import ScriptPanel
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,13 @@ class ScriptHost:
         task.add_done_callback(self._tasks.discard)
 
     async def _open(self, session: CallSession, contact: ContactOut | None) -> None:
+        # Imported on the first script shown, not at start: the runner, its Jinja2 sandbox and the panel
+        # are ~2 MB the idle desktop does not need (issue 5), and ~40 ms once, while the script is
+        # fetched anyway.
+        from app.scripts.model import build
+        from app.scripts.runner import CallData, Runner, StateError
+        from ui.script_panel.panel import ScriptPanel
+
         segment = contact.segment if contact is not None else None
         try:
             document = await self.source.script_for(session.queue, segment)

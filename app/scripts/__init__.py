@@ -10,11 +10,45 @@
 * :mod:`~app.scripts.cli` - ``ringdesk script lint`` / ``play``.
 
 The format is described in ``docs/scripts.md``.
+
+The names below are loaded on first use, not when the package is: the desktop runs scripts (the runner
+and the model) but never lints them, and the linter pulls in JSON Schema validation, the YAML loader and
+difflib, several MB that would sit idle in every operator's workstation.
 """
 
-from app.scripts.lint import Catalogue, Message, ScriptInvalid, checked_script, lint, lint_text
-from app.scripts.model import Script, build
-from app.scripts.runner import CallData, Result, Runner, StateError, StepView
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.scripts.lint import Catalogue, Message, ScriptInvalid, checked_script, lint, lint_text
+    from app.scripts.model import Script, build
+    from app.scripts.runner import CallData, Result, Runner, StateError, StepView
+
+_HOMES = {
+    "Catalogue": "lint",
+    "Message": "lint",
+    "ScriptInvalid": "lint",
+    "checked_script": "lint",
+    "lint": "lint",
+    "lint_text": "lint",
+    "Script": "model",
+    "build": "model",
+    "CallData": "runner",
+    "Result": "runner",
+    "Runner": "runner",
+    "StateError": "runner",
+    "StepView": "runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+
 
 __all__ = [
     "CallData",

@@ -1,0 +1,66 @@
+"""The idle desktop's memory (issue 5: under 120 MB after login) regresses silently: one eager import
+of the script linter, or PySide6 left to keep the source of every module in memory, adds tens of MB
+without failing anything else. These tests import the desktop in a fresh process and look at what it
+holds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+NOT_AT_IDLE = (
+    # the script linter and what only it needs: the desktop runs scripts the server already checked
+    "app.scripts.lint",
+    "app.scripts.checks",
+    "app.scripts.schema",
+    "app.scripts.loader",
+    "app.scripts.cli",
+    "jsonschema",
+    "referencing",
+    "rpds",
+    "yaml",
+    "difflib",
+    # the script runner and its template sandbox: loaded with the first script shown
+    "app.scripts.runner",
+    "jinja2",
+    # httpx's optional command line (when installed, for uvicorn and pytest): see ``ui.boot``
+    "click",
+    "pygments",
+)
+
+
+def _desktop_process() -> dict[str, list[str]]:
+    code = (
+        "import json, linecache, sys\n"
+        "import ui.main\n"
+        "print(json.dumps({'modules': sorted(sys.modules), 'sources': sorted(linecache.cache)}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    loaded: dict[str, list[str]] = json.loads(out.splitlines()[-1])
+    return loaded
+
+
+def test_the_desktop_does_not_load_the_linter_schema_validation_yaml_or_cli_tools() -> None:
+    loaded = _desktop_process()
+    modules = set(loaded["modules"])
+    assert "ui.script_host" in modules  # the import really happened
+    assert sorted(m for m in modules if m in NOT_AT_IDLE or m.split(".")[0] in NOT_AT_IDLE) == []
+
+
+def test_pyside_keeps_no_module_source_in_memory() -> None:
+    """PySide6's import hook reads every module's source through ``linecache`` (see ``ui.boot``)."""
+    files = [s for s in _desktop_process()["sources"] if not s.startswith("<")]  # not generated code
+    assert [f for f in files if f.startswith((str(REPO / "app"), str(REPO / "ui")))] == []
+    assert len(files) < 10, f"the source of {len(files)} files held in memory"
