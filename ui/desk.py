@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QStatusBar
 from app.refused import Refused
 from app.session.acw import AcwMode, AcwPolicy
 from app.session.call import CallSession
-from app.session.phase import Phase
+from app.session.phase import Direction, Phase
 from app.status.choice import Choice
 from app.status.view import StatusView as CoreStatusView
 from app.wire.contacts import ContactIn, ContactOut, FieldSchema, HistoryItem
@@ -40,6 +40,7 @@ from app.workstation.notices import (
 )
 from ui.call_controls import CallView, WaitingCall
 from ui.card.call_card import CardData, ContactEdit
+from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
 from ui.main_window import MainWindow
 from ui.ringing_panel import RingingCall
@@ -118,6 +119,8 @@ class Desk(QObject):
         self.status_line = QStatusBar()
         window.setStatusBar(self.status_line)
         self._cards: dict[str, _CallCard] = {}
+        self.recent: list[DialHistoryEntry] = []
+        """The dial pad's history: the last calls of this session, newest first."""
         self._shown_call: str | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe = workstation.hub.subscribe(self._on_notice)
@@ -266,6 +269,12 @@ class Desk(QObject):
             card.script_opened = True
             self.scripts.open_for(session, card.contact)
         if session.phase is Phase.DONE:
+            if not session.consult_for and session.number:
+                name = self._name(session)
+                outgoing = session.direction is Direction.OUTBOUND
+                self.recent.insert(0, DialHistoryEntry(session.number, session.ring_at, name, outgoing))
+                del self.recent[50:]
+                self.window.dial_pad.show_history(list(self.recent))
             self._cards.pop(session.call_id, None)
             if self.scripts is not None:
                 self.scripts.close(session.call_id)

@@ -164,6 +164,8 @@ def test_ring_answer_hang_up_disposition(loop: asyncio.AbstractEventLoop) -> Non
     assert not h.window.disposition.isVisibleTo(h.window)
     assert h.ws.status.status is OperatorStatus.READY
     assert h.desk.status_line.currentMessage() == "Call result saved"
+    [recent] = h.desk.recent  # the dial pad offers the caller back
+    assert (recent.number, recent.name, recent.outgoing) == ("+79123456789", "Иванов Иван", False)
 
 
 def test_caller_name_with_markup_is_shown_literally(loop: asyncio.AbstractEventLoop) -> None:
