@@ -46,6 +46,7 @@ from ui.preferences import AudioDevices
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
+from ui.single import Instance, hand_over
 from ui.status_menu import StatusChoice
 from ui.supervision import Supervision
 from ui.theme import Theme, apply_theme, set_role
@@ -75,6 +76,8 @@ class DesktopOptions:
     start_minimised: bool = False
     database: Path | None = None
     acw: AcwPolicy = field(default_factory=lambda: AcwPolicy(AcwMode.MANDATORY))
+    single_instance: bool = False
+    """Take later launches' ``tel:``/``sip:`` links (``ui.single``); the real desktop only."""
     sip_from_config: bool = False
     """Register the SIP account of the machine configuration (and the keyring's password)."""
     dial: str | None = None
@@ -102,6 +105,7 @@ class Desktop:
         self.keeper: DraftKeeper | None = None
         self.settings: SettingsFlow | None = None
         self.supervision: Supervision | None = None
+        self.instance: Instance | None = None
         self.secrets: SecretStore | None = None
         self.audio_devices = AudioDevices()
         self.tray: Tray | None = None
@@ -184,6 +188,8 @@ class Desktop:
             self.window.hide()
         else:
             self.window.show()
+        if opts.single_instance:
+            self.instance = Instance(self._on_link)
         if opts.dial:
             self.window.dial_pad.dial_requested.emit(opts.dial)
         if opts.on_ready is not None:
@@ -304,6 +310,12 @@ class Desktop:
         self.tray.show_window_requested.connect(self._show_window)
         self.tray.quit_requested.connect(self.request_quit)
 
+    def _on_link(self, link: str) -> None:
+        """Another launch handed over a link (or just wants the window)."""
+        self._show_window()
+        if link and self.window is not None:
+            self.window.dial_pad.dial_requested.emit(link)
+
     def _show_window(self) -> None:
         if self.window is not None:
             self.window.showNormal()
@@ -320,6 +332,8 @@ class Desktop:
         """Stop in reverse order; what is still in the outbox stays for the next start."""
         if self._unsubscribe is not None:
             self._unsubscribe()
+        if self.instance is not None:
+            self.instance.close()
         if self.supervision is not None:
             await self.supervision.stop()
         if self.keeper is not None:
@@ -382,6 +396,7 @@ def parse(argv: Sequence[str]) -> DesktopOptions:
         start_minimised=args.minimised,
         acw=AcwPolicy(mode, timeout_s=int(config["acw.seconds"]) if mode.timed else None),
         sip_from_config=True,
+        single_instance=True,
     )
 
 
@@ -401,4 +416,8 @@ def run_qt(main: Callable[[], object]) -> int:
 def main(argv: Sequence[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     options = parse(argv)
+    if not QApplication.instance():
+        QApplication(sys.argv[:1])
+    if hand_over(options.dial):
+        return 0  # the running desktop dials it
     return run_qt(lambda: run_desktop(options))
