@@ -101,6 +101,18 @@ def settle(
     return settled
 
 
+def approved_break(session: Session, *, operator_id: int, reason: str) -> StatusRequest | None:
+    """The operator's approved, not yet applied break request for ``reason``, if any."""
+    return session.scalars(
+        select(StatusRequest).where(
+            StatusRequest.operator_id == operator_id,
+            StatusRequest.kind == RequestKind.BREAK,
+            StatusRequest.reason_code == reason,
+            StatusRequest.state == RequestState.APPROVED,
+        )
+    ).first()
+
+
 def get(session: Session, request_id: int) -> StatusRequest | None:
     return session.get(StatusRequest, request_id)
 

@@ -193,3 +193,15 @@ def test_thresholds_come_with_the_board(people: People) -> None:
     assert [t["key"] for t in listed] == ["acw", "break"]
     assert people.client.delete("/thresholds/acw", headers=admin).status_code == 204
     assert current(people, "op_n1")["amber_minutes"] is None
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_a_reason_needing_approval_is_refused_without_it(people: People) -> None:
+    set_status(people, people.op_n1, "ready")
+    body = {"operator": "op_n1", "status": "not_ready", "reason": "break", "at": now()}
+    direct = people.client.post("/statuses", json=body, headers=people.headers(people.op_n1))
+    assert direct.status_code == 403 and "approval" in direct.json()["detail"]
+    assert current(people, "op_n1")["status"] == "ready"
+    set_status(people, people.op_n1, "not_ready", "training")  # no approval needed: fine
+    set_status(people, people.lead_n, "not_ready", "break", operator="op_n1")  # a lead may set it
+    assert current(people, "op_n1")["reason"] == "break"

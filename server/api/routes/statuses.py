@@ -62,6 +62,7 @@ from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, Team
 from server.api.status_events import store_change
 from server.crud import statuses as crud
 from server.crud.catalogue import get_reason
+from server.crud.requests import approved_break
 from server.crud.users import get_team_by_name, get_user_by_name
 from server.models import OperatorStatusChange, Role, User
 from server.security import InvalidTokenError, decode_access_token
@@ -165,6 +166,12 @@ def post_status(
             raise invalid("reason", f"{body.reason!r} is not in the not-ready catalogue")
         if not reason.active:
             raise invalid("reason", f"the not-ready reason {body.reason!r} is retired")
+        needs_approval = reason.needs_approval and own and source is not StatusSource.SYSTEM
+        if needs_approval and approved_break(session, operator_id=operator.id, reason=reason.code) is None:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"the not-ready reason {body.reason!r} needs a team lead's approval: POST /requests first",
+            )
     try:
         out, current = store_change(
             get_context(request),
