@@ -78,19 +78,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deb-compression", default="xz", choices=["xz", "gzip", "zstd", "none"])
     parser.add_argument("--reuse-bundles", action="store_true", help="package existing bundles in OUT/dist")
     args = parser.parse_args(argv)
-    gpg, codesign = gpg_key(args.gpg_home, args.gpg_key), codesigning_key()
     out: Path = args.out.resolve()
     started = time.monotonic()
     try:
-        if (
-            not args.unsigned
-            and args.target != "bundle"
-            and (gpg is None or (args.target in ("all", "msi") and codesign is None))
-        ):
+        gpg, codesign = gpg_key(args.gpg_home, args.gpg_key), codesigning_key()
+        need_gpg = args.target in ("all", "debs") and gpg is None
+        need_codesign = args.target in ("all", "msi") and codesign is None
+        if not args.unsigned and (need_gpg or need_codesign):
+            wanted = [
+                *(["RINGDESK_GPG_HOME/RINGDESK_GPG_KEY (packages, repository)"] if need_gpg else []),
+                *(["RINGDESK_CODESIGN_CERT/RINGDESK_CODESIGN_KEY (MSI)"] if need_codesign else []),
+            ]
             raise BuildError(
-                "no signing keys: set RINGDESK_GPG_HOME/RINGDESK_GPG_KEY (packages, repository) and "
-                "RINGDESK_CODESIGN_CERT/RINGDESK_CODESIGN_KEY (MSI), or pass --unsigned for a "
-                "development build"
+                f"no signing keys: set {' and '.join(wanted)}, or pass --unsigned for a development build"
             )
         artefacts: list[Path] = []
         if args.target == "bundle":

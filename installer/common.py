@@ -60,17 +60,40 @@ def build_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         PYTHONPATH=str(REPO),
     )
     env.update(extra or {})
+    for name in SECRET_VARIABLES:  # handed over on a pipe by the step that needs them, never inherited
+        env.pop(name, None)
     return env
 
 
-def run(cmd: Sequence[str | Path], *, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> str:
-    """Run a tool, return its stdout; on failure raise BuildError with its output (tools explain well)."""
+#: secrets the build reads from its own environment and never passes on to the tools it runs
+SECRET_VARIABLES = ("RINGDESK_CODESIGN_PASS",)
+
+
+def run(
+    cmd: Sequence[str | Path],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    stdin: str | None = None,
+) -> str:
+    """Run a tool, return its stdout; on failure raise BuildError with its output (tools explain well).
+
+    ``stdin`` is written to the tool's standard input (how secrets reach it: never in ``argv``, which
+    ``ps`` and this error message show); without it the tool reads an empty stdin, so a tool that
+    wants to prompt fails at once instead of hanging an unattended build.
+    """
     argv = [str(c) for c in cmd]
     tool = shutil.which(argv[0]) if not os.path.isabs(argv[0]) else argv[0]
     if tool is None:
         raise BuildError(f"{argv[0]} is not installed (tools/system-deps.sh installs it)")
     result = subprocess.run(
-        argv, env=dict(env or build_env()), cwd=cwd, capture_output=True, text=True, check=False
+        argv,
+        env=dict(env or build_env()),
+        cwd=cwd,
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BuildError(f"{' '.join(argv)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")

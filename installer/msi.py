@@ -53,26 +53,39 @@ def stand_in_payload(out: Path) -> Path:
 
 
 def authenticode_sign(path: Path, key: CodeSigningKey) -> None:
-    """Sign a PE or MSI in place with SHA-256 and, when configured, an RFC 3161 timestamp."""
+    """Sign a PE or MSI in place with SHA-256 and, when configured, an RFC 3161 timestamp.
+
+    The key is a PEM file or a ``pkcs11:`` URI on a token; a failure names its cause (wrong PIN, no such
+    token or key, certificate not matching the key) before osslsigncode's own words. ``path`` is left
+    untouched unless signing succeeded.
+    """
     signed = path.with_name(path.name + ".signed")
     signed.unlink(missing_ok=True)
-    run(
-        [
-            "osslsigncode",
-            "sign",
-            *key.osslsigncode_args(),
-            "-h",
-            "sha256",
-            "-n",
-            "ringdesk",
-            "-i",
-            "https://ringdesk.example/",
-            "-in",
-            path,
-            "-out",
-            signed,
-        ]
-    )
+    try:
+        run(
+            [
+                "osslsigncode",
+                "sign",
+                *key.osslsigncode_args(),
+                "-h",
+                "sha256",
+                "-n",
+                "ringdesk",
+                "-i",
+                "https://ringdesk.example/",
+                "-in",
+                path,
+                "-out",
+                signed,
+            ],
+            stdin=key.stdin(),
+        )
+    except BuildError as exc:
+        signed.unlink(missing_ok=True)
+        cause = key.explain(str(exc))
+        if cause is None:
+            raise
+        raise BuildError(f"cannot sign {path.name} with {key.key}: {cause}\n{exc}") from exc
     signed.replace(path)
 
 

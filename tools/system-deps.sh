@@ -14,6 +14,8 @@ packages=(
   # installers (make installer, tests/installer): packaging, signing, and a Debian root to install into
   fakeroot debsigs debsig-verify reprepro gnupg gpgv binutils msitools wixl osslsigncode
   debootstrap desktop-file-utils
+  # Authenticode keys on a PKCS#11 token: OpenSSL's pkcs11 engine, and SoftHSM2 as the token in tests
+  libengine-pkcs11-openssl softhsm2
 )
 
 missing=()
