@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.scripts.cli import main as script_main
 
         return script_main(args[1:])
+    if command == "demo" and "--console" in args[1:]:
+        from ui.demo_console import main as console_main  # no Qt, no server: also in the bundle
+
+        return console_main([a for a in args[1:] if a != "--console"])
     if command == "demo":
         from ui.demo import main as demo_main
 

@@ -232,6 +232,13 @@ class Autopilot:
 
 
 async def run_demo(args: argparse.Namespace) -> int:
+    if getattr(sys, "frozen", False):
+        print(
+            "ringdesk demo starts the central server from the source tree (make demo); the installed "
+            "desktop has the terminal demo: ringdesk demo --console",
+            file=sys.stderr,
+        )
+        return 2
     with tempfile.TemporaryDirectory(prefix="ringdesk-demo-") as tmp:
         directory = Path(tmp)
         server = DemoServer(directory)
