@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     if command and not command.startswith("-"):
         print(f"ringdesk: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
-    from ui.main import main as desktop_main
+    from ui.start import main as desktop_main
 
     return desktop_main(args)
 

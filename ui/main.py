@@ -7,12 +7,11 @@ service is a separate process (``ringdesk phone --ipc``) so a stalled GUI never 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +45,7 @@ from ui.preferences import AudioDevices
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
-from ui.single import Instance, hand_over
+from ui.single import Instance
 from ui.status_menu import StatusChoice
 from ui.supervision import Supervision
 from ui.theme import Theme, apply_theme, set_role
@@ -76,6 +75,8 @@ class DesktopOptions:
     start_minimised: bool = False
     database: Path | None = None
     acw: AcwPolicy = field(default_factory=lambda: AcwPolicy(AcwMode.MANDATORY))
+    phone_log: Path | None = None
+    """Where the telephony service's own log goes (its stderr); ``None``: this process's stderr."""
     single_instance: bool = False
     """Take later launches' ``tel:``/``sip:`` links (``ui.single``); the real desktop only."""
     sip_from_config: bool = False
@@ -131,7 +132,9 @@ class Desktop:
         services = await ServerSide.load(self.sync)
         self.secrets = SecretStore()
         accounts = self._sip_accounts() if opts.sip_from_config else []
-        self.telephony = TelephonyService([*phone_command(), *opts.phone_args], accounts)
+        self.telephony = TelephonyService(
+            [*phone_command(), *opts.phone_args], accounts, stderr_path=opts.phone_log
+        )
         config = WorkstationConfig(operator=self.user.name, acw=opts.acw)
         self.workstation = Workstation(
             config,
@@ -362,44 +365,6 @@ async def run_desktop(options: DesktopOptions) -> int:
         await desktop.stop()
 
 
-def parse(argv: Sequence[str]) -> DesktopOptions:
-    parser = argparse.ArgumentParser(prog="ringdesk", description="The ringdesk operator workstation.")
-    parser.add_argument("--server", default="", help="the ringdesk server, e.g. https://ringdesk.example.ru")
-    parser.add_argument("--user", default="", help="the operator's login")
-    parser.add_argument("--language", choices=[x.value for x in Language], default=Language.RU.value)
-    parser.add_argument("--theme", choices=[x.value for x in Theme], default=Theme.LIGHT.value)
-    parser.add_argument("--minimised", action="store_true", help="start in the system tray")
-    parser.add_argument(
-        "--phone",
-        action="append",
-        default=[],
-        metavar="OPTION",
-        help="pass an option to the telephony service (repeat), e.g. --phone=--account=sip:1001@pbx",
-    )
-    parser.add_argument("link", nargs="?", help="a tel: or sip: link to call (the desktop's URI handler)")
-    config = load_config()
-    parser.set_defaults(
-        server=str(config["server_url"]),
-        language=str(config["language"]),
-        theme=str(config["theme"]) if str(config["theme"]) in {t.value for t in Theme} else "light",
-        minimised=bool(config["start_minimised"]),
-    )
-    args = parser.parse_args(list(argv))
-    mode = AcwMode(str(config["acw.mode"]))
-    return DesktopOptions(
-        dial=args.link,
-        server_url=args.server,
-        user=args.user,
-        phone_args=list(args.phone),
-        language=Language(args.language),
-        theme=Theme(args.theme),
-        start_minimised=args.minimised,
-        acw=AcwPolicy(mode, timeout_s=int(config["acw.seconds"]) if mode.timed else None),
-        sip_from_config=True,
-        single_instance=True,
-    )
-
-
 def run_qt(main: Callable[[], object]) -> int:
     """Run ``main`` (a coroutine function) on a qasync loop in a fresh QApplication."""
     import qasync
@@ -411,13 +376,3 @@ def run_qt(main: Callable[[], object]) -> int:
     app.setQuitOnLastWindowClosed(False)
     result: int = qasync.run(main())
     return result
-
-
-def main(argv: Sequence[str]) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    options = parse(argv)
-    if not QApplication.instance():
-        QApplication(sys.argv[:1])
-    if hand_over(options.dial):
-        return 0  # the running desktop dials it
-    return run_qt(lambda: run_desktop(options))
