@@ -15,19 +15,19 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QStatusBar
 
 from app.refused import Refused
+from app.session import pick
 from app.session.acw import AcwMode, AcwPolicy
 from app.session.call import CallSession
 from app.session.phase import Direction, Phase
 from app.status.choice import Choice
 from app.status.view import StatusView as CoreStatusView
-from app.wire.contacts import ContactIn, ContactOut, FieldSchema, HistoryItem
-from app.wire.dispositions import Catalogue
+from app.wire.contacts import ContactIn, ContactOut
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation
 from app.workstation.notices import (
@@ -40,6 +40,7 @@ from app.workstation.notices import (
 )
 from ui.call_controls import CallView, WaitingCall
 from ui.card.call_card import CardData, ContactEdit
+from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
 from ui.main_window import MainWindow
@@ -48,42 +49,6 @@ from ui.status_menu import StatusChoice
 from ui.status_menu import StatusView as BarStatusView
 
 log = logging.getLogger(__name__)
-
-
-class EditConflict(Exception):
-    """The server has a newer copy of the contact (HTTP 412): ``current`` is that copy."""
-
-    def __init__(self, current: ContactOut) -> None:
-        super().__init__("the contact was changed by someone else")
-        self.current = current
-
-
-class DeskServices(Protocol):
-    """What the presenter needs from the server side (the sync service, or the demo's)."""
-
-    def catalogue(self) -> Catalogue: ...
-
-    def field_schema(self) -> list[FieldSchema]: ...
-
-    async def history(self, contact_id: int) -> list[HistoryItem]: ...
-
-    async def save_contact(self, edit: ContactEdit) -> ContactOut:
-        """Save an edit; raises :class:`EditConflict` on 412."""
-        ...
-
-    async def create_contact(self, contact: ContactIn) -> ContactOut: ...
-
-    async def request_break(self, choice: Choice) -> None:
-        """Ask the team lead for a break that needs approval (``POST /requests``)."""
-        ...
-
-
-class ScriptHost(Protocol):
-    """Opens and closes the call script for a call (the script panel's owner)."""
-
-    def open_for(self, session: CallSession, contact: ContactOut | None) -> None: ...
-
-    def close(self, call_id: str) -> None: ...
 
 
 @dataclass
@@ -160,7 +125,7 @@ class Desk(QObject):
         self._run(ws.consult(target, self._current_id()) if attended else ws.blind_transfer(target))
 
     def _complete_transfer(self) -> None:
-        customer = self._customer_in_consultation()
+        customer = pick.consulted_customer(self.workstation.calls.values())
         if customer is not None:
             self._run(self.workstation.complete_transfer(customer))
 
@@ -226,7 +191,7 @@ class Desk(QObject):
         async def create() -> None:
             saved = await self.services.create_contact(contact)
             self._remember_contact(saved)
-            call_id = self._card_call()
+            call_id = self._shown_call
             if call_id is not None:
                 self.workstation.attach_contact(call_id, saved.id)
             await self._show_card(saved)
@@ -392,27 +357,16 @@ class Desk(QObject):
         return session.display_name or None
 
     def _engaged(self) -> bool:
-        return any(s.phase.engaged for s in self.workstation.calls.values())
+        return pick.engaged(self.workstation.calls.values())
 
     def _ringing_id(self) -> str | None:
-        return next((s.call_id for s in self.workstation.calls.values() if s.phase is Phase.RINGING), None)
+        return pick.ringing(self.workstation.calls.values())
 
     def _current_id(self) -> str | None:
-        sessions = [s for s in self.workstation.calls.values() if s.phase.engaged]
-        talking = [s for s in sessions if s.phase is not Phase.HELD]
-        if len(talking) == 1:
-            return talking[0].call_id
-        return None
+        return pick.heard(self.workstation.calls.values())
 
     def _acw_id(self) -> str | None:
-        return next((s.call_id for s in self.workstation.calls.values() if s.phase is Phase.ACW), None)
-
-    def _card_call(self) -> str | None:
-        return self._shown_call
-
-    def _customer_in_consultation(self) -> str | None:
-        consult = next((s for s in self.workstation.calls.values() if s.consult_for and s.phase.live), None)
-        return consult.consult_for if consult else None
+        return pick.in_acw(self.workstation.calls.values())
 
     def _remember_contact(self, contact: ContactOut) -> None:
         for card in self._cards.values():

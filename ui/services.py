@@ -22,7 +22,7 @@ from app.wire.requests import RequestKind, StatusRequestIn
 from app.wire.scripts import ScriptDocument
 from app.wire.statuses import StatusChangeIn
 from ui.card.call_card import ContactEdit
-from ui.desk import EditConflict
+from ui.desk_ports import EditConflict
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,8 @@ from tests.core.helpers import (
 from tests.core.helpers import clock as manual_clock
 from tests.ui.conftest import EVIL
 from ui.card.call_card import ContactEdit
-from ui.desk import Desk, EditConflict
+from ui.desk import Desk
+from ui.desk_ports import EditConflict
 from ui.main_window import MainWindow
 from ui.script_host import ScriptHost
 from ui.script_panel.panel import ScriptPanel
