@@ -53,7 +53,8 @@ async def _pops(server_url: str, password: str, data_dir: Path) -> list[float]:
     from app.status.choice import Choice
     from app.telephony import commands as cmd
     from app.workstation.notices import CallChanged
-    from ui.demo import Caller, free_port
+    from ui.demo import Caller
+    from ui.demo_console import free_port
     from ui.main import Desktop, DesktopOptions
 
     port = free_port(socket.SOCK_DGRAM)

@@ -33,17 +33,12 @@ from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.supervisor import TelephonyService
 from app.wire.statuses import OperatorStatus
+from ui.demo_console import free_port
 from ui.i18n import Language
 from ui.main import Desktop, DesktopOptions, phone_command, run_qt
 from ui.theme import Theme
 
 DEMO_USER = "operator1"
-
-
-def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -52,7 +47,7 @@ class DemoServer:
 
     directory: Path
     password: str = "demo-password"
-    port: int = field(default_factory=free_port)
+    port: int = field(default_factory=lambda: free_port(socket.SOCK_STREAM))
     process: asyncio.subprocess.Process | None = None
 
     @property

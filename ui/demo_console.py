@@ -18,8 +18,9 @@ from app.telephony import events as ev
 from app.telephony.supervisor import TelephonyService
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+def free_port(kind: int = socket.SOCK_DGRAM) -> int:
+    """A free loopback port for a demo phone (UDP) or the demo server (TCP)."""
+    with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
@@ -48,7 +49,7 @@ def _describe(event: ev.Event) -> str | None:
 
 
 async def run_demo(audio: bool) -> int:
-    operator_port, customer_port = _free_port(), _free_port()
+    operator_port, customer_port = free_port(), free_port()
     exe = [
         *ringdesk_argv(),
         "phone",

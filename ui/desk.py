@@ -84,6 +84,8 @@ class Desk(QObject):
         self.status_line = QStatusBar()
         window.setStatusBar(self.status_line)
         self._cards: dict[str, _CallCard] = {}
+        self.form_call: str | None = None
+        """The call whose disposition form is open (after-call work shows one form at a time)."""
         self.recent: list[DialHistoryEntry] = []
         """The dial pad's history: the last calls of this session, newest first."""
         self._shown_call: str | None = None
@@ -314,9 +316,9 @@ class Desk(QObject):
 
     def _open_disposition(self, session: CallSession) -> None:
         form = self.window.disposition
-        if getattr(form, "_presented_call", None) == session.call_id and form.isVisible():
+        if self.form_call == session.call_id and form.isVisible():
             return
-        form._presented_call = session.call_id  # type: ignore[attr-defined]
+        self.form_call = session.call_id
         catalogue = self.services.catalogue()
         stamped = {self.acw.timeout_code, self.acw.skipped_code, self.acw.missed_code}
         codes = [

@@ -92,8 +92,9 @@ class DraftKeeper:
         except Exception:  # the disk is full or gone: say so in the log, keep working from memory
             log.exception("could not save the draft of call %s", call.record_id)
 
-    def restore(self) -> int:
-        """Reopen every call left in progress or in after-call work; how many came back."""
+    def restore(self, shown: Callable[[], str | None]) -> int:
+        """Reopen every call left in progress or in after-call work; how many came back. ``shown``
+        tells which call's form the desk opened, the one to fill in as it was typed."""
         sessions: list[CallSession] = []
         forms: dict[str, dict[str, Any]] = {}
         for draft in self.drafts.open_drafts():
@@ -112,8 +113,7 @@ class DraftKeeper:
         if sessions:
             self.workstation.restore_acw(sessions)
         for call_id, form in forms.items():
-            shown = getattr(self.form, "_presented_call", None)  # the call whose form the desk opened
-            if call_id == shown and call_id in self.workstation.calls:
+            if call_id == shown() and call_id in self.workstation.calls:
                 callback = form.get("callback_at")
                 self.form.restore(
                     DispositionChoice(

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
-from app.config import load_config
+from app.config import Config
 from app.credentials import SecretKind, SecretStore
 from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
@@ -79,8 +79,9 @@ class DesktopOptions:
     """Where the telephony service's own log goes (its stderr); ``None``: this process's stderr."""
     single_instance: bool = False
     """Take later launches' ``tel:``/``sip:`` links (``ui.single``); the real desktop only."""
-    sip_from_config: bool = False
-    """Register the SIP account of the machine configuration (and the keyring's password)."""
+    config: Config | None = None
+    """The machine-wide configuration read at start-up: its SIP account is registered (password from
+    the keyring) and its hotkeys applied. ``None`` (the demo, tests): neither."""
     dial: str | None = None
     """A ``tel:`` or ``sip:`` link the desktop was opened with: dialled once the phone is up."""
     on_ready: Callable[[Desktop], None] | None = None
@@ -131,7 +132,7 @@ class Desktop:
         self.sync.start()
         services = await ServerSide.load(self.sync)
         self.secrets = SecretStore()
-        accounts = self._sip_accounts() if opts.sip_from_config else []
+        accounts = self._sip_accounts(opts.config) if opts.config is not None else []
         self.telephony = TelephonyService(
             [*phone_command(), *opts.phone_args], accounts, stderr_path=opts.phone_log
         )
@@ -168,7 +169,8 @@ class Desktop:
             saved_state=self.keeper.saved_script,
         )
         self.desk = Desk(self.window, self.workstation, services, scripts=scripts, acw=opts.acw)
-        restored = self.keeper.restore()
+        desk = self.desk
+        restored = self.keeper.restore(lambda: desk.form_call)
         if restored:
             message = QApplication.translate(
                 "Desktop", "Reopened the unfinished after-call work of %n call(s)"
@@ -180,7 +182,8 @@ class Desktop:
         self.settings = SettingsFlow(
             self.window.action_collection, self.secrets, lambda: self.telephony, lambda: self.audio_devices
         )
-        self.settings.apply_startup()
+        if opts.config is not None:
+            self.settings.apply_startup(opts.config)
         self.window.settings_requested.connect(self.settings.open)
         await self.telephony.start()
         self.workstation.start_shift()
@@ -199,11 +202,10 @@ class Desktop:
             opts.on_ready(self)
         return True
 
-    def _sip_accounts(self) -> list[AccountConfig]:
+    def _sip_accounts(self, config: Config) -> list[AccountConfig]:
         """The workstation's SIP account from the machine configuration, its password from the keyring
         (sent to the telephony service over its pipe, never written anywhere)."""
         assert self.secrets is not None
-        config = load_config()
         user, domain = str(config["sip.account"]), str(config["sip.domain"])
         if not user or not domain:
             return []

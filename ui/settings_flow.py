@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
@@ -84,9 +83,9 @@ class SettingsFlow:
     def config(self) -> Config:
         return load_config(self.paths)
 
-    def apply_startup(self) -> None:
-        """The operator's hotkeys, from the configuration."""
-        overrides = parse_hotkeys(str(self.config()["hotkeys"]))
+    def apply_startup(self, config: Config) -> None:
+        """The operator's hotkeys, from the configuration read at start-up."""
+        overrides = parse_hotkeys(str(config["hotkeys"]))
         self.actions.set_shortcuts({ActionId(k): v for k, v in overrides.items()})
 
     def open(self) -> SettingsDialog:
@@ -155,7 +154,3 @@ class SettingsFlow:
             )
             self._spawn(service.send(devices))
         return refused
-
-
-def user_file(paths: ConfigPaths | None = None) -> Path:
-    return (paths or ConfigPaths.for_this_os()).user_file

@@ -17,7 +17,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtWidgets import QApplication
 
-from app.config import load_config
+from app.config import Config, load_config
 from app.session.acw import AcwMode, AcwPolicy
 from ui.i18n import Language
 from ui.main import DesktopOptions, run_desktop, run_qt
@@ -25,7 +25,7 @@ from ui.single import hand_over
 from ui.theme import Theme
 
 
-def parse(argv: Sequence[str]) -> DesktopOptions:
+def parse(argv: Sequence[str], config: Config | None = None) -> DesktopOptions:
     parser = argparse.ArgumentParser(prog="ringdesk", description="The ringdesk operator workstation.")
     parser.add_argument("--server", default="", help="the ringdesk server, e.g. https://ringdesk.example.ru")
     parser.add_argument("--user", default="", help="the operator's login")
@@ -40,7 +40,7 @@ def parse(argv: Sequence[str]) -> DesktopOptions:
         help="pass an option to the telephony service (repeat), e.g. --phone=--account=sip:1001@pbx",
     )
     parser.add_argument("link", nargs="?", help="a tel: or sip: link to call (the desktop's URI handler)")
-    config = load_config()
+    config = config or load_config()
     parser.set_defaults(
         server=str(config["server_url"]),
         language=str(config["language"]),
@@ -58,19 +58,19 @@ def parse(argv: Sequence[str]) -> DesktopOptions:
         theme=Theme(args.theme),
         start_minimised=args.minimised,
         acw=AcwPolicy(mode, timeout_s=int(config["acw.seconds"]) if mode.timed else None),
-        sip_from_config=True,
+        config=config,
         single_instance=True,
     )
 
 
-def _log_to_file() -> Path:
+def _log_to_file(config: Config) -> Path:
     """The desktop's log: the user's log directory, rotated (5 x 2 MB), at the configured level."""
     directory = platformdirs.user_log_path("ringdesk", appauthor=False)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "ringdesk.log"
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    level = str(load_config()["log.level"]).upper()
+    level = str(config["log.level"]).upper()
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO), handlers=[handler, logging.StreamHandler()]
     )
@@ -78,8 +78,9 @@ def _log_to_file() -> Path:
 
 
 def main(argv: Sequence[str]) -> int:
-    log_file = _log_to_file()
-    options = parse(argv)
+    config = load_config()  # once: the log, the options and the desktop all read it
+    log_file = _log_to_file(config)
+    options = parse(argv, config)
     options.phone_log = log_file.with_name("phone.log")
     if not QApplication.instance():
         QApplication(sys.argv[:1])

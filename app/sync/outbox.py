@@ -22,9 +22,10 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.orm import Session
 
 from app.store.cache import apply_local_edit, put_contact_in
@@ -237,22 +238,15 @@ class Outbox:
         fsynced: if a power cut undoes it, the item is sent again and the server answers with a
         replay)."""
         with self._store.transaction(durable=False) as session:
-            # Core statements on the session's connection: the ORM's DML bookkeeping is pure cost
-            # here, and this runs once per delivered item.
             connection = session.connection()
-            changed = connection.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id == item.id, OutboxRow.state == OutboxState.PENDING.value)
-                .values(
-                    state=OutboxState.DELIVERED.value,
-                    attempts=OutboxRow.attempts + 1,
-                    finished_at=utcnow(),
-                    last_attempt_at=utcnow(),
-                    server_ref=server_ref,
-                    http_status=None,
-                    last_error=None,
-                )
-            ).rowcount
+            changed = _finish(
+                connection,
+                item,
+                OutboxState.DELIVERED,
+                server_ref=server_ref,
+                http_status=None,
+                last_error=None,
+            )
             if not changed:
                 return
             server_id = int(server_ref) if server_ref is not None and server_ref.isdigit() else None
@@ -271,21 +265,9 @@ class Outbox:
     def mark_parked(self, item: OutboxItem, reason: str, http_status: int | None) -> None:
         """The server refused the item for good: keep it aside for the operator."""
         with self._store.transaction() as session:
-            # Core statements on the session's connection: the ORM's DML bookkeeping is pure cost
-            # here, and this runs once per delivered item.
-            connection = session.connection()
-            changed = connection.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id == item.id, OutboxRow.state == OutboxState.PENDING.value)
-                .values(
-                    state=OutboxState.PARKED.value,
-                    attempts=OutboxRow.attempts + 1,
-                    finished_at=utcnow(),
-                    last_attempt_at=utcnow(),
-                    last_error=reason,
-                    http_status=http_status,
-                )
-            ).rowcount
+            changed = _finish(
+                session.connection(), item, OutboxState.PARKED, last_error=reason, http_status=http_status
+            )
         if changed:
             self._changed(pending=-1, parked=+1)
 
@@ -349,3 +331,18 @@ class Outbox:
             counts, listeners = self._counts, list(self._listeners)
         for listener in listeners:
             listener(counts)
+
+
+def _finish(connection: Connection, item: OutboxItem, state: OutboxState, **values: Any) -> bool:
+    """Move a pending item to ``state`` (delivered or parked), counting the attempt; whether it was
+    still pending. A Core statement on the session's connection: the ORM's DML bookkeeping is pure
+    cost here, and this runs once per delivered item."""
+    now = utcnow()
+    result = connection.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == item.id, OutboxRow.state == OutboxState.PENDING.value)
+        .values(
+            state=state.value, attempts=OutboxRow.attempts + 1, finished_at=now, last_attempt_at=now, **values
+        )
+    )
+    return bool(result.rowcount)
