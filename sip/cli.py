@@ -2,6 +2,9 @@
 
 Prints one JSON object per line for every event and reads commands (same format) from stdin. The SIP
 password comes from the OS keyring (store it once with ``--set-password``), never from a file or flag.
+It is the same keyring entry the desktop's settings dialog writes (:mod:`app.credentials`: service
+``ringdesk/sip-password``, account = the SIP URI), so IT and the operator set it once for both, and the
+same unsafe backends (``keyrings.alt``'s plain files) are refused.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import getpass
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from app.telephony.config import (
     AccountConfig,
@@ -23,7 +27,8 @@ from app.telephony.config import (
     Transport,
 )
 
-KEYRING_SERVICE = "ringdesk-sip"
+if TYPE_CHECKING:
+    from app.credentials import SecretStore
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -190,10 +195,10 @@ def _account(args: argparse.Namespace) -> AccountConfig:
     if args.password_stdin:
         secret = sys.stdin.buffer.readline().decode().rstrip("\r\n")
     else:
-        secret = _keyring_get(args.account)
+        secret = _keyring_get(_account_uri(args.account))
     return AccountConfig(
         account_id="main",
-        uri=args.account if args.account.lower().startswith(("sip:", "sips:")) else f"sip:{args.account}",
+        uri=_account_uri(args.account),
         registrars=tuple(args.registrar) or (f"sip:{domain}",),
         username=args.username or user,
         secret=secret,
@@ -207,39 +212,50 @@ def _account(args: argparse.Namespace) -> AccountConfig:
     )
 
 
-def _keyring_get(account: str) -> str:
-    import keyring
-    from keyring.errors import KeyringError
+def _account_uri(account: str) -> str:
+    """``1001@pbx`` -> ``sip:1001@pbx``: the form the desktop keys the password by."""
+    return account if account.lower().startswith(("sip:", "sips:")) else f"sip:{account}"
 
-    try:
-        secret = keyring.get_password(KEYRING_SERVICE, account)
-    except KeyringError as exc:
-        raise ValueError(f"the OS keyring is not available ({exc}); use --password-stdin") from None
+
+def _secrets() -> SecretStore:
+    from app.credentials import SecretStore
+
+    return SecretStore()
+
+
+def _keyring_get(uri: str) -> str:
+    from app.credentials import SecretKind as StoredSecret
+
+    store = _secrets()
+    if store.problem:
+        raise ValueError(f"the OS keyring is not available ({store.problem}); use --password-stdin")
+    secret = store.get(StoredSecret.SIP_PASSWORD, uri)
+    if store.problem:  # reading failed (a locked keyring that cannot prompt, D-Bus gone)
+        raise ValueError(f"the OS keyring is not available ({store.problem}); use --password-stdin")
     if secret is None:
-        raise ValueError(
-            f"no password stored for {account}: run `ringdesk phone --account {account} --set-password`"
-        )
+        raise ValueError(f"no password stored for {uri}: run `ringdesk phone --account {uri} --set-password`")
     return secret
 
 
 def _set_password(args: argparse.Namespace) -> int:
-    import keyring
-    from keyring.errors import KeyringError
+    from app.credentials import SecretKind as StoredSecret
 
     if not args.account:
         print("--set-password needs --account sip:user@host", file=sys.stderr)
         return 2
+    uri = _account_uri(args.account)
     if sys.stdin.isatty():
-        secret = getpass.getpass(f"SIP password for {args.account}: ")
+        secret = getpass.getpass(f"SIP password for {uri}: ")
     else:
         secret = sys.stdin.readline().rstrip("\r\n")
     if not secret:
         print("empty password: nothing stored", file=sys.stderr)
         return 2
-    try:
-        keyring.set_password(KEYRING_SERVICE, args.account, secret)
-    except KeyringError as exc:
-        print(f"the OS keyring is not available: {exc}", file=sys.stderr)
+    store = _secrets()
+    if store.problem is None:
+        store.set(StoredSecret.SIP_PASSWORD, uri, secret)
+    if store.problem is not None:  # unusable from the start, or the write failed (kept in memory only)
+        print(f"the OS keyring is not available: {store.problem}", file=sys.stderr)
         return 1
-    print(f"password for {args.account} stored in the OS keyring", file=sys.stderr)
+    print(f"password for {uri} stored in the OS keyring", file=sys.stderr)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -29,8 +30,6 @@ def keyring_env(tmp_path: Path, backend: str = "tests.support.keyring_file.FileK
 
 
 def phone_cli(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    import os
-
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", "phone", *args],
         cwd=REPO,
@@ -74,6 +73,29 @@ def test_missing_password_says_how_to_store_it(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "--set-password" in result.stderr
+
+
+def test_the_phone_and_the_desktop_share_one_keyring_entry(tmp_path: Path) -> None:
+    """IT stores the password with ``ringdesk phone --set-password``; the desktop's settings find it
+    (and the other way round): one entry per SIP URI, whether or not IT typed the ``sip:``."""
+    env = keyring_env(tmp_path)
+    stored = phone_cli("--account", "1001@ringdesk.test", "--set-password", env=env, stdin="s3cret-1001\n")
+    assert stored.returncode == 0, stored.stderr
+    read = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from app.credentials import SecretKind, SecretStore\n"
+            f"print(SecretStore().get(SecretKind.SIP_PASSWORD, {ACCOUNT!r}))",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+    )
+    assert read.stdout.strip() == "s3cret-1001"
+    assert "s3cret-1001" not in stored.stderr + stored.stdout
 
 
 def test_unavailable_keyring_is_a_clear_error(tmp_path: Path) -> None:
