@@ -16,6 +16,8 @@ packages=(
   debootstrap desktop-file-utils
   # Authenticode keys on a PKCS#11 token: OpenSSL's pkcs11 engine, and SoftHSM2 as the token in tests
   libengine-pkcs11-openssl softhsm2
+  # the OS keyring as on an operator's Linux PC: GNOME Keyring on a private D-Bus (tests/support/secret_service.py)
+  gnome-keyring dbus
 )
 
 missing=()

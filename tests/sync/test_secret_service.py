@@ -1,0 +1,121 @@
+"""Secrets in the real Linux keyring: GNOME Keyring on a private D-Bus, as on an operator's PC.
+
+The other credential tests use stand-ins to provoke failures; these prove the path an operator's PC
+takes: ``keyring`` finds the Secret Service by itself, what the desktop stores survives a restart, the
+phone's command line and the desktop share one entry, and the secret is nowhere in clear on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import REPO
+from tests.support.secret_service import SecretService, running_secret_service, secret_service_available
+
+pytestmark = pytest.mark.skipif(
+    not secret_service_available(),
+    reason="gnome-keyring / dbus-daemon not installed (make test installs them)",
+)
+
+TOKEN = "refresh-Токен-" + "9c1d2b7f3e"
+SIP_PASSWORD = "sip-Пароль-" + "2b7f3e9c1d"
+SIP_URI = "sip:1001@pbx.example"
+
+
+@pytest.fixture(scope="module")
+def service() -> Iterator[SecretService]:
+    with running_secret_service() as running:
+        yield running
+
+
+def python(
+    service: SecretService, code: str, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PYTHON_KEYRING", "RINGDESK_TEST_KEYRING"))
+    }
+    return subprocess.run(
+        [sys.executable, *(["-c", code] if code else []), *args],
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**env, **service.env, "PYTHONPATH": str(REPO)},
+    )
+
+
+STORE = """
+import sys
+from app.credentials import SecretKind, SecretStore
+store = SecretStore()
+print(type(store._backend).__module__, store.problem)
+if sys.argv[1] == "set":
+    store.set(SecretKind.REFRESH_TOKEN, "operator1", sys.argv[2])
+    store.set(SecretKind.SIP_PASSWORD, sys.argv[3], sys.argv[4])
+else:
+    print(store.get(SecretKind.REFRESH_TOKEN, "operator1"))
+    print(store.get(SecretKind.SIP_PASSWORD, sys.argv[2]))
+"""
+
+
+def test_what_the_desktop_stores_is_there_after_a_restart_and_nowhere_in_clear(
+    service: SecretService,
+) -> None:
+    stored = python(service, STORE, "set", TOKEN, SIP_URI, SIP_PASSWORD)
+    assert stored.returncode == 0, stored.stderr
+    assert stored.stdout.split() == ["keyring.backends.SecretService", "None"]
+
+    read = python(service, STORE, "get", SIP_URI)  # a new process: the desktop started again
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.splitlines()[1:] == [TOKEN, SIP_PASSWORD]
+
+    assert service.keyring_files, "GNOME Keyring wrote no keyring file"
+    for path in service.home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for secret in (TOKEN, SIP_PASSWORD):
+                assert secret.encode() not in data, f"{secret[:8]}... in clear in {path}"
+
+
+def test_the_phone_command_line_and_the_desktop_share_the_sip_password(service: SecretService) -> None:
+    uri = "sip:2002@pbx.example"
+    stored = python(
+        service,
+        "",
+        "-m",
+        "ui.cli",
+        "phone",
+        "--account",
+        "2002@pbx.example",
+        "--set-password",
+        stdin=SIP_PASSWORD + "\n",
+    )
+    assert stored.returncode == 0, stored.stderr
+    assert f"password for {uri} stored in the OS keyring" in stored.stderr
+    read = python(service, STORE, "get", uri)
+    assert read.stdout.splitlines()[-1] == SIP_PASSWORD
+
+
+def test_a_locked_keyring_keeps_secrets_in_memory_and_says_so() -> None:
+    """Locked and nobody to type the unlock password (no prompter on this bus): memory only, and why."""
+    code = """
+import secretstorage
+from app.credentials import SecretKind, SecretStore
+connection = secretstorage.dbus_init()
+secretstorage.get_default_collection(connection).lock()
+store = SecretStore()
+store.set(SecretKind.REFRESH_TOKEN, "operator1", "kept-in-memory")
+print(store.get(SecretKind.REFRESH_TOKEN, "operator1"))
+print(store.problem)
+"""
+    with running_secret_service() as own:  # its own: the lock must not leak into the other tests
+        result = python(own, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["kept-in-memory", "the system keyring failed (KeyringLocked)"]
