@@ -108,6 +108,14 @@ class Settings(BaseModel):
     password_parallelism: int = Field(default=4, ge=1, le=64)
     #: Shared key PBXs send to ``GET /routing/next`` (``?key=``); unset: routing is off (503).
     routing_key: SecretStr | None = Field(default=None, repr=False)
+    #: How long an operator ``GET /routing/next`` answered stays reserved for that call: later answers
+    #: skip them until this runs out or their status changes (``on_call`` when they pick up). Make it
+    #: the PBX's ring timeout plus about 2 s for the phone's ``on_call`` to arrive: shorter lets a
+    #: second call ring a phone that is still ringing; longer keeps an operator who let a call ring
+    #: out off the list for the difference. 30 s covers ring timeouts up to 28 s (an Asterisk queue
+    #: member rings 15 s by default; Kamailio's ``fr_inv_timer`` is 120 s unless set, so set it or
+    #: ``t_set_fr()`` with this in mind). 0: no reservation. docs/server.md, "Routing".
+    routing_offer_seconds: float = Field(default=30.0, ge=0, le=600)
     #: Asterisk AMI to follow statuses on: ``ami://user:secret@host:5038`` (unset: no Asterisk).
     ami_url: SecretStr | None = Field(default=None, repr=False)
     #: The queue member interface for an operator, from the user part of their SIP URI.

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
@@ -112,10 +113,14 @@ double underscore keeps it out of the ``RINGDESK_<FIELD>`` settings namespace.""
 
 
 def settings_for_workers(settings: Settings) -> str:
-    """``settings`` as JSON for :data:`SETTINGS_ENV`, secret included: the workers are this
-    process's own children, and the environment of a process is readable only by its user."""
+    """``settings`` as JSON for :data:`SETTINGS_ENV`, secrets included (``model_dump`` masks every
+    ``SecretStr``: the routing key, AMI and ESL URLs too): the workers are this process's own
+    children, and the environment of a process is readable only by its user."""
     values = settings.model_dump(mode="json")
-    values["secret_key"] = settings.secret_key.get_secret_value()
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            values[name] = value.get_secret_value()
     return json.dumps(values)
 
 

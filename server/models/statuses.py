@@ -44,7 +44,12 @@ class OperatorStatusChange(Base):
 
 
 class OperatorCurrentStatus(Base):
-    """The latest status of each operator (one row per operator): what the team-lead board shows."""
+    """The latest status of each operator (one row per operator): what the team-lead board shows.
+
+    ``offered_at`` and ``offered_change_id``: when ``GET /routing/next`` last offered the operator a
+    call (server clock) and the status change that was current then. The offer reserves them while
+    it is fresh and that change is still ``change_id`` (``server.crud.routing``). No foreign key:
+    ``offered_change_id`` is only ever compared with ``change_id``."""
 
     __tablename__ = "operator_current_status"
     __table_args__ = (CheckConstraint(REASON_MATCHES_STATUS, name="reason_matches_status"),)
@@ -56,3 +61,5 @@ class OperatorCurrentStatus(Base):
     source: Mapped[StatusSource] = mapped_column(str_enum(StatusSource, "source"))
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     change_id: Mapped[int | None] = mapped_column(ForeignKey("operator_status_changes.id"))
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    offered_change_id: Mapped[int | None] = mapped_column(BigIntPK)

@@ -2,7 +2,9 @@
 ``GET /routing/next`` over ``http_client`` for each call to ``q-support``; a sipp caller; two
 registered ``ringdesk phone`` operators. Statuses change between calls, and each call rings the
 phone the rules pick (longest-idle ready; back of queue only when nobody ready is free; never break
-or ACW)."""
+or ACW). Calls one after another with no status change between them ring different phones: these
+operators have no desktop to report ``on_call``, so only the server's reservation keeps a second
+call off a phone it just offered one to."""
 
 from __future__ import annotations
 
@@ -122,6 +124,11 @@ def test_statuses_route_real_calls(tmp_path: Path, start_phone: Callable[..., Ph
             call_lands_on("boris")  # nobody ready: back of queue gets it
             status("boris", "not_ready", "break")
             call_lands_on(None)  # break and ACW: 480 No Operator Free
+            status("anna", "ready")
+            status("boris", "ready")
+            call_lands_on("anna")
+            call_lands_on("boris")  # anna was offered the last call: reserved, whatever her phone did
+            call_lands_on(None)  # both reserved for routing_offer_seconds
 
 
 def add_admin(url: str, settings: object, http: httpx.Client) -> dict[str, str]:

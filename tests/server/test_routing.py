@@ -1,22 +1,38 @@
 """``GET /routing/next``: longest-idle ready first, back of queue only when nobody ready is free,
-never break, training, ACW or a call; queues and the key respected."""
+never break, training, ACW or a call; queues and the key respected. An answer reserves the operator
+until their status changes or ``routing_offer_seconds`` pass, also between concurrent requests to a
+real server (two workers on PostgreSQL)."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
+from sqlalchemy import text, update
 
 from server.api.main import create_app
+from server.crud.routing import offer_next
+from server.crud.statuses import record_change
 from server.db import Database
-from server.models import User
+from server.models import OperatorCurrentStatus, OperatorStatus, StatusSource, User, utcnow
 from server.settings import Settings
+from tests.server.conftest import TEST_SECRET
 from tests.server.helpers import People, TestClient, TestUser, add_user
+from tests.server.live import LiveServer
+from tests.server.test_workers import _pids as worker_pids
 
 KEY = "routing-test-key"
+#: ``routing_offer_seconds`` for the expiry tests: short, so they sleep a fraction of a second.
+QUICK_OFFER = 0.3
 REASONS: list[dict[str, Any]] = [
     {"code": "break", "label_en": "Break", "label_ru": "Перерыв"},
     {"code": "back_of_queue", "label_en": "Back", "label_ru": "В конец", "routable": True},
@@ -46,6 +62,14 @@ def phones(people: People, database: Database, settings: Settings) -> dict[str, 
             user.sip_uri, user.queues = f"sip:{ext}@pbx.test", queues
         session.commit()
     return {"op_n1": people.op_n1, "op_n2": people.op_n2, "op_n3": op_n3}
+
+
+@pytest.fixture
+def quick_client(settings: Settings, database: Database) -> Iterator[TestClient]:
+    """A client of an app whose offers last :data:`QUICK_OFFER` seconds."""
+    quick = settings.model_copy(update={"routing_key": SecretStr(KEY), "routing_offer_seconds": QUICK_OFFER})
+    with TestClient(create_app(quick, database=database)) as client:
+        yield client
 
 
 def set_status(
@@ -89,3 +113,156 @@ def test_the_key(client: TestClient, people: People) -> None:
 def test_routing_off_without_a_key(settings: Settings, database: Database) -> None:
     with TestClient(create_app(settings, database=database)) as client:
         assert route(client)[0] == 503
+
+
+def test_an_answer_reserves_the_operator(
+    people: People, phones: dict[str, TestUser], client: TestClient
+) -> None:
+    op1, op2, op3 = phones["op_n1"], phones["op_n2"], phones["op_n3"]
+    set_status(people, op1, 10, "ready")
+    set_status(people, op2, 20, "ready")
+    set_status(people, op3, 30, "not_ready", "back_of_queue")  # answers "vip" only
+    assert route(client) == (200, "sip:1002@pbx.test")
+    assert route(client) == (200, "sip:1001@pbx.test")  # op2 is ringing: the next one
+    assert route(client) == (404, "none")  # only reserved operators left: not offered again
+    assert route(client, "vip") == (200, "sip:1003@pbx.test")  # back of queue: both ready ones ringing
+    assert route(client, "vip") == (404, "none")
+
+
+def test_a_status_change_ends_the_reservation(
+    people: People, phones: dict[str, TestUser], client: TestClient
+) -> None:
+    op1 = phones["op_n1"]
+    set_status(people, op1, 10, "ready")
+    assert route(client) == (200, "sip:1001@pbx.test")
+    assert route(client) == (404, "none")
+    set_status(people, op1, 20, "not_ready", "break")  # stored late, older than "ready": not current
+    assert route(client) == (404, "none")  # so the reservation holds
+    set_status(people, op1, 0.02, "on_call")  # picked up
+    assert route(client) == (404, "none")
+    set_status(people, op1, 0.01, "ready")  # after the call: free at once, no wait for the window
+    assert route(client) == (200, "sip:1001@pbx.test")
+    assert route(client) == (404, "none")
+    set_status(people, op1, 0, "not_ready", "back_of_queue")  # any change ends it, to a routable one too
+    assert route(client) == (200, "sip:1001@pbx.test")
+
+
+def test_a_reservation_expires(people: People, phones: dict[str, TestUser], quick_client: TestClient) -> None:
+    op1, op2 = phones["op_n1"], phones["op_n2"]
+    set_status(people, op1, 10, "ready")
+    set_status(people, op2, 20, "ready")
+    assert route(quick_client) == (200, "sip:1002@pbx.test")
+    assert route(quick_client) == (200, "sip:1001@pbx.test")
+    assert route(quick_client) == (404, "none")
+    time.sleep(QUICK_OFFER + 0.1)
+    assert route(quick_client) == (200, "sip:1002@pbx.test")  # both free again, op2 offered first
+    assert route(quick_client) == (200, "sip:1001@pbx.test")
+
+
+def test_asked_again_after_a_ring_out_someone_else_gets_the_call(
+    people: People, phones: dict[str, TestUser], quick_client: TestClient
+) -> None:
+    op1, op2 = phones["op_n1"], phones["op_n2"]
+    set_status(people, op1, 10, "ready")
+    set_status(people, op2, 20, "ready")
+    assert route(quick_client) == (200, "sip:1002@pbx.test")  # rings out: no status change
+    time.sleep(QUICK_OFFER + 0.1)
+    # The reservation is over, but op2 counts as idle only since the offer: op1 waited longer.
+    assert route(quick_client) == (200, "sip:1001@pbx.test")
+    assert route(quick_client) == (200, "sip:1002@pbx.test")  # the only one free, window passed
+
+
+def test_an_offer_in_progress_is_skipped_not_waited_for(
+    backend: str, people: People, phones: dict[str, TestUser], database: Database
+) -> None:
+    """Two transactions at once on PostgreSQL: the second skips the row the first has locked."""
+    if backend != "postgresql":
+        pytest.skip("SQLite runs one transaction at a time (BEGIN IMMEDIATE)")
+    set_status(people, phones["op_n1"], 10, "ready")
+    set_status(people, phones["op_n2"], 20, "ready")
+    hold = timedelta(seconds=30)
+    with database.session() as first, database.session() as second:
+        assert offer_next(first, queue="support", now=utcnow(), hold=hold) == "sip:1002@pbx.test"
+        second.execute(text("SET LOCAL lock_timeout = '2s'"))  # waiting would be an error, not a hang
+        assert offer_next(second, queue="support", now=utcnow(), hold=hold) == "sip:1001@pbx.test"
+        first.commit()
+        second.commit()
+    with database.session() as third:
+        assert offer_next(third, queue="support", now=utcnow(), hold=hold) is None
+
+
+OPERATORS = 8
+MAX_ROUNDS = 20
+
+
+def test_concurrent_asks_get_distinct_operators(
+    backend: str, settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    """N free operators, N + 1 asks at once over fresh connections to a real server (two workers on
+    PostgreSQL, one on SQLite): N distinct operators and one 404. Rounds repeat until both workers
+    answered asks (PostgreSQL)."""
+    expected = {f"sip:{2000 + n}@pbx.test" for n in range(OPERATORS)}
+    added = [add_user(database, settings, f"op{n}") for n in range(OPERATORS)]
+    with database.session() as session:
+        for n, operator in enumerate(added):
+            user = session.get(User, operator.id)
+            assert user is not None
+            user.sip_uri = f"sip:{2000 + n}@pbx.test"
+            at = datetime.now(UTC) - timedelta(minutes=60 - n)
+            record_change(
+                session,
+                operator=user,
+                status=OperatorStatus.READY,
+                reason=None,
+                at=at,
+                source=StatusSource.OPERATOR,
+                changed_by=None,
+            )
+        session.commit()
+    env = {
+        "RINGDESK_DATABASE_URL": settings.database_url,
+        "RINGDESK_SECRET_KEY": TEST_SECRET,
+        "RINGDESK_ROUTING_KEY": KEY,
+    }
+    args = ["--workers", "2"] if backend == "postgresql" else []
+    with LiveServer(tmp_path / "server.log", args=args, env=env) as server:
+        start = threading.Barrier(OPERATORS + 1)
+
+        def ask(_: int) -> tuple[int, str, str]:
+            with httpx.Client(base_url=server.base_url, timeout=10) as fresh:  # a new connection
+                start.wait(timeout=10)
+                response = fresh.get("/routing/next", params={"queue": "support", "key": KEY})
+            return response.status_code, response.text, response.headers["x-request-id"]
+
+        request_ids: set[str] = set()
+        with ThreadPoolExecutor(OPERATORS + 1) as pool:
+            for rounds in range(1, MAX_ROUNDS + 1):
+                answers = list(pool.map(ask, range(OPERATORS + 1)))
+                offered = [body for code, body, _ in answers if code == 200]
+                assert sorted(offered) == sorted(expected), answers
+                assert [(code, body) for code, body, _ in answers if code != 200] == [(404, "none")]
+                request_ids |= {request_id for _, _, request_id in answers}
+                with database.session() as session:  # everyone free again for the next round
+                    session.execute(update(OperatorCurrentStatus).values(offered_at=None))
+                    session.commit()
+                if rounds >= 3 and (backend == "sqlite" or len(worker_pids(server, request_ids)) == 2):
+                    break
+        if backend == "postgresql":
+            assert len(worker_pids(server, request_ids)) == 2, "one worker answered every ask"
+
+
+def test_no_queue_list_answers_every_queue(
+    people: People, phones: dict[str, TestUser], client: TestClient, database: Database
+) -> None:
+    """``queues`` unset is SQL NULL or JSON ``null`` (what the ORM writes when it is set to None):
+    both answer every queue, checked with each database's own JSON functions."""
+    with database.session() as session:
+        session.execute(text("UPDATE users SET queues = NULL WHERE name = 'op_n1'"))
+        session.execute(text("UPDATE users SET queues = 'null' WHERE name = 'op_n2'"))
+        session.commit()
+    set_status(people, phones["op_n1"], 10, "ready")
+    set_status(people, phones["op_n2"], 20, "ready")
+    set_status(people, phones["op_n3"], 30, "ready")
+    assert route(client, "sales") == (200, "sip:1002@pbx.test")
+    assert route(client, "sales") == (200, "sip:1001@pbx.test")
+    assert route(client, "sales") == (404, "none")  # op_n3 answers "vip" only

@@ -5,12 +5,14 @@ Pure configuration, no database: these tests run once, not per backend.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from server.api.main import settings_for_workers
 from server.settings import Settings, SettingsError, default_database_url, load_settings
 
 STRONG = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -134,3 +136,16 @@ def test_settings_object_refuses_weak_secret_directly() -> None:
     assert "database_url" not in repr(
         Settings(secret_key=SecretStr(STRONG), database_url="postgresql://u:pw@h/d")
     )
+
+
+def test_workers_get_every_secret_unmasked() -> None:
+    """``serve --workers N`` hands its settings over as JSON; ``model_dump`` alone would hand them
+    ``**********`` for the routing key and the AMI and ESL URLs."""
+    settings = Settings(
+        secret_key=SecretStr(STRONG),
+        routing_key=SecretStr("pbx-routing-key"),
+        ami_url=SecretStr("ami://ringdesk:s3cret@pbx:5038"),
+        esl_url=SecretStr("esl://:ClueCon@pbx:8021"),
+        routing_offer_seconds=12.5,
+    )
+    assert Settings.model_validate(json.loads(settings_for_workers(settings))) == settings
