@@ -1,0 +1,65 @@
+"""The operator's own call log, kept as calls happen: every customer call this workstation rings,
+answers or places goes into the local store (:class:`app.store.calls.CallLog`) with its times, number,
+queue and contact, so "recent calls" (the dial pad's history) survives a restart and works offline.
+
+It listens to the hub like any other subscriber and writes only when something the log keeps changed
+(ringing, answered, ended, the contact found), not on every mute or DTMF digit. Consultation legs of a
+transfer are not the operator's calls with a customer and are left out, as on the desk.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from app.session.call import CallSession
+from app.session.phase import Direction, Phase
+from app.store.calls import CallLog, CallRecord
+from app.workstation.hub import Hub, Unsubscribe
+from app.workstation.notices import CallChanged
+
+log = logging.getLogger(__name__)
+
+
+def record_of(session: CallSession) -> CallRecord:
+    """What the log keeps of a call."""
+    return CallRecord(
+        call_id=session.record_id,
+        ring_at=session.ring_at,
+        direction=Direction(session.direction).value,
+        remote=session.number or None,
+        queue=session.queue,
+        contact_id=session.contact_id,
+        answer_at=session.answer_at,
+        end_at=session.end_at,
+    )
+
+
+class CallJournal:
+    """Writes each customer call's progress to the local call log."""
+
+    def __init__(self, calls: CallLog, hub: Hub) -> None:
+        self.calls = calls
+        self._written: dict[str, CallRecord] = {}
+        self._unsubscribe: Unsubscribe = hub.on(CallChanged, self._on_call)
+
+    def recent(self, limit: int = 50) -> list[CallRecord]:
+        """The last calls, newest first (also those of earlier sessions)."""
+        return self.calls.recent(limit)
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+    def _on_call(self, notice: CallChanged) -> None:
+        session = notice.session
+        if session.consult_for:
+            return
+        record = record_of(session)
+        if self._written.get(record.call_id) != record:
+            try:
+                self.calls.record(record)
+            except Exception:  # the log is a convenience: a full disk must not stop the call
+                log.exception("the local call log could not be written")
+            else:
+                self._written[record.call_id] = record
+        if session.phase is Phase.DONE:
+            self._written.pop(record.call_id, None)
