@@ -9,18 +9,16 @@ can show ``fetched_at``).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.sqlite import insert
-from sqlalchemy.orm import Session
 
 from app import phones
 from app.store.database import LocalStore
-from app.store.schema import ContactPhoneRow, ContactRow, DocumentRow, utcnow
+from app.store.schema import db_time, from_db_time, utcnow
 from app.wire.contacts import ContactOut, ContactPatch
 
 M = TypeVar("M", bound=BaseModel)
@@ -35,61 +33,59 @@ class ContactCache:
 
     def put(self, contact: ContactOut) -> None:
         """Store (or replace) ``contact`` as the server returned it."""
-        with self._store.transaction() as session:
-            put_contact_in(session, contact)
+        with self._store.transaction() as db:
+            put_contact_in(db, contact)
 
     def get(self, contact_id: int) -> ContactOut | None:
-        with self._store.reading() as session:
-            row = session.get(ContactRow, contact_id)
-            return None if row is None else ContactOut.model_validate_json(row.data)
+        with self._store.reading() as db:
+            row = db.execute("SELECT data FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+        return None if row is None else ContactOut.model_validate_json(row["data"])
 
     def lookup(self, phone: str) -> ContactOut | None:
         """The cached contact with this number, written any way (``8 912 ...``, ``sip:+7...``)."""
         keys = phones.lookup_keys(phone, self._region)
         if not keys:
             return None
-        with self._store.reading() as session:
-            contact_id = session.scalar(
-                select(ContactPhoneRow.contact_id).where(ContactPhoneRow.e164.in_(keys)).limit(1)
-            )
-            row = session.get(ContactRow, contact_id) if contact_id is not None else None
-            return None if row is None else ContactOut.model_validate_json(row.data)
+        marks = ", ".join("?" * len(keys))
+        with self._store.reading() as db:
+            row = db.execute(
+                "SELECT c.data FROM contact_phones AS p JOIN contacts AS c ON c.id = p.contact_id"
+                f" WHERE p.e164 IN ({marks}) LIMIT 1",
+                tuple(keys),
+            ).fetchone()
+        return None if row is None else ContactOut.model_validate_json(row["data"])
 
 
-def put_contact_in(session: Session, contact: ContactOut) -> None:
+def put_contact_in(db: sqlite3.Connection, contact: ContactOut) -> None:
     """Store ``contact`` and index its phones inside the caller's transaction."""
-    data = contact.model_dump_json()
-    now = utcnow()
-    statement = insert(ContactRow).values(id=contact.id, version=contact.version, data=data, fetched_at=now)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[ContactRow.id], set_={"version": contact.version, "data": data, "fetched_at": now}
-        )
+    db.execute(
+        "INSERT INTO contacts (id, version, data, fetched_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET"
+        " version = excluded.version, data = excluded.data, fetched_at = excluded.fetched_at",
+        (contact.id, contact.version, contact.model_dump_json(), db_time(utcnow())),
     )
-    session.execute(delete(ContactPhoneRow).where(ContactPhoneRow.contact_id == contact.id))
-    for e164 in contact.phones:
-        phone = insert(ContactPhoneRow).values(e164=e164, contact_id=contact.id)
-        session.execute(
-            phone.on_conflict_do_update(
-                index_elements=[ContactPhoneRow.e164], set_={"contact_id": contact.id}
-            )
-        )
+    db.execute("DELETE FROM contact_phones WHERE contact_id = ?", (contact.id,))
+    db.executemany(
+        "INSERT INTO contact_phones (e164, contact_id) VALUES (?, ?)"
+        " ON CONFLICT (e164) DO UPDATE SET contact_id = excluded.contact_id",
+        [(e164, contact.id) for e164 in contact.phones],
+    )
 
 
-def apply_local_edit(session: Session, contact_id: int, patch: ContactPatch) -> int | None:
+def apply_local_edit(db: sqlite3.Connection, contact_id: int, patch: ContactPatch) -> int | None:
     """Apply ``patch`` to the cached contact (so the card shows the edit at once, online or not); the
     cached version stays the server's, which is what the edit's ``If-Match`` needs. Returns that
     version, or ``None`` when the contact is not cached."""
-    row = session.get(ContactRow, contact_id)
+    row = db.execute("SELECT version, data FROM contacts WHERE id = ?", (contact_id,)).fetchone()
     if row is None:
         return None
-    current = ContactOut.model_validate_json(row.data)
+    current = ContactOut.model_validate_json(row["data"])
     changes = patch.model_dump(mode="json")
     if "consent" in changes:
         changes["consent"] = {**current.consent.model_dump(mode="json"), **changes["consent"]}
     merged = ContactOut.model_validate({**current.model_dump(mode="json"), **changes})
-    version = row.version
-    put_contact_in(session, merged)
+    version: int = row["version"]
+    put_contact_in(db, merged)
     return version
 
 
@@ -101,21 +97,24 @@ class DocumentCache:
         self._store = store
 
     def put(self, kind: str, key: str, document: BaseModel) -> None:
-        body = document.model_dump_json()
-        now = utcnow()
-        statement = insert(DocumentRow).values(kind=kind, key=key, body=body, fetched_at=now)
-        with self._store.transaction() as session:
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[DocumentRow.kind, DocumentRow.key], set_={"body": body, "fetched_at": now}
-                )
+        values = (kind, key, document.model_dump_json(), db_time(utcnow()))
+        with self._store.transaction() as db:
+            db.execute(
+                "INSERT INTO documents (kind, key, body, fetched_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (kind, key) DO UPDATE SET"
+                " body = excluded.body, fetched_at = excluded.fetched_at",
+                values,
             )
 
     def get(self, kind: str, key: str, model: type[M]) -> tuple[M, datetime] | None:
         """The cached document and when it was fetched, or ``None``."""
-        with self._store.reading() as session:
-            row = session.get(DocumentRow, (kind, key))
-            return None if row is None else (model.model_validate_json(row.body), row.fetched_at)
+        with self._store.reading() as db:
+            row = db.execute(
+                "SELECT body, fetched_at FROM documents WHERE kind = ? AND key = ?", (kind, key)
+            ).fetchone()
+        return (
+            None if row is None else (model.model_validate_json(row["body"]), from_db_time(row["fetched_at"]))
+        )
 
     def get_or(self, kind: str, key: str, model: type[M], fallback: Callable[[], M]) -> M:
         found = self.get(kind, key, model)

@@ -3,14 +3,12 @@ and the times a disposition is filled from, available offline and after a restar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-
-from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert
+from typing import Any
 
 from app.store.database import LocalStore
-from app.store.schema import CallRow
+from app.store.schema import db_time, from_db_time, from_db_time_or_none
 
 
 @dataclass(frozen=True)
@@ -26,6 +24,10 @@ class CallRecord:
     end_at: datetime | None = None
 
 
+_COLUMNS = tuple(f.name for f in fields(CallRecord))
+"""The ``calls`` table's columns, named like the record's fields (the only names put into SQL text)."""
+
+
 class CallLog:
     """Upserts of calls as they progress (ring, answer, end) and the recent list."""
 
@@ -34,25 +36,34 @@ class CallLog:
 
     def record(self, call: CallRecord) -> None:
         """Insert the call or update it with what is known now (fields left ``None`` stay as they were)."""
-        values = {k: v for k, v in call.__dict__.items() if v is not None}
-        statement = insert(CallRow).values(**values)
-        updates = {k: v for k, v in values.items() if k != "call_id"}
-        with self._store.transaction() as session:
-            session.execute(statement.on_conflict_do_update(index_elements=[CallRow.call_id], set_=updates))
+        values: dict[str, Any] = {}
+        for name in _COLUMNS:
+            value = getattr(call, name)
+            if value is not None:
+                values[name] = db_time(value) if isinstance(value, datetime) else value
+        updates = ", ".join(f"{name} = excluded.{name}" for name in values if name != "call_id")
+        statement = (
+            f"INSERT INTO calls ({', '.join(values)}) VALUES ({', '.join(':' + name for name in values)})"
+            f" ON CONFLICT (call_id) DO {f'UPDATE SET {updates}' if updates else 'NOTHING'}"
+        )
+        with self._store.transaction() as db:
+            db.execute(statement, values)
 
     def recent(self, limit: int = 50) -> list[CallRecord]:
-        with self._store.reading() as session:
-            rows = session.scalars(select(CallRow).order_by(CallRow.ring_at.desc()).limit(limit)).all()
-            return [
-                CallRecord(
-                    call_id=r.call_id,
-                    ring_at=r.ring_at,
-                    direction=r.direction,
-                    remote=r.remote,
-                    queue=r.queue,
-                    contact_id=r.contact_id,
-                    answer_at=r.answer_at,
-                    end_at=r.end_at,
-                )
-                for r in rows
-            ]
+        with self._store.reading() as db:
+            rows = db.execute(
+                f"SELECT {', '.join(_COLUMNS)} FROM calls ORDER BY ring_at DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [
+            CallRecord(
+                call_id=r["call_id"],
+                ring_at=from_db_time(r["ring_at"]),
+                direction=r["direction"],
+                remote=r["remote"],
+                queue=r["queue"],
+                contact_id=r["contact_id"],
+                answer_at=from_db_time_or_none(r["answer_at"]),
+                end_at=from_db_time_or_none(r["end_at"]),
+            )
+            for r in rows
+        ]

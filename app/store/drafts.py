@@ -14,17 +14,14 @@ store does not interpret it, so the form can grow fields without a migration.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.sqlite import insert
-from sqlalchemy.orm import Session
-
 from app.store.database import LocalStore
-from app.store.schema import DraftRow, utcnow
+from app.store.schema import db_time, from_db_time, utcnow
 
 
 @dataclass(frozen=True)
@@ -43,32 +40,32 @@ class Drafts:
     def save(self, call_id: str, form: Mapping[str, Any]) -> None:
         """Replace the draft of ``call_id``; durable when this returns."""
         body = json.dumps(form, ensure_ascii=False, separators=(",", ":"), default=str)
-        now = utcnow()
-        statement = insert(DraftRow).values(call_id=call_id, form=body, updated_at=now)
-        statement = statement.on_conflict_do_update(
-            index_elements=[DraftRow.call_id], set_={"form": body, "updated_at": now}
-        )
-        with self._store.transaction() as session:
-            session.execute(statement)
+        values = (call_id, body, db_time(utcnow()))
+        with self._store.transaction() as db:
+            db.execute(
+                "INSERT INTO drafts (call_id, form, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (call_id) DO UPDATE SET form = excluded.form, updated_at = excluded.updated_at",
+                values,
+            )
 
     def load(self, call_id: str) -> dict[str, Any] | None:
         """The saved form of ``call_id``, or ``None``."""
-        with self._store.reading() as session:
-            row = session.get(DraftRow, call_id)
-            return None if row is None else dict(json.loads(row.form))
+        with self._store.reading() as db:
+            row = db.execute("SELECT form FROM drafts WHERE call_id = ?", (call_id,)).fetchone()
+        return None if row is None else dict(json.loads(row["form"]))
 
     def open_drafts(self) -> list[Draft]:
         """Every unfinished form, oldest first (what to reopen after a crash)."""
-        with self._store.reading() as session:
-            rows = session.scalars(select(DraftRow).order_by(DraftRow.updated_at)).all()
-            return [Draft(r.call_id, dict(json.loads(r.form)), r.updated_at) for r in rows]
+        with self._store.reading() as db:
+            rows = db.execute("SELECT call_id, form, updated_at FROM drafts ORDER BY updated_at").fetchall()
+        return [Draft(r["call_id"], dict(json.loads(r["form"])), from_db_time(r["updated_at"])) for r in rows]
 
     def discard(self, call_id: str) -> None:
         """Forget the draft of ``call_id`` (the operator cancelled the form)."""
-        with self._store.transaction() as session:
-            discard_in(session, call_id)
+        with self._store.transaction() as db:
+            discard_in(db, call_id)
 
 
-def discard_in(session: Session, call_id: str) -> None:
+def discard_in(db: sqlite3.Connection, call_id: str) -> None:
     """Delete the draft of ``call_id`` inside the caller's transaction."""
-    session.execute(delete(DraftRow).where(DraftRow.call_id == call_id))
+    db.execute("DELETE FROM drafts WHERE call_id = ?", (call_id,))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.store.schema import OutboxKind, OutboxRow, OutboxState
+from app.store.schema import OutboxKind, OutboxState, from_db_time
 
 
 @dataclass(frozen=True)
@@ -36,21 +37,28 @@ class OutboxItem:
     last_error: str | None
     http_status: int | None
 
+    COLUMNS = (
+        "id, key, kind, stream, payload, target, if_match, state, attempts, created_at, last_error, "
+        "http_status"
+    )
+    """What to select from ``outbox`` for :meth:`of`."""
+
     @staticmethod
-    def of(row: OutboxRow) -> OutboxItem:
+    def of(row: sqlite3.Row) -> OutboxItem:
+        """The item of an ``outbox`` row selected with :attr:`COLUMNS`."""
         return OutboxItem(
-            id=row.id,
-            key=row.key,
-            kind=OutboxKind(row.kind),
-            stream=row.stream,
-            payload=row.payload,
-            target=row.target,
-            if_match=row.if_match,
-            state=OutboxState(row.state),
-            attempts=row.attempts,
-            created_at=row.created_at,
-            last_error=row.last_error,
-            http_status=row.http_status,
+            id=row["id"],
+            key=row["key"],
+            kind=OutboxKind(row["kind"]),
+            stream=row["stream"],
+            payload=row["payload"],
+            target=row["target"],
+            if_match=row["if_match"],
+            state=OutboxState(row["state"]),
+            attempts=row["attempts"],
+            created_at=from_db_time(row["created_at"]),
+            last_error=row["last_error"],
+            http_status=row["http_status"],
         )
 
 

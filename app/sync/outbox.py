@@ -18,31 +18,25 @@ that made it; a Qt UI re-emits it through a queued signal.
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, func, select, update
-from sqlalchemy.orm import Session
 
 from app.store.cache import apply_local_edit, put_contact_in
 from app.store.database import LocalStore
 from app.store.drafts import discard_in
-from app.store.schema import (
-    DispositionRow,
-    OutboxKind,
-    OutboxRow,
-    OutboxState,
-    StatusChangeRow,
-    utcnow,
-)
+from app.store.schema import OutboxKind, OutboxState, db_time, from_db_time, utcnow
 from app.sync.items import OutboxCounts, OutboxItem, Saved
 from app.wire.contacts import ContactOut, ContactPatch
 from app.wire.dispositions import DispositionIn
 from app.wire.statuses import StatusChangeIn
+
+_PENDING = OutboxState.PENDING.value
+_PARKED = OutboxState.PARKED.value
 
 
 class DuplicateDispositionError(ValueError):
@@ -60,10 +54,10 @@ class Outbox:
         self._store = store
         self._lock = threading.Lock()
         self._listeners: list[Callable[[OutboxCounts], None]] = []
-        with store.reading() as session:
-            rows = session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
-            counts: dict[str, int] = {state: count for state, count in rows.all()}
-        self._counts = OutboxCounts(counts.get("pending", 0), counts.get("parked", 0))
+        with store.reading() as db:
+            rows = db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
+        counts: dict[str, int] = {state: count for state, count in rows}
+        self._counts = OutboxCounts(counts.get(_PENDING, 0), counts.get(_PARKED, 0))
 
     # ------------------------------------------------------------------ what the UI calls
     def add_disposition(self, disposition: DispositionIn) -> Saved:
@@ -73,35 +67,33 @@ class Outbox:
         never makes two); a different one for the same call and operator raises
         :class:`DuplicateDispositionError`."""
         payload = _json(disposition)
-        with self._store.transaction() as session:
-            existing = session.scalars(
-                select(DispositionRow).where(
-                    DispositionRow.call_id == disposition.call_id,
-                    DispositionRow.operator == disposition.operator,
-                )
-            ).first()
+        with self._store.transaction() as db:
+            existing = db.execute(
+                "SELECT d.key, d.code, d.payload, d.saved_at, o.id AS outbox_id"
+                " FROM dispositions AS d LEFT JOIN outbox AS o ON o.key = d.key"
+                " WHERE d.call_id = ? AND d.operator = ? ORDER BY d.id LIMIT 1",
+                (disposition.call_id, disposition.operator),
+            ).fetchone()
             if existing is not None:
-                if existing.payload != payload:
+                if existing["payload"] != payload:
                     raise DuplicateDispositionError(
-                        f"call {disposition.call_id!r} already has a disposition ({existing.code})"
+                        f"call {disposition.call_id!r} already has a disposition ({existing['code']})"
                     )
-                row = session.scalars(select(OutboxRow).where(OutboxRow.key == existing.key)).one()
-                return Saved(uuid.UUID(existing.key), row.id, existing.saved_at)
+                if existing["outbox_id"] is None:  # saved together, never deleted: a damaged file
+                    raise RuntimeError(f"the disposition {existing['key']} has no outbox item")
+                return Saved(
+                    uuid.UUID(existing["key"]), existing["outbox_id"], from_db_time(existing["saved_at"])
+                )
             key = str(uuid.uuid4())
             now = utcnow()
-            session.add(
-                DispositionRow(
-                    key=key,
-                    call_id=disposition.call_id,
-                    operator=disposition.operator,
-                    code=disposition.code,
-                    payload=payload,
-                    saved_at=now,
-                )
+            db.execute(
+                "INSERT INTO dispositions (key, call_id, operator, code, payload, saved_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (key, disposition.call_id, disposition.operator, disposition.code, payload, db_time(now)),
             )
-            discard_in(session, disposition.call_id)
-            saved = self._queue(
-                session, OutboxKind.DISPOSITION, f"disposition:{disposition.operator}", payload, key, now=now
+            discard_in(db, disposition.call_id)
+            saved = _queue(
+                db, OutboxKind.DISPOSITION, f"disposition:{disposition.operator}", payload, key, now=now
             )
         self._changed(pending=+1)
         return saved
@@ -110,17 +102,12 @@ class Outbox:
         """Save a status change with its original time (``change.at``) and queue it."""
         key = str(uuid.uuid4())
         payload = _json(change)
-        with self._store.transaction() as session:
-            session.add(
-                StatusChangeRow(
-                    key=key,
-                    operator=change.operator,
-                    status=change.status.value,
-                    reason=change.reason,
-                    at=change.at,
-                )
+        with self._store.transaction() as db:
+            db.execute(
+                "INSERT INTO status_changes (key, operator, status, reason, at) VALUES (?, ?, ?, ?, ?)",
+                (key, change.operator, change.status.value, change.reason, db_time(change.at)),
             )
-            saved = self._queue(session, OutboxKind.STATUS, f"status:{change.operator}", payload, key)
+            saved = _queue(db, OutboxKind.STATUS, f"status:{change.operator}", payload, key, now=utcnow())
         self._changed(pending=+1)
         return saved
 
@@ -134,19 +121,20 @@ class Outbox:
         one produced."""
         key = str(uuid.uuid4())
         payload = patch.model_dump_json()
-        with self._store.transaction() as session:
-            cached_version = apply_local_edit(session, contact_id, patch)
+        with self._store.transaction() as db:
+            cached_version = apply_local_edit(db, contact_id, patch)
             version = base_version if base_version is not None else cached_version
             if version is None:
                 raise ValueError(
                     f"contact {contact_id} is not cached: pass the version edited as base_version"
                 )
-            saved = self._queue(
-                session,
+            saved = _queue(
+                db,
                 OutboxKind.CONTACT_EDIT,
                 f"contact:{contact_id}",
                 payload,
                 key,
+                now=utcnow(),
                 target=str(contact_id),
                 if_match=version,
             )
@@ -166,20 +154,16 @@ class Outbox:
     def requeue(self, item_id: int, payload: BaseModel | None = None) -> None:
         """Send a parked item again, optionally corrected (same key: a refused request did not use it
         up on the server). It goes back to its stream's queue in its original place."""
-        with self._store.transaction() as session:
-            row = session.get(OutboxRow, item_id)
-            if row is None or row.state != OutboxState.PARKED.value:
+        body = None if payload is None else _json(payload)
+        with self._store.transaction() as db:
+            row = db.execute("SELECT key, kind, state FROM outbox WHERE id = ?", (item_id,)).fetchone()
+            if row is None or row["state"] != _PARKED:
                 raise ValueError(f"outbox item {item_id} is not parked")
-            if payload is not None:
-                row.payload = _json(payload)
-                if row.kind == OutboxKind.DISPOSITION.value:
-                    session.execute(
-                        update(DispositionRow)
-                        .where(DispositionRow.key == row.key)
-                        .values(payload=row.payload)
-                    )
-            row.state = OutboxState.PENDING.value
-            row.finished_at = None
+            if body is not None:
+                db.execute("UPDATE outbox SET payload = ? WHERE id = ?", (body, item_id))
+                if row["kind"] == OutboxKind.DISPOSITION.value:
+                    db.execute("UPDATE dispositions SET payload = ? WHERE key = ?", (body, row["key"]))
+            db.execute("UPDATE outbox SET state = ?, finished_at = NULL WHERE id = ?", (_PENDING, item_id))
         self._changed(pending=+1, parked=-1)
 
     def subscribe(self, listener: Callable[[OutboxCounts], None]) -> Callable[[], None]:
@@ -197,38 +181,28 @@ class Outbox:
     # ------------------------------------------------------------------ what the pump calls
     def pending_streams(self) -> list[str]:
         """Streams with something to send, the one with the oldest item first."""
-        with self._store.reading() as session:
-            rows = session.execute(
-                select(OutboxRow.stream, func.min(OutboxRow.id))
-                .where(OutboxRow.state == OutboxState.PENDING.value)
-                .group_by(OutboxRow.stream)
-                .order_by(func.min(OutboxRow.id))
-            ).all()
-            return [stream for stream, _ in rows]
+        with self._store.reading() as db:
+            rows = db.execute(
+                "SELECT stream FROM outbox WHERE state = ? GROUP BY stream ORDER BY min(id)", (_PENDING,)
+            ).fetchall()
+        return [stream for (stream,) in rows]
 
     def head(self, stream: str, limit: int = 1) -> list[OutboxItem]:
         """The next ``limit`` items of ``stream`` in send order."""
-        with self._store.reading() as session:
-            rows = session.scalars(
-                select(OutboxRow)
-                .where(OutboxRow.state == OutboxState.PENDING.value, OutboxRow.stream == stream)
-                .order_by(OutboxRow.id)
-                .limit(limit)
-            ).all()
-            return [OutboxItem.of(row) for row in rows]
+        with self._store.reading() as db:
+            rows = db.execute(
+                f"SELECT {OutboxItem.COLUMNS} FROM outbox WHERE state = ? AND stream = ? ORDER BY id LIMIT ?",
+                (_PENDING, stream, limit),
+            ).fetchall()
+        return [OutboxItem.of(row) for row in rows]
 
     def note_attempt(self, item_id: int, error: str | None, http_status: int | None = None) -> None:
         """Count a failed attempt and remember why (for support; the item stays pending)."""
-        with self._store.transaction(durable=False) as session:
-            session.connection().execute(
-                update(OutboxRow)
-                .where(OutboxRow.id == item_id)
-                .values(
-                    attempts=OutboxRow.attempts + 1,
-                    last_attempt_at=utcnow(),
-                    last_error=error,
-                    http_status=http_status,
-                )
+        with self._store.transaction(durable=False) as db:
+            db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?,"
+                " http_status = ? WHERE id = ?",
+                (db_time(utcnow()), error, http_status, item_id),
             )
 
     def mark_delivered(
@@ -237,93 +211,33 @@ class Outbox:
         """The server holds the item: record its id on the local record, in one transaction (not
         fsynced: if a power cut undoes it, the item is sent again and the server answers with a
         replay)."""
-        with self._store.transaction(durable=False) as session:
-            connection = session.connection()
-            changed = _finish(
-                connection,
-                item,
-                OutboxState.DELIVERED,
-                server_ref=server_ref,
-                http_status=None,
-                last_error=None,
-            )
+        with self._store.transaction(durable=False) as db:
+            changed = _finish(db, item, OutboxState.DELIVERED, server_ref=server_ref)
             if not changed:
                 return
             server_id = int(server_ref) if server_ref is not None and server_ref.isdigit() else None
             if item.kind is OutboxKind.DISPOSITION:
-                connection.execute(
-                    update(DispositionRow).where(DispositionRow.key == item.key).values(server_id=server_id)
-                )
+                db.execute("UPDATE dispositions SET server_id = ? WHERE key = ?", (server_id, item.key))
             elif item.kind is OutboxKind.STATUS:
-                connection.execute(
-                    update(StatusChangeRow).where(StatusChangeRow.key == item.key).values(server_id=server_id)
-                )
+                db.execute("UPDATE status_changes SET server_id = ? WHERE key = ?", (server_id, item.key))
             elif contact is not None:
-                self._contact_saved(session, item, contact)
+                _contact_saved(db, item, contact)
         self._changed(pending=-1)
 
     def mark_parked(self, item: OutboxItem, reason: str, http_status: int | None) -> None:
         """The server refused the item for good: keep it aside for the operator."""
-        with self._store.transaction() as session:
-            changed = _finish(
-                session.connection(), item, OutboxState.PARKED, last_error=reason, http_status=http_status
-            )
+        with self._store.transaction() as db:
+            changed = _finish(db, item, OutboxState.PARKED, last_error=reason, http_status=http_status)
         if changed:
             self._changed(pending=-1, parked=+1)
 
     # ------------------------------------------------------------------ internals
-    def _queue(
-        self,
-        session: Session,
-        kind: OutboxKind,
-        stream: str,
-        payload: str,
-        key: str,
-        *,
-        now: datetime | None = None,
-        target: str | None = None,
-        if_match: int | None = None,
-    ) -> Saved:
-        now = now or utcnow()
-        row = OutboxRow(
-            key=key,
-            kind=kind.value,
-            stream=stream,
-            payload=payload,
-            target=target,
-            if_match=if_match,
-            state=OutboxState.PENDING.value,
-            attempts=0,
-            created_at=now,
-        )
-        session.add(row)
-        session.flush()
-        return Saved(uuid.UUID(key), row.id, now)
-
-    def _contact_saved(self, session: Session, item: OutboxItem, contact: ContactOut) -> None:
-        """A contact edit landed: later edits of the contact now apply on the new version, and the cache
-        shows the server's contact with those later edits on top."""
-        later = session.scalars(
-            select(OutboxRow)
-            .where(
-                OutboxRow.state == OutboxState.PENDING.value,
-                OutboxRow.stream == item.stream,
-                OutboxRow.id > item.id,
-            )
-            .order_by(OutboxRow.id)
-        ).all()
-        put_contact_in(session, contact)
-        for row in later:
-            if row.if_match == item.if_match:
-                row.if_match = contact.version
-            apply_local_edit(session, contact.id, ContactPatch.model_validate(json.loads(row.payload)))
-
     def _items(self, state: OutboxState) -> list[OutboxItem]:
-        with self._store.reading() as session:
-            rows = session.scalars(
-                select(OutboxRow).where(OutboxRow.state == state.value).order_by(OutboxRow.id)
-            )
-            return [OutboxItem.of(row) for row in rows]
+        with self._store.reading() as db:
+            rows = db.execute(
+                f"SELECT {OutboxItem.COLUMNS} FROM outbox WHERE state = ? ORDER BY id", (state.value,)
+            ).fetchall()
+        return [OutboxItem.of(row) for row in rows]
 
     def _changed(self, *, pending: int = 0, parked: int = 0) -> None:
         with self._lock:
@@ -333,16 +247,58 @@ class Outbox:
             listener(counts)
 
 
-def _finish(connection: Connection, item: OutboxItem, state: OutboxState, **values: Any) -> bool:
-    """Move a pending item to ``state`` (delivered or parked), counting the attempt; whether it was
-    still pending. A Core statement on the session's connection: the ORM's DML bookkeeping is pure
-    cost here, and this runs once per delivered item."""
-    now = utcnow()
-    result = connection.execute(
-        update(OutboxRow)
-        .where(OutboxRow.id == item.id, OutboxRow.state == OutboxState.PENDING.value)
-        .values(
-            state=state.value, attempts=OutboxRow.attempts + 1, finished_at=now, last_attempt_at=now, **values
-        )
+def _queue(
+    db: sqlite3.Connection,
+    kind: OutboxKind,
+    stream: str,
+    payload: str,
+    key: str,
+    *,
+    now: datetime,
+    target: str | None = None,
+    if_match: int | None = None,
+) -> Saved:
+    """Add the outbox item of a record inside the record's transaction."""
+    cursor = db.execute(
+        "INSERT INTO outbox (key, kind, stream, payload, target, if_match, state, attempts, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+        (key, kind.value, stream, payload, target, if_match, _PENDING, db_time(now)),
     )
-    return bool(result.rowcount)
+    assert cursor.lastrowid is not None
+    return Saved(uuid.UUID(key), cursor.lastrowid, now)
+
+
+def _contact_saved(db: sqlite3.Connection, item: OutboxItem, contact: ContactOut) -> None:
+    """A contact edit landed: later edits of the contact now apply on the new version, and the cache
+    shows the server's contact with those later edits on top."""
+    later = db.execute(
+        "SELECT id, if_match, payload FROM outbox WHERE state = ? AND stream = ? AND id > ? ORDER BY id",
+        (_PENDING, item.stream, item.id),
+    ).fetchall()
+    put_contact_in(db, contact)
+    for row in later:
+        if row["if_match"] == item.if_match:
+            db.execute("UPDATE outbox SET if_match = ? WHERE id = ?", (contact.version, row["id"]))
+        apply_local_edit(db, contact.id, ContactPatch.model_validate(json.loads(row["payload"])))
+
+
+def _finish(
+    db: sqlite3.Connection,
+    item: OutboxItem,
+    state: OutboxState,
+    *,
+    server_ref: str | None = None,
+    last_error: str | None = None,
+    http_status: int | None = None,
+) -> bool:
+    """Move a pending item to ``state`` (delivered or parked), counting the attempt; whether it was
+    still pending. One statement: this runs once per delivered item. A delivered item forgets the
+    last failure; ``server_ref`` is only ever set (a pending item has none to keep)."""
+    now = db_time(utcnow())
+    cursor = db.execute(
+        "UPDATE outbox SET state = ?, attempts = attempts + 1, finished_at = ?, last_attempt_at = ?,"
+        " server_ref = coalesce(?, server_ref), last_error = ?, http_status = ?"
+        " WHERE id = ? AND state = ?",
+        (state.value, now, now, server_ref, last_error, http_status, item.id, _PENDING),
+    )
+    return cursor.rowcount > 0

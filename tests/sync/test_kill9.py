@@ -23,10 +23,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.store.database import open_store
-from app.store.schema import DispositionRow, DraftRow, OutboxRow, OutboxState
+from app.store.schema import OutboxState
 from tests.sync.server import PASSWORD, SyncServer
 
 TRIALS = int(os.environ.get("RINGDESK_KILL_TRIALS", "200"))
@@ -95,15 +93,17 @@ def test_kill_minus_nine_loses_and_doubles_nothing(live_server: SyncServer, tmp_
     elapsed = time.monotonic() - began
 
     store = open_store(data_dir / "ringdesk.sqlite3")
-    with store.reading() as session:
-        local = {row.key: row for row in session.scalars(select(DispositionRow))}
-        states = Counter(session.scalars(select(OutboxRow.state)))
-        drafts = {row.call_id: json.loads(row.form)["comment"] for row in session.scalars(select(DraftRow))}
+    with store.reading() as db:
+        local = {row["key"]: row for row in db.execute("SELECT key, call_id, server_id FROM dispositions")}
+        states = Counter(state for (state,) in db.execute("SELECT state FROM outbox"))
+        drafts = {
+            row["call_id"]: json.loads(row["form"])["comment"] for row in db.execute("SELECT * FROM drafts")
+        }
     store.close()
     typed = {line.split()[1]: int(line.split()[2]) for line in acked if line.startswith("draft ")}
     acked = [line for line in acked if not line.startswith("draft ")]
     assert set(acked) <= set(local), "an acknowledged disposition is missing from the client's database"
-    dispositioned = {row.call_id for row in local.values()}
+    dispositioned = {row["call_id"] for row in local.values()}
     assert not set(drafts) & dispositioned, "a draft outlived the disposition that replaced it"
     for call_id, last in typed.items():
         if call_id not in dispositioned:  # killed mid-form: the form comes back as last saved (or later)
@@ -114,7 +114,7 @@ def test_kill_minus_nine_loses_and_doubles_nothing(live_server: SyncServer, tmp_
     by_call = Counter(d.call_id for d in stored)
     assert [call for call, n in by_call.items() if n > 1] == [], "a disposition was stored twice"
     assert {d.key for d in stored} == set(local), "the server and the client disagree"
-    assert {str(d.id) for d in stored} == {str(row.server_id) for row in local.values()}
+    assert {str(d.id) for d in stored} == {str(row["server_id"]) for row in local.values()}
     assert killed_with_unsent > TRIALS // 10, "too few kills hit a client with work in progress"
     print(f"\n{TRIALS} kills in {elapsed:.0f} s, {killed_with_unsent} of them with items unsent:")
     print(f"{len(acked)} acknowledged, {len(local)} saved, {len(stored)} stored once")

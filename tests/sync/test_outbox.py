@@ -6,12 +6,11 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
 
 from app.store.cache import ContactCache
 from app.store.database import LocalStore
 from app.store.drafts import Drafts
-from app.store.schema import DispositionRow, OutboxKind, OutboxRow, OutboxState
+from app.store.schema import OutboxKind, OutboxState
 from app.sync.items import OutboxCounts
 from app.sync.outbox import DuplicateDispositionError, Outbox
 from app.wire.contacts import ContactOut, ContactPatch
@@ -28,12 +27,12 @@ def test_a_disposition_is_saved_with_its_item_and_replaces_the_draft(store: Loca
     saved = outbox.add_disposition(disposition(1))
     assert drafts.load("call-1-operator1@pbx.test") is None
     assert seen == [OutboxCounts(pending=1, parked=0)]
-    with store.reading() as session:
-        row = session.scalars(select(DispositionRow)).one()
-        item = session.scalars(select(OutboxRow)).one()
-    assert row.key == item.key == str(saved.key)
-    assert item.stream == "disposition:operator1"
-    assert json.loads(item.payload)["comment"] == "Клиент <b>просил</b> перезвонить; ' OR 1=1 --"
+    with store.reading() as db:
+        [row] = db.execute("SELECT key FROM dispositions").fetchall()
+        [item] = db.execute("SELECT key, stream, payload FROM outbox").fetchall()
+    assert row["key"] == item["key"] == str(saved.key)
+    assert item["stream"] == "disposition:operator1"
+    assert json.loads(item["payload"])["comment"] == "Клиент <b>просил</b> перезвонить; ' OR 1=1 --"
 
 
 def test_saving_twice_gives_one_record_and_a_different_one_is_refused(store: LocalStore) -> None:
@@ -42,8 +41,8 @@ def test_saving_twice_gives_one_record_and_a_different_one_is_refused(store: Loc
     assert outbox.add_disposition(disposition(1)) == first
     with pytest.raises(DuplicateDispositionError):
         outbox.add_disposition(disposition(1, code="busy"))
-    with store.reading() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxRow)) == 1
+    with store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 1
     assert outbox.counts() == OutboxCounts(pending=1, parked=0)
 
 
@@ -51,8 +50,8 @@ def test_a_failed_save_leaves_neither_record_nor_item(store: LocalStore) -> None
     outbox = Outbox(store)
     with pytest.raises(ValueError, match="not cached"):
         outbox.add_contact_edit(5, ContactPatch(name="Петров"))
-    with store.reading() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxRow)) == 0
+    with store.reading() as db:
+        assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
     assert outbox.counts().pending == 0
 
 

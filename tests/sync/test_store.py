@@ -1,42 +1,77 @@
-"""The local store: migrations that match the models, fast start-up, drafts, caches, durability settings."""
+"""The local store: migrations that match the table definitions, fast start-up without SQLAlchemy,
+drafts, caches, durability settings, transactions."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
 
 from app.store.cache import ContactCache, DocumentCache
 from app.store.calls import CallLog, CallRecord
 from app.store.database import HEAD_REVISION, LocalStore, open_store
 from app.store.drafts import Drafts
-from app.store.migrations import head_revision
-from app.store.schema import Base
+from app.store.migrations import alembic_config, head_revision, migration_engine
+from app.store.tables import Base
 from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue
 from tests.conftest import REPO
 
 
-def test_migrations_produce_the_models_and_head_is_pinned(store: LocalStore) -> None:
+def test_migrations_produce_the_tables_and_head_is_pinned(store: LocalStore) -> None:
     assert head_revision() == HEAD_REVISION
-    with store.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
-        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    engine = migration_engine(store.path)
+    try:
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()
+    with store.reading() as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.path.stat().st_mode & 0o777 == 0o600
 
 
-def test_reopening_a_current_database_does_not_load_alembic(store: LocalStore) -> None:
+def test_reopening_a_current_database_loads_neither_alembic_nor_sqlalchemy(store: LocalStore) -> None:
     code = (
         "import sys; from pathlib import Path; from app.store.database import open_store; "
-        f"open_store(Path({str(store.path)!r})); print('alembic' in sys.modules)"
+        "import app.sync.service; "
+        f"open_store(Path({str(store.path)!r})); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'sqlalchemy'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_database_behind_the_head_is_migrated_at_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    open_store(path).close()
+    engine = migration_engine(path)
+    try:
+        command.downgrade(alembic_config(engine), "base")  # the file as before the first revision
+    finally:
+        engine.dispose()
+    code = (
+        "import sys; from pathlib import Path; from app.store.database import open_store; "
+        f"from app.store.drafts import Drafts; Drafts(open_store(Path({str(path)!r}))).save('c1', {{}}); "
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD_REVISION,)]
+        assert db.execute("SELECT call_id FROM drafts").fetchall() == [("c1",)]
 
 
 def test_a_draft_survives_a_reopen(tmp_path: Path) -> None:
@@ -91,11 +126,67 @@ def test_documents_and_calls_are_kept(store: LocalStore) -> None:
 
 
 def test_bookkeeping_commits_skip_the_fsync_and_leave_full_behind(store: LocalStore) -> None:
-    with store.transaction(durable=False) as session:
-        assert session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
-    for _ in range(3):  # whichever pooled connection comes next
-        with store.transaction() as session:
-            assert session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    with store.transaction(durable=False) as db:
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    with store.transaction() as db:
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    with pytest.raises(KeyError), store.transaction(durable=False):
+        raise KeyError("the block failed")
+    with store.reading() as db:
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
+def test_a_transaction_takes_the_write_lock_and_rolls_back_on_error(store: LocalStore) -> None:
+    def fails_half_way() -> None:
+        with store.transaction() as db:
+            db.execute("INSERT INTO drafts (call_id, form, updated_at) VALUES ('c1', '{}', 'x')")
+            raise RuntimeError("half way")
+
+    with pytest.raises(RuntimeError, match="half way"):
+        fails_half_way()
+    assert Drafts(store).load("c1") is None
+    with contextlib.closing(sqlite3.connect(store.path, timeout=0, isolation_level=None)) as other:
+        # BEGIN IMMEDIATE: another writer is refused from the start, not at commit
+        with store.transaction(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        with store.reading():  # a read takes no write lock
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+
+
+def test_a_save_after_close_is_still_saved(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "db.sqlite3")
+    store.close()
+    Drafts(store).save("late", {"comment": "typed during shut-down"})
+    store.close()
+    store.close()
+    assert Drafts(open_store(store.path)).load("late") == {"comment": "typed during shut-down"}
+
+
+def test_transactions_do_not_nest(store: LocalStore) -> None:
+    with store.transaction(), pytest.raises(RuntimeError, match="do not nest"), store.reading():
+        pass
+    Drafts(store).save("c1", {})  # the outer transaction ended normally, the store still works
+
+
+def test_the_store_can_be_shared_with_another_thread(store: LocalStore) -> None:
+    drafts = Drafts(store)
+    errors: list[BaseException] = []
+
+    def typing(prefix: str) -> None:
+        try:
+            for n in range(200):
+                drafts.save(f"{prefix}-{n % 5}", {"n": n})
+                assert drafts.load(f"{prefix}-{n % 5}") == {"n": n}
+        except BaseException as exc:  # reported below: pytest does not see a thread's failures
+            errors.append(exc)
+
+    worker = threading.Thread(target=typing, args=("thread",))
+    worker.start()
+    typing("main")
+    worker.join()
+    assert errors == []
+    assert len(drafts.open_drafts()) == 10
 
 
 def test_the_sync_core_loads_neither_qt_nor_the_sip_stack() -> None:

@@ -31,6 +31,11 @@ NOT_AT_IDLE = (
     # httpx's optional command line (when installed, for uvicorn and pytest): see ``ui.boot``
     "click",
     "pygments",
+    # the local store runs on sqlite3; SQLAlchemy (~18 MB) and Alembic only when a migration is due
+    "sqlalchemy",
+    "alembic",
+    "app.store.tables",
+    "app.store.migrations",
 )
 
 
@@ -52,10 +57,10 @@ def _desktop_process() -> dict[str, list[str]]:
     return loaded
 
 
-def test_the_desktop_does_not_load_the_linter_schema_validation_yaml_or_cli_tools() -> None:
+def test_the_desktop_does_not_load_the_linter_schema_validation_yaml_cli_tools_or_orm() -> None:
     loaded = _desktop_process()
     modules = set(loaded["modules"])
-    assert "ui.script_host" in modules  # the import really happened
+    assert {"ui.script_host", "app.store.database"} <= modules  # the imports really happened
     assert sorted(m for m in modules if m in NOT_AT_IDLE or m.split(".")[0] in NOT_AT_IDLE) == []
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from alembic import context
 
-from app.store.schema import Base
+from app.store.tables import Base
 
 
 def run_online() -> None:
     engine = context.config.attributes.get("engine")
     if engine is None:
-        raise RuntimeError("the client migrations run through app.store.database.migrate(engine)")
+        raise RuntimeError("the client migrations run through app.store.database.migrate(path)")
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
         with context.begin_transaction():

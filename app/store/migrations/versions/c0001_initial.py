@@ -4,7 +4,7 @@ Revision ID: c0001
 Revises:
 Create Date: 2026-11-23
 
-Self-contained on purpose (imports nothing from ``app.store.schema``): it must keep producing this
+Self-contained on purpose (imports nothing from ``app.store.tables``): it must keep producing this
 schema when the models move on. Times are naive UTC ``DATETIME`` (``UtcDateTime`` in the models).
 """
 
