@@ -72,6 +72,12 @@ class SecretStore:
             log.warning("secrets kept in memory only: %s", self._problem)
 
     @property
+    def backend_name(self) -> str:
+        """The keyring in use, for IT (``keyring.backends.SecretService.Keyring``); ``memory`` when none."""
+        backend = self._backend
+        return "memory" if backend is None else f"{type(backend).__module__}.{type(backend).__name__}"
+
+    @property
     def problem(self) -> str | None:
         """Why secrets are kept in memory for this session only (``None``: the OS keyring works)."""
         return self._problem

@@ -54,7 +54,7 @@ commands:
 options:
   --version       print the version
   --show-config   print every setting with its source (policy > machine > user > default)
-  --self-test     check this install: Qt, icons, the SIP stack
+  --self-test     check this install: Qt, icons, the SIP stack, the local database, the keyring
 """
 
 if __name__ == "__main__":

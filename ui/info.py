@@ -27,7 +27,8 @@ def main(option: str) -> int:
 
 
 def self_test() -> int:
-    """``ringdesk --self-test``: prove an install works without a user: Qt, the icon, the SIP stack.
+    """``ringdesk --self-test``: prove an install works without a user: Qt, the icon, the SIP stack, the
+    local database (its migrations run from the install) and which OS keyring secrets go to.
 
     IT runs it after deployment and the installer tests run it from the installed bundle; it prints
     one line per check and exits non-zero if any failed. Qt uses the offscreen platform unless a
@@ -61,8 +62,49 @@ def self_test() -> int:
     except Exception as exc:  # report every failure, then exit non-zero
         failures += 1
         print(f"sip: FAILED {exc}")
+    failures += _check_store()
+    _check_keyring()
     print(f"resources: {Path(resources_dir())}")
     return 1 if failures else 0
+
+
+def _check_store() -> int:
+    """Create a local database the way the desktop does at its first start (the migrations run from
+    the install) in a throw-away folder; 1 if that fails."""
+    import sqlite3
+    import tempfile
+
+    try:
+        from app.store.database import HEAD_REVISION, open_store
+
+        with tempfile.TemporaryDirectory() as folder:
+            store = open_store(Path(folder) / "self-test.db")
+            try:
+                with store.transaction() as db:
+                    db.execute("SELECT count(*) FROM outbox").fetchone()
+            finally:
+                store.close()
+    except Exception as exc:  # report every failure, then exit non-zero
+        print(f"store: FAILED {type(exc).__name__}: {exc}")
+        return 1
+    print(f"store: sqlite {sqlite3.sqlite_version} schema {HEAD_REVISION} ok")
+    return 0
+
+
+def _check_keyring() -> None:
+    """Which OS keyring the secrets would go to. Not a failure when there is none (over SSH, in a
+    container): the desktop then keeps secrets in memory for the session and tells the operator."""
+    try:
+        from app.credentials import SecretStore
+
+        store = SecretStore()
+    except Exception as exc:
+        print(f"keyring: not usable ({type(exc).__name__})")
+        return
+    if store.problem:
+        print(f"keyring: not usable ({store.problem})")
+    else:
+        print(f"keyring: {store.backend_name} ok")
 
 
 def resources_dir() -> Path:

@@ -55,6 +55,7 @@ def test_installed_desktop_runs_offscreen(target: Path) -> None:
     selftest = run_in(target, "ringdesk", "--self-test")
     assert "platform=offscreen icon=ok" in selftest.stdout
     assert "sip: pjsua2 2.15" in selftest.stdout
+    assert "schema c0001 ok" in selftest.stdout  # the first start can create the local database
     demo = run_in(target, "ringdesk", "demo", "--console", timeout=120)
     assert "call ended: remote hangup" in demo.stdout
     assert (target / "usr/share/applications/ringdesk.desktop").is_file()
