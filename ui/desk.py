@@ -87,7 +87,7 @@ class Desk(QObject):
         self.form_call: str | None = None
         """The call whose disposition form is open (after-call work shows one form at a time)."""
         self.recent: list[DialHistoryEntry] = []
-        """The dial pad's history: the last calls of this session, newest first."""
+        """The dial pad's history: the last calls, newest first (earlier sessions' from the call log)."""
         self._shown_call: str | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe = workstation.hub.subscribe(self._on_notice)
@@ -95,6 +95,11 @@ class Desk(QObject):
         window.status.show_reasons(list(services.catalogue().reasons))
         self._show_status(workstation.status)
         self._render_calls()
+
+    def show_earlier_calls(self, entries: list[DialHistoryEntry]) -> None:
+        """Start the dial pad's history with the calls of earlier sessions (the local call log)."""
+        self.recent = [*self.recent, *entries][:50]
+        self.window.dial_pad.show_history(list(self.recent))
 
     # ----- intents: widget -> core ------------------------------------------------------------
 
@@ -239,8 +244,8 @@ class Desk(QObject):
             if not session.consult_for and session.number:
                 name = self._name(session)
                 outgoing = session.direction is Direction.OUTBOUND
-                self.recent.insert(0, DialHistoryEntry(session.number, session.ring_at, name, outgoing))
-                del self.recent[50:]
+                entry = DialHistoryEntry(session.number, session.ring_at, name, outgoing, session.record_id)
+                self.recent = [entry, *(e for e in self.recent if e.call_id != entry.call_id)][:50]
                 self.window.dial_pad.show_history(list(self.recent))
             self._cards.pop(session.call_id, None)
             if self.scripts is not None:

@@ -35,7 +35,9 @@ from app.telephony.supervisor import TelephonyService
 from app.wire.auth import UserOut
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation, WorkstationConfig, connect_phone
+from app.workstation.journal import CallJournal
 from ui.desk import Desk
+from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
 from ui.login_dialog import LoginDialog, LoginForm
@@ -105,6 +107,7 @@ class Desktop:
         self.desk: Desk | None = None
         self.scripts: ScriptHost | None = None
         self.keeper: DraftKeeper | None = None
+        self.journal: CallJournal | None = None
         self.settings: SettingsFlow | None = None
         self.supervision: Supervision | None = None
         self.instance: Instance | None = None
@@ -170,6 +173,8 @@ class Desktop:
         )
         self.desk = Desk(self.window, self.workstation, services, scripts=scripts, acw=opts.acw)
         desk = self.desk
+        self.journal = CallJournal(self.sync.calls, self.workstation.hub)
+        desk.show_earlier_calls(history_entries(self.journal.recent(), self.sync.contacts.get))
         restored = self.keeper.restore(lambda: desk.form_call)
         if restored:
             message = QApplication.translate(
@@ -343,6 +348,8 @@ class Desktop:
             await self.supervision.stop()
         if self.keeper is not None:
             self.keeper.close()
+        if self.journal is not None:
+            self.journal.close()
         if self.desk is not None:
             self.desk.close()
         if self.sync is not None:

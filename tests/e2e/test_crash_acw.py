@@ -124,6 +124,8 @@ def test_kill_minus_nine_in_acw_reopens_the_same_form(
             assert window is not None and ws is not None
             [session] = ws.calls.values()
             assert session.answers == {"speaks_russian": True}
+            rows = [window.dial_pad.history.item(i).text() for i in range(window.dial_pad.history.count())]
+            assert len(rows) == 1 and "+74951234567" in rows[0]  # the call log outlived the process
             form = window.disposition
             assert form.isVisibleTo(window)
             chosen = form.chosen()
@@ -131,6 +133,7 @@ def test_kill_minus_nine_in_acw_reopens_the_same_form(
             assert form.comment.toPlainText() == "перезвонить после обеда"
             form.submit.click()
             assert not ws.calls
+            assert window.dial_pad.history.count() == 1  # listed once, not again when it finished
             assert desktop.sync is not None
             await until(lambda: desktop.sync is not None and desktop.sync.status.pending == 0)
             async with httpx.AsyncClient(base_url=server.base_url) as http:
