@@ -92,7 +92,15 @@ class SettingsDialog(QDialog):
         self.hotkeys: dict[ActionId, QKeySequenceEdit] = {a: QKeySequenceEdit() for a in SPECS}
         hotkeys_form = QFormLayout()
         self.hotkey_labels = {a: plain_label() for a in SPECS}
+        self.hotkey_problem = plain_label()
+        """Why the hotkeys cannot be saved as they are (two actions on one key)."""
+        self.hotkey_problem.setWordWrap(True)
+        self.hotkey_problem.hide()
+        hotkeys_form.addRow(self.hotkey_problem)
         for action_id, edit in self.hotkeys.items():
+            edit.setClearButtonEnabled(True)  # an action may have no key at all
+            edit.setMaximumSequenceLength(1)  # one key combination, not a chord of several
+            edit.keySequenceChanged.connect(lambda _sequence: self.hotkey_problem.hide())
             hotkeys_form.addRow(self.hotkey_labels[action_id], edit)
         inner = QWidget()
         inner.setLayout(hotkeys_form)
@@ -194,8 +202,31 @@ class SettingsDialog(QDialog):
         )
 
     def _save(self) -> None:
+        clash = self.hotkey_clash()
+        if clash is not None:
+            key, first, second = clash
+            text = self.tr("%1 is set for both “%2” and “%3”: choose another key for one of them.")
+            self.hotkey_problem.setText(text.replace("%1", key).replace("%2", first).replace("%3", second))
+            self.hotkey_problem.show()
+            self.tabs.setCurrentWidget(self.hotkeys_page)
+            return
         self.save_requested.emit(self.collect())
         self.accept()
+
+    def hotkey_clash(self) -> tuple[str, str, str] | None:
+        """A key set for two actions (the key as shown, and the two actions' names), or ``None``. Qt
+        would fire neither of them, so the dialog refuses to save it."""
+        seen: dict[str, ActionId] = {}
+        for action_id, edit in self.hotkeys.items():
+            sequence = edit.keySequence()
+            key = sequence.toString(QKeySequence.SequenceFormat.PortableText)
+            if not key:
+                continue
+            if key in seen:
+                shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+                return shown, self.hotkey_labels[seen[key]].text(), self.hotkey_labels[action_id].text()
+            seen[key] = action_id
+        return None
 
     def retranslate(self) -> None:
         """Re-set the texts in the current language."""

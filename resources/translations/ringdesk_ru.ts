@@ -350,17 +350,17 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="205"/>
+        <location filename="../../ui/desk.py" line="180"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="243"/>
+        <location filename="../../ui/desk.py" line="218"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="285"/>
+        <location filename="../../ui/desk.py" line="266"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
     </message>
@@ -368,22 +368,22 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="163"/>
+        <location filename="../../ui/main.py" line="180"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="235"/>
+        <location filename="../../ui/main.py" line="254"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="238"/>
+        <location filename="../../ui/main.py" line="257"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="272"/>
+        <location filename="../../ui/main.py" line="291"/>
         <source>Log in again: %n record(s) waiting</source>
         <translation>
             <numerusform>Войдите снова: ждёт %n запись</numerusform>
@@ -392,7 +392,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="274"/>
+        <location filename="../../ui/main.py" line="293"/>
         <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
         <translation>
             <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>
@@ -401,7 +401,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="281"/>
+        <location filename="../../ui/main.py" line="300"/>
         <source>%n record(s) refused by the server: see the log</source>
         <translation>
             <numerusform>%n запись отклонена сервером: см. журнал</numerusform>
@@ -413,17 +413,17 @@
 <context>
     <name>DialPad</name>
     <message>
-        <location filename="../../ui/dial_pad.py" line="94"/>
+        <location filename="../../ui/dial_pad.py" line="122"/>
         <source>Number to call</source>
         <translation>Номер для звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="95"/>
+        <location filename="../../ui/dial_pad.py" line="123"/>
         <source>Call</source>
         <translation>Позвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="96"/>
+        <location filename="../../ui/dial_pad.py" line="124"/>
         <source>Recent calls</source>
         <translation>Недавние звонки</translation>
     </message>
@@ -665,12 +665,12 @@
 <context>
     <name>Script</name>
     <message>
-        <location filename="../../ui/script_host.py" line="81"/>
+        <location filename="../../ui/script_host.py" line="89"/>
         <source>No script is set for this queue and segment.</source>
         <translation>Для этой очереди и сегмента скрипт не задан.</translation>
     </message>
     <message>
-        <location filename="../../ui/script_host.py" line="88"/>
+        <location filename="../../ui/script_host.py" line="96"/>
         <source>The script cannot be shown: %1</source>
         <translation>Скрипт нельзя показать: %1</translation>
     </message>
@@ -816,7 +816,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings_flow.py" line="96"/>
+        <location filename="../../ui/settings_flow.py" line="95"/>
         <source>set by your IT department&apos;s policy (%1)</source>
         <translation>задано политикой вашего ИТ-отдела (%1)</translation>
     </message>
@@ -824,104 +824,109 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="157"/>
-        <location filename="../../ui/settings_dialog.py" line="230"/>
+        <location filename="../../ui/settings_dialog.py" line="165"/>
+        <location filename="../../ui/settings_dialog.py" line="261"/>
         <source>System default</source>
         <translation>Системное по умолчанию</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="202"/>
+        <location filename="../../ui/settings_dialog.py" line="208"/>
+        <source>%1 is set for both “%2” and “%3”: choose another key for one of them.</source>
+        <translation>Клавиша %1 назначена и для «%2», и для «%3»: выберите для одного из них другую.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="233"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="204"/>
+        <location filename="../../ui/settings_dialog.py" line="235"/>
         <source>Account</source>
         <translation>Учётная запись</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="204"/>
+        <location filename="../../ui/settings_dialog.py" line="235"/>
         <source>Audio</source>
         <translation>Звук</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="204"/>
+        <location filename="../../ui/settings_dialog.py" line="235"/>
         <source>Hotkeys</source>
         <translation>Горячие клавиши</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="204"/>
+        <location filename="../../ui/settings_dialog.py" line="235"/>
         <source>Appearance</source>
         <translation>Внешний вид</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="208"/>
+        <location filename="../../ui/settings_dialog.py" line="239"/>
         <source>SIP user</source>
         <translation>Пользователь SIP</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="209"/>
+        <location filename="../../ui/settings_dialog.py" line="240"/>
         <source>SIP domain</source>
         <translation>Домен SIP</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="210"/>
+        <location filename="../../ui/settings_dialog.py" line="241"/>
         <source>SIP password</source>
         <translation>Пароль SIP</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="211"/>
+        <location filename="../../ui/settings_dialog.py" line="242"/>
         <source>Transport</source>
         <translation>Транспорт</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="212"/>
+        <location filename="../../ui/settings_dialog.py" line="243"/>
         <source>Microphone</source>
         <translation>Микрофон</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="213"/>
+        <location filename="../../ui/settings_dialog.py" line="244"/>
         <source>Headset</source>
         <translation>Гарнитура</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="214"/>
+        <location filename="../../ui/settings_dialog.py" line="245"/>
         <source>Ringer</source>
         <translation>Звонок (рингер)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="215"/>
+        <location filename="../../ui/settings_dialog.py" line="246"/>
         <source>Language</source>
         <translation>Язык</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="216"/>
+        <location filename="../../ui/settings_dialog.py" line="247"/>
         <source>Theme</source>
         <translation>Тема</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="217"/>
+        <location filename="../../ui/settings_dialog.py" line="248"/>
         <source>Start minimised to the tray</source>
         <translation>Запускать свёрнутым в трей</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="221"/>
-        <location filename="../../ui/settings_dialog.py" line="222"/>
+        <location filename="../../ui/settings_dialog.py" line="252"/>
+        <location filename="../../ui/settings_dialog.py" line="253"/>
         <source>Test tone</source>
         <translation>Проверить звук</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="223"/>
+        <location filename="../../ui/settings_dialog.py" line="254"/>
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="224"/>
+        <location filename="../../ui/settings_dialog.py" line="255"/>
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="248"/>
+        <location filename="../../ui/settings_dialog.py" line="279"/>
         <source>Locked: %1</source>
         <translation>Заблокировано: %1</translation>
     </message>

@@ -61,3 +61,33 @@ def test_settings_round_trip_and_test_tone(qtbot: QtBot, actions: ActionCollecti
     assert saved.args[0].hotkeys == {}
     assert saved.args[0].theme is Theme.DARK
     assert saved.args[0].speaker == "USB headset"
+
+
+def test_a_hotkey_can_be_cleared_and_one_key_cannot_serve_two_actions(
+    qtbot: QtBot, actions: ActionCollection
+) -> None:
+    dialog = SettingsDialog(actions)
+    qtbot.addWidget(dialog)
+    dialog.load(Preferences(language=Language.EN), AudioDevices())
+    dialog.show()
+    answer, hang_up = dialog.hotkeys[ActionId.ANSWER], dialog.hotkeys[ActionId.HANG_UP]
+    assert answer.isClearButtonEnabled()
+    answer.clear()  # what the edit's clear button does
+    hang_up.setKeySequence(QKeySequence("F5"))
+    dialog.hotkeys[ActionId.MUTE].setKeySequence(QKeySequence("F5"))
+    with qtbot.assertNotEmitted(dialog.save_requested):
+        dialog._save()
+    assert dialog.isVisible() and dialog.tabs.currentWidget() is dialog.hotkeys_page
+    assert dialog.hotkey_problem.isVisible()
+    assert (
+        dialog.hotkey_problem.text()
+        == "F5 is set for both “Hang up” and “Mute”: choose another key for one of them."
+    )
+    dialog.hotkeys[ActionId.MUTE].setKeySequence(QKeySequence("Ctrl+M"))
+    assert not dialog.hotkey_problem.isVisible()
+    with qtbot.waitSignal(dialog.save_requested) as saved:
+        dialog._save()
+    assert saved.args[0].hotkeys == {"answer": "", "hang_up": "F5", "mute": "Ctrl+M"}
+    actions.set_shortcuts({ActionId(k): v for k, v in saved.args[0].hotkeys.items()})
+    assert actions[ActionId.ANSWER].shortcut().isEmpty()
+    assert actions[ActionId.HANG_UP].shortcut().toString() == "F5"
