@@ -92,130 +92,9 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="323"/>
-        <source>(no name)</source>
-        <translation>(без имени)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="330"/>
-        <source>Prefers: %1</source>
-        <translation>Предпочитает: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="338"/>
-        <source>Calls</source>
-        <translation>Звонки</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="339"/>
-        <source>SMS</source>
-        <translation>SMS</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="340"/>
-        <location filename="../../ui/card/call_card.py" line="379"/>
-        <source>E-mail</source>
-        <translation>E-mail</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="341"/>
-        <source>Marketing</source>
-        <translation>Реклама</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="348"/>
-        <source>Consent not recorded</source>
-        <translation>Согласие не записано</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="355"/>
-        <source>Client&apos;s time unknown</source>
-        <translation>Время клиента неизвестно</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="358"/>
-        <source>Client&apos;s time %1</source>
-        <translation>У клиента %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="360"/>
-        <source>good time to call</source>
-        <translation>можно звонить</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="360"/>
-        <source>outside business hours</source>
-        <translation>нерабочее время</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="369"/>
-        <source>Name</source>
-        <translation>ФИО</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="370"/>
-        <source>Phones</source>
-        <translation>Телефоны</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="371"/>
-        <source>Preferred channel</source>
-        <translation>Канал связи</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="372"/>
-        <source>Consent: calls</source>
-        <translation>Согласие: звонки</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="373"/>
-        <source>Consent: SMS</source>
-        <translation>Согласие: SMS</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="374"/>
-        <source>Consent: e-mail</source>
-        <translation>Согласие: e-mail</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="375"/>
-        <source>Consent: marketing</source>
-        <translation>Согласие: реклама</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="376"/>
-        <source>Segment</source>
-        <translation>Сегмент</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="377"/>
-        <source>City</source>
-        <translation>Город</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="378"/>
-        <source>Time zone</source>
-        <translation>Часовой пояс</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="380"/>
-        <source>Birthday</source>
-        <translation>Дата рождения</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="391"/>
+        <location filename="../../ui/card/call_card.py" line="158"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="392"/>
-        <source>Save (Ctrl+S)</source>
-        <translation>Сохранить (Ctrl+S)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="393"/>
-        <source>Revert</source>
-        <translation>Отменить правки</translation>
     </message>
 </context>
 <context>
@@ -348,19 +227,143 @@
     </message>
 </context>
 <context>
+    <name>ContactPage</name>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="264"/>
+        <source>(no name)</source>
+        <translation>(без имени)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="271"/>
+        <source>Prefers: %1</source>
+        <translation>Предпочитает: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="279"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="280"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="281"/>
+        <location filename="../../ui/card/contact_page.py" line="320"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="282"/>
+        <source>Marketing</source>
+        <translation>Реклама</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="289"/>
+        <source>Consent not recorded</source>
+        <translation>Согласие не записано</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="296"/>
+        <source>Client&apos;s time unknown</source>
+        <translation>Время клиента неизвестно</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="299"/>
+        <source>Client&apos;s time %1</source>
+        <translation>У клиента %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="301"/>
+        <source>good time to call</source>
+        <translation>можно звонить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="301"/>
+        <source>outside business hours</source>
+        <translation>нерабочее время</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="310"/>
+        <source>Name</source>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="311"/>
+        <source>Phones</source>
+        <translation>Телефоны</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="312"/>
+        <source>Preferred channel</source>
+        <translation>Канал связи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="313"/>
+        <source>Consent: calls</source>
+        <translation>Согласие: звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="314"/>
+        <source>Consent: SMS</source>
+        <translation>Согласие: SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="315"/>
+        <source>Consent: e-mail</source>
+        <translation>Согласие: e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="316"/>
+        <source>Consent: marketing</source>
+        <translation>Согласие: реклама</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="317"/>
+        <source>Segment</source>
+        <translation>Сегмент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="318"/>
+        <source>City</source>
+        <translation>Город</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="319"/>
+        <source>Time zone</source>
+        <translation>Часовой пояс</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="321"/>
+        <source>Birthday</source>
+        <translation>Дата рождения</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="332"/>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="333"/>
+        <source>Revert</source>
+        <translation>Отменить правки</translation>
+    </message>
+</context>
+<context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="205"/>
+        <location filename="../../ui/desk.py" line="175"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="243"/>
+        <location filename="../../ui/desk.py" line="213"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="285"/>
+        <location filename="../../ui/desk.py" line="261"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
     </message>
@@ -368,22 +371,22 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="163"/>
+        <location filename="../../ui/main.py" line="175"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="235"/>
+        <location filename="../../ui/main.py" line="249"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="238"/>
+        <location filename="../../ui/main.py" line="252"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="272"/>
+        <location filename="../../ui/main.py" line="286"/>
         <source>Log in again: %n record(s) waiting</source>
         <translation>
             <numerusform>Войдите снова: ждёт %n запись</numerusform>
@@ -392,7 +395,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="274"/>
+        <location filename="../../ui/main.py" line="288"/>
         <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
         <translation>
             <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>
@@ -401,7 +404,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="281"/>
+        <location filename="../../ui/main.py" line="295"/>
         <source>%n record(s) refused by the server: see the log</source>
         <translation>
             <numerusform>%n запись отклонена сервером: см. журнал</numerusform>
@@ -665,12 +668,12 @@
 <context>
     <name>Script</name>
     <message>
-        <location filename="../../ui/script_host.py" line="81"/>
+        <location filename="../../ui/script_host.py" line="89"/>
         <source>No script is set for this queue and segment.</source>
         <translation>Для этой очереди и сегмента скрипт не задан.</translation>
     </message>
     <message>
-        <location filename="../../ui/script_host.py" line="88"/>
+        <location filename="../../ui/script_host.py" line="96"/>
         <source>The script cannot be shown: %1</source>
         <translation>Скрипт нельзя показать: %1</translation>
     </message>
@@ -816,7 +819,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings_flow.py" line="96"/>
+        <location filename="../../ui/settings_flow.py" line="95"/>
         <source>set by your IT department&apos;s policy (%1)</source>
         <translation>задано политикой вашего ИТ-отдела (%1)</translation>
     </message>

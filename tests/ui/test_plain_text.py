@@ -58,11 +58,11 @@ def test_call_card_header_fields_and_history(
             sample_data.contact(EVIL, segment="<u>VIP</u>"), sample_data.SCHEMA, sample_data.CODES, history
         )
     )
-    assert card.name.text() == EVIL
+    assert card.contact_page.name.text() == EVIL
     assert shown_literally(card)
     assert shown_literally(card, "<u>VIP</u>")
-    assert card._editors["name"].value() == EVIL
-    assert card.history.topLevelItem(0).text(1) == "<b>op</b>"  # item views never render markup
+    assert card.contact_page._editors["name"].value() == EVIL
+    assert card.contact_page.history.topLevelItem(0).text(1) == "<b>op</b>"  # item views never render markup
 
 
 def test_call_controls_and_waiting_call(qtbot: QtBot, actions: ActionCollection, clock: FakeClock) -> None:
