@@ -77,6 +77,7 @@ def test_dial_pad_history(qtbot: QtBot, clock: FakeClock) -> None:
     pad = DialPad()
     qtbot.addWidget(pad)
     pad.show_history([DialHistoryEntry("+79131234567", clock.now - timedelta(hours=1), EVIL)])
+    pad.show()  # the pad is built when first shown, with the history given before
     assert EVIL in pad.history.item(0).text()
 
 

@@ -18,6 +18,7 @@ from app.wire.contacts import ContactOut, ContactPatch, FieldSchema, HistoryItem
 from app.wire.dispositions import DispositionCode
 from ui.actions import ActionCollection, ActionId
 from ui.elapsed import Clock, utc_now
+from ui.lazy import settle
 from ui.plain import plain_label
 from ui.theme import set_role
 
@@ -75,24 +76,28 @@ class CallCard(QWidget):
     @property
     def contact_page(self) -> ContactPage:
         """The known caller's page, built on first use."""
-        if self._contact_page is None:
-            from ui.card.contact_page import ContactPage
-
-            self._contact_page = ContactPage(self._clock)
-            self._contact_page.save_requested.connect(self.save_requested)
-            self.stack.addWidget(self._contact_page)
-        return self._contact_page
+        return self._pages()[0]
 
     @property
     def new_contact(self) -> NewContactForm:
         """The new-contact form for an unknown caller, built on first use."""
-        if self._new_contact is None:
+        return self._pages()[1]
+
+    def _pages(self) -> tuple[ContactPage, NewContactForm]:
+        """Both call pages, built together the first time a call needs either (in the stack's order,
+        so Tab goes through them as it always did)."""
+        if self._contact_page is None or self._new_contact is None:
+            from ui.card.contact_page import ContactPage
             from ui.card.new_contact import NewContactForm
 
+            self._contact_page = ContactPage(self._clock)
+            self._contact_page.save_requested.connect(self.save_requested)
             self._new_contact = NewContactForm()
             self._new_contact.create_requested.connect(self.create_requested)
+            self.stack.addWidget(self._contact_page)
             self.stack.addWidget(self._new_contact)
-        return self._new_contact
+            settle(self._new_contact, settle(self._contact_page, self.empty))
+        return self._contact_page, self._new_contact
 
     # -- slots ---------------------------------------------------------------------------------------
 
