@@ -85,7 +85,7 @@ async def _pops(server_url: str, password: str, data_dir: Path) -> list[float]:
         def show_contact(data: object) -> None:
             original(data)  # type: ignore[arg-type]
             card.repaint()  # paint now, synchronously: what the operator sees
-            painted[card.name.text()] = time.perf_counter()
+            painted[card.contact_page.name.text()] = time.perf_counter()
 
         card.show_contact = show_contact  # type: ignore[method-assign]
         done = asyncio.Event()
@@ -108,7 +108,9 @@ async def _pops(server_url: str, password: str, data_dir: Path) -> list[float]:
             deadline = time.monotonic() + 10
             while name not in painted:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"card for {number} not shown (shown: {card.name.text()!r})")
+                    raise RuntimeError(
+                        f"card for {number} not shown (shown: {card.contact_page.name.text()!r})"
+                    )
                 await asyncio.sleep(0.002)
             if n >= WARMUP:
                 timings.append((painted.pop(name) - t0) * 1000)

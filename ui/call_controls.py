@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ui.actions import ActionCollection, ActionId
 from ui.elapsed import Clock, ElapsedLabel, utc_now
 from ui.keypad import Keypad
+from ui.lazy import settle
 from ui.plain import plain_label, set_plain
 from ui.theme import set_role
 
@@ -76,10 +77,26 @@ class CallControls(QFrame):
         super().__init__(parent)
         self.setProperty("panel", True)
         self._actions = actions
+        self._clock = clock
         self._call: CallView | None = None
+        self._built = False
+        actions[ActionId.HANG_UP].triggered.connect(self._hang_up)
+        actions[ActionId.HOLD].triggered.connect(self._hold)
+        actions[ActionId.MUTE].triggered.connect(self._mute)
+        actions[ActionId.TRANSFER].triggered.connect(self._open_transfer)
+        actions[ActionId.KEYPAD].triggered.connect(self._toggle_keypad)
+        for action_id in (ActionId.KEYPAD, ActionId.HOLD, ActionId.MUTE):
+            actions[action_id].setCheckable(True)
+        self.show_no_call()
+
+    def _build(self) -> None:
+        """The panel's widgets, made on the first call: the idle desktop never shows them (issue 5)."""
+        if self._built:
+            return
+        self._built = True
         self.party = plain_label()
         set_role(self.party, "title")
-        self.timer = ElapsedLabel(clock=clock)
+        self.timer = ElapsedLabel(clock=self._clock)
         self.state = plain_label()
         set_role(self.state, "warning", "badge")
         self.buttons: dict[ActionId, QToolButton] = {}
@@ -88,19 +105,12 @@ class CallControls(QFrame):
             (ActionId.HANG_UP, ActionId.HOLD, ActionId.MUTE, ActionId.TRANSFER, ActionId.KEYPAD)
         ):
             button = QToolButton()
-            button.setDefaultAction(actions[action_id])
+            button.setDefaultAction(self._actions[action_id])
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(button, 0, column)
             self.buttons[action_id] = button
         self.buttons[ActionId.HANG_UP].setObjectName("hangup")
-        actions[ActionId.HANG_UP].triggered.connect(self._hang_up)
-        actions[ActionId.HOLD].triggered.connect(self._hold)
-        actions[ActionId.MUTE].triggered.connect(self._mute)
-        actions[ActionId.TRANSFER].triggered.connect(self._open_transfer)
-        actions[ActionId.KEYPAD].triggered.connect(self._toggle_keypad)
-        for action_id in (ActionId.KEYPAD, ActionId.HOLD, ActionId.MUTE):
-            actions[action_id].setCheckable(True)
 
         self.keypad = Keypad()
         self.keypad.key_pressed.connect(self._dtmf)
@@ -140,10 +150,12 @@ class CallControls(QFrame):
         layout.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(waiting)
         self.retranslate()
-        self.show_no_call()
+        self._reset()
+        settle(self, self)
 
     def show_call(self, call: CallView) -> None:
         """Show the call in progress and enable the call actions."""
+        self._build()
         fresh = self._call is None or self._call.answered_at != call.answered_at
         self._call = call
         set_plain(self.party, f"{call.name}  {call.number}" if call.name else call.number)
@@ -172,18 +184,22 @@ class CallControls(QFrame):
     def show_no_call(self) -> None:
         """No call: disable the call actions and reset the panel."""
         self._call = None
-        self.timer.stop()
         for action_id in (ActionId.HANG_UP, ActionId.HOLD, ActionId.MUTE, ActionId.TRANSFER, ActionId.KEYPAD):
             self._actions[action_id].setEnabled(False)
         for action_id in (ActionId.KEYPAD, ActionId.HOLD, ActionId.MUTE):
             self._actions[action_id].setChecked(False)
+        if self._built:
+            self._reset()
+        self.hide()
+
+    def _reset(self) -> None:
+        self.timer.stop()
         self.keypad.hide()
         self.transfer_box.hide()
         self.transfer_target.clear()
         self.waiting.hide()
         self.take_waiting.hide()
         self.state.hide()
-        self.hide()
 
     def _hang_up(self) -> None:
         if self._call is not None:
@@ -204,9 +220,11 @@ class CallControls(QFrame):
             self.dtmf_requested.emit(key)
 
     def _toggle_keypad(self, on: bool) -> None:
+        self._build()
         self.keypad.setVisible(on)
 
     def _open_transfer(self) -> None:
+        self._build()
         self.transfer_box.show()
         self.transfer_target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -216,7 +234,9 @@ class CallControls(QFrame):
             self.transfer_requested.emit(target, attended)
 
     def retranslate(self) -> None:
-        """Re-set the texts in the current language."""
+        """Re-set the texts in the current language (nothing to do before the first call)."""
+        if not self._built:
+            return
         call = self._call
         states = []
         if call and call.held:

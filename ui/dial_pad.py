@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from app.wire.contacts import ContactOut
 
 from ui.keypad import Keypad
+from ui.lazy import settle
 from ui.plain import plain_label
 
 
@@ -63,6 +64,15 @@ class DialPad(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._entries: list[DialHistoryEntry] = []
+        self._built = False
+
+    def _build(self) -> None:
+        """The pad's widgets, made when it is first shown: it lives in a dock the operator opens now and
+        then, so the idle desktop does not hold them (issue 5)."""
+        if self._built:
+            return
+        self._built = True
         self.number = QLineEdit()
         self.number.setClearButtonEnabled(True)
         self.number.returnPressed.connect(self._dial_typed)
@@ -80,11 +90,18 @@ class DialPad(QWidget):
             layout.addWidget(widget)
         self.retranslate()
         self._update()
+        self._fill_history()
+        settle(self, self)
 
     def show_history(self, entries: list[DialHistoryEntry]) -> None:
-        """Replace the history list (newest first); names and numbers are shown as plain text."""
+        """Replace the history (newest first); names and numbers are shown as plain text."""
+        self._entries = list(entries)
+        if self._built:
+            self._fill_history()
+
+    def _fill_history(self) -> None:
         self.history.clear()
-        for entry in entries:
+        for entry in self._entries:
             arrow = "→" if entry.outgoing else "←"
             label = f"{arrow} {entry.number}" + (f"  {entry.name}" if entry.name else "")
             item = QListWidgetItem(f"{label}\n{entry.at.astimezone():%d.%m %H:%M}")
@@ -93,6 +110,7 @@ class DialPad(QWidget):
 
     def focus_number(self) -> None:
         """Put the cursor in the number field (the dial-pad action does this)."""
+        self._build()
         self.number.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.number.selectAll()
 
@@ -118,10 +136,16 @@ class DialPad(QWidget):
         return super().eventFilter(watched, event)  # type: ignore[arg-type]
 
     def retranslate(self) -> None:
-        """Re-set the texts in the current language."""
+        """Re-set the texts in the current language (nothing to do before the pad was first shown)."""
+        if not self._built:
+            return
         self.number.setPlaceholderText(self.tr("Number to call"))
         self.call_button.setText(self.tr("Call"))
         self.history_label.setText(self.tr("Recent calls"))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._build()  # however the dock was opened: the action, or the toolbar's context menu
+        super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -34,6 +34,7 @@ from app.wire.dispositions import DispositionCategory, DispositionCode
 from ui.actions import DISPOSITION_KEYS, ActionCollection, ActionId
 from ui.elapsed import Clock, ElapsedLabel, utc_now
 from ui.i18n import pick
+from ui.lazy import settle
 from ui.plain import plain_label, set_plain
 from ui.theme import category_colour, set_role
 
@@ -91,9 +92,21 @@ class DispositionForm(QFrame):
         self._clock = clock
         self._request: DispositionRequest | None = None
         self._codes: list[DispositionCode] = []
+        self._built = False
+        actions[ActionId.SUBMIT_DISPOSITION].triggered.connect(self._submit)
+        for n, action_id in enumerate(DISPOSITION_KEYS, start=1):
+            actions[action_id].triggered.connect(lambda _=False, k=n: self.pick_hotkey(k))
+        self.show_closed()
+
+    def _build(self) -> None:
+        """The form's widgets, made for the first after-call work: the idle desktop never shows them
+        (issue 5)."""
+        if self._built:
+            return
+        self._built = True
         self.title = plain_label()
         set_role(self.title, "title")
-        self.timer = ElapsedLabel(clock=clock)
+        self.timer = ElapsedLabel(clock=self._clock)
         self.codes = QListWidget()
         self.codes.installEventFilter(self)
         self.codes.currentRowChanged.connect(self._validate)
@@ -109,11 +122,8 @@ class DispositionForm(QFrame):
         self.problem = plain_label()
         set_role(self.problem, "error")
         self.submit = QToolButton()
-        self.submit.setDefaultAction(actions[ActionId.SUBMIT_DISPOSITION])
+        self.submit.setDefaultAction(self._actions[ActionId.SUBMIT_DISPOSITION])
         self.submit.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        actions[ActionId.SUBMIT_DISPOSITION].triggered.connect(self._submit)
-        for n, action_id in enumerate(DISPOSITION_KEYS, start=1):
-            actions[action_id].triggered.connect(lambda _=False, k=n: self.pick_hotkey(k))
         self.skip = QPushButton()
         self.skip.clicked.connect(self.skip_requested)
 
@@ -137,10 +147,11 @@ class DispositionForm(QFrame):
         self.setTabOrder(self.codes, self.comment)
         self.setTabOrder(self.comment, self.callback)
         self.retranslate()
-        self.show_closed()
+        settle(self, self)
 
     def show_form(self, request: DispositionRequest) -> None:
         """Open the form for after-call work; the suggested code is preselected and the list focused."""
+        self._build()
         self._request = request
         self._codes = [c for c in request.codes if c.active]
         self._fill_codes()
@@ -161,7 +172,8 @@ class DispositionForm(QFrame):
     def show_closed(self) -> None:
         """After-call work is over: hide the form and disable its hotkeys."""
         self._request = None
-        self.timer.stop()
+        if self._built:
+            self.timer.stop()
         for action_id in (*DISPOSITION_KEYS, ActionId.SUBMIT_DISPOSITION):
             self._actions[action_id].setEnabled(False)
         self.hide()
@@ -175,7 +187,9 @@ class DispositionForm(QFrame):
         return False
 
     def chosen(self) -> DispositionCode | None:
-        """The selected code."""
+        """The selected code (none before the form was first opened)."""
+        if not self._built:
+            return None
         row = self.codes.currentRow()
         return self._codes[row] if 0 <= row < len(self._codes) else None
 
@@ -231,6 +245,8 @@ class DispositionForm(QFrame):
 
     def restore(self, draft: DispositionChoice) -> None:
         """Put back what the operator had typed before the desktop stopped (an open form only)."""
+        if self._request is None:
+            return
         row = next((i for i, c in enumerate(self._codes) if c.code == draft.code), -1)
         if row >= 0:
             self.codes.setCurrentRow(row)
@@ -291,7 +307,10 @@ class DispositionForm(QFrame):
         return super().eventFilter(watched, event)
 
     def retranslate(self) -> None:
-        """Re-set the texts (and the catalogue labels) in the current language."""
+        """Re-set the texts (and the catalogue labels) in the current language; nothing to do before
+        the form was first opened."""
+        if not self._built:
+            return
         self.title.setText(self.tr("Call result"))
         self.skip.setText(self.tr("Skip"))
         zone = self._request.time_zone if self._request else None

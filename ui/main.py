@@ -40,7 +40,6 @@ from ui.desk import Desk
 from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
-from ui.login_dialog import LoginDialog, LoginForm
 from ui.main_window import MainWindow
 from ui.plain import set_plain
 from ui.preferences import AudioDevices
@@ -237,6 +236,8 @@ class Desktop:
                 return user
         if opts.password is not None:
             return await sync.login(opts.user, opts.password)
+        from ui.login_dialog import LoginDialog, LoginForm  # only when no session was saved (issue 5)
+
         dialog = LoginDialog()
         dialog.show_defaults(opts.server_url, opts.user)
         result: asyncio.Future[UserOut | None] = asyncio.get_running_loop().create_future()

@@ -8,8 +8,6 @@ through these helpers, so the rule lives in one place and a test can check it on
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
@@ -35,6 +33,8 @@ def button_text(text: str) -> str:
 
 def tooltip(text: str) -> str:
     """``text`` as a tooltip: Qt renders tooltips as HTML when they look like it, so escape them."""
+    import html  # here: its entity tables (~0.4 MB) are for the settings dialog only (issue 5)
+
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
@@ -23,8 +24,10 @@ from app.telephony.supervisor import TelephonyService
 from ui.actions import ActionCollection, ActionId
 from ui.i18n import Language, set_language
 from ui.preferences import AudioDevices, Preferences, SipAccount
-from ui.settings_dialog import SettingsDialog
 from ui.theme import Theme, apply_theme
+
+if TYPE_CHECKING:
+    from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,9 @@ class SettingsFlow:
         self.actions.set_shortcuts({ActionId(k): v for k, v in overrides.items()})
 
     def open(self) -> SettingsDialog:
+        # Imported when first opened: the idle desktop does not need the dialog's module (issue 5).
+        from ui.settings_dialog import SettingsDialog
+
         config = self.config()
         dialog = SettingsDialog(self.actions)
         dialog.load(preferences(config, self.secrets), self.devices())

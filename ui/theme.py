@@ -8,6 +8,7 @@ lighten them for contrast. Icons are SVG (sharp at any DPI) found through the ``
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -102,8 +103,11 @@ def category_colour(category: DispositionCategory) -> QColor:
     )
 
 
+@functools.cache
 def icon(name: str) -> QIcon:
-    """The SVG icon ``resources/icons/<name>.svg``."""
+    """The SVG icon ``resources/icons/<name>.svg``, made once per name: every new QIcon renders its
+    pixmaps anew and keeps them in Qt's pixmap cache, which then grew with each status change (the
+    status dot, the tray, the status menus) by ~2 KB, up to the cache's 10 MB (issue 5)."""
     return QIcon(f"icons:{name}.svg")
 
 

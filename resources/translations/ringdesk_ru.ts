@@ -92,181 +92,60 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="323"/>
-        <source>(no name)</source>
-        <translation>(без имени)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="330"/>
-        <source>Prefers: %1</source>
-        <translation>Предпочитает: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="338"/>
-        <source>Calls</source>
-        <translation>Звонки</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="339"/>
-        <source>SMS</source>
-        <translation>SMS</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="340"/>
-        <location filename="../../ui/card/call_card.py" line="379"/>
-        <source>E-mail</source>
-        <translation>E-mail</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="341"/>
-        <source>Marketing</source>
-        <translation>Реклама</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="348"/>
-        <source>Consent not recorded</source>
-        <translation>Согласие не записано</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="355"/>
-        <source>Client&apos;s time unknown</source>
-        <translation>Время клиента неизвестно</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="358"/>
-        <source>Client&apos;s time %1</source>
-        <translation>У клиента %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="360"/>
-        <source>good time to call</source>
-        <translation>можно звонить</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="360"/>
-        <source>outside business hours</source>
-        <translation>нерабочее время</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="369"/>
-        <source>Name</source>
-        <translation>ФИО</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="370"/>
-        <source>Phones</source>
-        <translation>Телефоны</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="371"/>
-        <source>Preferred channel</source>
-        <translation>Канал связи</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="372"/>
-        <source>Consent: calls</source>
-        <translation>Согласие: звонки</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="373"/>
-        <source>Consent: SMS</source>
-        <translation>Согласие: SMS</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="374"/>
-        <source>Consent: e-mail</source>
-        <translation>Согласие: e-mail</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="375"/>
-        <source>Consent: marketing</source>
-        <translation>Согласие: реклама</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="376"/>
-        <source>Segment</source>
-        <translation>Сегмент</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="377"/>
-        <source>City</source>
-        <translation>Город</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="378"/>
-        <source>Time zone</source>
-        <translation>Часовой пояс</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="380"/>
-        <source>Birthday</source>
-        <translation>Дата рождения</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="391"/>
+        <location filename="../../ui/card/call_card.py" line="163"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="392"/>
-        <source>Save (Ctrl+S)</source>
-        <translation>Сохранить (Ctrl+S)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/card/call_card.py" line="393"/>
-        <source>Revert</source>
-        <translation>Отменить правки</translation>
     </message>
 </context>
 <context>
     <name>CallControls</name>
     <message>
-        <location filename="../../ui/call_controls.py" line="168"/>
+        <location filename="../../ui/call_controls.py" line="180"/>
         <source>Second call waiting: %1</source>
         <translation>Второй звонок ждёт: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="223"/>
+        <location filename="../../ui/call_controls.py" line="243"/>
         <source>On hold</source>
         <translation>На удержании</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="225"/>
+        <location filename="../../ui/call_controls.py" line="245"/>
         <source>Muted</source>
         <translation>Микрофон выключен</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="227"/>
+        <location filename="../../ui/call_controls.py" line="247"/>
         <source>Consulting %1</source>
         <translation>Консультация с %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="230"/>
+        <location filename="../../ui/call_controls.py" line="250"/>
         <source>Transfer to number or extension</source>
         <translation>Перевести на номер или добавочный</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="231"/>
+        <location filename="../../ui/call_controls.py" line="251"/>
         <source>Blind transfer</source>
         <translation>Перевести сразу</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="232"/>
+        <location filename="../../ui/call_controls.py" line="252"/>
         <source>Consult first</source>
         <translation>С консультацией</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="233"/>
+        <location filename="../../ui/call_controls.py" line="253"/>
         <source>Complete transfer</source>
         <translation>Соединить</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="234"/>
+        <location filename="../../ui/call_controls.py" line="254"/>
         <source>Back to caller</source>
         <translation>Вернуться к клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="235"/>
+        <location filename="../../ui/call_controls.py" line="255"/>
         <source>Answer second call</source>
         <translation>Ответить на второй звонок</translation>
     </message>
@@ -348,6 +227,130 @@
     </message>
 </context>
 <context>
+    <name>ContactPage</name>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="264"/>
+        <source>(no name)</source>
+        <translation>(без имени)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="271"/>
+        <source>Prefers: %1</source>
+        <translation>Предпочитает: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="279"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="280"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="281"/>
+        <location filename="../../ui/card/contact_page.py" line="320"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="282"/>
+        <source>Marketing</source>
+        <translation>Реклама</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="289"/>
+        <source>Consent not recorded</source>
+        <translation>Согласие не записано</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="296"/>
+        <source>Client&apos;s time unknown</source>
+        <translation>Время клиента неизвестно</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="299"/>
+        <source>Client&apos;s time %1</source>
+        <translation>У клиента %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="301"/>
+        <source>good time to call</source>
+        <translation>можно звонить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="301"/>
+        <source>outside business hours</source>
+        <translation>нерабочее время</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="310"/>
+        <source>Name</source>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="311"/>
+        <source>Phones</source>
+        <translation>Телефоны</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="312"/>
+        <source>Preferred channel</source>
+        <translation>Канал связи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="313"/>
+        <source>Consent: calls</source>
+        <translation>Согласие: звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="314"/>
+        <source>Consent: SMS</source>
+        <translation>Согласие: SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="315"/>
+        <source>Consent: e-mail</source>
+        <translation>Согласие: e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="316"/>
+        <source>Consent: marketing</source>
+        <translation>Согласие: реклама</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="317"/>
+        <source>Segment</source>
+        <translation>Сегмент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="318"/>
+        <source>City</source>
+        <translation>Город</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="319"/>
+        <source>Time zone</source>
+        <translation>Часовой пояс</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="321"/>
+        <source>Birthday</source>
+        <translation>Дата рождения</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="332"/>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="333"/>
+        <source>Revert</source>
+        <translation>Отменить правки</translation>
+    </message>
+</context>
+<context>
     <name>Desk</name>
     <message>
         <location filename="../../ui/desk.py" line="180"/>
@@ -368,22 +371,22 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="180"/>
+        <location filename="../../ui/main.py" line="179"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="254"/>
+        <location filename="../../ui/main.py" line="255"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="257"/>
+        <location filename="../../ui/main.py" line="258"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="291"/>
+        <location filename="../../ui/main.py" line="292"/>
         <source>Log in again: %n record(s) waiting</source>
         <translation>
             <numerusform>Войдите снова: ждёт %n запись</numerusform>
@@ -392,7 +395,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="293"/>
+        <location filename="../../ui/main.py" line="294"/>
         <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
         <translation>
             <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>
@@ -401,7 +404,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main.py" line="300"/>
+        <location filename="../../ui/main.py" line="301"/>
         <source>%n record(s) refused by the server: see the log</source>
         <translation>
             <numerusform>%n запись отклонена сервером: см. журнал</numerusform>
@@ -413,17 +416,17 @@
 <context>
     <name>DialPad</name>
     <message>
-        <location filename="../../ui/dial_pad.py" line="122"/>
+        <location filename="../../ui/dial_pad.py" line="142"/>
         <source>Number to call</source>
         <translation>Номер для звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="123"/>
+        <location filename="../../ui/dial_pad.py" line="143"/>
         <source>Call</source>
         <translation>Позвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="124"/>
+        <location filename="../../ui/dial_pad.py" line="144"/>
         <source>Recent calls</source>
         <translation>Недавние звонки</translation>
     </message>
@@ -431,47 +434,47 @@
 <context>
     <name>DispositionForm</name>
     <message>
-        <location filename="../../ui/disposition_form.py" line="186"/>
+        <location filename="../../ui/disposition_form.py" line="200"/>
         <source>Choose a result (keys 1-9)</source>
         <translation>Выберите результат (клавиши 1-9)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="189"/>
+        <location filename="../../ui/disposition_form.py" line="203"/>
         <source>This result needs a comment</source>
         <translation>Для этого результата нужен комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="191"/>
+        <location filename="../../ui/disposition_form.py" line="205"/>
         <source>The callback time must be in the future</source>
         <translation>Время перезвона должно быть в будущем</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="253"/>
+        <location filename="../../ui/disposition_form.py" line="269"/>
         <source>Comment (required)</source>
         <translation>Комментарий (обязательно)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="253"/>
+        <location filename="../../ui/disposition_form.py" line="269"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="295"/>
+        <location filename="../../ui/disposition_form.py" line="314"/>
         <source>Call result</source>
         <translation>Результат звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="296"/>
+        <location filename="../../ui/disposition_form.py" line="315"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="299"/>
+        <location filename="../../ui/disposition_form.py" line="318"/>
         <source>Call back at (client&apos;s time, %1)</source>
         <translation>Перезвонить (время клиента, %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="301"/>
+        <location filename="../../ui/disposition_form.py" line="320"/>
         <source>Call back at</source>
         <translation>Перезвонить</translation>
     </message>
@@ -816,7 +819,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings_flow.py" line="95"/>
+        <location filename="../../ui/settings_flow.py" line="101"/>
         <source>set by your IT department&apos;s policy (%1)</source>
         <translation>задано политикой вашего ИТ-отдела (%1)</translation>
     </message>

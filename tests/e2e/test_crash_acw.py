@@ -25,6 +25,7 @@ from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.sipp import Sipp, sipp_available
 from tests.sync.conftest import MemoryKeyring
+from ui.actions import ActionId
 from ui.i18n import Language
 from ui.main import Desktop, DesktopOptions
 
@@ -124,7 +125,9 @@ def test_kill_minus_nine_in_acw_reopens_the_same_form(
             assert window is not None and ws is not None
             [session] = ws.calls.values()
             assert session.answers == {"speaks_russian": True}
-            rows = [window.dial_pad.history.item(i).text() for i in range(window.dial_pad.history.count())]
+            window.action_collection[ActionId.DIAL_PAD].trigger()  # the operator opens the dial pad (Ctrl+D)
+            history = window.dial_pad.history
+            rows = [history.item(i).text() for i in range(history.count())]
             assert len(rows) == 1 and "+74951234567" in rows[0]  # the call log outlived the process
             form = window.disposition
             assert form.isVisibleTo(window)

@@ -81,9 +81,9 @@ def test_incoming_call_card_script_and_disposition_reach_the_server(
         sipps.append(sipp)
         sipp.start()
 
-        await until(lambda: window.card.name.text() == "Иванов Иван Петрович")
+        await until(lambda: window.card.contact_page.name.text() == "Иванов Иван Петрович")
         assert window.ringing.name.text() == "Иванов Иван Петрович"
-        assert window.card.segment.text() == "VIP"
+        assert window.card.contact_page.segment.text() == "VIP"
         window.ringing.answer_button.click()
 
         await until(lambda: desktop.scripts is not None and desktop.scripts.panel is not None)

@@ -41,36 +41,38 @@ def test_shows_channel_consent_segment_and_history(
     qtbot: QtBot, actions: ActionCollection, clock: FakeClock
 ) -> None:
     card = make_card(qtbot, actions, clock)
-    assert card.name.text() == "Иванов Иван Петрович"
-    assert card.channel.text() == "Prefers: SMS"
-    assert [b.text() for b in card.consent.values()] == ["Calls ✓", "SMS ✓", "E-mail ?", "Marketing ✗"]
-    assert card.consent["marketing"].property("badge") == "danger"
-    assert card.segment.text() == "VIP"
-    history = card.history.topLevelItem(0)
+    page = card.contact_page
+    assert page.name.text() == "Иванов Иван Петрович"
+    assert page.channel.text() == "Prefers: SMS"
+    assert [b.text() for b in page.consent.values()] == ["Calls ✓", "SMS ✓", "E-mail ?", "Marketing ✗"]
+    assert page.consent["marketing"].property("badge") == "danger"
+    assert page.segment.text() == "VIP"
+    history = page.history.topLevelItem(0)
     assert history.text(3) == "Call back"
-    assert history.foreground(3).color() != card.history.topLevelItem(1).foreground(3).color()
+    assert history.foreground(3).color() != page.history.topLevelItem(1).foreground(3).color()
 
 
 def test_client_local_time_and_business_hours(
     qtbot: QtBot, actions: ActionCollection, clock: FakeClock
 ) -> None:
     card = make_card(qtbot, actions, clock)
-    assert card.local_time.text() == "Client's time 16:30"  # Novosibirsk is UTC+7
-    assert card.light.property("badge") == "success"
+    page = card.contact_page
+    assert page.local_time.text() == "Client's time 16:30"  # Novosibirsk is UTC+7
+    assert page.light.property("badge") == "success"
     clock.now += timedelta(hours=6)  # 22:30 there
-    card._show_local_time()
-    assert card.light.text() == "outside business hours"
-    assert card.light.property("badge") == "danger"
+    page._show_local_time()
+    assert page.light.text() == "outside business hours"
+    assert page.light.property("badge") == "danger"
 
 
 def test_save_sends_only_the_changed_fields(
     qtbot: QtBot, actions: ActionCollection, clock: FakeClock
 ) -> None:
     card = make_card(qtbot, actions, clock)
-    assert not card.save_button.isEnabled()
+    assert not card.contact_page.save_button.isEnabled()
     edit(card, qtbot, "city", "Omsk")
     edit(card, qtbot, "custom.balance", "99")
-    assert card.save_button.isEnabled()
+    assert card.contact_page.save_button.isEnabled()
     assert card.findChild(QLineEdit, "city").property("dirty") == "true"  # type: ignore[union-attr]
     with qtbot.waitSignal(card.save_requested) as sent:
         qtbot.keyClick(card, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -90,7 +92,7 @@ def test_invalid_value_is_named_and_not_sent(
     edit(card, qtbot, "email", "not-an-email")
     with qtbot.assertNotEmitted(card.save_requested):
         card.save()
-    assert "not an e-mail address" in card.error.text()
+    assert "not an e-mail address" in card.contact_page.error.text()
     assert card.findChild(QLineEdit, "email").property("invalid") == "true"  # type: ignore[union-attr]
 
 
@@ -110,7 +112,7 @@ def test_412_keeps_mine_or_theirs_per_field(
         "Ivanov I.", version=4, city="Tomsk", email="theirs@example.ru", segment="Retail"
     )
     card.show_conflict(theirs)
-    dialog = card.dialog
+    dialog = card.contact_page.dialog
     assert dialog is not None and dialog.isVisible()
     assert set(dialog.choices()) == {"city", "email"}  # name: same value; channel: only mine changed
     assert dialog.choices() == {"city": "mine", "email": "mine"}  # mine preselected
@@ -128,10 +130,10 @@ def test_412_cancelled_keeps_the_edits(qtbot: QtBot, actions: ActionCollection, 
     card = make_card(qtbot, actions, clock)
     edit(card, qtbot, "city", "Omsk")
     card.show_conflict(sample_data.contact(version=4, city="Tomsk"))
-    assert card.dialog is not None
+    assert card.contact_page.dialog is not None
     with qtbot.assertNotEmitted(card.save_requested):
-        card.dialog.reject()
-    assert card.dialog.result() == QDialog.DialogCode.Rejected
+        card.contact_page.dialog.reject()
+    assert card.contact_page.dialog.result() == QDialog.DialogCode.Rejected
     assert card.changes() == {"city": "Omsk"}
 
 

@@ -136,7 +136,7 @@ def test_ring_answer_hang_up_disposition(loop: asyncio.AbstractEventLoop) -> Non
     assert h.window.ringing.isVisible() or not h.window.isVisible()
     assert "Иванов Иван" in h.window.ringing.name.text()
     assert h.window.card.isVisible() or not h.window.isVisible()
-    assert h.window.card.name.text() == "Иванов Иван"
+    assert h.window.card.contact_page.name.text() == "Иванов Иван"
 
     h.window.ringing.answer_requested.emit()
     h.settle()
@@ -217,7 +217,7 @@ def test_unknown_caller_gets_the_new_contact_form_and_creating_attaches_it(
     h.window.card.create_requested.emit(ContactIn(name="Новый клиент", phones=["+79990001122"]))
     h.settle()
     assert h.ws.calls["c9"].contact_id == 7
-    assert h.window.card.name.text() == "Новый клиент"
+    assert h.window.card.contact_page.name.text() == "Новый клиент"
 
 
 def pick(panel: ScriptPanel, digit: str) -> None:

@@ -58,11 +58,11 @@ def test_call_card_header_fields_and_history(
             sample_data.contact(EVIL, segment="<u>VIP</u>"), sample_data.SCHEMA, sample_data.CODES, history
         )
     )
-    assert card.name.text() == EVIL
+    assert card.contact_page.name.text() == EVIL
     assert shown_literally(card)
     assert shown_literally(card, "<u>VIP</u>")
-    assert card._editors["name"].value() == EVIL
-    assert card.history.topLevelItem(0).text(1) == "<b>op</b>"  # item views never render markup
+    assert card.contact_page._editors["name"].value() == EVIL
+    assert card.contact_page.history.topLevelItem(0).text(1) == "<b>op</b>"  # item views never render markup
 
 
 def test_call_controls_and_waiting_call(qtbot: QtBot, actions: ActionCollection, clock: FakeClock) -> None:
@@ -77,6 +77,7 @@ def test_dial_pad_history(qtbot: QtBot, clock: FakeClock) -> None:
     pad = DialPad()
     qtbot.addWidget(pad)
     pad.show_history([DialHistoryEntry("+79131234567", clock.now - timedelta(hours=1), EVIL)])
+    pad.show()  # the pad is built when first shown, with the history given before
     assert EVIL in pad.history.item(0).text()
 
 

@@ -169,3 +169,18 @@ def test_fits_a_1366x768_screen(qtbot: QtBot, clock: FakeClock) -> None:
     window.ringing.show_ringing(RingingCall("+7913"))
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 740
+
+
+def test_status_changes_reuse_the_status_icons(qtbot: QtBot, clock: FakeClock) -> None:
+    """A new QIcon per change rendered and cached its pixmaps anew: memory grew with every change."""
+    window = make_window(qtbot, clock)
+    keys = set()
+    for view in (
+        StatusView(OperatorStatus.READY, clock.now),
+        StatusView(OperatorStatus.NOT_READY, clock.now, BREAK),
+        StatusView(OperatorStatus.READY, clock.now),
+    ):
+        window.status.show_status(view)
+        keys |= {a.icon().cacheKey() for a in window.status.menu.actions() if not a.icon().isNull()}
+    names = {"status-ready", "status-away", "status-offline"}
+    assert len(keys) <= len(names)

@@ -14,6 +14,15 @@ import sys
 from tests.conftest import REPO
 
 NOT_AT_IDLE = (
+    # window parts and dialogs built on first use (``ui.lazy``), and what only they need
+    "ui.card.contact_page",
+    "ui.card.new_contact",
+    "ui.card.conflict_dialog",
+    "ui.card.editors",
+    "ui.card.history_view",
+    "ui.login_dialog",
+    "ui.settings_dialog",
+    "html",
     # the script linter and what only it needs: the desktop runs scripts the server already checked
     "app.scripts.lint",
     "app.scripts.checks",

@@ -1,43 +1,30 @@
-"""The extended call card: who is calling, how they want to be reached, what they consented to, their
-local time, every field editable in place, and what happened on their last calls.
+"""The extended call card: nothing between calls, the known caller's page, or the new-contact form for
+an unknown caller, one at a time.
 
-The card keeps the contact as it was loaded (the *base*) and the operator's edits apart: Save sends only
-the changed fields with the base's version, and a 412 answer is resolved field by field against the
-server's newer copy (:mod:`ui.card.conflict_dialog`). An unknown caller gets the new-contact form.
+Only the empty page exists at start: the contact page (:mod:`ui.card.contact_page`) and the new-contact
+form are built the first time a call needs them, and kept. The idle desktop then holds neither their
+widgets nor their modules (issue 5: idle memory); building one takes a few milliseconds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from app.wire.contacts import ContactOut, ContactPatch, FieldSchema, HistoryItem
 from app.wire.dispositions import DispositionCode
 from ui.actions import ActionCollection, ActionId
-from ui.card.conflict_dialog import THEIRS, ConflictDialog
-from ui.card.contact_fields import CONSENT_FLAGS, FieldSpec, conflicts, field_specs, flatten, patch_data
-from ui.card.editors import FieldEditor, display, make_editor
-from ui.card.history_view import HistoryView
-from ui.card.new_contact import NewContactForm
 from ui.elapsed import Clock, utc_now
-from ui.i18n import pick
-from ui.local_time import client_time
-from ui.plain import plain_label, set_plain
+from ui.lazy import settle
+from ui.plain import plain_label
 from ui.theme import set_role
+
+if TYPE_CHECKING:
+    from ui.card.contact_page import ContactPage
+    from ui.card.new_contact import NewContactForm
 
 
 @dataclass(frozen=True)
@@ -72,327 +59,108 @@ class CallCard(QWidget):
     ) -> None:
         super().__init__(parent)
         self._clock = clock
-        self._data: CardData | None = None
-        self._specs: list[FieldSpec] = []
-        self._base: dict[str, Any] = {}
-        self._editors: dict[str, FieldEditor] = {}
-        self._labels: dict[str, QLabel] = {}
-        self.dialog: ConflictDialog | None = None
-
+        self._contact_page: ContactPage | None = None
+        self._new_contact: NewContactForm | None = None
         self.empty = plain_label()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         set_role(self.empty, "muted")
-        self.new_contact = NewContactForm()
-        self.new_contact.create_requested.connect(self.create_requested)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
-        self.stack.addWidget(self._build_contact_page())
-        self.stack.addWidget(self.new_contact)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         actions[ActionId.SAVE_CONTACT].triggered.connect(self.save)
-        self._tick = QTimer(self)
-        self._tick.setInterval(30_000)
-        self._tick.timeout.connect(self._show_local_time)
         self.retranslate()
         self.show_empty()
 
-    def _build_contact_page(self) -> QWidget:
-        self.name = plain_label()
-        set_role(self.name, "title")
-        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.phones = plain_label()
-        self.local_time = plain_label()
-        self.light = plain_label()
-        self.segment = plain_label()
-        set_role(self.segment, "neutral", "badge")
-        self.channel = plain_label()
-        set_role(self.channel, "info", "badge")
-        self.consent: dict[str, QLabel] = {flag: plain_label() for flag in CONSENT_FLAGS}
-        top = QHBoxLayout()
-        top.addWidget(self.name, 1)
-        top.addWidget(self.local_time)
-        top.addWidget(self.light)
-        badges = QHBoxLayout()
-        for badge in (self.phones, self.segment, self.channel, *self.consent.values()):
-            badges.addWidget(badge)
-        badges.addStretch(1)
+    @property
+    def contact_page(self) -> ContactPage:
+        """The known caller's page, built on first use."""
+        return self._pages()[0]
 
-        self.fields = QGridLayout()
-        self.fields.setColumnStretch(1, 1)
-        self.fields.setColumnStretch(3, 1)
-        form = QWidget()
-        form.setLayout(self.fields)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form)
-        self.error = plain_label()
-        set_role(self.error, "error")
-        self.error.setWordWrap(True)
-        self.save_button = QPushButton()
-        self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton()
-        self.revert_button.clicked.connect(self._revert)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.error, 1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        editing = QWidget()
-        edit_layout = QVBoxLayout(editing)
-        edit_layout.setContentsMargins(0, 0, 0, 0)
-        edit_layout.addWidget(scroll, 1)
-        edit_layout.addLayout(buttons)
-        self.history = HistoryView()
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(editing)
-        split.addWidget(self.history)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addLayout(badges)
-        layout.addWidget(split, 1)
-        return page
+    @property
+    def new_contact(self) -> NewContactForm:
+        """The new-contact form for an unknown caller, built on first use."""
+        return self._pages()[1]
+
+    def _pages(self) -> tuple[ContactPage, NewContactForm]:
+        """Both call pages, built together the first time a call needs either (in the stack's order,
+        so Tab goes through them as it always did)."""
+        if self._contact_page is None or self._new_contact is None:
+            from ui.card.contact_page import ContactPage
+            from ui.card.new_contact import NewContactForm
+
+            self._contact_page = ContactPage(self._clock)
+            self._contact_page.save_requested.connect(self.save_requested)
+            self._new_contact = NewContactForm()
+            self._new_contact.create_requested.connect(self.create_requested)
+            self.stack.addWidget(self._contact_page)
+            self.stack.addWidget(self._new_contact)
+            settle(self._new_contact, settle(self._contact_page, self.empty))
+        return self._contact_page, self._new_contact
 
     # -- slots ---------------------------------------------------------------------------------------
 
     def show_empty(self) -> None:
         """No call: an empty card."""
-        self._data = None
-        self._tick.stop()
-        self.stack.setCurrentIndex(0)
+        self._leave_contact()
+        self.stack.setCurrentWidget(self.empty)
 
     def show_unknown(self, number: str) -> None:
         """The caller matched no contact: the new-contact form with ``number`` filled in."""
-        self._data = None
-        self._tick.stop()
+        self._leave_contact()
         self.new_contact.show_number(number)
-        self.stack.setCurrentIndex(2)
+        self.stack.setCurrentWidget(self.new_contact)
 
     def show_contact(self, data: CardData) -> None:
         """Show a known contact; unsaved edits of a previous contact are dropped."""
-        self._data = data
-        specs = field_specs(data.schema)
-        if specs != self._specs:
-            self._specs = specs
-            self._build_editors()
-        self._load(data.contact)
-        self.history.show_history(data.history, data.codes)
-        self.stack.setCurrentIndex(1)
-        self._tick.start()
+        self.contact_page.show_contact(data)
+        self.stack.setCurrentWidget(self.contact_page)
 
     def show_history(self, items: list[HistoryItem]) -> None:
         """Replace the history (it may arrive after the contact)."""
-        codes = self._data.codes if self._data else []
-        self.history.show_history(items, codes)
+        if self._contact_page is not None:
+            self._contact_page.show_history(items)
 
     def show_saved(self, contact: ContactOut) -> None:
         """The server stored the contact: it becomes the new base (edits made since are kept)."""
-        if self._data is None:
-            return
-        self._data = CardData(contact, self._data.schema, self._data.codes, self._data.history)
-        pending = self.changes()
-        self._load(contact)
-        for path, value in pending.items():
-            if self._base.get(path) != value:
-                self._editors[path].set_value(value)
-        self._mark_dirty()
+        if self._contact_page is not None:
+            self._contact_page.show_saved(contact)
 
     def show_conflict(self, current: ContactOut) -> None:
-        """The save got 412: ``current`` is the server's newer copy. Fields only one side changed are
-        merged silently; for the others a dialog asks mine or theirs, then the save is sent again."""
-        if self._data is None:
-            return
-        mine = self.changes()
-        theirs = flatten(current, self._specs)
-        clashes = conflicts(self._base, mine, theirs)
-        if not clashes:
-            self._rebase(current, mine, {})
-            return
-        rows = [
-            (
-                c,
-                self._label_text(self._spec(c.path)),
-                display(self._spec(c.path), c.mine),
-                display(self._spec(c.path), c.theirs),
-            )
-            for c in clashes
-        ]
-        self.dialog = ConflictDialog(rows, self)
-        self.dialog.accepted.connect(
-            lambda: self._rebase(current, mine, self.dialog.choices() if self.dialog else {})
-        )
-        self.dialog.open()
+        """The save got 412: ``current`` is the server's newer copy; the page merges or asks."""
+        if self._contact_page is not None:
+            self._contact_page.show_conflict(current)
 
     def show_error(self, text: str) -> None:
-        """Show why the server refused a save (plain text)."""
-        if self.stack.currentIndex() == 2:
-            self.new_contact.show_error(text)
-        else:
-            set_plain(self.error, text)
+        """Show why the server refused a save or a new contact (plain text)."""
+        if self._new_contact is not None and self.stack.currentWidget() is self._new_contact:
+            self._new_contact.show_error(text)
+        elif self._contact_page is not None:
+            self._contact_page.show_error(text)
 
     # -- editing -------------------------------------------------------------------------------------
 
     def changes(self) -> dict[str, Any]:
         """The fields the operator changed, by path, with their new values."""
-        return {p: e.value() for p, e in self._editors.items() if e.value() != self._base.get(p)}
+        return self._contact_page.changes() if self._contact_page is not None else {}
 
     def save(self) -> None:
         """Emit ``save_requested`` with the changes (or create the new contact on that page)."""
-        if self.stack.currentIndex() == 2:
-            self.new_contact.submit()
-            return
-        if self._data is None or not (changes := self.changes()):
-            return
-        try:
-            patch = ContactPatch.model_validate(
-                patch_data(changes, self._base), context={"field_schema": self._data.schema}
-            )
-        except ValidationError as error:
-            set_plain(self.error, "; ".join(str(e["msg"]) for e in error.errors()))
-            for e in error.errors():
-                path = ".".join(str(part) for part in e["loc"][:2])
-                if path in self._editors:
-                    set_role(self._editors[path].widget, "true", "invalid")
-            return
-        set_plain(self.error, "")
-        self.save_requested.emit(ContactEdit(self._data.contact.id, self._data.contact.version, patch))
+        if self._new_contact is not None and self.stack.currentWidget() is self._new_contact:
+            self._new_contact.submit()
+        elif self._contact_page is not None:
+            self._contact_page.save()
 
-    def _rebase(self, current: ContactOut, mine: dict[str, Any], choices: dict[str, str]) -> None:
-        assert self._data is not None
-        self._data = CardData(current, self._data.schema, self._data.codes, self._data.history)
-        self._load(current)
-        for path, value in mine.items():
-            if choices.get(path) != THEIRS:
-                self._editors[path].set_value(value)
-        self._mark_dirty()
-        if self.changes():
-            self.save()
-
-    def _revert(self) -> None:
-        if self._data is not None:
-            self._load(self._data.contact)
-
-    def _load(self, contact: ContactOut) -> None:
-        self._base = flatten(contact, self._specs)
-        for path, editor in self._editors.items():
-            editor.set_value(self._base.get(path))
-            set_role(editor.widget, "false", "invalid")
-        set_plain(self.error, "")
-        self._show_header()
-        self._mark_dirty()
-
-    def _build_editors(self) -> None:
-        while self.fields.count():
-            item = self.fields.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()  # type: ignore[union-attr]
-        self._editors.clear()
-        self._labels.clear()
-        for index, spec in enumerate(self._specs):
-            editor = make_editor(spec, self)
-            editor.changed.connect(self._mark_dirty)
-            label = plain_label()
-            label.setBuddy(editor.widget)
-            row, column = divmod(index, 2)
-            self.fields.addWidget(label, row, column * 2)
-            self.fields.addWidget(editor.widget, row, column * 2 + 1)
-            self._editors[spec.path] = editor
-            self._labels[spec.path] = label
-        self._retranslate_fields()
-
-    def _mark_dirty(self) -> None:
-        changes = self.changes()
-        for path, editor in self._editors.items():
-            set_role(editor.widget, "true" if path in changes else "false", "dirty")
-        self.save_button.setEnabled(bool(changes))
-        self.revert_button.setEnabled(bool(changes))
-
-    def _spec(self, path: str) -> FieldSpec:
-        return next(s for s in self._specs if s.path == path)
-
-    # -- header --------------------------------------------------------------------------------------
-
-    def _show_header(self) -> None:
-        if self._data is None:
-            return
-        contact = self._data.contact
-        set_plain(self.name, contact.name or self.tr("(no name)"))
-        set_plain(self.phones, ", ".join(contact.phones))
-        set_plain(self.segment, contact.segment or "")
-        self.segment.setVisible(bool(contact.segment))
-        channel = contact.preferred_channel
-        set_plain(
-            self.channel,
-            self.tr("Prefers: %1").replace(
-                "%1", display(FieldSpec("preferred_channel", "choice"), channel.value)
-            )
-            if channel
-            else "",
-        )
-        self.channel.setVisible(channel is not None)
-        names = {
-            "call": self.tr("Calls"),
-            "sms": self.tr("SMS"),
-            "email": self.tr("E-mail"),
-            "marketing": self.tr("Marketing"),
-        }
-        for flag, badge in self.consent.items():
-            value = getattr(contact.consent, flag)
-            mark = "?" if value is None else "✓" if value else "✗"
-            set_plain(badge, f"{names[flag]} {mark}")
-            set_role(badge, "neutral" if value is None else "success" if value else "danger", "badge")
-            badge.setToolTip(self.tr("Consent not recorded") if value is None else "")
-        self._show_local_time()
-
-    def _show_local_time(self) -> None:
-        contact = self._data.contact if self._data else None
-        now = client_time(contact.time_zone if contact else None, self._clock())
-        if now is None:
-            set_plain(self.local_time, self.tr("Client's time unknown"))
-            self.light.hide()
-            return
-        set_plain(self.local_time, self.tr("Client's time %1").replace("%1", f"{now.local:%H:%M}"))
-        self.light.show()
-        set_plain(self.light, self.tr("good time to call") if now.open else self.tr("outside business hours"))
-        set_role(self.light, "success" if now.open else "danger", "badge")
+    def _leave_contact(self) -> None:
+        if self._contact_page is not None:
+            self._contact_page.clear()
 
     # -- language ------------------------------------------------------------------------------------
 
-    def _label_text(self, spec: FieldSpec) -> str:
-        if spec.custom is not None:
-            return pick(spec.custom.label_en, spec.custom.label_ru)
-        return {
-            "name": self.tr("Name"),
-            "phones": self.tr("Phones"),
-            "preferred_channel": self.tr("Preferred channel"),
-            "consent.call": self.tr("Consent: calls"),
-            "consent.sms": self.tr("Consent: SMS"),
-            "consent.email": self.tr("Consent: e-mail"),
-            "consent.marketing": self.tr("Consent: marketing"),
-            "segment": self.tr("Segment"),
-            "city": self.tr("City"),
-            "time_zone": self.tr("Time zone"),
-            "email": self.tr("E-mail"),
-            "birthday": self.tr("Birthday"),
-        }[spec.path]
-
-    def _retranslate_fields(self) -> None:
-        for path, label in self._labels.items():
-            spec = self._spec(path)
-            set_plain(label, self._label_text(spec) + (" *" if spec.required else ""))
-            self._editors[path].retranslate()
-
     def retranslate(self) -> None:
-        """Re-set the texts (field labels included) in the current language."""
+        """Re-set the texts in the current language (the pages retranslate themselves)."""
         self.empty.setText(self.tr("No call. The caller's card appears here when the phone rings."))
-        self.save_button.setText(self.tr("Save (Ctrl+S)"))
-        self.revert_button.setText(self.tr("Revert"))
-        self._retranslate_fields()
-        self._show_header()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
