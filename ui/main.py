@@ -20,7 +20,7 @@ import ui.boot  # noqa: F401  (before the other imports: see its docstring)
 
 # isort: split
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
 from app.config import Config
@@ -28,7 +28,6 @@ from app.credentials import SecretKind, SecretStore
 from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
 from app.sync.service import SyncService
-from app.sync.status import SyncStatus
 from app.telephony import events as ev
 from app.telephony.config import AccountConfig, Transport
 from app.telephony.supervisor import TelephonyService
@@ -41,7 +40,6 @@ from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
 from ui.main_window import MainWindow
-from ui.plain import set_plain
 from ui.preferences import AudioDevices
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
@@ -49,7 +47,8 @@ from ui.settings_flow import SettingsFlow, sip_uri
 from ui.single import Instance
 from ui.status_menu import StatusChoice
 from ui.supervision import Supervision
-from ui.theme import Theme, apply_theme, set_role
+from ui.sync_banner import SyncBanner
+from ui.theme import Theme, apply_theme
 from ui.tray import Tray
 
 log = logging.getLogger(__name__)
@@ -114,7 +113,7 @@ class Desktop:
         self.audio_devices = AudioDevices()
         self.tray: Tray | None = None
         self.user: UserOut | None = None
-        self.banner = QLabel()
+        self.banner = SyncBanner()
         self.closed = asyncio.Event()
         self._signals = _SyncSignals()
         self._unsubscribe: Callable[[], None] | None = None
@@ -278,34 +277,10 @@ class Desktop:
 
     def _build_banner(self) -> None:
         assert self.window is not None and self.sync is not None
-        set_role(self.banner, "warning", "badge")
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.hide()
         self.window.statusBar().addPermanentWidget(self.banner)
-        self._signals.status.connect(self._show_sync, Qt.ConnectionType.QueuedConnection)
+        self._signals.status.connect(self.banner.show_status, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = self.sync.subscribe(self._signals.status.emit)
-        self._show_sync(self.sync.status)
-
-    def _show_sync(self, status: SyncStatus) -> None:
-        """The offline banner: how many records wait, and what the operator must do, if anything."""
-        if status.login_required:
-            text = QApplication.translate("Desktop", "Log in again: %n record(s) waiting", "", status.pending)
-        elif status.offline:
-            text = QApplication.translate(
-                "Desktop",
-                "Server unreachable: %n record(s) saved here, waiting to be sent",
-                "",
-                status.pending,
-            )
-        elif status.parked:
-            text = QApplication.translate(
-                "Desktop", "%n record(s) refused by the server: see the log", "", status.parked
-            )
-        else:
-            self.banner.hide()
-            return
-        set_plain(self.banner, text)
-        self.banner.show()
+        self.banner.show_status(self.sync.status)
 
     def _build_tray(self, services: ServerSide) -> None:
         assert self.window is not None and self.desk is not None

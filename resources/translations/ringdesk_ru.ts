@@ -371,46 +371,19 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="179"/>
+        <location filename="../../ui/main.py" line="178"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="255"/>
+        <location filename="../../ui/main.py" line="254"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="258"/>
+        <location filename="../../ui/main.py" line="257"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/main.py" line="292"/>
-        <source>Log in again: %n record(s) waiting</source>
-        <translation>
-            <numerusform>Войдите снова: ждёт %n запись</numerusform>
-            <numerusform>Войдите снова: ждут %n записи</numerusform>
-            <numerusform>Войдите снова: ждут %n записей</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/main.py" line="294"/>
-        <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
-        <translation>
-            <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>
-            <numerusform>Сервер недоступен: %n записи сохранены здесь и ждут отправки</numerusform>
-            <numerusform>Сервер недоступен: %n записей сохранено здесь и ждут отправки</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/main.py" line="301"/>
-        <source>%n record(s) refused by the server: see the log</source>
-        <translation>
-            <numerusform>%n запись отклонена сервером: см. журнал</numerusform>
-            <numerusform>%n записи отклонены сервером: см. журнал</numerusform>
-            <numerusform>%n записей отклонено сервером: см. журнал</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -1031,6 +1004,36 @@
         <location filename="../../ui/supervision.py" line="145"/>
         <source>Today: %1 calls · AHT %2 · ACW %3</source>
         <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
+    </message>
+</context>
+<context>
+    <name>SyncBanner</name>
+    <message numerus="yes">
+        <location filename="../../ui/sync_banner.py" line="27"/>
+        <source>Log in again: %n record(s) waiting</source>
+        <translation>
+            <numerusform>Войдите снова: ждёт %n запись</numerusform>
+            <numerusform>Войдите снова: ждут %n записи</numerusform>
+            <numerusform>Войдите снова: ждут %n записей</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_banner.py" line="29"/>
+        <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
+        <translation>
+            <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>
+            <numerusform>Сервер недоступен: %n записи сохранены здесь и ждут отправки</numerusform>
+            <numerusform>Сервер недоступен: %n записей сохранено здесь и ждут отправки</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_banner.py" line="31"/>
+        <source>%n record(s) refused by the server: see the log</source>
+        <translation>
+            <numerusform>%n запись отклонена сервером: см. журнал</numerusform>
+            <numerusform>%n записи отклонены сервером: см. журнал</numerusform>
+            <numerusform>%n записей отклонено сервером: см. журнал</numerusform>
+        </translation>
     </message>
 </context>
 <context>
