@@ -141,7 +141,7 @@ def _start_and_rss(server_url: str, password: str, data_dir: Path) -> dict[str, 
     operator's workstation does once, not every morning."""
     from tests.support.secret_service import running_secret_service, secret_service_available
 
-    figures_cold = _drop_page_cache()
+    cold = _drop_page_cache()
     with contextlib.ExitStack() as stack:
         keyring_env: dict[str, str] = {}
         if secret_service_available():
@@ -149,7 +149,7 @@ def _start_and_rss(server_url: str, password: str, data_dir: Path) -> dict[str, 
         for _ in range(2):
             figures = _one_start(server_url, password, data_dir, keyring_env)
         figures["real_keyring"] = float(bool(keyring_env))
-    figures["cold_page_cache"] = float(figures_cold)
+    figures["cold_page_cache"] = float(cold)
     return figures
 
 

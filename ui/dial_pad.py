@@ -6,7 +6,7 @@ the operator typed, trimmed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QPushButt
 
 if TYPE_CHECKING:
     from app.store.calls import CallRecord
-    from app.wire.contacts import ContactOut
 
 from ui.keypad import Keypad
 from ui.lazy import settle
@@ -36,24 +35,19 @@ class DialHistoryEntry:
     """The call's record id, so a call listed from the log and finished now is listed once."""
 
 
-def history_entries(
-    records: list[CallRecord], contact_of: Callable[[int], ContactOut | None]
-) -> list[DialHistoryEntry]:
-    """The dial pad's rows for calls from the local call log, named from the contact cache."""
-    names: dict[int, str | None] = {}
-    entries = []
-    for record in records:
-        if not record.remote:
-            continue
-        name = None
-        if record.contact_id is not None:
-            if record.contact_id not in names:
-                contact = contact_of(record.contact_id)
-                names[record.contact_id] = contact.name if contact is not None else None
-            name = names[record.contact_id]
-        outgoing = record.direction == "outbound"
-        entries.append(DialHistoryEntry(record.remote, record.ring_at, name, outgoing, record.call_id))
-    return entries
+def history_entries(records: list[CallRecord], names: Mapping[int, str]) -> list[DialHistoryEntry]:
+    """The dial pad's rows for calls from the local call log, named by contact id."""
+    return [
+        DialHistoryEntry(
+            record.remote,
+            record.ring_at,
+            names.get(record.contact_id) if record.contact_id is not None else None,
+            record.direction == "outbound",
+            record.call_id,
+        )
+        for record in records
+        if record.remote
+    ]
 
 
 class DialPad(QWidget):

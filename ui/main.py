@@ -172,7 +172,9 @@ class Desktop:
         self.desk = Desk(self.window, self.workstation, services, scripts=scripts, acw=opts.acw)
         desk = self.desk
         self.journal = CallJournal(self.sync.calls, self.workstation.hub)
-        desk.show_earlier_calls(history_entries(self.journal.recent(), self.sync.contacts.get))
+        earlier = self.sync.calls.recent()
+        named = self.sync.contacts.names({c.contact_id for c in earlier if c.contact_id is not None})
+        desk.show_earlier_calls(history_entries(earlier, named))
         restored = self.keeper.restore(lambda: desk.form_call)
         if restored:
             message = QApplication.translate(

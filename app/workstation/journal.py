@@ -42,10 +42,6 @@ class CallJournal:
         self._written: dict[str, CallRecord] = {}
         self._unsubscribe: Unsubscribe = hub.on(CallChanged, self._on_call)
 
-    def recent(self, limit: int = 50) -> list[CallRecord]:
-        """The last calls, newest first (also those of earlier sessions)."""
-        return self.calls.recent(limit)
-
     def close(self) -> None:
         self._unsubscribe()
 

@@ -108,6 +108,8 @@ def test_a_known_caller_pops_up_from_the_cache(store: LocalStore) -> None:
     assert found is not None
     assert found.name == "Иванов Иван"
     assert cache.lookup("+79990000000") is None
+    assert cache.names({7, 8}) == {7: "Иванов Иван"}  # 8 is not cached
+    assert cache.names(set()) == {}
 
 
 def test_documents_and_calls_are_kept(store: LocalStore) -> None:
