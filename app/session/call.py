@@ -86,6 +86,11 @@ class CallSession:
     answers: Mapping[str, AnswerValue] = field(default_factory=dict)
     suggested_code: str | None = None
     """The script's suggestion, preselected in the disposition form."""
+    held_since: datetime | None = None
+    """When the current hold began (``None``: not on hold)."""
+    hold_seconds: float = 0.0
+    """Time on hold in the holds that are over; :meth:`held_for` adds the one running. The
+    disposition carries it (``hold_seconds``) for the hold KPI."""
     draft: Draft | None = None
     disposition: DispositionIn | None = None
     """The final disposition, once ACW is over (``None`` for a call that needs none)."""
@@ -147,6 +152,17 @@ class CallSession:
     @property
     def answered(self) -> bool:
         return self.answer_at is not None
+
+    def held_for(self, at: datetime) -> float:
+        """Seconds on hold by ``at``, the hold in progress included."""
+        running = (at - self.held_since).total_seconds() if self.held_since is not None else 0.0
+        return self.hold_seconds + max(running, 0.0)
+
+    def _hold_over(self, at: datetime) -> CallSession:
+        """The hold in progress, if any, added to the total."""
+        if self.held_since is None:
+            return self
+        return replace(self, hold_seconds=self.held_for(at), held_since=None)
 
     # ----- the operator's intents --------------------------------------------------------------
 
@@ -251,9 +267,11 @@ class CallSession:
                 answer_at = later(at, self.ring_at)
                 return replace(self, phase=Phase.TALKING, answer_at=answer_at, pending=self._settle("answer"))
             case CallState.ACTIVE:
-                return replace(self, phase=Phase.TALKING, pending=self._settle("resume"))
+                resumed = self._hold_over(at)
+                return replace(resumed, phase=Phase.TALKING, pending=self._settle("resume"))
             case CallState.HELD if self.phase in (Phase.TALKING, Phase.HELD):
-                return replace(self, phase=Phase.HELD, pending=self._settle("hold"))
+                since = self.held_since if self.held_since is not None else at
+                return replace(self, phase=Phase.HELD, pending=self._settle("hold"), held_since=since)
             case CallState.HELD:
                 raise self._anomaly(f"phone reports held for a call that is {self.phase.value}")
             case CallState.EARLY if self.phase is Phase.DIALING:
@@ -264,10 +282,11 @@ class CallSession:
     def on_ended(self, event: ev.CallEnded, at: datetime) -> CallSession:
         if not self.phase.live:
             raise self._anomaly("phone reports the end of a call that had already ended")
+        end_at = later(at, self.answer_at or self.ring_at)
         return replace(
-            self,
+            self._hold_over(end_at),
             phase=Phase.ENDED,
-            end_at=later(at, self.answer_at or self.ring_at),
+            end_at=end_at,
             end_cause=event.cause,
             end_code=event.code,
             end_reason=event.reason,

@@ -22,7 +22,10 @@ from app.session.phase import Phase
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.events import CallState
-from app.wire.dispositions import DispositionCode
+from app.wire.dispositions import DispositionCode, DispositionIn
+
+Keep = Callable[[DispositionIn], None]
+"""Stores a disposition durably (the outbox), raising when it cannot."""
 
 _CALL_EVENTS = (ev.CallStateChanged, ev.CallEnded, ev.DtmfReceived, ev.TransferProgress, ev.CallReplaced)
 
@@ -173,21 +176,35 @@ class Calls:
         *,
         comment: str = "",
         callback_at: datetime | None = None,
+        keep: Keep = lambda disposition: None,
     ) -> CallSession:
+        """The operator's disposition. ``keep`` stores it durably before the call is done: when it
+        raises, the call stays in after-call work as it was (nothing typed is lost)."""
         session = wrapup.submit(
             self.get(call_id), self.policy, code, at, comment=comment, callback_at=callback_at
         )
-        return self._store(session)
+        return self._done(session, keep)
 
-    def leave_acw(self, call_id: str, at: datetime) -> CallSession:
-        return self._store(wrapup.leave(self.get(call_id), self.policy, at))
+    def leave_acw(self, call_id: str, at: datetime, *, keep: Keep = lambda disposition: None) -> CallSession:
+        return self._done(wrapup.leave(self.get(call_id), self.policy, at), keep)
 
-    def tick(self, at: datetime) -> None:
-        """End every ACW whose timer has run out by ``at``."""
+    def tick(self, at: datetime, *, keep: Keep = lambda disposition: None) -> list[Exception]:
+        """End every ACW whose timer has run out by ``at``; what ``keep`` raised for the calls that
+        stay in after-call work (to try again later)."""
+        failures: list[Exception] = []
         for session in list(self._sessions.values()):
             expired = wrapup.expire(session, self.policy, at)
             if expired is not None:
-                self._store(expired)
+                try:
+                    self._done(expired, keep)
+                except Exception as exc:
+                    failures.append(exc)
+        return failures
+
+    def _done(self, session: CallSession, keep: Keep) -> CallSession:
+        if session.phase is Phase.DONE and session.disposition is not None:
+            keep(session.disposition)  # first durable, then done: a failure changes nothing
+        return self._store(session)
 
     # ----- phone events ------------------------------------------------------------------------
 

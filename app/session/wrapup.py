@@ -120,6 +120,7 @@ def build(
             answer_at=session.answer_at,
             end_at=end_at,
             acw_end_at=acw_end_at,
+            hold_seconds=_hold_seconds(session, end_at),
             script=session.script,
             answers=dict(session.answers),
             code=code,
@@ -131,6 +132,14 @@ def build(
             f"{'.'.join(map(str, e['loc'])) or 'disposition'}: {e['msg']}" for e in exc.errors()
         )
         raise Refused(f"the disposition is not valid: {details}", code="disposition") from None
+
+
+def _hold_seconds(session: CallSession, end_at: datetime) -> int:
+    """Whole seconds on hold, never more than the answered part of the call (the wire's rule)."""
+    if session.answer_at is None:
+        return 0
+    answered = max(int((end_at - session.answer_at).total_seconds()), 0)
+    return min(round(session.held_for(end_at)), answered)
 
 
 def _end(session: CallSession) -> datetime:

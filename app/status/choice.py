@@ -13,7 +13,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from app.refused import Refused
-from app.wire.statuses import SHIFT_START, SYSTEM_ONLY, NotReadyReason, OperatorStatus, check_reason
+from app.wire.statuses import (
+    SHIFT_START,
+    SYSTEM_ONLY,
+    NotReadyReason,
+    OperatorStatus,
+    check_reason,
+    choosable,
+)
+
+
+def offered(reasons: Iterable[NotReadyReason]) -> list[NotReadyReason]:
+    """The reasons a person may pick, in catalogue order: what the status menu, the tray and the team
+    lead's Force dialog list (retired and system-only reasons are left out)."""
+    return [reason for reason in reasons if choosable(reason)]
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,10 @@ class Reasons:
             raise Refused(f"{choice.reason!r} is not in the not-ready catalogue", code="reason")
         if not reason.active:
             raise Refused(f"the not-ready reason {choice.reason!r} is retired", code="reason")
+        if reason.system:
+            raise Refused(
+                f"the not-ready reason {choice.reason!r} is set by the system, never chosen", code="reason"
+            )
         if reason.needs_approval and not approved:
             raise Refused(
                 f"the not-ready reason {choice.reason!r} needs a team lead's approval: ask for it",

@@ -29,10 +29,7 @@ from app.clock import later
 from app.refused import Refused
 from app.status.choice import Choice, Reasons
 from app.status.view import Activity, StatusView
-from app.wire.statuses import OperatorStatus, StatusChangeIn, StatusSource
-
-PHONE_OFFLINE = "phone_offline"
-"""The not-ready reason reported while the phone is unregistered under a routable choice."""
+from app.wire.statuses import PHONE_OFFLINE, OperatorStatus, StatusChangeIn, StatusSource
 
 
 @dataclass(frozen=True)
@@ -40,6 +37,9 @@ class StatusPolicy:
     """Reason codes the machine reports by itself; both must exist in the server's catalogue."""
 
     phone_offline_reason: str = PHONE_OFFLINE
+
+
+_EARLIER_KEPT = 20
 
 
 class StatusMachine:
@@ -64,6 +64,8 @@ class StatusMachine:
         self._next: Choice | None = None
         self._forced: Choice | None = None
         self._forced_by = ""
+        self._forced_request: int | None = None
+        self._earlier: list[Choice] = []
         self._reported = self._effective()
         self._since = at
         self._source = StatusSource.SYSTEM
@@ -130,15 +132,49 @@ class StatusMachine:
 
     # ----- the team lead -----------------------------------------------------------------------
 
-    def force(self, choice: Choice, at: datetime, *, by: str = "") -> list[StatusChangeIn]:
-        """A team lead's status for this operator: now when idle, else after the current call."""
+    def force(
+        self, choice: Choice, at: datetime, *, by: str = "", request: int | None = None
+    ) -> list[StatusChangeIn]:
+        """A team lead's status for this operator: now when idle, else after the current call.
+        ``request`` is the server's force request: the change that applies it names it, so the server
+        takes a ``team_lead`` change from the operator's own desktop and settles the request."""
         self._need_on_shift("force a status")
         if choice.status is not OperatorStatus.OFFLINE:
             self.reasons.check(choice, approved=True)
         if self._activity is not Activity.IDLE:
-            self._forced, self._forced_by = choice, by
+            self._forced, self._forced_by, self._forced_request = choice, by, request
             return []
-        return self._choose(choice, at, StatusSource.TEAM_LEAD)
+        return self._choose(choice, at, StatusSource.TEAM_LEAD, request=request)
+
+    def applied_by_server(self, choice: Choice, at: datetime) -> list[StatusChangeIn]:
+        """A status the server already stored for this operator (a team lead's force applied while the
+        operator was free): take it over without sending it back. Only what the desk lays over it
+        (a call, a dead phone) is reported."""
+        self._need_on_shift("take over a status")
+        self._forced, self._forced_by, self._forced_request = None, "", None
+        if choice != self._chosen:
+            self._remember(self._chosen)
+            self._chosen = choice
+            self._chosen_since = later(at, self._chosen_since)
+        if self._activity is Activity.IDLE:
+            self._reported = (choice.status, choice.reason)
+            self._since = later(at, self._since)
+            self._source = StatusSource.TEAM_LEAD
+        # busy: the server stored the force over the call it had not heard of yet; say the call again
+        return self._report(at, StatusSource.SYSTEM, always=self._activity is not Activity.IDLE)
+
+    def refused(self, change: StatusChangeIn, at: datetime) -> list[StatusChangeIn]:
+        """The server refused ``change`` for good. When the choice that produced it is still the
+        choice, go back to the choice before it and report that (with the source ``system``), so the
+        desk and the server agree again; a change already superseded by a newer choice needs
+        nothing. A refused change the phone made (a call, after-call work) leaves the choice alone."""
+        refused = Choice(change.status, change.reason)
+        if change.source is StatusSource.SYSTEM or refused != self._chosen:
+            return []
+        previous = self._earlier_choice(refused)
+        self._chosen = previous
+        self._chosen_since = later(at, self._chosen_since)
+        return self._report(at, StatusSource.SYSTEM, always=True)
 
     def approved(self, choice: Choice, at: datetime) -> list[StatusChangeIn]:
         """A break the operator asked for and a team lead approved: now when idle, else as the next
@@ -162,8 +198,9 @@ class StatusMachine:
         if activity is not Activity.IDLE:
             return self._report(at, StatusSource.SYSTEM)
         if self._forced is not None:
-            choice, self._forced, self._forced_by, self._next = self._forced, None, "", None
-            return self._choose(choice, at, StatusSource.TEAM_LEAD)
+            choice, request = self._forced, self._forced_request
+            self._forced, self._forced_by, self._forced_request, self._next = None, "", None, None
+            return self._choose(choice, at, StatusSource.TEAM_LEAD, request=request)
         if self._next is not None:
             choice, self._next = self._next, None
             return self._choose(choice, at, source)
@@ -181,11 +218,27 @@ class StatusMachine:
 
     # ----- internals ---------------------------------------------------------------------------
 
-    def _choose(self, choice: Choice, at: datetime, source: StatusSource) -> list[StatusChangeIn]:
+    def _choose(
+        self, choice: Choice, at: datetime, source: StatusSource, *, request: int | None = None
+    ) -> list[StatusChangeIn]:
         if choice != self._chosen:
+            self._remember(self._chosen)
             self._chosen = choice
             self._chosen_since = later(at, self._chosen_since)
-        return self._report(at, source)
+        return self._report(at, source, request=request)
+
+    def _remember(self, choice: Choice) -> None:
+        """Keep the choices made before, newest last: where a refused choice goes back to."""
+        self._earlier.append(choice)
+        del self._earlier[:-_EARLIER_KEPT]
+
+    def _earlier_choice(self, refused: Choice) -> Choice:
+        """The latest earlier choice that is not ``refused`` (and not the end of the shift)."""
+        while self._earlier:
+            choice = self._earlier.pop()
+            if choice != refused and choice.status is not OperatorStatus.OFFLINE:
+                return choice
+        return Choice.shift_start()
 
     def _effective(self) -> tuple[OperatorStatus, str | None]:
         if self._activity is Activity.ON_CALL:
@@ -205,17 +258,27 @@ class StatusMachine:
         status, reason = self._reported
         return self._registered and self.reasons.routable(Choice(status, reason))
 
-    def _report(self, at: datetime, source: StatusSource) -> list[StatusChangeIn]:
+    def _report(
+        self, at: datetime, source: StatusSource, *, request: int | None = None, always: bool = False
+    ) -> list[StatusChangeIn]:
+        """The change of the reported status, if any (``always``: even when it looks unchanged, for
+        a server that may hold something else)."""
         effective = self._effective()
-        if effective == self._reported:
+        if effective == self._reported and not always:
             return []
         self._reported = effective
         self._since = later(at, self._since)
         self._source = source
         status, reason = effective
+        applies = request if source is StatusSource.TEAM_LEAD else None
         return [
             StatusChangeIn(
-                operator=self.operator, status=status, reason=reason, at=self._since, source=source
+                operator=self.operator,
+                status=status,
+                reason=reason,
+                at=self._since,
+                source=source,
+                request=applies,
             )
         ]
 

@@ -61,6 +61,10 @@ SYSTEM_ONLY = frozenset({OperatorStatus.ON_CALL})
 
 SHIFT_START = "shift_start"
 """The reason code a desktop sends on login: on shift, not yet ready. Every catalogue has it."""
+PHONE_OFFLINE = "phone_offline"
+"""The reason a desktop reports while its phone is unregistered under a routable choice."""
+SYSTEM_REASONS = frozenset({SHIFT_START, PHONE_OFFLINE})
+"""The reasons desktops set by themselves: the server marks them ``system`` in its catalogue."""
 BACK_OF_QUEUE = "back_of_queue"
 """The usual routable reason: calls only when no ready operator is free."""
 
@@ -90,6 +94,16 @@ class NotReadyReason(WireModel):
     """A team lead must approve it before it applies (break approval)."""
     active: bool = True
     """Retired reasons stay in the catalogue so old status changes still resolve, but are not offered."""
+    system: bool = False
+    """Set by the desktop itself, never chosen by a person (``shift_start`` on login, ``phone_offline``
+    when the phone loses its registration): no status menu, tray or Force dialog offers it
+    (:func:`choosable`), and the server refuses it in a force."""
+
+
+def choosable(reason: NotReadyReason) -> bool:
+    """Whether a person (the operator, or a team lead forcing a status) may pick ``reason``: active
+    and not one the system sets by itself. Every chooser offers exactly these."""
+    return reason.active and not reason.system
 
 
 def routable(status: OperatorStatus, reason: NotReadyReason | None = None) -> bool:
@@ -115,6 +129,10 @@ class StatusChangeIn(WireModel):
     only there."""
     at: UtcDatetime
     source: StatusSource = StatusSource.OPERATOR
+    request: int | None = Field(default=None, ge=1)
+    """The team lead's force (``app.wire.requests``) this change applies, when the operator's desktop
+    applies it after a call: then ``source`` is ``team_lead`` for the operator's own status, and the
+    server settles that request. ``None`` for every other change."""
 
     @model_validator(mode="after")
     def _reason_matches_status(self) -> StatusChangeIn:

@@ -6,19 +6,24 @@ from app.workstation.coordinator import Workstation, WorkstationState, connect_p
 from app.workstation.hub import Hub, Unsubscribe
 from app.workstation.notices import (
     CallChanged,
+    CatalogueChanged,
     ContactLookedUp,
+    DispositionNotSaved,
     DispositionQueued,
     MuteChanged,
     Notice,
     Problem,
     StatusChanged,
+    StatusRefused,
 )
 from app.workstation.ports import ContactLookup, Outbox, PhoneCommands
 
 __all__ = [
     "CallChanged",
+    "CatalogueChanged",
     "ContactLookedUp",
     "ContactLookup",
+    "DispositionNotSaved",
     "DispositionQueued",
     "Hub",
     "MuteChanged",
@@ -27,6 +32,7 @@ __all__ = [
     "PhoneCommands",
     "Problem",
     "StatusChanged",
+    "StatusRefused",
     "Unsubscribe",
     "Workstation",
     "WorkstationConfig",

@@ -15,9 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.clock import Clock, from_epoch, system_clock
 from app.refused import Refused
@@ -30,22 +30,28 @@ from app.status.view import Activity, StatusView
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.supervisor import ServiceUnavailable, TelephonyService
-from app.wire.dispositions import Catalogue, DispositionCode
+from app.wire.dispositions import Catalogue, DispositionCode, DispositionIn
 from app.wire.scripts import AnswerValue, ScriptRef
 from app.wire.statuses import StatusChangeIn, StatusSource
 from app.workstation.config import WorkstationConfig
 from app.workstation.hub import Hub
 from app.workstation.notices import (
     CallChanged,
+    CatalogueChanged,
     ContactLookedUp,
+    DispositionNotSaved,
     DispositionQueued,
     MuteChanged,
     Problem,
     StatusChanged,
+    StatusRefused,
 )
 from app.workstation.ports import ContactLookup, Outbox, PhoneCommands
 
 log = logging.getLogger(__name__)
+
+STORE_RETRY_S = 2.0
+"""How soon a disposition the local store refused (disk full) is tried again when nobody asks."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,11 @@ class Workstation:
         self._tasks: set[asyncio.Future[None]] = set()
         self._last_view: StatusView | None = None
         self._last_muted = False
+        self._kept: set[str] = set()
+        """Calls whose disposition the outbox holds already (stored before the call was done)."""
+        self._unsaved: list[DispositionIn] = []
+        """Dispositions made by the system (a missed call) that the store refused: tried again."""
+        self._store_failing = False
 
     # ----- reading -----------------------------------------------------------------------------
 
@@ -97,6 +108,11 @@ class Workstation:
     @property
     def status(self) -> StatusView:
         return self._status.view()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The disposition codes and not-ready reasons in force (:meth:`update_catalogue`)."""
+        return self._catalogue
 
     def state(self) -> WorkstationState:
         return WorkstationState(tuple(self._calls.sessions.values()), self.status, self._calls.muted)
@@ -205,16 +221,25 @@ class Workstation:
     def submit_disposition(
         self, call_id: str, code: str, *, comment: str = "", callback_at: datetime | None = None
     ) -> None:
-        """The operator's disposition; ends ACW (or waits for its timer when there is no early exit)."""
+        """The operator's disposition; ends ACW (or waits for its timer when there is no early exit).
+        It is stored in the outbox before anything says the call is done: when the local store
+        fails, the call stays in after-call work, :class:`DispositionNotSaved` says why and this
+        raises ``Refused(code="store")``; submitting again retries."""
         session = self._calls.get(call_id)
         now = self._clock()
-        self._calls.submit(call_id, self._code(code, session), now, comment=comment, callback_at=callback_at)
+        entry = self._code(code, session)
+        self._stored_or_said(
+            call_id,
+            lambda: self._calls.submit(
+                call_id, entry, now, comment=comment, callback_at=callback_at, keep=self._keep
+            ),
+        )
         self._settle(now, source=StatusSource.OPERATOR)
 
     def leave_acw(self, call_id: str) -> None:
         """Leave ACW without a code (optional ACW only)."""
         now = self._clock()
-        self._calls.leave_acw(call_id, now)
+        self._stored_or_said(call_id, lambda: self._calls.leave_acw(call_id, now, keep=self._keep))
         self._settle(now, source=StatusSource.OPERATOR)
 
     def tick(self) -> None:
@@ -236,16 +261,35 @@ class Workstation:
         self._status.choose_next(choice)
         self._report([])
 
-    def force_status(self, choice: Choice, *, by: str = "") -> None:
-        """A team lead's status for this operator (applies after the current call)."""
-        self._report(self._status.force(choice, self._clock(), by=by))
+    def force_status(self, choice: Choice, *, by: str = "", request: int | None = None) -> None:
+        """A team lead's status for this operator (applies after the current call); ``request`` is the
+        server's id of the force, carried by the change that applies it."""
+        self._report(self._status.force(choice, self._clock(), by=by, request=request))
+
+    def applied_by_server(self, choice: Choice, *, by: str = "") -> None:
+        """A team lead's force the server already applied (the operator was free): shown, not sent
+        back (the server would refuse a team lead's change from the operator's desktop)."""
+        self._report(self._status.applied_by_server(choice, self._clock()))
+
+    def status_refused(self, change: StatusChangeIn, reason: str) -> None:
+        """The server refused a status change this desk sent (``reason``: its answer). The status goes
+        back to the choice before it (:meth:`StatusMachine.refused`) and :class:`StatusRefused` tells
+        the operator, so the desk never shows a status the server does not hold."""
+        changes = self._status.refused(change, self._clock())
+        self.hub.publish(StatusRefused(change, reason, self._status.view()))
+        self._report(changes)
 
     def approved_break(self, choice: Choice) -> None:
         """A team lead approved the break this operator asked for."""
         self._report(self._status.approved(choice, self._clock()))
 
     def update_catalogue(self, catalogue: Catalogue) -> None:
+        """A fresh catalogue from the server: the reasons and codes on screen follow
+        (:class:`CatalogueChanged`), and the status follows a reason's new flags."""
+        if catalogue == self._catalogue:
+            return
         self._catalogue = catalogue
+        self.hub.publish(CatalogueChanged(catalogue))
         self._report(self._status.update_reasons(Reasons(catalogue.reasons), self._clock()))
 
     # ----- internals ---------------------------------------------------------------------------
@@ -318,14 +362,45 @@ class Workstation:
             self._calls.update(call_id, lambda s: s.with_contact(contact.id))
             self._settle(self._clock())
 
+    def _keep(self, disposition: DispositionIn) -> None:
+        """Store a disposition in the outbox before its call is done (:meth:`Calls.submit`)."""
+        try:
+            self._outbox.put_disposition(disposition)
+        except Exception as exc:
+            log.exception("the disposition of %s could not be stored", disposition.call_id)
+            raise Refused(
+                f"the call result could not be saved on this computer: {exc}", code="store"
+            ) from exc
+        self._kept.add(disposition.call_id)
+
+    def _stored_or_said(self, call_id: str, finish: Callable[[], object]) -> None:
+        """Run ``finish`` (which stores the disposition first); a store failure is published for the
+        form and raised."""
+        try:
+            finish()
+        except Refused as exc:
+            if exc.code == "store":
+                self._store_failing = True
+                self.hub.publish(DispositionNotSaved(call_id, exc.reason))
+                self._schedule()
+            raise
+        self._store_failing = False
+
     def _settle(self, at: datetime, *, source: StatusSource = StatusSource.SYSTEM) -> None:
-        """After any input: ACW timers, publish what moved, queue dispositions, follow with the status."""
-        self._calls.tick(self._clock())
+        """After any input: ACW timers, publish what moved, queue dispositions, follow with the status.
+        Dispositions are durable before the sessions that carry them are published as done."""
+        failures = self._calls.tick(self._clock(), keep=self._keep)
+        for failure in failures:
+            self.hub.publish(Problem(str(failure), where="store"))
+        self._store_failing = bool(failures)
+        self._retry_unsaved()
         for session in self._calls.drain():
+            disposition = session.disposition if session.phase is Phase.DONE else None
+            if disposition is not None and not self._stored(disposition):
+                self._unsaved.append(disposition)
             self.hub.publish(CallChanged(session))
-            if session.phase is Phase.DONE and session.disposition is not None:
-                self._outbox.put_disposition(session.disposition)
-                self.hub.publish(DispositionQueued(session.disposition))
+            if disposition is not None:
+                self.hub.publish(DispositionQueued(disposition))
         if self._calls.engaged:
             activity = Activity.ON_CALL
         else:
@@ -335,6 +410,25 @@ class Workstation:
             self._last_muted = self._calls.muted
             self.hub.publish(MuteChanged(self._last_muted))
         self._schedule()
+
+    def _stored(self, disposition: DispositionIn) -> bool:
+        """Whether ``disposition`` is in the outbox (stored now when the system made it)."""
+        if disposition.call_id in self._kept:
+            self._kept.discard(disposition.call_id)
+            return True
+        try:
+            self._keep(disposition)
+        except Refused as exc:
+            self.hub.publish(Problem(exc.reason, where="store"))
+            return False
+        self._kept.discard(disposition.call_id)
+        return True
+
+    def _retry_unsaved(self) -> None:
+        unsaved, self._unsaved = self._unsaved, []
+        for disposition in unsaved:
+            if not self._stored(disposition):
+                self._unsaved.append(disposition)
 
     def _report(self, changes: list[StatusChangeIn]) -> None:
         view = self._status.view()
@@ -351,6 +445,8 @@ class Workstation:
             self._timer.cancel()
             self._timer = None
         deadline = self._calls.next_deadline()
+        if self._store_failing or self._unsaved:
+            deadline = self._clock() + timedelta(seconds=STORE_RETRY_S)
         if deadline is None:
             return
         try:

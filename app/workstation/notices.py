@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from app.session.call import CallSession
 from app.status.view import StatusView
 from app.wire.contacts import ContactOut
-from app.wire.dispositions import DispositionIn
+from app.wire.dispositions import Catalogue, DispositionIn
 from app.wire.statuses import StatusChangeIn
 
 
@@ -62,4 +62,40 @@ class Problem:
     where: str = ""
 
 
-Notice = CallChanged | StatusChanged | MuteChanged | ContactLookedUp | DispositionQueued | Problem
+@dataclass(frozen=True)
+class DispositionNotSaved:
+    """The local store refused a call's disposition (disk full, damaged file): the call is still in
+    after-call work, the form stays open with what was typed, and submitting again retries."""
+
+    call_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class StatusRefused:
+    """The server refused a status change this desk sent; ``view`` is the status the desk went back
+    to (what the server holds), ``reason`` the server's answer."""
+
+    change: StatusChangeIn
+    reason: str
+    view: StatusView
+
+
+@dataclass(frozen=True)
+class CatalogueChanged:
+    """The server's catalogue changed: the reasons and disposition codes offered follow."""
+
+    catalogue: Catalogue
+
+
+Notice = (
+    CallChanged
+    | StatusChanged
+    | MuteChanged
+    | ContactLookedUp
+    | DispositionQueued
+    | Problem
+    | DispositionNotSaved
+    | StatusRefused
+    | CatalogueChanged
+)
