@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.wire.statuses import BACK_OF_QUEUE, SHIFT_START
+from app.wire.statuses import BACK_OF_QUEUE, PHONE_OFFLINE, SHIFT_START, SYSTEM_REASONS
 from server.audit import record_audit
 from server.crud.users import create_user, get_or_create_team, get_user_by_name
 from server.models import DispositionCategory, DispositionCode, NotReadyReason, Role
@@ -108,7 +108,7 @@ NOT_READY_REASONS: tuple[tuple[str, str, str, bool, bool, int | None], ...] = (
     ("back_office", "Back-office work", "Работа с документами", False, True, None),
     (BACK_OF_QUEUE, "Back of queue", "В конце очереди", True, True, None),
     # reported by the desktop while its phone is not registered (app.status: never chosen)
-    ("phone_offline", "Phone offline", "Телефон не в сети", False, False, None),
+    (PHONE_OFFLINE, "Phone offline", "Телефон не в сети", False, False, None),
 )
 
 
@@ -170,6 +170,7 @@ def seed_demo(session: Session, settings: Settings, *, password: str | None = No
                     routable=routable,
                     productive=productive,
                     max_minutes=max_minutes,
+                    system=code in SYSTEM_REASONS,
                     position=position,
                 )
             )

@@ -90,7 +90,17 @@ class RequestEvent(WireModel):
     request: StatusRequestOut
 
 
-LiveEvent = StatusEvent | RequestEvent
+class CatalogueEvent(WireModel):
+    """The server's catalogue (disposition codes, not-ready reasons) changed: read it again. Sent to
+    every desktop's ``/me/live``; the board's feed never carries it."""
+
+    kind: Literal["catalogue"] = "catalogue"
+
+
+LiveEvent = StatusEvent | RequestEvent | CatalogueEvent
+
+CATALOGUE_MESSAGE = '{"kind":"catalogue"}'
+"""The live message of a catalogue change (:class:`CatalogueEvent`), always exactly this text."""
 
 REQUEST_PREFIX = '{"kind":"request",'
 """How a request message starts, so the feed can route it without parsing JSON."""
@@ -113,6 +123,8 @@ def parse_event(text: str) -> LiveEvent:
     if not isinstance(data, dict):
         raise ValueError("a live message is a JSON object")
     kind = data.get("kind")
+    if kind == "catalogue":
+        return CatalogueEvent.model_validate(data)
     if kind == "request":
         return RequestEvent.model_validate(data)
     if kind == "status":
@@ -121,7 +133,9 @@ def parse_event(text: str) -> LiveEvent:
 
 
 __all__ = [
+    "CATALOGUE_MESSAGE",
     "REQUEST_PREFIX",
+    "CatalogueEvent",
     "DecisionIn",
     "LiveEvent",
     "RequestEvent",

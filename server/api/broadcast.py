@@ -28,6 +28,10 @@ from typing import Protocol
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+EVERYONE = -1
+"""The "team" of a message for every signed-in user's own feed (``/me/live``: a catalogue change);
+no real team has this id, so team boards never select it by their team."""
+
 QUEUE_SIZE = 256
 """Changes a subscriber may fall behind by before it is dropped."""
 

@@ -28,7 +28,11 @@ _Entry = TypeVar("_Entry", DispositionCode, NotReadyReason)
 
 REQUIRED_REASONS: tuple[wire_s.NotReadyReason, ...] = (
     wire_s.NotReadyReason(
-        code=wire_s.SHIFT_START, label_en="Shift start", label_ru="Начало смены", max_minutes=15
+        code=wire_s.SHIFT_START,
+        label_en="Shift start",
+        label_ru="Начало смены",
+        max_minutes=15,
+        system=True,
     ),
 )
 """Reasons every catalogue has: desktops send ``shift_start`` on login."""
@@ -63,6 +67,7 @@ def reason_out(row: NotReadyReason) -> wire_s.NotReadyReason:
         max_minutes=row.max_minutes,
         needs_approval=row.needs_approval,
         active=row.active,
+        system=row.system,
     )
 
 
@@ -99,7 +104,16 @@ _CODE_FIELDS = (
     "hotkey",
     "active",
 )
-_REASON_FIELDS = ("label_en", "label_ru", "routable", "productive", "max_minutes", "needs_approval", "active")
+_REASON_FIELDS = (
+    "label_en",
+    "label_ru",
+    "routable",
+    "productive",
+    "max_minutes",
+    "needs_approval",
+    "active",
+    "system",
+)
 
 
 def put_code(session: Session, *, spec: wire_d.DispositionCode) -> tuple[DispositionCode, bool]:
@@ -112,7 +126,10 @@ def put_code(session: Session, *, spec: wire_d.DispositionCode) -> tuple[Disposi
 
 def put_reason(session: Session, *, spec: wire_s.NotReadyReason) -> tuple[NotReadyReason, bool]:
     """Declare or redeclare a not-ready reason; the flag says whether it is new.
-    :class:`CatalogueFullError` when a new one would not fit the catalogue."""
+    :class:`CatalogueFullError` when a new one would not fit the catalogue. The reasons desktops
+    set by themselves (``app.wire.statuses.SYSTEM_REASONS``) stay ``system`` whatever is declared."""
+    if spec.code in wire_s.SYSTEM_REASONS and not spec.system:
+        spec = spec.model_copy(update={"system": True})
     return _put(
         session, NotReadyReason, spec, fields=_REASON_FIELDS, limit=MAX_REASONS, what="not-ready reasons"
     )

@@ -44,8 +44,13 @@ from server.models import (
 
 
 def request_hash(body: StatusChangeIn) -> str:
+    """The body's fingerprint for replays; a change naming no force hashes as before ``request``
+    existed, so a queue saved by an older desktop still replays."""
+    dump = body.model_dump(mode="json")
+    if dump.get("request") is None:
+        dump.pop("request", None)
     canonical = json.dumps(
-        body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        dump, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 

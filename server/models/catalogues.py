@@ -37,7 +37,8 @@ class NotReadyReason(Base):
 
     ``routable``: calls may still be offered, after every ready operator (back of queue).
     ``productive``: counts as work time. ``max_minutes``: team leads are alerted past it (NULL: no
-    limit). ``needs_approval``: a team lead approves it before it applies.
+    limit). ``needs_approval``: a team lead approves it before it applies. ``system``: set by desktops
+    themselves, never chosen by a person.
     """
 
     __tablename__ = "not_ready_reasons"
@@ -51,4 +52,6 @@ class NotReadyReason(Base):
     max_minutes: Mapped[int | None] = mapped_column(Integer)
     needs_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    system: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Set by desktops themselves (``shift_start``, ``phone_offline``), never chosen by a person."""
     position: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

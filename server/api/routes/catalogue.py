@@ -5,6 +5,10 @@
   dispositions and statuses still resolve; desktops offer only the active ones.
 * Admins declare and redeclare entries with ``PUT`` (201 when new, 200 when changed); audited. Entries
   are never deleted: ``active: false`` retires one.
+* Each change is pushed to every desktop's own feed (``/me/live``, ``{"kind": "catalogue"}``), which
+  reads the catalogue again: the reasons and codes on screen follow without a restart.
+* Reasons marked ``system`` (``shift_start``, ``phone_offline``: always, whatever is declared) are set
+  by desktops themselves: no chooser offers them and no team lead may force them.
 * ``shift_start`` (what desktops send on login) is added when the server starts if the database lacks
   it (``server.crud.catalogue.ensure_required_reasons``), and cannot be retired.
 """
@@ -13,12 +17,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from sqlalchemy.orm import Session
 
 from app.wire.common import CatalogueCode, Code
 from app.wire.dispositions import Catalogue, DispositionCode
+from app.wire.requests import CATALOGUE_MESSAGE
 from app.wire.statuses import NotReadyReason
 from server.api.acting import invalid
+from server.api.broadcast import EVERYONE
+from server.api.context import get_context
 from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep
 from server.crud.catalogue import (
     REQUIRED_REASON_CODES,
@@ -38,6 +46,11 @@ _PUT_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"description": "admins only"},
     409: {"description": "the catalogue is full"},
 }
+
+
+def _announce(request: Request, session: Session) -> None:
+    """Tell every desktop (``/me/live``) to read the catalogue again, once this change commits."""
+    get_context(request).status_feed.publish_on_commit(session, CATALOGUE_MESSAGE, EVERYONE)
 
 
 def _same_code(path_code: str, body_code: str) -> None:
@@ -63,6 +76,7 @@ def put_disposition_code(
     _admin: AdminUser,
     session: SessionDep,
     audit: AuditDep,
+    request: Request,
     response: Response,
 ) -> DispositionCode:
     """Declare a disposition code or change it (labels, category, flags, queue, hot key, active)."""
@@ -76,6 +90,7 @@ def put_disposition_code(
         target=f"disposition_code:{row.code}",
         details=body.model_dump(mode="json", exclude={"label_en", "label_ru"}),
     )
+    _announce(request, session)
     session.commit()
     if created:
         response.status_code = status.HTTP_201_CREATED
@@ -90,6 +105,7 @@ def put_not_ready_reason(
     _admin: AdminUser,
     session: SessionDep,
     audit: AuditDep,
+    request: Request,
     response: Response,
 ) -> NotReadyReason:
     """Declare a not-ready reason or change it (labels, routable, productive, time limit, approval,
@@ -106,6 +122,7 @@ def put_not_ready_reason(
         target=f"not_ready_reason:{row.code}",
         details=body.model_dump(mode="json", exclude={"label_en", "label_ru"}),
     )
+    _announce(request, session)
     session.commit()
     if created:
         response.status_code = status.HTTP_201_CREATED

@@ -1,7 +1,7 @@
 """WebSocket ``/me/live?token=<access token>``: what the signed-in user's own desktop must hear
-about: their status changes made elsewhere (a team lead's force applied at once) and their requests
-(a force waiting for the call to end, a break approved or refused), as ``app.wire.requests``
-envelopes. Any role may connect; each gets only messages about themselves.
+about: their status changes made elsewhere (a team lead's force applied at once), their requests
+(a force waiting for the call to end, a break approved or refused), and a change of the catalogue
+(``{"kind": "catalogue"}``: read ``GET /catalogue`` again), as ``app.wire.requests`` envelopes. Any role may connect; each gets only messages about themselves.
 
 It rides on the team feed (``server.api.broadcast``): subscribed to the user's team, each message is
 read to keep only the user's own, which costs one JSON parse per team message: teams are tens of
@@ -15,7 +15,8 @@ import json
 from fastapi import APIRouter, WebSocket
 from starlette.concurrency import run_in_threadpool
 
-from app.wire.requests import REQUEST_PREFIX, status_message
+from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, status_message
+from server.api.broadcast import EVERYONE
 from server.api.routes.statuses import CLOSE_UNAUTHENTICATED, Transform, check_token, serve_feed
 from server.security import InvalidTokenError
 
@@ -24,6 +25,8 @@ router = APIRouter(prefix="/me", tags=["me"])
 
 def _own(name: str) -> Transform:
     def transform(message: str) -> str | None:
+        if message == CATALOGUE_MESSAGE:
+            return message
         data = json.loads(message)
         if message.startswith(REQUEST_PREFIX):
             return message if data["request"]["operator"] == name else None
@@ -42,4 +45,6 @@ async def my_live(websocket: WebSocket, token: str = "") -> None:
         await websocket.close(CLOSE_UNAUTHENTICATED, str(exc) if token else "send ?token=<access token>")
         return
     team_id = user.team_id
-    await serve_feed(websocket, expires_at, lambda team: team == team_id, _own(user.name))
+    await serve_feed(
+        websocket, expires_at, lambda team: team in (team_id, EVERYONE), _own(user.name)
+    )

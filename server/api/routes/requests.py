@@ -79,6 +79,8 @@ def create_request(
         reason = get_reason(session, code=body.reason)
         if reason is None or not reason.active:
             raise invalid("reason", f"{body.reason!r} is not an active not-ready reason")
+        if reason.system:
+            raise invalid("reason", f"{body.reason!r} is set by the desktop itself (system), never chosen")
         if body.kind is RequestKind.BREAK and not reason.needs_approval:
             raise invalid("reason", f"{body.reason!r} needs no approval: set it with POST /statuses")
     row, replaced = crud.create(

@@ -4,12 +4,17 @@ live feed of changes.
 * ``POST /statuses`` stores one change (**201**, ``StatusChangeOut``). Operators set their own;
   team leads set their team's; admins anyone's. Whoever is not the operator is recorded as ``by``.
   ``source`` follows from who sends it: ``operator`` for one's own status, ``team_lead`` for someone
-  else's (leads and admins alike); sending another is 422. The operator's own desktop may also send
+  else's (leads and admins alike); sending another is 422. One exception: the operator's own
+  desktop applying a team lead's force after the call sends ``team_lead`` with ``request``, the id
+  of that pending force; the change is stored as the lead's (``by``) and settles the request (422
+  when the request is not this operator's pending force for this very status: replaced, cancelled,
+  already applied). See ``docs/workstation-core.md``. The operator's own desktop may also send
   ``system`` for what its software did by itself (a call started, an ACW timer ran out, the phone
   lost its registration), so the history tells the operator's choices from the machine's.
   ``on_call`` comes from the operator's own phone: nobody sets it for someone else.
 * ``not_ready`` needs a reason that is in the not-ready catalogue and active; other statuses carry
-  none (422 either way).
+  none (422 either way). A ``system`` reason (``shift_start``, ``phone_offline``) only from the
+  operator's own desktop.
 * ``at`` is when the change happened on the sender's clock, so a desktop that was offline replays
   its queue with the original times. It may not be in the future (beyond :data:`CLOCK_SKEW`). Every
   change goes into the history; the current status only moves forward in time, so an old change
@@ -52,7 +57,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from app.wire.common import UserName, UtcDatetime
-from app.wire.requests import REQUEST_PREFIX, status_message
+from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, RequestKind, RequestState, status_message
 from app.wire.statuses import SYSTEM_ONLY, BoardRow, StatusChangeIn, StatusChangeOut, StatusSource
 from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
@@ -60,6 +65,7 @@ from server.api.broadcast import Subscriber
 from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
 from server.api.status_events import store_change
+from server.crud import requests as requests_crud
 from server.crud import statuses as crud
 from server.crud.catalogue import get_reason
 from server.crud.requests import approved_break
@@ -92,6 +98,30 @@ def _source(body: StatusChangeIn, own: bool) -> StatusSource:
         whose = "your own status" if own else "someone else's status"
         raise invalid("source", f"a change of {whose} has the source {expected.value!r}")
     return expected
+
+
+def _force_applied(session: Session, operator: User, body: StatusChangeIn) -> User:
+    """The team lead whose pending force ``body`` applies (the operator's desktop applying it after
+    the call): 422 unless ``body.request`` is this operator's pending force for this very status.
+    The change is then stored as the lead's (``source`` ``team_lead``, ``by`` the lead) and settles
+    the request."""
+    if body.request is None:
+        raise invalid(
+            "request",
+            "a team lead's status sent by the operator's desktop names the force it applies (request)",
+        )
+    row = requests_crud.get(session, body.request)
+    if row is None or row.operator_id != operator.id or row.kind is not RequestKind.FORCE:
+        raise invalid("request", f"request {body.request} is not a force on {operator.name}'s status")
+    if row.state is not RequestState.PENDING:
+        raise invalid("request", f"the force {body.request} is already {row.state.value}")
+    if (row.status, row.reason_code) != (body.status, body.reason):
+        forced = row.status.value + (f" ({row.reason_code})" if row.reason_code else "")
+        raise invalid("request", f"the force {body.request} sets {forced}, not {body.status.value}")
+    lead = session.get(User, row.requested_by_id)
+    if lead is None:
+        raise invalid("request", f"the author of the force {body.request} no longer exists")
+    return lead
 
 
 def _replay(
@@ -155,7 +185,16 @@ def post_status(
         if existing is not None:
             return _replay(session, existing, body_hash, response)
     own = operator.id == user.id
-    source = _source(body, own)
+    changed_by: User | None = None if own else user
+    if own and body.source is StatusSource.TEAM_LEAD:
+        source, changed_by = StatusSource.TEAM_LEAD, _force_applied(session, operator, body)
+    elif body.request is not None:
+        raise invalid(
+            "request",
+            "only the operator's own desktop names the force it applies, with the source 'team_lead'",
+        )
+    else:
+        source = _source(body, own)
     if not own and body.status in SYSTEM_ONLY:
         raise invalid("status", f"{body.status.value} follows from the operator's phone: nobody sets it")
     if body.at > datetime.now(UTC) + CLOCK_SKEW:
@@ -166,6 +205,10 @@ def post_status(
             raise invalid("reason", f"{body.reason!r} is not in the not-ready catalogue")
         if not reason.active:
             raise invalid("reason", f"the not-ready reason {body.reason!r} is retired")
+        if reason.system and not own:
+            raise invalid(
+                "reason", f"{body.reason!r} is set by the operator's desktop itself (system), never by a person"
+            )
         needs_approval = reason.needs_approval and own and source is not StatusSource.SYSTEM
         if needs_approval and approved_break(session, operator_id=operator.id, reason=reason.code) is None:
             raise HTTPException(
@@ -181,10 +224,11 @@ def post_status(
             reason=body.reason,
             at=body.at,
             source=source,
-            changed_by=None if own else user,
+            changed_by=changed_by,
             key=key,
             body_hash=body_hash,
         )
+        out = out.model_copy(update={"request": body.request})
     except IntegrityError:
         session.rollback()  # a concurrent request with the same key won the race
         existing = crud.get_by_key(session, key=key) if key is not None else None
@@ -278,10 +322,12 @@ and request envelopes (``app.wire.requests``), and each socket picks and shapes 
 
 
 def _changes_only(message: str) -> str | None:
-    return None if message.startswith(REQUEST_PREFIX) else message
+    return None if message.startswith(REQUEST_PREFIX) or message == CATALOGUE_MESSAGE else message
 
 
 def _enveloped(message: str) -> str | None:
+    if message == CATALOGUE_MESSAGE:
+        return None  # for desktops (``/me/live``), not boards
     return message if message.startswith(REQUEST_PREFIX) else status_message(message)
 
 
