@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,16 +30,16 @@ from app.status.view import Activity, StatusView
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.supervisor import ServiceUnavailable, TelephonyService
-from app.wire.dispositions import Catalogue, DispositionCode, DispositionIn
+from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.scripts import AnswerValue, ScriptRef
 from app.wire.statuses import StatusChangeIn, StatusSource
 from app.workstation.config import WorkstationConfig
 from app.workstation.hub import Hub
+from app.workstation.keeping import STORE_RETRY_S, DispositionKeeper
 from app.workstation.notices import (
     CallChanged,
     CatalogueChanged,
     ContactLookedUp,
-    DispositionNotSaved,
     DispositionQueued,
     MuteChanged,
     Problem,
@@ -49,9 +49,6 @@ from app.workstation.notices import (
 from app.workstation.ports import ContactLookup, Outbox, PhoneCommands
 
 log = logging.getLogger(__name__)
-
-STORE_RETRY_S = 2.0
-"""How soon a disposition the local store refused (disk full) is tried again when nobody asks."""
 
 
 @dataclass(frozen=True)
@@ -93,11 +90,7 @@ class Workstation:
         self._tasks: set[asyncio.Future[None]] = set()
         self._last_view: StatusView | None = None
         self._last_muted = False
-        self._kept: set[str] = set()
-        """Calls whose disposition the outbox holds already (stored before the call was done)."""
-        self._unsaved: list[DispositionIn] = []
-        """Dispositions made by the system (a missed call) that the store refused: tried again."""
-        self._store_failing = False
+        self._keeper = DispositionKeeper(outbox, self.hub)
 
     # ----- reading -----------------------------------------------------------------------------
 
@@ -228,18 +221,24 @@ class Workstation:
         session = self._calls.get(call_id)
         now = self._clock()
         entry = self._code(code, session)
-        self._stored_or_said(
-            call_id,
-            lambda: self._calls.submit(
-                call_id, entry, now, comment=comment, callback_at=callback_at, keep=self._keep
-            ),
-        )
+        try:
+            self._keeper.finish(
+                call_id,
+                lambda: self._calls.submit(
+                    call_id, entry, now, comment=comment, callback_at=callback_at, keep=self._keeper.keep
+                ),
+            )
+        finally:
+            self._schedule()
         self._settle(now, source=StatusSource.OPERATOR)
 
     def leave_acw(self, call_id: str) -> None:
         """Leave ACW without a code (optional ACW only)."""
         now = self._clock()
-        self._stored_or_said(call_id, lambda: self._calls.leave_acw(call_id, now, keep=self._keep))
+        try:
+            self._keeper.finish(call_id, lambda: self._calls.leave_acw(call_id, now, keep=self._keeper.keep))
+        finally:
+            self._schedule()
         self._settle(now, source=StatusSource.OPERATOR)
 
     def tick(self) -> None:
@@ -362,42 +361,15 @@ class Workstation:
             self._calls.update(call_id, lambda s: s.with_contact(contact.id))
             self._settle(self._clock())
 
-    def _keep(self, disposition: DispositionIn) -> None:
-        """Store a disposition in the outbox before its call is done (:meth:`Calls.submit`)."""
-        try:
-            self._outbox.put_disposition(disposition)
-        except Exception as exc:
-            log.exception("the disposition of %s could not be stored", disposition.call_id)
-            raise Refused(
-                f"the call result could not be saved on this computer: {exc}", code="store"
-            ) from exc
-        self._kept.add(disposition.call_id)
-
-    def _stored_or_said(self, call_id: str, finish: Callable[[], object]) -> None:
-        """Run ``finish`` (which stores the disposition first); a store failure is published for the
-        form and raised."""
-        try:
-            finish()
-        except Refused as exc:
-            if exc.code == "store":
-                self._store_failing = True
-                self.hub.publish(DispositionNotSaved(call_id, exc.reason))
-                self._schedule()
-            raise
-        self._store_failing = False
-
     def _settle(self, at: datetime, *, source: StatusSource = StatusSource.SYSTEM) -> None:
         """After any input: ACW timers, publish what moved, queue dispositions, follow with the status.
         Dispositions are durable before the sessions that carry them are published as done."""
-        failures = self._calls.tick(self._clock(), keep=self._keep)
-        for failure in failures:
-            self.hub.publish(Problem(str(failure), where="store"))
-        self._store_failing = bool(failures)
-        self._retry_unsaved()
+        self._keeper.timers_failed(self._calls.tick(self._clock(), keep=self._keeper.keep))
+        self._keeper.retry()
         for session in self._calls.drain():
             disposition = session.disposition if session.phase is Phase.DONE else None
-            if disposition is not None and not self._stored(disposition):
-                self._unsaved.append(disposition)
+            if disposition is not None and not self._keeper.stored(disposition):
+                disposition = None  # said, and tried again until it is stored
             self.hub.publish(CallChanged(session))
             if disposition is not None:
                 self.hub.publish(DispositionQueued(disposition))
@@ -410,25 +382,6 @@ class Workstation:
             self._last_muted = self._calls.muted
             self.hub.publish(MuteChanged(self._last_muted))
         self._schedule()
-
-    def _stored(self, disposition: DispositionIn) -> bool:
-        """Whether ``disposition`` is in the outbox (stored now when the system made it)."""
-        if disposition.call_id in self._kept:
-            self._kept.discard(disposition.call_id)
-            return True
-        try:
-            self._keep(disposition)
-        except Refused as exc:
-            self.hub.publish(Problem(exc.reason, where="store"))
-            return False
-        self._kept.discard(disposition.call_id)
-        return True
-
-    def _retry_unsaved(self) -> None:
-        unsaved, self._unsaved = self._unsaved, []
-        for disposition in unsaved:
-            if not self._stored(disposition):
-                self._unsaved.append(disposition)
 
     def _report(self, changes: list[StatusChangeIn]) -> None:
         view = self._status.view()
@@ -445,7 +398,7 @@ class Workstation:
             self._timer.cancel()
             self._timer = None
         deadline = self._calls.next_deadline()
-        if self._store_failing or self._unsaved:
+        if self._keeper.failing:
             deadline = self._clock() + timedelta(seconds=STORE_RETRY_S)
         if deadline is None:
             return

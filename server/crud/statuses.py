@@ -49,9 +49,7 @@ def request_hash(body: StatusChangeIn) -> str:
     dump = body.model_dump(mode="json")
     if dump.get("request") is None:
         dump.pop("request", None)
-    canonical = json.dumps(
-        dump, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
+    canonical = json.dumps(dump, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

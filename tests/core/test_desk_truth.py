@@ -74,9 +74,8 @@ class BrokenOutbox:
 
 
 def test_a_disposition_the_store_refuses_keeps_the_call_in_acw_and_says_why() -> None:
-    d = Desk()
     broken = BrokenOutbox()
-    d.ws._outbox = broken
+    d = Desk(outbox=broken)
     d.ws.start_shift()
     d.ws.set_status(Choice.ready())
     ring_and_answer(d)
@@ -101,9 +100,8 @@ def test_a_disposition_the_store_refuses_keeps_the_call_in_acw_and_says_why() ->
 def test_an_acw_timer_that_cannot_store_keeps_trying() -> None:
     from app.session import AcwMode, AcwPolicy
 
-    d = Desk(AcwPolicy(mode=AcwMode.TIME_BOXED, timeout_s=30))
     broken = BrokenOutbox()
-    d.ws._outbox = broken
+    d = Desk(AcwPolicy(mode=AcwMode.TIME_BOXED, timeout_s=30), outbox=broken)
     d.ws.start_shift()
     ring_and_answer(d)
     d.event(ended("c1", 40))

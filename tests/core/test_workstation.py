@@ -47,10 +47,12 @@ from tests.core.helpers import (
 class Desk:
     """A workstation with fakes and a manual clock, recording every notice."""
 
-    def __init__(self, acw: AcwPolicy | None = None, contacts: FakeContacts | None = None) -> None:
+    def __init__(
+        self, acw: AcwPolicy | None = None, contacts: FakeContacts | None = None, outbox: Any = None
+    ) -> None:
         self.clock: ManualClock = clock()
         self.phone = FakePhone()
-        self.outbox = FakeOutbox()
+        self.outbox = outbox or FakeOutbox()
         self.contacts = contacts or FakeContacts({"+79123456789": contact(42, "+79123456789")})
         self.ws = Workstation(
             WorkstationConfig(OPERATOR, acw=acw or AcwPolicy()),

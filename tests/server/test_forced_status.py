@@ -43,14 +43,23 @@ def test_the_desktop_applies_a_pending_force_with_its_request_id(people: People)
     assert (stored["source"], stored["by"], stored["request"]) == ("team_lead", "lead_n", forced["id"])
     row = current(people, "op_n1")
     assert (row["status"], row["reason"], row["source"]) == ("not_ready", "training", "team_lead")
-    states = {r["id"]: r["state"] for r in people.client.get("/requests", headers=people.headers(people.lead_n)).json()}
+    states = {
+        r["id"]: r["state"]
+        for r in people.client.get("/requests", headers=people.headers(people.lead_n)).json()
+    }
     assert states[forced["id"]] == "applied"
 
 
 @pytest.mark.usefixtures("catalogue")
 def test_a_team_lead_change_from_the_desktop_needs_an_open_force_that_matches(people: People) -> None:
     set_status(people, people.op_n1, "acw", source="system")
-    base = {"operator": "op_n1", "status": "not_ready", "reason": "training", "at": now(), "source": "team_lead"}
+    base = {
+        "operator": "op_n1",
+        "status": "not_ready",
+        "reason": "training",
+        "at": now(),
+        "source": "team_lead",
+    }
     without = post(people, base)
     assert without.status_code == 422
     assert "request" in without.text
@@ -94,6 +103,8 @@ def test_system_reasons_are_marked_and_never_forced(people: People) -> None:
 def test_a_catalogue_change_is_pushed_to_every_desktop(people: People, client: TestClient) -> None:
     with client.websocket_connect(f"/me/live?token={token(people, people.op_s1)}") as desk:
         coffee = {"code": "coffee", "label_en": "Coffee", "label_ru": "Кофе", "max_minutes": 5}
-        response = people.client.put("/catalogue/reasons/coffee", json=coffee, headers=people.headers(people.admin))
+        response = people.client.put(
+            "/catalogue/reasons/coffee", json=coffee, headers=people.headers(people.admin)
+        )
         assert response.status_code == 201
         assert desk.receive_json() == {"kind": "catalogue"}

@@ -1,7 +1,8 @@
 """WebSocket ``/me/live?token=<access token>``: what the signed-in user's own desktop must hear
 about: their status changes made elsewhere (a team lead's force applied at once), their requests
 (a force waiting for the call to end, a break approved or refused), and a change of the catalogue
-(``{"kind": "catalogue"}``: read ``GET /catalogue`` again), as ``app.wire.requests`` envelopes. Any role may connect; each gets only messages about themselves.
+(``{"kind": "catalogue"}``: read ``GET /catalogue`` again), as ``app.wire.requests`` envelopes.
+Any role may connect; each gets only messages about themselves.
 
 It rides on the team feed (``server.api.broadcast``): subscribed to the user's team, each message is
 read to keep only the user's own, which costs one JSON parse per team message: teams are tens of
@@ -45,6 +46,4 @@ async def my_live(websocket: WebSocket, token: str = "") -> None:
         await websocket.close(CLOSE_UNAUTHENTICATED, str(exc) if token else "send ?token=<access token>")
         return
     team_id = user.team_id
-    await serve_feed(
-        websocket, expires_at, lambda team: team in (team_id, EVERYONE), _own(user.name)
-    )
+    await serve_feed(websocket, expires_at, lambda team: team in (team_id, EVERYONE), _own(user.name))

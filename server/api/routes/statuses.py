@@ -207,7 +207,8 @@ def post_status(
             raise invalid("reason", f"the not-ready reason {body.reason!r} is retired")
         if reason.system and not own:
             raise invalid(
-                "reason", f"{body.reason!r} is set by the operator's desktop itself (system), never by a person"
+                "reason",
+                f"{body.reason!r} is set by the operator's desktop itself (system), never by a person",
             )
         needs_approval = reason.needs_approval and own and source is not StatusSource.SYSTEM
         if needs_approval and approved_break(session, operator_id=operator.id, reason=reason.code) is None:
