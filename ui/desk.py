@@ -32,11 +32,14 @@ from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation
 from app.workstation.notices import (
     CallChanged,
+    CatalogueChanged,
     ContactLookedUp,
+    DispositionNotSaved,
     DispositionQueued,
     Notice,
     Problem,
     StatusChanged,
+    StatusRefused,
 )
 from ui.call_controls import CallView, WaitingCall
 from ui.card.call_card import CardData, ContactEdit
@@ -45,7 +48,7 @@ from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
 from ui.main_window import MainWindow
 from ui.ringing_panel import RingingCall
-from ui.status_menu import StatusChoice
+from ui.status_menu import StatusChoice, status_text
 from ui.status_menu import StatusView as BarStatusView
 
 log = logging.getLogger(__name__)
@@ -218,6 +221,24 @@ class Desk(QObject):
             self.status_line.showMessage(QCoreApplication.translate("Desk", "Call result saved"), 5000)
         elif isinstance(notice, Problem):
             self.status_line.showMessage(notice.message, 10000)
+        elif isinstance(notice, StatusRefused | CatalogueChanged | DispositionNotSaved):
+            self._on_server_truth(notice)
+
+    def _on_server_truth(self, notice: StatusRefused | CatalogueChanged | DispositionNotSaved) -> None:
+        """Issue 13: what the server refused, a new catalogue, a disposition the disk would not keep."""
+        if isinstance(notice, StatusRefused):
+            refused = notice.change
+            reasons = {r.code: r for r in self.services.catalogue().reasons}
+            shown = status_text(refused.status, reasons.get(refused.reason or ""))
+            message = QCoreApplication.translate("Desk", "The server refused the status %1 because: %2")
+            self.status_line.showMessage(message.replace("%1", shown).replace("%2", notice.reason), 30000)
+            self._show_status(notice.view)
+        elif isinstance(notice, CatalogueChanged):
+            self.window.status.show_reasons(list(notice.catalogue.reasons))
+            self._show_status(self.workstation.status)
+        else:
+            message = QCoreApplication.translate("Desk", "The call result is not saved: %1. Try again.")
+            self.window.disposition.show_problem(message.replace("%1", notice.message))
 
     def _on_call(self, session: CallSession) -> None:
         card = self._cards.get(session.call_id)

@@ -281,6 +281,11 @@ class DispositionForm(QFrame):
         callback = self._callback_at() if self._needs_callback(code) else None
         self.submit_requested.emit(DispositionChoice(code.code, self.comment.toPlainText().strip(), callback))
 
+    def show_problem(self, text: str) -> None:
+        """Say why the result was not taken (the local store failed); the form stays as typed."""
+        if self._built:
+            set_plain(self.problem, text)
+
     def _focus_first_problem(self) -> None:
         code = self.chosen()
         if code is None:

@@ -35,6 +35,8 @@ from app.wire.auth import UserOut
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation, WorkstationConfig, connect_phone
 from app.workstation.journal import CallJournal
+from app.workstation.notices import CatalogueChanged
+from app.workstation.server_truth import CatalogueFollower, follow_refusals
 from ui.desk import Desk
 from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
@@ -117,6 +119,8 @@ class Desktop:
         self.closed = asyncio.Event()
         self._signals = _SyncSignals()
         self._unsubscribe: Callable[[], None] | None = None
+        self._stop_refusals: Callable[[], None] | None = None
+        self.catalogue: CatalogueFollower | None = None
 
     async def start(self) -> bool:
         """Log in, start the phone and show the window; ``False`` when the operator gave up."""
@@ -147,6 +151,10 @@ class Desktop:
             registered=False,
         )
         connect_phone(self.workstation, self.telephony)
+        # the server's word wins on the desk: refusals undone, the catalogue followed (issue 13)
+        self.workstation.hub.on(CatalogueChanged, lambda notice: services.use_catalogue(notice.catalogue))
+        self._stop_refusals = follow_refusals(self.workstation, self.sync.outbox)
+        self.catalogue = CatalogueFollower(self.workstation, services.fresh_catalogue)
         forward = self.telephony.on_event
 
         def on_event(event: ev.Event) -> None:
@@ -194,6 +202,7 @@ class Desktop:
         self.workstation.start_shift()
         role = self.user.role.value
         self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
+        self.supervision.feed.on_catalogue = self.catalogue.stale
         self.supervision.start()
         if opts.start_minimised and self.tray is not None:
             self.window.hide()
@@ -292,6 +301,9 @@ class Desktop:
             return
         self.tray = Tray(self.window)
         self.tray.show_reasons(list(services.catalogue().reasons))
+        tray, workstation = self.tray, self.workstation
+        assert workstation is not None
+        workstation.hub.on(CatalogueChanged, lambda notice: tray.show_reasons(list(notice.catalogue.reasons)))
         self.desk.status_listeners.append(self.tray.show_status)
         self.tray.status_requested.connect(self.window.status.status_requested)
         self.tray.next_status_requested.connect(self.window.status.next_status_requested)
@@ -320,6 +332,10 @@ class Desktop:
         """Stop in reverse order; what is still in the outbox stays for the next start."""
         if self._unsubscribe is not None:
             self._unsubscribe()
+        if self._stop_refusals is not None:
+            self._stop_refusals()
+        if self.catalogue is not None:
+            self.catalogue.close()
         if self.instance is not None:
             self.instance.close()
         if self.supervision is not None:

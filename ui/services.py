@@ -57,6 +57,15 @@ class ServerSide:
     def catalogue(self) -> Catalogue:
         return self._catalogue
 
+    def use_catalogue(self, catalogue: Catalogue) -> None:
+        """The server's catalogue changed (``app.workstation.server_truth.CatalogueFollower``)."""
+        self._catalogue = catalogue
+
+    async def fresh_catalogue(self) -> tuple[Catalogue | None, bool]:
+        """The catalogue read again, and whether it came from the local cache."""
+        fetched = await self.sync.reads.catalogue()
+        return fetched.value, fetched.from_cache
+
     def field_schema(self) -> list[FieldSchema]:
         return self._schema
 

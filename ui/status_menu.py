@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from app.status.choice import offered
 from app.wire.statuses import NotReadyReason, OperatorStatus
 from ui.i18n import pick
 from ui.plain import button_text
@@ -89,8 +90,9 @@ class StatusMenu(QMenu):
         self._rebuild()
 
     def show_reasons(self, reasons: list[NotReadyReason]) -> None:
-        """The not-ready reasons of the catalogue (retired ones are left out)."""
-        self._reasons = [r for r in reasons if r.active]
+        """The not-ready reasons of the catalogue that a person may choose (retired and system-only
+        ones are left out: :func:`app.status.choice.offered`)."""
+        self._reasons = offered(reasons)
         self._rebuild()
 
     def reasons(self) -> list[NotReadyReason]:

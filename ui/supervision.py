@@ -90,7 +90,7 @@ class Supervision:
         choice = Choice(request.status, request.reason)
         try:
             if request.kind is RequestKind.FORCE:
-                self.workstation.force_status(choice, by=request.requested_by)
+                self.workstation.force_status(choice, by=request.requested_by, request=request.id)
                 message = QCoreApplication.translate(
                     "Supervision", "Your team lead set your next status: %1"
                 ).replace("%1", str(choice))
@@ -111,7 +111,7 @@ class Supervision:
         if (view.status, view.reason) == (change.status, change.reason):
             return
         with contextlib.suppress(Refused):
-            self.workstation.force_status(Choice(change.status, change.reason), by=change.by or "")
+            self.workstation.applied_by_server(Choice(change.status, change.reason), by=change.by or "")
             shown = str(Choice(change.status, change.reason))
             self.desk.status_line.showMessage(
                 QCoreApplication.translate("Supervision", "Your team lead set your status: %1").replace(

@@ -40,7 +40,7 @@ class Tray(QObject):
         self.retranslate()
 
     def show_reasons(self, reasons: list[NotReadyReason]) -> None:
-        """The not-ready reasons offered in the menu."""
+        """The not-ready reasons of the catalogue; the menu offers those a person may choose."""
         self.menu.show_reasons(reasons)
 
     def show_status(self, view: StatusView) -> None:

@@ -2,7 +2,8 @@
 kept apart and combined into the status reported to the server. See ``docs/workstation-core.md``."""
 
 from app.status.choice import Choice, Reasons
-from app.status.machine import PHONE_OFFLINE, StatusMachine, StatusPolicy
+from app.status.machine import StatusMachine, StatusPolicy
 from app.status.view import Activity, StatusView
+from app.wire.statuses import PHONE_OFFLINE
 
 __all__ = ["PHONE_OFFLINE", "Activity", "Choice", "Reasons", "StatusMachine", "StatusPolicy", "StatusView"]

@@ -3,7 +3,8 @@
 A force arrives as a pending request (the operator is busy) and goes to the workstation, which applies
 it after the current call (Finesse-style), or as a status change the server already applied (the
 operator was idle), which the workstation takes over; a break request the lead approved is applied the
-same way, as the operator's own choice; a refusal is shown.
+same way, as the operator's own choice; a refusal is shown. A change of the catalogue (and every
+(re)connection, which may follow a missed one) calls ``on_catalogue`` so the desk reads it again.
 
 The feed runs in the desktop's event loop, reconnects with backoff when the server or the network
 drops, and refreshes the access token before each connection (the socket carries it in the query).
@@ -21,7 +22,14 @@ import websockets
 
 from app.client.api import ApiClient
 from app.client.errors import ApiError
-from app.wire.requests import RequestEvent, RequestKind, RequestState, StatusRequestOut, parse_event
+from app.wire.requests import (
+    CatalogueEvent,
+    RequestEvent,
+    RequestKind,
+    RequestState,
+    StatusRequestOut,
+    parse_own_event,
+)
 from app.wire.statuses import StatusChangeOut, StatusSource
 
 log = logging.getLogger("ringdesk.me_feed")
@@ -37,11 +45,14 @@ class MeFeed:
         *,
         on_status: Callable[[StatusChangeOut], None] = lambda change: None,
         on_connected: Callable[[bool], None] = lambda up: None,
+        on_catalogue: Callable[[], None] = lambda: None,
         max_wait_s: float = 30.0,
     ) -> None:
         self.api = api
         self.on_request = on_request
         self.on_status = on_status
+        self.on_catalogue = on_catalogue
+        """The catalogue changed, or may have while the feed was down (called on every connect)."""
         self.on_connected = on_connected
         self.max_wait_s = max_wait_s
         self.seen: set[tuple[int, RequestState]] = set()
@@ -78,9 +89,12 @@ class MeFeed:
         url = self.api.base_url.replace("http", "ws", 1).rstrip("/") + f"/me/live?token={token}"
         async with websockets.connect(url, ping_interval=20) as socket:
             self.on_connected(True)
+            self.on_catalogue()  # a change pushed while the feed was down was missed
             async for message in socket:
-                event = parse_event(message if isinstance(message, str) else message.decode())
-                if isinstance(event, RequestEvent):
+                event = parse_own_event(message if isinstance(message, str) else message.decode())
+                if isinstance(event, CatalogueEvent):
+                    self.on_catalogue()
+                elif isinstance(event, RequestEvent):
                     self._request(event.request)
                 elif event.change.source is StatusSource.TEAM_LEAD:
                     self.on_status(event.change)  # a force the server applied at once

@@ -54,6 +54,7 @@ class Outbox:
         self._store = store
         self._lock = threading.Lock()
         self._listeners: list[Callable[[OutboxCounts], None]] = []
+        self._parked_listeners: list[Callable[[OutboxItem, str, int | None], None]] = []
         with store.reading() as db:
             rows = db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
         counts: dict[str, int] = {state: count for state, count in rows}
@@ -178,6 +179,20 @@ class Outbox:
 
         return unsubscribe
 
+    def subscribe_parked(self, listener: Callable[[OutboxItem, str, int | None], None]) -> Callable[[], None]:
+        """Call ``listener(item, reason, http_status)`` when the server refuses an item for good (on
+        the pump's thread), so whatever the item changed on screen can be undone and explained;
+        returns the function that unsubscribes."""
+        with self._lock:
+            self._parked_listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._parked_listeners:
+                    self._parked_listeners.remove(listener)
+
+        return unsubscribe
+
     # ------------------------------------------------------------------ what the pump calls
     def pending_streams(self) -> list[str]:
         """Streams with something to send, the one with the oldest item first."""
@@ -230,6 +245,10 @@ class Outbox:
             changed = _finish(db, item, OutboxState.PARKED, last_error=reason, http_status=http_status)
         if changed:
             self._changed(pending=-1, parked=+1)
+            with self._lock:
+                listeners = list(self._parked_listeners)
+            for listener in listeners:
+                listener(item, reason, http_status)
 
     # ------------------------------------------------------------------ internals
     def _items(self, state: OutboxState) -> list[OutboxItem]:

@@ -97,7 +97,9 @@ class CatalogueEvent(WireModel):
     kind: Literal["catalogue"] = "catalogue"
 
 
-LiveEvent = StatusEvent | RequestEvent | CatalogueEvent
+LiveEvent = StatusEvent | RequestEvent
+OwnEvent = StatusEvent | RequestEvent | CatalogueEvent
+"""What a desktop's own feed (``/me/live``) carries: the board's events and catalogue changes."""
 
 CATALOGUE_MESSAGE = '{"kind":"catalogue"}'
 """The live message of a catalogue change (:class:`CatalogueEvent`), always exactly this text."""
@@ -116,6 +118,13 @@ def status_message(change_json: str) -> str:
     return f'{{"kind":"status","change":{change_json}}}'
 
 
+def parse_own_event(text: str) -> OwnEvent:
+    """One message of ``/me/live`` (:func:`parse_event`, or a catalogue change)."""
+    if text == CATALOGUE_MESSAGE:
+        return CatalogueEvent()
+    return parse_event(text)
+
+
 def parse_event(text: str) -> LiveEvent:
     """One live message; ``ValueError`` for anything else. A bare ``StatusChangeOut`` (the feed's
     first format) is read as a status event."""
@@ -123,8 +132,6 @@ def parse_event(text: str) -> LiveEvent:
     if not isinstance(data, dict):
         raise ValueError("a live message is a JSON object")
     kind = data.get("kind")
-    if kind == "catalogue":
-        return CatalogueEvent.model_validate(data)
     if kind == "request":
         return RequestEvent.model_validate(data)
     if kind == "status":
@@ -138,6 +145,7 @@ __all__ = [
     "CatalogueEvent",
     "DecisionIn",
     "LiveEvent",
+    "OwnEvent",
     "RequestEvent",
     "RequestKind",
     "RequestState",
@@ -145,6 +153,7 @@ __all__ = [
     "StatusRequestIn",
     "StatusRequestOut",
     "parse_event",
+    "parse_own_event",
     "request_message",
     "status_message",
 ]

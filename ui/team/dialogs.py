@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.status.choice import offered
 from app.wire.statuses import NotReadyReason, OperatorStatus, StatusChangeOut
 from ui.i18n import pick
 from ui.status_menu import status_text
@@ -26,7 +27,7 @@ class ForceDialog(QDialog):
         self.setWindowTitle(self.tr("Force a status: %1").replace("%1", operator))
         self.choice = QComboBox(self)
         self.choice.addItem(status_text(OperatorStatus.READY), (OperatorStatus.READY, None))
-        for reason in reasons:
+        for reason in offered(reasons):  # what a person may choose: no system-only reasons
             label = pick(reason.label_en, reason.label_ru)
             self.choice.addItem(label, (OperatorStatus.NOT_READY, reason.code))
         self.choice.addItem(self.tr("End of shift"), (OperatorStatus.OFFLINE, None))
