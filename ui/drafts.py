@@ -6,6 +6,12 @@ disposition form as typed. The outbox deletes the draft in the same transaction 
 disposition, so a crash at any moment leaves either the draft or the disposition, never neither.
 At start-up :meth:`DraftKeeper.restore` reopens the after-call work of every call left unfinished,
 with the form filled in as it was.
+
+The form is written at most every :data:`FORM_SAVE_MS` (an fsynced write per keystroke of the comment
+stalled the GUI thread): the first change after a write starts the window, the form as it is at the
+end of the window is written, and the form is also written at once when its call moves (hung up,
+done), when the keeper closes (quit) and before a restore. So a kill -9 loses at most the last
+:data:`FORM_SAVE_MS` of typing; everything typed before that is on disk (``tests/e2e/test_crash_acw``).
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+
+from PySide6.QtCore import QTimer
 
 from app.session.call import CallSession
 from app.session.phase import Phase
@@ -26,6 +34,9 @@ from ui.disposition_form import DispositionChoice, DispositionForm
 log = logging.getLogger(__name__)
 
 _KEPT = frozenset({Phase.TALKING, Phase.HELD, Phase.ACW})
+
+FORM_SAVE_MS = 300
+"""The most typing a kill -9 can lose: the form is written at the end of this window after a change."""
 
 
 class DraftKeeper:
@@ -43,11 +54,34 @@ class DraftKeeper:
         self.form = form
         self.clock = clock
         self._drafts: dict[str, dict[str, Any]] = {}
+        self._form: tuple[str, dict[str, Any]] | None = None
+        """The form of a call (its engine id) changed since the last write."""
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(FORM_SAVE_MS)
+        self._timer.timeout.connect(self.flush)
         self._unsubscribe = workstation.hub.on(CallChanged, self._on_call)
         form.draft_changed.connect(self._on_form)
 
+    def flush(self) -> None:
+        """Write the form as typed now, if it changed since the last write."""
+        self._timer.stop()
+        pending, self._form = self._form, None
+        if pending is None:
+            return
+        call_id, form = pending
+        session = self.workstation.calls.get(call_id)
+        if session is not None and session.phase is Phase.ACW:  # done: its draft went with the result
+            self._save(session, form=form)
+
     def _on_call(self, notice: CallChanged) -> None:
         session = notice.session
+        if self._form is not None and self._form[0] == session.call_id:
+            if session.phase is Phase.DONE:
+                self._form = None  # the disposition replaced the draft: never write it back
+                self._timer.stop()
+            else:
+                self.flush()
         if session.consult_for:
             return
         if session.phase in _KEPT:
@@ -67,7 +101,11 @@ class DraftKeeper:
             "comment": choice.comment,
             "callback_at": choice.callback_at.isoformat() if choice.callback_at else None,
         }
-        self._save(session, form=form)
+        if self._form is not None and self._form[0] != session.call_id:
+            self.flush()  # another call's form: write that one first
+        self._form = (session.call_id, form)
+        if not self._timer.isActive():  # not restarted by later keys: the window bounds the loss
+            self._timer.start()
 
     def script_state(self, call_id: str, state: dict[str, Any]) -> None:
         """The script runner moved (the script host calls this with its JSON state)."""
@@ -125,4 +163,6 @@ class DraftKeeper:
         return len(sessions)
 
     def close(self) -> None:
+        """Write what is typed (the desktop quits) and stop listening."""
+        self.flush()
         self._unsubscribe()

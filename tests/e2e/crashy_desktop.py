@@ -10,6 +10,9 @@ import asyncio
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+
 from app.session.phase import Phase
 from app.status.choice import Choice
 from ui.i18n import Language
@@ -49,6 +52,8 @@ async def main(server_url: str, password: str, data_dir: Path, port: int) -> int
     codes = [window.disposition.codes.item(i).text() for i in range(window.disposition.codes.count())]
     window.disposition.codes.setCurrentRow(next(i for i, c in enumerate(codes) if "Call back" in c))
     window.disposition.comment.setPlainText("перезвонить после обеда")
+    window.disposition.comment.moveCursor(QTextCursor.MoveOperation.End)
+    QTest.keyClicks(window.disposition.comment, ", ok")  # keystrokes: the draft is written after a pause
     print("TYPED", flush=True)
     await asyncio.sleep(3600)  # the test kills us here
     return 0

@@ -9,8 +9,11 @@ as typed; finishing it sends a disposition with the call's real times and its sc
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -30,6 +33,23 @@ from ui.i18n import Language
 from ui.main import Desktop, DesktopOptions
 
 pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
+
+
+COMMENT = "перезвонить после обеда, ok"
+
+
+def draft_comment(database: Path) -> str | None:
+    """The comment of the draft on disk, read as another process would after a crash."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            rows = db.execute("SELECT form FROM drafts").fetchall()
+    except sqlite3.Error:
+        return None
+    for (form,) in rows:
+        comment = (json.loads(form).get("form") or {}).get("comment")
+        if comment:
+            return str(comment)
+    return None
 
 
 def read_until(process: subprocess.Popen[str], word: str, timeout: float = 40) -> None:
@@ -93,7 +113,12 @@ def test_kill_minus_nine_in_acw_reopens_the_same_form(
         read_until(child, "READY")
         sipp.start()
         read_until(child, "TYPED")
-        time.sleep(0.3)  # the draft is written as the form changes; give the last write its fsync
+        # The draft is written at most FORM_SAVE_MS after the typing: wait until it is on disk (what
+        # a kill -9 may lose is only the typing of the last FORM_SAVE_MS), then kill.
+        deadline = time.monotonic() + 10
+        while draft_comment(tmp_path / "desk.db") != COMMENT:
+            assert time.monotonic() < deadline, "the draft never reached the disk"
+            time.sleep(0.02)
         os.killpg(child.pid, signal.SIGKILL)
         child.wait(10)
     finally:
@@ -133,7 +158,7 @@ def test_kill_minus_nine_in_acw_reopens_the_same_form(
             assert form.isVisibleTo(window)
             chosen = form.chosen()
             assert chosen is not None and chosen.code == "callback"
-            assert form.comment.toPlainText() == "перезвонить после обеда"
+            assert form.comment.toPlainText() == COMMENT
             form.submit.click()
             assert not ws.calls
             assert window.dial_pad.history.count() == 1  # listed once, not again when it finished
@@ -147,7 +172,7 @@ def test_kill_minus_nine_in_acw_reopens_the_same_form(
             [item] = answer.json()["items"]
             disposition = item["disposition"]
             assert disposition["code"] == "callback"
-            assert disposition["comment"] == "перезвонить после обеда"
+            assert disposition["comment"] == COMMENT
             assert disposition["callback_at"] is not None
             assert disposition["answers"] == {"speaks_russian": True}
             assert item["answer_at"] is not None and item["end_at"] is not None
