@@ -3,8 +3,10 @@
 A force arrives as a pending request (the operator is busy) and goes to the workstation, which applies
 it after the current call (Finesse-style), or as a status change the server already applied (the
 operator was idle), which the workstation takes over; a break request the lead approved is applied the
-same way, as the operator's own choice; a refusal is shown. A change of the catalogue (and every
-(re)connection, which may follow a missed one) calls ``on_catalogue`` so the desk reads it again.
+same way, as the operator's own choice; a refusal is shown. On every (re)connection the requests
+still open are read too (``GET /requests?open=true``), so a force made while the feed was down is not
+lost. A change of the catalogue (and every (re)connection, which may follow a missed one) calls
+``on_catalogue`` so the desk reads it again.
 
 The feed runs in the desktop's event loop, reconnects with backoff when the server or the network
 drops, and refreshes the access token before each connection (the socket carries it in the query).
@@ -19,6 +21,7 @@ import random
 from collections.abc import Callable
 
 import websockets
+from pydantic import TypeAdapter
 
 from app.client.api import ApiClient
 from app.client.errors import ApiError
@@ -90,6 +93,7 @@ class MeFeed:
         async with websockets.connect(url, ping_interval=20) as socket:
             self.on_connected(True)
             self.on_catalogue()  # a change pushed while the feed was down was missed
+            await self._open_requests()  # ...and so was a force or a decision
             async for message in socket:
                 event = parse_own_event(message if isinstance(message, str) else message.decode())
                 if isinstance(event, CatalogueEvent):
@@ -98,6 +102,16 @@ class MeFeed:
                     self._request(event.request)
                 elif event.change.source is StatusSource.TEAM_LEAD:
                     self.on_status(event.change)  # a force the server applied at once
+
+    async def _open_requests(self) -> None:
+        """Act on the requests still open (sent while this feed was down); asked after the socket is
+        up, so nothing falls between the two. ``seen`` keeps a request from being acted on twice."""
+        response = await self.api.request("GET", "/requests", params={"open": "true"})
+        if response.status_code != 200:
+            log.info("open requests not read: HTTP %s", response.status_code)
+            return
+        for request in reversed(TypeAdapter(list[StatusRequestOut]).validate_json(response.content)):
+            self._request(request)  # oldest first, as they were made
 
     def _request(self, request: StatusRequestOut) -> None:
         key = (request.id, request.state)

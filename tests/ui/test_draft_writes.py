@@ -42,7 +42,7 @@ def test_typing_a_comment_writes_the_draft_a_few_times_not_per_key(
     h = Harness(loop)
     store = open_store(tmp_path / "desk.db")
     drafts = CountedDrafts(store)
-    keeper = DraftKeeper(drafts, h.ws, h.window.disposition, clock=lambda: h.clock())
+    keeper = DraftKeeper(drafts, h.ws, h.window.disposition, clock=h.clock)
     h.ws.start_shift()
     h.ws.set_status(Choice.ready())
     from app.telephony.events import CallState
