@@ -92,7 +92,7 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="163"/>
+        <location filename="../../ui/card/call_card.py" line="164"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -353,17 +353,27 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="180"/>
+        <location filename="../../ui/desk.py" line="183"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="218"/>
+        <location filename="../../ui/desk.py" line="221"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="266"/>
+        <location filename="../../ui/desk.py" line="233"/>
+        <source>The server refused the status %1 because: %2</source>
+        <translation>Сервер не принял статус «%1»: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/desk.py" line="240"/>
+        <source>The call result is not saved: %1. Try again.</source>
+        <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/desk.py" line="287"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
     </message>
@@ -371,17 +381,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="178"/>
+        <location filename="../../ui/main.py" line="188"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="254"/>
+        <location filename="../../ui/main.py" line="265"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="257"/>
+        <location filename="../../ui/main.py" line="268"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -389,17 +399,17 @@
 <context>
     <name>DialPad</name>
     <message>
-        <location filename="../../ui/dial_pad.py" line="142"/>
+        <location filename="../../ui/dial_pad.py" line="136"/>
         <source>Number to call</source>
         <translation>Номер для звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="143"/>
+        <location filename="../../ui/dial_pad.py" line="137"/>
         <source>Call</source>
         <translation>Позвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="144"/>
+        <location filename="../../ui/dial_pad.py" line="138"/>
         <source>Recent calls</source>
         <translation>Недавние звонки</translation>
     </message>
@@ -432,22 +442,22 @@
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="314"/>
+        <location filename="../../ui/disposition_form.py" line="319"/>
         <source>Call result</source>
         <translation>Результат звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="315"/>
+        <location filename="../../ui/disposition_form.py" line="320"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="318"/>
+        <location filename="../../ui/disposition_form.py" line="323"/>
         <source>Call back at (client&apos;s time, %1)</source>
         <translation>Перезвонить (время клиента, %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="320"/>
+        <location filename="../../ui/disposition_form.py" line="325"/>
         <source>Call back at</source>
         <translation>Перезвонить</translation>
     </message>
@@ -455,17 +465,17 @@
 <context>
     <name>ForceDialog</name>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="26"/>
+        <location filename="../../ui/team/dialogs.py" line="27"/>
         <source>Force a status: %1</source>
         <translation>Установить статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="32"/>
+        <location filename="../../ui/team/dialogs.py" line="33"/>
         <source>End of shift</source>
         <translation>Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="34"/>
+        <location filename="../../ui/team/dialogs.py" line="35"/>
         <source>New status</source>
         <translation>Новый статус</translation>
     </message>
@@ -473,37 +483,37 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="54"/>
+        <location filename="../../ui/team/dialogs.py" line="55"/>
         <source>Status history: %1</source>
         <translation>История статусов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <location filename="../../ui/team/dialogs.py" line="58"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <location filename="../../ui/team/dialogs.py" line="58"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <location filename="../../ui/team/dialogs.py" line="58"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <location filename="../../ui/team/dialogs.py" line="58"/>
         <source>By</source>
         <translation>Кем</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="78"/>
+        <location filename="../../ui/team/dialogs.py" line="79"/>
         <source>system</source>
         <translation>система</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="78"/>
+        <location filename="../../ui/team/dialogs.py" line="79"/>
         <source>operator</source>
         <translation>оператор</translation>
     </message>
@@ -910,42 +920,42 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../ui/status_menu.py" line="54"/>
+        <location filename="../../ui/status_menu.py" line="55"/>
         <source>Offline</source>
         <translation>Не в сети</translation>
     </message>
     <message>
-        <location filename="../../ui/status_menu.py" line="55"/>
+        <location filename="../../ui/status_menu.py" line="56"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/status_menu.py" line="56"/>
+        <location filename="../../ui/status_menu.py" line="57"/>
         <source>Not ready</source>
         <translation>Не готов</translation>
     </message>
     <message>
-        <location filename="../../ui/status_menu.py" line="57"/>
+        <location filename="../../ui/status_menu.py" line="58"/>
         <source>On call</source>
         <translation>Разговор</translation>
     </message>
     <message>
-        <location filename="../../ui/status_menu.py" line="58"/>
+        <location filename="../../ui/status_menu.py" line="59"/>
         <source>After-call work</source>
         <translation>Обработка звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/status_menu.py" line="110"/>
+        <location filename="../../ui/status_menu.py" line="112"/>
         <source>After this call</source>
         <translation>После этого звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/status_menu.py" line="125"/>
+        <location filename="../../ui/status_menu.py" line="127"/>
         <source>End of shift</source>
         <translation>Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/status_menu.py" line="137"/>
+        <location filename="../../ui/status_menu.py" line="139"/>
         <source>No next status</source>
         <translation>Без следующего статуса</translation>
     </message>
