@@ -77,6 +77,7 @@ class Desk(QObject):
             services,
             self._run,
             say=lambda text: self.status_line.showMessage(text, 10000),
+            clock=window.card.clock,
         )
         """The card's binding to one call (which call, whose contact, where its edits go)."""
         self._scripts_opened: set[str] = set()

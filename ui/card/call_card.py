@@ -71,13 +71,17 @@ class CallCard(QWidget):
     ) -> None:
         super().__init__(parent)
         self._clock = clock
+        self.clock = clock
+        """The window's clock (times on hold are counted with it)."""
         self._contact_page: ContactPage | None = None
         self._new_contact: NewContactForm | None = None
         self._call: CardCall | None = None
         self.chips = ChipBar(clock=clock)
         self.chips.chosen.connect(self.chip_chosen)
         self.whose = plain_label()
-        set_role(self.whose, "title")
+        bold = self.whose.font()
+        bold.setBold(True)
+        self.whose.setFont(bold)
         self.whose.setWordWrap(True)
         self.why = plain_label()
         set_role(self.why, "muted")
@@ -90,9 +94,13 @@ class CallCard(QWidget):
         self.stack.addWidget(self.empty)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.chips)
-        layout.addWidget(self.whose)
-        layout.addWidget(self.why)
+        header = QVBoxLayout()
+        header.setContentsMargins(4, 4, 4, 0)
+        header.setSpacing(2)
+        header.addWidget(self.chips)
+        header.addWidget(self.whose)
+        header.addWidget(self.why)
+        layout.addLayout(header)
         layout.addWidget(self.stack, 1)
         actions[ActionId.SAVE_CONTACT].triggered.connect(self.save)
         self.retranslate()

@@ -40,18 +40,17 @@ class CallChip:
 def chip_text(chip: CallChip, now: datetime) -> str:
     """What a chip says, in the current language (outside data inserted as it is)."""
     who = chip.who or chip.number
-    tr = QCoreApplication.translate
     if chip.phase == "ringing":
-        text = tr("Chips", "Ringing: %1").replace("%1", chip.number)
+        text = QCoreApplication.translate("Chips", "Ringing: %1").replace("%1", chip.number)
         return f"{text} · {chip.queue}" if chip.queue else text
     if chip.phase == "held":
         held = format_duration((now - chip.since).total_seconds()) if chip.since else ""
-        return tr("Chips", "On hold: %1 · %2").replace("%1", who).replace("%2", held)
+        return QCoreApplication.translate("Chips", "On hold: %1 · %2").replace("%1", who).replace("%2", held)
     if chip.phase in ("acw", "ended"):
-        return tr("Chips", "After-call work: %1").replace("%1", who)
+        return QCoreApplication.translate("Chips", "After-call work: %1").replace("%1", who)
     if chip.phase == "dialing":
-        return tr("Chips", "Dialling: %1").replace("%1", who)
-    return tr("Chips", "On the line: %1").replace("%1", who)
+        return QCoreApplication.translate("Chips", "Dialling: %1").replace("%1", who)
+    return QCoreApplication.translate("Chips", "On the line: %1").replace("%1", who)
 
 
 class ChipBar(QWidget):

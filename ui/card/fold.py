@@ -27,7 +27,7 @@ class Fold(QWidget):
         self.header.toggled.connect(self._show)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.header)
+        layout.addWidget(self.header, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(body, 1)
         body.hide()
 

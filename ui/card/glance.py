@@ -57,30 +57,30 @@ class CardCall:
 
 def whose_text(call: CardCall | None) -> str:
     """The card's header: whose call this is and where it stands."""
-    tr = QCoreApplication.translate
     if call is None:
         return ""
-    who = call.who or call.number or tr("Card", "unknown caller")
+    who = call.who or call.number or QCoreApplication.translate("Card", "unknown caller")
     phrase: dict[str, Callable[[], str]] = {
-        "ringing": lambda: tr("Card", "Ringing: %1"),
-        "dialing": lambda: tr("Card", "Dialling: %1"),
-        "held": lambda: tr("Card", "On hold: %1"),
-        "ended": lambda: tr("Card", "After-call work: %1"),
-        "acw": lambda: tr("Card", "After-call work: %1"),
+        "ringing": lambda: QCoreApplication.translate("Card", "Ringing: %1"),
+        "dialing": lambda: QCoreApplication.translate("Card", "Dialling: %1"),
+        "held": lambda: QCoreApplication.translate("Card", "On hold: %1"),
+        "ended": lambda: QCoreApplication.translate("Card", "After-call work: %1"),
+        "acw": lambda: QCoreApplication.translate("Card", "After-call work: %1"),
     }
-    return phrase.get(call.phase, lambda: tr("Card", "On the line: %1"))().replace("%1", who)
+    return phrase.get(call.phase, lambda: QCoreApplication.translate("Card", "On the line: %1"))().replace(
+        "%1", who
+    )
 
 
 def why_text(call: CardCall | None) -> str:
     """Why they call: the queue and the line dialled, when known."""
     if call is None:
         return ""
-    tr = QCoreApplication.translate
     parts = []
     if call.queue:
-        parts.append(tr("Card", "Queue: %1").replace("%1", call.queue))
+        parts.append(QCoreApplication.translate("Card", "Queue: %1").replace("%1", call.queue))
     if call.line:
-        parts.append(tr("Card", "Line dialled: %1").replace("%1", call.line))
+        parts.append(QCoreApplication.translate("Card", "Line dialled: %1").replace("%1", call.line))
     return " · ".join(parts)
 
 
