@@ -256,7 +256,7 @@ class Desk(QObject):
         else:
             w.controls.show_no_call()
         if acw and not engaged:
-            self._open_disposition(acw[0])
+            self._open_disposition(self._form_session(acw))
         elif not acw:
             w.disposition.show_closed()
 
@@ -311,7 +311,20 @@ class Desk(QObject):
         return pick.heard(self.workstation.calls.values())
 
     def _acw_id(self) -> str | None:
-        return pick.in_acw(self.workstation.calls.values())
+        """The call the open disposition form is for (else the first in after-call work)."""
+        calls = self.workstation.calls
+        if self.form_call is not None and (form := calls.get(self.form_call)) and form.phase is Phase.ACW:
+            return self.form_call
+        return pick.in_acw(calls.values())
+
+    def _form_session(self, acw: list[CallSession]) -> CallSession:
+        """Which call's disposition the form takes: the one it is open for until that is done, else
+        the call on the card when it is in after-call work, so form and card name the same caller."""
+        if self.window.disposition.isVisible():
+            current = next((s for s in acw if s.call_id == self.form_call), None)
+            if current is not None:
+                return current
+        return next((s for s in acw if s.call_id == self.card.shown), acw[0])
 
     @staticmethod
     def _choice(choice: StatusChoice) -> Choice:

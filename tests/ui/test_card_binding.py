@@ -80,10 +80,11 @@ class Desktop:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.clock = manual_clock()
+        self.outbox = FakeOutbox()
         self.ws = Workstation(
             WorkstationConfig(OPERATOR, acw=AcwPolicy()),
             phone=FakePhone(),
-            outbox=FakeOutbox(),
+            outbox=self.outbox,
             catalogue=CATALOGUE,
             contacts=FakeContacts({"+79131234567": IVANOV, "+74951234567": PETROVA}),
             clock=self.clock,
@@ -226,3 +227,31 @@ def test_the_card_at_a_glance(loop: asyncio.AbstractEventLoop) -> None:
     assert card.details.expanded and page.editor_widget("city").isVisible()
     QTest.keyClick(card.details.header, Qt.Key.Key_Space)
     assert not card.details.expanded
+
+
+def test_with_two_calls_in_after_call_work_the_form_is_for_the_caller_on_the_card(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    d = Desktop(loop)
+    d.ring("a", "+79131234567", 0)
+    d.answer("a", 1)
+    d.ring("b", "+74951234567", 5)
+    d.answer("b", 6)  # Иванов held
+    d.event(ended("b", 20))  # Петрова hangs up: her ACW waits while Иванов is still on hold
+    d.event(ended("a", 25))  # then Иванов hangs up too
+    form = d.window.disposition
+    assert form.isVisible()
+    assert d.window.card.whose.text() == "After-call work: Петрова Анна"
+    assert d.window.card.chip_texts() == ["After-call work: Иванов Иван"]
+    form.codes.setCurrentRow(0)
+    form.submit.click()
+    d.run(asyncio.sleep(0))
+    [first] = d.outbox.dispositions
+    assert first.call_id == "sip-b" and first.contact_id == PETROVA.id
+    assert d.window.card.whose.text() == "After-call work: Иванов Иван"  # the one left, on card and form
+    assert form.isVisible()
+    form.codes.setCurrentRow(0)
+    form.submit.click()
+    d.run(asyncio.sleep(0))
+    second = d.outbox.dispositions[1]
+    assert second.call_id == "sip-a" and second.contact_id == IVANOV.id
