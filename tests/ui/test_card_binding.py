@@ -155,7 +155,7 @@ def test_a_chip_shows_another_call_and_an_unsaved_edit_stays_with_its_contact(
     city(d).setFocus()
     QTest.keyClick(city(d), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(city(d), "Tver")
-    QTest.keyClick(d.window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)  # the held call's chip
+    QTest.keyClick(d.window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # the held call's chip
     d.run(asyncio.sleep(0))
     assert d.page.name.text() == "Иванов Иван"
     assert d.window.card.whose.text() == "On hold: Иванов Иван"
@@ -204,6 +204,13 @@ def test_a_ring_during_after_call_work_is_a_chip_and_the_card_stays(loop: asynci
     assert d.page.name.text() == "Иванов Иван"
     assert d.window.card.whose.text() == "After-call work: Иванов Иван"
     assert d.window.card.chip_texts() == ["Ringing: +74951234567 · Contact lenses"]
+    QTest.keyClick(d.window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # a look at who rings
+    assert d.window.card.whose.text() == "Ringing: Петрова Анна" and d.page.name.text() == "Петрова Анна"
+    QTest.keyClick(d.window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)  # Alt+1 is still a result
+    chosen = d.window.disposition.chosen()
+    assert chosen is not None and chosen.code == "sale"
+    d.window.card.chips.buttons[0].click()
+    assert d.window.card.whose.text() == "After-call work: Иванов Иван"
 
 
 def test_the_card_at_a_glance(loop: asyncio.AbstractEventLoop) -> None:

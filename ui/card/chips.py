@@ -1,7 +1,7 @@
 """The operator's other calls, as chips above the card: a held call with its name and time on hold, a
 ringing one with its number and queue, one in after-call work with its name.
 
-A chip is a button: clicking it (or Alt+1, Alt+2... in chip order) asks to show that call on the card.
+A chip is a button: clicking it (or Ctrl+1, Ctrl+2... in chip order) asks to show that call on the card.
 It only *asks*: the presenter decides (``app.session.pick.CardFocus``), and the card says whose call it
 shows in its header, so a chip never silently moves an edit to another contact.
 """
@@ -19,7 +19,8 @@ from ui.elapsed import Clock, format_duration, utc_now
 from ui.plain import button_text
 
 CHIP_KEYS = 4
-"""Chips with a key of their own (Alt+1..Alt+4); more calls than that at once do not happen at a desk."""
+"""Chips with a key of their own (Ctrl+1..Ctrl+4: Alt+digits pick dispositions); more calls than that at
+once do not happen at a desk."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class ChipBar(QWidget):
         self._tick.timeout.connect(self._retext)
         self._keys: list[QShortcut] = []
         for index in range(CHIP_KEYS):
-            key = QShortcut(QKeySequence(f"Alt+{index + 1}"), self)
+            key = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             key.setContext(Qt.ShortcutContext.WindowShortcut)
             key.activated.connect(lambda i=index: self._choose(i))
             self._keys.append(key)
@@ -109,7 +110,7 @@ class ChipBar(QWidget):
         now = self._clock()
         for index, (chip, button) in enumerate(zip(self._chips, self.buttons, strict=False)):
             button.setText(button_text(chip_text(chip, now)))
-            key = QKeySequence(f"Alt+{index + 1}").toString(QKeySequence.SequenceFormat.NativeText)
+            key = QKeySequence(f"Ctrl+{index + 1}").toString(QKeySequence.SequenceFormat.NativeText)
             button.setToolTip(
                 self.tr("Show this call on the card (%1)").replace("%1", key) if index < CHIP_KEYS else ""
             )
