@@ -92,12 +92,12 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="226"/>
+        <location filename="../../ui/card/call_card.py" line="232"/>
         <source>Looking up the caller...</source>
         <translation>Ищем звонящего в CRM...</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="228"/>
+        <location filename="../../ui/card/call_card.py" line="234"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -237,7 +237,7 @@
 <context>
     <name>ChipBar</name>
     <message>
-        <location filename="../../ui/card/chips.py" line="114"/>
+        <location filename="../../ui/card/chips.py" line="115"/>
         <source>Show this call on the card (%1)</source>
         <translation>Показать этот звонок в карточке (%1)</translation>
     </message>
@@ -245,27 +245,27 @@
 <context>
     <name>Chips</name>
     <message>
-        <location filename="../../ui/card/chips.py" line="44"/>
+        <location filename="../../ui/card/chips.py" line="45"/>
         <source>Ringing: %1</source>
         <translation>Звонит: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="48"/>
+        <location filename="../../ui/card/chips.py" line="49"/>
         <source>On hold: %1 · %2</source>
         <translation>На удержании: %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="50"/>
+        <location filename="../../ui/card/chips.py" line="51"/>
         <source>After-call work: %1</source>
         <translation>Обработка: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="52"/>
+        <location filename="../../ui/card/chips.py" line="53"/>
         <source>Dialling: %1</source>
         <translation>Набор: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="53"/>
+        <location filename="../../ui/card/chips.py" line="54"/>
         <source>On the line: %1</source>
         <translation>На линии: %1</translation>
     </message>
