@@ -98,6 +98,11 @@
     </message>
     <message>
         <location filename="../../ui/card/call_card.py" line="234"/>
+        <source>No client card for this call.</source>
+        <translation>У этого звонка нет карточки клиента.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/call_card.py" line="236"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>

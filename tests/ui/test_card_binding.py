@@ -262,3 +262,11 @@ def test_with_two_calls_in_after_call_work_the_form_is_for_the_caller_on_the_car
     d.run(asyncio.sleep(0))
     second = d.outbox.dispositions[1]
     assert second.call_id == "sip-a" and second.contact_id == IVANOV.id
+
+
+def test_an_anonymous_call_is_not_looked_up_forever(loop: asyncio.AbstractEventLoop) -> None:
+    d = Desktop(loop)
+    d.ring("a", "", 0)
+    card = d.window.card
+    assert card.whose.text() == "Ringing: unknown caller"
+    assert card.stack.currentWidget() is card.empty and card.empty.text() == "No client card for this call."

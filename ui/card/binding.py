@@ -21,7 +21,7 @@ from PySide6.QtCore import QCoreApplication
 from app.refused import Refused
 from app.session import pick
 from app.session.call import CallSession
-from app.session.phase import Phase
+from app.session.phase import Direction, Phase
 from app.wire.contacts import ContactIn, ContactOut, HistoryItem
 from app.workstation import Workstation
 from app.workstation.notices import ContactLookedUp
@@ -201,8 +201,18 @@ class CardBinding:
                 self._run(self._load_history(call_id, state.contact.id), None)
         elif state.looked_up:
             self.card.show_unknown(state.number)
-        else:
+        elif self._lookup_coming(call_id):
             self.card.show_looking_up()
+        else:
+            self.card.show_empty()
+
+    def _lookup_coming(self, call_id: str) -> bool:
+        """Whether the workstation looks this caller up (not without a number, nor for a number dialled
+        when the site does not look those up): else the card would say "looking up" forever."""
+        session = self.workstation.calls.get(call_id)
+        if session is None or not session.number or session.consult_for:
+            return False
+        return session.direction is Direction.INBOUND or self.workstation.config.lookup_outbound
 
     async def _load_history(self, call_id: str, contact_id: int) -> None:
         history = await self.services.history(contact_id)

@@ -147,7 +147,7 @@ class CallCard(QWidget):
         """Say whose call the card is bound to (``None``: no call) and show the other calls as chips."""
         self._call = call
         self.chips.show_chips(chips)
-        self._show_call()
+        self.retranslate()
 
     def chip_texts(self) -> list[str]:
         """What the chips of the other calls say, in order."""
@@ -230,6 +230,8 @@ class CallCard(QWidget):
         """Re-set the texts in the current language (the pages retranslate themselves)."""
         if self._waiting:
             self.empty.setText(self.tr("Looking up the caller..."))
+        elif self._call is not None:
+            self.empty.setText(self.tr("No client card for this call."))
         else:
             self.empty.setText(self.tr("No call. The caller's card appears here when the phone rings."))
         self._show_call()
