@@ -38,6 +38,7 @@ from app.workstation.notices import (
 )
 from ui.call_controls import CallView, WaitingCall
 from ui.card.binding import CardBinding
+from ui.card.glance import queue_label
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
@@ -236,7 +237,9 @@ class Desk(QObject):
         w = self.window
         if ringing and not engaged:
             offered = ringing[0]
-            w.ringing.show_ringing(RingingCall(offered.number, self._name(offered), offered.queue))
+            w.ringing.show_ringing(
+                RingingCall(offered.number, self._name(offered), queue_label(offered.queue))
+            )
         else:
             w.ringing.show_idle()
         if engaged:

@@ -229,12 +229,12 @@
         <translation>На линии: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="81"/>
+        <location filename="../../ui/card/glance.py" line="82"/>
         <source>Queue: %1</source>
         <translation>Очередь: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="83"/>
+        <location filename="../../ui/card/glance.py" line="85"/>
         <source>Line dialled: %1</source>
         <translation>Набранный номер: %1</translation>
     </message>
@@ -242,7 +242,7 @@
 <context>
     <name>ChipBar</name>
     <message>
-        <location filename="../../ui/card/chips.py" line="115"/>
+        <location filename="../../ui/card/chips.py" line="116"/>
         <source>Show this call on the card (%1)</source>
         <translation>Показать этот звонок в карточке (%1)</translation>
     </message>
@@ -250,27 +250,27 @@
 <context>
     <name>Chips</name>
     <message>
-        <location filename="../../ui/card/chips.py" line="45"/>
+        <location filename="../../ui/card/chips.py" line="46"/>
         <source>Ringing: %1</source>
         <translation>Звонит: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="49"/>
+        <location filename="../../ui/card/chips.py" line="50"/>
         <source>On hold: %1 · %2</source>
         <translation>На удержании: %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="51"/>
+        <location filename="../../ui/card/chips.py" line="52"/>
         <source>After-call work: %1</source>
         <translation>Обработка: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="53"/>
+        <location filename="../../ui/card/chips.py" line="54"/>
         <source>Dialling: %1</source>
         <translation>Набор: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="54"/>
+        <location filename="../../ui/card/chips.py" line="55"/>
         <source>On the line: %1</source>
         <translation>На линии: %1</translation>
     </message>
@@ -455,12 +455,12 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="174"/>
+        <location filename="../../ui/desk.py" line="175"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="189"/>
+        <location filename="../../ui/desk.py" line="190"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>

@@ -216,7 +216,7 @@ def test_a_call_ringing_during_after_call_work_leaves_the_card_with_the_call_bei
         assert window.card.contact_page.name.text() == IVANOV[1]
         assert IVANOV[1] in window.card.whose.text()
         [ringing] = window.card.chip_texts()
-        assert PETROVA[0] in ringing and "lens" in ringing  # the ringing call: number and queue
+        assert PETROVA[0] in ringing and "Contact lenses" in ringing  # the ringing call: number, queue
 
         async with _server_api(server) as contact:
             ivanov_before, petrova_before = await contact(IVANOV[0]), await contact(PETROVA[0])

@@ -270,3 +270,19 @@ def test_an_anonymous_call_is_not_looked_up_forever(loop: asyncio.AbstractEventL
     card = d.window.card
     assert card.whose.text() == "Ringing: unknown caller"
     assert card.stack.currentWidget() is card.empty and card.empty.text() == "No client card for this call."
+
+
+def test_the_header_and_chips_follow_a_language_switch(loop: asyncio.AbstractEventLoop) -> None:
+    from ui.i18n import Language, set_language
+
+    d = Desktop(loop)
+    d.ring("a", "+79131234567", 0, queue="shop")
+    d.answer("a", 1)
+    d.ring("b", "+74951234567", 5, queue="lens")
+    try:
+        set_language(Language.RU)
+        assert d.window.card.whose.text() == "На линии: Иванов Иван"
+        assert d.window.card.why.text() == "Очередь: Интернет-магазин"
+        assert d.window.card.chips.buttons[0].text() == "Звонит: +74951234567 · Контактные линзы"
+    finally:
+        set_language(Language.EN)

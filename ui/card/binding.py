@@ -27,7 +27,7 @@ from app.workstation import Workstation
 from app.workstation.notices import ContactLookedUp
 from ui.card.call_card import CallCard, CardData, ContactEdit
 from ui.card.chips import CallChip
-from ui.card.glance import CardCall, queue_label
+from ui.card.glance import CardCall
 from ui.desk_ports import DeskServices, EditConflict
 from ui.elapsed import Clock, utc_now
 
@@ -233,7 +233,7 @@ class CardBinding:
                 shown.phase.value,
                 shown.number,
                 self.name(shown),
-                queue_label(shown.queue),
+                shown.queue,
                 pick.dialled_line(shown),
             )
         chips = [
@@ -242,7 +242,7 @@ class CardBinding:
                 s.phase.value,
                 s.number,
                 self.name(s),
-                queue_label(s.queue),
+                s.queue,
                 self.calls[s.call_id].held_since if s.call_id in self.calls else None,
             )
             for s in self.focus.others(sessions.values())

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from ui.card.glance import queue_label
 from ui.elapsed import Clock, format_duration, utc_now
 from ui.plain import button_text
 
@@ -33,7 +34,7 @@ class CallChip:
     number: str
     who: str | None = None
     queue: str | None = None
-    """The queue's display name."""
+    """The queue's code (shown by its name in the language of the moment)."""
     since: datetime | None = None
     """Held: when it was put on hold."""
 
@@ -43,7 +44,7 @@ def chip_text(chip: CallChip, now: datetime) -> str:
     who = chip.who or chip.number
     if chip.phase == "ringing":
         text = QCoreApplication.translate("Chips", "Ringing: %1").replace("%1", chip.number)
-        return f"{text} · {chip.queue}" if chip.queue else text
+        return f"{text} · {queue_label(chip.queue)}" if chip.queue else text
     if chip.phase == "held":
         held = format_duration((now - chip.since).total_seconds()) if chip.since else ""
         return QCoreApplication.translate("Chips", "On hold: %1 · %2").replace("%1", who).replace("%2", held)

@@ -50,7 +50,7 @@ class CardCall:
     who: str | None = None
     """The CRM name when known, else the SIP display name, else ``None``."""
     queue: str | None = None
-    """The queue's display name."""
+    """The queue's code (shown by its name in the language of the moment)."""
     line: str | None = None
     """The number the customer dialled (DNIS), when the PBX said it."""
 
@@ -78,7 +78,9 @@ def why_text(call: CardCall | None) -> str:
         return ""
     parts = []
     if call.queue:
-        parts.append(QCoreApplication.translate("Card", "Queue: %1").replace("%1", call.queue))
+        parts.append(
+            QCoreApplication.translate("Card", "Queue: %1").replace("%1", queue_label(call.queue) or "")
+        )
     if call.line:
         parts.append(QCoreApplication.translate("Card", "Line dialled: %1").replace("%1", call.line))
     return " · ".join(parts)
