@@ -304,9 +304,6 @@ class Desk(QObject):
     def _name(self, session: CallSession) -> str | None:
         return self.card.name(session)
 
-    def _engaged(self) -> bool:
-        return pick.engaged(self.workstation.calls.values())
-
     def _ringing_id(self) -> str | None:
         return pick.ringing(self.workstation.calls.values())
 
