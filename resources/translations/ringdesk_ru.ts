@@ -92,17 +92,17 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="232"/>
+        <location filename="../../ui/card/call_card.py" line="245"/>
         <source>Looking up the caller...</source>
         <translation>Ищем звонящего в CRM...</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="234"/>
+        <location filename="../../ui/card/call_card.py" line="247"/>
         <source>No client card for this call.</source>
         <translation>У этого звонка нет карточки клиента.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="236"/>
+        <location filename="../../ui/card/call_card.py" line="249"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -242,7 +242,7 @@
 <context>
     <name>ChipBar</name>
     <message>
-        <location filename="../../ui/card/chips.py" line="116"/>
+        <location filename="../../ui/card/chips.py" line="125"/>
         <source>Show this call on the card (%1)</source>
         <translation>Показать этот звонок в карточке (%1)</translation>
     </message>
@@ -250,27 +250,32 @@
 <context>
     <name>Chips</name>
     <message>
-        <location filename="../../ui/card/chips.py" line="46"/>
+        <location filename="../../ui/card/chips.py" line="48"/>
+        <source>unsaved changes</source>
+        <translation>есть несохранённые правки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="55"/>
         <source>Ringing: %1</source>
         <translation>Звонит: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="50"/>
+        <location filename="../../ui/card/chips.py" line="59"/>
         <source>On hold: %1 · %2</source>
         <translation>На удержании: %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="52"/>
+        <location filename="../../ui/card/chips.py" line="61"/>
         <source>After-call work: %1</source>
         <translation>Обработка: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="54"/>
+        <location filename="../../ui/card/chips.py" line="63"/>
         <source>Dialling: %1</source>
         <translation>Набор: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/chips.py" line="55"/>
+        <location filename="../../ui/card/chips.py" line="64"/>
         <source>On the line: %1</source>
         <translation>На линии: %1</translation>
     </message>
@@ -465,7 +470,12 @@
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="119"/>
+        <location filename="../../ui/card/binding.py" line="111"/>
+        <source>The changes to %1 were not saved</source>
+        <translation>Правки карточки %1 не сохранены</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/binding.py" line="124"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
     </message>

@@ -160,7 +160,7 @@ def test_a_chip_shows_another_call_and_an_unsaved_edit_stays_with_its_contact(
     assert d.page.name.text() == "Иванов Иван"
     assert d.window.card.whose.text() == "On hold: Иванов Иван"
     assert city(d).text() == "Омск"  # Петрова's edit did not follow the card
-    assert d.window.card.chip_texts() == ["On the line: Петрова Анна"]
+    assert d.window.card.chip_texts() == ["On the line: Петрова Анна · unsaved changes"]
 
     d.window.card.chips.buttons[0].click()  # back to the call on the line
     assert d.page.name.text() == "Петрова Анна"
@@ -286,3 +286,21 @@ def test_the_header_and_chips_follow_a_language_switch(loop: asyncio.AbstractEve
         assert d.window.card.chips.buttons[0].text() == "Звонит: +74951234567 · Контактные линзы"
     finally:
         set_language(Language.EN)
+
+
+def test_edits_left_unsaved_when_their_call_is_done_are_reported(loop: asyncio.AbstractEventLoop) -> None:
+    d = Desktop(loop)
+    d.ring("a", "+79131234567", 0)
+    d.answer("a", 1)
+    d.window.card.details.expand()
+    city(d).setText("Tver")
+    city(d).textEdited.emit("Tver")
+    d.event(ended("a", 10))
+    d.window.disposition.codes.setCurrentRow(0)
+    d.window.disposition.submit.click()  # the call is done with the edit still on the card
+    d.run(asyncio.sleep(0))
+    assert not d.ws.calls
+    notice = d.window.card.notice
+    assert notice.isVisible() and notice.text() == "The changes to Иванов Иван were not saved"
+    d.ring("b", "+74951234567", 20)
+    assert not notice.isVisible()  # the next call starts clean

@@ -104,7 +104,12 @@ class CardBinding:
                 state.held_since = state.held_since or self._clock()
             else:
                 state.held_since = None
-        if session.phase is Phase.DONE:
+        if session.phase is Phase.DONE and state is not None:
+            if state.unsaved or (self.focus.call_id == session.call_id and self._page_changes(state)):
+                who = state.contact.name if state.contact is not None else state.number
+                self.card.show_notice(
+                    QCoreApplication.translate("Desk", "The changes to %1 were not saved").replace("%1", who)
+                )
             self.calls.pop(session.call_id, None)
         self._refocus(self.focus.follow(self._sessions()))
 
@@ -168,13 +173,17 @@ class CardBinding:
     def _sessions(self) -> list[CallSession]:
         return list(self.workstation.calls.values())
 
+    def _page_changes(self, state: CallCardState) -> dict[str, Any]:
+        """The edits on the card's page when it shows ``state``'s contact (else none)."""
+        page = self.card.contact_page if self.card.has_contact_page() else None
+        if page is None or state.contact is None or page.contact_id() != state.contact.id:
+            return {}
+        return page.changes()
+
     def _refocus(self, focus: pick.CardFocus) -> None:
         before = self.focus.call_id
         if focus.call_id != before and before is not None and before in self.calls:
-            page = self.card.contact_page if self.card.has_contact_page() else None
-            contact = self.calls[before].contact
-            if page is not None and contact is not None and page.contact_id() == contact.id:
-                self.calls[before].unsaved = page.changes()
+            self.calls[before].unsaved = self._page_changes(self.calls[before])
         self.focus = focus
         if focus.call_id != before:
             if focus.call_id is None:
@@ -244,6 +253,7 @@ class CardBinding:
                 self.name(s),
                 s.queue,
                 self.calls[s.call_id].held_since if s.call_id in self.calls else None,
+                bool(self.calls[s.call_id].unsaved) if s.call_id in self.calls else False,
             )
             for s in self.focus.others(sessions.values())
         ]

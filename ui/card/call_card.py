@@ -86,6 +86,10 @@ class CallCard(QWidget):
         self.why = plain_label()
         set_role(self.why, "muted")
         self.why.setWordWrap(True)
+        self.notice = plain_label()
+        set_role(self.notice, "error")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         self._waiting = False
         self.empty = plain_label()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -100,6 +104,7 @@ class CallCard(QWidget):
         header.addWidget(self.chips)
         header.addWidget(self.whose)
         header.addWidget(self.why)
+        header.addWidget(self.notice)
         layout.addLayout(header)
         layout.addWidget(self.stack, 1)
         actions[ActionId.SAVE_CONTACT].triggered.connect(self.save)
@@ -145,9 +150,17 @@ class CallCard(QWidget):
 
     def show_call(self, call: CardCall | None, chips: list[CallChip]) -> None:
         """Say whose call the card is bound to (``None``: no call) and show the other calls as chips."""
+        if call is not None and (self._call is None or self._call.call_id != call.call_id):
+            self.notice.hide()  # a notice is about what happened before this call
         self._call = call
         self.chips.show_chips(chips)
         self.retranslate()
+
+    def show_notice(self, text: str) -> None:
+        """Something the operator must not miss about the card (edits that were lost): shown until the
+        card takes another call."""
+        set_plain(self.notice, text)
+        self.notice.show()
 
     def chip_texts(self) -> list[str]:
         """What the chips of the other calls say, in order."""

@@ -37,10 +37,19 @@ class CallChip:
     """The queue's code (shown by its name in the language of the moment)."""
     since: datetime | None = None
     """Held: when it was put on hold."""
+    unsaved: bool = False
+    """Its contact has edits typed on the card and not saved yet (they come back with the call)."""
 
 
 def chip_text(chip: CallChip, now: datetime) -> str:
     """What a chip says, in the current language (outside data inserted as it is)."""
+    text = _phase_text(chip, now)
+    if chip.unsaved:
+        return text + " · " + QCoreApplication.translate("Chips", "unsaved changes")
+    return text
+
+
+def _phase_text(chip: CallChip, now: datetime) -> str:
     who = chip.who or chip.number
     if chip.phase == "ringing":
         text = QCoreApplication.translate("Chips", "Ringing: %1").replace("%1", chip.number)
