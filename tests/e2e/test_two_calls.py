@@ -37,6 +37,7 @@ from ui.main import Desktop, DesktopOptions
 
 IVANOV = ("+79131234567", "Иванов Иван Петрович")
 PETROVA = ("+74951234567", "Петрова Анна Сергеевна")
+LINE = "88005553535"
 
 
 def _desktop(server: LiveServer, phone_port: int, tmp_path: Path) -> Desktop:
@@ -68,7 +69,11 @@ class Caller:
         self.call_id = ""
 
     async def dial(self, operator_port: int) -> None:
-        headers = (("P-Asserted-Identity", f"<sip:{self.number}@pbx.test>"), ("X-Queue", self.queue))
+        headers = (
+            ("P-Asserted-Identity", f"<sip:{self.number}@pbx.test>"),
+            ("X-Queue", self.queue),
+            ("X-DNIS", LINE),  # the number the customer dialled, as a PBX says it
+        )
         command = cmd.MakeCall(target=f"sip:operator@127.0.0.1:{operator_port}", headers=headers)
         result = await asyncio.to_thread(self.phone.send, command)
         self.call_id = result.call_id
@@ -152,6 +157,7 @@ def test_answering_the_waiting_call_binds_the_card_and_its_edits_to_that_caller(
         await until(lambda: window.card.contact_page.name.text() == IVANOV[1])
         window.ringing.answer_button.click()
         await until(lambda: _phase(desktop, IVANOV[0]) is Phase.TALKING)
+        assert window.card.why.text() == f"Queue: Online shop · Line dialled: {LINE}"  # why they call
 
         await second.dial(phone_port)
         await until(lambda: _phase(desktop, PETROVA[0]) is Phase.RINGING)
