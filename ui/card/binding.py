@@ -46,6 +46,7 @@ class CallCardState:
     unsaved: dict[str, Any] = field(default_factory=dict)
     """Edits typed for this call's contact and not saved when the card moved to another call."""
     held_since: datetime | None = None
+    """When the call was seen going on hold (its chip counts the time on hold from it)."""
 
 
 class CardBinding:
