@@ -55,7 +55,7 @@ CODES = [
 ]
 
 REASONS = [
-    NotReadyReason(code="shift_start", label_en="Start of shift", label_ru="Начало смены"),
+    NotReadyReason(code="shift_start", label_en="Start of shift", label_ru="Начало смены", system=True),
     NotReadyReason(code="break", label_en="Break", label_ru="Перерыв", max_minutes=15),
     NotReadyReason(code="lunch", label_en="Lunch", label_ru="Обед", max_minutes=60),
     NotReadyReason(code="meeting", label_en="Meeting", label_ru="Совещание"),

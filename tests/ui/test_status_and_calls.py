@@ -47,7 +47,7 @@ def test_status_menu_and_ready_hotkey(qtbot: QtBot, clock: FakeClock) -> None:
     window = make_window(qtbot, clock)
     window.status.show_status(StatusView(OperatorStatus.NOT_READY, clock.now, sample_data.REASONS[0]))
     texts = [a.text() for a in window.status.menu.actions() if a.text()]
-    assert texts[:3] == ["Ready", "Start of shift", "Break"] and texts[-1] == "End of shift"
+    assert texts[:3] == ["Ready", "Break", "Lunch"] and texts[-1] == "End of shift"  # shift start: system
     with qtbot.waitSignal(window.status.status_requested) as asked:
         qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert asked.args == [StatusChoice(OperatorStatus.READY)]
