@@ -172,6 +172,8 @@ class StatusMachine:
         if change.source is StatusSource.SYSTEM or refused != self._chosen:
             return []
         previous = self._earlier_choice(refused)
+        if previous == refused:
+            return []  # nothing earlier to go back to: shown, not undone
         self._chosen = previous
         self._chosen_since = later(at, self._chosen_since)
         return self._report(at, StatusSource.SYSTEM, always=True)
