@@ -57,7 +57,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from app.wire.common import UserName, UtcDatetime
-from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, RequestKind, RequestState, status_message
+from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, status_message
 from app.wire.statuses import SYSTEM_ONLY, BoardRow, StatusChangeIn, StatusChangeOut, StatusSource
 from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
@@ -65,7 +65,7 @@ from server.api.broadcast import Subscriber
 from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
 from server.api.status_events import store_change
-from server.crud import requests as requests_crud
+from server.api.status_sources import force_applied, source_of
 from server.crud import statuses as crud
 from server.crud.catalogue import get_reason
 from server.crud.requests import approved_break
@@ -86,42 +86,6 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
 
 _AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
-
-
-def _source(body: StatusChangeIn, own: bool) -> StatusSource:
-    expected = StatusSource.OPERATOR if own else StatusSource.TEAM_LEAD
-    if own and body.source is StatusSource.SYSTEM:
-        return StatusSource.SYSTEM  # the operator's desktop acting on a fact, not on a choice
-    if body.source is StatusSource.SYSTEM:
-        raise invalid("source", "only the operator's own desktop may report a 'system' change")
-    if "source" in body.model_fields_set and body.source is not expected:
-        whose = "your own status" if own else "someone else's status"
-        raise invalid("source", f"a change of {whose} has the source {expected.value!r}")
-    return expected
-
-
-def _force_applied(session: Session, operator: User, body: StatusChangeIn) -> User:
-    """The team lead whose pending force ``body`` applies (the operator's desktop applying it after
-    the call): 422 unless ``body.request`` is this operator's pending force for this very status.
-    The change is then stored as the lead's (``source`` ``team_lead``, ``by`` the lead) and settles
-    the request."""
-    if body.request is None:
-        raise invalid(
-            "request",
-            "a team lead's status sent by the operator's desktop names the force it applies (request)",
-        )
-    row = requests_crud.get(session, body.request)
-    if row is None or row.operator_id != operator.id or row.kind is not RequestKind.FORCE:
-        raise invalid("request", f"request {body.request} is not a force on {operator.name}'s status")
-    if row.state is not RequestState.PENDING:
-        raise invalid("request", f"the force {body.request} is already {row.state.value}")
-    if (row.status, row.reason_code) != (body.status, body.reason):
-        forced = row.status.value + (f" ({row.reason_code})" if row.reason_code else "")
-        raise invalid("request", f"the force {body.request} sets {forced}, not {body.status.value}")
-    lead = session.get(User, row.requested_by_id)
-    if lead is None:
-        raise invalid("request", f"the author of the force {body.request} no longer exists")
-    return lead
 
 
 def _replay(
@@ -187,14 +151,14 @@ def post_status(
     own = operator.id == user.id
     changed_by: User | None = None if own else user
     if own and body.source is StatusSource.TEAM_LEAD:
-        source, changed_by = StatusSource.TEAM_LEAD, _force_applied(session, operator, body)
+        source, changed_by = StatusSource.TEAM_LEAD, force_applied(session, operator, body)
     elif body.request is not None:
         raise invalid(
             "request",
             "only the operator's own desktop names the force it applies, with the source 'team_lead'",
         )
     else:
-        source = _source(body, own)
+        source = source_of(body, own)
     if not own and body.status in SYSTEM_ONLY:
         raise invalid("status", f"{body.status.value} follows from the operator's phone: nobody sets it")
     if body.at > datetime.now(UTC) + CLOCK_SKEW:
