@@ -186,6 +186,43 @@ def test_a_force_during_a_call_is_applied_after_it_and_the_server_takes_it(
 
 
 @pytest.mark.timeout(120)
+def test_a_force_made_while_the_desktop_was_away_is_applied_when_it_connects(
+    server: LiveServer,
+    loop: asyncio.AbstractEventLoop,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    async def force_while_away() -> int:
+        async with as_user(server, "operator1") as http:  # the last desktop left in after-call work
+            acw = {"operator": "operator1", "status": "acw", "at": datetime.now(UTC).isoformat()}
+            assert (await http.post("/statuses", json=acw | {"source": "system"})).status_code == 201
+        async with as_user(server, "lead") as http:
+            force = {"operator": "operator1", "kind": "force", "status": "not_ready", "reason": "meeting"}
+            answer = await http.post("/requests", json=force)
+            assert answer.status_code == 201 and answer.json()["state"] == "pending", answer.text
+            return int(answer.json()["id"])
+
+    request = loop.run_until_complete(force_while_away())
+    desktop = make_desktop(server, tmp_path, free_port("udp"))
+
+    async def steps() -> None:
+        window, sync = desktop.window, desktop.sync
+        assert window is not None and sync is not None
+        await until(lambda: window.status.status.text() == "Meeting")  # read when the feed connected
+        await until(lambda: sync.status.pending == 0)
+        assert sync.status.parked == 0
+        row = await board_row(server)
+        assert (row["status"], row["reason"], row["source"]) == ("not_ready", "meeting", "team_lead")
+        async with as_user(server, "lead") as http:
+            states = {r["id"]: r["state"] for r in (await http.get("/requests")).json()}
+        assert states[request] == "applied"
+        pick_status(desktop, StatusChoice(OperatorStatus.READY))
+        await until(lambda: sync.status.pending == 0)
+
+    run(loop, desktop, steps)
+
+
+@pytest.mark.timeout(120)
 def test_a_status_the_server_refuses_is_undone_on_screen_and_explained(
     server: LiveServer,
     loop: asyncio.AbstractEventLoop,
