@@ -34,6 +34,7 @@ from app.workstation.notices import (
     CallChanged,
     ContactLookedUp,
     DispositionQueued,
+    MuteChanged,
     Notice,
     Problem,
     StatusChanged,
@@ -43,9 +44,10 @@ from ui.card.call_card import CardData, ContactEdit
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
+from ui.i18n import pick as pick_label
 from ui.main_window import MainWindow
 from ui.ringing_panel import RingingCall
-from ui.status_menu import StatusChoice
+from ui.status_menu import StatusChoice, status_text
 from ui.status_menu import StatusView as BarStatusView
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,8 @@ class Desk(QObject):
         self.recent: list[DialHistoryEntry] = []
         """The dial pad's history: the last calls, newest first (earlier sessions' from the call log)."""
         self._shown_call: str | None = None
+        self._stamped: str | None = None
+        """The result a time box stamped, until the operator was told (with the status that followed)."""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe = workstation.hub.subscribe(self._on_notice)
         self._connect_intents()
@@ -108,8 +112,9 @@ class Desk(QObject):
         w.ringing.answer_requested.connect(lambda: self._run(ws.answer(self._ringing_id())))
         w.ringing.reject_requested.connect(lambda: self._run(ws.reject(self._ringing_id())))
         w.controls.hang_up_requested.connect(lambda: self._run(ws.hangup(self._current_id())))
-        w.controls.hold_requested.connect(self._hold)
-        w.controls.mute_requested.connect(lambda muted: self._run(ws.mute(bool(muted))))
+        w.controls.hold_toggle_requested.connect(self._toggle_hold)
+        w.controls.mute_toggle_requested.connect(lambda: self._run(ws.mute(not ws.state().muted)))
+        w.controls.swap_requested.connect(self._swap)
         w.controls.dtmf_requested.connect(lambda digits: self._run(ws.send_dtmf(digits, self._current_id())))
         w.controls.transfer_requested.connect(self._transfer)
         w.controls.transfer_complete_requested.connect(self._complete_transfer)
@@ -123,9 +128,25 @@ class Desk(QObject):
         w.card.save_requested.connect(self._save_contact)
         w.card.create_requested.connect(self._create_contact)
 
-    def _hold(self, held: bool) -> None:
-        call_id = self._current_id()
-        self._run(self.workstation.hold(call_id) if held else self.workstation.resume(call_id))
+    def _controlled(self) -> tuple[CallSession | None, list[CallSession]]:
+        """The call the controls show (the one talked on, else the first held) and the others."""
+        engaged = [s for s in self.workstation.calls.values() if s.phase.engaged and not s.consult_for]
+        current = next((s for s in engaged if s.phase is not Phase.HELD), engaged[0] if engaged else None)
+        return current, [s for s in engaged if s is not current]
+
+    def _toggle_hold(self) -> None:
+        """Hold or resume as the core has the call now (never from a button's state)."""
+        current, _ = self._controlled()
+        if current is not None:
+            ws = self.workstation
+            held = current.phase is Phase.HELD
+            self._run(ws.resume(current.call_id) if held else ws.hold(current.call_id))
+
+    def _swap(self) -> None:
+        _, others = self._controlled()
+        held = next((s for s in others if s.phase is Phase.HELD), None)
+        if held is not None:
+            self._run(self.workstation.resume(held.call_id))
 
     def _transfer(self, target: str, attended: bool) -> None:
         ws = self.workstation
@@ -212,10 +233,18 @@ class Desk(QObject):
             self._on_call(notice.session)
         elif isinstance(notice, StatusChanged):
             self._show_status(notice.view)
+            if self._stamped is not None and notice.view.status is not OperatorStatus.ACW:
+                self._tell_stamped(notice.view)
+                self._stamped = None
         elif isinstance(notice, ContactLookedUp):
             self._on_lookup(notice)
+        elif isinstance(notice, MuteChanged):
+            self._render_calls()
         elif isinstance(notice, DispositionQueued):
-            self.status_line.showMessage(QCoreApplication.translate("Desk", "Call result saved"), 5000)
+            if self._stamped is not None:
+                self._tell_stamped()
+            else:
+                self.status_line.showMessage(QCoreApplication.translate("Desk", "Call result saved"), 5000)
         elif isinstance(notice, Problem):
             self.status_line.showMessage(notice.message, 10000)
 
@@ -241,6 +270,7 @@ class Desk(QObject):
             card.script_opened = True
             self.scripts.open_for(session, card.contact)
         if session.phase is Phase.DONE:
+            self._note_timeout(session)
             if not session.consult_for and session.number:
                 name = self._name(session)
                 outgoing = session.direction is Direction.OUTBOUND
@@ -255,6 +285,27 @@ class Desk(QObject):
                 if self._shown_call is None:
                     self.window.card.show_empty()
         self._render_calls()
+
+    def _note_timeout(self, session: CallSession) -> None:
+        """A time box that ran out stamped the call: remember what, to tell the operator (issue 13)."""
+        stamped = session.disposition
+        if stamped is None or session.acw_deadline is None or stamped.acw_end_at != session.acw_deadline:
+            return
+        code = next((c for c in self.services.catalogue().dispositions if c.code == stamped.code), None)
+        self._stamped = pick_label(code.label_en, code.label_ru) if code else stamped.code
+
+    def _tell_stamped(self, view: CoreStatusView | None = None) -> None:
+        """ "Time's up: result X recorded, you are Ready": the operator learns why the form closed and
+        that calls may now ring (the status once it is known, else just the result)."""
+        if view is None:
+            text = QCoreApplication.translate("Desk", "Time's up: result “%1” recorded")
+        else:
+            reasons = {r.code: r for r in self.services.catalogue().reasons}
+            status = status_text(view.status, reasons.get(view.reason) if view.reason else None)
+            text = QCoreApplication.translate("Desk", "Time's up: result “%1” recorded, you are %2").replace(
+                "%2", status
+            )
+        self.status_line.showMessage(text.replace("%1", self._stamped or ""), 60000)
 
     def _on_lookup(self, notice: ContactLookedUp) -> None:
         card = self._cards.get(notice.call_id)
@@ -310,6 +361,7 @@ class Desk(QObject):
                     muted=self.workstation.state().muted,
                     consulting=consulting[0].number if consulting else None,
                     waiting=WaitingCall(waiting.number, self._name(waiting)) if waiting else None,
+                    swappable=any(s.phase is Phase.HELD and s is not current for s in engaged),
                 )
             )
         else:
@@ -322,6 +374,7 @@ class Desk(QObject):
     def _open_disposition(self, session: CallSession) -> None:
         form = self.window.disposition
         if self.form_call == session.call_id and form.isVisible():
+            form.show_caller(self._caller(session))  # the lookup may answer after the form opened
             return
         self.form_call = session.call_id
         catalogue = self.services.catalogue()
@@ -339,6 +392,8 @@ class Desk(QObject):
                 acw=AcwView(started, limit, can_skip=self.acw.mode is AcwMode.OPTIONAL),
                 suggested=session.suggested_code,
                 time_zone=zone,
+                caller=self._caller(session),
+                direction=session.direction,
             )
         )
 
@@ -362,6 +417,11 @@ class Desk(QObject):
         if card is not None and card.contact is not None:
             return card.contact.name
         return session.display_name or None
+
+    def _caller(self, session: CallSession) -> str:
+        """Whose call: the name (CRM, else SIP display name) and the number, as the form shows it."""
+        name = self._name(session)
+        return f"{name}  {session.number}" if name and session.number else name or session.number
 
     def _engaged(self) -> bool:
         return pick.engaged(self.workstation.calls.values())

@@ -4,87 +4,97 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../ui/actions.py" line="71"/>
+        <location filename="../../ui/actions.py" line="74"/>
         <source>&amp;Answer</source>
         <translation>&amp;Ответить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="72"/>
+        <location filename="../../ui/actions.py" line="75"/>
         <source>&amp;Reject</source>
         <translation>О&amp;тклонить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="73"/>
+        <location filename="../../ui/actions.py" line="77"/>
+        <source>Answer &amp;second call</source>
+        <translation>Ответить на &amp;второй звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="79"/>
+        <source>S&amp;wap calls</source>
+        <translation>Пере&amp;ключить звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="80"/>
         <source>&amp;Hang up</source>
         <translation>&amp;Завершить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="74"/>
+        <location filename="../../ui/actions.py" line="81"/>
         <source>H&amp;old</source>
         <translation>&amp;Удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="75"/>
+        <location filename="../../ui/actions.py" line="82"/>
         <source>&amp;Mute</source>
         <translation>Вы&amp;кл. микрофон</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="76"/>
+        <location filename="../../ui/actions.py" line="83"/>
         <source>&amp;Transfer...</source>
         <translation>&amp;Перевод...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="77"/>
+        <location filename="../../ui/actions.py" line="84"/>
         <source>&amp;Keypad</source>
         <translation>К&amp;лавиатура</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="78"/>
+        <location filename="../../ui/actions.py" line="85"/>
         <source>&amp;Dial...</source>
         <translation>&amp;Набрать...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="79"/>
+        <location filename="../../ui/actions.py" line="86"/>
         <source>&amp;Ready</source>
         <translation>&amp;Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="80"/>
+        <location filename="../../ui/actions.py" line="87"/>
         <source>&amp;Status...</source>
         <translation>&amp;Статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="81"/>
+        <location filename="../../ui/actions.py" line="88"/>
         <source>&amp;Next status...</source>
         <translation>С&amp;ледующий статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="83"/>
+        <location filename="../../ui/actions.py" line="90"/>
         <source>&amp;End shift</source>
         <translation>&amp;Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="85"/>
+        <location filename="../../ui/actions.py" line="92"/>
         <source>&amp;Save contact</source>
         <translation>Сохранить &amp;контакт</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="86"/>
+        <location filename="../../ui/actions.py" line="93"/>
         <source>&amp;Finish call</source>
         <translation>&amp;Завершить обработку</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="88"/>
+        <location filename="../../ui/actions.py" line="95"/>
         <source>Disposition %1</source>
         <translation>Результат %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="91"/>
+        <location filename="../../ui/actions.py" line="98"/>
         <source>Se&amp;ttings...</source>
         <translation>&amp;Настройки...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="92"/>
+        <location filename="../../ui/actions.py" line="99"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
@@ -92,7 +102,7 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="163"/>
+        <location filename="../../ui/card/call_card.py" line="164"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -100,54 +110,59 @@
 <context>
     <name>CallControls</name>
     <message>
-        <location filename="../../ui/call_controls.py" line="180"/>
+        <location filename="../../ui/call_controls.py" line="218"/>
         <source>Second call waiting: %1</source>
         <translation>Второй звонок ждёт: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="243"/>
+        <location filename="../../ui/call_controls.py" line="327"/>
         <source>On hold</source>
         <translation>На удержании</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="245"/>
+        <location filename="../../ui/call_controls.py" line="329"/>
         <source>Muted</source>
         <translation>Микрофон выключен</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="247"/>
+        <location filename="../../ui/call_controls.py" line="331"/>
         <source>Consulting %1</source>
         <translation>Консультация с %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="250"/>
+        <location filename="../../ui/call_controls.py" line="334"/>
         <source>Transfer to number or extension</source>
         <translation>Перевести на номер или добавочный</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="251"/>
+        <location filename="../../ui/call_controls.py" line="335"/>
         <source>Blind transfer</source>
         <translation>Перевести сразу</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="252"/>
+        <location filename="../../ui/call_controls.py" line="336"/>
         <source>Consult first</source>
         <translation>С консультацией</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="253"/>
+        <location filename="../../ui/call_controls.py" line="337"/>
         <source>Complete transfer</source>
         <translation>Соединить</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="254"/>
+        <location filename="../../ui/call_controls.py" line="338"/>
         <source>Back to caller</source>
         <translation>Вернуться к клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="255"/>
-        <source>Answer second call</source>
-        <translation>Ответить на второй звонок</translation>
+        <location filename="../../ui/call_controls.py" line="342"/>
+        <source>Microphone off: the caller cannot hear you. Press %1 to turn it on.</source>
+        <translation>Микрофон выключен: клиент вас не слышит. Нажмите %1, чтобы включить.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/call_controls.py" line="344"/>
+        <source>Microphone off: the caller cannot hear you.</source>
+        <translation>Микрофон выключен: клиент вас не слышит.</translation>
     </message>
 </context>
 <context>
@@ -353,17 +368,27 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="180"/>
+        <location filename="../../ui/desk.py" line="201"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="218"/>
+        <location filename="../../ui/desk.py" line="247"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="266"/>
+        <location filename="../../ui/desk.py" line="301"/>
+        <source>Time&apos;s up: result “%1” recorded</source>
+        <translation>Время вышло: записан результат «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/desk.py" line="305"/>
+        <source>Time&apos;s up: result “%1” recorded, you are %2</source>
+        <translation>Время вышло: записан результат «%1», ваш статус — «%2»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/desk.py" line="317"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
     </message>
@@ -371,17 +396,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="178"/>
+        <location filename="../../ui/main.py" line="180"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="254"/>
+        <location filename="../../ui/main.py" line="256"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="257"/>
+        <location filename="../../ui/main.py" line="259"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -389,17 +414,17 @@
 <context>
     <name>DialPad</name>
     <message>
-        <location filename="../../ui/dial_pad.py" line="142"/>
+        <location filename="../../ui/dial_pad.py" line="136"/>
         <source>Number to call</source>
         <translation>Номер для звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="143"/>
+        <location filename="../../ui/dial_pad.py" line="137"/>
         <source>Call</source>
         <translation>Позвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="144"/>
+        <location filename="../../ui/dial_pad.py" line="138"/>
         <source>Recent calls</source>
         <translation>Недавние звонки</translation>
     </message>
@@ -407,47 +432,77 @@
 <context>
     <name>DispositionForm</name>
     <message>
-        <location filename="../../ui/disposition_form.py" line="200"/>
+        <location filename="../../ui/disposition_form.py" line="100"/>
+        <source>success</source>
+        <translation>успех</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_form.py" line="101"/>
+        <source>not reached</source>
+        <translation>не дозвонились</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_form.py" line="102"/>
+        <source>not a target</source>
+        <translation>нецелевой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_form.py" line="103"/>
+        <source>mail only</source>
+        <translation>только письмо</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_form.py" line="104"/>
+        <source>callback</source>
+        <translation>перезвонить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_form.py" line="105"/>
+        <source>other</source>
+        <translation>другое</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_form.py" line="279"/>
         <source>Choose a result (keys 1-9)</source>
         <translation>Выберите результат (клавиши 1-9)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="203"/>
+        <location filename="../../ui/disposition_form.py" line="282"/>
         <source>This result needs a comment</source>
         <translation>Для этого результата нужен комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="205"/>
+        <location filename="../../ui/disposition_form.py" line="284"/>
         <source>The callback time must be in the future</source>
         <translation>Время перезвона должно быть в будущем</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="269"/>
+        <location filename="../../ui/disposition_form.py" line="361"/>
         <source>Comment (required)</source>
         <translation>Комментарий (обязательно)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="269"/>
+        <location filename="../../ui/disposition_form.py" line="361"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="314"/>
+        <location filename="../../ui/disposition_form.py" line="407"/>
         <source>Call result</source>
         <translation>Результат звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="315"/>
+        <location filename="../../ui/disposition_form.py" line="408"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="318"/>
+        <location filename="../../ui/disposition_form.py" line="411"/>
         <source>Call back at (client&apos;s time, %1)</source>
         <translation>Перезвонить (время клиента, %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="320"/>
+        <location filename="../../ui/disposition_form.py" line="413"/>
         <source>Call back at</source>
         <translation>Перезвонить</translation>
     </message>
@@ -641,12 +696,12 @@
 <context>
     <name>Script</name>
     <message>
-        <location filename="../../ui/script_host.py" line="89"/>
+        <location filename="../../ui/script_host.py" line="91"/>
         <source>No script is set for this queue and segment.</source>
         <translation>Для этой очереди и сегмента скрипт не задан.</translation>
     </message>
     <message>
-        <location filename="../../ui/script_host.py" line="96"/>
+        <location filename="../../ui/script_host.py" line="98"/>
         <source>The script cannot be shown: %1</source>
         <translation>Скрипт нельзя показать: %1</translation>
     </message>

@@ -136,10 +136,16 @@ class ScriptPanel(QWidget):
         for entry in self.inputs:
             self.fields_layout.addWidget(entry)
             entry.show()
+        self.focus_step()
+
+    def focus_step(self) -> None:
+        """Put the keyboard on the step: its first input, else Next (so Enter goes on)."""
         if self.inputs:
             self.inputs[0].focus()
-        else:
+        elif self.next_button.isEnabled():
             self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)  # the end: Enter and Alt+Left still reach us
 
 
 __all__ = ["ScriptPanel"]
