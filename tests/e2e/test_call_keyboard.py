@@ -223,6 +223,20 @@ def test_a_call_is_done_from_the_keyboard_alone(
             assert focus_inside(w.disposition.codes)
             chosen = w.disposition.chosen()
             assert chosen is not None and chosen.code == "order_status"  # the script's suggestion
+            # The list at a glance: whose call, the queue's codes first, keys and categories in words,
+            # nothing an answered incoming call cannot be, nothing red.
+            form = w.disposition
+            await until(lambda: form.caller.text() == f"Иванов Иван Петрович  {CUSTOMER}")
+            rows = [form.codes.item(row).text() for row in range(form.codes.count())]
+            assert rows[:4] == [
+                "7   New order  ·  success",
+                "8   Existing order  ·  other",
+                "9   Not a purchase  ·  not a target",
+                "4   Foreign language  ·  not a target",
+            ]
+            assert "1   Sale  ·  success" in rows
+            assert not [r for r in rows if "not reached" in r]  # no "No answer" for a call answered
+            assert form.problem.text() == ""
             j.key(Qt.Key.Key_Return)
             await until(lambda: not w.disposition.isVisible())
             assert not j.ws.calls
