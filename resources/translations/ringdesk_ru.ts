@@ -4,97 +4,97 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../ui/actions.py" line="74"/>
+        <location filename="../../ui/actions.py" line="75"/>
         <source>&amp;Answer</source>
         <translation>&amp;Ответить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="75"/>
+        <location filename="../../ui/actions.py" line="76"/>
         <source>&amp;Reject</source>
         <translation>О&amp;тклонить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="77"/>
+        <location filename="../../ui/actions.py" line="78"/>
         <source>Answer &amp;second call</source>
         <translation>Ответить на &amp;второй звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="79"/>
+        <location filename="../../ui/actions.py" line="80"/>
         <source>S&amp;wap calls</source>
         <translation>Пере&amp;ключить звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="80"/>
+        <location filename="../../ui/actions.py" line="81"/>
         <source>&amp;Hang up</source>
         <translation>&amp;Завершить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="81"/>
+        <location filename="../../ui/actions.py" line="82"/>
         <source>H&amp;old</source>
         <translation>&amp;Удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="82"/>
+        <location filename="../../ui/actions.py" line="83"/>
         <source>&amp;Mute</source>
         <translation>Вы&amp;кл. микрофон</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="83"/>
+        <location filename="../../ui/actions.py" line="84"/>
         <source>&amp;Transfer...</source>
         <translation>&amp;Перевод...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="84"/>
+        <location filename="../../ui/actions.py" line="85"/>
         <source>&amp;Keypad</source>
         <translation>К&amp;лавиатура</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="85"/>
+        <location filename="../../ui/actions.py" line="86"/>
         <source>&amp;Dial...</source>
         <translation>&amp;Набрать...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="86"/>
+        <location filename="../../ui/actions.py" line="87"/>
         <source>&amp;Ready</source>
         <translation>&amp;Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="87"/>
+        <location filename="../../ui/actions.py" line="88"/>
         <source>&amp;Status...</source>
         <translation>&amp;Статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="88"/>
+        <location filename="../../ui/actions.py" line="89"/>
         <source>&amp;Next status...</source>
         <translation>С&amp;ледующий статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="90"/>
+        <location filename="../../ui/actions.py" line="91"/>
         <source>&amp;End shift</source>
         <translation>&amp;Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="92"/>
+        <location filename="../../ui/actions.py" line="93"/>
         <source>&amp;Save contact</source>
         <translation>Сохранить &amp;контакт</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="93"/>
+        <location filename="../../ui/actions.py" line="94"/>
         <source>&amp;Finish call</source>
         <translation>&amp;Завершить обработку</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="95"/>
+        <location filename="../../ui/actions.py" line="96"/>
         <source>Disposition %1</source>
         <translation>Результат %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="98"/>
+        <location filename="../../ui/actions.py" line="99"/>
         <source>Se&amp;ttings...</source>
         <translation>&amp;Настройки...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="99"/>
+        <location filename="../../ui/actions.py" line="100"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
@@ -622,32 +622,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>&amp;Status</source>
         <translation>&amp;Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>&amp;Result</source>
         <translation>&amp;Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>&amp;Tools</source>
         <translation>С&amp;ервис</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166"/>
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>Dial pad</source>
         <translation>Набор номера</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167"/>
+        <location filename="../../ui/main_window.py" line="169"/>
         <source>The call script appears here when a call is answered.</source>
         <translation>Скрипт разговора появится здесь после ответа на звонок.</translation>
     </message>
