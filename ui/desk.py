@@ -39,15 +39,15 @@ from app.workstation.notices import (
     Problem,
     StatusChanged,
 )
+from ui.acw_notice import TimeoutNotice
 from ui.call_controls import CallView, WaitingCall
 from ui.card.call_card import CardData, ContactEdit
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
-from ui.i18n import pick as pick_label
 from ui.main_window import MainWindow
 from ui.ringing_panel import RingingCall
-from ui.status_menu import StatusChoice, status_text
+from ui.status_menu import StatusChoice
 from ui.status_menu import StatusView as BarStatusView
 
 log = logging.getLogger(__name__)
@@ -91,8 +91,7 @@ class Desk(QObject):
         self.recent: list[DialHistoryEntry] = []
         """The dial pad's history: the last calls, newest first (earlier sessions' from the call log)."""
         self._shown_call: str | None = None
-        self._stamped: str | None = None
-        """The result a time box stamped, until the operator was told (with the status that followed)."""
+        self.timeout_notice = TimeoutNotice(services.catalogue, self.status_line.showMessage)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe = workstation.hub.subscribe(self._on_notice)
         self._connect_intents()
@@ -233,17 +232,13 @@ class Desk(QObject):
             self._on_call(notice.session)
         elif isinstance(notice, StatusChanged):
             self._show_status(notice.view)
-            if self._stamped is not None and notice.view.status is not OperatorStatus.ACW:
-                self._tell_stamped(notice.view)
-                self._stamped = None
+            self.timeout_notice.status(notice.view)
         elif isinstance(notice, ContactLookedUp):
             self._on_lookup(notice)
         elif isinstance(notice, MuteChanged):
             self._render_calls()
         elif isinstance(notice, DispositionQueued):
-            if self._stamped is not None:
-                self._tell_stamped()
-            else:
+            if not self.timeout_notice.queued():
                 self.status_line.showMessage(QCoreApplication.translate("Desk", "Call result saved"), 5000)
         elif isinstance(notice, Problem):
             self.status_line.showMessage(notice.message, 10000)
@@ -270,7 +265,7 @@ class Desk(QObject):
             card.script_opened = True
             self.scripts.open_for(session, card.contact)
         if session.phase is Phase.DONE:
-            self._note_timeout(session)
+            self.timeout_notice.call_done(session)
             if not session.consult_for and session.number:
                 name = self._name(session)
                 outgoing = session.direction is Direction.OUTBOUND
@@ -285,27 +280,6 @@ class Desk(QObject):
                 if self._shown_call is None:
                     self.window.card.show_empty()
         self._render_calls()
-
-    def _note_timeout(self, session: CallSession) -> None:
-        """A time box that ran out stamped the call: remember what, to tell the operator (issue 13)."""
-        stamped = session.disposition
-        if stamped is None or session.acw_deadline is None or stamped.acw_end_at != session.acw_deadline:
-            return
-        code = next((c for c in self.services.catalogue().dispositions if c.code == stamped.code), None)
-        self._stamped = pick_label(code.label_en, code.label_ru) if code else stamped.code
-
-    def _tell_stamped(self, view: CoreStatusView | None = None) -> None:
-        """ "Time's up: result X recorded, you are Ready": the operator learns why the form closed and
-        that calls may now ring (the status once it is known, else just the result)."""
-        if view is None:
-            text = QCoreApplication.translate("Desk", "Time's up: result “%1” recorded")
-        else:
-            reasons = {r.code: r for r in self.services.catalogue().reasons}
-            status = status_text(view.status, reasons.get(view.reason) if view.reason else None)
-            text = QCoreApplication.translate("Desk", "Time's up: result “%1” recorded, you are %2").replace(
-                "%2", status
-            )
-        self.status_line.showMessage(text.replace("%1", self._stamped or ""), 60000)
 
     def _on_lookup(self, notice: ContactLookedUp) -> None:
         card = self._cards.get(notice.call_id)

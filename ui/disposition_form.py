@@ -19,8 +19,8 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QObject, Qt, QTime, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.session.phase import Direction
 from app.wire.dispositions import DispositionCategory, DispositionCode
 from ui.actions import DISPOSITION_KEYS, ActionCollection, ActionId
+from ui.disposition_codes import category_text, keys_for, offered, swatch
 from ui.elapsed import Clock, ElapsedLabel, utc_now
 from ui.i18n import pick
 from ui.lazy import settle
@@ -71,52 +72,6 @@ class DispositionRequest:
     form opened while another call rings cannot be mistaken for that call's."""
     direction: Direction | None = None
     """An incoming call was answered, so "not reached" codes do not fit it; ``None``: offer all."""
-
-
-def offered(codes: list[DispositionCode], direction: Direction | None) -> list[DispositionCode]:
-    """The codes the form lists, in order: active ones that fit the call's direction, the queue's own
-    codes (``queue`` set) before the general ones, each group in catalogue order."""
-    fit = [
-        c
-        for c in codes
-        if c.active and not (direction is Direction.INBOUND and c.category is DispositionCategory.NOT_REACHED)
-    ]
-    return [c for c in fit if c.queue is not None] + [c for c in fit if c.queue is None]
-
-
-def keys_for(codes: list[DispositionCode]) -> list[int | None]:
-    """Each listed code's digit: its catalogue hotkey when no earlier code took it, else the lowest free
-    digit, so every code gets a key while there are digits left (nine at most)."""
-    keys: list[int | None] = []
-    for code in codes:
-        keys.append(code.hotkey if code.hotkey is not None and code.hotkey not in keys else None)
-    free = iter(d for d in range(1, 10) if d not in keys)
-    return [key if key is not None else next(free, None) for key in keys]
-
-
-def category_text(category: DispositionCategory) -> str:
-    """A category in words, in the current language (shown beside its colour)."""
-    return {
-        DispositionCategory.SUCCESS: QCoreApplication.translate("DispositionForm", "success"),
-        DispositionCategory.NOT_REACHED: QCoreApplication.translate("DispositionForm", "not reached"),
-        DispositionCategory.NON_TARGET: QCoreApplication.translate("DispositionForm", "not a target"),
-        DispositionCategory.MAIL_ONLY: QCoreApplication.translate("DispositionForm", "mail only"),
-        DispositionCategory.CALLBACK: QCoreApplication.translate("DispositionForm", "callback"),
-        DispositionCategory.OTHER: QCoreApplication.translate("DispositionForm", "other"),
-    }[category]
-
-
-def _swatch(colour: QColor) -> QIcon:
-    """A round dot in a category's colour: the colour is beside the words, the text stays readable."""
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colour)
-    painter.drawEllipse(1, 1, 10, 10)
-    painter.end()
-    return QIcon(pixmap)
 
 
 @dataclass(frozen=True)
@@ -308,7 +263,7 @@ class DispositionForm(QFrame):
         for code, key in zip(self._codes, self._keys, strict=True):
             digit = f"{key}   " if key is not None else "     "
             text = f"{digit}{pick(code.label_en, code.label_ru)}  ·  {category_text(code.category)}"
-            item = QListWidgetItem(_swatch(category_colour(code.category)), text)
+            item = QListWidgetItem(swatch(category_colour(code.category)), text)
             self.codes.addItem(item)
         self.codes.setCurrentRow(row)
         self._quiet = quiet

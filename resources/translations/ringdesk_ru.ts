@@ -368,27 +368,27 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="201"/>
+        <location filename="../../ui/desk.py" line="200"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="247"/>
+        <location filename="../../ui/desk.py" line="242"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="301"/>
+        <location filename="../../ui/acw_notice.py" line="46"/>
         <source>Time&apos;s up: result “%1” recorded</source>
         <translation>Время вышло: записан результат «%1»</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="305"/>
+        <location filename="../../ui/acw_notice.py" line="56"/>
         <source>Time&apos;s up: result “%1” recorded, you are %2</source>
         <translation>Время вышло: записан результат «%1», ваш статус — «%2»</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="317"/>
+        <location filename="../../ui/desk.py" line="291"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
     </message>
@@ -432,77 +432,77 @@
 <context>
     <name>DispositionForm</name>
     <message>
-        <location filename="../../ui/disposition_form.py" line="100"/>
+        <location filename="../../ui/disposition_codes.py" line="42"/>
         <source>success</source>
         <translation>успех</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="101"/>
+        <location filename="../../ui/disposition_codes.py" line="43"/>
         <source>not reached</source>
         <translation>не дозвонились</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="102"/>
+        <location filename="../../ui/disposition_codes.py" line="44"/>
         <source>not a target</source>
         <translation>нецелевой</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="103"/>
+        <location filename="../../ui/disposition_codes.py" line="45"/>
         <source>mail only</source>
         <translation>только письмо</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="104"/>
+        <location filename="../../ui/disposition_codes.py" line="46"/>
         <source>callback</source>
         <translation>перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="105"/>
+        <location filename="../../ui/disposition_codes.py" line="47"/>
         <source>other</source>
         <translation>другое</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="279"/>
+        <location filename="../../ui/disposition_form.py" line="234"/>
         <source>Choose a result (keys 1-9)</source>
         <translation>Выберите результат (клавиши 1-9)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="282"/>
+        <location filename="../../ui/disposition_form.py" line="237"/>
         <source>This result needs a comment</source>
         <translation>Для этого результата нужен комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="284"/>
+        <location filename="../../ui/disposition_form.py" line="239"/>
         <source>The callback time must be in the future</source>
         <translation>Время перезвона должно быть в будущем</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="361"/>
+        <location filename="../../ui/disposition_form.py" line="316"/>
         <source>Comment (required)</source>
         <translation>Комментарий (обязательно)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="361"/>
+        <location filename="../../ui/disposition_form.py" line="316"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="407"/>
+        <location filename="../../ui/disposition_form.py" line="362"/>
         <source>Call result</source>
         <translation>Результат звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="408"/>
+        <location filename="../../ui/disposition_form.py" line="363"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="411"/>
+        <location filename="../../ui/disposition_form.py" line="366"/>
         <source>Call back at (client&apos;s time, %1)</source>
         <translation>Перезвонить (время клиента, %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="413"/>
+        <location filename="../../ui/disposition_form.py" line="368"/>
         <source>Call back at</source>
         <translation>Перезвонить</translation>
     </message>
