@@ -566,7 +566,7 @@
     <message>
         <location filename="../../ui/disposition_codes.py" line="46"/>
         <source>callback</source>
-        <translation>перезвонить</translation>
+        <translation>обратный звонок</translation>
     </message>
     <message>
         <location filename="../../ui/disposition_codes.py" line="47"/>
