@@ -297,8 +297,11 @@ def test_time_boxed_after_call_work_counts_down_in_amber_and_says_what_it_stampe
         async with journey(server, tmp_path, start_phone, acw) as j:
             w = j.window
             await j.ring()
-            j.key(Qt.Key.Key_F5)
+            QTest.mouseClick(w.ringing.answer_button, Qt.MouseButton.LeftButton)  # answered with the mouse
             await j.talking()
+            scripts = j.desktop.scripts
+            assert scripts is not None
+            await until(lambda: scripts.panel is not None and focus_inside(scripts.panel))  # a click too
             j.key(Qt.Key.Key_F6)
             await until(w.disposition.isVisible)
             form = w.disposition
