@@ -2,8 +2,10 @@
 
 Buttons show these actions (``QToolButton.setDefaultAction``) rather than keep their own texts, so a
 button, its menu entry and its hotkey are one thing: disabling "Answer" greys the button and silences F5
-together. Widgets connect an action's ``triggered`` to their intent signal; nothing else listens to
-actions. The settings dialog edits the shortcuts by :class:`ActionId` (stable across languages).
+together, and the button reads "Answer (F5)" (the action's icon text), so the whole call can be learnt
+from the screen and done from the keyboard. Widgets connect an action's ``triggered`` to their intent
+signal; nothing else listens to actions. The settings dialog edits the shortcuts by :class:`ActionId`
+(stable across languages).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class ActionId(StrEnum):
 
     ANSWER = "answer"
     REJECT = "reject"
+    ANSWER_WAITING = "answer_waiting"
+    SWAP = "swap"
     HANG_UP = "hang_up"
     HOLD = "hold"
     MUTE = "mute"
@@ -70,6 +74,10 @@ class ActionSpec:
 SPECS: dict[ActionId, ActionSpec] = {
     ActionId.ANSWER: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Answer"), "F5", "answer"),
     ActionId.REJECT: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Reject"), "Shift+F5", "hangup"),
+    ActionId.ANSWER_WAITING: ActionSpec(
+        QT_TRANSLATE_NOOP("Actions", "Answer &second call"), "Ctrl+F5", "answer"
+    ),
+    ActionId.SWAP: ActionSpec(QT_TRANSLATE_NOOP("Actions", "S&wap calls"), "Ctrl+F7", "hold"),
     ActionId.HANG_UP: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Hang up"), "F6", "hangup"),
     ActionId.HOLD: ActionSpec(QT_TRANSLATE_NOOP("Actions", "H&old"), "F7", "hold"),
     ActionId.MUTE: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Mute"), "F8", "mute"),
@@ -122,7 +130,13 @@ class ActionCollection(QObject):
             if action_id in DISPOSITION_KEYS:
                 text = text.replace("%1", str(DISPOSITION_KEYS.index(action_id) + 1))
             action.setText(text)
-            action.setToolTip(f"{action.text().replace('&', '')} ({action.shortcut().toString()})")
+            plain = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+            key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            labelled = f"{plain} ({key})" if key else plain
+            action.setToolTip(labelled)
+            # Buttons show the icon text: the hotkey is printed on the button itself ("Answer (F5)"),
+            # menus show the plain text with the shortcut in their own column.
+            action.setIconText(labelled)
 
     @staticmethod
     def default_shortcuts() -> dict[ActionId, str]:

@@ -1,7 +1,13 @@
 """In-call controls: hang up, hold, mute, the DTMF keypad, blind and attended transfer, second call.
 
-The widget mirrors the call as the core reports it: pressing Hold asks for hold, and the button stays
-down only once the core says the call *is* held, so a refused re-INVITE cannot leave the screen lying.
+The widget mirrors the call as the core reports it, and nothing else: Hold and Mute ask the core to
+*toggle* its state (the intent carries no value, so a button that missed an update cannot send a stale
+one), and their buttons are down only while the core says the call is held or the microphone is off.
+The presenter re-renders on every core change, mute included. While the microphone is off a red bar
+across the panel says so in words: an operator who forgot F8 must not talk into silence.
+
+Keyboard: every button prints its hotkey; Ctrl+F5 takes a waiting call, Ctrl+F7 swaps to the held one,
+Esc closes the transfer box and the keypad.
 """
 
 from __future__ import annotations
@@ -9,8 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -49,6 +58,8 @@ class CallView:
     consulting: str | None = None
     """The number being consulted in an attended transfer (the customer is held meanwhile)."""
     waiting: WaitingCall | None = None
+    swappable: bool = False
+    """Another call of the operator's is on hold: Swap (Ctrl+F7) goes back to it."""
 
 
 class CallControls(QFrame):
@@ -56,10 +67,10 @@ class CallControls(QFrame):
 
     hang_up_requested = Signal()
     """End the call."""
-    hold_requested = Signal(bool)
-    """Put the call on hold (``True``) or resume it (``False``)."""
-    mute_requested = Signal(bool)
-    """Mute (``True``) or unmute the microphone."""
+    hold_toggle_requested = Signal()
+    """Hold the call if the core says it is not held, else resume it."""
+    mute_toggle_requested = Signal()
+    """Turn the microphone off if the core says it is on, else back on."""
     dtmf_requested = Signal(str)
     """Send this key as DTMF."""
     transfer_requested = Signal(str, bool)
@@ -70,6 +81,8 @@ class CallControls(QFrame):
     """Attended transfer: drop the consultation and return to the customer."""
     answer_waiting_requested = Signal()
     """Take the waiting second call (the core holds the current one)."""
+    swap_requested = Signal()
+    """Go back to the held call (the core holds the current one)."""
 
     def __init__(
         self, actions: ActionCollection, parent: QWidget | None = None, clock: Clock = utc_now
@@ -79,12 +92,16 @@ class CallControls(QFrame):
         self._actions = actions
         self._clock = clock
         self._call: CallView | None = None
+        self._return_focus: QWidget | None = None
+        """Where the keyboard was before the transfer box took it; Esc gives it back."""
         self._built = False
         actions[ActionId.HANG_UP].triggered.connect(self._hang_up)
         actions[ActionId.HOLD].triggered.connect(self._hold)
         actions[ActionId.MUTE].triggered.connect(self._mute)
         actions[ActionId.TRANSFER].triggered.connect(self._open_transfer)
         actions[ActionId.KEYPAD].triggered.connect(self._toggle_keypad)
+        actions[ActionId.ANSWER_WAITING].triggered.connect(self._answer_waiting)
+        actions[ActionId.SWAP].triggered.connect(self._swap)
         for action_id in (ActionId.KEYPAD, ActionId.HOLD, ActionId.MUTE):
             actions[action_id].setCheckable(True)
         self.show_no_call()
@@ -94,6 +111,9 @@ class CallControls(QFrame):
         if self._built:
             return
         self._built = True
+        self.mute_bar = plain_label()
+        self.mute_bar.setObjectName("muteBar")
+        self.mute_bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.party = plain_label()
         set_role(self.party, "title")
         self.timer = ElapsedLabel(clock=self._clock)
@@ -133,17 +153,31 @@ class CallControls(QFrame):
         self.transfer_box.hide()
         self.waiting = plain_label()
         set_role(self.waiting, "info", "badge")
-        self.take_waiting = QPushButton()
-        self.take_waiting.clicked.connect(self.answer_waiting_requested)
+        self.take_waiting = QToolButton()
+        self.take_waiting.setDefaultAction(self._actions[ActionId.ANSWER_WAITING])
+        self.take_waiting.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.take_waiting.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.swap = QToolButton()
+        self.swap.setDefaultAction(self._actions[ActionId.SWAP])
+        self.swap.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.swap.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         waiting = QHBoxLayout()
         waiting.addWidget(self.waiting, 1)
         waiting.addWidget(self.take_waiting)
+        waiting.addWidget(self.swap)
+        # Esc closes the pop-ups of the panel; the shortcut exists only while one is open, so Esc
+        # means nothing here otherwise (and cannot clash with another Esc of the window).
+        self.close_popups = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.close_popups.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.close_popups.activated.connect(self._close_popups)
+        self.close_popups.setEnabled(False)
 
         header = QHBoxLayout()
         header.addWidget(self.party, 1)
         header.addWidget(self.state)
         header.addWidget(self.timer)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.mute_bar)
         layout.addLayout(header)
         layout.addLayout(row)
         layout.addWidget(self.transfer_box)
@@ -165,6 +199,10 @@ class CallControls(QFrame):
             self._actions[action_id].setEnabled(True)
         self._actions[ActionId.HOLD].setChecked(call.held)
         self._actions[ActionId.MUTE].setChecked(call.muted)
+        self.mute_bar.setVisible(call.muted)
+        self._actions[ActionId.ANSWER_WAITING].setEnabled(call.waiting is not None)
+        self._actions[ActionId.SWAP].setEnabled(call.swappable)
+        self.swap.setVisible(call.swappable)
         consulting = call.consulting is not None
         self.blind.setVisible(not consulting)
         self.attended.setVisible(not consulting)
@@ -172,7 +210,7 @@ class CallControls(QFrame):
         self.complete.setVisible(consulting)
         self.cancel.setVisible(consulting)
         if consulting:
-            self.transfer_box.show()
+            self._show_popup(self.transfer_box)
         self.waiting.setVisible(call.waiting is not None)
         self.take_waiting.setVisible(call.waiting is not None)
         if call.waiting is not None:
@@ -184,7 +222,15 @@ class CallControls(QFrame):
     def show_no_call(self) -> None:
         """No call: disable the call actions and reset the panel."""
         self._call = None
-        for action_id in (ActionId.HANG_UP, ActionId.HOLD, ActionId.MUTE, ActionId.TRANSFER, ActionId.KEYPAD):
+        for action_id in (
+            ActionId.HANG_UP,
+            ActionId.HOLD,
+            ActionId.MUTE,
+            ActionId.TRANSFER,
+            ActionId.KEYPAD,
+            ActionId.ANSWER_WAITING,
+            ActionId.SWAP,
+        ):
             self._actions[action_id].setEnabled(False)
         for action_id in (ActionId.KEYPAD, ActionId.HOLD, ActionId.MUTE):
             self._actions[action_id].setChecked(False)
@@ -199,7 +245,10 @@ class CallControls(QFrame):
         self.transfer_target.clear()
         self.waiting.hide()
         self.take_waiting.hide()
+        self.swap.hide()
         self.state.hide()
+        self.mute_bar.hide()
+        self.close_popups.setEnabled(False)
 
     def _hang_up(self) -> None:
         if self._call is not None:
@@ -208,12 +257,20 @@ class CallControls(QFrame):
     def _hold(self) -> None:
         if self._call is not None:
             self._actions[ActionId.HOLD].setChecked(self._call.held)  # until the core says otherwise
-            self.hold_requested.emit(not self._call.held)
+            self.hold_toggle_requested.emit()
 
     def _mute(self) -> None:
         if self._call is not None:
-            self._actions[ActionId.MUTE].setChecked(self._call.muted)
-            self.mute_requested.emit(not self._call.muted)
+            self._actions[ActionId.MUTE].setChecked(self._call.muted)  # until the core says otherwise
+            self.mute_toggle_requested.emit()
+
+    def _answer_waiting(self) -> None:
+        if self._call is not None and self._call.waiting is not None:
+            self.answer_waiting_requested.emit()
+
+    def _swap(self) -> None:
+        if self._call is not None and self._call.swappable:
+            self.swap_requested.emit()
 
     def _dtmf(self, key: str) -> None:
         if self._call is not None:
@@ -221,12 +278,39 @@ class CallControls(QFrame):
 
     def _toggle_keypad(self, on: bool) -> None:
         self._build()
-        self.keypad.setVisible(on)
+        if on:
+            self._show_popup(self.keypad)
+        else:
+            self.keypad.hide()
+            self._popups_changed()
 
     def _open_transfer(self) -> None:
         self._build()
-        self.transfer_box.show()
+        focused = QApplication.focusWidget()
+        if focused is not None and not self.isAncestorOf(focused):
+            self._return_focus = focused
+        self._show_popup(self.transfer_box)
         self.transfer_target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _show_popup(self, popup: QWidget) -> None:
+        popup.show()
+        self._popups_changed()
+
+    def _popups_changed(self) -> None:
+        self.close_popups.setEnabled(not self.keypad.isHidden() or not self.transfer_box.isHidden())
+
+    def _close_popups(self) -> None:
+        """Esc: close the keypad and the transfer box (a consultation keeps its box: it is the call's
+        state, not a pop-up), and give the keyboard back to where it was before (the script)."""
+        self.keypad.hide()
+        self._actions[ActionId.KEYPAD].setChecked(False)
+        if self._call is None or self._call.consulting is None:
+            self.transfer_box.hide()
+            self.transfer_target.clear()
+        self._popups_changed()
+        back, self._return_focus = self._return_focus, None
+        if back is not None and shiboken6.isValid(back) and back.isVisible():
+            back.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _transfer(self, *, attended: bool) -> None:
         target = self.transfer_target.text().strip()
@@ -252,7 +336,13 @@ class CallControls(QFrame):
         self.attended.setText(self.tr("Consult first"))
         self.complete.setText(self.tr("Complete transfer"))
         self.cancel.setText(self.tr("Back to caller"))
-        self.take_waiting.setText(self.tr("Answer second call"))
+        key = self._actions[ActionId.MUTE].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        set_plain(
+            self.mute_bar,
+            self.tr("Microphone off: the caller cannot hear you. Press %1 to turn it on.").replace("%1", key)
+            if key
+            else self.tr("Microphone off: the caller cannot hear you."),
+        )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

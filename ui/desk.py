@@ -34,11 +34,13 @@ from app.workstation.notices import (
     ContactLookedUp,
     DispositionNotSaved,
     DispositionQueued,
+    MuteChanged,
     Notice,
     Problem,
     StatusChanged,
     StatusRefused,
 )
+from ui.acw_notice import TimeoutNotice
 from ui.call_controls import CallView, WaitingCall
 from ui.card.binding import CardBinding
 from ui.card.glance import queue_label
@@ -89,6 +91,7 @@ class Desk(QObject):
         """The call whose disposition form is open (after-call work shows one form at a time)."""
         self.recent: list[DialHistoryEntry] = []
         """The dial pad's history: the last calls, newest first (earlier sessions' from the call log)."""
+        self.timeout_notice = TimeoutNotice(services.catalogue, self.status_line.showMessage)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe = workstation.hub.subscribe(self._on_notice)
         self._connect_intents()
@@ -108,8 +111,9 @@ class Desk(QObject):
         w.ringing.answer_requested.connect(lambda: self._run(ws.answer(self._ringing_id())))
         w.ringing.reject_requested.connect(lambda: self._run(ws.reject(self._ringing_id())))
         w.controls.hang_up_requested.connect(lambda: self._run(ws.hangup(self._current_id())))
-        w.controls.hold_requested.connect(self._hold)
-        w.controls.mute_requested.connect(lambda muted: self._run(ws.mute(bool(muted))))
+        w.controls.hold_toggle_requested.connect(self._toggle_hold)
+        w.controls.mute_toggle_requested.connect(lambda: self._run(ws.mute(not ws.state().muted)))
+        w.controls.swap_requested.connect(self._swap)
         w.controls.dtmf_requested.connect(lambda digits: self._run(ws.send_dtmf(digits, self._current_id())))
         w.controls.transfer_requested.connect(self._transfer)
         w.controls.transfer_complete_requested.connect(self._complete_transfer)
@@ -121,9 +125,25 @@ class Desk(QObject):
         w.status.status_requested.connect(self._status_now)
         w.status.next_status_requested.connect(self._status_next)
 
-    def _hold(self, held: bool) -> None:
-        call_id = self._current_id()
-        self._run(self.workstation.hold(call_id) if held else self.workstation.resume(call_id))
+    def _controlled(self) -> tuple[CallSession | None, list[CallSession]]:
+        """The call the controls show (the one talked on, else the first held) and the others."""
+        engaged = [s for s in self.workstation.calls.values() if s.phase.engaged and not s.consult_for]
+        current = next((s for s in engaged if s.phase is not Phase.HELD), engaged[0] if engaged else None)
+        return current, [s for s in engaged if s is not current]
+
+    def _toggle_hold(self) -> None:
+        """Hold or resume as the core has the call now (never from a button's state)."""
+        current, _ = self._controlled()
+        if current is not None:
+            ws = self.workstation
+            held = current.phase is Phase.HELD
+            self._run(ws.resume(current.call_id) if held else ws.hold(current.call_id))
+
+    def _swap(self) -> None:
+        _, others = self._controlled()
+        held = next((s for s in others if s.phase is Phase.HELD), None)
+        if held is not None:
+            self._run(self.workstation.resume(held.call_id))
 
     def _transfer(self, target: str, attended: bool) -> None:
         ws = self.workstation
@@ -187,10 +207,14 @@ class Desk(QObject):
             self._on_call(notice.session)
         elif isinstance(notice, StatusChanged):
             self._show_status(notice.view)
+            self.timeout_notice.status(notice.view)
         elif isinstance(notice, ContactLookedUp):
             self._on_lookup(notice)
+        elif isinstance(notice, MuteChanged):
+            self._render_calls()
         elif isinstance(notice, DispositionQueued):
-            self.status_line.showMessage(QCoreApplication.translate("Desk", "Call result saved"), 5000)
+            if not self.timeout_notice.queued():
+                self.status_line.showMessage(QCoreApplication.translate("Desk", "Call result saved"), 5000)
         elif isinstance(notice, Problem):
             self.status_line.showMessage(notice.message, 10000)
         elif isinstance(notice, StatusRefused | CatalogueChanged | DispositionNotSaved):
@@ -215,6 +239,8 @@ class Desk(QObject):
     def _on_call(self, session: CallSession) -> None:
         if session.phase is Phase.RINGING and session.call_id not in self.card.calls:
             self.window.bring_forward()
+        if session.phase is Phase.DONE:
+            self.timeout_notice.call_done(session)
         if session.phase is Phase.DONE and not session.consult_for and session.number:
             name = self._name(session)
             outgoing = session.direction is Direction.OUTBOUND
@@ -275,6 +301,7 @@ class Desk(QObject):
                     muted=self.workstation.state().muted,
                     consulting=consulting[0].number if consulting else None,
                     waiting=WaitingCall(waiting.number, self._name(waiting)) if waiting else None,
+                    swappable=any(s.phase is Phase.HELD and s is not current for s in engaged),
                 )
             )
         else:
@@ -287,6 +314,7 @@ class Desk(QObject):
     def _open_disposition(self, session: CallSession) -> None:
         form = self.window.disposition
         if self.form_call == session.call_id and form.isVisible():
+            form.show_caller(self._caller(session))  # the lookup may answer after the form opened
             return
         self.form_call = session.call_id
         catalogue = self.services.catalogue()
@@ -304,6 +332,8 @@ class Desk(QObject):
                 acw=AcwView(started, limit, can_skip=self.acw.mode is AcwMode.OPTIONAL),
                 suggested=session.suggested_code,
                 time_zone=zone,
+                caller=self._caller(session),
+                direction=session.direction,
             )
         )
 
@@ -324,6 +354,11 @@ class Desk(QObject):
 
     def _name(self, session: CallSession) -> str | None:
         return self.card.name(session)
+
+    def _caller(self, session: CallSession) -> str:
+        """Whose call: the name (CRM, else SIP display name) and the number, as the form shows it."""
+        name = self._name(session)
+        return f"{name}  {session.number}" if name and session.number else name or session.number
 
     def _ringing_id(self) -> str | None:
         return pick.ringing(self.workstation.calls.values())

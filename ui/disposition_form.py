@@ -6,6 +6,11 @@ Keyboard flow: the code list has the focus when the form opens; a digit picks th
 the list or Ctrl+Return anywhere submits. The form checks only the code's flags (comment or callback
 required, callback in the future) to say what is missing before the operator sends; the core and the
 server apply :func:`app.wire.dispositions.check_disposition` to what is sent.
+
+The list is read at a glance (issue 13): only the codes that fit the call (an answered incoming call
+cannot be "no answer"), the queue's own codes first, every code with its key and its category in words
+beside its colour, the caller's name above, and nothing red before the operator did anything. A time box
+counts down in one place, the header: amber in its last fifth, red at zero.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.session.phase import Direction
 from app.wire.dispositions import DispositionCategory, DispositionCode
 from ui.actions import DISPOSITION_KEYS, ActionCollection, ActionId
+from ui.disposition_codes import category_text, keys_for, offered, swatch
 from ui.elapsed import Clock, ElapsedLabel, utc_now
 from ui.i18n import pick
 from ui.lazy import settle
@@ -60,6 +67,11 @@ class DispositionRequest:
     """The code the script suggests; preselected."""
     time_zone: str | None = None
     """The client's zone: the callback time is typed in the client's wall-clock time."""
+    caller: str | None = None
+    """Whose call this is (the contact's name and number, outside text): shown above the codes, so a
+    form opened while another call rings cannot be mistaken for that call's."""
+    direction: Direction | None = None
+    """An incoming call was answered, so "not reached" codes do not fit it; ``None``: offer all."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,10 @@ class DispositionForm(QFrame):
         self._clock = clock
         self._request: DispositionRequest | None = None
         self._codes: list[DispositionCode] = []
+        self._keys: list[int | None] = []
+        self._acted = False
+        """Whether the operator did anything in this form: before that, nothing is shown in red."""
+        self._quiet = False
         self._built = False
         actions[ActionId.SUBMIT_DISPOSITION].triggered.connect(self._submit)
         for n, action_id in enumerate(DISPOSITION_KEYS, start=1):
@@ -106,18 +122,20 @@ class DispositionForm(QFrame):
         self._built = True
         self.title = plain_label()
         set_role(self.title, "title")
+        self.caller = plain_label()
         self.timer = ElapsedLabel(clock=self._clock)
+        self.timer.setObjectName("acwCountdown")
         self.codes = QListWidget()
         self.codes.installEventFilter(self)
-        self.codes.currentRowChanged.connect(self._validate)
+        self.codes.currentRowChanged.connect(self._changed)
         self.comment = QPlainTextEdit()
         self.comment.setTabChangesFocus(True)
         self.comment.setMaximumHeight(80)
-        self.comment.textChanged.connect(self._validate)
+        self.comment.textChanged.connect(self._changed)
         self.callback = QDateTimeEdit()
         self.callback.setCalendarPopup(True)
         self.callback.setDisplayFormat("dd.MM.yyyy HH:mm")
-        self.callback.dateTimeChanged.connect(self._validate)
+        self.callback.dateTimeChanged.connect(self._changed)
         self.callback_label = plain_label()
         self.problem = plain_label()
         set_role(self.problem, "error")
@@ -128,7 +146,8 @@ class DispositionForm(QFrame):
         self.skip.clicked.connect(self.skip_requested)
 
         header = QHBoxLayout()
-        header.addWidget(self.title, 1)
+        header.addWidget(self.title)
+        header.addWidget(self.caller, 1)
         header.addWidget(self.timer)
         self.fields = QFormLayout()
         self.fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -153,14 +172,23 @@ class DispositionForm(QFrame):
         """Open the form for after-call work; the suggested code is preselected and the list focused."""
         self._build()
         self._request = request
-        self._codes = [c for c in request.codes if c.active]
-        self._fill_codes()
-        self.comment.clear()
-        suggested = next((i for i, c in enumerate(self._codes) if c.code == request.suggested), -1)
-        self.codes.setCurrentRow(suggested)
-        start = (self._clock() + timedelta(hours=1)).astimezone(self._zone())
-        start = start.replace(minute=0, second=0, microsecond=0)
-        self.callback.setDateTime(QDateTime(QDate(start.year, start.month, start.day), QTime(start.hour, 0)))
+        self._acted = False
+        self._codes = offered(request.codes, request.direction)
+        self._keys = keys_for(self._codes)
+        set_plain(self.caller, request.caller or "")
+        self._quiet = True
+        try:
+            self._fill_codes()
+            self.comment.clear()
+            suggested = next((i for i, c in enumerate(self._codes) if c.code == request.suggested), -1)
+            self.codes.setCurrentRow(suggested)
+            start = (self._clock() + timedelta(hours=1)).astimezone(self._zone())
+            start = start.replace(minute=0, second=0, microsecond=0)
+            self.callback.setDateTime(
+                QDateTime(QDate(start.year, start.month, start.day), QTime(start.hour, 0))
+            )
+        finally:
+            self._quiet = False
         self.timer.start(request.acw.started, limit=request.acw.limit)
         self.skip.setVisible(request.acw.can_skip)
         for action_id in (*DISPOSITION_KEYS, ActionId.SUBMIT_DISPOSITION):
@@ -168,6 +196,11 @@ class DispositionForm(QFrame):
         self.retranslate()
         self.show()
         self.codes.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_caller(self, caller: str) -> None:
+        """Whose call it is, when the caller's name arrives after the form opened."""
+        if self._built:
+            set_plain(self.caller, caller)
 
     def show_closed(self) -> None:
         """After-call work is over: hide the form and disable its hotkeys."""
@@ -179,11 +212,12 @@ class DispositionForm(QFrame):
         self.hide()
 
     def pick_hotkey(self, key: int) -> bool:
-        """Select the code whose hotkey is ``key``; whether there is one."""
-        for row, code in enumerate(self._codes):
-            if code.hotkey == key:
-                self.codes.setCurrentRow(row)
-                return True
+        """Select the code whose key (as listed) is ``key``; whether there is one."""
+        if key in self._keys:
+            self._acted = True
+            self.codes.setCurrentRow(self._keys.index(key))
+            self._validate()
+            return True
         return False
 
     def chosen(self) -> DispositionCode | None:
@@ -224,13 +258,15 @@ class DispositionForm(QFrame):
 
     def _fill_codes(self) -> None:
         row = self.codes.currentRow()
+        quiet, self._quiet = self._quiet, True
         self.codes.clear()
-        for code in self._codes:
-            key = f"{code.hotkey}  " if code.hotkey else "    "
-            item = QListWidgetItem(f"{key}{pick(code.label_en, code.label_ru)}")
-            item.setForeground(category_colour(code.category))
+        for code, key in zip(self._codes, self._keys, strict=True):
+            digit = f"{key}   " if key is not None else "     "
+            text = f"{digit}{pick(code.label_en, code.label_ru)}  ·  {category_text(code.category)}"
+            item = QListWidgetItem(swatch(category_colour(code.category)), text)
             self.codes.addItem(item)
         self.codes.setCurrentRow(row)
+        self._quiet = quiet
         # As tall as its codes: the rest of the column belongs to the script panel.
         rows = max(1, self.codes.count())
         self.codes.setFixedHeight(
@@ -248,14 +284,25 @@ class DispositionForm(QFrame):
         if self._request is None:
             return
         row = next((i for i, c in enumerate(self._codes) if c.code == draft.code), -1)
-        if row >= 0:
-            self.codes.setCurrentRow(row)
-        self.comment.setPlainText(draft.comment)
-        if draft.callback_at is not None:
-            local = draft.callback_at.astimezone(self._zone())
-            self.callback.setDateTime(
-                QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
-            )
+        self._quiet = True
+        try:
+            if row >= 0:
+                self.codes.setCurrentRow(row)
+            self.comment.setPlainText(draft.comment)
+            if draft.callback_at is not None:
+                local = draft.callback_at.astimezone(self._zone())
+                self.callback.setDateTime(
+                    QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+                )
+        finally:
+            self._quiet = False
+        self._acted = bool(draft.code or draft.comment)  # what was typed before the restart counts
+        self._validate()
+
+    def _changed(self) -> None:
+        """The operator changed something (not the form filling itself): problems may show now."""
+        if not self._quiet:
+            self._acted = True
         self._validate()
 
     def _validate(self) -> None:
@@ -267,13 +314,14 @@ class DispositionForm(QFrame):
         self.callback_label.setVisible(needs_callback)
         required = code is not None and code.comment_required
         self.comment_label.setText(self.tr("Comment (required)") if required else self.tr("Comment"))
-        problems = self.problems()
+        problems = self.problems() if self._acted else []
         set_plain(self.problem, problems[0] if problems else "")
 
     def _submit(self) -> None:
         code = self.chosen()
         if self._request is None:
             return
+        self._acted = True
         if code is None or self.problems():
             self._validate()
             self._focus_first_problem()

@@ -74,7 +74,7 @@ class ElapsedLabel(QLabel):
         if self._limit is not None:
             left = self._limit - elapsed
             self.setText(format_duration(left.total_seconds()))
-            level = "error" if left <= timedelta(0) else "warning" if left * 5 < self._limit else ""
+            level = "error" if left <= timedelta(0) else "warning" if left * 5 <= self._limit else ""
         else:
             self.setText(format_duration(elapsed.total_seconds()))
             level = "error" if self._warn_after is not None and elapsed > self._warn_after else ""

@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         for action_id in (
             ActionId.ANSWER,
             ActionId.REJECT,
+            ActionId.ANSWER_WAITING,
+            ActionId.SWAP,
             ActionId.HANG_UP,
             ActionId.HOLD,
             ActionId.MUTE,

@@ -15,8 +15,10 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit
 
 from app.session.call import CallSession
+from app.session.phase import Direction
 from app.wire.contacts import ContactOut
 from app.wire.scripts import ScriptDocument, ScriptRef
 from app.workstation import Workstation
@@ -117,7 +119,18 @@ class ScriptHost:
         ref = ScriptRef(id=document.id, version=document.version)
         self.panel.sig_state_changed.connect(lambda state: self._moved(session.call_id, ref, runner, state))
         self.window.set_script_panel(self.panel)
+        if self._may_take_keyboard(session):
+            self.panel.focus_step()
         self._report(session.call_id, ref, runner)
+
+    def _may_take_keyboard(self, session: CallSession) -> bool:
+        """Answering is the operator's own act, so the script takes the keyboard (F5, then digits and
+        Enter walk it; issue 13). An outgoing call answered by the customer takes it only from nowhere
+        in particular: never from a field the operator is typing in."""
+        if session.direction is Direction.INBOUND:
+            return True
+        focused = QApplication.focusWidget()
+        return focused is None or not isinstance(focused, QLineEdit | QPlainTextEdit | QTextEdit)
 
     def _moved(self, call_id: str, ref: ScriptRef, runner: Runner, state: dict[str, Any]) -> None:
         if self.on_state is not None:

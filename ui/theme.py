@@ -158,12 +158,51 @@ QToolButton#reject, QToolButton#hangup {{ background: {c.danger}; color: {c.high
 """
 
 
+# ----- call controls and after-call work (issue 13): the states an operator must not miss ----------
+
+
+@dataclass(frozen=True)
+class ControlColours:
+    """Filled states: the microphone-off bar, the ACW countdown in its last fifth and at zero, and
+    warning text on the window. Each text/background pair meets WCAG AA (4.5:1) in its theme."""
+
+    warning_background: str
+    warning_text: str
+    danger_background: str
+    danger_text: str
+    warning_on_window: str
+    """Warning text (``QLabel[role="warning"]``) straight on the window and panel backgrounds."""
+
+
+_CONTROL_COLOURS = {
+    Theme.LIGHT: ControlColours("#fde68a", "#4a3000", "#b42318", "#ffffff", "#8a4b00"),
+    Theme.DARK: ControlColours("#f6c343", "#1d1400", "#f97066", "#1a0505", "#f6c343"),
+}
+
+
+def control_colours(theme: Theme | None = None) -> ControlColours:
+    """The filled-state colours of ``theme`` (default: the one applied)."""
+    return _CONTROL_COLOURS[theme or _current["theme"]]
+
+
+def _control_stylesheet(theme: Theme) -> str:
+    k = _CONTROL_COLOURS[theme]
+    return f"""
+QLabel[role="warning"] {{ color: {k.warning_on_window}; }}
+QLabel#acwCountdown {{ border-radius: 4px; padding: 1px 6px; font-weight: 600; }}
+QLabel#acwCountdown[role="warning"] {{ background: {k.warning_background}; color: {k.warning_text}; }}
+QLabel#acwCountdown[role="error"] {{ background: {k.danger_background}; color: {k.danger_text}; }}
+QLabel#muteBar {{ background: {k.danger_background}; color: {k.danger_text}; font-weight: 700;
+    border-radius: 4px; padding: 6px 10px; }}
+"""
+
+
 def apply_theme(app: QApplication, theme: Theme) -> None:
     """Colour the whole application with ``theme``; widgets restyle themselves on ``PaletteChange``."""
     _current["theme"] = theme
     app.setStyle("Fusion")  # the platform styles ignore parts of a custom palette
     app.setPalette(_palette(_COLOURS[theme]))
-    app.setStyleSheet(_stylesheet(_COLOURS[theme]))
+    app.setStyleSheet(_stylesheet(_COLOURS[theme]) + _control_stylesheet(theme))
 
 
 def current_theme() -> Theme:

@@ -4,87 +4,97 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../ui/actions.py" line="71"/>
+        <location filename="../../ui/actions.py" line="75"/>
         <source>&amp;Answer</source>
         <translation>&amp;Ответить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="72"/>
+        <location filename="../../ui/actions.py" line="76"/>
         <source>&amp;Reject</source>
         <translation>О&amp;тклонить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="73"/>
+        <location filename="../../ui/actions.py" line="78"/>
+        <source>Answer &amp;second call</source>
+        <translation>Ответить на &amp;второй звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="80"/>
+        <source>S&amp;wap calls</source>
+        <translation>Пере&amp;ключить звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="81"/>
         <source>&amp;Hang up</source>
         <translation>&amp;Завершить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="74"/>
+        <location filename="../../ui/actions.py" line="82"/>
         <source>H&amp;old</source>
         <translation>&amp;Удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="75"/>
+        <location filename="../../ui/actions.py" line="83"/>
         <source>&amp;Mute</source>
         <translation>Вы&amp;кл. микрофон</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="76"/>
+        <location filename="../../ui/actions.py" line="84"/>
         <source>&amp;Transfer...</source>
         <translation>&amp;Перевод...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="77"/>
+        <location filename="../../ui/actions.py" line="85"/>
         <source>&amp;Keypad</source>
         <translation>К&amp;лавиатура</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="78"/>
+        <location filename="../../ui/actions.py" line="86"/>
         <source>&amp;Dial...</source>
         <translation>&amp;Набрать...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="79"/>
+        <location filename="../../ui/actions.py" line="87"/>
         <source>&amp;Ready</source>
         <translation>&amp;Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="80"/>
+        <location filename="../../ui/actions.py" line="88"/>
         <source>&amp;Status...</source>
         <translation>&amp;Статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="81"/>
+        <location filename="../../ui/actions.py" line="89"/>
         <source>&amp;Next status...</source>
         <translation>С&amp;ледующий статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="83"/>
+        <location filename="../../ui/actions.py" line="91"/>
         <source>&amp;End shift</source>
         <translation>&amp;Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="85"/>
+        <location filename="../../ui/actions.py" line="93"/>
         <source>&amp;Save contact</source>
         <translation>Сохранить &amp;контакт</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="86"/>
+        <location filename="../../ui/actions.py" line="94"/>
         <source>&amp;Finish call</source>
         <translation>&amp;Завершить обработку</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="88"/>
+        <location filename="../../ui/actions.py" line="96"/>
         <source>Disposition %1</source>
         <translation>Результат %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="91"/>
+        <location filename="../../ui/actions.py" line="99"/>
         <source>Se&amp;ttings...</source>
         <translation>&amp;Настройки...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="92"/>
+        <location filename="../../ui/actions.py" line="100"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
@@ -110,54 +120,59 @@
 <context>
     <name>CallControls</name>
     <message>
-        <location filename="../../ui/call_controls.py" line="180"/>
+        <location filename="../../ui/call_controls.py" line="218"/>
         <source>Second call waiting: %1</source>
         <translation>Второй звонок ждёт: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="243"/>
+        <location filename="../../ui/call_controls.py" line="327"/>
         <source>On hold</source>
         <translation>На удержании</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="245"/>
+        <location filename="../../ui/call_controls.py" line="329"/>
         <source>Muted</source>
         <translation>Микрофон выключен</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="247"/>
+        <location filename="../../ui/call_controls.py" line="331"/>
         <source>Consulting %1</source>
         <translation>Консультация с %1</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="250"/>
+        <location filename="../../ui/call_controls.py" line="334"/>
         <source>Transfer to number or extension</source>
         <translation>Перевести на номер или добавочный</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="251"/>
+        <location filename="../../ui/call_controls.py" line="335"/>
         <source>Blind transfer</source>
         <translation>Перевести сразу</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="252"/>
+        <location filename="../../ui/call_controls.py" line="336"/>
         <source>Consult first</source>
         <translation>С консультацией</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="253"/>
+        <location filename="../../ui/call_controls.py" line="337"/>
         <source>Complete transfer</source>
         <translation>Соединить</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="254"/>
+        <location filename="../../ui/call_controls.py" line="338"/>
         <source>Back to caller</source>
         <translation>Вернуться к клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/call_controls.py" line="255"/>
-        <source>Answer second call</source>
-        <translation>Ответить на второй звонок</translation>
+        <location filename="../../ui/call_controls.py" line="342"/>
+        <source>Microphone off: the caller cannot hear you. Press %1 to turn it on.</source>
+        <translation>Микрофон выключен: клиент вас не слышит. Нажмите %1, чтобы включить.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/call_controls.py" line="344"/>
+        <source>Microphone off: the caller cannot hear you.</source>
+        <translation>Микрофон выключен: клиент вас не слышит.</translation>
     </message>
 </context>
 <context>
@@ -460,22 +475,22 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="178"/>
+        <location filename="../../ui/desk.py" line="198"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="193"/>
+        <location filename="../../ui/desk.py" line="217"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="205"/>
+        <location filename="../../ui/desk.py" line="229"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="212"/>
+        <location filename="../../ui/desk.py" line="236"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
@@ -488,6 +503,16 @@
         <location filename="../../ui/card/binding.py" line="125"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/acw_notice.py" line="46"/>
+        <source>Time&apos;s up: result “%1” recorded</source>
+        <translation>Время вышло: записан результат «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/acw_notice.py" line="56"/>
+        <source>Time&apos;s up: result “%1” recorded, you are %2</source>
+        <translation>Время вышло: записан результат «%1», ваш статус — «%2»</translation>
     </message>
 </context>
 <context>
@@ -529,49 +554,79 @@
 <context>
     <name>DispositionForm</name>
     <message>
-        <location filename="../../ui/disposition_form.py" line="200"/>
+        <location filename="../../ui/disposition_form.py" line="234"/>
         <source>Choose a result (keys 1-9)</source>
         <translation>Выберите результат (клавиши 1-9)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="203"/>
+        <location filename="../../ui/disposition_form.py" line="237"/>
         <source>This result needs a comment</source>
         <translation>Для этого результата нужен комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="205"/>
+        <location filename="../../ui/disposition_form.py" line="239"/>
         <source>The callback time must be in the future</source>
         <translation>Время перезвона должно быть в будущем</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="269"/>
+        <location filename="../../ui/disposition_form.py" line="316"/>
         <source>Comment (required)</source>
         <translation>Комментарий (обязательно)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="269"/>
+        <location filename="../../ui/disposition_form.py" line="316"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="319"/>
+        <location filename="../../ui/disposition_form.py" line="367"/>
         <source>Call result</source>
         <translation>Результат звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="320"/>
+        <location filename="../../ui/disposition_form.py" line="368"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="323"/>
+        <location filename="../../ui/disposition_form.py" line="371"/>
         <source>Call back at (client&apos;s time, %1)</source>
         <translation>Перезвонить (время клиента, %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="325"/>
+        <location filename="../../ui/disposition_form.py" line="373"/>
         <source>Call back at</source>
         <translation>Перезвонить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_codes.py" line="42"/>
+        <source>success</source>
+        <translation>успех</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_codes.py" line="43"/>
+        <source>not reached</source>
+        <translation>не дозвонились</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_codes.py" line="44"/>
+        <source>not a target</source>
+        <translation>нецелевой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_codes.py" line="45"/>
+        <source>mail only</source>
+        <translation>только письмо</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_codes.py" line="46"/>
+        <source>callback</source>
+        <translation>обратный звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/disposition_codes.py" line="47"/>
+        <source>other</source>
+        <translation>другое</translation>
     </message>
 </context>
 <context>
@@ -694,32 +749,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>&amp;Status</source>
         <translation>&amp;Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>&amp;Result</source>
         <translation>&amp;Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>&amp;Tools</source>
         <translation>С&amp;ервис</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166"/>
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>Dial pad</source>
         <translation>Набор номера</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167"/>
+        <location filename="../../ui/main_window.py" line="169"/>
         <source>The call script appears here when a call is answered.</source>
         <translation>Скрипт разговора появится здесь после ответа на звонок.</translation>
     </message>
@@ -801,12 +856,12 @@
 <context>
     <name>Script</name>
     <message>
-        <location filename="../../ui/script_host.py" line="89"/>
+        <location filename="../../ui/script_host.py" line="91"/>
         <source>No script is set for this queue and segment.</source>
         <translation>Для этой очереди и сегмента скрипт не задан.</translation>
     </message>
     <message>
-        <location filename="../../ui/script_host.py" line="96"/>
+        <location filename="../../ui/script_host.py" line="98"/>
         <source>The script cannot be shown: %1</source>
         <translation>Скрипт нельзя показать: %1</translation>
     </message>
@@ -814,52 +869,52 @@
 <context>
     <name>ScriptPanel</name>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="75"/>
+        <location filename="../../ui/script_panel/panel.py" line="76"/>
         <source>Back (Alt+Left)</source>
         <translation>Назад (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="76"/>
+        <location filename="../../ui/script_panel/panel.py" line="77"/>
         <source>Next (Enter)</source>
         <translation>Далее (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="77"/>
+        <location filename="../../ui/script_panel/panel.py" line="78"/>
         <source>Return to the previous step</source>
         <translation>Вернуться к предыдущему шагу</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="117"/>
+        <location filename="../../ui/script_panel/panel.py" line="118"/>
         <source>This step cannot continue: {0}</source>
         <translation>Этот шаг не может продолжиться: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="129"/>
+        <location filename="../../ui/script_panel/panel.py" line="130"/>
         <source>End of script. Suggested disposition: {0}</source>
         <translation>Конец скрипта. Предлагаемый результат: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="63"/>
+        <location filename="../../ui/script_panel/inputs.py" line="64"/>
         <source>DD.MM.YYYY</source>
         <translation>ДД.ММ.ГГГГ</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="64"/>
+        <location filename="../../ui/script_panel/inputs.py" line="65"/>
         <source>+7 912 345-67-89</source>
         <translation>+7 912 345-67-89</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="65"/>
+        <location filename="../../ui/script_panel/inputs.py" line="66"/>
         <source>name@example.ru</source>
         <translation>name@example.ru</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="132"/>
+        <location filename="../../ui/script_panel/inputs.py" line="133"/>
         <source>Yes</source>
         <translation>Да</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="133"/>
+        <location filename="../../ui/script_panel/inputs.py" line="134"/>
         <source>No</source>
         <translation>Нет</translation>
     </message>

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.session.phase import Direction
+from app.wire.dispositions import DispositionCategory, DispositionCode
 from tests.ui.conftest import FakeClock
 from ui import sample_data
 from ui.actions import ActionCollection, ActionId
@@ -107,3 +110,52 @@ def test_optional_acw_can_be_skipped(qtbot: QtBot, actions: ActionCollection, cl
     assert form.skip.isVisibleTo(form)
     with qtbot.waitSignal(form.skip_requested):
         qtbot.mouseClick(form.skip, Qt.MouseButton.LeftButton)
+
+
+def test_the_list_fits_the_call_and_reads_at_a_glance(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    """Issue 13: only codes that fit an answered incoming call, the queue's own first, every code with
+    its key and its category in words, whose call it is, and nothing red before the operator acts."""
+    cat = DispositionCategory
+
+    def code(name: str, category: DispositionCategory, key: int | None, queue: str | None = None) -> object:
+        return DispositionCode(
+            code=name, label_en=name.title(), label_ru=name, category=category, hotkey=key, queue=queue
+        )
+
+    codes = [
+        code("sale", cat.SUCCESS, 1),
+        code("no_answer", cat.NOT_REACHED, 4),
+        code("later", cat.CALLBACK, None),
+        code("new_order", cat.SUCCESS, 1, queue="shop"),
+        code("foreign", cat.NON_TARGET, None, queue="shop"),
+    ]
+    form = DispositionForm(actions, clock=clock)
+    form.addActions(list(actions))
+    qtbot.addWidget(form)
+    form.show()
+    request = DispositionRequest(
+        codes,  # type: ignore[arg-type]
+        AcwView(clock.now),
+        caller="Иванов Иван  +79131234567",
+        direction=Direction.INBOUND,
+    )
+    form.show_form(request)
+    rows = [form.codes.item(row).text() for row in range(form.codes.count())]
+    assert rows == [
+        "1   New_Order  ·  success",
+        "2   Foreign  ·  not a target",
+        "3   Sale  ·  success",
+        "4   Later  ·  callback",
+    ]
+    assert form.caller.text() == "Иванов Иван  +79131234567"
+    assert form.problem.text() == ""  # nothing chosen yet, but nothing done either: no red
+    with qtbot.assertNotEmitted(form.submit_requested):
+        qtbot.keyClick(form.codes, Qt.Key.Key_Return)
+    assert form.problem.text() == "Choose a result (keys 1-9)"
+    qtbot.keyClick(form.codes, Qt.Key.Key_3)
+    assert form.chosen() is not None and form.chosen().code == "sale"  # type: ignore[union-attr]
+    form.show_form(replace(request, direction=Direction.OUTBOUND))  # an outgoing call may not be reached
+    assert any("No_Answer" in form.codes.item(row).text() for row in range(form.codes.count()))
+    assert form.problem.text() == ""  # a new form starts clean

@@ -89,9 +89,10 @@ def test_a_theme_chosen_before_reaches_them(qtbot: QtBot, clock: FakeClock, qapp
     window = shown_window(qtbot, clock)
     apply_theme(qapp, Theme.DARK)
     window.disposition.show_form(DispositionRequest(sample_data.CODES, AcwView(clock.now)))
-    sale = window.disposition.codes.item(0)
+    sale = window.disposition.codes.item(window.disposition._codes.index(sample_data.CODES[0]))
     assert sample_data.CODES[0].category is DispositionCategory.SUCCESS
-    assert sale.foreground().color() == QColor(DARK.success)
+    swatch = sale.icon().pixmap(12, 12).toImage()  # the category's colour, beside its name
+    assert swatch.pixelColor(swatch.width() // 2, swatch.height() // 2) == QColor(DARK.success)
     assert window.disposition.codes.palette().color(QPalette.ColorRole.Base) == QColor(DARK.base)
 
 

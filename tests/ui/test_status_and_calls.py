@@ -120,21 +120,29 @@ def test_call_controls(qtbot: QtBot, clock: FakeClock) -> None:
     call = CallView("+79131234567", clock.now - timedelta(seconds=65), name="Иванов")
     controls.show_call(call)
     assert controls.timer.text() == "1:05"
-    with qtbot.waitSignal(controls.hold_requested) as asked:
+    with qtbot.waitSignal(controls.hold_toggle_requested):
         qtbot.keyClick(window, Qt.Key.Key_F7)
-    assert asked.args == [True]
     assert not window.action_collection[ActionId.HOLD].isChecked()  # not held until the core says so
+    assert not controls.mute_bar.isVisibleTo(window)
     controls.show_call(CallView(call.number, call.answered_at, held=True, muted=True))
     assert window.action_collection[ActionId.HOLD].isChecked()
     assert controls.state.text() == "On hold · Muted"
-    with qtbot.waitSignal(controls.mute_requested) as asked:
+    assert controls.mute_bar.isVisibleTo(window)
+    assert controls.mute_bar.text() == "Microphone off: the caller cannot hear you. Press F8 to turn it on."
+    with qtbot.waitSignal(controls.mute_toggle_requested):
         qtbot.keyClick(window, Qt.Key.Key_F8)
-    assert asked.args == [False]
+    assert window.action_collection[ActionId.MUTE].isChecked()  # still muted until the core says not
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert controls.keypad.isVisibleTo(window)
     with qtbot.waitSignal(controls.dtmf_requested) as asked:
         controls.keypad.buttons["#"].click()
     assert asked.args == ["#"]
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # Esc closes the keypad
+    assert not controls.keypad.isVisibleTo(window)
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    assert window.focusWidget() is controls.transfer_target
+    qtbot.keyClick(controls.transfer_target, Qt.Key.Key_Escape)  # and the transfer box
+    assert not controls.transfer_box.isVisibleTo(window)
     qtbot.keyClick(window, Qt.Key.Key_F9)
     assert window.focusWidget() is controls.transfer_target
     qtbot.keyClicks(controls.transfer_target, "2045")
@@ -146,6 +154,9 @@ def test_call_controls(qtbot: QtBot, clock: FakeClock) -> None:
     )
     assert controls.complete.isVisibleTo(window) and not controls.blind.isVisibleTo(window)
     assert controls.waiting.text() == "Second call waiting: Петров"
+    assert controls.take_waiting.text() == "Answer second call (Ctrl+F5)"
+    with qtbot.waitSignal(controls.answer_waiting_requested):
+        qtbot.keyClick(window, Qt.Key.Key_F5, Qt.KeyboardModifier.ControlModifier)
     with qtbot.waitSignal(controls.hang_up_requested):
         qtbot.keyClick(window, Qt.Key.Key_F6)
     controls.show_no_call()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from app.scripts.runner import Runner, StepView
 from ui.script_panel.inputs import FieldInput, make_input, plain_label
 from ui.script_panel.messages import field_error
+from ui.theme import set_role
 
 
 class ScriptPanel(QWidget):
@@ -47,7 +48,7 @@ class ScriptPanel(QWidget):
         self.fields_layout = QVBoxLayout(self.fields_box)
         self.fields_layout.setContentsMargins(0, 0, 0, 0)
         self.problem = plain_label("", self)
-        self.problem.setStyleSheet("color: #b3261e;")
+        set_role(self.problem, "error")  # the theme's danger colour, readable in light and dark
         self.outcome = plain_label("", self)
         buttons = QHBoxLayout()
         self.back_button = QPushButton(self)
@@ -136,10 +137,16 @@ class ScriptPanel(QWidget):
         for entry in self.inputs:
             self.fields_layout.addWidget(entry)
             entry.show()
+        self.focus_step()
+
+    def focus_step(self) -> None:
+        """Put the keyboard on the step: its first input, else Next (so Enter goes on)."""
         if self.inputs:
             self.inputs[0].focus()
-        else:
+        elif self.next_button.isEnabled():
             self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)  # the end: Enter and Alt+Left still reach us
 
 
 __all__ = ["ScriptPanel"]
