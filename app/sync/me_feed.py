@@ -25,6 +25,7 @@ from app.wire.requests import RequestEvent, RequestKind, RequestState, StatusReq
 from app.wire.statuses import StatusChangeOut, StatusSource
 
 log = logging.getLogger("ringdesk.me_feed")
+CLOSE_UNAUTHENTICATED = 4401
 
 
 class MeFeed:
@@ -73,17 +74,20 @@ class MeFeed:
             await asyncio.sleep(random.uniform(wait / 2, wait))
 
     async def _session(self) -> None:
-        await self.api.request("GET", "/users/me")  # refreshes the access token when it is due
-        token = self.api.tokens.access_token or ""
-        url = self.api.base_url.replace("http", "ws", 1).rstrip("/") + f"/me/live?token={token}"
-        async with websockets.connect(url, ping_interval=20) as socket:
-            self.on_connected(True)
-            async for message in socket:
-                event = parse_event(message if isinstance(message, str) else message.decode())
-                if isinstance(event, RequestEvent):
-                    self._request(event.request)
-                elif event.change.source is StatusSource.TEAM_LEAD:
-                    self.on_status(event.change)  # a force the server applied at once
+        url, token = await self.api.live_url("/me/live")  # a fresh access token in the query
+        try:
+            async with websockets.connect(url, ping_interval=20) as socket:
+                self.on_connected(True)
+                async for message in socket:
+                    event = parse_event(message if isinstance(message, str) else message.decode())
+                    if isinstance(event, RequestEvent):
+                        self._request(event.request)
+                    elif event.change.source is StatusSource.TEAM_LEAD:
+                        self.on_status(event.change)  # a force the server applied at once
+        except websockets.ConnectionClosed as closed:
+            if closed.rcvd is None or closed.rcvd.code != CLOSE_UNAUTHENTICATED:
+                raise
+            await self.api.renew(token)  # expired or refused: the next connection gets a new one
 
     def _request(self, request: StatusRequestOut) -> None:
         key = (request.id, request.state)
