@@ -72,9 +72,37 @@ def timing_delegate(window: Any, paint_ms: list[float]) -> Any:
     return Timing(window.view)
 
 
+def _api(base_url: str, token: str) -> Any:
+    """The desktop's API client holding ``token`` (made by the bench, as a login would give it)."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.client.api import ApiClient
+    from app.wire.auth import Role as WireRole
+    from app.wire.auth import TokenPair, UserOut
+
+    api = ApiClient(base_url, account="lead")
+    now = datetime.now(UTC)
+    user = UserOut(id=0, name="lead", role=WireRole.TEAM_LEAD, team="sales", active=True, created_at=now)
+    expires = now + timedelta(minutes=10)
+    api.tokens.accept(
+        TokenPair(
+            access_token=token,
+            refresh_token="bench-has-no-refresh-token",
+            expires_in=600,
+            expires_at=expires,
+            refresh_expires_at=expires,
+            user=user,
+        )
+    )
+    return api
+
+
 def _client(base_url: str, token: str, log_dir: Path) -> dict[str, Any]:
+    """The Team window as the desktop runs it: its feed a task on a qasync loop."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
+    import asyncio
+
+    import qasync
     from PySide6.QtWidgets import QApplication
 
     from app.team.feed import TeamFeed
@@ -82,6 +110,8 @@ def _client(base_url: str, token: str, log_dir: Path) -> dict[str, Any]:
 
     app = QApplication.instance() or QApplication([])
     _keep.append(app)  # one QApplication for the process: destroyed at exit, not with this frame
+    loop = qasync.QEventLoop(app, already_running=False)
+    asyncio.set_event_loop(loop)
     window = TeamWindow()
     paint_ms: list[float] = []
     model_ms: list[float] = []
@@ -90,54 +120,60 @@ def _client(base_url: str, token: str, log_dir: Path) -> dict[str, Any]:
     window.view.setItemDelegate(delegate)
     window.view.verticalHeader().setDefaultSectionSize(18)
 
-    def applied(event: Any) -> None:  # connected after the model's own slot: runs once it applied
+    def applied(event: Any) -> None:  # emitted once the model applied the event
         if getattr(event, "kind", None) == "status":
             model_ms.append((time.time() - event.change.received_at.timestamp()) * 1000)
 
     window.sig_event.connect(applied)
     window.resize(1200, 1900)
     window.show()
-    feed = TeamFeed(base_url, lambda: token, window.on_feed_event)
-    window.start(feed)
 
-    def spin(seconds: float) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(int(seconds * 1000), loop.quit)
-        loop.exec()
+    async def measure() -> dict[str, Any]:
+        api = _api(base_url, token)
+        window.start(TeamFeed(api, window.on_feed_event))
+        deadline = time.monotonic() + 60
+        while window.model.rowCount() < OPERATORS and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        if window.model.rowCount() < OPERATORS:
+            raise RuntimeError(f"the board shows {window.model.rowCount()} rows, expected {OPERATORS}")
+        await asyncio.sleep(1.0)
+        paint_ms.clear()
+        model_ms.clear()
+        load = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.team_load",
+                base_url,
+                token,
+                str(OPERATORS),
+                str(RATE),
+                str(SECONDS),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=(log_dir / "team-load.log").open("wb"),
+            text=True,
+        )
+        cpu0, wall0 = time.process_time(), time.monotonic()
+        await asyncio.sleep(SECONDS)
+        while load.poll() is None:
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(1.0)  # the last changes reach the board
+        cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
+        posted = int((load.stdout.read() if load.stdout else "0").strip() or 0)
+        await window.aclose()
+        await api.aclose()
+        return {"cpu_pct": cpu / wall * 100, "posted": posted, "load_rc": load.returncode}
 
-    deadline = time.monotonic() + 60
-    while window.model.rowCount() < OPERATORS and time.monotonic() < deadline:
-        spin(0.2)
-    if window.model.rowCount() < OPERATORS:
-        raise RuntimeError(f"the board shows {window.model.rowCount()} rows, expected {OPERATORS}")
-    spin(1.0)
-    paint_ms.clear()
-    model_ms.clear()
-    load = subprocess.Popen(
-        [sys.executable, "-m", "bench.team_load", base_url, token, str(OPERATORS), str(RATE), str(SECONDS)],
-        stdout=subprocess.PIPE,
-        stderr=(log_dir / "team-load.log").open("wb"),
-        text=True,
-    )
-    cpu0, wall0 = time.process_time(), time.monotonic()
-    spin(SECONDS)
-    while load.poll() is None:
-        spin(0.2)
-    spin(1.0)  # the last changes reach the board
-    cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
-    posted = int((load.stdout.read() if load.stdout else "0").strip() or 0)
-    window.close()
-    window.view.setItemDelegate(None)  # type: ignore[arg-type]  # Qt accepts none: the default
-    window.deleteLater()
-    spin(0.1)
+    try:
+        figures = loop.run_until_complete(measure())
+    finally:
+        window.view.setItemDelegate(None)  # type: ignore[arg-type]  # Qt accepts none: the default
+        window.deleteLater()
+        loop.close()
+        asyncio.set_event_loop(None)
     _keep.append(delegate)
-    return {
-        "paint_ms": paint_ms,
-        "model_ms": model_ms,
-        "cpu_pct": cpu / wall * 100,
-        "posted": posted,
-        "load_rc": load.returncode,
-    }
+    return {"paint_ms": paint_ms, "model_ms": model_ms, **figures}
 
 
 def run(log_dir: Path) -> BenchResult:

@@ -176,3 +176,35 @@ def seed_demo(session: Session, settings: Settings, *, password: str | None = No
             )
     session.flush()
     return seeded
+
+
+DEMO_TEAM_SURNAMES = (
+    "ivanova", "petrov", "sidorova", "smirnov", "kuznetsova", "popov", "vasilieva", "sokolov",
+    "mikhailova", "novikov", "fedorova", "morozov", "volkova", "alekseev", "lebedeva", "semenov",
+    "egorova", "pavlov", "kozlova", "stepanov", "nikolaeva", "orlov", "andreeva", "makarov",
+    "zakharova", "zaitsev", "soloveva", "borisov", "yakovleva", "grigoriev", "romanova", "vorobiev",
+    "sergeeva", "kuzmin", "frolova", "aleksandrov", "dmitrieva", "korolev", "gusev", "kiseleva",
+)  # fmt: skip
+
+
+def demo_team_names(size: int) -> list[str]:
+    """The logins of ``ringdesk demo --lead``'s team: surnames, numbered past the list's end."""
+    count = len(DEMO_TEAM_SURNAMES)
+    return [DEMO_TEAM_SURNAMES[i % count] + (str(i // count) if i >= count else "") for i in range(size)]
+
+
+def seed_demo_team(session: Session, settings: Settings, size: int, password: str) -> list[str]:
+    """``size`` more operators in the demo lead's team ("sales"), all with ``password`` (hashed once:
+    the demo logs them all in), and lunch made a break that needs the lead's approval, so the Team
+    window of ``ringdesk demo --lead`` has a lively board and requests to decide. Caller commits."""
+    team = get_or_create_team(session, name="sales")[0]
+    hashed = hash_password(settings, password)
+    names = demo_team_names(size)
+    for name in names:
+        if get_user_by_name(session, name=name) is None:
+            create_user(session, name=name, password_hash=hashed, role=Role.OPERATOR, team=team)
+    lunch = session.scalar(select(NotReadyReason).where(NotReadyReason.code == "lunch"))
+    if lunch is not None:
+        lunch.needs_approval = True
+    session.flush()
+    return names

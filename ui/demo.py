@@ -6,7 +6,8 @@ simulated caller (a second telephony service, its own process) rings every few s
 numbers (known callers in different segments, an unknown one, one whose CRM name is HTML) with the
 queue header a PBX adds. Everything on screen comes from real SIP calls and the real server.
 
-``--autopilot`` also plays the operator (answers, walks the script, picks the result), for
+``--lead`` is the team lead's demo instead (:mod:`ui.demo_team`): the Team window over a live team
+of 40. ``--autopilot`` also plays the operator (answers, walks the script, picks the result), for
 screenshots, the end-to-end test, and a hands-off look. ``--console`` runs the terminal demo instead.
 """
 
@@ -47,6 +48,8 @@ class DemoServer:
 
     directory: Path
     password: str = "demo-password"
+    team_size: int = 0
+    """Extra operators in the lead's team (``--lead``: :mod:`ui.demo_team`)."""
     port: int = field(default_factory=lambda: free_port(socket.SOCK_STREAM))
     process: asyncio.subprocess.Process | None = None
 
@@ -66,6 +69,7 @@ class DemoServer:
             "--db",
             self.database,
             "--password-stdin",
+            *(["--team-size", str(self.team_size)] if self.team_size else []),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL,
         )
@@ -302,6 +306,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--console", action="store_true", help="the terminal demo (no window)")
     parser.add_argument("--audio", action="store_true", help="play calls on the default sound devices")
     parser.add_argument("--autopilot", action="store_true", help="also play the operator")
+    parser.add_argument(
+        "--lead", action="store_true", help="log in as the team lead: the Team window with a live team of 40"
+    )
     parser.add_argument("--shots", type=Path, help="with --autopilot: save the window of each state here")
     parser.add_argument("--calls", type=int, default=None, help="stop after this many calls")
     parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: when closed)")
@@ -309,4 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--language", choices=[x.value for x in Language], default=Language.RU.value)
     parser.add_argument("--theme", choices=[x.value for x in Theme], default=Theme.LIGHT.value)
     args = parser.parse_args(args_list)
+    if args.lead:
+        from ui.demo_team import run_lead_demo
+
+        return run_qt(lambda: run_lead_demo(args))
     return run_qt(lambda: run_demo(args))

@@ -10,13 +10,12 @@ through the outbox: the commit to the local database is the "saved".
 
 from __future__ import annotations
 
-import json
 import logging
 
-from app.client.errors import ApiError, ConflictError, LoginRequiredError, TransientError, detail_of
+from app.client.errors import ApiError, ConflictError, TransientError
 from app.status.choice import Choice
 from app.sync.service import SyncService
-from app.wire.contacts import ContactHistory, ContactIn, ContactOut, FieldSchema, HistoryItem
+from app.wire.contacts import ContactIn, ContactOut, FieldSchema, HistoryItem
 from app.wire.dispositions import Catalogue, DispositionIn
 from app.wire.requests import RequestKind, StatusRequestIn
 from app.wire.scripts import ScriptDocument
@@ -25,8 +24,6 @@ from ui.card.call_card import ContactEdit
 from ui.desk_ports import EditConflict
 
 log = logging.getLogger(__name__)
-
-JSON = {"Content-Type": "application/json"}
 
 
 class ServerSide:
@@ -45,10 +42,8 @@ class ServerSide:
         catalogue = fetched.value or Catalogue()
         schema: list[FieldSchema] = []
         try:
-            response = await sync.api.request("GET", "/contacts/fields")
-            if response.status_code == 200:
-                schema = [FieldSchema.model_validate(item) for item in json.loads(response.content)]
-        except (ApiError, ValueError) as exc:
+            schema = await sync.api.field_schema()
+        except ApiError as exc:
             log.warning("custom field schema not loaded: %s", exc)
         return cls(sync, catalogue, schema)
 
@@ -71,16 +66,11 @@ class ServerSide:
 
     async def history(self, contact_id: int) -> list[HistoryItem]:
         try:
-            response = await self.sync.api.request("GET", f"/contacts/{contact_id}/history")
-        except (TransientError, LoginRequiredError):
+            history = await self.sync.api.contact_history(contact_id)
+        except ApiError as exc:
+            log.info("history of contact %s not loaded: %s", contact_id, exc)
             return []
-        if response.status_code != 200:
-            return []
-        try:
-            return list(ContactHistory.model_validate_json(response.content).items)
-        except ValueError:
-            log.warning("history of contact %s: malformed answer", contact_id)
-            return []
+        return list(history.items) if history is not None else []
 
     async def save_contact(self, edit: ContactEdit) -> ContactOut:
         payload = edit.patch.model_dump_json(exclude_unset=True)
@@ -102,11 +92,7 @@ class ServerSide:
         return saved
 
     async def create_contact(self, contact: ContactIn) -> ContactOut:
-        body = contact.model_dump_json()
-        response = await self.sync.api.request("POST", "/contacts", content=body, headers=JSON)
-        if response.status_code != 201:
-            raise ApiError(detail_of(response), response.status_code)
-        created = ContactOut.model_validate_json(response.content)
+        created = await self.sync.api.create_contact(contact)
         self.sync.contacts.put(created)
         return created
 
@@ -118,11 +104,7 @@ class ServerSide:
             status=choice.status,
             reason=choice.reason,
         )
-        response = await self.sync.api.request(
-            "POST", "/requests", content=body.model_dump_json(), headers=JSON
-        )
-        if response.status_code != 201:
-            raise ApiError(detail_of(response), response.status_code)
+        await self.sync.api.create_request(body)
 
     # ----- ContactLookup, ScriptSource ----------------------------------------------------------
 

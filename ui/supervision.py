@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction
@@ -24,13 +25,15 @@ from app.refused import Refused
 from app.status.choice import Choice
 from app.sync.me_feed import MeFeed
 from app.sync.service import SyncService
-from app.wire.kpi import KpiReport
 from app.wire.requests import RequestKind, RequestState, StatusRequestOut
 from app.wire.statuses import StatusChangeOut
 from app.workstation import Workstation
 from ui.desk import Desk
 from ui.main_window import MainWindow
 from ui.plain import set_plain
+
+if TYPE_CHECKING:
+    from ui.team.window import TeamWindow  # built on first use: a team lead's only
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ class Supervision:
         self.timer.setInterval(60_000)
         self.timer.timeout.connect(self.refresh_figures)
         self.team_action: QAction | None = None
-        self.team_window: object | None = None
+        self.team_window: TeamWindow | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
@@ -80,9 +83,8 @@ class Supervision:
     async def stop(self) -> None:
         self.timer.stop()
         await self.feed.stop()
-        stop = getattr(self.team_window, "close", None)
-        if stop is not None:
-            stop()
+        if self.team_window is not None:
+            await self.team_window.aclose()
 
     # ----- what the team lead decided --------------------------------------------------------
 
@@ -131,13 +133,9 @@ class Supervision:
         user = self.sync.api.tokens.user
         if user is None:
             return
-        params = {"operator": user.name, "day": datetime.now().date().isoformat(), "tz": _local_zone()}
         try:
-            response = await self.sync.api.request("GET", "/kpi", params=params)
-            if response.status_code != 200:
-                return
-            report = KpiReport.model_validate_json(response.content)
-        except (ApiError, ValueError) as exc:
+            report = await self.sync.api.kpi(operator=user.name, day=datetime.now().date(), tz=_local_zone())
+        except ApiError as exc:
             log.info("own figures not loaded: %s", exc)
             return
         row = report.operators[0] if report.operators else report.total
@@ -152,19 +150,17 @@ class Supervision:
     # ----- the Team window for leads ----------------------------------------------------------
 
     def open_team(self) -> None:
+        """Ctrl+T: the live board, on the desktop's loop and login (built on first use)."""
         from app.team.feed import TeamFeed
         from ui.team.window import TeamWindow
 
         if self.team_window is None:
             window = TeamWindow()
-            tokens = self.sync.api.tokens
-            feed = TeamFeed(self.sync.api.base_url, lambda: tokens.access_token or "", window.on_feed_event)
-            window.start(feed)
+            window.start(TeamFeed(self.sync.api, window.on_feed_event, tz=_local_zone()))
             self.team_window = window
-        shown = self.team_window
-        assert isinstance(shown, TeamWindow)
-        shown.show()
-        shown.raise_()
+        self.team_window.show()
+        self.team_window.raise_()
+        self.team_window.activateWindow()
 
 
 def _local_zone() -> str:

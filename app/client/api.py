@@ -9,39 +9,30 @@ server's request hash sees the same body on every resend.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
 import httpx
-from pydantic import BaseModel, ValidationError
 
+from app.client.answers import JSON, created, ok, parse, parse_list
 from app.client.errors import ConflictError, LoginRequiredError, TransientError, classify, detail_of
+from app.client.team_calls import TeamLeadCalls
 from app.client.tokens import Tokens
 from app.credentials import SecretStore
 from app.wire.auth import LoginIn, RefreshIn, TokenPair, UserOut
-from app.wire.contacts import ContactOut
+from app.wire.contacts import ContactHistory, ContactIn, ContactOut, FieldSchema
 from app.wire.dispositions import Catalogue, DispositionBatchIn, DispositionBatchOut, DispositionOut
+from app.wire.kpi import KpiReport
+from app.wire.requests import StatusRequestIn, StatusRequestOut
 from app.wire.scripts import ScriptDocument, ScriptSummary
 from app.wire.statuses import StatusChangeOut
 
-M = TypeVar("M", bound=BaseModel)
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
-JSON = {"Content-Type": "application/json"}
 
 
-def parse(model: type[M], response: httpx.Response) -> M:
-    """The answer as ``model``; a body that is not one is a :class:`TransientError` (a proxy or a
-    captive portal answered, or the answer was cut)."""
-    try:
-        return model.model_validate_json(response.content)
-    except (ValidationError, ValueError):
-        raise TransientError(
-            f"malformed answer to {response.request.url.path}", response.status_code
-        ) from None
-
-
-class ApiClient:
+class ApiClient(TeamLeadCalls):
     """The server's API for one desktop login (``account`` names it in the keyring)."""
 
     def __init__(
@@ -110,7 +101,7 @@ class ApiClient:
         response = await self.request(
             "POST", "/dispositions", content=payload, headers={**JSON, "Idempotency-Key": key}
         )
-        return _created(DispositionOut, response)
+        return created(DispositionOut, response)
 
     async def post_disposition_batch(self, batch: DispositionBatchIn) -> DispositionBatchOut | None:
         """Store many dispositions in one request, each under its own key; one result per item.
@@ -120,14 +111,14 @@ class ApiClient:
         )
         if response.status_code in (404, 405):
             return None
-        return _ok(DispositionBatchOut, response)
+        return ok(DispositionBatchOut, response)
 
     async def post_status(self, payload: str, key: str) -> StatusChangeOut | None:
         """Store a status change (same contract as :meth:`post_disposition`)."""
         response = await self.request(
             "POST", "/statuses", content=payload, headers={**JSON, "Idempotency-Key": key}
         )
-        return _created(StatusChangeOut, response)
+        return created(StatusChangeOut, response)
 
     async def patch_contact(self, contact_id: int, payload: str, if_match: int) -> ContactOut:
         """Apply a contact edit made on version ``if_match`` (412 -> :class:`ConflictError`)."""
@@ -144,39 +135,90 @@ class ApiClient:
         response = await self.request("GET", "/contacts/lookup", params={"phone": phone})
         if response.status_code == 404:
             return None
-        return _ok(ContactOut, response)
+        return ok(ContactOut, response)
 
     async def get_contact(self, contact_id: int) -> ContactOut | None:
         response = await self.request("GET", f"/contacts/{contact_id}")
         if response.status_code == 404:
             return None
-        return _ok(ContactOut, response)
+        return ok(ContactOut, response)
 
     async def catalogue(self, queue: str | None = None) -> Catalogue:
         params = {"queue": queue} if queue else None
-        return _ok(Catalogue, await self.request("GET", "/catalogue", params=params))
+        return ok(Catalogue, await self.request("GET", "/catalogue", params=params))
 
     async def list_scripts(self) -> list[ScriptSummary]:
-        response = await self.request("GET", "/scripts")
-        if response.status_code != 200:
-            raise classify(response)
-        try:
-            return [ScriptSummary.model_validate(item) for item in json.loads(response.content)]
-        except (ValidationError, ValueError, TypeError):
-            raise TransientError("malformed answer to /scripts", 200) from None
+        return parse_list(ScriptSummary, await self.request("GET", "/scripts"))
 
     async def select_script(self, queue: str | None, segment: str | None) -> ScriptDocument | None:
         params = {k: v for k, v in (("queue", queue), ("segment", segment)) if v}
         response = await self.request("GET", "/scripts/select", params=params)
         if response.status_code == 404:
             return None
-        return _ok(ScriptDocument, response)
+        return ok(ScriptDocument, response)
 
     async def get_script(self, script_id: str, version: int) -> ScriptDocument | None:
         response = await self.request("GET", f"/scripts/{script_id}/versions/{version}")
         if response.status_code == 404:
             return None
-        return _ok(ScriptDocument, response)
+        return ok(ScriptDocument, response)
+
+    async def me(self) -> UserOut:
+        """Who this login is (also refreshes the access token when it is due)."""
+        return ok(UserOut, await self.request("GET", "/users/me"))
+
+    async def field_schema(self) -> list[FieldSchema]:
+        """The custom fields contacts carry, in display order."""
+        return parse_list(FieldSchema, await self.request("GET", "/contacts/fields"))
+
+    async def contact_history(self, contact_id: int) -> ContactHistory | None:
+        """A contact's last calls with their results; ``None`` when the contact is gone."""
+        response = await self.request("GET", f"/contacts/{contact_id}/history")
+        if response.status_code == 404:
+            return None
+        return ok(ContactHistory, response)
+
+    async def create_contact(self, contact: ContactIn) -> ContactOut:
+        response = await self.request("POST", "/contacts", content=contact.model_dump_json(), headers=JSON)
+        if response.status_code != 201:
+            raise classify(response)
+        return parse(ContactOut, response)
+
+    async def create_request(self, request: StatusRequestIn) -> StatusRequestOut:
+        """A team lead's force, or an operator's break request (``/requests``)."""
+        response = await self.request("POST", "/requests", content=request.model_dump_json(), headers=JSON)
+        if response.status_code != 201:
+            raise classify(response)
+        return parse(StatusRequestOut, response)
+
+    async def kpi(self, *, tz: str, operator: str | None = None, day: date | None = None) -> KpiReport:
+        """The server's KPIs for one calendar ``day`` (default: today) in the zone ``tz``."""
+        params: dict[str, str] = {"tz": tz}
+        if operator is not None:
+            params["operator"] = operator
+        if day is not None:
+            params["day"] = day.isoformat()
+        return ok(KpiReport, await self.request("GET", "/kpi", params=params))
+
+    # ------------------------------------------------------------------ live feeds (WebSocket)
+    async def live_url(self, path: str, **params: str) -> tuple[str, str]:
+        """The ``ws(s)://`` address of a live feed with a fresh access token in its query (the
+        server's WebSocket routes read it there), and that token: after the server closes the
+        socket with 4401 give it to :meth:`renew`."""
+        if self.tokens.needs_refresh():
+            await self._refresh(self.tokens.access_token)
+        token = self.tokens.access_token
+        if token is None:
+            raise LoginRequiredError("not logged in")
+        base = self.base_url.rstrip("/")
+        scheme, rest = base.split("://", 1)
+        query = urlencode({**params, "token": token})
+        return f"{'wss' if scheme == 'https' else 'ws'}://{rest}{path}?{query}", token
+
+    async def renew(self, used: str) -> None:
+        """The server refused ``used`` (a live feed closed with 4401: expired or revoked): get a new
+        access token, unless another request already did."""
+        await self._refresh(used)
 
     # ------------------------------------------------------------------ plumbing
     async def request(
@@ -245,21 +287,6 @@ class ApiClient:
             raise TransientError(f"{method} {path}: no answer in time") from None
         except httpx.HTTPError as exc:
             raise TransientError(f"{method} {path}: {type(exc).__name__}") from None
-
-
-def _ok(model: type[M], response: httpx.Response) -> M:
-    if response.status_code != 200:
-        raise classify(response)
-    return parse(model, response)
-
-
-def _created(model: type[M], response: httpx.Response) -> M | None:
-    if response.status_code != 201:
-        raise classify(response)
-    try:
-        return parse(model, response)
-    except TransientError:
-        return None
 
 
 __all__ = ["ApiClient", "ConflictError", "LoginRequiredError", "TransientError"]

@@ -25,6 +25,7 @@ from pydantic import TypeAdapter
 
 from app.client.api import ApiClient
 from app.client.errors import ApiError
+from app.wire.close_codes import CLOSE_UNAUTHENTICATED
 from app.wire.requests import (
     CatalogueEvent,
     RequestEvent,
@@ -87,21 +88,24 @@ class MeFeed:
             await asyncio.sleep(random.uniform(wait / 2, wait))
 
     async def _session(self) -> None:
-        await self.api.request("GET", "/users/me")  # refreshes the access token when it is due
-        token = self.api.tokens.access_token or ""
-        url = self.api.base_url.replace("http", "ws", 1).rstrip("/") + f"/me/live?token={token}"
-        async with websockets.connect(url, ping_interval=20) as socket:
-            self.on_connected(True)
-            self.on_catalogue()  # a change pushed while the feed was down was missed
-            await self._open_requests()  # ...and so was a force or a decision
-            async for message in socket:
-                event = parse_own_event(message if isinstance(message, str) else message.decode())
-                if isinstance(event, CatalogueEvent):
-                    self.on_catalogue()
-                elif isinstance(event, RequestEvent):
-                    self._request(event.request)
-                elif event.change.source is StatusSource.TEAM_LEAD:
-                    self.on_status(event.change)  # a force the server applied at once
+        url, token = await self.api.live_url("/me/live")  # a fresh access token in the query
+        try:
+            async with websockets.connect(url, ping_interval=20) as socket:
+                self.on_connected(True)
+                self.on_catalogue()  # a change pushed while the feed was down was missed
+                await self._open_requests()  # ...and so was a force or a decision
+                async for message in socket:
+                    event = parse_own_event(message if isinstance(message, str) else message.decode())
+                    if isinstance(event, CatalogueEvent):
+                        self.on_catalogue()
+                    elif isinstance(event, RequestEvent):
+                        self._request(event.request)
+                    elif event.change.source is StatusSource.TEAM_LEAD:
+                        self.on_status(event.change)  # a force the server applied at once
+        except websockets.ConnectionClosed as closed:
+            if closed.rcvd is None or closed.rcvd.code != CLOSE_UNAUTHENTICATED:
+                raise
+            await self.api.renew(token)  # expired or refused: the next connection gets a new one
 
     async def _open_requests(self) -> None:
         """Act on the requests still open (sent while this feed was down); asked after the socket is

@@ -1,12 +1,19 @@
 """The client that keeps a team board fed: a snapshot over HTTP, then pushes over the WebSocket,
 reconnecting with a growing delay; plus the team lead's actions.
 
-It runs its own asyncio loop in a thread, so a Qt window (or a benchmark) only receives events
-through ``on_event`` (called on that thread: the UI re-emits them on its own thread) and sends
-actions with :meth:`TeamFeed.submit`. Every (re)connect subscribes first and then reads the
-snapshot (``/statuses/board``, open requests, thresholds, today's KPIs), so nothing stored in
-between is lost: a push older than the snapshot is ignored by the board (``TeamBoard``).
-KPIs are re-read every ``kpi_every`` seconds and after a call's ACW ends, never counted locally.
+It is a task on the desktop's one asyncio loop (qasync's, the GUI thread's): no loop or thread of
+its own, so ``on_event`` is called where the widgets live and the actions are plain coroutines.
+Every server call goes through the desktop's :class:`~app.client.api.ApiClient`, so the board
+shares its login, its token refreshes and its error types with everything else.
+
+Every (re)connect subscribes first and then reads the snapshot (board, open requests, thresholds,
+today's KPIs), so nothing stored in between is lost: a push older than the snapshot is ignored by
+the board (``TeamBoard``). The socket carries the access token in its query; the server closes it
+with 4401 when that token expires (or was refused), and the feed then renews the token through the
+client (its refresh-token rotation, its lock) and reconnects at once. Other failures back off,
+0.5 s doubling to ``max_wait_s``, with jitter so a restarted server is not met by every board at
+the same instant. KPIs are re-read every ``kpi_every`` seconds and after a call's ACW ends, never
+counted locally.
 """
 
 from __future__ import annotations
@@ -14,25 +21,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
-from collections.abc import Awaitable, Callable, Coroutine
-from concurrent.futures import Future
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from datetime import UTC, datetime, timedelta
 
-import httpx
 import websockets
+from websockets.exceptions import ConnectionClosed
 
-from app.wire.dispositions import Catalogue
+from app.client.api import ApiClient
+from app.client.errors import ApiError
+from app.wire.close_codes import CLOSE_UNAUTHENTICATED
 from app.wire.kpi import KpiReport
-from app.wire.requests import LiveEvent, StatusRequestOut, parse_event
-from app.wire.statuses import BoardRow, NotReadyReason, StatusChangeOut, Threshold
+from app.wire.requests import LiveEvent, RequestKind, StatusRequestIn, StatusRequestOut, parse_event
+from app.wire.statuses import BoardRow, NotReadyReason, OperatorStatus, StatusChangeOut, Threshold
 
 log = logging.getLogger("ringdesk.team.feed")
-T = TypeVar("T")
 
 RETRY_MIN_S = 0.5
 RETRY_MAX_S = 15.0
+"""The server's close code for a missing, refused or expired access token (``server.api.routes.statuses``)."""
+HISTORY_HOURS = 24
+"""How far back an operator's status history goes in the Team window."""
 
 
 @dataclass(frozen=True)
@@ -56,170 +66,144 @@ class Connection:
 FeedEvent = Snapshot | Kpis | Connection | LiveEvent
 
 
+class TokenRefused(Exception):
+    """The server closed the socket with 4401: the token it was opened with is no longer good."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__("access token refused or expired")
+        self.token = token
+
+
 class TeamFeed:
-    """One team lead's live board connection (module notes). ``token`` returns a valid access token
-    (it may refresh); ``tz`` is the team lead's zone, for "today" in the KPIs."""
+    """One team lead's live board connection (module notes); ``tz`` is the lead's zone, for "today"
+    in the KPIs."""
 
     def __init__(
         self,
-        base_url: str,
-        token: Callable[[], str],
+        api: ApiClient,
         on_event: Callable[[FeedEvent], None],
         *,
         tz: str = "UTC",
         kpi_every: float = 60.0,
         kpi_min_interval: float = 15.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        max_wait_s: float = RETRY_MAX_S,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._token = token
+        self.api = api
         self._on_event = on_event
         self._tz = tz
         self._kpi_every = kpi_every
         self._kpi_min_interval = kpi_min_interval
-        self._transport = transport
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="ringdesk-team-feed", daemon=True)
-        self._task: Future[None] | None = None
-        self._http: httpx.AsyncClient | None = None
+        self._max_wait_s = max_wait_s
+        self._task: asyncio.Task[None] | None = None
         self._kpi_due = asyncio.Event()
+        self.connections = 0
+        """How many sockets were opened and fed (a test tells a reconnect from a first connect)."""
 
     # ------------------------------------------------------------------ lifecycle
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
-        self._thread.start()
-        self._task = asyncio.run_coroutine_threadsafe(self._run(), self._loop)
+        """Start (or restart, after :meth:`stop`) on the running loop."""
+        if not self.running:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="team-feed")
 
-    def stop(self) -> None:
-        """Close the socket and the HTTP client and end the thread (waits up to a few seconds)."""
-        if self._thread.is_alive():
-            with contextlib.suppress(Exception):
-                asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=5)
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=5)
-        if not self._loop.is_running():
-            self._loop.close()
-
-    async def _shutdown(self) -> None:
-        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in tasks:
+    async def stop(self) -> None:
+        """Close the socket and end the task (the API client stays: it is the desktop's)."""
+        task, self._task = self._task, None
+        if task is not None and not task.done():
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if self._http is not None:
-            await self._http.aclose()
-
-    def submit(self, action: Callable[[httpx.AsyncClient], Awaitable[T]]) -> Future[T]:
-        """Run ``action`` with the authorised HTTP client on the feed's loop."""
-
-        async def run() -> T:
-            return await action(await self._client())
-
-        coroutine: Coroutine[Any, Any, T] = run()
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     # ------------------------------------------------------------------ actions
-    def force(self, operator: str, status: str, reason: str | None) -> Future[StatusRequestOut]:
-        body = {"operator": operator, "kind": "force", "status": status, "reason": reason}
-        return self.submit(lambda http: self._post_request(http, "/requests", body))
+    async def force(self, operator: str, status: OperatorStatus, reason: str | None) -> StatusRequestOut:
+        """Set ``operator``'s status (the server applies it now, or their desktop after the call)."""
+        request = StatusRequestIn(operator=operator, kind=RequestKind.FORCE, status=status, reason=reason)
+        return await self.api.create_request(request)
 
-    def decide(self, request_id: int, approve: bool) -> Future[StatusRequestOut]:
-        body = {"approve": approve}
-        return self.submit(lambda http: self._post_request(http, f"/requests/{request_id}/decision", body))
+    async def decide(self, request_id: int, approve: bool) -> StatusRequestOut:
+        return await self.api.decide_request(request_id, approve=approve)
 
-    def history(self, operator: str, limit: int = 200) -> Future[list[StatusChangeOut]]:
-        async def get(http: httpx.AsyncClient) -> list[StatusChangeOut]:
-            response = await http.get("/statuses/history", params={"operator": operator, "limit": limit})
-            response.raise_for_status()
-            return [StatusChangeOut.model_validate(item) for item in response.json()][-limit:]
+    async def history(self, operator: str) -> list[StatusChangeOut]:
+        """The operator's status changes of the last :data:`HISTORY_HOURS` hours, oldest first."""
+        since = datetime.now(UTC) - timedelta(hours=HISTORY_HOURS)
+        return await self.api.status_history(operator, since=since)
 
-        return self.submit(get)
-
-    def reasons(self) -> Future[list[NotReadyReason]]:
+    async def reasons(self) -> list[NotReadyReason]:
         """The active not-ready reasons (what a team lead may force)."""
-
-        async def get(http: httpx.AsyncClient) -> list[NotReadyReason]:
-            response = await http.get("/catalogue")
-            response.raise_for_status()
-            return [r for r in Catalogue.model_validate_json(response.content).reasons if r.active]
-
-        return self.submit(get)
-
-    @staticmethod
-    async def _post_request(http: httpx.AsyncClient, path: str, body: dict[str, Any]) -> StatusRequestOut:
-        response = await http.post(path, json=body)
-        if response.status_code >= 400:
-            detail = (
-                response.json().get("detail", response.text) if response.content else response.reason_phrase
-            )
-            raise RuntimeError(str(detail))
-        return StatusRequestOut.model_validate(response.json())
+        return [r for r in (await self.api.catalogue()).reasons if r.active]
 
     # ------------------------------------------------------------------ the loop
-    async def _client(self) -> httpx.AsyncClient:
-        if self._http is None:
-            self._http = httpx.AsyncClient(base_url=self.base_url, timeout=10, transport=self._transport)
-        self._http.headers["Authorization"] = f"Bearer {self._token()}"
-        return self._http
-
     async def _run(self) -> None:
-        delay = RETRY_MIN_S
+        failures = 0
         while True:
             try:
                 await self._session()
-                delay = RETRY_MIN_S
+                failures = 0
+                detail = "closed by the server"
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # network, server restart, expired token: reconnect
-                log.info("team feed lost", extra={"event": "team_feed.lost", "error": str(exc)})
-                self._on_event(Connection(False, str(exc)))
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RETRY_MAX_S)
+            except TokenRefused as refused:
+                detail = str(refused)
+                try:
+                    await self.api.renew(refused.token)
+                except ApiError as exc:
+                    detail = str(exc)
+                    failures += 1
+                else:
+                    failures = 0  # a fresh token: reconnect at once
+            except (OSError, ApiError, websockets.WebSocketException, ValueError, TimeoutError) as exc:
+                failures += 1
+                detail = str(exc) or type(exc).__name__
+            log.info("team feed lost: %s", detail, extra={"event": "team_feed.lost"})
+            self._on_event(Connection(False, detail))
+            if failures:
+                wait = min(self._max_wait_s, RETRY_MIN_S * 2 ** min(failures - 1, 8))
+                await asyncio.sleep(random.uniform(wait / 2, wait))
 
     async def _session(self) -> None:
-        ws_url = self.base_url.replace("http", "ws", 1) + "/statuses/live"
-        url = f"{ws_url}?requests=true&token={self._token()}"
-        async with websockets.connect(url, max_queue=4096, ping_interval=20) as socket:
-            await self._snapshot()
-            self._on_event(Connection(True))
-            kpis = asyncio.create_task(self._kpi_loop())
-            try:
-                async for message in socket:
-                    event = parse_event(message if isinstance(message, str) else message.decode())
-                    self._on_event(event)
-                    if event.kind == "status" and event.change.status.value in (
-                        "ready",
-                        "not_ready",
-                        "offline",
-                    ):
-                        self._kpi_due.set()  # a call's handling may have ended: re-read KPIs soon
-            finally:
-                kpis.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await kpis
-        raise ConnectionError(f"feed closed ({socket.close_code}: {socket.close_reason})")
+        url, token = await self.api.live_url("/statuses/live", requests="true")
+        try:
+            async with websockets.connect(url, max_queue=4096, ping_interval=20, open_timeout=10) as socket:
+                await self._snapshot()
+                self.connections += 1
+                self._on_event(Connection(True))
+                kpis = asyncio.create_task(self._kpi_loop())
+                try:
+                    async for message in socket:
+                        self._push(parse_event(message if isinstance(message, str) else message.decode()))
+                finally:
+                    kpis.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await kpis
+            code = socket.close_code
+        except ConnectionClosed as closed:
+            code = closed.rcvd.code if closed.rcvd is not None else None
+            if code != CLOSE_UNAUTHENTICATED:
+                raise
+        if code == CLOSE_UNAUTHENTICATED:
+            raise TokenRefused(token)
+
+    def _push(self, event: LiveEvent) -> None:
+        self._on_event(event)
+        if event.kind == "status" and event.change.status in (
+            OperatorStatus.READY,
+            OperatorStatus.NOT_READY,
+            OperatorStatus.OFFLINE,
+        ):
+            self._kpi_due.set()  # a call's handling may have ended: re-read KPIs soon
 
     async def _snapshot(self) -> None:
-        http = await self._client()
-        board, requests, thresholds = await asyncio.gather(
-            http.get("/statuses/board"),
-            http.get("/requests", params={"open": "true"}),
-            http.get("/thresholds"),
+        rows, requests, thresholds = await asyncio.gather(
+            self.api.board(), self.api.open_requests(), self.api.thresholds()
         )
-        for response in (board, requests, thresholds):
-            response.raise_for_status()
-        self._on_event(
-            Snapshot(
-                rows=[BoardRow.model_validate(r) for r in board.json()],
-                requests=[StatusRequestOut.model_validate(r) for r in requests.json()],
-                thresholds=[Threshold.model_validate(t) for t in thresholds.json()],
-            )
-        )
+        self._on_event(Snapshot(rows=rows, requests=requests, thresholds=thresholds))
         await self._kpis()
 
     async def _kpis(self) -> None:
-        http = await self._client()
-        response = await http.get("/kpi", params={"tz": self._tz})
-        response.raise_for_status()
-        self._on_event(Kpis(KpiReport.model_validate_json(response.content)))
+        self._on_event(Kpis(await self.api.kpi(tz=self._tz)))
 
     async def _kpi_loop(self) -> None:
         """Re-read KPIs every ``kpi_every`` s, or sooner after a call ends, but never more often
@@ -229,5 +213,5 @@ class TeamFeed:
                 await asyncio.wait_for(self._kpi_due.wait(), self._kpi_every)
                 await asyncio.sleep(self._kpi_min_interval)  # a burst of changes makes one read
             self._kpi_due.clear()
-            with contextlib.suppress(httpx.HTTPError):
+            with contextlib.suppress(ApiError):
                 await self._kpis()

@@ -26,6 +26,13 @@ def register(subparsers: SubParsers) -> None:
     parser.add_argument(
         "--password-stdin", action="store_true", help="read one password for every new demo user from stdin"
     )
+    parser.add_argument(
+        "--team-size",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also N operators in the lead's team, with the --password-stdin password (ringdesk demo --lead)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -33,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load(args).settings
     password = read_password(confirm=False) if args.password_stdin else None
 
-    from server.seed import seed_demo
+    from server.seed import seed_demo, seed_demo_team
     from server.seed_content import seed_demo_content
 
     database = open_database(settings.database_url)
@@ -41,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
         with database.session() as session:
             seeded = seed_demo(session, settings, password=password)
             content = seed_demo_content(session)
+            if args.team_size > 0:
+                if password is None:
+                    raise SystemExit("--team-size needs --password-stdin (the demo logs the team in)")
+                seed_demo_team(session, settings, args.team_size, password)
             session.commit()
     finally:
         database.dispose()

@@ -1,23 +1,34 @@
-"""The Team window on a real server (``ringdesk-server serve`` as a process): the board fills from
-the snapshot, pushes change single rows in place (no resets), sort and filter, colour thresholds,
-KPIs from the server, and the team lead's actions (force, approve a break, history)."""
+"""The Team window on a real server (``ringdesk-server serve`` as a process), its feed a task on a
+qasync loop as in the desktop: the board fills from the snapshot, pushes change single rows in place
+(no resets), sort and filter, colour thresholds, KPIs from the server, the team lead's actions
+(force, approve a break, history), a refused token renewed, and backing off while the server is
+away. The whole desktop's journey is ``tests/e2e/test_team_lead.py``."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import qasync
 from PySide6.QtCore import Qt
-from pytestqt.qtbot import QtBot
+from PySide6.QtWidgets import QApplication
 
-from app.team.feed import TeamFeed
+from app.client.api import ApiClient
+from app.team.feed import Connection, FeedEvent, TeamFeed
+from app.wire.auth import Role as WireRole
+from app.wire.auth import TokenPair, UserOut
+from app.wire.statuses import OperatorStatus
 from server.db import Database
 from server.models import Role
+from tests.e2e.conftest import until
 from tests.server.conftest import make_settings
 from tests.server.helpers import TestUser, add_user
 from tests.server.live import LiveServer
@@ -90,20 +101,34 @@ def centre(tmp_path: Path) -> Iterator[Centre]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, centre: Centre) -> Iterator[TeamWindow]:
-    w = TeamWindow()
-    qtbot.addWidget(w)
-    feed = TeamFeed(
-        centre.server.base_url,
-        lambda: centre.tokens["lead"],
-        w.on_feed_event,
-        kpi_every=1.0,
-        kpi_min_interval=0.5,
-    )
-    w.start(feed)
-    qtbot.waitUntil(lambda: w.model.rowCount() == 2 and w.model.connected, timeout=10_000)
-    yield w
-    w.close()
+def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """The desktop's kind of loop: qasync's, on the GUI thread."""
+    event_loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+Body = Callable[[TeamWindow], Awaitable[None]]
+
+
+def on_board(centre: Centre, loop: asyncio.AbstractEventLoop, body: Body) -> None:
+    """Log the lead in, open the board on ``loop`` and wait for both north operators, run ``body``."""
+
+    async def scenario() -> None:
+        api = ApiClient(centre.server.base_url, account="lead")
+        window = TeamWindow()
+        try:
+            await api.login("lead", centre.users["lead"].password)
+            window.start(TeamFeed(api, window.on_feed_event, kpi_every=1.0, kpi_min_interval=0.5))
+            await until(lambda: window.model.rowCount() == 2 and window.model.connected, timeout=10)
+            await body(window)
+        finally:
+            await window.aclose()
+            await api.aclose()
+
+    loop.run_until_complete(scenario())
 
 
 def cell(window: TeamWindow, operator: str, column: Column, role: int = 0) -> Any:
@@ -112,93 +137,172 @@ def cell(window: TeamWindow, operator: str, column: Column, role: int = 0) -> An
     return window.model.index(row, column).data(role)
 
 
-def test_pushes_change_rows_in_place(qtbot: QtBot, centre: Centre, window: TeamWindow) -> None:
-    resets: list[int] = []
-    changed: list[int] = []
-    window.model.modelReset.connect(lambda: resets.append(1))
-    window.model.dataChanged.connect(
-        lambda top, bottom, _roles=(): changed.extend(range(top.row(), bottom.row() + 1))
-    )
-    assert {cell(window, op, Column.OPERATOR) for op in ("anna", "boris")} == {"anna", "boris"}
-    assert window.model.board.index_of("sveta") is None  # another team's
-    centre.status("anna", "ready")
-    qtbot.waitUntil(lambda: cell(window, "anna", Column.STATUS) == "Ready", timeout=5_000)
-    anna = window.model.board.index_of("anna")
-    assert anna in changed
-    changed.clear()
-    centre.status("boris", "on_call")
-    qtbot.waitUntil(lambda: cell(window, "boris", Column.STATUS) == "On call", timeout=5_000)
-    assert cell(window, "boris", Column.CALL) in {"0:00", "0:01", "0:02"}
-    assert window.model.board.index_of("boris") in changed
-    assert anna not in changed  # only the row that changed (ticks touch the time columns only)
-    assert resets == []
+def test_pushes_change_rows_in_place(centre: Centre, loop: asyncio.AbstractEventLoop) -> None:
+    async def body(window: TeamWindow) -> None:
+        resets: list[int] = []
+        changed: list[int] = []
+        window.model.modelReset.connect(lambda: resets.append(1))
+        window.model.dataChanged.connect(
+            lambda top, bottom, _roles=(): changed.extend(range(top.row(), bottom.row() + 1))
+        )
+        assert {cell(window, op, Column.OPERATOR) for op in ("anna", "boris")} == {"anna", "boris"}
+        assert window.model.board.index_of("sveta") is None  # another team's
+        centre.status("anna", "ready")
+        await until(lambda: cell(window, "anna", Column.STATUS) == "Ready", timeout=5)
+        anna = window.model.board.index_of("anna")
+        assert anna in changed
+        changed.clear()
+        centre.status("boris", "on_call")
+        await until(lambda: cell(window, "boris", Column.STATUS) == "On call", timeout=5)
+        assert cell(window, "boris", Column.CALL) in {"0:00", "0:01", "0:02"}
+        assert window.model.board.index_of("boris") in changed
+        assert anna not in changed  # only the row that changed (ticks touch the time columns only)
+        assert resets == []
+
+    on_board(centre, loop, body)
 
 
-def test_sort_filter_and_colours(qtbot: QtBot, centre: Centre, window: TeamWindow) -> None:
-    centre.status("anna", "not_ready", "training")
-    qtbot.waitUntil(lambda: cell(window, "anna", Column.STATUS) == "Not ready", timeout=5_000)
-    centre.status("boris", "ready")
-    qtbot.waitUntil(lambda: cell(window, "boris", Column.STATUS) == "Ready", timeout=5_000)
-    real_clock = window.model.clock
-    window.model.clock = lambda: real_clock() + timedelta(minutes=3)
-    boris_since = window.model.entry(window.model.board.index_of("boris") or 0).row.since
-    centre.status("boris", "ready")  # boris starts over: 3 minutes less in status than anna
-    qtbot.waitUntil(
-        lambda: window.model.entry(window.model.board.index_of("boris") or 0).row.since > boris_since,
-        timeout=5_000,
-    )
-    assert cell(window, "anna", Column.IN_STATUS, ALERT_ROLE) == 2  # red: training over 2 minutes
-    assert cell(window, "boris", Column.IN_STATUS, ALERT_ROLE) == 0  # ready has no threshold
-    window.view.sortByColumn(Column.IN_STATUS, Qt.SortOrder.DescendingOrder)
-    assert window.proxy.index(0, Column.OPERATOR).data() == "anna"
-    window.view.sortByColumn(Column.IN_STATUS, Qt.SortOrder.AscendingOrder)
-    assert window.proxy.index(0, Column.OPERATOR).data() == "boris"
-    window.team_box.setCurrentIndex(window.team_box.findData("north"))
-    assert window.proxy.rowCount() == 2
-    window.proxy.set_team("south")
-    assert window.proxy.rowCount() == 0
+def test_sort_filter_and_colours(centre: Centre, loop: asyncio.AbstractEventLoop) -> None:
+    async def body(window: TeamWindow) -> None:
+        centre.status("anna", "not_ready", "training")
+        await until(lambda: cell(window, "anna", Column.STATUS) == "Not ready", timeout=5)
+        centre.status("boris", "ready")
+        await until(lambda: cell(window, "boris", Column.STATUS) == "Ready", timeout=5)
+        real_clock = window.model.clock
+        window.model.clock = lambda: real_clock() + timedelta(minutes=3)
+        boris_since = window.model.entry(window.model.board.index_of("boris") or 0).row.since
+        centre.status("boris", "ready")  # boris starts over: 3 minutes less in status than anna
+        await until(
+            lambda: window.model.entry(window.model.board.index_of("boris") or 0).row.since > boris_since,
+            timeout=5,
+        )
+        assert cell(window, "anna", Column.IN_STATUS, ALERT_ROLE) == 2  # red: training over 2 minutes
+        assert cell(window, "boris", Column.IN_STATUS, ALERT_ROLE) == 0  # ready has no threshold
+        window.view.sortByColumn(Column.IN_STATUS, Qt.SortOrder.DescendingOrder)
+        assert window.proxy.index(0, Column.OPERATOR).data() == "anna"
+        window.view.sortByColumn(Column.IN_STATUS, Qt.SortOrder.AscendingOrder)
+        assert window.proxy.index(0, Column.OPERATOR).data() == "boris"
+        window.team_box.setCurrentIndex(window.team_box.findData("north"))
+        assert window.proxy.rowCount() == 2
+        window.proxy.set_team("south")
+        assert window.proxy.rowCount() == 0
+
+    on_board(centre, loop, body)
 
 
-def test_force_approve_history_and_kpis(qtbot: QtBot, centre: Centre, window: TeamWindow) -> None:
-    centre.status("anna", "ready")
-    centre.status("boris", "ready")
-    qtbot.waitUntil(lambda: cell(window, "boris", Column.STATUS) == "Ready", timeout=5_000)
-    qtbot.waitUntil(lambda: bool(window.reasons), timeout=5_000)
-    window.force("anna", "not_ready", "training")
-    qtbot.waitUntil(lambda: cell(window, "anna", Column.REASON) == "training", timeout=5_000)
-    assert window.message.text() == "Done"
+def test_force_approve_history_and_kpis(centre: Centre, loop: asyncio.AbstractEventLoop) -> None:
+    async def body(window: TeamWindow) -> None:
+        centre.status("anna", "ready")
+        centre.status("boris", "ready")
+        await until(lambda: cell(window, "boris", Column.STATUS) == "Ready", timeout=5)
+        await until(lambda: bool(window.reasons), timeout=5)
+        window.force("anna", OperatorStatus.NOT_READY, "training")
+        await until(lambda: cell(window, "anna", Column.REASON) == "training", timeout=5)
+        assert window.message.text() == "Done"
 
-    asked = centre.http.post(
-        "/requests",
-        json={"operator": "boris", "kind": "break", "status": "not_ready", "reason": "break"},
-        headers=centre.auth("boris"),
-    )
-    assert asked.status_code == 201
-    qtbot.waitUntil(lambda: cell(window, "boris", Column.REQUEST) == "Asks for: break", timeout=5_000)
-    window.select_operator("boris")
-    assert window.approve_button.isEnabled()
-    window.approve_button.click()
-    qtbot.waitUntil(lambda: cell(window, "boris", Column.REASON) == "break", timeout=5_000)
-    qtbot.waitUntil(lambda: cell(window, "boris", Column.REQUEST) == "", timeout=5_000)
+        asked = centre.http.post(
+            "/requests",
+            json={"operator": "boris", "kind": "break", "status": "not_ready", "reason": "break"},
+            headers=centre.auth("boris"),
+        )
+        assert asked.status_code == 201
+        await until(lambda: cell(window, "boris", Column.REQUEST) == "Asks for: break", timeout=5)
+        window.select_operator("boris")
+        assert window.approve_button.isEnabled()
+        window.approve_button.click()
+        await until(lambda: cell(window, "boris", Column.REASON) == "break", timeout=5)
+        await until(lambda: cell(window, "boris", Column.REQUEST) == "", timeout=5)
 
-    window.select_operator("anna")
-    window.history_selected()
-    qtbot.waitUntil(lambda: getattr(window, "history_dialog", None) is not None, timeout=5_000)
-    assert window.history_dialog.table.rowCount() == 2
-    assert window.history_dialog.table.item(0, 3).text() == "lead"  # the force, newest first
+        window.select_operator("anna")
+        window.history_selected()
+        await until(lambda: window.history_dialog is not None, timeout=5)
+        history = window.history_dialog
+        assert history is not None and history.table.rowCount() == 2
+        newest = history.table.item(0, 3)
+        assert newest is not None and newest.text() == "lead"  # the force, newest first
 
+        now = datetime.now(UTC)
+        call = {
+            "call_id": f"c-{uuid.uuid4().hex[:6]}",
+            "operator": "anna",
+            "ring_at": (now - timedelta(minutes=5)).isoformat(),
+            "answer_at": (now - timedelta(minutes=5)).isoformat(),
+            "end_at": (now - timedelta(minutes=3)).isoformat(),
+            "acw_end_at": (now - timedelta(minutes=2)).isoformat(),
+            "code": "sale",
+        }
+        headers = centre.auth("anna") | {"Idempotency-Key": str(uuid.uuid4())}
+        assert centre.http.post("/dispositions", json=call, headers=headers).status_code == 201
+        await until(lambda: cell(window, "anna", Column.HANDLED) == "1", timeout=10)
+        assert cell(window, "anna", Column.AHT) == "3:00"
+        assert cell(window, "anna", Column.AVG_ACW) == "1:00"
+
+    on_board(centre, loop, body)
+
+
+def test_a_refused_token_is_renewed_and_the_board_reconnects(
+    centre: Centre, loop: asyncio.AbstractEventLoop
+) -> None:
+    """The server closes the socket with 4401 when the access token expires (or is refused): the
+    feed gets a fresh one through the client's refresh and is live again, without a new login."""
+
+    async def scenario() -> None:
+        api = ApiClient(centre.server.base_url, account="lead")
+        events: list[FeedEvent] = []
+        feed = TeamFeed(api, events.append)
+        try:
+            await api.login("lead", centre.users["lead"].password)
+            pair = api.tokens._pair
+            assert pair is not None
+            # a token the server does not accept (as after its expiry), that the client thinks is good
+            api.tokens._pair = pair.model_copy(update={"access_token": pair.access_token[:-4] + "AAAA"})
+            feed.start()
+            await until(lambda: feed.connections == 1, timeout=10)
+            assert Connection(False, "access token refused or expired") in events
+            assert api.tokens.access_token != pair.access_token[:-4] + "AAAA"
+            centre.status("anna", "ready")
+            await until(lambda: any(getattr(e, "kind", None) == "status" for e in events), timeout=5)
+        finally:
+            await feed.stop()
+            await api.aclose()
+
+    loop.run_until_complete(scenario())
+
+
+def test_the_feed_backs_off_while_the_server_is_away(loop: asyncio.AbstractEventLoop) -> None:
+    """Nothing listens: the feed reports the board down and retries ever more slowly, not at once."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+
+    async def scenario() -> None:
+        api = ApiClient(f"http://127.0.0.1:{port}", account="lead")
+        events: list[FeedEvent] = []
+        feed = TeamFeed(api, events.append, max_wait_s=2.0)
+        try:
+            api.tokens.accept(_far_future_pair())
+            started = time.monotonic()
+            feed.start()
+            await until(lambda: sum(isinstance(e, Connection) and not e.up for e in events) >= 4, timeout=15)
+            # waits of 0.25-0.5 s, 0.5-1 s and 1-2 s came between the four attempts
+            assert time.monotonic() - started >= 0.25 + 0.5 + 1.0
+            assert feed.running
+        finally:
+            await feed.stop()
+            await api.aclose()
+
+    loop.run_until_complete(scenario())
+
+
+def _far_future_pair() -> TokenPair:
     now = datetime.now(UTC)
-    call = {
-        "call_id": f"c-{uuid.uuid4().hex[:6]}",
-        "operator": "anna",
-        "ring_at": (now - timedelta(minutes=5)).isoformat(),
-        "answer_at": (now - timedelta(minutes=5)).isoformat(),
-        "end_at": (now - timedelta(minutes=3)).isoformat(),
-        "acw_end_at": (now - timedelta(minutes=2)).isoformat(),
-        "code": "sale",
-    }
-    headers = centre.auth("anna") | {"Idempotency-Key": str(uuid.uuid4())}
-    assert centre.http.post("/dispositions", json=call, headers=headers).status_code == 201
-    qtbot.waitUntil(lambda: cell(window, "anna", Column.HANDLED) == "1", timeout=10_000)
-    assert cell(window, "anna", Column.AHT) == "3:00"
-    assert cell(window, "anna", Column.AVG_ACW) == "1:00"
+    user = UserOut(id=1, name="lead", role=WireRole.TEAM_LEAD, team="north", active=True, created_at=now)
+    expires = now + timedelta(hours=1)
+    return TokenPair(
+        access_token="a" * 40,
+        refresh_token="r" * 43,
+        expires_in=3600,
+        expires_at=expires,
+        refresh_expires_at=expires,
+        user=user,
+    )

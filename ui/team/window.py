@@ -1,14 +1,17 @@
 """The Team window (team-lead role): the live board with filter, sort, colours and actions.
 
-Events arrive from :class:`~app.team.feed.TeamFeed` on its own thread and are re-emitted through
-``sig_event`` (a queued connection), so the model only ever changes on the GUI thread. Actions run
-on the feed's loop; their outcome comes back the same way (``sig_action_done``).
+:class:`~app.team.feed.TeamFeed` is a task on the desktop's one asyncio loop (qasync's, on the GUI
+thread), so its events arrive here directly (``sig_event`` re-emits them for observers) and the
+actions are coroutines run as tasks of that loop; their outcome is shown in ``message``. Dialogs
+are opened window-modal with ``open()``, never ``exec()``: a nested event loop inside a qasync
+callback would stall every other task of the desktop (the phone, the sync pump) until it closes.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -23,11 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.client.errors import ApiError
 from app.team.feed import FeedEvent, Snapshot, TeamFeed
 from app.wire.requests import RequestKind, RequestState
-from app.wire.statuses import NotReadyReason, StatusChangeOut
+from app.wire.statuses import NotReadyReason, OperatorStatus, StatusChangeOut
 from ui.team.dialogs import ForceDialog, HistoryDialog
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
+
+T = TypeVar("T")
 
 
 class TeamFilter(QSortFilterProxyModel):
@@ -55,11 +61,9 @@ class TeamWindow(QWidget):
     """The live board (module notes). ``feed`` is started by :meth:`start` and stopped on close."""
 
     sig_event = Signal(object)
-    """A feed event, re-emitted on the GUI thread."""
+    """A feed event, after the board applied it."""
     sig_action_done = Signal(str)
     """An action finished: an empty text, or why it failed."""
-    sig_history = Signal(str, object)
-    """An operator's history arrived (operator, list of changes)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +73,9 @@ class TeamWindow(QWidget):
         self.proxy = TeamFilter(self)
         self.proxy.setSourceModel(self.model)
         self.reasons: list[NotReadyReason] = []
+        self.force_dialog: ForceDialog | None = None
+        self.history_dialog: HistoryDialog | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
 
         self.team_box = QComboBox(self)
         self.team_box.addItem(self.tr("All teams"), None)
@@ -109,9 +116,7 @@ class TeamWindow(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(actions)
 
-        self.sig_event.connect(self._apply, Qt.ConnectionType.QueuedConnection)
         self.sig_action_done.connect(self._action_done)
-        self.sig_history.connect(self._show_history)
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.model.tick)
@@ -120,19 +125,20 @@ class TeamWindow(QWidget):
 
     # ------------------------------------------------------------------ feed
     def start(self, feed: TeamFeed) -> None:
-        """Show ``feed``'s board; the window owns it from now on (stopped on close)."""
+        """Show ``feed``'s board; the window owns it from now on (stopped on close, started again
+        when the window is shown again)."""
         self.feed = feed
         feed.start()
-        feed.reasons().add_done_callback(self._reasons_arrived)
         self.ticker.start()
+        self._run(feed.reasons(), self._reasons_arrived, quiet=True)
 
     def on_feed_event(self, event: FeedEvent) -> None:
-        """Give this to :class:`TeamFeed` as ``on_event``: any thread."""
+        """Give this to :class:`TeamFeed` as ``on_event`` (called on the GUI thread)."""
+        self._apply(event)
         self.sig_event.emit(event)
 
-    def _reasons_arrived(self, future: Future[list[NotReadyReason]]) -> None:
-        if future.exception() is None:
-            self.reasons = future.result()
+    def _reasons_arrived(self, reasons: list[NotReadyReason]) -> None:
+        self.reasons = reasons
 
     def _apply(self, event: FeedEvent) -> None:
         self.model.apply(event)
@@ -174,41 +180,59 @@ class TeamWindow(QWidget):
         self.refuse_button.setEnabled(asks and self.feed is not None)
 
     def force_selected(self) -> None:
+        """Force status...: the dialog lists the catalogue's reasons (read now if not yet)."""
         row = self.selected_row()
-        if row is None or self.feed is None:
+        feed = self.feed
+        if row is None or feed is None:
             return
         operator = self.model.entry(row).operator
-        dialog = ForceDialog(operator, self.reasons, self)
-        if dialog.exec() == ForceDialog.DialogCode.Accepted:
-            self.force(operator, *dialog.chosen())
 
-    def force(self, operator: str, status: Any, reason: str | None) -> None:
+        async def reasons() -> list[NotReadyReason]:
+            return self.reasons or await feed.reasons()
+
+        def ask(reasons: list[NotReadyReason]) -> None:
+            self.reasons = reasons
+            dialog = ForceDialog(operator, reasons, self)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.accepted.connect(lambda: self.force(operator, *dialog.chosen()))
+            self.force_dialog = dialog
+            dialog.open()
+
+        self._run(reasons(), ask)
+
+    def force(self, operator: str, status: OperatorStatus, reason: str | None) -> None:
         if self.feed is not None:
-            self.feed.force(operator, str(status), reason).add_done_callback(self._done)
+            self._run(self.feed.force(operator, status, reason), lambda _request: self._action_done(""))
 
     def decide_selected(self, *, approve: bool) -> None:
         row = self.selected_row()
         request = self.model.entry(row).request if row is not None else None
         if request is not None and self.feed is not None:
-            self.feed.decide(request.id, approve).add_done_callback(self._done)
+            self._run(self.feed.decide(request.id, approve), lambda _request: self._action_done(""))
 
     def history_selected(self) -> None:
         row = self.selected_row()
         if row is None or self.feed is None:
             return
         operator = self.model.entry(row).operator
+        self._run(self.feed.history(operator), lambda changes: self._show_history(operator, changes))
 
-        def arrived(future: Future[list[StatusChangeOut]]) -> None:
-            if future.exception() is None:
-                self.sig_history.emit(operator, future.result())
-            else:
-                self.sig_action_done.emit(str(future.exception()))
+    def _run(self, action: Awaitable[T], then: Callable[[T], None], *, quiet: bool = False) -> None:
+        """Run ``action`` as a task of the desktop's loop, then ``then`` with its result; a failure
+        is shown in ``message`` (unless ``quiet``), never raised into Qt."""
 
-        self.feed.history(operator).add_done_callback(arrived)
+        async def run() -> None:
+            try:
+                result = await action
+            except ApiError as exc:
+                if not quiet:
+                    self.sig_action_done.emit(str(exc) or type(exc).__name__)
+                return
+            then(result)
 
-    def _done(self, future: Future[Any]) -> None:
-        error = future.exception()
-        self.sig_action_done.emit("" if error is None else str(error))
+        task = asyncio.ensure_future(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _action_done(self, error: str) -> None:
         self.message.setText(self.tr("Done") if not error else self.tr("Refused: %1").replace("%1", error))
@@ -217,9 +241,28 @@ class TeamWindow(QWidget):
         self.history_dialog = HistoryDialog(operator, changes, self)
         self.history_dialog.show()
 
+    def showEvent(self, event: Any) -> None:
+        """Shown again after a close: the board reconnects (its snapshot brings it up to date)."""
+        if self.feed is not None and not self.feed.running:
+            self.feed.start()
+            self.ticker.start()
+        super().showEvent(event)
+
     def closeEvent(self, event: Any) -> None:
+        """Closed: the socket is let go (a hidden board costs the server nothing)."""
+        self.ticker.stop()
+        if self.feed is not None and self.feed.running:
+            task = asyncio.ensure_future(self.feed.stop())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        super().closeEvent(event)
+
+    async def aclose(self) -> None:
+        """Stop the feed and every action still running (the desktop is quitting)."""
         self.ticker.stop()
         if self.feed is not None:
-            self.feed.stop()
-            self.feed = None
-        super().closeEvent(event)
+            await self.feed.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.close()

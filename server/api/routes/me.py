@@ -16,9 +16,10 @@ import json
 from fastapi import APIRouter, WebSocket
 from starlette.concurrency import run_in_threadpool
 
+from app.wire.close_codes import CLOSE_UNAUTHENTICATED
 from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, status_message
 from server.api.broadcast import EVERYONE
-from server.api.routes.statuses import CLOSE_UNAUTHENTICATED, Transform, check_token, serve_feed
+from server.api.routes.statuses import Transform, check_token, serve_feed
 from server.security import InvalidTokenError
 
 router = APIRouter(prefix="/me", tags=["me"])

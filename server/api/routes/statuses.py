@@ -56,6 +56,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
+from app.wire.close_codes import CLOSE_FORBIDDEN, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED
 from app.wire.common import UserName, UtcDatetime
 from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, status_message
 from app.wire.statuses import SYSTEM_ONLY, BoardRow, StatusChangeIn, StatusChangeOut, StatusSource
@@ -81,9 +82,6 @@ UtcDatetimeQuery = Annotated[UtcDatetime | None, Query()]
 HISTORY_LIMIT = 1000
 HISTORY_MAX = 10_000
 
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_FORBIDDEN = 4403
-CLOSE_TOO_SLOW = 4408
 
 _AUDITED = frozenset({Role.TEAM_LEAD, Role.ADMIN})
 

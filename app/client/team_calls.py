@@ -1,0 +1,59 @@
+"""The team lead's calls of :class:`app.client.api.ApiClient`: the board's snapshot, the colour
+thresholds, an operator's status history, and deciding a break request (a force is
+:meth:`~app.client.api.ApiClient.create_request`). Their own module because they are one concept
+(the Team window's) and the client stays readable; the plumbing (:meth:`request`) is the client's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from app.client.answers import JSON, ok, parse_list
+from app.wire.requests import DecisionIn, StatusRequestOut
+from app.wire.statuses import BoardRow, StatusChangeOut, Threshold
+
+
+class TeamLeadCalls:
+    """Mixed into :class:`~app.client.api.ApiClient` (which supplies :meth:`request`)."""
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        content: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        raise NotImplementedError
+
+    async def board(self) -> list[BoardRow]:
+        """Every operator the caller may see, with their current status (``/statuses/board``)."""
+        return parse_list(BoardRow, await self.request("GET", "/statuses/board"))
+
+    async def open_requests(self) -> list[StatusRequestOut]:
+        """Forces and break requests not settled yet."""
+        return parse_list(StatusRequestOut, await self.request("GET", "/requests", params={"open": "true"}))
+
+    async def thresholds(self) -> list[Threshold]:
+        """How long a status may last before the board shows it amber, then red."""
+        return parse_list(Threshold, await self.request("GET", "/thresholds"))
+
+    async def status_history(
+        self, operator: str, *, since: datetime | None = None, limit: int = 1000
+    ) -> list[StatusChangeOut]:
+        """The operator's stored status changes from ``since`` on, oldest first (at most ``limit``,
+        the server counts from the oldest: give a ``since`` to see the latest)."""
+        params: dict[str, str | int] = {"operator": operator, "limit": limit}
+        if since is not None:
+            params["since"] = since.isoformat()
+        return parse_list(StatusChangeOut, await self.request("GET", "/statuses/history", params=params))
+
+    async def decide_request(self, request_id: int, *, approve: bool) -> StatusRequestOut:
+        """Approve or refuse a break request (409 when someone decided it already)."""
+        body = DecisionIn(approve=approve).model_dump_json()
+        response = await self.request("POST", f"/requests/{request_id}/decision", content=body, headers=JSON)
+        return ok(StatusRequestOut, response)

@@ -1,0 +1,148 @@
+"""``ringdesk demo --lead``: the team lead's side. The demo server is seeded with a team of
+:data:`TEAM_SIZE` operators (``seed-demo --team-size``); :class:`TeamSimulator` logs each of them in
+through the desktop's own :class:`~app.client.api.ApiClient` and moves them through a working day
+(ready, on a call, after-call work, breaks, training) every few seconds, through the real API, and
+now and then one asks for a lunch break the lead must approve. The lead's desktop opens the Team
+window, so the board is live from the first second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import random
+import socket
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.client.api import ApiClient
+from app.client.errors import ApiError
+from app.wire.requests import RequestKind, StatusRequestIn
+from app.wire.statuses import OperatorStatus, StatusChangeIn, StatusSource
+
+TEAM_SIZE = 40
+LEAD_USER = "lead"
+
+_NOT_READY = ("break", "training", "meeting", "back_office")
+
+
+@dataclass
+class _Operator:
+    name: str
+    api: ApiClient
+    status: OperatorStatus = OperatorStatus.OFFLINE
+
+
+class TeamSimulator:
+    """The operators of the demo team, acting through the server's API (module notes)."""
+
+    def __init__(self, base_url: str, names: list[str], password: str, pace_s: float = 5.0) -> None:
+        self.operators = [_Operator(name, ApiClient(base_url, account=name)) for name in names]
+        self.password = password
+        self.pace_s = pace_s
+        """Each operator changes status about this often (seconds, on average)."""
+        self.changes = 0
+
+    async def run(self) -> None:
+        """Log everyone in and start them Ready, then change one operator at a time, for ever."""
+        await asyncio.gather(*(op.api.login(op.name, self.password) for op in self.operators))
+        for op in self.operators:
+            await self._set(op, random.choice([OperatorStatus.READY, OperatorStatus.ON_CALL]))
+        while True:
+            await asyncio.sleep(random.uniform(0.5, 1.5) * self.pace_s / len(self.operators))
+            with contextlib.suppress(ApiError):
+                await self._step(random.choice(self.operators))
+
+    async def _step(self, op: _Operator) -> None:
+        if op.status is OperatorStatus.READY:
+            if random.random() < 0.05:
+                request = StatusRequestIn(
+                    operator=op.name, kind=RequestKind.BREAK, status=OperatorStatus.NOT_READY, reason="lunch"
+                )
+                await op.api.create_request(request)  # the lead approves or refuses it on the board
+            elif random.random() < 0.15:
+                await self._set(op, OperatorStatus.NOT_READY, random.choice(_NOT_READY))
+            else:
+                await self._set(op, OperatorStatus.ON_CALL)
+        elif op.status is OperatorStatus.ON_CALL:
+            await self._set(op, OperatorStatus.ACW)
+        else:
+            await self._set(op, OperatorStatus.READY)
+
+    async def _set(self, op: _Operator, status: OperatorStatus, reason: str | None = None) -> None:
+        system = status in (OperatorStatus.ON_CALL, OperatorStatus.ACW)  # the phone's, not a choice
+        change = StatusChangeIn(
+            operator=op.name,
+            status=status,
+            reason=reason,
+            at=datetime.now(UTC),
+            source=StatusSource.SYSTEM if system else StatusSource.OPERATOR,
+        )
+        await op.api.post_status(change.model_dump_json(), str(uuid.uuid4()))
+        op.status = status
+        self.changes += 1
+
+    async def aclose(self) -> None:
+        await asyncio.gather(*(op.api.aclose() for op in self.operators), return_exceptions=True)
+
+
+async def run_lead_demo(args: argparse.Namespace) -> int:
+    """The demo server with the team, the lead's desktop with the Team window open, the team at work
+    until the window is closed (or ``--seconds``)."""
+    from server.seed import demo_team_names
+    from ui.demo import DemoServer
+    from ui.demo_console import free_port
+    from ui.i18n import Language
+    from ui.main import Desktop, DesktopOptions
+    from ui.theme import Theme
+
+    with tempfile.TemporaryDirectory(prefix="ringdesk-demo-") as tmp:
+        directory = Path(tmp)
+        server = DemoServer(directory, team_size=TEAM_SIZE)
+        await server.start()
+        team = TeamSimulator(server.url, demo_team_names(TEAM_SIZE), server.password)
+        desktop = Desktop(
+            DesktopOptions(
+                server_url=server.url,
+                user=LEAD_USER,
+                password=server.password,
+                phone_args=[
+                    "--listen",
+                    f"127.0.0.1:{free_port(socket.SOCK_DGRAM)}",
+                    "--local-user",
+                    LEAD_USER,
+                    "--sip-log-level",
+                    "0",
+                    "--no-audio",
+                ],
+                language=Language(args.language),
+                theme=Theme(args.theme),
+                database=directory / "desk.db",
+            )
+        )
+        working = asyncio.ensure_future(team.run())
+        try:
+            if not await desktop.start():
+                return 1
+            assert desktop.supervision is not None
+            desktop.supervision.open_team()
+            waiters: list[asyncio.Future[Any]] = [asyncio.ensure_future(desktop.closed.wait()), working]
+            if args.seconds:
+                waiters.append(asyncio.ensure_future(asyncio.sleep(args.seconds)))
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            if working.done() and not working.cancelled() and working.exception() is not None:
+                raise working.exception()  # type: ignore[misc]
+            print(f"demo: {team.changes} status changes by the team", flush=True)
+            return 0
+        finally:
+            working.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await working
+            await desktop.stop()
+            await team.aclose()
+            await server.stop()
