@@ -53,7 +53,15 @@ async def until(what: Callable[[], bool], timeout: float = 30.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def main(server_url: str, password: str, data_dir: Path, port: int, shots: Path, theme: Theme) -> int:
+async def main(argv: list[str]) -> int:
+    server_url, password, data_dir, port, shots, theme = (
+        argv[0],
+        argv[1],
+        Path(argv[2]),
+        int(argv[3]),
+        Path(argv[4]),
+        Theme(argv[5]),
+    )
     desktop = Desktop(
         DesktopOptions(
             server_url=server_url,
@@ -99,7 +107,4 @@ async def main(server_url: str, password: str, data_dir: Path, port: int, shots:
 
 
 if __name__ == "__main__":
-    url, secret, directory, phone_port, shots_dir, theme_name = sys.argv[1:7]
-    sys.exit(
-        run_qt(lambda: main(url, secret, Path(directory), int(phone_port), Path(shots_dir), Theme(theme_name)))
-    )
+    sys.exit(run_qt(lambda: main(sys.argv[1:7])))
