@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.scripts.runner import FieldView
+from ui.theme import set_role
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -53,7 +54,7 @@ class FieldInput(QWidget):
         layout.addWidget(self.editor)
         self.error = plain_label("", self)
         self.error.setObjectName("fieldError")
-        self.error.setStyleSheet("color: #b3261e;")
+        set_role(self.error, "error")  # the theme's red, readable in both themes
         self.error.hide()
         layout.addWidget(self.error)
 

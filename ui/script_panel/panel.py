@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from app.scripts.runner import Runner, StepView
 from ui.script_panel.inputs import FieldInput, make_input, plain_label
 from ui.script_panel.messages import field_error
+from ui.theme import set_role
 
 
 class ScriptPanel(QWidget):
@@ -47,7 +48,7 @@ class ScriptPanel(QWidget):
         self.fields_layout = QVBoxLayout(self.fields_box)
         self.fields_layout.setContentsMargins(0, 0, 0, 0)
         self.problem = plain_label("", self)
-        self.problem.setStyleSheet("color: #b3261e;")
+        set_role(self.problem, "error")  # the theme's red, readable in both themes
         self.outcome = plain_label("", self)
         buttons = QHBoxLayout()
         self.back_button = QPushButton(self)
