@@ -166,6 +166,8 @@ QFrame[panel="true"] {{ background: {c.base}; border: 1px solid {c.border}; bord
 QFrame#ringing {{ background: {c.base}; border: 2px solid {c.success}; border-radius: 6px; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox {{ border: 1px solid {c.border};
     border-radius: 3px; padding: 2px 4px; }}
+QComboBox::drop-down {{ border: 0; width: 18px; }}
+QComboBox::down-arrow {{ image: url(icons:down-arrow.svg); width: 10px; height: 10px; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{
     border: 1px solid {c.highlight}; }}
 QLineEdit[dirty="true"], QComboBox[dirty="true"] {{ border: 1px solid {c.warning}; }}
