@@ -27,10 +27,6 @@ from ui.tray import Tray
 _UNFINISHED = frozenset({Phase.ENDED, Phase.ACW})
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Leaving", text)
-
-
 class Question(QMessageBox):
     """A question about leaving, its buttons reachable by name (``named["keep"]``)."""
 
@@ -80,15 +76,27 @@ class Leaving(QObject):
         """The operator closed the window: ask whether to keep working (tray or task bar) or quit."""
         status = self.status_text()
         if self.tray is not None:
-            text = _tr("You are still %1: calls keep ringing here while ringdesk runs in the tray.")
-            keep = _tr("Keep working in the tray")
+            text = QCoreApplication.translate(
+                "Leaving", "You are still %1: calls keep ringing here while ringdesk runs in the tray."
+            )
+            keep = QCoreApplication.translate("Leaving", "Keep working in the tray")
         else:
-            text = _tr("You are still %1: calls keep ringing here while ringdesk runs.")
-            keep = _tr("Minimise")
+            text = QCoreApplication.translate(
+                "Leaving", "You are still %1: calls keep ringing here while ringdesk runs."
+            )
+            keep = QCoreApplication.translate("Leaving", "Minimise")
         box = self._ask(QMessageBox.Icon.Question, text.replace("%1", status))
         box.setDefaultButton(box.add("keep", keep, QMessageBox.ButtonRole.AcceptRole))
-        box.add("quit", _tr("End shift and quit"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setEscapeButton(box.add("cancel", _tr("Cancel"), QMessageBox.ButtonRole.RejectRole))
+        box.add(
+            "quit",
+            QCoreApplication.translate("Leaving", "End shift and quit"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
+        box.setEscapeButton(
+            box.add(
+                "cancel", QCoreApplication.translate("Leaving", "Cancel"), QMessageBox.ButtonRole.RejectRole
+            )
+        )
         box.finished.connect(lambda _: self._after_close_question(box))
         box.open()
 
@@ -107,8 +115,10 @@ class Leaving(QObject):
             return
         self.window.hide()
         self.tray.notify(
-            _tr("ringdesk is still running"),
-            _tr("You are %1. Click the ringdesk icon to open the window.").replace("%1", self.status_text()),
+            QCoreApplication.translate("Leaving", "ringdesk is still running"),
+            QCoreApplication.translate(
+                "Leaving", "You are %1. Click the ringdesk icon to open the window."
+            ).replace("%1", self.status_text()),
         )
 
     def quit_requested(self) -> None:
@@ -118,9 +128,15 @@ class Leaving(QObject):
             self._bring_back()
             box = self._ask(
                 QMessageBox.Icon.Warning,
-                _tr("A call is in progress. Finish it and record its result before quitting."),
+                QCoreApplication.translate(
+                    "Leaving", "A call is in progress. Finish it and record its result before quitting."
+                ),
             )
-            back = box.add("back", _tr("Back to the call"), QMessageBox.ButtonRole.RejectRole)
+            back = box.add(
+                "back",
+                QCoreApplication.translate("Leaving", "Back to the call"),
+                QMessageBox.ButtonRole.RejectRole,
+            )
             box.setDefaultButton(back)
             box.setEscapeButton(back)
             box.finished.connect(lambda _: self._forget(box))
@@ -130,13 +146,21 @@ class Leaving(QObject):
             self._bring_back()
             box = self._ask(
                 QMessageBox.Icon.Warning,
-                _tr(
-                    "The result of the last call is not recorded yet. If you quit now, what you typed is "
-                    "kept and the form opens again at the next start."
+                QCoreApplication.translate(
+                    "Leaving",
+                    "The result of the last call is not recorded yet. If you quit now, what you typed is kept and the form opens again at the next start.",  # noqa: E501
                 ),
             )
-            back = box.add("back", _tr("Back to the result"), QMessageBox.ButtonRole.RejectRole)
-            box.add("quit", _tr("Quit and finish it later"), QMessageBox.ButtonRole.DestructiveRole)
+            back = box.add(
+                "back",
+                QCoreApplication.translate("Leaving", "Back to the result"),
+                QMessageBox.ButtonRole.RejectRole,
+            )
+            box.add(
+                "quit",
+                QCoreApplication.translate("Leaving", "Quit and finish it later"),
+                QMessageBox.ButtonRole.DestructiveRole,
+            )
             box.setDefaultButton(back)
             box.setEscapeButton(back)
             box.finished.connect(lambda _: self._after_unfinished(box))

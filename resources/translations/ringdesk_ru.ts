@@ -92,7 +92,7 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="163"/>
+        <location filename="../../ui/card/call_card.py" line="164"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -371,17 +371,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="178"/>
+        <location filename="../../ui/main.py" line="185"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="254"/>
+        <location filename="../../ui/main.py" line="269"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="257"/>
+        <location filename="../../ui/main.py" line="272"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -389,17 +389,17 @@
 <context>
     <name>DialPad</name>
     <message>
-        <location filename="../../ui/dial_pad.py" line="142"/>
+        <location filename="../../ui/dial_pad.py" line="136"/>
         <source>Number to call</source>
         <translation>Номер для звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="143"/>
+        <location filename="../../ui/dial_pad.py" line="137"/>
         <source>Call</source>
         <translation>Позвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="144"/>
+        <location filename="../../ui/dial_pad.py" line="138"/>
         <source>Recent calls</source>
         <translation>Недавние звонки</translation>
     </message>
@@ -542,6 +542,74 @@
     </message>
 </context>
 <context>
+    <name>Leaving</name>
+    <message>
+        <location filename="../../ui/leaving.py" line="79"/>
+        <source>You are still %1: calls keep ringing here while ringdesk runs in the tray.</source>
+        <translation>Вы всё ещё в статусе «%1»: звонки продолжают поступать, пока ringdesk работает в трее.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="82"/>
+        <source>Keep working in the tray</source>
+        <translation>Продолжить работу в трее</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="84"/>
+        <source>You are still %1: calls keep ringing here while ringdesk runs.</source>
+        <translation>Вы всё ещё в статусе «%1»: звонки продолжают поступать, пока ringdesk работает.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="87"/>
+        <source>Minimise</source>
+        <translation>Свернуть</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="92"/>
+        <source>End shift and quit</source>
+        <translation>Завершить смену и выйти</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="97"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="118"/>
+        <source>ringdesk is still running</source>
+        <translation>ringdesk продолжает работать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="119"/>
+        <source>You are %1. Click the ringdesk icon to open the window.</source>
+        <translation>Ваш статус: «%1». Щёлкните значок ringdesk, чтобы открыть окно.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="131"/>
+        <source>A call is in progress. Finish it and record its result before quitting.</source>
+        <translation>Идёт звонок. Завершите его и сохраните результат, прежде чем выходить.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="137"/>
+        <source>Back to the call</source>
+        <translation>Вернуться к звонку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="149"/>
+        <source>The result of the last call is not recorded yet. If you quit now, what you typed is kept and the form opens again at the next start.</source>
+        <translation>Результат последнего звонка ещё не сохранён. Если выйти сейчас, введённое сохранится и форма откроется снова при следующем запуске.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="156"/>
+        <source>Back to the result</source>
+        <translation>Вернуться к результату</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="161"/>
+        <source>Quit and finish it later</source>
+        <translation>Выйти и завершить позже</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <location filename="../../ui/login_dialog.py" line="95"/>
@@ -567,32 +635,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>&amp;Status</source>
         <translation>&amp;Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>&amp;Result</source>
         <translation>&amp;Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="212"/>
         <source>&amp;Tools</source>
         <translation>С&amp;ервис</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="166"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>Dial pad</source>
         <translation>Набор номера</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>The call script appears here when a call is answered.</source>
         <translation>Скрипт разговора появится здесь после ответа на звонок.</translation>
     </message>
@@ -654,52 +722,52 @@
 <context>
     <name>ScriptPanel</name>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="75"/>
+        <location filename="../../ui/script_panel/panel.py" line="76"/>
         <source>Back (Alt+Left)</source>
         <translation>Назад (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="76"/>
+        <location filename="../../ui/script_panel/panel.py" line="77"/>
         <source>Next (Enter)</source>
         <translation>Далее (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="77"/>
+        <location filename="../../ui/script_panel/panel.py" line="78"/>
         <source>Return to the previous step</source>
         <translation>Вернуться к предыдущему шагу</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="117"/>
+        <location filename="../../ui/script_panel/panel.py" line="118"/>
         <source>This step cannot continue: {0}</source>
         <translation>Этот шаг не может продолжиться: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="129"/>
+        <location filename="../../ui/script_panel/panel.py" line="130"/>
         <source>End of script. Suggested disposition: {0}</source>
         <translation>Конец скрипта. Предлагаемый результат: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="63"/>
+        <location filename="../../ui/script_panel/inputs.py" line="64"/>
         <source>DD.MM.YYYY</source>
         <translation>ДД.ММ.ГГГГ</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="64"/>
+        <location filename="../../ui/script_panel/inputs.py" line="65"/>
         <source>+7 912 345-67-89</source>
         <translation>+7 912 345-67-89</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="65"/>
+        <location filename="../../ui/script_panel/inputs.py" line="66"/>
         <source>name@example.ru</source>
         <translation>name@example.ru</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="132"/>
+        <location filename="../../ui/script_panel/inputs.py" line="133"/>
         <source>Yes</source>
         <translation>Да</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/inputs.py" line="133"/>
+        <location filename="../../ui/script_panel/inputs.py" line="134"/>
         <source>No</source>
         <translation>Нет</translation>
     </message>
@@ -792,7 +860,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings_flow.py" line="101"/>
+        <location filename="../../ui/settings_flow.py" line="113"/>
         <source>set by your IT department&apos;s policy (%1)</source>
         <translation>задано политикой вашего ИТ-отдела (%1)</translation>
     </message>
@@ -1170,12 +1238,12 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/tray.py" line="55"/>
+        <location filename="../../ui/tray.py" line="71"/>
         <source>Show window</source>
         <translation>Показать окно</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="56"/>
+        <location filename="../../ui/tray.py" line="72"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
