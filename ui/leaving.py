@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton, QSystemTrayIcon
 
 from app.session.phase import Phase
 from app.workstation import Workstation
@@ -55,7 +55,7 @@ class Leaving(QObject):
         self,
         window: MainWindow,
         workstation: Workstation,
-        tray: Tray | None,
+        tray: Tray,
         status_text: Callable[[], str],
         quit_shift: Callable[[], None],
     ) -> None:
@@ -69,13 +69,12 @@ class Leaving(QObject):
         """The question on the screen now, if any (one at a time)."""
         window.close_requested.connect(self.window_closed)
         window.quit_requested.connect(self.quit_requested)
-        if tray is not None:
-            tray.quit_requested.connect(self.quit_requested)
+        tray.quit_requested.connect(self.quit_requested)
 
     def window_closed(self) -> None:
         """The operator closed the window: ask whether to keep working (tray or task bar) or quit."""
         status = self.status_text()
-        if self.tray is not None:
+        if self.has_tray():
             text = QCoreApplication.translate(
                 "Leaving", "You are still %1: calls keep ringing here while ringdesk runs in the tray."
             )
@@ -110,7 +109,7 @@ class Leaving(QObject):
 
     def keep_working(self) -> None:
         """Out of the way but reachable: hidden to the tray with a notice, or minimised."""
-        if self.tray is None:
+        if not self.has_tray():
             self.window.showMinimized()
             return
         self.window.hide()
@@ -120,6 +119,10 @@ class Leaving(QObject):
                 "Leaving", "You are %1. Click the ringdesk icon to open the window."
             ).replace("%1", self.status_text()),
         )
+
+    def has_tray(self) -> bool:
+        """Whether the desktop shows a system tray now (some have none; a panel may start late)."""
+        return QSystemTrayIcon.isSystemTrayAvailable() and self.tray.icon.isVisible()
 
     def quit_requested(self) -> None:
         """Quit, unless that would end a call or leave its result behind without the operator's say."""

@@ -189,6 +189,7 @@ class Desktop:
         self._build_banner()
         self._build_tray(services)
         window = self.window
+        assert self.tray is not None
         self.leaving = Leaving(
             window, self.workstation, self.tray, window.status.status.text, self.request_quit
         )
@@ -208,7 +209,7 @@ class Desktop:
         self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
         self.supervision.start()
         self.window.place(self._saved_geometry())
-        if opts.start_minimised and self.tray is not None:
+        if opts.start_minimised and QSystemTrayIcon.isSystemTrayAvailable():
             self.window.hide()
         else:
             self.window.show()
@@ -313,9 +314,9 @@ class Desktop:
             settings.sync()
 
     def _build_tray(self, services: ServerSide) -> None:
+        """The tray icon, shown even where no tray is there yet: Qt puts it in a tray that appears
+        later (a panel started after ringdesk at login). Closing the window asks the tray then."""
         assert self.window is not None and self.desk is not None
-        if not QSystemTrayIcon.isSystemTrayAvailable():  # some desktops have none: see ``ui.leaving``
-            return
         self.tray = Tray(self.window)
         self.tray.show_reasons(list(services.catalogue().reasons))
         self.desk.status_listeners.append(self.tray.show_status)

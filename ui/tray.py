@@ -1,8 +1,8 @@
 """The system tray icon: status at a glance, the status menu, and the way back to a hidden window.
 
 A ``QSystemTrayIcon`` exists only once shown: the icon was built and never shown (issue 13, defect 5),
-so an operator who closed the window had no way back. The desktop builds it only where a tray exists
-(``QSystemTrayIcon.isSystemTrayAvailable``); elsewhere closing the window minimises it instead.
+so an operator who closed the window had no way back. The desktop shows it always (Qt adds it to a
+tray that appears later); where there is no tray, closing the window minimises it (``ui.leaving``).
 """
 
 from __future__ import annotations

@@ -376,12 +376,12 @@
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="269"/>
+        <location filename="../../ui/main.py" line="270"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="272"/>
+        <location filename="../../ui/main.py" line="273"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -544,67 +544,67 @@
 <context>
     <name>Leaving</name>
     <message>
-        <location filename="../../ui/leaving.py" line="79"/>
+        <location filename="../../ui/leaving.py" line="78"/>
         <source>You are still %1: calls keep ringing here while ringdesk runs in the tray.</source>
         <translation>Вы всё ещё в статусе «%1»: звонки продолжают поступать, пока ringdesk работает в трее.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="82"/>
+        <location filename="../../ui/leaving.py" line="81"/>
         <source>Keep working in the tray</source>
         <translation>Продолжить работу в трее</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="84"/>
+        <location filename="../../ui/leaving.py" line="83"/>
         <source>You are still %1: calls keep ringing here while ringdesk runs.</source>
         <translation>Вы всё ещё в статусе «%1»: звонки продолжают поступать, пока ringdesk работает.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="87"/>
+        <location filename="../../ui/leaving.py" line="86"/>
         <source>Minimise</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="92"/>
+        <location filename="../../ui/leaving.py" line="91"/>
         <source>End shift and quit</source>
         <translation>Завершить смену и выйти</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="97"/>
+        <location filename="../../ui/leaving.py" line="96"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="118"/>
+        <location filename="../../ui/leaving.py" line="117"/>
         <source>ringdesk is still running</source>
         <translation>ringdesk продолжает работать</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="119"/>
+        <location filename="../../ui/leaving.py" line="118"/>
         <source>You are %1. Click the ringdesk icon to open the window.</source>
         <translation>Ваш статус: «%1». Щёлкните значок ringdesk, чтобы открыть окно.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="131"/>
+        <location filename="../../ui/leaving.py" line="134"/>
         <source>A call is in progress. Finish it and record its result before quitting.</source>
         <translation>Идёт звонок. Завершите его и сохраните результат, прежде чем выходить.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="137"/>
+        <location filename="../../ui/leaving.py" line="140"/>
         <source>Back to the call</source>
         <translation>Вернуться к звонку</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="149"/>
+        <location filename="../../ui/leaving.py" line="152"/>
         <source>The result of the last call is not recorded yet. If you quit now, what you typed is kept and the form opens again at the next start.</source>
         <translation>Результат последнего звонка ещё не сохранён. Если выйти сейчас, введённое сохранится и форма откроется снова при следующем запуске.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="156"/>
+        <location filename="../../ui/leaving.py" line="159"/>
         <source>Back to the result</source>
         <translation>Вернуться к результату</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="161"/>
+        <location filename="../../ui/leaving.py" line="164"/>
         <source>Quit and finish it later</source>
         <translation>Выйти и завершить позже</translation>
     </message>
