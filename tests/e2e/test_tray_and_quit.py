@@ -91,6 +91,7 @@ def test_the_tray_icon_is_shown_and_closing_the_window_keeps_a_ready_operator_re
 
         window.close()  # the title bar's X
         box = question(desktop)
+        box.grab().save(str(tmp_path / "close-question.png"))  # kept as an artefact
         assert "Ready" in box.text()
         assert [b.text() for b in box.named.values()] == [
             "Keep working in the tray",
