@@ -19,8 +19,8 @@ from pathlib import Path
 import ui.boot  # noqa: F401  (before the other imports: see its docstring)
 
 # isort: split
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
 from app.config import Config
@@ -41,6 +41,7 @@ from ui.desk import Desk
 from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
+from ui.leaving import Leaving
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
 from ui.script_host import ScriptHost
@@ -87,6 +88,9 @@ class DesktopOptions:
     dial: str | None = None
     """A ``tel:`` or ``sip:`` link the desktop was opened with: dialled once the phone is up."""
     on_ready: Callable[[Desktop], None] | None = None
+    window_state: Path | None = None
+    """Where the window's size and place are kept between starts (an INI file beside the operator's
+    settings); ``None`` (the demo, tests): the window opens at its default place each time."""
 
 
 class _SyncSignals(QObject):
@@ -114,6 +118,7 @@ class Desktop:
         self.secrets: SecretStore | None = None
         self.audio_devices = AudioDevices()
         self.tray: Tray | None = None
+        self.leaving: Leaving | None = None
         self.user: UserOut | None = None
         self.banner = SyncBanner()
         self.closed = asyncio.Event()
@@ -191,9 +196,17 @@ class Desktop:
             self.desk.status_line.showMessage(message.replace("%n", str(restored)), 15000)
         self._build_banner()
         self._build_tray(services)
-        self.window.quit_requested.connect(self.request_quit)
+        window = self.window
+        assert self.tray is not None
+        self.leaving = Leaving(
+            window, self.workstation, self.tray, window.status.status.text, self.request_quit
+        )
         self.settings = SettingsFlow(
-            self.window.action_collection, self.secrets, lambda: self.telephony, lambda: self.audio_devices
+            self.window.action_collection,
+            self.secrets,
+            lambda: self.telephony,
+            lambda: self.audio_devices,
+            parent=self.window,
         )
         if opts.config is not None:
             self.settings.apply_startup(opts.config)
@@ -204,7 +217,8 @@ class Desktop:
         self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
         self.supervision.feed.on_catalogue = self.catalogue.stale
         self.supervision.start()
-        if opts.start_minimised and self.tray is not None:
+        self.window.place(self._saved_geometry())
+        if opts.start_minimised and QSystemTrayIcon.isSystemTrayAvailable():
             self.window.hide()
         else:
             self.window.show()
@@ -293,12 +307,25 @@ class Desktop:
         self._unsubscribe = self.sync.subscribe(self._signals.status.emit)
         self.banner.show_status(self.sync.status)
 
-    def _build_tray(self, services: ServerSide) -> None:
-        assert self.window is not None and self.desk is not None
-        from PySide6.QtWidgets import QSystemTrayIcon
+    def _window_settings(self) -> QSettings | None:
+        path = self.options.window_state
+        return QSettings(str(path), QSettings.Format.IniFormat) if path is not None else None
 
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            return
+    def _saved_geometry(self) -> QByteArray | None:
+        settings = self._window_settings()
+        saved = settings.value("window/geometry") if settings is not None else None
+        return saved if isinstance(saved, QByteArray) else None
+
+    def _save_geometry(self) -> None:
+        settings = self._window_settings()
+        if settings is not None and self.window is not None:
+            settings.setValue("window/geometry", self.window.saveGeometry())
+            settings.sync()
+
+    def _build_tray(self, services: ServerSide) -> None:
+        """The tray icon, shown even where no tray is there yet: Qt puts it in a tray that appears
+        later (a panel started after ringdesk at login). Closing the window asks the tray then."""
+        assert self.window is not None and self.desk is not None
         self.tray = Tray(self.window)
         self.tray.show_reasons(list(services.catalogue().reasons))
         tray, workstation = self.tray, self.workstation
@@ -308,7 +335,7 @@ class Desktop:
         self.tray.status_requested.connect(self.window.status.status_requested)
         self.tray.next_status_requested.connect(self.window.status.next_status_requested)
         self.tray.show_window_requested.connect(self._show_window)
-        self.tray.quit_requested.connect(self.request_quit)
+        self.tray.show()
 
     def _on_link(self, link: str) -> None:
         """Another launch handed over a link (or just wants the window)."""
@@ -354,7 +381,11 @@ class Desktop:
         if self.sync is not None:
             await self.sync.close()
         if self.window is not None:
+            self._save_geometry()
+            self.window.allow_close()
             self.window.close()
+        if self.tray is not None:
+            self.tray.icon.hide()
 
 
 async def run_desktop(options: DesktopOptions) -> int:

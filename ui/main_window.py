@@ -2,13 +2,16 @@
 call controls above it, the script panel and the disposition form on the right, the dial pad docked.
 
 The window only assembles and shows; each part has its own slots and intent signals, reached through the
-attributes below (``window.card.save_requested``...). Sizes are chosen for a 1366x768 laptop, the
-smallest screen seen in contact centres: the two columns split 55/45 and every panel scrolls or shrinks.
+attributes below (``window.card.save_requested``...). Sizes are chosen for a 1366x768 laptop: the two
+columns split 55/45 and every panel scrolls or shrinks, down to about 600x600. The window opens where it
+was last (``place``), and never larger than the screen it opens on: a 1280x720 screen, or a 1920x1080
+laptop at 150 % scaling, has less room than 1366x740, and Finish and Next must stay on it (issue 13).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -32,6 +35,10 @@ from ui.ringing_panel import RingingPanel
 from ui.status_bar import StatusBar
 from ui.theme import icon
 
+DEFAULT_SIZE = QSize(1366, 740)
+FRAME_ALLOWANCE = QSize(16, 40)
+"""What the window manager adds around the window (title bar, borders), before it says exactly."""
+
 
 class MainWindow(QMainWindow):
     """The assembled window: ``ringing``, ``controls``, ``card``, ``disposition``, ``status``,
@@ -41,6 +48,9 @@ class MainWindow(QMainWindow):
     """The operator wants the settings dialog."""
     quit_requested = Signal()
     """The operator wants to quit (the core ends the shift first if needed)."""
+    close_requested = Signal()
+    """The operator closed the window (its title bar's X, Alt+F4): the desktop decides what that means;
+    the window stays as it is until told (:meth:`allow_close`)."""
 
     def __init__(self, parent: QWidget | None = None, clock: Clock = utc_now) -> None:
         super().__init__(parent)
@@ -98,7 +108,47 @@ class MainWindow(QMainWindow):
         self.action_collection[ActionId.QUIT].triggered.connect(self.quit_requested)
         self._build_menus()
         self.retranslate()
-        self.resize(1366, 740)
+        self._closing = False
+        self.resize(DEFAULT_SIZE)
+
+    def place(self, saved: QByteArray | None = None) -> None:
+        """Size and position the window before it is first shown: where it was (``saved``, from
+        ``saveGeometry``) if that still fits the screen, else the default size centred, else (a small
+        or scaled screen) maximised, so that every part of it is on the screen."""
+        restored = saved is not None and not saved.isEmpty() and self.restoreGeometry(saved)
+        if restored and (self.isMaximized() or self._fits_screen()):
+            return
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        if (DEFAULT_SIZE + FRAME_ALLOWANCE).boundedTo(area.size()) == DEFAULT_SIZE + FRAME_ALLOWANCE:
+            self.resize(DEFAULT_SIZE)
+            self.move(area.center() - self.rect().center())
+            return
+        self.resize((area.size() - FRAME_ALLOWANCE).expandedTo(self.minimumSizeHint()))
+        self.move(area.topLeft())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _fits_screen(self) -> bool:
+        """Whether the window, with room for its frame, is entirely on one screen's available area."""
+        where = self.geometry()
+        screen = QGuiApplication.screenAt(where.center())
+        if screen is None:
+            return False
+        area = screen.availableGeometry()
+        framed = where.size() + FRAME_ALLOWANCE
+        return area.contains(where) and framed.boundedTo(area.size()) == framed
+
+    def allow_close(self) -> None:
+        """Let the next close really close the window (the desktop is stopping)."""
+        self._closing = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing:
+            super().closeEvent(event)
+            return
+        event.ignore()
+        self.close_requested.emit()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.config import Config, ConfigPaths, load_config
 from app.config.user_file import save_user_settings
@@ -69,7 +69,11 @@ class SettingsFlow:
         telephony: Callable[[], TelephonyService | None],
         devices: Callable[[], AudioDevices],
         paths: ConfigPaths | None = None,
+        *,
+        parent: QWidget | None = None,
     ) -> None:
+        self.parent = parent
+        """The window the dialog belongs to: it opens over it and is closed with it."""
         self.actions = actions
         self.secrets = secrets
         self.telephony = telephony
@@ -92,18 +96,28 @@ class SettingsFlow:
         self.actions.set_shortcuts({ActionId(k): v for k, v in overrides.items()})
 
     def open(self) -> SettingsDialog:
+        """Show the settings dialog over the window: the one already open if there is one (raised),
+        never a second copy. It is not modal: a call can be answered while it is open."""
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return self.dialog
         # Imported when first opened: the idle desktop does not need the dialog's module (issue 5).
         from ui.settings_dialog import SettingsDialog
 
         config = self.config()
-        dialog = SettingsDialog(self.actions)
+        if self.dialog is not None:
+            self.dialog.deleteLater()  # closed: the next one shows the settings as they are now
+        dialog = SettingsDialog(self.actions, self.parent)
         dialog.load(preferences(config, self.secrets), self.devices())
         policy = QApplication.translate("Settings", "set by your IT department's policy (%1)")
         dialog.show_locked({s.spec.key: policy.replace("%1", s.origin) for s in config if s.locked})
         dialog.test_tone_requested.connect(self._test_tone)
         dialog.save_requested.connect(self.save)
         self.dialog = dialog
-        dialog.open()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
         return dialog
 
     def _test_tone(self, target: str, device: str | None) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtWidgets import QApplication
 
-from app.config import Config, load_config
+from app.config import Config, ConfigPaths, load_config
 from app.session.acw import AcwMode, AcwPolicy
 from ui.i18n import Language
 from ui.main import DesktopOptions, run_desktop, run_qt
@@ -60,6 +60,7 @@ def parse(argv: Sequence[str], config: Config | None = None) -> DesktopOptions:
         acw=AcwPolicy(mode, timeout_s=int(config["acw.seconds"]) if mode.timed else None),
         config=config,
         single_instance=True,
+        window_state=ConfigPaths.for_this_os().user_file.with_name("window.ini"),
     )
 
 

@@ -4,6 +4,12 @@ Widgets never write a colour literal: they take roles from the palette, or set a
 dynamic property (``badge``, ``light``) that the stylesheet below colours. The meaning colours (a
 disposition's category, a status, the business-hours light) are here too, so the dark theme can
 lighten them for contrast. Icons are SVG (sharp at any DPI) found through the ``icons:`` search path.
+
+Every pair meets WCAG AA in both themes (issue 13, defect 12): text 4.5:1 against what it is drawn on,
+borders of fields and icons 3:1. The light theme puts white (``on_accent``) on dark accents; the dark
+theme puts near-black on light accents, which also read as text on its dark surfaces. Icons that sit
+on a coloured button carry their own disc behind a white glyph, so none is ever red on red.
+``tests/ui/test_contrast.py`` checks every rule of the stylesheet below, whoever adds it.
 """
 
 from __future__ import annotations
@@ -46,6 +52,11 @@ class Colours:
     danger: str
     info: str
     neutral: str
+    on_accent: str
+    """Text on the accent colours above (badges, the Answer and Hang up buttons)."""
+    border: str
+    """The outline of fields (the comment box, line edits, combo boxes) and panels: 3:1 with the
+    surfaces around and inside them."""
 
 
 LIGHT = Colours(
@@ -53,30 +64,34 @@ LIGHT = Colours(
     base="#ffffff",
     alt_base="#f7f8fa",
     text="#1d2330",
-    muted="#667085",
+    muted="#5d6576",
     button="#e9ebef",
-    highlight="#3a7bd5",
+    highlight="#2f6cc0",
     highlight_text="#ffffff",
-    success="#23874a",
-    warning="#b7791f",
-    danger="#c53030",
-    info="#2b6cb0",
-    neutral="#6b7280",
+    success="#1b7340",
+    warning="#8f5b0a",
+    danger="#b42828",
+    info="#2762a3",
+    neutral="#5f6674",
+    on_accent="#ffffff",
+    border="#7d8491",
 )
 DARK = Colours(
     window="#1f2329",
     base="#16191e",
     alt_base="#22262d",
     text="#e6e8eb",
-    muted="#9aa3af",
+    muted="#a3acb8",
     button="#2c3139",
-    highlight="#4d8fe6",
+    highlight="#2f6cc0",
     highlight_text="#ffffff",
-    success="#48bb78",
-    warning="#ecc94b",
-    danger="#fc8181",
-    info="#63b3ed",
-    neutral="#a0aec0",
+    success="#5cc98a",
+    warning="#f0c75e",
+    danger="#ff9191",
+    info="#74bdf2",
+    neutral="#b0bccb",
+    on_accent="#111418",
+    border="#7c8594",
 )
 QDir.addSearchPath("icons", str(ICONS))
 _COLOURS = {Theme.LIGHT: LIGHT, Theme.DARK: DARK}
@@ -141,19 +156,25 @@ def _stylesheet(c: Colours) -> str:
 QLabel[role="title"] {{ font-size: 15pt; font-weight: 600; }}
 QLabel[role="muted"] {{ color: {c.muted}; }}
 QLabel[role="error"] {{ color: {c.danger}; }}
-QLabel[badge] {{ border-radius: 4px; padding: 1px 6px; color: {c.highlight_text}; }}
+QLabel[badge] {{ border-radius: 4px; padding: 1px 6px; color: {c.on_accent}; }}
 QLabel[badge="success"] {{ background: {c.success}; }}
 QLabel[badge="warning"] {{ background: {c.warning}; }}
 QLabel[badge="danger"] {{ background: {c.danger}; }}
 QLabel[badge="info"] {{ background: {c.info}; }}
 QLabel[badge="neutral"] {{ background: {c.neutral}; }}
-QFrame[panel="true"] {{ background: {c.base}; border: 1px solid {c.button}; border-radius: 6px; }}
+QFrame[panel="true"] {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 6px; }}
 QFrame#ringing {{ background: {c.base}; border: 2px solid {c.success}; border-radius: 6px; }}
+QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox {{ border: 1px solid {c.border};
+    border-radius: 3px; padding: 2px 4px; }}
+QComboBox::drop-down {{ border: 0; width: 18px; }}
+QComboBox::down-arrow {{ image: url(icons:down-arrow.svg); width: 10px; height: 10px; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QAbstractSpinBox:focus {{
+    border: 1px solid {c.highlight}; }}
 QLineEdit[dirty="true"], QComboBox[dirty="true"] {{ border: 1px solid {c.warning}; }}
 QLineEdit[invalid="true"] {{ border: 1px solid {c.danger}; }}
 QToolButton {{ padding: 4px 8px; }}
-QToolButton#answer {{ background: {c.success}; color: {c.highlight_text}; border-radius: 4px; }}
-QToolButton#reject, QToolButton#hangup {{ background: {c.danger}; color: {c.highlight_text};
+QToolButton#answer {{ background: {c.success}; color: {c.on_accent}; border-radius: 4px; }}
+QToolButton#reject, QToolButton#hangup {{ background: {c.danger}; color: {c.on_accent};
     border-radius: 4px; }}
 """
 

@@ -1,4 +1,9 @@
-"""The system tray icon: status at a glance, the status menu, and the way back to a minimised window."""
+"""The system tray icon: status at a glance, the status menu, and the way back to a hidden window.
+
+A ``QSystemTrayIcon`` exists only once shown: the icon was built and never shown (issue 13, defect 5),
+so an operator who closed the window had no way back. The desktop shows it always (Qt adds it to a
+tray that appears later); where there is no tray, closing the window minimises it (``ui.leaving``).
+"""
 
 from __future__ import annotations
 
@@ -37,7 +42,18 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self._view: StatusView | None = None
+        self.notice: tuple[str, str] | None = None
+        """The last notice shown from the icon (title, text): what the operator was told."""
         self.retranslate()
+
+    def show(self) -> None:
+        """Put the icon in the tray (it is not there until shown)."""
+        self.icon.show()
+
+    def notify(self, title: str, text: str) -> None:
+        """A notice from the icon (a balloon, or the desktop's notification)."""
+        self.notice = (title, text)
+        self.icon.showMessage(title, text, self.icon.icon(), 10000)
 
     def show_reasons(self, reasons: list[NotReadyReason]) -> None:
         """The not-ready reasons of the catalogue; the menu offers those a person may choose."""

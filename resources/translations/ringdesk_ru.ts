@@ -518,17 +518,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="188"/>
+        <location filename="../../ui/main.py" line="193"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="265"/>
+        <location filename="../../ui/main.py" line="279"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="268"/>
+        <location filename="../../ui/main.py" line="282"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -724,6 +724,74 @@
     </message>
 </context>
 <context>
+    <name>Leaving</name>
+    <message>
+        <location filename="../../ui/leaving.py" line="78"/>
+        <source>You are still %1: calls keep ringing here while ringdesk runs in the tray.</source>
+        <translation>Вы всё ещё в статусе «%1»: звонки продолжают поступать, пока ringdesk работает в трее.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="81"/>
+        <source>Keep working in the tray</source>
+        <translation>Продолжить работу в трее</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="83"/>
+        <source>You are still %1: calls keep ringing here while ringdesk runs.</source>
+        <translation>Вы всё ещё в статусе «%1»: звонки продолжают поступать, пока ringdesk работает.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="86"/>
+        <source>Minimise</source>
+        <translation>Свернуть</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="91"/>
+        <source>End shift and quit</source>
+        <translation>Завершить смену и выйти</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="96"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="117"/>
+        <source>ringdesk is still running</source>
+        <translation>ringdesk продолжает работать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="118"/>
+        <source>You are %1. Click the ringdesk icon to open the window.</source>
+        <translation>Ваш статус: «%1». Щёлкните значок ringdesk, чтобы открыть окно.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="134"/>
+        <source>A call is in progress. Finish it and record its result before quitting.</source>
+        <translation>Идёт звонок. Завершите его и сохраните результат, прежде чем выходить.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="140"/>
+        <source>Back to the call</source>
+        <translation>Вернуться к звонку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="152"/>
+        <source>The result of the last call is not recorded yet. If you quit now, what you typed is kept and the form opens again at the next start.</source>
+        <translation>Результат последнего звонка ещё не сохранён. Если выйти сейчас, введённое сохранится и форма откроется снова при следующем запуске.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="159"/>
+        <source>Back to the result</source>
+        <translation>Вернуться к результату</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="164"/>
+        <source>Quit and finish it later</source>
+        <translation>Выйти и завершить позже</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <location filename="../../ui/login_dialog.py" line="95"/>
@@ -749,32 +817,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>&amp;Status</source>
         <translation>&amp;Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>&amp;Result</source>
         <translation>&amp;Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>&amp;Tools</source>
         <translation>С&amp;ервис</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="218"/>
         <source>Dial pad</source>
         <translation>Набор номера</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="169"/>
+        <location filename="../../ui/main_window.py" line="219"/>
         <source>The call script appears here when a call is answered.</source>
         <translation>Скрипт разговора появится здесь после ответа на звонок.</translation>
     </message>
@@ -1007,7 +1075,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings_flow.py" line="101"/>
+        <location filename="../../ui/settings_flow.py" line="113"/>
         <source>set by your IT department&apos;s policy (%1)</source>
         <translation>задано политикой вашего ИТ-отдела (%1)</translation>
     </message>
@@ -1191,32 +1259,32 @@
 <context>
     <name>Supervision</name>
     <message>
-        <location filename="../../ui/supervision.py" line="74"/>
+        <location filename="../../ui/supervision.py" line="77"/>
         <source>&amp;Team board</source>
         <translation>&amp;Панель группы</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="94"/>
+        <location filename="../../ui/supervision.py" line="96"/>
         <source>Your team lead set your next status: %1</source>
         <translation>Руководитель группы назначил следующий статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="99"/>
+        <location filename="../../ui/supervision.py" line="101"/>
         <source>Break approved</source>
         <translation>Перерыв одобрен</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="101"/>
+        <location filename="../../ui/supervision.py" line="103"/>
         <source>Break refused by %1</source>
         <translation>Перерыв отклонён: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="117"/>
+        <location filename="../../ui/supervision.py" line="119"/>
         <source>Your team lead set your status: %1</source>
         <translation>Руководитель группы установил ваш статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="145"/>
+        <location filename="../../ui/supervision.py" line="143"/>
         <source>Today: %1 calls · AHT %2 · ACW %3</source>
         <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
     </message>
@@ -1322,62 +1390,62 @@
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../ui/team/window.py" line="66"/>
+        <location filename="../../ui/team/window.py" line="70"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="74"/>
+        <location filename="../../ui/team/window.py" line="81"/>
         <source>All teams</source>
         <translation>Все команды</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="76"/>
+        <location filename="../../ui/team/window.py" line="83"/>
         <source>Connecting...</source>
         <translation>Подключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="78"/>
+        <location filename="../../ui/team/window.py" line="85"/>
         <source>Force status...</source>
         <translation>Установить статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="79"/>
+        <location filename="../../ui/team/window.py" line="86"/>
         <source>Approve break</source>
         <translation>Одобрить перерыв</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="80"/>
+        <location filename="../../ui/team/window.py" line="87"/>
         <source>Refuse break</source>
         <translation>Отказать в перерыве</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="81"/>
+        <location filename="../../ui/team/window.py" line="88"/>
         <source>History...</source>
         <translation>История...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="98"/>
+        <location filename="../../ui/team/window.py" line="105"/>
         <source>Team:</source>
         <translation>Команда:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="141"/>
+        <location filename="../../ui/team/window.py" line="147"/>
         <source>Live</source>
         <translation>В эфире</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="141"/>
+        <location filename="../../ui/team/window.py" line="147"/>
         <source>Reconnecting...</source>
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="214"/>
+        <location filename="../../ui/team/window.py" line="238"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="214"/>
+        <location filename="../../ui/team/window.py" line="238"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
@@ -1385,12 +1453,12 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/tray.py" line="55"/>
+        <location filename="../../ui/tray.py" line="71"/>
         <source>Show window</source>
         <translation>Показать окно</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="56"/>
+        <location filename="../../ui/tray.py" line="72"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
