@@ -12,10 +12,11 @@ custom field labels) comes with both languages from the server and is chosen wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
 """Where ``ringdesk_<lang>.ts`` and ``.qm`` live."""
@@ -79,3 +80,29 @@ def _install(app: QCoreApplication, lang: Language) -> None:
         if loaded:
             QCoreApplication.installTranslator(translator)
             _installed.append(translator)
+
+
+class _LanguageWatcher(QObject):
+    """Calls back when the application changes language (a ``LanguageChange`` sent to the app)."""
+
+    def __init__(self, parent: QObject, callback: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._callback = callback
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange and watched is QCoreApplication.instance():
+            self._callback()
+        return False
+
+
+def on_language_change(owner: QObject, callback: Callable[[], None]) -> None:
+    """Call ``callback`` after every language switch, for as long as ``owner`` lives.
+
+    Widgets get ``LanguageChange`` themselves (their ``changeEvent``); plain objects that own texts do
+    not: a tray icon and its menu actions, an action added to a window's menu, a label filled by a
+    presenter. They use this.
+    """
+    _LanguageWatcher(owner, callback)

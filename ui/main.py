@@ -39,6 +39,7 @@ from ui.desk import Desk
 from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
+from ui.labels import use_catalogue
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
 from ui.script_host import ScriptHost
@@ -132,6 +133,7 @@ class Desktop:
             return False
         self.sync.start()
         services = await ServerSide.load(self.sync)
+        use_catalogue(services.catalogue())
         self.secrets = SecretStore()
         accounts = self._sip_accounts(opts.config) if opts.config is not None else []
         self.telephony = TelephonyService(

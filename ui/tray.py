@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from app.wire.statuses import NotReadyReason
+from ui.i18n import on_language_change
 from ui.status_menu import StatusMenu, StatusView, status_icon_name, status_text
 from ui.theme import icon
 
@@ -37,6 +38,7 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self._view: StatusView | None = None
+        on_language_change(self, self.retranslate)
         self.retranslate()
 
     def show_reasons(self, reasons: list[NotReadyReason]) -> None:
@@ -51,7 +53,7 @@ class Tray(QObject):
         self.retranslate()
 
     def retranslate(self) -> None:
-        """Re-set the texts in the current language (the main window calls it on ``LanguageChange``)."""
+        """Re-set the texts in the current language (on every language switch: a tray icon is no widget)."""
         self.show_window.setText(QCoreApplication.translate("Tray", "Show window"))
         self.quit.setText(QCoreApplication.translate("Tray", "Quit"))
         text = status_text(self._view.status, self._view.reason) if self._view else ""

@@ -92,7 +92,7 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="163"/>
+        <location filename="../../ui/card/call_card.py" line="164"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -153,37 +153,37 @@
 <context>
     <name>Card</name>
     <message>
-        <location filename="../../ui/card/editors.py" line="18"/>
+        <location filename="../../ui/card/editors.py" line="19"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="19"/>
+        <location filename="../../ui/card/editors.py" line="20"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="20"/>
+        <location filename="../../ui/card/editors.py" line="21"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="27"/>
+        <location filename="../../ui/card/editors.py" line="28"/>
         <source>(empty)</source>
         <translation>(пусто)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="30"/>
+        <location filename="../../ui/card/editors.py" line="31"/>
         <source>Yes</source>
         <translation>Да</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="30"/>
+        <location filename="../../ui/card/editors.py" line="31"/>
         <source>No</source>
         <translation>Нет</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="132"/>
+        <location filename="../../ui/card/editors.py" line="155"/>
         <source>not recorded</source>
         <translation>не записано</translation>
     </message>
@@ -353,17 +353,17 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="180"/>
+        <location filename="../../ui/desk.py" line="181"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="218"/>
+        <location filename="../../ui/desk.py" line="219"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="266"/>
+        <location filename="../../ui/desk.py" line="268"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
     </message>
@@ -371,17 +371,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="178"/>
+        <location filename="../../ui/main.py" line="182"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="254"/>
+        <location filename="../../ui/main.py" line="258"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="257"/>
+        <location filename="../../ui/main.py" line="261"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -389,17 +389,17 @@
 <context>
     <name>DialPad</name>
     <message>
-        <location filename="../../ui/dial_pad.py" line="142"/>
+        <location filename="../../ui/dial_pad.py" line="136"/>
         <source>Number to call</source>
         <translation>Номер для звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="143"/>
+        <location filename="../../ui/dial_pad.py" line="137"/>
         <source>Call</source>
         <translation>Позвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/dial_pad.py" line="144"/>
+        <location filename="../../ui/dial_pad.py" line="138"/>
         <source>Recent calls</source>
         <translation>Недавние звонки</translation>
     </message>
@@ -407,47 +407,47 @@
 <context>
     <name>DispositionForm</name>
     <message>
-        <location filename="../../ui/disposition_form.py" line="200"/>
+        <location filename="../../ui/disposition_form.py" line="201"/>
         <source>Choose a result (keys 1-9)</source>
         <translation>Выберите результат (клавиши 1-9)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="203"/>
+        <location filename="../../ui/disposition_form.py" line="204"/>
         <source>This result needs a comment</source>
         <translation>Для этого результата нужен комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="205"/>
+        <location filename="../../ui/disposition_form.py" line="206"/>
         <source>The callback time must be in the future</source>
         <translation>Время перезвона должно быть в будущем</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="269"/>
+        <location filename="../../ui/disposition_form.py" line="270"/>
         <source>Comment (required)</source>
         <translation>Комментарий (обязательно)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="269"/>
+        <location filename="../../ui/disposition_form.py" line="270"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="314"/>
+        <location filename="../../ui/disposition_form.py" line="315"/>
         <source>Call result</source>
         <translation>Результат звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="315"/>
+        <location filename="../../ui/disposition_form.py" line="316"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="318"/>
+        <location filename="../../ui/disposition_form.py" line="319"/>
         <source>Call back at (client&apos;s time, %1)</source>
         <translation>Перезвонить (время клиента, %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="320"/>
+        <location filename="../../ui/disposition_form.py" line="321"/>
         <source>Call back at</source>
         <translation>Перезвонить</translation>
     </message>
@@ -455,17 +455,17 @@
 <context>
     <name>ForceDialog</name>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="26"/>
+        <location filename="../../ui/team/dialogs.py" line="27"/>
         <source>Force a status: %1</source>
         <translation>Установить статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="32"/>
+        <location filename="../../ui/team/dialogs.py" line="33"/>
         <source>End of shift</source>
         <translation>Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="34"/>
+        <location filename="../../ui/team/dialogs.py" line="35"/>
         <source>New status</source>
         <translation>Новый статус</translation>
     </message>
@@ -473,37 +473,37 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="54"/>
+        <location filename="../../ui/team/dialogs.py" line="55"/>
         <source>Status history: %1</source>
         <translation>История статусов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <location filename="../../ui/team/dialogs.py" line="58"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <location filename="../../ui/team/dialogs.py" line="58"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <location filename="../../ui/team/dialogs.py" line="58"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="57"/>
+        <location filename="../../ui/team/dialogs.py" line="58"/>
         <source>By</source>
         <translation>Кем</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="78"/>
+        <location filename="../../ui/team/dialogs.py" line="79"/>
         <source>system</source>
         <translation>система</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="78"/>
+        <location filename="../../ui/team/dialogs.py" line="79"/>
         <source>operator</source>
         <translation>оператор</translation>
     </message>
@@ -511,34 +511,267 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="38"/>
+        <location filename="../../ui/card/history_view.py" line="39"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="64"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="64"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="64"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="64"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="64"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../ui/labels.py" line="46"/>
+        <source>Offline</source>
+        <translation>Не в сети</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="47"/>
+        <source>Ready</source>
+        <translation>Готов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="48"/>
+        <source>Not ready</source>
+        <translation>Не готов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="49"/>
+        <source>On call</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="50"/>
+        <source>After-call work</source>
+        <translation>Обработка после звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="52"/>
+        <source>Unknown status</source>
+        <translation>Неизвестный статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="70"/>
+        <source>Other reason</source>
+        <translation>Другая причина</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="81"/>
+        <source>End of shift</source>
+        <translation>Конец смены</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="104"/>
+        <source>Other result</source>
+        <translation>Другой результат</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="123"/>
+        <source>Kaliningrad</source>
+        <translation>Калининград</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="124"/>
+        <source>Moscow</source>
+        <translation>Москва</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="125"/>
+        <source>Simferopol</source>
+        <translation>Симферополь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="126"/>
+        <source>Kirov</source>
+        <translation>Киров</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="127"/>
+        <source>Volgograd</source>
+        <translation>Волгоград</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="128"/>
+        <source>Astrakhan</source>
+        <translation>Астрахань</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="129"/>
+        <source>Saratov</source>
+        <translation>Саратов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="130"/>
+        <source>Ulyanovsk</source>
+        <translation>Ульяновск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="131"/>
+        <source>Samara</source>
+        <translation>Самара</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="132"/>
+        <source>Yekaterinburg</source>
+        <translation>Екатеринбург</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="133"/>
+        <source>Omsk</source>
+        <translation>Омск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="134"/>
+        <source>Novosibirsk</source>
+        <translation>Новосибирск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="135"/>
+        <source>Barnaul</source>
+        <translation>Барнаул</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="136"/>
+        <source>Tomsk</source>
+        <translation>Томск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="137"/>
+        <source>Novokuznetsk</source>
+        <translation>Новокузнецк</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="138"/>
+        <source>Krasnoyarsk</source>
+        <translation>Красноярск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="139"/>
+        <source>Irkutsk</source>
+        <translation>Иркутск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="140"/>
+        <source>Chita</source>
+        <translation>Чита</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="141"/>
+        <source>Yakutsk</source>
+        <translation>Якутск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="142"/>
+        <source>Khandyga</source>
+        <translation>Хандыга</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="143"/>
+        <source>Vladivostok</source>
+        <translation>Владивосток</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="144"/>
+        <source>Ust-Nera</source>
+        <translation>Усть-Нера</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="145"/>
+        <source>Magadan</source>
+        <translation>Магадан</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="146"/>
+        <source>Sakhalin</source>
+        <translation>Сахалин</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="147"/>
+        <source>Srednekolymsk</source>
+        <translation>Среднеколымск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="148"/>
+        <source>Kamchatka</source>
+        <translation>Камчатка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="149"/>
+        <source>Anadyr</source>
+        <translation>Анадырь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="150"/>
+        <source>Minsk</source>
+        <translation>Минск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="151"/>
+        <source>Kyiv</source>
+        <translation>Киев</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="152"/>
+        <source>Almaty</source>
+        <translation>Алматы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="153"/>
+        <source>Tashkent</source>
+        <translation>Ташкент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="154"/>
+        <source>Tbilisi</source>
+        <translation>Тбилиси</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="155"/>
+        <source>Yerevan</source>
+        <translation>Ереван</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="156"/>
+        <source>Baku</source>
+        <translation>Баку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="157"/>
+        <source>Bishkek</source>
+        <translation>Бишкек</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="158"/>
+        <source>UTC</source>
+        <translation>UTC</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="213"/>
+        <source>DD.MM.YYYY</source>
+        <translation>ДД.ММ.ГГГГ</translation>
     </message>
 </context>
 <context>
@@ -626,14 +859,389 @@
     </message>
 </context>
 <context>
+    <name>Refusals</name>
+    <message>
+        <location filename="../../ui/refusals.py" line="28"/>
+        <source>answer</source>
+        <translation>ответить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="29"/>
+        <source>reject the call</source>
+        <translation>отклонить звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="30"/>
+        <source>hang up</source>
+        <translation>завершить звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="31"/>
+        <location filename="../../ui/refusals.py" line="32"/>
+        <source>put the call on hold</source>
+        <translation>поставить звонок на удержание</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="33"/>
+        <source>resume the call</source>
+        <translation>вернуться к звонку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="34"/>
+        <location filename="../../ui/refusals.py" line="35"/>
+        <source>send keypad digits</source>
+        <translation>отправить цифры</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="36"/>
+        <source>transfer the call</source>
+        <translation>перевести звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="37"/>
+        <source>attach a contact</source>
+        <translation>привязать контакт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="38"/>
+        <source>save the script&apos;s answers</source>
+        <translation>сохранить ответы скрипта</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="39"/>
+        <source>save the call result</source>
+        <translation>сохранить результат звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="40"/>
+        <source>leave after-call work</source>
+        <translation>завершить обработку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="41"/>
+        <source>end the shift</source>
+        <translation>закончить смену</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="42"/>
+        <source>change the status</source>
+        <translation>сменить статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="49"/>
+        <source>ringing</source>
+        <translation>входящий вызов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="50"/>
+        <source>being dialled</source>
+        <translation>набор номера</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="51"/>
+        <source>in conversation</source>
+        <translation>разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="52"/>
+        <source>on hold</source>
+        <translation>на удержании</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="53"/>
+        <source>ended</source>
+        <translation>завершён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="54"/>
+        <source>in after-call work</source>
+        <translation>обработка после звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="55"/>
+        <source>finished</source>
+        <translation>закрыт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="60"/>
+        <source>do this</source>
+        <translation>сделать это</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="77"/>
+        <source>There is no call to %1</source>
+        <translation>Нет звонка, чтобы %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="80"/>
+        <source>Several calls could be meant: choose the call first</source>
+        <translation>Звонков несколько: сначала выберите звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="83"/>
+        <source>That call is no longer on the desk</source>
+        <translation>Этого звонка уже нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="87"/>
+        <source>Cannot %1: the call is %2</source>
+        <translation>Нельзя %1: состояние звонка — «%2»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="91"/>
+        <source>Cannot %1 yet: waiting for the phone</source>
+        <translation>Пока нельзя %1: ждём ответа телефона</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="94"/>
+        <source>Cannot %1: the call has ended</source>
+        <translation>Нельзя %1: звонок завершён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="97"/>
+        <source>Cannot %1: the call&apos;s result is already saved</source>
+        <translation>Нельзя %1: результат звонка уже сохранён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="100"/>
+        <source>The call has not ended yet</source>
+        <translation>Звонок ещё не завершён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="101"/>
+        <source>A call can only be rejected as busy or declined</source>
+        <translation>Звонок можно отклонить только как «занято» или «отказ»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="104"/>
+        <source>A ringing call is rejected, not hung up</source>
+        <translation>Входящий вызов отклоняют, а не завершают</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="107"/>
+        <source>Hanging up already: waiting for the phone</source>
+        <translation>Звонок уже завершается: ждём ответа телефона</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="110"/>
+        <source>Keypad digits are 0-9, *, # and A-D (up to 32)</source>
+        <translation>Можно набрать цифры 0-9, *, # и A-D (до 32 знаков)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="113"/>
+        <source>Enter the number or address to transfer to</source>
+        <translation>Введите номер или адрес для перевода</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="116"/>
+        <source>There is no consultation call to complete the transfer with</source>
+        <translation>Нет консультационного звонка, чтобы завершить перевод</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="119"/>
+        <source>Only a connected call can be transferred</source>
+        <translation>Перевести можно только звонок, на котором идёт разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="122"/>
+        <source>A consultation call cannot itself be transferred</source>
+        <translation>Консультационный звонок нельзя перевести</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="125"/>
+        <source>A transfer to %1 is already under way</source>
+        <translation>Перевод на %1 уже выполняется</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="128"/>
+        <source>The consulted party has not answered yet</source>
+        <translation>Консультант ещё не ответил</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="131"/>
+        <source>The script&apos;s answers could not be saved: the script is unknown</source>
+        <translation>Ответы скрипта не сохранены: скрипт неизвестен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="134"/>
+        <source>The phone reported something that does not fit the call: see the log</source>
+        <translation>Телефон сообщил о событии, которое не сходится со звонком: см. журнал</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="137"/>
+        <source>This call is already on the desk</source>
+        <translation>Этот звонок уже открыт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="138"/>
+        <source>Cancel the outgoing call being dialled before answering another</source>
+        <translation>Сначала отмените исходящий звонок, затем отвечайте на другой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="141"/>
+        <source>The microphone can be turned off during a conversation only</source>
+        <translation>Микрофон выключается только во время разговора</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="144"/>
+        <source>The microphone is already off</source>
+        <translation>Микрофон уже выключен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="145"/>
+        <source>The microphone is already on</source>
+        <translation>Микрофон уже включён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="146"/>
+        <source>Enter a number to dial</source>
+        <translation>Введите номер для набора</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="147"/>
+        <source>An outgoing call is already being dialled</source>
+        <translation>Исходящий звонок уже набирается</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="150"/>
+        <source>Only a call in after-call work can be reopened</source>
+        <translation>Открыть снова можно только звонок в обработке</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="153"/>
+        <source>The call result is not complete: check the form</source>
+        <translation>Результат звонка заполнен не полностью: проверьте форму</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="156"/>
+        <source>This result is not offered for this call</source>
+        <translation>Этот результат недоступен для этого звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="159"/>
+        <source>After-call work lasts until its timer ends</source>
+        <translation>Обработка длится до конца отсчёта</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="162"/>
+        <source>Choose a call result to finish after-call work</source>
+        <translation>Выберите результат звонка, чтобы завершить обработку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="165"/>
+        <source>The phone could not do it: try again</source>
+        <translation>Телефон не смог это выполнить: попробуйте ещё раз</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="168"/>
+        <source>%1 follows from the phone and is never chosen</source>
+        <translation>Статус «%1» ставится телефоном, его нельзя выбрать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="171"/>
+        <source>Choose a reason from the list for a not-ready status</source>
+        <translation>Для статуса «Не готов» выберите причину из списка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="174"/>
+        <source>This reason is not in the list any more</source>
+        <translation>Этой причины больше нет в списке</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="177"/>
+        <source>This reason is no longer used</source>
+        <translation>Эта причина больше не используется</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="178"/>
+        <source>%1 needs your team lead&apos;s approval: ask for it</source>
+        <translation>«%1» требует одобрения руководителя: запросите его</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="181"/>
+        <source>The shift has already started</source>
+        <translation>Смена уже начата</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="182"/>
+        <source>Cannot %1: the shift has not started</source>
+        <translation>Нельзя %1: смена не начата</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="185"/>
+        <source>Use End of shift to go offline</source>
+        <translation>Чтобы уйти из сети, выберите «Конец смены»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="186"/>
+        <source>The status is already %1</source>
+        <translation>Статус уже «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="189"/>
+        <source>Not on a call: set the status directly</source>
+        <translation>Звонка нет: выберите статус сразу</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="192"/>
+        <source>Your team lead has set %1 for after this call</source>
+        <translation>Руководитель уже назначил «%1» после этого звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="195"/>
+        <source>Cannot %1 during a call or after-call work: choose it as the next status</source>
+        <translation>Нельзя %1 во время звонка или обработки: выберите это как следующий статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="215"/>
+        <source>The session has expired: log in again</source>
+        <translation>Сеанс истёк: войдите снова</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="217"/>
+        <source>Someone else changed this record meanwhile</source>
+        <translation>Запись тем временем изменил кто-то другой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="219"/>
+        <source>The server is not reachable now: it will be tried again</source>
+        <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="223"/>
+        <source>Not allowed for your role</source>
+        <translation>Недоступно для вашей роли</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="225"/>
+        <source>Not found on the server</source>
+        <translation>Не найдено на сервере</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="227"/>
+        <source>The server refused it</source>
+        <translation>Сервер отклонил запрос</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="229"/>
+        <source>The server could not do it</source>
+        <translation>Сервер не смог выполнить запрос</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="247"/>
+        <source>Something went wrong (%1)</source>
+        <translation>Что-то пошло не так (%1)</translation>
+    </message>
+</context>
+<context>
     <name>RingingPanel</name>
     <message>
-        <location filename="../../ui/ringing_panel.py" line="105"/>
+        <location filename="../../ui/ringing_panel.py" line="106"/>
         <source>Queue: %1</source>
         <translation>Очередь: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ringing_panel.py" line="109"/>
+        <location filename="../../ui/ringing_panel.py" line="110"/>
         <source>Incoming call</source>
         <translation>Входящий звонок</translation>
     </message>
@@ -654,27 +1262,32 @@
 <context>
     <name>ScriptPanel</name>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="75"/>
+        <location filename="../../ui/script_panel/panel.py" line="76"/>
         <source>Back (Alt+Left)</source>
         <translation>Назад (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="76"/>
+        <location filename="../../ui/script_panel/panel.py" line="77"/>
         <source>Next (Enter)</source>
         <translation>Далее (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="77"/>
+        <location filename="../../ui/script_panel/panel.py" line="78"/>
         <source>Return to the previous step</source>
         <translation>Вернуться к предыдущему шагу</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="117"/>
+        <location filename="../../ui/script_panel/panel.py" line="118"/>
         <source>This step cannot continue: {0}</source>
         <translation>Этот шаг не может продолжиться: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="129"/>
+        <location filename="../../ui/script_panel/panel.py" line="130"/>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/panel.py" line="131"/>
         <source>End of script. Suggested disposition: {0}</source>
         <translation>Конец скрипта. Предлагаемый результат: {0}</translation>
     </message>
@@ -976,32 +1589,32 @@
 <context>
     <name>Supervision</name>
     <message>
-        <location filename="../../ui/supervision.py" line="74"/>
+        <location filename="../../ui/supervision.py" line="90"/>
         <source>&amp;Team board</source>
         <translation>&amp;Панель группы</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="94"/>
+        <location filename="../../ui/supervision.py" line="115"/>
         <source>Your team lead set your next status: %1</source>
         <translation>Руководитель группы назначил следующий статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="99"/>
+        <location filename="../../ui/supervision.py" line="120"/>
         <source>Break approved</source>
         <translation>Перерыв одобрен</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="101"/>
+        <location filename="../../ui/supervision.py" line="122"/>
         <source>Break refused by %1</source>
         <translation>Перерыв отклонён: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="117"/>
+        <location filename="../../ui/supervision.py" line="138"/>
         <source>Your team lead set your status: %1</source>
         <translation>Руководитель группы установил ваш статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="145"/>
+        <location filename="../../ui/supervision.py" line="94"/>
         <source>Today: %1 calls · AHT %2 · ACW %3</source>
         <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
     </message>
@@ -1039,67 +1652,67 @@
 <context>
     <name>TeamModel</name>
     <message>
-        <location filename="../../ui/team/model.py" line="48"/>
+        <location filename="../../ui/team/model.py" line="49"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="49"/>
+        <location filename="../../ui/team/model.py" line="50"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="50"/>
+        <location filename="../../ui/team/model.py" line="51"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="51"/>
+        <location filename="../../ui/team/model.py" line="52"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="52"/>
+        <location filename="../../ui/team/model.py" line="53"/>
         <source>In status</source>
         <translation>В статусе</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="53"/>
+        <location filename="../../ui/team/model.py" line="54"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="54"/>
+        <location filename="../../ui/team/model.py" line="55"/>
         <source>Handled today</source>
         <translation>Обработано сегодня</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="55"/>
+        <location filename="../../ui/team/model.py" line="56"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="56"/>
+        <location filename="../../ui/team/model.py" line="57"/>
         <source>Avg ACW</source>
         <translation>Ср. поствызов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="57"/>
+        <location filename="../../ui/team/model.py" line="58"/>
         <source>Request</source>
         <translation>Запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="67"/>
+        <location filename="../../ui/team/model.py" line="68"/>
         <source>Forced: %1 after the call</source>
         <translation>Назначено: %1 после звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="69"/>
+        <location filename="../../ui/team/model.py" line="70"/>
         <source>Approved: %1</source>
         <translation>Одобрено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="70"/>
+        <location filename="../../ui/team/model.py" line="71"/>
         <source>Asks for: %1</source>
         <translation>Просит: %1</translation>
     </message>
@@ -1107,62 +1720,63 @@
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../ui/team/window.py" line="66"/>
+        <location filename="../../ui/team/window.py" line="67"/>
+        <location filename="../../ui/team/window.py" line="128"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="74"/>
+        <location filename="../../ui/team/window.py" line="129"/>
         <source>All teams</source>
         <translation>Все команды</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="76"/>
+        <location filename="../../ui/team/window.py" line="147"/>
         <source>Connecting...</source>
         <translation>Подключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="78"/>
+        <location filename="../../ui/team/window.py" line="131"/>
         <source>Force status...</source>
         <translation>Установить статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="79"/>
+        <location filename="../../ui/team/window.py" line="132"/>
         <source>Approve break</source>
         <translation>Одобрить перерыв</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="80"/>
+        <location filename="../../ui/team/window.py" line="133"/>
         <source>Refuse break</source>
         <translation>Отказать в перерыве</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="81"/>
+        <location filename="../../ui/team/window.py" line="134"/>
         <source>History...</source>
         <translation>История...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="98"/>
+        <location filename="../../ui/team/window.py" line="130"/>
         <source>Team:</source>
         <translation>Команда:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="141"/>
+        <location filename="../../ui/team/window.py" line="149"/>
         <source>Live</source>
         <translation>В эфире</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="141"/>
+        <location filename="../../ui/team/window.py" line="149"/>
         <source>Reconnecting...</source>
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="214"/>
+        <location filename="../../ui/team/window.py" line="246"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="214"/>
+        <location filename="../../ui/team/window.py" line="246"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
@@ -1170,12 +1784,12 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/tray.py" line="55"/>
+        <location filename="../../ui/tray.py" line="57"/>
         <source>Show window</source>
         <translation>Показать окно</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="56"/>
+        <location filename="../../ui/tray.py" line="58"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 from app.wire.contacts import HistoryItem
 from app.wire.dispositions import DispositionCode
 from ui.i18n import pick
+from ui.labels import format_datetime, queue_label
 from ui.theme import category_colour
 
 
@@ -43,9 +44,9 @@ class HistoryView(QTreeWidget):
             comment = disposition.comment.replace("\n", " ") if disposition else ""
             row = QTreeWidgetItem(
                 [
-                    f"{item.ring_at.astimezone():%d.%m.%Y %H:%M}",
+                    format_datetime(item.ring_at),
                     item.operator,
-                    item.queue or "",
+                    queue_label(item.queue),
                     result,
                     comment,
                 ]

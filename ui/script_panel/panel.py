@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.scripts.runner import Runner, StepView
+from ui.labels import disposition_label
 from ui.script_panel.inputs import FieldInput, make_input, plain_label
 from ui.script_panel.messages import field_error
 
@@ -126,7 +127,8 @@ class ScriptPanel(QWidget):
     def _outcome_text(self, view: StepView) -> str:
         if not view.finished:
             return ""
-        return self.tr("End of script. Suggested disposition: {0}").format(view.disposition)
+        suggested = disposition_label(view.disposition) if view.disposition else self.tr("none")
+        return self.tr("End of script. Suggested disposition: {0}").format(suggested)
 
     def _rebuild_inputs(self, view: StepView) -> None:
         for entry in self.inputs:
