@@ -14,7 +14,7 @@ from __future__ import annotations
 class Refused(Exception):
     """An intent was refused; ``reason`` says why in plain English, ``key``/``params`` for the UI."""
 
-    def __init__(self, reason: str, *, code: str = "refused", key: str = "", **params: object) -> None:
+    def __init__(self, reason: str, /, *, code: str = "refused", key: str = "", **params: object) -> None:
         super().__init__(reason)
         self.reason = reason
         self.code = code

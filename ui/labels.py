@@ -8,8 +8,9 @@ function here, at the moment they set their text, so a language switch (each wid
 
 Catalogue data (reasons, disposition codes, queue names) carries both languages and comes from the
 server: :func:`use_catalogue` is told the current catalogue once it is fetched (and whenever it is
-fetched again). A code missing from it is never shown raw where words are expected: it gets a
-generic translated label ("Не готов", "Другой результат").
+fetched again). A code missing from it is shown as it is: that is a configuration error (a script
+suggesting a code nobody declared, a reason dropped from the server's list) to be seen and fixed,
+not hidden behind a generic word.
 """
 
 from __future__ import annotations
@@ -29,6 +30,15 @@ _state: dict[str, Catalogue] = {"catalogue": Catalogue()}
 def use_catalogue(catalogue: Catalogue) -> None:
     """The catalogue the labels come from (the composition root calls it on every fetch)."""
     _state["catalogue"] = catalogue
+
+
+def know_reasons(reasons: list[NotReadyReason]) -> None:
+    """Add not-ready reasons fetched on their own (the Team window's) to those labels come from."""
+    known = catalogue()
+    codes = {r.code for r in known.reasons}
+    fresh = [r for r in reasons if r.code not in codes]
+    if fresh:
+        use_catalogue(known.model_copy(update={"reasons": [*known.reasons, *fresh]}))
 
 
 def catalogue() -> Catalogue:
@@ -60,15 +70,11 @@ def find_reason(code: str | None) -> NotReadyReason | None:
 
 
 def reason_label(code: str | None) -> str:
-    """A not-ready reason in words ("" for none; a code missing from the catalogue: "Other reason")."""
+    """A not-ready reason in words ("" for none; a code missing from the catalogue as it is)."""
     if not code:
         return ""
     reason = find_reason(code)
-    return (
-        pick(reason.label_en, reason.label_ru)
-        if reason
-        else QCoreApplication.translate("Labels", "Other reason")
-    )
+    return pick(reason.label_en, reason.label_ru) if reason else code
 
 
 def choice_label(status: OperatorStatus | str, reason: str | None = None) -> str:
@@ -94,15 +100,11 @@ def find_code(code: str | None, queue: str | None = None) -> DispositionCode | N
 
 
 def disposition_label(code: str | None, queue: str | None = None) -> str:
-    """A disposition code in words ("" for none; unknown: "Other result")."""
+    """A disposition code in words ("" for none; a code missing from the catalogue as it is)."""
     if not code:
         return ""
     entry = find_code(code, queue)
-    return (
-        pick(entry.label_en, entry.label_ru)
-        if entry
-        else QCoreApplication.translate("Labels", "Other result")
-    )
+    return pick(entry.label_en, entry.label_ru) if entry else code
 
 
 def queue_label(code: str | None) -> str:
@@ -220,10 +222,12 @@ def format_date(day: date | str | None) -> str:
         return ""
     if isinstance(day, str):
         try:
-            day = date.fromisoformat(day)
+            parsed = date.fromisoformat(day)
         except ValueError:
             return day
-    return f"{day:%d.%m.%Y}" if language() is Language.RU else day.isoformat()
+    else:
+        parsed = day
+    return f"{parsed:%d.%m.%Y}" if language() is Language.RU else parsed.isoformat()
 
 
 def parse_date(text: str) -> str | None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.team.feed import FeedEvent, Snapshot, TeamFeed
 from app.wire.requests import RequestKind, RequestState
 from app.wire.statuses import NotReadyReason, StatusChangeOut
+from ui.labels import know_reasons
 from ui.refusals import error_text
 from ui.team.dialogs import ForceDialog, HistoryDialog
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
@@ -163,8 +164,13 @@ class TeamWindow(QWidget):
     def _reasons_arrived(self, future: Future[list[NotReadyReason]]) -> None:
         if future.exception() is None:
             self.reasons = future.result()
+            know_reasons(self.reasons)
+            self.sig_event.emit(None)  # re-label the board on the GUI thread
 
-    def _apply(self, event: FeedEvent) -> None:
+    def _apply(self, event: FeedEvent | None) -> None:
+        if event is None:  # the reasons arrived: their labels replace the codes
+            self.model.retranslate()
+            return
         self._heard = True
         self.model.apply(event)
         if isinstance(event, Snapshot):
