@@ -264,12 +264,11 @@ class Desk(QObject):
             return
         card.looked_up = True
         if notice.error:
-            self.status_line.showMessage(
-                QCoreApplication.translate("Desk", "Could not look up the caller: %1").replace(
-                    "%1", notice.error
-                ),
-                10000,
+            log.info("caller lookup failed: %s", notice.error)  # the server's words: for the log
+            message = QCoreApplication.translate(
+                "Desk", "Could not look up the caller: the card shows what is known"
             )
+            self.status_line.showMessage(message, 10000)
         card.contact = notice.contact
         self._render_calls()
         if self._shown_call != notice.call_id:

@@ -42,6 +42,7 @@ from ui.i18n import Language, set_language
 from ui.labels import use_catalogue
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
+from ui.refusals import server_error_detail, server_error_text
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
@@ -256,14 +257,15 @@ class Desktop:
                 user = await self.sync.login(form.user, form.password)
             except LoginRequiredError:
                 dialog.show_error(QApplication.translate("Desktop", "Wrong login or password"))
-            except TransientError as exc:
+            except TransientError:
                 dialog.show_error(
                     QApplication.translate("Desktop", "The server does not answer: %1").replace(
-                        "%1", str(exc)
+                        "%1", form.server_url
                     )
                 )
             except ApiError as exc:
-                dialog.show_error(str(exc))
+                log.info("login refused: %s", server_error_detail(exc))
+                dialog.show_error(server_error_text(exc))
             else:
                 if not result.done():
                     result.set_result(user)

@@ -364,24 +364,24 @@
     </message>
     <message>
         <location filename="../../ui/desk.py" line="268"/>
-        <source>Could not look up the caller: %1</source>
-        <translation>Не удалось найти звонящего: %1</translation>
+        <source>Could not look up the caller: the card shows what is known</source>
+        <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
 </context>
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="182"/>
+        <location filename="../../ui/main.py" line="183"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="258"/>
+        <location filename="../../ui/main.py" line="259"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="261"/>
+        <location filename="../../ui/main.py" line="262"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -1252,32 +1252,32 @@
 <context>
     <name>ScriptPanel</name>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="76"/>
+        <location filename="../../ui/script_panel/panel.py" line="89"/>
         <source>Back (Alt+Left)</source>
         <translation>Назад (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="77"/>
+        <location filename="../../ui/script_panel/panel.py" line="90"/>
         <source>Next (Enter)</source>
         <translation>Далее (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="78"/>
+        <location filename="../../ui/script_panel/panel.py" line="91"/>
         <source>Return to the previous step</source>
         <translation>Вернуться к предыдущему шагу</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="118"/>
+        <location filename="../../ui/script_panel/panel.py" line="130"/>
         <source>This step cannot continue: {0}</source>
         <translation>Этот шаг не может продолжиться: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="130"/>
+        <location filename="../../ui/script_panel/panel.py" line="142"/>
         <source>none</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="131"/>
+        <location filename="../../ui/script_panel/panel.py" line="143"/>
         <source>End of script. Suggested disposition: {0}</source>
         <translation>Конец скрипта. Предлагаемый результат: {0}</translation>
     </message>
@@ -1307,87 +1307,87 @@
         <translation>Нет</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="19"/>
+        <location filename="../../ui/script_panel/messages.py" line="20"/>
         <source>Required</source>
         <translation>Обязательное поле</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="20"/>
+        <location filename="../../ui/script_panel/messages.py" line="21"/>
         <source>Enter text</source>
         <translation>Введите текст</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="21"/>
+        <location filename="../../ui/script_panel/messages.py" line="22"/>
         <source>At least {min} characters</source>
         <translation>Не меньше {min} символов</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="22"/>
+        <location filename="../../ui/script_panel/messages.py" line="23"/>
         <source>At most {max} characters</source>
         <translation>Не больше {max} символов</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="23"/>
+        <location filename="../../ui/script_panel/messages.py" line="24"/>
         <source>Enter a number</source>
         <translation>Введите число</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="24"/>
+        <location filename="../../ui/script_panel/messages.py" line="25"/>
         <source>Enter a whole number</source>
         <translation>Введите целое число</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="25"/>
+        <location filename="../../ui/script_panel/messages.py" line="26"/>
         <source>At least {min}</source>
         <translation>Не меньше {min}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="26"/>
+        <location filename="../../ui/script_panel/messages.py" line="27"/>
         <source>At most {max}</source>
         <translation>Не больше {max}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="27"/>
+        <location filename="../../ui/script_panel/messages.py" line="28"/>
         <source>Enter a date as DD.MM.YYYY</source>
         <translation>Введите дату в виде ДД.ММ.ГГГГ</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="28"/>
+        <location filename="../../ui/script_panel/messages.py" line="29"/>
         <source>Not before {min}</source>
         <translation>Не раньше {min}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="29"/>
+        <location filename="../../ui/script_panel/messages.py" line="30"/>
         <source>Not after {max}</source>
         <translation>Не позже {max}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="30"/>
+        <location filename="../../ui/script_panel/messages.py" line="31"/>
         <source>Not a valid phone number</source>
         <translation>Неверный номер телефона</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="31"/>
+        <location filename="../../ui/script_panel/messages.py" line="32"/>
         <source>Not an e-mail address</source>
         <translation>Это не адрес e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="32"/>
+        <location filename="../../ui/script_panel/messages.py" line="33"/>
         <source>Choose yes or no</source>
         <translation>Выберите «да» или «нет»</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="33"/>
+        <location filename="../../ui/script_panel/messages.py" line="34"/>
         <source>Choose one of the options</source>
         <translation>Выберите один из вариантов</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="34"/>
+        <location filename="../../ui/script_panel/messages.py" line="35"/>
         <source>Choose at least {min}</source>
         <translation>Выберите не меньше {min}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="35"/>
+        <location filename="../../ui/script_panel/messages.py" line="36"/>
         <source>Choose at most {max}</source>
         <translation>Выберите не больше {max}</translation>
     </message>

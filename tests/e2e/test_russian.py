@@ -5,7 +5,15 @@ telephony service and a sipp caller. The desktop starts in English, opens the Te
 a team lead) and shows its figures, then the language is switched to Russian at runtime; from then on
 every screen is walked by :func:`tests.support.untranslated.untranslated_texts`: the call ringing,
 answered with the script open, the status menu open during the call, a refusal of the core, the
-after-call form, and at every step the Team window and the tray menu.
+after-call form with a callback time in the client's zone, and at every step the Team window (with
+an operator on a training break) and the tray menu. During the call and in after-call work the
+language goes to English and back: whatever was left in English by a widget that does not
+re-word itself on a switch shows up.
+
+The checker (``tests.support.untranslated``) reports what it found, per step; on the code before
+issue 13 it found the figures, the Team window, the tray and the Team board action left in English,
+the queue code, ``YYYY-MM-DD`` placeholders, custom choice codes, the script's suggested code, the
+board's raw reason codes and the core's English refusal.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import httpx
 import pytest
 from PySide6.QtCore import QObject
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.session.acw import AcwMode, AcwPolicy
 from app.status.choice import Choice
@@ -64,9 +72,11 @@ def test_every_screen_of_a_call_is_russian_after_switching_language(
         )
     )
     found: dict[str, list[str]] = {}
+    earlier = {id(w) for w in QApplication.topLevelWidgets()}  # other tests' windows in this process
 
     def look(step: str, *extra: QObject) -> None:
-        objects: list[QObject] = [*on_screen(), *extra]
+        objects: list[QObject] = [w for w in on_screen() if id(w) not in earlier]
+        objects += extra
         if desktop.tray is not None:
             objects.append(desktop.tray.icon)
         if desktop.supervision is not None and isinstance(desktop.supervision.team_window, QObject):
@@ -132,6 +142,10 @@ def test_every_screen_of_a_call_is_russian_after_switching_language(
         panel.go_next()
         assert panel.runner.finished
         look("in call, with the script")
+        set_language(Language.EN)  # and back: every widget of the call re-worded in place
+        assert panel.outcome.text().startswith("End of script")
+        set_language(Language.RU)
+        look("in call, after switching to English and back")
 
         window.action_collection[ActionId.STATUS_MENU].trigger()
         await until(window.status.menu.isVisible)
@@ -148,6 +162,9 @@ def test_every_screen_of_a_call_is_russian_after_switching_language(
         window.disposition.pick_hotkey(2)  # a callback: the time is asked in the client's zone
         assert window.disposition.callback_label.isVisible()
         look("after-call work with the form")
+        set_language(Language.EN)
+        set_language(Language.RU)
+        look("after-call work, after switching to English and back")
         await until(lambda: not sipp.running, timeout=30)
 
     async def _training(operator: str) -> None:

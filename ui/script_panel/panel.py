@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -71,12 +71,24 @@ class ScriptPanel(QWidget):
         self.translate_ui()
         self.refresh()
 
+    def changeEvent(self, event: QEvent) -> None:
+        """A language switch re-words the buttons and the outcome; the inputs stay as they are, with
+        what the operator typed in them."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self._button_texts()
+            view = self.runner.view()
+            self.outcome.setText(self._outcome_text(view))
+        super().changeEvent(event)
+
     def translate_ui(self) -> None:
-        """Button texts in the current UI language (called again when the language changes)."""
+        """Button texts in the current UI language, and the step shown again."""
+        self._button_texts()
+        self.refresh()
+
+    def _button_texts(self) -> None:
         self.back_button.setText(self.tr("Back (Alt+Left)"))
         self.next_button.setText(self.tr("Next (Enter)"))
         self.back_button.setToolTip(self.tr("Return to the previous step"))
-        self.refresh()
 
     # -- intents -------------------------------------------------------------------------------
 
