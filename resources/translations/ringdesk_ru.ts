@@ -229,123 +229,128 @@
 <context>
     <name>ContactPage</name>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="264"/>
+        <location filename="../../ui/card/contact_page.py" line="204"/>
+        <source>Check these fields: %1</source>
+        <translation>Проверьте поля: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="268"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="271"/>
+        <location filename="../../ui/card/contact_page.py" line="275"/>
         <source>Prefers: %1</source>
         <translation>Предпочитает: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="279"/>
+        <location filename="../../ui/card/contact_page.py" line="283"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="280"/>
+        <location filename="../../ui/card/contact_page.py" line="284"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="281"/>
-        <location filename="../../ui/card/contact_page.py" line="320"/>
+        <location filename="../../ui/card/contact_page.py" line="285"/>
+        <location filename="../../ui/card/contact_page.py" line="324"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="282"/>
+        <location filename="../../ui/card/contact_page.py" line="286"/>
         <source>Marketing</source>
         <translation>Реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="289"/>
+        <location filename="../../ui/card/contact_page.py" line="293"/>
         <source>Consent not recorded</source>
         <translation>Согласие не записано</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="296"/>
+        <location filename="../../ui/card/contact_page.py" line="300"/>
         <source>Client&apos;s time unknown</source>
         <translation>Время клиента неизвестно</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="299"/>
+        <location filename="../../ui/card/contact_page.py" line="303"/>
         <source>Client&apos;s time %1</source>
         <translation>У клиента %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="301"/>
+        <location filename="../../ui/card/contact_page.py" line="305"/>
         <source>good time to call</source>
         <translation>можно звонить</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="301"/>
+        <location filename="../../ui/card/contact_page.py" line="305"/>
         <source>outside business hours</source>
         <translation>нерабочее время</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="310"/>
+        <location filename="../../ui/card/contact_page.py" line="314"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="311"/>
+        <location filename="../../ui/card/contact_page.py" line="315"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="312"/>
+        <location filename="../../ui/card/contact_page.py" line="316"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="313"/>
+        <location filename="../../ui/card/contact_page.py" line="317"/>
         <source>Consent: calls</source>
         <translation>Согласие: звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="314"/>
+        <location filename="../../ui/card/contact_page.py" line="318"/>
         <source>Consent: SMS</source>
         <translation>Согласие: SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="315"/>
+        <location filename="../../ui/card/contact_page.py" line="319"/>
         <source>Consent: e-mail</source>
         <translation>Согласие: e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="316"/>
+        <location filename="../../ui/card/contact_page.py" line="320"/>
         <source>Consent: marketing</source>
         <translation>Согласие: реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="317"/>
+        <location filename="../../ui/card/contact_page.py" line="321"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="318"/>
+        <location filename="../../ui/card/contact_page.py" line="322"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="319"/>
+        <location filename="../../ui/card/contact_page.py" line="323"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="321"/>
+        <location filename="../../ui/card/contact_page.py" line="325"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="332"/>
+        <location filename="../../ui/card/contact_page.py" line="336"/>
         <source>Save (Ctrl+S)</source>
         <translation>Сохранить (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="333"/>
+        <location filename="../../ui/card/contact_page.py" line="337"/>
         <source>Revert</source>
         <translation>Отменить правки</translation>
     </message>

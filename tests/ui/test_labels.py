@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from app.client.errors import ConflictError, LoginRequiredError, RejectedError, TransientError
 from app.refused import Refused
@@ -127,3 +127,29 @@ def test_server_errors_are_worded_by_kind_without_the_server_s_english(russian: 
     assert texts[3] == "Недоступно для вашей роли"
     assert texts[5] == "Нет звонка, чтобы ответить"
     assert all(text and not leaks(text) for text in texts), texts
+
+
+def test_card_dates_and_zones_read_in_russian_and_stay_iso_and_iana(russian: None) -> None:
+    from ui.card.contact_fields import CORE_FIELDS
+    from ui.card.editors import make_editor
+
+    birthday = make_editor(next(s for s in CORE_FIELDS if s.path == "birthday"))
+    birthday.set_value("1988-04-12")
+    line = birthday.widget
+    assert isinstance(line, QLineEdit)
+    assert line.text() == "12.04.1988" and line.placeholderText() == "ДД.ММ.ГГГГ"
+    line.setText("13.04.1988")
+    assert birthday.value() == "1988-04-13"
+    set_language(Language.EN)
+    birthday.retranslate()  # what the card does for its editors on a language switch
+    assert line.text() == "1988-04-13"
+    set_language(Language.RU)
+
+    zone = make_editor(next(s for s in CORE_FIELDS if s.path == "time_zone"))
+    zone.set_value("Asia/Novosibirsk")
+    combo = zone.widget
+    assert isinstance(combo, QComboBox)
+    assert combo.currentText().startswith("Новосибирск (UTC+7")
+    assert zone.value() == "Asia/Novosibirsk"
+    zone.set_value("Asia/Kolkata")  # not offered: added, by its offset
+    assert combo.currentText() == "UTC+5:30" and zone.value() == "Asia/Kolkata"
