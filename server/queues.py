@@ -13,6 +13,6 @@ QUEUE_NAMES: tuple[QueueName, ...] = (
     QueueName(code="support", label_en="Support", label_ru="Поддержка"),
     QueueName(code="shop", label_en="Online shop", label_ru="Интернет-магазин"),
     QueueName(code="lens", label_en="Contact lenses", label_ru="Контактные линзы"),
-    QueueName(code="finance", label_en="Loans", label_ru="Кредиты"),
+    QueueName(code="finance", label_en="Finance", label_ru="Финансы"),
     QueueName(code="survey", label_en="Survey", label_ru="Опрос"),
 )

@@ -107,13 +107,12 @@ def disposition_label(code: str | None, queue: str | None = None) -> str:
     return pick(entry.label_en, entry.label_ru) if entry else code
 
 
-def queue_label(code: str | None) -> str:
-    """A queue's display name from the catalogue; a queue the catalogue does not name is shown by
-    its code (the only name there is), since hiding which queue a call came from helps nobody."""
-    if not code:
-        return ""
+def catalogue_queue_name(code: str) -> str | None:
+    """A queue's display name from the catalogue, ``None`` when the catalogue does not name it
+    (``ui.card.glance.queue_label`` is what widgets call: it falls back to the demo's names, then
+    the code)."""
     entry = next((q for q in catalogue().queues if q.code == code), None)
-    return pick(entry.label_en, entry.label_ru) if entry else code
+    return pick(entry.label_en, entry.label_ru) if entry else None
 
 
 # ----- time zones ------------------------------------------------------------------------------------
@@ -251,6 +250,7 @@ def format_datetime(moment: datetime) -> str:
 __all__ = [
     "RUSSIAN_ZONES",
     "catalogue",
+    "catalogue_queue_name",
     "choice_label",
     "date_pattern",
     "disposition_label",
@@ -259,7 +259,6 @@ __all__ = [
     "format_date",
     "format_datetime",
     "parse_date",
-    "queue_label",
     "reason_label",
     "status_label",
     "use_catalogue",

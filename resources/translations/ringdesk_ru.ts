@@ -92,7 +92,17 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="164"/>
+        <location filename="../../ui/card/call_card.py" line="245"/>
+        <source>Looking up the caller...</source>
+        <translation>Ищем звонящего в CRM...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/call_card.py" line="247"/>
+        <source>No client card for this call.</source>
+        <translation>У этого звонка нет карточки клиента.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/call_card.py" line="249"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -187,6 +197,88 @@
         <source>not recorded</source>
         <translation>не записано</translation>
     </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="66"/>
+        <source>unknown caller</source>
+        <translation>неизвестный абонент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="68"/>
+        <source>Ringing: %1</source>
+        <translation>Звонит: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="69"/>
+        <source>Dialling: %1</source>
+        <translation>Набор: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="70"/>
+        <source>On hold: %1</source>
+        <translation>На удержании: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="71"/>
+        <location filename="../../ui/card/glance.py" line="72"/>
+        <source>After-call work: %1</source>
+        <translation>Обработка звонка: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="74"/>
+        <source>On the line: %1</source>
+        <translation>На линии: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="86"/>
+        <source>Queue: %1</source>
+        <translation>Очередь: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="89"/>
+        <source>Line dialled: %1</source>
+        <translation>Набранный номер: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChipBar</name>
+    <message>
+        <location filename="../../ui/card/chips.py" line="125"/>
+        <source>Show this call on the card (%1)</source>
+        <translation>Показать этот звонок в карточке (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>Chips</name>
+    <message>
+        <location filename="../../ui/card/chips.py" line="48"/>
+        <source>unsaved changes</source>
+        <translation>есть несохранённые правки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="55"/>
+        <source>Ringing: %1</source>
+        <translation>Звонит: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="59"/>
+        <source>On hold: %1 · %2</source>
+        <translation>На удержании: %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="61"/>
+        <source>After-call work: %1</source>
+        <translation>Обработка: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="63"/>
+        <source>Dialling: %1</source>
+        <translation>Набор: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="64"/>
+        <source>On the line: %1</source>
+        <translation>На линии: %1</translation>
+    </message>
 </context>
 <context>
     <name>ConflictDialog</name>
@@ -229,146 +321,166 @@
 <context>
     <name>ContactPage</name>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="204"/>
+        <location filename="../../ui/card/contact_page.py" line="243"/>
         <source>Check these fields: %1</source>
         <translation>Проверьте поля: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="268"/>
+        <location filename="../../ui/card/contact_page.py" line="307"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="275"/>
+        <location filename="../../ui/card/contact_page.py" line="314"/>
         <source>Prefers: %1</source>
         <translation>Предпочитает: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="283"/>
+        <location filename="../../ui/card/contact_page.py" line="322"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="284"/>
+        <location filename="../../ui/card/contact_page.py" line="323"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="285"/>
         <location filename="../../ui/card/contact_page.py" line="324"/>
+        <location filename="../../ui/card/contact_page.py" line="375"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="286"/>
+        <location filename="../../ui/card/contact_page.py" line="325"/>
         <source>Marketing</source>
         <translation>Реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="293"/>
+        <location filename="../../ui/card/contact_page.py" line="332"/>
         <source>Consent not recorded</source>
         <translation>Согласие не записано</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="300"/>
+        <location filename="../../ui/card/contact_page.py" line="344"/>
+        <source>Open callback: %1</source>
+        <translation>Назначен перезвон: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="351"/>
         <source>Client&apos;s time unknown</source>
         <translation>Время клиента неизвестно</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="303"/>
+        <location filename="../../ui/card/contact_page.py" line="354"/>
         <source>Client&apos;s time %1</source>
         <translation>У клиента %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="305"/>
+        <location filename="../../ui/card/contact_page.py" line="356"/>
         <source>good time to call</source>
         <translation>можно звонить</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="305"/>
+        <location filename="../../ui/card/contact_page.py" line="356"/>
         <source>outside business hours</source>
         <translation>нерабочее время</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="314"/>
+        <location filename="../../ui/card/contact_page.py" line="365"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="315"/>
+        <location filename="../../ui/card/contact_page.py" line="366"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="316"/>
+        <location filename="../../ui/card/contact_page.py" line="367"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="317"/>
+        <location filename="../../ui/card/contact_page.py" line="368"/>
         <source>Consent: calls</source>
         <translation>Согласие: звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="318"/>
+        <location filename="../../ui/card/contact_page.py" line="369"/>
         <source>Consent: SMS</source>
         <translation>Согласие: SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="319"/>
+        <location filename="../../ui/card/contact_page.py" line="370"/>
         <source>Consent: e-mail</source>
         <translation>Согласие: e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="320"/>
+        <location filename="../../ui/card/contact_page.py" line="371"/>
         <source>Consent: marketing</source>
         <translation>Согласие: реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="321"/>
+        <location filename="../../ui/card/contact_page.py" line="372"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="322"/>
+        <location filename="../../ui/card/contact_page.py" line="373"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="323"/>
+        <location filename="../../ui/card/contact_page.py" line="374"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="325"/>
+        <location filename="../../ui/card/contact_page.py" line="376"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="336"/>
+        <location filename="../../ui/card/contact_page.py" line="387"/>
         <source>Save (Ctrl+S)</source>
         <translation>Сохранить (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="337"/>
+        <location filename="../../ui/card/contact_page.py" line="388"/>
         <source>Revert</source>
         <translation>Отменить правки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="389"/>
+        <source>Client &amp;details</source>
+        <translation>&amp;Данные клиента</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="390"/>
+        <source>Last calls</source>
+        <translation>Последние звонки</translation>
     </message>
 </context>
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="181"/>
+        <location filename="../../ui/desk.py" line="175"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="219"/>
+        <location filename="../../ui/desk.py" line="190"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="268"/>
+        <location filename="../../ui/card/binding.py" line="115"/>
+        <source>The changes to %1 were not saved</source>
+        <translation>Правки карточки %1 не сохранены</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/binding.py" line="129"/>
         <source>Could not look up the caller: the card shows what is known</source>
         <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
@@ -516,32 +628,37 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="39"/>
+        <location filename="../../ui/card/history_view.py" line="42"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="64"/>
+        <location filename="../../ui/card/history_view.py" line="62"/>
+        <source>No earlier calls</source>
+        <translation>Раньше не звонил</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="64"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="64"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="64"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="64"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -584,187 +701,187 @@
         <translation>Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="125"/>
+        <location filename="../../ui/labels.py" line="124"/>
         <source>Kaliningrad</source>
         <translation>Калининград</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="126"/>
+        <location filename="../../ui/labels.py" line="125"/>
         <source>Moscow</source>
         <translation>Москва</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="127"/>
+        <location filename="../../ui/labels.py" line="126"/>
         <source>Simferopol</source>
         <translation>Симферополь</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="128"/>
+        <location filename="../../ui/labels.py" line="127"/>
         <source>Kirov</source>
         <translation>Киров</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="129"/>
+        <location filename="../../ui/labels.py" line="128"/>
         <source>Volgograd</source>
         <translation>Волгоград</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="130"/>
+        <location filename="../../ui/labels.py" line="129"/>
         <source>Astrakhan</source>
         <translation>Астрахань</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="131"/>
+        <location filename="../../ui/labels.py" line="130"/>
         <source>Saratov</source>
         <translation>Саратов</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="132"/>
+        <location filename="../../ui/labels.py" line="131"/>
         <source>Ulyanovsk</source>
         <translation>Ульяновск</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="133"/>
+        <location filename="../../ui/labels.py" line="132"/>
         <source>Samara</source>
         <translation>Самара</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="134"/>
+        <location filename="../../ui/labels.py" line="133"/>
         <source>Yekaterinburg</source>
         <translation>Екатеринбург</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="135"/>
+        <location filename="../../ui/labels.py" line="134"/>
         <source>Omsk</source>
         <translation>Омск</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="136"/>
+        <location filename="../../ui/labels.py" line="135"/>
         <source>Novosibirsk</source>
         <translation>Новосибирск</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="137"/>
+        <location filename="../../ui/labels.py" line="136"/>
         <source>Barnaul</source>
         <translation>Барнаул</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="138"/>
+        <location filename="../../ui/labels.py" line="137"/>
         <source>Tomsk</source>
         <translation>Томск</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="139"/>
+        <location filename="../../ui/labels.py" line="138"/>
         <source>Novokuznetsk</source>
         <translation>Новокузнецк</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="140"/>
+        <location filename="../../ui/labels.py" line="139"/>
         <source>Krasnoyarsk</source>
         <translation>Красноярск</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="141"/>
+        <location filename="../../ui/labels.py" line="140"/>
         <source>Irkutsk</source>
         <translation>Иркутск</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="142"/>
+        <location filename="../../ui/labels.py" line="141"/>
         <source>Chita</source>
         <translation>Чита</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="143"/>
+        <location filename="../../ui/labels.py" line="142"/>
         <source>Yakutsk</source>
         <translation>Якутск</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="144"/>
+        <location filename="../../ui/labels.py" line="143"/>
         <source>Khandyga</source>
         <translation>Хандыга</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="145"/>
+        <location filename="../../ui/labels.py" line="144"/>
         <source>Vladivostok</source>
         <translation>Владивосток</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="146"/>
+        <location filename="../../ui/labels.py" line="145"/>
         <source>Ust-Nera</source>
         <translation>Усть-Нера</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="147"/>
+        <location filename="../../ui/labels.py" line="146"/>
         <source>Magadan</source>
         <translation>Магадан</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="148"/>
+        <location filename="../../ui/labels.py" line="147"/>
         <source>Sakhalin</source>
         <translation>Сахалин</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="149"/>
+        <location filename="../../ui/labels.py" line="148"/>
         <source>Srednekolymsk</source>
         <translation>Среднеколымск</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="150"/>
+        <location filename="../../ui/labels.py" line="149"/>
         <source>Kamchatka</source>
         <translation>Камчатка</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="151"/>
+        <location filename="../../ui/labels.py" line="150"/>
         <source>Anadyr</source>
         <translation>Анадырь</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="152"/>
+        <location filename="../../ui/labels.py" line="151"/>
         <source>Minsk</source>
         <translation>Минск</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="153"/>
+        <location filename="../../ui/labels.py" line="152"/>
         <source>Kyiv</source>
         <translation>Киев</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="154"/>
+        <location filename="../../ui/labels.py" line="153"/>
         <source>Almaty</source>
         <translation>Алматы</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="155"/>
+        <location filename="../../ui/labels.py" line="154"/>
         <source>Tashkent</source>
         <translation>Ташкент</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="156"/>
+        <location filename="../../ui/labels.py" line="155"/>
         <source>Tbilisi</source>
         <translation>Тбилиси</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="157"/>
+        <location filename="../../ui/labels.py" line="156"/>
         <source>Yerevan</source>
         <translation>Ереван</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="158"/>
+        <location filename="../../ui/labels.py" line="157"/>
         <source>Baku</source>
         <translation>Баку</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="159"/>
+        <location filename="../../ui/labels.py" line="158"/>
         <source>Bishkek</source>
         <translation>Бишкек</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="160"/>
+        <location filename="../../ui/labels.py" line="159"/>
         <source>UTC</source>
         <translation>UTC</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="215"/>
+        <location filename="../../ui/labels.py" line="214"/>
         <source>DD.MM.YYYY</source>
         <translation>ДД.ММ.ГГГГ</translation>
     </message>
@@ -851,6 +968,39 @@
         <location filename="../../ui/card/new_contact.py" line="81"/>
         <source>Create contact (Ctrl+S)</source>
         <translation>Создать контакт (Ctrl+S)</translation>
+    </message>
+</context>
+<context>
+    <name>Queues</name>
+    <message>
+        <location filename="../../ui/card/glance.py" line="24"/>
+        <source>Contact lenses</source>
+        <translation>Контактные линзы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="25"/>
+        <source>Online shop</source>
+        <translation>Интернет-магазин</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="26"/>
+        <source>Finance</source>
+        <translation>Финансы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="27"/>
+        <source>Survey</source>
+        <translation>Опрос</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="28"/>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="29"/>
+        <source>Support</source>
+        <translation>Поддержка</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,7 @@ from app.wire.dispositions import Catalogue, DispositionCategory, DispositionCod
 from app.wire.statuses import NotReadyReason, OperatorStatus
 from tests.support.untranslated import leaks
 from ui import labels
+from ui.card.glance import queue_label
 from ui.i18n import Language, set_language
 from ui.refusals import KNOWN_KEYS, error_text, refusal_text, server_error_text
 
@@ -48,7 +49,7 @@ def test_codes_read_as_words_in_russian(russian: None) -> None:
     assert labels.choice_label(OperatorStatus.NOT_READY, "training") == "Обучение"
     assert labels.choice_label(OperatorStatus.ON_CALL) == "Разговор"
     assert labels.choice_label("ready") == "Готов"
-    assert labels.queue_label("shop") == "Интернет-магазин"
+    assert queue_label("shop") == "Интернет-магазин"
     assert labels.disposition_label("sale") == "Продажа"
     winter = datetime(2026, 12, 6, 12, tzinfo=UTC)
     assert labels.zone_label("Asia/Yekaterinburg", winter) == "Екатеринбург (UTC+5)"
@@ -64,7 +65,7 @@ def test_the_same_codes_in_english(qapp: QApplication) -> None:
     labels.use_catalogue(CATALOGUE)
     try:
         assert labels.choice_label(OperatorStatus.NOT_READY, "training") == "Training"
-        assert labels.queue_label("shop") == "Online shop"
+        assert queue_label("shop") == "Online shop"
         assert labels.zone_label("Asia/Yekaterinburg", datetime(2026, 12, 6, tzinfo=UTC)) == (
             "Yekaterinburg (UTC+5)"
         )
