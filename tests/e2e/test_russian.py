@@ -45,8 +45,8 @@ from ui.team.window import TeamWindow
 
 pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
 
-#: what the test's own data puts on screen in Latin letters: the lead's login, the demo team's name
-DATA = ("lead", "sales", "operator1", "operator2")
+#: what the demo data puts on screen in Latin letters: logins (the board, the history) and the team name
+DATA = ("lead", "sales", "operator1", "operator2", "support1")
 
 
 @pytest.mark.timeout(180)
