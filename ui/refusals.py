@@ -211,19 +211,22 @@ def refusal_text(refused: Refused) -> str:
 def server_error_text(error: ApiError) -> str:
     """A server error by what it means for the operator (:func:`server_error_detail` has the server's
     own words, which are English and stay out of the sentence)."""
-    if isinstance(error, LoginRequiredError):
+    status = error.status or 0
+    if isinstance(error, LoginRequiredError) or status == 401:
         head = QCoreApplication.translate("Refusals", "The session has expired: log in again")
-    elif isinstance(error, ConflictError):
+    elif isinstance(error, ConflictError) or status == 412:
         head = QCoreApplication.translate("Refusals", "Someone else changed this record meanwhile")
-    elif isinstance(error, TransientError):
+    elif status == 409:
+        head = QCoreApplication.translate("Refusals", "This clashes with another record on the server")
+    elif isinstance(error, TransientError) or status >= 500:
         head = QCoreApplication.translate(
             "Refusals", "The server is not reachable now: it will be tried again"
         )
-    elif isinstance(error, RejectedError) and error.status == 403:
+    elif status == 403:
         head = QCoreApplication.translate("Refusals", "Not allowed for your role")
-    elif isinstance(error, RejectedError) and error.status == 404:
+    elif status == 404:
         head = QCoreApplication.translate("Refusals", "Not found on the server")
-    elif isinstance(error, RejectedError):
+    elif isinstance(error, RejectedError) or 400 <= status < 500:
         head = QCoreApplication.translate("Refusals", "The server refused it")
     else:
         head = QCoreApplication.translate("Refusals", "The server could not do it")

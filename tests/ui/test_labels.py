@@ -154,3 +154,13 @@ def test_card_dates_and_zones_read_in_russian_and_stay_iso_and_iana(russian: Non
     assert zone.value() == "Asia/Novosibirsk"
     zone.set_value("Asia/Kolkata")  # not offered: added, by its offset
     assert combo.currentText() == "UTC+5:30" and zone.value() == "Asia/Kolkata"
+
+
+def test_a_plain_api_error_is_worded_by_its_status(russian: None) -> None:
+    from app.client.errors import ApiError
+
+    assert server_error_text(ApiError("phone already belongs to contact 7", 409)) == (
+        "Это противоречит другой записи на сервере"
+    )
+    assert server_error_text(ApiError("not yours", 403)) == "Недоступно для вашей роли"
+    assert error_text(ApiError("body.phones: bad", 422)) == "Сервер отклонил запрос"
