@@ -68,6 +68,7 @@ def set_language(lang: Language) -> None:
     # now, so the whole UI has switched when this returns.
     QCoreApplication.sendPostedEvents(app, QEvent.Type.LanguageChange)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+    _tell_listeners()
 
 
 def _install(app: QCoreApplication, lang: Language) -> None:
@@ -82,27 +83,23 @@ def _install(app: QCoreApplication, lang: Language) -> None:
             _installed.append(translator)
 
 
-class _LanguageWatcher(QObject):
-    """Calls back when the application changes language (a ``LanguageChange`` sent to the app)."""
-
-    def __init__(self, parent: QObject, callback: Callable[[], None]) -> None:
-        super().__init__(parent)
-        self._callback = callback
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LanguageChange and watched is QCoreApplication.instance():
-            self._callback()
-        return False
+_listeners: dict[int, Callable[[], None]] = {}
 
 
 def on_language_change(owner: QObject, callback: Callable[[], None]) -> None:
-    """Call ``callback`` after every language switch, for as long as ``owner`` lives.
+    """Call ``callback`` after every language switch (:func:`set_language`), until ``owner`` is
+    destroyed.
 
     Widgets get ``LanguageChange`` themselves (their ``changeEvent``); plain objects that own texts do
-    not: a tray icon and its menu actions, an action added to a window's menu, a label filled by a
-    presenter. They use this.
+    not: a tray icon and its menu actions, an action added to a window's menu by a presenter, the
+    texts a presenter fills in. They use this (a registry rather than an event filter on the
+    application, which would run Python for every event of every object).
     """
-    _LanguageWatcher(owner, callback)
+    key = id(owner)
+    _listeners[key] = callback
+    owner.destroyed.connect(lambda *_: _listeners.pop(key, None))
+
+
+def _tell_listeners() -> None:
+    for callback in list(_listeners.values()):
+        callback()
