@@ -16,6 +16,7 @@ not hidden behind a generic word.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication
@@ -24,26 +25,26 @@ from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.statuses import NotReadyReason, OperatorStatus
 from ui.i18n import Language, language, pick
 
-_state: dict[str, Catalogue] = {"catalogue": Catalogue()}
+_EMPTY = Catalogue()
+_source: list[Callable[[], Catalogue]] = [lambda: _EMPTY]
+_extra_reasons: dict[str, NotReadyReason] = {}
 
 
-def use_catalogue(catalogue: Catalogue) -> None:
-    """The catalogue the labels come from (the composition root calls it on every fetch)."""
-    _state["catalogue"] = catalogue
+def use_catalogue(catalogue: Catalogue | Callable[[], Catalogue]) -> None:
+    """Where labels come from: a catalogue, or (the composition root) the function that returns the
+    current one, so a catalogue fetched again during the shift re-labels at once."""
+    _source[0] = catalogue if callable(catalogue) else (lambda: catalogue)
+    _extra_reasons.clear()
 
 
 def know_reasons(reasons: list[NotReadyReason]) -> None:
-    """Add not-ready reasons fetched on their own (the Team window's) to those labels come from."""
-    known = catalogue()
-    codes = {r.code for r in known.reasons}
-    fresh = [r for r in reasons if r.code not in codes]
-    if fresh:
-        use_catalogue(known.model_copy(update={"reasons": [*known.reasons, *fresh]}))
+    """Not-ready reasons fetched on their own (the Team window's), for the codes the catalogue lacks."""
+    _extra_reasons.update({r.code: r for r in reasons})
 
 
 def catalogue() -> Catalogue:
     """The catalogue labels come from now."""
-    return _state["catalogue"]
+    return _source[0]()
 
 
 # ----- statuses and reasons --------------------------------------------------------------------------
@@ -66,7 +67,7 @@ def find_reason(code: str | None) -> NotReadyReason | None:
     """The catalogue entry of a not-ready reason code."""
     if not code:
         return None
-    return next((r for r in catalogue().reasons if r.code == code), None)
+    return next((r for r in catalogue().reasons if r.code == code), None) or _extra_reasons.get(code)
 
 
 def reason_label(code: str | None) -> str:

@@ -134,7 +134,7 @@ class Desktop:
             return False
         self.sync.start()
         services = await ServerSide.load(self.sync)
-        use_catalogue(services.catalogue())
+        use_catalogue(services.catalogue)  # labels follow the catalogue as it is refreshed
         self.secrets = SecretStore()
         accounts = self._sip_accounts(opts.config) if opts.config is not None else []
         self.telephony = TelephonyService(

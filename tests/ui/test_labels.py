@@ -164,3 +164,14 @@ def test_a_plain_api_error_is_worded_by_its_status(russian: None) -> None:
     )
     assert server_error_text(ApiError("not yours", 403)) == "Недоступно для вашей роли"
     assert error_text(ApiError("body.phones: bad", 422)) == "Сервер отклонил запрос"
+
+
+def test_labels_follow_a_catalogue_fetched_again(qapp: QApplication) -> None:
+    current = [Catalogue()]
+    labels.use_catalogue(lambda: current[0])
+    try:
+        assert labels.reason_label("training") == "training"  # not (yet) in the catalogue: as it is
+        current[0] = CATALOGUE
+        assert labels.reason_label("training") == "Training"
+    finally:
+        labels.use_catalogue(Catalogue())
