@@ -31,6 +31,7 @@ from ui.card.chips import CallChip
 from ui.card.glance import CardCall
 from ui.desk_ports import DeskServices, EditConflict
 from ui.elapsed import Clock, utc_now
+from ui.refusals import refusal_text
 
 Run = Callable[[Coroutine[Any, Any, Any], Callable[[str], None] | None], None]
 """Starts an async intent with its failures shown (``Desk._run``)."""
@@ -141,7 +142,7 @@ class CardBinding:
         try:
             focus = self.focus.choose(call_id, self._sessions())
         except Refused as refused:
-            self._say(refused.reason)
+            self._say(refusal_text(refused))
             return
         self._refocus(focus)
 
