@@ -9,9 +9,9 @@ function here, at the moment they set their text, so a language switch (each wid
 Catalogue data (reasons, disposition codes, queue names) carries both languages and comes from the
 server: :func:`use_catalogue` is given the function that returns the desktop's current catalogue, so
 a catalogue fetched again re-labels at once. Queues are named by ``ui.card.glance.queue_label``,
-which asks :func:`catalogue_queue_name` first. A code missing from it is shown as it is: that is a configuration error (a script
-suggesting a code nobody declared, a reason dropped from the server's list) to be seen and fixed,
-not hidden behind a generic word.
+which asks :func:`catalogue_queue_name` first. A code missing from the catalogue is shown as it is:
+that is a configuration error (a script suggesting a code nobody declared, a reason dropped from the
+server's list) to be seen and fixed, not hidden behind a generic word.
 """
 
 from __future__ import annotations
