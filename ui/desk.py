@@ -43,11 +43,11 @@ from app.workstation.notices import (
 from ui.acw_notice import TimeoutNotice
 from ui.call_controls import CallView, WaitingCall
 from ui.card.binding import CardBinding
-from ui.card.glance import queue_label
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
 from ui.main_window import MainWindow
+from ui.refusals import error_text, refusal_text
 from ui.ringing_panel import RingingCall
 from ui.status_menu import StatusChoice, status_text
 from ui.status_menu import StatusView as BarStatusView
@@ -216,7 +216,8 @@ class Desk(QObject):
             if not self.timeout_notice.queued():
                 self.status_line.showMessage(QCoreApplication.translate("Desk", "Call result saved"), 5000)
         elif isinstance(notice, Problem):
-            self.status_line.showMessage(notice.message, 10000)
+            text = refusal_text(notice.refusal) if notice.refusal is not None else notice.message
+            self.status_line.showMessage(text, 10000)
         elif isinstance(notice, StatusRefused | CatalogueChanged | DispositionNotSaved):
             self._on_server_truth(notice)
 
@@ -284,9 +285,7 @@ class Desk(QObject):
         w = self.window
         if ringing and not engaged:
             offered = ringing[0]
-            w.ringing.show_ringing(
-                RingingCall(offered.number, self._name(offered), queue_label(offered.queue))
-            )
+            w.ringing.show_ringing(RingingCall(offered.number, self._name(offered), offered.queue))
         else:
             w.ringing.show_idle()
         if engaged:
@@ -399,7 +398,7 @@ class Desk(QObject):
             if refused.code == "approval" and asked is not None:
                 self._ask_for_break(asked)
                 return
-            self.status_line.showMessage(refused.reason, 10000)
+            self.status_line.showMessage(refusal_text(refused), 10000)
 
     def _run(
         self, intent: Coroutine[Any, Any, Any] | Awaitable[Any], on_error: Callable[[str], None] | None = None
@@ -410,10 +409,10 @@ class Desk(QObject):
             try:
                 await intent
             except Refused as refused:
-                self.status_line.showMessage(refused.reason, 10000)
+                self.status_line.showMessage(refusal_text(refused), 10000)
             except Exception as exc:  # a server or phone failure must not vanish into the loop
                 log.warning("intent failed: %s", exc, exc_info=True)
-                message = str(exc) or type(exc).__name__
+                message = error_text(exc)
                 if on_error is not None:
                     on_error(message)
                 else:

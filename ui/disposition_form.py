@@ -41,6 +41,7 @@ from ui.actions import DISPOSITION_KEYS, ActionCollection, ActionId
 from ui.disposition_codes import category_text, keys_for, offered, swatch
 from ui.elapsed import Clock, ElapsedLabel, utc_now
 from ui.i18n import pick
+from ui.labels import zone_label
 from ui.lazy import settle
 from ui.plain import plain_label, set_plain
 from ui.theme import category_colour, set_role
@@ -368,7 +369,7 @@ class DispositionForm(QFrame):
         self.skip.setText(self.tr("Skip"))
         zone = self._request.time_zone if self._request else None
         self.callback_label.setText(
-            self.tr("Call back at (client's time, %1)").replace("%1", zone)
+            self.tr("Call back at (client's time, %1)").replace("%1", zone_label(zone) or zone)
             if zone
             else self.tr("Call back at")
         )

@@ -12,10 +12,11 @@ custom field labels) comes with both languages from the server and is chosen wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
 """Where ``ringdesk_<lang>.ts`` and ``.qm`` live."""
@@ -67,6 +68,7 @@ def set_language(lang: Language) -> None:
     # now, so the whole UI has switched when this returns.
     QCoreApplication.sendPostedEvents(app, QEvent.Type.LanguageChange)
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+    _tell_listeners()
 
 
 def _install(app: QCoreApplication, lang: Language) -> None:
@@ -79,3 +81,25 @@ def _install(app: QCoreApplication, lang: Language) -> None:
         if loaded:
             QCoreApplication.installTranslator(translator)
             _installed.append(translator)
+
+
+_listeners: dict[int, Callable[[], None]] = {}
+
+
+def on_language_change(owner: QObject, callback: Callable[[], None]) -> None:
+    """Call ``callback`` after every language switch (:func:`set_language`), until ``owner`` is
+    destroyed.
+
+    Widgets get ``LanguageChange`` themselves (their ``changeEvent``); plain objects that own texts do
+    not: a tray icon and its menu actions, an action added to a window's menu by a presenter, the
+    texts a presenter fills in. They use this (a registry rather than an event filter on the
+    application, which would run Python for every event of every object).
+    """
+    key = id(owner)
+    _listeners[key] = callback
+    owner.destroyed.connect(lambda *_: _listeners.pop(key, None))
+
+
+def _tell_listeners() -> None:
+    for callback in list(_listeners.values()):
+        callback()

@@ -41,9 +41,11 @@ from ui.desk import Desk
 from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
+from ui.labels import use_catalogue
 from ui.leaving import Leaving
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
+from ui.refusals import server_error_detail, server_error_text
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
@@ -141,6 +143,7 @@ class Desktop:
             return False
         self.sync.start()
         services = await ServerSide.load(self.sync)
+        use_catalogue(services.catalogue)  # labels follow the catalogue as it is refreshed
         self.secrets = SecretStore()
         accounts = self._sip_accounts(opts.config) if opts.config is not None else []
         self.telephony = TelephonyService(
@@ -277,14 +280,15 @@ class Desktop:
                 user = await self.sync.login(form.user, form.password)
             except LoginRequiredError:
                 dialog.show_error(QApplication.translate("Desktop", "Wrong login or password"))
-            except TransientError as exc:
+            except TransientError:
                 dialog.show_error(
                     QApplication.translate("Desktop", "The server does not answer: %1").replace(
-                        "%1", str(exc)
+                        "%1", form.server_url
                     )
                 )
             except ApiError as exc:
-                dialog.show_error(str(exc))
+                log.info("login refused: %s", server_error_detail(exc))
+                dialog.show_error(server_error_text(exc))
             else:
                 if not result.done():
                     result.set_result(user)

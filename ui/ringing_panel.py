@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from ui.actions import ActionCollection, ActionId
+from ui.card.glance import queue_label
 from ui.plain import plain_label, set_plain
 from ui.theme import set_role
 
@@ -102,7 +103,7 @@ class RingingPanel(QFrame):
 
     def _show_queue(self) -> None:
         if self._call is not None and self._call.queue:
-            set_plain(self.queue, self.tr("Queue: %1").replace("%1", self._call.queue))
+            set_plain(self.queue, self.tr("Queue: %1").replace("%1", queue_label(self._call.queue) or ""))
 
     def retranslate(self) -> None:
         """Re-set the texts in the current language."""

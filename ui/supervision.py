@@ -25,12 +25,16 @@ from app.refused import Refused
 from app.status.choice import Choice
 from app.sync.me_feed import MeFeed
 from app.sync.service import SyncService
+from app.wire.kpi import KpiRow
 from app.wire.requests import RequestKind, RequestState, StatusRequestOut
 from app.wire.statuses import StatusChangeOut
 from app.workstation import Workstation
 from ui.desk import Desk
+from ui.i18n import on_language_change
+from ui.labels import choice_label
 from ui.main_window import MainWindow
 from ui.plain import set_plain
+from ui.refusals import refusal_text
 
 if TYPE_CHECKING:
     from ui.team.window import TeamWindow  # built on first use: a team lead's only
@@ -68,17 +72,35 @@ class Supervision:
         self.team_action: QAction | None = None
         self.team_window: TeamWindow | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._row: KpiRow | None = None
+        on_language_change(self.figures, self.retranslate)
 
     def start(self) -> None:
         self.feed.start()
         self.timer.start()
         self.refresh_figures()
         if self.role in LEAD_ROLES:
-            self.team_action = QAction(QCoreApplication.translate("Supervision", "&Team board"), self.window)
+            self.team_action = QAction(self.window)
             self.team_action.setShortcut("Ctrl+T")
             self.team_action.triggered.connect(self.open_team)
             self.window.menus[-1].insertAction(self.window.menus[-1].actions()[0], self.team_action)
             self.window.addAction(self.team_action)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Re-set the texts this presenter owns (the figures, the Team board action) after a language
+        switch: neither is a widget of its own that would hear of it."""
+        if self.team_action is not None:
+            self.team_action.setText(QCoreApplication.translate("Supervision", "&Team board"))
+        if self._row is not None:
+            row = self._row
+            text = (
+                QCoreApplication.translate("Supervision", "Today: %1 calls · AHT %2 · ACW %3")
+                .replace("%1", str(row.handled))
+                .replace("%2", _minutes(row.aht_seconds))
+                .replace("%3", _minutes(row.avg_acw_seconds))
+            )
+            set_plain(self.figures, text)
 
     async def stop(self) -> None:
         self.timer.stop()
@@ -95,7 +117,7 @@ class Supervision:
                 self.workstation.force_status(choice, by=request.requested_by, request=request.id)
                 message = QCoreApplication.translate(
                     "Supervision", "Your team lead set your next status: %1"
-                ).replace("%1", str(choice))
+                ).replace("%1", choice_label(choice.status, choice.reason))
             elif request.state is RequestState.APPROVED:
                 self.workstation.approved_break(choice)
                 message = QCoreApplication.translate("Supervision", "Break approved")
@@ -104,7 +126,7 @@ class Supervision:
                     "%1", request.decided_by or ""
                 )
         except Refused as refused:
-            message = refused.reason
+            message = refusal_text(refused)
         self.desk.status_line.showMessage(message, 15000)
 
     def _on_applied(self, change: StatusChangeOut) -> None:
@@ -114,7 +136,7 @@ class Supervision:
             return
         with contextlib.suppress(Refused):
             self.workstation.applied_by_server(Choice(change.status, change.reason), by=change.by or "")
-            shown = str(Choice(change.status, change.reason))
+            shown = choice_label(change.status, change.reason)
             self.desk.status_line.showMessage(
                 QCoreApplication.translate("Supervision", "Your team lead set your status: %1").replace(
                     "%1", shown
@@ -138,14 +160,8 @@ class Supervision:
         except ApiError as exc:
             log.info("own figures not loaded: %s", exc)
             return
-        row = report.operators[0] if report.operators else report.total
-        text = (
-            QCoreApplication.translate("Supervision", "Today: %1 calls · AHT %2 · ACW %3")
-            .replace("%1", str(row.handled))
-            .replace("%2", _minutes(row.aht_seconds))
-            .replace("%3", _minutes(row.avg_acw_seconds))
-        )
-        set_plain(self.figures, text)
+        self._row = report.operators[0] if report.operators else report.total
+        self.retranslate()
 
     # ----- the Team window for leads ----------------------------------------------------------
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from app.wire.statuses import NotReadyReason
+from ui.i18n import on_language_change
 from ui.status_menu import StatusMenu, StatusView, status_icon_name, status_text
 from ui.theme import icon
 
@@ -44,6 +45,7 @@ class Tray(QObject):
         self._view: StatusView | None = None
         self.notice: tuple[str, str] | None = None
         """The last notice shown from the icon (title, text): what the operator was told."""
+        on_language_change(self, self.retranslate)
         self.retranslate()
 
     def show(self) -> None:
@@ -67,7 +69,7 @@ class Tray(QObject):
         self.retranslate()
 
     def retranslate(self) -> None:
-        """Re-set the texts in the current language (the main window calls it on ``LanguageChange``)."""
+        """Re-set the texts in the current language (on every language switch: a tray icon is no widget)."""
         self.show_window.setText(QCoreApplication.translate("Tray", "Show window"))
         self.quit.setText(QCoreApplication.translate("Tray", "Quit"))
         text = status_text(self._view.status, self._view.reason) if self._view else ""

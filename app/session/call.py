@@ -173,15 +173,23 @@ class CallSession:
     def reject(self, code: int = 486) -> tuple[CallSession, list[cmd.Command]]:
         self._need(Phase.RINGING, "reject")
         if code not in (486, 603):
-            raise Refused(f"a call is rejected with 486 (busy) or 603 (decline), not {code}")
+            raise Refused(
+                f"a call is rejected with 486 (busy) or 603 (decline), not {code}",
+                key="reject_code",
+                sip=code,
+            )
         return replace(self, pending="reject"), [cmd.Reject(call_id=self.call_id, code=code)]
 
     def hangup(self) -> tuple[CallSession, list[cmd.Command]]:
         if self.phase is Phase.RINGING:
-            raise Refused("an incoming call that is still ringing is rejected, not hung up", code="phase")
+            raise Refused(
+                "an incoming call that is still ringing is rejected, not hung up",
+                code="phase",
+                key="hangup_ringing",
+            )
         self._need_live("hang up")
         if self.pending == "hangup":
-            raise Refused("hang-up already requested", code="pending")
+            raise Refused("hang-up already requested", code="pending", key="hangup_pending")
         return replace(self, pending="hangup"), [cmd.Hangup(call_id=self.call_id)]
 
     def hold(self) -> tuple[CallSession, list[cmd.Command]]:
@@ -195,7 +203,11 @@ class CallSession:
     def send_dtmf(self, digits: str) -> tuple[CallSession, list[cmd.Command]]:
         self._need(Phase.TALKING, "send keypad digits", allow_pending=True)
         if not _DTMF.match(digits):
-            raise Refused(f"keypad digits are 0-9, *, # and A-D (1 to 32 of them), not {digits[:40]!r}")
+            raise Refused(
+                f"keypad digits are 0-9, *, # and A-D (1 to 32 of them), not {digits[:40]!r}",
+                key="dtmf_digits",
+                digits=digits[:40],
+            )
         return (
             replace(self, dtmf_sent=(self.dtmf_sent + digits)[-200:]),
             [cmd.SendDtmf(call_id=self.call_id, digits=digits)],
@@ -204,7 +216,7 @@ class CallSession:
     def blind_transfer(self, target: str) -> tuple[CallSession, list[cmd.Command]]:
         self._need_transferable()
         if not target.strip():
-            raise Refused("a transfer needs a target number or address")
+            raise Refused("a transfer needs a target number or address", key="transfer_target")
         transfer = Transfer(TransferKind.BLIND, target.strip(), TransferStatus.REQUESTED)
         return (
             replace(self, transfer=transfer),
@@ -222,7 +234,9 @@ class CallSession:
         """Join the customer to the consulted party (REFER with Replaces)."""
         t = self.transfer
         if t is None or t.kind is not TransferKind.ATTENDED or t.status is not TransferStatus.CONSULTING:
-            raise Refused("no consultation call to complete the transfer with", code="transfer")
+            raise Refused(
+                "no consultation call to complete the transfer with", code="transfer", key="no_consult"
+            )
         self._need_live("transfer")
         return (
             replace(self, transfer=replace(t, status=TransferStatus.REQUESTED)),
@@ -251,7 +265,7 @@ class CallSession:
     ) -> CallSession:
         self._need_open("record script answers")
         if answers and script is None:
-            raise Refused("script answers need the script they answer (id and version)")
+            raise Refused("script answers need the script they answer (id and version)", key="script_ref")
         return replace(self, script=script, answers=dict(answers), suggested_code=suggested_code)
 
     # ----- facts from the phone ----------------------------------------------------------------
@@ -331,26 +345,52 @@ class CallSession:
 
     def _need(self, phase: Phase, what: str, *, allow_pending: bool = False) -> None:
         if self.phase is not phase:
-            raise Refused(f"cannot {what}: the call is {self.phase.value}, not {phase.value}", code="phase")
+            raise Refused(
+                f"cannot {what}: the call is {self.phase.value}, not {phase.value}",
+                code="phase",
+                key="wrong_phase",
+                what=what,
+                phase=self.phase,
+                expected=phase,
+            )
         if self.pending and not allow_pending:
-            raise Refused(f"cannot {what}: still waiting for the phone to {self.pending}", code="pending")
+            raise Refused(
+                f"cannot {what}: still waiting for the phone to {self.pending}",
+                code="pending",
+                key="pending",
+                what=what,
+            )
 
     def _need_live(self, what: str) -> None:
         if not self.phase.live:
-            raise Refused(f"cannot {what}: the call has ended", code="phase")
+            raise Refused(f"cannot {what}: the call has ended", code="phase", key="call_ended", what=what)
 
     def _need_open(self, what: str) -> None:
         if self.phase is Phase.DONE:
-            raise Refused(f"cannot {what}: the call's disposition is already done", code="phase")
+            raise Refused(
+                f"cannot {what}: the call's disposition is already done",
+                code="phase",
+                key="call_done",
+                what=what,
+            )
 
     def _need_transferable(self) -> None:
         if self.phase not in (Phase.TALKING, Phase.HELD):
-            raise Refused(f"only a connected call can be transferred; this one is {self.phase.value}")
+            raise Refused(
+                f"only a connected call can be transferred; this one is {self.phase.value}",
+                key="transfer_not_connected",
+                phase=self.phase,
+            )
         if self.is_consultation:
-            raise Refused("a consultation call cannot itself be transferred")
+            raise Refused("a consultation call cannot itself be transferred", key="transfer_consult")
         t = self.transfer
         if t is not None and t.status is not TransferStatus.FAILED:
-            raise Refused(f"a {t.kind.value} transfer to {t.target} is already under way", code="transfer")
+            raise Refused(
+                f"a {t.kind.value} transfer to {t.target} is already under way",
+                code="transfer",
+                key="transfer_under_way",
+                target=t.target,
+            )
 
     def _anomaly(self, what: str) -> Refused:
-        return Refused(f"call {self.call_id}: {what}", code="anomaly")
+        return Refused(f"call {self.call_id}: {what}", code="anomaly", key="anomaly")

@@ -52,7 +52,7 @@ class Calls:
     def get(self, call_id: str) -> CallSession:
         session = self._sessions.get(call_id)
         if session is None:
-            raise Refused(f"there is no open call {call_id!r}", code="unknown_call")
+            raise Refused(f"there is no open call {call_id!r}", code="unknown_call", key="unknown_call")
         return session
 
     @property
@@ -81,7 +81,11 @@ class Calls:
     def answer(self, call_id: str) -> list[cmd.Command]:
         session = self.get(call_id)
         if session.phase is Phase.RINGING and any(s.phase is Phase.DIALING for s in self._others(call_id)):
-            raise Refused("cancel the outgoing call being dialled before answering another", code="busy")
+            raise Refused(
+                "cancel the outgoing call being dialled before answering another",
+                code="busy",
+                key="answer_dialling",
+            )
         session, commands = session.answer()
         return [*self._hold_others(call_id), *self._put(session, commands)]
 
@@ -103,9 +107,15 @@ class Calls:
 
     def mute(self, muted: bool) -> list[cmd.Command]:
         if not any(s.phase in (Phase.TALKING, Phase.HELD) for s in self._sessions.values()):
-            raise Refused("the microphone is muted during a conversation only", code="phase")
+            raise Refused(
+                "the microphone is muted during a conversation only", code="phase", key="mute_phase"
+            )
         if muted == self.muted:
-            raise Refused("the microphone is already " + ("muted" if muted else "on"), code="same")
+            raise Refused(
+                "the microphone is already " + ("muted" if muted else "on"),
+                code="same",
+                key="already_muted" if muted else "already_unmuted",
+            )
         return [cmd.SetMute(muted=muted)]
 
     def mute_applied(self, muted: bool) -> None:
@@ -116,9 +126,9 @@ class Calls:
         """Commands to place an outgoing call; the session appears with :meth:`dialed`."""
         target = target.strip()
         if not target:
-            raise Refused("nothing to dial", code="target")
+            raise Refused("nothing to dial", code="target", key="dial_target")
         if any(s.phase is Phase.DIALING for s in self._sessions.values()):
-            raise Refused("an outgoing call is already being dialled", code="busy")
+            raise Refused("an outgoing call is already being dialled", code="busy", key="already_dialling")
         return [*self._hold_others(""), cmd.MakeCall(target=target)]
 
     def dialed(self, call_id: str, target: str, at: datetime, consult_for: str = "") -> None:
@@ -142,7 +152,9 @@ class Calls:
         transfer = session.transfer
         consult = self._sessions.get(transfer.consult_call_id) if transfer is not None else None
         if consult is not None and consult.phase not in (Phase.TALKING, Phase.HELD):
-            raise Refused("the consulted party has not answered yet", code="transfer")
+            raise Refused(
+                "the consulted party has not answered yet", code="transfer", key="consult_not_answered"
+            )
         return self._put(*session.complete_consultation())
 
     def blind_transfer(self, call_id: str, target: str) -> list[cmd.Command]:
@@ -157,7 +169,7 @@ class Calls:
     def restore(self, session: CallSession) -> None:
         """Take back a session saved before a crash (always in after-call work: see ``snapshot``)."""
         if session.phase is not Phase.ACW:
-            raise Refused("only a call in after-call work can be restored", code="phase")
+            raise Refused("only a call in after-call work can be restored", code="phase", key="restore_phase")
         if session.call_id in self._sessions:
             raise Refused(f"call {session.call_id} is already on the desk", code="duplicate")
         self._put(session)

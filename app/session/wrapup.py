@@ -65,7 +65,7 @@ def submit(
     disposition = build(session, code.code, comment=comment, callback_at=callback_at, acw_end_at=end)
     problems = check_disposition(disposition, code)
     if problems:
-        raise Refused("; ".join(problems), code="disposition")
+        raise Refused("; ".join(problems), code="disposition", key="disposition_invalid")
     if strict:
         return replace(session, draft=Draft(code.code, comment, callback_at))
     return replace(session, phase=Phase.DONE, acw_end_at=end, disposition=disposition)
@@ -76,8 +76,12 @@ def leave(session: CallSession, policy: AcwPolicy, at: datetime) -> CallSession:
     _need(session, Phase.ACW, "leave after-call work")
     if policy.mode is not AcwMode.OPTIONAL:
         if policy.mode is AcwMode.TIME_BOXED_NO_EARLY_EXIT:
-            raise Refused("after-call work lasts until its timer ends", code="acw")
-        raise Refused(f"a disposition is required to leave after-call work ({policy.mode.value})", code="acw")
+            raise Refused("after-call work lasts until its timer ends", code="acw", key="acw_timed")
+        raise Refused(
+            f"a disposition is required to leave after-call work ({policy.mode.value})",
+            code="acw",
+            key="acw_required",
+        )
     end = later(at, _end(session))
     return replace(
         session, phase=Phase.DONE, acw_end_at=end, disposition=build(session, policy.skipped_code, end)
@@ -131,7 +135,9 @@ def build(
         details = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'disposition'}: {e['msg']}" for e in exc.errors()
         )
-        raise Refused(f"the disposition is not valid: {details}", code="disposition") from None
+        raise Refused(
+            f"the disposition is not valid: {details}", code="disposition", key="disposition_invalid"
+        ) from None
 
 
 def _hold_seconds(session: CallSession, end_at: datetime) -> int:
@@ -144,10 +150,17 @@ def _hold_seconds(session: CallSession, end_at: datetime) -> int:
 
 def _end(session: CallSession) -> datetime:
     if session.end_at is None:
-        raise Refused("the call has not ended yet", code="phase")
+        raise Refused("the call has not ended yet", code="phase", key="call_not_ended")
     return session.end_at
 
 
 def _need(session: CallSession, phase: Phase, what: str) -> None:
     if session.phase is not phase:
-        raise Refused(f"cannot {what}: the call is {session.phase.value}, not {phase.value}", code="phase")
+        raise Refused(
+            f"cannot {what}: the call is {session.phase.value}, not {phase.value}",
+            code="phase",
+            key="wrong_phase",
+            what=what,
+            phase=session.phase,
+            expected=phase,
+        )

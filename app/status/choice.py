@@ -81,22 +81,38 @@ class Reasons:
         not go with the status, a reason missing from the catalogue, retired, or needing approval
         (unless a team lead gave it: ``approved``)."""
         if choice.status in SYSTEM_ONLY or choice.status is OperatorStatus.ACW:
-            raise Refused(f"{choice.status.value} follows from the phone and is never chosen", code="status")
+            raise Refused(
+                f"{choice.status.value} follows from the phone and is never chosen",
+                code="status",
+                key="status_system",
+                status=choice.status,
+            )
         if problem := check_reason(choice.status, choice.reason):
-            raise Refused(problem, code="reason")
+            raise Refused(problem, code="reason", key="reason_mismatch", status=choice.status)
         if choice.reason is None:
             return
         reason = self._by_code.get(choice.reason)
         if reason is None:
-            raise Refused(f"{choice.reason!r} is not in the not-ready catalogue", code="reason")
+            raise Refused(
+                f"{choice.reason!r} is not in the not-ready catalogue", code="reason", key="reason_unknown"
+            )
         if not reason.active:
-            raise Refused(f"the not-ready reason {choice.reason!r} is retired", code="reason")
+            raise Refused(
+                f"the not-ready reason {choice.reason!r} is retired",
+                code="reason",
+                key="reason_retired",
+                reason=choice.reason,
+            )
         if reason.system:
             raise Refused(
-                f"the not-ready reason {choice.reason!r} is set by the system, never chosen", code="reason"
+                f"the not-ready reason {choice.reason!r} is set by the system, never chosen",
+                code="reason",
+                key="reason_system",
+                reason=choice.reason,
             )
         if reason.needs_approval and not approved:
             raise Refused(
                 f"the not-ready reason {choice.reason!r} needs a team lead's approval: ask for it",
                 code="approval",
+                reason=choice.reason,
             )

@@ -95,7 +95,9 @@ class StatusMachine:
     def start_shift(self, at: datetime) -> list[StatusChangeIn]:
         """Log in: on shift, not ready yet (``shift_start``), like Asterisk's paused ``QueueAdd``."""
         if self._chosen.status is not OperatorStatus.OFFLINE:
-            raise Refused(f"the shift has already started ({self._chosen})", code="shift")
+            raise Refused(
+                f"the shift has already started ({self._chosen})", code="shift", key="shift_started"
+            )
         return self._choose(Choice.shift_start(), at, StatusSource.OPERATOR)
 
     def end_shift(self, at: datetime) -> list[StatusChangeIn]:
@@ -109,22 +111,32 @@ class StatusMachine:
         """Ready, or not ready with a reason, now. Refused during a call: that is :meth:`choose_next`."""
         self._need_on_shift("change the status")
         if choice.status is OperatorStatus.OFFLINE:
-            raise Refused("offline is the end of the shift: use end of shift", code="status")
+            raise Refused(
+                "offline is the end of the shift: use end of shift", code="status", key="offline_is_end"
+            )
         self.reasons.check(choice)
         self._need_idle("change the status")
         if choice == self._chosen:
-            raise Refused(f"the status is already {choice}", code="same")
+            raise Refused(
+                f"the status is already {choice}",
+                code="same",
+                status=choice.status,
+                reason=choice.reason or "",
+            )
         return self._choose(choice, at, StatusSource.OPERATOR)
 
     def choose_next(self, choice: Choice | None) -> None:
         """The status to take after the current call and its after-call work (``None``: keep the
         current choice). ``offline`` here ends the shift after the call."""
         if self._activity is Activity.IDLE:
-            raise Refused("not on a call: set the status directly", code="idle")
+            raise Refused("not on a call: set the status directly", code="idle", key="not_on_call")
         if self._forced is not None:
             raise Refused(
                 f"{self._forced_by or 'a team lead'} has set {self._forced} for after this call",
                 code="forced",
+                by=self._forced_by,
+                status=self._forced.status,
+                reason=self._forced.reason or "",
             )
         if choice is not None and choice.status is not OperatorStatus.OFFLINE:
             self.reasons.check(choice)
@@ -286,11 +298,15 @@ class StatusMachine:
 
     def _need_on_shift(self, what: str) -> None:
         if self._chosen.status is OperatorStatus.OFFLINE:
-            raise Refused(f"cannot {what}: the shift has not started", code="shift")
+            raise Refused(
+                f"cannot {what}: the shift has not started", code="shift", key="shift_not_started", what=what
+            )
 
     def _need_idle(self, what: str) -> None:
         if self._activity is not Activity.IDLE:
             raise Refused(
                 f"cannot {what} during a call or after-call work: choose it as the next status",
                 code="busy",
+                key="status_busy",
+                what=what,
             )

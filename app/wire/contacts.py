@@ -76,6 +76,14 @@ PHONES_MAX = 10
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+class ChoiceLabel(WireModel):
+    """How a person reads one value of a choice field ("Однодневные" for ``daily``)."""
+
+    value: RequiredLine
+    label_en: Label
+    label_ru: Label
+
+
 class FieldSchema(WireModel):
     """Declaration of one custom field: what the card shows and what values it accepts."""
 
@@ -85,6 +93,8 @@ class FieldSchema(WireModel):
     type: FieldType = FieldType.TEXT
     choices: list[RequiredLine] = Field(default_factory=list, max_length=200)
     required: bool = False
+    choice_labels: list[ChoiceLabel] = Field(default_factory=list, max_length=200)
+    """Words for the ``choices`` (a value without one is shown as it is stored)."""
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> FieldSchema:
@@ -94,6 +104,8 @@ class FieldSchema(WireModel):
             raise ValueError(f"a {self.type.value} field has no choices")
         if len(set(self.choices)) != len(self.choices):
             raise ValueError("choices must be distinct")
+        if stray := [c.value for c in self.choice_labels if c.value not in self.choices]:
+            raise ValueError(f"labels for values that are not choices: {stray}")
         return self
 
 

@@ -105,11 +105,21 @@ class DispositionCode(WireModel):
     """Retired codes stay in the catalogue so old dispositions still resolve, but are not offered."""
 
 
+class QueueName(WireModel):
+    """A queue's display name in both languages: operators read "Интернет-магазин", not ``shop``."""
+
+    code: Code
+    label_en: Label
+    label_ru: Label
+
+
 class Catalogue(WireModel):
     """Everything a desktop needs to offer codes and reasons, fetched once per shift."""
 
     dispositions: list[DispositionCode] = Field(default_factory=list, max_length=1000)
     reasons: list[NotReadyReason] = Field(default_factory=list, max_length=200)
+    queues: list[QueueName] = Field(default_factory=list, max_length=500)
+    """Display names of the queues (a queue missing here is shown by its code)."""
 
 
 def check_disposition(d: DispositionIn, code: DispositionCode) -> list[str]:

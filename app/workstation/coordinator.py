@@ -119,7 +119,7 @@ class Workstation:
             self._calls.on_event(event, at)
         except Refused as exc:
             log.warning("%s", exc.reason)
-            self.hub.publish(Problem(exc.reason, where="phone"))
+            self.hub.publish(Problem(exc.reason, where="phone", refusal=exc))
         if isinstance(event, ev.IncomingCall):
             self._look_up(event.call_id, event.number)
         self._settle(at)
@@ -136,7 +136,7 @@ class Workstation:
             try:
                 self._calls.restore(session)
             except Refused as exc:
-                self.hub.publish(Problem(exc.reason, where="restore"))
+                self.hub.publish(Problem(exc.reason, where="restore", refusal=exc))
         self._settle(self._clock())
 
     # ----- call intents ------------------------------------------------------------------------
@@ -299,9 +299,14 @@ class Workstation:
             return call_id
         candidates = [s.call_id for s in self._calls.sessions.values() if s.phase in phases]
         if not candidates:
-            raise Refused(f"there is no call to {what}", code="no_call")
+            raise Refused(f"there is no call to {what}", code="no_call", key="no_call", what=what)
         if len(candidates) > 1:
-            raise Refused(f"several calls could be meant: say which one to {what}", code="ambiguous")
+            raise Refused(
+                f"several calls could be meant: say which one to {what}",
+                code="ambiguous",
+                key="ambiguous",
+                what=what,
+            )
         return candidates[0]
 
     def _code(self, code: str, session: CallSession) -> DispositionCode:
@@ -310,7 +315,12 @@ class Workstation:
             (c for c in matches if c.queue is None), None
         )
         if entry is None:
-            raise Refused(f"{code!r} is not in the disposition catalogue for this call", code="disposition")
+            raise Refused(
+                f"{code!r} is not in the disposition catalogue for this call",
+                code="disposition",
+                key="disposition_unknown",
+                disposition=code,
+            )
         return entry
 
     async def _dial(self, commands: list[cmd.Command], target: str, consult_for: str) -> str:
@@ -335,8 +345,9 @@ class Workstation:
                 self._calls.command_failed(getattr(command, "call_id", ""))
                 self._settle(self._clock())
                 message = f"the phone refused {command.type}: {result.error}"
-                self.hub.publish(Problem(message, where="phone"))
-                raise Refused(message, code="phone")
+                refused = Refused(message, code="phone", key="phone_refused", command=command.type)
+                self.hub.publish(Problem(message, where="phone", refusal=refused))
+                raise refused
             results.append(result)
         return results
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.refused import Refused
 from app.session.call import CallSession
 from app.status.view import StatusView
 from app.wire.contacts import ContactOut
@@ -60,6 +61,8 @@ class Problem:
 
     message: str
     where: str = ""
+    refusal: Refused | None = None
+    """The refusal behind it, when there is one: the UI words it from its key (``ui.refusals``)."""
 
 
 @dataclass(frozen=True)

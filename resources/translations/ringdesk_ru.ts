@@ -178,78 +178,78 @@
 <context>
     <name>Card</name>
     <message>
-        <location filename="../../ui/card/editors.py" line="18"/>
+        <location filename="../../ui/card/editors.py" line="20"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="19"/>
+        <location filename="../../ui/card/editors.py" line="21"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="20"/>
+        <location filename="../../ui/card/editors.py" line="22"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="27"/>
+        <location filename="../../ui/card/editors.py" line="29"/>
         <source>(empty)</source>
         <translation>(пусто)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="30"/>
+        <location filename="../../ui/card/editors.py" line="32"/>
         <source>Yes</source>
         <translation>Да</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="30"/>
+        <location filename="../../ui/card/editors.py" line="32"/>
         <source>No</source>
         <translation>Нет</translation>
     </message>
     <message>
-        <location filename="../../ui/card/editors.py" line="132"/>
+        <location filename="../../ui/card/editors.py" line="160"/>
         <source>not recorded</source>
         <translation>не записано</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="62"/>
+        <location filename="../../ui/card/glance.py" line="66"/>
         <source>unknown caller</source>
         <translation>неизвестный абонент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="64"/>
+        <location filename="../../ui/card/glance.py" line="68"/>
         <source>Ringing: %1</source>
         <translation>Звонит: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="65"/>
+        <location filename="../../ui/card/glance.py" line="69"/>
         <source>Dialling: %1</source>
         <translation>Набор: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="66"/>
+        <location filename="../../ui/card/glance.py" line="70"/>
         <source>On hold: %1</source>
         <translation>На удержании: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="67"/>
-        <location filename="../../ui/card/glance.py" line="68"/>
+        <location filename="../../ui/card/glance.py" line="71"/>
+        <location filename="../../ui/card/glance.py" line="72"/>
         <source>After-call work: %1</source>
         <translation>Обработка звонка: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="70"/>
+        <location filename="../../ui/card/glance.py" line="74"/>
         <source>On the line: %1</source>
         <translation>На линии: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="82"/>
+        <location filename="../../ui/card/glance.py" line="86"/>
         <source>Queue: %1</source>
         <translation>Очередь: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="85"/>
+        <location filename="../../ui/card/glance.py" line="89"/>
         <source>Line dialled: %1</source>
         <translation>Набранный номер: %1</translation>
     </message>
@@ -336,138 +336,143 @@
 <context>
     <name>ContactPage</name>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="303"/>
+        <location filename="../../ui/card/contact_page.py" line="243"/>
+        <source>Check these fields: %1</source>
+        <translation>Проверьте поля: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="307"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="310"/>
+        <location filename="../../ui/card/contact_page.py" line="314"/>
         <source>Prefers: %1</source>
         <translation>Предпочитает: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="318"/>
+        <location filename="../../ui/card/contact_page.py" line="322"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="319"/>
+        <location filename="../../ui/card/contact_page.py" line="323"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="320"/>
-        <location filename="../../ui/card/contact_page.py" line="371"/>
+        <location filename="../../ui/card/contact_page.py" line="324"/>
+        <location filename="../../ui/card/contact_page.py" line="375"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="321"/>
+        <location filename="../../ui/card/contact_page.py" line="325"/>
         <source>Marketing</source>
         <translation>Реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="328"/>
+        <location filename="../../ui/card/contact_page.py" line="332"/>
         <source>Consent not recorded</source>
         <translation>Согласие не записано</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="340"/>
+        <location filename="../../ui/card/contact_page.py" line="344"/>
         <source>Open callback: %1</source>
         <translation>Назначен перезвон: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="347"/>
+        <location filename="../../ui/card/contact_page.py" line="351"/>
         <source>Client&apos;s time unknown</source>
         <translation>Время клиента неизвестно</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="350"/>
+        <location filename="../../ui/card/contact_page.py" line="354"/>
         <source>Client&apos;s time %1</source>
         <translation>У клиента %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="352"/>
+        <location filename="../../ui/card/contact_page.py" line="356"/>
         <source>good time to call</source>
         <translation>можно звонить</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="352"/>
+        <location filename="../../ui/card/contact_page.py" line="356"/>
         <source>outside business hours</source>
         <translation>нерабочее время</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="361"/>
+        <location filename="../../ui/card/contact_page.py" line="365"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="362"/>
+        <location filename="../../ui/card/contact_page.py" line="366"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="363"/>
+        <location filename="../../ui/card/contact_page.py" line="367"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="364"/>
+        <location filename="../../ui/card/contact_page.py" line="368"/>
         <source>Consent: calls</source>
         <translation>Согласие: звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="365"/>
+        <location filename="../../ui/card/contact_page.py" line="369"/>
         <source>Consent: SMS</source>
         <translation>Согласие: SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="366"/>
+        <location filename="../../ui/card/contact_page.py" line="370"/>
         <source>Consent: e-mail</source>
         <translation>Согласие: e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="367"/>
+        <location filename="../../ui/card/contact_page.py" line="371"/>
         <source>Consent: marketing</source>
         <translation>Согласие: реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="368"/>
+        <location filename="../../ui/card/contact_page.py" line="372"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="369"/>
+        <location filename="../../ui/card/contact_page.py" line="373"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="370"/>
+        <location filename="../../ui/card/contact_page.py" line="374"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="372"/>
+        <location filename="../../ui/card/contact_page.py" line="376"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="383"/>
+        <location filename="../../ui/card/contact_page.py" line="387"/>
         <source>Save (Ctrl+S)</source>
         <translation>Сохранить (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="384"/>
+        <location filename="../../ui/card/contact_page.py" line="388"/>
         <source>Revert</source>
         <translation>Отменить правки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="385"/>
+        <location filename="../../ui/card/contact_page.py" line="389"/>
         <source>Client &amp;details</source>
         <translation>&amp;Данные клиента</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="386"/>
+        <location filename="../../ui/card/contact_page.py" line="390"/>
         <source>Last calls</source>
         <translation>Последние звонки</translation>
     </message>
@@ -485,24 +490,24 @@
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="229"/>
+        <location filename="../../ui/desk.py" line="230"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="236"/>
+        <location filename="../../ui/desk.py" line="237"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="112"/>
+        <location filename="../../ui/card/binding.py" line="116"/>
         <source>The changes to %1 were not saved</source>
         <translation>Правки карточки %1 не сохранены</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="125"/>
-        <source>Could not look up the caller: %1</source>
-        <translation>Не удалось найти звонящего: %1</translation>
+        <location filename="../../ui/card/binding.py" line="130"/>
+        <source>Could not look up the caller: the card shows what is known</source>
+        <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
     <message>
         <location filename="../../ui/acw_notice.py" line="46"/>
@@ -518,17 +523,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="193"/>
+        <location filename="../../ui/main.py" line="196"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="279"/>
+        <location filename="../../ui/main.py" line="282"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="282"/>
+        <location filename="../../ui/main.py" line="285"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -554,47 +559,47 @@
 <context>
     <name>DispositionForm</name>
     <message>
-        <location filename="../../ui/disposition_form.py" line="234"/>
+        <location filename="../../ui/disposition_form.py" line="235"/>
         <source>Choose a result (keys 1-9)</source>
         <translation>Выберите результат (клавиши 1-9)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="237"/>
+        <location filename="../../ui/disposition_form.py" line="238"/>
         <source>This result needs a comment</source>
         <translation>Для этого результата нужен комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="239"/>
+        <location filename="../../ui/disposition_form.py" line="240"/>
         <source>The callback time must be in the future</source>
         <translation>Время перезвона должно быть в будущем</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="316"/>
+        <location filename="../../ui/disposition_form.py" line="317"/>
         <source>Comment (required)</source>
         <translation>Комментарий (обязательно)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="316"/>
+        <location filename="../../ui/disposition_form.py" line="317"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="367"/>
+        <location filename="../../ui/disposition_form.py" line="368"/>
         <source>Call result</source>
         <translation>Результат звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="368"/>
+        <location filename="../../ui/disposition_form.py" line="369"/>
         <source>Skip</source>
         <translation>Пропустить</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="371"/>
+        <location filename="../../ui/disposition_form.py" line="372"/>
         <source>Call back at (client&apos;s time, %1)</source>
         <translation>Перезвонить (время клиента, %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/disposition_form.py" line="373"/>
+        <location filename="../../ui/disposition_form.py" line="374"/>
         <source>Call back at</source>
         <translation>Перезвонить</translation>
     </message>
@@ -632,17 +637,17 @@
 <context>
     <name>ForceDialog</name>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="27"/>
+        <location filename="../../ui/team/dialogs.py" line="28"/>
         <source>Force a status: %1</source>
         <translation>Установить статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="33"/>
+        <location filename="../../ui/team/dialogs.py" line="34"/>
         <source>End of shift</source>
         <translation>Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="35"/>
+        <location filename="../../ui/team/dialogs.py" line="36"/>
         <source>New status</source>
         <translation>Новый статус</translation>
     </message>
@@ -650,37 +655,37 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="55"/>
+        <location filename="../../ui/team/dialogs.py" line="56"/>
         <source>Status history: %1</source>
         <translation>История статусов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="58"/>
+        <location filename="../../ui/team/dialogs.py" line="59"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="58"/>
+        <location filename="../../ui/team/dialogs.py" line="59"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="58"/>
+        <location filename="../../ui/team/dialogs.py" line="59"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="58"/>
+        <location filename="../../ui/team/dialogs.py" line="59"/>
         <source>By</source>
         <translation>Кем</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="79"/>
+        <location filename="../../ui/team/dialogs.py" line="80"/>
         <source>system</source>
         <translation>система</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="79"/>
+        <location filename="../../ui/team/dialogs.py" line="80"/>
         <source>operator</source>
         <translation>оператор</translation>
     </message>
@@ -688,39 +693,262 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="41"/>
+        <location filename="../../ui/card/history_view.py" line="42"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="61"/>
+        <location filename="../../ui/card/history_view.py" line="62"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="78"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="78"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="78"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="78"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="78"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../ui/labels.py" line="58"/>
+        <source>Offline</source>
+        <translation>Не в сети</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="59"/>
+        <source>Ready</source>
+        <translation>Готов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="60"/>
+        <source>Not ready</source>
+        <translation>Не готов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="61"/>
+        <source>On call</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="62"/>
+        <source>After-call work</source>
+        <translation>Обработка после звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="64"/>
+        <source>Unknown status</source>
+        <translation>Неизвестный статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="89"/>
+        <source>End of shift</source>
+        <translation>Конец смены</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="126"/>
+        <source>Kaliningrad</source>
+        <translation>Калининград</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="127"/>
+        <source>Moscow</source>
+        <translation>Москва</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="128"/>
+        <source>Simferopol</source>
+        <translation>Симферополь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="129"/>
+        <source>Kirov</source>
+        <translation>Киров</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="130"/>
+        <source>Volgograd</source>
+        <translation>Волгоград</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="131"/>
+        <source>Astrakhan</source>
+        <translation>Астрахань</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="132"/>
+        <source>Saratov</source>
+        <translation>Саратов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="133"/>
+        <source>Ulyanovsk</source>
+        <translation>Ульяновск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="134"/>
+        <source>Samara</source>
+        <translation>Самара</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="135"/>
+        <source>Yekaterinburg</source>
+        <translation>Екатеринбург</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="136"/>
+        <source>Omsk</source>
+        <translation>Омск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="137"/>
+        <source>Novosibirsk</source>
+        <translation>Новосибирск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="138"/>
+        <source>Barnaul</source>
+        <translation>Барнаул</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="139"/>
+        <source>Tomsk</source>
+        <translation>Томск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="140"/>
+        <source>Novokuznetsk</source>
+        <translation>Новокузнецк</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="141"/>
+        <source>Krasnoyarsk</source>
+        <translation>Красноярск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="142"/>
+        <source>Irkutsk</source>
+        <translation>Иркутск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="143"/>
+        <source>Chita</source>
+        <translation>Чита</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="144"/>
+        <source>Yakutsk</source>
+        <translation>Якутск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="145"/>
+        <source>Khandyga</source>
+        <translation>Хандыга</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="146"/>
+        <source>Vladivostok</source>
+        <translation>Владивосток</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="147"/>
+        <source>Ust-Nera</source>
+        <translation>Усть-Нера</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="148"/>
+        <source>Magadan</source>
+        <translation>Магадан</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="149"/>
+        <source>Sakhalin</source>
+        <translation>Сахалин</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="150"/>
+        <source>Srednekolymsk</source>
+        <translation>Среднеколымск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="151"/>
+        <source>Kamchatka</source>
+        <translation>Камчатка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="152"/>
+        <source>Anadyr</source>
+        <translation>Анадырь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="153"/>
+        <source>Minsk</source>
+        <translation>Минск</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="154"/>
+        <source>Kyiv</source>
+        <translation>Киев</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="155"/>
+        <source>Almaty</source>
+        <translation>Алматы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="156"/>
+        <source>Tashkent</source>
+        <translation>Ташкент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="157"/>
+        <source>Tbilisi</source>
+        <translation>Тбилиси</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="158"/>
+        <source>Yerevan</source>
+        <translation>Ереван</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="159"/>
+        <source>Baku</source>
+        <translation>Баку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="160"/>
+        <source>Bishkek</source>
+        <translation>Бишкек</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="161"/>
+        <source>UTC</source>
+        <translation>UTC</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="216"/>
+        <source>DD.MM.YYYY</source>
+        <translation>ДД.ММ.ГГГГ</translation>
     </message>
 </context>
 <context>
@@ -878,45 +1106,430 @@
 <context>
     <name>Queues</name>
     <message>
-        <location filename="../../ui/card/glance.py" line="23"/>
+        <location filename="../../ui/card/glance.py" line="24"/>
         <source>Contact lenses</source>
         <translation>Контактные линзы</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="24"/>
+        <location filename="../../ui/card/glance.py" line="25"/>
         <source>Online shop</source>
         <translation>Интернет-магазин</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="25"/>
+        <location filename="../../ui/card/glance.py" line="26"/>
         <source>Finance</source>
         <translation>Финансы</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="26"/>
+        <location filename="../../ui/card/glance.py" line="27"/>
         <source>Survey</source>
         <translation>Опрос</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="27"/>
+        <location filename="../../ui/card/glance.py" line="28"/>
         <source>Sales</source>
         <translation>Продажи</translation>
     </message>
     <message>
-        <location filename="../../ui/card/glance.py" line="28"/>
+        <location filename="../../ui/card/glance.py" line="29"/>
         <source>Support</source>
         <translation>Поддержка</translation>
     </message>
 </context>
 <context>
+    <name>Refusals</name>
+    <message>
+        <location filename="../../ui/refusals.py" line="28"/>
+        <source>answer</source>
+        <translation>ответить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="29"/>
+        <source>reject the call</source>
+        <translation>отклонить звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="30"/>
+        <source>hang up</source>
+        <translation>завершить звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="31"/>
+        <location filename="../../ui/refusals.py" line="32"/>
+        <source>put the call on hold</source>
+        <translation>поставить звонок на удержание</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="33"/>
+        <source>resume the call</source>
+        <translation>вернуться к звонку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="34"/>
+        <location filename="../../ui/refusals.py" line="35"/>
+        <source>send keypad digits</source>
+        <translation>отправить цифры</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="36"/>
+        <source>transfer the call</source>
+        <translation>перевести звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="37"/>
+        <source>attach a contact</source>
+        <translation>привязать контакт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="38"/>
+        <source>save the script&apos;s answers</source>
+        <translation>сохранить ответы скрипта</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="39"/>
+        <source>save the call result</source>
+        <translation>сохранить результат звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="40"/>
+        <source>leave after-call work</source>
+        <translation>завершить обработку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="41"/>
+        <source>end the shift</source>
+        <translation>закончить смену</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="42"/>
+        <source>change the status</source>
+        <translation>сменить статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="49"/>
+        <source>ringing</source>
+        <translation>входящий вызов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="50"/>
+        <source>being dialled</source>
+        <translation>набор номера</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="51"/>
+        <source>in conversation</source>
+        <translation>разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="52"/>
+        <source>on hold</source>
+        <translation>на удержании</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="53"/>
+        <source>ended</source>
+        <translation>завершён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="54"/>
+        <source>in after-call work</source>
+        <translation>обработка после звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="55"/>
+        <source>finished</source>
+        <translation>закрыт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="60"/>
+        <source>do this</source>
+        <translation>сделать это</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="77"/>
+        <source>There is no call to %1</source>
+        <translation>Нет звонка, чтобы %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="80"/>
+        <source>Several calls could be meant: choose the call first</source>
+        <translation>Звонков несколько: сначала выберите звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="83"/>
+        <source>That call is no longer on the desk</source>
+        <translation>Этого звонка уже нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="87"/>
+        <source>Cannot %1: the call is %2</source>
+        <translation>Нельзя %1: состояние звонка — «%2»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="91"/>
+        <source>Cannot %1 yet: waiting for the phone</source>
+        <translation>Пока нельзя %1: ждём ответа телефона</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="94"/>
+        <source>Cannot %1: the call has ended</source>
+        <translation>Нельзя %1: звонок завершён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="97"/>
+        <source>Cannot %1: the call&apos;s result is already saved</source>
+        <translation>Нельзя %1: результат звонка уже сохранён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="100"/>
+        <source>The call has not ended yet</source>
+        <translation>Звонок ещё не завершён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="101"/>
+        <source>A call can only be rejected as busy or declined</source>
+        <translation>Звонок можно отклонить только как «занято» или «отказ»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="104"/>
+        <source>A ringing call is rejected, not hung up</source>
+        <translation>Входящий вызов отклоняют, а не завершают</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="107"/>
+        <source>Hanging up already: waiting for the phone</source>
+        <translation>Звонок уже завершается: ждём ответа телефона</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="110"/>
+        <source>Keypad digits are 0-9, *, # and A-D (up to 32)</source>
+        <translation>Можно набрать цифры 0-9, *, # и A-D (до 32 знаков)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="113"/>
+        <source>Enter the number or address to transfer to</source>
+        <translation>Введите номер или адрес для перевода</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="116"/>
+        <source>There is no consultation call to complete the transfer with</source>
+        <translation>Нет консультационного звонка, чтобы завершить перевод</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="119"/>
+        <source>Only a connected call can be transferred</source>
+        <translation>Перевести можно только звонок, на котором идёт разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="122"/>
+        <source>A consultation call cannot itself be transferred</source>
+        <translation>Консультационный звонок нельзя перевести</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="125"/>
+        <source>A transfer to %1 is already under way</source>
+        <translation>Перевод на %1 уже выполняется</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="128"/>
+        <source>The consulted party has not answered yet</source>
+        <translation>Консультант ещё не ответил</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="131"/>
+        <source>The script&apos;s answers could not be saved: the script is unknown</source>
+        <translation>Ответы скрипта не сохранены: скрипт неизвестен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="134"/>
+        <source>The phone reported something that does not fit the call: see the log</source>
+        <translation>Телефон сообщил о событии, которое не сходится со звонком: см. журнал</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="137"/>
+        <source>This call is already on the desk</source>
+        <translation>Этот звонок уже открыт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="138"/>
+        <source>Cancel the outgoing call being dialled before answering another</source>
+        <translation>Сначала отмените исходящий звонок, затем отвечайте на другой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="141"/>
+        <source>The microphone can be turned off during a conversation only</source>
+        <translation>Микрофон выключается только во время разговора</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="144"/>
+        <source>The microphone is already off</source>
+        <translation>Микрофон уже выключен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="145"/>
+        <source>The microphone is already on</source>
+        <translation>Микрофон уже включён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="146"/>
+        <source>Enter a number to dial</source>
+        <translation>Введите номер для набора</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="147"/>
+        <source>An outgoing call is already being dialled</source>
+        <translation>Исходящий звонок уже набирается</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="150"/>
+        <source>Only a call in after-call work can be reopened</source>
+        <translation>Открыть снова можно только звонок в обработке</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="153"/>
+        <source>The call result is not complete: check the form</source>
+        <translation>Результат звонка заполнен не полностью: проверьте форму</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="156"/>
+        <source>This result is not offered for this call</source>
+        <translation>Этот результат недоступен для этого звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="159"/>
+        <source>After-call work lasts until its timer ends</source>
+        <translation>Обработка длится до конца отсчёта</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="162"/>
+        <source>Choose a call result to finish after-call work</source>
+        <translation>Выберите результат звонка, чтобы завершить обработку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="165"/>
+        <source>The phone could not do it: try again</source>
+        <translation>Телефон не смог это выполнить: попробуйте ещё раз</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="168"/>
+        <source>%1 follows from the phone and is never chosen</source>
+        <translation>Статус «%1» ставится телефоном, его нельзя выбрать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="171"/>
+        <source>Choose a reason from the list for a not-ready status</source>
+        <translation>Для статуса «Не готов» выберите причину из списка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="174"/>
+        <source>This reason is not in the list any more</source>
+        <translation>Этой причины больше нет в списке</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="177"/>
+        <source>This reason is no longer used</source>
+        <translation>Эта причина больше не используется</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="178"/>
+        <source>This reason is set by the system, never chosen</source>
+        <translation>Эта причина ставится системой, её не выбирают</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="181"/>
+        <source>%1 needs your team lead&apos;s approval: ask for it</source>
+        <translation>«%1» требует одобрения руководителя: запросите его</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="184"/>
+        <source>The shift has already started</source>
+        <translation>Смена уже начата</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="185"/>
+        <source>Cannot %1: the shift has not started</source>
+        <translation>Нельзя %1: смена не начата</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="188"/>
+        <source>Use End of shift to go offline</source>
+        <translation>Чтобы уйти из сети, выберите «Конец смены»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="189"/>
+        <source>The status is already %1</source>
+        <translation>Статус уже «%1»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="192"/>
+        <source>Not on a call: set the status directly</source>
+        <translation>Звонка нет: выберите статус сразу</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="195"/>
+        <source>Your team lead has set %1 for after this call</source>
+        <translation>Руководитель уже назначил «%1» после этого звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="198"/>
+        <source>Cannot %1 during a call or after-call work: choose it as the next status</source>
+        <translation>Нельзя %1 во время звонка или обработки: выберите это как следующий статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="219"/>
+        <source>The session has expired: log in again</source>
+        <translation>Сеанс истёк: войдите снова</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="221"/>
+        <source>Someone else changed this record meanwhile</source>
+        <translation>Запись тем временем изменил кто-то другой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="223"/>
+        <source>This clashes with another record on the server</source>
+        <translation>Это противоречит другой записи на сервере</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="225"/>
+        <source>The server is not reachable now: it will be tried again</source>
+        <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="229"/>
+        <source>Not allowed for your role</source>
+        <translation>Недоступно для вашей роли</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="231"/>
+        <source>Not found on the server</source>
+        <translation>Не найдено на сервере</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="233"/>
+        <source>The server refused it</source>
+        <translation>Сервер отклонил запрос</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="235"/>
+        <source>The server could not do it</source>
+        <translation>Сервер не смог выполнить запрос</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="253"/>
+        <source>Something went wrong (%1)</source>
+        <translation>Что-то пошло не так (%1)</translation>
+    </message>
+</context>
+<context>
     <name>RingingPanel</name>
     <message>
-        <location filename="../../ui/ringing_panel.py" line="105"/>
+        <location filename="../../ui/ringing_panel.py" line="106"/>
         <source>Queue: %1</source>
         <translation>Очередь: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ringing_panel.py" line="109"/>
+        <location filename="../../ui/ringing_panel.py" line="110"/>
         <source>Incoming call</source>
         <translation>Входящий звонок</translation>
     </message>
@@ -937,27 +1550,32 @@
 <context>
     <name>ScriptPanel</name>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="76"/>
+        <location filename="../../ui/script_panel/panel.py" line="90"/>
         <source>Back (Alt+Left)</source>
         <translation>Назад (Alt+←)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="77"/>
+        <location filename="../../ui/script_panel/panel.py" line="91"/>
         <source>Next (Enter)</source>
         <translation>Далее (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="78"/>
+        <location filename="../../ui/script_panel/panel.py" line="92"/>
         <source>Return to the previous step</source>
         <translation>Вернуться к предыдущему шагу</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="118"/>
+        <location filename="../../ui/script_panel/panel.py" line="131"/>
         <source>This step cannot continue: {0}</source>
         <translation>Этот шаг не может продолжиться: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="130"/>
+        <location filename="../../ui/script_panel/panel.py" line="143"/>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/panel.py" line="144"/>
         <source>End of script. Suggested disposition: {0}</source>
         <translation>Конец скрипта. Предлагаемый результат: {0}</translation>
     </message>
@@ -987,87 +1605,87 @@
         <translation>Нет</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="19"/>
+        <location filename="../../ui/script_panel/messages.py" line="20"/>
         <source>Required</source>
         <translation>Обязательное поле</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="20"/>
+        <location filename="../../ui/script_panel/messages.py" line="21"/>
         <source>Enter text</source>
         <translation>Введите текст</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="21"/>
+        <location filename="../../ui/script_panel/messages.py" line="22"/>
         <source>At least {min} characters</source>
         <translation>Не меньше {min} символов</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="22"/>
+        <location filename="../../ui/script_panel/messages.py" line="23"/>
         <source>At most {max} characters</source>
         <translation>Не больше {max} символов</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="23"/>
+        <location filename="../../ui/script_panel/messages.py" line="24"/>
         <source>Enter a number</source>
         <translation>Введите число</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="24"/>
+        <location filename="../../ui/script_panel/messages.py" line="25"/>
         <source>Enter a whole number</source>
         <translation>Введите целое число</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="25"/>
+        <location filename="../../ui/script_panel/messages.py" line="26"/>
         <source>At least {min}</source>
         <translation>Не меньше {min}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="26"/>
+        <location filename="../../ui/script_panel/messages.py" line="27"/>
         <source>At most {max}</source>
         <translation>Не больше {max}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="27"/>
+        <location filename="../../ui/script_panel/messages.py" line="28"/>
         <source>Enter a date as DD.MM.YYYY</source>
         <translation>Введите дату в виде ДД.ММ.ГГГГ</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="28"/>
+        <location filename="../../ui/script_panel/messages.py" line="29"/>
         <source>Not before {min}</source>
         <translation>Не раньше {min}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="29"/>
+        <location filename="../../ui/script_panel/messages.py" line="30"/>
         <source>Not after {max}</source>
         <translation>Не позже {max}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="30"/>
+        <location filename="../../ui/script_panel/messages.py" line="31"/>
         <source>Not a valid phone number</source>
         <translation>Неверный номер телефона</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="31"/>
+        <location filename="../../ui/script_panel/messages.py" line="32"/>
         <source>Not an e-mail address</source>
         <translation>Это не адрес e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="32"/>
+        <location filename="../../ui/script_panel/messages.py" line="33"/>
         <source>Choose yes or no</source>
         <translation>Выберите «да» или «нет»</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="33"/>
+        <location filename="../../ui/script_panel/messages.py" line="34"/>
         <source>Choose one of the options</source>
         <translation>Выберите один из вариантов</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="34"/>
+        <location filename="../../ui/script_panel/messages.py" line="35"/>
         <source>Choose at least {min}</source>
         <translation>Выберите не меньше {min}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/messages.py" line="35"/>
+        <location filename="../../ui/script_panel/messages.py" line="36"/>
         <source>Choose at most {max}</source>
         <translation>Выберите не больше {max}</translation>
     </message>
@@ -1259,32 +1877,32 @@
 <context>
     <name>Supervision</name>
     <message>
-        <location filename="../../ui/supervision.py" line="77"/>
+        <location filename="../../ui/supervision.py" line="94"/>
         <source>&amp;Team board</source>
         <translation>&amp;Панель группы</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="96"/>
+        <location filename="../../ui/supervision.py" line="118"/>
         <source>Your team lead set your next status: %1</source>
         <translation>Руководитель группы назначил следующий статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="101"/>
+        <location filename="../../ui/supervision.py" line="123"/>
         <source>Break approved</source>
         <translation>Перерыв одобрен</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="103"/>
+        <location filename="../../ui/supervision.py" line="125"/>
         <source>Break refused by %1</source>
         <translation>Перерыв отклонён: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="119"/>
+        <location filename="../../ui/supervision.py" line="141"/>
         <source>Your team lead set your status: %1</source>
         <translation>Руководитель группы установил ваш статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="143"/>
+        <location filename="../../ui/supervision.py" line="98"/>
         <source>Today: %1 calls · AHT %2 · ACW %3</source>
         <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
     </message>
@@ -1322,67 +1940,67 @@
 <context>
     <name>TeamModel</name>
     <message>
-        <location filename="../../ui/team/model.py" line="48"/>
+        <location filename="../../ui/team/model.py" line="49"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="49"/>
+        <location filename="../../ui/team/model.py" line="50"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="50"/>
+        <location filename="../../ui/team/model.py" line="51"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="51"/>
+        <location filename="../../ui/team/model.py" line="52"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="52"/>
+        <location filename="../../ui/team/model.py" line="53"/>
         <source>In status</source>
         <translation>В статусе</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="53"/>
+        <location filename="../../ui/team/model.py" line="54"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="54"/>
+        <location filename="../../ui/team/model.py" line="55"/>
         <source>Handled today</source>
         <translation>Обработано сегодня</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="55"/>
+        <location filename="../../ui/team/model.py" line="56"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="56"/>
+        <location filename="../../ui/team/model.py" line="57"/>
         <source>Avg ACW</source>
         <translation>Ср. поствызов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="57"/>
+        <location filename="../../ui/team/model.py" line="58"/>
         <source>Request</source>
         <translation>Запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="67"/>
+        <location filename="../../ui/team/model.py" line="68"/>
         <source>Forced: %1 after the call</source>
         <translation>Назначено: %1 после звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="69"/>
+        <location filename="../../ui/team/model.py" line="70"/>
         <source>Approved: %1</source>
         <translation>Одобрено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="70"/>
+        <location filename="../../ui/team/model.py" line="71"/>
         <source>Asks for: %1</source>
         <translation>Просит: %1</translation>
     </message>
@@ -1390,62 +2008,63 @@
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../ui/team/window.py" line="70"/>
+        <location filename="../../ui/team/window.py" line="72"/>
+        <location filename="../../ui/team/window.py" line="134"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="81"/>
+        <location filename="../../ui/team/window.py" line="135"/>
         <source>All teams</source>
         <translation>Все команды</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="83"/>
+        <location filename="../../ui/team/window.py" line="153"/>
         <source>Connecting...</source>
         <translation>Подключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="85"/>
+        <location filename="../../ui/team/window.py" line="137"/>
         <source>Force status...</source>
         <translation>Установить статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="86"/>
+        <location filename="../../ui/team/window.py" line="138"/>
         <source>Approve break</source>
         <translation>Одобрить перерыв</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="87"/>
+        <location filename="../../ui/team/window.py" line="139"/>
         <source>Refuse break</source>
         <translation>Отказать в перерыве</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="88"/>
+        <location filename="../../ui/team/window.py" line="140"/>
         <source>History...</source>
         <translation>История...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="105"/>
+        <location filename="../../ui/team/window.py" line="136"/>
         <source>Team:</source>
         <translation>Команда:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="147"/>
+        <location filename="../../ui/team/window.py" line="155"/>
         <source>Live</source>
         <translation>В эфире</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="147"/>
+        <location filename="../../ui/team/window.py" line="155"/>
         <source>Reconnecting...</source>
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="238"/>
+        <location filename="../../ui/team/window.py" line="273"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="238"/>
+        <location filename="../../ui/team/window.py" line="273"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
@@ -1453,12 +2072,12 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/tray.py" line="71"/>
+        <location filename="../../ui/tray.py" line="73"/>
         <source>Show window</source>
         <translation>Показать окно</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="72"/>
+        <location filename="../../ui/tray.py" line="74"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import phones
-from app.wire.contacts import Consent, ContactIn, FieldSchema
+from app.wire.contacts import ChoiceLabel, Consent, ContactIn, FieldSchema
 from server.models import Contact, ContactField, ContactPhone, utcnow
 
 CONSENT_FLAGS = ("call", "sms", "email", "marketing")
@@ -164,7 +164,8 @@ def field_schema_of(row: ContactField) -> FieldSchema:
         label_en=row.label_en,
         label_ru=row.label_ru,
         type=row.type,
-        choices=list(row.choices or []),
+        choices=[c["value"] if isinstance(c, dict) else c for c in row.choices or []],
+        choice_labels=[ChoiceLabel.model_validate(c) for c in row.choices or [] if isinstance(c, dict)],
         required=row.required,
     )
 
@@ -184,7 +185,9 @@ def put_field(session: Session, *, spec: FieldSchema) -> tuple[ContactField, boo
     row.label_en = spec.label_en
     row.label_ru = spec.label_ru
     row.type = spec.type
-    row.choices = list(spec.choices) or None
+    labels = {c.value: c.model_dump() for c in spec.choice_labels}
+    # a labelled choice is stored as its label object, so no migration: plain strings still read
+    row.choices = [labels.get(value, value) for value in spec.choices] or None
     row.required = spec.required
     session.flush()
     return row, created

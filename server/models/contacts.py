@@ -86,6 +86,7 @@ class ContactField(Base):
     label_ru: Mapped[str] = mapped_column(String(LABEL_MAX))
     type: Mapped[FieldType] = mapped_column(str_enum(FieldType, "type"))
     required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    #: Allowed values for ``choice`` fields, else NULL.
-    choices: Mapped[list[str] | None] = mapped_column(JSONDoc)
+    #: Allowed values for ``choice`` fields, else NULL: each a string, or ``{"value", "label_en",
+    #: "label_ru"}`` when it has words for people (``app.wire.contacts.ChoiceLabel``).
+    choices: Mapped[list[str | dict[str, str]] | None] = mapped_column(JSONDoc)
     position: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

@@ -61,6 +61,7 @@ def test_a_lead_s_force_reaches_the_idle_operator_and_figures_show(
             assert window.status.status.text() == "Training"
             assert desktop.desk is not None
             assert "team lead" in desktop.desk.status_line.currentMessage()
+            assert desktop.desk.status_line.currentMessage().endswith(": Training")  # not "not_ready (...)"
         finally:
             await desktop.stop()
 

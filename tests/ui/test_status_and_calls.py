@@ -103,7 +103,7 @@ def test_ringing_answer_by_hotkey_without_stealing_focus(qtbot: QtBot, clock: Fa
     window.bring_forward()
     assert window.focusWidget() is window.card.new_contact.name  # typing goes on
     assert window.ringing.name.text() == "Иванов Иван"
-    assert window.ringing.queue.text() == "Queue: sales"
+    assert window.ringing.queue.text() == "Queue: Sales"
     with qtbot.waitSignal(window.ringing.answer_requested):
         qtbot.keyClick(window.card.new_contact.name, Qt.Key.Key_F5)
     with qtbot.waitSignal(window.ringing.reject_requested):

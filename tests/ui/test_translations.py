@@ -59,7 +59,7 @@ def test_switching_language_retranslates_open_widgets(qtbot: QtBot) -> None:
     assert window.ringing.heading.text() == "Incoming call"
     set_language(Language.RU)
     assert window.ringing.heading.text() == "Входящий звонок"
-    assert window.ringing.queue.text() == "Очередь: sales"
+    assert window.ringing.queue.text() == "Очередь: Продажи"
     assert window.menus[0].title() == "&Звонок"
     assert window.action_collection[ActionId.ANSWER].text() == "&Ответить"
     assert window.card.empty.text().startswith("Звонка нет")

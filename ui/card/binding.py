@@ -11,6 +11,7 @@ always names its contact, and an answer for a contact the card no longer shows c
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,9 +31,12 @@ from ui.card.chips import CallChip
 from ui.card.glance import CardCall
 from ui.desk_ports import DeskServices, EditConflict
 from ui.elapsed import Clock, utc_now
+from ui.refusals import refusal_text
 
 Run = Callable[[Coroutine[Any, Any, Any], Callable[[str], None] | None], None]
 """Starts an async intent with its failures shown (``Desk._run``)."""
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -121,9 +125,10 @@ class CardBinding:
         state.looked_up = True
         state.contact = notice.contact
         if notice.error:
+            log.info("caller lookup failed: %s", notice.error)  # the server's words: for the log
             self._say(
-                QCoreApplication.translate("Desk", "Could not look up the caller: %1").replace(
-                    "%1", notice.error
+                QCoreApplication.translate(
+                    "Desk", "Could not look up the caller: the card shows what is known"
                 )
             )
         if self.focus.call_id == notice.call_id:
@@ -137,7 +142,7 @@ class CardBinding:
         try:
             focus = self.focus.choose(call_id, self._sessions())
         except Refused as refused:
-            self._say(refused.reason)
+            self._say(refusal_text(refused))
             return
         self._refocus(focus)
 

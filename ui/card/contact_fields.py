@@ -22,7 +22,8 @@ class FieldSpec:
 
     path: str
     kind: str
-    """``text``, ``phones``, ``date``, ``number``, ``tristate`` (yes / no / not recorded), ``choice``."""
+    """``text``, ``phones``, ``date``, ``number``, ``tristate`` (yes / no / not recorded), ``choice``,
+    ``zone`` (a time zone, offered by city and offset)."""
     choices: tuple[str, ...] = ()
     required: bool = False
     custom: FieldSchema | None = field(default=None, compare=False)
@@ -36,7 +37,7 @@ CORE_FIELDS: tuple[FieldSpec, ...] = (
     *(FieldSpec(f"consent.{flag}", "tristate") for flag in CONSENT_FLAGS),
     FieldSpec("segment", "text"),
     FieldSpec("city", "text"),
-    FieldSpec("time_zone", "text"),
+    FieldSpec("time_zone", "zone"),
     FieldSpec("email", "text"),
     FieldSpec("birthday", "date"),
 )

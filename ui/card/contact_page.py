@@ -232,11 +232,15 @@ class ContactPage(QWidget):
                 patch_data(changes, self._base), context={"field_schema": self._data.schema}
             )
         except ValidationError as error:
-            set_plain(self.error, "; ".join(str(e["msg"]) for e in error.errors()))
+            wrong: list[str] = []
             for e in error.errors():
                 path = ".".join(str(part) for part in e["loc"][:2])
                 if path in self._editors:
                     set_role(self._editors[path].widget, "true", "invalid")
+                    wrong.append(self._label_text(self._spec(path)))
+            # the wire model's messages are English: the card names the fields and marks them
+            names = ", ".join(dict.fromkeys(wrong))
+            set_plain(self.error, self.tr("Check these fields: %1").replace("%1", names))
             return
         set_plain(self.error, "")
         self.save_requested.emit(ContactEdit(self._data.contact.id, self._data.contact.version, patch))

@@ -13,6 +13,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from ui.card.contact_fields import FieldSpec
+from ui.i18n import pick
+from ui.labels import RUSSIAN_ZONES, date_pattern, format_date, parse_date, zone_label
 
 _CHANNELS = {
     "call": lambda: QCoreApplication.translate("Card", "Call"),
@@ -31,6 +33,14 @@ def display(spec: FieldSpec, value: Any) -> str:
         )
     if spec.path == "preferred_channel" and value in _CHANNELS:
         return _CHANNELS[value]()
+    if spec.custom is not None and (
+        label := next((c for c in spec.custom.choice_labels if c.value == value), None)
+    ):
+        return pick(label.label_en, label.label_ru)
+    if spec.kind == "zone":
+        return zone_label(str(value)) or str(value)
+    if spec.kind == "date":
+        return format_date(str(value))
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
@@ -64,15 +74,16 @@ class FieldEditor(QObject):
 
 
 class LineEditor(FieldEditor):
-    """Text, phones (comma-separated), dates (YYYY-MM-DD) and numbers, typed in a line."""
+    """Text, phones (comma-separated), dates (in the language's form: 06.12.2026) and numbers, typed in
+    a line. A date is shown in the UI's form and given back as ISO; what does not read as a date is
+    passed on as typed, for the wire model to refuse."""
 
     def __init__(self, spec: FieldSpec, parent: QObject | None = None) -> None:
         super().__init__(spec, parent)
         self.line = QLineEdit()
         self.line.setObjectName(spec.path)
         self.line.textEdited.connect(self.changed)
-        if spec.kind == "date":
-            self.line.setPlaceholderText("YYYY-MM-DD")
+        self.retranslate()
 
     @property
     def widget(self) -> QWidget:
@@ -86,6 +97,8 @@ class LineEditor(FieldEditor):
             return text
         if not text:
             return None
+        if self.spec.kind == "date":
+            return parse_date(text) or text
         if self.spec.kind == "number":
             try:
                 number = float(text.replace(",", "."))
@@ -97,18 +110,30 @@ class LineEditor(FieldEditor):
     def set_value(self, value: Any) -> None:
         if isinstance(value, list):
             value = ", ".join(map(str, value))
+        if self.spec.kind == "date" and isinstance(value, str):
+            value = format_date(value)
         self.line.setText("" if value is None else str(value))
         self.line.setCursorPosition(0)
 
+    def retranslate(self) -> None:
+        if self.spec.kind == "date":
+            iso = self.value()
+            self.line.setPlaceholderText(date_pattern())
+            if isinstance(iso, str) and parse_date(iso):
+                self.set_value(iso)
+
 
 class ComboEditor(FieldEditor):
-    """Yes / no / not recorded, or one of a list of choices (the first entry is "not set")."""
+    """Yes / no / not recorded, one of a list of choices, or a time zone (the first entry is "not
+    set"; a zone the list does not offer is added when a contact has it)."""
 
     def __init__(self, spec: FieldSpec, parent: QObject | None = None) -> None:
         super().__init__(spec, parent)
         self.combo = QComboBox()
         self.combo.setObjectName(spec.path)
         values: list[Any] = [None, True, False] if spec.kind == "tristate" else [None, *spec.choices]
+        if spec.kind == "zone":
+            values = [None, *RUSSIAN_ZONES]
         for value in values:
             self.combo.addItem("", value)
         self.combo.activated.connect(lambda _: self.changed.emit())
@@ -123,6 +148,9 @@ class ComboEditor(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         index = self.combo.findData(value)
+        if index < 0 and self.spec.kind == "zone" and value:
+            self.combo.addItem(display(self.spec, value), value)
+            index = self.combo.count() - 1
         self.combo.setCurrentIndex(max(index, 0))
 
     def retranslate(self) -> None:
@@ -139,4 +167,5 @@ class ComboEditor(FieldEditor):
 
 def make_editor(spec: FieldSpec, parent: QObject | None = None) -> FieldEditor:
     """The editor for ``spec``'s kind."""
-    return ComboEditor(spec, parent) if spec.kind in ("tristate", "choice") else LineEditor(spec, parent)
+    combo = spec.kind in ("tristate", "choice", "zone")
+    return ComboEditor(spec, parent) if combo else LineEditor(spec, parent)

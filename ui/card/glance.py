@@ -12,6 +12,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication
 
 from app.wire.contacts import HistoryItem
+from ui.labels import catalogue_queue_name
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -32,9 +33,12 @@ _QUEUES: dict[str, str] = {
 
 
 def queue_label(code: str | None) -> str | None:
-    """The queue's name in the current language; ``None`` for no queue."""
+    """The queue's name in the current language (the server's catalogue names a site's queues; the
+    demo's are named here too); ``None`` for no queue."""
     if not code:
         return None
+    if (named := catalogue_queue_name(code)) is not None:
+        return named
     name = _QUEUES.get(code)
     return QCoreApplication.translate("Queues", name) if name else code
 

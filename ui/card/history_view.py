@@ -10,6 +10,7 @@ from app.wire.contacts import HistoryItem
 from app.wire.dispositions import DispositionCode
 from ui.card.glance import queue_label
 from ui.i18n import pick
+from ui.labels import format_datetime
 from ui.theme import category_colour
 
 
@@ -46,7 +47,7 @@ class HistoryView(QTreeWidget):
             comment = disposition.comment.replace("\n", " ") if disposition else ""
             row = QTreeWidgetItem(
                 [
-                    f"{item.ring_at.astimezone():%d.%m.%Y %H:%M}",
+                    format_datetime(item.ring_at),
                     item.operator,
                     queue_label(item.queue) or "",
                     result,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from app.scripts.validators import FieldError
+from ui.labels import format_date
 
 
 def field_error(error: FieldError) -> str:
@@ -40,6 +41,8 @@ def field_error(error: FieldError) -> str:
     if template is None:
         return error.message
     values = {k: (f"{v:g}" if isinstance(v, float) else v) for k, v in p.items()}
+    if error.code in ("date_too_early", "date_too_late"):
+        values = {k: format_date(v) if isinstance(v, str) else v for k, v in values.items()}
     try:
         return template.format(**values)
     except (KeyError, IndexError):

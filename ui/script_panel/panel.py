@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.scripts.runner import Runner, StepView
+from ui.labels import disposition_label
 from ui.script_panel.inputs import FieldInput, make_input, plain_label
 from ui.script_panel.messages import field_error
 from ui.theme import set_role
@@ -71,12 +72,24 @@ class ScriptPanel(QWidget):
         self.translate_ui()
         self.refresh()
 
+    def changeEvent(self, event: QEvent) -> None:
+        """A language switch re-words the buttons and the outcome; the inputs stay as they are, with
+        what the operator typed in them."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self._button_texts()
+            view = self.runner.view()
+            self.outcome.setText(self._outcome_text(view))
+        super().changeEvent(event)
+
     def translate_ui(self) -> None:
-        """Button texts in the current UI language (called again when the language changes)."""
+        """Button texts in the current UI language, and the step shown again."""
+        self._button_texts()
+        self.refresh()
+
+    def _button_texts(self) -> None:
         self.back_button.setText(self.tr("Back (Alt+Left)"))
         self.next_button.setText(self.tr("Next (Enter)"))
         self.back_button.setToolTip(self.tr("Return to the previous step"))
-        self.refresh()
 
     # -- intents -------------------------------------------------------------------------------
 
@@ -127,7 +140,8 @@ class ScriptPanel(QWidget):
     def _outcome_text(self, view: StepView) -> str:
         if not view.finished:
             return ""
-        return self.tr("End of script. Suggested disposition: {0}").format(view.disposition)
+        suggested = disposition_label(view.disposition) if view.disposition else self.tr("none")
+        return self.tr("End of script. Suggested disposition: {0}").format(suggested)
 
     def _rebuild_inputs(self, view: StepView) -> None:
         for entry in self.inputs:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from app.status.choice import offered
 from app.wire.statuses import NotReadyReason, OperatorStatus, StatusChangeOut
 from ui.i18n import pick
+from ui.labels import format_datetime, reason_label
 from ui.status_menu import status_text
 
 
@@ -60,9 +61,9 @@ class HistoryDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, change in enumerate(reversed(changes)):
             cells = [
-                change.at.astimezone().strftime("%d.%m %H:%M:%S"),
+                f"{format_datetime(change.at)}:{change.at.astimezone():%S}",
                 status_text(change.status),
-                change.reason or "",
+                reason_label(change.reason),
                 change.by or self._source(change),
             ]
             for column, text in enumerate(cells):

@@ -22,6 +22,7 @@ from app.team.feed import Connection, FeedEvent, Kpis, Snapshot
 from app.wire.requests import RequestKind
 from app.wire.statuses import OperatorStatus
 from ui.elapsed import format_duration, utc_now
+from ui.labels import choice_label, reason_label
 from ui.status_menu import status_text
 from ui.theme import colours
 
@@ -62,7 +63,7 @@ def _request_text(entry: Entry) -> str:
     request = entry.request
     if request is None:
         return ""
-    target = request.reason or status_text(request.status)
+    target = choice_label(request.status, request.reason)
     if request.kind is RequestKind.FORCE:
         return QCoreApplication.translate("TeamModel", "Forced: %1 after the call").replace("%1", target)
     if request.state.value == "approved":
@@ -133,7 +134,7 @@ class TeamTableModel(QAbstractTableModel):
         if column is Column.STATUS:
             return status_text(row.status)
         if column is Column.REASON:
-            return row.reason or ""
+            return reason_label(row.reason)
         if column is Column.IN_STATUS:
             return format_duration(entry.seconds_in_status(now))
         if column is Column.CALL:
@@ -210,5 +211,7 @@ class TeamTableModel(QAbstractTableModel):
         return self.board.entries[row].row.status is OperatorStatus.ON_CALL
 
     def retranslate(self) -> None:
+        """Headers and every cell's words in the current language (the Team window calls it)."""
         self._headers = _headers()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        self._rows_changed(list(range(len(self.board))))

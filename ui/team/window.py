@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,8 @@ from app.client.errors import ApiError
 from app.team.feed import FeedEvent, Snapshot, TeamFeed
 from app.wire.requests import RequestKind, RequestState
 from app.wire.statuses import NotReadyReason, OperatorStatus, StatusChangeOut
+from ui.labels import know_reasons
+from ui.refusals import error_text
 from ui.team.dialogs import ForceDialog, HistoryDialog
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
 
@@ -78,14 +80,17 @@ class TeamWindow(QWidget):
         self._tasks: set[asyncio.Task[Any]] = set()
 
         self.team_box = QComboBox(self)
-        self.team_box.addItem(self.tr("All teams"), None)
+        self.team_box.addItem("", None)
         self.team_box.currentIndexChanged.connect(self._team_chosen)
-        self.connection = QLabel(self.tr("Connecting..."), self)
+        self.connection = QLabel(self)
         self.message = QLabel(self)
-        self.force_button = QPushButton(self.tr("Force status..."), self)
-        self.approve_button = QPushButton(self.tr("Approve break"), self)
-        self.refuse_button = QPushButton(self.tr("Refuse break"), self)
-        self.history_button = QPushButton(self.tr("History..."), self)
+        self.force_button = QPushButton(self)
+        self.approve_button = QPushButton(self)
+        self.refuse_button = QPushButton(self)
+        self.history_button = QPushButton(self)
+        self.team_label = QLabel(self)
+        self._done_error: str | None = None
+        self._heard = False
         self.force_button.clicked.connect(self.force_selected)
         self.approve_button.clicked.connect(lambda: self.decide_selected(approve=True))
         self.refuse_button.clicked.connect(lambda: self.decide_selected(approve=False))
@@ -102,7 +107,7 @@ class TeamWindow(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Team:"), self))
+        top.addWidget(self.team_label)
         top.addWidget(self.team_box)
         top.addStretch(1)
         top.addWidget(self.connection)
@@ -121,7 +126,33 @@ class TeamWindow(QWidget):
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.model.tick)
         self._update_buttons()
+        self.retranslate()
         self.resize(1000, 560)
+
+    def retranslate(self) -> None:
+        """Every text in the current language (on each language switch, the table's included)."""
+        self.setWindowTitle(self.tr("Team"))
+        self.team_box.setItemText(0, self.tr("All teams"))
+        self.team_label.setText(self.tr("Team:"))
+        self.force_button.setText(self.tr("Force status..."))
+        self.approve_button.setText(self.tr("Approve break"))
+        self.refuse_button.setText(self.tr("Refuse break"))
+        self.history_button.setText(self.tr("History..."))
+        self._show_connection()
+        if self._done_error is not None:
+            self._action_done(self._done_error)
+        self.model.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _show_connection(self) -> None:
+        if not self._heard:
+            self.connection.setText(self.tr("Connecting..."))
+        else:
+            self.connection.setText(self.tr("Live") if self.model.connected else self.tr("Reconnecting..."))
 
     # ------------------------------------------------------------------ feed
     def start(self, feed: TeamFeed) -> None:
@@ -139,12 +170,15 @@ class TeamWindow(QWidget):
 
     def _reasons_arrived(self, reasons: list[NotReadyReason]) -> None:
         self.reasons = reasons
+        know_reasons(reasons)
+        self.model.retranslate()  # their labels replace the codes
 
     def _apply(self, event: FeedEvent) -> None:
+        self._heard = True
         self.model.apply(event)
         if isinstance(event, Snapshot):
             self._add_teams(sorted({row.team for row in event.rows if row.team}))
-        self.connection.setText(self.tr("Live") if self.model.connected else self.tr("Reconnecting..."))
+        self._show_connection()
         self._update_buttons()
 
     def _add_teams(self, teams: list[str]) -> None:
@@ -226,7 +260,7 @@ class TeamWindow(QWidget):
                 result = await action
             except ApiError as exc:
                 if not quiet:
-                    self.sig_action_done.emit(str(exc) or type(exc).__name__)
+                    self.sig_action_done.emit(error_text(exc))
                 return
             then(result)
 
@@ -235,6 +269,7 @@ class TeamWindow(QWidget):
         task.add_done_callback(self._tasks.discard)
 
     def _action_done(self, error: str) -> None:
+        self._done_error = error
         self.message.setText(self.tr("Done") if not error else self.tr("Refused: %1").replace("%1", error))
 
     def _show_history(self, operator: str, changes: list[StatusChangeOut]) -> None:

@@ -38,6 +38,7 @@ from server.crud.catalogue import (
     put_reason,
     reason_out,
 )
+from server.queues import QUEUE_NAMES
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
 
@@ -65,6 +66,7 @@ def read_catalogue(_user: CurrentUser, session: SessionDep, queue: Code | None =
     return Catalogue(
         dispositions=[code_out(row) for row in list_codes(session, queue=queue)],
         reasons=[reason_out(row) for row in list_reasons(session)],
+        queues=list(QUEUE_NAMES),
     )
 
 
