@@ -48,8 +48,6 @@ def test_records_show_only_their_keys() -> None:
         "{{ contact._data }}",
         "{{ contact['__class__'] }}",
         "{{ answers.__init__.__globals__['os'] }}",
-        "{{ 'a' * 100000 }}",
-        "{{ 9 ** 999999 }}",
     ],
 )
 def test_sandbox_escapes_are_refused_at_run_time_and_by_the_linter(source: str) -> None:

@@ -113,15 +113,22 @@ class ScriptPanel(QWidget):
         self.title.setVisible(bool(view.title))
         self.text.setText(view.text)
         self.text.setVisible(bool(view.text))
-        self.problem.setText(
-            self.tr("This step cannot continue: {0}").format(view.problem) if view.problem else ""
-        )
-        self.problem.setVisible(bool(view.problem))
+        self.problem.setText(self._problem_text(view))
+        self.problem.setVisible(bool(view.problem or view.too_expensive))
         self.outcome.setText(self._outcome_text(view))
         self.outcome.setVisible(view.finished)
         self.back_button.setEnabled(view.can_back)
         self.next_button.setEnabled(not view.finished)
         self._rebuild_inputs(view)
+
+    def _problem_text(self, view: StepView) -> str:
+        if view.problem:
+            return self.tr("This step cannot continue: {0}").format(view.problem)
+        if view.too_expensive:
+            return self.tr(
+                "This script step is too expensive to show ({0}). Tell the script's author; you can go on."
+            ).format(view.too_expensive)
+        return ""
 
     def _outcome_text(self, view: StepView) -> str:
         if not view.finished:
