@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from app.scripts import templates
 from app.scripts.analysis import analyse
-from app.scripts.checks import check_fields, coverage_gaps
+from app.scripts.checks import check_fields, coverage_gaps, pattern_warnings
 from app.scripts.graph import analyse as analyse_graph
 from app.scripts.loader import Lines, LoadError, Path, load
 from app.scripts.model import Ask, Branch, End, Say, Script, SetVars, build, successors
@@ -130,6 +130,8 @@ class _Linter:
         self._templates(script)
         for path, text in check_fields(script):
             self.add(path, text)
+        for path, text in pattern_warnings(script):
+            self.add(path, text, "warning")
         for i, node in enumerate(script.nodes):
             if isinstance(node, Branch):
                 for text in coverage_gaps(script, node):

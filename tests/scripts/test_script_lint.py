@@ -208,3 +208,20 @@ def test_lint_command_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     line = int(next(x for x in out if "end_new_ordr" in x).split(":")[1])
     assert "end_new_ordr" in bad.read_text().splitlines()[line - 1]
     assert script_main(["lint", str(tmp_path / "missing.yaml")]) == 1
+
+
+@pytest.mark.parametrize(
+    ("pattern", "error"),
+    [(r"(a)\1", "invalid escape sequence"), ("(?=a)b", "invalid perl operator"), ("(", "missing )")],
+)
+def test_patterns_re2_cannot_run_are_errors(pattern: str, error: str) -> None:
+    found = texts(doc(ask("q", field("t", pattern=pattern)), end()))
+    assert any("pattern does not compile" in t and error in t for t in found), found
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flagged"), [("(a+)+b", True), (r"(\w+\s?)*", True), (r"(\d{3}-)+", False)]
+)
+def test_nested_quantifiers_are_flagged(pattern: str, flagged: bool) -> None:
+    found = texts(doc(ask("q", field("t", pattern=pattern)), end()), severity="warning")
+    assert any("repeats a group that itself repeats" in t for t in found) is flagged, found
