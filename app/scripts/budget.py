@@ -62,6 +62,8 @@ class Budget:
     deadline: float
     steps: int = 0
     chars: int = 0
+    missing: int = 0
+    """Missing values printed (placeholders): a prefill with any is not used."""
     outer: Budget | None = field(default=None, repr=False)
 
     def tick(self, chars: int = 0) -> None:
@@ -98,6 +100,12 @@ def tick(chars: int = 0) -> None:
     current = _CURRENT.get()
     if current is not None:
         current.tick(chars)
+
+
+def note_missing() -> None:
+    current = _CURRENT.get()
+    if current is not None:
+        current.missing += 1
 
 
 def weight(value: Any, limit: int = VALUE_MAX) -> int:

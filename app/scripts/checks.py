@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from jinja2 import TemplateSyntaxError, nodes
 
@@ -18,7 +19,7 @@ from app.scripts import patterns
 from app.scripts.analysis import tree_of
 from app.scripts.loader import Path
 from app.scripts.model import Ask, Branch, FieldType, Script
-from app.scripts.validators import parse_date
+from app.scripts.validators import date_bound
 
 
 def check_fields(script: Script) -> Iterator[tuple[Path, str]]:
@@ -41,7 +42,7 @@ def check_fields(script: Script) -> Iterator[tuple[Path, str]]:
             if spec.type is FieldType.DATE:
                 for bound in ("min", "max"):
                     value = getattr(spec, bound)
-                    if isinstance(value, str) and value != "today" and parse_date(value) is None:
+                    if isinstance(value, str) and date_bound(value, date(2000, 1, 1)) is None:
                         yield (*path, bound), f"field {spec.id!r}: {bound} {value!r} is not a date"
             low, high = spec.min, spec.max
             if isinstance(low, int | float) and isinstance(high, int | float) and low > high:

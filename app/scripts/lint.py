@@ -328,6 +328,8 @@ def _sources(script: Script) -> Iterator[tuple[Path, str, bool, int]]:
                 yield (*base, "fields", j, "label"), spec.label, False, i
                 if spec.hint:
                     yield (*base, "fields", j, "hint"), spec.hint, False, i
+                if spec.prefill:
+                    yield (*base, "fields", j, "prefill"), spec.prefill, False, i
         elif isinstance(node, Branch):
             for j, case in enumerate(node.cases):
                 yield (*base, "cases", j, "when"), case.when, True, i

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.scripts import budget, templates
-from app.scripts.helpers import contact_zone, helpers
+from app.scripts.helpers import ChoiceValue, contact_zone, helpers
 from app.scripts.model import Ask, Branch, End, Field, Option, Say, Script, SetVars
 from app.scripts.validators import AnswerValue, FieldError, check
 
@@ -239,9 +239,34 @@ class Runner:
     def _data(self, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return {
             **self._base,
-            "answers": templates.Record(self.answers()),
+            "answers": templates.Record(self._labelled(self.answers())),
             "vars": templates.Record(self._vars if variables is None else variables),
         }
+
+    def _prefill(self, spec: Field, data: Mapping[str, Any]) -> AnswerValue:
+        """The value a field starts with from its ``prefill`` template, checked as if typed; ``None``
+        when the template prints a missing value or the result is not a valid answer."""
+        if not spec.prefill:
+            return None
+        text = templates.filled(spec.prefill, data)
+        if text is None:
+            return None
+        value, error = check(spec, text.split(",") if spec.type.value == "multi" else text, self._today())
+        return value if error is None else None
+
+    def _labelled(self, answers: dict[str, AnswerValue]) -> dict[str, Any]:
+        """Answers as templates see them: a choice's value knows its option's label (``label(...)``)."""
+        shown: dict[str, Any] = dict(answers)
+        for key, value in answers.items():
+            spec = self.script.fields.get(key)
+            if spec is None or not spec.options or value is None:
+                continue
+            labels = {o.value: o.label for o in spec.options}
+            if isinstance(value, str):
+                shown[key] = ChoiceValue(value, labels.get(value, value))
+            elif isinstance(value, list):
+                shown[key] = [ChoiceValue(v, labels.get(v, v)) for v in value]
+        return shown
 
     def _enter(self, target: str | None) -> bool:
         """Run from ``target`` through branch and set nodes to the next shown step; all or nothing.
@@ -307,7 +332,7 @@ class Runner:
             fields = tuple(
                 FieldView(
                     f.id, f.type.value, render(f.label) or f.id, f.required, render(f.hint),
-                    f.options, self._answers.get(f.id), f,
+                    f.options, self._answers[f.id] if f.id in self._answers else self._prefill(f, data), f,
                 )
                 for f in node.fields
             )  # fmt: skip

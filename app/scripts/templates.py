@@ -32,7 +32,7 @@ from app.scripts import budget
 RENDERED_MAX = 16_000
 """Characters of one rendered text; longer output is cut (a loop gone wild, not a script)."""
 ROOTS = ("contact", "answers", "vars", "operator", "call")
-HELPERS = ("local_time", "greeting", "age")
+HELPERS = ("local_time", "greeting", "age", "label", "money", "date", "plural")
 STR_METHODS = frozenset(
     {"upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "startswith", "endswith",
      "split", "replace", "isdigit"}
@@ -317,6 +317,7 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Placeholder):
         text = str(value)
         budget.tick(len(text))
+        budget.note_missing()
         return text
     budget.bounded(value, "a printed value")
     if value is None:
@@ -358,14 +359,7 @@ def render_checked(source: str, data: Mapping[str, Any]) -> tuple[str, str | Non
         return source, None
     try:
         with budget.budget():
-            parts: list[str] = []
-            size = 0
-            for chunk in _template(source).generate(data):
-                size += len(chunk)
-                if size > budget.OUTPUT_MAX:
-                    raise budget.TooExpensive(f"more than {budget.OUTPUT_MAX} characters of output")
-                parts.append(chunk)
-            text = "".join(parts)
+            text = _bounded_render(source, data)
     except budget.TooExpensive as exc:
         return TOO_EXPENSIVE, str(exc)
     except MemoryError:
@@ -375,6 +369,28 @@ def render_checked(source: str, data: Mapping[str, Any]) -> tuple[str, str | Non
     except (TemplateError, ArithmeticError, TypeError, ValueError, RecursionError, LookupError) as exc:
         return f"[template error: {type(exc).__name__}: {str(exc)[:200]}]", None
     return (text if len(text) <= RENDERED_MAX else text[:RENDERED_MAX] + "…"), None
+
+
+def _bounded_render(source: str, data: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in _template(source).generate(data):
+        size += len(chunk)
+        if size > budget.OUTPUT_MAX:
+            raise budget.TooExpensive(f"more than {budget.OUTPUT_MAX} characters of output")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def filled(source: str, data: Mapping[str, Any]) -> str | None:
+    """``source`` rendered when every value it prints is known; ``None`` when one is missing or the
+    template fails. What a field's ``prefill`` uses: "[city?]" must never become an answer."""
+    try:
+        with budget.budget() as current:
+            text = _bounded_render(source, data).strip()
+            return text if current.missing == 0 and text else None
+    except Exception:
+        return None
 
 
 def render(source: str, data: Mapping[str, Any]) -> str:

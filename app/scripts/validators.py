@@ -18,7 +18,7 @@ import dataclasses
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -142,10 +142,22 @@ def parse_date(raw: Any) -> date | None:
     return None
 
 
+_RELATIVE = re.compile(r"^today(?: ?([+-]) ?(\d{1,4}))?$")
+
+
 def date_bound(value: float | str | None, today: date) -> date | None:
-    if value == "today":
-        return today
-    return parse_date(value) if isinstance(value, str) else None
+    """A date field's ``min``/``max``: an ISO date, ``today``, or ``today + 14`` / ``today - 30`` (days,
+    counted from the client's date)."""
+    if not isinstance(value, str):
+        return None
+    relative = _RELATIVE.match(value.strip())
+    if relative:
+        days = int(relative[2] or 0) * (-1 if relative[1] == "-" else 1)
+        try:
+            return today + timedelta(days=days)
+        except OverflowError:
+            return None
+    return parse_date(value)
 
 
 def _date(spec: Field, raw: Any, today: date) -> str:
