@@ -641,12 +641,12 @@
 <context>
     <name>Script</name>
     <message>
-        <location filename="../../ui/script_host.py" line="89"/>
+        <location filename="../../ui/script_host.py" line="90"/>
         <source>No script is set for this queue and segment.</source>
         <translation>Для этой очереди и сегмента скрипт не задан.</translation>
     </message>
     <message>
-        <location filename="../../ui/script_host.py" line="96"/>
+        <location filename="../../ui/script_host.py" line="97"/>
         <source>The script cannot be shown: %1</source>
         <translation>Скрипт нельзя показать: %1</translation>
     </message>
@@ -669,12 +669,17 @@
         <translation>Вернуться к предыдущему шагу</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="117"/>
+        <location filename="../../ui/script_panel/panel.py" line="127"/>
         <source>This step cannot continue: {0}</source>
         <translation>Этот шаг не может продолжиться: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="129"/>
+        <location filename="../../ui/script_panel/panel.py" line="130"/>
+        <source>This script step is too expensive to show. Tell the script&apos;s author; you can go on.</source>
+        <translation>Этот шаг скрипта слишком ресурсоёмкий, чтобы его показать. Сообщите автору скрипта; можно продолжать.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/panel.py" line="137"/>
         <source>End of script. Suggested disposition: {0}</source>
         <translation>Конец скрипта. Предлагаемый результат: {0}</translation>
     </message>

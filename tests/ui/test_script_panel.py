@@ -119,7 +119,10 @@ def test_a_step_too_expensive_shows_a_refusal_and_the_operator_goes_on(qtbot: Qt
     widget.show()
     assert widget.text.text() == ""
     assert widget.problem.isVisible()
-    assert widget.problem.text().startswith("This script step is too expensive to show (a replaced text")
+    assert widget.problem.text() == (
+        "This script step is too expensive to show. Tell the script's author; you can go on."
+    )
+    assert widget.problem.toolTip().startswith("a replaced text would be 99980001 characters")
     assert widget.next_button.isEnabled()
     widget.go_next()
     assert widget.runner.finished

@@ -114,6 +114,7 @@ class ScriptPanel(QWidget):
         self.text.setText(view.text)
         self.text.setVisible(bool(view.text))
         self.problem.setText(self._problem_text(view))
+        self.problem.setToolTip(view.too_expensive or "")
         self.problem.setVisible(bool(view.problem or view.too_expensive))
         self.outcome.setText(self._outcome_text(view))
         self.outcome.setVisible(view.finished)
@@ -124,10 +125,10 @@ class ScriptPanel(QWidget):
     def _problem_text(self, view: StepView) -> str:
         if view.problem:
             return self.tr("This step cannot continue: {0}").format(view.problem)
-        if view.too_expensive:
+        if view.too_expensive:  # the operator's words; the author's reason (English) is in the tooltip
             return self.tr(
-                "This script step is too expensive to show ({0}). Tell the script's author; you can go on."
-            ).format(view.too_expensive)
+                "This script step is too expensive to show. Tell the script's author; you can go on."
+            )
         return ""
 
     def _outcome_text(self, view: StepView) -> str:
