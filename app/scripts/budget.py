@@ -23,10 +23,8 @@ from __future__ import annotations
 import re
 import string
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2.exceptions import SecurityError
@@ -36,7 +34,9 @@ TIME_MAX = 0.2
 of the thread, not wall clock: a desktop descheduled by a busy machine must not refuse a plain step, and
 a template's cost is what it computes."""
 STEP_TIME_MAX = 0.5
-"""Seconds all evaluations of one runner move may take together (a chain of branches, a step's texts)."""
+"""Seconds all evaluations of one runner move (Next, Back, drawing a step) may take together: inside a
+move they share this clock instead of each having :data:`TIME_MAX`, so a chain of branches cannot add up
+to a stall."""
 CLOCK_EVERY = 32
 """Steps between two looks at the clock (reading a thread's CPU time is a system call)."""
 STEPS_MAX = 200_000
@@ -55,44 +55,80 @@ class TooExpensive(SecurityError):
     """An evaluation went beyond its budget; ``str()`` says which limit, in English."""
 
 
-@dataclass
+class Clock:
+    """The CPU deadline of one evaluation, or shared by all the evaluations of one runner move.
+
+    Read every :data:`CLOCK_EVERY` steps, and first read then: the time runs from the first look, so an
+    ordinary step (a few dozen steps in all) never pays for a system call, and what ran before the first
+    look is at most :data:`CLOCK_EVERY` bounded steps. Once it has run out, every evaluation sharing it
+    is refused as it starts.
+    """
+
+    __slots__ = ("deadline", "seconds", "spent")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline: float | None = None
+        self.spent = False
+
+    def check(self) -> None:
+        now = time.thread_time()
+        if self.deadline is None:
+            self.deadline = now + self.seconds
+        elif self.spent or now > self.deadline:
+            self.spent = True
+            raise TooExpensive(f"more than {self.seconds:g} s of computing")
+
+
 class Budget:
     """What one evaluation has left; see the module notes."""
 
-    deadline: float
-    steps: int = 0
-    chars: int = 0
-    missing: int = 0
-    """Missing values printed (placeholders): a prefill with any is not used."""
-    outer: Budget | None = field(default=None, repr=False)
+    __slots__ = ("chars", "clock", "missing", "steps")
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.steps = 0
+        self.chars = 0
+        self.missing = 0
+        """Missing values printed (placeholders): a prefill with any is not used."""
 
     def tick(self, chars: int = 0) -> None:
         self.steps += 1
-        self.chars += chars
+        if chars:
+            self.chars += chars
+            if self.chars > OUTPUT_MAX:
+                raise TooExpensive(f"more than {OUTPUT_MAX} characters of output")
         if self.steps > STEPS_MAX:
             raise TooExpensive(f"more than {STEPS_MAX} operations")
-        if self.chars > OUTPUT_MAX:
-            raise TooExpensive(f"more than {OUTPUT_MAX} characters of output")
-        if self.steps % CLOCK_EVERY == 0 and time.thread_time() > self.deadline:
-            raise TooExpensive(f"more than {TIME_MAX:g} s of computing")
+        if self.steps % CLOCK_EVERY == 0:
+            self.clock.check()
 
 
 _CURRENT: ContextVar[Budget | None] = ContextVar("script_budget", default=None)
 
 
-@contextmanager
-def budget(seconds: float = TIME_MAX) -> Iterator[Budget]:
-    """A fresh budget for one evaluation (or one runner move); nested ones end no later than the outer."""
-    outer = _CURRENT.get()
-    deadline = time.thread_time() + seconds
-    if outer is not None:
-        deadline = min(deadline, outer.deadline)
-    current = Budget(deadline, outer=outer)
-    token = _CURRENT.set(current)
-    try:
-        yield current
-    finally:
-        _CURRENT.reset(token)
+class budget:  # noqa: N801 - used as a function: ``with budget.budget():``
+    """A fresh budget for one evaluation, or for one runner move (whose evaluations then share its
+    clock, so a chain of branches cannot add up past it). Refused at once when that clock has run out."""
+
+    __slots__ = ("current", "token")
+
+    def __init__(self, seconds: float = TIME_MAX) -> None:
+        outer = _CURRENT.get()
+        if outer is not None:
+            if outer.clock.spent:
+                raise TooExpensive(f"more than {outer.clock.seconds:g} s of computing")
+            self.current = Budget(outer.clock)
+        else:
+            self.current = Budget(Clock(seconds))
+        self.token: Any = None
+
+    def __enter__(self) -> Budget:
+        self.token = _CURRENT.set(self.current)
+        return self.current
+
+    def __exit__(self, *_exc: object) -> None:
+        _CURRENT.reset(self.token)
 
 
 def tick(chars: int = 0) -> None:

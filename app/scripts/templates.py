@@ -313,6 +313,11 @@ def _finalize(value: Any) -> Any:
     Every printed value is also a budget step, its size checked before it becomes text and counted as
     output.
     """
+    if isinstance(value, str):  # the common case, in one step
+        if len(value) > budget.VALUE_MAX:
+            raise budget.TooExpensive(f"a printed value longer than {budget.VALUE_MAX} characters")
+        budget.tick(len(value) + 1)
+        return value
     budget.tick()
     if isinstance(value, Placeholder):
         text = str(value)
