@@ -11,6 +11,8 @@ import time
 import tracemalloc
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.scripts import budget
 from app.scripts.lint import lint
@@ -102,3 +104,48 @@ def test_a_step_too_expensive_is_shown_as_a_refusal_not_text() -> None:
     assert view.too_expensive is not None and "formatted text" in view.too_expensive
     walk.next()
     assert walk.view().node == "end"  # the operator can still go on
+
+
+ATOMS = st.sampled_from(
+    ["'ab'", "'x' * 9000", "9999", "64", "10 ** 64", "[1, 2, 3]", "contact.city", "'{:>99}'", "'%99d'", "1.5"]
+)
+
+
+def _grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    pair = st.tuples(inner, inner)
+    return st.one_of(
+        pair.map(lambda p: f"({p[0]} * {p[1]})"),
+        pair.map(lambda p: f"({p[0]} ** {p[1]})"),
+        pair.map(lambda p: f"({p[0]} + {p[1]})"),
+        pair.map(lambda p: f"({p[0]} ~ {p[1]})"),
+        pair.map(lambda p: f"({p[0]} % {p[1]})"),
+        pair.map(lambda p: f"({p[0]}|join({p[1]}))"),
+        pair.map(lambda p: f"({p[0]}|replace('a', {p[1]}))"),
+        pair.map(lambda p: f"(({p[0]})|string).replace('1', {p[1]}|string)"),
+        pair.map(lambda p: f"({p[0]}|string).format({p[1]})"),
+        inner.map(lambda p: f"({p}|list|sort|unique|list)"),
+        inner.map(lambda p: f"({p}|sum)"),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(ATOMS, _grow, max_leaves=8), st.booleans())
+def test_any_combination_of_operations_stays_within_the_budget(expression: str, in_loop: bool) -> None:
+    """Not a list of known tricks: random compositions of every operation a script has, nested, in a
+    loop or not, all end within the CPU budget with little memory, whatever they compute."""
+    source = (
+        f"{{% for i in 'x' * 5000 %}}{{{{ {expression} }}}}{{% endfor %}}"
+        if in_loop
+        else f"{{{{ {expression} }}}}"
+    )
+    tracemalloc.start()
+    try:
+        started = time.thread_time()
+        text, _ = render_checked(source, data())
+        elapsed = time.thread_time() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < budget.TIME_MAX + 0.3, (expression, elapsed)
+    assert peak < 20_000_000, (expression, peak)
+    assert len(text) <= 16_001
