@@ -184,6 +184,8 @@ def _step_json(view: StepView) -> dict[str, Any]:
     step: dict[str, Any] = {"node": view.node, "kind": view.kind, "title": view.title, "text": view.text}
     if view.fields:
         step["fields"] = [{"id": f.id, "label": f.label} for f in view.fields]
+    if view.too_expensive:
+        step["too_expensive"] = view.too_expensive
     return step
 
 
@@ -197,6 +199,8 @@ def interactive(runner: Runner, ask: Callable[[str], str] = input, out: Callable
                 out(view.text)
             if view.problem:
                 out(f"!! {view.problem}")
+            if view.too_expensive:
+                out(f"!! this step is too expensive to show: {view.too_expensive}")
             values: dict[str, Any] = {}
             went_back = False
             for f in view.fields:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.scripts import budget
+from app.scripts.cli import replay
 from app.scripts.lint import lint
 from app.scripts.templates import Record, condition, evaluate, render, render_checked
 from tests.scripts.support import doc, end, runner, say
@@ -102,6 +103,10 @@ def test_a_step_too_expensive_is_shown_as_a_refusal_not_text() -> None:
     view = walk.view()
     assert view.text == ""
     assert view.too_expensive is not None and "formatted text" in view.too_expensive
+    assert replay(runner(doc(say("s", "Hello {{ '%1000000000d' % 1 }}"), end())), {})[0]["steps"][0] == {
+        "node": "s", "kind": "say", "title": "", "text": "",
+        "too_expensive": "a formatted text would be 1000000012 characters, more than 16000",
+    }  # fmt: skip
     walk.next()
     assert walk.view().node == "end"  # the operator can still go on
 
