@@ -181,7 +181,7 @@ class Desktop:
             self.window,
             self.workstation,
             services,
-            operator={"name": self.user.name},
+            operator={"name": self.user.name, "team": self.user.team},
             on_state=self.keeper.script_state,
             saved_state=self.keeper.saved_script,
         )

@@ -58,7 +58,8 @@ class ScriptHost:
         self.window = window
         self.workstation = workstation
         self.source = source
-        self.operator = dict(operator or {"name": workstation.config.operator})
+        login = workstation.config.operator  # operator.login / .name / .team for templates
+        self.operator = {"login": login, "name": login, **(operator or {})}
         self.on_state = on_state
         self.saved_state = saved_state
         self.call_id: str | None = None
@@ -102,9 +103,11 @@ class ScriptHost:
             contact=contact_data(contact, session.number),
             operator=self.operator,
             call={
+                "id": session.call_id,
                 "number": session.number,
                 "queue": session.queue or "",
                 "direction": session.direction.value,
+                "started_at": session.ring_at.isoformat(),
             },
         )
         runner = Runner(script, call)

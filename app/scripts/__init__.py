@@ -3,10 +3,14 @@
 * :mod:`~app.scripts.schema` - the JSON Schema (also ``resources/scripts/schema.json``);
 * :mod:`~app.scripts.loader` - YAML with the line of every value;
 * :mod:`~app.scripts.model` - typed nodes and fields;
-* :mod:`~app.scripts.templates` / :mod:`~app.scripts.helpers` - Jinja2 sandbox, placeholders, helpers;
-* :mod:`~app.scripts.validators` - what an operator typed, checked and normalised;
+* :mod:`~app.scripts.templates` / :mod:`~app.scripts.helpers` - rendering, placeholders, helpers, with
+  :mod:`~app.scripts.sandbox` (the Jinja2 environment), :mod:`~app.scripts.values` (records and
+  placeholders) and :mod:`~app.scripts.budget` (the time, steps and sizes every evaluation runs under);
+* :mod:`~app.scripts.validators` - what an operator typed, checked and normalised
+  (:mod:`~app.scripts.patterns`: text patterns on RE2);
 * :mod:`~app.scripts.runner` - a walk through a script, with Back and a JSON state;
-* :mod:`~app.scripts.lint` (+ :mod:`~app.scripts.checks`, :mod:`~app.scripts.graph`) - the linter;
+* :mod:`~app.scripts.lint` (+ :mod:`~app.scripts.checks`, :mod:`~app.scripts.comparisons`,
+  :mod:`~app.scripts.graph`) - the linter;
 * :mod:`~app.scripts.cli` - ``ringdesk script lint`` / ``play``.
 
 The format is described in ``docs/scripts.md``.

@@ -90,6 +90,9 @@ def _problems(tree: nodes.Template) -> list[Finding]:
         if flt.name not in templates.ENV.filters:
             allowed = ", ".join(sorted(templates.FILTERS))
             found.append((f"unknown filter {flt.name!r} (allowed: {allowed})", flt.lineno))
+    for loop in tree.find_all(nodes.For):
+        if loop.recursive:
+            found.append(("recursive loops are not allowed in a script", loop.lineno))
     for test in tree.find_all(nodes.Test):
         if test.name not in templates.ENV.tests:
             found.append((f"unknown test {test.name!r}", test.lineno))

@@ -10,15 +10,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from datetime import date
 
 from jinja2 import TemplateSyntaxError, nodes
 
+from app.scripts import patterns
 from app.scripts.analysis import tree_of
 from app.scripts.loader import Path
 from app.scripts.model import Ask, Branch, FieldType, Script
-from app.scripts.validators import parse_date
+from app.scripts.validators import date_bound
 
 
 def check_fields(script: Script) -> Iterator[tuple[Path, str]]:
@@ -29,8 +30,8 @@ def check_fields(script: Script) -> Iterator[tuple[Path, str]]:
             path: Path = ("nodes", i, "fields", j)
             if spec.pattern is not None:
                 try:
-                    re.compile(spec.pattern)
-                except re.error as exc:
+                    patterns.compiled(spec.pattern)
+                except patterns.PatternError as exc:
                     yield (*path, "pattern"), f"field {spec.id!r}: pattern does not compile: {exc}"
             if (
                 spec.min_length is not None
@@ -41,7 +42,7 @@ def check_fields(script: Script) -> Iterator[tuple[Path, str]]:
             if spec.type is FieldType.DATE:
                 for bound in ("min", "max"):
                     value = getattr(spec, bound)
-                    if isinstance(value, str) and value != "today" and parse_date(value) is None:
+                    if isinstance(value, str) and date_bound(value, date(2000, 1, 1)) is None:
                         yield (*path, bound), f"field {spec.id!r}: {bound} {value!r} is not a date"
             low, high = spec.min, spec.max
             if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
@@ -55,6 +56,22 @@ def check_fields(script: Script) -> Iterator[tuple[Path, str]]:
                         yield (*path, "options", k), f"field {spec.id!r}: option {value!r} is listed twice"
                 if spec.type is FieldType.MULTI and isinstance(low, int | float) and low > len(values):
                     yield path, f"field {spec.id!r}: min is more than the number of options"
+
+
+def pattern_warnings(script: Script) -> Iterator[tuple[Path, str]]:
+    """Nested unbounded quantifiers (``(a+)+``): RE2 runs them in linear time, but they are the shape
+    that hangs every backtracking engine and always a simpler pattern in disguise."""
+    for i, node in enumerate(script.nodes):
+        if isinstance(node, Ask):
+            for j, spec in enumerate(node.fields):
+                if spec.pattern is not None and patterns.nested_quantifiers(spec.pattern):
+                    yield (
+                        ("nodes", i, "fields", j, "pattern"),
+                        (
+                            f"field {spec.id!r}: pattern repeats a group that itself repeats without bound"
+                            " (like (a+)+): write it without the nesting (a+)"
+                        ),
+                    )
 
 
 def coverage_gaps(script: Script, branch: Branch) -> list[str]:

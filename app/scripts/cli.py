@@ -5,9 +5,11 @@ error (warnings alone do not fail), 1 otherwise, 2 on a usage error. ``--fields`
 field schema as ``GET /contacts/fields`` returns it and ``--codes`` the disposition codes (a JSON list
 of codes or of catalogue entries with ``code``); without them custom fields and codes are not checked.
 
-``play`` walks a script. With ``--answers`` (a JSON object: field id -> what the operator would type)
-it runs without asking and prints the path, the rendered texts and the outcome as JSON; without, it
-asks in the terminal (a number picks an option, ``<`` goes back, an empty line skips an optional field).
+``play`` walks a script. With ``--answers`` (a JSON object: field id -> what the operator would type, or
+``{"visits": [...]}`` for a different answer each time a step comes round) it runs without asking and
+prints the path, the rendered texts and the outcome as JSON; without, it asks in the terminal (a number
+picks an option, ``<`` goes back, an empty line skips an optional field). ``--call KEY=VALUE``,
+``--operator``, ``--login`` and ``--team`` set what ``call.*`` and ``operator.*`` read.
 No Qt is loaded: this runs on a server or in CI.
 """
 
@@ -21,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.scripts.lint import Catalogue, lint_text
+from app.scripts.lint import CALL_FIELDS, Catalogue, lint_text
 from app.scripts.loader import LoadError, load
 from app.scripts.model import build
 from app.scripts.runner import CallData, Runner, StepView
@@ -42,6 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     play_p.add_argument("--contact", type=Path, required=True, help="the contact (JSON)")
     play_p.add_argument("--answers", type=Path, help="answers by field id (JSON): run without asking")
     play_p.add_argument("--operator", default="", help="operator name for {{ operator.name }}")
+    play_p.add_argument("--login", help="operator.login (default: the --operator name)")
+    play_p.add_argument("--team", help="operator.team")
+    play_p.add_argument(
+        "--call",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a call.* value (id, queue, direction, number, started_at); repeat for several",
+    )
     play_p.add_argument("--now", help="the moment of the call, ISO 8601 with an offset (default: now)")
     args = parser.parse_args(argv)
     try:
@@ -96,7 +107,9 @@ def play(args: argparse.Namespace) -> int:
     moment = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
     if moment.tzinfo is None:
         raise ValueError("--now needs an offset, like 2025-03-01T10:00:00+03:00")
-    call = CallData(contact=contact, operator={"name": args.operator}, now=lambda: moment)
+    operator = {"name": args.operator, "login": args.login or args.operator, "team": args.team}
+    values = _call_values(args.call, moment)
+    call = CallData(contact=contact, operator=operator, call=values, now=lambda: moment)
     runner = Runner(build(data), call)
     if args.answers is None:
         return interactive(runner)
@@ -108,9 +121,35 @@ def play(args: argparse.Namespace) -> int:
     return code
 
 
+def _call_values(pairs: list[str], moment: datetime) -> dict[str, str]:
+    """``--call KEY=VALUE`` options as the call's data; ``started_at`` defaults to ``--now``."""
+    values = {"started_at": moment.isoformat()}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in CALL_FIELDS:
+            known = ", ".join(sorted(CALL_FIELDS))
+            raise ValueError(f"--call takes KEY=VALUE with KEY one of {known}: {pair!r}")
+        values[key] = value
+    return values
+
+
+def _answer(answers: dict[str, Any], field: Any, visits: dict[str, int]) -> Any:
+    """What the answers file gives ``field`` on this visit: a value, or ``{"visits": [v1, v2, ...]}``
+    for a different one each time the step comes round (the last repeats); absent: its prefill."""
+    if field.id not in answers:
+        return field.value
+    given = answers[field.id]
+    if isinstance(given, dict) and isinstance(given.get("visits"), list) and given["visits"]:
+        seen = visits.get(field.id, 0)
+        visits[field.id] = seen + 1
+        return given["visits"][min(seen, len(given["visits"]) - 1)]
+    return given
+
+
 def replay(runner: Runner, answers: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Walk with fixed answers; the report, and 0 when it reached an end (1 when it got stuck)."""
     steps: list[dict[str, Any]] = []
+    visits: dict[str, int] = {}
     problem: str | None = None
     for _ in range(PLAY_STEPS_MAX):
         view = runner.view()
@@ -118,7 +157,7 @@ def replay(runner: Runner, answers: dict[str, Any]) -> tuple[dict[str, Any], int
         if view.finished or view.problem:
             problem = view.problem
             break
-        errors = runner.next({f.id: answers.get(f.id) for f in view.fields})
+        errors = runner.next({f.id: _answer(answers, f, visits) for f in view.fields})
         if errors:
             problem = "; ".join(f"{e.field}: {e.message}" for e in errors)
             break
@@ -145,6 +184,8 @@ def _step_json(view: StepView) -> dict[str, Any]:
     step: dict[str, Any] = {"node": view.node, "kind": view.kind, "title": view.title, "text": view.text}
     if view.fields:
         step["fields"] = [{"id": f.id, "label": f.label} for f in view.fields]
+    if view.too_expensive:
+        step["too_expensive"] = view.too_expensive
     return step
 
 
@@ -158,6 +199,8 @@ def interactive(runner: Runner, ask: Callable[[str], str] = input, out: Callable
                 out(view.text)
             if view.problem:
                 out(f"!! {view.problem}")
+            if view.too_expensive:
+                out(f"!! this step is too expensive to show: {view.too_expensive}")
             values: dict[str, Any] = {}
             went_back = False
             for f in view.fields:

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from app.scripts import templates
-from app.scripts.analysis import analyse
-from app.scripts.checks import check_fields, coverage_gaps
+from app.scripts.analysis import analyse, tree_of
+from app.scripts.checks import check_fields, coverage_gaps, pattern_warnings
+from app.scripts.comparisons import comparison_problems
 from app.scripts.graph import analyse as analyse_graph
 from app.scripts.loader import Lines, LoadError, Path, load
 from app.scripts.model import Ask, Branch, End, Say, Script, SetVars, build, successors
@@ -130,6 +131,8 @@ class _Linter:
         self._templates(script)
         for path, text in check_fields(script):
             self.add(path, text)
+        for path, text in pattern_warnings(script):
+            self.add(path, text, "warning")
         for i, node in enumerate(script.nodes):
             if isinstance(node, Branch):
                 for text in coverage_gaps(script, node):
@@ -201,6 +204,7 @@ class _Linter:
                 self.add(
                     ("nodes", i), f"unreachable node {node.id!r}: nothing leads to it from {script.start!r}"
                 )
+        self._automatic_loops(script, number)
         reported: set[int] = set()
         for i in range(len(ids)):
             c = graph.component[i]
@@ -210,6 +214,29 @@ class _Linter:
                 reported.add(c)
                 loop = ", ".join(repr(ids[m]) for m in sorted(graph.members[c])[:6])
                 self.add(("nodes", i), f"loop with no way out: {loop} never reach an end")
+
+    def _automatic_loops(self, script: Script, number: Mapping[str, int]) -> None:
+        """Branches that lead back to themselves through branches only: nothing the conditions read can
+        change on the way (no answer is asked, no variable set), so once in, the runner never gets out."""
+        branches = [isinstance(n, Branch) and script.index[n.id] == i for i, n in enumerate(script.nodes)]
+        succ = [
+            [number[t] for t in successors(n) if t in number and branches[number[t]]] if branches[i] else []
+            for i, n in enumerate(script.nodes)
+        ]
+        graph = analyse_graph(succ)
+        for c, members in enumerate(graph.members):
+            if not graph.cyclic[c]:
+                continue
+            first = min(members)
+            node = script.nodes[first]
+            assert isinstance(node, Branch)
+            if members == [first] and node.default == node.id:
+                self.add(("nodes", first, "default"), f"branch {node.id!r}: its default leads back to itself")
+            elif members == [first]:
+                self.add(("nodes", first), f"branch {node.id!r} leads back to itself")
+            else:
+                loop = ", ".join(repr(script.nodes[m].id) for m in sorted(members)[:6])
+                self.add(("nodes", first), f"branches {loop} lead round in a loop with nothing asked or set")
 
     def _contact_fields(self, script: Script) -> None:
         for j, name in enumerate(script.contact_fields):
@@ -234,6 +261,10 @@ class _Linter:
             result = analyse(source, expression=expression)
             if result.syntax:
                 self.add(path, result.syntax[0], line=self._text_line(path, result.syntax[1], expression))
+                continue
+            if expression or "{%" in source:
+                for problem, lineno in comparison_problems(script, tree_of(source, expression)):
+                    self.add(path, problem, line=self._text_line(path, lineno, expression))
             for problem, lineno in result.problems:
                 self.add(path, problem, line=self._text_line(path, lineno, expression))
             for root, chain, lineno in result.references:
@@ -297,6 +328,8 @@ def _sources(script: Script) -> Iterator[tuple[Path, str, bool, int]]:
                 yield (*base, "fields", j, "label"), spec.label, False, i
                 if spec.hint:
                     yield (*base, "fields", j, "hint"), spec.hint, False, i
+                if spec.prefill:
+                    yield (*base, "fields", j, "prefill"), spec.prefill, False, i
         elif isinstance(node, Branch):
             for j, case in enumerate(node.cases):
                 yield (*base, "cases", j, "when"), case.when, True, i

@@ -67,6 +67,8 @@ def load(text: str) -> tuple[dict[str, Any], Lines]:
     """Parse ``text`` (YAML; JSON is YAML too) into plain data and the line of every value."""
     if len(text) > SOURCE_MAX:
         raise LoadError(f"the file is {len(text)} characters, more than {SOURCE_MAX}")
+    if "&" in text or "*" in text:
+        _refuse_anchors(text)
     loader = _Loader(text)
     by_path: dict[Path, int] = {}
     block: set[Path] = set()
@@ -91,6 +93,26 @@ def load(text: str) -> tuple[dict[str, Any], Lines]:
     return _jsonable(data), Lines(by_path, frozenset(block))
 
 
+def _refuse_anchors(text: str) -> None:
+    """Any anchor (``&name``) or alias (``*name``), even one never used: a script is read as written.
+
+    A lone anchor is harmless to the loader but says the author meant to reuse something and did not; an
+    alias of a scalar or a collection makes one edit change several places. Only texts with ``&`` or ``*``
+    are scanned (a second, event-level parse), so ordinary scripts pay nothing.
+    """
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                kind = "an alias" if isinstance(event, yaml.AliasEvent) else "an anchor"
+                raise LoadError(
+                    f"{kind} (&{anchor} / *{anchor}): anchors and aliases (& and *) are not allowed",
+                    event.start_mark.line + 1,
+                )
+    except yaml.YAMLError:
+        return  # the full load reports the syntax error with its line
+
+
 def _walk(node: yaml.Node, path: Path, by_path: dict[Path, int], block: set[Path]) -> None:
     stack: list[tuple[yaml.Node, Path]] = [(node, path)]
     seen: set[int] = set()
@@ -102,8 +124,15 @@ def _walk(node: yaml.Node, path: Path, by_path: dict[Path, int], block: set[Path
                 raise LoadError("anchors and aliases (& and *) are not allowed", current.start_mark.line + 1)
             seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
+            first: dict[str, int] = {}
             for key, value in current.value:
                 if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    if key.value in first:  # YAML keeps the last one silently: a lost `next:`
+                        raise LoadError(
+                            f"duplicate key {key.value!r} (first on line {first[key.value]})", line
+                        )
+                    first[key.value] = line
                     stack.append((value, (*where, key.value)))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend((item, (*where, i)) for i, item in enumerate(current.value))

@@ -45,7 +45,8 @@ class Field:
     hint: str = ""
     options: tuple[Option, ...] = ()
     min: float | str | None = None
-    """Numbers: the smallest value; multi: the fewest options; dates: an ISO date or ``today``."""
+    """Numbers: the smallest value; multi: the fewest options; dates: an ISO date, ``today`` or
+    ``today + N`` / ``today - N`` (days)."""
     max: float | str | None = None
     integer: bool = False
     min_length: int | None = None
@@ -54,6 +55,9 @@ class Field:
     pattern_message: str = ""
     region: str = "RU"
     """Phones written without ``+`` are read as numbers of this country."""
+    prefill: str = ""
+    """A template for the value the input starts with (``{{ contact.city }}``); unused when it prints a
+    missing value or does not pass the field's own checks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,4 +215,5 @@ def _field(data: Mapping[str, Any]) -> Field:
         pattern=data.get("pattern"),
         pattern_message=data.get("pattern_message", ""),
         region=data.get("region", "RU"),
+        prefill=data.get("prefill", ""),
     )

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.scripts import templates
-from app.scripts.helpers import contact_zone, helpers
+from app.scripts import budget, templates
+from app.scripts.helpers import ChoiceValue, contact_zone, helpers
 from app.scripts.model import Ask, Branch, End, Field, Option, Say, Script, SetVars
 from app.scripts.validators import AnswerValue, FieldError, check
 
@@ -75,6 +75,9 @@ class StepView:
     outcome: str | None = None
     disposition: str | None = None
     problem: str | None = None
+    too_expensive: str | None = None
+    """Why a text of this step went beyond its evaluation budget (:mod:`app.scripts.budget`), in
+    English; that text is left empty and the panel says the step is too expensive to show."""
 
 
 @dataclass(frozen=True)
@@ -236,12 +239,45 @@ class Runner:
     def _data(self, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return {
             **self._base,
-            "answers": templates.Record(self.answers()),
+            "answers": templates.Record(self._labelled(self.answers())),
             "vars": templates.Record(self._vars if variables is None else variables),
         }
 
+    def _prefill(self, spec: Field, data: Mapping[str, Any]) -> AnswerValue:
+        """The value a field starts with from its ``prefill`` template, checked as if typed; ``None``
+        when the template prints a missing value or the result is not a valid answer."""
+        if not spec.prefill:
+            return None
+        text = templates.filled(spec.prefill, data)
+        if text is None:
+            return None
+        value, error = check(spec, text.split(",") if spec.type.value == "multi" else text, self._today())
+        return value if error is None else None
+
+    def _labelled(self, answers: dict[str, AnswerValue]) -> dict[str, Any]:
+        """Answers as templates see them: a choice's value knows its option's label (``label(...)``)."""
+        shown: dict[str, Any] = dict(answers)
+        for key, value in answers.items():
+            spec = self.script.fields.get(key)
+            if spec is None or not spec.options or value is None:
+                continue
+            labels = {o.value: o.label for o in spec.options}
+            if isinstance(value, str):
+                shown[key] = ChoiceValue(value, labels.get(value, value))
+            elif isinstance(value, list):
+                shown[key] = [ChoiceValue(v, labels.get(v, v)) for v in value]
+        return shown
+
     def _enter(self, target: str | None) -> bool:
-        """Run from ``target`` through branch and set nodes to the next shown step; all or nothing."""
+        """Run from ``target`` through branch and set nodes to the next shown step; all or nothing.
+
+        All the conditions and variables of one move share a budget (:data:`budget.STEP_TIME_MAX`), so
+        a chain of branches cannot add up to a stall either: past it, conditions are false.
+        """
+        with budget.budget(budget.STEP_TIME_MAX):
+            return self._walk(target)
+
+    def _walk(self, target: str | None) -> bool:
         variables, path = dict(self._vars), list(self._path)
         node_id = target
         for _ in range(AUTO_MAX):
@@ -270,6 +306,10 @@ class Runner:
         return False
 
     def _make_view(self) -> StepView:
+        with budget.budget(budget.STEP_TIME_MAX):
+            return self._draw()
+
+    def _draw(self) -> StepView:
         node = self.script.by_id.get(self._node)
         crumbs = tuple(Crumb(e["node"], _title(self.script, e["node"])) for e in self._trail)
         if node is None:
@@ -277,14 +317,22 @@ class Runner:
                 self._node, "", "", "", (), crumbs, bool(self._trail), False, problem=self._problem
             )
         data = self._data()
-        render = templates.render
-        text = render(node.text, data) if isinstance(node, Say | Ask | End) else ""
+        refusals: list[str] = []
+
+        def render(source: str) -> str:
+            text, expensive = templates.render_checked(source, data)
+            if expensive is not None:
+                refusals.append(expensive)
+                return ""
+            return text
+
+        text = render(node.text) if isinstance(node, Say | Ask | End) else ""
         fields: tuple[FieldView, ...] = ()
         if isinstance(node, Ask):
             fields = tuple(
                 FieldView(
-                    f.id, f.type.value, render(f.label, data), f.required, render(f.hint, data),
-                    f.options, self._answers.get(f.id), f,
+                    f.id, f.type.value, render(f.label) or f.id, f.required, render(f.hint),
+                    f.options, self._answers[f.id] if f.id in self._answers else self._prefill(f, data), f,
                 )
                 for f in node.fields
             )  # fmt: skip
@@ -301,6 +349,7 @@ class Runner:
             outcome=end.outcome if end else None,
             disposition=end.disposition if end else None,
             problem=self._problem,
+            too_expensive=refusals[0] if refusals else None,
         )
 
 

@@ -38,8 +38,8 @@ _text: dict[str, Any] = {"type": "string", "maxLength": TEXT_MAX}
 _label: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 500}
 _date_bound: dict[str, Any] = {
     "type": "string",
-    "pattern": r"^(today|\d{4}-\d{2}-\d{2})$",
-    "description": "an ISO date or 'today'",
+    "pattern": r"^(today( ?[+-] ?\d{1,4})?|\d{4}-\d{2}-\d{2})$",
+    "description": "an ISO date, 'today', or 'today + N' / 'today - N' (days)",
 }
 
 _option: dict[str, Any] = {
@@ -71,6 +71,7 @@ _field: dict[str, Any] = {
         "pattern": {"type": "string", "maxLength": 500},
         "pattern_message": _label,
         "region": {"type": "string", "pattern": "^[A-Z]{2}$"},
+        "prefill": {"type": "string", "maxLength": 500, "description": "a template: the starting value"},
     },
     "allOf": [
         {

@@ -3,14 +3,12 @@
 Why so narrow: scripts are written by admins but rendered on every operator's desktop, so a template
 must not reach Python internals (``{{ ''.__class__.__mro__ }}``), read files, or hang the desktop.
 
-* :class:`Sandbox` is Jinja's ``SandboxedEnvironment`` with no globals but the ones we pass, a short
-  list of filters, string methods from a whitelist, no attribute whose name starts with ``_``, and
-  arithmetic that cannot build a gigabyte string or a number with a million digits.
-* Data reaches templates as :class:`Record` objects whose attributes are their keys and nothing else
-  (a plain ``dict`` would expose ``.items`` and ``.pop``).
-* A missing value renders as :class:`Placeholder` text ``[city?]``: the operator sees that the CRM
-  has no city and can ask, instead of reading "you live in ." aloud. Unsafe access is not a missing
-  value: it raises :class:`TemplateRefused`, which :func:`render` turns into a visible ``[refused: ...]``.
+* :mod:`app.scripts.sandbox` - the environment: Jinja's ``SandboxedEnvironment`` narrowed, every
+  operation under the evaluation budget (:mod:`app.scripts.budget`);
+* :mod:`app.scripts.values` - :class:`Record` (data whose only attributes are its keys) and
+  :class:`Placeholder` (a missing value, rendered ``[city?]``);
+* here: rendering and evaluating (never raising for the runner), and the syntax-tree queries the linter
+  uses.
 
 Compiled templates are cached by source, so a step transition renders without compiling.
 """
@@ -21,151 +19,17 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import ChainableUndefined, TemplateError, nodes
+from jinja2 import TemplateError, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+
+from app.scripts import budget
+from app.scripts.sandbox import FILTERS, Sandbox
+from app.scripts.values import STR_METHODS, Placeholder, Record, TemplateRefused
 
 RENDERED_MAX = 16_000
 """Characters of one rendered text; longer output is cut (a loop gone wild, not a script)."""
-REPEAT_MAX = 10_000
-"""Largest string or list a template may build by multiplication."""
 ROOTS = ("contact", "answers", "vars", "operator", "call")
-HELPERS = ("local_time", "greeting", "age")
-STR_METHODS = frozenset(
-    {"upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "startswith", "endswith",
-     "split", "replace", "isdigit"}
-)  # fmt: skip
-FILTERS = (
-    "abs", "capitalize", "default", "first", "float", "int", "join", "last", "length", "lower",
-    "replace", "round", "string", "title", "trim", "truncate", "upper", "sort", "unique", "list",
-    "min", "max", "sum", "d", "count",
-)  # fmt: skip
-
-
-class TemplateRefused(SecurityError):
-    """A template tried to reach something outside the data it was given."""
-
-
-class Record:
-    """Read-only data for templates: ``record.key`` and ``record['key']`` and nothing else.
-
-    ``None`` values are left out, so a field the CRM left empty is "missing" and renders as a
-    placeholder rather than as ``None``. Nested mappings become records too.
-    """
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self._data = {k: _wrap(v) for k, v in data.items() if v is not None and v != ""}
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self._data[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __getitem__(self, name: str) -> Any:
-        return self._data[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __repr__(self) -> str:
-        return "[…]"
-
-
-def _wrap(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return Record(value)
-    if isinstance(value, list | tuple):
-        return [_wrap(v) for v in value]
-    return value
-
-
-class Placeholder(ChainableUndefined):
-    """A missing value: renders ``[name?]``, is false in a condition, never raises on output."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        if name[:2] == "__" and name[-2:] == "__":
-            raise AttributeError(name)  # protocol probes (copy, pickle) must not get a value
-        if self._undefined_exception is SecurityError:
-            return self  # a refused value stays refused however far the chain goes
-        return Placeholder(name=name)  # contact.custom.tariff with no custom at all: [tariff?]
-
-    def __getitem__(self, key: Any) -> Any:
-        if self._undefined_exception is SecurityError:
-            return self
-        if isinstance(key, str) and key.startswith("_"):
-            raise KeyError(key)
-        return Placeholder(name=str(key))
-
-    def __str__(self) -> str:
-        if self._undefined_exception is SecurityError:
-            raise TemplateRefused(self._undefined_hint or "this is not allowed in a script")
-        return f"[{self._undefined_name or '?'}?]" if isinstance(self._undefined_name, str) else "[?]"
-
-    def __bool__(self) -> bool:
-        if self._undefined_exception is SecurityError:
-            raise TemplateRefused(self._undefined_hint or "this is not allowed in a script")
-        return False
-
-
-class Sandbox(SandboxedEnvironment):
-    """The script environment (see the module notes)."""
-
-    intercepted_binops = frozenset({"*", "**", "//", "%"})
-
-    def __init__(self) -> None:
-        super().__init__(
-            undefined=Placeholder, autoescape=False, finalize=_finalize, keep_trailing_newline=False
-        )
-        self.globals.clear()
-        kept = {name: self.filters[name] for name in FILTERS}
-        self.filters.clear()
-        self.filters.update(kept)
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if attr.startswith("_"):
-            return False
-        if isinstance(obj, Record | Placeholder):  # a missing value chains: contact.custom.x
-            return True
-        return isinstance(obj, str) and attr in STR_METHODS
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
-            raise TemplateRefused("powers above 64 are not allowed in a script")
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if (
-                    isinstance(seq, str | list | tuple)
-                    and isinstance(times, int)
-                    and times * max(len(seq), 1) > REPEAT_MAX
-                ):
-                    raise TemplateRefused(f"a text or list longer than {REPEAT_MAX} is not allowed")
-        return super().call_binop(context, operator, left, right)
-
-
-def _finalize(value: Any) -> Any:
-    """How values print: lists joined with commas, whole floats without ``.0``, ``None`` as ``[?]``."""
-    if value is None:
-        return "[?]"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    if isinstance(value, list | tuple):
-        return ", ".join(str(_finalize(v)) for v in value)
-    return value
+HELPERS = ("local_time", "greeting", "age", "label", "money", "date", "plural")
 
 
 ENV = Sandbox()
@@ -181,29 +45,74 @@ def _expression(source: str) -> Any:
     return ENV.compile_expression(source, undefined_to_none=False)
 
 
-def render(source: str, data: Mapping[str, Any]) -> str:
-    """``source`` rendered with ``data``; never raises: a broken or refused template shows why, inline."""
+TOO_EXPENSIVE = "[too expensive]"
+"""What a text that went beyond its budget renders as, when the caller does not ask why."""
+
+
+def render_checked(source: str, data: Mapping[str, Any]) -> tuple[str, str | None]:
+    """``source`` rendered with ``data``, and why it was refused as too expensive (``None`` if not).
+
+    Never raises: a broken or refused template shows why, inline; one beyond its budget renders as
+    :data:`TOO_EXPENSIVE` and the reason comes second, for the panel to say so.
+    """
     if "{" not in source:
-        return source
+        return source, None
     try:
-        text = str(_template(source).render(data))
+        with budget.budget():
+            text = _bounded_render(source, data)
+    except budget.TooExpensive as exc:
+        return TOO_EXPENSIVE, str(exc)
+    except MemoryError:
+        return TOO_EXPENSIVE, "out of memory"
     except SecurityError as exc:
-        return f"[refused: {exc}]"
+        return f"[refused: {exc}]", None
     except (TemplateError, ArithmeticError, TypeError, ValueError, RecursionError, LookupError) as exc:
-        return f"[template error: {type(exc).__name__}: {str(exc)[:200]}]"
-    return text if len(text) <= RENDERED_MAX else text[:RENDERED_MAX] + "…"
+        return f"[template error: {type(exc).__name__}: {str(exc)[:200]}]", None
+    return (text if len(text) <= RENDERED_MAX else text[:RENDERED_MAX] + "…"), None
+
+
+def _bounded_render(source: str, data: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in _template(source).generate(data):
+        size += len(chunk)
+        if size > budget.OUTPUT_MAX:
+            raise budget.TooExpensive(f"more than {budget.OUTPUT_MAX} characters of output")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def filled(source: str, data: Mapping[str, Any]) -> str | None:
+    """``source`` rendered when every value it prints is known; ``None`` when one is missing or the
+    template fails. What a field's ``prefill`` uses: "[city?]" must never become an answer."""
+    try:
+        with budget.budget() as current:
+            text = _bounded_render(source, data).strip()
+            return text if current.missing == 0 and text else None
+    except Exception:
+        return None
+
+
+def render(source: str, data: Mapping[str, Any]) -> str:
+    """``source`` rendered with ``data``; never raises (see :func:`render_checked`)."""
+    text, expensive = render_checked(source, data)
+    return f"[too expensive: {expensive}]" if expensive else text
 
 
 def evaluate(source: str, data: Mapping[str, Any]) -> Any:
-    """The value of an expression; raises :class:`TemplateError` or ``TemplateRefused`` on failure."""
-    return _expression(source)(**data)
+    """The value of an expression; raises :class:`TemplateError`, ``TemplateRefused`` or
+    :class:`~app.scripts.budget.TooExpensive` on failure."""
+    with budget.budget():
+        return _expression(source)(**data)
 
 
 def condition(source: str, data: Mapping[str, Any]) -> bool:
     """Whether a branch condition holds. Any failure (a missing answer compared with ``>``, a refused
-    attribute) makes it false, so the branch falls through to the next case and at last its default."""
+    attribute, a condition beyond its budget) makes it false, so the branch falls through to the next
+    case and at last its default."""
     try:
-        return bool(evaluate(source, data))
+        with budget.budget():
+            return bool(_expression(source)(**data))
     except Exception:
         return False
 
@@ -265,3 +174,21 @@ def private_names(tree: nodes.Template) -> Iterator[tuple[str, int]]:
             continue
         if isinstance(name, str) and name.startswith("_"):
             yield name, node.lineno
+
+
+__all__ = [
+    "ENV",
+    "FILTERS",
+    "HELPERS",
+    "RENDERED_MAX",
+    "ROOTS",
+    "STR_METHODS",
+    "Placeholder",
+    "Record",
+    "TemplateRefused",
+    "condition",
+    "evaluate",
+    "filled",
+    "render",
+    "render_checked",
+]

@@ -18,13 +18,13 @@ import dataclasses
 import math
 import re
 from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from app import phones
+from app.scripts import patterns
 from app.scripts.model import Field, FieldType
 from app.wire.common import Email
 
@@ -80,15 +80,19 @@ def _text(spec: Field, raw: Any, _today: date) -> str:
         raise _Refused("too_short", f"at least {low} characters", min=low)
     if len(value) > high:
         raise _Refused("too_long", f"at most {high} characters", max=high)
-    if spec.pattern and not pattern(spec.pattern).fullmatch(value):
+    if spec.pattern and not _matches(spec.pattern, value):
         raise _Refused("pattern", spec.pattern_message or "not in the expected format")
     return value
 
 
-@lru_cache(maxsize=1024)
-def pattern(source: str) -> re.Pattern[str]:
-    """The compiled ``pattern`` of a text field (the linter reports one that does not compile)."""
-    return re.compile(source)
+def _matches(source: str, value: str) -> bool:
+    """Whether ``value`` fully matches the field's pattern, in time linear in ``value`` (RE2, see
+    :mod:`app.scripts.patterns`). A pattern RE2 cannot run (the linter refuses those) accepts the
+    answer: an admin's mistake must not stop the operator."""
+    try:
+        return patterns.full_match(source, value)
+    except patterns.PatternError:
+        return True
 
 
 def _number(spec: Field, raw: Any, _today: date) -> int | float:
@@ -138,10 +142,22 @@ def parse_date(raw: Any) -> date | None:
     return None
 
 
+_RELATIVE = re.compile(r"^today(?: ?([+-]) ?(\d{1,4}))?$")
+
+
 def date_bound(value: float | str | None, today: date) -> date | None:
-    if value == "today":
-        return today
-    return parse_date(value) if isinstance(value, str) else None
+    """A date field's ``min``/``max``: an ISO date, ``today``, or ``today + 14`` / ``today - 30`` (days,
+    counted from the client's date)."""
+    if not isinstance(value, str):
+        return None
+    relative = _RELATIVE.match(value.strip())
+    if relative:
+        days = int(relative[2] or 0) * (-1 if relative[1] == "-" else 1)
+        try:
+            return today + timedelta(days=days)
+        except OverflowError:
+            return None
+    return parse_date(value)
 
 
 def _date(spec: Field, raw: Any, today: date) -> str:

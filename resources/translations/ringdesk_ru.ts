@@ -1537,12 +1537,12 @@
 <context>
     <name>Script</name>
     <message>
-        <location filename="../../ui/script_host.py" line="91"/>
+        <location filename="../../ui/script_host.py" line="92"/>
         <source>No script is set for this queue and segment.</source>
         <translation>Для этой очереди и сегмента скрипт не задан.</translation>
     </message>
     <message>
-        <location filename="../../ui/script_host.py" line="98"/>
+        <location filename="../../ui/script_host.py" line="99"/>
         <source>The script cannot be shown: %1</source>
         <translation>Скрипт нельзя показать: %1</translation>
     </message>
@@ -1565,17 +1565,22 @@
         <translation>Вернуться к предыдущему шагу</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="131"/>
+        <location filename="../../ui/script_panel/panel.py" line="141"/>
         <source>This step cannot continue: {0}</source>
         <translation>Этот шаг не может продолжиться: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="143"/>
+        <location filename="../../ui/script_panel/panel.py" line="144"/>
+        <source>This script step is too expensive to show. Tell the script&apos;s author; you can go on.</source>
+        <translation>Этот шаг скрипта слишком ресурсоёмкий, чтобы его показать. Сообщите автору скрипта; можно продолжать.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/script_panel/panel.py" line="151"/>
         <source>none</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../ui/script_panel/panel.py" line="144"/>
+        <location filename="../../ui/script_panel/panel.py" line="152"/>
         <source>End of script. Suggested disposition: {0}</source>
         <translation>Конец скрипта. Предлагаемый результат: {0}</translation>
     </message>

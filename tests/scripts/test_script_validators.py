@@ -97,3 +97,32 @@ def test_phone_region_applies_to_numbers_without_a_plus() -> None:
     assert check(spec("phone", region="GB"), "020 7946 0958", TODAY) == ("+442079460958", None)
     _, error = check(spec("phone"), "020 7946 0958", TODAY)
     assert error is not None and error.params["reason"]
+
+
+def test_a_catastrophic_pattern_answers_in_linear_time() -> None:
+    """``(a+)+b`` on 30 ``a``: seconds with a backtracking engine (doubling per character); RE2 is linear."""
+    import time
+
+    field = spec("text", pattern="(a+)+b")
+    started = time.monotonic()
+    for length in (30, 1000, 4000):
+        _, error = check(field, "a" * length, TODAY)
+        assert error is not None and error.code == "pattern"
+    assert time.monotonic() - started < 0.5
+    assert check(field, "aaab", TODAY) == ("aaab", None)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "raw", "ok"),
+    [
+        (r"\w+", "Жук_1", True),  # \w is Unicode, as in Python, not RE2's ASCII
+        (r"\d{3}", "١٢٣", True),
+        (r"[\w-]+", "Анна-Мария", True),
+        (r"[^\d]+", "abc", True),
+        (r"(?i)привет", "ПРИВЕТ", True),
+        (r"[A-Za-zА-Яа-я]{0,3}-?\d{5,10}", "АБ-12345", True),
+        (r"[A-Za-zА-Яа-я]{0,3}-?\d{5,10}", "АБВГ-12345", False),
+    ],
+)
+def test_patterns_mean_what_they_mean_in_python(pattern: str, raw: str, ok: bool) -> None:
+    assert (check(spec("text", pattern=pattern), raw, TODAY)[1] is None) is ok

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import qasync
@@ -236,6 +237,35 @@ class SampleScripts:
         path = Path(__file__).parents[2] / "resources" / "scripts" / "request-nature.en.yaml"
         body, _lines = load(path.read_text(encoding="utf-8"))
         return ScriptDocument(id=body["id"], version=body["version"], name=body["title"], body=body)
+
+
+class OneScript:
+    """Serves one script given as data."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = body
+
+    async def script_for(self, queue: str | None, segment: str | None) -> ScriptDocument | None:
+        return ScriptDocument(id=self.body["id"], version=1, name="T", body=self.body)
+
+
+def test_the_documented_operator_and_call_fields_reach_the_script(loop: asyncio.AbstractEventLoop) -> None:
+    text = "{{ operator.login }}|{{ operator.name }}|{{ operator.team }}|{{ call.id }}|{{ call.started_at }}"
+    body = {"id": "t", "version": 1, "title": "T", "language": "en", "nodes": [
+        {"id": "s", "kind": "say", "text": text, "next": "e"},
+        {"id": "e", "kind": "end", "outcome": "e", "disposition": "sale"},
+    ]}  # fmt: skip
+    h = Harness(loop, name=EVIL)
+    h.desk.scripts = ScriptHost(h.window, h.ws, OneScript(body), operator={"name": "Anna", "team": "Sales"})
+    h.ws.start_shift()
+    h.event(incoming("c1", 10, queue="sales"))
+    h.window.ringing.answer_requested.emit()
+    h.settle()
+    h.event(state("c1", CallState.ACTIVE, 12))
+    panel = h.desk.scripts.panel
+    assert panel is not None
+    started = h.ws.calls["c1"].ring_at.isoformat()
+    assert panel.text.text() == f"{h.ws.config.operator}|Anna|Sales|c1|{started}"
 
 
 def test_answered_call_opens_its_script_and_the_answers_reach_the_disposition(

@@ -111,3 +111,18 @@ def test_a_broken_step_is_reported_not_raised(qtbot: QtBot) -> None:
     widget.go_next()
     assert widget.problem.text().endswith("unknown step 'gone'")
     assert not widget.back_button.isEnabled()
+
+
+def test_a_step_too_expensive_shows_a_refusal_and_the_operator_goes_on(qtbot: QtBot) -> None:
+    widget = ScriptPanel(runner(doc(say("s", "Hi {{ ('a'*9999).replace('a', 'b'*9999) }}"), end())))
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.text.text() == ""
+    assert widget.problem.isVisible()
+    assert widget.problem.text() == (
+        "This script step is too expensive to show. Tell the script's author; you can go on."
+    )
+    assert widget.problem.toolTip().startswith("a replaced text would be 99980001 characters")
+    assert widget.next_button.isEnabled()
+    widget.go_next()
+    assert widget.runner.finished

@@ -127,15 +127,23 @@ class ScriptPanel(QWidget):
         self.title.setVisible(bool(view.title))
         self.text.setText(view.text)
         self.text.setVisible(bool(view.text))
-        self.problem.setText(
-            self.tr("This step cannot continue: {0}").format(view.problem) if view.problem else ""
-        )
-        self.problem.setVisible(bool(view.problem))
+        self.problem.setText(self._problem_text(view))
+        self.problem.setToolTip(view.too_expensive or "")
+        self.problem.setVisible(bool(view.problem or view.too_expensive))
         self.outcome.setText(self._outcome_text(view))
         self.outcome.setVisible(view.finished)
         self.back_button.setEnabled(view.can_back)
         self.next_button.setEnabled(not view.finished)
         self._rebuild_inputs(view)
+
+    def _problem_text(self, view: StepView) -> str:
+        if view.problem:
+            return self.tr("This step cannot continue: {0}").format(view.problem)
+        if view.too_expensive:  # the operator's words; the author's reason (English) is in the tooltip
+            return self.tr(
+                "This script step is too expensive to show. Tell the script's author; you can go on."
+            )
+        return ""
 
     def _outcome_text(self, view: StepView) -> str:
         if not view.finished:
