@@ -41,6 +41,7 @@ from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
+from ui.probe import install_probe
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
@@ -361,5 +362,6 @@ def run_qt(main: Callable[[], object]) -> int:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("ringdesk")
     app.setQuitOnLastWindowClosed(False)
+    install_probe(app)  # only with RINGDESK_PROBE set: the journey tests read the screen back (ui/probe.py)
     result: int = qasync.run(main())
     return result
