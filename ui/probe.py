@@ -16,6 +16,7 @@ line, each answer one JSON line:
   attribute names from its window, e.g. ``MainWindow.ringing.answer_button``, else object or class
   names), ``cls``, ``text``, ``texts`` (items, placeholders, menu entries), ``enabled``, ``checked``,
   ``focus``, ``role`` (the theme role property) and global ``rect`` [x, y, w, h];
+  lists and tables also give ``rows`` (the cells of each row) and ``current_row``;
 - ``{"query": "focus"}``: the focused widget's path and class, and the active window's;
 - ``{"query": "screen"}``: the primary screen's geometry, available geometry and scale.
 
@@ -214,6 +215,10 @@ def _widgets(window: QWidget) -> list[dict[str, object]]:
             "focus": widget is focused,
             "rect": _rect(QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())),
         }
+        if isinstance(widget, QAbstractItemView):
+            item["rows"] = _rows(widget)
+            current = widget.currentIndex()
+            item["current_row"] = current.row() if current.isValid() else None
         if isinstance(widget, QAbstractButton) and widget.isCheckable():
             item["checked"] = widget.isChecked()
         role = widget.property("role")
@@ -273,11 +278,24 @@ def _item_texts(view: QAbstractItemView) -> list[str]:
             title = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
             if title is not None:
                 texts.append(str(title))
-    row = 0
-    while row < MAX_ROWS and model.index(row, 0).isValid():
-        for column in shown:
-            value = model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
-            if value is not None and str(value):
-                texts.append(str(value))
-        row += 1
+    for cells in _rows(view):
+        texts.extend(cell for cell in cells if cell)
     return texts
+
+
+def _rows(view: QAbstractItemView) -> list[list[str]]:
+    """The cells of each row (top level) as shown, the hidden columns left out."""
+    model = view.model()
+    if model is None:
+        return []
+    columns = [c for c in range(64) if model.index(0, c).isValid()]
+    if isinstance(view, QListView):
+        columns = [view.modelColumn()]
+    if isinstance(view, QTableView | QTreeView):
+        columns = [c for c in columns if not view.isColumnHidden(c)]
+    rows: list[list[str]] = []
+    while len(rows) < MAX_ROWS and model.index(len(rows), 0).isValid():
+        row = len(rows)
+        values = [model.data(model.index(row, c), Qt.ItemDataRole.DisplayRole) for c in columns]
+        rows.append(["" if v is None else str(v) for v in values])
+    return rows

@@ -43,6 +43,8 @@ class Widget:
     rect: list[int]
     checked: bool | None = None
     role: str | None = None
+    rows: tuple[tuple[str, ...], ...] = ()
+    current_row: int | None = None
 
     @classmethod
     def of(cls, raw: dict[str, Any]) -> Widget:
@@ -57,7 +59,13 @@ class Widget:
             rect=raw["rect"],
             checked=raw.get("checked"),
             role=raw.get("role"),
+            rows=tuple(tuple(r) for r in raw.get("rows", ())),
+            current_row=raw.get("current_row"),
         )
+
+    def row_of(self, first_cell: str) -> tuple[str, ...] | None:
+        """The row of a list or table whose first cell is ``first_cell``."""
+        return next((row for row in self.rows if row and row[0] == first_cell), None)
 
     @property
     def name(self) -> str:
