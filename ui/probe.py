@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -215,7 +216,7 @@ def _widgets(window: QWidget) -> list[dict[str, object]]:
             "focus": widget is focused,
             "rect": _rect(QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())),
         }
-        if isinstance(widget, QAbstractItemView):
+        if isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView):
             item["rows"] = _rows(widget)
             current = widget.currentIndex()
             item["current_row"] = current.row() if current.isValid() else None
@@ -252,6 +253,8 @@ def _texts(widget: QWidget) -> tuple[str, list[str]]:
     if isinstance(widget, QMenu | QMenuBar):
         title = widget.title() if isinstance(widget, QMenu) else ""
         return title, [a.text() for a in widget.actions() if a.isVisible() and not a.isSeparator()]
+    if isinstance(widget, QHeaderView):
+        return "", []  # its titles are reported with the table or tree it heads
     if isinstance(widget, QAbstractItemView):
         return "", _item_texts(widget)
     if widget.isWindow():
