@@ -19,7 +19,6 @@ if str(REPO) not in sys.path:
 from tests.audio.pulse import PulseServer, missing_tools  # noqa: E402
 from tests.support.phone import Phone  # noqa: E402
 
-
 ALLOWED_SKIPS = Path(__file__).with_name("allowed_skips.txt")
 STRICT_SKIPS_ENV = "RINGDESK_STRICT_SKIPS"
 """Set by ``tools/run-tests.sh`` (``make test``); CI sets ``CI``. Either makes an unlisted skip fail."""

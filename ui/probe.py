@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
 
 from PySide6.QtCore import QObject, QRect, Qt
 from PySide6.QtGui import QGuiApplication
@@ -60,15 +59,13 @@ ENV = "RINGDESK_PROBE"
 MAX_ROWS = 200
 """Rows read from one list or table: enough for any screen a person can read, bounded for a big board."""
 
-_probe: ProbeServer | None = None
-
 
 def install_probe(app: QApplication) -> None:
-    """Start answering queries on the socket named by ``RINGDESK_PROBE``; nothing when it is unset."""
-    global _probe
+    """Start answering queries on the socket named by ``RINGDESK_PROBE``; nothing when it is unset.
+    The server is the application's child, so it lives as long as the application."""
     path = os.environ.get(ENV, "")
-    if path and _probe is None:
-        _probe = ProbeServer(path, app)
+    if path and app.findChild(ProbeServer) is None:
+        ProbeServer(path, app)
 
 
 class ProbeServer(QObject):
@@ -94,7 +91,7 @@ class ProbeServer(QObject):
             try:
                 request = json.loads(line)
                 answer: object = answer_query(str(request.get("query", "")))
-            except Exception as exc:  # noqa: BLE001 - a bad query is answered, never fatal to the desktop
+            except Exception as exc:
                 answer = {"error": f"{type(exc).__name__}: {exc}"}
             socket.write((json.dumps(answer, ensure_ascii=False) + "\n").encode("utf-8"))
             socket.flush()
@@ -164,9 +161,9 @@ def _walk_attributes(root: QWidget, base: str) -> None:
         except TypeError:
             continue
         for name, value in attributes.items():
-            values: list[tuple[object, object]]
+            values: list[tuple[int | str | None, object]]
             if isinstance(value, list | tuple):
-                values = list(enumerate(value))[:MAX_ROWS]
+                values = [(i, v) for i, v in enumerate(value[:MAX_ROWS])]
             elif isinstance(value, dict):
                 values = [(str(k), v) for k, v in list(value.items())[:MAX_ROWS]]
             else:
@@ -268,7 +265,9 @@ def _item_texts(view: QAbstractItemView) -> list[str]:
     model = view.model()
     if model is None:
         return []
-    columns = [c for c in range(64) if model.index(0, c).isValid() or model.headerData(c, Qt.Orientation.Horizontal)]
+    columns = [
+        c for c in range(64) if model.index(0, c).isValid() or model.headerData(c, Qt.Orientation.Horizontal)
+    ]
     if isinstance(view, QListView):
         columns = [view.modelColumn()]
     tabular = isinstance(view, QTableView | QTreeView)

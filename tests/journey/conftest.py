@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.journey.desktop import REPO, RingdeskProcess
-from tests.journey.screen import Screen, screen_tools_missing, xvfb
+from tests.journey.screen import Screen, screen_tools_missing
 from tests.server.live import LiveServer, server_command, server_env
 from tests.support.phone import Phone
 from tests.support.ports import free_port
@@ -32,7 +32,9 @@ SHOTS = REPO / "build" / "journeys"
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Journeys need the display tools: without them every journey is skipped with the reason (an
     allowed skip only where the tools cannot be installed; ``make test`` installs them)."""
-    reason = screen_tools_missing() or ("" if secret_service_available() else "gnome-keyring is not installed")
+    reason = screen_tools_missing() or (
+        "" if secret_service_available() else "gnome-keyring is not installed"
+    )
     if reason:
         for item in items:
             if "tests/journey/" in str(item.fspath):
@@ -95,7 +97,16 @@ class Customers:
     def phone(self, name: str, *extra: str) -> Phone:
         port = free_port("udp")
         phone = Phone(
-            ["--listen", f"127.0.0.1:{port}", "--local-user", name, "--no-audio", "--sip-log-level", "0", *extra],
+            [
+                "--listen",
+                f"127.0.0.1:{port}",
+                "--local-user",
+                name,
+                "--no-audio",
+                "--sip-log-level",
+                "0",
+                *extra,
+            ],
             log_dir=self.log_dir,
             name=name,
         )

@@ -85,7 +85,11 @@ class Shown:
     def find(self, suffix: str) -> Widget | None:
         """The widget whose path ends with ``suffix`` (``ringing.answer_button``), if visible."""
         for widget in self.widgets:
-            if widget.path == suffix or widget.path.endswith("." + suffix) or widget.path.endswith("/" + suffix):
+            if (
+                widget.path == suffix
+                or widget.path.endswith("." + suffix)
+                or widget.path.endswith("/" + suffix)
+            ):
                 return widget
         return None
 
@@ -257,9 +261,7 @@ class RingdeskProcess:
 
     def click(self, suffix: str, timeout: float = 20) -> None:
         """Click a visible, enabled widget (found by the end of its path) with the real pointer."""
-        widget = self.until(
-            lambda s: s[suffix] if s[suffix].enabled else None, timeout, f"{suffix} enabled"
-        )
+        widget = self.until(lambda s: s[suffix] if s[suffix].enabled else None, timeout, f"{suffix} enabled")
         self.screen.click_rect(widget.rect)
 
     def focus_window(self, cls: str) -> None:

@@ -27,7 +27,9 @@ WIDTH, HEIGHT = 1366, 768
 
 def screen_tools_missing() -> str:
     """Why the journeys cannot run here ("" when they can)."""
-    missing = [tool for tool in ("Xvfb", "xdotool", "import", "openbox", "xprop") if shutil.which(tool) is None]
+    missing = [
+        tool for tool in ("Xvfb", "xdotool", "import", "openbox", "xprop") if shutil.which(tool) is None
+    ]
     return f"{', '.join(missing)} not installed (tools/system-deps.sh installs them)" if missing else ""
 
 
@@ -79,7 +81,11 @@ def _window_manager(display: str, home: Path) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         check = subprocess.run(
-            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], env=env, capture_output=True, text=True
+            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if "window id" in check.stdout:
             return manager

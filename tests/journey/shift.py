@@ -95,7 +95,9 @@ class Operator:
         first = self.script_step()
         self.screen.key("Return")
         moved = self._moved_from(first)
-        self.shift.note("enter_after_answer", "" if moved else "Enter after F5 left the script on its first step")
+        self.shift.note(
+            "enter_after_answer", "" if moved else "Enter after F5 left the script on its first step"
+        )
         if not moved:
             self.desk.click("next_button")  # what a person does when Enter does nothing
             self.desk.until(lambda s: s.text("breadcrumb") != first, 10, "the script's second step")
@@ -127,7 +129,9 @@ class Operator:
         for digit in [row.split()[0] for row in rows if row[:1].isdigit()]:
             self.screen.key(digit, "Return")  # a result that needs a comment or a callback stays open
             try:
-                self.desk.until(lambda s: s.find("disposition.codes") is None, 3, "the form to close", shot=False)
+                self.desk.until(
+                    lambda s: s.find("disposition.codes") is None, 3, "the form to close", shot=False
+                )
             except AssertionError:
                 continue
             self.shift.calls += 1
@@ -143,7 +147,9 @@ class Operator:
                 continue
             x, y, w, h = widget.rect
             inside = x >= x0 and y >= y0 and x + w <= x0 + w0 and y + h <= y0 + h0
-            self.shift.note("fits", "" if inside else f"{name} at {widget.rect} is outside the screen {w0}x{h0}")
+            self.shift.note(
+                "fits", "" if inside else f"{name} at {widget.rect} is outside the screen {w0}x{h0}"
+            )
 
 
 def call(phone: Phone, target: str, who: tuple[str, str], queue: str = "shop") -> str:
@@ -157,8 +163,13 @@ def hang_up(phone: Phone, call_id: str) -> None:
         phone.wait_for(ev.CallEnded, lambda e: e.call_id == call_id, timeout=10)
 
 
-def the_shift(
-    desk: RingdeskProcess, customers: Customers, operator_port: int, shift: Shift, user: str, words: Words = Words()
+def the_shift(  # noqa: PLR0917 - the journey's cast, in the order a reader meets them
+    desk: RingdeskProcess,
+    customers: Customers,
+    operator_port: int,
+    shift: Shift,
+    user: str,
+    words: Words = Words(),
 ) -> None:
     person = Operator(desk, shift, words)
     screen = desk.screen
@@ -193,13 +204,17 @@ def the_shift(
     screen.shot("call2-muted")
     mute = shown.find("buttons[mute]")
     bar = [t for t in shown.texts() if words.microphone in t.lower()]
-    shift.note("mute_shown", "" if mute is not None and mute.checked else "after F8 the Mute button is not shown on")
+    shift.note(
+        "mute_shown", "" if mute is not None and mute.checked else "after F8 the Mute button is not shown on"
+    )
     shift.note("mute_bar", "" if bar else "after F8 no 'microphone off' bar is visible")
     screen.key("F8")
     time.sleep(0.5)
     shown = desk.shown()
     mute = shown.find("buttons[mute]")
-    shift.note("mute_shown", "" if mute is not None and not mute.checked else "after F8 twice Mute still shows on")
+    shift.note(
+        "mute_shown", "" if mute is not None and not mute.checked else "after F8 twice Mute still shows on"
+    )
     hang_up(caller, second)
     person.dispose("call2")
     person.until_status(words.ready)
@@ -224,7 +239,11 @@ def the_shift(
     person.ringing(IVANOV[1])
     person.answer_and_walk_script("call4")
     screen.key("F9")
-    desk.until(lambda s: s.find("transfer_target") is not None and s["transfer_target"].focus, 10, "the transfer field")
+    desk.until(
+        lambda s: s.find("transfer_target") is not None and s["transfer_target"].focus,
+        10,
+        "the transfer field",
+    )
     screen.type(f"sip:colleague@127.0.0.1:{colleague.port}")  # type: ignore[attr-defined]
     screen.key("Return")
     colleague.wait_for(ev.IncomingCall, timeout=20)
@@ -241,7 +260,11 @@ def the_shift(
     person.ringing(PETROVA[1])
     person.answer_and_walk_script("call5")
     sixth = call(colleague, target, OPTIKA)
-    desk.until(lambda s: "Оптика" in s.text("controls.waiting") or "Оптика" in " ".join(s.texts()), 20, "the waiting call")
+    desk.until(
+        lambda s: "Оптика" in s.text("controls.waiting") or "Оптика" in " ".join(s.texts()),
+        20,
+        "the waiting call",
+    )
     screen.shot("call5-second-call-waiting")
     person.desk.click("take_waiting")
     desk.until(lambda s: "Оптика" in s.text("controls.party"), 15, "the second call answered")
@@ -251,15 +274,17 @@ def the_shift(
     shift.note("second_call_card", "" if card == OPTIKA[1] else f"the card shows {card!r} for {OPTIKA[1]!r}")
     hang_up(colleague, sixth)
     hang_up(caller, fifth)
-    while desk.until(lambda s: s if s.find("disposition.codes") or s.text("status.status") == words.ready else None, 30).find(
-        "disposition.codes"
-    ):
+    while desk.until(
+        lambda s: s if s.find("disposition.codes") or s.text("status.status") == words.ready else None, 30
+    ).find("disposition.codes"):
         person.dispose("call5")
     person.until_status(words.ready, 30)
 
     # a break from the status menu: F2, arrows to "Break", Enter
     screen.key("F2")
-    menu = desk.until(lambda s: next((w for w in s.widgets if w.cls == "StatusMenu"), None), 10, "the status menu")
+    menu = desk.until(
+        lambda s: next((w for w in s.widgets if w.cls == "StatusMenu"), None), 10, "the status menu"
+    )
     screen.shot("status-menu")
     entries = [t.replace("&", "") for t in menu.texts]
     system = [e for e in entries if e in words.system_reasons]
@@ -275,5 +300,3 @@ def the_shift(
     screen.shot("end-of-shift")
     screen.key("ctrl+q")
     desk.wait_exit(30)
-
-

@@ -9,8 +9,6 @@ The screen is 1280x720, the smallest in the issue: a window that does not fit is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.journey.conftest import Customers, api, launch, shots_dir, today
@@ -26,8 +24,11 @@ WIDTH, HEIGHT = 1280, 720
 
 @pytest.fixture(scope="module")
 def shift(
-    journey_server: LiveServer, customers: Customers, keyring: SecretService, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Shift]:
+    journey_server: LiveServer,
+    customers: Customers,
+    keyring: SecretService,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Shift:
     shots = shots_dir("operator-shift")
     result = Shift(shots=shots)
     port = free_port("udp")
@@ -38,13 +39,17 @@ def shift(
             screen=Screen(display, shots),
             keyring=keyring,
             server=journey_server,
-            args=[f"--phone=--listen=127.0.0.1:{port}", "--phone=--local-user=operator", "--phone=--no-audio"],
+            args=[
+                f"--phone=--listen=127.0.0.1:{port}",
+                "--phone=--local-user=operator",
+                "--phone=--no-audio",
+            ],
         )
         try:
             the_shift(desk, customers, port, result, OPERATOR)
         finally:
             desk.stop()
-    yield result
+    return result
 
 
 def test_the_shift_is_done_and_reaches_the_server(shift: Shift, journey_server: LiveServer) -> None:

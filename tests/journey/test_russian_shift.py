@@ -5,7 +5,6 @@ untranslated (issue 13, defect 11).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -48,8 +47,11 @@ class WatchedScreen(Screen):
 
 @pytest.fixture(scope="module")
 def russian_shift(
-    journey_server: LiveServer, customers: Customers, keyring: SecretService, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RussianShift]:
+    journey_server: LiveServer,
+    customers: Customers,
+    keyring: SecretService,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> RussianShift:
     shots = shots_dir("russian-shift")
     result = RussianShift(Shift(shots=shots))
     port = free_port("udp")
@@ -62,14 +64,18 @@ def russian_shift(
             keyring=keyring,
             server=journey_server,
             language="ru",
-            args=[f"--phone=--listen=127.0.0.1:{port}", "--phone=--local-user=operator", "--phone=--no-audio"],
+            args=[
+                f"--phone=--listen=127.0.0.1:{port}",
+                "--phone=--local-user=operator",
+                "--phone=--no-audio",
+            ],
         )
         screen.desk, screen.result = desk, result
         try:
             the_shift(desk, customers, port, result.shift, OPERATOR, RUSSIAN)
         finally:
             desk.stop()
-    yield result
+    return result
 
 
 def test_the_russian_shift_is_done(russian_shift: RussianShift) -> None:

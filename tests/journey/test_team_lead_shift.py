@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -51,7 +50,12 @@ def colleague_row(shown: Shown) -> tuple[str, ...] | None:
 
 def set_status(server: LiveServer, status: str, reason: str | None = None) -> None:
     with api(server, COLLEAGUE) as client:
-        body = {"operator": COLLEAGUE, "status": status, "reason": reason, "at": datetime.now(UTC).isoformat()}
+        body = {
+            "operator": COLLEAGUE,
+            "status": status,
+            "reason": reason,
+            "at": datetime.now(UTC).isoformat(),
+        }
         client.post("/statuses", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}).raise_for_status()
 
 
@@ -63,7 +67,9 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
     screen.key("ctrl+t")
     desk.window("TeamWindow")
     try:
-        desk.until(lambda s: s.text("TeamWindow.connection") == "Live" and colleague_row(s), 10, "the board live")
+        desk.until(
+            lambda s: s.text("TeamWindow.connection") == "Live" and colleague_row(s), 10, "the board live"
+        )
     except AssertionError as exc:
         screen.shot("team-board-not-live")
         shift.note("connects", f"the Team board is not live after 10 s: {str(exc)[:300]}")
@@ -76,7 +82,9 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
     # live: an operator goes on a break; the lead's board shows it within a second
     started = time.monotonic()
     set_status(server, "not_ready", "break")
-    row = desk.until(lambda s: (r := colleague_row(s)) is not None and "Break" in r and r, 10, "Break on the board")
+    row = desk.until(
+        lambda s: (r := colleague_row(s)) is not None and "Break" in r and r, 10, "Break on the board"
+    )
     shift.live_s = time.monotonic() - started
     shift.note("live", "" if shift.live_s <= LIVE_WITHIN_S else f"the board took {shift.live_s:.1f} s")
     assert row
@@ -87,7 +95,11 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
     view = board(desk.shown())
     screen.click(view.rect[0] + 40, view.rect[1] + 40)
     screen.type(COLLEAGUE)
-    desk.until(lambda s: (b := board(s)).current_row is not None and COLLEAGUE in b.rows[b.current_row], 10, "selected")
+    desk.until(
+        lambda s: (b := board(s)).current_row is not None and COLLEAGUE in b.rows[b.current_row],
+        10,
+        "selected",
+    )
     desk.click("TeamWindow.force_button")
     desk.window("ForceDialog")
     screen.shot("force-dialog")
@@ -108,7 +120,9 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
         )
         asked.raise_for_status()
         request_id = asked.json()["id"]
-    desk.until(lambda s: (r := colleague_row(s)) is not None and any("ong break" in c for c in r), 10, "request")
+    desk.until(
+        lambda s: (r := colleague_row(s)) is not None and any("ong break" in c for c in r), 10, "request"
+    )
     desk.click("TeamWindow.approve_button")
     with api(server, LEAD) as client:
         deadline = time.monotonic() + 10
@@ -123,7 +137,9 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
     # history: the operator's status changes, in a dialog
     desk.click("TeamWindow.history_button")
     try:
-        dialog = desk.until(lambda s: next((w for w in s.widgets if w.path.startswith("HistoryDialog.table")), None), 10)
+        dialog = desk.until(
+            lambda s: next((w for w in s.widgets if w.path.startswith("HistoryDialog.table")), None), 10
+        )
         shift.note("history", "" if dialog.rows else "the history dialog is empty")
     except AssertionError as exc:
         shift.note("history", f"no history dialog: {str(exc)[:200]}")
@@ -133,7 +149,7 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
 @pytest.fixture(scope="module")
 def lead_shift(
     journey_server: LiveServer, keyring: SecretService, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LeadShift]:
+) -> LeadShift:
     with api(journey_server, "admin") as admin:
         reason = {
             "code": LONG_BREAK,
@@ -158,7 +174,7 @@ def lead_shift(
             the_lead_shift(desk, journey_server, result)
         finally:
             desk.stop()
-    yield result
+    return result
 
 
 @pytest.mark.xfail(strict=True, reason="issue 13 defect 1")

@@ -16,7 +16,9 @@ def test_a_listed_skip_is_expected_and_another_is_not() -> None:
         "tests/server/test_workers.py::test_x[sqlite]": "needs PostgreSQL",
         "tests/e2e/test_workstation.py::test_y": "sipp is not installed",
     }
-    assert unexpected_skips(skipped, allowed) == {"tests/e2e/test_workstation.py::test_y": "sipp is not installed"}
+    assert unexpected_skips(skipped, allowed) == {
+        "tests/e2e/test_workstation.py::test_y": "sipp is not installed"
+    }
 
 
 def test_every_allowed_skip_has_a_reason_and_names_a_test_file_that_exists() -> None:
@@ -37,7 +39,17 @@ def _run(tmp_path: Path, ci: bool) -> subprocess.CompletedProcess[str]:
         env["CI"] = "true"
     env["PYTHONPATH"] = str(REPO)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "tests.conftest", "-p", "no:cacheprovider", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "tests.conftest",
+            "-p",
+            "no:cacheprovider",
+            str(tmp_path),
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,
