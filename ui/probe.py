@@ -259,24 +259,29 @@ def _texts(widget: QWidget) -> tuple[str, list[str]]:
     return "", []
 
 
+def _columns(view: QAbstractItemView) -> list[int]:
+    """The model columns the view shows. Counted through the view (the item widgets' models keep
+    ``columnCount`` private in PySide6)."""
+    model = view.model()
+    if isinstance(view, QListView):
+        return [view.modelColumn()]
+    header = view.horizontalHeader() if isinstance(view, QTableView) else None
+    header = view.header() if isinstance(view, QTreeView) else header
+    if header is None or model is None:
+        return [0]
+    return [c for c in range(header.count()) if not header.isSectionHidden(c)]
+
+
 def _item_texts(view: QAbstractItemView) -> list[str]:
-    """Headers and cells of a list, table or tree (top level), as shown. Rows and columns are counted
-    through ``index().isValid()``: the item widgets' models keep ``rowCount`` private in PySide6."""
+    """Headers and cells of a list, table or tree (top level), as shown."""
     model = view.model()
     if model is None:
         return []
-    columns = [
-        c for c in range(64) if model.index(0, c).isValid() or model.headerData(c, Qt.Orientation.Horizontal)
-    ]
-    if isinstance(view, QListView):
-        columns = [view.modelColumn()]
-    tabular = isinstance(view, QTableView | QTreeView)
-    shown = [c for c in columns if not (tabular and view.isColumnHidden(c))]  # type: ignore[attr-defined]
     texts: list[str] = []
     header = view.horizontalHeader() if isinstance(view, QTableView) else None
     header = view.header() if isinstance(view, QTreeView) else header
     if header is not None and not header.isHidden():
-        for column in shown:
+        for column in _columns(view):
             title = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
             if title is not None:
                 texts.append(str(title))
@@ -290,11 +295,7 @@ def _rows(view: QAbstractItemView) -> list[list[str]]:
     model = view.model()
     if model is None:
         return []
-    columns = [c for c in range(64) if model.index(0, c).isValid()]
-    if isinstance(view, QListView):
-        columns = [view.modelColumn()]
-    if isinstance(view, QTableView | QTreeView):
-        columns = [c for c in columns if not view.isColumnHidden(c)]
+    columns = _columns(view)
     rows: list[list[str]] = []
     while len(rows) < MAX_ROWS and model.index(len(rows), 0).isValid():
         row = len(rows)

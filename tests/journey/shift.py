@@ -58,6 +58,9 @@ class Shift:
     hold_s: float = 0.0
     calls: int = 0
     shots: Path = Path()
+    error: str = ""
+    """The traceback, when the journey itself broke (asserted by a plain test, so a strict xfail that
+    depends on the journey can never hide it)."""
 
     def note(self, topic: str, problem: str) -> None:
         if problem and topic not in self.notes:

@@ -9,6 +9,8 @@ The screen is 1280x720, the smallest in the issue: a window that does not fit is
 
 from __future__ import annotations
 
+import traceback
+
 import pytest
 
 from tests.journey.conftest import Customers, api, launch, shots_dir, today
@@ -47,6 +49,8 @@ def shift(
         )
         try:
             the_shift(desk, customers, port, result, OPERATOR)
+        except Exception:
+            result.error = traceback.format_exc()
         finally:
             desk.stop()
     return result
@@ -54,6 +58,7 @@ def shift(
 
 def test_the_shift_is_done_and_reaches_the_server(shift: Shift, journey_server: LiveServer) -> None:
     """Five calls or more were taken and their results reached the server (the operator's KPIs)."""
+    assert not shift.error, shift.error
     assert shift.calls >= 5
     with api(journey_server, OPERATOR) as client:
         kpi = client.get("/kpi", params={"operator": OPERATOR, "day": today(), "tz": "UTC"}).json()
