@@ -20,6 +20,8 @@ from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.secret_service import SecretService
 
+pytestmark = pytest.mark.timeout(600)  # the journey runs in the first test's set-up
+
 OPERATOR = "operator1"
 WIDTH, HEIGHT = 1280, 720
 

@@ -19,9 +19,11 @@ from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.secret_service import SecretService
 
+pytestmark = pytest.mark.timeout(600)  # the journey runs in the first test's set-up
+
 OPERATOR = "operator2"
-CRM_VALUES = {"Retail", "Wholesale"}
-"""Segments as the CRM names them (customer data, shown as it is)."""
+CRM_VALUES = {"Retail", "Wholesale", "operator1", "operator2", "operator3", "lead"}
+"""Customer data shown as it is (segments as the CRM names them) and logins."""
 
 
 @dataclass

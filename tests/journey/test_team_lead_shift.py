@@ -24,6 +24,8 @@ from tests.journey.screen import Screen, xvfb
 from tests.server.live import LiveServer
 from tests.support.secret_service import SecretService
 
+pytestmark = pytest.mark.timeout(600)  # the journey runs in the first test's set-up
+
 LEAD = "lead"
 COLLEAGUE = "operator2"
 LONG_BREAK = "long_break"
@@ -139,7 +141,9 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
             found = [r for r in client.get("/requests").json() if r["id"] == request_id]
             state = found[0]["state"] if found else ""
             time.sleep(0.1)
-    shift.note("approve", "" if state in ("approved", "applied") else f"the request is {state!r} after Approve")
+    shift.note(
+        "approve", "" if state in ("approved", "applied") else f"the request is {state!r} after Approve"
+    )
     screen.shot("approved")
 
     # history: the operator's status changes, in a dialog
