@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from tests.journey.conftest import api, launch, log_in, shots_dir
@@ -52,22 +53,24 @@ def colleague_row(shown: Shown) -> tuple[str, ...] | None:
     return next((row for row in board(shown).rows if COLLEAGUE in row), None)
 
 
-def set_status(server: LiveServer, status: str, reason: str | None = None) -> None:
-    with api(server, COLLEAGUE) as client:
-        body = {
-            "operator": COLLEAGUE,
-            "status": status,
-            "reason": reason,
-            "at": datetime.now(UTC).isoformat(),
-        }
-        client.post("/statuses", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}).raise_for_status()
+def set_status(colleague: httpx.Client, status: str, reason: str | None = None) -> None:
+    """What the colleague's desktop posts when they change their status."""
+    body = {"operator": COLLEAGUE, "status": status, "reason": reason, "at": datetime.now(UTC).isoformat()}
+    colleague.post("/statuses", json=body, headers={"Idempotency-Key": str(uuid.uuid4())}).raise_for_status()
 
 
 def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) -> None:
+    with api(server, COLLEAGUE) as colleague:  # logged in once: the clock below times the board only
+        lead_journey(desk, server, colleague, shift)
+
+
+def lead_journey(
+    desk: RingdeskProcess, server: LiveServer, colleague: httpx.Client, shift: LeadShift
+) -> None:
     screen = desk.screen
     log_in(desk, LEAD)
     desk.until(lambda s: s.text("status.status") == "Shift start", 30, "logged in")
-    set_status(server, "ready")
+    set_status(colleague, "ready")
     screen.key("ctrl+t")
     desk.window("TeamWindow")
     try:
@@ -85,7 +88,7 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
 
     # live: an operator goes on a break; the lead's board shows it within a second
     started = time.monotonic()
-    set_status(server, "not_ready", "break")
+    set_status(colleague, "not_ready", "break")
     row = desk.until(
         lambda s: (r := colleague_row(s)) is not None and any("break" in c.lower() for c in r) and r,
         10,
@@ -96,7 +99,7 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
     assert row
 
     # force: select the operator's row (click the table, type their name), Force..., pick Ready, Enter
-    set_status(server, "ready")
+    set_status(colleague, "ready")
     desk.until(lambda s: (r := colleague_row(s)) is not None and "Ready" in r, 10, "Ready on the board")
     view = board(desk.shown())
     screen.click(view.rect[0] + 40, view.rect[1] + 40)
@@ -123,13 +126,12 @@ def the_lead_shift(desk: RingdeskProcess, server: LiveServer, shift: LeadShift) 
     screen.shot("forced")
 
     # approve: the operator asks for a break that needs approval; the lead approves it
-    with api(server, COLLEAGUE) as client:
-        asked = client.post(
-            "/requests",
-            json={"operator": COLLEAGUE, "kind": "break", "status": "not_ready", "reason": LONG_BREAK},
-        )
-        asked.raise_for_status()
-        request_id = asked.json()["id"]
+    asked = colleague.post(
+        "/requests",
+        json={"operator": COLLEAGUE, "kind": "break", "status": "not_ready", "reason": LONG_BREAK},
+    )
+    asked.raise_for_status()
+    request_id = asked.json()["id"]
     desk.until(
         lambda s: (r := colleague_row(s)) is not None and any("long" in c.lower() for c in r), 10, "request"
     )
