@@ -246,6 +246,18 @@ class RingdeskProcess:
                 )
             time.sleep(0.05)
 
+    def within(self, what: Callable[[Shown], T], timeout: float) -> T | None:
+        """``what(shown)`` once it is truthy, or ``None`` when it is not within ``timeout``: for what a
+        person expects to see at once, noted rather than failed on."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(KeyError):
+                value = what(self.shown())
+                if value:
+                    return value
+            time.sleep(0.05)
+        return None
+
     def window(self, cls: str, timeout: float = 20) -> dict[str, Any]:
         """The visible top-level window of class ``cls`` (waits for it)."""
         deadline = time.monotonic() + timeout

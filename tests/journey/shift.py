@@ -202,22 +202,14 @@ def the_shift(  # noqa: PLR0917 - the journey's cast, in the order a reader meet
     person.ringing(PETROVA[1])
     person.answer_and_walk_script("call2")
     screen.key("F8")
-    time.sleep(0.5)  # the key's effect is what is observed: give the screen a moment to show it
-    shown = desk.shown()
+    muted = desk.within(lambda s: (m := s.find("buttons[mute]")) is not None and m.checked, 3)
+    bar = desk.within(lambda s: [t for t in s.texts() if words.microphone in t.lower()], 3)
     screen.shot("call2-muted")
-    mute = shown.find("buttons[mute]")
-    bar = [t for t in shown.texts() if words.microphone in t.lower()]
-    shift.note(
-        "mute_shown", "" if mute is not None and mute.checked else "after F8 the Mute button is not shown on"
-    )
+    shift.note("mute_shown", "" if muted else "after F8 the Mute button is not shown on")
     shift.note("mute_bar", "" if bar else "after F8 no 'microphone off' bar is visible")
     screen.key("F8")
-    time.sleep(0.5)
-    shown = desk.shown()
-    mute = shown.find("buttons[mute]")
-    shift.note(
-        "mute_shown", "" if mute is not None and not mute.checked else "after F8 twice Mute still shows on"
-    )
+    unmuted = desk.within(lambda s: (m := s.find("buttons[mute]")) is not None and not m.checked, 3)
+    shift.note("mute_shown", "" if unmuted else "after F8 twice Mute still shows on")
     hang_up(caller, second)
     person.dispose("call2")
     person.until_status(words.ready)
