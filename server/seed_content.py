@@ -1,6 +1,6 @@
 """Demo content on top of the demo catalogue: custom contact fields, contacts in several segments,
-and the sample call scripts bound to queues, so ``ringdesk demo`` shows known and unknown callers,
-segments and scripts within its first minute.
+their past calls (:mod:`server.seed_history`), and the sample call scripts bound to queues, so
+``ringdesk demo`` shows known and unknown callers, segments, history and scripts within its first minute.
 
 Idempotent like :mod:`server.seed`: what exists (by phone, by field key, by script id and version)
 is left alone.
@@ -20,6 +20,7 @@ from app.wire.scripts import ScriptDocument
 from server.crud.contacts import create_contact, find_by_phone, put_field
 from server.crud.scripts import add_script, get_script
 from server.crud.users import get_user_by_name
+from server.seed_history import seed_demo_history
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "scripts"
 
@@ -98,7 +99,7 @@ DEMO_SCRIPTS: tuple[tuple[str, str | None, str | None], ...] = (
 
 def seed_demo_content(session: Session, *, author: str = "admin") -> dict[str, int]:
     """Add the demo fields, contacts and scripts that are missing (caller commits); counts added."""
-    added = {"fields": 0, "contacts": 0, "scripts": 0}
+    added = {"fields": 0, "contacts": 0, "scripts": 0, "past calls": 0}
     for raw in json.loads((RESOURCES / "fields.json").read_text(encoding="utf-8")):
         _row, created = put_field(session, spec=FieldSchema.model_validate(raw))
         added["fields"] += int(created)
@@ -124,4 +125,5 @@ def seed_demo_content(session: Session, *, author: str = "admin") -> dict[str, i
         add_script(session, spec=spec, created_by=admin)
         added["scripts"] += 1
     session.flush()
+    added["past calls"] = seed_demo_history(session)
     return added

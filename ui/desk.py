@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject
@@ -27,7 +26,6 @@ from app.session.call import CallSession
 from app.session.phase import Direction, Phase
 from app.status.choice import Choice
 from app.status.view import StatusView as CoreStatusView
-from app.wire.contacts import ContactIn, ContactOut
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation
 from app.workstation.notices import (
@@ -39,7 +37,8 @@ from app.workstation.notices import (
     StatusChanged,
 )
 from ui.call_controls import CallView, WaitingCall
-from ui.card.call_card import CardData, ContactEdit
+from ui.card.binding import CardBinding
+from ui.card.glance import queue_label
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
@@ -49,16 +48,6 @@ from ui.status_menu import StatusChoice
 from ui.status_menu import StatusView as BarStatusView
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class _CallCard:
-    """What the presenter remembers about the card of one call."""
-
-    number: str
-    contact: ContactOut | None = None
-    looked_up: bool = False
-    script_opened: bool = False
 
 
 class Desk(QObject):
@@ -83,12 +72,20 @@ class Desk(QObject):
         """Others that show the status too (the tray)."""
         self.status_line = QStatusBar()
         window.setStatusBar(self.status_line)
-        self._cards: dict[str, _CallCard] = {}
+        self.card = CardBinding(
+            window.card,
+            workstation,
+            services,
+            self._run,
+            say=lambda text: self.status_line.showMessage(text, 10000),
+            clock=window.card.clock,
+        )
+        """The card's binding to one call (which call, whose contact, where its edits go)."""
+        self._scripts_opened: set[str] = set()
         self.form_call: str | None = None
         """The call whose disposition form is open (after-call work shows one form at a time)."""
         self.recent: list[DialHistoryEntry] = []
         """The dial pad's history: the last calls, newest first (earlier sessions' from the call log)."""
-        self._shown_call: str | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe = workstation.hub.subscribe(self._on_notice)
         self._connect_intents()
@@ -120,8 +117,6 @@ class Desk(QObject):
         w.disposition.skip_requested.connect(self._skip)
         w.status.status_requested.connect(self._status_now)
         w.status.next_status_requested.connect(self._status_next)
-        w.card.save_requested.connect(self._save_contact)
-        w.card.create_requested.connect(self._create_contact)
 
     def _hold(self, held: bool) -> None:
         call_id = self._current_id()
@@ -182,29 +177,6 @@ class Desk(QObject):
 
         self._run(ask())
 
-    def _save_contact(self, edit: ContactEdit) -> None:
-        async def save() -> None:
-            try:
-                saved = await self.services.save_contact(edit)
-            except EditConflict as conflict:
-                self.window.card.show_conflict(conflict.current)
-                return
-            self._remember_contact(saved)
-            self.window.card.show_saved(saved)
-
-        self._run(save(), on_error=self.window.card.show_error)
-
-    def _create_contact(self, contact: ContactIn) -> None:
-        async def create() -> None:
-            saved = await self.services.create_contact(contact)
-            self._remember_contact(saved)
-            call_id = self._shown_call
-            if call_id is not None:
-                self.workstation.attach_contact(call_id, saved.id)
-            await self._show_card(saved)
-
-        self._run(create(), on_error=self.window.card.show_error)
-
     # ----- notices: core -> widgets -----------------------------------------------------------
 
     def _on_notice(self, notice: Notice) -> None:
@@ -220,70 +192,40 @@ class Desk(QObject):
             self.status_line.showMessage(notice.message, 10000)
 
     def _on_call(self, session: CallSession) -> None:
-        card = self._cards.get(session.call_id)
-        if card is None and session.phase is not Phase.DONE:
-            card = self._cards[session.call_id] = _CallCard(session.number)
-            for old in session.previous_ids:
-                if (previous := self._cards.pop(old, None)) is not None:
-                    card = self._cards[session.call_id] = previous
-            if session.phase is Phase.RINGING:
-                self.window.bring_forward()
-            if self._shown_call is None or (session.phase is Phase.RINGING and not self._engaged()):
-                self._shown_call = session.call_id
-                self.window.card.show_empty()
-        if (
-            card is not None
-            and session.phase in (Phase.TALKING, Phase.HELD)
-            and not session.consult_for
-            and not card.script_opened
-            and self.scripts is not None
-        ):
-            card.script_opened = True
-            self.scripts.open_for(session, card.contact)
+        if session.phase is Phase.RINGING and session.call_id not in self.card.calls:
+            self.window.bring_forward()
+        if session.phase is Phase.DONE and not session.consult_for and session.number:
+            name = self._name(session)
+            outgoing = session.direction is Direction.OUTBOUND
+            entry = DialHistoryEntry(session.number, session.ring_at, name, outgoing, session.record_id)
+            self.recent = [entry, *(e for e in self.recent if e.call_id != entry.call_id)][:50]
+            self.window.dial_pad.show_history(list(self.recent))
+        self.card.on_call(session)
+        self._open_script(session)
+        self._render_calls()
+
+    def _open_script(self, session: CallSession) -> None:
+        """Open the script once per conversation, when it is answered (a transfer keeps the script)."""
+        opened = self._scripts_opened
+        if any(old in opened for old in session.previous_ids):
+            opened.difference_update(session.previous_ids)
+            opened.add(session.call_id)
         if session.phase is Phase.DONE:
-            if not session.consult_for and session.number:
-                name = self._name(session)
-                outgoing = session.direction is Direction.OUTBOUND
-                entry = DialHistoryEntry(session.number, session.ring_at, name, outgoing, session.record_id)
-                self.recent = [entry, *(e for e in self.recent if e.call_id != entry.call_id)][:50]
-                self.window.dial_pad.show_history(list(self.recent))
-            self._cards.pop(session.call_id, None)
+            opened.discard(session.call_id)
             if self.scripts is not None:
                 self.scripts.close(session.call_id)
-            if self._shown_call == session.call_id:
-                self._shown_call = next(iter(self._cards), None)
-                if self._shown_call is None:
-                    self.window.card.show_empty()
-        self._render_calls()
+        elif (
+            session.phase in (Phase.TALKING, Phase.HELD)
+            and not session.consult_for
+            and session.call_id not in opened
+            and self.scripts is not None
+        ):
+            opened.add(session.call_id)
+            self.scripts.open_for(session, self.card.contact(session.call_id))
 
     def _on_lookup(self, notice: ContactLookedUp) -> None:
-        card = self._cards.get(notice.call_id)
-        if card is None:
-            return
-        card.looked_up = True
-        if notice.error:
-            self.status_line.showMessage(
-                QCoreApplication.translate("Desk", "Could not look up the caller: %1").replace(
-                    "%1", notice.error
-                ),
-                10000,
-            )
-        card.contact = notice.contact
+        self.card.on_lookup(notice)
         self._render_calls()
-        if self._shown_call != notice.call_id:
-            return
-        if notice.contact is None:
-            self.window.card.show_unknown(notice.number)
-        else:
-            self._run(self._show_card(notice.contact))
-
-    async def _show_card(self, contact: ContactOut) -> None:
-        catalogue = self.services.catalogue()
-        self.window.card.show_contact(
-            CardData(contact, self.services.field_schema(), list(catalogue.dispositions))
-        )
-        history = await self.services.history(contact.id)
-        self.window.card.show_history(history)
 
     def _render_calls(self) -> None:
         """Ringing panel, call controls and the disposition form from the sessions as they are now."""
@@ -295,7 +237,9 @@ class Desk(QObject):
         w = self.window
         if ringing and not engaged:
             offered = ringing[0]
-            w.ringing.show_ringing(RingingCall(offered.number, self._name(offered), offered.queue))
+            w.ringing.show_ringing(
+                RingingCall(offered.number, self._name(offered), queue_label(offered.queue))
+            )
         else:
             w.ringing.show_idle()
         if engaged:
@@ -315,7 +259,7 @@ class Desk(QObject):
         else:
             w.controls.show_no_call()
         if acw and not engaged:
-            self._open_disposition(acw[0])
+            self._open_disposition(self._form_session(acw))
         elif not acw:
             w.disposition.show_closed()
 
@@ -331,8 +275,8 @@ class Desk(QObject):
         ]
         started = session.end_at or session.ring_at
         limit = session.acw_deadline - started if session.acw_deadline else None
-        card = self._cards.get(session.call_id)
-        zone = card.contact.time_zone if card and card.contact else None
+        contact = self.card.contact(session.call_id)
+        zone = contact.time_zone if contact else None
         form.show_form(
             DispositionRequest(
                 codes=codes,
@@ -358,13 +302,7 @@ class Desk(QObject):
     # ----- helpers ------------------------------------------------------------------------------
 
     def _name(self, session: CallSession) -> str | None:
-        card = self._cards.get(session.call_id)
-        if card is not None and card.contact is not None:
-            return card.contact.name
-        return session.display_name or None
-
-    def _engaged(self) -> bool:
-        return pick.engaged(self.workstation.calls.values())
+        return self.card.name(session)
 
     def _ringing_id(self) -> str | None:
         return pick.ringing(self.workstation.calls.values())
@@ -373,12 +311,20 @@ class Desk(QObject):
         return pick.heard(self.workstation.calls.values())
 
     def _acw_id(self) -> str | None:
-        return pick.in_acw(self.workstation.calls.values())
+        """The call the open disposition form is for (else the first in after-call work)."""
+        calls = self.workstation.calls
+        if self.form_call is not None and (form := calls.get(self.form_call)) and form.phase is Phase.ACW:
+            return self.form_call
+        return pick.in_acw(calls.values())
 
-    def _remember_contact(self, contact: ContactOut) -> None:
-        for card in self._cards.values():
-            if card.contact is not None and card.contact.id == contact.id:
-                card.contact = contact
+    def _form_session(self, acw: list[CallSession]) -> CallSession:
+        """Which call's disposition the form takes: the one it is open for until that is done, else
+        the call on the card when it is in after-call work, so form and card name the same caller."""
+        if self.window.disposition.isVisible():
+            current = next((s for s in acw if s.call_id == self.form_call), None)
+            if current is not None:
+                return current
+        return next((s for s in acw if s.call_id == self.card.shown), acw[0])
 
     @staticmethod
     def _choice(choice: StatusChoice) -> Choice:

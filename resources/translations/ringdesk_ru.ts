@@ -92,7 +92,17 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="164"/>
+        <location filename="../../ui/card/call_card.py" line="245"/>
+        <source>Looking up the caller...</source>
+        <translation>Ищем звонящего в CRM...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/call_card.py" line="247"/>
+        <source>No client card for this call.</source>
+        <translation>У этого звонка нет карточки клиента.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/call_card.py" line="249"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -187,6 +197,88 @@
         <source>not recorded</source>
         <translation>не записано</translation>
     </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="62"/>
+        <source>unknown caller</source>
+        <translation>неизвестный абонент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="64"/>
+        <source>Ringing: %1</source>
+        <translation>Звонит: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="65"/>
+        <source>Dialling: %1</source>
+        <translation>Набор: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="66"/>
+        <source>On hold: %1</source>
+        <translation>На удержании: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="67"/>
+        <location filename="../../ui/card/glance.py" line="68"/>
+        <source>After-call work: %1</source>
+        <translation>Обработка звонка: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="70"/>
+        <source>On the line: %1</source>
+        <translation>На линии: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="82"/>
+        <source>Queue: %1</source>
+        <translation>Очередь: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="85"/>
+        <source>Line dialled: %1</source>
+        <translation>Набранный номер: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChipBar</name>
+    <message>
+        <location filename="../../ui/card/chips.py" line="125"/>
+        <source>Show this call on the card (%1)</source>
+        <translation>Показать этот звонок в карточке (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>Chips</name>
+    <message>
+        <location filename="../../ui/card/chips.py" line="48"/>
+        <source>unsaved changes</source>
+        <translation>есть несохранённые правки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="55"/>
+        <source>Ringing: %1</source>
+        <translation>Звонит: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="59"/>
+        <source>On hold: %1 · %2</source>
+        <translation>На удержании: %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="61"/>
+        <source>After-call work: %1</source>
+        <translation>Обработка: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="63"/>
+        <source>Dialling: %1</source>
+        <translation>Набор: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/chips.py" line="64"/>
+        <source>On the line: %1</source>
+        <translation>На линии: %1</translation>
+    </message>
 </context>
 <context>
     <name>ConflictDialog</name>
@@ -229,141 +321,161 @@
 <context>
     <name>ContactPage</name>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="264"/>
+        <location filename="../../ui/card/contact_page.py" line="303"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="271"/>
+        <location filename="../../ui/card/contact_page.py" line="310"/>
         <source>Prefers: %1</source>
         <translation>Предпочитает: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="279"/>
+        <location filename="../../ui/card/contact_page.py" line="318"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="280"/>
+        <location filename="../../ui/card/contact_page.py" line="319"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="281"/>
         <location filename="../../ui/card/contact_page.py" line="320"/>
+        <location filename="../../ui/card/contact_page.py" line="371"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="282"/>
+        <location filename="../../ui/card/contact_page.py" line="321"/>
         <source>Marketing</source>
         <translation>Реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="289"/>
+        <location filename="../../ui/card/contact_page.py" line="328"/>
         <source>Consent not recorded</source>
         <translation>Согласие не записано</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="296"/>
+        <location filename="../../ui/card/contact_page.py" line="340"/>
+        <source>Open callback: %1</source>
+        <translation>Назначен перезвон: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="347"/>
         <source>Client&apos;s time unknown</source>
         <translation>Время клиента неизвестно</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="299"/>
+        <location filename="../../ui/card/contact_page.py" line="350"/>
         <source>Client&apos;s time %1</source>
         <translation>У клиента %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="301"/>
+        <location filename="../../ui/card/contact_page.py" line="352"/>
         <source>good time to call</source>
         <translation>можно звонить</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="301"/>
+        <location filename="../../ui/card/contact_page.py" line="352"/>
         <source>outside business hours</source>
         <translation>нерабочее время</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="310"/>
+        <location filename="../../ui/card/contact_page.py" line="361"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="311"/>
+        <location filename="../../ui/card/contact_page.py" line="362"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="312"/>
+        <location filename="../../ui/card/contact_page.py" line="363"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="313"/>
+        <location filename="../../ui/card/contact_page.py" line="364"/>
         <source>Consent: calls</source>
         <translation>Согласие: звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="314"/>
+        <location filename="../../ui/card/contact_page.py" line="365"/>
         <source>Consent: SMS</source>
         <translation>Согласие: SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="315"/>
+        <location filename="../../ui/card/contact_page.py" line="366"/>
         <source>Consent: e-mail</source>
         <translation>Согласие: e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="316"/>
+        <location filename="../../ui/card/contact_page.py" line="367"/>
         <source>Consent: marketing</source>
         <translation>Согласие: реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="317"/>
+        <location filename="../../ui/card/contact_page.py" line="368"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="318"/>
+        <location filename="../../ui/card/contact_page.py" line="369"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="319"/>
+        <location filename="../../ui/card/contact_page.py" line="370"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="321"/>
+        <location filename="../../ui/card/contact_page.py" line="372"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="332"/>
+        <location filename="../../ui/card/contact_page.py" line="383"/>
         <source>Save (Ctrl+S)</source>
         <translation>Сохранить (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="333"/>
+        <location filename="../../ui/card/contact_page.py" line="384"/>
         <source>Revert</source>
         <translation>Отменить правки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="385"/>
+        <source>Client &amp;details</source>
+        <translation>&amp;Данные клиента</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/contact_page.py" line="386"/>
+        <source>Last calls</source>
+        <translation>Последние звонки</translation>
     </message>
 </context>
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="180"/>
+        <location filename="../../ui/desk.py" line="175"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="218"/>
+        <location filename="../../ui/desk.py" line="190"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="266"/>
+        <location filename="../../ui/card/binding.py" line="111"/>
+        <source>The changes to %1 were not saved</source>
+        <translation>Правки карточки %1 не сохранены</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/binding.py" line="124"/>
         <source>Could not look up the caller: %1</source>
         <translation>Не удалось найти звонящего: %1</translation>
     </message>
@@ -511,32 +623,37 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="38"/>
+        <location filename="../../ui/card/history_view.py" line="41"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="61"/>
+        <source>No earlier calls</source>
+        <translation>Раньше не звонил</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="78"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="78"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="78"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="78"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="63"/>
+        <location filename="../../ui/card/history_view.py" line="78"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -623,6 +740,39 @@
         <location filename="../../ui/card/new_contact.py" line="81"/>
         <source>Create contact (Ctrl+S)</source>
         <translation>Создать контакт (Ctrl+S)</translation>
+    </message>
+</context>
+<context>
+    <name>Queues</name>
+    <message>
+        <location filename="../../ui/card/glance.py" line="23"/>
+        <source>Contact lenses</source>
+        <translation>Контактные линзы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="24"/>
+        <source>Online shop</source>
+        <translation>Интернет-магазин</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="25"/>
+        <source>Finance</source>
+        <translation>Финансы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="26"/>
+        <source>Survey</source>
+        <translation>Опрос</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="27"/>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/glance.py" line="28"/>
+        <source>Support</source>
+        <translation>Поддержка</translation>
     </message>
 </context>
 <context>

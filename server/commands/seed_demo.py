@@ -55,6 +55,6 @@ def run(args: argparse.Namespace) -> int:
     print("disposition codes and not-ready reasons: present")
     print(
         f"demo content added: {content['contacts']} contacts, {content['fields']} custom fields, "
-        f"{content['scripts']} call scripts"
+        f"{content['scripts']} call scripts, {content['past calls']} past calls"
     )
     return EXIT_OK

@@ -20,6 +20,7 @@ NOT_AT_IDLE = (
     "ui.card.conflict_dialog",
     "ui.card.editors",
     "ui.card.history_view",
+    "ui.card.fold",
     "ui.login_dialog",
     "ui.settings_dialog",
     "html",

@@ -1,5 +1,11 @@
 """The extended call card: nothing between calls, the known caller's page, or the new-contact form for
-an unknown caller, one at a time.
+an unknown caller, one at a time, bound to one call at a time.
+
+Above the page: the chips of the operator's other calls (:mod:`ui.card.chips`), then whose call the card
+is (a name and where the call stands: ringing, on the line, on hold, after-call work) and why they call
+(the queue's name, the line dialled). Which call that is, the presenter decides
+(``app.session.pick.CardFocus``); the card only says it, so an edit never goes to a contact the header
+does not name.
 
 Only the empty page exists at start: the contact page (:mod:`ui.card.contact_page`) and the new-contact
 form are built together the first time a call needs either, and kept. The idle desktop then holds
@@ -18,13 +24,16 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from app.wire.contacts import ContactOut, ContactPatch, FieldSchema, HistoryItem
 from app.wire.dispositions import DispositionCode
 from ui.actions import ActionCollection, ActionId
+from ui.card.chips import CallChip, ChipBar
+from ui.card.glance import CardCall, whose_text, why_text
 from ui.elapsed import Clock, utc_now
 from ui.lazy import settle
-from ui.plain import plain_label
+from ui.plain import plain_label, set_plain
 from ui.theme import set_role
 
 if TYPE_CHECKING:
     from ui.card.contact_page import ContactPage
+    from ui.card.fold import Fold
     from ui.card.new_contact import NewContactForm
 
 
@@ -54,14 +63,34 @@ class CallCard(QWidget):
     """A :class:`ContactEdit` with the fields the operator changed."""
     create_requested = Signal(object)
     """A :class:`~app.wire.contacts.ContactIn` for an unknown caller."""
+    chip_chosen = Signal(str)
+    """The operator asked to see another call (its id) on the card."""
 
     def __init__(
         self, actions: ActionCollection, parent: QWidget | None = None, clock: Clock = utc_now
     ) -> None:
         super().__init__(parent)
         self._clock = clock
+        self.clock = clock
+        """The window's clock (times on hold are counted with it)."""
         self._contact_page: ContactPage | None = None
         self._new_contact: NewContactForm | None = None
+        self._call: CardCall | None = None
+        self.chips = ChipBar(clock=clock)
+        self.chips.chosen.connect(self.chip_chosen)
+        self.whose = plain_label()
+        bold = self.whose.font()
+        bold.setBold(True)
+        self.whose.setFont(bold)
+        self.whose.setWordWrap(True)
+        self.why = plain_label()
+        set_role(self.why, "muted")
+        self.why.setWordWrap(True)
+        self.notice = plain_label()
+        set_role(self.notice, "error")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self._waiting = False
         self.empty = plain_label()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         set_role(self.empty, "muted")
@@ -69,7 +98,15 @@ class CallCard(QWidget):
         self.stack.addWidget(self.empty)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
+        header = QVBoxLayout()
+        header.setContentsMargins(4, 4, 4, 0)
+        header.setSpacing(2)
+        header.addWidget(self.chips)
+        header.addWidget(self.whose)
+        header.addWidget(self.why)
+        header.addWidget(self.notice)
+        layout.addLayout(header)
+        layout.addWidget(self.stack, 1)
         actions[ActionId.SAVE_CONTACT].triggered.connect(self.save)
         self.retranslate()
         self.show_empty()
@@ -100,11 +137,47 @@ class CallCard(QWidget):
             settle(self._new_contact, settle(self._contact_page, self.empty))
         return self._contact_page, self._new_contact
 
+    def has_contact_page(self) -> bool:
+        """Whether the known caller's page was built (asking :attr:`contact_page` builds it)."""
+        return self._contact_page is not None
+
+    @property
+    def details(self) -> Fold:
+        """The known caller's editable fields, folded ("Client details")."""
+        return self.contact_page.details
+
     # -- slots ---------------------------------------------------------------------------------------
+
+    def show_call(self, call: CardCall | None, chips: list[CallChip]) -> None:
+        """Say whose call the card is bound to (``None``: no call) and show the other calls as chips."""
+        if call is not None and (self._call is None or self._call.call_id != call.call_id):
+            self.notice.hide()  # a notice is about what happened before this call
+        self._call = call
+        self.chips.show_chips(chips)
+        self.retranslate()
+
+    def show_notice(self, text: str) -> None:
+        """Something the operator must not miss about the card (edits that were lost): shown until the
+        card takes another call."""
+        set_plain(self.notice, text)
+        self.notice.show()
+
+    def chip_texts(self) -> list[str]:
+        """What the chips of the other calls say, in order."""
+        return self.chips.texts()
 
     def show_empty(self) -> None:
         """No call: an empty card."""
         self._leave_contact()
+        self._waiting = False
+        self.retranslate()
+        self.stack.setCurrentWidget(self.empty)
+
+    def show_looking_up(self) -> None:
+        """A call is bound but its caller is not looked up yet."""
+        self._leave_contact()
+        self._waiting = True
+        self.retranslate()
         self.stack.setCurrentWidget(self.empty)
 
     def show_unknown(self, number: str) -> None:
@@ -159,9 +232,22 @@ class CallCard(QWidget):
 
     # -- language ------------------------------------------------------------------------------------
 
+    def _show_call(self) -> None:
+        set_plain(self.whose, whose_text(self._call))
+        self.whose.setVisible(self._call is not None)
+        why = why_text(self._call)
+        set_plain(self.why, why)
+        self.why.setVisible(bool(why))
+
     def retranslate(self) -> None:
         """Re-set the texts in the current language (the pages retranslate themselves)."""
-        self.empty.setText(self.tr("No call. The caller's card appears here when the phone rings."))
+        if self._waiting:
+            self.empty.setText(self.tr("Looking up the caller..."))
+        elif self._call is not None:
+            self.empty.setText(self.tr("No client card for this call."))
+        else:
+            self.empty.setText(self.tr("No call. The caller's card appears here when the phone rings."))
+        self._show_call()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -1,5 +1,6 @@
-"""The call card's page for a known caller: who is calling, how they want to be reached, what they
-consented to, their local time, every field editable in place, and what happened on their last calls.
+"""The call card's page for a known caller, as a glance: who is calling, how they want to be reached,
+what they consented to, their local time, an open callback, and their last three calls with coloured
+results; every field stays editable in place, folded into "Client details" (Tab and Space, or Alt+D).
 
 The page keeps the contact as it was loaded (the *base*) and the operator's edits apart: Save sends only
 the changed fields with the base's version, and a 412 answer is resolved field by field against the
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +29,8 @@ from ui.card.call_card import CardData, ContactEdit
 from ui.card.conflict_dialog import THEIRS, ConflictDialog
 from ui.card.contact_fields import CONSENT_FLAGS, FieldSpec, conflicts, field_specs, flatten, patch_data
 from ui.card.editors import FieldEditor, display, make_editor
+from ui.card.fold import Fold
+from ui.card.glance import open_callback
 from ui.card.history_view import HistoryView
 from ui.elapsed import Clock
 from ui.i18n import pick
@@ -36,9 +38,12 @@ from ui.local_time import client_time
 from ui.plain import plain_label, set_plain
 from ui.theme import set_role
 
+RECENT = 3
+"""Calls shown at a glance (the newest)."""
+
 
 class ContactPage(QWidget):
-    """Header badges, the field editors with Save / Revert, and the contact's history."""
+    """Header badges, the last calls, and the field editors with Save / Revert folded below."""
 
     save_requested = Signal(object)
     """A :class:`~ui.card.call_card.ContactEdit` with the fields the operator changed."""
@@ -47,6 +52,7 @@ class ContactPage(QWidget):
         super().__init__(parent)
         self._clock = clock
         self._data: CardData | None = None
+        self._history: list[HistoryItem] = []
         self._specs: list[FieldSpec] = []
         self._base: dict[str, Any] = {}
         self._editors: dict[str, FieldEditor] = {}
@@ -64,6 +70,9 @@ class ContactPage(QWidget):
         self.channel = plain_label()
         set_role(self.channel, "info", "badge")
         self.consent: dict[str, QLabel] = {flag: plain_label() for flag in CONSENT_FLAGS}
+        self.callback = plain_label()
+        set_role(self.callback, "warning", "badge")
+        self.callback.hide()
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
         top.addWidget(self.local_time)
@@ -72,6 +81,10 @@ class ContactPage(QWidget):
         for badge in (self.phones, self.segment, self.channel, *self.consent.values()):
             badges.addWidget(badge)
         badges.addStretch(1)
+
+        self.recent_label = plain_label()
+        set_role(self.recent_label, "muted")
+        self.history = HistoryView()
 
         self.fields = QGridLayout()
         self.fields.setColumnStretch(1, 1)
@@ -97,17 +110,16 @@ class ContactPage(QWidget):
         edit_layout.setContentsMargins(0, 0, 0, 0)
         edit_layout.addWidget(scroll, 1)
         edit_layout.addLayout(buttons)
-        self.history = HistoryView()
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(editing)
-        split.addWidget(self.history)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        self.details = Fold(editing)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addLayout(badges)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.callback, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.recent_label)
+        layout.addWidget(self.history)
+        layout.addWidget(self.details, 1)
+        layout.addStretch(0)
         self._tick = QTimer(self)
         self._tick.setInterval(30_000)
         self._tick.timeout.connect(self._show_local_time)
@@ -123,22 +135,26 @@ class ContactPage(QWidget):
             self._specs = specs
             self._build_editors()
         self._load(data.contact)
-        self.history.show_history(data.history, data.codes)
+        self.show_history(data.history)
         self._tick.start()
 
     def clear(self) -> None:
         """The card shows another page: forget the contact (a late save answer is then ignored)."""
         self._data = None
+        self._history = []
         self._tick.stop()
 
     def show_history(self, items: list[HistoryItem]) -> None:
         """Replace the history (it may arrive after the contact)."""
         codes = self._data.codes if self._data else []
-        self.history.show_history(items, codes)
+        self._history = items
+        self.history.show_history(items[:RECENT], codes)
+        self._show_callback()
 
     def show_saved(self, contact: ContactOut) -> None:
-        """The server stored the contact: it becomes the new base (edits made since are kept)."""
-        if self._data is None:
+        """The server stored the contact: it becomes the new base (edits made since are kept). An answer
+        for another contact than the one shown (the card moved on meanwhile) changes nothing here."""
+        if self._data is None or self._data.contact.id != contact.id:
             return
         self._data = CardData(contact, self._data.schema, self._data.codes, self._data.history)
         pending = self.changes()
@@ -150,8 +166,9 @@ class ContactPage(QWidget):
 
     def show_conflict(self, current: ContactOut) -> None:
         """The save got 412: ``current`` is the server's newer copy. Fields only one side changed are
-        merged silently; for the others a dialog asks mine or theirs, then the save is sent again."""
-        if self._data is None:
+        merged silently; for the others a dialog asks mine or theirs, then the save is sent again.
+        Ignored when the card shows another contact by now: its edits must not be merged into this one."""
+        if self._data is None or self._data.contact.id != current.id:
             return
         mine = self.changes()
         theirs = flatten(current, self._specs)
@@ -179,6 +196,28 @@ class ContactPage(QWidget):
         set_plain(self.error, text)
 
     # -- editing -------------------------------------------------------------------------------------
+
+    def contact_id(self) -> int | None:
+        """The contact shown (every save from this page goes to it)."""
+        return self._data.contact.id if self._data is not None else None
+
+    def saved_version(self) -> int:
+        """The version of the contact the page's edits are based on (0: none shown)."""
+        return self._data.contact.version if self._data is not None else 0
+
+    def editor_widget(self, path: str) -> QWidget:
+        """The editor of the field ``path`` (``city``, ``custom.tariff``...)."""
+        return self._editors[path].widget
+
+    def restore_changes(self, changes: dict[str, Any]) -> None:
+        """Put back edits made earlier to the contact shown (the card went to another call and came
+        back); a field whose value the server now has anyway stays clean. Opens the details."""
+        for path, value in changes.items():
+            if path in self._editors and self._base.get(path) != value:
+                self._editors[path].set_value(value)
+        self._mark_dirty()
+        if self.changes():
+            self.details.expand()
 
     def changes(self) -> dict[str, Any]:
         """The fields the operator changed, by path, with their new values."""
@@ -288,6 +327,18 @@ class ContactPage(QWidget):
             set_role(badge, "neutral" if value is None else "success" if value else "danger", "badge")
             badge.setToolTip(self.tr("Consent not recorded") if value is None else "")
         self._show_local_time()
+        self._show_callback()
+
+    def _show_callback(self) -> None:
+        at = open_callback(self._history)
+        zone = self._data.contact.time_zone if self._data else None
+        if at is None:
+            self.callback.hide()
+            return
+        local = client_time(zone, at)
+        when = f"{local.local:%d.%m %H:%M}" if local is not None else f"{at.astimezone():%d.%m %H:%M}"
+        set_plain(self.callback, self.tr("Open callback: %1").replace("%1", when))
+        self.callback.show()
 
     def _show_local_time(self) -> None:
         contact = self._data.contact if self._data else None
@@ -331,6 +382,8 @@ class ContactPage(QWidget):
         """Re-set the texts (field labels included) in the current language."""
         self.save_button.setText(self.tr("Save (Ctrl+S)"))
         self.revert_button.setText(self.tr("Revert"))
+        self.details.header.setText(self.tr("Client &details"))
+        self.recent_label.setText(self.tr("Last calls"))
         self._retranslate_fields()
         self._show_header()
 

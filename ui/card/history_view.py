@@ -1,12 +1,14 @@
-"""The contact's last interactions, newest first, each result coloured by its category."""
+"""The contact's last interactions, newest first, each result coloured by its category: as tall as its
+rows (the card shows the last three at a glance), with a line saying so when there is none."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.wire.contacts import HistoryItem
 from app.wire.dispositions import DispositionCode
+from ui.card.glance import queue_label
 from ui.i18n import pick
 from ui.theme import category_colour
 
@@ -19,6 +21,7 @@ class HistoryView(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
         self.setUniformRowHeights(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._items: list[HistoryItem] = []
         self._codes: dict[str, DispositionCode] = {}
         self.retranslate()
@@ -45,7 +48,7 @@ class HistoryView(QTreeWidget):
                 [
                     f"{item.ring_at.astimezone():%d.%m.%Y %H:%M}",
                     item.operator,
-                    item.queue or "",
+                    queue_label(item.queue) or "",
                     result,
                     comment,
                 ]
@@ -54,8 +57,20 @@ class HistoryView(QTreeWidget):
                 row.setForeground(3, category_colour(code.category))
             row.setToolTip(4, "")
             self.addTopLevelItem(row)
+        if not self._items:
+            empty = QTreeWidgetItem(["", "", "", self.tr("No earlier calls"), ""])
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.addTopLevelItem(empty)
         for column in range(4):
             self.resizeColumnToContents(column)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Exactly as tall as the header and the rows (no empty space, no scroll bar)."""
+        rows = max(self.topLevelItemCount(), 1)
+        row = max(self.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        header = self.header().sizeHint().height()
+        self.setFixedHeight(header + rows * row + 2 * self.frameWidth())
 
     def retranslate(self) -> None:
         """Re-set the headers and results in the current language."""
