@@ -59,7 +59,7 @@ def test_visible_widgets_are_named_by_their_attributes_with_texts_and_state(pane
     assert shown["Panel.buttons[hold]"]["text"] == "Hold"
     assert shown["Panel/note"]["text"] == "in a layout only"  # no attribute holds it: parent/objectName
     assert "Panel.hidden" not in shown
-    x, y, w, h = shown["Panel.answer"]["rect"]  # type: ignore[misc]
+    _, _, w, h = shown["Panel.answer"]["rect"]  # type: ignore[misc]
     assert w > 0 and h > 0
 
 
