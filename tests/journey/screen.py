@@ -45,6 +45,7 @@ def xvfb(width: int = WIDTH, height: int = HEIGHT) -> Iterator[str]:
     )
     os.close(write)
     manager: subprocess.Popen[bytes] | None = None
+    wm_home = Path(tempfile.mkdtemp(prefix="ringdesk-wm-"))
     try:
         number = b""
         deadline = time.monotonic() + 20
@@ -56,13 +57,14 @@ def xvfb(width: int = WIDTH, height: int = HEIGHT) -> Iterator[str]:
         if not number.strip():
             raise RuntimeError("Xvfb did not report its display number")
         display = f":{number.decode().strip()}"
-        manager = _window_manager(display, Path(tempfile.mkdtemp(prefix="ringdesk-wm-")))
+        manager = _window_manager(display, wm_home)
         yield display
     finally:
         os.close(read)
         if manager is not None:
             manager.terminate()
             manager.wait(10)
+        shutil.rmtree(wm_home, ignore_errors=True)
         proc.terminate()
         try:
             proc.wait(10)

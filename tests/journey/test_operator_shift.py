@@ -82,7 +82,6 @@ def test_mute_is_shown_and_toggles(shift: Shift) -> None:
     assert not shift.notes["mute_bar"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 4")
 def test_the_card_shows_the_answered_second_caller(shift: Shift) -> None:
     assert not shift.notes["second_call_card"]
 
