@@ -10,10 +10,9 @@ from __future__ import annotations
 import contextlib
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -160,5 +159,3 @@ def log_in(desk: RingdeskProcess, user: str) -> None:
     desk.screen.key("Return")
     desk.window("MainWindow", timeout=60)
 
-
-Check = Callable[[Any], Any]
