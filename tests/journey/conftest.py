@@ -158,4 +158,3 @@ def log_in(desk: RingdeskProcess, user: str) -> None:
     desk.screen.type(PASSWORD)
     desk.screen.key("Return")
     desk.window("MainWindow", timeout=60)
-

@@ -82,6 +82,11 @@ def test_mute_is_shown_and_toggles(shift: Shift) -> None:
     assert not shift.notes["mute_bar"]
 
 
+@pytest.mark.xfail(strict=True, reason="issue 13 defect 6")
+def test_a_key_answers_the_waiting_call(shift: Shift) -> None:
+    assert not shift.notes["waiting_key"]
+
+
 def test_the_card_shows_the_answered_second_caller(shift: Shift) -> None:
     assert not shift.notes["second_call_card"]
 
