@@ -67,6 +67,10 @@ def test_the_shift_is_done_and_reaches_the_server(shift: Shift, journey_server: 
     assert kpi["operators"][0]["handled"] >= 5
 
 
+def test_quitting_after_the_shift_ends_the_program_cleanly(shift: Shift) -> None:
+    assert not shift.notes["quit"]
+
+
 @pytest.mark.xfail(strict=True, reason="issue 13 defect 6")
 def test_enter_drives_the_script_right_after_answering(shift: Shift) -> None:
     assert not shift.notes["enter_after_answer"]
