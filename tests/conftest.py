@@ -46,11 +46,20 @@ def unexpected_skips(skipped: dict[str, str], allowed: list[tuple[str, str]]) ->
     }
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Remember each skipped test and why (an xfail is not a skip)."""
+def _remember_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
     if report.skipped and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        _skipped[report.nodeid] = reason.removeprefix("Skipped: ")
+        _skipped[report.nodeid] = str(reason).removeprefix("Skipped: ")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember each skipped test and why (an xfail is not a skip)."""
+    _remember_skip(report)
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    """A whole module skipped while collected (``importorskip``, ``pytest.skip(allow_module_level=...)``)."""
+    _remember_skip(report)
 
 
 def _strict_skips() -> bool:

@@ -32,8 +32,10 @@ def test_every_allowed_skip_has_a_reason_and_names_a_test_file_that_exists() -> 
 def _run(tmp_path: Path, ci: bool) -> subprocess.CompletedProcess[str]:
     (tmp_path / "test_sample.py").write_text(
         "import pytest\n\ndef test_skipped():\n    pytest.skip('a tool is missing')\n\n"
+        "@pytest.mark.xfail(strict=True, reason='a known defect')\ndef test_xfail():\n    assert False\n\n"
         "def test_passes():\n    pass\n"
     )
+    (tmp_path / "test_module.py").write_text("import pytest\n\npytest.importorskip('no_such_module_here')\n")
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "RINGDESK_STRICT_SKIPS")}
     if ci:
         env["CI"] = "true"
@@ -64,6 +66,8 @@ def test_under_ci_an_unlisted_skip_fails_the_run(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout
     assert "skips not in tests/allowed_skips.txt" in done.stdout
     assert "test_sample.py::test_skipped: a tool is missing" in done.stdout
+    assert "test_module.py: could not import 'no_such_module_here'" in done.stdout
+    assert "test_xfail" not in done.stdout.split("skips not in")[1]  # an xfail is not a skip
 
 
 def test_outside_ci_an_unlisted_skip_is_reported_only(tmp_path: Path) -> None:
