@@ -9,6 +9,9 @@ packages=(
   sip-tester kamailio kamailio-tls-modules kamailio-utils-modules
   pulseaudio pulseaudio-utils libportaudio2 libasound2-plugins
   xvfb openssl sox postgresql
+  # the journey tests (tests/journey): real keystrokes and clicks through XTEST, screenshots of the display
+  # (Openbox: a small window manager, so windows are activated and focused as on a desktop)
+  xdotool imagemagick openbox x11-utils
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0
   # installers (make installer, tests/installer): packaging, signing, and a Debian root to install into

@@ -45,6 +45,7 @@ from ui.labels import use_catalogue
 from ui.leaving import Leaving
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
+from ui.probe import install_probe
 from ui.refusals import server_error_detail, server_error_text
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
@@ -412,5 +413,6 @@ def run_qt(main: Callable[[], object]) -> int:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("ringdesk")
     app.setQuitOnLastWindowClosed(False)
+    install_probe(app)  # only with RINGDESK_PROBE set: the journey tests read the screen back (ui/probe.py)
     result: int = qasync.run(main())
     return result

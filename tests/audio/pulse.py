@@ -152,6 +152,25 @@ class Recording:
             stderr=subprocess.DEVNULL,
         )  # same process group as its parent, so killing a stuck scenario's group ends it too
 
+    def recorded_s(self) -> float:
+        """Seconds of audio written so far (the WAV header is only completed at the end)."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return 0.0
+        return max(0, size - 44) / 2 / RATE
+
+    def wait_until_covered(self, seconds: float, timeout: float = 15.0) -> None:
+        """Until the file holds ``seconds`` of audio from its start: a null sink's monitor hands out
+        audio in blocks of up to 2 s, so what was played has reached the file only then."""
+        deadline = time.monotonic() + timeout
+        while self.recorded_s() < seconds:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{self.path}: {self.recorded_s():.1f} s recorded, {seconds:.1f} s wanted"
+                )
+            time.sleep(0.05)
+
     def stop(self) -> list[int]:
         """End the recording (SIGTERM lets parec finish the WAV header) and return its samples."""
         if self.proc.poll() is None:

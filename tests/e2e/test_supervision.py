@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
+import ui.supervision
 from app.status.choice import Choice
+from app.sync.me_feed import MeFeed
 from app.wire.statuses import OperatorStatus
 from tests.e2e.conftest import PASSWORD, until
 from tests.server.live import LiveServer
@@ -21,11 +24,29 @@ from ui.main import Desktop, DesktopOptions
 
 @pytest.mark.timeout(120)
 def test_a_lead_s_force_reaches_the_idle_operator_and_figures_show(
+    monkeypatch: pytest.MonkeyPatch,
     server: LiveServer,
     loop: asyncio.AbstractEventLoop,
     memory_keyring: MemoryKeyring,
     tmp_path: Path,
 ) -> None:
+    connected: list[bool] = []
+
+    class WatchedFeed(MeFeed):
+        """The desktop's own feed, telling the test when its socket is up (a force sent before that
+        would be missed: the server does not replay it)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            inner = self.on_connected
+
+            def on_connected(up: bool) -> None:
+                connected.append(up)
+                inner(up)
+
+            self.on_connected = on_connected
+
+    monkeypatch.setattr(ui.supervision, "MeFeed", WatchedFeed)
     desktop = Desktop(
         DesktopOptions(
             server_url=server.base_url,
@@ -44,7 +65,7 @@ def test_a_lead_s_force_reaches_the_idle_operator_and_figures_show(
             assert window is not None and ws is not None and supervision is not None
             ws.set_status(Choice.ready())
             await until(lambda: supervision.figures.text().startswith("Today:"))
-            await asyncio.sleep(1.0)  # the feed is connected
+            await until(lambda: bool(connected) and connected[-1])  # the feed is connected
             async with httpx.AsyncClient(base_url=server.base_url) as http:
                 login = await http.post("/auth/login", json={"name": "lead", "password": PASSWORD})
                 headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
