@@ -16,7 +16,17 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from app.wire.common import CallId, CatalogueCode, Code, Comment, Label, UserName, UtcDatetime, WireModel
+from app.wire.common import (
+    CallId,
+    CatalogueCode,
+    Code,
+    Comment,
+    Id64,
+    Label,
+    UserName,
+    UtcDatetime,
+    WireModel,
+)
 from app.wire.scripts import ScriptAnswers, ScriptRef
 from app.wire.statuses import NotReadyReason
 
@@ -44,7 +54,7 @@ class DispositionIn(WireModel):
     call_id: CallId
     """The SIP Call-ID (or the PBX's unique id): ties the disposition to the call records."""
     operator: UserName
-    contact_id: int | None = None
+    contact_id: Id64 | None = None
     """``None`` when the caller matched no contact."""
     queue: Code | None = None
     ring_at: UtcDatetime
