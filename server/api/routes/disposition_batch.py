@@ -8,7 +8,8 @@ status a single post would have got and why: 400 (key not a UUID), 403 (not your
 422 (invalid, against the catalogue, or the key was used for another disposition). A rejected item
 stores nothing and does not use up its key. The batch itself answers 200 once it is readable;
 422 only when the envelope is wrong (not a list of ``{idempotency_key, disposition}``, empty, or
-more than the maximum items).
+more than the maximum items), 413 when the body is over ``BATCH_BODY_MAX`` (the route's own limit,
+above the server-wide one: it fits the largest batch a desktop sends, see ``app.wire.dispositions``).
 
 The created items are stored in one transaction with one ``INSERT ... ON CONFLICT DO NOTHING``: a
 batch costs a few round trips, not a few per item. Two items with one key in one batch: the first
@@ -26,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.wire.dispositions import (
+    BATCH_BODY_MAX,
     BatchItemOut,
     BatchOutcome,
     DispositionBatchIn,
@@ -93,7 +95,14 @@ def _parse(
     return key, body, operator
 
 
-@router.post("/batch", responses={422: {"description": "not a list of 1-500 items"}})
+@router.post(
+    "/batch",
+    responses={
+        413: {"description": "the body is over BATCH_BODY_MAX bytes (2 MiB): size batches by bytes"},
+        422: {"description": "not a list of 1-500 items"},
+    },
+    max_body_size=BATCH_BODY_MAX,
+)
 def post_batch(
     body: DispositionBatchIn, user: CurrentUser, session: SessionDep, audit: AuditDep
 ) -> DispositionBatchOut:

@@ -30,7 +30,7 @@ from fastapi import APIRouter, Header, HTTPException, Response, status
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
-from app.wire.dispositions import DispositionIn, DispositionOut, check_disposition
+from app.wire.dispositions import DISPOSITION_BODY_MAX, DispositionIn, DispositionOut, check_disposition
 from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
 from server.api.deps import AuditDep, CurrentUser, SessionDep, TeamScope
@@ -74,6 +74,7 @@ def _answer(
         403: {"description": "not your disposition (or not your team's)"},
         422: {"description": "invalid, against the catalogue, or the key was used for another body"},
     },
+    max_body_size=DISPOSITION_BODY_MAX,
 )
 def post_disposition(
     *,
