@@ -38,6 +38,8 @@ class Probe:
     names: str
     body: Any = None
     params: dict[str, Any] = field(default_factory=dict)
+    who: str = "op_n1"
+    """Who sends it (someone allowed to, so the refusal is about the value)."""
     raw: bool = False
     """Send ``body`` with ``json.dumps(allow_nan=True)``: ``NaN`` and ``Infinity`` as JS writes them."""
 
@@ -126,6 +128,86 @@ def probes(operator: str, contact: int) -> list[Probe]:
             d(operator, **script, answers={"q": ["ok", "a\x00"]}),
         ),
     ]
+    code = {"code": "x", "label_en": "X", "label_ru": "Икс", "category": "other"}
+    found += [
+        Probe("NUL in a looked-up number", "GET", "/contacts/lookup", "", params={"phone": "+7912\x00"}),
+        Probe("NUL in a time zone", "GET", "/kpi", "tz", params={"tz": "Europe/Moscow\x00"}),
+        Probe(
+            "NUL in a login name",
+            "POST",
+            "/auth/login",
+            "name",
+            {"name": "op\x00", "password": "x"},
+            who="nobody",
+        ),
+        Probe(
+            "NUL in a password",
+            "POST",
+            "/auth/login",
+            "",
+            {"name": "op_n1", "password": "x\x00"},
+            who="nobody",
+        ),
+        Probe(
+            "NUL in a new user's name",
+            "POST",
+            "/users",
+            "name",
+            {"name": "a\x00", "password": "p" * 16, "role": "operator"},
+            who="admin",
+        ),
+        Probe(
+            "NUL in a label",
+            "PUT",
+            "/catalogue/dispositions/x",
+            "label_en",
+            code | {"label_en": "X\x00"},
+            who="admin",
+        ),
+        Probe(
+            "huge threshold",
+            "PUT",
+            "/thresholds/break",
+            "red_minutes",
+            {"key": "break", "amber_minutes": 5, "red_minutes": 2**40},
+            who="admin",
+        ),
+        Probe(
+            "huge target",
+            "PUT",
+            "/kpi/targets",
+            "handled_per_shift",
+            {"team": "north", "handled_per_shift": 2**40},
+            who="lead_n",
+        ),
+        Probe("huge history limit", "GET", "/statuses/history", "limit", params={"limit": 2**70}),
+        Probe(
+            "year 1 birthday",
+            "POST",
+            "/contacts",
+            "birthday",
+            {"phones": ["+79123450021"], "birthday": "0001-01-01"},
+        ),
+        Probe(
+            "NUL in a requested operator",
+            "POST",
+            "/requests",
+            "operator",
+            {"operator": "a\x00", "kind": "force", "status": "ready"},
+            who="lead_n",
+        ),
+        Probe(
+            "huge script version in a body",
+            "PUT",
+            "/scripts/welcome/versions/1",
+            "version",
+            {"id": "welcome", "version": 2**31, "name": "W", "body": {}},
+            who="admin",
+        ),
+        Probe(
+            "huge cursor", "GET", f"/contacts/{contact}/history", "cursor", params={"cursor": "9" * 60 + ".1"}
+        ),
+    ]
     for number in ("NaN", "Infinity", "-Infinity"):
         value = float(number)
         found += [
@@ -192,10 +274,10 @@ def test_every_bad_value_is_a_4xx_naming_the_field(people: People, lenient: Test
     contact, _ = _setup(people)
     failures: list[str] = []
     for probe in probes("op_n1", contact):
-        who = people.op_n1
-        if probe.path.startswith(("/statuses/history", "/requests", "/users")):
+        who = people.op_n1 if probe.who == "nobody" else getattr(people, probe.who)
+        if probe.path.startswith(("/statuses/history", "/requests", "/users")) and probe.who == "op_n1":
             who = people.lead_n
-        headers = people.headers(who)
+        headers = people.headers(who) if probe.who != "nobody" else {}
         if probe.method == "PATCH":  # the contact's current version: a probe stored by mistake moved it
             current = people.client.get(f"/contacts/{contact}", headers=headers).json()["version"]
             headers = headers | {"If-Match": f'"{current}"'}
