@@ -70,6 +70,10 @@ class Deliverer:
         """How many items of ``kind`` one request can carry."""
         return DISPOSITION_BATCH if kind is OutboxKind.DISPOSITION and self._batches else 1
 
+    async def healthy(self) -> bool:
+        """Whether the server is up and reaches its database (see ``ApiClient.healthy``)."""
+        return await self._api.healthy()
+
     @staticmethod
     def take(items: Sequence[OutboxItem], limit: int) -> list[OutboxItem]:
         """The first of ``items`` that go in one request: at most ``limit`` and :data:`BATCH_BYTES` of

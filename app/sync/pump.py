@@ -10,8 +10,10 @@
   wait short (the UI's "retry now", the OS saying the network is back).
 * A refusal (a 4xx that retrying cannot fix) parks the item and the stream goes on with the next.
 * A record the server keeps failing on while it is up (an HTTP 500 that is not a gateway's 502, 503
-  or 504) is a *poison* record: after :data:`POISON_ATTEMPTS` such answers in a row it is parked
-  too, with the reason, so one bad record cannot hold up an operator's stream forever. A batch that
+  or 504) is a *poison* record: after :data:`POISON_ATTEMPTS` such answers in a row, if the server's
+  health check says it is up with its database, it is parked too, with the reason, so one bad record
+  cannot hold up an operator's stream forever (a server failing on everything, its database down,
+  fails its health check too: that is an outage, and the record is retried). A batch that
   fails so is halved (:data:`SPLIT_AFTER` answers in a row) until the record is alone; good records
   of the halves go on. An outage (no answer, timeouts, 502/503/504, 429) never parks anything.
 * A login the server no longer accepts pauses every stream until :meth:`SyncPump.logged_in`.
@@ -235,6 +237,11 @@ class SyncPump:
                 self.monitor.update(online=True, last_error=None, retry_at=None)
                 return outcomes
             except TransientError as exc:  # only when ``faults`` stopped the retrying
+                if not await self._deliverer.healthy():  # failing on everything: an outage
+                    log.warning("the server fails and says it is not healthy: retrying, parking nothing")
+                    self.outbox.note_attempt(batch[0].id, str(exc), exc.status)
+                    await self._sleep(self._policy.cap)
+                    continue
                 if len(batch) > 1:
                     log.warning("the server keeps failing on a batch of %d: halving it", len(batch))
                     return None

@@ -98,6 +98,37 @@ def test_a_poison_record_is_parked_and_the_others_go_on(store: LocalStore, live_
     assert sorted(calls) == sorted(expected) and len(calls) == len(set(calls))
 
 
+def test_a_server_failing_on_everything_parks_nothing(store: LocalStore, live_server: SyncServer) -> None:
+    """A 500 on every request, the health check included (the server's database is down), is an
+    outage: however long it lasts, nothing is parked, and everything goes once it is over."""
+    with PoisonProxy(live_server.base_url, b"") as proxy:  # b"" is in every body
+
+        async def main() -> None:
+            run = Running(store, proxy.base_url, policy=RetryPolicy(initial=0.001, cap=0.01))
+            proxy.marker = None  # let the login through
+            async with run:
+                proxy.marker = b""
+                for n in range(8100, 8105):
+                    run.outbox.add_disposition(disposition(n))
+
+                # three times what parks a poison record, or something parked (the defect)
+                async def long_enough() -> None:
+                    while proxy.failures(b"call-8100-") < 3 * POISON_ATTEMPTS and not run.outbox.parked():
+                        await asyncio.sleep(0.01)
+
+                await asyncio.wait_for(long_enough(), 60)
+                assert run.outbox.parked() == []
+                assert run.monitor.status.pending == 5
+                proxy.marker = None
+                await run.flushed(30)
+                assert run.outbox.parked() == []
+
+        asyncio.run(main())
+
+    calls = {d.call_id for d in live_server.dispositions() if d.call_id.startswith("call-810")}
+    assert calls == {f"call-{n}-operator1@pbx.test" for n in range(8100, 8105)}
+
+
 def test_long_comments_go_in_batches_under_the_body_limit(store: LocalStore, live_server: SyncServer) -> None:
     comment = "Клиент просил перезвонить после обеда. " * 100  # 3,900 characters, 7 kB as UTF-8
     assert len(comment) <= 4000
