@@ -80,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deb-compression", default="xz", choices=["xz", "gzip", "zstd", "none"])
     parser.add_argument("--reuse-bundles", action="store_true", help="package existing bundles in OUT/dist")
     parser.add_argument(
+        "--previous-repo",
+        type=Path,
+        help="the published apt repository whose packages stay in the new one (default: OUT/repo)",
+    )
+    parser.add_argument(
         "--test-signing",
         action="store_true",
         help="sign the stand-in (TEST) MSI with RINGDESK_CODESIGN_*, which must be a test certificate",
@@ -107,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             debs = build_debs(out, gpg, args.deb_compression, args.reuse_bundles)
             artefacts += debs
             if gpg is not None:
-                repo = build_repo(debs, gpg, out)
+                repo = build_repo(debs, gpg, out, args.previous_repo)
                 artefacts += sorted(p for p in repo.rglob("*") if p.is_file())
         if args.target in ("all", "msi"):
             if codesign is not None and not args.test_signing:
