@@ -95,6 +95,18 @@ def test_desktop_package_declares_the_glibc_and_libraries_its_bundle_needs(build
     assert declared["libc6"] == f">= {newest}", declared
 
 
+def test_desktop_bundle_carries_no_gtk_mypy_or_uvloop(build: Build) -> None:
+    """The gtk3 theme plugin is not shipped, so neither is the GTK stack it pulled in; mypy and uvloop are
+    never used by the desktop (issue 14: ~20 MB). Each bundled library is needed by something."""
+    internal = build.out / "dist" / "ringdesk" / "_internal"
+    names = {p.name for p in internal.iterdir()}
+    assert not {n for n in names if n.startswith(("libgtk-3", "libgdk-3", "libatk-", "libpango", "libcairo"))}
+    assert not names & {"mypy", "uvloop", "ast_serialize"}
+    assert "libportaudio.so.2" in names  # loaded by name (ctypes), kept with what it needs
+    size = sum(p.stat().st_size for p in internal.rglob("*") if p.is_file() and not p.is_symlink())
+    print(f"desktop bundle: {size / 1e6:.0f} MB")
+
+
 def test_server_package_has_a_verified_systemd_unit(build: Build, tmp_path: Path) -> None:
     deb = build.deb("ringdesk-server")
     dpkg_deb("-x", deb, tmp_path)
