@@ -106,7 +106,11 @@ def test_upgrade_keeps_the_admins_conffile_and_rollback_works(
     # the documented rollback: the older version is still in the repository
     policy = run_in(target, "apt-cache", "policy", "ringdesk").stdout
     assert "0.1.1" in policy and "0.1.0" in policy, policy
-    run_in(target, "apt-get", "install", "-y", "--allow-downgrades", "ringdesk=0.1.0")
+    run_in(
+        target,
+        *("apt-get", "install", "-y", "--allow-downgrades", "-o", "Dpkg::Options::=--force-confold"),
+        "ringdesk=0.1.0",
+    )
     assert run_in(target, "dpkg-query", "-W", "-f=${Version}", "ringdesk").stdout == "0.1.0"
     assert machine.read_text() == edited
 
