@@ -117,3 +117,17 @@ def test_many_stray_quotes_stay_linear() -> None:
     assert time.process_time() - started < 6.0
     assert (accepted, summary.rejected, summary.lines) == ([], 20_000, 20_001)
     assert rejected[-1].lines == (20_001, 20_001)
+
+
+def test_excel_sep_line_and_blank_lines_are_counted_and_rows_keep_spreadsheet_numbers() -> None:
+    """Excel hides its ``sep=;`` line, so rows are numbered from the header; lines count it."""
+    text = 'sep=;\r\nФИО;Телефон\r\n\r\nИванов;89120000001\r\n"Петров;89120000002\r\nСидоров;89120000003\r\n'
+    accepted, rejected, summary = verdicts(text)
+    assert [(r.row, r.lines, r.contact.name) for r in accepted] == [
+        (3, (4, 4), "Иванов"),
+        (5, (6, 6), "Сидоров"),
+    ]
+    assert [(r.row, r.lines) for r in rejected] == [(4, (5, 5))]
+    assert rejected[0].issues[0].column == "ФИО"  # the stray quote opens the first cell
+    assert rejected[0].issues[0].value == '"Петров;89120000002'
+    assert (summary.lines, summary.blank, summary.accepted, summary.rejected) == (6, 1, 2, 1)
