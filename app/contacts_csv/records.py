@@ -162,7 +162,8 @@ class Records:
                 yield self._reject(RowCode.UNBALANCED_QUOTE, stray.why)
                 continue
             except csv.Error as exc:
-                yield self._reject(RowCode.UNREADABLE, f"it cannot be read as CSV ({exc})")
+                line = feed.current[0][0] if feed.current else feed.lines_read
+                yield self._reject(RowCode.UNREADABLE, f"line {line} cannot be read as CSV ({exc})")
                 continue
             current = feed.current
             yield Record(current[0][0], current[-1][0], cells)
@@ -170,21 +171,18 @@ class Records:
     def _reject(self, code: RowCode, why: str) -> Record:
         """The record's first line as a rejected record; its other lines are read again as records."""
         feed = self._feed
-        (number, text), *rest = feed.current
+        (number, text), *rest = feed.current or [(feed.lines_read, "")]
         feed.pending.extendleft(reversed(rest))
         feed.current = []
-        advice = (
-            ': fix the quote (delete it, or double it as "" inside a quoted cell)'
-            if code is RowCode.UNBALANCED_QUOTE
-            else ""
-        )
+        advice = ': delete the quote, or double it as "" inside a quoted cell'
+        message = f"{why}{advice}" if code is RowCode.UNBALANCED_QUOTE else why
         cell = None
         if code is RowCode.UNBALANCED_QUOTE:  # the open cell is the line's last one
             try:
                 cell = len(next(csv.reader([text], delimiter=self._delimiter), [""])) - 1
             except csv.Error:
                 cell = None
-        return Record(number, number, None, code, f"line {number}: {why}{advice}", text.rstrip("\r\n"), cell)
+        return Record(number, number, None, code, message, text.rstrip("\r\n"), cell)
 
 
 def _until_closing_quote(text: str) -> tuple[str, str | None]:
