@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from app.contacts_csv import AcceptedRow, CsvError, FileCode, open_contacts_csv
+from app.contacts_csv import AcceptedRow, CsvError, FileCode, detect_encoding, open_contacts_csv
 from tests.conftest import REPO
 
 SAMPLES = REPO / "resources" / "samples"
@@ -137,12 +137,12 @@ def test_koi8_r_is_named_in_the_refusal() -> None:
 
 
 def test_a_large_1251_file_is_judged_quickly() -> None:
-    """The check reads a bounded sample, however large the file."""
+    """The code-page check scores a bounded sample, however large the file (scoring all of these
+    8 MB takes 11 s of CPU)."""
     import time
 
-    rows = "".join(f"Клиент МегаФон {n};8912{n:07d};Москва\r\n" for n in range(60_000))
+    rows = "".join(f"Клиент МегаФон {n};8912{n:07d};Москва\r\n" for n in range(200_000))
     payload = ("ФИО;Телефон;Город\r\n" + rows).encode("cp1251")
     started = time.process_time()
-    with open_contacts_csv(io.BytesIO(payload)) as opened:
-        assert opened.encoding == "cp1251"
-    assert time.process_time() - started < 2.0
+    assert detect_encoding(io.BytesIO(payload)) == "cp1251"
+    assert time.process_time() - started < 3.0
