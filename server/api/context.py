@@ -23,6 +23,8 @@ class AppContext:
     settings: Settings
     database: Database
     login_throttle: Throttle
+    address_throttle: Throttle
+    """Failed logins per client address across names (password spraying)."""
     status_feed: StatusFeed = field(default_factory=StatusFeed)
     queues: QueueFollower = field(default_factory=lambda: QueueFollower([]))
     """The PBX queue adapters following status changes (``server.pbx``)."""

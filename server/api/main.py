@@ -74,6 +74,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         settings=settings,
         database=db,
         login_throttle=DatabaseLoginThrottle(db, settings.login_max_failures, settings.login_window_seconds),
+        address_throttle=DatabaseLoginThrottle(
+            db, settings.login_max_failures_per_ip, settings.login_window_seconds
+        ),
         queues=follower_for(settings),
     )
     listener: Listener | None = None
