@@ -30,6 +30,7 @@ from server.api.headers import SecurityHeadersMiddleware
 from server.api.middleware import RequestLogMiddleware
 from server.api.pgfeed import Listener, NotifyRelay
 from server.api.routes import ROUTERS
+from server.api.userwatch import UserWatch
 from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
@@ -78,6 +79,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
             db, settings.login_max_failures_per_ip, settings.login_window_seconds
         ),
         queues=follower_for(settings),
+        user_watch=UserWatch(db, settings.live_recheck_seconds),
     )
     listener: Listener | None = None
     if db.engine.dialect.name == "postgresql":
@@ -91,6 +93,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
             await listener.start()
         await context.queues.start()
         yield
+        await context.user_watch.stop()
         await context.queues.stop()
         if listener is not None:
             await listener.stop()

@@ -38,7 +38,10 @@ live feed of changes.
   Refusals are sent as close codes after the handshake (so every client can read them): **4401**
   no, invalid or expired token (also sent when the token expires while connected: reconnect with a
   fresh one), **4403** not a team lead or admin, **4408** the client fell too far behind and was
-  dropped. Messages from the client are ignored.
+  dropped. Messages from the client are ignored. An open feed follows its user
+  (``server.api.userwatch``): within about a second of the user being deactivated it closes with
+  4401, of losing the team lead or admin role with 4403, of moving to another team with 4401 (a
+  reconnect subscribes to the new team).
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
 from server.api.status_events import store_change
 from server.api.status_sources import force_applied, source_of
+from server.api.userwatch import Standing, Verdict
 from server.crud import statuses as crud
 from server.crud.catalogue import get_reason
 from server.crud.requests import approved_break
@@ -332,38 +336,76 @@ async def live(websocket: WebSocket, token: str = "", requests: bool = False) ->
         )
         return
     await serve_feed(
-        websocket, expires_at, TeamScope.of(user).allows, _enveloped if requests else _changes_only
+        websocket,
+        expires_at,
+        TeamScope.of(user).allows,
+        _enveloped if requests else _changes_only,
+        user_id=user.id,
+        verdict=board_verdict(user.team_id),
     )
 
 
+DEACTIVATED = (CLOSE_UNAUTHENTICATED, "this account is deactivated")
+TEAM_CHANGED = (CLOSE_UNAUTHENTICATED, "your team changed: reconnect")
+
+
+def board_verdict(team_id: int | None) -> Verdict:
+    """When a board (``/statuses/live``) must close: its user deactivated, no longer a team lead or
+    admin, or a team lead moved to another team."""
+
+    def verdict(standing: Standing | None) -> tuple[int, str] | None:
+        if standing is None or not standing.active:
+            return DEACTIVATED
+        if standing.role not in _AUDITED:
+            return CLOSE_FORBIDDEN, f"this needs the role team_lead or admin (you are {standing.role.value})"
+        if standing.role is Role.TEAM_LEAD and standing.team_id != team_id:
+            return TEAM_CHANGED
+        return None
+
+    return verdict
+
+
 async def serve_feed(
-    websocket: WebSocket, expires_at: datetime, allows: Callable[[int | None], bool], transform: Transform
+    websocket: WebSocket,
+    expires_at: datetime,
+    allows: Callable[[int | None], bool],
+    transform: Transform,
+    *,
+    user_id: int,
+    verdict: Verdict,
 ) -> None:
     """Accept the socket and send it the feed's messages for ``allows`` teams, shaped by
-    ``transform``, until the client leaves, falls behind (4408) or its token expires (4401)."""
-    feed = get_context(websocket).status_feed
+    ``transform``, until the client leaves, falls behind (4408), its token expires (4401) or its
+    user's ``verdict`` says to close (``server.api.userwatch``)."""
+    context = get_context(websocket)
+    feed = context.status_feed
     subscriber = feed.subscribe(allows)
     try:
         await websocket.accept()
     except BaseException:
         feed.unsubscribe(subscriber)
         raise
+    watcher = context.user_watch.watch(user_id, verdict)
     pump = asyncio.ensure_future(_pump(websocket, subscriber, transform))
     drain = asyncio.ensure_future(_drain(websocket))
     try:
         remaining = (expires_at - datetime.now(UTC)).total_seconds()
         done, _ = await asyncio.wait(
-            {pump, drain}, timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
+            {pump, drain, watcher.closed}, timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
         )
         if drain in done or (pump in done and pump.exception() is not None):
             return  # the client left (or its connection broke while sending)
-        if pump in done:
+        if watcher.closed in done:
+            code, reason = watcher.closed.result()
+            await websocket.close(code, reason)
+        elif pump in done:
             await websocket.close(CLOSE_TOO_SLOW, "too far behind: reconnect")
         else:
             await websocket.close(CLOSE_UNAUTHENTICATED, "access token expired: reconnect with a fresh one")
     except (WebSocketDisconnect, RuntimeError):
         pass  # the client went away while we were closing
     finally:
+        context.user_watch.unwatch(watcher)
         feed.unsubscribe(subscriber)
         for task in (pump, drain):
             task.cancel()
