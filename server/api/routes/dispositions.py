@@ -18,8 +18,9 @@
   meet its flags (comment required, callback time required): ``app.wire.dispositions.check_disposition``.
 * Operators post their own dispositions only (``operator`` is their login); team leads post for
   themselves and their team; admins for anyone. Team-lead and admin posts are audited.
-* ``GET /dispositions/{id}`` (the ``Location`` of a post) reads one back, with the same scoping:
-  operators their own, team leads their team's, admins all (404 otherwise).
+* ``GET /dispositions/{id}`` (the ``Location`` of a post) reads one back in full: its operator,
+  their team (colleagues and team lead) and admins; 404 for anyone else. The same rule decides what
+  a contact's history shows in full (``server.api.disclosure``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from sqlalchemy.orm import Session
 from app.wire.dispositions import DispositionIn, DispositionOut, check_disposition
 from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
-from server.api.deps import AuditDep, CurrentUser, SessionDep, TeamScope
+from server.api.deps import AuditDep, CurrentUser, SessionDep
+from server.api.disclosure import sees_in_full
 from server.api.schemas.common import BigIdPath
 from server.crud.catalogue import code_out, get_code
 from server.crud.dispositions import (
@@ -139,6 +141,6 @@ def read_disposition(disposition_id: BigIdPath, user: CurrentUser, session: Sess
     owner = session.get(User, row.operator_id) if row is not None else None
     if row is None or owner is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such disposition")
-    if owner.id != user.id and not TeamScope.of(user).allows(owner.team_id):
+    if not sees_in_full(user, owner_id=owner.id, owner_team_id=owner.team_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such disposition")
     return disposition_out(row, owner.name)
