@@ -159,7 +159,7 @@ class Settings(BaseModel):
     #: end of the call). The desktop's outbox keeps records through an outage of up to this long;
     #: older ones are refused with 422 (the desktop parks them for a person to look at), so nobody
     #: rewrites a KPI period that was closed weeks ago. docs/server.md, "Late records".
-    record_max_age_days: int = Field(default=7, ge=1, le=366)
+    record_max_age_days: int = Field(default=7, ge=1, le=3650)
     #: A record accepted more than this after its own time is noted in the late-record audit
     #: (``GET /audit/late``): an outage replayed, or a desktop clock that is wrong.
     late_record_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)

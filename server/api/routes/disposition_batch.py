@@ -33,7 +33,8 @@ from app.wire.dispositions import (
     DispositionIn,
 )
 from server.api.acting import acting_for
-from server.api.deps import AuditDep, CurrentUser, SessionDep
+from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
+from server.api.lateness import disposition_time, disposition_too_old, note_if_late
 from server.api.routes.dispositions import catalogue_problem
 from server.crud.catalogue import get_code
 from server.crud.dispositions import (
@@ -95,7 +96,12 @@ def _parse(
 
 @router.post("/batch", responses={422: {"description": "not a list of 1-500 items"}})
 def post_batch(
-    body: DispositionBatchIn, user: CurrentUser, session: SessionDep, audit: AuditDep
+    *,
+    body: DispositionBatchIn,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
 ) -> DispositionBatchOut:
     """Store many dispositions, each with its own key and result (see the module notes)."""
     results: list[BatchItemOut | None] = [None] * len(body.items)
@@ -118,7 +124,9 @@ def post_batch(
             continue
         if disposition.code not in codes:
             codes[disposition.code] = get_code(session, code=disposition.code)
-        problem = catalogue_problem(session, disposition, codes[disposition.code])
+        problem = disposition_too_old(settings, disposition) or catalogue_problem(
+            session, disposition, codes[disposition.code]
+        )
         if problem is not None:
             results[index] = _rejected(str(key), 422, _messages(problem.errors()))
             continue
@@ -136,6 +144,14 @@ def post_batch(
             outcome=BatchOutcome.CREATED,
             status=201,
             disposition=disposition_out(row, disposition.operator),
+        )
+        note_if_late(
+            settings,
+            audit,
+            kind="disposition",
+            record_id=row.id,
+            operator=disposition.operator,
+            at=disposition_time(disposition),
         )
         if user.role in _AUDITED:
             audit(

@@ -16,7 +16,9 @@ live feed of changes.
   none (422 either way). A ``system`` reason (``shift_start``, ``phone_offline``) only from the
   operator's own desktop.
 * ``at`` is when the change happened on the sender's clock, so a desktop that was offline replays
-  its queue with the original times. It may not be in the future (beyond :data:`CLOCK_SKEW`). Every
+  its queue with the original times. It may not be in the future (beyond :data:`CLOCK_SKEW`), nor
+  older than ``record_max_age_days`` (422); a change arriving late is noted for admins
+  (``server.api.lateness``). Every
   change goes into the history; the current status only moves forward in time, so an old change
   replayed late does not overwrite a newer one (``server.crud.statuses``).
 * Team-lead and admin posts are audited. Each stored change is pushed to the live feed when it
@@ -68,6 +70,7 @@ from server.api.acting import idempotency_key as idempotency_key_of
 from server.api.broadcast import Subscriber
 from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
+from server.api.lateness import note_if_late, too_old
 from server.api.status_events import store_change
 from server.api.status_sources import force_applied, source_of
 from server.api.userwatch import Standing, Verdict
@@ -165,6 +168,10 @@ def post_status(
         raise invalid("status", f"{body.status.value} follows from the operator's phone: nobody sets it")
     if body.at > datetime.now(UTC) + CLOCK_SKEW:
         raise invalid("at", "the change is in the future: check the clock of this computer")
+    settings = get_context(request).settings
+    problem = too_old(settings, "at", body.at)
+    if problem is not None:
+        raise problem
     if body.reason is not None:
         reason = get_reason(session, code=body.reason)
         if reason is None:
@@ -202,6 +209,7 @@ def post_status(
         if existing is None or body_hash is None:
             raise
         return _replay(session, existing, body_hash, response)
+    note_if_late(settings, audit, kind="status", record_id=out.id, operator=operator.name, at=body.at)
     if user.role in _AUDITED:
         audit(
             "status.change",
