@@ -4,6 +4,7 @@ runs under a ``script-src 'self'`` policy (the page's own start-up script is a f
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -29,9 +30,7 @@ PAGE = """<!doctype html>
 
 def swagger_ui_files() -> Path:
     """The folder holding ``swagger-ui-bundle.js`` and ``swagger-ui.css`` (``swagger-ui-py``)."""
-    import swagger_ui  # installed with the server extra
-
-    return Path(swagger_ui.__file__).resolve().parent / "static"
+    return Path(str(resources.files("swagger_ui") / "static"))  # installed with the server extra
 
 
 def add_docs(api: FastAPI) -> None:

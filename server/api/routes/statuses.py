@@ -52,7 +52,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, WebSocket, status
 from fastapi.exceptions import RequestValidationError
@@ -398,9 +398,8 @@ async def serve_feed(
     drain = asyncio.ensure_future(_drain(websocket))
     try:
         remaining = (expires_at - datetime.now(UTC)).total_seconds()
-        done, _ = await asyncio.wait(
-            {pump, drain, watcher.closed}, timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
-        )
+        waiting: set[asyncio.Future[Any]] = {pump, drain, watcher.closed}
+        done, _ = await asyncio.wait(waiting, timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED)
         if drain in done or (pump in done and pump.exception() is not None):
             return  # the client left (or its connection broke while sending)
         if watcher.closed in done:
