@@ -4,7 +4,8 @@ runs under a ``script-src 'self'`` policy (the page's own start-up script is a f
 
 from __future__ import annotations
 
-from importlib import resources
+import importlib.util
+import sys
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -30,7 +31,13 @@ PAGE = """<!doctype html>
 
 def swagger_ui_files() -> Path:
     """The folder holding ``swagger-ui-bundle.js`` and ``swagger-ui.css`` (``swagger-ui-py``)."""
-    return Path(str(resources.files("swagger_ui") / "static"))  # installed with the server extra
+    frozen = getattr(sys, "_MEIPASS", None)  # the PyInstaller bundle ships them as data
+    if frozen is not None:
+        return Path(frozen) / "swagger_ui" / "static"
+    spec = importlib.util.find_spec("swagger_ui")  # located, not imported (it pulls in jinja2, yaml)
+    if spec is None or spec.origin is None:
+        raise RuntimeError("api_docs needs the swagger-ui-py package (pip install swagger-ui-py)")
+    return Path(spec.origin).parent / "static"
 
 
 def add_docs(api: FastAPI) -> None:
