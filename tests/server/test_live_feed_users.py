@@ -38,12 +38,10 @@ def test_a_user_moved_to_another_team_is_told_to_reconnect(
     people: People, client: TestClient, database: Database, path: str
 ) -> None:
     who = people.lead_n if path == "/statuses/live" else people.op_n1
-    with (
-        client.websocket_connect(f"{path}?token={_token(people, who)}") as ws,
-        pytest.raises(WebSocketDisconnect) as info,
-    ):
+    with client.websocket_connect(f"{path}?token={_token(people, who)}") as ws:
         _move(database, who.name, "south")
-        ws.receive_text()
+        with pytest.raises(WebSocketDisconnect) as info:
+            ws.receive_text()
     assert (info.value.code, info.value.reason) == (4401, "your team changed: reconnect")
 
 
