@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from app.wire.dispositions import DispositionIn
 from server.api.acting import invalid
 from server.api.deps import Audit
+from server.models import AuditEntry
 from server.settings import Settings
 
 LATE_ACTION = "record.late"
@@ -51,7 +52,7 @@ def disposition_time(body: DispositionIn) -> datetime:
     return body.acw_end_at or body.end_at
 
 
-def note_if_late(
+def late_note(
     settings: Settings,
     audit: Audit,
     *,
@@ -60,14 +61,17 @@ def note_if_late(
     operator: str,
     at: datetime,
     received_at: datetime | None = None,
-) -> None:
-    """Add a ``record.late`` audit row when ``at`` is more than the threshold before now."""
+) -> AuditEntry | None:
+    """The ``record.late`` audit row for a record whose time ``at`` is more than the threshold
+    before now, not yet added to the session (a batch adds its notes at once); else ``None``."""
     received = received_at or datetime.now(UTC)
     late = received - at
     if late <= timedelta(minutes=settings.late_record_minutes):
-        return
-    audit(
-        LATE_ACTION,
+        return None
+    return AuditEntry(
+        actor_id=audit.actor.id,
+        actor_name=audit.actor.name,
+        action=LATE_ACTION,
         target=f"{kind}:{record_id}",
         details={
             "kind": kind,
@@ -76,4 +80,14 @@ def note_if_late(
             "at": at.isoformat(),
             "late_seconds": int(late.total_seconds()),
         },
+        client_ip=audit.client_ip,
     )
+
+
+def note_if_late(
+    settings: Settings, audit: Audit, *, kind: str, record_id: int, operator: str, at: datetime
+) -> None:
+    """Add the ``record.late`` row to the request's transaction when the record is late."""
+    entry = late_note(settings, audit, kind=kind, record_id=record_id, operator=operator, at=at)
+    if entry is not None:
+        audit.session.add(entry)

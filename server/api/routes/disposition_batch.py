@@ -34,7 +34,7 @@ from app.wire.dispositions import (
 )
 from server.api.acting import acting_for
 from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
-from server.api.lateness import disposition_time, disposition_too_old, note_if_late
+from server.api.lateness import disposition_time, disposition_too_old, late_note
 from server.api.routes.dispositions import catalogue_problem
 from server.crud.catalogue import get_code
 from server.crud.dispositions import (
@@ -45,7 +45,7 @@ from server.crud.dispositions import (
     request_hash,
     store_new,
 )
-from server.models import Disposition, DispositionCode, Role, User
+from server.models import AuditEntry, Disposition, DispositionCode, Role, User
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
 
@@ -134,6 +134,7 @@ def post_batch(
         new[key] = (index, disposition, values)
 
     created = store_new(session, [values for _, _, values in new.values()])
+    notes: list[AuditEntry] = []
     for key, (index, disposition, values) in new.items():
         row = created.get(key)
         if row is None:  # a concurrent request stored this key first
@@ -145,7 +146,7 @@ def post_batch(
             status=201,
             disposition=disposition_out(row, disposition.operator),
         )
-        note_if_late(
+        note = late_note(
             settings,
             audit,
             kind="disposition",
@@ -153,12 +154,15 @@ def post_batch(
             operator=disposition.operator,
             at=disposition_time(disposition),
         )
+        if note is not None:
+            notes.append(note)  # added together: a replayed outage is all late
         if user.role in _AUDITED:
             audit(
                 "disposition.create",
                 target=f"disposition:{row.id}",
                 details={"operator": disposition.operator},
             )
+    session.add_all(notes)
     missing = {key for _, key, _ in later if key not in stored and key not in created}
     stored |= created | get_by_keys(session, keys=missing)
     for index, key, body_hash in later:
