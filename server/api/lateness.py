@@ -16,8 +16,11 @@ desktop whose clock is wrong. Admins read the notes at ``GET /audit/late``.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from app.wire.dispositions import DispositionIn
 from server.api.acting import invalid
@@ -61,33 +64,40 @@ def late_note(
     operator: str,
     at: datetime,
     received_at: datetime | None = None,
-) -> AuditEntry | None:
-    """The ``record.late`` audit row for a record whose time ``at`` is more than the threshold
-    before now, not yet added to the session (a batch adds its notes at once); else ``None``."""
+) -> dict[str, Any] | None:
+    """The values of the ``record.late`` audit row for a record whose time ``at`` is more than the
+    threshold before now (a batch inserts its notes in one statement); else ``None``."""
     received = received_at or datetime.now(UTC)
     late = received - at
     if late <= timedelta(minutes=settings.late_record_minutes):
         return None
-    return AuditEntry(
-        actor_id=audit.actor.id,
-        actor_name=audit.actor.name,
-        action=LATE_ACTION,
-        target=f"{kind}:{record_id}",
-        details={
+    return {
+        "at": received,
+        "actor_id": audit.actor.id,
+        "actor_name": audit.actor.name,
+        "action": LATE_ACTION,
+        "target": f"{kind}:{record_id}",
+        "details": {
             "kind": kind,
             "id": record_id,
             "operator": operator,
             "at": at.isoformat(),
             "late_seconds": int(late.total_seconds()),
         },
-        client_ip=audit.client_ip,
-    )
+        "client_ip": audit.client_ip,
+    }
 
 
 def note_if_late(
     settings: Settings, audit: Audit, *, kind: str, record_id: int, operator: str, at: datetime
 ) -> None:
     """Add the ``record.late`` row to the request's transaction when the record is late."""
-    entry = late_note(settings, audit, kind=kind, record_id=record_id, operator=operator, at=at)
-    if entry is not None:
-        audit.session.add(entry)
+    note = late_note(settings, audit, kind=kind, record_id=record_id, operator=operator, at=at)
+    if note is not None:
+        audit.session.add(AuditEntry(**note))
+
+
+def add_notes(session: Session, notes: list[dict[str, Any]]) -> None:
+    """Insert many :func:`late_note` rows in one statement."""
+    if notes:
+        session.execute(insert(AuditEntry), notes)

@@ -34,7 +34,7 @@ from app.wire.dispositions import (
 )
 from server.api.acting import acting_for
 from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
-from server.api.lateness import disposition_time, disposition_too_old, late_note
+from server.api.lateness import add_notes, disposition_time, disposition_too_old, late_note
 from server.api.routes.dispositions import catalogue_problem
 from server.crud.catalogue import get_code
 from server.crud.dispositions import (
@@ -45,7 +45,7 @@ from server.crud.dispositions import (
     request_hash,
     store_new,
 )
-from server.models import AuditEntry, Disposition, DispositionCode, Role, User
+from server.models import Disposition, DispositionCode, Role, User
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
 
@@ -134,7 +134,7 @@ def post_batch(
         new[key] = (index, disposition, values)
 
     created = store_new(session, [values for _, _, values in new.values()])
-    notes: list[AuditEntry] = []
+    notes: list[dict[str, Any]] = []
     for key, (index, disposition, values) in new.items():
         row = created.get(key)
         if row is None:  # a concurrent request stored this key first
@@ -162,7 +162,7 @@ def post_batch(
                 target=f"disposition:{row.id}",
                 details={"operator": disposition.operator},
             )
-    session.add_all(notes)
+    add_notes(session, notes)
     missing = {key for _, key, _ in later if key not in stored and key not in created}
     stored |= created | get_by_keys(session, keys=missing)
     for index, key, body_hash in later:
