@@ -10,7 +10,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from server.crud.users import get_or_create_team
 from server.db import Database
-from server.models import User
+from server.models import Role, User
 from server.settings import Settings
 from tests.server.conftest import make_settings
 from tests.server.helpers import People, TestClient
@@ -63,3 +63,20 @@ def test_the_admins_board_stays_open_while_others_change(
         )
         assert response.status_code == 201, response.text
         assert '"op_n2"' in board.receive_text()  # ...and the admin's board is still live
+
+
+@pytest.mark.timeout(60)
+def test_an_admin_made_team_lead_loses_the_all_teams_board(
+    people: People, client: TestClient, database: Database
+) -> None:
+    with database.session() as session:  # an admin who also belongs to a team
+        north = get_or_create_team(session, name="north")[0]
+        session.execute(update(User).where(User.name == "admin").values(team_id=north.id))
+        session.commit()
+    with client.websocket_connect(f"/statuses/live?token={_token(people, people.admin)}") as board:
+        with database.session() as session:
+            session.execute(update(User).where(User.name == "admin").values(role=Role.TEAM_LEAD))
+            session.commit()
+        with pytest.raises(WebSocketDisconnect) as info:
+            board.receive_text()
+    assert (info.value.code, info.value.reason) == (4401, "your role changed: reconnect")

@@ -42,8 +42,8 @@ live feed of changes.
   fresh one), **4403** not a team lead or admin, **4408** the client fell too far behind and was
   dropped. Messages from the client are ignored. An open feed follows its user
   (``server.api.userwatch``): within about a second of the user being deactivated it closes with
-  4401, of losing the team lead or admin role with 4403, of moving to another team with 4401 (a
-  reconnect subscribes to the new team).
+  4401, of losing the team lead or admin role with 4403, of changing between them or moving to
+  another team with 4401 (a reconnect subscribes with the new scope).
 """
 
 from __future__ import annotations
@@ -349,23 +349,27 @@ async def live(websocket: WebSocket, token: str = "", requests: bool = False) ->
         TeamScope.of(user).allows,
         _enveloped if requests else _changes_only,
         user_id=user.id,
-        verdict=board_verdict(user.team_id),
+        verdict=board_verdict(user.role, user.team_id),
     )
 
 
 DEACTIVATED = (CLOSE_UNAUTHENTICATED, "this account is deactivated")
 TEAM_CHANGED = (CLOSE_UNAUTHENTICATED, "your team changed: reconnect")
+ROLE_CHANGED = (CLOSE_UNAUTHENTICATED, "your role changed: reconnect")
 
 
-def board_verdict(team_id: int | None) -> Verdict:
+def board_verdict(role: Role, team_id: int | None) -> Verdict:
     """When a board (``/statuses/live``) must close: its user deactivated, no longer a team lead or
-    admin, or a team lead moved to another team."""
+    admin, or with another scope (an admin made team lead, a team lead moved to another team: the
+    board was subscribed for the old one)."""
 
     def verdict(standing: Standing | None) -> tuple[int, str] | None:
         if standing is None or not standing.active:
             return DEACTIVATED
         if standing.role not in _AUDITED:
             return CLOSE_FORBIDDEN, f"this needs the role team_lead or admin (you are {standing.role.value})"
+        if standing.role is not role:
+            return ROLE_CHANGED
         if standing.role is Role.TEAM_LEAD and standing.team_id != team_id:
             return TEAM_CHANGED
         return None
