@@ -78,11 +78,17 @@ def test_websocket_tokens_never_reach_the_log(staffed: tuple[LiveServer, dict[st
     assert any("/statuses/live?token=[redacted]" in str(r["msg"]) for r in websocket_lines), log
 
 
-def _client_of(server: LiveServer, request_id: str) -> object:
-    for record in _records(server):
-        if record.get("event") == "http.request" and record.get("request_id") == request_id:
-            return record["client"]
-    raise AssertionError(f"no request log line for {request_id}")
+def _client_of(server: LiveServer, request_id: str, timeout: float = 10.0) -> object:
+    """The client address the request log line of ``request_id`` names (the line is written once
+    the response has gone out, so it is waited for)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for record in _records(server):
+            if record.get("event") == "http.request" and record.get("request_id") == request_id:
+                return record["client"]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no request log line for {request_id}")
+        time.sleep(0.02)  # poll interval of the log file
 
 
 def test_forwarded_for_is_not_trusted_by_default(staffed: tuple[LiveServer, dict[str, str]]) -> None:
