@@ -97,6 +97,9 @@ class DispositionOut(DispositionIn):
 
     id: int
     received_at: UtcDatetime
+    withheld: bool = False
+    """True when ``comment`` and ``answers`` are left out (empty): another team's call, read in a
+    contact's history. Who took the call, when and its result are always there (docs/server.md)."""
 
 
 class DispositionCode(WireModel):

@@ -115,8 +115,8 @@ def test_health_checks_the_database(
     assert failing.json()["database"] == "unavailable"
 
 
-def test_openapi_docs_are_served(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 200
+def test_openapi_schema_is_served_and_docs_are_off_by_default(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 404  # on with api_docs: test_hardening_live
     schema = client.get("/openapi.json").json()
     assert {"/auth/login", "/auth/refresh", "/auth/logout", "/users", "/users/me", "/health"} <= set(
         schema["paths"]

@@ -11,6 +11,7 @@ from server.api.routes import (
     dispositions,
     health,
     kpi,
+    late,
     me,
     requests,
     routing,
@@ -35,4 +36,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     thresholds.router,
     me.router,
     routing.router,
+    late.router,
 )

@@ -35,7 +35,8 @@ from app.wire.dispositions import (
     DispositionIn,
 )
 from server.api.acting import acting_for
-from server.api.deps import AuditDep, CurrentUser, SessionDep
+from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
+from server.api.lateness import add_notes, disposition_time, disposition_too_old, late_note
 from server.api.routes.dispositions import catalogue_problem
 from server.crud.catalogue import get_code
 from server.crud.dispositions import (
@@ -104,7 +105,12 @@ def _parse(
     max_body_size=BATCH_BODY_MAX,
 )
 def post_batch(
-    body: DispositionBatchIn, user: CurrentUser, session: SessionDep, audit: AuditDep
+    *,
+    body: DispositionBatchIn,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
 ) -> DispositionBatchOut:
     """Store many dispositions, each with its own key and result (see the module notes)."""
     results: list[BatchItemOut | None] = [None] * len(body.items)
@@ -127,7 +133,9 @@ def post_batch(
             continue
         if disposition.code not in codes:
             codes[disposition.code] = get_code(session, code=disposition.code)
-        problem = catalogue_problem(session, disposition, codes[disposition.code])
+        problem = disposition_too_old(settings, disposition) or catalogue_problem(
+            session, disposition, codes[disposition.code]
+        )
         if problem is not None:
             results[index] = _rejected(str(key), 422, _messages(problem.errors()))
             continue
@@ -135,6 +143,7 @@ def post_batch(
         new[key] = (index, disposition, values)
 
     created = store_new(session, [values for _, _, values in new.values()])
+    notes: list[dict[str, Any]] = []
     for key, (index, disposition, values) in new.items():
         row = created.get(key)
         if row is None:  # a concurrent request stored this key first
@@ -146,12 +155,23 @@ def post_batch(
             status=201,
             disposition=disposition_out(row, disposition.operator),
         )
+        note = late_note(
+            settings,
+            audit,
+            kind="disposition",
+            record_id=row.id,
+            operator=disposition.operator,
+            at=disposition_time(disposition),
+        )
+        if note is not None:
+            notes.append(note)  # added together: a replayed outage is all late
         if user.role in _AUDITED:
             audit(
                 "disposition.create",
                 target=f"disposition:{row.id}",
                 details={"operator": disposition.operator},
             )
+    add_notes(session, notes)
     missing = {key for _, key, _ in later if key not in stored and key not in created}
     stored |= created | get_by_keys(session, keys=missing)
     for index, key, body_hash in later:
