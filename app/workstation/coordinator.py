@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,6 +34,7 @@ from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.scripts import AnswerValue, ScriptRef
 from app.wire.statuses import StatusChangeIn, StatusSource
 from app.workstation.config import WorkstationConfig
+from app.workstation.held import RETRY_S, HeldWrites
 from app.workstation.hub import Hub
 from app.workstation.keeping import STORE_RETRY_S, DispositionKeeper
 from app.workstation.notices import (
@@ -90,7 +91,8 @@ class Workstation:
         self._tasks: set[asyncio.Future[None]] = set()
         self._last_view: StatusView | None = None
         self._last_muted = False
-        self._keeper = DispositionKeeper(outbox, self.hub)
+        self._held = HeldWrites(self.hub)
+        self._keeper = DispositionKeeper(outbox, self.hub, self._held)
 
     # ----- reading -----------------------------------------------------------------------------
 
@@ -106,6 +108,11 @@ class Workstation:
     def catalogue(self) -> Catalogue:
         """The disposition codes and not-ready reasons in force (:meth:`update_catalogue`)."""
         return self._catalogue
+
+    def unsaved(self) -> list[str]:
+        """What the local store has not taken yet (held in memory, tried again): named in the log
+        when the desktop stops, so nothing is dropped silently."""
+        return [*self._held.describe(), *self._keeper.describe()]
 
     def state(self) -> WorkstationState:
         return WorkstationState(tuple(self._calls.sessions.values()), self.status, self._calls.muted)
@@ -375,6 +382,7 @@ class Workstation:
     def _settle(self, at: datetime, *, source: StatusSource = StatusSource.SYSTEM) -> None:
         """After any input: ACW timers, publish what moved, queue dispositions, follow with the status.
         Dispositions are durable before the sessions that carry them are published as done."""
+        self._held.retry()
         self._keeper.timers_failed(self._calls.tick(self._clock(), keep=self._keeper.keep))
         self._keeper.retry()
         for session in self._calls.drain():
@@ -397,11 +405,14 @@ class Workstation:
     def _report(self, changes: list[StatusChangeIn]) -> None:
         view = self._status.view()
         for change in changes:
-            self._outbox.put_status(change)
+            self._held.write(f"the status change {change.model_dump_json()}", self._putter(change))
             self.hub.publish(StatusChanged(view, change))
         if not changes and view != self._last_view:
             self.hub.publish(StatusChanged(view))
         self._last_view = view
+
+    def _putter(self, change: StatusChangeIn) -> Callable[[], None]:
+        return lambda: self._outbox.put_status(change)
 
     def _schedule(self) -> None:
         """Wake up when the next ACW timer runs out."""
@@ -409,8 +420,9 @@ class Workstation:
             self._timer.cancel()
             self._timer = None
         deadline = self._calls.next_deadline()
-        if self._keeper.failing:
-            deadline = self._clock() + timedelta(seconds=STORE_RETRY_S)
+        if self._keeper.failing or self._held.holding:
+            retry = self._clock() + timedelta(seconds=min(STORE_RETRY_S, RETRY_S))
+            deadline = retry if deadline is None else min(deadline, retry)
         if deadline is None:
             return
         try:
