@@ -35,7 +35,7 @@ from app.wire.auth import UserOut
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation, WorkstationConfig, connect_phone
 from app.workstation.journal import CallJournal
-from app.workstation.notices import CatalogueChanged
+from app.workstation.notices import CatalogueChanged, StoreFailing, StoreSaved
 from app.workstation.server_truth import CatalogueFollower, follow_refusals
 from ui.desk import Desk
 from ui.dial_pad import history_entries
@@ -52,6 +52,7 @@ from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
 from ui.single import Instance
 from ui.status_menu import StatusChoice
+from ui.store_banner import StoreBanner
 from ui.supervision import Supervision
 from ui.sync_banner import SyncBanner
 from ui.theme import Theme, apply_theme
@@ -124,6 +125,7 @@ class Desktop:
         self.leaving: Leaving | None = None
         self.user: UserOut | None = None
         self.banner = SyncBanner()
+        self.store_banner: StoreBanner | None = None
         self.closed = asyncio.Event()
         self._signals = _SyncSignals()
         self._unsubscribe: Callable[[], None] | None = None
@@ -306,7 +308,11 @@ class Desktop:
         return await result
 
     def _build_banner(self) -> None:
-        assert self.window is not None and self.sync is not None
+        assert self.window is not None and self.sync is not None and self.workstation is not None
+        self.store_banner = store_banner = StoreBanner(self.sync.store.path)
+        self.window.add_banner(store_banner)
+        self.workstation.hub.on(StoreFailing, store_banner.failing)
+        self.workstation.hub.on(StoreSaved, store_banner.saved)
         self.window.statusBar().addPermanentWidget(self.banner)
         self._signals.status.connect(self.banner.show_status, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = self.sync.subscribe(self._signals.status.emit)
@@ -374,6 +380,9 @@ class Desktop:
             await self.supervision.stop()
         if self.keeper is not None:
             self.keeper.close()
+        if self.workstation is not None:
+            for unsaved in self.workstation.unsaved():  # the store never took it: named, not dropped
+                log.error("not saved on this computer (the local store refused it): %s", unsaved)
         if self.journal is not None:
             self.journal.close()
         if self.desk is not None:

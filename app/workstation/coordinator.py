@@ -114,6 +114,14 @@ class Workstation:
         when the desktop stops, so nothing is dropped silently."""
         return [*self._held.describe(), *self._keeper.describe()]
 
+    def write_held(self, what: str, write: Callable[[], object], *, key: str | None = None) -> bool:
+        """Write something else of the operator's to the local store (a form's draft) the way the
+        workstation writes its own records: held in memory and retried while the store refuses
+        (:class:`HeldWrites`); whether it is written now."""
+        written = self._held.write(what, write, key=key)
+        self._schedule()
+        return written
+
     def state(self) -> WorkstationState:
         return WorkstationState(tuple(self._calls.sessions.values()), self.status, self._calls.muted)
 

@@ -44,7 +44,10 @@ class DispositionKeeper:
         return self._failing or bool(self._unsaved)
 
     def keep(self, disposition: DispositionIn) -> None:
-        """Store ``disposition``; ``Refused(code="store")`` when the local store cannot."""
+        """Store ``disposition``; ``Refused(code="store")`` when the local store cannot. What the
+        store holds back from earlier goes first (a draft written after its disposition would
+        bring a finished call back)."""
+        self._held.retry()
         try:
             self.outbox.put_disposition(disposition)
         except Exception as exc:
