@@ -128,7 +128,9 @@ class DraftKeeper:
         record_id, kept = call.record_id, dict(draft)
         # the disk is full or gone: the workstation holds the newest draft and writes it when it can
         self.workstation.write_held(
-            f"the draft of call {record_id}", lambda: self.drafts.save(record_id, kept), key=f"draft:{record_id}"
+            f"the draft of call {record_id}",
+            lambda: self.drafts.save(record_id, kept),
+            key=f"draft:{record_id}",
         )
 
     def restore(self, shown: Callable[[], str | None]) -> int:

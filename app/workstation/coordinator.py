@@ -48,6 +48,7 @@ from app.workstation.notices import (
     StatusRefused,
 )
 from app.workstation.ports import ContactLookup, Outbox, PhoneCommands
+from app.workstation.resume import Resume
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +265,17 @@ class Workstation:
 
     def start_shift(self) -> None:
         self._report(self._status.start_shift(self._clock()))
+
+    def resume_shift(self, resume: Resume) -> None:
+        """Go on with the shift this desk was in when it stopped (:func:`app.workstation.resume.plan`),
+        instead of :meth:`start_shift`: before calls are restored, then :meth:`report_status`."""
+        self._status.resume_shift(resume.choice, resume.reported, resume.since)
+        self._last_view = self._status.view()
+
+    def report_status(self) -> None:
+        """Report the status if it differs from what the server holds (after :meth:`resume_shift` and
+        the calls restored)."""
+        self._report(self._status.set_registered(self._status.view().registered, self._clock()))
 
     def end_shift(self) -> None:
         self._report(self._status.end_shift(self._clock()))

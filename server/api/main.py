@@ -32,6 +32,7 @@ from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
 from server.pbx.registry import follower_for
+from server.presence import Presence
 from server.ratelimit import DatabaseLoginThrottle
 from server.settings import Settings
 
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         login_throttle=DatabaseLoginThrottle(db, settings.login_max_failures, settings.login_window_seconds),
         queues=follower_for(settings),
     )
+    presence = Presence(context)
     listener: Listener | None = None
     if db.engine.dialect.name == "postgresql":
         context.status_feed.relay = NotifyRelay()
@@ -84,7 +86,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         if listener is not None:
             await listener.start()
         await context.queues.start()
+        await presence.start()
         yield
+        await presence.stop()
         await context.queues.stop()
         if listener is not None:
             await listener.stop()
@@ -101,6 +105,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         max_body_size=settings.max_body_bytes,
     )
     api.state.ringdesk = context
+    api.state.presence = presence
     install_error_handlers(api)
     for router in ROUTERS:
         api.include_router(router)

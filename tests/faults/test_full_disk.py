@@ -11,7 +11,6 @@ the result typed is kept until space is freed, and the window says when it is sa
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import httpx
 import pytest
