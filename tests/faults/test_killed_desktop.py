@@ -1,0 +1,278 @@
+"""Issue 14, items 3 and 4: a desktop killed with SIGKILL, against a live server.
+
+Item 3: a real desktop process (composition root, window offscreen, its telephony service) goes
+Ready; the server routes calls to it (``GET /routing/next``) and keeps it routable as long as it
+lives, beyond the silence allowed. Killed with ``kill -9`` it used to stay "ready" for ever; now
+within the silence (4 s here, ``desk_silence_seconds``) plus a sweep the server records
+``not_ready/connection_lost`` (source ``system``) on the team lead's board and stops routing to it.
+
+Item 4: started again on the same local store, the desktop does not begin a new shift
+(``shift_start``): it says what the server recorded while it was away and takes that over; killed
+in after-call work and restarted before the server noticed, it reopens the form without reporting
+after-call work a second time, and goes back to the operator's Ready afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.status.choice import Choice
+from app.wire.statuses import CONNECTION_LOST, OperatorStatus
+from tests.conftest import REPO
+from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.test_crash_acw import read_until
+from tests.server.live import LiveServer, run_cli, server_command, server_env
+from tests.support.ports import free_port
+from tests.support.sipp import Sipp, sipp_available
+from tests.sync.conftest import MemoryKeyring
+from ui.i18n import Language
+from ui.main import Desktop, DesktopOptions
+
+pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
+
+SILENCE_S = 4.0
+ROUTING_KEY = "routing-key-for-the-killed-desktop-test"
+OPERATOR = "operator2"
+
+
+@pytest.fixture(scope="module")
+def quick_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo's server, noticing a silent desk after 4 s, routing the queue ``shop`` to operator3."""
+    directory = tmp_path_factory.mktemp("presence-server")
+    database = f"sqlite:///{directory / 'server.db'}"
+    subprocess.run(
+        [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
+        input=f"{PASSWORD}\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        env=server_env(),
+    )
+    routed = run_cli(
+        [
+            "user",
+            "routing",
+            OPERATOR,
+            "--sip-uri",
+            "sip:op2@pbx.example",
+            "--queues",
+            "shop",
+            "--db",
+            database,
+        ]
+    )
+    assert routed.returncode == 0, routed.stderr
+    env = {
+        "RINGDESK_DESK_SILENCE_SECONDS": str(SILENCE_S),
+        "RINGDESK_ROUTING_KEY": ROUTING_KEY,
+        "RINGDESK_ROUTING_OFFER_SECONDS": "0",
+    }
+    with LiveServer(directory / "server.log", args=["--db", database, "--dev"], env=env) as live:
+        yield live
+
+
+def lead_client(server: LiveServer) -> httpx.Client:
+    client = httpx.Client(base_url=server.base_url, timeout=10)
+    login = client.post("/auth/login", json={"name": "lead", "password": PASSWORD})
+    login.raise_for_status()
+    client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    return client
+
+
+def board_row(lead: httpx.Client, operator: str) -> dict[str, object]:
+    rows = lead.get("/statuses/board").json()
+    return next(row for row in rows if row["operator"] == operator)
+
+
+def history(lead: httpx.Client, operator: str, since: datetime) -> list[tuple[str, str | None, str]]:
+    changes = lead.get("/statuses/history", params={"operator": operator, "since": since.isoformat()}).json()
+    return [(c["status"], c["reason"], c["source"]) for c in changes]
+
+
+def start_child(module: str, args: list[str]) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def kill_minus_nine(child: subprocess.Popen[str]) -> None:
+    os.killpg(child.pid, signal.SIGKILL)  # the desktop and its telephony service, as a crash would
+    child.wait(10)
+
+
+def test_a_killed_desktop_is_made_not_routable_and_the_restart_says_so(
+    quick_server: LiveServer,
+    loop: asyncio.AbstractEventLoop,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    started = datetime.now(UTC)
+    child = start_child(
+        "tests.faults.steady_desktop",
+        [quick_server.base_url, PASSWORD, str(tmp_path), str(free_port("udp")), OPERATOR],
+    )
+    lead = lead_client(quick_server)
+    routing = httpx.Client(base_url=quick_server.base_url, timeout=10)
+    try:
+        read_until(child, "READY")
+        alive_until = time.monotonic() + 2 * SILENCE_S  # alive longer than the silence: still routed
+        while time.monotonic() < alive_until:
+            assert board_row(lead, OPERATOR)["status"] == "ready"
+            offered = routing.get("/routing/next", params={"queue": "shop", "key": ROUTING_KEY})
+            assert (offered.status_code, offered.text) == (200, "sip:op2@pbx.example")
+            time.sleep(0.5)
+        kill_minus_nine(child)
+        killed_at = time.monotonic()
+        while board_row(lead, OPERATOR)["status"] == "ready":
+            assert time.monotonic() - killed_at < SILENCE_S + 5, "the killed desk stayed ready"
+            time.sleep(0.2)
+        row = board_row(lead, OPERATOR)
+        assert (row["status"], row["reason"], row["source"], row["routable"]) == (
+            "not_ready",
+            CONNECTION_LOST,
+            "system",
+            False,
+        )
+        assert routing.get("/routing/next", params={"queue": "shop", "key": ROUTING_KEY}).status_code == 404
+    finally:
+        if child.poll() is None:
+            kill_minus_nine(child)
+
+    desktop = Desktop(
+        DesktopOptions(
+            server_url=quick_server.base_url,
+            user=OPERATOR,
+            password=PASSWORD,
+            phone_args=[
+                "--listen",
+                f"127.0.0.1:{free_port('udp')}",
+                "--local-user",
+                "operator",
+                "--no-audio",
+            ],
+            language=Language.EN,
+            database=tmp_path / "desk.db",
+        )
+    )
+
+    async def restarted() -> None:
+        try:
+            assert await desktop.start()
+            ws = desktop.workstation
+            assert ws is not None and desktop.sync is not None
+            assert ws.status.chosen == Choice(OperatorStatus.NOT_READY, CONNECTION_LOST)
+            assert "the server set your status to" in desktop.resumed_message
+            assert "Connection lost" in desktop.resumed_message
+            await until(lambda: desktop.sync is not None and desktop.sync.status.pending == 0)
+        finally:
+            await desktop.stop()
+
+    loop.run_until_complete(restarted())
+    trail = history(lead, OPERATOR, started)
+    assert ("not_ready", "shift_start", "operator") not in trail[
+        trail.index(("not_ready", CONNECTION_LOST, "system")) :
+    ]
+    lead.close()
+    routing.close()
+
+
+def test_killed_in_after_call_work_and_restarted_reports_it_once(
+    quick_server: LiveServer,
+    loop: asyncio.AbstractEventLoop,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    started = datetime.now(UTC)
+    port = free_port("udp")
+    child = start_child(
+        "tests.e2e.crashy_desktop", [quick_server.base_url, PASSWORD, str(tmp_path), str(port)]
+    )
+    sipp = Sipp(
+        "uac_headers.xml",
+        f"127.0.0.1:{port}",
+        service="operator",
+        variables={
+            "display": "Ivan",
+            "caller": "+74951234567",
+            "pai_number": "+74951234567",
+            "customer_id": "2",
+            "queue": "shop",
+            "extra_header": "",
+            "hold_ms": "1500",
+        },
+        recv_timeout=30.0,
+        timeout=60.0,
+    )
+    lead = lead_client(quick_server)
+    try:
+        read_until(child, "READY")
+        sipp.start()
+        read_until(child, "TYPED")
+        while board_row(lead, "operator1")["status"] != "acw":  # the server heard after-call work
+            time.sleep(0.05)
+        kill_minus_nine(child)
+    finally:
+        if child.poll() is None:
+            kill_minus_nine(child)
+        sipp.stop()
+
+    desktop = Desktop(
+        DesktopOptions(
+            server_url=quick_server.base_url,
+            user="operator1",
+            password=PASSWORD,
+            phone_args=[
+                "--listen",
+                f"127.0.0.1:{free_port('udp')}",
+                "--local-user",
+                "operator",
+                "--no-audio",
+            ],
+            language=Language.EN,
+            database=tmp_path / "desk.db",
+        )
+    )
+
+    async def restarted() -> None:
+        try:
+            assert await desktop.start()
+            window, ws = desktop.window, desktop.workstation
+            assert window is not None and ws is not None and desktop.sync is not None
+            assert window.disposition.isVisibleTo(window)  # the same form, reopened
+            assert ws.status.status is OperatorStatus.ACW
+            assert ws.status.chosen == Choice.ready()
+            [call_id] = ws.calls
+            ws.submit_disposition(call_id, "order_status")
+            await until(lambda: ws.status.status is OperatorStatus.READY)
+            await until(lambda: desktop.sync is not None and desktop.sync.status.pending == 0)
+        finally:
+            await desktop.stop()
+
+    loop.run_until_complete(restarted())
+    trail = [status for status, _reason, _source in history(lead, "operator1", started)]
+    assert trail.count("acw") == 1, trail  # reported once, not again by the restarted desk
+    assert trail[-1] == "ready", trail
+    assert "shift_start" not in [reason for _s, reason, _src in history(lead, "operator1", started)][2:]
+    lead.close()
