@@ -20,13 +20,14 @@ import ui.boot  # noqa: F401  (before the other imports: see its docstring)
 
 # isort: split
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
 from app.config import Config
 from app.credentials import SecretKind, SecretStore
 from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
+from app.store.opening import StoreUnusable
 from app.store.statuses import last_status
 from app.sync.service import SyncService
 from app.telephony import events as ev
@@ -55,6 +56,7 @@ from ui.settings_flow import SettingsFlow, sip_uri
 from ui.single import Instance
 from ui.status_menu import StatusChoice
 from ui.store_banner import StoreBanner
+from ui.store_dialogs import tell_problems, tell_unusable
 from ui.supervision import Supervision
 from ui.sync_banner import SyncBanner
 from ui.theme import Theme, apply_theme
@@ -128,6 +130,8 @@ class Desktop:
         self.user: UserOut | None = None
         self.banner = SyncBanner()
         self.store_banner: StoreBanner | None = None
+        self.store_dialog: QMessageBox | None = None
+        """The dialog about the local store shown at start (unusable, or repaired), if any."""
         self.resumed_message = ""
         """What the desk said about the shift it went on with after a crash (empty: a new shift)."""
         self.closed = asyncio.Event()
@@ -144,7 +148,11 @@ class Desktop:
         app.setQuitOnLastWindowClosed(False)  # the tray keeps the shift; quitting is an intent
         apply_theme(app, opts.theme)
         set_language(opts.language)
-        self.sync = SyncService.open(opts.server_url, account=opts.user, database=opts.database)
+        try:
+            self.sync = SyncService.open(opts.server_url, account=opts.user, database=opts.database)
+        except StoreUnusable as exc:  # a dialog and the log, not a traceback on stderr
+            self.store_dialog = await tell_unusable(exc)
+            return False
         self.user = await self._log_in(self.sync)
         if self.user is None:
             return False
@@ -208,6 +216,7 @@ class Desktop:
             )
             self.desk.status_line.showMessage(message.replace("%n", str(restored)), 15000)
         self._build_banner()
+        self.store_dialog = tell_problems(self.sync.store_problems, self.window)
         self._build_tray(services)
         window = self.window
         assert self.tray is not None
