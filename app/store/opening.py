@@ -169,7 +169,7 @@ def _recover(damaged: Path, store: LocalStore) -> tuple[int, int]:
     with store.transaction() as db:
         for table, row in extra:
             if row["key"] in keys:
-                columns = [c for c in row.keys() if c != "id"]
+                columns = [c for c in row.keys() if c != "id"]  # noqa: SIM118 - sqlite3.Row has no __iter__ of names
                 marks = ", ".join("?" * len(columns))
                 db.execute(
                     f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({marks})",

@@ -73,7 +73,8 @@ def test_everyone_reads_codes_per_queue(people: People, client: TestClient) -> N
         everything = client.get("/catalogue", headers=people.headers(who))
         assert everything.status_code == 200
         assert [c["code"] for c in everything.json()["dispositions"]] == ["sale", "callback", "solved"]
-        assert [r["code"] for r in everything.json()["reasons"]] == ["shift_start", "connection_lost", "lunch"]
+        reasons = [r["code"] for r in everything.json()["reasons"]]
+        assert reasons == ["shift_start", "connection_lost", "lunch"]
     sales = client.get("/catalogue", params={"queue": "sales"}, headers=people.headers(people.op_s1))
     assert [c["code"] for c in sales.json()["dispositions"]] == ["sale", "callback"]
     assert sales.json()["dispositions"][1] == CALLBACK | {"comment_required": False, "active": True}
