@@ -46,25 +46,19 @@ def problem_text(problem: StoreProblem) -> str:
             "StoreDialogs",
             "The local database %1 was damaged. It was moved aside, unchanged, to %2, and a new one was "
             "made. %n record(s) waiting to be sent were recovered from it and will be sent.",
-            "",
-            problem.recovered,
-        )
+        ).replace("%n", str(problem.recovered))
         if problem.unreadable:
             text += " " + QApplication.translate(
                 "StoreDialogs",
                 "%n record(s) could not be read: they may still be in the file moved aside; give it to IT.",
-                "",
-                problem.unreadable,
-            )
+            ).replace("%n", str(problem.unreadable))
     else:
         text = QApplication.translate(
             "StoreDialogs",
             "The local database %1 was emptied or replaced while ringdesk was not running: %n record(s) "
             "waiting to be sent are missing from this computer. Tell your team lead and IT: the server "
             "keeps only what it had received.",
-            "",
-            problem.unreadable,
-        )
+        ).replace("%n", str(problem.unreadable))
         if moved:
             text += " " + QApplication.translate("StoreDialogs", "The file found was kept as %2.")
     return text.replace("%1", str(problem.path)).replace("%2", moved)

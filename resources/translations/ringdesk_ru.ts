@@ -523,17 +523,27 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="196"/>
+        <location filename="../../ui/main.py" line="214"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="282"/>
+        <location filename="../../ui/main.py" line="280"/>
+        <source>ringdesk stopped unexpectedly: your status is back as you left it (%1)</source>
+        <translation>ringdesk неожиданно закрылся: ваш статус восстановлен таким, каким вы его оставили (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="285"/>
+        <source>While ringdesk was not running, the server set your status to %1 at %2: choose your status again when you are ready</source>
+        <translation>Пока ringdesk не работал, сервер установил вам статус «%1» в %2: выберите статус заново, когда будете готовы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="342"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="285"/>
+        <location filename="../../ui/main.py" line="345"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -1045,32 +1055,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Status</source>
         <translation>&amp;Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Result</source>
         <translation>&amp;Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Tools</source>
         <translation>С&amp;ервис</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="228"/>
         <source>Dial pad</source>
         <translation>Набор номера</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="229"/>
         <source>The call script appears here when a call is answered.</source>
         <translation>Скрипт разговора появится здесь после ответа на звонок.</translation>
     </message>
@@ -1877,6 +1887,86 @@
         <location filename="../../ui/status_bar.py" line="99"/>
         <source>Phone not registered: no calls</source>
         <translation>Телефон не зарегистрирован: звонков не будет</translation>
+    </message>
+</context>
+<context>
+    <name>StoreBanner</name>
+    <message numerus="yes">
+        <location filename="../../ui/store_banner.py" line="70"/>
+        <source>Saved: the %n record(s) kept in memory are now written on this computer.</source>
+        <translation>
+            <numerusform>Сохранено: %n запись из памяти записана на этот компьютер.</numerusform>
+            <numerusform>Сохранено: %n записи из памяти записаны на этот компьютер.</numerusform>
+            <numerusform>Сохранено: %n записей из памяти записаны на этот компьютер.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_banner.py" line="82"/>
+        <source>The disk is full: your work is kept in memory only. Free disk space at %1 and it is saved at once. Do not quit ringdesk until it says saved.</source>
+        <translation>Диск заполнен: ваша работа хранится только в памяти. Освободите место на диске в %1, и она сразу сохранится. Не закрывайте ringdesk, пока не появится «Сохранено».</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_banner.py" line="87"/>
+        <source>Your work cannot be written to %1 (read-only): it is kept in memory only. Ask IT to make the folder writable. Do not quit ringdesk until it says saved.</source>
+        <translation>Вашу работу нельзя записать в %1 (только чтение): она хранится только в памяти. Попросите ИТ-службу разрешить запись в папку. Не закрывайте ringdesk, пока не появится «Сохранено».</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_banner.py" line="92"/>
+        <source>The local database in %1 is damaged: your work is kept in memory only. Call IT. Do not quit ringdesk until it says saved.</source>
+        <translation>Локальная база в %1 повреждена: ваша работа хранится только в памяти. Позвоните в ИТ-службу. Не закрывайте ringdesk, пока не появится «Сохранено».</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_banner.py" line="96"/>
+        <source>Your work cannot be written to %1 just now: it is kept in memory and saved as soon as the disk answers. Do not quit ringdesk until it says saved.</source>
+        <translation>Сейчас вашу работу нельзя записать в %1: она хранится в памяти и сохранится, как только диск ответит. Не закрывайте ringdesk, пока не появится «Сохранено».</translation>
+    </message>
+</context>
+<context>
+    <name>StoreDialogs</name>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="22"/>
+        <source>ringdesk cannot write its local database %1: the file, its folder or the disk is read-only. Ask IT to make it writable, then start ringdesk again.</source>
+        <translation>ringdesk не может записывать в свою локальную базу %1: файл, его папка или диск доступны только для чтения. Попросите ИТ-службу разрешить запись и запустите ringdesk снова.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="28"/>
+        <source>The disk is full: ringdesk cannot write its local database %1. Free disk space, then start ringdesk again.</source>
+        <translation>Диск заполнен: ringdesk не может записывать в свою локальную базу %1. Освободите место на диске и запустите ringdesk снова.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="34"/>
+        <source>ringdesk cannot open its local database %1 (%2). Call IT and give them this file.</source>
+        <translation>ringdesk не может открыть свою локальную базу %1 (%2). Позвоните в ИТ-службу и передайте им этот файл.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="45"/>
+        <source>The local database %1 was damaged. It was moved aside, unchanged, to %2, and a new one was made. %n record(s) waiting to be sent were recovered from it and will be sent.</source>
+        <translation>Локальная база %1 была повреждена. Она перенесена без изменений в %2, создана новая. Восстановлено и будет отправлено записей, ожидавших отправки: %n.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="51"/>
+        <source>%n record(s) could not be read: they may still be in the file moved aside; give it to IT.</source>
+        <translation>Не удалось прочитать записей: %n. Они могут оставаться в перенесённом файле; передайте его в ИТ-службу.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="56"/>
+        <source>The local database %1 was emptied or replaced while ringdesk was not running: %n record(s) waiting to be sent are missing from this computer. Tell your team lead and IT: the server keeps only what it had received.</source>
+        <translation>Локальная база %1 была очищена или заменена, пока ringdesk не работал: на этом компьютере пропали записи, ожидавшие отправки (%n). Сообщите руководителю группы и ИТ-службе: на сервере есть только то, что он успел получить.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="63"/>
+        <source>The file found was kept as %2.</source>
+        <translation>Найденный файл сохранён как %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="72"/>
+        <source>ringdesk cannot start</source>
+        <translation>ringdesk не может запуститься</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="94"/>
+        <source>The local database was repaired</source>
+        <translation>Локальная база восстановлена</translation>
     </message>
 </context>
 <context>
