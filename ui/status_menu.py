@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from app.status.choice import offered
 from app.wire.statuses import NotReadyReason, OperatorStatus
 from ui.i18n import pick
+from ui.labels import status_label
 from ui.plain import button_text
 from ui.theme import icon
 
@@ -51,13 +52,7 @@ def status_text(status: OperatorStatus, reason: NotReadyReason | None = None) ->
     """The status in words, in the current language (a not-ready status shows its reason)."""
     if status is OperatorStatus.NOT_READY and reason is not None:
         return pick(reason.label_en, reason.label_ru)
-    return {
-        OperatorStatus.OFFLINE: QCoreApplication.translate("Status", "Offline"),
-        OperatorStatus.READY: QCoreApplication.translate("Status", "Ready"),
-        OperatorStatus.NOT_READY: QCoreApplication.translate("Status", "Not ready"),
-        OperatorStatus.ON_CALL: QCoreApplication.translate("Status", "On call"),
-        OperatorStatus.ACW: QCoreApplication.translate("Status", "After-call work"),
-    }[status]
+    return status_label(status)
 
 
 def status_icon_name(status: OperatorStatus, reason: NotReadyReason | None = None) -> str:

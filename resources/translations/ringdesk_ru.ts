@@ -1826,42 +1826,17 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../ui/status_menu.py" line="55"/>
-        <source>Offline</source>
-        <translation>Не в сети</translation>
-    </message>
-    <message>
-        <location filename="../../ui/status_menu.py" line="56"/>
-        <source>Ready</source>
-        <translation>Готов</translation>
-    </message>
-    <message>
-        <location filename="../../ui/status_menu.py" line="57"/>
-        <source>Not ready</source>
-        <translation>Не готов</translation>
-    </message>
-    <message>
-        <location filename="../../ui/status_menu.py" line="58"/>
-        <source>On call</source>
-        <translation>Разговор</translation>
-    </message>
-    <message>
-        <location filename="../../ui/status_menu.py" line="59"/>
-        <source>After-call work</source>
-        <translation>Обработка звонка</translation>
-    </message>
-    <message>
-        <location filename="../../ui/status_menu.py" line="112"/>
+        <location filename="../../ui/status_menu.py" line="107"/>
         <source>After this call</source>
         <translation>После этого звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/status_menu.py" line="127"/>
+        <location filename="../../ui/status_menu.py" line="122"/>
         <source>End of shift</source>
         <translation>Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/status_menu.py" line="139"/>
+        <location filename="../../ui/status_menu.py" line="134"/>
         <source>No next status</source>
         <translation>Без следующего статуса</translation>
     </message>
