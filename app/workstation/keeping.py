@@ -54,7 +54,7 @@ class DispositionKeeper:
             log.exception("the disposition of %s could not be stored", disposition.call_id)
             self._held.failed(exc, f"the disposition of call {disposition.call_id}")
             raise Refused(
-                f"the call result could not be saved on this computer: {exc}", code="store"
+                f"the call result could not be saved on this computer: {exc}", code="store", key="store"
             ) from exc
         self._kept.add(disposition.call_id)
         self._held.succeeded()

@@ -1422,111 +1422,116 @@
     </message>
     <message>
         <location filename="../../ui/refusals.py" line="168"/>
+        <source>The call result could not be saved on this computer: it stays in the form. See the banner above, then finish again</source>
+        <translation>Результат звонка не удалось сохранить на этом компьютере: он остаётся в форме. Прочитайте сообщение вверху окна и завершите ещё раз</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="173"/>
         <source>%1 follows from the phone and is never chosen</source>
         <translation>Статус «%1» ставится телефоном, его нельзя выбрать</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="171"/>
+        <location filename="../../ui/refusals.py" line="176"/>
         <source>Choose a reason from the list for a not-ready status</source>
         <translation>Для статуса «Не готов» выберите причину из списка</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="174"/>
+        <location filename="../../ui/refusals.py" line="179"/>
         <source>This reason is not in the list any more</source>
         <translation>Этой причины больше нет в списке</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="177"/>
+        <location filename="../../ui/refusals.py" line="182"/>
         <source>This reason is no longer used</source>
         <translation>Эта причина больше не используется</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="178"/>
+        <location filename="../../ui/refusals.py" line="183"/>
         <source>This reason is set by the system, never chosen</source>
         <translation>Эта причина ставится системой, её не выбирают</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="181"/>
+        <location filename="../../ui/refusals.py" line="186"/>
         <source>%1 needs your team lead&apos;s approval: ask for it</source>
         <translation>«%1» требует одобрения руководителя: запросите его</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="184"/>
+        <location filename="../../ui/refusals.py" line="189"/>
         <source>The shift has already started</source>
         <translation>Смена уже начата</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="185"/>
+        <location filename="../../ui/refusals.py" line="190"/>
         <source>Cannot %1: the shift has not started</source>
         <translation>Нельзя %1: смена не начата</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="188"/>
+        <location filename="../../ui/refusals.py" line="193"/>
         <source>Use End of shift to go offline</source>
         <translation>Чтобы уйти из сети, выберите «Конец смены»</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="189"/>
+        <location filename="../../ui/refusals.py" line="194"/>
         <source>The status is already %1</source>
         <translation>Статус уже «%1»</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="192"/>
+        <location filename="../../ui/refusals.py" line="197"/>
         <source>Not on a call: set the status directly</source>
         <translation>Звонка нет: выберите статус сразу</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="195"/>
+        <location filename="../../ui/refusals.py" line="200"/>
         <source>Your team lead has set %1 for after this call</source>
         <translation>Руководитель уже назначил «%1» после этого звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="198"/>
+        <location filename="../../ui/refusals.py" line="203"/>
         <source>Cannot %1 during a call or after-call work: choose it as the next status</source>
         <translation>Нельзя %1 во время звонка или обработки: выберите это как следующий статус</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="219"/>
+        <location filename="../../ui/refusals.py" line="224"/>
         <source>The session has expired: log in again</source>
         <translation>Сеанс истёк: войдите снова</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="221"/>
+        <location filename="../../ui/refusals.py" line="226"/>
         <source>Someone else changed this record meanwhile</source>
         <translation>Запись тем временем изменил кто-то другой</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="223"/>
+        <location filename="../../ui/refusals.py" line="228"/>
         <source>This clashes with another record on the server</source>
         <translation>Это противоречит другой записи на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="225"/>
+        <location filename="../../ui/refusals.py" line="230"/>
         <source>The server is not reachable now: it will be tried again</source>
         <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="229"/>
+        <location filename="../../ui/refusals.py" line="234"/>
         <source>Not allowed for your role</source>
         <translation>Недоступно для вашей роли</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="231"/>
+        <location filename="../../ui/refusals.py" line="236"/>
         <source>Not found on the server</source>
         <translation>Не найдено на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="233"/>
+        <location filename="../../ui/refusals.py" line="238"/>
         <source>The server refused it</source>
         <translation>Сервер отклонил запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="235"/>
+        <location filename="../../ui/refusals.py" line="240"/>
         <source>The server could not do it</source>
         <translation>Сервер не смог выполнить запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="253"/>
+        <location filename="../../ui/refusals.py" line="258"/>
         <source>Something went wrong (%1)</source>
         <translation>Что-то пошло не так (%1)</translation>
     </message>
