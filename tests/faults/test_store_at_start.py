@@ -124,13 +124,18 @@ def test_a_read_only_store_is_refused_with_its_path(read_only_store: Path) -> No
 def test_the_desktop_says_why_it_cannot_start_in_a_dialog(
     loop: asyncio.AbstractEventLoop, read_only_store: Path
 ) -> None:
-    desktop = Desktop(DesktopOptions(server_url="http://127.0.0.1:9", user="operator1", database=read_only_store))
+    desktop = Desktop(
+        DesktopOptions(
+            server_url="http://127.0.0.1:9", user="operator1", database=read_only_store, language=Language.EN
+        )
+    )
     shown: list[str] = []
 
     async def operator_reads_and_closes() -> None:
         def box() -> QMessageBox | None:
             return next(
-                (w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None
+                (w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()),
+                None,
             )
 
         await until(lambda: box() is not None)
