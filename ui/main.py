@@ -28,28 +28,27 @@ from app.credentials import SecretKind, SecretStore
 from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
 from app.store.opening import StoreUnusable
-from app.store.statuses import last_status
 from app.sync.service import SyncService
 from app.telephony import events as ev
 from app.telephony.config import AccountConfig, Transport
 from app.telephony.supervisor import TelephonyService
 from app.wire.auth import UserOut
-from app.wire.statuses import BoardRow, OperatorStatus
+from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation, WorkstationConfig, connect_phone
 from app.workstation.journal import CallJournal
 from app.workstation.notices import CatalogueChanged, StoreFailing, StoreSaved
-from app.workstation.resume import Resume, plan
 from app.workstation.server_truth import CatalogueFollower, follow_refusals
 from ui.desk import Desk
 from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
-from ui.labels import choice_label, use_catalogue
+from ui.labels import use_catalogue
 from ui.leaving import Leaving
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
 from ui.probe import install_probe
 from ui.refusals import server_error_detail, server_error_text
+from ui.resuming import resume_shift, resumed_text
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
@@ -206,7 +205,7 @@ class Desktop:
         earlier = self.sync.calls.recent()
         named = self.sync.contacts.names({c.contact_id for c in earlier if c.contact_id is not None})
         desk.show_earlier_calls(history_entries(earlier, named))
-        resumed = await self._resume(self.sync, self.workstation)
+        resumed = await resume_shift(self.sync, self.workstation)
         restored = self.keeper.restore(lambda: desk.form_call)
         if resumed is not None:
             self.workstation.report_status()
@@ -236,8 +235,9 @@ class Desktop:
         await self.telephony.start()
         if resumed is None:
             self.workstation.start_shift()
-        else:
-            self._say_resumed(resumed)
+        else:  # after a crash: the shift went on; say so, and what the server did meanwhile
+            self.resumed_message = resumed_text(resumed)
+            self.desk.status_line.showMessage(self.resumed_message, 60000)
         role = self.user.role.value
         self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
         self.supervision.feed.on_catalogue = self.catalogue.stale
@@ -254,44 +254,6 @@ class Desktop:
         if opts.on_ready is not None:
             opts.on_ready(self)
         return True
-
-    async def _resume(self, sync: SyncService, workstation: Workstation) -> Resume | None:
-        """After a crash, go on with the shift where it was (``app.workstation.resume``): what this desk
-        last reported, unless the server recorded something newer meanwhile."""
-        last = last_status(sync.store, workstation.config.operator)
-        if last is None:
-            return None
-        server: BoardRow | None = None
-        try:
-            server = await asyncio.wait_for(sync.api.my_status(), 5.0)
-        except (ApiError, TimeoutError, OSError) as exc:
-            log.info("the server's status for this operator is unknown (%s): resuming from this desk", exc)
-        resume = plan(last, server)
-        if resume is not None:
-            log.info("resuming the shift: %s (server: %s)", resume.choice, server)
-            workstation.resume_shift(resume)
-        return resume
-
-    def _say_resumed(self, resume: Resume) -> None:
-        """Tell the operator the shift went on, and what the server did meanwhile if anything."""
-        assert self.desk is not None
-        changed = resume.changed_by_server
-        if changed is None:
-            message = QApplication.translate(
-                "Desktop", "ringdesk stopped unexpectedly: your status is back as you left it (%1)"
-            ).replace("%1", choice_label(resume.choice.status, resume.choice.reason))
-        else:
-            message = (
-                QApplication.translate(
-                    "Desktop",
-                    "While ringdesk was not running, the server set your status to %1 at %2: choose your "
-                    "status again when you are ready",
-                )
-                .replace("%1", choice_label(changed.status, changed.reason))
-                .replace("%2", changed.since.astimezone().strftime("%H:%M:%S"))
-            )
-        self.resumed_message = message
-        self.desk.status_line.showMessage(message, 60000)
 
     def _sip_accounts(self, config: Config) -> list[AccountConfig]:
         """The workstation's SIP account from the machine configuration, its password from the keyring

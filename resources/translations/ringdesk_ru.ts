@@ -523,27 +523,27 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="214"/>
+        <location filename="../../ui/main.py" line="213"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="280"/>
+        <location filename="../../ui/resuming.py" line="48"/>
         <source>ringdesk stopped unexpectedly: your status is back as you left it (%1)</source>
         <translation>ringdesk неожиданно закрылся: ваш статус восстановлен таким, каким вы его оставили (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="285"/>
+        <location filename="../../ui/resuming.py" line="52"/>
         <source>While ringdesk was not running, the server set your status to %1 at %2: choose your status again when you are ready</source>
         <translation>Пока ringdesk не работал, сервер установил вам статус «%1» в %2: выберите статус заново, когда будете готовы</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="342"/>
+        <location filename="../../ui/main.py" line="304"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="345"/>
+        <location filename="../../ui/main.py" line="307"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
