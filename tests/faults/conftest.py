@@ -7,11 +7,14 @@ import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.e2e.conftest import loop, server  # noqa: F401 - fixtures
+from tests.e2e.conftest import PASSWORD, loop, server  # noqa: F401 - fixtures
+from tests.server.live import LiveServer, run_cli, server_command, server_env
 from tests.sync.conftest import memory_keyring  # noqa: F401 - fixture
 
 
@@ -57,3 +60,62 @@ def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
         yield SmallDisk(mount)
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+SILENCE_S = 4.0
+ROUTING_KEY = "routing-key-for-the-killed-desktop-test"
+OPERATOR = "operator2"
+
+
+@pytest.fixture(scope="module")
+def quick_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo's server, noticing a silent desk after 4 s, routing the queue ``shop`` to operator3."""
+    directory = tmp_path_factory.mktemp("presence-server")
+    database = f"sqlite:///{directory / 'server.db'}"
+    subprocess.run(
+        [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
+        input=f"{PASSWORD}\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        env=server_env(),
+    )
+    routed = run_cli(
+        [
+            "user",
+            "routing",
+            OPERATOR,
+            "--sip-uri",
+            "sip:op2@pbx.example",
+            "--queues",
+            "shop",
+            "--db",
+            database,
+        ]
+    )
+    assert routed.returncode == 0, routed.stderr
+    env = {
+        "RINGDESK_DESK_SILENCE_SECONDS": str(SILENCE_S),
+        "RINGDESK_ROUTING_KEY": ROUTING_KEY,
+        "RINGDESK_ROUTING_OFFER_SECONDS": "0",
+    }
+    with LiveServer(directory / "server.log", args=["--db", database, "--dev"], env=env) as live:
+        yield live
+
+
+def lead_client(live: LiveServer) -> httpx.Client:
+    client = httpx.Client(base_url=live.base_url, timeout=10)
+    login = client.post("/auth/login", json={"name": "lead", "password": PASSWORD})
+    login.raise_for_status()
+    client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    return client
+
+
+def board_row(lead: httpx.Client, operator: str) -> dict[str, object]:
+    rows = lead.get("/statuses/board").json()
+    return next(row for row in rows if row["operator"] == operator)
+
+
+def history(lead: httpx.Client, operator: str, since: datetime) -> list[tuple[str, str | None, str]]:
+    changes = lead.get("/statuses/history", params={"operator": operator, "since": since.isoformat()}).json()
+    return [(c["status"], c["reason"], c["source"]) for c in changes]

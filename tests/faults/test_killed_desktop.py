@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,7 +31,8 @@ from app.wire.statuses import CONNECTION_LOST, OperatorStatus
 from tests.conftest import REPO
 from tests.e2e.conftest import PASSWORD, until
 from tests.e2e.test_crash_acw import read_until
-from tests.server.live import LiveServer, run_cli, server_command, server_env
+from tests.faults.conftest import OPERATOR, ROUTING_KEY, SILENCE_S, board_row, history, lead_client
+from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.sipp import Sipp, sipp_available
 from tests.sync.conftest import MemoryKeyring
@@ -40,64 +40,6 @@ from ui.i18n import Language
 from ui.main import Desktop, DesktopOptions
 
 pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
-
-SILENCE_S = 4.0
-ROUTING_KEY = "routing-key-for-the-killed-desktop-test"
-OPERATOR = "operator2"
-
-
-@pytest.fixture(scope="module")
-def quick_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The demo's server, noticing a silent desk after 4 s, routing the queue ``shop`` to operator3."""
-    directory = tmp_path_factory.mktemp("presence-server")
-    database = f"sqlite:///{directory / 'server.db'}"
-    subprocess.run(
-        [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
-        input=f"{PASSWORD}\n",
-        text=True,
-        check=True,
-        capture_output=True,
-        env=server_env(),
-    )
-    routed = run_cli(
-        [
-            "user",
-            "routing",
-            OPERATOR,
-            "--sip-uri",
-            "sip:op2@pbx.example",
-            "--queues",
-            "shop",
-            "--db",
-            database,
-        ]
-    )
-    assert routed.returncode == 0, routed.stderr
-    env = {
-        "RINGDESK_DESK_SILENCE_SECONDS": str(SILENCE_S),
-        "RINGDESK_ROUTING_KEY": ROUTING_KEY,
-        "RINGDESK_ROUTING_OFFER_SECONDS": "0",
-    }
-    with LiveServer(directory / "server.log", args=["--db", database, "--dev"], env=env) as live:
-        yield live
-
-
-def lead_client(server: LiveServer) -> httpx.Client:
-    client = httpx.Client(base_url=server.base_url, timeout=10)
-    login = client.post("/auth/login", json={"name": "lead", "password": PASSWORD})
-    login.raise_for_status()
-    client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-    return client
-
-
-def board_row(lead: httpx.Client, operator: str) -> dict[str, object]:
-    rows = lead.get("/statuses/board").json()
-    return next(row for row in rows if row["operator"] == operator)
-
-
-def history(lead: httpx.Client, operator: str, since: datetime) -> list[tuple[str, str | None, str]]:
-    changes = lead.get("/statuses/history", params={"operator": operator, "since": since.isoformat()}).json()
-    return [(c["status"], c["reason"], c["source"]) for c in changes]
 
 
 def start_child(module: str, args: list[str]) -> subprocess.Popen[str]:
