@@ -114,6 +114,13 @@ class StatusMachine:
         self._chosen, self._chosen_since = choice, since
         self._reported, self._since, self._source = reported, since, StatusSource.SYSTEM
 
+    def reassert(self, at: datetime) -> list[StatusChangeIn]:
+        """Report the status again although it did not change here: the server replaced it while this
+        desk could not reach it (``connection_lost``), and the desk is back."""
+        if self._chosen.status is OperatorStatus.OFFLINE:
+            return []
+        return self._report(at, StatusSource.SYSTEM, always=True)
+
     def end_shift(self, at: datetime) -> list[StatusChangeIn]:
         """Log out. During a call or its after-call work, choose ``offline`` as the next status instead."""
         self._need_on_shift("end the shift")

@@ -32,7 +32,7 @@ from app.telephony import events as ev
 from app.telephony.supervisor import ServiceUnavailable, TelephonyService
 from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.scripts import AnswerValue, ScriptRef
-from app.wire.statuses import StatusChangeIn, StatusSource
+from app.wire.statuses import CONNECTION_LOST, BoardRow, OperatorStatus, StatusChangeIn, StatusSource
 from app.workstation.config import WorkstationConfig
 from app.workstation.held import RETRY_S, HeldWrites
 from app.workstation.hub import Hub
@@ -276,6 +276,18 @@ class Workstation:
         """Report the status if it differs from what the server holds (after :meth:`resume_shift` and
         the calls restored)."""
         self._report(self._status.set_registered(self._status.view().registered, self._clock()))
+
+    def back_online(self, server: BoardRow) -> bool:
+        """The desk reached the server again and read what it holds (``GET /me/status``). When the
+        server made the operator not routable while the desk was cut off (``connection_lost``, newer
+        than the desk's own status), the desk's status is reported again: the desk is alive and the
+        operator's choice stands. Whether it was."""
+        view = self._status.view()
+        lost = server.status is OperatorStatus.NOT_READY and server.reason == CONNECTION_LOST
+        if not lost or server.since < view.since or view.reason == CONNECTION_LOST:
+            return False
+        self._report(self._status.reassert(self._clock()))
+        return True
 
     def end_shift(self) -> None:
         self._report(self._status.end_shift(self._clock()))

@@ -1952,32 +1952,37 @@
 <context>
     <name>Supervision</name>
     <message>
-        <location filename="../../ui/supervision.py" line="94"/>
+        <location filename="../../ui/supervision.py" line="95"/>
         <source>&amp;Team board</source>
         <translation>&amp;Панель группы</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="118"/>
+        <location filename="../../ui/supervision.py" line="119"/>
         <source>Your team lead set your next status: %1</source>
         <translation>Руководитель группы назначил следующий статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="123"/>
+        <location filename="../../ui/supervision.py" line="124"/>
         <source>Break approved</source>
         <translation>Перерыв одобрен</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="125"/>
+        <location filename="../../ui/supervision.py" line="126"/>
         <source>Break refused by %1</source>
         <translation>Перерыв отклонён: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="141"/>
+        <location filename="../../ui/supervision.py" line="142"/>
         <source>Your team lead set your status: %1</source>
         <translation>Руководитель группы установил ваш статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="98"/>
+        <location filename="../../ui/supervision.py" line="164"/>
+        <source>The server had lost this desk and set you not ready: your status was sent again</source>
+        <translation>Сервер потерял связь с этим рабочим местом и поставил вам «Не готов»: ваш статус отправлен снова</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervision.py" line="99"/>
         <source>Today: %1 calls · AHT %2 · ACW %3</source>
         <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
     </message>

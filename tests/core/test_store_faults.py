@@ -23,9 +23,9 @@ from app.telephony import events as ev
 from app.telephony.events import CallState
 from app.telephony.supervisor import TelephonyService
 from app.wire.dispositions import DispositionIn
-from app.wire.statuses import OperatorStatus, StatusChangeIn
+from app.wire.statuses import CONNECTION_LOST, BoardRow, OperatorStatus, StatusChangeIn
 from app.workstation.notices import StoreFailing, StoreSaved
-from tests.core.helpers import FakeOutbox, ended, incoming, state
+from tests.core.helpers import FakeOutbox, at, ended, incoming, state
 from tests.core.test_workstation import Desk, run
 
 
@@ -161,3 +161,22 @@ def test_the_phone_reader_survives_a_handler_that_raises() -> None:
 
     asyncio.run(scenario())
     assert [e.digit for e in heard if isinstance(e, ev.DtmfReceived)] == ["0", "1", "2"]
+
+
+def test_a_desk_the_server_gave_up_on_reports_its_status_again_when_it_is_back() -> None:
+    d = Desk()
+    d.ws.start_shift()
+    d.at(5)
+    d.ws.set_status(Choice.ready())
+    lost = BoardRow(
+        operator="operator1", status=OperatorStatus.NOT_READY, reason=CONNECTION_LOST, since=at(30)
+    )
+    d.at(40)
+    assert d.ws.back_online(lost)
+    assert d.outbox.trail()[-1] == ("ready", None)
+    assert d.outbox.statuses[-1].at == at(40)
+    assert not d.ws.back_online(
+        BoardRow(operator="operator1", status=OperatorStatus.READY, since=at(40))
+    )  # the server holds what the desk has: nothing to say
+    old = BoardRow(operator="operator1", status=OperatorStatus.NOT_READY, reason=CONNECTION_LOST, since=at(1))
+    assert not d.ws.back_online(old)  # older than the desk's own status: already superseded

@@ -218,3 +218,51 @@ def test_killed_in_after_call_work_and_restarted_reports_it_once(
     assert trail[-1] == "ready", trail
     assert "shift_start" not in [reason for _s, reason, _src in history(lead, "operator1", started)][2:]
     lead.close()
+
+
+def test_a_desk_cut_off_long_enough_is_made_not_routable_and_comes_back_ready(
+    quick_server: LiveServer,
+    loop: asyncio.AbstractEventLoop,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    """The desk lives but its feed to the server drops for longer than the silence (the network): the
+    server makes it not routable; once the feed is back the desk says its status again."""
+    desktop = Desktop(
+        DesktopOptions(
+            server_url=quick_server.base_url,
+            user=OPERATOR,
+            password=PASSWORD,
+            phone_args=[
+                "--listen",
+                f"127.0.0.1:{free_port('udp')}",
+                "--local-user",
+                "operator",
+                "--no-audio",
+            ],
+            language=Language.EN,
+            database=tmp_path / "desk.db",
+        )
+    )
+    lead = lead_client(quick_server)
+
+    async def scenario() -> None:
+        try:
+            assert await desktop.start()
+            ws, supervision = desktop.workstation, desktop.supervision
+            assert ws is not None and supervision is not None and desktop.desk is not None
+            if ws.status.chosen != Choice.ready():
+                ws.set_status(Choice.ready())
+            await until(lambda: board_row(lead, OPERATOR)["status"] == "ready", timeout=20)
+            await supervision.feed.stop()  # cut off
+            await until(lambda: board_row(lead, OPERATOR)["reason"] == CONNECTION_LOST, timeout=SILENCE_S + 8)
+            assert ws.status.status is OperatorStatus.READY  # the desk itself never changed
+            supervision.feed.start()  # the network is back
+            await until(lambda: board_row(lead, OPERATOR)["status"] == "ready", timeout=20)
+            message = desktop.desk.status_line.currentMessage()
+            assert "your status was sent again" in message
+        finally:
+            await desktop.stop()
+
+    loop.run_until_complete(scenario())
+    lead.close()
