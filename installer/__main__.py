@@ -1,11 +1,13 @@
 """``python -m installer``: build (and sign) every installer; ``make installer`` runs ``all``.
 
     python -m installer all [--out build/installer] [--unsigned] [--gpg-home DIR --gpg-key FPR]
-    python -m installer bundle|debs|msi ...
+    python -m installer bundle|debs|msi ... [--test-signing] [--previous-repo DIR]
 
 Signing keys come from the environment (see :mod:`installer.keys`) or the flags. Without keys the build
 stops, unless ``--unsigned`` says that unsigned artefacts are wanted (development only): a release
-must never be unsigned by accident.
+must never be unsigned by accident. The MSI built here wraps a stand-in payload: it is a test build,
+named so, and never release-signed; ``--test-signing`` signs it with a *test* certificate to exercise
+the signing path (the real MSI comes from the Windows workflow).
 """
 
 from __future__ import annotations
@@ -77,17 +79,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gpg-key", help="release key fingerprint (else RINGDESK_GPG_KEY)")
     parser.add_argument("--deb-compression", default="xz", choices=["xz", "gzip", "zstd", "none"])
     parser.add_argument("--reuse-bundles", action="store_true", help="package existing bundles in OUT/dist")
+    parser.add_argument(
+        "--previous-repo",
+        type=Path,
+        help="the published apt repository whose packages stay in the new one (default: OUT/repo)",
+    )
+    parser.add_argument(
+        "--test-signing",
+        action="store_true",
+        help="sign the stand-in (TEST) MSI with RINGDESK_CODESIGN_*, which must be a test certificate",
+    )
     args = parser.parse_args(argv)
     out: Path = args.out.resolve()
     started = time.monotonic()
     try:
         gpg, codesign = gpg_key(args.gpg_home, args.gpg_key), codesigning_key()
         need_gpg = args.target in ("all", "debs") and gpg is None
-        need_codesign = args.target in ("all", "msi") and codesign is None
+        # the stand-in MSI is a test build: signed only on request, and only by a test certificate
+        need_codesign = args.target in ("all", "msi") and args.test_signing and codesign is None
         if not args.unsigned and (need_gpg or need_codesign):
             wanted = [
                 *(["RINGDESK_GPG_HOME/RINGDESK_GPG_KEY (packages, repository)"] if need_gpg else []),
-                *(["RINGDESK_CODESIGN_CERT/RINGDESK_CODESIGN_KEY (MSI)"] if need_codesign else []),
+                *(["RINGDESK_CODESIGN_CERT/RINGDESK_CODESIGN_KEY (test MSI)"] if need_codesign else []),
             ]
             raise BuildError(
                 f"no signing keys: set {' and '.join(wanted)}, or pass --unsigned for a development build"
@@ -99,10 +112,13 @@ def main(argv: list[str] | None = None) -> int:
             debs = build_debs(out, gpg, args.deb_compression, args.reuse_bundles)
             artefacts += debs
             if gpg is not None:
-                repo = build_repo(debs, gpg, out)
+                repo = build_repo(debs, gpg, out, args.previous_repo)
                 artefacts += sorted(p for p in repo.rglob("*") if p.is_file())
         if args.target in ("all", "msi"):
-            artefacts.append(build_msi(out, version(), codesign))
+            if codesign is not None and not args.test_signing:
+                say("the stand-in MSI is a test build: left unsigned (the release key never signs it)")
+            key = codesign if args.test_signing else None
+            artefacts.append(build_msi(out, version(), key, test_signing=args.test_signing))
         if artefacts:
             write_checksums(out, artefacts, gpg)
     except BuildError as exc:

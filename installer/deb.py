@@ -11,21 +11,62 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from installer.common import INSTALLER, REPO, build_env, copy_tree, run, say, source_date_epoch, stamp_tree
+from installer.common import (
+    INSTALLER,
+    REPO,
+    BuildError,
+    build_env,
+    copy_tree,
+    run,
+    say,
+    source_date_epoch,
+    stamp_tree,
+)
 
 DEBIAN = INSTALLER / "debian"
 MAINTAINER = "ringdesk developers <ringdesk@localhost>"
 LONG_DESCRIPTION = "ringdesk: softphone, call cards and scripts for contact centres."
 
-#: Runtime libraries the bundle does not carry (Qt's platform plugins load them from the system).
+#: Runtime libraries the bundle does not carry (Qt's platform plugins load them from the system; the
+#: Wayland platform plugin needs libwayland-client/-cursor/-egl). ``tests/installer/test_deb.py`` checks
+#: that every library an ELF file of the bundle needs is in the bundle or in one of these packages.
 DESKTOP_DEPENDS = (
     "libegl1, libgl1, libxkbcommon0, libfontconfig1, libdbus-1-3, libxcb-icccm4, libxcb-keysyms1, "
-    "libxcb-cursor0, libxkbcommon-x11-0, libportaudio2"
+    "libxcb-cursor0, libxcb1, libxkbcommon-x11-0, libportaudio2, libwayland-client0, libwayland-cursor0, "
+    "libwayland-egl1, libdrm2"
 )
+
+
+def is_elf(path: Path) -> bool:
+    if not path.is_file() or path.is_symlink():
+        return False
+    with path.open("rb") as fh:
+        return fh.read(4) == b"\x7fELF"
+
+
+def glibc_requirement(bundle: Path) -> str:
+    """The newest ``GLIBC_x.y`` symbol version any ELF file of ``bundle`` uses, e.g. ``2.36``.
+
+    The bundle carries its libraries but not glibc: built on Debian 12 it needs glibc >= 2.36, and a
+    machine with an older one must be refused by dpkg (``Depends: libc6 (>= 2.36)``) rather than fail at
+    start with "version `GLIBC_2.36' not found".
+    """
+    elves = [str(p) for p in sorted(bundle.rglob("*")) if is_elf(p)]
+    found: set[tuple[int, ...]] = set()
+    for start in range(0, len(elves), 200):
+        out = subprocess.run(
+            ["objdump", "-T", *elves[start : start + 200]], capture_output=True, text=True, check=False
+        ).stdout
+        found |= {tuple(map(int, v.split("."))) for v in re.findall(r"\bGLIBC_(\d+(?:\.\d+)+)\b", out)}
+    if not found:
+        raise BuildError(f"no GLIBC_ symbol versions in {bundle}: is objdump (binutils) installed?")
+    return ".".join(map(str, max(found)))
 
 
 @dataclass
@@ -77,7 +118,8 @@ def desktop_package(bundle: Path, version: str, stage: Path) -> Package:
     (pkg.root / "etc/ringdesk/policy.d").mkdir(parents=True)
     pkg.put("/usr/share/doc/ringdesk/examples/policy.toml", DEBIAN / "policy-example.toml")
     pkg.conffiles.append("/etc/ringdesk/ringdesk.toml")
-    pkg.fields.update(Section="net", Depends=DESKTOP_DEPENDS, Recommends="debsig-verify")
+    depends = f"libc6 (>= {glibc_requirement(bundle)}), {DESKTOP_DEPENDS}"
+    pkg.fields.update(Section="net", Depends=depends, Recommends="debsig-verify")
     return pkg
 
 
@@ -90,7 +132,8 @@ def server_package(bundle: Path, version: str, stage: Path) -> Package:
     pkg.conffiles.append("/etc/ringdesk/server.toml")
     for script in ("postinst", "prerm", "postrm"):
         pkg.scripts[script] = DEBIAN / f"server-{script}"
-    pkg.fields.update(Section="net", Depends="init-system-helpers (>= 1.50)")
+    depends = f"libc6 (>= {glibc_requirement(bundle)}), init-system-helpers (>= 1.50)"
+    pkg.fields.update(Section="net", Depends=depends)
     return pkg
 
 

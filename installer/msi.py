@@ -9,6 +9,11 @@ PyInstaller bundle and MSI from the same ``ringdesk.wxs`` with WiX and signtool.
 wixl gaps handled here: it ignores ``Secure="yes"``, so the ``SecureCustomProperties`` row is
 rewritten with msibuild before signing (managed installs would otherwise drop the properties); its
 output is not byte-reproducible (it stamps the time and a fresh package code).
+
+The stand-in MSI is a test build and says so: it is named ``ringdesk-<v>-TEST-stand-in-x64.msi`` and is
+never signed with the release key. It is signed only when the caller asks for test signing and the
+certificate says it is a test certificate (its subject contains "test"); otherwise it stays unsigned.
+A release certificate on a stand-in would make a file that Windows trusts as ringdesk but is not.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import shutil
 from pathlib import Path
 
 from installer.common import INSTALLER, BuildError, build_env, run, say
+from installer.ice import check_msi
 from installer.keys import CodeSigningKey
 
 WXS = INSTALLER / "windows" / "ringdesk.wxs"
@@ -32,6 +38,32 @@ def public_properties() -> list[str]:
     """The MSI's public properties, read from the WiX source (upper-case Ids without SAVED_)."""
     ids = re.findall(r'<Property Id="([A-Z_]+)" Secure="yes"/>', WXS.read_text(encoding="utf-8"))
     return [i for i in ids if not i.startswith("SAVED_")]
+
+
+def msi_name(version: str, stand_in: bool) -> str:
+    """The MSI's file name: a stand-in build says so, so it is never mistaken for the real installer."""
+    return f"ringdesk-{version}-TEST-stand-in-x64.msi" if stand_in else f"ringdesk-{version}-x64.msi"
+
+
+def certificate_subject(cert: Path) -> str:
+    """The subject of the first (leaf) certificate of a PEM chain, as openssl prints it."""
+    return run(["openssl", "x509", "-noout", "-subject", "-in", cert]).strip()
+
+
+def check_test_signing(key: CodeSigningKey, test_signing: bool) -> None:
+    """Refuse to put a release signature on the stand-in: only a test certificate may sign it."""
+    if not test_signing:
+        raise BuildError(
+            "refusing to sign the stand-in MSI with the release key: it holds a stand-in ringdesk.exe, not "
+            "ringdesk. The real MSI is built and signed by .github/workflows/windows.yml; to test signing "
+            "here, pass --test-signing with a test certificate"
+        )
+    subject = certificate_subject(key.cert)
+    if "test" not in subject.lower():
+        raise BuildError(
+            f"refusing to sign the stand-in MSI with {key.cert} ({subject}): --test-signing needs a test "
+            "certificate (its subject names it a test one), never the release certificate"
+        )
 
 
 def stand_in_payload(out: Path) -> Path:
@@ -73,6 +105,7 @@ def authenticode_sign(path: Path, key: CodeSigningKey) -> None:
                 "ringdesk",
                 "-i",
                 "https://ringdesk.example/",
+                *(["-add-msi-dse"] if path.suffix.lower() == ".msi" else []),
                 "-in",
                 path,
                 "-out",
@@ -89,8 +122,21 @@ def authenticode_sign(path: Path, key: CodeSigningKey) -> None:
     signed.replace(path)
 
 
-def build_msi(out: Path, version: str, key: CodeSigningKey | None, payload: Path | None = None) -> Path:
-    """Harvest ``payload`` (default: the stand-in), build the x64 MSI, fix secure properties, sign."""
+def build_msi(
+    out: Path,
+    version: str,
+    key: CodeSigningKey | None,
+    payload: Path | None = None,
+    *,
+    test_signing: bool = False,
+) -> Path:
+    """Harvest ``payload`` (default: the stand-in), build the x64 MSI, fix secure properties, sign.
+
+    With the stand-in, ``key`` must be a test key and ``test_signing`` set (see :func:`check_test_signing`).
+    """
+    stand_in = payload is None
+    if key is not None and stand_in:
+        check_test_signing(key, test_signing)
     payload = payload or stand_in_payload(out)
     if key is not None:
         for exe in sorted(payload.rglob("*.exe")):
@@ -101,8 +147,9 @@ def build_msi(out: Path, version: str, key: CodeSigningKey | None, payload: Path
     harvest = _heat(files + "\n", rel)
     fragment = out / "bundle-files.wxs"
     fragment.write_text(harvest, encoding="utf-8")
-    msi = out / f"ringdesk-{version}-x64.msi"
-    msi.unlink(missing_ok=True)
+    msi = out / msi_name(version, stand_in)
+    for old in out.glob(f"ringdesk-{version}-*x64.msi"):
+        old.unlink()
     run(
         [
             "wixl",
@@ -130,10 +177,14 @@ def build_msi(out: Path, version: str, key: CodeSigningKey | None, payload: Path
             f"UPDATE Property SET Value = '{secure}' WHERE Property = 'SecureCustomProperties'",
         ]
     )
+    problems = check_msi(msi)
+    if problems:
+        raise BuildError(f"{msi.name} fails validation (installer/ice.py):\n" + "\n".join(problems))
     if key is not None:
         authenticode_sign(msi, key)
-    state = "signed" if key else "UNSIGNED"
-    say(f"msi {msi.name}: {msi.stat().st_size / 1e3:.0f} kB ({state}, stand-in payload)")
+    state = ("TEST-signed" if stand_in else "signed") if key else "UNSIGNED"
+    what = "stand-in payload, a test build" if stand_in else "bundle"
+    say(f"msi {msi.name}: {msi.stat().st_size / 1e3:.0f} kB ({state}, {what})")
     return msi
 
 

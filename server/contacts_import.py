@@ -20,9 +20,11 @@ Decisions:
   contacts go through the ORM like an edit through the API (merge, version bump, ETag change).
 - **A number on two rows of one file**: the first row keeps it; the later row is rejected as a whole
   (``duplicate_phone``, naming the first row), by the file reader, before anything is stored.
-- **A file breaking down mid-way** (a malformed row): the rows before it stay imported. Importing
-  the fixed file again is safe, since rows already imported update their contact instead of
-  duplicating it.
+- **A line that cannot be a row** (a stray quote, a cell too large to read) is a rejected row naming
+  its line, and the import goes on with the next line: no line vanishes into a neighbour's cell.
+- **A file breaking down mid-way** (should the reader still raise): the rows before it stay
+  imported. Importing the fixed file again is safe, since rows already imported update their contact
+  instead of duplicating it.
 """
 
 from __future__ import annotations
@@ -57,8 +59,9 @@ BATCH = 5000
 transaction (on SQLite: the write lock) lasts well under a second."""
 
 Kind = Literal["rejected", "warning"]
-Reporter = Callable[[Kind, int, RowIssue], None]
-"""Called for every problem as it is found: the kind, the row (as the spreadsheet numbers it), the issue."""
+Reporter = Callable[[Kind, int, tuple[int, int], RowIssue], None]
+"""Called for every problem as it is found: the kind, the row (as the spreadsheet numbers it), the
+file's first and last line of that row, the issue."""
 
 
 @dataclass
@@ -111,10 +114,10 @@ def import_contacts(
             for verdict in rows:
                 if isinstance(verdict, RejectedRow):
                     for issue in verdict.issues:
-                        report("rejected", verdict.row, issue)
+                        report("rejected", verdict.row, verdict.lines, issue)
                     continue
                 for issue in verdict.warnings:
-                    report("warning", verdict.row, issue)
+                    report("warning", verdict.row, verdict.lines, issue)
                 batch.append(verdict)
                 if len(batch) >= BATCH:
                     _store(database, batch, result, report)
@@ -177,7 +180,7 @@ def _store(database: Database, batch: Sequence[AcceptedRow], result: ImportResul
                     f"{e164} to contact {owners[e164]}" for e164 in row.contact.phones if e164 in owners
                 )
                 message = f"the numbers belong to different contacts ({listed}): merge them or fix the row"
-                _refuse(result, report, row.row, RowCode.PHONES_OF_SEVERAL_CONTACTS, message)
+                _refuse(result, report, row, RowCode.PHONES_OF_SEVERAL_CONTACTS, message)
             elif not ids:
                 new.append(row.contact)
             elif ids[0] in loaded:
@@ -210,7 +213,7 @@ def _update(
         changes["name"] = data.name
         if contact.name and contact.name != data.name:
             message = f"contact {contact.id} was named {contact.name!r}; the row renames it"
-            report("warning", row.row, RowIssue(RowCode.NAME_CHANGED, message, "name", data.name))
+            report("warning", row.row, row.lines, RowIssue(RowCode.NAME_CHANGED, message, "name", data.name))
             result.warnings += 1
     numbers = [phone.e164 for phone in contact.phones]
     numbers += [e164 for e164 in data.phones if e164 not in numbers]
@@ -218,7 +221,7 @@ def _update(
         message = (
             f"with the {len(contact.phones)} numbers stored, contact {contact.id} would have {len(numbers)}"
         )
-        _refuse(result, report, row.row, RowCode.TOO_MANY_PHONES, f"{message}; at most {PHONES_MAX}")
+        _refuse(result, report, row, RowCode.TOO_MANY_PHONES, f"{message}; at most {PHONES_MAX}")
         return
     changes["phones"] = numbers
     changes["consent"] = data.consent
@@ -229,7 +232,7 @@ def _update(
         result.unchanged += 1
 
 
-def _refuse(result: ImportResult, report: Reporter, row: int, code: RowCode, message: str) -> None:
+def _refuse(result: ImportResult, report: Reporter, row: AcceptedRow, code: RowCode, message: str) -> None:
     result.rejected += 1
     result.rejected_by_code[code.value] = result.rejected_by_code.get(code.value, 0) + 1
-    report("rejected", row, RowIssue(code, message))
+    report("rejected", row.row, row.lines, RowIssue(code, message))

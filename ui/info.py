@@ -22,8 +22,8 @@ def main(option: str) -> int:
     config = load_config()
     print(config.format_table())
     for problem in config.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    return 0
+        print(f"{'error' if problem in config.errors else 'warning'}: {problem}", file=sys.stderr)
+    return 1 if config.errors else 0  # a refused policy is an error IT's scripts must notice
 
 
 def self_test() -> int:

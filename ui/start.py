@@ -81,6 +81,10 @@ def _log_to_file(config: Config) -> Path:
 def main(argv: Sequence[str]) -> int:
     config = load_config()  # once: the log, the options and the desktop all read it
     log_file = _log_to_file(config)
+    for problem in config.problems:  # a refused policy (everything locked) is an error, typos are warnings
+        logging.getLogger("ringdesk.config").log(
+            logging.ERROR if problem in config.errors else logging.WARNING, "%s", problem
+        )
     options = parse(argv, config)
     options.phone_log = log_file.with_name("phone.log")
     if not QApplication.instance():

@@ -6,6 +6,11 @@ Windows, policy is ``HKLM\\SOFTWARE\\Policies\\ringdesk`` (Group Policy, Intune)
 ``HKLM\\SOFTWARE\\ringdesk`` (written by the MSI) and the user layer is the same TOML file as elsewhere.
 A value set by policy is locked: the operator sees it but cannot change it, and :meth:`Config.is_locked`
 says why so the settings dialog can show the reason.
+
+A policy that cannot be used (unreadable, or writable by others) fails closed: every setting is locked
+at the value of the layers IT controls (other policy files, machine, defaults; never the operator's own
+file), :attr:`Config.errors` says which file and why, and the lock reason shown in the settings dialog
+names it too.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from app.config.sources import (
     LayerData,
     RegistrySource,
     WinRegistry,
-    policy_files,
+    read_policy_layer,
     read_registry_layer,
     read_toml_layer,
 )
@@ -77,6 +82,8 @@ class Config:
 
     settings: dict[str, Setting]
     problems: tuple[str, ...] = field(default=())
+    #: policy that could not be used: everything is locked until IT fixes it (also in ``problems``)
+    errors: tuple[str, ...] = field(default=())
 
     def __getitem__(self, key: str) -> Value:
         return self.settings[key].value
@@ -118,13 +125,19 @@ def read_layers(paths: ConfigPaths) -> list[LayerData]:
         policy = read_registry_layer(Layer.POLICY, paths.registry, REGISTRY_POLICY_KEY)
     else:
         machine = read_toml_layer(Layer.MACHINE, [paths.machine_file])
-        policy = read_toml_layer(Layer.POLICY, policy_files(paths.policy_dir))
+        policy = read_policy_layer(paths.policy_dir)
     return [user, machine, policy]
 
 
 def resolve(layers: list[LayerData]) -> Config:
-    """Pick, for each setting, the valid value of the highest layer; invalid values are reported, not used."""
+    """Pick, for each setting, the valid value of the highest layer; invalid values are reported, not used.
+
+    If a policy file could not be used, the operator's layer is left out and every setting is locked.
+    """
     problems: list[str] = []
+    failures = [f for data in layers if data.layer is Layer.POLICY for f in data.failures]
+    if failures:
+        layers = [data for data in layers if data.layer is not Layer.USER]
     resolved = {spec.key: Setting(spec, spec.default, Layer.DEFAULT, "built-in default") for spec in SETTINGS}
     for data in sorted(layers, key=lambda d: d.layer):
         problems.extend(data.problems)
@@ -136,7 +149,15 @@ def resolve(layers: list[LayerData]) -> Config:
                 problems.append(f"{raw.origin}: {key}: {exc}; ignored")
                 continue
             resolved[key] = Setting(spec, value, data.layer, raw.origin)
-    return Config(resolved, tuple(problems))
+    if not failures:
+        return Config(resolved, tuple(problems))
+    errors = tuple(f"policy {f}: every setting is locked until it is fixed" for f in failures)
+    why = "; ".join(failures)
+    for key, setting in resolved.items():
+        if not setting.locked:
+            origin = f"{why}: locked, was {setting.source}"
+            resolved[key] = Setting(setting.spec, setting.value, Layer.POLICY, origin)
+    return Config(resolved, (*errors, *problems), errors)
 
 
 def load_config(paths: ConfigPaths | None = None) -> Config:

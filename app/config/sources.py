@@ -3,10 +3,17 @@
 Each reader returns raw values keyed by setting key plus the problems it met. A bad file or value never
 stops the desktop from starting: IT typos are reported by ``ringdesk --show-config`` and the log, and the
 setting falls back to the next layer down.
+
+Policy is the exception: a policy file that cannot be read (a TOML syntax error) or that someone other
+than root could have written (like sshd's StrictModes) is not used, and the layer records why in
+``failures``: the resolver then fails closed (every setting locked), because silently dropping a
+policy would unlock exactly what IT meant to lock.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -49,6 +56,8 @@ class LayerData:
     layer: Layer
     values: dict[str, RawValue] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    #: why (part of) this layer could not be used at all; for policy this locks everything
+    failures: list[str] = field(default_factory=list)
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, object]]:
@@ -68,13 +77,27 @@ def read_toml(path: Path, into: LayerData) -> None:
     except FileNotFoundError:
         return
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        into.problems.append(f"{path}: cannot be read, ignored: {exc}")
+        if into.layer is Layer.POLICY:
+            into.failures.append(f"{path} cannot be read ({exc})")
+        else:
+            into.problems.append(f"{path}: cannot be read, ignored: {exc}")
         return
     for key, value in _flatten(data):
         if key not in SPECS:
-            into.problems.append(f"{path}: unknown setting {key!r}, ignored")
+            into.problems.append(f"{path}: unknown setting {key!r}, ignored{_misplaced_hint(key)}")
             continue
         into.values[key] = RawValue(value, str(path))
+
+
+def _misplaced_hint(key: str) -> str:
+    """For ``sip.server_url``-like keys: a top-level setting written after a ``[table]`` header."""
+    tail = key.split(".", 1)[-1]
+    if "." in key and tail in SPECS:
+        return (
+            f" (did you mean {tail!r}? keys written after a [table] header belong to that table: put "
+            "them before the first [table] or write them as dotted keys)"
+        )
+    return ""
 
 
 def read_toml_layer(layer: Layer, paths: Iterable[Path]) -> LayerData:
@@ -83,6 +106,40 @@ def read_toml_layer(layer: Layer, paths: Iterable[Path]) -> LayerData:
     for path in paths:
         read_toml(path, data)
     return data
+
+
+def read_policy_layer(directory: Path) -> LayerData:
+    """The policy files of ``directory``; an untrusted directory or file is refused (a failure)."""
+    data = LayerData(Layer.POLICY)
+    refused = untrusted(directory)
+    if refused is not None:
+        data.failures.append(refused)
+        return data
+    for path in policy_files(directory):
+        refused = untrusted(path)
+        if refused is not None:
+            data.failures.append(refused)
+            continue
+        read_toml(path, data)
+    return data
+
+
+def untrusted(path: Path) -> str | None:
+    """Why ``path`` cannot be trusted as policy, or None: writable by group or others, or owned by
+    someone other than root (or the user running ringdesk, who may restrict themselves). A missing
+    path is trusted (no policy)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{path} cannot be read ({exc})"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        mode = stat.filemode(info.st_mode)
+        return f"{path} is writable by others ({mode}): refused; run chmod go-w {path}"
+    if sys.platform != "win32" and info.st_uid not in (0, os.getuid()):
+        return f"{path} is owned by uid {info.st_uid}, not root: refused; run chown root {path}"
+    return None
 
 
 def policy_files(directory: Path) -> list[Path]:

@@ -8,9 +8,10 @@ Blank rows are counted; columns that are not imported are listed, with the reaso
 Decisions:
 
 - **Encoding** is decided before the first row: UTF-8 (BOM or not) if the whole file decodes, else
-  Windows-1251 if the text reads as Russian in it; anything else (UTF-16, KOI8-R, an .xlsx) is a
-  :class:`CsvError`, because a guessed encoding stores mojibake nobody notices until a call. Both
-  checks stream the file in chunks.
+  Windows-1251 if the bytes read as Russian in it better than in any other Cyrillic code page
+  (letter frequencies, word case shapes; :mod:`app.contacts_csv.russian`); anything else (UTF-16,
+  KOI8-R, an .xlsx, random bytes) is a :class:`CsvError`, because a guessed encoding stores mojibake
+  nobody notices until a call. Both checks stream the file in chunks.
 - **Delimiter**: the one that splits the header into the most recognised columns; ``csv.Sniffer``
   breaks ties (on its own it is fooled by ``Иванов, Иван`` in a ``;`` file). Excel's ``sep=;`` line
   is honoured.
@@ -30,10 +31,11 @@ Typical use (the server's import)::
 """
 
 from app.contacts_csv.columns import Column, Target, header_key, map_columns
-from app.contacts_csv.encoding import detect_encoding, reads_as_russian
+from app.contacts_csv.encoding import detect_encoding
 from app.contacts_csv.errors import CsvError, FileCode, RowCode, RowIssue
 from app.contacts_csv.reader import ContactsCsv, ImportSummary, open_contacts_csv
 from app.contacts_csv.rows import AcceptedRow, RejectedRow, RowResult
+from app.contacts_csv.russian import reads_as_russian
 
 __all__ = [
     "AcceptedRow",

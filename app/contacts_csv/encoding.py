@@ -1,8 +1,8 @@
 """Deciding a CSV file's encoding: UTF-8 (with or without BOM) or Windows-1251, and nothing else.
 
-Windows-1251 decodes almost any byte sequence, so "it decoded" proves nothing: the decoded text must
-also read as Russian. KOI8-R and Latin-1 files decoded as 1251 produce tell-tale letter soup (capitals
-inside words, Cyrillic glued to Latin, rare letters everywhere) and are refused with advice instead.
+Windows-1251 decodes almost any byte sequence, so "it decoded" proves nothing: the bytes must also
+read as Russian in 1251 better than in any other Cyrillic code page (:mod:`app.contacts_csv.russian`).
+KOI8-R, DOS 866, Latin-1 or random bytes are refused with advice instead of stored as mojibake.
 """
 
 from __future__ import annotations
@@ -12,20 +12,12 @@ import re
 from typing import IO
 
 from app.contacts_csv.errors import CsvError, FileCode
+from app.contacts_csv.russian import judge
 
 CHUNK = 1 << 20
-SAMPLE = CHUNK
-"""How much Windows-1251 text the plausibility check reads: plenty of letters, bounded time."""
+SAMPLE = 256 << 10
+"""How many bytes of non-ASCII lines the code-page check reads: thousands of words, a bounded time."""
 _SAVE_AS = "Save it from Excel as 'CSV UTF-8' (or 'CSV (semicolon delimited)') and import it again."
-_OTHERS = (
-    ("KOI8-R", "koi8-r"),
-    ("DOS 866", "cp866"),
-    ("ISO 8859-5", "iso8859-5"),
-    ("Mac Cyrillic", "mac-cyrillic"),
-)
-"""Other Cyrillic encodings, named in the error when the file reads as Russian in one of them."""
-_COMMON = frozenset("оеаинтсрвл")
-"""The ten most frequent Russian letters: about two thirds of the letters in any Russian text."""
 
 
 def detect_encoding(stream: IO[bytes]) -> str:
@@ -53,9 +45,9 @@ def detect_encoding(stream: IO[bytes]) -> str:
             f"The file is UTF-8 except for invalid bytes on line {bad_line}: it may be damaged or "
             f"two files joined. {_SAVE_AS}",
         )
-    if undefined_byte or not reads_as_russian(sample.decode("cp1251", errors="replace")):
-        other = next((name for name, codec in _OTHERS if reads_as_russian(sample.decode(codec))), None)
-        guess = f" (it looks like {other})" if other else ""
+    verdict = judge(sample)
+    if undefined_byte or not verdict.cp1251:
+        guess = f" (it looks like {verdict.looks_like})" if verdict.looks_like else ""
         raise CsvError(
             FileCode.UNKNOWN_ENCODING, f"The file is neither UTF-8 nor Windows-1251{guess}. {_SAVE_AS}"
         )
@@ -85,7 +77,8 @@ def _first_non_utf8_line(stream: IO[bytes]) -> int | None:
 
 
 def _cp1251_sample(stream: IO[bytes]) -> tuple[bytes, bool]:
-    """The start of the file (for the plausibility check) and whether any byte is one 1251 lacks."""
+    """The file's first lines holding non-ASCII bytes (what tells code pages apart; ASCII lines are
+    the same in all of them) up to :data:`SAMPLE` bytes, and whether any byte is one 1251 lacks."""
     sample = bytearray()
     undefined = False
     try:
@@ -93,12 +86,13 @@ def _cp1251_sample(stream: IO[bytes]) -> tuple[bytes, bool]:
             _refuse_nul(chunk)
             undefined = undefined or b"\x98" in chunk  # the one byte Windows-1251 leaves undefined
             if len(sample) < SAMPLE:
-                sample += chunk
+                sample += b"".join(_NON_ASCII_LINE.findall(chunk))
     finally:
         stream.seek(0)
     return bytes(sample[:SAMPLE]), undefined
 
 
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*\n?")
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _HIGH = bytes(range(0x80, 0x100))
 
@@ -115,37 +109,3 @@ def _refuse_nul(chunk: bytes) -> None:
         raise CsvError(
             FileCode.BINARY, f"The file contains NUL bytes: UTF-16 text or not a CSV file. {_SAVE_AS}"
         )
-
-
-_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
-_WORD = re.compile(r"[а-яёА-ЯЁ]+")
-_CAPITAL_INSIDE = re.compile(r"[а-яё][А-ЯЁ]")
-_MIXED = re.compile(r"[A-Za-z][а-яёА-ЯЁ]|[а-яёА-ЯЁ][A-Za-z]")
-_STRAY_BEFORE_LOWER = re.compile(r"[€‚„…†‡‰‹‘’“”•™›ЂЃѓЉЊЌЋЏђљњќћџ][а-яё]")
-_LONE_LETTER = re.compile(r"(?<![а-яёА-ЯЁ])[а-яёА-ЯЁ](?![а-яёА-ЯЁ])")
-
-
-def reads_as_russian(text: str) -> bool:
-    """Whether Cyrillic in ``text`` looks like Russian rather than another encoding's letters misread.
-
-    Cheap signs: capitals inside words (``рЕФТПЧБ`` is KOI8-R read as 1251), Cyrillic letters glued
-    to Latin ones (``Mьller`` is Latin-1), mostly one-letter "words" (``Р˜РІР°Р½`` is UTF-8 read as 1251),
-    symbols where capitals belong (``€ванов`` is Mac Cyrillic) and, given enough letters, too few of the
-    common ones (all-capitals KOI8-R). Text with no Cyrillic at all passes: there is nothing to misread.
-    """
-    letters = len(text) - len(_CYRILLIC.sub("", text))  # counted without a list of a million 1-char strings
-    if not letters:
-        return True
-    words = sum(1 for _ in _WORD.finditer(text))
-    if sum(1 for _ in _CAPITAL_INSIDE.finditer(text)) * 5 > words:
-        return False
-    if sum(1 for _ in _MIXED.finditer(text)) * 10 > letters:
-        return False
-    if words >= 10 and sum(1 for _ in _LONE_LETTER.finditer(text)) * 2 > words:
-        return False
-    if sum(1 for _ in _STRAY_BEFORE_LOWER.finditer(text)) * 5 > words:
-        return False
-    if letters >= 20:
-        lower = text.lower()
-        return sum(lower.count(c) for c in _COMMON) >= 0.4 * letters
-    return True

@@ -42,6 +42,11 @@ class RowCode(StrEnum):
     BAD_CUSTOM_FIELD = "bad_custom_field"
     TOO_LONG = "too_long"
     EXTRA_CELLS = "extra_cells"
+    UNBALANCED_QUOTE = "unbalanced_quote"
+    """A quote opens a cell that does not close where a cell can: the line is rejected on its own and
+    the lines after it are read as rows (they would otherwise vanish into that cell)."""
+    UNREADABLE = "unreadable"
+    """A line the csv module cannot read at all (a cell over its size limit)."""
     INVALID = "invalid"
     PHONES_OF_SEVERAL_CONTACTS = "phones_of_several_contacts"
     """The row's numbers belong to different stored contacts: an upsert cannot tell which to update."""

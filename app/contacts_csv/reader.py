@@ -1,7 +1,9 @@
 """Opening a contacts CSV: encoding, delimiter and header decided once, then rows streamed.
 
 Rows come from a generator over the open file, so a 220,000-row import holds one row (plus the phones
-already accepted, for duplicates) rather than the whole file and a list of contacts.
+already accepted, for duplicates) rather than the whole file and a list of contacts. Every physical
+line is accounted for (:mod:`app.contacts_csv.records`): each verdict names the lines it came from, a
+line that cannot be a row (a stray quote) is a rejected row of its own, and the summary counts lines.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from typing import IO
 
 from app.contacts_csv.columns import Column, Target, map_columns, recognised
 from app.contacts_csv.encoding import detect_encoding
-from app.contacts_csv.errors import CsvError, FileCode, RowCode
-from app.contacts_csv.rows import AcceptedRow, RowJudge, RowResult
+from app.contacts_csv.errors import CsvError, FileCode, RowCode, RowIssue, shorten
+from app.contacts_csv.records import Records
+from app.contacts_csv.rows import AcceptedRow, RejectedRow, RowJudge, RowResult
 from app.contacts_csv.values import blank
 from app.wire.contacts import FieldSchema
 
 DELIMITERS = ";,\t"
 _SNIFF_CHARS = 64 * 1024
+_SNIFFER_CHARS = 4 * 1024
+"""What ``csv.Sniffer`` sees: its quote-guessing regular expressions take seconds on 64 KiB full of
+quotes (a stray quote on every line), and a tie-break needs only the first lines."""
 _SEP_LINE = re.compile(r"^sep=(.)\s*$")
 
 
@@ -34,6 +40,8 @@ class ImportSummary:
 
     encoding: str
     delimiter: str
+    lines: int = 0
+    """Physical lines read so far: the header, rows (a quoted cell may span lines), blank lines."""
     accepted: int = 0
     rejected: int = 0
     duplicates: int = 0
@@ -77,11 +85,13 @@ class ContactsCsv:
         sample = self._text.read(_SNIFF_CHARS)
         self._text.seek(0)
         self.delimiter, skip_first_line = _choose_delimiter(sample)
+        self._records = Records(self._text, self.delimiter)
         if skip_first_line:
-            self._text.readline()
-        self._reader = csv.reader(self._text, delimiter=self.delimiter)
+            self._records.skip_line()
+        self._reader = iter(self._records)
         self._row = 0
         headers = self._read_header()
+        self._records.set_width(len(headers))
         self.columns: tuple[Column, ...] = map_columns(headers, field_schema)
         """Every column with what it feeds, or why it is not imported."""
         if not any(c.target == Target.PHONE for c in self.columns):
@@ -93,7 +103,7 @@ class ContactsCsv:
             field_schema=field_schema,
             derive_time_zone=derive_tz,
         )
-        self.summary = ImportSummary(self.encoding, self.delimiter)
+        self.summary = ImportSummary(self.encoding, self.delimiter, lines=self._records.lines_read)
         self._used = False
 
     def __enter__(self) -> ContactsCsv:
@@ -113,36 +123,42 @@ class ContactsCsv:
             self._text.detach()
 
     def __iter__(self) -> Iterator[RowResult]:
-        """Each non-blank data row's verdict, in file order.
-
-        Raises :class:`CsvError` (``malformed``) if the CSV structure breaks down mid-file (a cell over
-        the csv module's 128 KiB limit); the rows before it have been yielded, so an importer should
-        treat the import as failed.
+        """Each non-blank data row's verdict, in file order; a line that cannot be read as a row (a
+        stray quote, a cell over the csv module's 128 KiB limit) is a :class:`RejectedRow` of its own.
         """
         if self._used:
             raise RuntimeError("a ContactsCsv can be iterated once; open the file again")
         self._used = True
-        while True:
-            try:
-                cells = next(self._reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise CsvError(FileCode.MALFORMED, f"Row {self._row + 1} cannot be read: {exc}.") from None
+        for record in self._reader:
             self._row += 1
-            if all(blank(c) for c in cells):
+            self.summary.lines = self._records.lines_read
+            lines = (record.first, record.last)
+            if record.cells is None:
+                column = self._column_name(record.cell)
+                issue = RowIssue(record.code or RowCode.INVALID, record.problem, column, shorten(record.text))
+                result: RowResult = RejectedRow(self._row, lines, (issue,))
+            elif all(blank(c) for c in record.cells):
                 self.summary.blank += 1
                 continue
-            result = self._judge.judge(self._row, cells)
+            else:
+                result = self._judge.judge(self._row, lines, record.cells)
             self._count(result)
             yield result
+        self.summary.lines = self._records.lines_read
         self.summary.complete = True
 
+    def _column_name(self, index: int | None) -> str | None:
+        if index is None:
+            return None
+        return self.columns[index].header if index < len(self.columns) else f"column {index + 1}"
+
     def _read_header(self) -> list[str]:
-        for cells in self._reader:
+        for record in self._reader:
             self._row += 1
-            if not all(blank(c) for c in cells):
-                return [c.strip() for c in cells]
+            if record.cells is None:
+                raise CsvError(FileCode.MALFORMED, f"The header cannot be read: {record.problem}.")
+            if not all(blank(c) for c in record.cells):
+                return [c.strip() for c in record.cells]
         raise CsvError(FileCode.NO_HEADER, "The file has no header row (column names such as ФИО;Телефон).")
 
     def _count(self, result: RowResult) -> None:
@@ -160,16 +176,20 @@ class ContactsCsv:
 
 def _choose_delimiter(sample: str) -> tuple[str, bool]:
     """The delimiter, and whether the first line is Excel's ``sep=`` hint (to be skipped)."""
-    first_line = sample.split("\n", 1)[0].strip("\r\ufeff")
+    first_line = sample.splitlines()[0].strip("\ufeff") if sample else ""
     if hint := _SEP_LINE.match(first_line):
         return hint.group(1), True
     try:
-        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        sniffed: str | None = csv.Sniffer().sniff(sample[:_SNIFFER_CHARS], delimiters=DELIMITERS).delimiter
     except csv.Error:
         sniffed = None
 
     def score(delimiter: str) -> tuple[int, int, bool]:
-        header = next((r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(r)), [])
+        try:  # newline="": a file with old Mac line breaks (CR only) is read too
+            rows = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+            header = next((r for r in rows if any(r)), [])
+        except csv.Error:  # a stray quote in the first lines: the header is judged, not the cells
+            header = []
         return recognised(header), len(header), delimiter == sniffed
 
     return max(DELIMITERS, key=score), False

@@ -44,18 +44,23 @@ _CODES = {
 
 @dataclass(frozen=True, slots=True)
 class AcceptedRow:
-    """A row that became a valid contact; ``warnings`` say what did not fit the contact (extensions)."""
+    """A row that became a valid contact; ``warnings`` say what did not fit the contact (extensions).
+
+    ``row`` is the spreadsheet's row number, ``lines`` the file's first and last line of the row (they
+    differ when a quoted cell spans lines, or after Excel's ``sep=`` line)."""
 
     row: int
+    lines: tuple[int, int]
     contact: ContactIn
     warnings: tuple[RowIssue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class RejectedRow:
-    """A row that is not imported, with every reason found (never empty)."""
+    """A row that is not imported, with every reason found (never empty); numbered as :class:`AcceptedRow`."""
 
     row: int
+    lines: tuple[int, int]
     issues: tuple[RowIssue, ...]
 
 
@@ -80,8 +85,8 @@ class RowJudge:
         self._seen: dict[int, int] = {}
         """Accepted phones (E.164 digits as an int: half the memory of strings) -> their row."""
 
-    def judge(self, row: int, cells: list[str]) -> RowResult:
-        """The verdict on one non-blank row (``row`` as the spreadsheet numbers it)."""
+    def judge(self, row: int, lines: tuple[int, int], cells: list[str]) -> RowResult:
+        """The verdict on one non-blank row (``row`` as the spreadsheet numbers it, from ``lines``)."""
         found = _Row(self)
         width = len(self.columns)
         if len(cells) > width and not all(blank(c) for c in cells[width:]):
@@ -103,8 +108,8 @@ class RowJudge:
             else:
                 for e164 in contact.phones:
                     self._seen[int(e164[1:])] = row
-                return AcceptedRow(row, contact, tuple(found.warnings))
-        return RejectedRow(row, tuple(found.issues))
+                return AcceptedRow(row, lines, contact, tuple(found.warnings))
+        return RejectedRow(row, lines, tuple(found.issues))
 
 
 class _Row:

@@ -1,10 +1,14 @@
 """``ringdesk-server import-contacts FILE.csv``: upsert contacts from a CRM export (UTF-8 or cp1251).
 
 Prints every row that is not imported with the reason (and what an imported row lost, such as a phone
-extension), the columns that are not imported, then a summary. ``--report FILE`` also writes those
-lines as a CSV a user can open next to the original in Excel. Exit status: 0 when the whole file was
-read (even with rejected rows: they are in the report), 1 when the file cannot be imported or broke
-down mid-way (the rows before were imported; importing the fixed file again is safe).
+extension), the columns that are not imported, then a summary with the file's lines and rows, so that
+every line of the file is accounted for. A row is named by its spreadsheet row, and by its lines in
+the file when they differ (a quoted cell over several lines, Excel's ``sep=`` line): ``row 9 (line
+10)``. A line a stray quote breaks is rejected on its own (``unbalanced_quote``) and the lines after it
+are imported as rows. ``--report FILE`` also writes those lines as a CSV a user can open next to the
+original in Excel. Exit status: 0 when the whole file was read (even with rejected rows: they are in
+the report), 1 when the file cannot be imported or broke down mid-way (the rows before were imported;
+importing the fixed file again is safe).
 """
 
 from __future__ import annotations
@@ -51,13 +55,17 @@ def run(args: argparse.Namespace) -> int:
     from app.contacts_csv import CsvError, RowIssue
     from server.contacts_import import Kind, import_contacts
 
-    lines: list[tuple[int, str, str, str, str, str]] = []
+    lines: list[tuple[int, str, str, str, str, str, str]] = []
 
-    def report(kind: Kind, row: int, issue: RowIssue) -> None:
+    def report(kind: Kind, row: int, span: tuple[int, int], issue: RowIssue) -> None:
         where = f" [{issue.column}: {issue.value!r}]" if issue.column and issue.value is not None else ""
-        print(f"row {row}: {kind}: {issue.code.value}: {issue.message}{where}")
+        first, last = span
+        numbers = str(first) if first == last else f"{first}-{last}"
+        located = "" if span == (row, row) else f" (line{'s' if first != last else ''} {numbers})"
+        print(f"row {row}{located}: {kind}: {issue.code.value}: {issue.message}{where}")
         if args.report is not None:
-            lines.append((row, kind, issue.code.value, issue.column or "", issue.value or "", issue.message))
+            code, column, value = issue.code.value, issue.column or "", issue.value or ""
+            lines.append((row, numbers, kind, code, column, value, issue.message))
 
     database = open_database(settings.database_url)
     try:
@@ -80,12 +88,13 @@ def run(args: argparse.Namespace) -> int:
     if args.report is not None:
         with args.report.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads it as UTF-8
             writer = csv.writer(fh, delimiter=";")
-            writer.writerow(["row", "kind", "code", "column", "value", "message"])
+            writer.writerow(["row", "line", "kind", "code", "column", "value", "message"])
             writer.writerows(lines)
     summary = result.summary
     rows = summary.accepted + summary.rejected + summary.blank
     print(
-        f"{path.name}: {rows} rows ({summary.encoding}, delimiter {summary.delimiter!r}): "
+        f"{path.name}: {summary.lines} lines, {rows} rows "
+        f"({summary.encoding}, delimiter {summary.delimiter!r}): "
         f"{result.stored} imported ({result.created} new, {result.updated} updated, "
         f"{result.unchanged} unchanged), {result.rejected_total} rejected, {summary.blank} blank, "
         f"{summary.warnings + result.warnings} warnings"

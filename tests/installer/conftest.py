@@ -30,7 +30,9 @@ TOOLS = (
     "dpkg-deb",
     "debsigs",
     "debsig-verify",
-    "reprepro",
+    "apt-ftparchive",
+    "objdump",
+    "readelf",
     "wixl",
     "wixl-heat",
     "msibuild",
@@ -58,7 +60,7 @@ class Build:
 
     @property
     def msi(self) -> Path:
-        return next(self.out.glob("ringdesk-*-x64.msi"))
+        return next(self.out.glob("ringdesk-*-TEST-stand-in-x64.msi"))
 
 
 def need_tools() -> None:
@@ -97,7 +99,10 @@ def build(tmp_path_factory: pytest.TempPathFactory, keys: tuple[GpgRelease, Code
         }
         started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, "-m", "installer", "all", "--out", str(out), "--deb-compression", "gzip"],
+            [
+                *(sys.executable, "-m", "installer", "all", "--out", str(out)),
+                *("--deb-compression", "gzip", "--test-signing"),
+            ],
             cwd=REPO,
             env=env,
             capture_output=True,

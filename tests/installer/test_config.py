@@ -8,6 +8,8 @@ installing the MSI.
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -75,7 +77,7 @@ def test_bad_values_fall_back_to_the_layer_below_and_are_reported(paths: ConfigP
     write(
         paths.machine_file, 'acw.seconds = "lots"\nunknown_thing = 1\n[sip]\ntransport = "carrier-pigeon"\n'
     )
-    write(paths.policy_dir / "broken.toml", "this is = not toml [")
+    write(paths.machine_file.with_name("unused.toml"), "")
 
     config = load_config(paths)
 
@@ -85,7 +87,110 @@ def test_bad_values_fall_back_to_the_layer_below_and_are_reported(paths: ConfigP
     assert "acw.seconds" in text
     assert "unknown setting 'unknown_thing'" in text
     assert "carrier-pigeon" in text
-    assert "broken.toml: cannot be read" in text
+    assert config.errors == ()
+
+
+def test_keys_appended_to_the_shipped_machine_file_are_read(paths: ConfigPaths) -> None:
+    """IT appends lines to /etc/ringdesk/ringdesk.toml as shipped (``echo ... >>``, configuration
+    management): they must not land inside the file's last table."""
+    shipped = (REPO / "installer/debian/ringdesk.toml").read_text(encoding="utf-8")
+    write(
+        paths.machine_file,
+        shipped + 'server_url = "https://it.example"\nlanguage = "en"\nsip.transport = "tls"\n',
+    )
+
+    config = load_config(paths)
+
+    assert config.problems == ()
+    assert config["server_url"] == "https://it.example"
+    assert config["language"] == "en"
+    assert config["sip.transport"] == "tls"
+    assert config.settings["sip.transport"].layer is Layer.MACHINE
+
+
+def test_every_example_line_of_the_shipped_machine_file_is_a_setting(paths: ConfigPaths) -> None:
+    """Uncommenting any example line of the shipped file gives a known, valid setting."""
+    shipped = (REPO / "installer/debian/ringdesk.toml").read_text(encoding="utf-8")
+    examples = [line[2:] for line in shipped.splitlines() if re.match(r"# [a-z_.]+ = ", line)]
+    assert len(examples) >= 12
+    write(paths.machine_file, "\n".join(examples) + "\n")
+
+    config = load_config(paths)
+
+    assert config.problems == ()
+    assert {s.spec.key for s in config if s.layer is Layer.MACHINE} >= {
+        "server_url",
+        "sip.domain",
+        "log.level",
+    }
+
+
+def test_a_key_under_the_wrong_table_is_reported_with_the_reason(paths: ConfigPaths) -> None:
+    write(paths.machine_file, '[log]\nlevel = "debug"\nserver_url = "https://it.example"\n')
+    text = "\n".join(load_config(paths).problems)
+    assert "unknown setting 'log.server_url'" in text
+    assert "before the first [table]" in text
+
+
+def test_a_policy_that_cannot_be_read_fails_closed(paths: ConfigPaths) -> None:
+    """A syntax error in one policy file must not silently unlock what it locked: every setting is
+    locked (at the machine value or the default), the operator's own file is not used, and the error says
+    which file and why."""
+    write(paths.user_file, 'language = "en"\ntheme = "dark"\n')
+    write(paths.machine_file, 'server_url = "https://machine.example"\n')
+    write(paths.policy_dir / "10-ok.toml", '[sip]\ntransport = "tls"\n')
+    broken = write(paths.policy_dir / "20-broken.toml", '[sip]\ntransport = "tls\nupdates.enabled = false\n')
+
+    config = load_config(paths)
+
+    assert config["sip.transport"] == "tls"
+    assert config["server_url"] == "https://machine.example"
+    assert config["language"] == "ru" and config["theme"] == "system"  # not the operator's choices
+    assert all(setting.locked for setting in config)
+    reason = config.is_locked("theme")
+    assert reason is not None and str(broken) in reason and "cannot be read" in reason
+    assert len(config.errors) == 1 and str(broken) in config.errors[0]
+    assert "every setting is locked" in config.errors[0]
+    assert config.is_locked("sip.transport") == (
+        f"set by your IT department's policy ({paths.policy_dir / '10-ok.toml'})"
+    )
+
+
+@pytest.mark.parametrize("what", ["file", "directory", "owner"])
+def test_a_policy_others_can_write_is_refused(paths: ConfigPaths, what: str) -> None:
+    """Like sshd's StrictModes: a policy anyone could have written is not obeyed (its values are not
+    used), and the desktop fails closed as for an unreadable one."""
+    write(paths.machine_file, 'server_url = "https://machine.example"\n')
+    policy = write(paths.policy_dir / "50-it.toml", 'server_url = "https://evil.example"\n')
+    paths.policy_dir.chmod(0o755)
+    policy.chmod(0o644)
+    if what == "file":
+        policy.chmod(0o666)
+    elif what == "directory":
+        paths.policy_dir.chmod(0o777)
+    else:
+        os.chown(policy, 12345, 12345)
+
+    config = load_config(paths)
+
+    assert config["server_url"] == "https://machine.example"
+    assert all(setting.locked for setting in config)
+    [error] = config.errors
+    culprit = str(paths.policy_dir if what == "directory" else policy)
+    assert culprit in error
+    assert ("owned by uid 12345" if what == "owner" else "writable by others") in error
+
+
+def test_show_config_fails_when_the_policy_is_refused(
+    paths: ConfigPaths, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ui.info
+
+    write(paths.policy_dir / "50-it.toml", "[sip\n")
+    monkeypatch.setattr(ui.info, "load_config", lambda: load_config(paths))
+    assert ui.info.main("--show-config") == 1
+    err = capsys.readouterr().err
+    assert "error: " in err and "50-it.toml" in err
 
 
 class FakeRegistry:

@@ -3,6 +3,7 @@ debsig-verify against the policy the keyring package ships, and reproducibility 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -57,6 +58,53 @@ def test_desktop_package_contents(build: Build) -> None:
             ["desktop-file-validate", str(entry)], capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, result.stdout
+
+
+def depends(deb: Path) -> dict[str, str]:
+    """``Depends`` of a package: name -> version constraint ("" when none)."""
+    field = dpkg_deb("-f", deb, "Depends")
+    found = (re.match(r"\s*([\w.+-]+)\s*(?:\((.+)\))?", part) for part in field.split(","))
+    return {m.group(1): (m.group(2) or "").strip() for m in found if m}
+
+
+def elf_files(root: Path) -> list[Path]:
+    return [p for p in sorted(root.rglob("*")) if debmod.is_elf(p)]
+
+
+def test_desktop_package_declares_the_glibc_and_libraries_its_bundle_needs(build: Build) -> None:
+    """Every library an ELF file of the bundle needs is in the bundle or in a package of Depends, and
+    the newest glibc symbol version it uses is the libc6 it declares (read here with readelf, not the
+    build's objdump)."""
+    bundle = build.out / "dist" / "ringdesk"
+    declared = depends(build.deb("ringdesk"))
+    elves = elf_files(bundle)
+    bundled = {p.name for p in bundle.rglob("*")}
+    versions: set[tuple[int, ...]] = set()
+    missing: dict[str, str] = {}
+    for start in range(0, len(elves), 100):
+        chunk = [str(p) for p in elves[start : start + 100]]
+        info = subprocess.run(["readelf", "-dV", *chunk], capture_output=True, text=True, check=False).stdout
+        versions |= {tuple(map(int, v.split("."))) for v in re.findall(r"Name: GLIBC_(\d+(?:\.\d+)+)", info)}
+        for lib in set(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", info)) - bundled:
+            owner = subprocess.run(["dpkg", "-S", f"*/{lib}"], capture_output=True, text=True, check=False)
+            packages = {line.split(":")[0] for line in owner.stdout.splitlines()}
+            if not packages & set(declared):
+                missing[lib] = ", ".join(sorted(packages)) or "no installed package has it"
+    assert missing == {}, f"libraries needed but neither bundled nor in Depends: {missing}"
+    newest = ".".join(map(str, max(versions)))
+    assert declared["libc6"] == f">= {newest}", declared
+
+
+def test_desktop_bundle_carries_no_gtk_mypy_or_uvloop(build: Build) -> None:
+    """The gtk3 theme plugin is not shipped, so neither is the GTK stack it pulled in; mypy and uvloop are
+    never used by the desktop (issue 14: ~20 MB). Each bundled library is needed by something."""
+    internal = build.out / "dist" / "ringdesk" / "_internal"
+    names = {p.name for p in internal.iterdir()}
+    assert not {n for n in names if n.startswith(("libgtk-3", "libgdk-3", "libatk-", "libpango", "libcairo"))}
+    assert not names & {"mypy", "uvloop", "ast_serialize"}
+    assert "libportaudio.so.2" in names  # loaded by name (ctypes), kept with what it needs
+    size = sum(p.stat().st_size for p in internal.rglob("*") if p.is_file() and not p.is_symlink())
+    print(f"desktop bundle: {size / 1e6:.0f} MB")
 
 
 def test_server_package_has_a_verified_systemd_unit(build: Build, tmp_path: Path) -> None:

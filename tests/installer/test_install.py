@@ -79,7 +79,9 @@ def test_show_config_reads_machine_file_and_policy(target: Path) -> None:
     assert rows["sip.transport"].endswith("policy (/etc/ringdesk/policy.d/50-it.toml) [locked]")
 
 
-def test_upgrade_keeps_the_admins_conffile(build: Build, target: Path, tmp_path: Path) -> None:
+def test_upgrade_keeps_the_admins_conffile_and_rollback_works(
+    build: Build, target: Path, tmp_path: Path
+) -> None:
     machine = target / "etc/ringdesk/ringdesk.toml"
     machine.write_text('# edited by IT\nlanguage = "en"\n' + machine.read_text())
     edited = machine.read_text()
@@ -100,6 +102,17 @@ def test_upgrade_keeps_the_admins_conffile(build: Build, target: Path, tmp_path:
     assert "a new default in 0.1.1" in (target / "etc/ringdesk/ringdesk.toml.dpkg-dist").read_text()
     rows = run_in(target, "ringdesk", "--show-config").stdout.splitlines()
     assert any(line.startswith("language") and '"en"' in line and "machine" in line for line in rows)
+
+    # the documented rollback: the older version is still in the repository
+    policy = run_in(target, "apt-cache", "policy", "ringdesk").stdout
+    assert "0.1.1" in policy and "0.1.0" in policy, policy
+    run_in(
+        target,
+        *("apt-get", "install", "-y", "--allow-downgrades", "-o", "Dpkg::Options::=--force-confold"),
+        "ringdesk=0.1.0",
+    )
+    assert run_in(target, "dpkg-query", "-W", "-f=${Version}", "ringdesk").stdout == "0.1.0"
+    assert machine.read_text() == edited
 
 
 def test_tampered_or_unsigned_package_is_refused_by_dpkg(build: Build, target: Path) -> None:

@@ -8,14 +8,23 @@ What only Windows can show (msiexec really installing, upgrading and keeping SER
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from app.config import SETTINGS
-from installer.msi import public_properties
+from installer.common import BuildError
+from installer.ice import check_msi
+from installer.keys import CodeSigningKey
+from installer.msi import build_msi, public_properties
 from tests.installer.conftest import Build
+from tests.installer.signing import sh
+
+REPO = Path(__file__).resolve().parents[2]
 
 UPGRADE_CODE = "{818667BC-CCAA-51BF-98C5-E531888F0E7D}"  # never changes: every version upgrades the last
 
@@ -40,7 +49,7 @@ def test_per_machine_x64_with_major_upgrades(build: Build) -> None:
     assert "Template: x64;1033" in info.stdout
     props = dict(row[:2] for row in table(build.msi, "Property"))
     assert props["ALLUSERS"] == "1"
-    assert props["UpgradeCode"].upper() == UPGRADE_CODE
+    assert props["UpgradeCode"] == UPGRADE_CODE  # upper case: Windows compares the codes as strings
     upgrade = table(build.msi, "Upgrade")
     assert {row[0].upper() for row in upgrade} == {UPGRADE_CODE}
     assert {row[-1] for row in upgrade} == {"WIX_UPGRADE_DETECTED", "WIX_DOWNGRADE_DETECTED"}
@@ -57,6 +66,10 @@ def test_public_properties_are_secure_remembered_and_written_to_hklm(build: Buil
     registry = {row[3]: row for row in table(build.msi, "Registry") if row[2] == r"SOFTWARE\ringdesk"}
     locators = {row[3]: row for row in table(build.msi, "RegLocator")}
     actions = {row[2]: row for row in table(build.msi, "CustomAction")}
+    sequences = [
+        {row[0]: int(row[2]) for row in table(build.msi, name)}
+        for name in ("InstallExecuteSequence", "InstallUISequence")
+    ]
     sequence = {row[0]: row for row in table(build.msi, "InstallExecuteSequence")}
     reg_names = {spec.reg_name for spec in SETTINGS}
     for name in names:
@@ -70,13 +83,43 @@ def test_public_properties_are_secure_remembered_and_written_to_hklm(build: Buil
         assert action[3] == f"[SAVED_{name}]"
         assert int(action[1]) & 0x3F == 51  # set a property
         assert sequence[action[0]][1] == f"SAVED_{name} AND NOT {name}"
-        assert int(sequence[action[0]][2]) > int(sequence["AppSearch"][2])
+        # after AppSearch has read the old value, before anything uses the property (costing, conditions,
+        # WriteRegistryValues): after InstallFinalize a silent upgrade wrote empty values
+        for seq in sequences:
+            assert (
+                seq["AppSearch"]
+                < seq[action[0]]
+                < seq["CostInitialize"]
+                < seq.get("InstallInitialize", 10**6)
+            )
+
+
+def test_msi_passes_the_ice_rules_checked_here_and_a_broken_one_does_not(
+    build: Build, tmp_path: Path
+) -> None:
+    assert check_msi(build.msi) == []
+    broken = tmp_path / "broken.msi"
+    shutil.copyfile(build.msi, broken)
+    lower = UPGRADE_CODE.lower()
+    for query in (
+        "UPDATE InstallExecuteSequence SET Sequence = 6601 WHERE Action = 'RememberServerUrl'",
+        f"UPDATE Property SET Value = '{lower}' WHERE Property = 'UpgradeCode'",
+        "UPDATE Property SET Value = 'WIX_UPGRADE_DETECTED' WHERE Property = 'SecureCustomProperties'",
+    ):
+        sh("msibuild", broken, "-q", query)
+    problems = "\n".join(check_msi(broken))
+    assert "RD01: InstallExecuteSequence: RememberServerUrl (6601)" in problems
+    assert f"ICE03: Property.UpgradeCode '{lower}'" in problems
+    assert "ICE61: Upgrade.ActionProperty WIX_DOWNGRADE_DETECTED" in problems
 
 
 def test_executable_and_msi_signed_with_a_timestamp(build: Build, tmp_path: Path) -> None:
     result = verify(build.msi, build.ca.root, build.ca.root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Timestamp Server Signature verification: ok" in result.stdout
+    assert "Current MsiDigitalSignatureEx" in result.stdout  # the MSI's metadata is signed too
+    assert "CN=ringdesk test code signing" in result.stdout
+    assert build.msi.name == "ringdesk-0.1.0-TEST-stand-in-x64.msi"
     subprocess.run(["msiextract", "-C", str(tmp_path), str(build.msi)], check=True, capture_output=True)
     exe = next(tmp_path.rglob("ringdesk.exe"))
     assert verify(exe, build.ca.root, build.ca.root).returncode == 0
@@ -92,3 +135,51 @@ def test_tampered_msi_or_untrusted_root_is_refused(build: Build, tmp_path: Path)
     result = verify(tampered, build.ca.root, build.ca.root)
     assert result.returncode != 0
     assert "MISMATCH" in result.stdout + result.stderr
+
+
+def release_like_key(tmp_path: Path) -> CodeSigningKey:
+    """A code-signing key whose certificate does not say "test", as a release certificate would not."""
+    key, cert = tmp_path / "release.key", tmp_path / "release.pem"
+    sh(
+        *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert),
+        *("-days", "2", "-subj", "/O=Example Contact Centre Ltd/CN=Example Contact Centre Ltd"),
+        *("-addext", "extendedKeyUsage=codeSigning"),
+    )
+    return CodeSigningKey(cert=cert, key=str(key))
+
+
+def test_stand_in_msi_is_never_release_signed(tmp_path: Path) -> None:
+    """The release key configured as for ``make installer``: the stand-in is built unsigned, named TEST,
+    and asking to sign it with that key is refused."""
+    release = release_like_key(tmp_path)
+    with pytest.raises(BuildError, match="refusing to sign the stand-in MSI with the release key"):
+        build_msi(tmp_path / "a", "0.1.0", release)
+    with pytest.raises(BuildError, match="needs a test certificate"):
+        build_msi(tmp_path / "b", "0.1.0", release, test_signing=True)
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "RINGDESK_CODESIGN_CERT": str(release.cert),
+        "RINGDESK_CODESIGN_KEY": release.key,
+    }
+    command = [sys.executable, "-m", "installer", "msi", "--out", str(tmp_path / "out")]
+    result = subprocess.run(
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "left unsigned (the release key never signs it)" in result.stderr
+    [msi] = (tmp_path / "out").glob("*.msi")
+    assert msi.name == "ringdesk-0.1.0-TEST-stand-in-x64.msi"
+    assert "MSI file has no signature" in verify(msi, release.cert).stderr
+    refused = subprocess.run(
+        [*command, "--test-signing"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert "--test-signing needs a test certificate" in refused.stderr

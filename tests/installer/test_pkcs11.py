@@ -120,7 +120,8 @@ def stand_in_exe(tmp_path: Path) -> Path:
 def test_msi_and_exe_signed_by_the_token_key_with_the_pin_from_the_environment(
     token: Token, tmp_path: Path
 ) -> None:
-    """``python -m installer msi`` exactly as a release runs it, the key named by a pkcs11: URI."""
+    """``python -m installer msi --test-signing`` with the key named by a pkcs11: URI, as a release names it
+    (the stand-in MSI itself is only ever signed by a test certificate, as here)."""
     out = tmp_path / "out"
     with timestamp_authority(token.ca, tmp_path / "tsa") as tsa_url:
         env = token.env(
@@ -131,7 +132,7 @@ def test_msi_and_exe_signed_by_the_token_key_with_the_pin_from_the_environment(
             RINGDESK_TIMESTAMP_URL=tsa_url,
         )
         result = subprocess.run(
-            [sys.executable, "-m", "installer", "msi", "--out", str(out)],
+            [sys.executable, "-m", "installer", "msi", "--out", str(out), "--test-signing"],
             cwd=REPO,
             env=env,
             capture_output=True,
@@ -141,7 +142,7 @@ def test_msi_and_exe_signed_by_the_token_key_with_the_pin_from_the_environment(
         )
     assert result.returncode == 0, result.stdout + result.stderr
     assert PIN not in result.stdout + result.stderr
-    msi = next(out.glob("ringdesk-*-x64.msi"))
+    msi = next(out.glob("ringdesk-*-TEST-stand-in-x64.msi"))
     for signed in (msi, out / "msi-payload" / "ringdesk.exe"):
         check = verify(signed, token.ca.root)
         assert check.returncode == 0, check.stdout + check.stderr

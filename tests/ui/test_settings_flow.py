@@ -52,3 +52,28 @@ def test_settings_are_saved_applied_and_policy_wins(
     assert SecretStore().get(SecretKind.SIP_PASSWORD, "sip:1001@pbx.example.ru") == "s3cret-pass"
     assert language() is Language.EN
     assert actions[ActionId.ANSWER].shortcut() == QKeySequence("F12")
+
+
+def test_a_broken_policy_locks_every_field_and_says_why(
+    qtbot: QtBot,
+    actions: ActionCollection,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    """A policy file with a syntax error fails closed: the operator sees every field locked, and the
+    reason names the file and the error (issue 14)."""
+    paths = ConfigPaths(
+        user_file=tmp_path / "user" / "ringdesk.toml",
+        machine_file=tmp_path / "etc" / "ringdesk.toml",
+        policy_dir=tmp_path / "etc" / "policy.d",
+    )
+    paths.policy_dir.mkdir(parents=True)
+    (paths.policy_dir / "10-it.toml").write_text('[sip]\ndomain = "pbx.example.ru\n', encoding="utf-8")
+    flow = SettingsFlow(actions, SecretStore(), lambda: None, lambda: AudioDevices([], ["Speakers"]), paths)
+    dialog = flow.open()
+    qtbot.addWidget(dialog)
+    assert not dialog.sip_domain.isEnabled()
+    assert "10-it.toml cannot be read" in dialog.sip_domain.toolTip()
+    prefs = dialog.collect()
+    flow.save(replace(prefs, language=Language.EN))
+    assert load_config(paths)["language"] == "ru"  # the operator cannot change a setting meanwhile
