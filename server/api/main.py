@@ -35,6 +35,7 @@ from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
 from server.pbx.registry import follower_for
+from server.presence import Presence
 from server.ratelimit import DatabaseLoginThrottle
 from server.settings import Settings
 
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         queues=follower_for(settings),
         user_watch=UserWatch(db, settings.live_recheck_seconds),
     )
+    presence = Presence(context)
     listener: Listener | None = None
     if db.engine.dialect.name == "postgresql":
         context.status_feed.relay = NotifyRelay()
@@ -92,7 +94,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         if listener is not None:
             await listener.start()
         await context.queues.start()
+        await presence.start()
         yield
+        await presence.stop()
         await context.user_watch.stop()
         await context.queues.stop()
         if listener is not None:
@@ -110,6 +114,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         max_body_size=settings.max_body_bytes,
     )
     api.state.ringdesk = context
+    api.state.presence = presence
     install_error_handlers(api)
     if settings.api_docs:
         add_docs(api)

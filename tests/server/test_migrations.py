@@ -32,6 +32,7 @@ EXPECTED_TABLES = {
     "operator_current_status",
     "scripts",
     "login_failures",
+    "desk_presence",
 }
 
 
