@@ -62,8 +62,9 @@ class Supervision:
         self.desk = desk
         self.sync = sync
         self.role = role
-        self.feed = MeFeed(sync.api, self._on_request, on_status=self._on_applied)
-        self.feed.on_connected = self._on_connected
+        self.feed = MeFeed(
+            sync.api, self._on_request, on_status=self._on_applied, on_connected=self._on_connected
+        )
         self.figures = QLabel()
         self.figures.setTextFormat(Qt.TextFormat.PlainText)
         window.statusBar().addPermanentWidget(self.figures)
