@@ -19,7 +19,7 @@ from pathlib import Path
 import ui.boot  # noqa: F401  (before the other imports: see its docstring)
 
 # isort: split
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
@@ -61,6 +61,7 @@ from ui.supervision import Supervision
 from ui.sync_banner import SyncBanner
 from ui.theme import Theme, apply_theme
 from ui.tray import Tray
+from ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +245,7 @@ class Desktop:
         self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
         self.supervision.feed.on_catalogue = self.catalogue.stale
         self.supervision.start()
-        self.window.place(self._saved_geometry())
+        self.window.place(WindowState(self.options.window_state).saved())
         if opts.start_minimised and QSystemTrayIcon.isSystemTrayAvailable():
             self.window.hide()
         else:
@@ -344,21 +345,6 @@ class Desktop:
         self.banner.show_status(self.sync.status)
         self.refused.refresh()
 
-    def _window_settings(self) -> QSettings | None:
-        path = self.options.window_state
-        return QSettings(str(path), QSettings.Format.IniFormat) if path is not None else None
-
-    def _saved_geometry(self) -> QByteArray | None:
-        settings = self._window_settings()
-        saved = settings.value("window/geometry") if settings is not None else None
-        return saved if isinstance(saved, QByteArray) else None
-
-    def _save_geometry(self) -> None:
-        settings = self._window_settings()
-        if settings is not None and self.window is not None:
-            settings.setValue("window/geometry", self.window.saveGeometry())
-            settings.sync()
-
     def _build_tray(self, services: ServerSide) -> None:
         """The tray icon, shown even where no tray is there yet: Qt puts it in a tray that appears
         later (a panel started after ringdesk at login). Closing the window asks the tray then."""
@@ -421,7 +407,7 @@ class Desktop:
         if self.sync is not None:
             await self.sync.close()
         if self.window is not None:
-            self._save_geometry()
+            WindowState(self.options.window_state).save(self.window)
             self.window.allow_close()
             self.window.close()
         if self.tray is not None:
