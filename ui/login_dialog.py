@@ -39,9 +39,10 @@ class LoginDialog(QDialog):
         self.error = plain_label()
         self.error.setWordWrap(True)
         set_role(self.error, "error")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # "Log in" says what the button does (Qt's own "OK" stays Latin in its Russian translation)
+        self.login_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.login_button.setDefault(True)
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         self.labels = [plain_label() for _ in range(3)]
@@ -81,8 +82,7 @@ class LoginDialog(QDialog):
 
     def _update(self) -> None:
         form = self._form()
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(bool(form.server_url and form.user and form.password))
+        self.login_button.setEnabled(bool(form.server_url and form.user and form.password))
 
     def _submit(self) -> None:
         form = self._form()
@@ -93,6 +93,7 @@ class LoginDialog(QDialog):
     def retranslate(self) -> None:
         """Re-set the texts in the current language."""
         self.setWindowTitle(self.tr("Log in to ringdesk"))
+        self.login_button.setText(self.tr("Log in"))
         for label, text in zip(
             self.labels, (self.tr("Server"), self.tr("Login"), self.tr("Password")), strict=True
         ):

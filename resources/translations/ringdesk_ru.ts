@@ -523,17 +523,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="215"/>
+        <location filename="../../ui/main.py" line="216"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="306"/>
+        <location filename="../../ui/main.py" line="307"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="309"/>
+        <location filename="../../ui/main.py" line="310"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -1037,17 +1037,22 @@
         <translation>Вход в ringdesk</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="97"/>
+        <location filename="../../ui/login_dialog.py" line="96"/>
+        <source>Log in</source>
+        <translation>Войти</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="98"/>
         <source>Server</source>
         <translation>Сервер</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="97"/>
+        <location filename="../../ui/login_dialog.py" line="98"/>
         <source>Login</source>
         <translation>Логин</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="97"/>
+        <location filename="../../ui/login_dialog.py" line="98"/>
         <source>Password</source>
         <translation>Пароль</translation>
     </message>
@@ -2054,37 +2059,37 @@
 <context>
     <name>Supervision</name>
     <message>
-        <location filename="../../ui/supervision.py" line="95"/>
+        <location filename="../../ui/supervision.py" line="96"/>
         <source>&amp;Team board</source>
         <translation>&amp;Панель группы</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="119"/>
+        <location filename="../../ui/supervision.py" line="120"/>
         <source>Your team lead set your next status: %1</source>
         <translation>Руководитель группы назначил следующий статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="124"/>
+        <location filename="../../ui/supervision.py" line="125"/>
         <source>Break approved</source>
         <translation>Перерыв одобрен</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="126"/>
+        <location filename="../../ui/supervision.py" line="127"/>
         <source>Break refused by %1</source>
         <translation>Перерыв отклонён: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="142"/>
+        <location filename="../../ui/supervision.py" line="143"/>
         <source>Your team lead set your status: %1</source>
         <translation>Руководитель группы установил ваш статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="164"/>
+        <location filename="../../ui/supervision.py" line="165"/>
         <source>The server had lost this desk and set you not ready: your status was sent again</source>
         <translation>Сервер потерял связь с этим рабочим местом и поставил вам «Не готов»: ваш статус отправлен снова</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="99"/>
+        <location filename="../../ui/supervision.py" line="100"/>
         <source>Today: %1 calls · AHT %2 · ACW %3</source>
         <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
     </message>

@@ -214,6 +214,5 @@ def test_approving_a_break_reaches_the_server(lead_shift: LeadShift) -> None:
     assert not lead_shift.notes["approve"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 1")
 def test_the_history_opens(lead_shift: LeadShift) -> None:
     assert not lead_shift.notes["history"]
