@@ -647,55 +647,65 @@
 <context>
     <name>ForceDialog</name>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="28"/>
+        <location filename="../../ui/team/dialogs.py" line="29"/>
         <source>Force a status: %1</source>
         <translation>Установить статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="34"/>
+        <location filename="../../ui/team/dialogs.py" line="35"/>
         <source>End of shift</source>
         <translation>Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="36"/>
+        <location filename="../../ui/team/dialogs.py" line="37"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="38"/>
         <source>New status</source>
         <translation>Новый статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dialogs.py" line="43"/>
+        <source>Set status</source>
+        <translation>Назначить</translation>
     </message>
 </context>
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="56"/>
+        <location filename="../../ui/team/dialogs.py" line="61"/>
         <source>Status history: %1</source>
         <translation>История статусов: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="59"/>
+        <location filename="../../ui/team/dialogs.py" line="64"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="59"/>
+        <location filename="../../ui/team/dialogs.py" line="64"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="59"/>
+        <location filename="../../ui/team/dialogs.py" line="64"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="59"/>
+        <location filename="../../ui/team/dialogs.py" line="64"/>
         <source>By</source>
         <translation>Кем</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="80"/>
+        <location filename="../../ui/team/dialogs.py" line="85"/>
         <source>system</source>
         <translation>система</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dialogs.py" line="80"/>
+        <location filename="../../ui/team/dialogs.py" line="85"/>
         <source>operator</source>
         <translation>оператор</translation>
     </message>

@@ -17,6 +17,7 @@ from app.status.choice import offered
 from app.wire.statuses import NotReadyReason, OperatorStatus, StatusChangeOut
 from ui.i18n import pick
 from ui.labels import format_datetime, reason_label
+from ui.plain import plain_label
 from ui.status_menu import status_text
 
 
@@ -33,15 +34,19 @@ class ForceDialog(QDialog):
             self.choice.addItem(label, (OperatorStatus.NOT_READY, reason.code))
         self.choice.addItem(self.tr("End of shift"), (OperatorStatus.OFFLINE, None))
         form = QFormLayout()
+        form.addRow(self.tr("Operator"), plain_label(operator, self))  # the title may be cut short
         form.addRow(self.tr("New status"), self.choice)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        # what the button does, in either language (Qt's Russian "OK" stays Latin)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Set status"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.windowTitle()) + 160)
 
     def chosen(self) -> tuple[OperatorStatus, str | None]:
         status, reason = self.choice.currentData()
