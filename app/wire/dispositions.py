@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 from app.wire.common import CallId, CatalogueCode, Code, Comment, Label, UserName, UtcDatetime, WireModel
 from app.wire.scripts import ScriptAnswers, ScriptRef
 from app.wire.statuses import NotReadyReason
+from app.wire.tasks import CallbackOwner
 
 
 class DispositionCategory(StrEnum):
@@ -59,7 +60,10 @@ class DispositionIn(WireModel):
     code: CatalogueCode
     comment: Comment = ""
     callback_at: UtcDatetime | None = None
-    """When to call back (an instant; the call card shows it in the contact's time zone)."""
+    """When to call back (an instant; the call card shows it in the contact's time zone). Makes a
+    ``callback_scheduled`` task due then (``docs/tasks.md``)."""
+    callback_owner: CallbackOwner = CallbackOwner.ME
+    """Who the callback task belongs to: the operator (``me``) or anyone of the team."""
 
     @model_validator(mode="after")
     def _in_order(self) -> DispositionIn:

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from server.api.routes import (
     auth,
+    calls,
     catalogue,
     contacts,
     disposition_batch,
@@ -16,6 +17,7 @@ from server.api.routes import (
     routing,
     scripts,
     statuses,
+    tasks,
     thresholds,
     users,
 )
@@ -35,4 +37,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     thresholds.router,
     me.router,
     routing.router,
+    calls.router,
+    tasks.router,
 )

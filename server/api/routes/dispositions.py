@@ -44,6 +44,7 @@ from server.crud.dispositions import (
     request_hash,
     store_new,
 )
+from server.crud.tasks import callback_from_disposition
 from server.models import Contact, Disposition, DispositionCode, Role, User
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
@@ -112,6 +113,7 @@ def post_disposition(
         return _answer(session, existing, body_hash, response, replay=True)
     if user.role in _AUDITED:
         audit("disposition.create", target=f"disposition:{row.id}", details={"operator": body.operator})
+    callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)
     session.commit()
     return _answer(session, row, body_hash, response, replay=False)
 
