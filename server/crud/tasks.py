@@ -373,17 +373,16 @@ def cancel(task: Task) -> None:
 
 
 def out(session: Session, task: Task, *, now: datetime | None = None) -> TaskOut:
-    names = dict(
-        session.execute(
-            select(User.id, User.name).where(User.id.in_({task.owner_id or 0, task.claimed_by_id or 0}))
-        ).tuples()
-    )
+    ids = {task.owner_id or 0, task.claimed_by_id or 0}
+    names: dict[int, str] = {
+        uid: name for uid, name in session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    }
     rows = session.execute(
         select(TaskAttempt, User.name)
         .outerjoin(User, User.id == TaskAttempt.operator_id)
         .where(TaskAttempt.task_id == task.id)
         .order_by(TaskAttempt.at, TaskAttempt.id)
-    ).tuples()
+    ).all()
     attempts = [
         AttemptOut(
             at=a.at, kind=a.kind, outcome=a.outcome, operator=name, call_id=a.call_id, comment=a.comment
