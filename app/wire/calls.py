@@ -95,7 +95,7 @@ class CallReportIn(WireModel):
         ]
         present = [(name, at) for name, at in moments if at is not None]
         for (first, a), (then, b) in pairwise(present):
-            if b < a:  # type: ignore[operator]
+            if b is not None and a is not None and b < a:
                 raise ValueError(f"{then} is before {first}")
         return self
 
