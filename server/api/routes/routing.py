@@ -41,7 +41,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import PlainTextResponse
@@ -59,21 +59,21 @@ log = logging.getLogger("ringdesk.server.routing")
 router = APIRouter(prefix="/routing", tags=["routing"])
 
 
+_missed: dict[str, Any] = {"outcome": CallOutcome.MISSED, "missed_reason": MissedReason.NOBODY_LOGGED_IN}
+
+
 def _record_missed(
     session: SessionDep, *, threshold: float, call_id: str, queue: str, caller: str | None, dnis: str | None
 ) -> None:
-    """Record the call as missed with nobody logged in (module notes); a malformed caller or call id
-    from the PBX is logged and dropped: the routing answer must not fail because of it."""
+    """Record the call as missed with nobody logged in (module notes). A caller that is no phone number
+    (``anonymous``, a withheld number) is recorded as withheld; a malformed call id is logged and
+    dropped: the routing answer must not fail because of it."""
+    fields = {"dnis": dnis or None, "queue": queue, "arrived_at": utcnow()}
     try:
-        report = CallReportIn(
-            call_id=call_id,
-            outcome=CallOutcome.MISSED,
-            missed_reason=MissedReason.NOBODY_LOGGED_IN,
-            caller=caller or None,
-            dnis=dnis or None,
-            queue=queue,
-            arrived_at=utcnow(),
-        )
+        try:
+            report = CallReportIn(**_missed, call_id=call_id, caller=caller or None, **fields)
+        except ValidationError:
+            report = CallReportIn(**_missed, call_id=call_id, caller=None, **fields)
     except ValidationError as exc:
         log.warning("routing: call not recorded", extra={"event": "routing.bad_call", "error": str(exc)})
         return
