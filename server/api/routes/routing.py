@@ -68,12 +68,13 @@ def _record_missed(
     """Record the call as missed with nobody logged in (module notes). A caller that is no phone number
     (``anonymous``, a withheld number) is recorded as withheld; a malformed call id is logged and
     dropped: the routing answer must not fail because of it."""
-    fields = {"dnis": dnis or None, "queue": queue, "arrived_at": utcnow()}
+    fields: dict[str, Any] = {**_missed, "call_id": call_id, "dnis": dnis or None, "queue": queue}
+    fields["arrived_at"] = utcnow()
     try:
         try:
-            report = CallReportIn(**_missed, call_id=call_id, caller=caller or None, **fields)
+            report = CallReportIn.model_validate({**fields, "caller": caller or None})
         except ValidationError:
-            report = CallReportIn(**_missed, call_id=call_id, caller=None, **fields)
+            report = CallReportIn.model_validate({**fields, "caller": None})
     except ValidationError as exc:
         log.warning("routing: call not recorded", extra={"event": "routing.bad_call", "error": str(exc)})
         return
