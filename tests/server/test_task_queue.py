@@ -13,13 +13,14 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 
 from app.wire.tasks import TaskKind, TaskState
+from server.crud import task_queue as queue
 from server.crud import tasks as crud
 from server.db import Database, normalise_url
 from server.models import Contact, ContactPhone, Role, Task, User
 from server.settings import Settings
 from tests.server.helpers import add_user
 
-RULES = crud.Rules(
+RULES = queue.Rules(
     lease=timedelta(minutes=5), retry=timedelta(hours=1), max_attempts=3, default_zone="Europe/Moscow"
 )
 VLADIVOSTOK_LANDLINE = "+74232000000"
@@ -39,7 +40,7 @@ def _claim(database: Database, user_id: int, now: datetime) -> int | None:
     with database.session() as session:
         user = session.get(User, user_id)
         assert user is not None
-        task = crud.claim_next(session, user=user, now=now, rules=RULES)
+        task = queue.claim_next(session, user=user, now=now, rules=RULES)
         session.commit()
         return task.id if task is not None else None
 
@@ -122,7 +123,7 @@ def test_many_claimants_at_once_never_get_one_task_twice(
         with pool_db.session() as session:
             user = session.get(User, user_id)
             assert user is not None
-            task = crud.claim_next(session, user=user, now=now, rules=RULES)
+            task = queue.claim_next(session, user=user, now=now, rules=RULES)
             session.commit()
             return task.id if task is not None else None
 

@@ -26,6 +26,7 @@ from server.api.context import get_context
 from server.api.deps import CurrentUser, LeadOrAdmin, SessionDep, TeamScope, require_role
 from server.api.schemas.common import BigIdPath
 from server.api.sources import SourceDep
+from server.crud import task_queue as queue
 from server.crud import tasks as crud
 from server.crud.users import get_user_by_name
 from server.models import Role, Task, User, utcnow
@@ -37,8 +38,8 @@ PAST_GRACE = timedelta(minutes=5)
 """A ``due_at`` this far in the past is clock skew, taken as now; earlier is refused."""
 
 
-def rules_of(settings: Settings) -> crud.Rules:
-    return crud.Rules(
+def rules_of(settings: Settings) -> queue.Rules:
+    return queue.Rules(
         lease=timedelta(seconds=settings.task_lease_seconds),
         retry=timedelta(minutes=settings.task_retry_minutes),
         max_attempts=settings.task_max_attempts,
@@ -46,7 +47,7 @@ def rules_of(settings: Settings) -> crud.Rules:
     )
 
 
-def _rules(request: Request) -> crud.Rules:
+def _rules(request: Request) -> queue.Rules:
     return rules_of(get_context(request).settings)
 
 
@@ -117,7 +118,7 @@ OperatorOnly = Annotated[User, Depends(require_role(Role.OPERATOR))]
 def next_task(user: OperatorOnly, session: SessionDep, request: Request) -> TaskOut | Response:
     """Claim the next task (priority, then the oldest due; only in the client's hours)."""
     now = utcnow()
-    task = crud.claim_next(session, user=user, now=now, rules=_rules(request))
+    task = queue.claim_next(session, user=user, now=now, rules=_rules(request))
     if task is None:
         session.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -126,7 +127,7 @@ def next_task(user: OperatorOnly, session: SessionDep, request: Request) -> Task
 
 
 def _held(session: SessionDep, task_id: int) -> Task:
-    task = crud.lock(session, task_id)
+    task = queue.lock(session, task_id)
     if task is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such task")
     return task
@@ -140,8 +141,8 @@ def renew(task_id: BigIdPath, user: OperatorOnly, session: SessionDep, request: 
     task = _held(session, task_id)
     now = utcnow()
     try:
-        crud.renew(task, user=user, now=now, rules=_rules(request))
-    except crud.TaskConflict as exc:
+        queue.renew(task, user=user, now=now, rules=_rules(request))
+    except queue.TaskConflict as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
     return crud.out(session, task, now=now)
@@ -164,7 +165,7 @@ def result(
     """Report the call made for a claimed task: done, sent only, or not reached (rescheduled)."""
     key = idempotency_key_of(idempotency_key)
     now = utcnow()
-    if key is not None and (attempt := crud.replayed(session, key)) is not None:
+    if key is not None and (attempt := queue.replayed(session, key)) is not None:
         if attempt.task_id != task_id:
             raise invalid("idempotency_key", "this Idempotency-Key was already used for another task")
         response.headers[REPLAYED_HEADER] = "true"
@@ -173,8 +174,8 @@ def result(
         return crud.out(session, task, now=now)
     task = _held(session, task_id)
     try:
-        crud.report(session, task, user=user, result=body, now=now, rules=_rules(request), key=key)
-    except crud.TaskConflict as exc:
+        queue.report(session, task, user=user, result=body, now=now, rules=_rules(request), key=key)
+    except queue.TaskConflict as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
     return crud.out(session, task, now=now)
@@ -200,7 +201,7 @@ def read_tasks(
 
 
 def _team_task(session: SessionDep, user: User, task_id: int) -> Task:
-    task = crud.lock(session, task_id)
+    task = queue.lock(session, task_id)
     if task is None or (task.team_id is not None and not TeamScope.of(user).allows(task.team_id)):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such task (or not your team's)")
     return task
@@ -221,8 +222,8 @@ def reassign(task_id: BigIdPath, body: ReassignIn, user: LeadOrAdmin, session: S
         if not TeamScope.of(user).allows(owner.team_id):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "team leads reassign within their own team only")
     try:
-        crud.reassign(task, owner)
-    except crud.TaskConflict as exc:
+        queue.reassign(task, owner)
+    except queue.TaskConflict as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
     return crud.out(session, task, now=utcnow())
@@ -234,8 +235,8 @@ def reassign(task_id: BigIdPath, body: ReassignIn, user: LeadOrAdmin, session: S
 def cancel(task_id: BigIdPath, user: LeadOrAdmin, session: SessionDep) -> TaskOut:
     task = _team_task(session, user, task_id)
     try:
-        crud.cancel(task)
-    except crud.TaskConflict as exc:
+        queue.cancel(task)
+    except queue.TaskConflict as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
     return crud.out(session, task, now=utcnow())
