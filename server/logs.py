@@ -28,6 +28,9 @@ _PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"\$argon2(?:id|i|d)\$[^\s\"']+"),
     re.compile(r"(?i)((?:password|refresh_token|access_token|secret_key)[\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"),
+    # A credential in a query string, whatever its shape: uvicorn logs each WebSocket's path with
+    # its query (``"WebSocket /statuses/live?token=..." [accepted]``), and PBXs send ``?key=``.
+    re.compile(r"(?i)([?&](?:token|access_token|refresh_token|key|password)=)[^&\s\"\\]+"),
 )
 _secrets: set[str] = set()
 _lock = threading.Lock()

@@ -1,5 +1,9 @@
 """Login throttling: after N failed logins for one user name from one client IP within a window,
-further attempts get 429 with ``Retry-After`` until the oldest failure leaves the window.
+further attempts get 429 with ``Retry-After`` until the oldest failure leaves the window. A second
+count per client IP across all names (:func:`address_key`, a higher limit) stops password spraying:
+one guess each for many names. For that count a correct password takes its attempt back
+(:meth:`Throttle.release`) rather than clearing the address's failures, so an attacker cannot wipe
+their record by logging into an account of their own, and an office's logins never add up.
 
 Two implementations of one :class:`Throttle` interface:
 
@@ -36,12 +40,21 @@ def login_key(user_name: str, client_ip: str) -> str:
     return f"{user_name.casefold()}\x00{client_ip}"
 
 
+def address_key(client_ip: str) -> str:
+    """The key of all logins from one client address (no user name can produce it: names have
+    no NUL)."""
+    return f"\x00address\x00{client_ip}"
+
+
 class Throttle(Protocol):
     def attempt(self, key: str) -> int | None:
         """Seconds to wait if ``key`` is blocked; else ``None``, the attempt counted as a failure."""
 
     def success(self, key: str) -> None:
         """Forget the failures of ``key`` (a correct password was given)."""
+
+    def release(self, key: str) -> None:
+        """Take back the latest attempt counted for ``key`` (it turned out to be a correct one)."""
 
 
 def _wait(times: list[float], max_failures: int, window: float, now: float) -> int:
@@ -119,6 +132,15 @@ class LoginThrottle:
         with self._lock:
             self._failures.pop(key, None)
 
+    def release(self, key: str) -> None:
+        """Take back the latest attempt counted for ``key``."""
+        with self._lock:
+            times = self._failures.get(key)
+            if times:
+                times.pop()
+                if not times:
+                    del self._failures[key]
+
 
 class DatabaseLoginThrottle:
     """The failures in the ``login_failures`` table (see the module notes). Call it when the
@@ -166,6 +188,18 @@ class DatabaseLoginThrottle:
         digest = hashlib.sha256(key.encode()).hexdigest()
         with self.database.session() as session:
             session.execute(delete(LoginFailures).where(LoginFailures.key == digest))
+            session.commit()
+
+    def release(self, key: str) -> None:
+        """As :meth:`LoginThrottle.release`, across processes."""
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        with self.database.session() as session:
+            row = session.scalars(
+                select(LoginFailures).where(LoginFailures.key == digest).with_for_update()
+            ).one_or_none()
+            if row is not None:
+                times = _as_list(row.times)
+                row.times = times[:-1]
             session.commit()
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -62,9 +64,17 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+_HASHING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+"""Argon2 runs at most one per core. Forty operators logging in at once (a shift start) would
+otherwise run forty memory-hard hashes side by side: 40 x 64 MiB, and every other request, the one
+holding SQLite's write lock included, starved of CPU until the lock waits time out (500s seen in
+``ringdesk demo --lead``). Queued, each login still takes one hash's time plus its turn."""
+
+
 def hash_password(settings: Settings, password: str) -> str:
     """An argon2id PHC string for ``password``."""
-    return password_hasher(settings).hash(password)
+    with _HASHING:
+        return password_hasher(settings).hash(password)
 
 
 @lru_cache(maxsize=8)
@@ -80,7 +90,8 @@ def verify_password(settings: Settings, password_hash: str | None, password: str
         settings.password_time_cost, settings.password_memory_kib, settings.password_parallelism
     )
     try:
-        hasher.verify(target, password)
+        with _HASHING:
+            hasher.verify(target, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
     return password_hash is not None

@@ -14,11 +14,14 @@ not need one.
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import secrets
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -37,6 +40,8 @@ from pydantic import (
 ENV_PREFIX = "RINGDESK_"
 DEFAULT_CONFIG_FILE = Path("/etc/ringdesk/server.toml")
 MIN_SECRET_LENGTH = 32
+#: The least :func:`estimated_entropy_bits` a secret key must show (see there).
+MIN_SECRET_BITS = 80
 #: Values seen in templates and tutorials; never acceptable as a real secret.
 PLACEHOLDER_SECRETS = frozenset(
     {
@@ -73,7 +78,44 @@ def secret_problem(secret: str) -> str | None:
         return f"the secret key is too short ({len(secret)} characters, at least {MIN_SECRET_LENGTH} needed)"
     if len(set(secret)) < 8:
         return "the secret key repeats too few distinct characters to be random"
+    bits = estimated_entropy_bits(secret)
+    if bits < MIN_SECRET_BITS:
+        return (
+            f"the secret key follows a pattern (about {bits:.0f} bits of randomness, at least "
+            f"{MIN_SECRET_BITS} needed): generate a random one"
+        )
     return None
+
+
+def _shannon_bits(symbols: Sequence[object]) -> float:
+    """Bits per symbol of the symbols' own frequency distribution."""
+    if not symbols:
+        return 0.0
+    total = len(symbols)
+    return -sum(n / total * math.log2(n / total) for n in Counter(symbols).values())
+
+
+def _period(text: str) -> int:
+    """The shortest ``p`` such that ``text`` is a prefix of its first ``p`` characters repeated."""
+    for p in range(1, len(text)):
+        if all(text[i] == text[i - p] for i in range(p, len(text))):
+            return p
+    return len(text)
+
+
+def estimated_entropy_bits(secret: str) -> float:
+    """A pessimistic estimate of the randomness in ``secret``, to refuse keys a person typed.
+
+    Length times bits per character, where the bits per character are the lower of two empirical
+    entropies: of the characters themselves, and of the steps between neighbours (``0123...`` and
+    ``abcd...`` step by one every time). The length is that of the shortest repeating unit
+    (``k3y!k3y!...`` counts as ``k3y!``). Random keys score far above the threshold: 32 hex digits
+    (128 bits) about 110, ``token_urlsafe(32)`` about 200.
+    """
+    unit = secret[: _period(secret)]
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(unit)]
+    per_char = min(_shannon_bits(list(unit)), _shannon_bits(steps) if steps else 0.0)
+    return len(unit) * per_char
 
 
 class Settings(BaseModel):
@@ -100,8 +142,30 @@ class Settings(BaseModel):
     #: Failed logins per user name + client IP within ``login_window_seconds`` before 429.
     login_max_failures: int = Field(default=5, ge=1, le=1000)
     login_window_seconds: int = Field(default=300, ge=1, le=24 * 3600)
-    #: Proxies trusted to set X-Forwarded-For (uvicorn ``forwarded_allow_ips``), comma-separated.
-    forwarded_allow_ips: str = "127.0.0.1"
+    #: Failed logins from one client IP across all user names within the window before 429 (password
+    #: spraying: one guess each for many names). A whole office behind one NAT address shares it, so
+    #: it is well above what a morning's typos add up to; a correct password does not count.
+    login_max_failures_per_ip: int = Field(default=30, ge=1, le=100_000)
+    #: Proxies trusted to set X-Forwarded-For, comma-separated addresses or networks (uvicorn
+    #: ``forwarded_allow_ips``; ``*`` trusts everyone). Empty (the default): no proxy is trusted and
+    #: the client address is the TCP peer's, so nobody can pick their own address for the login
+    #: throttle or the audit log by sending the header.
+    forwarded_allow_ips: str = ""
+    #: Serve the interactive API documentation at ``/docs`` (Swagger UI, its assets from the
+    #: ``swagger-ui-py`` package, never a CDN). Off by default: it is for developers, not for
+    #: operators' networks. ``/openapi.json`` is always served.
+    api_docs: bool = False
+    #: How old a status change or disposition may be when it arrives (by its own time: ``at``, the
+    #: end of the call). The desktop's outbox keeps records through an outage of up to this long;
+    #: older ones are refused with 422 (the desktop parks them for a person to look at), so nobody
+    #: rewrites a KPI period that was closed weeks ago. docs/server.md, "Late records".
+    record_max_age_days: int = Field(default=7, ge=1, le=3650)
+    #: A record accepted more than this after its own time is noted in the late-record audit
+    #: (``GET /audit/late``): an outage replayed, or a desktop clock that is wrong.
+    late_record_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    #: How often open live feeds (``/statuses/live``, ``/me/live``) re-read their users: a deactivated
+    #: user, or a team lead lowered to operator, is disconnected within about this long.
+    live_recheck_seconds: float = Field(default=1.0, gt=0, le=60)
     #: argon2id cost (RFC 9106 "second recommended option" by default); lower only for tests.
     password_time_cost: int = Field(default=3, ge=1, le=20)
     password_memory_kib: int = Field(default=64 * 1024, ge=64, le=4 * 1024 * 1024)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.client.api import ApiClient
-from app.client.errors import ApiError
+from app.client.errors import ApiError, TransientError
 from app.wire.requests import RequestKind, StatusRequestIn
 from app.wire.statuses import OperatorStatus, StatusChangeIn, StatusSource
 
@@ -50,13 +50,26 @@ class TeamSimulator:
 
     async def run(self) -> None:
         """Log everyone in and start them Ready, then change one operator at a time, for ever."""
-        await asyncio.gather(*(op.api.login(op.name, self.password) for op in self.operators))
+        arriving = asyncio.Semaphore(4)  # people arrive over a minute, not in the same millisecond
+        await asyncio.gather(*(self._log_in(op, arriving) for op in self.operators))
         for op in self.operators:
             await self._set(op, random.choice([OperatorStatus.READY, OperatorStatus.ON_CALL]))
         while True:
             await asyncio.sleep(random.uniform(0.5, 1.5) * self.pace_s / len(self.operators))
             with contextlib.suppress(ApiError):
                 await self._step(random.choice(self.operators))
+
+    async def _log_in(self, op: _Operator, arriving: asyncio.Semaphore) -> None:
+        """Log ``op`` in; a busy server (503) is asked again a moment later, as the desktop does."""
+        async with arriving:
+            for attempt in range(10):
+                try:
+                    await op.api.login(op.name, self.password)
+                    return
+                except TransientError:
+                    if attempt == 9:
+                        raise
+                    await asyncio.sleep(0.5 * (attempt + 1))
 
     async def _step(self, op: _Operator) -> None:
         if op.status is OperatorStatus.READY:

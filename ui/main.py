@@ -47,6 +47,7 @@ from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
 from ui.probe import install_probe
 from ui.refusals import server_error_detail, server_error_text
+from ui.refused_notice import RefusedRecords
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
@@ -124,6 +125,7 @@ class Desktop:
         self.leaving: Leaving | None = None
         self.user: UserOut | None = None
         self.banner = SyncBanner()
+        self.refused: RefusedRecords | None = None
         self.closed = asyncio.Event()
         self._signals = _SyncSignals()
         self._unsubscribe: Callable[[], None] | None = None
@@ -309,8 +311,13 @@ class Desktop:
         assert self.window is not None and self.sync is not None
         self.window.statusBar().addPermanentWidget(self.banner)
         self._signals.status.connect(self.banner.show_status, Qt.ConnectionType.QueuedConnection)
+        # records the server did not accept: counted, explained and listed (issue 14)
+        self.refused = RefusedRecords(self.sync.outbox, self.sync.retry_now, self.window)
+        self.window.statusBar().addPermanentWidget(self.refused.notice)
+        self._signals.status.connect(self.refused.refresh, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = self.sync.subscribe(self._signals.status.emit)
         self.banner.show_status(self.sync.status)
+        self.refused.refresh()
 
     def _window_settings(self) -> QSettings | None:
         path = self.options.window_state

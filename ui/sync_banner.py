@@ -1,5 +1,6 @@
 """The status-bar banner that says how many records wait to reach the server, and what the operator
-must do about it, if anything (issue 6: the operator always knows nothing was lost)."""
+must do about it, if anything (issue 6: the operator always knows nothing was lost). Records the
+server did not accept have their own notice, with the reason and the list (``ui/refused_notice.py``)."""
 
 from __future__ import annotations
 
@@ -22,13 +23,11 @@ class SyncBanner(QLabel):
 
     def show_status(self, status: SyncStatus) -> None:
         # Plurals through self.tr with a plain count: that is the form lupdate extracts as a plural.
-        pending, parked = status.pending, status.parked
+        pending = status.pending
         if status.login_required:
             text = self.tr("Log in again: %n record(s) waiting", "", pending)
         elif status.offline:
             text = self.tr("Server unreachable: %n record(s) saved here, waiting to be sent", "", pending)
-        elif parked:
-            text = self.tr("%n record(s) refused by the server: see the log", "", parked)
         else:
             self.hide()
             return

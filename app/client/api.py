@@ -94,6 +94,22 @@ class ApiClient(TeamLeadCalls):
                     headers=JSON,
                 )
 
+    async def healthy(self) -> bool:
+        """Whether the server says it is up with its database (``GET /health``, no login). The sync
+        pump asks before parking a record the server keeps failing on: a 500 while this holds is the
+        record's fault; a 500 on everything, the health check included, is an outage."""
+        try:
+            response = await self._raw("GET", "/health")
+        except TransientError:
+            return False
+        if response.status_code != 200:
+            return False
+        try:
+            body = response.json()
+        except ValueError:
+            return False
+        return isinstance(body, dict) and body.get("status") == "ok"
+
     # ------------------------------------------------------------------ records (the outbox's)
     async def post_disposition(self, payload: str, key: str) -> DispositionOut | None:
         """Store a disposition. 201 means stored (also on a replay); ``None`` when the 201's body was

@@ -11,9 +11,11 @@ edit's answer was lost and the resend meets a 412, the contact is read back: if 
 the edit, the edit was delivered; otherwise someone else changed the contact and the edit is parked
 ("reload and redo"), never forced over their change.
 
-Dispositions go in batches (``POST /dispositions/batch``, :data:`DISPOSITION_BATCH` at a time), each
-item under its own idempotency key with its own result: a refused item is parked alone while the
-others are stored. A server without the batch endpoint gets them one by one, as before.
+Dispositions go in batches (``POST /dispositions/batch``, at most :data:`DISPOSITION_BATCH` items and
+:data:`BATCH_BYTES` of payload at a time: :meth:`Deliverer.take`), each item under its own idempotency
+key with its own result: a refused item is parked alone while the others are stored. A server without
+the batch endpoint gets them one by one, as before; so does a batch the server refuses as a whole (a
+413 from a server with a lower body limit), so each item gets its own answer.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ from app.wire.dispositions import BatchItemIn, BatchOutcome, DispositionBatchIn
 
 DISPOSITION_BATCH = 200
 """Dispositions per request: a shift's backlog in a few requests, each answered well under a second."""
+BATCH_BYTES = 512 * 1024
+"""Payload bytes per batch request (at least one item, whatever its size). With any valid disposition
+under ``DISPOSITION_BYTES_MAX`` the request stays well under the server's ``BATCH_BODY_MAX``
+(``app.wire.dispositions``): 200 dispositions with long Cyrillic comments are 1.6 MB, which used to
+be one request over the server's 1 MiB limit, refused (413) for all of them."""
 
 
 @dataclass(frozen=True)
@@ -63,14 +70,36 @@ class Deliverer:
         """How many items of ``kind`` one request can carry."""
         return DISPOSITION_BATCH if kind is OutboxKind.DISPOSITION and self._batches else 1
 
+    async def healthy(self) -> bool:
+        """Whether the server is up and reaches its database (see ``ApiClient.healthy``)."""
+        return await self._api.healthy()
+
+    @staticmethod
+    def take(items: Sequence[OutboxItem], limit: int) -> list[OutboxItem]:
+        """The first of ``items`` that go in one request: at most ``limit`` and :data:`BATCH_BYTES` of
+        payload, and always the first item (a single record is never held back by the batch size)."""
+        taken: list[OutboxItem] = []
+        size = 0
+        for item in items[:limit]:
+            size += len(item.payload.encode())
+            if taken and size > BATCH_BYTES:
+                break
+            taken.append(item)
+        return taken
+
     async def deliver(self, items: Sequence[OutboxItem]) -> list[Outcome]:
         """Deliver ``items`` (of one stream, in order); an outcome per item, or an exception that
         applies to the first item not yet delivered."""
         if len(items) > 1 and all(i.kind is OutboxKind.DISPOSITION for i in items) and self._batches:
-            outcomes = await self._batch(items)
+            try:
+                outcomes = await self._batch(items)
+            except RejectedError:  # the batch as a whole (too large for this server): one by one
+                outcomes = None
+            else:
+                if outcomes is None:
+                    self._batches = False
             if outcomes is not None:
                 return outcomes
-            self._batches = False
         return [await self._one(item) for item in items]
 
     async def _batch(self, items: Sequence[OutboxItem]) -> list[Outcome] | None:

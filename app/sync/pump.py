@@ -3,12 +3,19 @@
 * One worker per stream (``disposition:<operator>``, ``status:<operator>``, ``contact:<id>``), at
   most :attr:`SyncPump.max_streams` at once: items of a stream go one after another in saved order;
   streams do not wait for each other.
-* A failure that may pass (network, timeout, 5xx, 429, malformed answer) is retried forever with
+* A failure that may pass (network, timeout, 5xx, 429, malformed answer) is retried with
   exponential backoff and full jitter (tenacity), never sooner than a ``Retry-After``: hundreds of
   desktops coming back after an outage spread out instead of stampeding the server. Operator PCs
-  may stay offline for days, so there is no attempt limit. :meth:`SyncPump.kick` cuts the current
+  may stay offline for days, so an outage has no attempt limit. :meth:`SyncPump.kick` cuts the current
   wait short (the UI's "retry now", the OS saying the network is back).
 * A refusal (a 4xx that retrying cannot fix) parks the item and the stream goes on with the next.
+* A record the server keeps failing on while it is up (an HTTP 500 that is not a gateway's 502, 503
+  or 504) is a *poison* record: after :data:`POISON_ATTEMPTS` such answers in a row, if the server's
+  health check says it is up with its database, it is parked too, with the reason, so one bad record
+  cannot hold up an operator's stream forever (a server failing on everything, its database down,
+  fails its health check too: that is an outage, and the record is retried). A batch that
+  fails so is halved (:data:`SPLIT_AFTER` answers in a row) until the record is alone; good records
+  of the halves go on. An outage (no answer, timeouts, 502/503/504, 429) never parks anything.
 * A login the server no longer accepts pauses every stream until :meth:`SyncPump.logged_in`.
 * At start-up the pump simply finds what is pending: an item being sent when the process died is
   still pending and is sent again; the server recognises its ``Idempotency-Key``.
@@ -25,15 +32,45 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_never
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
-from app.sync.deliver import Delivered, Deliverer, Outcome
+from app.sync.deliver import Delivered, Deliverer, Outcome, Refused
 from app.sync.items import OutboxCounts, OutboxItem
 from app.sync.outbox import Outbox
 from app.sync.status import SyncMonitor
 
 log = logging.getLogger("ringdesk.sync")
+POISON_ATTEMPTS = 8
+"""Server failures in a row on one record before it is parked: with the default backoff (0.5 s
+doubling, capped at 15 s) about a minute of trying. A proxy or server failing at random (8 % of
+answers in ``tests/sync/test_hostile.py``) fails one record eight times in a row once in 10^9."""
+SPLIT_AFTER = 2
+"""Server failures in a row on a batch before it is halved to find the record the server fails on."""
+
+
+def server_fault(status: int | None) -> bool:
+    """Whether an answer says the server itself failed on this request (a 500, a 501...), as opposed
+    to an outage: no answer, or a gateway or an overloaded server (502, 503, 504) that fails every
+    record alike."""
+    return status is not None and status >= 500 and status not in (502, 503, 504)
+
+
+class _Faults:
+    """Counts a request's server faults in a row (tenacity's ``stop``): ``limit`` of them stop the
+    retrying, any other failure starts the count again."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.in_a_row = 0
+
+    def __call__(self, state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(exc, TransientError) and server_fault(exc.status):
+            self.in_a_row += 1
+        else:
+            self.in_a_row = 0
+        return self.in_a_row >= self.limit
 
 
 @dataclass(frozen=True)
@@ -45,7 +82,8 @@ class RetryPolicy:
     cap: float = 15.0
 
     def wait(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
-        backoff = rng.uniform(0, min(self.cap, self.initial * 2 ** max(attempt - 1, 0)))
+        # The exponent is capped: after a thousand attempts (days offline) 2**n no longer fits a float.
+        backoff = rng.uniform(0, min(self.cap, self.initial * 2.0 ** min(max(attempt - 1, 0), 64)))
         if retry_after is not None:
             return max(backoff, retry_after + rng.uniform(0, 1))
         return backoff
@@ -76,6 +114,8 @@ class SyncPump:
         self._login = asyncio.Event()
         self._login.set()
         self._workers: dict[str, asyncio.Task[None]] = {}
+        self._limits: dict[str, int] = {}
+        """Streams whose batches are being halved to find a poison record: the current batch size."""
         self._last_pending = outbox.counts().pending
 
     # ------------------------------------------------------------------ control (any thread)
@@ -154,10 +194,19 @@ class SyncPump:
         if not head:
             return False
         batch = head
-        size = self._deliverer.batch_size(head[0].kind)
+        full = self._deliverer.batch_size(head[0].kind)
+        size = min(full, self._limits.get(stream, full))
         if size > 1:
-            batch = [i for i in self.outbox.head(stream, size) if i.kind is head[0].kind]
+            same = [i for i in self.outbox.head(stream, size) if i.kind is head[0].kind]
+            batch = Deliverer.take(same, size)
         outcomes = await self._deliver(batch)
+        if outcomes is None:  # the server keeps failing on this batch: look for the record in halves
+            self._limits[stream] = max(1, len(batch) // 2)
+            return True
+        if stream in self._limits:  # back to full batches, doubling, once the poison is behind
+            grown = self._limits.pop(stream) * 2
+            if grown < full:
+                self._limits[stream] = grown
         for item, outcome in zip(batch, outcomes, strict=False):
             if isinstance(outcome, Delivered):
                 self.outbox.mark_delivered(item, outcome.server_ref, outcome.contact)
@@ -165,14 +214,17 @@ class SyncPump:
                 self.outbox.mark_parked(item, outcome.reason, outcome.http_status)
         return True
 
-    async def _deliver(self, batch: Sequence[OutboxItem]) -> list[Outcome]:
+    async def _deliver(self, batch: Sequence[OutboxItem]) -> list[Outcome] | None:
+        """The outcome of each item; ``None`` when the server keeps failing on a batch of several
+        (halve it), a :class:`Refused` for a single record it keeps failing on (a poison record)."""
         while True:
             await self._login.wait()
+            faults = _Faults(SPLIT_AFTER if len(batch) > 1 else POISON_ATTEMPTS)
             try:
                 retrying = AsyncRetrying(
                     retry=retry_if_exception_type(TransientError),
                     wait=self._wait,
-                    stop=stop_never,
+                    stop=faults,
                     sleep=self._sleep,
                     before_sleep=functools.partial(self._failed, batch[0]),
                     reraise=True,
@@ -184,6 +236,18 @@ class SyncPump:
                     log.info("the server accepts deliveries again")
                 self.monitor.update(online=True, last_error=None, retry_at=None)
                 return outcomes
+            except TransientError as exc:  # only when ``faults`` stopped the retrying
+                if not await self._deliverer.healthy():  # failing on everything: an outage
+                    log.warning("the server fails and says it is not healthy: retrying, parking nothing")
+                    self.outbox.note_attempt(batch[0].id, str(exc), exc.status)
+                    await self._sleep(self._policy.cap)
+                    continue
+                if len(batch) > 1:
+                    log.warning("the server keeps failing on a batch of %d: halving it", len(batch))
+                    return None
+                log.warning("the server failed on %s %d times in a row: parked", batch[0].key, faults.limit)
+                reason = f"the server failed on this record {faults.limit} times in a row ({exc})"
+                return [Refused(reason, exc.status)]
             except LoginRequiredError as exc:
                 self._login.clear()
                 self.outbox.note_attempt(batch[0].id, f"login required: {exc}", exc.status)

@@ -15,11 +15,21 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from app import phones
 
@@ -49,6 +59,16 @@ REFRESH_TOKEN_MAX = 256
 """Refresh tokens are 43 characters; the bound only keeps junk out of the hash lookup."""
 TOKEN_MAX = 4096
 """Access tokens (JWTs) as the server issues them."""
+MAX_INT32 = 2**31 - 1
+"""The largest INTEGER a column holds (PostgreSQL): user ids, script versions."""
+MAX_INT64 = 2**63 - 1
+"""The largest BIGINT (PostgreSQL) and SQLite INTEGER: contact, disposition and request ids."""
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+"""Every moment on the wire is in ``[EARLIEST, LATEST)``. Calls, statuses and reports are about now;
+the bounds keep each moment (and each day turned into its UTC period) far inside what Python's
+``datetime`` and both databases hold, so year 1 written as ``+05:00`` or 9999-12-31 as ``-05:00`` is
+a 422 naming the field, not an overflow in the middle of a request (issue 14)."""
 
 
 class WireModel(BaseModel):
@@ -107,6 +127,32 @@ Segment = Annotated[
 """A contact segment ("VIP", "Розница"): scripts are chosen by it, so it is short and exact."""
 Comment = Annotated[str, StringConstraints(max_length=COMMENT_MAX), AfterValidator(_no_nul)]
 """Multi-line free text, kept exactly as typed (quotes, markup and SQL-looking text included)."""
+FreeText = Comment
+"""Free text inside JSON values (custom fields, script answers): as :data:`Comment`, no NUL."""
+
+
+def one_reason(expected: str) -> WrapValidator:
+    """A validator for a union of JSON types that says in one sentence why a value is refused.
+
+    Pydantic reports a failed union once per member ("should be a valid integer", "...boolean"...);
+    an operator's desktop and an admin reading a 422 need the one that matters: the text holds a NUL,
+    the number is NaN. A value of none of the types gets ``expected``.
+    """
+
+    def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            reasons = [
+                str(error["msg"]).removeprefix("Value error, ")
+                for error in exc.errors()
+                if not str(error["type"]).endswith(("_type", "_parsing"))
+            ]
+            raise ValueError(reasons[0] if reasons else expected) from None
+
+    return WrapValidator(check)
+
+
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=CODE_MAX)]
 """A stable machine identifier: queue names, script ids."""
 UserName = Annotated[
@@ -142,12 +188,40 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=EMAIL
 """A plausible e-mail address. Deliberately loose (Cyrillic domains are real); delivery is the proof."""
 
 
+_RANGE = f"between {EARLIEST:%Y-%m-%d} and {LATEST.year - 1}-12-31 (UTC)"
+
+
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, 9999-12-31 west of it
+        moment = None
+    if moment is None or not EARLIEST <= moment < LATEST:
+        raise ValueError(f"must be {_RANGE}, not {value.isoformat()}")
+    return moment
 
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_utc)]
-"""A moment in time: a naive timestamp is refused (whose clock?), an aware one is converted to UTC."""
+"""A moment in time: a naive timestamp is refused (whose clock?), an aware one is converted to UTC,
+and it lies in ``[EARLIEST, LATEST)``."""
+
+
+def _day(value: date) -> date:
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise ValueError(f"must be {_RANGE}, not {value.isoformat()}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_day)]
+"""A calendar day (a report's), in the range of :data:`UtcDatetime`, so its start and end in any time
+zone are moments the server can compute."""
+Id32 = Annotated[int, Field(ge=1, le=MAX_INT32)]
+"""A reference to an INTEGER key or number (a script version): beyond the column is a 422."""
+Id64 = Annotated[int, Field(ge=1, le=MAX_INT64)]
+"""A reference to a BIGINT key (a contact, a request)."""
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+"""A JSON number that is one: ``NaN`` and ``Infinity`` (which Python's JSON reader accepts) are refused,
+as neither database stores them in JSON (SQLite read them back as ``null``, PostgreSQL refused them)."""
 
 
 def _e164(value: str) -> str:

@@ -21,20 +21,20 @@ from pydantic import (
     AfterValidator,
     Field,
     SerializerFunctionWrapHandler,
-    StringConstraints,
     ValidationInfo,
     model_serializer,
     model_validator,
 )
 
 from app.wire.common import (
-    COMMENT_MAX,
     E164,
     CallId,
     City,
     Code,
     Email,
     FieldKey,
+    FiniteFloat,
+    FreeText,
     Label,
     Line,
     RequiredLine,
@@ -43,6 +43,7 @@ from app.wire.common import (
     UserName,
     UtcDatetime,
     WireModel,
+    one_reason,
 )
 from app.wire.dispositions import DispositionOut
 
@@ -68,8 +69,10 @@ class FieldType(StrEnum):
     BOOL = "bool"
 
 
-CustomText = Annotated[str, StringConstraints(max_length=COMMENT_MAX)]
-CustomValue = CustomText | int | float | bool | None
+CustomText = FreeText
+CustomValue = Annotated[
+    CustomText | int | FiniteFloat | bool | None, one_reason("must be text, a number, true or false, or null")
+]
 """A custom field value as JSON carries it; a ``date`` field holds an ISO ``YYYY-MM-DD`` string."""
 CustomFields = Annotated[dict[FieldKey, CustomValue], Field(max_length=100)]
 PHONES_MAX = 10

@@ -16,7 +16,17 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from app.wire.common import CallId, CatalogueCode, Code, Comment, Label, UserName, UtcDatetime, WireModel
+from app.wire.common import (
+    CallId,
+    CatalogueCode,
+    Code,
+    Comment,
+    Id64,
+    Label,
+    UserName,
+    UtcDatetime,
+    WireModel,
+)
 from app.wire.scripts import ScriptAnswers, ScriptRef
 from app.wire.statuses import NotReadyReason
 from app.wire.tasks import CallbackOwner
@@ -45,7 +55,7 @@ class DispositionIn(WireModel):
     call_id: CallId
     """The SIP Call-ID (or the PBX's unique id): ties the disposition to the call records."""
     operator: UserName
-    contact_id: int | None = None
+    contact_id: Id64 | None = None
     """``None`` when the caller matched no contact."""
     queue: Code | None = None
     ring_at: UtcDatetime
@@ -91,6 +101,9 @@ class DispositionOut(DispositionIn):
 
     id: int
     received_at: UtcDatetime
+    withheld: bool = False
+    """True when ``comment`` and ``answers`` are left out (empty): another team's call, read in a
+    contact's history. Who took the call, when and its result are always there (docs/server.md)."""
 
 
 class DispositionCode(WireModel):
@@ -150,6 +163,20 @@ def check_disposition(d: DispositionIn, code: DispositionCode) -> list[str]:
 
 BATCH_MAX = 500
 """Items per ``POST /dispositions/batch``: an outbox that was offline for a shift sends a few batches."""
+DISPOSITION_BYTES_MAX = 64 * 1024
+"""The most a valid :class:`DispositionIn` can weigh as the wire writes it (UTF-8 JSON), computed from
+its fields' limits: the comment 24,000 bytes (4,000 characters, each at most 6 as a ``\\u0001``
+escape), the answers 32,768 (``ANSWERS_BYTES_MAX``), every other field together under 3,000 (a call
+id of 255 four-byte characters is the largest). ``tests/unit/test_wire_sizes.py`` builds the largest
+one and checks it fits."""
+BATCH_BODY_MAX = 2 * 1024 * 1024
+"""The server's body limit for ``POST /dispositions/batch`` (its own, whatever the server-wide one).
+The desktop sizes batches by bytes (``app.sync.deliver.BATCH_BYTES``, 512 KiB of payload, plus one
+item at most, at most :data:`DISPOSITION_BYTES_MAX`): under 600 KiB as UTF-8, under 1.8 MiB even from
+a client that writes every Cyrillic letter as a 6-byte ``\\uXXXX`` escape. A client sending 500 of the
+largest dispositions in one request (32 MiB) gets 413 and must size its batches by bytes too."""
+DISPOSITION_BODY_MAX = 4 * DISPOSITION_BYTES_MAX
+"""The body limit of a single ``POST /dispositions``: the largest valid one, escaped (3x) and indented."""
 
 
 class BatchItemIn(WireModel):

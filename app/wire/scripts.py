@@ -12,19 +12,48 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from app.wire.common import COMMENT_MAX, Code, FieldKey, RequiredLine, Segment, UtcDatetime, WireModel
+from app.wire.common import (
+    Code,
+    FieldKey,
+    FiniteFloat,
+    FreeText,
+    Id32,
+    RequiredLine,
+    Segment,
+    UtcDatetime,
+    WireModel,
+    one_reason,
+)
 
 SCRIPT_BODY_MAX = 1_000_000
 """Bytes of a script body as compact JSON: a big branching script is tens of kilobytes."""
 ANSWERS_MAX = 500
 """Answers in one call: more questions than any script an operator can walk through."""
+ANSWERS_BYTES_MAX = 32 * 1024
+"""Bytes of a call's answers as compact JSON: 500 answers of 4,000 characters would be megabytes, so
+the whole is bounded too (a long script's answers are a few kilobytes). It keeps a disposition under
+``DISPOSITION_BYTES_MAX`` and so a batch of them under the server's body limit."""
 
-AnswerText = Annotated[str, StringConstraints(max_length=COMMENT_MAX)]
-AnswerValue = AnswerText | int | float | bool | list[AnswerText] | None
+AnswerText = FreeText
+AnswerValue = Annotated[
+    AnswerText | int | FiniteFloat | bool | list[AnswerText] | None,
+    one_reason("must be text, a number, true or false, a list of texts, or null"),
+]
 """One answer: free text, a number, a yes/no, the options ticked, or ``None`` (seen but not answered)."""
-ScriptAnswers = Annotated[dict[FieldKey, AnswerValue], Field(max_length=ANSWERS_MAX)]
+
+
+def _answers_size(answers: dict[str, Any]) -> dict[str, Any]:
+    size = len(json.dumps(answers, ensure_ascii=False, separators=(",", ":")).encode())
+    if size > ANSWERS_BYTES_MAX:
+        raise ValueError(f"the answers are {size} bytes as JSON, more than {ANSWERS_BYTES_MAX}")
+    return answers
+
+
+ScriptAnswers = Annotated[
+    dict[FieldKey, AnswerValue], Field(max_length=ANSWERS_MAX), AfterValidator(_answers_size)
+]
 """Answers keyed by the id of the script field that asked them (``app.scripts.validators`` says which
 JSON type each field type stores)."""
 
@@ -33,14 +62,14 @@ class ScriptRef(WireModel):
     """Which exact script (and version) the operator followed."""
 
     id: Code
-    version: int = Field(ge=1)
+    version: Id32
 
 
 class ScriptSummary(WireModel):
     """A script without its body: what a picker lists and what choosing by queue and segment needs."""
 
     id: Code
-    version: int = Field(ge=1)
+    version: Id32
     name: RequiredLine
     queue: Code | None = None
     """The queue it is for; ``None`` means any queue."""

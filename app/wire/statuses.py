@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from app.wire.common import CallId, CatalogueCode, Label, Line, UserName, UtcDatetime, WireModel
+from app.wire.common import CallId, CatalogueCode, Id64, Label, Line, UserName, UtcDatetime, WireModel
 
 
 class OperatorStatus(StrEnum):
@@ -129,7 +129,7 @@ class StatusChangeIn(WireModel):
     only there."""
     at: UtcDatetime
     source: StatusSource = StatusSource.OPERATOR
-    request: int | None = Field(default=None, ge=1)
+    request: Id64 | None = None
     """The team lead's force (``app.wire.requests``) this change applies, when the operator's desktop
     applies it after a call: then ``source`` is ``team_lead`` for the operator's own status, and the
     server settles that request. ``None`` for every other change."""

@@ -523,17 +523,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="197"/>
+        <location filename="../../ui/main.py" line="199"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="283"/>
+        <location filename="../../ui/main.py" line="285"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="286"/>
+        <location filename="../../ui/main.py" line="288"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -1522,6 +1522,108 @@
     </message>
 </context>
 <context>
+    <name>Refused</name>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="42"/>
+        <source>the server found it invalid</source>
+        <translation>сервер счёл его неверным</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="43"/>
+        <source>the server does not allow it</source>
+        <translation>сервер этого не разрешает</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="44"/>
+        <source>someone else changed the same data meanwhile</source>
+        <translation>кто-то другой тем временем изменил те же данные</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="47"/>
+        <source>it is too large for the server</source>
+        <translation>запись слишком велика для сервера</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="48"/>
+        <source>the server failed on it again and again</source>
+        <translation>сервер раз за разом выдавал на ней ошибку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="51"/>
+        <source>the server refused it</source>
+        <translation>сервер её отклонил</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedDialog</name>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="138"/>
+        <source>Records not accepted by the server</source>
+        <translation>Записи, не принятые сервером</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="141"/>
+        <source>These records are kept on this computer but the server did not accept them. Tell your team lead or support what the server said; once it is fixed, choose them and press Send again.</source>
+        <translation>Эти записи сохранены на этом компьютере, но сервер их не принял. Сообщите руководителю группы или в поддержку, что ответил сервер; когда причину устранят, выберите записи и нажмите «Отправить снова».</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="146"/>
+        <source>Send again</source>
+        <translation>Отправить снова</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="147"/>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="160"/>
+        <source>Call result</source>
+        <translation>Результат звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="163"/>
+        <source>Status change</source>
+        <translation>Смена статуса</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="168"/>
+        <source>Contact edit</source>
+        <translation>Изменение контакта</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="170"/>
+        <source>Server: %1</source>
+        <translation>Сервер: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedNotice</name>
+    <message>
+        <location filename="../../ui/refused_notice.py" line="83"/>
+        <source>Show...</source>
+        <translation>Показать...</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/refused_notice.py" line="90"/>
+        <source>%n call result(s) not accepted by the server</source>
+        <translation>
+            <numerusform>%n результат звонка не принят сервером</numerusform>
+            <numerusform>%n результата звонков не приняты сервером</numerusform>
+            <numerusform>%n результатов звонков не принято сервером</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/refused_notice.py" line="92"/>
+        <source>%n record(s) not accepted by the server</source>
+        <translation>
+            <numerusform>%n запись не принята сервером</numerusform>
+            <numerusform>%n записи не приняты сервером</numerusform>
+            <numerusform>%n записей не принято сервером</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RingingPanel</name>
     <message>
         <location filename="../../ui/ringing_panel.py" line="106"/>
@@ -1890,7 +1992,7 @@
 <context>
     <name>SyncBanner</name>
     <message numerus="yes">
-        <location filename="../../ui/sync_banner.py" line="27"/>
+        <location filename="../../ui/sync_banner.py" line="28"/>
         <source>Log in again: %n record(s) waiting</source>
         <translation>
             <numerusform>Войдите снова: ждёт %n запись</numerusform>
@@ -1899,21 +2001,12 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/sync_banner.py" line="29"/>
+        <location filename="../../ui/sync_banner.py" line="30"/>
         <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
         <translation>
             <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>
             <numerusform>Сервер недоступен: %n записи сохранены здесь и ждут отправки</numerusform>
             <numerusform>Сервер недоступен: %n записей сохранено здесь и ждут отправки</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/sync_banner.py" line="31"/>
-        <source>%n record(s) refused by the server: see the log</source>
-        <translation>
-            <numerusform>%n запись отклонена сервером: см. журнал</numerusform>
-            <numerusform>%n записи отклонены сервером: см. журнал</numerusform>
-            <numerusform>%n записей отклонено сервером: см. журнал</numerusform>
         </translation>
     </message>
 </context>

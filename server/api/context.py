@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 
 from server.api.broadcast import StatusFeed
+from server.api.userwatch import UserWatch
 from server.db import Database
 from server.pbx.adapter import QueueFollower
 from server.ratelimit import Throttle
@@ -23,6 +24,10 @@ class AppContext:
     settings: Settings
     database: Database
     login_throttle: Throttle
+    address_throttle: Throttle
+    """Failed logins per client address across names (password spraying)."""
+    user_watch: UserWatch
+    """Closes live feeds whose user was deactivated or lost the role (``server.api.userwatch``)."""
     status_feed: StatusFeed = field(default_factory=StatusFeed)
     queues: QueueFollower = field(default_factory=lambda: QueueFollower([]))
     """The PBX queue adapters following status changes (``server.pbx``)."""

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -89,6 +89,27 @@ async def stale_data_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def is_busy(exc: OperationalError) -> bool:
+    """SQLite's "database is locked": another writer held the lock past the busy timeout."""
+    return "database is locked" in str(exc.orig)
+
+
+async def operational_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database too busy to answer in time is an overload, not a fault: 503 with ``Retry-After``, so
+    clients retry (the desktop's outbox does) instead of treating the request as broken. Any other
+    operational error (the database is gone) stays a 500, logged with its traceback."""
+    assert isinstance(exc, OperationalError)
+    if not is_busy(exc):
+        log.exception("database error", exc_info=exc, extra={"event": "db.error", "path": request.url.path})
+        return await internal_error(request, exc)
+    log.warning("database busy", extra={"event": "db.busy", "path": request.url.path})
+    return JSONResponse(
+        status_code=503,
+        content={"detail": "the server is busy: try again in a moment"},
+        headers={"Retry-After": "1"},
+    )
+
+
 async def internal_error(request: Request, _exc: Exception) -> JSONResponse:
     """Anything unexpected. The traceback is logged once, by the request middleware."""
     request_id = request.scope.get("state", {}).get("request_id")
@@ -103,4 +124,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(StaleDataError, stale_data_error)
+    app.add_exception_handler(OperationalError, operational_error)
     app.add_exception_handler(Exception, internal_error)

@@ -24,10 +24,13 @@ from starlette.types import ASGIApp
 
 import app as ringdesk
 from server.api.context import AppContext
+from server.api.docs import add_docs
 from server.api.errors import install_error_handlers
+from server.api.headers import SecurityHeadersMiddleware
 from server.api.middleware import RequestLogMiddleware
 from server.api.pgfeed import Listener, NotifyRelay
 from server.api.routes import ROUTERS
+from server.api.userwatch import UserWatch
 from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
@@ -45,10 +48,11 @@ statuses and call scripts. Log in at `POST /auth/login`, then send the access to
 
 class RingdeskAPI(FastAPI):
     """FastAPI with :class:`RequestLogMiddleware` wrapped around the whole stack (outside FastAPI's
-    own error and body-limit layers, which user middleware cannot reach)."""
+    own error and body-limit layers, which user middleware cannot reach), and the security headers
+    outside that, so even its last-resort 500 and JSON 413 carry them."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return RequestLogMiddleware(super().build_middleware_stack())
+        return SecurityHeadersMiddleware(RequestLogMiddleware(super().build_middleware_stack()))
 
 
 def _ensure_catalogue_defaults(db: Database) -> None:
@@ -72,7 +76,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         settings=settings,
         database=db,
         login_throttle=DatabaseLoginThrottle(db, settings.login_max_failures, settings.login_window_seconds),
+        address_throttle=DatabaseLoginThrottle(
+            db, settings.login_max_failures_per_ip, settings.login_window_seconds
+        ),
         queues=follower_for(settings),
+        user_watch=UserWatch(db, settings.live_recheck_seconds),
     )
     listener: Listener | None = None
     if db.engine.dialect.name == "postgresql":
@@ -89,6 +97,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         await context.queues.start()
         await calls.start()
         yield
+        await context.user_watch.stop()
         await context.queues.stop()
         await calls.stop()
         if listener is not None:
@@ -101,12 +110,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         version=ringdesk.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # server.api.docs, when settings.api_docs: no CDN
         redoc_url=None,
         max_body_size=settings.max_body_bytes,
     )
     api.state.ringdesk = context
     install_error_handlers(api)
+    if settings.api_docs:
+        add_docs(api)
     for router in ROUTERS:
         api.include_router(router)
     return api

@@ -100,8 +100,10 @@ def run(args: argparse.Namespace) -> int:
         "port": settings.port,
         "log_config": None,
         "access_log": False,
-        "proxy_headers": True,
-        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        # No trusted proxy (the default): uvicorn ignores X-Forwarded-* altogether. (Its own default
+        # would trust 127.0.0.1, or whatever FORWARDED_ALLOW_IPS says in the environment.)
+        "proxy_headers": bool(settings.forwarded_allow_ips.strip()),
+        "forwarded_allow_ips": settings.forwarded_allow_ips.strip() or None,
         "server_header": False,
     }
     if settings.workers == 1:

@@ -137,11 +137,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
 
 def contact_history(
     session: Session, *, contact_id: int, limit: int, after: tuple[datetime, int] | None = None
-) -> Sequence[tuple[Disposition, str]]:
-    """The contact's dispositions with their operator's login, newest call first (by end of call,
-    then by id); ``after``: continue past that ``(end_at, id)``."""
+) -> Sequence[tuple[Disposition, str, int | None]]:
+    """The contact's dispositions with their operator's login and team id, newest call first (by
+    end of call, then by id); ``after``: continue past that ``(end_at, id)``."""
     query = (
-        select(Disposition, User.name)
+        select(Disposition, User.name, User.team_id)
         .join(User, User.id == Disposition.operator_id)
         .where(Disposition.contact_id == contact_id)
         .order_by(Disposition.end_at.desc(), Disposition.id.desc())
@@ -152,4 +152,4 @@ def contact_history(
         query = query.where(
             or_(Disposition.end_at < at, and_(Disposition.end_at == at, Disposition.id < last_id))
         )
-    return [(row, name) for row, name in session.execute(query)]
+    return [(row, name, team_id) for row, name, team_id in session.execute(query)]

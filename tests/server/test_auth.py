@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from sqlalchemy import select, update
 
+from server.api.main import create_app
 from server.db import Database
 from server.models import RefreshToken, Role, utcnow
 from server.security import create_access_token
@@ -196,3 +197,34 @@ def test_password_hash_is_upgraded_when_the_cost_changes(
         stored = get_user(session, user_id=user.id)
         assert stored is not None
         assert "t=2" in stored.password_hash
+
+
+def test_password_spraying_is_throttled_per_client_ip_across_names(
+    database: Database, settings: Settings
+) -> None:
+    """One guess each for many names never trips the per-name limit; the per-address one stops it."""
+    sprayed = settings.model_copy(update={"login_max_failures_per_ip": 4})
+    victim = add_user(database, sprayed, "victim")
+    with TestClient(create_app(sprayed, database=database), client=("198.51.100.7", 40000)) as attacker:
+        for n in range(4):
+            guess = attacker.post("/auth/login", json={"name": f"user{n}", "password": "Summer2026!"})
+            assert guess.status_code == 401
+        blocked = attacker.post("/auth/login", json={"name": "victim", "password": "Summer2026!"})
+        assert blocked.status_code == 429
+        assert 1 <= int(blocked.headers["retry-after"]) <= settings.login_window_seconds
+        # the whole address waits, the right password included (it cannot be told from a lucky guess)
+        right = attacker.post("/auth/login", json={"name": "victim", "password": victim.password})
+        assert right.status_code == 429
+    with TestClient(create_app(sprayed, database=database), client=("198.51.100.8", 40000)) as colleague:
+        assert login(colleague, "victim", victim.password)["user"]["name"] == "victim"
+
+
+def test_correct_logins_from_one_address_never_add_up(database: Database, settings: Settings) -> None:
+    """An office behind one NAT address logs in all morning: only failures count for the address."""
+    office = settings.model_copy(update={"login_max_failures_per_ip": 2})
+    users = [add_user(database, office, f"op{n}") for n in range(5)]
+    with TestClient(create_app(office, database=database), client=("192.0.2.10", 40000)) as nat:
+        for user in users:
+            assert login(nat, user.name, user.password)["user"]["name"] == user.name
+        assert nat.post("/auth/login", json={"name": "op0", "password": "typo-typo"}).status_code == 401
+        assert login(nat, "op1", users[1].password)["user"]["name"] == "op1"

@@ -69,6 +69,8 @@ def test_user_add_refusals(db_url: str, args: list[str], stdin: str, code: int, 
         ("changethis", "well-known placeholder"),
         ("0123456789abcdef", "too short (16 characters"),
         ("ab" * 20, "too few distinct characters"),
+        ("0123456789" * 4 + "01", "follows a pattern"),
+        ("k3y-abcdefghijklmnopqrstuvwxyz0123456789", "follows a pattern"),
     ],
 )
 def test_serve_refuses_a_weak_secret_outside_dev(db_url: str, secret: str | None, why: str) -> None:

@@ -231,8 +231,12 @@ def test_who_may_post_for_whom(people: People, database: Database) -> None:
     assert post(people, people.op_n1, body, key).status_code == 403
     assert post(people, people.lead_s, body, key).status_code == 403
     stored = post(people, people.op_n2, body, key).json()
-    assert (
+    assert (  # a colleague reads it in full (test_history_scope: one rule for history and by id)
         people.client.get(f"/dispositions/{stored['id']}", headers=people.headers(people.op_n1)).status_code
+        == 200
+    )
+    assert (
+        people.client.get(f"/dispositions/{stored['id']}", headers=people.headers(people.op_s1)).status_code
         == 404
     )
     assert (

@@ -15,7 +15,7 @@ from pydantic import SecretStr, ValidationError
 from server.api.main import settings_for_workers
 from server.settings import Settings, SettingsError, default_database_url, load_settings
 
-STRONG = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789"
+STRONG = "k3y-Qm7vT2xLp9RzW4nHs8DcYb1FjKe6Ua0g"
 
 
 def _write(path: Path, text: str, mode: int = 0o600) -> Path:
@@ -96,7 +96,21 @@ def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
         load_settings(config=tmp_path / "nope.toml", environ={"RINGDESK_SECRET_KEY": STRONG})
 
 
-@pytest.mark.parametrize("secret", [None, "", "changethis", "secret", "short-but-random", "x" * 64])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        None,
+        "",
+        "changethis",
+        "secret",
+        "short-but-random",
+        "x" * 64,
+        "0123456789" * 4 + "01",
+        "abcdefghijklmnopqrstuvwxyzABCDEF",
+        "Passw0rd!" * 4,
+        "0123456789abcdef0123456789abcdef",
+    ],
+)
 def test_weak_secret_refused_when_serving(secret: str | None) -> None:
     env = {} if secret is None else {"RINGDESK_SECRET_KEY": secret}
     with pytest.raises(SettingsError) as caught:
@@ -149,3 +163,14 @@ def test_workers_get_every_secret_unmasked() -> None:
         routing_offer_seconds=12.5,
     )
     assert Settings.model_validate(json.loads(settings_for_workers(settings))) == settings
+
+
+def test_random_keys_pass_the_pattern_check() -> None:
+    """The pattern check never refuses what ``secrets`` generates, even 32 hex digits (128 bits)."""
+    import secrets as random_source
+
+    from server.settings import secret_problem
+
+    for _ in range(2000):
+        assert secret_problem(random_source.token_hex(16)) is None
+        assert secret_problem(random_source.token_urlsafe(32)) is None

@@ -12,6 +12,7 @@ from server.api.routes import (
     dispositions,
     health,
     kpi,
+    late,
     me,
     requests,
     routing,
@@ -37,6 +38,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     thresholds.router,
     me.router,
     routing.router,
+    late.router,
     calls.router,
     tasks.router,
 )

@@ -1,7 +1,8 @@
 """``/auth``: log in (access + refresh token), refresh (rotating), log out.
 
-Logins are throttled per user name and client address (429 + ``Retry-After``). Every attempt counts
-as a failure until its password is verified, so parallel guesses cannot slip past the limit.
+Logins are throttled per user name and client address, and per client address across names
+(password spraying), both 429 + ``Retry-After``. Every attempt counts as a failure until its password
+is verified, so parallel guesses cannot slip past the limit (``server.ratelimit``).
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from app.wire.auth import LoginIn, LogoutIn, RefreshIn, TokenPair
+from server.api.context import get_context
 from server.api.deps import ClientIP, LoginThrottleDep, SessionDep, SettingsDep
 from server.api.schemas.users import user_out
 from server.audit import record_audit
@@ -25,7 +27,7 @@ from server.crud.tokens import (
 )
 from server.crud.users import get_user_by_name
 from server.models import User, utcnow
-from server.ratelimit import login_key
+from server.ratelimit import address_key, login_key
 from server.security import create_access_token, hash_password, needs_rehash, verify_password
 from server.settings import Settings
 
@@ -58,10 +60,19 @@ def _pair(settings: Settings, user: User, *, now: datetime, refresh: IssuedRefre
     },
 )
 def login(
-    body: LoginIn, session: SessionDep, settings: SettingsDep, throttle: LoginThrottleDep, ip: ClientIP
+    *,
+    body: LoginIn,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    throttle: LoginThrottleDep,
+    ip: ClientIP,
 ) -> TokenPair:
     key = login_key(body.name, ip)
-    wait = throttle.attempt(key)
+    by_address = get_context(request).address_throttle
+    wait = by_address.attempt(address_key(ip))
+    if wait is None:
+        wait = throttle.attempt(key)
     if wait is not None:
         log.warning("login throttled", extra={"event": "auth.login_throttled", "client": ip})
         raise HTTPException(
@@ -86,6 +97,7 @@ def login(
         log.info("login failed", extra={"event": "auth.login_failed", "client": ip})
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, _BAD_CREDENTIALS, headers=_UNAUTHORIZED)
     throttle.success(key)
+    by_address.release(address_key(ip))
     if not user.active:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "this account is deactivated", headers=_UNAUTHORIZED

@@ -8,7 +8,8 @@ contacts, and the schema of their custom fields.
   the version the client read (428 without it, 412 when someone saved in between: reload and redo).
 * Custom field values are checked against the declared schema (422 naming the field).
 * ``/contacts/{id}/history``: the calls with the contact, their dispositions and script answers,
-  newest first, in pages (``next_cursor``); every signed-in user reads it, like the contact.
+  newest first, in pages (``next_cursor``); every signed-in user reads it, like the contact, but
+  comments and script answers only of their own team's calls (``server.api.disclosure``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from app.wire.contacts import (
     HistoryCall,
     check_custom_fields,
 )
+from app.wire.dispositions import DispositionOut
 from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep, SettingsDep
+from server.api.disclosure import sees_in_full, withheld
 from server.api.schemas.common import BigIdPath
 from server.api.schemas.contacts import contact_out, etag
 from server.crud.contacts import (
@@ -43,7 +46,7 @@ from server.crud.contacts import (
     put_field,
 )
 from server.crud.dispositions import contact_history, decode_cursor, disposition_out, encode_cursor
-from server.models import Contact, Role
+from server.models import Contact, Disposition, Role, User
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
 
@@ -142,13 +145,14 @@ HISTORY_PAGE_MAX = 200
 @router.get("/{contact_id}/history", responses={404: {"description": _NOT_FOUND}})
 def read_history(
     contact_id: BigIdPath,
-    _user: CurrentUser,
+    user: CurrentUser,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_MAX)] = 50,
     cursor: Annotated[Code | None, Query()] = None,
 ) -> ContactHistory:
     """The contact's calls with their dispositions and script answers, newest first (by end of
-    call). Pass ``next_cursor`` back as ``cursor`` for the next, older page."""
+    call). Pass ``next_cursor`` back as ``cursor`` for the next, older page. Other teams' calls come
+    without comment and answers (``withheld``: ``server.api.disclosure``)."""
     if get_contact(session, contact_id=contact_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
     after = decode_cursor(cursor) if cursor is not None else None
@@ -163,14 +167,19 @@ def read_history(
             ring_at=row.ring_at,
             answer_at=row.answer_at,
             end_at=row.end_at,
-            disposition=disposition_out(row, name),
+            disposition=_shown(user, row, name, team_id),
         )
-        for row, name in rows[:limit]
+        for row, name, team_id in rows[:limit]
     ]
     more = len(rows) > limit
     return ContactHistory(
         contact_id=contact_id, items=items, next_cursor=encode_cursor(rows[limit - 1][0]) if more else None
     )
+
+
+def _shown(viewer: User, row: Disposition, name: str, team_id: int | None) -> DispositionOut:
+    out = disposition_out(row, name)
+    return out if sees_in_full(viewer, owner_id=row.operator_id, owner_team_id=team_id) else withheld(out)
 
 
 @router.post(

@@ -8,7 +8,8 @@ status a single post would have got and why: 400 (key not a UUID), 403 (not your
 422 (invalid, against the catalogue, or the key was used for another disposition). A rejected item
 stores nothing and does not use up its key. The batch itself answers 200 once it is readable;
 422 only when the envelope is wrong (not a list of ``{idempotency_key, disposition}``, empty, or
-more than the maximum items).
+more than the maximum items), 413 when the body is over ``BATCH_BODY_MAX`` (the route's own limit,
+above the server-wide one: it fits the largest batch a desktop sends, see ``app.wire.dispositions``).
 
 The created items are stored in one transaction with one ``INSERT ... ON CONFLICT DO NOTHING``: a
 batch costs a few round trips, not a few per item. Two items with one key in one batch: the first
@@ -26,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.wire.dispositions import (
+    BATCH_BODY_MAX,
     BatchItemOut,
     BatchOutcome,
     DispositionBatchIn,
@@ -33,7 +35,8 @@ from app.wire.dispositions import (
     DispositionIn,
 )
 from server.api.acting import acting_for
-from server.api.deps import AuditDep, CurrentUser, SessionDep
+from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
+from server.api.lateness import add_notes, disposition_time, disposition_too_old, late_note
 from server.api.routes.dispositions import catalogue_problem
 from server.crud.catalogue import get_code
 from server.crud.dispositions import (
@@ -94,9 +97,21 @@ def _parse(
     return key, body, operator
 
 
-@router.post("/batch", responses={422: {"description": "not a list of 1-500 items"}})
+@router.post(
+    "/batch",
+    responses={
+        413: {"description": "the body is over BATCH_BODY_MAX bytes (2 MiB): size batches by bytes"},
+        422: {"description": "not a list of 1-500 items"},
+    },
+    max_body_size=BATCH_BODY_MAX,
+)
 def post_batch(
-    body: DispositionBatchIn, user: CurrentUser, session: SessionDep, audit: AuditDep
+    *,
+    body: DispositionBatchIn,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
 ) -> DispositionBatchOut:
     """Store many dispositions, each with its own key and result (see the module notes)."""
     results: list[BatchItemOut | None] = [None] * len(body.items)
@@ -120,7 +135,9 @@ def post_batch(
             continue
         if disposition.code not in codes:
             codes[disposition.code] = get_code(session, code=disposition.code)
-        problem = catalogue_problem(session, disposition, codes[disposition.code])
+        problem = disposition_too_old(settings, disposition) or catalogue_problem(
+            session, disposition, codes[disposition.code]
+        )
         if problem is not None:
             results[index] = _rejected(str(key), 422, _messages(problem.errors()))
             continue
@@ -129,6 +146,7 @@ def post_batch(
         operators[key] = operator
 
     created = store_new(session, [values for _, _, values in new.values()])
+    notes: list[dict[str, Any]] = []
     for key, (index, disposition, values) in new.items():
         row = created.get(key)
         if row is None:  # a concurrent request stored this key first
@@ -141,12 +159,23 @@ def post_batch(
             status=201,
             disposition=disposition_out(row, disposition.operator),
         )
+        note = late_note(
+            settings,
+            audit,
+            kind="disposition",
+            record_id=row.id,
+            operator=disposition.operator,
+            at=disposition_time(disposition),
+        )
+        if note is not None:
+            notes.append(note)  # added together: a replayed outage is all late
         if user.role in _AUDITED:
             audit(
                 "disposition.create",
                 target=f"disposition:{row.id}",
                 details={"operator": disposition.operator},
             )
+    add_notes(session, notes)
     missing = {key for _, key, _ in later if key not in stored and key not in created}
     stored |= created | get_by_keys(session, keys=missing)
     for index, key, body_hash in later:

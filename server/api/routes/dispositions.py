@@ -14,12 +14,15 @@
 * The same key with a different body is 422 (the key was used for another disposition). Bodies are
   compared after validation (canonical JSON, times in UTC), so re-serialising is not a difference.
 * A refused request (400, 403, 422) stores nothing and so does not use up its key.
+* The call may not have rung more than ``record_max_age_days`` ago (422); one arriving late is
+  noted for admins (``server.api.lateness``).
 * The code must be in the catalogue, offered in the disposition's queue and active, and the body must
   meet its flags (comment required, callback time required): ``app.wire.dispositions.check_disposition``.
 * Operators post their own dispositions only (``operator`` is their login); team leads post for
   themselves and their team; admins for anyone. Team-lead and admin posts are audited.
-* ``GET /dispositions/{id}`` (the ``Location`` of a post) reads one back, with the same scoping:
-  operators their own, team leads their team's, admins all (404 otherwise).
+* ``GET /dispositions/{id}`` (the ``Location`` of a post) reads one back in full: its operator,
+  their team (colleagues and team lead) and admins; 404 for anyone else. The same rule decides what
+  a contact's history shows in full (``server.api.disclosure``).
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ from fastapi import APIRouter, Header, HTTPException, Response, status
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
-from app.wire.dispositions import DispositionIn, DispositionOut, check_disposition
+from app.wire.dispositions import DISPOSITION_BODY_MAX, DispositionIn, DispositionOut, check_disposition
 from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
-from server.api.deps import AuditDep, CurrentUser, SessionDep, TeamScope
+from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
+from server.api.disclosure import sees_in_full
+from server.api.lateness import disposition_time, disposition_too_old, note_if_late
 from server.api.schemas.common import BigIdPath
 from server.crud.catalogue import code_out, get_code
 from server.crud.dispositions import (
@@ -75,12 +80,14 @@ def _answer(
         403: {"description": "not your disposition (or not your team's)"},
         422: {"description": "invalid, against the catalogue, or the key was used for another body"},
     },
+    max_body_size=DISPOSITION_BODY_MAX,
 )
 def post_disposition(
     *,
     body: DispositionIn,
     user: CurrentUser,
     session: SessionDep,
+    settings: SettingsDep,
     audit: AuditDep,
     response: Response,
     idempotency_key: Annotated[
@@ -98,7 +105,9 @@ def post_disposition(
         team_only="team leads post dispositions for their own team only",
     )
     body_hash = request_hash(body)
-    problem = catalogue_problem(session, body, get_code(session, code=body.code))
+    problem = disposition_too_old(settings, body) or catalogue_problem(
+        session, body, get_code(session, code=body.code)
+    )
     if problem is not None:
         existing = get_by_key(session, key=key)  # a replay is answered before the catalogue
         if existing is not None:
@@ -111,6 +120,14 @@ def post_disposition(
         if existing is None:  # pragma: no cover - the conflicting row cannot vanish
             raise RuntimeError("idempotency key conflict without a stored row")
         return _answer(session, existing, body_hash, response, replay=True)
+    note_if_late(
+        settings,
+        audit,
+        kind="disposition",
+        record_id=row.id,
+        operator=body.operator,
+        at=disposition_time(body),
+    )
     if user.role in _AUDITED:
         audit("disposition.create", target=f"disposition:{row.id}", details={"operator": body.operator})
     callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)
@@ -141,6 +158,6 @@ def read_disposition(disposition_id: BigIdPath, user: CurrentUser, session: Sess
     owner = session.get(User, row.operator_id) if row is not None else None
     if row is None or owner is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such disposition")
-    if owner.id != user.id and not TeamScope.of(user).allows(owner.team_id):
+    if not sees_in_full(user, owner_id=owner.id, owner_team_id=owner.team_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such disposition")
     return disposition_out(row, owner.name)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.exceptions import RequestValidationError
 
-from app.wire.common import UserName, UtcDatetime
+from app.wire.common import Day, UserName, UtcDatetime
 from app.wire.kpi import KpiReport, TargetIn
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope
 from server.crud.users import get_team_by_name, get_user_by_name
@@ -76,7 +76,7 @@ def read_kpi(
     team: UserName | None = None,
     since: Annotated[UtcDatetime | None, Query()] = None,
     until: Annotated[UtcDatetime | None, Query()] = None,
-    day: date | None = None,
+    day: Day | None = None,
     tz: Annotated[str, Query(max_length=64)] = "UTC",
     format: Literal["json", "csv"] = "json",
     encoding: Encoding = "utf-8",

@@ -6,7 +6,8 @@ Any role may connect; each gets only messages about themselves.
 
 It rides on the team feed (``server.api.broadcast``): subscribed to the user's team, each message is
 read to keep only the user's own, which costs one JSON parse per team message: teams are tens of
-operators, not thousands. Close codes as ``/statuses/live`` (4401, 4408).
+operators, not thousands. Close codes as ``/statuses/live`` (4401, 4408); it closes with 4401 within
+about a second of the user being deactivated or moved to another team.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from app.wire.close_codes import CLOSE_UNAUTHENTICATED
 from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, status_message
 from server.api.broadcast import EVERYONE
-from server.api.routes.statuses import Transform, check_token, serve_feed
+from server.api.routes.statuses import DEACTIVATED, TEAM_CHANGED, Transform, check_token, serve_feed
+from server.api.userwatch import Standing, Verdict
 from server.security import InvalidTokenError
 
 router = APIRouter(prefix="/me", tags=["me"])
@@ -47,4 +49,23 @@ async def my_live(websocket: WebSocket, token: str = "") -> None:
         await websocket.close(CLOSE_UNAUTHENTICATED, str(exc) if token else "send ?token=<access token>")
         return
     team_id = user.team_id
-    await serve_feed(websocket, expires_at, lambda team: team in (team_id, EVERYONE), _own(user.name))
+    await serve_feed(
+        websocket,
+        expires_at,
+        lambda team: team in (team_id, EVERYONE),
+        _own(user.name),
+        user_id=user.id,
+        verdict=_own_verdict(team_id),
+    )
+
+
+def _own_verdict(team_id: int | None) -> Verdict:
+    """When a desktop's own feed must close: its user deactivated or moved to another team (the
+    feed listens to the team's messages); the role does not matter here."""
+
+    def verdict(standing: Standing | None) -> tuple[int, str] | None:
+        if standing is None or not standing.active:
+            return DEACTIVATED
+        return TEAM_CHANGED if standing.team_id != team_id else None
+
+    return verdict

@@ -27,6 +27,7 @@ from app.wire.statuses import StatusSource
 from server.api.acting import acting_for, invalid
 from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope
+from server.api.schemas.common import BigIdPath
 from server.api.status_events import announce_request, store_change
 from server.crud import requests as crud
 from server.crud.catalogue import get_reason
@@ -122,7 +123,7 @@ def _open_request(session: SessionDep, user: User, request_id: int) -> tuple[Sta
 )
 def decide(
     *,
-    request_id: int,
+    request_id: BigIdPath,
     body: DecisionIn,
     user: LeadOrAdmin,
     session: SessionDep,
@@ -148,7 +149,9 @@ def decide(
 
 
 @router.post("/{request_id}/cancel", responses={404: {"description": "no such request"}})
-def cancel(request_id: int, user: CurrentUser, session: SessionDep, request: Request) -> StatusRequestOut:
+def cancel(
+    request_id: BigIdPath, user: CurrentUser, session: SessionDep, request: Request
+) -> StatusRequestOut:
     """Withdraw an open request (the operator, their team lead or an admin)."""
     row, operator = _open_request(session, user, request_id)
     crud.decide(session, row, state=RequestState.CANCELLED, by=user)

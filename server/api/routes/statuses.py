@@ -16,7 +16,9 @@ live feed of changes.
   none (422 either way). A ``system`` reason (``shift_start``, ``phone_offline``) only from the
   operator's own desktop.
 * ``at`` is when the change happened on the sender's clock, so a desktop that was offline replays
-  its queue with the original times. It may not be in the future (beyond :data:`CLOCK_SKEW`). Every
+  its queue with the original times. It may not be in the future (beyond :data:`CLOCK_SKEW`), nor
+  older than ``record_max_age_days`` (422); a change arriving late is noted for admins
+  (``server.api.lateness``). Every
   change goes into the history; the current status only moves forward in time, so an old change
   replayed late does not overwrite a newer one (``server.crud.statuses``).
 * Team-lead and admin posts are audited. Each stored change is pushed to the live feed when it
@@ -38,7 +40,10 @@ live feed of changes.
   Refusals are sent as close codes after the handshake (so every client can read them): **4401**
   no, invalid or expired token (also sent when the token expires while connected: reconnect with a
   fresh one), **4403** not a team lead or admin, **4408** the client fell too far behind and was
-  dropped. Messages from the client are ignored.
+  dropped. Messages from the client are ignored. An open feed follows its user
+  (``server.api.userwatch``): within about a second of the user being deactivated it closes with
+  4401, of losing the team lead or admin role with 4403, of changing between them or moving to
+  another team with 4401 (a reconnect subscribes with the new scope).
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, WebSocket, status
 from fastapi.exceptions import RequestValidationError
@@ -65,8 +70,10 @@ from server.api.acting import idempotency_key as idempotency_key_of
 from server.api.broadcast import Subscriber
 from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
+from server.api.lateness import note_if_late, too_old
 from server.api.status_events import store_change
 from server.api.status_sources import force_applied, source_of
+from server.api.userwatch import Standing, Verdict
 from server.crud import statuses as crud
 from server.crud.catalogue import get_reason
 from server.crud.requests import approved_break
@@ -161,6 +168,10 @@ def post_status(
         raise invalid("status", f"{body.status.value} follows from the operator's phone: nobody sets it")
     if body.at > datetime.now(UTC) + CLOCK_SKEW:
         raise invalid("at", "the change is in the future: check the clock of this computer")
+    settings = get_context(request).settings
+    problem = too_old(settings, "at", body.at)
+    if problem is not None:
+        raise problem
     if body.reason is not None:
         reason = get_reason(session, code=body.reason)
         if reason is None:
@@ -198,6 +209,7 @@ def post_status(
         if existing is None or body_hash is None:
             raise
         return _replay(session, existing, body_hash, response)
+    note_if_late(settings, audit, kind="status", record_id=out.id, operator=operator.name, at=body.at)
     if user.role in _AUDITED:
         audit(
             "status.change",
@@ -332,38 +344,79 @@ async def live(websocket: WebSocket, token: str = "", requests: bool = False) ->
         )
         return
     await serve_feed(
-        websocket, expires_at, TeamScope.of(user).allows, _enveloped if requests else _changes_only
+        websocket,
+        expires_at,
+        TeamScope.of(user).allows,
+        _enveloped if requests else _changes_only,
+        user_id=user.id,
+        verdict=board_verdict(user.role, user.team_id),
     )
 
 
+DEACTIVATED = (CLOSE_UNAUTHENTICATED, "this account is deactivated")
+TEAM_CHANGED = (CLOSE_UNAUTHENTICATED, "your team changed: reconnect")
+ROLE_CHANGED = (CLOSE_UNAUTHENTICATED, "your role changed: reconnect")
+
+
+def board_verdict(role: Role, team_id: int | None) -> Verdict:
+    """When a board (``/statuses/live``) must close: its user deactivated, no longer a team lead or
+    admin, or with another scope (an admin made team lead, a team lead moved to another team: the
+    board was subscribed for the old one)."""
+
+    def verdict(standing: Standing | None) -> tuple[int, str] | None:
+        if standing is None or not standing.active:
+            return DEACTIVATED
+        if standing.role not in _AUDITED:
+            return CLOSE_FORBIDDEN, f"this needs the role team_lead or admin (you are {standing.role.value})"
+        if standing.role is not role:
+            return ROLE_CHANGED
+        if standing.role is Role.TEAM_LEAD and standing.team_id != team_id:
+            return TEAM_CHANGED
+        return None
+
+    return verdict
+
+
 async def serve_feed(
-    websocket: WebSocket, expires_at: datetime, allows: Callable[[int | None], bool], transform: Transform
+    websocket: WebSocket,
+    expires_at: datetime,
+    allows: Callable[[int | None], bool],
+    transform: Transform,
+    *,
+    user_id: int,
+    verdict: Verdict,
 ) -> None:
     """Accept the socket and send it the feed's messages for ``allows`` teams, shaped by
-    ``transform``, until the client leaves, falls behind (4408) or its token expires (4401)."""
-    feed = get_context(websocket).status_feed
+    ``transform``, until the client leaves, falls behind (4408), its token expires (4401) or its
+    user's ``verdict`` says to close (``server.api.userwatch``)."""
+    context = get_context(websocket)
+    feed = context.status_feed
     subscriber = feed.subscribe(allows)
     try:
         await websocket.accept()
     except BaseException:
         feed.unsubscribe(subscriber)
         raise
+    watcher = context.user_watch.watch(user_id, verdict)
     pump = asyncio.ensure_future(_pump(websocket, subscriber, transform))
     drain = asyncio.ensure_future(_drain(websocket))
     try:
         remaining = (expires_at - datetime.now(UTC)).total_seconds()
-        done, _ = await asyncio.wait(
-            {pump, drain}, timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED
-        )
+        waiting: set[asyncio.Future[Any]] = {pump, drain, watcher.closed}
+        done, _ = await asyncio.wait(waiting, timeout=max(remaining, 0), return_when=asyncio.FIRST_COMPLETED)
         if drain in done or (pump in done and pump.exception() is not None):
             return  # the client left (or its connection broke while sending)
-        if pump in done:
+        if watcher.closed in done:
+            code, reason = watcher.closed.result()
+            await websocket.close(code, reason)
+        elif pump in done:
             await websocket.close(CLOSE_TOO_SLOW, "too far behind: reconnect")
         else:
             await websocket.close(CLOSE_UNAUTHENTICATED, "access token expired: reconnect with a fresh one")
     except (WebSocketDisconnect, RuntimeError):
         pass  # the client went away while we were closing
     finally:
+        context.user_watch.unwatch(watcher)
         feed.unsubscribe(subscriber)
         for task in (pump, drain):
             task.cancel()

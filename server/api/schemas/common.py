@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import Path
 
-MAX_INT32 = 2**31 - 1
-MAX_INT64 = 2**63 - 1
+from app.wire.common import MAX_INT32, MAX_INT64
+
+__all__ = ["MAX_INT32", "MAX_INT64", "BigIdPath", "UserIdPath"]
 
 #: Path parameters for INTEGER and BIGINT keys: out-of-range numbers are a 422, not a driver error.
 UserIdPath = Annotated[int, Path(ge=1, le=MAX_INT32)]
