@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.wire.calls import DNIS_MAX, CallOutcome, MissedReason
@@ -47,13 +47,18 @@ class Call(Base):
     )
 
 
+WAITING = text("state IN ('open', 'not_reached')")
+"""The tasks the queue offers (``server.crud.task_queue.WAITING``): the partial index covers them only."""
+
+
 class Task(Base):
     """One callback or request. ``claimed_by_id``/``lease_until`` hold it for one operator while
     ``in_progress``; a lease that ran out makes it claimable again without any write."""
 
     __tablename__ = "tasks"
     __table_args__ = (
-        Index("ix_tasks_state_priority_created_at", "state", "priority", "created_at"),
+        Index("ix_tasks_waiting", "priority", "due_at", "id", postgresql_where=WAITING, sqlite_where=WAITING),
+        Index("ix_tasks_state_lease_until", "state", "lease_until"),
         Index("ix_tasks_phone_kind_state", "phone", "kind", "state"),
         Index("ix_tasks_owner_id_state", "owner_id", "state"),
     )

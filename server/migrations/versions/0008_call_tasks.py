@@ -22,6 +22,9 @@ down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+WAITING = "state IN ('open', 'not_reached')"
+"""The tasks the queue offers: the partial index ``ix_tasks_waiting`` holds only these."""
+
 
 def upgrade() -> None:
     op.create_table(
@@ -116,8 +119,13 @@ def upgrade() -> None:
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.create_index("ix_tasks_owner_id_state", ["owner_id", "state"], unique=False)
         batch_op.create_index("ix_tasks_phone_kind_state", ["phone", "kind", "state"], unique=False)
+        batch_op.create_index("ix_tasks_state_lease_until", ["state", "lease_until"], unique=False)
         batch_op.create_index(
-            "ix_tasks_state_priority_created_at", ["state", "priority", "created_at"], unique=False
+            "ix_tasks_waiting",
+            ["priority", "due_at", "id"],
+            unique=False,
+            postgresql_where=sa.text(WAITING),
+            sqlite_where=sa.text(WAITING),
         )
 
     op.create_table(
@@ -219,7 +227,8 @@ def downgrade() -> None:
 
     op.drop_table("calls")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
-        batch_op.drop_index("ix_tasks_state_priority_created_at")
+        batch_op.drop_index("ix_tasks_waiting")
+        batch_op.drop_index("ix_tasks_state_lease_until")
         batch_op.drop_index("ix_tasks_phone_kind_state")
         batch_op.drop_index("ix_tasks_owner_id_state")
 
