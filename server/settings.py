@@ -180,6 +180,11 @@ class Settings(BaseModel):
     #: member rings 15 s by default; Kamailio's ``fr_inv_timer`` is 120 s unless set, so set it or
     #: ``t_set_fr()`` with this in mind). 0: no reservation. docs/server.md, "Routing".
     routing_offer_seconds: float = Field(default=30.0, ge=0, le=600)
+    #: How long an operator's desktop may be silent (its ``/me/live`` connection closed, by a crash,
+    #: a kill or the network) before the server makes them not routable, recording
+    #: ``not_ready/connection_lost`` (source ``system``) on the board. A desktop reconnects within a
+    #: second after a token renewal, so keep it well above that. 0: never. docs/server.md, "Presence".
+    desk_silence_seconds: float = Field(default=12.0, ge=0, le=3600)
     #: Asterisk AMI to follow statuses on: ``ami://user:secret@host:5038`` (unset: no Asterisk).
     ami_url: SecretStr | None = Field(default=None, repr=False)
     #: The queue member interface for an operator, from the user part of their SIP URI.

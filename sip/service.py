@@ -91,6 +91,14 @@ def run_service(
     sys.setswitchinterval(0.001)
     writer = EventWriter(_take_stdout_for_events())
     engine = Engine(config, writer.emit)
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("signal %d: shutting down", signum)
+        engine.submit(cmd.Shutdown())  # queued: a signal during start is acted on once it has started
+
+    # Before the start, which announces EngineStarted: whoever saw that may stop us at once.
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     try:
         engine.start()
     except EngineStartError as exc:
@@ -99,12 +107,6 @@ def run_service(
         writer.close()
         return 2
 
-    def on_signal(signum: int, _frame: object) -> None:
-        log.info("signal %d: shutting down", signum)
-        engine.submit(cmd.Shutdown())
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
     for account in accounts:
         engine.submit(cmd.AddAccount(account=account, ref=f"start-{account.account_id}"))
     for n, target in enumerate(calls):

@@ -125,10 +125,13 @@ class DraftKeeper:
     def _save(self, call: CallSession, **parts: Any) -> None:
         draft = self._drafts.setdefault(call.record_id, {})
         draft.update(parts)
-        try:
-            self.drafts.save(call.record_id, draft)
-        except Exception:  # the disk is full or gone: say so in the log, keep working from memory
-            log.exception("could not save the draft of call %s", call.record_id)
+        record_id, kept = call.record_id, dict(draft)
+        # the disk is full or gone: the workstation holds the newest draft and writes it when it can
+        self.workstation.write_held(
+            f"the draft of call {record_id}",
+            lambda: self.drafts.save(record_id, kept),
+            key=f"draft:{record_id}",
+        )
 
     def restore(self, shown: Callable[[], str | None]) -> int:
         """Reopen every call left in progress or in after-call work; how many came back. ``shown``

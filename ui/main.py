@@ -19,14 +19,15 @@ from pathlib import Path
 import ui.boot  # noqa: F401  (before the other imports: see its docstring)
 
 # isort: split
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
 from app.config import Config
 from app.credentials import SecretKind, SecretStore
 from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
+from app.store.opening import StoreUnusable
 from app.sync.service import SyncService
 from app.telephony import events as ev
 from app.telephony.config import AccountConfig, Transport
@@ -35,7 +36,7 @@ from app.wire.auth import UserOut
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation, WorkstationConfig, connect_phone
 from app.workstation.journal import CallJournal
-from app.workstation.notices import CatalogueChanged
+from app.workstation.notices import CatalogueChanged, StoreFailing, StoreSaved
 from app.workstation.server_truth import CatalogueFollower, follow_refusals
 from ui.desk import Desk
 from ui.dial_pad import history_entries
@@ -48,15 +49,19 @@ from ui.preferences import AudioDevices
 from ui.probe import install_probe
 from ui.refusals import server_error_detail, server_error_text
 from ui.refused_notice import RefusedRecords
+from ui.resuming import resume_shift, resumed_text
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
 from ui.settings_flow import SettingsFlow, sip_uri
 from ui.single import Instance
 from ui.status_menu import StatusChoice
+from ui.store_banner import StoreBanner
+from ui.store_dialogs import tell_problems, tell_unusable
 from ui.supervision import Supervision
 from ui.sync_banner import SyncBanner
 from ui.theme import Theme, apply_theme
 from ui.tray import Tray
+from ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +131,11 @@ class Desktop:
         self.user: UserOut | None = None
         self.banner = SyncBanner()
         self.refused: RefusedRecords | None = None
+        self.store_banner: StoreBanner | None = None
+        self.store_dialog: QMessageBox | None = None
+        """The dialog about the local store shown at start (unusable, or repaired), if any."""
+        self.resumed_message = ""
+        """What the desk said about the shift it went on with after a crash (empty: a new shift)."""
         self.closed = asyncio.Event()
         self._signals = _SyncSignals()
         self._unsubscribe: Callable[[], None] | None = None
@@ -140,7 +150,11 @@ class Desktop:
         app.setQuitOnLastWindowClosed(False)  # the tray keeps the shift; quitting is an intent
         apply_theme(app, opts.theme)
         set_language(opts.language)
-        self.sync = SyncService.open(opts.server_url, account=opts.user, database=opts.database)
+        try:
+            self.sync = SyncService.open(opts.server_url, account=opts.user, database=opts.database)
+        except StoreUnusable as exc:  # a dialog and the log, not a traceback on stderr
+            self.store_dialog = await tell_unusable(exc)
+            return False
         self.user = await self._log_in(self.sync)
         if self.user is None:
             return False
@@ -194,13 +208,17 @@ class Desktop:
         earlier = self.sync.calls.recent()
         named = self.sync.contacts.names({c.contact_id for c in earlier if c.contact_id is not None})
         desk.show_earlier_calls(history_entries(earlier, named))
+        resumed = await resume_shift(self.sync, self.workstation)
         restored = self.keeper.restore(lambda: desk.form_call)
+        if resumed is not None:
+            self.workstation.report_status()
         if restored:
             message = QApplication.translate(
                 "Desktop", "Reopened the unfinished after-call work of %n call(s)"
             )
             self.desk.status_line.showMessage(message.replace("%n", str(restored)), 15000)
         self._build_banner()
+        self.store_dialog = tell_problems(self.sync.store_problems, self.window)
         self._build_tray(services)
         window = self.window
         assert self.tray is not None
@@ -218,12 +236,16 @@ class Desktop:
             self.settings.apply_startup(opts.config)
         self.window.settings_requested.connect(self.settings.open)
         await self.telephony.start()
-        self.workstation.start_shift()
+        if resumed is None:
+            self.workstation.start_shift()
+        else:  # after a crash: the shift went on; say so, and what the server did meanwhile
+            self.resumed_message = resumed_text(resumed)
+            self.desk.status_line.showMessage(self.resumed_message, 60000)
         role = self.user.role.value
         self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
         self.supervision.feed.on_catalogue = self.catalogue.stale
         self.supervision.start()
-        self.window.place(self._saved_geometry())
+        self.window.place(WindowState(self.options.window_state).saved())
         if opts.start_minimised and QSystemTrayIcon.isSystemTrayAvailable():
             self.window.hide()
         else:
@@ -308,7 +330,11 @@ class Desktop:
         return await result
 
     def _build_banner(self) -> None:
-        assert self.window is not None and self.sync is not None
+        assert self.window is not None and self.sync is not None and self.workstation is not None
+        self.store_banner = store_banner = StoreBanner(self.sync.store.path)
+        self.window.add_banner(store_banner)
+        self.workstation.hub.on(StoreFailing, store_banner.failing)
+        self.workstation.hub.on(StoreSaved, store_banner.saved)
         self.window.statusBar().addPermanentWidget(self.banner)
         self._signals.status.connect(self.banner.show_status, Qt.ConnectionType.QueuedConnection)
         # records the server did not accept: counted, explained and listed (issue 14)
@@ -318,21 +344,6 @@ class Desktop:
         self._unsubscribe = self.sync.subscribe(self._signals.status.emit)
         self.banner.show_status(self.sync.status)
         self.refused.refresh()
-
-    def _window_settings(self) -> QSettings | None:
-        path = self.options.window_state
-        return QSettings(str(path), QSettings.Format.IniFormat) if path is not None else None
-
-    def _saved_geometry(self) -> QByteArray | None:
-        settings = self._window_settings()
-        saved = settings.value("window/geometry") if settings is not None else None
-        return saved if isinstance(saved, QByteArray) else None
-
-    def _save_geometry(self) -> None:
-        settings = self._window_settings()
-        if settings is not None and self.window is not None:
-            settings.setValue("window/geometry", self.window.saveGeometry())
-            settings.sync()
 
     def _build_tray(self, services: ServerSide) -> None:
         """The tray icon, shown even where no tray is there yet: Qt puts it in a tray that appears
@@ -381,6 +392,9 @@ class Desktop:
             await self.supervision.stop()
         if self.keeper is not None:
             self.keeper.close()
+        if self.workstation is not None:
+            for unsaved in self.workstation.unsaved():  # the store never took it: named, not dropped
+                log.error("not saved on this computer (the local store refused it): %s", unsaved)
         if self.journal is not None:
             self.journal.close()
         if self.desk is not None:
@@ -393,7 +407,7 @@ class Desktop:
         if self.sync is not None:
             await self.sync.close()
         if self.window is not None:
-            self._save_geometry()
+            WindowState(self.options.window_state).save(self.window)
             self.window.allow_close()
             self.window.close()
         if self.tray is not None:

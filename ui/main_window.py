@@ -89,7 +89,13 @@ class MainWindow(QMainWindow):
         self.columns.setStretchFactor(1, 9)
         self.columns.setChildrenCollapsible(False)
         self.columns.setSizes([750, 616])
-        self.setCentralWidget(self.columns)
+        central = QWidget()
+        self.banners = QVBoxLayout(central)
+        """Banners across the top of the window (``add_banner``): above both columns, never covering them."""
+        self.banners.setContentsMargins(0, 0, 0, 0)
+        self.banners.setSpacing(0)
+        self.banners.addWidget(self.columns, 1)
+        self.setCentralWidget(central)
 
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("status")
@@ -110,6 +116,10 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self._closing = False
         self.resize(DEFAULT_SIZE)
+
+    def add_banner(self, banner: QWidget) -> None:
+        """Show ``banner`` (hidden until it has something to say) across the top of the window."""
+        self.banners.insertWidget(self.banners.count() - 1, banner)
 
     def place(self, saved: QByteArray | None = None) -> None:
         """Size and position the window before it is first shown: where it was (``saved``, from

@@ -165,6 +165,11 @@ def _table() -> dict[str, _Sentence]:
         "phone_refused": lambda p: QCoreApplication.translate(
             "Refusals", "The phone could not do it: try again"
         ),
+        "store": lambda p: QCoreApplication.translate(
+            "Refusals",
+            "The call result could not be saved on this computer: it stays in the form. See the banner "
+            "above, then finish again",
+        ),
         "status_system": lambda p: QCoreApplication.translate(
             "Refusals", "%1 follows from the phone and is never chosen"
         ).replace("%1", status_label(p.get("status", ""))),

@@ -62,7 +62,9 @@ class Supervision:
         self.desk = desk
         self.sync = sync
         self.role = role
-        self.feed = MeFeed(sync.api, self._on_request, on_status=self._on_applied)
+        self.feed = MeFeed(
+            sync.api, self._on_request, on_status=self._on_applied, on_connected=self._on_connected
+        )
         self.figures = QLabel()
         self.figures.setTextFormat(Qt.TextFormat.PlainText)
         window.statusBar().addPermanentWidget(self.figures)
@@ -140,6 +142,29 @@ class Supervision:
             self.desk.status_line.showMessage(
                 QCoreApplication.translate("Supervision", "Your team lead set your status: %1").replace(
                     "%1", shown
+                ),
+                15000,
+            )
+
+    def _on_connected(self, up: bool) -> None:
+        """The feed is (back) up: the desk may have been cut off long enough for the server to make
+        the operator not routable (``connection_lost``, issue 14); then the desk says its status again."""
+        if up and self.role not in LEAD_ROLES:
+            task = asyncio.ensure_future(self._check_presence())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _check_presence(self) -> None:
+        try:
+            held = await self.sync.api.my_status()
+        except (ApiError, OSError) as exc:
+            log.info("the server's status for this desk is unknown: %s", exc)
+            return
+        if self.workstation.back_online(held):
+            self.desk.status_line.showMessage(
+                QCoreApplication.translate(
+                    "Supervision",
+                    "The server had lost this desk and set you not ready: your status was sent again",
                 ),
                 15000,
             )

@@ -27,7 +27,7 @@ from app.wire.dispositions import Catalogue, DispositionBatchIn, DispositionBatc
 from app.wire.kpi import KpiReport
 from app.wire.requests import StatusRequestIn, StatusRequestOut
 from app.wire.scripts import ScriptDocument, ScriptSummary
-from app.wire.statuses import StatusChangeOut
+from app.wire.statuses import BoardRow, StatusChangeOut
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
@@ -182,6 +182,10 @@ class ApiClient(TeamLeadCalls):
     async def me(self) -> UserOut:
         """Who this login is (also refreshes the access token when it is due)."""
         return ok(UserOut, await self.request("GET", "/users/me"))
+
+    async def my_status(self) -> BoardRow:
+        """The signed-in operator's current status on the server (``GET /me/status``)."""
+        return ok(BoardRow, await self.request("GET", "/me/status"))
 
     async def field_schema(self) -> list[FieldSchema]:
         """The custom fields contacts carry, in display order."""

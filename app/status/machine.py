@@ -100,6 +100,27 @@ class StatusMachine:
             )
         return self._choose(Choice.shift_start(), at, StatusSource.OPERATOR)
 
+    def resume_shift(
+        self, choice: Choice, reported: tuple[OperatorStatus, str | None], since: datetime
+    ) -> None:
+        """Go on with a shift this desk was in before it stopped (a crash): ``choice`` as chosen then,
+        ``reported`` what the server holds since ``since``. Nothing is reported here: calls restored
+        next (after-call work) match what the server holds, and :meth:`set_registered` reports only
+        what differs then, so nothing the server has is sent twice."""
+        if self._chosen.status is not OperatorStatus.OFFLINE:
+            raise Refused(
+                f"the shift has already started ({self._chosen})", code="shift", key="shift_started"
+            )
+        self._chosen, self._chosen_since = choice, since
+        self._reported, self._since, self._source = reported, since, StatusSource.SYSTEM
+
+    def reassert(self, at: datetime) -> list[StatusChangeIn]:
+        """Report the status again although it did not change here: the server replaced it while this
+        desk could not reach it (``connection_lost``), and the desk is back."""
+        if self._chosen.status is OperatorStatus.OFFLINE:
+            return []
+        return self._report(at, StatusSource.SYSTEM, always=True)
+
     def end_shift(self, at: datetime) -> list[StatusChangeIn]:
         """Log out. During a call or its after-call work, choose ``offline`` as the next status instead."""
         self._need_on_shift("end the shift")

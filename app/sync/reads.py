@@ -8,7 +8,8 @@ instead. The result says where it came from, so the card can mark data as possib
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -23,6 +24,7 @@ from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue
 from app.wire.scripts import ScriptDocument
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,6 +35,15 @@ class Fetched(Generic[T]):
     from_cache: bool
     """``True``: the server did not answer; ``value`` is what was cached at ``fetched_at``."""
     fetched_at: datetime | None = None
+
+
+def _cached(write: Callable[[], object]) -> None:
+    """Keep a server answer for later; a cache that cannot be written (a full disk, a read-only store)
+    costs only the offline copy, never the answer in hand (issue 14)."""
+    try:
+        write()
+    except Exception as exc:
+        log.warning("the local cache could not keep a server answer: %s", exc)
 
 
 class CachedReads:
@@ -50,7 +61,7 @@ class CachedReads:
         except (TransientError, LoginRequiredError):
             return Fetched(self._contacts.lookup(phone), from_cache=True)
         if contact is not None:
-            self._contacts.put(contact)
+            _cached(lambda: self._contacts.put(contact))
         return Fetched(contact, from_cache=False, fetched_at=utcnow())
 
     async def catalogue(self, queue: str | None = None) -> Fetched[Catalogue | None]:
@@ -75,7 +86,7 @@ class CachedReads:
                 return Fetched(None, from_cache=True)
             return Fetched(cached[0], from_cache=True, fetched_at=cached[1])
         if document is not None:
-            self._documents.put(kind, key, document)
+            _cached(lambda: self._documents.put(kind, key, document))
             if isinstance(document, ScriptDocument):
-                self._documents.put("script", f"{document.id}@{document.version}", document)
+                _cached(lambda: self._documents.put("script", f"{document.id}@{document.version}", document))
         return Fetched(document, from_cache=False, fetched_at=utcnow())

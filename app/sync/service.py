@@ -28,8 +28,9 @@ from app.client.errors import TransientError
 from app.credentials import SecretStore
 from app.store.cache import ContactCache, DocumentCache
 from app.store.calls import CallLog
-from app.store.database import LocalStore, open_store
+from app.store.database import LocalStore
 from app.store.drafts import Drafts
+from app.store.opening import StoreProblem, note_outbox, open_checked
 from app.sync.deliver import Deliverer
 from app.sync.outbox import Outbox
 from app.sync.pump import RetryPolicy, SyncPump
@@ -58,6 +59,21 @@ class SyncService:
         self.monitor = SyncMonitor(self.outbox)
         self.pump = SyncPump(self.outbox, Deliverer(api), self.monitor, policy=policy)
         self._task: asyncio.Task[None] | None = None
+        self.store_problems: list[StoreProblem] = []
+        """What opening the store found (damaged and moved aside, records lost): the desktop says so."""
+        self.outbox.subscribe(self._note_outbox)
+
+    def _note_outbox(self, counts: object) -> None:
+        """Keep the store's sidecar (``app.store.opening``) in step: the newest outbox id and the
+        pending count, so a store emptied or replaced behind the desktop's back is noticed at start."""
+        try:
+            with self.store.reading() as db:
+                newest, pending = db.execute(
+                    "SELECT coalesce(max(id), 0), coalesce(sum(state = 'pending'), 0) FROM outbox"
+                ).fetchone()
+        except Exception:  # the store fails: the workstation reports that itself
+            return
+        note_outbox(self.store.path, int(newest), int(pending))
 
     @classmethod
     def open(
@@ -70,10 +86,18 @@ class SyncService:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
     ) -> SyncService:
         """Open the local database (default: the user data dir) and a client for ``base_url``.
-        ``secrets`` defaults to the OS keyring (see :attr:`keyring_message`)."""
-        store = open_store(database)
+        ``secrets`` defaults to the OS keyring (see :attr:`keyring_message`). A store that cannot be
+        used raises :class:`app.store.opening.StoreUnusable`; one found damaged or short of records
+        is dealt with and reported in :attr:`store_problems`."""
+        if database is None:
+            from app.store.paths import database_path
+
+            database = database_path()
+        opened = open_checked(database)
         api = ApiClient(base_url, account=account, secrets=secrets or SecretStore(), timeout=timeout)
-        return cls(store, api)
+        service = cls(opened.store, api)
+        service.store_problems = opened.problems
+        return service
 
     @property
     def keyring_message(self) -> str | None:

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from app.telephony import commands as cmd
 from app.telephony import events as ev
@@ -167,7 +168,16 @@ class TelephonyService:
                 future = self._pending.get(ref)
                 if future is not None and not future.done():
                     future.set_result(event)
-        self.on_event(event)
+        self._deliver(self.on_event, event)
+
+    @staticmethod
+    def _deliver(handler: Callable[[Any], None], value: object) -> None:
+        """Hand one event to the desktop. A handler that raises (a full disk under a status change,
+        a bug) is logged and the reader goes on: it must never stop reading the phone (issue 14)."""
+        try:
+            handler(value)
+        except Exception:
+            log.exception("the desktop failed to handle %r from the telephony service", value)
 
     async def _add_account(self, account: AccountConfig) -> None:
         try:
@@ -176,7 +186,8 @@ class TelephonyService:
             log.error("could not add account %s: %s", account.account_id, exc)
             return
         if not result.ok:
-            self.on_event(ev.EngineError(message=result.error, where=f"account {account.account_id}"))
+            error = ev.EngineError(message=result.error, where=f"account {account.account_id}")
+            self._deliver(self.on_event, error)
 
     def _lost(self, code: int) -> None:
         for future in self._pending.values():
@@ -186,8 +197,9 @@ class TelephonyService:
         self._proc = None
         self._update_routable(force_down=True)
         if not self._stopping:
-            self.on_event(
-                ev.EngineStopped(reason=f"the telephony service stopped unexpectedly (exit code {code})")
+            self._deliver(
+                self.on_event,
+                ev.EngineStopped(reason=f"the telephony service stopped unexpectedly (exit code {code})"),
             )
 
     def _update_routable(self, *, force_down: bool = False) -> None:
@@ -199,4 +211,4 @@ class TelephonyService:
             routable = True
         if routable != self._routable:
             self._routable = routable
-            self.on_routable(routable)
+            self._deliver(self.on_routable, routable)

@@ -63,7 +63,10 @@ SHIFT_START = "shift_start"
 """The reason code a desktop sends on login: on shift, not yet ready. Every catalogue has it."""
 PHONE_OFFLINE = "phone_offline"
 """The reason a desktop reports while its phone is unregistered under a routable choice."""
-SYSTEM_REASONS = frozenset({SHIFT_START, PHONE_OFFLINE})
+CONNECTION_LOST = "connection_lost"
+"""The reason the server records when an operator's desktop fell silent (killed, cut off): not
+routable until the desktop is back and the operator chooses again (``server.presence``)."""
+SYSTEM_REASONS = frozenset({SHIFT_START, PHONE_OFFLINE, CONNECTION_LOST})
 """The reasons desktops set by themselves: the server marks them ``system`` in its catalogue."""
 BACK_OF_QUEUE = "back_of_queue"
 """The usual routable reason: calls only when no ready operator is free."""

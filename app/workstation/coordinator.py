@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,8 +32,9 @@ from app.telephony import events as ev
 from app.telephony.supervisor import ServiceUnavailable, TelephonyService
 from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.scripts import AnswerValue, ScriptRef
-from app.wire.statuses import StatusChangeIn, StatusSource
+from app.wire.statuses import CONNECTION_LOST, BoardRow, OperatorStatus, StatusChangeIn, StatusSource
 from app.workstation.config import WorkstationConfig
+from app.workstation.held import RETRY_S, HeldWrites
 from app.workstation.hub import Hub
 from app.workstation.keeping import STORE_RETRY_S, DispositionKeeper
 from app.workstation.notices import (
@@ -47,6 +48,7 @@ from app.workstation.notices import (
     StatusRefused,
 )
 from app.workstation.ports import ContactLookup, Outbox, PhoneCommands
+from app.workstation.resume import Resume
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +92,8 @@ class Workstation:
         self._tasks: set[asyncio.Future[None]] = set()
         self._last_view: StatusView | None = None
         self._last_muted = False
-        self._keeper = DispositionKeeper(outbox, self.hub)
+        self._held = HeldWrites(self.hub)
+        self._keeper = DispositionKeeper(outbox, self.hub, self._held)
 
     # ----- reading -----------------------------------------------------------------------------
 
@@ -106,6 +109,19 @@ class Workstation:
     def catalogue(self) -> Catalogue:
         """The disposition codes and not-ready reasons in force (:meth:`update_catalogue`)."""
         return self._catalogue
+
+    def unsaved(self) -> list[str]:
+        """What the local store has not taken yet (held in memory, tried again): named in the log
+        when the desktop stops, so nothing is dropped silently."""
+        return [*self._held.describe(), *self._keeper.describe()]
+
+    def write_held(self, what: str, write: Callable[[], object], *, key: str | None = None) -> bool:
+        """Write something else of the operator's to the local store (a form's draft) the way the
+        workstation writes its own records: held in memory and retried while the store refuses
+        (:class:`HeldWrites`); whether it is written now."""
+        written = self._held.write(what, write, key=key)
+        self._schedule()
+        return written
 
     def state(self) -> WorkstationState:
         return WorkstationState(tuple(self._calls.sessions.values()), self.status, self._calls.muted)
@@ -250,6 +266,29 @@ class Workstation:
     def start_shift(self) -> None:
         self._report(self._status.start_shift(self._clock()))
 
+    def resume_shift(self, resume: Resume) -> None:
+        """Go on with the shift this desk was in when it stopped (:func:`app.workstation.resume.plan`),
+        instead of :meth:`start_shift`: before calls are restored, then :meth:`report_status`."""
+        self._status.resume_shift(resume.choice, resume.reported, resume.since)
+        self._last_view = self._status.view()
+
+    def report_status(self) -> None:
+        """Report the status if it differs from what the server holds (after :meth:`resume_shift` and
+        the calls restored)."""
+        self._report(self._status.set_registered(self._status.view().registered, self._clock()))
+
+    def back_online(self, server: BoardRow) -> bool:
+        """The desk reached the server again and read what it holds (``GET /me/status``). When the
+        server made the operator not routable while the desk was cut off (``connection_lost``, newer
+        than the desk's own status), the desk's status is reported again: the desk is alive and the
+        operator's choice stands. Whether it was."""
+        view = self._status.view()
+        lost = server.status is OperatorStatus.NOT_READY and server.reason == CONNECTION_LOST
+        if not lost or server.since < view.since or view.reason == CONNECTION_LOST:
+            return False
+        self._report(self._status.reassert(self._clock()))
+        return True
+
     def end_shift(self) -> None:
         self._report(self._status.end_shift(self._clock()))
 
@@ -375,6 +414,7 @@ class Workstation:
     def _settle(self, at: datetime, *, source: StatusSource = StatusSource.SYSTEM) -> None:
         """After any input: ACW timers, publish what moved, queue dispositions, follow with the status.
         Dispositions are durable before the sessions that carry them are published as done."""
+        self._held.retry()
         self._keeper.timers_failed(self._calls.tick(self._clock(), keep=self._keeper.keep))
         self._keeper.retry()
         for session in self._calls.drain():
@@ -397,11 +437,14 @@ class Workstation:
     def _report(self, changes: list[StatusChangeIn]) -> None:
         view = self._status.view()
         for change in changes:
-            self._outbox.put_status(change)
+            self._held.write(f"the status change {change.model_dump_json()}", self._putter(change))
             self.hub.publish(StatusChanged(view, change))
         if not changes and view != self._last_view:
             self.hub.publish(StatusChanged(view))
         self._last_view = view
+
+    def _putter(self, change: StatusChangeIn) -> Callable[[], None]:
+        return lambda: self._outbox.put_status(change)
 
     def _schedule(self) -> None:
         """Wake up when the next ACW timer runs out."""
@@ -409,8 +452,9 @@ class Workstation:
             self._timer.cancel()
             self._timer = None
         deadline = self._calls.next_deadline()
-        if self._keeper.failing:
-            deadline = self._clock() + timedelta(seconds=STORE_RETRY_S)
+        if self._keeper.failing or self._held.holding:
+            retry = self._clock() + timedelta(seconds=min(STORE_RETRY_S, RETRY_S))
+            deadline = retry if deadline is None else min(deadline, retry)
         if deadline is None:
             return
         try:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from app.refused import Refused
 from app.wire.dispositions import DispositionIn
+from app.workstation.held import HeldWrites
 from app.workstation.hub import Hub
 from app.workstation.notices import DispositionNotSaved, Problem
 from app.workstation.ports import Outbox
@@ -27,9 +28,10 @@ STORE_RETRY_S = 2.0
 class DispositionKeeper:
     """Stores dispositions in the outbox and remembers what is stored and what still is not."""
 
-    def __init__(self, outbox: Outbox, hub: Hub) -> None:
+    def __init__(self, outbox: Outbox, hub: Hub, held: HeldWrites | None = None) -> None:
         self.outbox = outbox
         self._hub = hub
+        self._held = held or HeldWrites(hub)
         self._kept: set[str] = set()
         """Calls whose disposition the outbox holds already (stored before the call was done)."""
         self._unsaved: list[DispositionIn] = []
@@ -42,15 +44,20 @@ class DispositionKeeper:
         return self._failing or bool(self._unsaved)
 
     def keep(self, disposition: DispositionIn) -> None:
-        """Store ``disposition``; ``Refused(code="store")`` when the local store cannot."""
+        """Store ``disposition``; ``Refused(code="store")`` when the local store cannot. What the
+        store holds back from earlier goes first (a draft written after its disposition would
+        bring a finished call back)."""
+        self._held.retry()
         try:
             self.outbox.put_disposition(disposition)
         except Exception as exc:
             log.exception("the disposition of %s could not be stored", disposition.call_id)
+            self._held.failed(exc, f"the disposition of call {disposition.call_id}")
             raise Refused(
-                f"the call result could not be saved on this computer: {exc}", code="store"
+                f"the call result could not be saved on this computer: {exc}", code="store", key="store"
             ) from exc
         self._kept.add(disposition.call_id)
+        self._held.succeeded()
 
     def finish(self, call_id: str, finish: Callable[[], object]) -> None:
         """Run the operator's ``finish`` (which calls :meth:`keep` first); a store failure is
@@ -85,6 +92,10 @@ class DispositionKeeper:
             return False
         self._kept.discard(disposition.call_id)
         return True
+
+    def describe(self) -> list[str]:
+        """The dispositions still waiting for the store, for the log on shut-down."""
+        return [f"the disposition {d.model_dump_json()}" for d in self._unsaved]
 
     def retry(self) -> None:
         unsaved, self._unsaved = self._unsaved, []

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from app.refused import Refused
 from app.session.call import CallSession
 from app.status.view import StatusView
+from app.store.faults import StoreFault
 from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue, DispositionIn
 from app.wire.statuses import StatusChangeIn
@@ -75,6 +76,23 @@ class DispositionNotSaved:
 
 
 @dataclass(frozen=True)
+class StoreFailing:
+    """The local store refused a write (disk full, read-only, damaged): what was refused is held in
+    memory and tried again (``app.workstation.held``); the window says what to do about ``fault``."""
+
+    fault: StoreFault
+    message: str
+    held: int
+
+
+@dataclass(frozen=True)
+class StoreSaved:
+    """The local store works again and everything held was written (``written`` records)."""
+
+    written: int
+
+
+@dataclass(frozen=True)
 class StatusRefused:
     """The server refused a status change this desk sent; ``view`` is the status the desk went back
     to (what the server holds), ``reason`` the server's answer."""
@@ -99,6 +117,8 @@ Notice = (
     | DispositionQueued
     | Problem
     | DispositionNotSaved
+    | StoreFailing
+    | StoreSaved
     | StatusRefused
     | CatalogueChanged
 )

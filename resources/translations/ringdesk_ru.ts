@@ -523,19 +523,29 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="199"/>
+        <location filename="../../ui/main.py" line="215"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="285"/>
+        <location filename="../../ui/main.py" line="306"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="288"/>
+        <location filename="../../ui/main.py" line="309"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/resuming.py" line="48"/>
+        <source>ringdesk stopped unexpectedly: your status is back as you left it (%1)</source>
+        <translation>ringdesk неожиданно закрылся: ваш статус восстановлен таким, каким вы его оставили (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/resuming.py" line="52"/>
+        <source>While ringdesk was not running, the server set your status to %1 at %2: choose your status again when you are ready</source>
+        <translation>Пока ringdesk не работал, сервер установил вам статус «%1» в %2: выберите статус заново, когда будете готовы</translation>
     </message>
 </context>
 <context>
@@ -1045,32 +1055,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Status</source>
         <translation>&amp;Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Result</source>
         <translation>&amp;Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Tools</source>
         <translation>С&amp;ервис</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="228"/>
         <source>Dial pad</source>
         <translation>Набор номера</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="229"/>
         <source>The call script appears here when a call is answered.</source>
         <translation>Скрипт разговора появится здесь после ответа на звонок.</translation>
     </message>
@@ -1412,111 +1422,116 @@
     </message>
     <message>
         <location filename="../../ui/refusals.py" line="168"/>
+        <source>The call result could not be saved on this computer: it stays in the form. See the banner above, then finish again</source>
+        <translation>Результат звонка не удалось сохранить на этом компьютере: он остаётся в форме. Прочитайте сообщение вверху окна и завершите ещё раз</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="173"/>
         <source>%1 follows from the phone and is never chosen</source>
         <translation>Статус «%1» ставится телефоном, его нельзя выбрать</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="171"/>
+        <location filename="../../ui/refusals.py" line="176"/>
         <source>Choose a reason from the list for a not-ready status</source>
         <translation>Для статуса «Не готов» выберите причину из списка</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="174"/>
+        <location filename="../../ui/refusals.py" line="179"/>
         <source>This reason is not in the list any more</source>
         <translation>Этой причины больше нет в списке</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="177"/>
+        <location filename="../../ui/refusals.py" line="182"/>
         <source>This reason is no longer used</source>
         <translation>Эта причина больше не используется</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="178"/>
+        <location filename="../../ui/refusals.py" line="183"/>
         <source>This reason is set by the system, never chosen</source>
         <translation>Эта причина ставится системой, её не выбирают</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="181"/>
+        <location filename="../../ui/refusals.py" line="186"/>
         <source>%1 needs your team lead&apos;s approval: ask for it</source>
         <translation>«%1» требует одобрения руководителя: запросите его</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="184"/>
+        <location filename="../../ui/refusals.py" line="189"/>
         <source>The shift has already started</source>
         <translation>Смена уже начата</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="185"/>
+        <location filename="../../ui/refusals.py" line="190"/>
         <source>Cannot %1: the shift has not started</source>
         <translation>Нельзя %1: смена не начата</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="188"/>
+        <location filename="../../ui/refusals.py" line="193"/>
         <source>Use End of shift to go offline</source>
         <translation>Чтобы уйти из сети, выберите «Конец смены»</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="189"/>
+        <location filename="../../ui/refusals.py" line="194"/>
         <source>The status is already %1</source>
         <translation>Статус уже «%1»</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="192"/>
+        <location filename="../../ui/refusals.py" line="197"/>
         <source>Not on a call: set the status directly</source>
         <translation>Звонка нет: выберите статус сразу</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="195"/>
+        <location filename="../../ui/refusals.py" line="200"/>
         <source>Your team lead has set %1 for after this call</source>
         <translation>Руководитель уже назначил «%1» после этого звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="198"/>
+        <location filename="../../ui/refusals.py" line="203"/>
         <source>Cannot %1 during a call or after-call work: choose it as the next status</source>
         <translation>Нельзя %1 во время звонка или обработки: выберите это как следующий статус</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="219"/>
+        <location filename="../../ui/refusals.py" line="224"/>
         <source>The session has expired: log in again</source>
         <translation>Сеанс истёк: войдите снова</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="221"/>
+        <location filename="../../ui/refusals.py" line="226"/>
         <source>Someone else changed this record meanwhile</source>
         <translation>Запись тем временем изменил кто-то другой</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="223"/>
+        <location filename="../../ui/refusals.py" line="228"/>
         <source>This clashes with another record on the server</source>
         <translation>Это противоречит другой записи на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="225"/>
+        <location filename="../../ui/refusals.py" line="230"/>
         <source>The server is not reachable now: it will be tried again</source>
         <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="229"/>
+        <location filename="../../ui/refusals.py" line="234"/>
         <source>Not allowed for your role</source>
         <translation>Недоступно для вашей роли</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="231"/>
+        <location filename="../../ui/refusals.py" line="236"/>
         <source>Not found on the server</source>
         <translation>Не найдено на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="233"/>
+        <location filename="../../ui/refusals.py" line="238"/>
         <source>The server refused it</source>
         <translation>Сервер отклонил запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="235"/>
+        <location filename="../../ui/refusals.py" line="240"/>
         <source>The server could not do it</source>
         <translation>Сервер не смог выполнить запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="253"/>
+        <location filename="../../ui/refusals.py" line="258"/>
         <source>Something went wrong (%1)</source>
         <translation>Что-то пошло не так (%1)</translation>
     </message>
@@ -1957,34 +1972,119 @@
     </message>
 </context>
 <context>
+    <name>StoreBanner</name>
+    <message numerus="yes">
+        <location filename="../../ui/store_banner.py" line="70"/>
+        <source>Saved: the %n record(s) kept in memory are now written on this computer.</source>
+        <translation>
+            <numerusform>Сохранено: %n запись из памяти записана на этот компьютер.</numerusform>
+            <numerusform>Сохранено: %n записи из памяти записаны на этот компьютер.</numerusform>
+            <numerusform>Сохранено: %n записей из памяти записаны на этот компьютер.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_banner.py" line="82"/>
+        <source>The disk is full: your work is kept in memory only. Free disk space at %1 and it is saved at once. Do not quit ringdesk until it says saved.</source>
+        <translation>Диск заполнен: ваша работа хранится только в памяти. Освободите место на диске в %1, и она сразу сохранится. Не закрывайте ringdesk, пока не появится «Сохранено».</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_banner.py" line="87"/>
+        <source>Your work cannot be written to %1 (read-only): it is kept in memory only. Ask IT to make the folder writable. Do not quit ringdesk until it says saved.</source>
+        <translation>Вашу работу нельзя записать в %1 (только чтение): она хранится только в памяти. Попросите ИТ-службу разрешить запись в папку. Не закрывайте ringdesk, пока не появится «Сохранено».</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_banner.py" line="92"/>
+        <source>The local database in %1 is damaged: your work is kept in memory only. Call IT. Do not quit ringdesk until it says saved.</source>
+        <translation>Локальная база в %1 повреждена: ваша работа хранится только в памяти. Позвоните в ИТ-службу. Не закрывайте ringdesk, пока не появится «Сохранено».</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_banner.py" line="96"/>
+        <source>Your work cannot be written to %1 just now: it is kept in memory and saved as soon as the disk answers. Do not quit ringdesk until it says saved.</source>
+        <translation>Сейчас вашу работу нельзя записать в %1: она хранится в памяти и сохранится, как только диск ответит. Не закрывайте ringdesk, пока не появится «Сохранено».</translation>
+    </message>
+</context>
+<context>
+    <name>StoreDialogs</name>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="22"/>
+        <source>ringdesk cannot write its local database %1: the file, its folder or the disk is read-only. Ask IT to make it writable, then start ringdesk again.</source>
+        <translation>ringdesk не может записывать в свою локальную базу %1: файл, его папка или диск доступны только для чтения. Попросите ИТ-службу разрешить запись и запустите ringdesk снова.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="28"/>
+        <source>The disk is full: ringdesk cannot write its local database %1. Free disk space, then start ringdesk again.</source>
+        <translation>Диск заполнен: ringdesk не может записывать в свою локальную базу %1. Освободите место на диске и запустите ringdesk снова.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="34"/>
+        <source>ringdesk cannot open its local database %1 (%2). Call IT and give them this file.</source>
+        <translation>ringdesk не может открыть свою локальную базу %1 (%2). Позвоните в ИТ-службу и передайте им этот файл.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="45"/>
+        <source>The local database %1 was damaged. It was moved aside, unchanged, to %2, and a new one was made. %n record(s) waiting to be sent were recovered from it and will be sent.</source>
+        <translation>Локальная база %1 была повреждена. Она перенесена без изменений в %2, создана новая. Восстановлено и будет отправлено записей, ожидавших отправки: %n.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="51"/>
+        <source>%n record(s) could not be read: they may still be in the file moved aside; give it to IT.</source>
+        <translation>Не удалось прочитать записей: %n. Они могут оставаться в перенесённом файле; передайте его в ИТ-службу.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="56"/>
+        <source>The local database %1 was emptied or replaced while ringdesk was not running: %n record(s) waiting to be sent are missing from this computer. Tell your team lead and IT: the server keeps only what it had received.</source>
+        <translation>Локальная база %1 была очищена или заменена, пока ringdesk не работал: на этом компьютере пропали записи, ожидавшие отправки (%n). Сообщите руководителю группы и ИТ-службе: на сервере есть только то, что он успел получить.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="63"/>
+        <source>The file found was kept as %2.</source>
+        <translation>Найденный файл сохранён как %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="72"/>
+        <source>ringdesk cannot start</source>
+        <translation>ringdesk не может запуститься</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_dialogs.py" line="94"/>
+        <source>The local database was repaired</source>
+        <translation>Локальная база восстановлена</translation>
+    </message>
+</context>
+<context>
     <name>Supervision</name>
     <message>
-        <location filename="../../ui/supervision.py" line="94"/>
+        <location filename="../../ui/supervision.py" line="95"/>
         <source>&amp;Team board</source>
         <translation>&amp;Панель группы</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="118"/>
+        <location filename="../../ui/supervision.py" line="119"/>
         <source>Your team lead set your next status: %1</source>
         <translation>Руководитель группы назначил следующий статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="123"/>
+        <location filename="../../ui/supervision.py" line="124"/>
         <source>Break approved</source>
         <translation>Перерыв одобрен</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="125"/>
+        <location filename="../../ui/supervision.py" line="126"/>
         <source>Break refused by %1</source>
         <translation>Перерыв отклонён: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="141"/>
+        <location filename="../../ui/supervision.py" line="142"/>
         <source>Your team lead set your status: %1</source>
         <translation>Руководитель группы установил ваш статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="98"/>
+        <location filename="../../ui/supervision.py" line="164"/>
+        <source>The server had lost this desk and set you not ready: your status was sent again</source>
+        <translation>Сервер потерял связь с этим рабочим местом и поставил вам «Не готов»: ваш статус отправлен снова</translation>
+    </message>
+    <message>
+        <location filename="../../ui/supervision.py" line="99"/>
         <source>Today: %1 calls · AHT %2 · ACW %3</source>
         <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
     </message>

@@ -36,6 +36,7 @@ from server.db import Database
 from server.logs import register_secret
 from server.pbx.call_sources import call_sources
 from server.pbx.registry import follower_for
+from server.presence import Presence
 from server.ratelimit import DatabaseLoginThrottle
 from server.settings import Settings
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         queues=follower_for(settings),
         user_watch=UserWatch(db, settings.live_recheck_seconds),
     )
+    presence = Presence(context)
     listener: Listener | None = None
     if db.engine.dialect.name == "postgresql":
         context.status_feed.relay = NotifyRelay()
@@ -96,7 +98,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
             await listener.start()
         await context.queues.start()
         await calls.start()
+        await presence.start()
         yield
+        await presence.stop()
         await context.user_watch.stop()
         await context.queues.stop()
         await calls.stop()
@@ -115,6 +119,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         max_body_size=settings.max_body_bytes,
     )
     api.state.ringdesk = context
+    api.state.presence = presence
     install_error_handlers(api)
     if settings.api_docs:
         add_docs(api)

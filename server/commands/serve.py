@@ -106,6 +106,11 @@ def run(args: argparse.Namespace) -> int:
         "forwarded_allow_ips": settings.forwarded_allow_ips.strip() or None,
         "server_header": False,
     }
+    if settings.desk_silence_seconds > 0:
+        # a desk cut off without closing its connection (a cable, a sleeping laptop) stops answering
+        # pings: dropped within the silence, then swept like a killed one (server.presence)
+        half = max(settings.desk_silence_seconds / 2, 1.0)
+        options.update(ws_ping_interval=half, ws_ping_timeout=half)
     if settings.workers == 1:
         uvicorn.run(create_app(settings), **options)
     else:

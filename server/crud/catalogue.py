@@ -34,8 +34,15 @@ REQUIRED_REASONS: tuple[wire_s.NotReadyReason, ...] = (
         max_minutes=15,
         system=True,
     ),
+    wire_s.NotReadyReason(
+        code=wire_s.CONNECTION_LOST,
+        label_en="Connection lost",
+        label_ru="Связь потеряна",
+        system=True,
+    ),
 )
-"""Reasons every catalogue has: desktops send ``shift_start`` on login."""
+"""Reasons every catalogue has: desktops send ``shift_start`` on login; the server records
+``connection_lost`` for a desktop that fell silent (``server.presence``)."""
 REQUIRED_REASON_CODES = frozenset(reason.code for reason in REQUIRED_REASONS)
 
 

@@ -20,7 +20,7 @@ from server.models.enums import (
 )
 from server.models.requests import BoardThreshold, StatusRequest
 from server.models.scripts import Script
-from server.models.statuses import OperatorCurrentStatus, OperatorStatusChange
+from server.models.statuses import DeskPresence, OperatorCurrentStatus, OperatorStatusChange
 from server.models.tasks import Call, Task, TaskAttempt
 from server.models.throttle import LoginFailures
 from server.models.users import RefreshToken, Team, User
@@ -33,6 +33,7 @@ __all__ = [
     "Contact",
     "ContactField",
     "ContactPhone",
+    "DeskPresence",
     "Disposition",
     "DispositionCategory",
     "DispositionCode",

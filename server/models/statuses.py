@@ -63,3 +63,14 @@ class OperatorCurrentStatus(Base):
     change_id: Mapped[int | None] = mapped_column(ForeignKey("operator_status_changes.id"))
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     offered_change_id: Mapped[int | None] = mapped_column(BigIntPK)
+
+
+class DeskPresence(Base):
+    """When an operator's desktop was last heard on ``/me/live`` (``server.presence``): refreshed while
+    its connection is open, set when it closes, deleted when the silence made the operator not
+    routable. No row: no desktop has announced itself (API-only clients are never swept)."""
+
+    __tablename__ = "desk_presence"
+
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -71,7 +71,6 @@ def test_quitting_after_the_shift_ends_the_program_cleanly(shift: Shift) -> None
     assert not shift.notes["quit"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 6")
 def test_enter_drives_the_script_right_after_answering(shift: Shift) -> None:
     assert not shift.notes["enter_after_answer"]
 
@@ -80,13 +79,11 @@ def test_digits_and_enter_drive_the_script(shift: Shift) -> None:
     assert not shift.notes.get("script_keys", "")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 3")
 def test_mute_is_shown_and_toggles(shift: Shift) -> None:
     assert not shift.notes["mute_shown"]
     assert not shift.notes["mute_bar"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 6")
 def test_a_key_answers_the_waiting_call(shift: Shift) -> None:
     assert not shift.notes["waiting_key"]
 
@@ -95,18 +92,15 @@ def test_the_card_shows_the_answered_second_caller(shift: Shift) -> None:
     assert not shift.notes["second_call_card"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 9")
 def test_hold_time_reaches_the_server(shift: Shift, journey_server: LiveServer) -> None:
     with api(journey_server, OPERATOR) as client:
         kpi = client.get("/kpi", params={"operator": OPERATOR, "day": today(), "tz": "UTC"}).json()
     assert kpi["operators"][0]["hold_seconds"] >= shift.hold_s
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 8")
 def test_the_status_menu_offers_no_system_reason(shift: Shift) -> None:
     assert not shift.notes["system_reasons"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 13")
 def test_the_window_fits_a_1280x720_screen(shift: Shift) -> None:
     assert not shift.notes["fits"]

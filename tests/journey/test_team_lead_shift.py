@@ -198,22 +198,18 @@ def test_the_lead_journey_ran_to_its_end(lead_shift: LeadShift) -> None:
     assert not lead_shift.error, lead_shift.error
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 1")
 def test_the_team_board_connects(lead_shift: LeadShift) -> None:
     assert not lead_shift.notes["connects"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 1")
 def test_the_board_is_live_within_a_second(lead_shift: LeadShift) -> None:
     assert not lead_shift.notes["live"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 1")
 def test_a_forced_status_shows_on_the_board(lead_shift: LeadShift) -> None:
     assert not lead_shift.notes["force"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 defect 1")
 def test_approving_a_break_reaches_the_server(lead_shift: LeadShift) -> None:
     assert not lead_shift.notes["approve"]
 

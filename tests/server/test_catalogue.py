@@ -47,8 +47,11 @@ def test_a_fresh_install_has_shift_start(people: People, client: TestClient) -> 
     catalogue = client.get("/catalogue", headers=people.headers(people.op_n1))
     assert catalogue.status_code == 200, catalogue.text
     assert catalogue.json()["dispositions"] == []
-    (reason,) = catalogue.json()["reasons"]
-    assert (reason["code"], reason["active"], reason["routable"]) == ("shift_start", True, False)
+    reasons = catalogue.json()["reasons"]
+    assert [(r["code"], r["active"], r["routable"], r["system"]) for r in reasons] == [
+        ("shift_start", True, False, True),
+        ("connection_lost", True, False, True),  # what the server records for a silent desk
+    ]
 
 
 def test_required_reasons_are_added_once_and_admin_edits_are_kept(people: People, database: Database) -> None:
@@ -70,7 +73,8 @@ def test_everyone_reads_codes_per_queue(people: People, client: TestClient) -> N
         everything = client.get("/catalogue", headers=people.headers(who))
         assert everything.status_code == 200
         assert [c["code"] for c in everything.json()["dispositions"]] == ["sale", "callback", "solved"]
-        assert [r["code"] for r in everything.json()["reasons"]] == ["shift_start", "lunch"]
+        reasons = [r["code"] for r in everything.json()["reasons"]]
+        assert reasons == ["shift_start", "connection_lost", "lunch"]
     sales = client.get("/catalogue", params={"queue": "sales"}, headers=people.headers(people.op_s1))
     assert [c["code"] for c in sales.json()["dispositions"]] == ["sale", "callback"]
     assert sales.json()["dispositions"][1] == CALLBACK | {"comment_required": False, "active": True}

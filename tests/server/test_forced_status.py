@@ -80,7 +80,7 @@ def test_a_team_lead_change_from_the_desktop_needs_an_open_force_that_matches(pe
 def test_system_reasons_are_marked_and_never_forced(people: People) -> None:
     reasons = people.client.get("/catalogue", headers=people.headers(people.op_n1)).json()["reasons"]
     system = {r["code"]: r["system"] for r in reasons}
-    assert system == {"shift_start": True, "break": False, "training": False}
+    assert system == {"shift_start": True, "connection_lost": True, "break": False, "training": False}
     # an admin redeclaring it does not make it choosable
     renamed = {"code": "shift_start", "label_en": "Logged in", "label_ru": "Вход"}
     people.client.put("/catalogue/reasons/shift_start", json=renamed, headers=people.headers(people.admin))

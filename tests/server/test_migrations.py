@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "calls",
     "tasks",
     "task_attempts",
+    "desk_presence",
 }
 
 

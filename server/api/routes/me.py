@@ -2,7 +2,9 @@
 about: their status changes made elsewhere (a team lead's force applied at once), their requests
 (a force waiting for the call to end, a break approved or refused), and a change of the catalogue
 (``{"kind": "catalogue"}``: read ``GET /catalogue`` again), as ``app.wire.requests`` envelopes.
-Any role may connect; each gets only messages about themselves.
+Any role may connect; each gets only messages about themselves. An operator's open connection is
+also how the server knows their desk is alive (``server.presence``): silent for longer than
+``desk_silence_seconds``, they are made not routable (``not_ready/connection_lost``).
 
 It rides on the team feed (``server.api.broadcast``): subscribed to the user's team, each message is
 read to keep only the user's own, which costs one JSON parse per team message: teams are tens of
@@ -19,9 +21,14 @@ from starlette.concurrency import run_in_threadpool
 
 from app.wire.close_codes import CLOSE_UNAUTHENTICATED
 from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, status_message
+from app.wire.statuses import BoardRow, OperatorStatus, StatusSource
 from server.api.broadcast import EVERYONE
+from server.api.deps import CurrentUser, SessionDep
 from server.api.routes.statuses import DEACTIVATED, TEAM_CHANGED, Transform, check_token, serve_feed
 from server.api.userwatch import Standing, Verdict
+from server.crud import statuses as status_crud
+from server.models import Role
+from server.presence import presence_of
 from server.security import InvalidTokenError
 
 router = APIRouter(prefix="/me", tags=["me"])
@@ -39,6 +46,19 @@ def _own(name: str) -> Transform:
     return transform
 
 
+@router.get("/status")
+def my_status(user: CurrentUser, session: SessionDep) -> BoardRow:
+    """The signed-in user's current status as the board shows it: a desktop starting again after a
+    crash reads it to tell what the server recorded while it was away (issue 14)."""
+    team_ids = frozenset({user.team_id}) if user.team_id is not None else None
+    for row in status_crud.board(session, team_ids=team_ids):
+        if row.operator == user.name:
+            return row
+    return BoardRow(
+        operator=user.name, status=OperatorStatus.OFFLINE, since=user.created_at, source=StatusSource.SYSTEM
+    )
+
+
 @router.websocket("/live")
 async def my_live(websocket: WebSocket, token: str = "") -> None:
     """The user's own status changes and requests (module notes)."""
@@ -49,14 +69,21 @@ async def my_live(websocket: WebSocket, token: str = "") -> None:
         await websocket.close(CLOSE_UNAUTHENTICATED, str(exc) if token else "send ?token=<access token>")
         return
     team_id = user.team_id
-    await serve_feed(
-        websocket,
-        expires_at,
-        lambda team: team in (team_id, EVERYONE),
-        _own(user.name),
-        user_id=user.id,
-        verdict=_own_verdict(team_id),
-    )
+    presence = presence_of(websocket) if user.role is Role.OPERATOR else None
+    if presence is not None:  # this desk is alive while the socket is open (server.presence)
+        await run_in_threadpool(presence.opened, user.id)
+    try:
+        await serve_feed(
+            websocket,
+            expires_at,
+            lambda team: team in (team_id, EVERYONE),
+            _own(user.name),
+            user_id=user.id,
+            verdict=_own_verdict(team_id),
+        )
+    finally:
+        if presence is not None:
+            await run_in_threadpool(presence.closed, user.id)
 
 
 def _own_verdict(team_id: int | None) -> Verdict:

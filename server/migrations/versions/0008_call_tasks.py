@@ -2,7 +2,7 @@
 source's reports merged), ``tasks`` (callbacks and web requests) and ``task_attempts`` (issue 16).
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06
 
 Self-contained like 0001 (imports nothing from ``server.models``). Numbered 0008 because 0006 and 0007
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0005"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
