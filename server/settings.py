@@ -195,6 +195,26 @@ class Settings(BaseModel):
     back_of_queue_penalty: int = Field(default=10, ge=1, le=1000)
     #: FreeSWITCH event socket to follow statuses on: ``esl://:password@host:8021`` (unset: none).
     esl_url: SecretStr | None = Field(default=None, repr=False)
+    #: Call outcomes and tasks (``docs/tasks.md``). A caller who hangs up after waiting less than
+    #: this many seconds is non-target, not missed (they hung up within the greeting).
+    non_target_seconds: float = Field(default=5.0, ge=0, le=120)
+    #: Sources that may post call outcomes and web requests: ``name:key,name:key``. The key a request
+    #: carries (``X-Source-Key``) names its source, so one source cannot speak for another.
+    source_keys: SecretStr | None = Field(default=None, repr=False)
+    #: How long ``POST /tasks/next`` holds a task for the operator before it is offered again.
+    task_lease_seconds: int = Field(default=300, ge=10, le=24 * 3600)
+    #: "Not reached": offered again after this delay, until ``task_max_attempts`` calls were made.
+    task_retry_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    task_max_attempts: int = Field(default=3, ge=1, le=50)
+    #: The zone of a client whose contact has none and whose number says none (mobiles).
+    task_default_time_zone: str = "Europe/Moscow"
+
+    def sources(self) -> dict[str, str]:
+        """``source_keys`` as ``{key: source name}``."""
+        if self.source_keys is None:
+            return {}
+        pairs = (item.partition(":") for item in self.source_keys.get_secret_value().split(","))
+        return {key.strip(): name.strip() for name, _, key in pairs if name.strip() and key.strip()}
 
     @field_validator("default_region")
     @classmethod

@@ -29,6 +29,7 @@ from app.wire.common import (
 )
 from app.wire.scripts import ScriptAnswers, ScriptRef
 from app.wire.statuses import NotReadyReason
+from app.wire.tasks import CallbackOwner
 
 
 class DispositionCategory(StrEnum):
@@ -69,7 +70,10 @@ class DispositionIn(WireModel):
     code: CatalogueCode
     comment: Comment = ""
     callback_at: UtcDatetime | None = None
-    """When to call back (an instant; the call card shows it in the contact's time zone)."""
+    """When to call back (an instant; the call card shows it in the contact's time zone). Makes a
+    ``callback_scheduled`` task due then (``docs/tasks.md``)."""
+    callback_owner: CallbackOwner = CallbackOwner.ME
+    """Who the callback task belongs to: the operator (``me``) or anyone of the team."""
 
     @model_validator(mode="after")
     def _in_order(self) -> DispositionIn:

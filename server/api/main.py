@@ -34,6 +34,7 @@ from server.api.userwatch import UserWatch
 from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
+from server.pbx.call_sources import call_sources
 from server.pbx.registry import follower_for
 from server.presence import Presence
 from server.ratelimit import DatabaseLoginThrottle
@@ -88,17 +89,21 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         context.status_feed.relay = NotifyRelay()
         listener = Listener(db.engine.url, context.status_feed)
 
+    calls = call_sources(settings, db, context.queues)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         _ensure_catalogue_defaults(db)
         if listener is not None:
             await listener.start()
         await context.queues.start()
+        await calls.start()
         await presence.start()
         yield
         await presence.stop()
         await context.user_watch.stop()
         await context.queues.stop()
+        await calls.stop()
         if listener is not None:
             await listener.stop()
         if owns_database:

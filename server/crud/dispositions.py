@@ -27,6 +27,8 @@ def request_hash(body: DispositionIn) -> str:
     values = body.model_dump(mode="json")
     if values.get("hold_seconds") is None:
         values.pop("hold_seconds", None)  # bodies from before hold_seconds keep their hash (replays)
+    if values.get("callback_owner") == "me":
+        values.pop("callback_owner", None)  # likewise bodies from before callback_owner
     canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -21,6 +21,7 @@ from server.models.enums import (
 from server.models.requests import BoardThreshold, StatusRequest
 from server.models.scripts import Script
 from server.models.statuses import DeskPresence, OperatorCurrentStatus, OperatorStatusChange
+from server.models.tasks import Call, Task, TaskAttempt
 from server.models.throttle import LoginFailures
 from server.models.users import RefreshToken, Team, User
 
@@ -28,6 +29,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BoardThreshold",
+    "Call",
     "Contact",
     "ContactField",
     "ContactPhone",
@@ -49,6 +51,8 @@ __all__ = [
     "Script",
     "StatusRequest",
     "StatusSource",
+    "Task",
+    "TaskAttempt",
     "Team",
     "UTCDateTime",
     "User",

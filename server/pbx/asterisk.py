@@ -13,8 +13,10 @@
 The adapter remembers the latest status of each operator. When the AMI connection comes back it
 re-applies every one (``QueueAdd`` first: an "Already there" error is expected and ignored), since
 the queue may have changed, or Asterisk restarted, while it was away. Events read back
-(``QueueMemberStatus``, ``QueueMemberPause``, ``AgentComplete``, ``Hold``...) go to ``listeners`` as
-:class:`PbxEvent`; ``AgentComplete``'s HoldTime is queue wait, not on-hold time (``Hold``/``Unhold``).
+(``QueueMemberStatus``, ``QueueMemberPause``, ``AgentComplete``, ``Hold``..., and the callers'
+``QueueCallerJoin/Abandon/Leave``, ``AgentRingNoAnswer`` that ``server.pbx.calls`` turns into call
+outcomes) go to ``listeners`` as :class:`PbxEvent`; ``AgentComplete``'s HoldTime is queue wait,
+not on-hold time (``Hold``/``Unhold``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ EVENTS = frozenset(
         "AgentComplete",
         "Hold",
         "Unhold",
+        "QueueCallerJoin",
+        "QueueCallerAbandon",
+        "QueueCallerLeave",
+        "AgentRingNoAnswer",
     }
 )
 

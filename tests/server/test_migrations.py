@@ -32,6 +32,9 @@ EXPECTED_TABLES = {
     "operator_current_status",
     "scripts",
     "login_failures",
+    "calls",
+    "tasks",
+    "task_attempts",
     "desk_presence",
 }
 

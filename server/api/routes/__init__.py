@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from server.api.routes import (
     auth,
+    calls,
     catalogue,
     contacts,
     disposition_batch,
@@ -17,6 +18,7 @@ from server.api.routes import (
     routing,
     scripts,
     statuses,
+    tasks,
     thresholds,
     users,
 )
@@ -37,4 +39,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     me.router,
     routing.router,
     late.router,
+    calls.router,
+    tasks.router,
 )

@@ -47,6 +47,7 @@ from server.crud.dispositions import (
     request_hash,
     store_new,
 )
+from server.crud.tasks import callback_from_disposition
 from server.models import Disposition, DispositionCode, Role, User
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
@@ -126,6 +127,7 @@ def post_batch(
     stored = get_by_keys(session, keys={key for _, key, *_ in accepted})
     codes: dict[str, DispositionCode | None] = {}
     new: dict[uuid.UUID, tuple[int, DispositionIn, dict[str, Any]]] = {}
+    operators: dict[uuid.UUID, User] = {}
     later: list[tuple[int, uuid.UUID, str]] = []  # answered once the new rows are in
     for index, key, disposition, body_hash, operator in accepted:
         if key in stored or key in new:
@@ -141,6 +143,7 @@ def post_batch(
             continue
         values = disposition_values(key=key, body=disposition, operator_id=operator.id, body_hash=body_hash)
         new[key] = (index, disposition, values)
+        operators[key] = operator
 
     created = store_new(session, [values for _, _, values in new.values()])
     notes: list[dict[str, Any]] = []
@@ -149,6 +152,7 @@ def post_batch(
         if row is None:  # a concurrent request stored this key first
             later.append((index, key, values["request_hash"]))
             continue
+        callback_from_disposition(session, row, operator=operators[key], owner=disposition.callback_owner)
         results[index] = BatchItemOut(
             idempotency_key=str(key),
             outcome=BatchOutcome.CREATED,

@@ -49,6 +49,7 @@ from server.crud.dispositions import (
     request_hash,
     store_new,
 )
+from server.crud.tasks import callback_from_disposition
 from server.models import Contact, Disposition, DispositionCode, Role, User
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
@@ -129,6 +130,7 @@ def post_disposition(
     )
     if user.role in _AUDITED:
         audit("disposition.create", target=f"disposition:{row.id}", details={"operator": body.operator})
+    callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)
     session.commit()
     return _answer(session, row, body_hash, response, replay=False)
 

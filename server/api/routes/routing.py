@@ -25,6 +25,12 @@ another caller's call, and offering the operator again is the double ring this r
 to prevent. The PBX keeps the caller queued and asks again; once the window has passed, the same
 operator is offered again if they are still the only one free.
 
+**Missed calls**: a PBX may add ``call_id`` (and ``caller``, ``dnis``) to the query. When the answer
+is ``none`` because no operator of the queue is logged in at all, the call is recorded as missed
+(``nobody_logged_in``, source ``routing``) and becomes a callback task (``docs/tasks.md``); should an
+operator still answer it later, another source's ``accepted`` report wins. A ``none`` while operators
+are logged in but busy records nothing: the PBX keeps the caller queued.
+
 **404** (body ``none``) when nobody can take the call (the PBX keeps the caller queued or plays a
 message); **403** for a wrong key; **503** when the server has no ``routing_key`` (routing off). The
 key is a shared secret in the query because that is what every PBX's HTTP client can send.
@@ -32,20 +38,48 @@ key is a shared secret in the query because that is what every PBX's HTTP client
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import PlainTextResponse
+from pydantic import ValidationError
 
-from app.wire.common import Code
+from app.wire.calls import DNIS_MAX, CallOutcome, CallReportIn, MissedReason
+from app.wire.common import CALL_ID_MAX, Code
 from server.api.context import get_context
 from server.api.deps import SessionDep
+from server.crud.calls import anyone_logged_in, record
 from server.crud.routing import offer_next
 from server.models import utcnow
 
+log = logging.getLogger("ringdesk.server.routing")
 router = APIRouter(prefix="/routing", tags=["routing"])
+
+
+_missed: dict[str, Any] = {"outcome": CallOutcome.MISSED, "missed_reason": MissedReason.NOBODY_LOGGED_IN}
+
+
+def _record_missed(
+    session: SessionDep, *, threshold: float, call_id: str, queue: str, caller: str | None, dnis: str | None
+) -> None:
+    """Record the call as missed with nobody logged in (module notes). A caller that is no phone number
+    (``anonymous``, a withheld number) is recorded as withheld; a malformed call id is logged and
+    dropped: the routing answer must not fail because of it."""
+    fields: dict[str, Any] = {**_missed, "call_id": call_id, "dnis": dnis or None, "queue": queue}
+    fields["arrived_at"] = utcnow()
+    try:
+        try:
+            report = CallReportIn.model_validate({**fields, "caller": caller or None})
+        except ValidationError:
+            report = CallReportIn.model_validate({**fields, "caller": None})
+    except ValidationError as exc:
+        log.warning("routing: call not recorded", extra={"event": "routing.bad_call", "error": str(exc)})
+        return
+    record(session, report, source="routing", non_target_seconds=threshold)
+    session.commit()
 
 
 @router.get(
@@ -59,10 +93,14 @@ router = APIRouter(prefix="/routing", tags=["routing"])
     },
 )
 def next_operator(
+    *,
     request: Request,
     session: SessionDep,
     queue: Code,
     key: Annotated[str, Query(max_length=256)] = "",
+    call_id: Annotated[str | None, Query(max_length=CALL_ID_MAX)] = None,
+    caller: Annotated[str | None, Query(max_length=64)] = None,
+    dnis: Annotated[str | None, Query(max_length=DNIS_MAX)] = None,
 ) -> PlainTextResponse:
     """The SIP URI of the operator to offer the call to (module notes)."""
     settings = get_context(request).settings
@@ -74,6 +112,15 @@ def next_operator(
     hold = timedelta(seconds=settings.routing_offer_seconds)
     sip_uri = offer_next(session, queue=queue, now=utcnow(), hold=hold)
     if sip_uri is None:
+        if call_id and not anyone_logged_in(session, queue):
+            _record_missed(
+                session,
+                threshold=settings.non_target_seconds,
+                call_id=call_id,
+                queue=queue,
+                caller=caller,
+                dnis=dnis,
+            )
         return PlainTextResponse("none", status_code=status.HTTP_404_NOT_FOUND)
     session.commit()
     return PlainTextResponse(sip_uri)

@@ -1,0 +1,191 @@
+"""The task queue: taking the next task with a lease, renewing it, reporting on it, and the team
+leads' reassign and cancel. Tasks are made in ``server.crud.tasks``.
+
+**Claiming** (:func:`claim_next`) picks and leases in one transaction. PostgreSQL: ``SELECT ... ORDER
+BY priority, due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED``: a worker that meets a row another worker is
+claiming skips it, and a row claimed and committed since the statement's snapshot is re-checked when
+locked (READ COMMITTED re-evaluates the ``WHERE``), so no task is handed out twice by any number of
+workers. SQLite: every transaction is ``BEGIN IMMEDIATE`` (``server.db``), so claims take turns.
+
+**Local hours**: a task is offered only while its client's local time is within business hours
+(``app.local_time``, the rule the card's light uses). The zone is fixed when the task is made (the
+contact's, else the number's, else ``task_default_time_zone``); the zones where it is outside hours
+now are worked out once a minute (:func:`closed_zones`), so the claim itself stays an indexed query.
+
+**Leases**: ``in_progress`` with ``lease_until`` in the past is claimable again without any write: a
+desktop killed mid-task gives it back by doing nothing. The same operator asking again gets their own
+unexpired task back (a restarted desktop resumes it).
+"""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.local_time import BusinessHours, client_time
+from app.wire.tasks import AttemptKind, ResultIn, ResultOutcome, TaskState
+from server.crud.tasks import WAITING
+from server.models import Task, TaskAttempt, User
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The server settings the queue follows."""
+
+    lease: timedelta
+    retry: timedelta
+    max_attempts: int
+    default_zone: str
+    hours: BusinessHours = field(default_factory=BusinessHours)
+
+
+class TaskConflict(Exception):
+    """The task is not in a state that allows this (claimed by someone else, closed): a 409."""
+
+
+@lru_cache(maxsize=4)
+def _closed_zones(minute: datetime, hours: BusinessHours) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            name
+            for name in zoneinfo.available_timezones()
+            if (local := client_time(name, minute, hours)) is not None and not local.open
+        )
+    )
+
+
+def closed_zones(now: datetime, rules: Rules) -> tuple[str, ...]:
+    """Every IANA zone where it is outside business hours now: worked out once a minute (hours
+    change on whole hours), with no database work, so the claim stays one indexed query."""
+    return _closed_zones(now.replace(second=0, microsecond=0), rules.hours)
+
+
+def _pick(conditions: list[ColumnElement[bool]]) -> Select[Task]:
+    return (
+        select(Task)
+        .where(*conditions)
+        .order_by(Task.priority, Task.due_at, Task.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def claim_next(session: Session, *, user: User, now: datetime, rules: Rules) -> Task | None:
+    """Lease the next task ``user`` may work (module notes); flushed, not committed.
+
+    Two picks, each walking an index in queue order: tasks whose lease ran out first (a handful:
+    they were first in line already), then the waiting ones (the partial index
+    ``ix_tasks_waiting``, whose ``WHERE`` the query repeats word for word)."""
+    mine = session.scalars(
+        select(Task)
+        .where(Task.state == TaskState.IN_PROGRESS, Task.claimed_by_id == user.id, Task.lease_until > now)
+        .order_by(Task.id)
+        .limit(1)
+    ).first()
+    if mine is not None:
+        mine.lease_until = now + rules.lease
+        session.flush()
+        return mine
+    allowed = [
+        or_(Task.owner_id.is_(None), Task.owner_id == user.id),
+        or_(Task.team_id.is_(None), Task.team_id == user.team_id),
+        func.coalesce(Task.time_zone, rules.default_zone).not_in(closed_zones(now, rules)),
+    ]
+    if user.queues is not None:
+        allowed.append(or_(Task.queue.is_(None), Task.queue.in_(list(user.queues))))
+    lapsed = [Task.state == TaskState.IN_PROGRESS, Task.lease_until <= now]
+    task = session.scalars(_pick([*lapsed, *allowed])).first()
+    if task is None:
+        task = session.scalars(_pick([Task.state.in_(WAITING), Task.due_at <= now, *allowed])).first()
+    if task is None:
+        return None
+    task.state = TaskState.IN_PROGRESS
+    task.claimed_by_id = user.id
+    task.lease_until = now + rules.lease
+    session.flush()
+    return task
+
+
+def lock(session: Session, task_id: int) -> Task | None:
+    return session.scalars(select(Task).where(Task.id == task_id).with_for_update()).first()
+
+
+def _held_by(task: Task, user: User) -> None:
+    if task.state is not TaskState.IN_PROGRESS or task.claimed_by_id != user.id:
+        raise TaskConflict("this task is not claimed by you (its lease ran out and it was offered again?)")
+
+
+def renew(task: Task, *, user: User, now: datetime, rules: Rules) -> None:
+    _held_by(task, user)
+    if task.lease_until is not None and task.lease_until <= now:
+        raise TaskConflict("the lease ran out: take the task again with POST /tasks/next")
+    task.lease_until = now + rules.lease
+
+
+def report(
+    session: Session,
+    task: Task,
+    *,
+    user: User,
+    result: ResultIn,
+    now: datetime,
+    rules: Rules,
+    key: uuid.UUID | None,
+) -> None:
+    """Store the result of the operator's call: closes the task, or reschedules a "not reached" by the
+    retry rule (expired after the last attempt). Flushed."""
+    _held_by(task, user)
+    outcome = (
+        result.outcome.value if result.reason is None else f"{result.outcome.value}:{result.reason.value}"
+    )
+    session.add(
+        TaskAttempt(
+            task_id=task.id,
+            at=now,
+            kind=AttemptKind.CALL,
+            outcome=outcome,
+            operator_id=user.id,
+            call_id=result.call_id,
+            comment=result.comment,
+            idempotency_key=key,
+        )
+    )
+    task.calls_made += 1
+    task.claimed_by_id = None
+    task.lease_until = None
+    if result.outcome is ResultOutcome.DONE:
+        task.state = TaskState.DONE
+    elif result.outcome is ResultOutcome.SENT_ONLY:
+        task.state = TaskState.SENT_ONLY
+    elif task.calls_made >= rules.max_attempts:
+        task.state = TaskState.EXPIRED
+    else:
+        task.state = TaskState.NOT_REACHED
+        task.due_at = now + rules.retry
+    session.flush()
+
+
+def replayed(session: Session, key: uuid.UUID) -> TaskAttempt | None:
+    return session.scalars(select(TaskAttempt).where(TaskAttempt.idempotency_key == key)).first()
+
+
+def reassign(task: Task, owner: User | None) -> None:
+    if task.state.closed:
+        raise TaskConflict(f"the task is already {task.state.value}")
+    task.owner_id = owner.id if owner is not None else None
+    if owner is not None:
+        task.team_id = owner.team_id
+    if task.state is TaskState.IN_PROGRESS:
+        task.state, task.claimed_by_id, task.lease_until = TaskState.OPEN, None, None
+
+
+def cancel(task: Task) -> None:
+    if task.state.closed:
+        raise TaskConflict(f"the task is already {task.state.value}")
+    task.state, task.claimed_by_id, task.lease_until = TaskState.CANCELLED, None, None
