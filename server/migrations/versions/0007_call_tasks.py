@@ -1,12 +1,11 @@
 """Calls, their outcomes and the tasks made of them: ``calls`` (one row per inbound call, every
 source's reports merged), ``tasks`` (callbacks and web requests) and ``task_attempts`` (issue 16).
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-06
 
-Self-contained like 0001 (imports nothing from ``server.models``). Numbered 0008 because 0006 and 0007
-are being written in parallel: ``down_revision`` is re-chained to the newest one on merge.
+Self-contained like 0001 (imports nothing from ``server.models``).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0008"
+revision: str = "0007"
 down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
