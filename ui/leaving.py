@@ -6,7 +6,8 @@ harmless answer first: keep working in the tray (a notice then says they are sti
 and how to come back) or, where the desktop has no system tray, minimise to the task bar; end the
 shift and quit; or cancel. Quitting never loses a call or its result: during a call it is refused,
 and during after-call work it asks, defaulting to going back to the form (the typed result is kept as
-a draft and reopened at the next start if the operator quits anyway).
+a draft and reopened at the next start if the operator quits anyway). When the local store refuses
+writes (a full disk) and some are held in memory only, quitting would lose them: it asks first.
 
 Questions are window-modal message boxes opened without a nested event loop (``open``, not ``exec``):
 the qasync loop, the phone and the sync keep running while the question is on the screen.
@@ -145,6 +146,9 @@ class Leaving(QObject):
             box.finished.connect(lambda _: self._forget(box))
             box.open()
             return
+        if unsaved := self.workstation.unsaved():
+            self._ask_unsaved(len(unsaved))
+            return
         if any(s.phase in _UNFINISHED for s in sessions):
             self._bring_back()
             box = self._ask(
@@ -170,6 +174,34 @@ class Leaving(QObject):
             box.open()
             return
         self.quit_shift()
+
+    def _ask_unsaved(self, count: int) -> None:
+        """The local store refuses writes (a full disk: the banner says so) and some are held in
+        memory only: quitting would lose them, so it is not the default (issue 14)."""
+        self._bring_back()
+        box = self._ask(
+            QMessageBox.Icon.Critical,
+            QCoreApplication.translate(
+                "Leaving",
+                "%n record(s) could not be saved on this computer yet (see the message at the top of the window). If you quit now, they are lost.",  # noqa: E501
+                None,
+                count,
+            ),
+        )
+        back = box.add(
+            "back",
+            QCoreApplication.translate("Leaving", "Back to ringdesk"),
+            QMessageBox.ButtonRole.RejectRole,
+        )
+        box.add(
+            "quit",
+            QCoreApplication.translate("Leaving", "Quit and lose them"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.finished.connect(lambda _: self._after_unfinished(box))
+        box.open()
 
     def _after_unfinished(self, box: Question) -> None:
         self._forget(box)

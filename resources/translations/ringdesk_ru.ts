@@ -974,69 +974,84 @@
 <context>
     <name>Leaving</name>
     <message>
-        <location filename="../../ui/leaving.py" line="78"/>
+        <location filename="../../ui/leaving.py" line="79"/>
         <source>You are still %1: calls keep ringing here while ringdesk runs in the tray.</source>
         <translation>Вы всё ещё в статусе «%1»: звонки продолжают поступать, пока ringdesk работает в трее.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="81"/>
+        <location filename="../../ui/leaving.py" line="82"/>
         <source>Keep working in the tray</source>
         <translation>Продолжить работу в трее</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="83"/>
+        <location filename="../../ui/leaving.py" line="84"/>
         <source>You are still %1: calls keep ringing here while ringdesk runs.</source>
         <translation>Вы всё ещё в статусе «%1»: звонки продолжают поступать, пока ringdesk работает.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="86"/>
+        <location filename="../../ui/leaving.py" line="87"/>
         <source>Minimise</source>
         <translation>Свернуть</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="91"/>
+        <location filename="../../ui/leaving.py" line="92"/>
         <source>End shift and quit</source>
         <translation>Завершить смену и выйти</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="96"/>
+        <location filename="../../ui/leaving.py" line="97"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="117"/>
+        <location filename="../../ui/leaving.py" line="118"/>
         <source>ringdesk is still running</source>
         <translation>ringdesk продолжает работать</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="118"/>
+        <location filename="../../ui/leaving.py" line="119"/>
         <source>You are %1. Click the ringdesk icon to open the window.</source>
         <translation>Ваш статус: «%1». Щёлкните значок ringdesk, чтобы открыть окно.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="134"/>
+        <location filename="../../ui/leaving.py" line="135"/>
         <source>A call is in progress. Finish it and record its result before quitting.</source>
         <translation>Идёт звонок. Завершите его и сохраните результат, прежде чем выходить.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="140"/>
+        <location filename="../../ui/leaving.py" line="141"/>
         <source>Back to the call</source>
         <translation>Вернуться к звонку</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="152"/>
+        <location filename="../../ui/leaving.py" line="156"/>
         <source>The result of the last call is not recorded yet. If you quit now, what you typed is kept and the form opens again at the next start.</source>
         <translation>Результат последнего звонка ещё не сохранён. Если выйти сейчас, введённое сохранится и форма откроется снова при следующем запуске.</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="159"/>
+        <location filename="../../ui/leaving.py" line="163"/>
         <source>Back to the result</source>
         <translation>Вернуться к результату</translation>
     </message>
     <message>
-        <location filename="../../ui/leaving.py" line="164"/>
+        <location filename="../../ui/leaving.py" line="168"/>
         <source>Quit and finish it later</source>
         <translation>Выйти и завершить позже</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="184"/>
+        <source>%n record(s) could not be saved on this computer yet (see the message at the top of the window). If you quit now, they are lost.</source>
+        <translation>Записи, которые ещё не удалось сохранить на этом компьютере: %n (см. сообщение вверху окна). Если выйти сейчас, они пропадут.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="193"/>
+        <source>Back to ringdesk</source>
+        <translation>Вернуться в ringdesk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/leaving.py" line="198"/>
+        <source>Quit and lose them</source>
+        <translation>Выйти без них</translation>
     </message>
 </context>
 <context>

@@ -97,6 +97,16 @@ def test_a_full_disk_during_a_call_is_shown_and_nothing_is_lost(
         assert window.disposition.isVisible()
         assert window.disposition.comment.toPlainText() == "written while the disk was full"
         assert ws.calls
+        leaving = desktop.leaving
+        assert leaving is not None
+        leaving.quit_requested()  # quitting now would lose what only memory holds: it asks
+        question = leaving.question
+        assert question is not None
+        await until(question.isVisible)
+        assert "could not be saved on this computer" in question.text()
+        question.named["back"].click()
+        await until(lambda: leaving.question is None)
+        assert not desktop.closed.is_set()
 
         small_disk.free()
         await until(lambda: "Saved" in banner.label.text(), timeout=10)  # the held statuses went in
