@@ -1,8 +1,8 @@
 """``ringdesk`` with no sub-command: the operator's desktop, configured from the machine-wide settings.
 
-The command line overrides the configuration (``app/config``: policy > machine > user > defaults); a
-``tel:``/``sip:`` link is handed to a desktop already running rather than starting a second one; the
-desktop and its telephony service log to the user's log directory.
+The command line overrides the configuration (``app/config``: policy > machine > user > defaults), except
+what a policy locks; a ``tel:``/``sip:`` link is handed to a desktop already running rather than starting
+a second one; the desktop and its telephony service log to the user's log directory.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from ui.i18n import Language
 from ui.main import DesktopOptions, run_desktop, run_qt
 from ui.single import hand_over
 from ui.theme import Theme
+
+log = logging.getLogger("ringdesk.start")
 
 
 def parse(argv: Sequence[str], config: Config | None = None) -> DesktopOptions:
@@ -48,6 +50,7 @@ def parse(argv: Sequence[str], config: Config | None = None) -> DesktopOptions:
         minimised=bool(config["start_minimised"]),
     )
     args = parser.parse_args(list(argv))
+    _keep_policy(args, config)
     mode = AcwMode(str(config["acw.mode"]))
     return DesktopOptions(
         dial=args.link,
@@ -62,6 +65,26 @@ def parse(argv: Sequence[str], config: Config | None = None) -> DesktopOptions:
         single_instance=True,
         window_state=ConfigPaths.for_this_os().user_file.with_name("window.ini"),
     )
+
+
+FLAG_SETTINGS = {
+    "server": "server_url",
+    "language": "language",
+    "theme": "theme",
+    "minimised": "start_minimised",
+}
+"""The command-line flags that stand for a setting of the configuration."""
+
+
+def _keep_policy(args: argparse.Namespace, config: Config) -> None:
+    """A setting IT locked by policy wins over a command-line flag: a shortcut edited by hand must
+    not point a desk at another server. The flag is ignored and the log says why."""
+    for flag, key in FLAG_SETTINGS.items():
+        why = config.is_locked(key)
+        value = config[key]
+        if why is not None and getattr(args, flag) != (value if isinstance(value, bool) else str(value)):
+            log.warning("--%s ignored: %s is %s", flag, key, why)
+            setattr(args, flag, value if isinstance(value, bool) else str(value))
 
 
 def _log_to_file(config: Config) -> Path:

@@ -279,3 +279,20 @@ def test_the_operator_s_settings_are_saved_to_the_user_file_never_over_a_policy(
     assert not config.problems
     with pytest.raises(ValueError, match="whole number"):
         save_user_settings(paths.user_file, {"acw.seconds": "lots"}, config)
+
+
+def test_a_policy_locked_setting_wins_over_the_command_line(
+    paths: ConfigPaths, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A shortcut edited to ``ringdesk --server=...`` must not point a desk IT locked elsewhere."""
+    from ui.start import parse
+
+    write(paths.policy_dir / "10-it.toml", 'server_url = "https://ringdesk.corp.example"\n')
+    write(paths.machine_file, 'language = "ru"\n')
+    config = load_config(paths)
+
+    options = parse(["--server", "https://evil.example", "--language", "en"], config)
+
+    assert options.server_url == "https://ringdesk.corp.example"
+    assert options.language.value == "en"  # not locked: the flag is the operator's to give
+    assert "--server ignored: server_url is set by your IT department's policy" in caplog.text
