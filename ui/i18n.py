@@ -12,7 +12,9 @@ custom field labels) comes with both languages from the server and is chosen wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 
@@ -66,9 +68,27 @@ def set_language(lang: Language) -> None:
         _install(app, lang)
     # Qt posts LanguageChange to the application, which posts it on to every window: deliver both
     # now, so the whole UI has switched when this returns.
-    QCoreApplication.sendPostedEvents(app, QEvent.Type.LanguageChange)
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+    with _no_collection_midway():
+        QCoreApplication.sendPostedEvents(app, QEvent.Type.LanguageChange)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
     _tell_listeners()
+
+
+@contextmanager
+def _no_collection_midway() -> Iterator[None]:
+    """Qt hands LanguageChange down a window's children from a copy of its child list, running our
+    ``changeEvent`` overrides on the way. A closed window that only a reference cycle keeps (its
+    wrapper waiting for Python's cycle collector) would, if the collector ran inside one of those
+    overrides, be deleted with its children while Qt still walks them: a segfault (seen in the suite;
+    ``tests/ui/test_language_switch_gc.py``). So garbage goes first, and none is collected meanwhile."""
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _install(app: QCoreApplication, lang: Language) -> None:
