@@ -77,13 +77,25 @@ def test_the_brands_come_back_letter_for_letter() -> None:
 LONG_ENOUGH = [name for name in GENUINE if name not in {"a pangram in capitals", "one short word"}]
 
 
-@pytest.mark.parametrize("codec", ["koi8-r", "cp866", "iso8859-5", "mac-cyrillic"])
-@pytest.mark.parametrize("name", LONG_ENOUGH)
-def test_the_same_text_in_another_cyrillic_code_page_is_refused(name: str, codec: str) -> None:
+def _encodable(text: str, codec: str) -> bool:
     try:
-        payload = GENUINE[name].encode(codec)
+        text.encode(codec)
     except UnicodeEncodeError:
-        pytest.skip(f"{codec} has no Ukrainian letters")  # not a file anyone can have
+        return False  # e.g. Ukrainian letters in KOI8-R: not a file anyone can have
+    return True
+
+
+OTHER_PAGES = [
+    (name, codec)
+    for codec in ("koi8-r", "cp866", "iso8859-5", "mac-cyrillic")
+    for name in LONG_ENOUGH
+    if _encodable(GENUINE[name], codec)
+]
+
+
+@pytest.mark.parametrize(("name", "codec"), OTHER_PAGES)
+def test_the_same_text_in_another_cyrillic_code_page_is_refused(name: str, codec: str) -> None:
+    payload = GENUINE[name].encode(codec)
     with pytest.raises(CsvError) as caught:
         open_contacts_csv(io.BytesIO(payload))
     assert caught.value.code == FileCode.UNKNOWN_ENCODING  # some DOS 866 text also passes for damaged UTF-8
