@@ -33,6 +33,7 @@ from app.telephony.supervisor import ServiceUnavailable, TelephonyService
 from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.scripts import AnswerValue, ScriptRef
 from app.wire.statuses import CONNECTION_LOST, BoardRow, OperatorStatus, StatusChangeIn, StatusSource
+from app.workstation.call_intents import CallIntents
 from app.workstation.config import WorkstationConfig
 from app.workstation.held import RETRY_S, HeldWrites
 from app.workstation.hub import Hub
@@ -62,8 +63,9 @@ class WorkstationState:
     muted: bool
 
 
-class Workstation:
-    """The operator's desk: calls, status and the records they produce."""
+class Workstation(CallIntents):
+    """The operator's desk: calls, status and the records they produce (the call intents are
+    :class:`~app.workstation.call_intents.CallIntents`)."""
 
     def __init__(
         self,
@@ -154,55 +156,6 @@ class Workstation:
             except Refused as exc:
                 self.hub.publish(Problem(exc.reason, where="restore", refusal=exc))
         self._settle(self._clock())
-
-    # ----- call intents ------------------------------------------------------------------------
-
-    async def answer(self, call_id: str | None = None) -> None:
-        call_id = self._pick(call_id, "answer", Phase.RINGING)
-        await self._send(self._calls.answer(call_id))
-
-    async def reject(self, call_id: str | None = None, code: int = 486) -> None:
-        call_id = self._pick(call_id, "reject", Phase.RINGING)
-        await self._send(self._calls.reject(call_id, code))
-
-    async def hangup(self, call_id: str | None = None) -> None:
-        if call_id is None and not any(
-            s.phase.engaged and s.phase is not Phase.HELD for s in self.calls.values()
-        ):
-            call_id = self._pick(None, "hang up", Phase.HELD)  # only held calls: the one held
-        call_id = self._pick(call_id, "hang up", Phase.TALKING, Phase.DIALING)  # else the one we hear
-        await self._send(self._calls.hangup(call_id))
-
-    async def hold(self, call_id: str | None = None) -> None:
-        await self._send(self._calls.hold(self._pick(call_id, "hold", Phase.TALKING)))
-
-    async def resume(self, call_id: str | None = None) -> None:
-        await self._send(self._calls.resume(self._pick(call_id, "resume", Phase.HELD)))
-
-    async def send_dtmf(self, digits: str, call_id: str | None = None) -> None:
-        await self._send(self._calls.send_dtmf(self._pick(call_id, "send digits", Phase.TALKING), digits))
-
-    async def mute(self, muted: bool) -> None:
-        await self._send(self._calls.mute(muted))
-        self._calls.mute_applied(muted)
-        self._settle(self._clock())
-
-    async def dial(self, target: str) -> str:
-        """Call ``target`` (a number, ``tel:`` or ``sip:`` URI); returns the new call's id."""
-        return await self._dial(self._calls.dial(target), target.strip(), "")
-
-    async def blind_transfer(self, target: str, call_id: str | None = None) -> None:
-        call_id = self._pick(call_id, "transfer", Phase.TALKING, Phase.HELD)
-        await self._send(self._calls.blind_transfer(call_id, target))
-
-    async def consult(self, target: str, call_id: str | None = None) -> str:
-        """Attended transfer, step one: hold the customer and call ``target``; returns that call's id."""
-        call_id = self._pick(call_id, "transfer", Phase.TALKING, Phase.HELD)
-        return await self._dial(self._calls.consult(call_id, target), target.strip(), call_id)
-
-    async def complete_transfer(self, call_id: str) -> None:
-        """Attended transfer, step two: join the customer (``call_id``) to the consulted party."""
-        await self._send(self._calls.complete_transfer(call_id))
 
     # ----- what the operator attaches to a call ------------------------------------------------
 
