@@ -6,13 +6,17 @@ import asyncio
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
 from tests.server.live import LiveServer, server_command, server_env
+from tests.support.ports import free_port
 from tests.sync.conftest import memory_keyring  # noqa: F401 - fixture
+from ui.i18n import Language
+from ui.main import Desktop, DesktopOptions
 
 PASSWORD = "e2e-password-long-enough"
 
@@ -49,3 +53,24 @@ async def until(what: Callable[[], bool], timeout: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+def direct_desktop(server_url: str, user: str, database: Path) -> Desktop:
+    """The desktop as the e2e tests start it: English, a telephony service taking direct IP calls on
+    a free port (no audio), the store at ``database`` (a restart reuses it)."""
+    return Desktop(
+        DesktopOptions(
+            server_url=server_url,
+            user=user,
+            password=PASSWORD,
+            phone_args=[
+                "--listen",
+                f"127.0.0.1:{free_port('udp')}",
+                "--local-user",
+                "operator",
+                "--no-audio",
+            ],
+            language=Language.EN,
+            database=database,
+        )
+    )

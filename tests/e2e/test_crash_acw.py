@@ -23,14 +23,12 @@ import httpx
 import pytest
 
 from tests.conftest import REPO
-from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.conftest import PASSWORD, direct_desktop, until
 from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.sipp import Sipp, sipp_available
 from tests.sync.conftest import MemoryKeyring
 from ui.actions import ActionId
-from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions
 
 pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
 
@@ -126,22 +124,7 @@ def test_kill_minus_nine_in_acw_reopens_the_same_form(
             os.killpg(child.pid, signal.SIGKILL)
         sipp.stop()
 
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=server.base_url,
-            user="operator1",
-            password=PASSWORD,
-            phone_args=[
-                "--listen",
-                f"127.0.0.1:{free_port('udp')}",
-                "--local-user",
-                "operator",
-                "--no-audio",
-            ],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-        )
-    )
+    desktop = direct_desktop(server.base_url, "operator1", tmp_path / "desk.db")
 
     async def scenario() -> None:
         try:

@@ -29,15 +29,13 @@ import pytest
 from app.status.choice import Choice
 from app.wire.statuses import CONNECTION_LOST, OperatorStatus
 from tests.conftest import REPO
-from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.conftest import PASSWORD, direct_desktop, until
 from tests.e2e.test_crash_acw import read_until
 from tests.faults.conftest import OPERATOR, ROUTING_KEY, SILENCE_S, board_row, history, lead_client
 from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.sipp import Sipp, sipp_available
 from tests.sync.conftest import MemoryKeyring
-from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions
 
 pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
 
@@ -102,22 +100,7 @@ def test_a_killed_desktop_is_made_not_routable_and_the_restart_says_so(
         if child.poll() is None:
             kill_minus_nine(child)
 
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=quick_server.base_url,
-            user=OPERATOR,
-            password=PASSWORD,
-            phone_args=[
-                "--listen",
-                f"127.0.0.1:{free_port('udp')}",
-                "--local-user",
-                "operator",
-                "--no-audio",
-            ],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-        )
-    )
+    desktop = direct_desktop(quick_server.base_url, OPERATOR, tmp_path / "desk.db")
 
     async def restarted() -> None:
         try:
@@ -180,22 +163,7 @@ def test_killed_in_after_call_work_and_restarted_reports_it_once(
             kill_minus_nine(child)
         sipp.stop()
 
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=quick_server.base_url,
-            user="operator1",
-            password=PASSWORD,
-            phone_args=[
-                "--listen",
-                f"127.0.0.1:{free_port('udp')}",
-                "--local-user",
-                "operator",
-                "--no-audio",
-            ],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-        )
-    )
+    desktop = direct_desktop(quick_server.base_url, "operator1", tmp_path / "desk.db")
 
     async def restarted() -> None:
         try:
@@ -228,22 +196,7 @@ def test_a_desk_cut_off_long_enough_is_made_not_routable_and_comes_back_ready(
 ) -> None:
     """The desk lives but its feed to the server drops for longer than the silence (the network): the
     server makes it not routable; once the feed is back the desk says its status again."""
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=quick_server.base_url,
-            user=OPERATOR,
-            password=PASSWORD,
-            phone_args=[
-                "--listen",
-                f"127.0.0.1:{free_port('udp')}",
-                "--local-user",
-                "operator",
-                "--no-audio",
-            ],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-        )
-    )
+    desktop = direct_desktop(quick_server.base_url, OPERATOR, tmp_path / "desk.db")
     lead = lead_client(quick_server)
 
     async def scenario() -> None:
