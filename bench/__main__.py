@@ -79,20 +79,26 @@ def load_average() -> str:
 
 
 def render(results: list[BenchResult], total_s: float, load: str) -> str:
-    """The table: one row per figure, its target, and PASS / MISS (``info`` when it has no target)."""
-    rows: list[tuple[str, str, str, str, str]] = []
+    """The table: one row per figure, its floor and ratio when it has one, its target, and PASS / MISS
+    (``info`` when it has no target)."""
+    rows: list[tuple[str, ...]] = []
     for r in results:
         if r.status != "ok":
-            rows.append((r.name, r.status.upper(), "", "", ""))
+            rows.append((r.name, r.status.upper(), "", "", "", "", ""))
         for f in r.figures:
             verdict = "info" if f.ok is None else ("PASS" if f.ok else "MISS")
             value = f"{f.value:g} {f.unit}".strip()
-            rows.append((r.name, f.name, value, f.target or "-", verdict))
-    header = ("benchmark", "figure", "value", "target", "result")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
+            floor = f"{f.floor:g} {f.unit}".strip() if f.floor is not None else ""
+            ratio = f"{f.ratio:.2f}x" if f.ratio is not None else ""
+            rows.append((r.name, f.name, value, floor, ratio, f.target or "-", verdict))
+    header = ("benchmark", "figure", "value", "floor", "ratio", "target", "result")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    floors = sorted({f"  {f.name}: {f.floor_name}" for r in results for f in r.figures if f.floor_name})
+    if floors:
+        lines += ["", "floors (measured in this run, on this machine):", *floors]
     notes = [f"  {r.name}: {note}" for r in results for note in r.notes]
     if notes:
         lines += ["", "notes:", *notes]

@@ -29,6 +29,15 @@ class Figure:
     unit: str
     target: str = ""  # human-readable, e.g. "< 10 ms"; "" = informative
     ok: bool | None = None
+    floor: float | None = None  # the same figure for the floor measured beside it (a bare app, raw SQL)
+    floor_name: str = ""  # what the floor is, e.g. "minimal FastAPI + SQLAlchemy insert"
+
+    @property
+    def ratio(self) -> float | None:
+        """``value / floor``: how far above the floor we are, comparable across machines and loads."""
+        if self.floor is None or not self.floor:
+            return None
+        return self.value / self.floor
 
 
 @dataclass
@@ -51,6 +60,42 @@ class BenchResult:
             self.figures.append(Figure(name, value, unit))
         else:
             self.figures.append(Figure(name, value, unit, f"< {limit:g} {unit}".strip(), value < limit))
+
+    def add_vs_floor(
+        self,
+        name: str,
+        value: float,
+        unit: str,
+        floor: float,
+        floor_name: str,
+        *,
+        limit: float | None = None,
+        max_ratio: float | None = None,
+    ) -> None:
+        """Add a figure beside its floor, measured in the same run on the same machine.
+
+        Judged on ``value < limit`` and/or ``value / floor <= max_ratio`` (both when both are given):
+        the ratio is what survives a busier or slower machine; the limit is what the user feels.
+        """
+        checks: list[bool] = []
+        target: list[str] = []
+        if limit is not None:
+            checks.append(value < limit)
+            target.append(f"< {limit:g} {unit}".strip())
+        if max_ratio is not None and floor:
+            checks.append(value / floor <= max_ratio)
+            target.append(f"<= {max_ratio:g}x floor")
+        self.figures.append(
+            Figure(
+                name,
+                value,
+                unit,
+                ", ".join(target),
+                all(checks) if checks else None,
+                floor=floor,
+                floor_name=floor_name,
+            )
+        )
 
     def add_exact(self, name: str, value: float, unit: str, expected: float) -> None:
         """Add a figure that must equal ``expected`` (e.g. zero underruns)."""
