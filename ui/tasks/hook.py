@@ -39,10 +39,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Tasks", text)
-
-
 class TasksHook:
     """``desk`` and ``watch`` (core), ``panel`` (``None`` until first shown) and ``badge``."""
 
@@ -174,12 +170,12 @@ class TasksHook:
     def _on_lists(self, lists: TaskLists) -> None:
         self.badge.setText(str(lists.missed))
         self.badge.setVisible(lists.missed > 0)
-        self.badge.setToolTip(_t("Missed calls not called back yet"))
+        self.badge.setToolTip(QCoreApplication.translate("Tasks", "Missed calls not called back yet"))
         for task in lists.reminders:
-            text = _t("Callback due: %1").replace("%1", task.phone)
+            text = QCoreApplication.translate("Tasks", "Callback due: %1").replace("%1", task.phone)
             self.reminder_text = text
             if self.tray is not None:
-                self.tray.notify(_t("Callback due"), text)
+                self.tray.notify(QCoreApplication.translate("Tasks", "Callback due"), text)
             self.status_desk.status_line.showMessage(text, 30000)
         if self.panel is not None:
             self.panel.show_lists(lists)
@@ -187,6 +183,6 @@ class TasksHook:
 
     def _retranslate(self) -> None:
         if self.dock is not None:
-            self.dock.setWindowTitle(_t("Tasks"))
+            self.dock.setWindowTitle(QCoreApplication.translate("Tasks", "Tasks"))
         with contextlib.suppress(RuntimeError):
-            self.badge.setToolTip(_t("Missed calls not called back yet"))
+            self.badge.setToolTip(QCoreApplication.translate("Tasks", "Missed calls not called back yet"))
