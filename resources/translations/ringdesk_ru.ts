@@ -1541,47 +1541,57 @@
         <translation>Нельзя %1 во время звонка или обработки: выберите это как следующий статус</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="224"/>
+        <location filename="../../ui/refusals.py" line="206"/>
+        <source>Take a task first (Next task), then call the client</source>
+        <translation>Сначала возьмите задачу («Следующая задача»), затем звоните клиенту</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="209"/>
+        <source>The task&apos;s call was answered: choose its result in the form</source>
+        <translation>На звонок по задаче ответили: выберите результат в форме</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="230"/>
         <source>The session has expired: log in again</source>
         <translation>Сеанс истёк: войдите снова</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="226"/>
+        <location filename="../../ui/refusals.py" line="232"/>
         <source>Someone else changed this record meanwhile</source>
         <translation>Запись тем временем изменил кто-то другой</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="228"/>
+        <location filename="../../ui/refusals.py" line="234"/>
         <source>This clashes with another record on the server</source>
         <translation>Это противоречит другой записи на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="230"/>
+        <location filename="../../ui/refusals.py" line="236"/>
         <source>The server is not reachable now: it will be tried again</source>
         <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="234"/>
+        <location filename="../../ui/refusals.py" line="240"/>
         <source>Not allowed for your role</source>
         <translation>Недоступно для вашей роли</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="236"/>
+        <location filename="../../ui/refusals.py" line="242"/>
         <source>Not found on the server</source>
         <translation>Не найдено на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="238"/>
+        <location filename="../../ui/refusals.py" line="244"/>
         <source>The server refused it</source>
         <translation>Сервер отклонил запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="240"/>
+        <location filename="../../ui/refusals.py" line="246"/>
         <source>The server could not do it</source>
         <translation>Сервер не смог выполнить запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="258"/>
+        <location filename="../../ui/refusals.py" line="264"/>
         <source>Something went wrong (%1)</source>
         <translation>Что-то пошло не так (%1)</translation>
     </message>
