@@ -17,7 +17,7 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QDockWidget, QLabel
+from PySide6.QtWidgets import QDockWidget, QLabel, QSizePolicy
 
 from app.client.errors import ApiError
 from app.refused import Refused
@@ -69,9 +69,11 @@ class TasksHook:
         """The missed-call count on the toolbar, beside "Tasks" (hidden at zero)."""
         self.badge.setObjectName("tasks_badge")
         set_role(self.badge, "danger", "badge")
-        self.badge.hide()
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         window.toolbar.addAction(actions[ActionId.TASKS])
-        window.toolbar.addWidget(self.badge)
+        self._badge_action = window.toolbar.addWidget(self.badge)
+        """A widget on a tool bar is shown and hidden through its action."""
+        self._badge_action.setVisible(False)
         call_menu = window.menus[0]
         call_menu.addSeparator()
         for action_id in (ActionId.TASKS, ActionId.NEXT_TASK, ActionId.DIAL_TASK, ActionId.TASK_NOT_REACHED):
@@ -169,7 +171,7 @@ class TasksHook:
 
     def _on_lists(self, lists: TaskLists) -> None:
         self.badge.setText(str(lists.missed))
-        self.badge.setVisible(lists.missed > 0)
+        self._badge_action.setVisible(lists.missed > 0)
         self.badge.setToolTip(QCoreApplication.translate("Tasks", "Missed calls not called back yet"))
         for task in lists.reminders:
             text = QCoreApplication.translate("Tasks", "Callback due: %1").replace("%1", task.phone)

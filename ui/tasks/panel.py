@@ -128,6 +128,7 @@ class TasksPanel(QWidget):
         card = QVBoxLayout(self.preview)
         head = QHBoxLayout()
         self.state = QLabel()
+        set_role(self.state, TASK_STATE_BADGES[TaskState.OPEN], "badge")  # a badge from the start
         self.why = plain_label()
         head.addWidget(self.state)
         head.addWidget(self.why, 1)
