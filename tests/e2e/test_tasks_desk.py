@@ -16,7 +16,7 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +238,59 @@ def test_a_busy_client_is_not_reached_with_one_key_and_the_server_reschedules(
             await take_shot(server, desktop, shot)
 
     run(loop, desktop, steps, sipps)
+
+
+def test_an_owned_callback_falling_due_is_announced_in_the_tray_and_the_window(
+    server: LiveServer, loop: asyncio.AbstractEventLoop, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    desktop = direct_desktop(server.base_url, "operator1", tmp_path / "desk.db")
+
+    async def steps() -> None:
+        assert await desktop.start()
+        window, hook, tray = desktop.window, desktop.tasks, desktop.tray
+        assert window is not None and hook is not None and tray is not None
+        now = datetime.now(UTC)
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            login = await http.post("/auth/login", json={"name": "operator1", "password": PASSWORD})
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            contact = (
+                await http.get("/contacts/lookup", params={"phone": "+74951234567"}, headers=headers)
+            ).json()
+            disposition = {  # an earlier call: "call me back in a moment", the callback mine (USERONLY)
+                "call_id": f"e2e-{uuid.uuid4()}",
+                "operator": "operator1",
+                "contact_id": contact["id"],
+                "ring_at": (now - timedelta(minutes=3)).isoformat(),
+                "answer_at": (now - timedelta(minutes=3)).isoformat(),
+                "end_at": (now - timedelta(minutes=1)).isoformat(),
+                "code": "callback",
+                "callback_at": (now + timedelta(seconds=2)).isoformat(),
+                "callback_owner": "me",
+            }
+            stored = await http.post(
+                "/dispositions",
+                json=disposition,
+                headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+            )
+        assert stored.status_code == 201, stored.text
+        deadline = asyncio.get_running_loop().time() + 30
+        while tray.notice is None:  # the watch reads the list every 20 s; ask it now and then
+            assert asyncio.get_running_loop().time() < deadline, "no reminder"
+            hook.watch.kick()
+            await asyncio.sleep(0.5)
+        assert tray.notice == ("Callback due", "Callback due: +74951234567")
+        assert desktop.desk is not None
+        assert desktop.desk.status_line.currentMessage() == "Callback due: +74951234567"
+        panel = hook.show_panel()
+        assert panel.reminder.isVisible() and panel.reminder.text() == "Callback due: +74951234567"
+        assert [t.phone for t in panel.mine.tasks] == ["+74951234567"]
+        reads: list[object] = []
+        hook.watch.subscribe(reads.append)
+        tray.notice = None
+        hook.watch.kick()  # two more reads of the list: the reminder is not given again
+        await until(lambda: len(reads) >= 1)
+        hook.watch.kick()
+        await until(lambda: len(reads) >= 2)
+        assert tray.notice is None
+
+    run(loop, desktop, steps, [])
