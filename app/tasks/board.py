@@ -130,8 +130,8 @@ class TaskWatch:
 
     async def _run(self, interval: float) -> None:
         while True:
+            self._kick.clear()  # before reading: a kick during the read asks for another one
             await self.refresh()
-            self._kick.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kick.wait(), interval)
 
