@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,7 @@ import pytest
 from app.local_time import client_time
 from app.session.phase import Phase
 from app.wire.tasks import TaskState
+from tests.conftest import REPO
 from tests.e2e.conftest import PASSWORD, direct_desktop, until
 from tests.server.live import LiveServer, server_command, server_env
 from tests.support.sipp import Sipp, sipp_available, start_uas
@@ -292,5 +295,55 @@ def test_an_owned_callback_falling_due_is_announced_in_the_tray_and_the_window(
         hook.watch.kick()
         await until(lambda: len(reads) >= 2)
         assert tray.notice is None
+
+    run(loop, desktop, steps, [])
+
+
+def test_a_task_taken_survives_a_kill_minus_nine(
+    server: LiveServer, loop: asyncio.AbstractEventLoop, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    task_id = loop.run_until_complete(missed_call(server, "+79990005566"))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.e2e.tasky_desktop", server.base_url, PASSWORD, str(tmp_path)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()  # the child says it took a task (or it died: an empty line)
+        assert line.strip() == f"TAKEN {task_id}", line
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+    held = loop.run_until_complete(server_task(server, task_id))
+    assert held["state"] == "in_progress" and held["claimed_by"] == "operator1"  # held, not lost
+
+    desktop = direct_desktop(server.base_url, "operator1", tmp_path / "desk.db")
+
+    async def steps() -> None:
+        assert await desktop.start()
+        window, hook = desktop.window, desktop.tasks
+        assert window is not None and hook is not None
+        hook.watch.kick()
+        window.action_collection[ActionId.TASKS].trigger()
+        panel = hook.panel
+        assert panel is not None
+        await until(lambda: [t.id for t in panel.mine.tasks] == [task_id])  # listed as mine, in progress
+        assert panel.mine.topLevelItem(0) is not None
+        window.action_collection[ActionId.NEXT_TASK].trigger()  # the same task comes back first
+        await until(lambda: hook.desk.view.task is not None)
+        assert hook.desk.view.task is not None and hook.desk.view.task.id == task_id
+        assert panel.number.text() == "+79990005566"
 
     run(loop, desktop, steps, [])
