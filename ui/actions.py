@@ -101,7 +101,7 @@ SPECS: dict[ActionId, ActionSpec] = {
         for n, action in enumerate(DISPOSITION_KEYS, start=1)
     },
     ActionId.TASKS: ActionSpec(QT_TRANSLATE_NOOP("Actions", "T&asks"), "F4"),
-    ActionId.NEXT_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Next &task"), "Ctrl+T"),
+    ActionId.NEXT_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Next &task"), "F3"),
     ActionId.DIAL_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Call the &client"), "Ctrl+Shift+D"),
     ActionId.TASK_NOT_REACHED: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Not reached"), "Ctrl+Shift+N"),
     ActionId.SETTINGS: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Se&ttings..."), "Ctrl+,", "settings"),

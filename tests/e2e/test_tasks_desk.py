@@ -164,7 +164,7 @@ def test_a_missed_call_becomes_a_task_previewed_dialled_and_done(
         assert panel.missed.text() == "Missed calls: 1"
         assert not panel.preview.isVisible()
 
-        window.action_collection[ActionId.NEXT_TASK].trigger()  # Ctrl+T
+        window.action_collection[ActionId.NEXT_TASK].trigger()  # F3
         await until(lambda: panel.preview.isVisible() and panel.client.text() == "<img src=x><b>Ivan</b>")
         assert panel.number.text() == HTML_CLIENT
         assert panel.why.text() == "Missed call (hung up in the queue)"

@@ -21,7 +21,7 @@ from app.wire.tasks import (
 )
 from tests.support.untranslated import untranslated_texts
 from tests.ui.conftest import EVIL
-from ui.actions import ActionCollection
+from ui.actions import SPECS, ActionCollection, ActionId
 from ui.i18n import Language, set_language
 from ui.tasks.panel import TasksPanel
 from ui.theme import TASK_STATE_BADGES, Theme, task_state_colour
@@ -121,3 +121,13 @@ def test_the_panel_is_all_russian(qtbot: QtBot, actions: ActionCollection) -> No
     assert panel.title.text() == "Задачи"
     assert panel.counts[TaskState.OPEN].text() == "Открыта: 1"
     assert untranslated_texts([panel], allowed=["img", "src", "Ivan"]) == []  # the CRM's own text
+
+
+def test_the_task_keys_clash_with_no_other_key_of_the_window() -> None:
+    """Next task once had Ctrl+T, which a team lead's window already gives the Team board
+    (``ui/supervision.py``): Qt then fires neither."""
+    keys = [spec.shortcut for spec in SPECS.values() if spec.shortcut]
+    assert len(keys) == len(set(keys))
+    team_board = "Ctrl+T"
+    task_keys = {SPECS[a].shortcut for a in (ActionId.TASKS, ActionId.NEXT_TASK, ActionId.DIAL_TASK)}
+    assert team_board not in task_keys | {SPECS[ActionId.TASK_NOT_REACHED].shortcut}
