@@ -63,6 +63,8 @@ class TasksHook:
         self.reminder_text = ""
         self._jobs: set[asyncio.Future[None]] = set()
         self._looked_up: int | None = None
+        self.client_name: str | None = None
+        """The CRM name of the task's client (``None``: unknown, or not looked up yet)."""
         actions = window.action_collection
         self.actions = actions
         self.badge = QLabel()
@@ -110,6 +112,7 @@ class TasksHook:
             self.window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
             self.panel.show_lists(self.watch.lists)
             self.panel.show_view(self.desk.view)
+            self.panel.show_client(self.client_name)
             self.panel.show_reminder(self.reminder_text)
             self._retranslate()
             self.watch.kick()
@@ -154,7 +157,8 @@ class TasksHook:
         actions[ActionId.NEXT_TASK].setEnabled(view.phase is DeskPhase.IDLE)
         if view.task is not None and view.task.id != self._looked_up:
             self._looked_up = view.task.id
-            self._run(self._look_up(view.task.phone))
+            self._show_client(None)  # not the previous task's client while this one is looked up
+            self._run(self._look_up(view.task.id, view.task.phone))
         if view.task is None:
             self._looked_up = None
         if view.notice == "reported":
@@ -162,12 +166,16 @@ class TasksHook:
         if self.panel is not None:
             self.panel.show_view(view)
 
-    async def _look_up(self, number: str) -> None:
+    async def _look_up(self, task_id: int, number: str) -> None:
         """The client's name from the CRM for the preview (the local cache when the server is away)."""
         fetched = await self.sync.reads.contact_for(number)
-        contact = fetched.value
+        if self._looked_up == task_id:  # still the task in hand
+            self._show_client(None if fetched.value is None else fetched.value.name)
+
+    def _show_client(self, name: str | None) -> None:
+        self.client_name = name
         if self.panel is not None:
-            self.panel.show_client(None if contact is None else contact.name)
+            self.panel.show_client(name)
 
     def _on_lists(self, lists: TaskLists) -> None:
         self.badge.setText(str(lists.missed))
