@@ -105,6 +105,8 @@ class Phone(Protocol):
         self, call_id: str, code: str, *, comment: str = "", callback_at: datetime | None = None
     ) -> None: ...
 
+    def write_held(self, what: str, write: Callable[[], object], *, key: str | None = None) -> bool: ...
+
 
 def outcome_of(category: DispositionCategory | None) -> ResultOutcome:
     """The task result a disposition of ``category`` stands for."""
@@ -246,7 +248,13 @@ class TaskDesk:
     def _report(self, result: ResultIn) -> None:
         task = self.view.task
         assert task is not None
-        self._outbox.add_task_result(task.id, result)  # durable now; the pump sends it exactly once
+        # Durable now (the pump sends it exactly once); a store that refuses holds it in memory and
+        # writes it when it works again, like the workstation's own records (``HeldWrites``).
+        self._phone.write_held(
+            f"the result of task {task.id}",
+            lambda: self._outbox.add_task_result(task.id, result),
+            key=f"task-result:{task.id}",
+        )
         self._show(DeskView(notice="reported", task=None, result=result))
         self._cancel_renewing()
 

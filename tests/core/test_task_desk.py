@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from app.session import AcwPolicy
 from app.store.database import LocalStore, open_store
 from app.store.schema import OutboxKind
 from app.sync.deliver import Deliverer
+from app.sync.items import Saved
 from app.sync.outbox import Outbox
 from app.sync.pump import RetryPolicy, SyncPump
 from app.sync.status import SyncMonitor
@@ -26,7 +28,7 @@ from app.tasks.desk import DeskPhase, TaskDesk
 from app.telephony import commands as cmd
 from app.telephony.events import CallState, EndCause
 from app.wire.dispositions import Catalogue, DispositionCategory, DispositionCode
-from app.wire.tasks import AttemptKind, AttemptOut, TaskKind, TaskOut, TaskState
+from app.wire.tasks import AttemptKind, AttemptOut, ResultIn, TaskKind, TaskOut, TaskState
 from app.workstation import Workstation, WorkstationConfig
 from tests.core.helpers import (
     OPERATOR,
@@ -307,3 +309,39 @@ def test_board_lists_mine_and_the_team_counts_the_badge_and_reminds_once() -> No
     assert [t.id for t in lists.reminders] == [3]
     assert board.lists(tasks, now).reminders == ()  # told once
     assert [t.id for t in board.lists(tasks, now + timedelta(hours=3)).reminders] == [4]
+
+
+class FullDisk:
+    """An outbox on a disk that is full until ``room`` is set."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+        self.room = False
+
+    def add_task_result(self, task_id: int, result: ResultIn) -> Saved:
+        if not self.room:
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.outbox.add_task_result(task_id, result)
+
+
+def test_a_result_the_store_refuses_is_held_and_written_when_it_works(store: LocalStore) -> None:
+    rig = Rig(store, task(5))
+    disk = FullDisk(rig.outbox)
+    rig.desk = TaskDesk(rig.api, disk, rig.ws, clock=rig.clock)
+    rig.ws.start_shift()
+
+    async def go() -> None:
+        await rig.desk.take_next()
+        call_id = await rig.desk.dial()
+        rig.ws.on_phone_event(ended(call_id, 4, cause=EndCause.DECLINED, code=486))
+        rig.desk.not_reached()
+        assert rig.results() == []
+        assert any("task 5" in what for what in rig.ws.unsaved())  # held, named, not dropped
+        disk.room = True
+        rig.ws.tick()  # the workstation's retry (every RETRY_S, and after every input)
+        await rig.desk.close()
+
+    asyncio.run(go())
+    [(target, body)] = rig.results()
+    assert target == "5" and body["outcome"] == "not_reached"
+    assert rig.ws.unsaved() == []
