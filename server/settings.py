@@ -208,6 +208,9 @@ class Settings(BaseModel):
     task_max_attempts: int = Field(default=3, ge=1, le=50)
     #: The zone of a client whose contact has none and whose number says none (mobiles).
     task_default_time_zone: str = "Europe/Moscow"
+    #: The team board's callback SLA: a missed call counts as met when an operator called the client
+    #: back within this many minutes of the missed call (``GET /team/missed``).
+    callback_sla_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
 
     def sources(self) -> dict[str, str]:
         """``source_keys`` as ``{key: source name}``."""

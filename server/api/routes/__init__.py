@@ -19,6 +19,7 @@ from server.api.routes import (
     scripts,
     statuses,
     tasks,
+    team_tasks,
     thresholds,
     users,
 )
@@ -41,4 +42,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     late.router,
     calls.router,
     tasks.router,
+    team_tasks.router,
 )
