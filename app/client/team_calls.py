@@ -1,5 +1,6 @@
 """The team lead's calls of :class:`app.client.api.ApiClient`: the board's snapshot, the colour
-thresholds, an operator's status history, and deciding a break request (a force is
+thresholds, an operator's status history, deciding a break request, the team's missed-call figures
+and reassigning or cancelling a task (a force is
 :meth:`~app.client.api.ApiClient.create_request`). Their own module because they are one concept
 (the Team window's) and the client stays readable; the plumbing (:meth:`request`) is the client's."""
 
@@ -14,6 +15,8 @@ import httpx
 from app.client.answers import JSON, ok, parse_list
 from app.wire.requests import DecisionIn, StatusRequestOut
 from app.wire.statuses import BoardRow, StatusChangeOut, Threshold
+from app.wire.tasks import ReassignIn, TaskOut
+from app.wire.team_tasks import MissedSummary
 
 
 class TeamLeadCalls:
@@ -57,3 +60,19 @@ class TeamLeadCalls:
         body = DecisionIn(approve=approve).model_dump_json()
         response = await self.request("POST", f"/requests/{request_id}/decision", content=body, headers=JSON)
         return ok(StatusRequestOut, response)
+
+    async def missed_summary(self, *, tz: str = "UTC") -> MissedSummary:
+        """The lead's team's missed calls still owed a callback and today's callback SLA (``tz``: the
+        lead's zone, where "today" starts)."""
+        return ok(MissedSummary, await self.request("GET", "/team/missed", params={"tz": tz}))
+
+    async def reassign_task(self, task_id: int, owner: str | None) -> TaskOut:
+        """Give a task to an operator of the team, or to anyone of it (``None``)."""
+        body = ReassignIn(owner=owner).model_dump_json()
+        return ok(
+            TaskOut, await self.request("POST", f"/tasks/{task_id}/reassign", content=body, headers=JSON)
+        )
+
+    async def cancel_task(self, task_id: int) -> TaskOut:
+        """Cancel a task still to be worked (409 when it was closed meanwhile)."""
+        return ok(TaskOut, await self.request("POST", f"/tasks/{task_id}/cancel"))

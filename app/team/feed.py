@@ -7,13 +7,15 @@ Every server call goes through the desktop's :class:`~app.client.api.ApiClient`,
 shares its login, its token refreshes and its error types with everything else.
 
 Every (re)connect subscribes first and then reads the snapshot (board, open requests, thresholds,
-today's KPIs), so nothing stored in between is lost: a push older than the snapshot is ignored by
-the board (``TeamBoard``). The socket carries the access token in its query; the server closes it
-with 4401 when that token expires (or was refused), and the feed then renews the token through the
-client (its refresh-token rotation, its lock) and reconnects at once. Other failures back off,
+today's KPIs, the team's missed calls and open tasks), so nothing stored in between is lost: a
+push older than the snapshot is ignored by the board (``TeamBoard``). The socket carries the access
+token in its query; the server closes it with 4401 when that token expires (or was refused), and
+the feed then renews the token through the client (its refresh-token rotation, its lock) and
+reconnects at once. Other failures back off,
 0.5 s doubling to ``max_wait_s``, with jitter so a restarted server is not met by every board at
 the same instant. KPIs are re-read every ``kpi_every`` seconds and after a call's ACW ends, never
-counted locally.
+counted locally. The missed-call figures and the team's tasks are re-read every ``missed_every``
+seconds and after the lead's own reassign or cancel (a server without them leaves them out).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from app.wire.close_codes import CLOSE_UNAUTHENTICATED
 from app.wire.kpi import KpiReport
 from app.wire.requests import LiveEvent, RequestKind, StatusRequestIn, StatusRequestOut, parse_event
 from app.wire.statuses import BoardRow, NotReadyReason, OperatorStatus, StatusChangeOut, Threshold
+from app.wire.tasks import TaskOut, TaskState
+from app.wire.team_tasks import MissedSummary
 
 log = logging.getLogger("ringdesk.team.feed")
 
@@ -58,12 +62,24 @@ class Kpis:
 
 
 @dataclass(frozen=True)
+class Missed:
+    """The team's missed-call figures and its tasks still to be worked (queue order)."""
+
+    summary: MissedSummary
+    tasks: list[TaskOut]
+
+
+OPEN_TASKS = (TaskState.OPEN, TaskState.IN_PROGRESS, TaskState.NOT_REACHED)
+"""The tasks a lead may reassign or cancel."""
+
+
+@dataclass(frozen=True)
 class Connection:
     up: bool
     detail: str = ""
 
 
-FeedEvent = Snapshot | Kpis | Connection | LiveEvent
+FeedEvent = Snapshot | Kpis | Missed | Connection | LiveEvent
 
 
 class TokenRefused(Exception):
@@ -86,6 +102,7 @@ class TeamFeed:
         tz: str = "UTC",
         kpi_every: float = 60.0,
         kpi_min_interval: float = 15.0,
+        missed_every: float = 20.0,
         max_wait_s: float = RETRY_MAX_S,
     ) -> None:
         self.api = api
@@ -94,6 +111,8 @@ class TeamFeed:
         self._kpi_every = kpi_every
         self._kpi_min_interval = kpi_min_interval
         self._max_wait_s = max_wait_s
+        self._missed_every = missed_every
+        self._missed_due = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._kpi_due = asyncio.Event()
         self.connections = 0
@@ -130,6 +149,19 @@ class TeamFeed:
         """The operator's status changes of the last :data:`HISTORY_HOURS` hours, oldest first."""
         since = datetime.now(UTC) - timedelta(hours=HISTORY_HOURS)
         return await self.api.status_history(operator, since=since)
+
+    async def reassign(self, task_id: int, owner: str | None) -> TaskOut:
+        """Give a task to ``owner`` of the team (``None``: anyone); the figures are read again."""
+        try:
+            return await self.api.reassign_task(task_id, owner)
+        finally:
+            self._missed_due.set()
+
+    async def cancel(self, task_id: int) -> TaskOut:
+        try:
+            return await self.api.cancel_task(task_id)
+        finally:
+            self._missed_due.set()
 
     async def reasons(self) -> list[NotReadyReason]:
         """The active not-ready reasons (what a team lead may force)."""
@@ -171,13 +203,15 @@ class TeamFeed:
                 self.connections += 1
                 self._on_event(Connection(True))
                 kpis = asyncio.create_task(self._kpi_loop())
+                missed = asyncio.create_task(self._missed_loop())
                 try:
                     async for message in socket:
                         self._push(parse_event(message if isinstance(message, str) else message.decode()))
                 finally:
-                    kpis.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await kpis
+                    for loop in (kpis, missed):
+                        loop.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await loop
             code = socket.close_code
         except ConnectionClosed as closed:
             code = closed.rcvd.code if closed.rcvd is not None else None
@@ -201,6 +235,7 @@ class TeamFeed:
         )
         self._on_event(Snapshot(rows=rows, requests=requests, thresholds=thresholds))
         await self._kpis()
+        await self._missed()
 
     async def _kpis(self) -> None:
         self._on_event(Kpis(await self.api.kpi(tz=self._tz)))
@@ -215,3 +250,22 @@ class TeamFeed:
             self._kpi_due.clear()
             with contextlib.suppress(ApiError):
                 await self._kpis()
+
+    async def _missed(self) -> None:
+        """Read the missed-call figures and the team's open tasks (quietly absent on an older server)."""
+        try:
+            summary, tasks = await asyncio.gather(
+                self.api.missed_summary(tz=self._tz), self.api.list_tasks(OPEN_TASKS)
+            )
+        except ApiError as exc:
+            log.info("missed calls not read: %s", exc, extra={"event": "team_feed.missed_failed"})
+            return
+        self._on_event(Missed(summary, tasks))
+
+    async def _missed_loop(self) -> None:
+        """Re-read the figures every ``missed_every`` s, and at once after the lead's own action."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._missed_due.wait(), self._missed_every)
+            self._missed_due.clear()
+            await self._missed()

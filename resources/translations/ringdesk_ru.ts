@@ -1136,6 +1136,90 @@
     </message>
 </context>
 <context>
+    <name>MissedPanel</name>
+    <message>
+        <location filename="../../ui/team/missed.py" line="160"/>
+        <source>none due yet (within %1 min)</source>
+        <translation>пока не подошёл срок (за %1 мин)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="163"/>
+        <source>%1 % (%2 of %3 within %4 min)</source>
+        <translation>%1 % (%2 из %3 за %4 мин)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="187"/>
+        <source>anyone</source>
+        <translation>любой</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="202"/>
+        <source>Missed calls not called back:</source>
+        <translation>Пропущенные без перезвона:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="203"/>
+        <source>Oldest waiting:</source>
+        <translation>Самый давний ждёт:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="204"/>
+        <source>Callback SLA today:</source>
+        <translation>SLA перезвона сегодня:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="205"/>
+        <source>Reassign task...</source>
+        <translation>Передать задачу...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="206"/>
+        <source>Cancel task...</source>
+        <translation>Отменить задачу...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="208"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="208"/>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="208"/>
+        <source>Why</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="208"/>
+        <source>Owner</source>
+        <translation>Исполнитель</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="208"/>
+        <source>Due</source>
+        <translation>Срок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="255"/>
+        <location filename="../../ui/team/missed.py" line="261"/>
+        <source>Cancel task</source>
+        <translation>Отменить задачу</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="258"/>
+        <source>Cancel the task for %1? Nobody will call this client back.</source>
+        <translation>Отменить задачу по номеру %1? Этому клиенту никто не перезвонит.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="262"/>
+        <source>Keep it</source>
+        <translation>Оставить</translation>
+    </message>
+</context>
+<context>
     <name>NewContactForm</name>
     <message>
         <location filename="../../ui/card/new_contact.py" line="77"/>
@@ -1194,6 +1278,34 @@
         <location filename="../../ui/card/glance.py" line="29"/>
         <source>Support</source>
         <translation>Поддержка</translation>
+    </message>
+</context>
+<context>
+    <name>ReassignDialog</name>
+    <message>
+        <location filename="../../ui/team/missed.py" line="55"/>
+        <source>Reassign task: %1</source>
+        <translation>Передать задачу: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="57"/>
+        <source>Anyone in the team</source>
+        <translation>Любой в команде</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="61"/>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="62"/>
+        <source>Give to</source>
+        <translation>Кому</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/missed.py" line="66"/>
+        <source>Reassign</source>
+        <translation>Передать</translation>
     </message>
 </context>
 <context>
@@ -2201,23 +2313,23 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="173"/>
-        <location filename="../../ui/tasks/hook.py" line="188"/>
+        <location filename="../../ui/tasks/hook.py" line="183"/>
+        <location filename="../../ui/tasks/hook.py" line="198"/>
         <source>Missed calls not called back yet</source>
         <translation>Пропущенные звонки, которым ещё не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="175"/>
+        <location filename="../../ui/tasks/hook.py" line="185"/>
         <source>Callback due: %1</source>
         <translation>Пора перезвонить: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="178"/>
+        <location filename="../../ui/tasks/hook.py" line="188"/>
         <source>Callback due</source>
         <translation>Пора перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="186"/>
+        <location filename="../../ui/tasks/hook.py" line="196"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>
@@ -2385,57 +2497,57 @@
 <context>
     <name>TasksPanel</name>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="187"/>
+        <location filename="../../ui/tasks/panel.py" line="188"/>
         <source>Missed calls: %1</source>
         <translation>Пропущенные: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="191"/>
+        <location filename="../../ui/tasks/panel.py" line="192"/>
         <source>My due tasks (%1)</source>
         <translation>Мои задачи на сейчас (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="192"/>
+        <location filename="../../ui/tasks/panel.py" line="193"/>
         <source>Team queue (%1)</source>
         <translation>Очередь команды (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="209"/>
+        <location filename="../../ui/tasks/panel.py" line="210"/>
         <source>Unknown client</source>
         <translation>Неизвестный клиент</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="211"/>
+        <location filename="../../ui/tasks/panel.py" line="212"/>
         <source>Due: %1</source>
         <translation>Срок: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="213"/>
+        <location filename="../../ui/tasks/panel.py" line="214"/>
         <source>Attempts so far: %1</source>
         <translation>Попыток: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="221"/>
+        <location filename="../../ui/tasks/panel.py" line="222"/>
         <source>Read the task, then call the client</source>
         <translation>Прочитайте задачу, затем позвоните клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="223"/>
+        <location filename="../../ui/tasks/panel.py" line="224"/>
         <source>Calling the client</source>
         <translation>Звоним клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="225"/>
+        <location filename="../../ui/tasks/panel.py" line="226"/>
         <source>The client was not reached (%1): press Not reached</source>
         <translation>Не дозвонились (%1): нажмите «Не дозвонились»</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="228"/>
+        <location filename="../../ui/tasks/panel.py" line="229"/>
         <source>Finish the call: its result closes the task</source>
         <translation>Завершите звонок: его результат закроет задачу</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="231"/>
+        <location filename="../../ui/tasks/panel.py" line="232"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>
@@ -2511,63 +2623,63 @@
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../ui/team/window.py" line="72"/>
-        <location filename="../../ui/team/window.py" line="134"/>
+        <location filename="../../ui/team/window.py" line="73"/>
+        <location filename="../../ui/team/window.py" line="138"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="135"/>
+        <location filename="../../ui/team/window.py" line="139"/>
         <source>All teams</source>
         <translation>Все команды</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="153"/>
+        <location filename="../../ui/team/window.py" line="157"/>
         <source>Connecting...</source>
         <translation>Подключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="137"/>
+        <location filename="../../ui/team/window.py" line="141"/>
         <source>Force status...</source>
         <translation>Установить статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="138"/>
+        <location filename="../../ui/team/window.py" line="142"/>
         <source>Approve break</source>
         <translation>Одобрить перерыв</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="139"/>
+        <location filename="../../ui/team/window.py" line="143"/>
         <source>Refuse break</source>
         <translation>Отказать в перерыве</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="140"/>
+        <location filename="../../ui/team/window.py" line="144"/>
         <source>History...</source>
         <translation>История...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="136"/>
+        <location filename="../../ui/team/window.py" line="140"/>
         <source>Team:</source>
         <translation>Команда:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="155"/>
+        <location filename="../../ui/team/window.py" line="159"/>
         <source>Live</source>
         <translation>В эфире</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="155"/>
+        <location filename="../../ui/team/window.py" line="159"/>
         <source>Reconnecting...</source>
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="273"/>
+        <location filename="../../ui/team/window.py" line="292"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="273"/>
+        <location filename="../../ui/team/window.py" line="292"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>

@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QColor
 
 from app.team.board import Alert, Entry, TeamBoard
-from app.team.feed import Connection, FeedEvent, Kpis, Snapshot
+from app.team.feed import Connection, FeedEvent, Kpis, Missed, Snapshot
 from app.wire.requests import RequestKind
 from app.wire.statuses import OperatorStatus
 from ui.elapsed import format_duration, utc_now
@@ -173,6 +173,8 @@ class TeamTableModel(QAbstractTableModel):
             self._rows_changed(self.board.set_kpis(event.report))
         elif isinstance(event, Connection):
             self.connected = event.up
+        elif isinstance(event, Missed):
+            return  # the window's missed-call panel shows it
         elif event.kind == "status":
             index = self.board.apply_change(event.change)
             if index is not None:

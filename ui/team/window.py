@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.errors import ApiError
-from app.team.feed import FeedEvent, Snapshot, TeamFeed
+from app.team.feed import FeedEvent, Missed, Snapshot, TeamFeed
 from app.wire.requests import RequestKind, RequestState
 from app.wire.statuses import NotReadyReason, OperatorStatus, StatusChangeOut
 from ui.labels import know_reasons
 from ui.refusals import error_text
 from ui.team.dialogs import ForceDialog, HistoryDialog
+from ui.team.missed import MissedPanel
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
 
 T = TypeVar("T")
@@ -105,6 +106,7 @@ class TeamWindow(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.missed = MissedPanel(self.reassign_task, self.cancel_task, self._team_operators, self)
 
         top = QHBoxLayout()
         top.addWidget(self.team_label)
@@ -120,14 +122,16 @@ class TeamWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addLayout(actions)
+        layout.addWidget(self.missed)
 
         self.sig_action_done.connect(self._action_done)
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.model.tick)
+        self.ticker.timeout.connect(self.missed.tick)
         self._update_buttons()
         self.retranslate()
-        self.resize(1000, 560)
+        self.resize(1000, 760)
 
     def retranslate(self) -> None:
         """Every text in the current language (on each language switch, the table's included)."""
@@ -175,6 +179,9 @@ class TeamWindow(QWidget):
 
     def _apply(self, event: FeedEvent) -> None:
         self._heard = True
+        if isinstance(event, Missed):
+            self.missed.show_missed(event)
+            return
         self.model.apply(event)
         if isinstance(event, Snapshot):
             self._add_teams(sorted({row.team for row in event.rows if row.team}))
@@ -250,6 +257,18 @@ class TeamWindow(QWidget):
             return
         operator = self.model.entry(row).operator
         self._run(self.feed.history(operator), lambda changes: self._show_history(operator, changes))
+
+    def _team_operators(self) -> list[str]:
+        """Whom a task may go to: the operators on the board (the lead's team), by name."""
+        return sorted(entry.operator for entry in self.model.board.entries)
+
+    def reassign_task(self, task_id: int, owner: str | None) -> None:
+        if self.feed is not None:
+            self._run(self.feed.reassign(task_id, owner), lambda _task: self._action_done(""))
+
+    def cancel_task(self, task_id: int) -> None:
+        if self.feed is not None:
+            self._run(self.feed.cancel(task_id), lambda _task: self._action_done(""))
 
     def _run(self, action: Awaitable[T], then: Callable[[T], None], *, quiet: bool = False) -> None:
         """Run ``action`` as a task of the desktop's loop, then ``then`` with its result; a failure
