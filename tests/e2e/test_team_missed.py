@@ -71,7 +71,8 @@ class Centre:
         return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
     async def task(self, task_id: int) -> dict[str, Any]:
-        tasks = (await self.http.get("/tasks", params={"limit": 1000}, headers=await self.auth("lead"))).json()
+        lead = await self.auth("lead")
+        tasks = (await self.http.get("/tasks", params={"limit": 1000}, headers=lead)).json()
         [task] = [t for t in tasks if t["id"] == task_id]
         return dict(task)
 
