@@ -248,7 +248,13 @@ class Desktop:
         self.supervision.feed.on_catalogue = self.catalogue.stale
         self.supervision.start()
         self.tasks = TasksHook(
-            self.window, self.workstation, self.sync, operator=self.user.name, tray=self.tray, desk=self.desk
+            self.window,
+            self.workstation,
+            self.sync,
+            operator=self.user.name,
+            tray=self.tray,
+            desk=self.desk,
+            reports_calls=role == "operator",
         )
         self.tasks.start()
         self.window.place(WindowState(self.options.window_state).saved())

@@ -11,6 +11,7 @@ import httpx
 
 from app.client.answers import JSON, ok, parse, parse_list
 from app.client.errors import TransientError, classify
+from app.wire.calls import CallOut
 from app.wire.tasks import TaskOut, TaskState
 
 
@@ -62,3 +63,8 @@ class TaskCalls:
             return parse(TaskOut, response)
         except TransientError:
             return None
+
+    async def post_call_report(self, payload: str) -> CallOut:
+        """Report what an inbound call did at this desktop (an outbox record: ``payload`` is a saved
+        ``CallReportIn``; the server merges by ``call_id``, so a resend changes nothing)."""
+        return ok(CallOut, await self.request("POST", "/calls/desktop", content=payload, headers=JSON))

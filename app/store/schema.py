@@ -63,3 +63,5 @@ class OutboxKind(StrEnum):
     CONTACT_EDIT = "contact_edit"
     TASK_RESULT = "task_result"
     """What came of working a task (``/tasks/{id}/result``); ``target`` is the task id."""
+    CALL_REPORT = "call_report"
+    """What an inbound call did at this desktop (``/calls/desktop``, ``app.tasks.outcomes``)."""

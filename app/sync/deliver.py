@@ -130,6 +130,9 @@ class Deliverer:
             if item.kind is OutboxKind.STATUS:
                 change = await self._api.post_status(item.payload, item.key)
                 return Delivered(None if change is None else str(change.id))
+            if item.kind is OutboxKind.CALL_REPORT:
+                call = await self._api.post_call_report(item.payload)
+                return Delivered(call.call_id)
             if item.kind is OutboxKind.TASK_RESULT:
                 task = await self._api.post_task_result(int(item.target or 0), item.payload, item.key)
                 return Delivered(None if task is None else str(task.id))

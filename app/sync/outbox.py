@@ -32,6 +32,7 @@ from app.store.database import LocalStore
 from app.store.drafts import discard_in
 from app.store.schema import OutboxKind, OutboxState, db_time, from_db_time, utcnow
 from app.sync.items import OutboxCounts, OutboxItem, Saved
+from app.wire.calls import CallReportIn
 from app.wire.contacts import ContactOut, ContactPatch
 from app.wire.dispositions import DispositionIn
 from app.wire.statuses import StatusChangeIn
@@ -157,6 +158,17 @@ class Outbox:
                 key,
                 now=utcnow(),
                 target=str(task_id),
+            )
+        self._changed(pending=+1)
+        return saved
+
+    def add_call_report(self, report: CallReportIn) -> Saved:
+        """Queue what an inbound call did at this desktop (the server merges it by ``call_id``, so a
+        resend changes nothing)."""
+        key = str(uuid.uuid4())
+        with self._store.transaction() as db:
+            saved = _queue(
+                db, OutboxKind.CALL_REPORT, f"call:{report.call_id}", _json(report), key, now=utcnow()
             )
         self._changed(pending=+1)
         return saved

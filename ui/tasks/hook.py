@@ -24,6 +24,7 @@ from app.refused import Refused
 from app.sync.service import SyncService
 from app.tasks.board import TaskLists, TaskWatch
 from app.tasks.desk import DeskPhase, DeskView, TaskDesk
+from app.tasks.outcomes import CallOutcomeReporter
 from app.workstation import Workstation
 from ui.actions import ActionId
 from ui.desk import Desk
@@ -51,6 +52,7 @@ class TasksHook:
         operator: str,
         tray: Tray | None,
         desk: Desk,
+        reports_calls: bool = False,
     ) -> None:
         self.window = window
         self.tray = tray
@@ -58,6 +60,8 @@ class TasksHook:
         self.sync = sync
         self.desk = TaskDesk(sync.api, sync.outbox, workstation)
         self.watch = TaskWatch(sync.api, operator)
+        self.reporter = CallOutcomeReporter(workstation.hub, sync.outbox) if reports_calls else None
+        """Reports inbound calls that rang here to the server (operators only: the server's rule)."""
         self.panel: TasksPanel | None = None
         self.dock: QDockWidget | None = None
         self.reminder_text = ""
@@ -97,6 +101,8 @@ class TasksHook:
             job.cancel()
         await self.watch.stop()
         await self.desk.close()
+        if self.reporter is not None:
+            self.reporter.close()
 
     # ----- intents ---------------------------------------------------------------------------------
 
