@@ -35,6 +35,7 @@ from app.telephony.supervisor import TelephonyService
 from app.wire.auth import UserOut
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation, WorkstationConfig, connect_phone
+from app.workstation.config import caller_ids_of
 from app.workstation.journal import CallJournal
 from app.workstation.notices import CatalogueChanged, StoreFailing, StoreSaved
 from app.workstation.server_truth import CatalogueFollower, follow_refusals
@@ -168,7 +169,8 @@ class Desktop:
         self.telephony = TelephonyService(
             [*phone_command(), *opts.phone_args], accounts, stderr_path=opts.phone_log
         )
-        config = WorkstationConfig(operator=self.user.name, acw=opts.acw)
+        caller_ids = caller_ids_of(str(opts.config["calls.caller_ids"])) if opts.config else {}
+        config = WorkstationConfig(operator=self.user.name, acw=opts.acw, caller_ids=caller_ids)
         self.workstation = Workstation(
             config,
             phone=self.telephony,

@@ -121,6 +121,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
         maximum=900,
     ),
     SettingSpec(
+        "calls.caller_ids",
+        "str",
+        "",
+        "CallerIds",
+        "Caller ID per queue for outbound calls: queue=number pairs, comma-separated "
+        "(sales=+74951234567,support=+74957654321); other queues present the account's own",
+    ),
+    SettingSpec(
         "hotkeys",
         "str",
         "",

@@ -122,14 +122,15 @@ class Calls:
         """The phone confirmed a mute change (there is no phone event for it)."""
         self.muted = muted
 
-    def dial(self, target: str) -> list[cmd.Command]:
-        """Commands to place an outgoing call; the session appears with :meth:`dialed`."""
+    def dial(self, target: str, headers: tuple[tuple[str, str], ...] = ()) -> list[cmd.Command]:
+        """Commands to place an outgoing call (with extra INVITE ``headers``: the queue's caller ID);
+        the session appears with :meth:`dialed`."""
         target = target.strip()
         if not target:
             raise Refused("nothing to dial", code="target", key="dial_target")
         if any(s.phase is Phase.DIALING for s in self._sessions.values()):
             raise Refused("an outgoing call is already being dialled", code="busy", key="already_dialling")
-        return [*self._hold_others(""), cmd.MakeCall(target=target)]
+        return [*self._hold_others(""), cmd.MakeCall(target=target, headers=headers)]
 
     def dialed(self, call_id: str, target: str, at: datetime, consult_for: str = "") -> None:
         """The phone placed the call ``call_id`` (its ``calling`` state may have arrived first)."""

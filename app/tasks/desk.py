@@ -99,7 +99,7 @@ class Phone(Protocol):
     @property
     def catalogue(self) -> Catalogue: ...
 
-    async def dial(self, target: str) -> str: ...
+    async def dial(self, target: str, *, queue: str | None = None) -> str: ...
 
     def submit_disposition(
         self, call_id: str, code: str, *, comment: str = "", callback_at: datetime | None = None
@@ -175,7 +175,7 @@ class TaskDesk:
         task = self.view.task
         if self.view.phase is not DeskPhase.PREVIEW or task is None:
             raise Refused("no task is being previewed", code="task", key="task_not_previewed")
-        call_id = await self._phone.dial(self.dial_template.replace("{number}", task.phone))
+        call_id = await self._phone.dial(self.dial_template.replace("{number}", task.phone), queue=task.queue)
         if self.view.phase is DeskPhase.PREVIEW and self.view.call_id == "":
             self._show(replace(self.view, phase=DeskPhase.CALLING, call_id=call_id))
         return call_id

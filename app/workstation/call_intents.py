@@ -17,6 +17,7 @@ from app.session.calls import Calls
 from app.session.phase import Phase
 from app.telephony import commands as cmd
 from app.telephony import events as ev
+from app.workstation.config import WorkstationConfig
 
 
 class CallIntents:
@@ -24,6 +25,7 @@ class CallIntents:
 
     _calls: Calls
     _clock: Clock
+    config: WorkstationConfig
 
     @property
     def calls(self) -> Mapping[str, CallSession]:
@@ -71,9 +73,11 @@ class CallIntents:
         self._calls.mute_applied(muted)
         self._settle(self._clock())
 
-    async def dial(self, target: str) -> str:
-        """Call ``target`` (a number, ``tel:`` or ``sip:`` URI); returns the new call's id."""
-        return await self._dial(self._calls.dial(target), target.strip(), "")
+    async def dial(self, target: str, *, queue: str | None = None) -> str:
+        """Call ``target`` (a number, ``tel:`` or ``sip:`` URI) for ``queue`` (its caller ID, when the
+        configuration gives one); returns the new call's id."""
+        headers = self.config.caller_id_headers(queue)
+        return await self._dial(self._calls.dial(target, headers), target.strip(), "")
 
     async def blind_transfer(self, target: str, call_id: str | None = None) -> None:
         call_id = self._pick(call_id, "transfer", Phase.TALKING, Phase.HELD)
