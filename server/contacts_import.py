@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,10 +49,11 @@ from app.contacts_csv import (
 )
 from app.wire.contacts import PHONES_MAX, ContactIn
 from server.audit import record_audit
-from server.crud.contacts import apply_changes, contacts_by_ids, field_schema
-from server.crud.contacts_bulk import changes_nothing, insert_new_contacts, members, snapshots
+from server.crud.contacts import field_schema
+from server.crud.contacts_bulk import insert_new_contacts, members, stored_contacts, update_contacts
+from server.crud.contacts_merge import StoredContact, merge_row
 from server.db import Database
-from server.models import Contact, ContactPhone
+from server.models import ContactPhone
 
 BATCH = 5000
 """Rows stored per transaction: large enough that the bulk inserts pay off, small enough that a
@@ -149,45 +150,37 @@ def _store(database: Database, batch: Sequence[AcceptedRow], result: ImportResul
 
     1. One query for who owns the batch's numbers; each row is then new, for one stored contact, or
        refused (numbers of several contacts).
-    2. Rows for a stored contact are compared with it as plain values first
-       (:func:`~server.crud.contacts_bulk.changes_nothing`): re-importing a file is mostly unchanged
-       rows, and those need no ORM object at all.
-    3. The rest go through the ORM (:func:`_update`), which merges, bumps the version (the ETag
-       moves) and derives the zone exactly as an edit through the API would; new contacts are
-       inserted in bulk at the end. The two never touch the same numbers: the file reader refuses a
-       number already on an earlier row, so a new contact's numbers are its own.
+    2. The stored contacts are read as plain values (:func:`~server.crud.contacts_bulk.stored_contacts`)
+       and each row is merged into its contact in Python
+       (:func:`~server.crud.contacts_merge.merge_row`), which decides the row's verdict: updated,
+       unchanged, or refused (too many numbers). A contact that two rows of the batch update is
+       merged into twice: the second row sees the first row's change.
+    3. The contacts that changed are written together (:func:`~server.crud.contacts_bulk.update_contacts`:
+       one ``UPDATE`` checking and bumping each version once, as an edit through the API would), and
+       the new contacts are inserted in bulk. The two never touch the same numbers: the file reader
+       refuses a number already on an earlier row, so a new contact's numbers are its own.
 
-    Reports go out in row order. A contact that two rows of the batch update is compared once: the
-    row after a change always takes the ORM path, which sees the first row's change.
+    Reports go out in row order.
     """
     if not batch:
         return
     with database.session() as session:
         owners = _owners(session, [e164 for row in batch for e164 in row.contact.phones])
-        stored = snapshots(session, set(owners.values()))
-        plan: list[tuple[AcceptedRow, list[int]]] = []
-        changing: set[int] = set()
+        contacts = stored_contacts(session, set(owners.values()))
+        new: list[ContactIn] = []
         for row in batch:
             ids = sorted({owners[e164] for e164 in row.contact.phones if e164 in owners})
-            if len(ids) == 1 and (ids[0] in changing or not changes_nothing(stored[ids[0]], row.contact)):
-                changing.add(ids[0])
-            plan.append((row, ids))
-        loaded = contacts_by_ids(session, ids=sorted(changing))
-        new: list[ContactIn] = []
-        for row, ids in plan:
             if len(ids) > 1:
                 listed = ", ".join(
                     f"{e164} to contact {owners[e164]}" for e164 in row.contact.phones if e164 in owners
                 )
                 message = f"the numbers belong to different contacts ({listed}): merge them or fix the row"
                 _refuse(result, report, row, RowCode.PHONES_OF_SEVERAL_CONTACTS, message)
-            elif not ids:
+            elif ids and ids[0] in contacts:
+                _merge(contacts[ids[0]], row, result, report)
+            else:  # (a contact deleted since its numbers were looked up has taken them along)
                 new.append(row.contact)
-            elif ids[0] in loaded:
-                _update(session, loaded[ids[0]], row, result, report)
-            else:
-                result.unchanged += 1
-        session.flush()
+        update_contacts(session, [contact for contact in contacts.values() if contact.changed])
         insert_new_contacts(session, new)
         result.created += len(new)
         session.commit()
@@ -202,31 +195,21 @@ def _owners(session: Session, numbers: Sequence[str]) -> dict[str, int]:
     return owners
 
 
-def _update(
-    session: Session, contact: Contact, row: AcceptedRow, result: ImportResult, report: Reporter
-) -> None:
-    data: ContactIn = row.contact
-    changes: dict[str, Any] = {
-        name: getattr(data, name) for name in data.model_fields_set - {"name", "phones", "consent", "custom"}
-    }
-    if data.name:
-        changes["name"] = data.name
-        if contact.name and contact.name != data.name:
-            message = f"contact {contact.id} was named {contact.name!r}; the row renames it"
-            report("warning", row.row, row.lines, RowIssue(RowCode.NAME_CHANGED, message, "name", data.name))
-            result.warnings += 1
-    numbers = [phone.e164 for phone in contact.phones]
-    numbers += [e164 for e164 in data.phones if e164 not in numbers]
-    if len(numbers) > PHONES_MAX:
+def _merge(contact: StoredContact, row: AcceptedRow, result: ImportResult, report: Reporter) -> None:
+    """Merge ``row`` into ``contact`` and count and report what it did."""
+    stored_numbers = len(contact.phones)
+    merge = merge_row(contact, row.contact)
+    if merge.renamed_from is not None:
+        message = f"contact {contact.id} was named {merge.renamed_from!r}; the row renames it"
+        issue = RowIssue(RowCode.NAME_CHANGED, message, "name", row.contact.name)
+        report("warning", row.row, row.lines, issue)
+        result.warnings += 1
+    if merge.too_many is not None:
         message = (
-            f"with the {len(contact.phones)} numbers stored, contact {contact.id} would have {len(numbers)}"
+            f"with the {stored_numbers} numbers stored, contact {contact.id} would have {merge.too_many}"
         )
         _refuse(result, report, row, RowCode.TOO_MANY_PHONES, f"{message}; at most {PHONES_MAX}")
-        return
-    changes["phones"] = numbers
-    changes["consent"] = data.consent
-    changes["custom"] = {**contact.custom_fields, **data.custom}
-    if apply_changes(session, contact=contact, changes=changes, derive_time_zone=True):
+    elif merge.changed:
         result.updated += 1
     else:
         result.unchanged += 1
