@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import event, select, update
 
 from app.contacts_csv import RowIssue
-from app.wire.contacts import PHONES_MAX, FieldSchema
+from app.wire.contacts import PHONES_MAX, FieldSchema, FieldType
 from server.contacts_import import Kind, import_contacts
 from server.crud.contacts import put_field
 from server.db import Database
@@ -35,7 +35,9 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
 def database(db_url: str) -> Iterator[Database]:
     database = Database.connect(db_url, pooled=False)
     with database.session() as session:
-        put_field(session, spec=FieldSchema(key="debt", label_en="Debt", label_ru="Долг", type="number"))
+        put_field(
+            session, spec=FieldSchema(key="debt", label_en="Debt", label_ru="Долг", type=FieldType.NUMBER)
+        )
         session.commit()
     yield database
     database.dispose()
@@ -135,7 +137,7 @@ def test_a_reimport_writes_exactly_the_changed_rows_with_the_same_verdicts(
     untouched = ("+79031112233", "+79185556677", "+79196667788", "+79207778899")
     for first in untouched:  # version and updated_at too: nothing was written
         assert after[first] == before[first]
-    changed = {
+    changed: dict[str, dict[str, Any]] = {
         "+79152223344": {"city": "Тверь"},
         "+79163334455": {"name": "Белова-Смирнова Ирина", "consent_sms": True},
         "+79174445566": {
