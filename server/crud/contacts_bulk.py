@@ -1,4 +1,5 @@
-"""Inserting and reading many contacts at once (the CSV import), without the ORM's per-object work.
+"""Inserting many contacts at once (the CSV import), without the ORM's per-object work; updating them
+is :mod:`server.crud.contacts_upsert`.
 
 The values are what :func:`server.crud.contacts.create_contact` would store: the zone derived from a
 landline when the row has none, version 1, both timestamps now. Callers guarantee that none of the
@@ -17,9 +18,8 @@ Two paths, same result:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from enum import Enum
 from typing import Any, cast
 
 from psycopg.types.json import Jsonb
@@ -28,20 +28,16 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Table,
-    bindparam,
     func,
     insert,
     literal,
     select,
     text,
-    update,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.wire.contacts import ContactIn
 from server.crud.contacts import derived_time_zone
-from server.crud.contacts_merge import MERGED_COLUMNS, StoredContact
 from server.models import Contact, ContactPhone, utcnow
 
 CONTACTS = cast(Table, Contact.__table__)
@@ -132,29 +128,6 @@ def _copy(connection: Connection, rows: Sequence[ContactIn], values: list[tuple[
     return ids
 
 
-def stored_contacts(session: Session, ids: Collection[int]) -> dict[int, StoredContact]:
-    """The contacts ``ids`` as :class:`~server.crud.contacts_merge.StoredContact` s, for an import
-    batch to merge its rows into (see :func:`members` for the queries).
-
-    Core rows, not ORM objects: building an ORM contact with its phones costs about 0.1 ms, most of
-    a re-import's time when nearly every row is unchanged; a plain row costs a fraction of that. The
-    columns keep their types (dates, enums, JSON), so values compare as they would on the ORM."""
-    contacts, phones = CONTACTS, PHONES
-    numbers: dict[int, dict[str, int]] = {contact_id: {} for contact_id in ids}
-    for where in members(session, phones.c.contact_id, list(ids)):
-        query = select(phones.c.contact_id, phones.c.e164, phones.c.position).where(where)
-        for contact_id, e164, position in session.execute(query.order_by(phones.c.position, phones.c.id)):
-            numbers[contact_id][e164] = position
-    found: dict[int, StoredContact] = {}
-    columns = [contacts.c.id, contacts.c.version, *(contacts.c[name] for name in MERGED_COLUMNS)]
-    for where in members(session, contacts.c.id, list(ids)):
-        for contact_id, version, *values in session.execute(select(*columns).where(where)):
-            positions = numbers[contact_id]
-            merged = dict(zip(MERGED_COLUMNS, values, strict=True))
-            found[contact_id] = StoredContact(contact_id, version, merged, list(positions), positions)
-    return found
-
-
 def members(
     session: Session, column: ColumnElement[Any] | InstrumentedAttribute[Any], values: Sequence[Any]
 ) -> Iterator[ColumnElement[bool]]:
@@ -172,110 +145,3 @@ def members(
         return
     for start in range(0, len(values), IN_QUERY):
         yield column.in_(values[start : start + IN_QUERY])
-
-
-def update_contacts(session: Session, contacts: Sequence[StoredContact]) -> None:
-    """Write ``contacts`` (each merged into by an import batch) in a few statements, whatever their
-    number: every :data:`~server.crud.contacts_merge.MERGED_COLUMNS` value, ``updated_at`` now and
-    the version bumped once, as one ORM flush of the same changes would. A contact whose version is
-    no longer the one read (saved by someone else meanwhile) fails the whole transaction with
-    ``StaleDataError``, as the ORM's version check does: the import's batch is rolled back, the
-    other save stands. Numbers the rows added are inserted; stored ones moved are renumbered.
-
-    PostgreSQL: ``COPY`` into a temporary table dropped at commit, then one ``UPDATE ... FROM`` it.
-    Elsewhere (SQLite): one ``executemany`` UPDATE (no round trips to save there)."""
-    if not contacts:
-        return
-    now = utcnow()
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        matched = _update_by_copy(connection, contacts, now)
-    else:
-        matched = _update_many(connection, contacts, now)
-    if matched != len(contacts):
-        raise StaleDataError(
-            f"UPDATE statement on table 'contacts' expected to update {len(contacts)} row(s); "
-            f"{matched} were matched (saved meanwhile by someone else)."
-        )
-    added = [(c.id, e164, at) for c in contacts for e164, at in c.new_phones()]
-    if added and connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        with raw.cursor() as cursor, cursor.copy(PHONES_COPY) as copy:
-            for row in added:
-                copy.write_row(row)
-    elif added:
-        connection.execute(
-            insert(PHONES), [{"contact_id": c, "e164": e, "position": at} for c, e, at in added]
-        )
-    moved = [{"p_id": c.id, "p_e164": e164, "p_at": at} for c in contacts for e164, at in c.moved_phones()]
-    if moved:
-        renumber = (
-            update(PHONES)
-            .where(PHONES.c.contact_id == bindparam("p_id"), PHONES.c.e164 == bindparam("p_e164"))
-            .values(position=bindparam("p_at"))
-        )
-        connection.execute(renumber, moved)
-
-
-def _row(contact: StoredContact) -> list[Any]:
-    """The merged values in :data:`~server.crud.contacts_merge.MERGED_COLUMNS` order, as stored (an
-    enum as its value)."""
-    values = contact.values
-    return [value.value if isinstance(value := values[name], Enum) else value for name in MERGED_COLUMNS]
-
-
-def _update_by_copy(connection: Connection, contacts: Sequence[StoredContact], now: datetime) -> int:
-    """The PostgreSQL path of :func:`update_contacts`: the rows it matched."""
-    names = ", ".join(MERGED_COLUMNS)
-    connection.exec_driver_sql("DROP TABLE IF EXISTS pg_temp.contacts_import")
-    connection.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE contacts_import ON COMMIT DROP AS "
-        f"SELECT id, version, {names} FROM contacts WITH NO DATA"
-    )
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    custom = MERGED_COLUMNS.index("custom_fields")
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(f"COPY contacts_import (id, version, {names}) FROM STDIN") as copy,
-    ):
-        for contact in contacts:
-            row = _row(contact)
-            row[custom] = Jsonb(row[custom])
-            copy.write_row((contact.id, contact.version, *row))
-    sets = ", ".join(f"{name} = s.{name}" for name in MERGED_COLUMNS)
-    done = connection.execute(
-        text(
-            f"UPDATE contacts AS c SET {sets}, updated_at = :now, version = c.version + 1 "
-            "FROM contacts_import AS s WHERE c.id = s.id AND c.version = s.version"
-        ),
-        {"now": now},
-    )
-    return done.rowcount
-
-
-def _update_many(connection: Connection, contacts: Sequence[StoredContact], now: datetime) -> int:
-    """The path of :func:`update_contacts` off PostgreSQL: the rows it matched."""
-    table = CONTACTS
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("p_id"), table.c.version == bindparam("p_version"))
-        .values(
-            {
-                **{name: bindparam(f"p_{name}", type_=table.c[name].type) for name in MERGED_COLUMNS},
-                "updated_at": bindparam("p_now", type_=table.c.updated_at.type),
-                "version": table.c.version + 1,
-            }
-        )
-    )
-    rows = [
-        {
-            "p_id": contact.id,
-            "p_version": contact.version,
-            "p_now": now,
-            **{f"p_{name}": value for name, value in contact.values.items()},
-        }
-        for contact in contacts
-    ]
-    return connection.execute(statement, rows).rowcount

@@ -5,7 +5,7 @@ merge (:mod:`server.contacts_import`): empty cells and missing columns keep what
 numbers are appended to the stored ones, consent changes only the flags the row gives, custom fields
 change key by key, a contact left without a zone gets the zone of a landline. Holding the contact as a
 dict instead of an ORM object is what lets the import decide every row in Python and then write all
-the changed contacts of a batch in one statement (:func:`server.crud.contacts_bulk.update_contacts`):
+the changed contacts of a batch in one statement (:func:`server.crud.contacts_upsert.update_contacts`):
 building, tracking and flushing ORM objects one by one was most of a re-import's time.
 
 A :class:`StoredContact` is merged into in place, so a second row for the same contact in a batch is

@@ -269,3 +269,29 @@ def test_rows_of_one_contact_in_several_batches(
     [orlov] = stored(database).values()
     assert (orlov["city"], orlov["birthday"], orlov["custom"]) == ("Сочи", date(1977, 6, 5), {"debt": 200})
     assert orlov["version"] == 3
+
+
+def test_reports_keep_their_order_while_batches_are_stored_in_the_background(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of 2: the rows of a batch as read, then what storing it found, then the next rows."""
+    monkeypatch.setattr("server.contacts_import.BATCH", 2)
+    run(database, write_csv(tmp_path / "first.csv", FIRST))
+    rows = [
+        ["Новая Анна", "89990000001", "", "", "", "", ""],  # row 2: new
+        ["Плохой Номер", "8 (912) 12-34", "", "", "", "", ""],  # row 3: refused by the reader
+        ["Орлова Наталья", "89031112233", "", "", "", "", ""],  # row 4: renamed, found when stored
+        ["Новый Борис", "89990000002", "", "", "", "", ""],  # row 5: new
+        ["Без Номера", "", "Тула", "", "", "", ""],  # row 6: refused by the reader
+        ["Кто-то", "89185556677, 89207778899", "", "", "", "", ""],  # row 7: refused when stored
+        ["Последний", "89990000003", "", "", "", "", ""],  # row 8: new, alone in the last batch
+    ]
+    counts, reports = run(database, write_csv(tmp_path / "second.csv", rows))
+    assert [(kind, row, code) for kind, row, _lines, code, _message in reports] == [
+        ("rejected", 3, "bad_phone"),
+        ("warning", 4, "name_changed_warning"),
+        ("rejected", 6, "missing_phone"),
+        ("rejected", 7, "phones_of_several_contacts"),
+    ]
+    assert (counts["created"], counts["updated"], counts["rejected"]) == (3, 1, 1)
+    assert stored(database)["+79990000003"]["name"] == "Последний"
