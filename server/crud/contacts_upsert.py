@@ -95,9 +95,10 @@ def _stored_owners_pg(
             owners[e164] = contact_id
             rows[contact_id] = tuple(row)
         positions: dict[int, dict[str, int]] = {contact_id: {} for contact_id in rows}
-        cursor.execute(_NUMBERS_SQL, (list(rows),))
-        for contact_id, e164, position in cursor:
-            positions[contact_id][e164] = position
+        if rows:
+            cursor.execute(_NUMBERS_SQL, (list(rows),))
+            for contact_id, e164, position in cursor:
+                positions[contact_id][e164] = position
     return owners, {
         contact_id: _stored(contact_id, version, values, positions[contact_id])
         for contact_id, (version, *values) in rows.items()
