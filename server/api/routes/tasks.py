@@ -4,7 +4,8 @@
   ``Idempotency-Key`` (the source's UUID for the request): the same key again answers the first task
   (``Idempotent-Replayed: true``) with 200, a different body under a used key is 422.
 * ``POST /tasks/next`` (operators): claim the next task with a lease; 204 when there is none.
-* ``POST /tasks/{id}/renew``, ``POST /tasks/{id}/result`` (the operator holding it): keep the lease;
+* ``POST /tasks/{id}/renew``, ``POST /tasks/{id}/release``, ``POST /tasks/{id}/result`` (the operator
+  holding it): keep the lease; give the task back at once;
   report the call (``Idempotency-Key`` optional: an outbox replay is answered, not stored twice).
   409 when the task is not theirs any more.
 * ``GET /tasks`` (anyone): operators their own and their team's unowned tasks, team leads their
@@ -146,6 +147,20 @@ def renew(task_id: BigIdPath, user: OperatorOnly, session: SessionDep, request: 
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
     return crud.out(session, task, now=now)
+
+
+@router.post(
+    "/{task_id}/release", responses={404: {"description": "no such task"}, 409: {"description": "not held"}}
+)
+def release(task_id: BigIdPath, user: OperatorOnly, session: SessionDep) -> TaskOut:
+    """Give a held task back at once (given up in the preview), instead of waiting for the lease."""
+    task = _held(session, task_id)
+    try:
+        queue.release(task, user=user)
+    except queue.TaskConflict as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    session.commit()
+    return crud.out(session, task)
 
 
 @router.post(
