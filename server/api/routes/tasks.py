@@ -10,6 +10,8 @@
   409 when the task is not theirs any more.
 * ``GET /tasks`` (anyone): operators their own and their team's unowned tasks, team leads their
   team's and the unassigned ones, admins all.
+* ``GET /tasks/rules`` (team leads, admins), ``PUT /tasks/rules`` (admins): the queue's order, SLA and
+  the centre's working hours (``app.wire.task_rules``); a change reorders the waiting tasks at once.
 * ``POST /tasks/{id}/reassign``, ``POST /tasks/{id}/cancel`` (team leads within their team, admins).
 """
 
@@ -20,6 +22,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 
+from app.wire.task_rules import TaskRules
 from app.wire.tasks import MAX_DUE_DAYS, ReassignIn, ResultIn, TaskIn, TaskOut, TaskState
 from server.api.acting import REPLAYED_HEADER, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
@@ -28,6 +31,7 @@ from server.api.deps import CurrentUser, LeadOrAdmin, SessionDep, TeamScope, req
 from server.api.schemas.common import BigIdPath
 from server.api.sources import SourceDep
 from server.crud import task_queue as queue
+from server.crud import task_rules
 from server.crud import tasks as crud
 from server.crud.users import get_user_by_name
 from server.models import Role, Task, User, utcnow
@@ -109,6 +113,7 @@ def create_task(
 
 
 OperatorOnly = Annotated[User, Depends(require_role(Role.OPERATOR))]
+AdminOnly = Annotated[User, Depends(require_role(Role.ADMIN))]
 
 
 @router.post(
@@ -125,6 +130,24 @@ def next_task(user: OperatorOnly, session: SessionDep, request: Request) -> Task
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     session.commit()
     return crud.out(session, task, now=now)
+
+
+@router.get("/rules", response_model=TaskRules, responses={403: {"description": "team leads and admins"}})
+def read_rules(user: LeadOrAdmin, session: SessionDep) -> TaskRules:
+    """The queue's order, SLA and the centre's working hours (``docs/tasks.md``)."""
+    return task_rules.load(session)
+
+
+@router.put(
+    "/rules",
+    response_model=TaskRules,
+    responses={403: {"description": "admins only"}, 422: {"description": "invalid rules"}},
+)
+def write_rules(body: TaskRules, user: AdminOnly, session: SessionDep) -> TaskRules:
+    """Replace the rules; the tasks still to be worked are reordered at once."""
+    task_rules.save(session, body)
+    session.commit()
+    return task_rules.load(session)
 
 
 def _held(session: SessionDep, task_id: int) -> Task:
