@@ -104,9 +104,8 @@ def test_unanswered_sip_callers_become_missed_calls_and_tasks(tmp_path: Path) ->
                 seen = len(_ROUTED.findall(kam.log_path.read_text()))
                 vs = {"caller": caller, **variables}
                 result = run_sipp(scenario, kam.target, service="q-support", variables=vs, timeout=20)
-                [*_, (call_id, code)] = wait_for(
-                    lambda: (m := _ROUTED.findall(kam.log_path.read_text()))[seen:] and m, "routing"
-                )
+                new = wait_for(lambda: _ROUTED.findall(kam.log_path.read_text())[seen:], "the routing ask")
+                [(call_id, code)] = new
                 if scenario == "uac_cancel.xml":
                     assert code == "200" and result.ok, result.describe()  # rang, then cancelled
                 else:
