@@ -543,17 +543,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="218"/>
+        <location filename="../../ui/main.py" line="220"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="313"/>
+        <location filename="../../ui/main.py" line="321"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="316"/>
+        <location filename="../../ui/main.py" line="324"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -2313,23 +2313,23 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="183"/>
-        <location filename="../../ui/tasks/hook.py" line="198"/>
+        <location filename="../../ui/tasks/hook.py" line="189"/>
+        <location filename="../../ui/tasks/hook.py" line="204"/>
         <source>Missed calls not called back yet</source>
         <translation>Пропущенные звонки, которым ещё не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="185"/>
+        <location filename="../../ui/tasks/hook.py" line="191"/>
         <source>Callback due: %1</source>
         <translation>Пора перезвонить: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="188"/>
+        <location filename="../../ui/tasks/hook.py" line="194"/>
         <source>Callback due</source>
         <translation>Пора перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="196"/>
+        <location filename="../../ui/tasks/hook.py" line="202"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>
