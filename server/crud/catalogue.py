@@ -87,6 +87,11 @@ def list_codes(session: Session, *, queue: str | None = None) -> Sequence[Dispos
     return session.scalars(query).all()
 
 
+def load_codes(session: Session) -> dict[str, wire_d.DispositionCode]:
+    """Every disposition code by code, as the wire has them (what ``CodeCache`` holds)."""
+    return {row.code: code_out(row) for row in session.scalars(select(DispositionCode))}
+
+
 def list_reasons(session: Session) -> Sequence[NotReadyReason]:
     return session.scalars(
         select(NotReadyReason).order_by(NotReadyReason.position, NotReadyReason.code)

@@ -14,13 +14,14 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Table, and_, exists, literal, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.wire.dispositions import DispositionCode as WireCode
 from app.wire.dispositions import DispositionIn, DispositionOut
 from app.wire.scripts import ScriptRef
-from server.models import Disposition, User, utcnow
+from server.models import Contact, Disposition, DispositionCode, Role, User, utcnow
 
 
 def request_hash(body: DispositionIn) -> str:
@@ -75,6 +76,53 @@ def store_new(session: Session, rows: Sequence[dict[str, Any]]) -> dict[uuid.UUI
         insert(Disposition).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Disposition)
     )
     return {row.idempotency_key: row for row in session.scalars(statement, list(rows))}
+
+
+def guarded_insert(
+    session: Session,
+    values: dict[str, Any],
+    *,
+    code: WireCode,
+    caller_id: int,
+    caller_role: Role,
+    caller_team_id: int | None,
+) -> int | None:
+    """Insert one :func:`disposition_values` row in one statement, only if what the caller checked
+    from its caches still holds in the database at this moment: the code's entry has the flags the
+    check used (active, queue, comment and callback required), the contact exists, and the caller is
+    still active with the role and team it was authorised with. The new id, or ``None`` when the row
+    was not stored (its key was stored before, or a guard failed: the caller then looks at why on
+    the slow path). ``INSERT ... SELECT ... WHERE`` with ``ON CONFLICT DO NOTHING RETURNING id``:
+    one round trip, no read-back."""
+    table = Disposition.__table__
+    assert isinstance(table, Table)
+    guards = [
+        exists().where(
+            DispositionCode.code == code.code,
+            DispositionCode.active == true(),
+            DispositionCode.comment_required == code.comment_required,
+            DispositionCode.callback_required == code.callback_required,
+            DispositionCode.queue.is_not_distinct_from(code.queue),
+        ),
+        exists().where(
+            User.id == caller_id,
+            User.active == true(),
+            User.role == caller_role,
+            User.team_id.is_not_distinct_from(caller_team_id),
+        ),
+    ]
+    if values["contact_id"] is not None:
+        guards.append(exists().where(Contact.id == values["contact_id"]))
+    names = list(values)
+    rows = select(*(literal(values[name], table.c[name].type) for name in names)).where(and_(*guards))
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .from_select(names, rows)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
 
 
 def get_by_keys(session: Session, *, keys: Collection[uuid.UUID]) -> dict[uuid.UUID, Disposition]:

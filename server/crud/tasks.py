@@ -26,6 +26,7 @@ from app.wire.tasks import (
     TaskState,
 )
 from server.models import Call, Contact, ContactPhone, Disposition, Task, TaskAttempt, User
+from server.models.users import Person
 
 PRIORITY = {TaskKind.CALLBACK_MISSED: 0, TaskKind.CALLBACK_SCHEDULED: 1, TaskKind.WEB_REQUEST: 2}
 """Lower is offered first: missed calls, then callbacks that fell due, then web requests."""
@@ -127,7 +128,7 @@ def create_callback(
     *,
     phone: str,
     due_at: datetime,
-    owner: User | None,
+    owner: Person | None,
     team_id: int | None,
     contact_id: int | None,
     queue: str | None,
@@ -149,7 +150,7 @@ def create_callback(
 
 
 def callback_from_disposition(
-    session: Session, row: Disposition, *, operator: User, owner: CallbackOwner
+    session: Session, row: Disposition, *, operator: Person, owner: CallbackOwner
 ) -> Task | None:
     """The task a disposition's callback time makes (none without one); the number is the call's
     caller, else the contact's first number (none known: no task). Flushed."""
