@@ -30,7 +30,7 @@ from server.api.caches import Principal
 from server.api.context import get_context
 from server.db import Database
 from server.models import User
-from server.security import InvalidTokenError, decode_access_token
+from server.security import InvalidTokenError, decode_access_token_cached
 
 
 def read_principal(database: Database, user_id: int) -> Principal | None:
@@ -62,7 +62,7 @@ async def get_principal(
         )
     context = get_context(request)
     try:
-        claims = decode_access_token(context.settings, credentials.credentials)
+        claims = decode_access_token_cached(context.settings, credentials.credentials)
     except InvalidTokenError as exc:
         raise _unauthorised(str(exc)) from None
     principal = context.principals.get(claims.user_id)

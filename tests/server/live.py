@@ -77,10 +77,19 @@ class LiveServer:
         self._proc: subprocess.Popen[bytes] | None = None
         _live.add(self)
 
+    def command(self) -> list[str]:
+        """What runs (a subclass may serve another app the same way: ``bench.floor_apps``)."""
+        return [*server_command(), "serve", *self.args]
+
+    @property
+    def pid(self) -> int | None:
+        """The process id, which is also its process group's (every worker is in it)."""
+        return self._proc.pid if self._proc is not None else None
+
     def start(self, timeout: float = 30.0) -> Self:
         with self.log_path.open("ab") as log:
             self._proc = subprocess.Popen(
-                [*_pdeath_prefix(), *server_command(), "serve", *self.args],
+                [*_pdeath_prefix(), *self.command()],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
