@@ -24,23 +24,41 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from server.api.caches import Principal
-from server.api.context import get_context
+from server.api.context import AppContext, get_context
 from server.db import Database
 from server.models import User
 from server.security import InvalidTokenError, decode_access_token_cached
 
+_STANDING = select(User.id, User.name, User.role, User.team_id, User.active)
 
-def read_principal(database: Database, user_id: int) -> Principal | None:
-    """The user's standing now, from the database (``None``: no such user)."""
-    query = select(User.id, User.name, User.role, User.team_id, User.active).where(User.id == user_id)
-    with database.engine.connect() as conn:
-        row = conn.execute(query).one_or_none()
+
+def read_principal(database: Database | Session, user_id: int) -> Principal | None:
+    """The user's standing now, from the database (``None``: no such user); in ``database``'s own
+    short connection, or in a session's transaction."""
+    query = _STANDING.where(User.id == user_id)
+    if isinstance(database, Session):
+        row = database.execute(query).one_or_none()
+    else:
+        with database.engine.connect() as conn:
+            row = conn.execute(query).one_or_none()
     if row is None:
         return None
     return Principal(id=row.id, name=row.name, role=row.role, team_id=row.team_id, active=row.active)
+
+
+def check_still(context: AppContext, principal: Principal, fresh: Principal | None) -> None:
+    """Refuse a caller whose standing changed since it was cached (401 deactivated or gone, 403 a
+    new role or team), dropping the stale entry; nothing when ``fresh`` is ``principal``."""
+    if fresh == principal:
+        return
+    context.principals.forget(principal.id)
+    if fresh is None or not fresh.active:
+        raise _unauthorised("this account is deactivated" if fresh is not None else "invalid access token")
+    raise HTTPException(status.HTTP_403_FORBIDDEN, "your role or team changed: sign in again")
 
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /auth/login")

@@ -102,6 +102,16 @@ def get_code(session: Session, *, code: str) -> DispositionCode | None:
     return session.scalars(select(DispositionCode).where(DispositionCode.code == code)).one_or_none()
 
 
+def get_codes(session: Session, *, codes: set[str]) -> dict[str, DispositionCode]:
+    """The entries of ``codes`` that exist, in one query (a batch's distinct codes)."""
+    if not codes:
+        return {}
+    return {
+        row.code: row
+        for row in session.scalars(select(DispositionCode).where(DispositionCode.code.in_(codes)))
+    }
+
+
 def get_reason(session: Session, *, code: str) -> NotReadyReason | None:
     return session.scalars(select(NotReadyReason).where(NotReadyReason.code == code)).one_or_none()
 

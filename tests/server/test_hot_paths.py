@@ -276,3 +276,19 @@ def test_a_connection_killed_while_idle_is_replaced(
         killer.dispose()
     assert killed >= 1
     assert post(people, people.op_n1, call("op_n1"), new_key()).status_code == 201
+
+
+def test_a_batch_from_a_user_deactivated_elsewhere_is_refused_whole(
+    people: People, catalogue: None, database: Database
+) -> None:
+    headers = people.headers(people.op_n1)
+
+    def batch() -> int:
+        items = [{"idempotency_key": new_key(), "disposition": call("op_n1")} for _ in range(3)]
+        return people.client.post("/dispositions/batch", json={"items": items}, headers=headers).status_code
+
+    assert batch() == 200  # the caller is cached now
+    stored = count(database)
+    _set_user(database, _user_id(database, "op_n1"), active=False)
+    assert batch() == 401
+    assert count(database) == stored

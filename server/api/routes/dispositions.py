@@ -43,7 +43,7 @@ from server.api.context import AppContext, get_context
 from server.api.deps import Audit, CurrentUser, SessionDep, client_address
 from server.api.disclosure import sees_in_full
 from server.api.lateness import disposition_time, disposition_too_old, note_if_late
-from server.api.principal import CurrentPrincipal, read_principal
+from server.api.principal import CurrentPrincipal, check_still, read_principal
 from server.api.schemas.common import BigIdPath
 from server.crud.catalogue import code_out, get_code, load_codes
 from server.crud.dispositions import (
@@ -187,16 +187,7 @@ def _slow_path(
     row under this key (a replay, or 422 for another body), or the catalogue and the contact (422;
     the catalogue cache is dropped first, so a change made on another worker is seen here)."""
     session.rollback()
-    fresh = read_principal(context.database, principal.id)
-    if fresh != principal:
-        context.principals.forget(principal.id)
-        if fresh is None or not fresh.active:
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED,
-                "this account is deactivated" if fresh is not None else "invalid access token",
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "your role or team changed: sign in again")
+    check_still(context, principal, read_principal(session, principal.id))
     body_hash = values["request_hash"]
     existing = get_by_key(session, key=key)  # a replay is answered before the catalogue
     if existing is not None:
