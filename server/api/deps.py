@@ -21,13 +21,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from server.api.caches import Person
@@ -39,9 +40,19 @@ from server.security import InvalidTokenError, decode_access_token
 from server.settings import Settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with get_context(request).database.sessions() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request. ``async``, so it costs no thread-pool hop to open (a session
+    opens no connection until first used) and none to close after a commit (the connection went
+    back to the pool then); only a session still in a transaction (a read, an error) is closed in
+    the thread pool, since that sends a ROLLBACK."""
+    session = get_context(request).database.sessions()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 async def get_settings(conn: HTTPConnection) -> Settings:
