@@ -102,6 +102,21 @@ class Run:
         return round(self.server_cpu_s / self.requests * 1000, 3)
 
 
+async def _send(
+    client: httpx.AsyncClient, path: str, body: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
+    """POST, sent again with the same Idempotency-Key(s) when the connection broke (a desktop's
+    outbox does the same): on a machine this loaded, a starved client can leave a keep-alive
+    connection idle past uvicorn's 5 s and meet it closed. Stored once either way."""
+    for attempt in range(3):
+        try:
+            return await client.post(path, json=body, headers=headers)
+        except httpx.TransportError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 async def _load(base_url: str, token: str, requests: int, concurrency: int, batch: int) -> Run:
     """``requests`` posts (single when ``batch`` is 0, else batches of ``batch`` items)."""
     numbers = iter(range(requests))
@@ -118,14 +133,13 @@ async def _load(base_url: str, token: str, requests: int, concurrency: int, batc
                         {"idempotency_key": str(uuid.uuid4()), "disposition": _body(n * batch + i)}
                         for i in range(batch)
                     ]
-                    response = await client.post("/dispositions/batch", json={"items": items})
+                    response = await _send(client, "/dispositions/batch", {"items": items}, {})
                     ok = response.status_code == 200 and all(
-                        r["outcome"] == "created" for r in response.json()["results"]
+                        r["outcome"] in ("created", "replayed") for r in response.json()["results"]
                     )
                 else:
-                    response = await client.post(
-                        "/dispositions", json=_body(n), headers={"Idempotency-Key": str(uuid.uuid4())}
-                    )
+                    key = {"Idempotency-Key": str(uuid.uuid4())}
+                    response = await _send(client, "/dispositions", _body(n), key)
                     ok = response.status_code == 201
                 latencies.append((time.perf_counter() - t0) * 1000)
                 if not ok:
