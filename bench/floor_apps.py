@@ -90,6 +90,8 @@ class FloorServer(LiveServer):
     """The floor app under uvicorn with ``workers`` workers, the options ``serve`` gives uvicorn
     (no access log, no server header, no proxy headers), on a port from ``tests.support.ports``."""
 
+    start_timeout = 180.0
+
     def __init__(self, url: str, log_dir: Path, name: str, *, operator_id: int, workers: int = 1) -> None:
         log_path = log_dir / f"{name}.log"
         log_path.unlink(missing_ok=True)

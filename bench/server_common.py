@@ -118,6 +118,8 @@ class BenchServer(LiveServer):
     """``ringdesk-server serve --workers N`` (default one) on ``url``, logging warnings
     and up, with the bench secret. Its log goes to ``log_dir/<name>.log``."""
 
+    start_timeout = 180.0  # two workers importing on a machine shared with other benchmarks
+
     def __init__(self, url: str, log_dir: Path, name: str, *, workers: int = 1) -> None:
         log_path = log_dir / f"{name}.log"
         log_path.unlink(missing_ok=True)

@@ -128,9 +128,12 @@ class LiveServer:
         except FileNotFoundError:
             return ""
 
+    #: How long ``with`` waits for ``/health`` (benchmarks on a loaded machine raise it).
+    start_timeout = 30.0
+
     def __enter__(self) -> Self:
         try:
-            return self.start()
+            return self.start(self.start_timeout)
         except BaseException:
             self.stop()
             raise
