@@ -30,12 +30,10 @@ Decisions:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import Literal
 
 from app.contacts_csv import (
     AcceptedRow,
@@ -49,10 +47,11 @@ from app.contacts_csv import (
 )
 from app.wire.contacts import PHONES_MAX, ContactIn
 from server.audit import record_audit
-from server.crud.contacts import apply_changes, contacts_by_ids, field_schema
-from server.crud.contacts_bulk import changes_nothing, insert_new_contacts, members, snapshots
+from server.crud.contacts import field_schema
+from server.crud.contacts_bulk import insert_new_contacts
+from server.crud.contacts_merge import StoredContact, merge_row
+from server.crud.contacts_upsert import stored_owners, update_contacts
 from server.db import Database
-from server.models import Contact, ContactPhone
 
 BATCH = 5000
 """Rows stored per transaction: large enough that the bulk inserts pay off, small enough that a
@@ -61,7 +60,9 @@ transaction (on SQLite: the write lock) lasts well under a second."""
 Kind = Literal["rejected", "warning"]
 Reporter = Callable[[Kind, int, tuple[int, int], RowIssue], None]
 """Called for every problem as it is found: the kind, the row (as the spreadsheet numbers it), the
-file's first and last line of that row, the issue."""
+file's first and last line of that row, the issue. A batch's rows are reported as read, then what
+storing the batch found, then the next batch's rows."""
+_Report = tuple[Kind, int, tuple[int, int], RowIssue]
 
 
 @dataclass
@@ -110,21 +111,22 @@ def import_contacts(
     ) as rows:
         result = ImportResult(summary=rows.summary, columns=rows.columns)
         batch: list[AcceptedRow] = []
-        try:
-            for verdict in rows:
-                if isinstance(verdict, RejectedRow):
-                    for issue in verdict.issues:
-                        report("rejected", verdict.row, verdict.lines, issue)
-                    continue
-                for issue in verdict.warnings:
-                    report("warning", verdict.row, verdict.lines, issue)
-                batch.append(verdict)
-                if len(batch) >= BATCH:
-                    _store(database, batch, result, report)
-                    batch = []
-        except CsvError as exc:
-            result.stopped = str(exc)
-        _store(database, batch, result, report)
+        with _Writer(database, result, report) as writer:
+            try:
+                for verdict in rows:
+                    if isinstance(verdict, RejectedRow):
+                        for issue in verdict.issues:
+                            writer.report("rejected", verdict.row, verdict.lines, issue)
+                        continue
+                    for issue in verdict.warnings:
+                        writer.report("warning", verdict.row, verdict.lines, issue)
+                    batch.append(verdict)
+                    if len(batch) >= BATCH:
+                        writer.store(batch)
+                        batch = []
+            except CsvError as exc:
+                result.stopped = str(exc)
+            writer.store(batch)
     with database.session() as session:
         record_audit(
             session,
@@ -144,89 +146,119 @@ def import_contacts(
     return result
 
 
+class _Writer:
+    """Stores batches on a worker thread while the next batch is read, reporting in file order.
+
+    A batch's store is mostly the database's work (looking up numbers and contacts, the bulk
+    writes), during which the driver releases the GIL: the worker waits for PostgreSQL while the main
+    thread reads and judges the next rows, so the two overlap on a machine with two cores. One batch
+    is stored at a time, in file order, each in its own transaction, as without the thread.
+
+    Every report still goes out from the calling thread and in the order a one-thread import gives:
+    the rows of a batch as read, then what storing it found, then the next batch's rows. So the
+    reports of rows read while the batch before is being stored are held until that store is done.
+    A store that fails raises from the next :meth:`store` (or on leaving): the batches before it
+    stay committed, the rows after it are neither stored nor reported, as before.
+    """
+
+    def __init__(self, database: Database, result: ImportResult, report: Reporter) -> None:
+        self._database, self._result, self._report = database, result, report
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contacts-import")
+        self._storing: Future[list[_Report]] | None = None
+        self._held: list[_Report] = []
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._finish_storing()
+            self._emit(self._held)
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def report(self, kind: Kind, row: int, lines: tuple[int, int], issue: RowIssue) -> None:
+        """A problem the file reader found on a row: reported once the batches before it are stored."""
+        self._held.append((kind, row, lines, issue))
+
+    def store(self, batch: Sequence[AcceptedRow]) -> None:
+        """Wait for the batch before (raising what it raised), report, then start storing ``batch``."""
+        self._finish_storing()
+        self._emit(self._held)
+        self._held = []
+        if batch:
+            self._storing = self._pool.submit(self._store, list(batch))
+
+    def _finish_storing(self) -> None:
+        if self._storing is not None:
+            storing, self._storing = self._storing, None
+            self._emit(storing.result())
+
+    def _store(self, batch: Sequence[AcceptedRow]) -> list[_Report]:
+        found: list[_Report] = []
+        _store(self._database, batch, self._result, lambda *report: found.append(report))
+        return found
+
+    def _emit(self, reports: Sequence[_Report]) -> None:
+        for kind, row, lines, issue in reports:
+            self._report(kind, row, lines, issue)
+
+
 def _store(database: Database, batch: Sequence[AcceptedRow], result: ImportResult, report: Reporter) -> None:
     """Store one batch in one transaction, in three steps:
 
-    1. One query for who owns the batch's numbers; each row is then new, for one stored contact, or
-       refused (numbers of several contacts).
-    2. Rows for a stored contact are compared with it as plain values first
-       (:func:`~server.crud.contacts_bulk.changes_nothing`): re-importing a file is mostly unchanged
-       rows, and those need no ORM object at all.
-    3. The rest go through the ORM (:func:`_update`), which merges, bumps the version (the ETag
-       moves) and derives the zone exactly as an edit through the API would; new contacts are
-       inserted in bulk at the end. The two never touch the same numbers: the file reader refuses a
-       number already on an earlier row, so a new contact's numbers are its own.
+    1. Who owns the batch's numbers, and those contacts as plain values
+       (:func:`~server.crud.contacts_upsert.stored_owners`); each row is then new, for one stored
+       contact, or refused (numbers of several contacts).
+    2. Each row is merged into its contact in Python
+       (:func:`~server.crud.contacts_merge.merge_row`), which decides the row's verdict: updated,
+       unchanged, or refused (too many numbers). A contact that two rows of the batch update is
+       merged into twice: the second row sees the first row's change.
+    3. The contacts that changed are written together (:func:`~server.crud.contacts_upsert.update_contacts`:
+       one ``UPDATE`` checking and bumping each version once, as an edit through the API would), and
+       the new contacts are inserted in bulk. The two never touch the same numbers: the file reader
+       refuses a number already on an earlier row, so a new contact's numbers are its own.
 
-    Reports go out in row order. A contact that two rows of the batch update is compared once: the
-    row after a change always takes the ORM path, which sees the first row's change.
+    Reports go out in row order.
     """
     if not batch:
         return
     with database.session() as session:
-        owners = _owners(session, [e164 for row in batch for e164 in row.contact.phones])
-        stored = snapshots(session, set(owners.values()))
-        plan: list[tuple[AcceptedRow, list[int]]] = []
-        changing: set[int] = set()
+        owners, contacts = stored_owners(session, [e164 for row in batch for e164 in row.contact.phones])
+        new: list[ContactIn] = []
         for row in batch:
             ids = sorted({owners[e164] for e164 in row.contact.phones if e164 in owners})
-            if len(ids) == 1 and (ids[0] in changing or not changes_nothing(stored[ids[0]], row.contact)):
-                changing.add(ids[0])
-            plan.append((row, ids))
-        loaded = contacts_by_ids(session, ids=sorted(changing))
-        new: list[ContactIn] = []
-        for row, ids in plan:
             if len(ids) > 1:
                 listed = ", ".join(
                     f"{e164} to contact {owners[e164]}" for e164 in row.contact.phones if e164 in owners
                 )
                 message = f"the numbers belong to different contacts ({listed}): merge them or fix the row"
                 _refuse(result, report, row, RowCode.PHONES_OF_SEVERAL_CONTACTS, message)
-            elif not ids:
+            elif ids and ids[0] in contacts:
+                _merge(contacts[ids[0]], row, result, report)
+            else:  # (a contact deleted since its numbers were looked up has taken them along)
                 new.append(row.contact)
-            elif ids[0] in loaded:
-                _update(session, loaded[ids[0]], row, result, report)
-            else:
-                result.unchanged += 1
-        session.flush()
+        update_contacts(session, [contact for contact in contacts.values() if contact.changed])
         insert_new_contacts(session, new)
         result.created += len(new)
         session.commit()
 
 
-def _owners(session: Session, numbers: Sequence[str]) -> dict[str, int]:
-    """Which contact owns each of ``numbers`` (numbers nobody owns are absent)."""
-    owners: dict[str, int] = {}
-    query = select(ContactPhone.e164, ContactPhone.contact_id)
-    for where in members(session, ContactPhone.e164, numbers):
-        owners.update((e164, contact_id) for e164, contact_id in session.execute(query.where(where)))
-    return owners
-
-
-def _update(
-    session: Session, contact: Contact, row: AcceptedRow, result: ImportResult, report: Reporter
-) -> None:
-    data: ContactIn = row.contact
-    changes: dict[str, Any] = {
-        name: getattr(data, name) for name in data.model_fields_set - {"name", "phones", "consent", "custom"}
-    }
-    if data.name:
-        changes["name"] = data.name
-        if contact.name and contact.name != data.name:
-            message = f"contact {contact.id} was named {contact.name!r}; the row renames it"
-            report("warning", row.row, row.lines, RowIssue(RowCode.NAME_CHANGED, message, "name", data.name))
-            result.warnings += 1
-    numbers = [phone.e164 for phone in contact.phones]
-    numbers += [e164 for e164 in data.phones if e164 not in numbers]
-    if len(numbers) > PHONES_MAX:
+def _merge(contact: StoredContact, row: AcceptedRow, result: ImportResult, report: Reporter) -> None:
+    """Merge ``row`` into ``contact`` and count and report what it did."""
+    stored_numbers = len(contact.phones)
+    merge = merge_row(contact, row.contact)
+    if merge.renamed_from is not None:
+        message = f"contact {contact.id} was named {merge.renamed_from!r}; the row renames it"
+        issue = RowIssue(RowCode.NAME_CHANGED, message, "name", row.contact.name)
+        report("warning", row.row, row.lines, issue)
+        result.warnings += 1
+    if merge.too_many is not None:
         message = (
-            f"with the {len(contact.phones)} numbers stored, contact {contact.id} would have {len(numbers)}"
+            f"with the {stored_numbers} numbers stored, contact {contact.id} would have {merge.too_many}"
         )
         _refuse(result, report, row, RowCode.TOO_MANY_PHONES, f"{message}; at most {PHONES_MAX}")
-        return
-    changes["phones"] = numbers
-    changes["consent"] = data.consent
-    changes["custom"] = {**contact.custom_fields, **data.custom}
-    if apply_changes(session, contact=contact, changes=changes, derive_time_zone=True):
+    elif merge.changed:
         result.updated += 1
     else:
         result.unchanged += 1

@@ -1,6 +1,6 @@
 """The operator's task calls of :class:`app.client.api.ApiClient` (``docs/tasks.md``): the list, taking
-the next task, keeping its lease and reporting the call. Their own module because they are one concept
-(the Tasks panel's); the plumbing (:meth:`request`) is the client's."""
+the next task, keeping its lease, giving it back and reporting the call. Their own module because
+they are one concept (the Tasks panel's); the plumbing (:meth:`request`) is the client's."""
 
 from __future__ import annotations
 
@@ -48,6 +48,12 @@ class TaskCalls:
         """Keep holding a task; a 409 (someone else holds it now) is a
         :class:`~app.client.errors.RejectedError` with status 409."""
         return ok(TaskOut, await self.request("POST", f"/tasks/{task_id}/renew"))
+
+    async def release_task(self, task_id: int) -> TaskOut:
+        """Give a held task back at once (given up in the preview): it is offered again now, not when
+        the lease runs out. A 409 (no longer held by this operator) is a
+        :class:`~app.client.errors.RejectedError` with status 409."""
+        return ok(TaskOut, await self.request("POST", f"/tasks/{task_id}/release"))
 
     async def post_task_result(self, task_id: int, payload: str, key: str) -> TaskOut | None:
         """Report the call made for a task (an outbox record: ``payload`` is a saved ``ResultIn``, ``key``

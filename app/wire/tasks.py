@@ -117,6 +117,9 @@ class TaskOut(WireModel):
     claimed_by: str | None = None
     lease_until: UtcDatetime | None = None
     created_at: UtcDatetime
+    sla_starts_at: UtcDatetime | None = None
+    """When the SLA clock started: when the task fell due, or the centre's next opening."""
+    sla_due_at: UtcDatetime | None = None
 
 
 class TaskIn(WireModel):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.wire.calls import CallOut, CallOutcome, CallReportIn, MissedReason
 from app.wire.statuses import OperatorStatus
-from server.crud import tasks
+from server.crud import task_rules, tasks
 from server.crud.routing import answers_queue
 from server.models import Call, OperatorCurrentStatus, Role, Task, User, utcnow
 
@@ -76,6 +76,9 @@ def record(session: Session, report: CallReportIn, *, source: str, non_target_se
         and call.wait_seconds < non_target_seconds
     ):
         call.outcome, call.missed_reason = CallOutcome.NON_TARGET, None
+    arrived = call.arrived_at or call.ended_at or utcnow()  # a report without times is a live one
+    if call.outcome is CallOutcome.MISSED and task_rules.out_of_hours(session, arrived):
+        call.missed_reason = MissedReason.OUT_OF_HOURS  # the centre was closed: whatever the PBX saw
     if source not in call.sources:
         call.sources = [*call.sources, source]
     session.flush()

@@ -128,6 +128,15 @@ def renew(task: Task, *, user: User, now: datetime, rules: Rules) -> None:
     task.lease_until = now + rules.lease
 
 
+def release(task: Task, *, user: User) -> None:
+    """Give a held task back before its lease runs out (given up in the preview): it is waiting again
+    at once, in its old place (``due_at`` and attempts unchanged, no call counted)."""
+    _held_by(task, user)
+    task.state = TaskState.NOT_REACHED if task.calls_made else TaskState.OPEN
+    task.claimed_by_id = None
+    task.lease_until = None
+
+
 def report(
     session: Session,
     task: Task,

@@ -25,11 +25,10 @@ from app.wire.tasks import (
     TaskOut,
     TaskState,
 )
+from server.crud import task_rules
 from server.models import Call, Contact, ContactPhone, Disposition, Task, TaskAttempt, User
 from server.models.users import Person
 
-PRIORITY = {TaskKind.CALLBACK_MISSED: 0, TaskKind.CALLBACK_SCHEDULED: 1, TaskKind.WEB_REQUEST: 2}
-"""Lower is offered first: missed calls, then callbacks that fell due, then web requests."""
 WAITING = (TaskState.OPEN, TaskState.NOT_REACHED)
 """States a task waits to be claimed in."""
 ACTIVE = (TaskState.OPEN, TaskState.NOT_REACHED, TaskState.IN_PROGRESS)
@@ -65,9 +64,9 @@ def _new_task(
         phone=phone,
         contact_id=contact_id,
         time_zone=zone,
-        priority=PRIORITY[kind],
         due_at=due_at,
         calls_made=0,
+        **task_rules.clock(task_rules.load(session), kind, due_at),
         **values,
     )
     session.add(task)
@@ -243,6 +242,8 @@ def out(session: Session, task: Task, *, now: datetime | None = None) -> TaskOut
         claimed_by=names.get(task.claimed_by_id) if task.claimed_by_id is not None else None,
         lease_until=task.lease_until,
         created_at=task.created_at,
+        sla_starts_at=task.sla_starts_at,
+        sla_due_at=task.sla_due_at,
     )
 
 

@@ -21,7 +21,7 @@ from server.models.enums import (
 from server.models.requests import BoardThreshold, StatusRequest
 from server.models.scripts import Script
 from server.models.statuses import DeskPresence, OperatorCurrentStatus, OperatorStatusChange
-from server.models.tasks import Call, Task, TaskAttempt
+from server.models.tasks import Call, Task, TaskAttempt, TaskRulesDoc
 from server.models.throttle import LoginFailures
 from server.models.users import RefreshToken, Team, User
 
@@ -53,6 +53,7 @@ __all__ = [
     "StatusSource",
     "Task",
     "TaskAttempt",
+    "TaskRulesDoc",
     "Team",
     "UTCDateTime",
     "User",

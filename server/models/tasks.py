@@ -72,7 +72,7 @@ class Task(Base):
     dnis: Mapped[str | None] = mapped_column(String(DNIS_MAX))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
-    #: Lower first: 0 missed calls, 1 callbacks, 2 web requests (``server.crud.tasks.PRIORITY``).
+    #: Lower first; from the admin's rules (``server.crud.task_rules``): two steps per kind, night second.
     priority: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: The client's zone when the task was made (contact's, else the number's); NULL: unknown.
@@ -85,6 +85,9 @@ class Task(Base):
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     disposition_id: Mapped[int | None] = mapped_column(ForeignKey("dispositions.id", ondelete="SET NULL"))
+    #: When its SLA clock started: when it fell due, or the centre's next opening if it was closed then.
+    sla_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=SQL_NOW
@@ -106,3 +109,16 @@ class TaskAttempt(Base):
     comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: The desktop's ``Idempotency-Key`` of a result, so an outbox replay is stored once.
     idempotency_key: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+
+
+class TaskRulesDoc(Base):
+    """The admin's queue rules (``app.wire.task_rules.TaskRules``) as one JSON document; no row means
+    the defaults."""
+
+    __tablename__ = "task_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=SQL_NOW
+    )

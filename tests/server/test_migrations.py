@@ -16,6 +16,7 @@ from server.migrate import current_revision, downgrade, head_revision, upgrade
 from server.models import Base
 
 EXPECTED_TABLES = {
+    "task_rules",
     "teams",
     "status_requests",
     "board_thresholds",
@@ -63,6 +64,22 @@ def test_upgrade_matches_models_and_downgrade_removes_everything(empty_db_url: s
 
         upgrade(database.engine)  # and back up again: nothing left behind blocks a re-run
         assert _tables(database) == EXPECTED_TABLES
+    finally:
+        database.dispose()
+
+
+def test_0008_task_rules_down_and_up(empty_db_url: str) -> None:
+    """0008 alone: down to 0007 drops the rules table and the SLA columns, up adds them back."""
+    database = Database.connect(empty_db_url, pooled=False)
+    try:
+        upgrade(database.engine)
+        downgrade(database.engine, "0007")
+        assert "task_rules" not in _tables(database)
+        columns = {c["name"] for c in inspect(database.engine).get_columns("tasks")}
+        assert not columns & {"sla_starts_at", "sla_due_at"}
+        upgrade(database.engine)
+        columns = {c["name"] for c in inspect(database.engine).get_columns("tasks")}
+        assert {"sla_starts_at", "sla_due_at"} <= columns and "task_rules" in _tables(database)
     finally:
         database.dispose()
 

@@ -24,8 +24,12 @@ def app(settings: Settings, database: Database) -> FastAPI:
     return create_app(task_settings(settings, routing_key=SecretStr(KEY)), database=database)
 
 
-def ask(client: TestClient, call_id: str, caller: str = "+79123456789") -> tuple[int, str]:
+def ask(
+    client: TestClient, call_id: str, caller: str = "+79123456789", *, final: bool = False
+) -> tuple[int, str]:
     params = {"queue": "support", "key": KEY, "call_id": call_id, "caller": caller, "dnis": "+74950000001"}
+    if final:
+        params["final"] = "1"
     response = client.get("/routing/next", params=params)
     return response.status_code, response.text
 
@@ -55,6 +59,18 @@ def test_busy_operators_mean_no_missed_call_yet(people: People) -> None:
     assert people.client.post("/statuses", json=body, headers=people.headers(people.op_n1)).status_code == 201
     assert ask(people.client, "k2") == (404, "none")
     assert calls(people, "k2")[0] == 404
+
+
+def test_busy_operators_behind_a_proxy_without_a_queue_mean_a_missed_call(people: People) -> None:
+    """final=1: the PBX keeps no queue (Kamailio answers 480), so its none ends the call."""
+    at = datetime.now(UTC).isoformat()
+    body = {"operator": "op_n1", "status": "acw", "at": at}
+    assert people.client.post("/statuses", json=body, headers=people.headers(people.op_n1)).status_code == 201
+    assert ask(people.client, "k4", final=True) == (404, "none")
+    status, call = calls(people, "k4")
+    assert status == 200
+    assert (call["outcome"], call["missed_reason"], call["sources"]) == ("missed", "rang_out", ["routing"])
+    assert call["task_id"] is not None
 
 
 def test_a_withheld_caller_is_recorded_without_a_task(people: People) -> None:

@@ -239,6 +239,8 @@ class Kamailio:
     Ports are picked free unless given; ``restart()`` reuses them.
     ``routing_url`` (``http://127.0.0.1:PORT/routing/next``) turns on routing: a call to
     ``q-<queue>`` asks that URL (``http_client``, Debian ``kamailio-utils-modules``) for the operator.
+    ``outcomes_url`` (``.../calls/outcomes``, with ``source_key``) adds a report of each routed call
+    the caller cancels while it rings (abandoned, with the seconds waited), as a PBX would send.
     """
 
     def __init__(
@@ -262,10 +264,14 @@ class Kamailio:
         tls_files: TlsFiles | None = None,
         routing_url: str | None = None,
         routing_key: str = "",
+        outcomes_url: str | None = None,
+        source_key: str = "",
     ) -> None:
         self.host = host
         self.routing_url = _quote(routing_url, "routing URL").strip('"') if routing_url else None
         self.routing_key = routing_key
+        self.outcomes_url = _quote(outcomes_url, "outcomes URL").strip('"') if outcomes_url else None
+        self.source_key = _quote(source_key, "source key").strip('"')
         self.domain = domain
         self.realm = realm or domain
         self.users: dict[str, str] = {}
@@ -382,6 +388,8 @@ class Kamailio:
             defines.append("#!define WITH_TCP_RECEIVED")
         if self.routing_url:
             defines.append("#!define WITH_ROUTING")
+        if self.routing_url and self.outcomes_url:
+            defines.append("#!define WITH_CALL_REPORTS")
         values = {
             "DEFINES": "\n".join(defines),
             "DEBUG": str(self.debug),
@@ -395,6 +403,8 @@ class Kamailio:
             "HTABLE_INIT": self._htable_init(),
             "ROUTING_URL": self.routing_url or "",
             "ROUTING_KEY": self.routing_key,
+            "OUTCOMES_URL": self.outcomes_url or "",
+            "SOURCE_KEY": self.source_key,
         }
         text = CONFIG_TEMPLATE.read_text()
         for key, value in values.items():

@@ -29,7 +29,10 @@ operator is offered again if they are still the only one free.
 is ``none`` because no operator of the queue is logged in at all, the call is recorded as missed
 (``nobody_logged_in``, source ``routing``) and becomes a callback task (``docs/tasks.md``); should an
 operator still answer it later, another source's ``accepted`` report wins. A ``none`` while operators
-are logged in but busy records nothing: the PBX keeps the caller queued.
+are logged in but busy records nothing: the PBX keeps the caller queued. A PBX that keeps no queue
+(a plain proxy such as Kamailio, which answers ``480`` at once) adds ``final=1``: its ``none`` ends
+the call, so a call nobody free could take is recorded as missed too, ``rang_out`` (there was no
+operator left to ring).
 
 **404** (body ``none``) when nobody can take the call (the PBX keeps the caller queued or plays a
 message); **403** for a wrong key; **503** when the server has no ``routing_key`` (routing off). The
@@ -59,16 +62,21 @@ log = logging.getLogger("ringdesk.server.routing")
 router = APIRouter(prefix="/routing", tags=["routing"])
 
 
-_missed: dict[str, Any] = {"outcome": CallOutcome.MISSED, "missed_reason": MissedReason.NOBODY_LOGGED_IN}
-
-
 def _record_missed(
-    session: SessionDep, *, threshold: float, call_id: str, queue: str, caller: str | None, dnis: str | None
+    session: SessionDep,
+    *,
+    threshold: float,
+    reason: MissedReason,
+    call_id: str,
+    queue: str,
+    caller: str | None,
+    dnis: str | None,
 ) -> None:
-    """Record the call as missed with nobody logged in (module notes). A caller that is no phone number
+    """Record the call as missed for ``reason`` (module notes). A caller that is no phone number
     (``anonymous``, a withheld number) is recorded as withheld; a malformed call id is logged and
     dropped: the routing answer must not fail because of it."""
-    fields: dict[str, Any] = {**_missed, "call_id": call_id, "dnis": dnis or None, "queue": queue}
+    fields: dict[str, Any] = {"outcome": CallOutcome.MISSED, "missed_reason": reason, "call_id": call_id}
+    fields.update(dnis=dnis or None, queue=queue)
     fields["arrived_at"] = utcnow()
     try:
         try:
@@ -101,6 +109,7 @@ def next_operator(
     call_id: Annotated[str | None, Query(max_length=CALL_ID_MAX)] = None,
     caller: Annotated[str | None, Query(max_length=64)] = None,
     dnis: Annotated[str | None, Query(max_length=DNIS_MAX)] = None,
+    final: bool = False,
 ) -> PlainTextResponse:
     """The SIP URI of the operator to offer the call to (module notes)."""
     settings = get_context(request).settings
@@ -112,10 +121,16 @@ def next_operator(
     hold = timedelta(seconds=settings.routing_offer_seconds)
     sip_uri = offer_next(session, queue=queue, now=utcnow(), hold=hold)
     if sip_uri is None:
+        reason = None
         if call_id and not anyone_logged_in(session, queue):
+            reason = MissedReason.NOBODY_LOGGED_IN
+        elif call_id and final:
+            reason = MissedReason.RANG_OUT
+        if call_id and reason is not None:
             _record_missed(
                 session,
                 threshold=settings.non_target_seconds,
+                reason=reason,
                 call_id=call_id,
                 queue=queue,
                 caller=caller,

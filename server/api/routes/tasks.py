@@ -4,11 +4,14 @@
   ``Idempotency-Key`` (the source's UUID for the request): the same key again answers the first task
   (``Idempotent-Replayed: true``) with 200, a different body under a used key is 422.
 * ``POST /tasks/next`` (operators): claim the next task with a lease; 204 when there is none.
-* ``POST /tasks/{id}/renew``, ``POST /tasks/{id}/result`` (the operator holding it): keep the lease;
+* ``POST /tasks/{id}/renew``, ``POST /tasks/{id}/release``, ``POST /tasks/{id}/result`` (the operator
+  holding it): keep the lease; give the task back at once;
   report the call (``Idempotency-Key`` optional: an outbox replay is answered, not stored twice).
   409 when the task is not theirs any more.
 * ``GET /tasks`` (anyone): operators their own and their team's unowned tasks, team leads their
   team's and the unassigned ones, admins all.
+* ``GET /tasks/rules`` (team leads, admins), ``PUT /tasks/rules`` (admins): the queue's order, SLA and
+  the centre's working hours (``app.wire.task_rules``); a change reorders the waiting tasks at once.
 * ``POST /tasks/{id}/reassign``, ``POST /tasks/{id}/cancel`` (team leads within their team, admins).
 """
 
@@ -19,6 +22,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 
+from app.wire.task_rules import TaskRules
 from app.wire.tasks import MAX_DUE_DAYS, ReassignIn, ResultIn, TaskIn, TaskOut, TaskState
 from server.api.acting import REPLAYED_HEADER, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
@@ -27,6 +31,7 @@ from server.api.deps import CurrentUser, LeadOrAdmin, SessionDep, TeamScope, req
 from server.api.schemas.common import BigIdPath
 from server.api.sources import SourceDep
 from server.crud import task_queue as queue
+from server.crud import task_rules
 from server.crud import tasks as crud
 from server.crud.users import get_user_by_name
 from server.models import Role, Task, User, utcnow
@@ -108,6 +113,7 @@ def create_task(
 
 
 OperatorOnly = Annotated[User, Depends(require_role(Role.OPERATOR))]
+AdminOnly = Annotated[User, Depends(require_role(Role.ADMIN))]
 
 
 @router.post(
@@ -124,6 +130,24 @@ def next_task(user: OperatorOnly, session: SessionDep, request: Request) -> Task
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     session.commit()
     return crud.out(session, task, now=now)
+
+
+@router.get("/rules", response_model=TaskRules, responses={403: {"description": "team leads and admins"}})
+def read_rules(user: LeadOrAdmin, session: SessionDep) -> TaskRules:
+    """The queue's order, SLA and the centre's working hours (``docs/tasks.md``)."""
+    return task_rules.load(session)
+
+
+@router.put(
+    "/rules",
+    response_model=TaskRules,
+    responses={403: {"description": "admins only"}, 422: {"description": "invalid rules"}},
+)
+def write_rules(body: TaskRules, user: AdminOnly, session: SessionDep) -> TaskRules:
+    """Replace the rules; the tasks still to be worked are reordered at once."""
+    task_rules.save(session, body)
+    session.commit()
+    return task_rules.load(session)
 
 
 def _held(session: SessionDep, task_id: int) -> Task:
@@ -146,6 +170,20 @@ def renew(task_id: BigIdPath, user: OperatorOnly, session: SessionDep, request: 
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     session.commit()
     return crud.out(session, task, now=now)
+
+
+@router.post(
+    "/{task_id}/release", responses={404: {"description": "no such task"}, 409: {"description": "not held"}}
+)
+def release(task_id: BigIdPath, user: OperatorOnly, session: SessionDep) -> TaskOut:
+    """Give a held task back at once (given up in the preview), instead of waiting for the lease."""
+    task = _held(session, task_id)
+    try:
+        queue.release(task, user=user)
+    except queue.TaskConflict as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    session.commit()
+    return crud.out(session, task)
 
 
 @router.post(
