@@ -10,13 +10,19 @@ no login (and no login rate limit) is part of any figure.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
+from fastapi import FastAPI
 from pydantic import SecretStr
+from sqlalchemy import event
 
 from server.crud.users import create_user, get_or_create_team, get_user_by_name
 from server.db import Database
@@ -31,6 +37,8 @@ from tests.support.postgres import PostgresServer, postgres_available
 __all__ = [
     "BenchServer",
     "bench_settings",
+    "count_statements",
+    "group_cpu_seconds",
     "migrated_postgres",
     "postgres_missing",
     "seed_users",
@@ -110,6 +118,8 @@ class BenchServer(LiveServer):
     """``ringdesk-server serve --workers N`` (default one) on ``url``, logging warnings
     and up, with the bench secret. Its log goes to ``log_dir/<name>.log``."""
 
+    start_timeout = 180.0  # two workers importing on a machine shared with other benchmarks
+
     def __init__(self, url: str, log_dir: Path, name: str, *, workers: int = 1) -> None:
         log_path = log_dir / f"{name}.log"
         log_path.unlink(missing_ok=True)
@@ -122,3 +132,53 @@ class BenchServer(LiveServer):
                 "RINGDESK_LOG_LEVEL": "warning",
             },
         )
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU seconds of every live process in process group ``pgid`` (a served app:
+    uvicorn's supervisor and its workers), from ``/proc``: what the server spent, without the load
+    generator that shares the machine with it."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ... utime(11) stime(12)
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def count_statements(
+    app: FastAPI, database: Database, method: str, path: str, request: Callable[[], dict[str, Any]]
+) -> int:
+    """How many SQL statements (COMMITs included) one request to ``app`` sends, in-process (the ASGI
+    app on ``database``'s engine), counted by SQLAlchemy events, on the third of three requests
+    (``request()`` gives each its ``httpx`` keyword arguments: headers, json, params)."""
+    counted: list[str] = []
+
+    def on_execute(*_args: Any) -> None:
+        counted.append("statement")
+
+    def on_commit(*_args: Any) -> None:
+        counted.append("commit")
+
+    async def go() -> int:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                for _ in range(3):
+                    counted.clear()
+                    response = await client.request(method, path, **request())
+                    if response.status_code >= 400:
+                        raise RuntimeError(f"{path}: {response.status_code} {response.text[:300]}")
+        return len(counted)
+
+    event.listen(database.engine, "before_cursor_execute", on_execute)
+    event.listen(database.engine, "commit", on_commit)
+    try:
+        return asyncio.run(go())
+    finally:
+        event.remove(database.engine, "before_cursor_execute", on_execute)
+        event.remove(database.engine, "commit", on_commit)

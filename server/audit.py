@@ -12,17 +12,26 @@ Details are JSON; never put a password, token or hash in them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from server.models import AuditEntry, User
+from server.models import AuditEntry
+
+
+class Actor(Protocol):
+    """Who did it: a ``User`` row, or the cached ``server.api.caches.Principal``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
 
 
 def record_audit(
     session: Session,
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     target: str | None = None,
     details: Mapping[str, Any] | None = None,

@@ -9,7 +9,12 @@
   at a time, readers included. Keep transactions short (commit a large import in batches) and never
   hold two sessions open in one thread: the second would wait for the first until the timeout.
 * PostgreSQL (production): ``postgresql+psycopg://`` (psycopg 3); plain ``postgresql://`` and
-  ``postgres://`` URLs are accepted and mapped to it. Connections are pre-pinged.
+  ``postgres://`` URLs are accepted and mapped to it. A pooled connection is pinged only when it sat
+  idle in the pool for :data:`PING_AFTER_IDLE_S` or more (``pool_pre_ping`` pinged on every check-out:
+  a round trip per request under load, where the connections are seconds old). A connection the
+  server dropped while in use raises a disconnect error: SQLAlchemy then invalidates the pool, so the
+  request that met it fails once and the next ones get fresh connections. A server restart or a
+  firewall timeout typically strikes after idle time, which the idle ping covers.
 
 SQL parameters are never rendered into exception messages (``hide_parameters``): errors end up in
 logs, and parameters hold password hashes and personal data.
@@ -17,6 +22,7 @@ logs, and parameters hold password hashes and personal data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,10 +31,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PING_AFTER_IDLE_S = 10.0
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -57,6 +65,24 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    """Ping a connection that sat in the pool for a while; a dead one is replaced (the pool retries
+    the check-out on :class:`DisconnectionError`)."""
+    idle_since = record.info.get("checked_in_at")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+        return
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except Exception as exc:
+        raise DisconnectionError("connection lost while idle in the pool") from exc
+
+
 def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -80,9 +106,12 @@ def create_db_engine(url: str | URL, *, pooled: bool = True, echo: bool = False)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        kwargs["pool_pre_ping"] = True
         kwargs["connect_args"] = {"application_name": "ringdesk-server"}
-        return create_engine(parsed, **kwargs)
+        engine = create_engine(parsed, **kwargs)
+        if pooled:
+            event.listen(engine, "checkin", _note_checkin)
+            event.listen(engine, "checkout", _ping_if_idle)
+        return engine
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
 
 

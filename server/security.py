@@ -172,6 +172,34 @@ def decode_access_token(settings: Settings, token: str) -> AccessClaims:
         raise InvalidTokenError("invalid access token") from exc
 
 
+_VERIFIED_MAX = 4096
+_verified: dict[tuple[bytes, str], AccessClaims] = {}
+_verified_lock = threading.Lock()
+
+
+def decode_access_token_cached(
+    settings: Settings, token: str, *, now: datetime | None = None
+) -> AccessClaims:
+    """:func:`decode_access_token`, remembering the tokens that passed (per signing key, a few
+    thousand at most): a desktop sends the same token for minutes, and verifying it (base64, JSON,
+    HMAC, the claim checks) was a tenth of a hot request's CPU. A remembered token is still refused
+    once expired (same leeway); a token that failed is never remembered, so it is checked again."""
+    cache_key = (_signing_key(settings), token)
+    claims = _verified.get(cache_key)
+    if claims is None:
+        claims = decode_access_token(settings, token)
+        with _verified_lock:
+            if len(_verified) >= _VERIFIED_MAX:
+                _verified.clear()  # simpler than LRU, and rare: tokens live minutes, desks are few
+            _verified[cache_key] = claims
+        return claims
+    if (now or datetime.now(UTC)) >= claims.expires_at + timedelta(seconds=LEEWAY_SECONDS):
+        with _verified_lock:
+            _verified.pop(cache_key, None)
+        raise InvalidTokenError("access token expired")
+    return claims
+
+
 def new_refresh_token() -> tuple[str, str]:
     """A fresh refresh token and the hash to store for it."""
     token = secrets.token_urlsafe(32)

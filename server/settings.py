@@ -166,6 +166,10 @@ class Settings(BaseModel):
     #: How often open live feeds (``/statuses/live``, ``/me/live``) re-read their users: a deactivated
     #: user, or a team lead lowered to operator, is disconnected within about this long.
     live_recheck_seconds: float = Field(default=1.0, gt=0, le=60)
+    #: How long a server process trusts what it read of a user (active, role, team) for the hot
+    #: routes (``server.api.principal``): a user deactivated elsewhere (another worker, the ``user``
+    #: command) is refused by reads within about this long; by dispositions at once. 0: read each time.
+    auth_cache_seconds: float = Field(default=2.0, ge=0, le=60)
     #: argon2id cost (RFC 9106 "second recommended option" by default); lower only for tests.
     password_time_cost: int = Field(default=3, ge=1, le=20)
     password_memory_kib: int = Field(default=64 * 1024, ge=64, le=4 * 1024 * 1024)

@@ -8,14 +8,18 @@ outbox never stores a record twice.
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from fastapi import HTTPException, status
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
+from server.api.caches import Person
 from server.api.deps import TeamScope
 from server.crud.users import get_user_by_name
 from server.models import Role, User
+
+_P = TypeVar("_P", bound=Person)
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 """Set on the answer to a replay: the first result, stored once."""
@@ -27,8 +31,8 @@ def invalid(field: str, message: str) -> RequestValidationError:
 
 
 def acting_for(
-    session: Session, user: User, name: str, *, own_only: str, team_only: str, active_only: bool = False
-) -> User:
+    session: Session, user: _P, name: str, *, own_only: str, team_only: str, active_only: bool = False
+) -> _P | User:
     """The operator called ``name``, if ``user`` may act for them; 403 with ``own_only`` /
     ``team_only`` as the message otherwise, 422 for an unknown (or, with ``active_only``, a
     deactivated) operator."""

@@ -59,6 +59,10 @@ class StatusFeed:
         self._lock = threading.Lock()
         self.relay: Relay | None = None
         """Set by the app on PostgreSQL (:mod:`server.api.pgfeed`); ``None``: this process only."""
+        self.watchers: list[Callable[[str | None], None]] = []
+        """Called with every message this process delivers (every worker gets every change through
+        the relay), and with ``None`` when messages may have been missed: caches drop what a
+        change may have made stale (``CodeCache.invalidate``). Cheap and non-blocking."""
 
     def publish_on_commit(self, session: Session, message: str, team_id: int | None) -> None:
         """Announce ``message`` (JSON text) to subscribers allowed to see ``team_id`` once
@@ -75,6 +79,8 @@ class StatusFeed:
     def drop_all(self) -> None:
         """Drop every subscriber (they close with "too far behind: reconnect"): changes may have
         been missed, e.g. while the relay's connection was down. Call on the feed's loop."""
+        for watcher in self.watchers:
+            watcher(None)
         with self._lock:
             subscribers = list(self._subscribers)
         for subscriber in subscribers:
@@ -116,6 +122,8 @@ class StatusFeed:
 
     def deliver(self, message: str, team_id: int | None) -> None:
         """Put ``message`` in the queue of every matching subscriber; on the feed's loop."""
+        for watcher in self.watchers:
+            watcher(message)
         with self._lock:
             subscribers = [s for s in self._subscribers if s.allows(team_id)]
         for subscriber in subscribers:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 
 from server.api.broadcast import StatusFeed
+from server.api.caches import CodeCache, PrincipalCache
 from server.api.userwatch import UserWatch
 from server.db import Database
 from server.pbx.adapter import QueueFollower
@@ -31,6 +32,10 @@ class AppContext:
     status_feed: StatusFeed = field(default_factory=StatusFeed)
     queues: QueueFollower = field(default_factory=lambda: QueueFollower([]))
     """The PBX queue adapters following status changes (``server.pbx``)."""
+    principals: PrincipalCache = field(default_factory=lambda: PrincipalCache(0))
+    """Who users are, for a few seconds (``server.api.principal``)."""
+    codes: CodeCache = field(default_factory=CodeCache)
+    """The disposition catalogue (``server.api.caches``)."""
 
 
 def get_context(conn: HTTPConnection) -> AppContext:

@@ -21,15 +21,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
+from server.api.caches import Person
 from server.api.context import get_context
 from server.audit import record_audit
 from server.models import AuditEntry, Role, User
@@ -38,22 +40,37 @@ from server.security import InvalidTokenError, decode_access_token
 from server.settings import Settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with get_context(request).database.sessions() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request. ``async``, so it costs no thread-pool hop to open (a session
+    opens no connection until first used) and none to close after a commit (the connection went
+    back to the pool then); only a session still in a transaction (a read, an error) is closed in
+    the thread pool, since that sends a ROLLBACK."""
+    session = get_context(request).database.sessions()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
-def get_settings(conn: HTTPConnection) -> Settings:
+async def get_settings(conn: HTTPConnection) -> Settings:
     return get_context(conn).settings
 
 
-def get_login_throttle(request: Request) -> Throttle:
+async def get_login_throttle(request: Request) -> Throttle:
     return get_context(request).login_throttle
 
 
-def client_ip(conn: HTTPConnection) -> str:
+def client_address(conn: HTTPConnection) -> str:
     """The client's address (behind a trusted proxy: from X-Forwarded-For, resolved by uvicorn)."""
     return conn.client.host if conn.client is not None else "unknown"
+
+
+async def client_ip(conn: HTTPConnection) -> str:
+    """:func:`client_address` as a dependency (``async``: no thread-pool hop)."""
+    return client_address(conn)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -108,12 +125,12 @@ def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def require_role(*roles: Role) -> Callable[[User], User]:
+def require_role(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """A dependency that lets only ``roles`` through (403 with a clear message otherwise)."""
     allowed = frozenset(roles)
     wanted = " or ".join(role.value for role in roles)
 
-    def guard(user: CurrentUser) -> User:
+    async def guard(user: CurrentUser) -> User:
         if user.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, f"this needs the role {wanted} (you are {user.role.value})"
@@ -140,7 +157,7 @@ class TeamScope:
         return self.all_teams or (team_id is not None and team_id in self.team_ids)
 
     @classmethod
-    def of(cls, user: User) -> TeamScope:
+    def of(cls, user: Person) -> TeamScope:
         if user.role is Role.ADMIN:
             return cls(all_teams=True, team_ids=frozenset())
         if user.role is Role.TEAM_LEAD and user.team_id is not None:
@@ -148,7 +165,7 @@ class TeamScope:
         return cls(all_teams=False, team_ids=frozenset())
 
 
-def get_team_scope(user: CurrentUser) -> TeamScope:
+async def get_team_scope(user: CurrentUser) -> TeamScope:
     return TeamScope.of(user)
 
 
@@ -160,7 +177,7 @@ class Audit:
     """Callable that adds an audit row as the current user, in the request's transaction."""
 
     session: Session
-    actor: User
+    actor: Person
     client_ip: str
 
     def __call__(
@@ -176,7 +193,7 @@ class Audit:
         )
 
 
-def get_audit(session: SessionDep, user: CurrentUser, ip: ClientIP) -> Audit:
+async def get_audit(session: SessionDep, user: CurrentUser, ip: ClientIP) -> Audit:
     return Audit(session=session, actor=user, client_ip=ip)
 
 

@@ -23,6 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
 import app as ringdesk
+from app.wire.requests import CATALOGUE_MESSAGE
+from server.api.caches import PrincipalCache
 from server.api.context import AppContext
 from server.api.docs import add_docs
 from server.api.errors import install_error_handlers
@@ -82,8 +84,15 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         ),
         queues=follower_for(settings),
         user_watch=UserWatch(db, settings.live_recheck_seconds),
+        principals=PrincipalCache(settings.auth_cache_seconds),
     )
     presence = Presence(context)
+
+    def catalogue_changed(message: str | None) -> None:
+        if message is None or message == CATALOGUE_MESSAGE:
+            context.codes.invalidate()
+
+    context.status_feed.watchers.append(catalogue_changed)
     listener: Listener | None = None
     if db.engine.dialect.name == "postgresql":
         context.status_feed.relay = NotifyRelay()

@@ -87,6 +87,11 @@ def list_codes(session: Session, *, queue: str | None = None) -> Sequence[Dispos
     return session.scalars(query).all()
 
 
+def load_codes(session: Session) -> dict[str, wire_d.DispositionCode]:
+    """Every disposition code by code, as the wire has them (what ``CodeCache`` holds)."""
+    return {row.code: code_out(row) for row in session.scalars(select(DispositionCode))}
+
+
 def list_reasons(session: Session) -> Sequence[NotReadyReason]:
     return session.scalars(
         select(NotReadyReason).order_by(NotReadyReason.position, NotReadyReason.code)
@@ -95,6 +100,16 @@ def list_reasons(session: Session) -> Sequence[NotReadyReason]:
 
 def get_code(session: Session, *, code: str) -> DispositionCode | None:
     return session.scalars(select(DispositionCode).where(DispositionCode.code == code)).one_or_none()
+
+
+def get_codes(session: Session, *, codes: set[str]) -> dict[str, DispositionCode]:
+    """The entries of ``codes`` that exist, in one query (a batch's distinct codes)."""
+    if not codes:
+        return {}
+    return {
+        row.code: row
+        for row in session.scalars(select(DispositionCode).where(DispositionCode.code.in_(codes)))
+    }
 
 
 def get_reason(session: Session, *, code: str) -> NotReadyReason | None:

@@ -7,20 +7,23 @@ the same disposition sent again with its timestamps written in another offset is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Boolean, Executable, Table, and_, bindparam, exists, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.wire.dispositions import DispositionCode as WireCode
 from app.wire.dispositions import DispositionIn, DispositionOut
 from app.wire.scripts import ScriptRef
-from server.models import Disposition, User, utcnow
+from server.models import Contact, Disposition, DispositionCode, Role, User, utcnow
 
 
 def request_hash(body: DispositionIn) -> str:
@@ -77,6 +80,73 @@ def store_new(session: Session, rows: Sequence[dict[str, Any]]) -> dict[uuid.UUI
     return {row.idempotency_key: row for row in session.scalars(statement, list(rows))}
 
 
+def guarded_insert(
+    session: Session,
+    values: dict[str, Any],
+    *,
+    code: WireCode,
+    caller_id: int,
+    caller_role: Role,
+    caller_team_id: int | None,
+) -> int | None:
+    """Insert one :func:`disposition_values` row in one statement, only if what the caller checked
+    from its caches still holds in the database at this moment: the code's entry has the flags the
+    check used (active, queue, comment and callback required), the contact exists, and the caller is
+    still active with the role and team it was authorised with. The new id, or ``None`` when the row
+    was not stored (its key was stored before, or a guard failed: the caller then looks at why on
+    the slow path). ``INSERT ... SELECT ... WHERE`` with ``ON CONFLICT DO NOTHING RETURNING id``:
+    one round trip, no read-back."""
+    has_contact = values["contact_id"] is not None
+    dialect = session.get_bind().dialect.name
+    statement = _guarded_insert_statement(dialect, tuple(values), has_contact=has_contact)
+    params = {f"v_{name}": value for name, value in values.items()}
+    params.update(
+        g_code=code.code,
+        g_comment_required=code.comment_required,
+        g_callback_required=code.callback_required,
+        g_queue=code.queue,
+        g_user=caller_id,
+        g_role=caller_role,
+        g_team=caller_team_id,
+    )
+    return session.execute(statement, params).scalar_one_or_none()
+
+
+@functools.cache
+def _guarded_insert_statement(dialect: str, names: tuple[str, ...], *, has_contact: bool) -> Executable:
+    """The statement of :func:`guarded_insert`, built once per shape (building it per request cost
+    more CPU than sending it): every value is a bound parameter."""
+    table = Disposition.__table__
+    assert isinstance(table, Table)
+    guards = [
+        exists().where(
+            DispositionCode.code == bindparam("g_code", type_=DispositionCode.code.type),
+            DispositionCode.active == true(),
+            DispositionCode.comment_required == bindparam("g_comment_required", type_=Boolean()),
+            DispositionCode.callback_required == bindparam("g_callback_required", type_=Boolean()),
+            DispositionCode.queue.is_not_distinct_from(
+                bindparam("g_queue", type_=DispositionCode.queue.type)
+            ),
+        ),
+        exists().where(
+            User.id == bindparam("g_user", type_=User.id.type),
+            User.active == true(),
+            User.role == bindparam("g_role", type_=User.role.type),
+            User.team_id.is_not_distinct_from(bindparam("g_team", type_=User.team_id.type)),
+        ),
+    ]
+    if has_contact:
+        guards.append(exists().where(Contact.id == bindparam("v_contact_id", type_=Contact.id.type)))
+    rows = select(*(bindparam(f"v_{name}", type_=table.c[name].type) for name in names)).where(and_(*guards))
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(table)
+        .from_select(list(names), rows)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
+    )
+
+
 def get_by_keys(session: Session, *, keys: Collection[uuid.UUID]) -> dict[uuid.UUID, Disposition]:
     if not keys:
         return {}
@@ -84,7 +154,10 @@ def get_by_keys(session: Session, *, keys: Collection[uuid.UUID]) -> dict[uuid.U
     return {row.idempotency_key: row for row in session.scalars(query)}
 
 
-def disposition_out(row: Disposition, operator_name: str) -> DispositionOut:
+def disposition_out(row: Disposition | SimpleNamespace, operator_name: str) -> DispositionOut:
+    """The wire's answer for a stored row (or, just after a guarded insert, for what was written:
+    a namespace of :func:`disposition_values` plus the id, so the answer is the same as a replay's
+    without reading the row back or building an ORM object)."""
     script = (
         ScriptRef(id=row.script_id, version=row.script_version)
         if row.script_id is not None and row.script_version is not None

@@ -27,6 +27,7 @@ from app.wire.tasks import (
 )
 from server.crud import task_rules
 from server.models import Call, Contact, ContactPhone, Disposition, Task, TaskAttempt, User
+from server.models.users import Person
 
 WAITING = (TaskState.OPEN, TaskState.NOT_REACHED)
 """States a task waits to be claimed in."""
@@ -126,7 +127,7 @@ def create_callback(
     *,
     phone: str,
     due_at: datetime,
-    owner: User | None,
+    owner: Person | None,
     team_id: int | None,
     contact_id: int | None,
     queue: str | None,
@@ -148,7 +149,7 @@ def create_callback(
 
 
 def callback_from_disposition(
-    session: Session, row: Disposition, *, operator: User, owner: CallbackOwner
+    session: Session, row: Disposition, *, operator: Person, owner: CallbackOwner
 ) -> Task | None:
     """The task a disposition's callback time makes (none without one); the number is the call's
     caller, else the contact's first number (none known: no task). Flushed."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Uuid, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +24,19 @@ class Team(Base):
     #: Calls each operator of the team should handle per shift (plan completion), unless their own is set.
     shift_target: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)
+
+
+class Person(Protocol):
+    """What authorisation reads of a user: a :class:`~server.models.User` row or a :class:`Principal`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def team_id(self) -> int | None: ...
 
 
 class User(Timestamps, Base):

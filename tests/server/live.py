@@ -77,10 +77,19 @@ class LiveServer:
         self._proc: subprocess.Popen[bytes] | None = None
         _live.add(self)
 
+    def command(self) -> list[str]:
+        """What runs (a subclass may serve another app the same way: ``bench.floor_apps``)."""
+        return [*server_command(), "serve", *self.args]
+
+    @property
+    def pid(self) -> int | None:
+        """The process id, which is also its process group's (every worker is in it)."""
+        return self._proc.pid if self._proc is not None else None
+
     def start(self, timeout: float = 30.0) -> Self:
         with self.log_path.open("ab") as log:
             self._proc = subprocess.Popen(
-                [*_pdeath_prefix(), *server_command(), "serve", *self.args],
+                [*_pdeath_prefix(), *self.command()],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -119,9 +128,12 @@ class LiveServer:
         except FileNotFoundError:
             return ""
 
+    #: How long ``with`` waits for ``/health`` (benchmarks on a loaded machine raise it).
+    start_timeout = 30.0
+
     def __enter__(self) -> Self:
         try:
-            return self.start()
+            return self.start(self.start_timeout)
         except BaseException:
             self.stop()
             raise

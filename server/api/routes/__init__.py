@@ -26,14 +26,17 @@ from server.api.routes import (
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
+    # The hot paths first: a request is matched against the routes in this order, and matching
+    # every route before ``/dispositions`` was a fifth of a POST's CPU. Prefixes do not overlap,
+    # so the order decides nothing else.
+    dispositions.router,
+    disposition_batch.router,
+    contacts.router,
+    statuses.router,
     health.router,
     auth.router,
     users.router,
-    contacts.router,
     catalogue.router,
-    dispositions.router,
-    disposition_batch.router,
-    statuses.router,
     scripts.router,
     kpi.router,
     requests.router,

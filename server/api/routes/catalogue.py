@@ -94,6 +94,7 @@ def put_disposition_code(
     )
     _announce(request, session)
     session.commit()
+    get_context(request).codes.invalidate()  # this worker at once; the others on the announcement
     if created:
         response.status_code = status.HTTP_201_CREATED
     return code_out(row)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -35,10 +35,13 @@ from app.wire.dispositions import (
     DispositionIn,
 )
 from server.api.acting import acting_for
-from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
+from server.api.caches import Person, Principal
+from server.api.context import get_context
+from server.api.deps import Audit, client_address
 from server.api.lateness import add_notes, disposition_time, disposition_too_old, late_note
+from server.api.principal import CurrentPrincipal, check_still, read_principal
 from server.api.routes.dispositions import catalogue_problem
-from server.crud.catalogue import get_code
+from server.crud.catalogue import get_codes
 from server.crud.dispositions import (
     disposition_out,
     disposition_values,
@@ -48,7 +51,8 @@ from server.crud.dispositions import (
     store_new,
 )
 from server.crud.tasks import callback_from_disposition
-from server.models import Disposition, DispositionCode, Role, User
+from server.models import Disposition, Role
+from server.settings import Settings
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
 
@@ -72,8 +76,8 @@ def _messages(errors: Any) -> list[str]:
 
 
 def _parse(
-    session: Any, user: User, raw_key: str, raw: dict[str, Any]
-) -> tuple[uuid.UUID, DispositionIn, User]:
+    session: Any, user: Principal, raw_key: str, raw: dict[str, Any]
+) -> tuple[uuid.UUID, DispositionIn, Person]:
     try:
         key = uuid.UUID(raw_key.strip())
     except ValueError:
@@ -106,16 +110,25 @@ def _parse(
     max_body_size=BATCH_BODY_MAX,
 )
 def post_batch(
-    *,
-    body: DispositionBatchIn,
-    user: CurrentUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    audit: AuditDep,
+    *, body: DispositionBatchIn, principal: CurrentPrincipal, request: Request
 ) -> DispositionBatchOut:
-    """Store many dispositions, each with its own key and result (see the module notes)."""
+    """Store many dispositions, each with its own key and result (see the module notes).
+
+    One thread-pool hop and one transaction: the caller comes from the cache and is read again
+    here (one row per batch: a batch may not outrun a deactivation); the catalogue entries the
+    batch uses are read in one query."""
+    context = get_context(request)
+    with context.database.sessions() as session:
+        check_still(context, principal, read_principal(session, principal.id))
+        audit = Audit(session=session, actor=principal, client_ip=client_address(request))
+        return _store(session, context.settings, audit, principal, body)
+
+
+def _store(
+    session: Session, settings: Settings, audit: Audit, user: Principal, body: DispositionBatchIn
+) -> DispositionBatchOut:
     results: list[BatchItemOut | None] = [None] * len(body.items)
-    accepted: list[tuple[int, uuid.UUID, DispositionIn, str, User]] = []
+    accepted: list[tuple[int, uuid.UUID, DispositionIn, str, Person]] = []
     for index, item in enumerate(body.items):
         try:
             key, disposition, operator = _parse(session, user, item.idempotency_key, item.disposition)
@@ -125,18 +138,16 @@ def post_batch(
         accepted.append((index, key, disposition, request_hash(disposition), operator))
 
     stored = get_by_keys(session, keys={key for _, key, *_ in accepted})
-    codes: dict[str, DispositionCode | None] = {}
+    codes = get_codes(session, codes={disposition.code for _, _, disposition, _, _ in accepted})
     new: dict[uuid.UUID, tuple[int, DispositionIn, dict[str, Any]]] = {}
-    operators: dict[uuid.UUID, User] = {}
+    operators: dict[uuid.UUID, Person] = {}
     later: list[tuple[int, uuid.UUID, str]] = []  # answered once the new rows are in
     for index, key, disposition, body_hash, operator in accepted:
         if key in stored or key in new:
             later.append((index, key, body_hash))
             continue
-        if disposition.code not in codes:
-            codes[disposition.code] = get_code(session, code=disposition.code)
         problem = disposition_too_old(settings, disposition) or catalogue_problem(
-            session, disposition, codes[disposition.code]
+            session, disposition, codes.get(disposition.code)
         )
         if problem is not None:
             results[index] = _rejected(str(key), 422, _messages(problem.errors()))

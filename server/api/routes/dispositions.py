@@ -27,30 +27,37 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import uuid
+from types import SimpleNamespace
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Response, status
+from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
 from app.wire.dispositions import DISPOSITION_BODY_MAX, DispositionIn, DispositionOut, check_disposition
 from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
-from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
+from server.api.caches import Person, Principal
+from server.api.context import AppContext, get_context
+from server.api.deps import Audit, CurrentUser, SessionDep, client_address
 from server.api.disclosure import sees_in_full
 from server.api.lateness import disposition_time, disposition_too_old, note_if_late
+from server.api.principal import CurrentPrincipal, check_still, read_principal
 from server.api.schemas.common import BigIdPath
-from server.crud.catalogue import code_out, get_code
+from server.crud.catalogue import code_out, get_code, load_codes
 from server.crud.dispositions import (
     disposition_out,
     disposition_values,
     get_by_key,
+    guarded_insert,
     operator_name,
     request_hash,
     store_new,
 )
 from server.crud.tasks import callback_from_disposition
 from server.models import Contact, Disposition, DispositionCode, Role, User
+from server.settings import Settings
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
 
@@ -85,52 +92,123 @@ def _answer(
 def post_disposition(
     *,
     body: DispositionIn,
-    user: CurrentUser,
-    session: SessionDep,
-    settings: SettingsDep,
-    audit: AuditDep,
+    principal: CurrentPrincipal,
+    request: Request,
     response: Response,
     idempotency_key: Annotated[
         str | None, Header(description="the client's UUID for this disposition")
     ] = None,
 ) -> DispositionOut:
-    """Store one disposition (see the module notes on replays)."""
+    """Store one disposition (see the module notes on replays).
+
+    The whole request is this one function, run in one thread-pool hop, in one transaction. The
+    fast path checks the body against the cached catalogue and the cached caller, and stores it with
+    one guarded ``INSERT`` that re-checks both in the database (``crud.dispositions.guarded_insert``):
+    an INSERT and a COMMIT. Anything unusual (a replay, a refusal, a cache gone stale) takes the
+    slow path, which reads what it needs fresh."""
     key = idempotency_key_of(idempotency_key, required_for="disposition")
     assert key is not None
-    operator = acting_for(
-        session,
-        user,
-        body.operator,
-        own_only="operators post their own dispositions only",
-        team_only="team leads post dispositions for their own team only",
-    )
-    body_hash = request_hash(body)
-    problem = disposition_too_old(settings, body) or catalogue_problem(
-        session, body, get_code(session, code=body.code)
-    )
+    context = get_context(request)
+    settings = context.settings
+    with context.database.sessions() as session:
+        operator = acting_for(
+            session,
+            principal,
+            body.operator,
+            own_only="operators post their own dispositions only",
+            team_only="team leads post dispositions for their own team only",
+        )
+        body_hash = request_hash(body)
+        values = disposition_values(key=key, body=body, operator_id=operator.id, body_hash=body_hash)
+        too_old = disposition_too_old(settings, body)
+        code = context.codes.get(body.code, lambda: load_codes(session))
+        new_id: int | None = None
+        if too_old is None and code is not None and not check_disposition(body, code):
+            new_id = guarded_insert(
+                session,
+                values,
+                code=code,
+                caller_id=principal.id,
+                caller_role=principal.role,
+                caller_team_id=principal.team_id,
+            )
+        if new_id is None:  # a replay, a refusal, or a cache gone stale: look again, fresh
+            return _slow_path(
+                session,
+                context,
+                principal,
+                body=body,
+                key=key,
+                values=values,
+                request=request,
+                response=response,
+            )
+        audit = Audit(session=session, actor=principal, client_ip=client_address(request))
+        _after_insert(
+            session, audit, settings=settings, operator=operator, body=body, values=values, new_id=new_id
+        )
+        session.commit()
+        response.headers["Location"] = f"/dispositions/{new_id}"
+        return disposition_out(SimpleNamespace(id=new_id, **values), operator.name)
+
+
+def _after_insert(
+    session: Session,
+    audit: Audit,
+    *,
+    settings: Settings,
+    operator: Person,
+    body: DispositionIn,
+    values: dict[str, Any],
+    new_id: int,
+) -> None:
+    """The late note, the audit row (team leads and admins) and the callback task of a new row."""
+    at = disposition_time(body)
+    note_if_late(settings, audit, kind="disposition", record_id=new_id, operator=body.operator, at=at)
+    if audit.actor.role in _AUDITED:
+        audit("disposition.create", target=f"disposition:{new_id}", details={"operator": body.operator})
+    if values["callback_at"] is not None:  # an ORM row only here: building one costs as much as a COMMIT
+        row = Disposition(id=new_id, **values)
+        callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)
+
+
+def _slow_path(
+    session: Session,
+    context: AppContext,
+    principal: Principal,
+    *,
+    body: DispositionIn,
+    key: uuid.UUID,
+    values: dict[str, Any],
+    request: Request,
+    response: Response,
+) -> DispositionOut:
+    """Why the guarded insert stored nothing, read fresh: the caller's standing (401/403), a stored
+    row under this key (a replay, or 422 for another body), or the catalogue and the contact (422;
+    the catalogue cache is dropped first, so a change made on another worker is seen here)."""
+    session.rollback()
+    check_still(context, principal, read_principal(session, principal.id))
+    body_hash = values["request_hash"]
+    existing = get_by_key(session, key=key)  # a replay is answered before the catalogue
+    if existing is not None:
+        return _answer(session, existing, body_hash, response, replay=True)
+    context.codes.invalidate()
+    code = get_code(session, code=body.code)
+    problem = disposition_too_old(context.settings, body) or catalogue_problem(session, body, code)
     if problem is not None:
-        existing = get_by_key(session, key=key)  # a replay is answered before the catalogue
-        if existing is not None:
-            return _answer(session, existing, body_hash, response, replay=True)
         raise problem
-    values = disposition_values(key=key, body=body, operator_id=operator.id, body_hash=body_hash)
+    # The catalogue or the contact changed between the check and the insert: store as before.
     row = store_new(session, [values]).get(key)
-    if row is None:  # stored before: a replay (or a concurrent request with this key won)
+    if row is None:  # a concurrent request with this key won
         existing = get_by_key(session, key=key)
         if existing is None:  # pragma: no cover - the conflicting row cannot vanish
             raise RuntimeError("idempotency key conflict without a stored row")
         return _answer(session, existing, body_hash, response, replay=True)
-    note_if_late(
-        settings,
-        audit,
-        kind="disposition",
-        record_id=row.id,
-        operator=body.operator,
-        at=disposition_time(body),
+    operator = acting_for(session, principal, body.operator, own_only="", team_only="")
+    audit = Audit(session=session, actor=principal, client_ip=client_address(request))
+    _after_insert(
+        session, audit, settings=context.settings, operator=operator, body=body, values=values, new_id=row.id
     )
-    if user.role in _AUDITED:
-        audit("disposition.create", target=f"disposition:{row.id}", details={"operator": body.operator})
-    callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)
     session.commit()
     return _answer(session, row, body_hash, response, replay=False)
 

@@ -3,10 +3,11 @@ reads ``/users/me``. Admin actions are audited."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from app.wire.auth import UserOut
 from app.wire.common import UserName
+from server.api.context import get_context
 from server.api.deps import AdminUser, AuditDep, CurrentUser, LeadOrAdmin, SessionDep, SettingsDep, TeamScope
 from server.api.schemas.common import UserIdPath
 from server.api.schemas.users import RoutingIn, RoutingOut, UserCreate, user_out
@@ -97,7 +98,7 @@ def create_user_route(
 
 @router.post("/{user_id}/deactivate", responses={404: {"description": "no such user"}})
 def deactivate_user_route(
-    user_id: UserIdPath, admin: AdminUser, session: SessionDep, audit: AuditDep
+    user_id: UserIdPath, admin: AdminUser, session: SessionDep, audit: AuditDep, request: Request
 ) -> UserOut:
     """Deactivate a user: their tokens stop working at once. Repeating it changes nothing."""
     user = get_user(session, user_id=user_id)
@@ -109,6 +110,9 @@ def deactivate_user_route(
         deactivate_user(session, user=user)
         audit("user.deactivate", target=f"user:{user.id}", details={"name": user.name})
         session.commit()
+        # this worker refuses them at once; the others within auth_cache_seconds for reads, at
+        # once for dispositions (server.api.principal)
+        get_context(request).principals.forget(user.id)
     return user_out(user)
 
 
