@@ -8,13 +8,16 @@ itself did (the bench process has the server's and PostgreSQL's modules loaded a
 
 The calls, in order:
 
-* the **first call after start**: placed as soon as the operator is ready (``start()`` returned and the
-  status is set to ready, as a person's first click would);
+* the **first call after start**: placed as soon as the operator is ready: ``RINGDESK_BENCH_READY_AFTER_S``
+  (default 1) after the window appeared, as a person's first click, and not before the desk's warm-up
+  (``ui.warmup``) is done;
 * ``STEADY`` more calls: the steady state, the floor of the first call;
 * one call after ``RINGDESK_BENCH_IDLE_S`` seconds of idle (default 600: the real 10 minutes);
 * ``RINGDESK_BENCH_SHIFT_CALLS`` calls (default 1,000) for memory over a shift: the RSS after the first
   10 and after the last, with a full garbage collection before each reading.
 
+With ``RINGDESK_BENCH_PROFILE_FIRST=1`` the first call is profiled (cProfile, to stderr) and not counted;
+``RINGDESK_BENCH_PROFILE_IDLE=1`` does the same for a call after idle (then idles again for the figure).
 With ``RINGDESK_BENCH_TRACEMALLOC=N`` the shift is traced: a snapshot after the first 10 calls and one
 after N more, and the 15 biggest growths by line are printed to stderr (where a leak comes from).
 
@@ -40,8 +43,12 @@ from typing import Any
 from bench.desktop_start import rss_mb
 
 STEADY = 100
+READY_AFTER_S = float(os.environ.get("RINGDESK_BENCH_READY_AFTER_S", "1"))
+"""The operator goes ready this long after the window appeared (a person's first click)."""
 IDLE_S = float(os.environ.get("RINGDESK_BENCH_IDLE_S", "600"))
 SHIFT_CALLS = int(os.environ.get("RINGDESK_BENCH_SHIFT_CALLS", "1000"))
+PROFILE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_FIRST"))
+PROFILE_IDLE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_IDLE"))
 TRACE_CALLS = int(os.environ.get("RINGDESK_BENCH_TRACEMALLOC", "0"))
 SHIFT_BASE = 10
 """Calls before the first memory reading of the shift: the growth counted is what comes after them."""
@@ -75,16 +82,20 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
     )
     caller_port = free_port("udp")
     caller = TelephonyService(
-        [*phone_command(), "--listen", f"127.0.0.1:{caller_port}", "--local-user", "customer"]
-        + ["--no-audio", "--sip-log-level", "0"]
+        [*phone_command(), "--listen", f"127.0.0.1:{caller_port}", "--local-user", "customer", "--no-audio"]
     )
     target = f"sip:operator@127.0.0.1:{port}"
     out: dict[str, Any] = {}
     try:
         await caller.start()  # before the desktop: its start is not the desktop's
         assert await desktop.start()
+        shown = time.monotonic()
         window, ws = desktop.window, desktop.workstation
         assert window is not None and ws is not None
+        if desktop.warmup is not None:
+            await desktop.warmup
+        out["warmup_s"] = time.monotonic() - shown
+        await asyncio.sleep(max(0.0, READY_AFTER_S - (time.monotonic() - shown)))  # the operator's click
         ws.set_status(Choice.ready())
         card = window.card
         painted: dict[str, float] = {}
@@ -97,13 +108,23 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
 
         card.show_contact = show_contact  # type: ignore[method-assign]
         done = asyncio.Event()
-        ws.hub.on(CallChanged, lambda n: done.set() if n.session.phase is Phase.DONE else None)
+        rang: list[float] = []
+
+        def changed(notice: CallChanged) -> None:
+            if notice.session.phase is Phase.DONE:
+                done.set()
+            elif notice.session.phase is Phase.RINGING and not rang:
+                rang.append(time.perf_counter())
+
+        ws.hub.on(CallChanged, changed)
+        out["ring_ms"] = rings = []
         rng = random.Random(5)
 
         async def call() -> float:
             i = rng.randint(1, contacts)
             number, name = number_of(i), f"Контакт {i}"
             done.clear()
+            rang.clear()
             t0 = time.perf_counter()
             headers = (("P-Asserted-Identity", f"<sip:{number}@pbx.bench>"), ("X-Queue", "shop"))
             result = await caller.send(cmd.MakeCall(target=target, headers=headers))
@@ -115,18 +136,40 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
                     raise RuntimeError(f"card for {number} not shown ({card.contact_page.name.text()!r})")
                 await asyncio.sleep(0.001)
             took = (painted.pop(name) - t0) * 1000
+            rings.append(round((rang[0] - t0) * 1000, 1) if rang else -1.0)
             await ws.reject()
             await asyncio.wait_for(done.wait(), 10)
             await asyncio.sleep(0.02)  # the caller's side hangs up too
             return took
 
+        if PROFILE:  # where the first call's time goes (the profiler slows it: the figure is not kept)
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            await call()
+            profile.disable()
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         out["first_ms"] = await call()
         out["steady_ms"] = [await call() for _ in range(STEADY)]
         await asyncio.sleep(IDLE_S)
         out["idle_s"] = IDLE_S
+        if PROFILE_IDLE:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            took = await call()
+            profile.disable()
+            print(f"after-idle call (profiled): {took:.1f} ms", file=sys.stderr)
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+            await asyncio.sleep(IDLE_S)
         out["after_idle_ms"] = await call()
         out.update(await _shift(call))
-        out["phone_rss_mb"] = rss_mb(desktop.telephony.pid) if desktop.telephony and desktop.telephony.pid else 0
+        phone = desktop.telephony.pid if desktop.telephony else None
+        out["phone_rss_mb"] = rss_mb(phone) if phone else 0.0
         vars(card).pop("show_contact", None)
     finally:
         await caller.stop()

@@ -61,6 +61,7 @@ from ui.supervision import Supervision
 from ui.sync_banner import SyncBanner
 from ui.theme import Theme, apply_theme
 from ui.tray import Tray
+from ui.warmup import warm_first_call
 from ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,8 @@ class Desktop:
         self._unsubscribe: Callable[[], None] | None = None
         self._stop_refusals: Callable[[], None] | None = None
         self.catalogue: CatalogueFollower | None = None
+        self.warmup: asyncio.Task[None] | None = None
+        """What the first call needs, done while the operator has not gone ready yet (``ui.warmup``)."""
 
     async def start(self) -> bool:
         """Log in, start the phone and show the window; ``False`` when the operator gave up."""
@@ -250,6 +253,7 @@ class Desktop:
             self.window.hide()
         else:
             self.window.show()
+        self.warmup = asyncio.ensure_future(warm_first_call(self.window, services.field_schema()))
         if opts.single_instance:
             self.instance = Instance(self._on_link)
         if opts.dial:
@@ -380,6 +384,10 @@ class Desktop:
 
     async def stop(self) -> None:
         """Stop in reverse order; what is still in the outbox stays for the next start."""
+        if self.warmup is not None and not self.warmup.done():
+            self.warmup.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.warmup
         if self._unsubscribe is not None:
             self._unsubscribe()
         if self._stop_refusals is not None:
