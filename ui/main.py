@@ -161,14 +161,15 @@ class Desktop:
         self.user = await self._log_in(self.sync)
         if self.user is None:
             return False
+        # the phone's process starts now and gets ready on the other core while the window is built
+        # (issue 15: start time); its events are read from ``telephony.start()`` on, as before
+        self.telephony = TelephonyService([*phone_command(), *opts.phone_args], stderr_path=opts.phone_log)
+        await self.telephony.prespawn()
         self.sync.start()
         services = await ServerSide.load(self.sync)
         use_catalogue(services.catalogue)  # labels follow the catalogue as it is refreshed
         self.secrets = SecretStore()
-        accounts = self._sip_accounts(opts.config) if opts.config is not None else []
-        self.telephony = TelephonyService(
-            [*phone_command(), *opts.phone_args], accounts, stderr_path=opts.phone_log
-        )
+        self.telephony.accounts = self._sip_accounts(opts.config) if opts.config is not None else []
         config = WorkstationConfig(operator=self.user.name, acw=opts.acw)
         self.workstation = Workstation(
             config,
