@@ -92,8 +92,8 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
         shown = time.monotonic()
         window, ws = desktop.window, desktop.workstation
         assert window is not None and ws is not None
-        if desktop.warmup is not None:
-            await desktop.warmup
+        if getattr(desktop, "warmup", None) is not None:  # (absent before issue 15: the bench runs on both)
+            await desktop.warmup  # type: ignore[misc]
         out["warmup_s"] = time.monotonic() - shown
         await asyncio.sleep(max(0.0, READY_AFTER_S - (time.monotonic() - shown)))  # the operator's click
         ws.set_status(Choice.ready())

@@ -1,6 +1,6 @@
 """Issue 15: a call after a long idle must not pay for a token refresh (a round trip to the server and
 two keyring operations) inside its screen pop. The access token is renewed in the background ahead of
-its expiry, in the background, against a real server."""
+its expiry, against a real server."""
 
 from __future__ import annotations
 
