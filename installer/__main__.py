@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from installer.bundle import build_bundle
@@ -36,9 +37,16 @@ def build_debs(out: Path, gpg: GpgKey | None, compression: str, reuse_bundles: b
     """Both bundles, the three packages, each signed with debsigs when a key is given."""
     dist = out / "dist"
     bundles = {}
+    wanted = []
     for name in ("ringdesk", "ringdesk-server"):
-        ready = reuse_bundles and (dist / name / name).is_file()
-        bundles[name] = dist / name if ready else build_bundle(name, out)
+        if reuse_bundles and (dist / name / name).is_file():
+            bundles[name] = dist / name
+        else:
+            wanted.append(name)
+    # PyInstaller's analysis runs on one core: the two bundles build side by side (separate work dirs)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for name, folder in zip(wanted, pool.map(lambda n: build_bundle(n, out), wanted), strict=True):
+            bundles[name] = folder
     stage, ver = out / "stage", version()
     pkgs = [
         desktop_package(bundles["ringdesk"], ver, stage),

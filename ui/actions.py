@@ -53,6 +53,10 @@ class ActionId(StrEnum):
     DISPOSITION_7 = "disposition_7"
     DISPOSITION_8 = "disposition_8"
     DISPOSITION_9 = "disposition_9"
+    TASKS = "tasks"
+    NEXT_TASK = "next_task"
+    DIAL_TASK = "dial_task"
+    TASK_NOT_REACHED = "task_not_reached"
     SETTINGS = "settings"
     QUIT = "quit"
 
@@ -96,6 +100,10 @@ SPECS: dict[ActionId, ActionSpec] = {
         action: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Disposition %1"), f"Alt+{n}")
         for n, action in enumerate(DISPOSITION_KEYS, start=1)
     },
+    ActionId.TASKS: ActionSpec(QT_TRANSLATE_NOOP("Actions", "T&asks"), "F4"),
+    ActionId.NEXT_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Next &task"), "F3"),
+    ActionId.DIAL_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Call the &client"), "Ctrl+Shift+D"),
+    ActionId.TASK_NOT_REACHED: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Not reached"), "Ctrl+Shift+N"),
     ActionId.SETTINGS: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Se&ttings..."), "Ctrl+,", "settings"),
     ActionId.QUIT: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Quit"), "Ctrl+Q"),
 }

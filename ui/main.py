@@ -59,6 +59,7 @@ from ui.store_banner import StoreBanner
 from ui.store_dialogs import tell_problems, tell_unusable
 from ui.supervision import Supervision
 from ui.sync_banner import SyncBanner
+from ui.tasks.hook import TasksHook
 from ui.theme import Theme, apply_theme
 from ui.tray import Tray
 from ui.warmup import warm_first_call
@@ -124,6 +125,7 @@ class Desktop:
         self.journal: CallJournal | None = None
         self.settings: SettingsFlow | None = None
         self.supervision: Supervision | None = None
+        self.tasks: TasksHook | None = None
         self.instance: Instance | None = None
         self.secrets: SecretStore | None = None
         self.audio_devices = AudioDevices()
@@ -249,6 +251,10 @@ class Desktop:
         self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
         self.supervision.feed.on_catalogue = self.catalogue.stale
         self.supervision.start()
+        self.tasks = TasksHook(
+            self.window, self.workstation, self.sync, operator=self.user.name, tray=self.tray, desk=self.desk
+        )
+        self.tasks.start()
         self.window.place(WindowState(self.options.window_state).saved())
         if opts.start_minimised and QSystemTrayIcon.isSystemTrayAvailable():
             self.window.hide()
@@ -399,6 +405,8 @@ class Desktop:
             self.instance.close()
         if self.supervision is not None:
             await self.supervision.stop()
+        if self.tasks is not None:
+            await self.tasks.stop()
         if self.keeper is not None:
             self.keeper.close()
         if self.workstation is not None:

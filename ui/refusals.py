@@ -203,6 +203,12 @@ def _table() -> dict[str, _Sentence]:
         "status_busy": lambda p: QCoreApplication.translate(
             "Refusals", "Cannot %1 during a call or after-call work: choose it as the next status"
         ).replace("%1", _action(p)),
+        "task_not_previewed": lambda p: QCoreApplication.translate(
+            "Refusals", "Take a task first (Next task), then call the client"
+        ),
+        "task_not_unanswered": lambda p: QCoreApplication.translate(
+            "Refusals", "The task's call was answered: choose its result in the form"
+        ),
     }
 
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.wire.dispositions import DispositionCategory
+from app.wire.tasks import TaskState
 
 ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
 
@@ -118,6 +119,37 @@ def category_colour(category: DispositionCategory) -> QColor:
     )
 
 
+TASK_STATE_BADGES: dict[TaskState, str] = {
+    TaskState.OPEN: "info",
+    TaskState.IN_PROGRESS: "progress",
+    TaskState.DONE: "success",
+    TaskState.NOT_REACHED: "warning",
+    TaskState.SENT_ONLY: "neutral",
+    TaskState.CANCELLED: "neutral",
+    TaskState.EXPIRED: "danger",
+}
+"""The one colour of each task state (issue 16: "colour-coded the same everywhere"), as the badge role
+the style sheet fills (``QLabel[badge=...]``); :func:`task_state_colour` gives it as a colour."""
+PROGRESS = {Theme.LIGHT: "#6b3fa0", Theme.DARK: "#c9a8f5"}
+"""In progress (a task someone holds): a violet apart from the other colours, under ``on_accent`` text
+at 4.5:1 or more in each theme."""
+
+
+def task_state_colour(state: TaskState, theme: Theme | None = None) -> QColor:
+    """The colour a task state is shown in (the panel's badges and list rows)."""
+    c = colours(theme)
+    return QColor(
+        {
+            "info": c.info,
+            "progress": PROGRESS[theme or _current["theme"]],
+            "success": c.success,
+            "warning": c.warning,
+            "neutral": c.neutral,
+            "danger": c.danger,
+        }[TASK_STATE_BADGES[state]]
+    )
+
+
 @functools.cache
 def icon(name: str) -> QIcon:
     """The SVG icon ``resources/icons/<name>.svg``, made once per name: every new QIcon renders its
@@ -152,6 +184,7 @@ def _palette(c: Colours) -> QPalette:
 
 
 def _stylesheet(c: Colours) -> str:
+    progress = PROGRESS[next(theme for theme, each in _COLOURS.items() if each is c)]
     return f"""
 QLabel[role="title"] {{ font-size: 15pt; font-weight: 600; }}
 QLabel[role="muted"] {{ color: {c.muted}; }}
@@ -162,6 +195,7 @@ QLabel[badge="warning"] {{ background: {c.warning}; }}
 QLabel[badge="danger"] {{ background: {c.danger}; }}
 QLabel[badge="info"] {{ background: {c.info}; }}
 QLabel[badge="neutral"] {{ background: {c.neutral}; }}
+QLabel[badge="progress"] {{ background: {progress}; }}
 QFrame[panel="true"] {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 6px; }}
 QFrame#ringing {{ background: {c.base}; border: 2px solid {c.success}; border-radius: 6px; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox {{ border: 1px solid {c.border};

@@ -61,3 +61,5 @@ class OutboxKind(StrEnum):
     DISPOSITION = "disposition"
     STATUS = "status"
     CONTACT_EDIT = "contact_edit"
+    TASK_RESULT = "task_result"
+    """What came of working a task (``/tasks/{id}/result``); ``target`` is the task id."""

@@ -130,6 +130,9 @@ class Deliverer:
             if item.kind is OutboxKind.STATUS:
                 change = await self._api.post_status(item.payload, item.key)
                 return Delivered(None if change is None else str(change.id))
+            if item.kind is OutboxKind.TASK_RESULT:
+                task = await self._api.post_task_result(int(item.target or 0), item.payload, item.key)
+                return Delivered(None if task is None else str(task.id))
             return await self._contact_edit(item)
         except RejectedError as exc:
             return Refused(str(exc), exc.status)

@@ -6,7 +6,8 @@ exactly once, whatever happens to the process, the network or the server: the pu
 the server confirms it, and a resend after a lost answer is recognised by its key. The UI says
 "saved" only after ``add_*`` returns.
 
-Items belong to a *stream* (``disposition:<operator>``, ``status:<operator>``, ``contact:<id>``) and
+Items belong to a *stream* (``disposition:<operator>``, ``status:<operator>``, ``contact:<id>``,
+``task:<id>``) and
 are delivered one after another within it, in the order they were saved. An item the server refuses
 for good is *parked*: kept, counted, shown to the operator, and sent again only when they ask
 (:meth:`Outbox.requeue`). Nothing is ever deleted by the sync engine.
@@ -34,6 +35,7 @@ from app.sync.items import OutboxCounts, OutboxItem, Saved
 from app.wire.contacts import ContactOut, ContactPatch
 from app.wire.dispositions import DispositionIn
 from app.wire.statuses import StatusChangeIn
+from app.wire.tasks import ResultIn
 
 _PENDING = OutboxState.PENDING.value
 _PARKED = OutboxState.PARKED.value
@@ -138,6 +140,23 @@ class Outbox:
                 now=utcnow(),
                 target=str(contact_id),
                 if_match=version,
+            )
+        self._changed(pending=+1)
+        return saved
+
+    def add_task_result(self, task_id: int, result: ResultIn) -> Saved:
+        """Queue what came of working task ``task_id``: it reaches the server exactly once (its key is
+        the ``Idempotency-Key``), also when the server is away now or the desktop is killed."""
+        key = str(uuid.uuid4())
+        with self._store.transaction() as db:
+            saved = _queue(
+                db,
+                OutboxKind.TASK_RESULT,
+                f"task:{task_id}",
+                _json(result),
+                key,
+                now=utcnow(),
+                target=str(task_id),
             )
         self._changed(pending=+1)
         return saved

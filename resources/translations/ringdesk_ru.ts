@@ -4,97 +4,117 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../ui/actions.py" line="75"/>
+        <location filename="../../ui/actions.py" line="79"/>
         <source>&amp;Answer</source>
         <translation>&amp;Ответить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="76"/>
+        <location filename="../../ui/actions.py" line="80"/>
         <source>&amp;Reject</source>
         <translation>О&amp;тклонить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="78"/>
+        <location filename="../../ui/actions.py" line="82"/>
         <source>Answer &amp;second call</source>
         <translation>Ответить на &amp;второй звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="80"/>
+        <location filename="../../ui/actions.py" line="84"/>
         <source>S&amp;wap calls</source>
         <translation>Пере&amp;ключить звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="81"/>
+        <location filename="../../ui/actions.py" line="85"/>
         <source>&amp;Hang up</source>
         <translation>&amp;Завершить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="82"/>
+        <location filename="../../ui/actions.py" line="86"/>
         <source>H&amp;old</source>
         <translation>&amp;Удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="83"/>
+        <location filename="../../ui/actions.py" line="87"/>
         <source>&amp;Mute</source>
         <translation>Вы&amp;кл. микрофон</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="84"/>
+        <location filename="../../ui/actions.py" line="88"/>
         <source>&amp;Transfer...</source>
         <translation>&amp;Перевод...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="85"/>
+        <location filename="../../ui/actions.py" line="89"/>
         <source>&amp;Keypad</source>
         <translation>К&amp;лавиатура</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="86"/>
+        <location filename="../../ui/actions.py" line="90"/>
         <source>&amp;Dial...</source>
         <translation>&amp;Набрать...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="87"/>
+        <location filename="../../ui/actions.py" line="91"/>
         <source>&amp;Ready</source>
         <translation>&amp;Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="88"/>
+        <location filename="../../ui/actions.py" line="92"/>
         <source>&amp;Status...</source>
         <translation>&amp;Статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="89"/>
+        <location filename="../../ui/actions.py" line="93"/>
         <source>&amp;Next status...</source>
         <translation>С&amp;ледующий статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="91"/>
+        <location filename="../../ui/actions.py" line="95"/>
         <source>&amp;End shift</source>
         <translation>&amp;Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="93"/>
+        <location filename="../../ui/actions.py" line="97"/>
         <source>&amp;Save contact</source>
         <translation>Сохранить &amp;контакт</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="94"/>
+        <location filename="../../ui/actions.py" line="98"/>
         <source>&amp;Finish call</source>
         <translation>&amp;Завершить обработку</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="96"/>
+        <location filename="../../ui/actions.py" line="100"/>
         <source>Disposition %1</source>
         <translation>Результат %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="99"/>
+        <location filename="../../ui/actions.py" line="103"/>
+        <source>T&amp;asks</source>
+        <translation>&amp;Задачи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="104"/>
+        <source>Next &amp;task</source>
+        <translation>Следующая &amp;задача</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="105"/>
+        <source>Call the &amp;client</source>
+        <translation>Позвонить &amp;клиенту</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="106"/>
+        <source>&amp;Not reached</source>
+        <translation>&amp;Не дозвонились</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="107"/>
         <source>Se&amp;ttings...</source>
         <translation>&amp;Настройки...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="100"/>
+        <location filename="../../ui/actions.py" line="108"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
@@ -523,17 +543,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="216"/>
+        <location filename="../../ui/main.py" line="218"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="307"/>
+        <location filename="../../ui/main.py" line="313"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="310"/>
+        <location filename="../../ui/main.py" line="316"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -1521,47 +1541,57 @@
         <translation>Нельзя %1 во время звонка или обработки: выберите это как следующий статус</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="224"/>
+        <location filename="../../ui/refusals.py" line="206"/>
+        <source>Take a task first (Next task), then call the client</source>
+        <translation>Сначала возьмите задачу («Следующая задача»), затем звоните клиенту</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="209"/>
+        <source>The task&apos;s call was answered: choose its result in the form</source>
+        <translation>На звонок по задаче ответили: выберите результат в форме</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="230"/>
         <source>The session has expired: log in again</source>
         <translation>Сеанс истёк: войдите снова</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="226"/>
+        <location filename="../../ui/refusals.py" line="232"/>
         <source>Someone else changed this record meanwhile</source>
         <translation>Запись тем временем изменил кто-то другой</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="228"/>
+        <location filename="../../ui/refusals.py" line="234"/>
         <source>This clashes with another record on the server</source>
         <translation>Это противоречит другой записи на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="230"/>
+        <location filename="../../ui/refusals.py" line="236"/>
         <source>The server is not reachable now: it will be tried again</source>
         <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="234"/>
+        <location filename="../../ui/refusals.py" line="240"/>
         <source>Not allowed for your role</source>
         <translation>Недоступно для вашей роли</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="236"/>
+        <location filename="../../ui/refusals.py" line="242"/>
         <source>Not found on the server</source>
         <translation>Не найдено на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="238"/>
+        <location filename="../../ui/refusals.py" line="244"/>
         <source>The server refused it</source>
         <translation>Сервер отклонил запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="240"/>
+        <location filename="../../ui/refusals.py" line="246"/>
         <source>The server could not do it</source>
         <translation>Сервер не смог выполнить запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="258"/>
+        <location filename="../../ui/refusals.py" line="264"/>
         <source>Something went wrong (%1)</source>
         <translation>Что-то пошло не так (%1)</translation>
     </message>
@@ -2138,6 +2168,276 @@
             <numerusform>Сервер недоступен: %n записи сохранены здесь и ждут отправки</numerusform>
             <numerusform>Сервер недоступен: %n записей сохранено здесь и ждут отправки</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TaskList</name>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <source>Why</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <source>Due</source>
+        <translation>Срок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+</context>
+<context>
+    <name>Tasks</name>
+    <message>
+        <location filename="../../ui/tasks/hook.py" line="173"/>
+        <location filename="../../ui/tasks/hook.py" line="188"/>
+        <source>Missed calls not called back yet</source>
+        <translation>Пропущенные звонки, которым ещё не перезвонили</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/hook.py" line="175"/>
+        <source>Callback due: %1</source>
+        <translation>Пора перезвонить: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/hook.py" line="178"/>
+        <source>Callback due</source>
+        <translation>Пора перезвонить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/hook.py" line="186"/>
+        <source>Tasks</source>
+        <translation>Задачи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="14"/>
+        <source>Open</source>
+        <translation>Открыта</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="15"/>
+        <source>In progress</source>
+        <translation>В работе</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="16"/>
+        <source>Done</source>
+        <translation>Выполнена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="17"/>
+        <source>Not reached</source>
+        <translation>Не дозвонились</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="18"/>
+        <source>Sent by e-mail/SMS</source>
+        <translation>Отправлено по почте/SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="19"/>
+        <source>Cancelled</source>
+        <translation>Отменена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="20"/>
+        <source>Expired</source>
+        <translation>Просрочена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="26"/>
+        <source>Missed call</source>
+        <translation>Пропущенный звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="27"/>
+        <source>Callback</source>
+        <translation>Перезвон</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="28"/>
+        <source>Web request</source>
+        <translation>Заявка с сайта</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="34"/>
+        <source>sales</source>
+        <translation>продажа</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="35"/>
+        <source>service</source>
+        <translation>сервис</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="36"/>
+        <source>complaint</source>
+        <translation>жалоба</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="37"/>
+        <source>where to buy</source>
+        <translation>где купить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="38"/>
+        <source>discount</source>
+        <translation>скидка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="39"/>
+        <source>other</source>
+        <translation>другое</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="46"/>
+        <source>hung up in the queue</source>
+        <translation>положил трубку в очереди</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="47"/>
+        <source>nobody answered</source>
+        <translation>никто не ответил</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="48"/>
+        <source>out of hours</source>
+        <translation>в нерабочее время</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="49"/>
+        <source>nobody was logged in</source>
+        <translation>никого не было на смене</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="50"/>
+        <source>no answer</source>
+        <translation>нет ответа</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="51"/>
+        <source>busy</source>
+        <translation>занято</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="52"/>
+        <source>voicemail</source>
+        <translation>автоответчик</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="53"/>
+        <source>wrong number</source>
+        <translation>ошибочный номер</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="62"/>
+        <source>Missed call: %1</source>
+        <translation>Пропущенный звонок: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="64"/>
+        <source>done</source>
+        <translation>выполнено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="65"/>
+        <source>not reached</source>
+        <translation>не дозвонились</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="66"/>
+        <source>sent by e-mail/SMS</source>
+        <translation>отправлено по почте/SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="70"/>
+        <source>Call: %1</source>
+        <translation>Звонок: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="75"/>
+        <source>No task to do now</source>
+        <translation>Сейчас задач нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="76"/>
+        <source>Another operator has this task now</source>
+        <translation>Эту задачу уже взял другой оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="77"/>
+        <source>Task result saved</source>
+        <translation>Результат задачи сохранён</translation>
+    </message>
+</context>
+<context>
+    <name>TasksPanel</name>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="187"/>
+        <source>Missed calls: %1</source>
+        <translation>Пропущенные: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="191"/>
+        <source>My due tasks (%1)</source>
+        <translation>Мои задачи на сейчас (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="192"/>
+        <source>Team queue (%1)</source>
+        <translation>Очередь команды (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="209"/>
+        <source>Unknown client</source>
+        <translation>Неизвестный клиент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="211"/>
+        <source>Due: %1</source>
+        <translation>Срок: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="213"/>
+        <source>Attempts so far: %1</source>
+        <translation>Попыток: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="221"/>
+        <source>Read the task, then call the client</source>
+        <translation>Прочитайте задачу, затем позвоните клиенту</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="223"/>
+        <source>Calling the client</source>
+        <translation>Звоним клиенту</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="225"/>
+        <source>The client was not reached (%1): press Not reached</source>
+        <translation>Не дозвонились (%1): нажмите «Не дозвонились»</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="228"/>
+        <source>Finish the call: its result closes the task</source>
+        <translation>Завершите звонок: его результат закроет задачу</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="231"/>
+        <source>Tasks</source>
+        <translation>Задачи</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,317 @@
+"""``TaskDesk``: one task at a time, from "Next task" to its result (preview dialling).
+
+::
+
+    idle --take_next--> preview --dial--> calling --call ends--> wrap-up --disposition--> idle
+                         |  (lease renewed in the background)      |  (busy / no answer: "not reached"
+                         +--release / lease lost--> idle           |   suggested, one key: not_reached)
+
+* **preview**: the task is claimed (``POST /tasks/next``) and its lease renewed every third of the lease
+  while the operator reads why, the attempts so far and the request's text. A lease taken by someone
+  else meanwhile (409) ends the preview. A desktop that dies simply stops renewing: the lease runs out
+  and the task goes back to the queue; one restarted in time gets the same task back (the server
+  hands an operator their unexpired task first).
+* **calling**: the number is dialled through the workstation's ``dial`` intent (the real softphone), so
+  the normal call card, script and disposition follow.
+* **wrap-up**: the call ended. Unanswered (486/600 busy, anything else no answer), :attr:`DeskView.suggestion`
+  says which "not reached" to offer; :meth:`TaskDesk.not_reached` picks that code in the disposition
+  form in one go.
+* The call's disposition decides the task's result: a code of category ``not_reached`` reports
+  ``not_reached`` (the server reschedules by its retry rule), ``mail_only`` reports ``sent_only``,
+  anything else ``done``. A disposition with a callback time also closes the task: the server makes
+  the new callback task from the disposition itself. The result goes through the outbox: exactly once,
+  whether the server is there now or not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from app.client.errors import ApiError, RejectedError, TransientError
+from app.clock import Clock, system_clock
+from app.refused import Refused
+from app.session.call import CallSession
+from app.session.phase import Phase
+from app.sync.items import Saved
+from app.wire.dispositions import Catalogue, DispositionCategory, DispositionIn
+from app.wire.tasks import NotReachedReason, ResultIn, ResultOutcome, TaskOut
+from app.workstation.hub import Hub
+from app.workstation.notices import CallChanged, DispositionQueued
+
+log = logging.getLogger(__name__)
+
+BUSY_CODES = frozenset({486, 600})
+"""SIP answers that mean "busy" (Busy Here, Busy Everywhere); any other unanswered end is no answer."""
+MIN_RENEW_S = 5.0
+
+
+class DeskPhase(StrEnum):
+    IDLE = "idle"
+    PREVIEW = "preview"
+    """A task is claimed and shown; nothing dialled yet."""
+    CALLING = "calling"
+    """The task's number is dialled or the call is on."""
+    WRAP_UP = "wrap_up"
+    """The call ended; its disposition closes the task."""
+
+
+@dataclass(frozen=True)
+class DeskView:
+    """What the Tasks panel shows of the task being worked."""
+
+    phase: DeskPhase = DeskPhase.IDLE
+    task: TaskOut | None = None
+    call_id: str = ""
+    """The workstation's id of the task's call (``calling``, ``wrap_up``)."""
+    record_id: str = ""
+    """The id the call's disposition carries (to know which disposition closes the task)."""
+    suggestion: NotReachedReason | None = None
+    """Set when the call ended unanswered: the "not reached" to offer."""
+    notice: str = ""
+    """Why the desk went back to idle by itself (``lost``: someone else holds the task now;
+    ``none``: nothing to do now; ``reported``: the result is queued)."""
+    result: ResultIn | None = None
+    """The last result queued (after ``reported``)."""
+
+
+class TaskApi(Protocol):
+    async def next_task(self) -> TaskOut | None: ...
+
+    async def renew_task(self, task_id: int) -> TaskOut: ...
+
+
+class ResultOutbox(Protocol):
+    def add_task_result(self, task_id: int, result: ResultIn) -> Saved: ...
+
+
+class Phone(Protocol):
+    """The workstation, as far as tasks need it."""
+
+    hub: Hub
+
+    @property
+    def catalogue(self) -> Catalogue: ...
+
+    async def dial(self, target: str) -> str: ...
+
+    def submit_disposition(
+        self, call_id: str, code: str, *, comment: str = "", callback_at: datetime | None = None
+    ) -> None: ...
+
+    def write_held(self, what: str, write: Callable[[], object], *, key: str | None = None) -> bool: ...
+
+
+def outcome_of(category: DispositionCategory | None) -> ResultOutcome:
+    """The task result a disposition of ``category`` stands for."""
+    if category is DispositionCategory.NOT_REACHED:
+        return ResultOutcome.NOT_REACHED
+    if category is DispositionCategory.MAIL_ONLY:
+        return ResultOutcome.SENT_ONLY
+    return ResultOutcome.DONE
+
+
+def suggestion_of(session: CallSession) -> NotReachedReason | None:
+    """The "not reached" an ended call suggests: none when it was answered."""
+    if session.answered:
+        return None
+    return NotReachedReason.BUSY if session.end_code in BUSY_CODES else NotReachedReason.NO_ANSWER
+
+
+class TaskDesk:
+    """The task being worked, driven by the operator's intents and the workstation's notices."""
+
+    def __init__(
+        self,
+        api: TaskApi,
+        outbox: ResultOutbox,
+        phone: Phone,
+        *,
+        clock: Clock = system_clock,
+        dial_template: str = "{number}",
+        renew_floor: float = MIN_RENEW_S,
+    ) -> None:
+        self._api = api
+        self._outbox = outbox
+        self._phone = phone
+        self._clock = clock
+        self.dial_template = dial_template
+        """How a task's number becomes what the phone dials (``sip:{number}@pbx.example``)."""
+        self._renew_floor = renew_floor
+        self.view = DeskView()
+        self._listeners: list[Callable[[DeskView], None]] = []
+        self._renewing: asyncio.Task[None] | None = None
+        self._unsubscribe = [
+            phone.hub.on(CallChanged, self._on_call),
+            phone.hub.on(DispositionQueued, self._on_disposition),
+        ]
+
+    def subscribe(self, listener: Callable[[DeskView], None]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    # ----- the operator's intents -------------------------------------------------------------
+
+    async def take_next(self) -> TaskOut | None:
+        """Claim the next task and preview it (the one in hand when a task is already being worked)."""
+        if self.view.phase is not DeskPhase.IDLE:
+            return self.view.task
+        task = await self._api.next_task()
+        if task is None:
+            self._show(DeskView(notice="none"))
+            return None
+        self._show(DeskView(DeskPhase.PREVIEW, task))
+        self._renew_in_background()
+        return task
+
+    async def dial(self) -> str:
+        """Call the previewed task's client through the softphone; returns the call's id."""
+        task = self.view.task
+        if self.view.phase is not DeskPhase.PREVIEW or task is None:
+            raise Refused("no task is being previewed", code="task", key="task_not_previewed")
+        call_id = await self._phone.dial(self.dial_template.replace("{number}", task.phone))
+        if self.view.phase is DeskPhase.PREVIEW and self.view.call_id == "":
+            self._show(replace(self.view, phase=DeskPhase.CALLING, call_id=call_id))
+        return call_id
+
+    def not_reached(self) -> None:
+        """Take the suggested "not reached": the disposition form's matching code (``busy``, else
+        ``no_answer``, else the first code of that category), which reports the task."""
+        view = self.view
+        if view.phase is not DeskPhase.WRAP_UP or view.suggestion is None:
+            raise Refused("the task's call was not left unanswered", code="task", key="task_not_unanswered")
+        codes = [
+            c for c in self._phone.catalogue.dispositions if c.category is DispositionCategory.NOT_REACHED
+        ]
+        if not codes:
+            self._report(ResultIn(outcome=ResultOutcome.NOT_REACHED, reason=view.suggestion))
+            return
+        by_name = {c.code: c for c in codes}
+        chosen = by_name.get(view.suggestion.value) or codes[0]
+        self._phone.submit_disposition(view.call_id, chosen.code)
+
+    def release(self) -> None:
+        """Stop working the previewed task without a call: the lease is left to run out."""
+        if self.view.phase is DeskPhase.PREVIEW:
+            self._show(DeskView())
+
+    async def close(self) -> None:
+        """Stop renewing (the desktop stops): a task in hand is left to its lease."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        await self._stop_renewing()
+
+    # ----- the workstation's notices ---------------------------------------------------------
+
+    def _on_call(self, notice: CallChanged) -> None:
+        session = notice.session
+        view = self.view
+        if view.phase is DeskPhase.PREVIEW and view.call_id == "" and session.number == self._target():
+            view = replace(view, phase=DeskPhase.CALLING, call_id=session.call_id)  # its state came first
+        if view.phase not in (DeskPhase.CALLING, DeskPhase.WRAP_UP) or session.call_id != view.call_id:
+            return
+        view = replace(view, record_id=session.record_id)
+        if not session.phase.live and view.phase is DeskPhase.CALLING:
+            view = replace(view, phase=DeskPhase.WRAP_UP, suggestion=suggestion_of(session))
+        self._show(view)
+        if session.phase is Phase.DONE and session.disposition is not None:
+            self._on_disposition(DispositionQueued(session.disposition))
+
+    def _on_disposition(self, notice: DispositionQueued) -> None:
+        disposition = notice.disposition
+        if self.view.phase not in (DeskPhase.CALLING, DeskPhase.WRAP_UP) or self.view.task is None:
+            return
+        if disposition.call_id != self.view.record_id:
+            return
+        self._report(self._result_of(disposition))
+
+    def _result_of(self, disposition: DispositionIn) -> ResultIn:
+        entry = next((c for c in self._phone.catalogue.dispositions if c.code == disposition.code), None)
+        outcome = outcome_of(entry.category if entry is not None else None)
+        reason = None
+        if outcome is ResultOutcome.NOT_REACHED:
+            known = {r.value: r for r in NotReachedReason}
+            reason = known.get(disposition.code) or self.view.suggestion or NotReachedReason.NO_ANSWER
+        comment = disposition.comment
+        if disposition.callback_at is not None and outcome is ResultOutcome.DONE:
+            comment = f"{comment} (callback {disposition.callback_at.isoformat()})".strip()
+        return ResultIn(outcome=outcome, reason=reason, comment=comment[:2000], call_id=disposition.call_id)
+
+    # ----- internals ---------------------------------------------------------------------------
+
+    def _report(self, result: ResultIn) -> None:
+        task = self.view.task
+        assert task is not None
+        # Durable now (the pump sends it exactly once); a store that refuses holds it in memory and
+        # writes it when it works again, like the workstation's own records (``HeldWrites``).
+        self._phone.write_held(
+            f"the result of task {task.id}",
+            lambda: self._outbox.add_task_result(task.id, result),
+            key=f"task-result:{task.id}",
+        )
+        self._show(DeskView(notice="reported", task=None, result=result))
+        self._cancel_renewing()
+
+    def _target(self) -> str:
+        task = self.view.task
+        return "" if task is None else self.dial_template.replace("{number}", task.phone)
+
+    def _show(self, view: DeskView) -> None:
+        self.view = view
+        for listener in list(self._listeners):
+            try:
+                listener(view)
+            except Exception:
+                log.exception("a task desk listener failed")
+
+    def _renew_in_background(self) -> None:
+        self._cancel_renewing()
+        task = self.view.task
+        assert task is not None
+        self._renewing = asyncio.get_running_loop().create_task(self._renew(task), name="task-lease")
+
+    def _cancel_renewing(self) -> None:
+        if self._renewing is not None and self._renewing is not asyncio.current_task():
+            self._renewing.cancel()
+        self._renewing = None
+
+    async def _stop_renewing(self) -> None:
+        renewing, self._renewing = self._renewing, None
+        if renewing is not None:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _renew(self, task: TaskOut) -> None:
+        """Renew every third of the lease while the task is in hand; a 409 means it was lost."""
+        held = task
+        while self.view.task is not None and self.view.task.id == task.id:
+            await asyncio.sleep(self._interval(held))
+            if self.view.task is None or self.view.task.id != task.id:
+                return
+            try:
+                held = await self._api.renew_task(task.id)
+            except RejectedError as exc:
+                if exc.status in (404, 409):
+                    log.warning("task %s is no longer ours: %s", task.id, exc)
+                    if self.view.phase is DeskPhase.PREVIEW:
+                        self._renewing = None
+                        self._show(DeskView(notice="lost"))
+                    return
+            except (TransientError, ApiError) as exc:
+                log.info("renewing task %s failed for now: %s", task.id, exc)
+
+    def _interval(self, task: TaskOut) -> float:
+        if task.lease_until is None:
+            return 60.0
+        left = (task.lease_until - self._clock()).total_seconds()
+        return max(self._renew_floor, left / 3)
+
+
+__all__ = ["DeskPhase", "DeskView", "TaskDesk", "outcome_of", "suggestion_of"]
