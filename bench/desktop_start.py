@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import sys
 import time
 from pathlib import Path
@@ -24,11 +23,10 @@ def rss_mb(pid: int | str = "self") -> float:
 
 
 async def main(server_url: str, password: str, data_dir: Path, spawned_at: float) -> int:
+    from tests.support.ports import free_port  # RINGDESK_TEST_PORTS, like every bench port
     from ui.main import Desktop, DesktopOptions
 
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port("udp")
     desktop = Desktop(
         DesktopOptions(
             server_url=server_url,

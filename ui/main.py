@@ -63,6 +63,7 @@ from ui.sync_banner import SyncBanner
 from ui.tasks.hook import TasksHook
 from ui.theme import Theme, apply_theme
 from ui.tray import Tray
+from ui.warmup import warm_first_call
 from ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ class Desktop:
         self._unsubscribe: Callable[[], None] | None = None
         self._stop_refusals: Callable[[], None] | None = None
         self.catalogue: CatalogueFollower | None = None
+        self.warmup: asyncio.Task[None] | None = None
+        """What the first call needs, done while the operator has not gone ready yet (``ui.warmup``)."""
 
     async def start(self) -> bool:
         """Log in, start the phone and show the window; ``False`` when the operator gave up."""
@@ -161,14 +164,15 @@ class Desktop:
         self.user = await self._log_in(self.sync)
         if self.user is None:
             return False
+        # the phone's process starts now and gets ready on the other core while the window is built
+        # (issue 15: start time); its events are read from ``telephony.start()`` on, as before
+        self.telephony = TelephonyService([*phone_command(), *opts.phone_args], stderr_path=opts.phone_log)
+        await self.telephony.prespawn()
         self.sync.start()
         services = await ServerSide.load(self.sync)
         use_catalogue(services.catalogue)  # labels follow the catalogue as it is refreshed
         self.secrets = SecretStore()
-        accounts = self._sip_accounts(opts.config) if opts.config is not None else []
-        self.telephony = TelephonyService(
-            [*phone_command(), *opts.phone_args], accounts, stderr_path=opts.phone_log
-        )
+        self.telephony.accounts = self._sip_accounts(opts.config) if opts.config is not None else []
         caller_ids = caller_ids_of(str(opts.config["calls.caller_ids"])) if opts.config else {}
         config = WorkstationConfig(operator=self.user.name, acw=opts.acw, caller_ids=caller_ids)
         self.workstation = Workstation(
@@ -264,6 +268,7 @@ class Desktop:
             self.window.hide()
         else:
             self.window.show()
+        self.warmup = asyncio.ensure_future(warm_first_call(self.window, services.field_schema()))
         if opts.single_instance:
             self.instance = Instance(self._on_link)
         if opts.dial:
@@ -394,6 +399,10 @@ class Desktop:
 
     async def stop(self) -> None:
         """Stop in reverse order; what is still in the outbox stays for the next start."""
+        if self.warmup is not None and not self.warmup.done():
+            self.warmup.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.warmup
         if self._unsubscribe is not None:
             self._unsubscribe()
         if self._stop_refusals is not None:

@@ -39,6 +39,11 @@ class Tokens:
     def user(self) -> UserOut | None:
         return None if self._pair is None else self._pair.user
 
+    @property
+    def expires_at(self) -> datetime | None:
+        """When the access token expires (``None``: not logged in)."""
+        return None if self._pair is None else self._pair.expires_at
+
     def refresh_token(self) -> str | None:
         if self._secrets is not None:
             return self._secrets.get(SecretKind.REFRESH_TOKEN, self.account)

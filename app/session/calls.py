@@ -27,6 +27,28 @@ from app.wire.dispositions import DispositionCode, DispositionIn
 Keep = Callable[[DispositionIn], None]
 """Stores a disposition durably (the outbox), raising when it cannot."""
 
+RETIRED_KEPT = 256
+"""Ended calls whose ids are remembered, so that a late event of one is ignored rather than refused as an
+anomaly. Late events come within seconds of the end; keeping every id of a shift leaked (issue 15)."""
+
+
+class RecentlyEnded:
+    """The ids of the last :data:`RETIRED_KEPT` ended calls (a set that forgets the oldest)."""
+
+    def __init__(self, keep: int = RETIRED_KEPT) -> None:
+        self._ids: dict[str, None] = {}  # insertion-ordered: the oldest first
+        self._keep = keep
+
+    def add(self, call_id: str) -> None:
+        self._ids.pop(call_id, None)
+        self._ids[call_id] = None
+        while len(self._ids) > self._keep:
+            del self._ids[next(iter(self._ids))]
+
+    def __contains__(self, call_id: object) -> bool:
+        return call_id in self._ids
+
+
 _CALL_EVENTS = (ev.CallStateChanged, ev.CallEnded, ev.DtmfReceived, ev.TransferProgress, ev.CallReplaced)
 
 
@@ -39,7 +61,7 @@ class Calls:
         self.queue_header = queue_header
         self.muted = False
         self._sessions: dict[str, CallSession] = {}
-        self._retired: set[str] = set()
+        self._retired = RecentlyEnded()
         self._changes: list[CallSession] = []
 
     # ----- reading -----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import httpx
 
 from app.client.api import DEFAULT_TIMEOUT, ApiClient
 from app.client.errors import TransientError
+from app.client.fresh import keep_fresh
 from app.credentials import SecretStore
 from app.store.cache import ContactCache, DocumentCache
 from app.store.calls import CallLog
@@ -59,6 +60,7 @@ class SyncService:
         self.monitor = SyncMonitor(self.outbox)
         self.pump = SyncPump(self.outbox, Deliverer(api), self.monitor, policy=policy)
         self._task: asyncio.Task[None] | None = None
+        self._fresh: asyncio.Task[None] | None = None
         self.store_problems: list[StoreProblem] = []
         """What opening the store found (damaged and moved aside, records lost): the desktop says so."""
         self.outbox.subscribe(self._note_outbox)
@@ -138,9 +140,13 @@ class SyncService:
         return user
 
     def start(self) -> None:
-        """Start the pump in the running event loop (it resumes whatever is pending)."""
+        """Start the pump in the running event loop (it resumes whatever is pending), and the renewal
+        of the access token ahead of its expiry (``app.client.fresh``: a call after a long idle does
+        not pay for it)."""
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self.pump.run(), name="sync-pump")
+        if self._fresh is None or self._fresh.done():
+            self._fresh = asyncio.get_running_loop().create_task(keep_fresh(self.api), name="token-fresh")
 
     def retry_now(self) -> None:
         """Try the server now (the banner's button; the OS reporting the network back)."""
@@ -148,6 +154,10 @@ class SyncService:
 
     async def close(self) -> None:
         """Stop sending (pending items stay for the next start) and close everything."""
+        if self._fresh is not None:
+            self._fresh.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._fresh
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

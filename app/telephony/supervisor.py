@@ -63,11 +63,21 @@ class TelephonyService:
         self._task: asyncio.Task[None] | None = None
         self._started = asyncio.Event()
         self._tasks: set[asyncio.Future[None]] = set()
+        self._prespawned: asyncio.subprocess.Process | None = None
 
     @property
     def routable(self) -> bool:
         """True when the service runs and (if there are accounts) at least one is registered."""
         return self._routable
+
+    async def prespawn(self) -> None:
+        """Start the service's process now, ahead of :meth:`start`, so that its own start-up (Python,
+        PJSIP: a few hundred ms) runs on the other core while the desktop builds its window (issue 15:
+        start time). Nothing is read from it before :meth:`start`: its first events wait in the pipe, and
+        are handled exactly as they would have been without this."""
+        if self._prespawned is None and self._task is None:
+            self._prespawned = await self._spawn()
+            self.pid = self._prespawned.pid
 
     async def start(self, timeout_s: float = 20.0) -> None:
         """Start the service and wait for it to listen."""
@@ -94,6 +104,10 @@ class TelephonyService:
     async def stop(self, timeout_s: float = 10.0) -> None:
         """Orderly shutdown: the service hangs up, unregisters and exits."""
         self._stopping = True
+        early, self._prespawned = self._prespawned, None
+        if early is not None and early.returncode is None:  # prespawned, never started
+            early.kill()
+            await early.wait()
         proc = self._proc
         if proc is not None and proc.returncode is None:
             with contextlib.suppress(ServiceUnavailable, TimeoutError):
@@ -125,10 +139,10 @@ class TelephonyService:
             log.warning("telephony service exited with %s; restarting in %.1f s", code, delay)
             await asyncio.sleep(delay)
 
-    async def _run_once(self) -> int:
+    async def _spawn(self) -> asyncio.subprocess.Process:
         stderr = self.stderr_path.open("ab") if self.stderr_path else asyncio.subprocess.DEVNULL
         try:
-            self._proc = await asyncio.create_subprocess_exec(
+            return await asyncio.create_subprocess_exec(
                 *self.argv,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
@@ -138,6 +152,10 @@ class TelephonyService:
         finally:
             if not isinstance(stderr, int):
                 stderr.close()
+
+    async def _run_once(self) -> int:
+        early, self._prespawned = self._prespawned, None
+        self._proc = early if early is not None else await self._spawn()
         self.pid = self._proc.pid
         assert self._proc.stdout is not None
         while line := await self._proc.stdout.readline():

@@ -169,3 +169,33 @@ def test_calls_of_a_telephony_service_that_died_are_ended_here() -> None:
     assert "exit code -6" in s.end_reason
     c.on_event(ev.EngineStarted(pid=1, version="x", listen=()), at(7))  # nothing live left: no change
     assert c.get("c1").phase is Phase.ACW
+
+
+def _missed(c: Calls, n: int) -> None:
+    call_id = f"shift-{n}"
+    c.on_event(incoming(call_id, n), at(n))
+    c.on_event(ended(call_id, n + 0.5, EndCause.CANCELLED, 487), at(n + 0.5))
+    c.drain()
+
+
+def test_a_shift_of_calls_leaves_nothing_behind() -> None:
+    """Issue 15: every ended call's id was remembered for ever (~150 bytes a call, all shift long).
+    A late event of a call that just ended is still ignored; 3,000 calls later the memory is flat (the
+    ids of the latest calls are kept: a bounded few tens of KB, where the leak grew by ~270 KB)."""
+    import gc
+    import tracemalloc
+
+    c = calls()
+    for n in range(300):  # a few hundred first: what is kept of the latest calls is bounded, not nothing
+        _missed(c, n)
+    c.on_event(ended("shift-299", 300, EndCause.CANCELLED, 487), at(300))  # late: ignored, no anomaly
+    assert not c.sessions and c.drain() == []
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for n in range(300, 3300):
+        _missed(c, n)
+    gc.collect()
+    grown = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(before, "filename"))
+    tracemalloc.stop()
+    assert grown < 64_000, f"{grown} bytes kept by 3,000 ended calls"

@@ -41,6 +41,10 @@ NOT_AT_IDLE = (
     # httpx's optional command line (when installed, for uvicorn and pytest): see ``ui.boot``
     "click",
     "pygments",
+    # the live feeds' WebSocket library (25-110 ms to import): imported off the GUI thread when the
+    # operator's own feed first connects (issue 15), not while the window is being built
+    "websockets",
+    "app.team.feed",
     # the local store runs on sqlite3; SQLAlchemy (~18 MB) and Alembic only when a migration is due
     "sqlalchemy",
     "alembic",

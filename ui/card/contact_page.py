@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.wire.contacts import ContactOut, ContactPatch, HistoryItem
+from app.wire.contacts import ContactOut, ContactPatch, FieldSchema, HistoryItem
 from ui.card.call_card import CardData, ContactEdit
 from ui.card.conflict_dialog import THEIRS, ConflictDialog
 from ui.card.contact_fields import CONSENT_FLAGS, FieldSpec, conflicts, field_specs, flatten, patch_data
@@ -130,13 +130,18 @@ class ContactPage(QWidget):
     def show_contact(self, data: CardData) -> None:
         """Show a known contact; unsaved edits of a previous contact are dropped."""
         self._data = data
-        specs = field_specs(data.schema)
-        if specs != self._specs:
-            self._specs = specs
-            self._build_editors()
+        self.prepare(data.schema)
         self._load(data.contact)
         self.show_history(data.history)
         self._tick.start()
+
+    def prepare(self, schema: list[FieldSchema]) -> None:
+        """Have the editors of ``schema``'s fields (built when the fields change: on the first contact
+        shown, or ahead of it by the first call's warm-up, ``ui.warmup``)."""
+        specs = field_specs(schema)
+        if specs != self._specs:
+            self._specs = specs
+            self._build_editors()
 
     def clear(self) -> None:
         """The card shows another page: forget the contact (a late save answer is then ignored)."""

@@ -1,0 +1,223 @@
+"""Child of the screen-pop bench: a fresh desktop process, composed as ``ringdesk`` composes it, that takes
+real calls from a second telephony service and reports (one JSON line) how long each screen pop took and
+what its memory did.
+
+Why a fresh process rather than the bench's own: the first call after start is what the operator feels
+most, and it is only honest in a process that has imported and warmed nothing but what the desktop
+itself did (the bench process has the server's and PostgreSQL's modules loaded already).
+
+The calls, in order:
+
+* the **first call after start**: placed as soon as the operator is ready: ``RINGDESK_BENCH_READY_AFTER_S``
+  (default 1) after the window appeared, as a person's first click, and not before the desk's warm-up
+  (``ui.warmup``) is done;
+* ``STEADY`` more calls: the steady state, the floor of the first call;
+* one call after ``RINGDESK_BENCH_IDLE_S`` seconds of idle (default 600: the real 10 minutes);
+* ``RINGDESK_BENCH_SHIFT_CALLS`` calls (default 1,000) for memory over a shift: the RSS after the first
+  10 and after the last, with a full garbage collection before each reading.
+
+With ``RINGDESK_BENCH_PROFILE_FIRST=1`` the first call is profiled (cProfile, to stderr) and not counted;
+``RINGDESK_BENCH_PROFILE_IDLE=1`` does the same for a call after idle (then idles again for the figure).
+With ``RINGDESK_BENCH_TRACEMALLOC=N`` the shift is traced: a snapshot after the first 10 calls and one
+after N more, and the 15 biggest growths by line are printed to stderr (where a leak comes from).
+
+The clock starts when the caller is asked to place the call (its IPC hop is included: the figure errs on
+the slow side) and stops when the card has been repainted showing the contact's name.
+
+Usage: ``python -m bench.desktop_calls SERVER_URL PASSWORD DATA_DIR CONTACTS``
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import random
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+from bench.desktop_start import rss_mb
+
+STEADY = 100
+READY_AFTER_S = float(os.environ.get("RINGDESK_BENCH_READY_AFTER_S", "1"))
+"""The operator goes ready this long after the window appeared (a person's first click)."""
+IDLE_S = float(os.environ.get("RINGDESK_BENCH_IDLE_S", "600"))
+SHIFT_CALLS = int(os.environ.get("RINGDESK_BENCH_SHIFT_CALLS", "1000"))
+PROFILE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_FIRST"))
+PROFILE_IDLE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_IDLE"))
+TRACE_CALLS = int(os.environ.get("RINGDESK_BENCH_TRACEMALLOC", "0"))
+SHIFT_BASE = 10
+"""Calls before the first memory reading of the shift: the growth counted is what comes after them."""
+
+
+def number_of(i: int) -> str:
+    """The number of contact ``i`` (as :func:`bench.server_lookup.number_of`, without importing the
+    server's modules into this process)."""
+    codes = ("912", "916", "903", "926", "985", "999", "905", "915", "950", "977", "921", "961")
+    return f"+7{codes[i % len(codes)]}{(i // len(codes)) * 37 % 10_000_000:07d}"
+
+
+async def main(server_url: str, password: str, data_dir: Path, contacts: int) -> dict[str, Any]:
+    from app.session.phase import Phase
+    from app.status.choice import Choice
+    from app.telephony import commands as cmd
+    from app.telephony.supervisor import TelephonyService
+    from app.workstation.notices import CallChanged
+    from tests.support.ports import free_port
+    from ui.main import Desktop, DesktopOptions, phone_command
+
+    port = free_port("udp")
+    desktop = Desktop(
+        DesktopOptions(
+            server_url=server_url,
+            user="operator1",
+            password=password,
+            phone_args=["--listen", f"127.0.0.1:{port}", "--local-user", "operator", "--no-audio"],
+            database=data_dir / "desk.db",
+        )
+    )
+    caller_port = free_port("udp")
+    caller = TelephonyService(
+        [*phone_command(), "--listen", f"127.0.0.1:{caller_port}", "--local-user", "customer", "--no-audio"]
+    )
+    target = f"sip:operator@127.0.0.1:{port}"
+    out: dict[str, Any] = {}
+    try:
+        await caller.start()  # before the desktop: its start is not the desktop's
+        assert await desktop.start()
+        shown = time.monotonic()
+        window, ws = desktop.window, desktop.workstation
+        assert window is not None and ws is not None
+        if getattr(desktop, "warmup", None) is not None:  # (absent before issue 15: the bench runs on both)
+            await desktop.warmup  # type: ignore[misc]
+        out["warmup_s"] = time.monotonic() - shown
+        await asyncio.sleep(max(0.0, READY_AFTER_S - (time.monotonic() - shown)))  # the operator's click
+        ws.set_status(Choice.ready())
+        card = window.card
+        painted: dict[str, float] = {}
+        original = card.show_contact
+
+        def show_contact(data: object) -> None:
+            original(data)  # type: ignore[arg-type]
+            card.repaint()  # paint now, synchronously: what the operator sees
+            painted[card.contact_page.name.text()] = time.perf_counter()
+
+        card.show_contact = show_contact  # type: ignore[method-assign]
+        done = asyncio.Event()
+        rang: list[float] = []
+
+        def changed(notice: CallChanged) -> None:
+            if notice.session.phase is Phase.DONE:
+                done.set()
+            elif notice.session.phase is Phase.RINGING and not rang:
+                rang.append(time.perf_counter())
+
+        ws.hub.on(CallChanged, changed)
+        out["ring_ms"] = rings = []
+        rng = random.Random(5)
+
+        async def call() -> float:
+            i = rng.randint(1, contacts)
+            number, name = number_of(i), f"Контакт {i}"
+            done.clear()
+            rang.clear()
+            t0 = time.perf_counter()
+            headers = (("P-Asserted-Identity", f"<sip:{number}@pbx.bench>"), ("X-Queue", "shop"))
+            result = await caller.send(cmd.MakeCall(target=target, headers=headers))
+            if not result.ok:
+                raise RuntimeError(f"call not placed: {result.error}")
+            deadline = time.monotonic() + 10
+            while name not in painted:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"card for {number} not shown ({card.contact_page.name.text()!r})")
+                await asyncio.sleep(0.001)
+            took = (painted.pop(name) - t0) * 1000
+            rings.append(round((rang[0] - t0) * 1000, 1) if rang else -1.0)
+            await ws.reject()
+            await asyncio.wait_for(done.wait(), 10)
+            await asyncio.sleep(0.02)  # the caller's side hangs up too
+            return took
+
+        if PROFILE:  # where the first call's time goes (the profiler slows it: the figure is not kept)
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            await call()
+            profile.disable()
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+        out["first_ms"] = await call()
+        out["steady_ms"] = [await call() for _ in range(STEADY)]
+        await asyncio.sleep(IDLE_S)
+        out["idle_s"] = IDLE_S
+        if PROFILE_IDLE:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            took = await call()
+            profile.disable()
+            print(f"after-idle call (profiled): {took:.1f} ms", file=sys.stderr)
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+            await asyncio.sleep(IDLE_S)
+        out["after_idle_ms"] = await call()
+        out.update(await _shift(call))
+        phone = desktop.telephony.pid if desktop.telephony else None
+        out["phone_rss_mb"] = rss_mb(phone) if phone else 0.0
+        vars(card).pop("show_contact", None)
+    finally:
+        await caller.stop()
+        await desktop.stop()
+    return out
+
+
+async def _shift(call: Any) -> dict[str, Any]:
+    """Memory over ``SHIFT_CALLS`` calls: RSS after the first ``SHIFT_BASE`` and after the rest."""
+    for _ in range(SHIFT_BASE):
+        await call()
+    if TRACE_CALLS:
+        tracemalloc.start(8)
+        before = tracemalloc.take_snapshot()
+        for _ in range(TRACE_CALLS):
+            await call()
+        gc.collect()
+        after = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+        for stat in after.compare_to(before, "traceback")[:15]:
+            print(f"{stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks", file=sys.stderr)
+            for line in stat.traceback.format()[-8:]:
+                print("   ", line, file=sys.stderr)
+    gc.collect()
+    base_rss, base_blocks = rss_mb(), sys.getallocatedblocks()
+    for _ in range(SHIFT_CALLS - SHIFT_BASE):
+        await call()
+    gc.collect()
+    return {
+        "shift_calls": SHIFT_CALLS,
+        "shift_base_rss_mb": base_rss,
+        "shift_rss_growth_mb": rss_mb() - base_rss,
+        "shift_blocks_per_call": (sys.getallocatedblocks() - base_blocks) / max(1, SHIFT_CALLS - SHIFT_BASE),
+    }
+
+
+if __name__ == "__main__":
+    from ui.main import run_qt
+
+    url, secret, directory, count = sys.argv[1:5]
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    figures: dict[str, Any] = {}
+
+    async def _run() -> int:
+        figures.update(await main(url, secret, Path(directory), int(count)))
+        return 0
+
+    code = run_qt(_run)
+    print(json.dumps(figures), flush=True)
+    sys.stdout.flush()
+    os._exit(code)  # no final collection: PySide6 can abort there (see bench.__main__._exit)
