@@ -356,143 +356,143 @@
 <context>
     <name>ContactPage</name>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="243"/>
+        <location filename="../../ui/card/contact_page.py" line="248"/>
         <source>Check these fields: %1</source>
         <translation>Проверьте поля: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="307"/>
+        <location filename="../../ui/card/contact_page.py" line="312"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="314"/>
+        <location filename="../../ui/card/contact_page.py" line="319"/>
         <source>Prefers: %1</source>
         <translation>Предпочитает: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="322"/>
+        <location filename="../../ui/card/contact_page.py" line="327"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="323"/>
+        <location filename="../../ui/card/contact_page.py" line="328"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="324"/>
-        <location filename="../../ui/card/contact_page.py" line="375"/>
+        <location filename="../../ui/card/contact_page.py" line="329"/>
+        <location filename="../../ui/card/contact_page.py" line="380"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="325"/>
+        <location filename="../../ui/card/contact_page.py" line="330"/>
         <source>Marketing</source>
         <translation>Реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="332"/>
+        <location filename="../../ui/card/contact_page.py" line="337"/>
         <source>Consent not recorded</source>
         <translation>Согласие не записано</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="344"/>
+        <location filename="../../ui/card/contact_page.py" line="349"/>
         <source>Open callback: %1</source>
         <translation>Назначен перезвон: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="351"/>
+        <location filename="../../ui/card/contact_page.py" line="356"/>
         <source>Client&apos;s time unknown</source>
         <translation>Время клиента неизвестно</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="354"/>
+        <location filename="../../ui/card/contact_page.py" line="359"/>
         <source>Client&apos;s time %1</source>
         <translation>У клиента %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="356"/>
+        <location filename="../../ui/card/contact_page.py" line="361"/>
         <source>good time to call</source>
         <translation>можно звонить</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="356"/>
+        <location filename="../../ui/card/contact_page.py" line="361"/>
         <source>outside business hours</source>
         <translation>нерабочее время</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="365"/>
+        <location filename="../../ui/card/contact_page.py" line="370"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="366"/>
+        <location filename="../../ui/card/contact_page.py" line="371"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="367"/>
+        <location filename="../../ui/card/contact_page.py" line="372"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="368"/>
+        <location filename="../../ui/card/contact_page.py" line="373"/>
         <source>Consent: calls</source>
         <translation>Согласие: звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="369"/>
+        <location filename="../../ui/card/contact_page.py" line="374"/>
         <source>Consent: SMS</source>
         <translation>Согласие: SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="370"/>
+        <location filename="../../ui/card/contact_page.py" line="375"/>
         <source>Consent: e-mail</source>
         <translation>Согласие: e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="371"/>
+        <location filename="../../ui/card/contact_page.py" line="376"/>
         <source>Consent: marketing</source>
         <translation>Согласие: реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="372"/>
+        <location filename="../../ui/card/contact_page.py" line="377"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="373"/>
+        <location filename="../../ui/card/contact_page.py" line="378"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="374"/>
+        <location filename="../../ui/card/contact_page.py" line="379"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="376"/>
+        <location filename="../../ui/card/contact_page.py" line="381"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="387"/>
+        <location filename="../../ui/card/contact_page.py" line="392"/>
         <source>Save (Ctrl+S)</source>
         <translation>Сохранить (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="388"/>
+        <location filename="../../ui/card/contact_page.py" line="393"/>
         <source>Revert</source>
         <translation>Отменить правки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="389"/>
+        <location filename="../../ui/card/contact_page.py" line="394"/>
         <source>Client &amp;details</source>
         <translation>&amp;Данные клиента</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="390"/>
+        <location filename="../../ui/card/contact_page.py" line="395"/>
         <source>Last calls</source>
         <translation>Последние звонки</translation>
     </message>
@@ -543,17 +543,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="220"/>
+        <location filename="../../ui/main.py" line="224"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="321"/>
+        <location filename="../../ui/main.py" line="326"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="324"/>
+        <location filename="../../ui/main.py" line="329"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
