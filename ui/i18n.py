@@ -59,6 +59,8 @@ def set_language(lang: Language) -> None:
     app = QCoreApplication.instance()
     if app is None:
         raise RuntimeError("set_language needs a QApplication")
+    if lang is _state["language"] and bool(_installed) == (lang is not Language.EN):
+        return  # already so: a LanguageChange to every widget (and a collection first) for nothing
     for translator in _installed:
         QCoreApplication.removeTranslator(translator)
     _installed.clear()

@@ -253,11 +253,21 @@ QLabel#muteBar {{ background: {k.danger_background}; color: {k.danger_text}; fon
 
 
 def apply_theme(app: QApplication, theme: Theme) -> None:
-    """Colour the whole application with ``theme``; widgets restyle themselves on ``PaletteChange``."""
+    """Colour the whole application with ``theme``; widgets restyle themselves on ``PaletteChange``.
+
+    The theme already applied is not applied again: setting a style sheet re-polishes every widget
+    of the application, which costs seconds in a long session (and a settings dialog confirmed
+    without a change, or a policy re-read, would pay it for nothing)."""
+    sheet = _stylesheet(_COLOURS[theme]) + _control_stylesheet(theme)
+    palette = _palette(_COLOURS[theme])
+    fusion = app.style().name().lower() == "fusion"
+    if _current.get("theme") is theme and fusion and app.styleSheet() == sheet and app.palette() == palette:
+        return
     _current["theme"] = theme
-    app.setStyle("Fusion")  # the platform styles ignore parts of a custom palette
-    app.setPalette(_palette(_COLOURS[theme]))
-    app.setStyleSheet(_stylesheet(_COLOURS[theme]) + _control_stylesheet(theme))
+    if not fusion:
+        app.setStyle("Fusion")  # the platform styles ignore parts of a custom palette
+    app.setPalette(palette)
+    app.setStyleSheet(sheet)
 
 
 def current_theme() -> Theme:

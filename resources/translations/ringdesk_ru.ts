@@ -1165,7 +1165,7 @@
     <message>
         <location filename="../../ui/team/missed.py" line="204"/>
         <source>Callback SLA today:</source>
-        <translation>SLA перезвона сегодня:</translation>
+        <translation>Перезвонили в срок сегодня:</translation>
     </message>
     <message>
         <location filename="../../ui/team/missed.py" line="205"/>

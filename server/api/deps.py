@@ -21,16 +21,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import anyio
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from server.api.caches import Person
@@ -46,39 +44,15 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session for the request. ``async``, so it costs no thread-pool hop to open (a session
     opens no connection until first used) and none to close after a commit (the connection went
     back to the pool then); only a session still in a transaction (a read, an error) is closed in
-    a thread, since that sends a ROLLBACK.
-
-    That close runs under its own thread limiter, not the one the routes share: with more requests
-    in flight than the pool has connections, every route thread may be blocked waiting for a
-    connection that only such a close gives back. In the shared limiter the close would queue
-    behind them, and the worker would stall until the pool timeout answered everyone 500.
-    """
+    the thread pool, since that sends a ROLLBACK."""
     session = get_context(request).database.sessions()
     try:
         yield session
     finally:
         if session.in_transaction():
-            await anyio.to_thread.run_sync(session.close, limiter=_closing_limiter())
+            await run_in_threadpool(session.close)
         else:
             session.close()
-
-
-_CLOSERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _closing_limiter() -> anyio.CapacityLimiter:
-    """The limiter for closing sessions, one per event loop (a limiter belongs to its loop)."""
-    loop = asyncio.get_running_loop()
-    limiter = _CLOSERS.get(loop)
-    if limiter is None:
-        limiter = _CLOSERS[loop] = anyio.CapacityLimiter(CLOSING_THREADS)
-    return limiter
-
-
-CLOSING_THREADS = 8
-"""Threads that may close sessions at once; a close is one ROLLBACK, so a few keep up with any load."""
 
 
 async def get_settings(conn: HTTPConnection) -> Settings:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import qasync
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.server.live import LiveServer, server_command, server_env
@@ -39,11 +40,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop for one test; the windows the test's desktop opened are deleted after it.
+
+    A stopped desktop closes its window (the process would exit next), but in the one test process
+    the closed windows stayed, thousands of widgets by the end of the e2e tests, and every later
+    application-wide restyle or language switch walked them all (seconds per widget test)."""
+    before = set(QApplication.topLevelWidgets())
     event_loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(event_loop)
     yield event_loop
     event_loop.close()
     asyncio.set_event_loop(None)
+    for widget in QApplication.topLevelWidgets():
+        if widget not in before:
+            widget.hide()
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 async def until(what: Callable[[], bool], timeout: float = 15.0) -> None:
