@@ -57,6 +57,7 @@ class ActionId(StrEnum):
     NEXT_TASK = "next_task"
     DIAL_TASK = "dial_task"
     TASK_NOT_REACHED = "task_not_reached"
+    GIVE_BACK_TASK = "give_back_task"
     SETTINGS = "settings"
     QUIT = "quit"
 
@@ -104,6 +105,7 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.NEXT_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Next &task"), "F3"),
     ActionId.DIAL_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Call the &client"), "Ctrl+Shift+D"),
     ActionId.TASK_NOT_REACHED: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Not reached"), "Ctrl+Shift+N"),
+    ActionId.GIVE_BACK_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Give back"), "Esc"),
     ActionId.SETTINGS: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Se&ttings..."), "Ctrl+,", "settings"),
     ActionId.QUIT: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Quit"), "Ctrl+Q"),
 }

@@ -327,6 +327,11 @@ class TaskDesk:
         task = self.view.task
         return "" if task is None else self.dial_template.replace("{number}", task.phone)
 
+    @property
+    def dial_target(self) -> str:
+        """What dialling the task in hand calls (its call is the one that takes the preview's card)."""
+        return self._target()
+
     def _show(self, view: DeskView) -> None:
         self.view = view
         for listener in list(self._listeners):
