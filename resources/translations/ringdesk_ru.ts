@@ -4,122 +4,122 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../ui/actions.py" line="80"/>
+        <location filename="../../ui/actions.py" line="83"/>
         <source>&amp;Answer</source>
         <translation>&amp;Ответить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="81"/>
+        <location filename="../../ui/actions.py" line="84"/>
         <source>&amp;Reject</source>
         <translation>О&amp;тклонить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="83"/>
+        <location filename="../../ui/actions.py" line="86"/>
         <source>Answer &amp;second call</source>
         <translation>Ответить на &amp;второй звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="85"/>
+        <location filename="../../ui/actions.py" line="88"/>
         <source>S&amp;wap calls</source>
         <translation>Пере&amp;ключить звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="86"/>
+        <location filename="../../ui/actions.py" line="89"/>
         <source>&amp;Hang up</source>
         <translation>&amp;Завершить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="87"/>
+        <location filename="../../ui/actions.py" line="90"/>
         <source>H&amp;old</source>
         <translation>&amp;Удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="88"/>
+        <location filename="../../ui/actions.py" line="91"/>
         <source>&amp;Mute</source>
         <translation>Вы&amp;кл. микрофон</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="89"/>
+        <location filename="../../ui/actions.py" line="92"/>
         <source>&amp;Transfer...</source>
         <translation>&amp;Перевод...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="90"/>
+        <location filename="../../ui/actions.py" line="93"/>
         <source>&amp;Keypad</source>
         <translation>К&amp;лавиатура</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="91"/>
+        <location filename="../../ui/actions.py" line="94"/>
         <source>&amp;Dial...</source>
         <translation>&amp;Набрать...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="92"/>
+        <location filename="../../ui/actions.py" line="95"/>
         <source>&amp;Ready</source>
         <translation>&amp;Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="93"/>
+        <location filename="../../ui/actions.py" line="96"/>
         <source>&amp;Status...</source>
         <translation>&amp;Статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="94"/>
+        <location filename="../../ui/actions.py" line="97"/>
         <source>&amp;Next status...</source>
         <translation>С&amp;ледующий статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="96"/>
+        <location filename="../../ui/actions.py" line="99"/>
         <source>&amp;End shift</source>
         <translation>&amp;Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="98"/>
+        <location filename="../../ui/actions.py" line="101"/>
         <source>&amp;Save contact</source>
         <translation>Сохранить &amp;контакт</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="99"/>
+        <location filename="../../ui/actions.py" line="102"/>
         <source>&amp;Finish call</source>
         <translation>&amp;Завершить обработку</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="101"/>
+        <location filename="../../ui/actions.py" line="104"/>
         <source>Disposition %1</source>
         <translation>Результат %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="104"/>
+        <location filename="../../ui/actions.py" line="107"/>
         <source>T&amp;asks</source>
         <translation>&amp;Задачи</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="105"/>
+        <location filename="../../ui/actions.py" line="108"/>
         <source>Next &amp;task</source>
         <translation>Следующая &amp;задача</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="106"/>
+        <location filename="../../ui/actions.py" line="109"/>
         <source>Call the &amp;client</source>
         <translation>Позвонить &amp;клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="107"/>
+        <location filename="../../ui/actions.py" line="110"/>
         <source>&amp;Not reached</source>
         <translation>&amp;Не дозвонились</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="108"/>
+        <location filename="../../ui/actions.py" line="112"/>
         <source>&amp;Give back</source>
         <translation>&amp;Вернуть задачу</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="109"/>
+        <location filename="../../ui/actions.py" line="114"/>
         <source>Se&amp;ttings...</source>
         <translation>&amp;Настройки...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="110"/>
+        <location filename="../../ui/actions.py" line="115"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
@@ -2343,23 +2343,23 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="192"/>
-        <location filename="../../ui/tasks/hook.py" line="207"/>
+        <location filename="../../ui/tasks/hook.py" line="194"/>
+        <location filename="../../ui/tasks/hook.py" line="209"/>
         <source>Missed calls not called back yet</source>
         <translation>Пропущенные звонки, которым ещё не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="194"/>
+        <location filename="../../ui/tasks/hook.py" line="196"/>
         <source>Callback due: %1</source>
         <translation>Пора перезвонить: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="197"/>
+        <location filename="../../ui/tasks/hook.py" line="199"/>
         <source>Callback due</source>
         <translation>Пора перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="205"/>
+        <location filename="../../ui/tasks/hook.py" line="207"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>

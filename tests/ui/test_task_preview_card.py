@@ -98,6 +98,7 @@ def test_a_ringing_call_sets_the_preview_aside_and_give_back_clears_it(
     box = card.task_box
     assert box.isVisible() and box.title.text().startswith("Task preview set aside for this call")
     assert not d.window.action_collection[ActionId.DIAL_TASK].isEnabled()
+    assert not d.window.action_collection[ActionId.GIVE_BACK_TASK].isEnabled()  # Esc is the call's now
     d.event(ended("in1", 14))  # the caller gave up: the preview comes back, with its edit
     assert rig.shown() == "Иванов Иван" and city(d).text() == "Омск!"
     assert box.title.text() == f"Task preview: no call yet. {IVANOV}"

@@ -164,7 +164,9 @@ class TasksHook:
     def _on_view(self, view: DeskView) -> None:
         actions = self.actions
         actions[ActionId.DIAL_TASK].setEnabled(view.phase is DeskPhase.PREVIEW and not view.set_aside)
-        actions[ActionId.GIVE_BACK_TASK].setEnabled(view.phase is DeskPhase.PREVIEW)
+        # Esc gives the task back only while the preview has the card: with a call on the desk, Esc
+        # is that call's (the keypad, the forms); the panel's button waits until the call is over too.
+        actions[ActionId.GIVE_BACK_TASK].setEnabled(view.phase is DeskPhase.PREVIEW and not view.set_aside)
         actions[ActionId.TASK_NOT_REACHED].setEnabled(
             view.phase is DeskPhase.WRAP_UP and view.suggestion is not None
         )
