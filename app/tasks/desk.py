@@ -44,7 +44,7 @@ from app.client.errors import ApiError, RejectedError, TransientError
 from app.clock import Clock, system_clock
 from app.refused import Refused
 from app.session.call import CallSession
-from app.session.phase import Phase
+from app.session.phase import Direction, Phase
 from app.sync.items import Saved
 from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue, DispositionCategory, DispositionIn
@@ -93,6 +93,9 @@ class DeskView:
     """Whether the client was looked up (``contact`` ``None`` then means: no such contact)."""
     lookup_failed: bool = False
     """The lookup failed: the call looks the client up again when dialled."""
+    dialling: bool = False
+    """The task's call is being placed: the phone may report it (with no number yet) before the
+    dial returns; an outgoing call then is this one."""
     set_aside: bool = False
     """A call is on the desk during the preview (one rang in): its card is shown, not the preview's,
     and the task cannot be dialled until that call is over."""
@@ -223,7 +226,13 @@ class TaskDesk:
         view = self.view
         known = KnownContact(view.contact) if view.looked_up and not view.lookup_failed else None
         target = self.dial_template.replace("{number}", task.phone)
-        call_id = await self._phone.dial(target, queue=task.queue, known=known)
+        self._show(replace(view, dialling=True))
+        try:
+            call_id = await self._phone.dial(target, queue=task.queue, known=known)
+        except BaseException:
+            if self.view.phase is DeskPhase.PREVIEW and self.view.task is task:
+                self._show(replace(self.view, dialling=False))
+            raise
         if self.view.phase is DeskPhase.PREVIEW and self.view.call_id == "":
             self._show(replace(self.view, phase=DeskPhase.CALLING, call_id=call_id, set_aside=False))
         return call_id
@@ -269,7 +278,10 @@ class TaskDesk:
     def _on_call(self, notice: CallChanged) -> None:
         session = notice.session
         view = self.view
-        if view.phase is DeskPhase.PREVIEW and view.call_id == "" and session.number == self._target():
+        ours = session.number == self._target() or (
+            view.dialling and not session.number and session.direction is Direction.OUTBOUND
+        )
+        if view.phase is DeskPhase.PREVIEW and view.call_id == "" and ours:
             view = replace(view, phase=DeskPhase.CALLING, call_id=session.call_id)  # its state came first
         if view.phase is DeskPhase.PREVIEW:
             if view.set_aside != self._call_on_desk():

@@ -115,10 +115,12 @@ async def take_shot(server: LiveServer, desktop: Desktop, path: str) -> None:
     """The window with the panel: a web request previewed, more work queued behind it."""
     hook, window = desktop.tasks, desktop.window
     assert hook is not None and window is not None and hook.panel is not None
-    await web_request(server, "+79035550101", "complaint", "Заказ №A-1042 пришёл не тот: <нужны линзы -3.5>")
-    await web_request(server, "+79131234567", "where_to_buy", "Где купить в Новосибирске?")
+    await web_request(server, "+79131234567", "complaint", "Заказ №A-1042 пришёл не тот: <нужны линзы -3.5>")
+    await web_request(server, "+79035550101", "where_to_buy", "Где купить в Новосибирске?")
     window.action_collection[ActionId.NEXT_TASK].trigger()
     await until(lambda: hook.desk.view.task is not None)
+    card = window.card  # the previewed client's full card, with the history of their calls
+    await until(lambda: card.has_contact_page() and card.contact_page.history.topLevelItemCount() == 3)
     hook.watch.kick()
     await until(lambda: len(hook.panel.team.tasks) + len(hook.panel.mine.tasks) >= 3 if hook.panel else False)
     window.resize(1366, 740)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -69,6 +69,8 @@ class CardPreview:
     contact: ContactOut | None = None
     looked_up: bool = False
     set_aside: bool = False
+    dialling: bool = False
+    """Its call is being placed: an outgoing call with no number yet (the phone's first report) is it."""
 
 
 class CardBinding:
@@ -125,8 +127,9 @@ class CardBinding:
             state = CallCardState(session.number)
             for old in session.previous_ids:
                 state = self.calls.pop(old, None) or state
-            self._adopt_preview(session, state)
             self.calls[session.call_id] = state
+        if state is not None and not state.looked_up:
+            self._adopt_preview(session, state)
         if state is not None:
             if session.phase is Phase.HELD:
                 state.held_since = state.held_since or self._clock()
@@ -167,7 +170,7 @@ class CardBinding:
             self._preview_history, self._preview_unsaved = None, {}
         elif _same_or_older(preview.contact, before.contact) and before.contact is not None:
             # saved from the preview since the core looked it up: keep the newer copy
-            preview = CardPreview(preview.task, preview.target, before.contact, True, preview.set_aside)
+            preview = replace(preview, contact=before.contact, looked_up=True)
         self.preview = preview
         if self.focus.call_id is not None:
             self._show_task_box()
@@ -232,7 +235,7 @@ class CardBinding:
         return (
             preview is not None
             and session.direction is Direction.OUTBOUND
-            and session.number == preview.target
+            and (session.number == preview.target or (preview.dialling and not session.number))
         )
 
     def _preview_changes(self) -> dict[str, Any]:
@@ -251,6 +254,7 @@ class CardBinding:
         if preview is None or not preview.looked_up or not self._dials_preview(session):
             return
         state.contact, state.looked_up = preview.contact, True
+        state.number = state.number or preview.task.phone
         state.history = self._preview_history
         state.unsaved = self._preview_changes()
 
@@ -395,7 +399,7 @@ class CardBinding:
                 state.contact = contact
         preview = self.preview
         if preview is not None and preview.contact is not None and preview.contact.id == contact.id:
-            self.preview = CardPreview(preview.task, preview.target, contact, True, preview.set_aside)
+            self.preview = replace(preview, contact=contact, looked_up=True)
 
 
 def _same_or_older(told: ContactOut | None, known: ContactOut | None) -> bool:

@@ -174,7 +174,7 @@ class TasksHook:
         preview = None
         if view.phase is DeskPhase.PREVIEW and view.task is not None:  # the card shows the client
             preview = CardPreview(
-                view.task, self.desk.dial_target, view.contact, view.looked_up, view.set_aside
+                view.task, self.desk.dial_target, view.contact, view.looked_up, view.set_aside, view.dialling
             )
         self.status_desk.card.show_preview(preview)
         self._show_client(view.contact.name if view.contact is not None else None)
