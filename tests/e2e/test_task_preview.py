@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
@@ -24,6 +23,7 @@ from app.workstation import CallChanged
 from tests.e2e.conftest import PASSWORD, until
 from tests.e2e.test_tasks_desk import (  # noqa: F401 - its server
     missed_call,
+    move_client_to,
     open_zone,
     run,
     server,
@@ -43,22 +43,6 @@ IVANOV = "+79131234567"
 """A demo contact with a city (Новосибирск) and three earlier calls."""
 IVANOV_NAME = "Иванов Иван Петрович"
 CALLER = "+79120008888"
-
-
-async def move_client_to(live: LiveServer, phone: str, zone: str) -> None:
-    """The demo client lives in Novosibirsk; the queue never offers a task outside the client's hours,
-    so the test moves them to a zone where it is a decent hour now (as the rest of the module does)."""
-    async with httpx.AsyncClient(base_url=live.base_url) as http:
-        login = await http.post("/auth/login", json={"name": "operator2", "password": PASSWORD})
-        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        found = await http.get("/contacts/lookup", params={"phone": phone}, headers=headers)
-        contact = found.json()
-        moved = await http.patch(
-            f"/contacts/{contact['id']}",
-            json={"time_zone": zone},
-            headers={**headers, "If-Match": f'"{contact["version"]}"'},
-        )
-    assert moved.status_code == 200, moved.text
 
 
 def card_client(desktop: Desktop) -> str:
