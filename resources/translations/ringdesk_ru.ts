@@ -550,12 +550,12 @@
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="139"/>
+        <location filename="../../ui/card/binding.py" line="142"/>
         <source>The changes to %1 were not saved</source>
         <translation>Правки карточки %1 не сохранены</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="155"/>
+        <location filename="../../ui/card/binding.py" line="158"/>
         <source>Could not look up the caller: the card shows what is known</source>
         <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
@@ -1689,51 +1689,56 @@
     </message>
     <message>
         <location filename="../../ui/refusals.py" line="209"/>
+        <source>A call is on the desk: call the task&apos;s client when it is over</source>
+        <translation>Идёт звонок: позвоните клиенту по задаче, когда он закончится</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="212"/>
         <source>The task&apos;s call was answered: choose its result in the form</source>
         <translation>На звонок по задаче ответили: выберите результат в форме</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="230"/>
+        <location filename="../../ui/refusals.py" line="233"/>
         <source>The session has expired: log in again</source>
         <translation>Сеанс истёк: войдите снова</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="232"/>
+        <location filename="../../ui/refusals.py" line="235"/>
         <source>Someone else changed this record meanwhile</source>
         <translation>Запись тем временем изменил кто-то другой</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="234"/>
+        <location filename="../../ui/refusals.py" line="237"/>
         <source>This clashes with another record on the server</source>
         <translation>Это противоречит другой записи на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="236"/>
+        <location filename="../../ui/refusals.py" line="239"/>
         <source>The server is not reachable now: it will be tried again</source>
         <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="240"/>
+        <location filename="../../ui/refusals.py" line="243"/>
         <source>Not allowed for your role</source>
         <translation>Недоступно для вашей роли</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="242"/>
+        <location filename="../../ui/refusals.py" line="245"/>
         <source>Not found on the server</source>
         <translation>Не найдено на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="244"/>
+        <location filename="../../ui/refusals.py" line="247"/>
         <source>The server refused it</source>
         <translation>Сервер отклонил запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="246"/>
+        <location filename="../../ui/refusals.py" line="249"/>
         <source>The server could not do it</source>
         <translation>Сервер не смог выполнить запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="264"/>
+        <location filename="../../ui/refusals.py" line="267"/>
         <source>Something went wrong (%1)</source>
         <translation>Что-то пошло не так (%1)</translation>
     </message>
