@@ -161,3 +161,31 @@ def test_giving_the_task_up_releases_it_on_the_server_at_once(tmp_path: Path) ->
 
     asyncio.run(go())
     rig.store.close()
+
+
+def test_the_phones_first_report_of_the_dial_with_no_number_yet_is_the_tasks_call(tmp_path: Path) -> None:
+    """The real phone reports the new call's ``calling`` state before the dial command's answer: that
+    session has no number yet, and it is the task's call (not "a call rang in")."""
+    rig = Rig(tmp_path, task())
+    rig.ws.start_shift()
+    seen: list[tuple[str, bool]] = []
+    rig.desk.subscribe(lambda view: seen.append((view.phase.value, view.set_aside)))
+    send = rig.phone.send
+
+    async def early(command: object, timeout_s: float = 10.0) -> object:
+        result = await send(command, timeout_s)  # type: ignore[arg-type]
+        if result.call_id:
+            rig.ws.on_phone_event(state(result.call_id, CallState.CALLING, 1))  # before the answer
+        return result
+
+    rig.phone.send = early  # type: ignore[assignment, method-assign]
+
+    async def go() -> None:
+        await rig.desk.take_next()
+        call_id = await rig.desk.dial()
+        assert rig.desk.view.phase is DeskPhase.CALLING and rig.desk.view.call_id == call_id
+        await rig.desk.close()
+
+    asyncio.run(go())
+    assert ("preview", True) not in seen  # never "set aside" by its own call
+    rig.store.close()
