@@ -22,9 +22,8 @@ from ui.main import Desktop, DesktopOptions
 PASSWORD = "e2e-password-long-enough"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    directory = tmp_path_factory.mktemp("e2e-server")
+def seed_demo(directory: Path) -> str:
+    """A SQLite database in ``directory`` seeded as the demo's (every user's password: PASSWORD)."""
     database = f"sqlite:///{directory / 'server.db'}"
     subprocess.run(
         [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
@@ -34,7 +33,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         capture_output=True,
         env=server_env(),
     )
-    with LiveServer(directory / "server.log", args=["--db", database, "--dev"]) as live:
+    return database
+
+
+def seeded_demo_server(directory: Path, env: dict[str, str] | None = None) -> LiveServer:
+    """A live ``--dev`` server on a freshly seeded demo database (enter it with ``with``)."""
+    database = seed_demo(directory)
+    return LiveServer(directory / "server.log", args=["--db", database, "--dev"], env=env)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with seeded_demo_server(tmp_path_factory.mktemp("e2e-server")) as live:
         yield live
 
 

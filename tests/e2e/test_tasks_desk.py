@@ -29,8 +29,8 @@ from app.local_time import client_time
 from app.session.phase import Phase
 from app.wire.tasks import TaskState
 from tests.conftest import REPO
-from tests.e2e.conftest import PASSWORD, direct_desktop, until
-from tests.server.live import LiveServer, server_command, server_env
+from tests.e2e.conftest import PASSWORD, direct_desktop, seeded_demo_server, until
+from tests.server.live import LiveServer
 from tests.support.sipp import Sipp, sipp_available, start_uas
 from tests.sync.conftest import MemoryKeyring
 from ui.actions import ActionId
@@ -58,18 +58,8 @@ def open_zone() -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    directory = tmp_path_factory.mktemp("tasks-server")
-    database = f"sqlite:///{directory / 'server.db'}"
-    subprocess.run(
-        [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
-        input=f"{PASSWORD}\n",
-        text=True,
-        check=True,
-        capture_output=True,
-        env=server_env(),
-    )
     env = {"RINGDESK_SOURCE_KEYS": f"pbx2:{SOURCE_KEY}", "RINGDESK_TASK_DEFAULT_TIME_ZONE": open_zone()}
-    with LiveServer(directory / "server.log", args=["--db", database, "--dev"], env=env) as live:
+    with seeded_demo_server(tmp_path_factory.mktemp("tasks-server"), env) as live:
         yield live
 
 

@@ -6,7 +6,6 @@ server agrees. A missed call reported while the window is open shows without any
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from tests.e2e.conftest import PASSWORD, until
-from tests.server.live import LiveServer, server_command, server_env
+from tests.e2e.conftest import PASSWORD, seeded_demo_server, until
+from tests.server.live import LiveServer
 from tests.server.tasks_support import open_zone
 from tests.support.ports import free_port
 from tests.sync.conftest import MemoryKeyring
@@ -32,18 +31,8 @@ SOURCE_KEY = "team-missed-source-key-0123"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    directory = tmp_path_factory.mktemp("team-missed-server")
-    database = f"sqlite:///{directory / 'server.db'}"
-    subprocess.run(
-        [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
-        input=f"{PASSWORD}\n",
-        text=True,
-        check=True,
-        capture_output=True,
-        env=server_env(),
-    )
     env = {"RINGDESK_SOURCE_KEYS": f"pbx2:{SOURCE_KEY}", "RINGDESK_TASK_DEFAULT_TIME_ZONE": open_zone()}
-    with LiveServer(directory / "server.log", args=["--db", database, "--dev"], env=env) as live:
+    with seeded_demo_server(tmp_path_factory.mktemp("team-missed-server"), env) as live:
         yield live
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import PASSWORD, loop, server  # noqa: F401 - fixtures
-from tests.server.live import LiveServer, run_cli, server_command, server_env
+from tests.e2e.conftest import PASSWORD, loop, seed_demo, server  # noqa: F401 - fixtures
+from tests.server.live import LiveServer, run_cli
 from tests.sync.conftest import memory_keyring  # noqa: F401 - fixture
 
 
@@ -71,15 +71,7 @@ OPERATOR = "operator2"
 def quick_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The demo's server, noticing a silent desk after 4 s, routing the queue ``shop`` to operator3."""
     directory = tmp_path_factory.mktemp("presence-server")
-    database = f"sqlite:///{directory / 'server.db'}"
-    subprocess.run(
-        [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
-        input=f"{PASSWORD}\n",
-        text=True,
-        check=True,
-        capture_output=True,
-        env=server_env(),
-    )
+    database = seed_demo(directory)
     routed = run_cli(
         [
             "user",

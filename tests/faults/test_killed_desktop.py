@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 from app.status.choice import Choice
-from app.wire.statuses import CONNECTION_LOST, OperatorStatus
+from app.wire.statuses import CONNECTION_LOST, PHONE_OFFLINE, OperatorStatus
 from tests.conftest import REPO
 from tests.e2e.conftest import PASSWORD, direct_desktop, until
 from tests.e2e.test_crash_acw import read_until
@@ -181,9 +181,12 @@ def test_killed_in_after_call_work_and_restarted_reports_it_once(
             await desktop.stop()
 
     loop.run_until_complete(restarted())
-    trail = [status for status, _reason, _source in history(lead, "operator1", started)]
-    assert trail.count("acw") == 1, trail  # reported once, not again by the restarted desk
-    assert trail[-1] == "ready", trail
+    # the desk's own reports: as it stops, its phone goes offline and the server may mark it not
+    # routable before the history is read, which is right and not what this test is about
+    entries = history(lead, "operator1", started)
+    trail = [status for status, reason, _source in entries if reason not in (CONNECTION_LOST, PHONE_OFFLINE)]
+    assert trail.count("acw") == 1, entries  # reported once, not again by the restarted desk
+    assert trail[-1] == "ready", entries
     assert "shift_start" not in [reason for _s, reason, _src in history(lead, "operator1", started)][2:]
     lead.close()
 
