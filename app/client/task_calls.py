@@ -4,30 +4,18 @@ they are one concept (the Tasks panel's); the plumbing (:meth:`request`) is the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
-
-import httpx
 
 from app.client.answers import JSON, ok, parse, parse_list
 from app.client.errors import TransientError, classify
+from app.client.mixin import SendsRequests
 from app.wire.calls import CallOut
 from app.wire.tasks import TaskOut, TaskState
 
 
-class TaskCalls:
+class TaskCalls(SendsRequests):
     """Mixed into :class:`~app.client.api.ApiClient` (which supplies :meth:`request`)."""
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        content: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> httpx.Response:
-        raise NotImplementedError
 
     async def list_tasks(self, states: Iterable[TaskState] = (), limit: int = 200) -> list[TaskOut]:
         """Tasks in queue order: an operator's own and the team's unowned ones (``GET /tasks``)."""

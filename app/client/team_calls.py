@@ -6,32 +6,18 @@ and reassigning or cancelling a task (a force is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
-
-import httpx
 
 from app.client.answers import JSON, ok, parse_list
+from app.client.mixin import SendsRequests
 from app.wire.requests import DecisionIn, StatusRequestOut
 from app.wire.statuses import BoardRow, StatusChangeOut, Threshold
 from app.wire.tasks import ReassignIn, TaskOut
 from app.wire.team_tasks import MissedSummary
 
 
-class TeamLeadCalls:
+class TeamLeadCalls(SendsRequests):
     """Mixed into :class:`~app.client.api.ApiClient` (which supplies :meth:`request`)."""
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        content: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> httpx.Response:
-        raise NotImplementedError
 
     async def board(self) -> list[BoardRow]:
         """Every operator the caller may see, with their current status (``/statuses/board``)."""
