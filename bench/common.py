@@ -97,6 +97,22 @@ class BenchResult:
             )
         )
 
+    def add_percentiles_vs_floor(
+        self,
+        name: str,
+        ours: list[float],
+        floor: list[float],
+        floor_name: str,
+        *,
+        limit_p95: float,
+        digits: int = 3,
+    ) -> None:
+        """``name p50`` and ``name p95`` (ms) beside the floor's, the p95 judged against ``limit_p95``."""
+        for pct, limit in ((50, None), (95, limit_p95)):
+            label = name.replace("{pct}", f"p{pct}")
+            mine, bare = round(percentile(ours, pct), digits), round(percentile(floor, pct), digits)
+            self.add_vs_floor(label, mine, "ms", bare, floor_name, limit=limit)
+
     def add_exact(self, name: str, value: float, unit: str, expected: float) -> None:
         """Add a figure that must equal ``expected`` (e.g. zero underruns)."""
         self.figures.append(Figure(name, value, unit, f"= {expected:g} {unit}".strip(), value == expected))

@@ -166,20 +166,8 @@ def run(log_dir: Path) -> BenchResult:
             database.dispose()
     label = f"({CONTACTS:,} contacts)"
     floor_name = "raw SQL lookup app over HTTP (bench.floor_apps)"
-    result.add_vs_floor(
-        f"lookup over HTTP p50 {label}",
-        round(percentile(ours, 50), 3),
-        "ms",
-        round(percentile(floor, 50), 3),
-        floor_name,
-    )
-    result.add_vs_floor(
-        f"lookup over HTTP p95 {label}",
-        round(percentile(ours, 95), 3),
-        "ms",
-        round(percentile(floor, 95), 3),
-        floor_name,
-        limit=TARGET_P95_MS,
+    result.add_percentiles_vs_floor(
+        f"lookup over HTTP {{pct}} {label}", ours, floor, floor_name, limit_p95=TARGET_P95_MS
     )
     result.add_vs_floor("server CPU per lookup", ours_cpu, "ms", floor_cpu, floor_name)
     result.add("lookup over HTTP max", round(max(ours), 3), "ms")

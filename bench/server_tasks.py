@@ -177,20 +177,8 @@ def run(log_dir: Path) -> BenchResult:
         floor = floor_claims(url)
     label = f"({TASKS:,} open, {OPERATORS} operators, {WORKERS} workers)"
     floor_name = "bare SQL claim (SELECT ... FOR UPDATE SKIP LOCKED LIMIT 1 + UPDATE, psycopg)"
-    result.add_vs_floor(
-        f"next task p50 {label}",
-        round(percentile(in_turn, 50), 1),
-        "ms",
-        round(percentile(floor, 50), 2),
-        floor_name,
-    )
-    result.add_vs_floor(
-        f"next task p95 {label}",
-        round(percentile(in_turn, 95), 1),
-        "ms",
-        round(percentile(floor, 95), 2),
-        floor_name,
-        limit=TARGET_P95_MS,
+    result.add_percentiles_vs_floor(
+        f"next task {{pct}} {label}", in_turn, floor, floor_name, limit_p95=TARGET_P95_MS, digits=2
     )
     result.add(f"next task p95, {OPERATORS} operators at once", round(percentile(burst, 95), 1), "ms")
     result.add_exact("tasks handed out twice", len(ids) - len(set(ids)), "", 0)
