@@ -24,13 +24,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError
 from app.config import Config
-from app.credentials import SecretKind, SecretStore
+from app.credentials import SecretStore
 from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
 from app.store.opening import StoreUnusable
 from app.sync.service import SyncService
 from app.telephony import events as ev
-from app.telephony.config import AccountConfig, Transport
 from app.telephony.supervisor import TelephonyService
 from app.wire.auth import UserOut
 from app.wire.statuses import OperatorStatus
@@ -53,8 +52,9 @@ from ui.refused_notice import RefusedRecords
 from ui.resuming import resume_shift, resumed_text
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
-from ui.settings_flow import SettingsFlow, sip_uri
+from ui.settings_flow import SettingsFlow
 from ui.single import Instance
+from ui.sip_accounts import sip_accounts
 from ui.status_menu import StatusChoice
 from ui.store_banner import StoreBanner
 from ui.store_dialogs import tell_problems, tell_unusable
@@ -172,7 +172,7 @@ class Desktop:
         services = await ServerSide.load(self.sync)
         use_catalogue(services.catalogue)  # labels follow the catalogue as it is refreshed
         self.secrets = SecretStore()
-        self.telephony.accounts = self._sip_accounts(opts.config) if opts.config is not None else []
+        self.telephony.accounts = sip_accounts(opts.config, self.secrets) if opts.config is not None else []
         caller_ids = caller_ids_of(str(opts.config["calls.caller_ids"])) if opts.config else {}
         config = WorkstationConfig(operator=self.user.name, acw=opts.acw, caller_ids=caller_ids)
         self.workstation = Workstation(
@@ -276,28 +276,6 @@ class Desktop:
         if opts.on_ready is not None:
             opts.on_ready(self)
         return True
-
-    def _sip_accounts(self, config: Config) -> list[AccountConfig]:
-        """The workstation's SIP account from the machine configuration, its password from the keyring
-        (sent to the telephony service over its pipe, never written anywhere)."""
-        assert self.secrets is not None
-        user, domain = str(config["sip.account"]), str(config["sip.domain"])
-        if not user or not domain:
-            return []
-        uri = sip_uri(user, domain)
-        secret = self.secrets.get(SecretKind.SIP_PASSWORD, uri) or ""
-        if not secret:
-            log.warning("no SIP password in the keyring for %s: set it in Settings", uri)
-        return [
-            AccountConfig(
-                account_id="main",
-                uri=uri,
-                registrars=(f"sip:{domain}",),
-                username=user,
-                secret=secret,
-                transport=Transport(str(config["sip.transport"])),
-            )
-        ]
 
     async def _log_in(self, sync: SyncService) -> UserOut | None:
         opts = self.options
