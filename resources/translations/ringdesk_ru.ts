@@ -548,12 +548,12 @@
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="326"/>
+        <location filename="../../ui/main.py" line="304"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="329"/>
+        <location filename="../../ui/main.py" line="307"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -2492,6 +2492,11 @@
         <location filename="../../ui/tasks/words.py" line="77"/>
         <source>Task result saved</source>
         <translation>Результат задачи сохранён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="78"/>
+        <source>The last task&apos;s result is still on its way to the server: try again in a moment</source>
+        <translation>Результат прошлой задачи ещё отправляется на сервер: попробуйте чуть позже</translation>
     </message>
 </context>
 <context>
