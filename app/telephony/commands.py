@@ -155,6 +155,26 @@ class QueryStats:
 
 
 @dataclass(frozen=True)
+class StartRecording:
+    """Record a call (caller left, operator right) into ``path``, an ``.ogg`` file the desktop chose."""
+
+    call_id: str
+    path: str
+    ref: str = ""
+    type: Literal["start_recording"] = "start_recording"
+
+
+@dataclass(frozen=True)
+class PauseRecording:
+    """Pause (silence in the file, marked as a pause) or resume a call's recording."""
+
+    call_id: str
+    paused: bool = True
+    ref: str = ""
+    type: Literal["pause_recording"] = "pause_recording"
+
+
+@dataclass(frozen=True)
 class Shutdown:
     """Hang up everything, release every SIP object and exit."""
 
@@ -178,5 +198,7 @@ Command = (
     | RescanAudioDevices
     | PlayTestTone
     | QueryStats
+    | StartRecording
+    | PauseRecording
     | Shutdown
 )
