@@ -103,7 +103,7 @@ def test_recording_holds_each_voice_on_its_channel_and_the_pause_is_silent(
     assert abs(len(audio) / RATE - done.seconds) < 0.1
     left, right = audio[:, 0], audio[:, 1]
 
-    margin = int(0.06 * RATE)  # Opus's look-ahead smears an edge by a few ms
+    margin = int(0.1 * RATE)  # Opus rings out for ~80 ms after a cut (measured: 524 at 20-40 ms, 73 at 40-60)
     paused = slice(int(start * RATE) + margin, int(end * RATE) - margin)
     assert np.abs(left[paused]).max() < 200 and np.abs(right[paused]).max() < 200
 
