@@ -37,6 +37,7 @@ from app.workstation.notices import (
     MuteChanged,
     Notice,
     Problem,
+    RecordingNotice,
     StatusChanged,
     StatusRefused,
 )
@@ -47,6 +48,7 @@ from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
 from ui.main_window import MainWindow
+from ui.recording_bar import RecordingBinding
 from ui.refusals import error_text, refusal_text
 from ui.ringing_panel import RingingCall
 from ui.status_menu import StatusChoice, status_text
@@ -119,6 +121,7 @@ class Desk(QObject):
         w.controls.transfer_complete_requested.connect(self._complete_transfer)
         w.controls.transfer_cancel_requested.connect(self._cancel_transfer)
         w.controls.answer_waiting_requested.connect(lambda: self._run(ws.answer(self._ringing_id())))
+        self.recording = RecordingBinding(w.recording, ws, self._run, self._current_id)
         w.dial_pad.dial_requested.connect(lambda number: self._run(ws.dial(number)))
         w.disposition.submit_requested.connect(self._submit)
         w.disposition.skip_requested.connect(self._skip)
@@ -210,7 +213,7 @@ class Desk(QObject):
             self.timeout_notice.status(notice.view)
         elif isinstance(notice, ContactLookedUp):
             self._on_lookup(notice)
-        elif isinstance(notice, MuteChanged):
+        elif isinstance(notice, MuteChanged | RecordingNotice):
             self._render_calls()
         elif isinstance(notice, DispositionQueued):
             if not self.timeout_notice.queued():
@@ -305,6 +308,7 @@ class Desk(QObject):
             )
         else:
             w.controls.show_no_call()
+        self.recording.show(self._current_id() if engaged else None)
         if acw and not engaged:
             self._open_disposition(self._form_session(acw))
         elif not acw:

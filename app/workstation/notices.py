@@ -7,6 +7,8 @@ so a window redraws from the notice without asking back (Anki's ``OpChanges`` id
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
 
 from app.refused import Refused
 from app.session.call import CallSession
@@ -14,6 +16,7 @@ from app.status.view import StatusView
 from app.store.faults import StoreFault
 from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue, DispositionIn
+from app.wire.recordings import RecordingPolicy
 from app.wire.statuses import StatusChangeIn
 
 
@@ -109,6 +112,32 @@ class CatalogueChanged:
     catalogue: Catalogue
 
 
+RecordingState = Literal["off", "available", "starting", "recording", "paused", "finished", "failed"]
+
+
+@dataclass(frozen=True)
+class RecordingView:
+    """One call's recording as the card shows it."""
+
+    call_id: str
+    state: RecordingState
+    policy: RecordingPolicy
+    record_id: str = ""
+    """The call's id as the server knows it (dispositions use the same)."""
+    queue: str | None = None
+    started_at: datetime | None = None
+    path: str = ""
+    pauses: tuple[tuple[float, float], ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class RecordingNotice:
+    """A call's recording changed (started, paused, resumed, finished, failed, or became available)."""
+
+    view: RecordingView
+
+
 Notice = (
     CallChanged
     | StatusChanged
@@ -121,4 +150,5 @@ Notice = (
     | StoreSaved
     | StatusRefused
     | CatalogueChanged
+    | RecordingNotice
 )

@@ -500,22 +500,22 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="198"/>
+        <location filename="../../ui/desk.py" line="201"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="217"/>
+        <location filename="../../ui/desk.py" line="220"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="230"/>
+        <location filename="../../ui/desk.py" line="233"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="237"/>
+        <location filename="../../ui/desk.py" line="240"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
@@ -543,17 +543,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="224"/>
+        <location filename="../../ui/main.py" line="227"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="304"/>
+        <location filename="../../ui/main.py" line="307"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="307"/>
+        <location filename="../../ui/main.py" line="310"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -1105,32 +1105,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Status</source>
         <translation>&amp;Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Result</source>
         <translation>&amp;Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Tools</source>
         <translation>С&amp;ервис</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>Dial pad</source>
         <translation>Набор номера</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="229"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>The call script appears here when a call is answered.</source>
         <translation>Скрипт разговора появится здесь после ответа на звонок.</translation>
     </message>
@@ -1306,6 +1306,49 @@
         <location filename="../../ui/team/missed.py" line="66"/>
         <source>Reassign</source>
         <translation>Передать</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingBar</name>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="60"/>
+        <source>Not recorded</source>
+        <translation>Не записывается</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="60"/>
+        <source>Record</source>
+        <translation>Записать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="61"/>
+        <source>Starting the recording...</source>
+        <translation>Запись начинается...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="62"/>
+        <source>● Recording</source>
+        <translation>● Идёт запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="62"/>
+        <source>Pause recording</source>
+        <translation>Приостановить запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="63"/>
+        <source>Recording paused</source>
+        <translation>Запись приостановлена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="63"/>
+        <source>Resume recording</source>
+        <translation>Продолжить запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="64"/>
+        <source>Recording failed: the call is not recorded</source>
+        <translation>Запись не удалась: разговор не записывается</translation>
     </message>
 </context>
 <context>
@@ -1579,131 +1622,136 @@
     </message>
     <message>
         <location filename="../../ui/refusals.py" line="165"/>
+        <source>This call is not being recorded</source>
+        <translation>Этот разговор не записывается</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="168"/>
         <source>The phone could not do it: try again</source>
         <translation>Телефон не смог это выполнить: попробуйте ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="168"/>
+        <location filename="../../ui/refusals.py" line="171"/>
         <source>The call result could not be saved on this computer: it stays in the form. See the banner above, then finish again</source>
         <translation>Результат звонка не удалось сохранить на этом компьютере: он остаётся в форме. Прочитайте сообщение вверху окна и завершите ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="173"/>
+        <location filename="../../ui/refusals.py" line="176"/>
         <source>%1 follows from the phone and is never chosen</source>
         <translation>Статус «%1» ставится телефоном, его нельзя выбрать</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="176"/>
+        <location filename="../../ui/refusals.py" line="179"/>
         <source>Choose a reason from the list for a not-ready status</source>
         <translation>Для статуса «Не готов» выберите причину из списка</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="179"/>
+        <location filename="../../ui/refusals.py" line="182"/>
         <source>This reason is not in the list any more</source>
         <translation>Этой причины больше нет в списке</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="182"/>
+        <location filename="../../ui/refusals.py" line="185"/>
         <source>This reason is no longer used</source>
         <translation>Эта причина больше не используется</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="183"/>
+        <location filename="../../ui/refusals.py" line="186"/>
         <source>This reason is set by the system, never chosen</source>
         <translation>Эта причина ставится системой, её не выбирают</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="186"/>
+        <location filename="../../ui/refusals.py" line="189"/>
         <source>%1 needs your team lead&apos;s approval: ask for it</source>
         <translation>«%1» требует одобрения руководителя: запросите его</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="189"/>
+        <location filename="../../ui/refusals.py" line="192"/>
         <source>The shift has already started</source>
         <translation>Смена уже начата</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="190"/>
+        <location filename="../../ui/refusals.py" line="193"/>
         <source>Cannot %1: the shift has not started</source>
         <translation>Нельзя %1: смена не начата</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="193"/>
+        <location filename="../../ui/refusals.py" line="196"/>
         <source>Use End of shift to go offline</source>
         <translation>Чтобы уйти из сети, выберите «Конец смены»</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="194"/>
+        <location filename="../../ui/refusals.py" line="197"/>
         <source>The status is already %1</source>
         <translation>Статус уже «%1»</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="197"/>
+        <location filename="../../ui/refusals.py" line="200"/>
         <source>Not on a call: set the status directly</source>
         <translation>Звонка нет: выберите статус сразу</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="200"/>
+        <location filename="../../ui/refusals.py" line="203"/>
         <source>Your team lead has set %1 for after this call</source>
         <translation>Руководитель уже назначил «%1» после этого звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="203"/>
+        <location filename="../../ui/refusals.py" line="206"/>
         <source>Cannot %1 during a call or after-call work: choose it as the next status</source>
         <translation>Нельзя %1 во время звонка или обработки: выберите это как следующий статус</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="206"/>
+        <location filename="../../ui/refusals.py" line="209"/>
         <source>Take a task first (Next task), then call the client</source>
         <translation>Сначала возьмите задачу («Следующая задача»), затем звоните клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="209"/>
+        <location filename="../../ui/refusals.py" line="212"/>
         <source>The task&apos;s call was answered: choose its result in the form</source>
         <translation>На звонок по задаче ответили: выберите результат в форме</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="230"/>
+        <location filename="../../ui/refusals.py" line="233"/>
         <source>The session has expired: log in again</source>
         <translation>Сеанс истёк: войдите снова</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="232"/>
+        <location filename="../../ui/refusals.py" line="235"/>
         <source>Someone else changed this record meanwhile</source>
         <translation>Запись тем временем изменил кто-то другой</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="234"/>
+        <location filename="../../ui/refusals.py" line="237"/>
         <source>This clashes with another record on the server</source>
         <translation>Это противоречит другой записи на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="236"/>
+        <location filename="../../ui/refusals.py" line="239"/>
         <source>The server is not reachable now: it will be tried again</source>
         <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="240"/>
+        <location filename="../../ui/refusals.py" line="243"/>
         <source>Not allowed for your role</source>
         <translation>Недоступно для вашей роли</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="242"/>
+        <location filename="../../ui/refusals.py" line="245"/>
         <source>Not found on the server</source>
         <translation>Не найдено на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="244"/>
+        <location filename="../../ui/refusals.py" line="247"/>
         <source>The server refused it</source>
         <translation>Сервер отклонил запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="246"/>
+        <location filename="../../ui/refusals.py" line="249"/>
         <source>The server could not do it</source>
         <translation>Сервер не смог выполнить запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="264"/>
+        <location filename="../../ui/refusals.py" line="267"/>
         <source>Something went wrong (%1)</source>
         <translation>Что-то пошло не так (%1)</translation>
     </message>

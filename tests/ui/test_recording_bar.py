@@ -1,0 +1,87 @@
+"""The call's recording as the operator sees it (issue 18): the bar above the card says whether the call
+is recorded, paused or can be, in words, in English and Russian; its button starts, pauses and resumes
+the recording through the core; a queue never recorded shows nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from app.telephony import commands as cmd
+from app.telephony import events as ev
+from app.telephony.events import CallState
+from app.workstation.recordings import attach_recordings
+from tests.core.helpers import CATALOGUE, ended, incoming, state
+from tests.ui.test_desk import Harness, loop
+from ui.i18n import Language, set_language
+
+__all__ = ["loop"]  # the fixture
+
+CATALOGUE_WITH_POLICY = CATALOGUE.model_copy(
+    update={"recording": "always", "recording_queues": {"shop": "on_demand", "survey": "never"}}
+)
+
+
+def _answered(h: Harness, queue: str, tmp_path: Path) -> None:
+    attach_recordings(h.ws, h.phone, tmp_path / "rec", lambda rec, path: None)
+    h.ws.start_shift()
+    h.event(incoming("c1", 10, queue=queue))
+    h.window.ringing.answer_requested.emit()
+    h.settle()
+    h.event(state("c1", CallState.ACTIVE, 13))
+    h.settle()
+
+
+def _shown(h: Harness) -> tuple[bool, str, str]:
+    bar = h.window.recording
+    button = bar.button.text() if bar.button.isVisibleTo(bar) else ""
+    return bar.isVisibleTo(h.window), bar.state.text(), button
+
+
+def test_on_demand_record_pause_resume_in_both_languages(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    h = Harness(loop, catalogue=CATALOGUE_WITH_POLICY)
+    _answered(h, "shop", tmp_path)
+    assert _shown(h) == (True, "Not recorded", "Record")
+    h.phone.take()
+
+    h.window.recording.button.click()
+    h.settle()
+    [start] = h.phone.take()
+    assert isinstance(start, cmd.StartRecording) and start.call_id == "c1"
+    h.event(ev.RecordingChanged(call_id="c1", state=ev.RecordingState.RECORDING, path=start.path))
+    assert _shown(h) == (True, "● Recording", "Pause recording")
+
+    h.window.recording.button.click()
+    h.settle()
+    assert h.phone.take() == [cmd.PauseRecording(call_id="c1", paused=True)]
+    h.event(ev.RecordingChanged(call_id="c1", state=ev.RecordingState.PAUSED, path=start.path))
+    assert _shown(h) == (True, "Recording paused", "Resume recording")
+    set_language(Language.RU)
+    assert _shown(h) == (True, "Запись приостановлена", "Продолжить запись")
+    set_language(Language.EN)
+
+    h.window.recording.button.click()
+    h.settle()
+    assert h.phone.take() == [cmd.PauseRecording(call_id="c1", paused=False)]
+
+    h.event(ended("c1", 70))
+    assert _shown(h)[0] is False
+
+
+def test_an_always_queue_shows_recording_at_once_and_a_never_queue_shows_nothing(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    h = Harness(loop, catalogue=CATALOGUE_WITH_POLICY)
+    _answered(h, "sales", tmp_path)
+    [start] = [c for c in h.phone.take() if isinstance(c, cmd.StartRecording)]
+    h.event(ev.RecordingChanged(call_id="c1", state=ev.RecordingState.RECORDING, path=start.path))
+    set_language(Language.RU)
+    assert _shown(h) == (True, "● Идёт запись", "Приостановить запись")
+    set_language(Language.EN)
+
+    other = Harness(loop, catalogue=CATALOGUE_WITH_POLICY)
+    _answered(other, "survey", tmp_path)
+    assert not [c for c in other.phone.take() if isinstance(c, cmd.StartRecording)]
+    assert _shown(other)[0] is False
