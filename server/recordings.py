@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Recording
+from server.models import Recording, Role, User
 from server.models.base import utcnow
 
 
@@ -70,6 +70,16 @@ class Store:
 
     def discard(self, sha256: str) -> None:
         self.stored(sha256).unlink(missing_ok=True)
+
+
+def may_hear(session: Session, user: User, row: Recording) -> bool:
+    """An operator their own calls, a team lead their team's and their own, an admin everyone."""
+    if user.role is Role.ADMIN or row.operator_id == user.id:
+        return True
+    if user.role is Role.TEAM_LEAD and user.team_id is not None:
+        operator = session.get(User, row.operator_id)
+        return operator is not None and operator.team_id == user.team_id
+    return False
 
 
 def purge_expired(session: Session, store: Store, retention_days: int, now: datetime | None = None) -> int:

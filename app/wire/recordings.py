@@ -62,6 +62,16 @@ class RecordingOut(RecordingIn):
     purged: bool = False
 
 
+class RecordingRef(WireModel):
+    """A call's recording as the contact's history shows it (only to those who may hear it)."""
+
+    id: Id64
+    seconds: float
+    pauses: list[Pause] = Field(default_factory=list, max_length=PAUSES_MAX)
+    stored: bool
+    purged: bool = False
+
+
 class RecordingPlay(WireModel):
     """One play of a recording: who listened and when (from the audit log)."""
 

@@ -763,37 +763,57 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="42"/>
+        <location filename="../../ui/card/history_view.py" line="44"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="62"/>
+        <location filename="../../ui/card/history_view.py" line="65"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
+        <location filename="../../ui/card/history_view.py" line="77"/>
+        <source>deleted</source>
+        <translation>удалена</translation>
+    </message>
+    <message>
         <location filename="../../ui/card/history_view.py" line="79"/>
+        <source>uploading</source>
+        <translation>загружается</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="84"/>
+        <source>%1, paused %2</source>
+        <translation>%1, пауза %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="97"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="98"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="99"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="100"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="101"/>
+        <source>Recording</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="102"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>

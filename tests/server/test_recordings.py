@@ -17,6 +17,9 @@ from server.recordings import Store, purge_expired
 from server.settings import Settings
 from tests.server.conftest import make_settings
 from tests.server.helpers import People, TestUser, audit_rows
+from tests.server.test_dispositions import call, catalogue, new_key, post
+
+__all__ = ["catalogue"]  # the fixture
 
 
 @pytest.fixture
@@ -134,3 +137,28 @@ def test_retention_deletes_the_file_and_keeps_the_record(
     assert people.client.get(f"/recordings/{rec['id']}", headers=people.headers(people.admin)).json()[
         "purged"
     ]
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_the_contacts_history_shows_the_recording_and_its_pauses_to_those_who_may_hear_it(
+    people: People,
+) -> None:
+    contact = people.client.post(
+        "/contacts", json={"name": "Петров", "phones": ["+79123456780"]}, headers=people.headers(people.op_n1)
+    ).json()["id"]
+    body = call("op_n1", contact_id=contact)
+    assert post(people, people.op_n1, body, new_key()).status_code == 201
+    rec = upload(people, people.op_n1, os.urandom(2_000), call_id=body["call_id"])
+
+    def history(who: TestUser) -> Any:
+        answer = people.client.get(f"/contacts/{contact}/history", headers=people.headers(who))
+        assert answer.status_code == 200, answer.text
+        [item] = answer.json()["items"]
+        return item["recording"]
+
+    for who in (people.op_n1, people.lead_n, people.admin):
+        shown = history(who)
+        assert shown["id"] == rec["id"] and shown["stored"] is True
+        assert shown["pauses"] == [{"start": 2.02, "end": 3.54}]
+    for who in (people.op_n2, people.op_s1, people.lead_s):
+        assert history(who) is None

@@ -85,3 +85,39 @@ def test_an_always_queue_shows_recording_at_once_and_a_never_queue_shows_nothing
     _answered(other, "survey", tmp_path)
     assert not [c for c in other.phone.take() if isinstance(c, cmd.StartRecording)]
     assert _shown(other)[0] is False
+
+
+def test_the_history_shows_each_calls_recording_with_its_pauses(qapp: object) -> None:
+    from datetime import UTC, datetime
+
+    from app.wire.contacts import HistoryCall
+    from app.wire.recordings import Pause, RecordingRef
+    from ui.card.history_view import HistoryView
+
+    when = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    items = [
+        HistoryCall(
+            call_id="a",
+            operator="op",
+            ring_at=when,
+            recording=RecordingRef(id=1, seconds=62.4, stored=True, pauses=[Pause(start=2.0, end=4.5)]),
+        ),
+        HistoryCall(
+            call_id="b", operator="op", ring_at=when, recording=RecordingRef(id=2, seconds=5, stored=True)
+        ),
+        HistoryCall(
+            call_id="c",
+            operator="op",
+            ring_at=when,
+            recording=RecordingRef(id=3, seconds=5, stored=True, purged=True),
+        ),
+        HistoryCall(call_id="d", operator="op", ring_at=when),
+    ]
+    view = HistoryView()
+    view.show_history(items, list(CATALOGUE.dispositions))
+    column = [view.headerItem().text(4)] + [view.topLevelItem(i).text(4) for i in range(4)]
+    assert column == ["Recording", "1:02, paused 0:02\u20130:04", "0:05", "deleted", ""]
+    set_language(Language.RU)
+    column = [view.headerItem().text(4)] + [view.topLevelItem(i).text(4) for i in range(4)]
+    assert column == ["Запись", "1:02, пауза 0:02\u20130:04", "0:05", "удалена", ""]
+    set_language(Language.EN)

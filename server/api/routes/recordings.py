@@ -29,9 +29,9 @@ from app.wire.common import CALL_ID_MAX
 from app.wire.recordings import CHUNK_BYTES_MAX, Pause, RecordingIn, RecordingOut, RecordingPlay
 from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
 from server.api.schemas.common import BigIdPath
-from server.models import AuditEntry, Recording, Role, User
+from server.models import AuditEntry, Recording, User
 from server.models.base import utcnow
-from server.recordings import Store
+from server.recordings import Store, may_hear
 
 router = APIRouter(prefix="/recordings", tags=["recordings"])
 
@@ -54,16 +54,6 @@ def _out(session: Session, row: Recording) -> RecordingOut:
         stored=row.stored,
         purged=row.purged_at is not None,
     )
-
-
-def may_hear(session: Session, user: User, row: Recording) -> bool:
-    """An operator their own calls, a team lead their team's and their own, an admin everyone."""
-    if user.role is Role.ADMIN or row.operator_id == user.id:
-        return True
-    if user.role is Role.TEAM_LEAD and user.team_id is not None:
-        operator = session.get(User, row.operator_id)
-        return operator is not None and operator.team_id == user.team_id
-    return False
 
 
 def _visible(session: Session, user: User, recording_id: int) -> Recording:
