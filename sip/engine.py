@@ -18,6 +18,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pjsua2 as pj
@@ -210,6 +211,14 @@ class Engine:
                     self._recorder.start(target, path, record.audio)
                 case cmd.PauseRecording(call_id=target, paused=paused):
                     self._recorder.pause(target, paused)
+                case cmd.PlayRecording(path=path, position_s=position, speed=speed):
+                    from sip.recording.playback import pcm_for  # numpy and libsndfile on first use
+
+                    if self._calls.calls:
+                        raise CommandFailed("a recording cannot be played during a call")
+                    self._bridge.play_in_headset(pcm_for(Path(path), position, speed))
+                case cmd.StopPlayback():
+                    self._bridge.stop_headset_sound()
             return ev.CommandResult(ref=command.ref, ok=True, call_id=call_id)
         except (CommandFailed, RecordingRefused) as exc:
             return ev.CommandResult(ref=command.ref, ok=False, error=str(exc))

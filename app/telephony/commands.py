@@ -175,6 +175,26 @@ class PauseRecording:
 
 
 @dataclass(frozen=True)
+class PlayRecording:
+    """Play a recording file in the headset from ``position_s`` at ``speed`` (1, 1.5 or 2); replaces
+    what plays. Seeking is sending it again with another position."""
+
+    path: str
+    position_s: float = 0.0
+    speed: float = 1.0
+    ref: str = ""
+    type: Literal["play_recording"] = "play_recording"
+
+
+@dataclass(frozen=True)
+class StopPlayback:
+    """Stop the recording playing in the headset."""
+
+    ref: str = ""
+    type: Literal["stop_playback"] = "stop_playback"
+
+
+@dataclass(frozen=True)
 class Shutdown:
     """Hang up everything, release every SIP object and exit."""
 
@@ -200,5 +220,7 @@ Command = (
     | QueryStats
     | StartRecording
     | PauseRecording
+    | PlayRecording
+    | StopPlayback
     | Shutdown
 )
