@@ -41,9 +41,11 @@ from app.workstation.notices import (
     StatusChanged,
     StatusRefused,
 )
+from app.workstation.playback import RecordingPlayer
 from ui.acw_notice import TimeoutNotice
 from ui.call_controls import CallView, WaitingCall
 from ui.card.binding import CardBinding
+from ui.card.player import PlayerBinding
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
@@ -122,6 +124,7 @@ class Desk(QObject):
         w.controls.transfer_cancel_requested.connect(self._cancel_transfer)
         w.controls.answer_waiting_requested.connect(lambda: self._run(ws.answer(self._ringing_id())))
         self.recording = RecordingBinding(w.recording, ws, self._run, self._current_id)
+        self.player = PlayerBinding(w.card, self._player, self._run)
         w.dial_pad.dial_requested.connect(lambda number: self._run(ws.dial(number)))
         w.disposition.submit_requested.connect(self._submit)
         w.disposition.skip_requested.connect(self._skip)
@@ -365,6 +368,9 @@ class Desk(QObject):
 
     def _ringing_id(self) -> str | None:
         return pick.ringing(self.workstation.calls.values())
+
+    def _player(self) -> RecordingPlayer | None:
+        return self.workstation.recordings.player if self.workstation.recordings is not None else None
 
     def _current_id(self) -> str | None:
         return pick.heard(self.workstation.calls.values())

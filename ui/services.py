@@ -123,6 +123,9 @@ class ServerSide:
     def put_status(self, change: StatusChangeIn) -> None:
         self.sync.outbox.add_status_change(change)
 
+    async def download_recording(self, recording_id: int) -> bytes:
+        return await self.sync.api.download_recording(recording_id)
+
     def put_recording(self, recording: RecordingIn, path: str) -> None:
         """A finished call recording: uploaded in its own outbox stream (docs/quality.md)."""
         user = self.sync.api.tokens.user

@@ -46,3 +46,10 @@ class RecordingCalls(SendsRequests):
         if response.status_code != 200:
             raise classify(response)
         return parse(RecordingOut, response)
+
+    async def download_recording(self, recording_id: int) -> bytes:
+        """The recording's Ogg file (``GET /recordings/{id}/audio``): the server records it as a play."""
+        response = await self.request("GET", f"/recordings/{recording_id}/audio")
+        if response.status_code != 200:
+            raise classify(response)
+        return response.content

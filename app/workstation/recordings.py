@@ -20,7 +20,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.refused import Refused
 from app.session.call import CallSession
@@ -30,6 +30,7 @@ from app.wire.dispositions import Catalogue
 from app.wire.recordings import Pause, RecordingIn, RecordingPolicy
 from app.workstation.hub import Hub
 from app.workstation.notices import RecordingNotice, RecordingState, RecordingView
+from app.workstation.playback import RecordingPlayer
 from app.workstation.ports import PhoneCommands
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class CallRecordings:
         self._directory = directory
         self._deliver = deliver
         self.views: dict[str, RecordingView] = {}
+        self.player: RecordingPlayer | None = None
+        """Playback of recordings from the card's history (set by :func:`attach_recordings`)."""
         self._tasks: set[asyncio.Task[None]] = set()
 
     # ----- events ---------------------------------------------------------------------------------
@@ -156,14 +159,23 @@ class CallRecordings:
         task.add_done_callback(self._tasks.discard)
 
 
+class RecordingServer(Protocol):
+    """Where finished recordings go (the outbox) and where earlier ones come from (the server)."""
+
+    def put_recording(self, recording: RecordingIn, path: str) -> None: ...
+
+    async def download_recording(self, recording_id: int) -> bytes: ...
+
+
 def attach_recordings(
-    workstation: Workstation,
-    phone: PhoneCommands,
-    directory: Path,
-    deliver: Callable[[RecordingIn, str], None],
+    workstation: Workstation, phone: PhoneCommands, directory: Path, server: RecordingServer
 ) -> CallRecordings:
-    """Record the workstation's calls into ``directory`` (the desktop's data dir) and give each
-    finished file to ``deliver`` (the outbox); the policy follows the workstation's catalogue."""
-    recordings = CallRecordings(phone, workstation.hub, lambda: workstation.catalogue, directory, deliver)
+    """Record the workstation's calls into ``directory`` (the desktop's data dir), give each finished
+    file to the outbox, and play earlier ones from the card's history; the policy follows the
+    workstation's catalogue."""
+    recordings = CallRecordings(
+        phone, workstation.hub, lambda: workstation.catalogue, directory, server.put_recording
+    )
+    recordings.player = RecordingPlayer(phone, server.download_recording, directory / "playback")
     workstation.recordings = recordings
     return recordings

@@ -386,143 +386,143 @@
 <context>
     <name>ContactPage</name>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="248"/>
+        <location filename="../../ui/card/contact_page.py" line="251"/>
         <source>Check these fields: %1</source>
         <translation>Проверьте поля: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="312"/>
+        <location filename="../../ui/card/contact_page.py" line="315"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="319"/>
+        <location filename="../../ui/card/contact_page.py" line="322"/>
         <source>Prefers: %1</source>
         <translation>Предпочитает: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="327"/>
+        <location filename="../../ui/card/contact_page.py" line="330"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="328"/>
+        <location filename="../../ui/card/contact_page.py" line="331"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="329"/>
-        <location filename="../../ui/card/contact_page.py" line="380"/>
+        <location filename="../../ui/card/contact_page.py" line="332"/>
+        <location filename="../../ui/card/contact_page.py" line="383"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="330"/>
+        <location filename="../../ui/card/contact_page.py" line="333"/>
         <source>Marketing</source>
         <translation>Реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="337"/>
+        <location filename="../../ui/card/contact_page.py" line="340"/>
         <source>Consent not recorded</source>
         <translation>Согласие не записано</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="349"/>
+        <location filename="../../ui/card/contact_page.py" line="352"/>
         <source>Open callback: %1</source>
         <translation>Назначен перезвон: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="356"/>
+        <location filename="../../ui/card/contact_page.py" line="359"/>
         <source>Client&apos;s time unknown</source>
         <translation>Время клиента неизвестно</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="359"/>
+        <location filename="../../ui/card/contact_page.py" line="362"/>
         <source>Client&apos;s time %1</source>
         <translation>У клиента %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="361"/>
+        <location filename="../../ui/card/contact_page.py" line="364"/>
         <source>good time to call</source>
         <translation>можно звонить</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="361"/>
+        <location filename="../../ui/card/contact_page.py" line="364"/>
         <source>outside business hours</source>
         <translation>нерабочее время</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="370"/>
+        <location filename="../../ui/card/contact_page.py" line="373"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="371"/>
+        <location filename="../../ui/card/contact_page.py" line="374"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="372"/>
+        <location filename="../../ui/card/contact_page.py" line="375"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="373"/>
+        <location filename="../../ui/card/contact_page.py" line="376"/>
         <source>Consent: calls</source>
         <translation>Согласие: звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="374"/>
+        <location filename="../../ui/card/contact_page.py" line="377"/>
         <source>Consent: SMS</source>
         <translation>Согласие: SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="375"/>
+        <location filename="../../ui/card/contact_page.py" line="378"/>
         <source>Consent: e-mail</source>
         <translation>Согласие: e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="376"/>
+        <location filename="../../ui/card/contact_page.py" line="379"/>
         <source>Consent: marketing</source>
         <translation>Согласие: реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="377"/>
+        <location filename="../../ui/card/contact_page.py" line="380"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="378"/>
+        <location filename="../../ui/card/contact_page.py" line="381"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="379"/>
+        <location filename="../../ui/card/contact_page.py" line="382"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="381"/>
+        <location filename="../../ui/card/contact_page.py" line="384"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="392"/>
+        <location filename="../../ui/card/contact_page.py" line="395"/>
         <source>Save (Ctrl+S)</source>
         <translation>Сохранить (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="393"/>
+        <location filename="../../ui/card/contact_page.py" line="396"/>
         <source>Revert</source>
         <translation>Отменить правки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="394"/>
+        <location filename="../../ui/card/contact_page.py" line="397"/>
         <source>Client &amp;details</source>
         <translation>&amp;Данные клиента</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="395"/>
+        <location filename="../../ui/card/contact_page.py" line="398"/>
         <source>Last calls</source>
         <translation>Последние звонки</translation>
     </message>
@@ -530,22 +530,22 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="201"/>
+        <location filename="../../ui/desk.py" line="204"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="220"/>
+        <location filename="../../ui/desk.py" line="223"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="233"/>
+        <location filename="../../ui/desk.py" line="236"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="240"/>
+        <location filename="../../ui/desk.py" line="243"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
@@ -768,52 +768,52 @@
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="65"/>
+        <location filename="../../ui/card/history_view.py" line="66"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="77"/>
+        <location filename="../../ui/card/history_view.py" line="78"/>
         <source>deleted</source>
         <translation>удалена</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="80"/>
         <source>uploading</source>
         <translation>загружается</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="84"/>
+        <location filename="../../ui/card/history_view.py" line="85"/>
         <source>%1, paused %2</source>
         <translation>%1, пауза %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="97"/>
+        <location filename="../../ui/card/history_view.py" line="98"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="98"/>
+        <location filename="../../ui/card/history_view.py" line="99"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="99"/>
+        <location filename="../../ui/card/history_view.py" line="100"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="100"/>
+        <location filename="../../ui/card/history_view.py" line="101"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="101"/>
+        <location filename="../../ui/card/history_view.py" line="102"/>
         <source>Recording</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="102"/>
+        <location filename="../../ui/card/history_view.py" line="103"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -1295,6 +1295,24 @@
         <location filename="../../ui/card/new_contact.py" line="81"/>
         <source>Create contact (Ctrl+S)</source>
         <translation>Создать контакт (Ctrl+S)</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerBar</name>
+    <message>
+        <location filename="../../ui/card/player.py" line="66"/>
+        <source>Stop</source>
+        <translation>Стоп</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/player.py" line="66"/>
+        <source>Play</source>
+        <translation>Слушать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/player.py" line="67"/>
+        <source>Recording of the call, in your headset</source>
+        <translation>Запись разговора, в вашей гарнитуре</translation>
     </message>
 </context>
 <context>

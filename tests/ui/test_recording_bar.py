@@ -10,6 +10,7 @@ from pathlib import Path
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.events import CallState
+from app.wire.recordings import RecordingIn
 from app.workstation.recordings import attach_recordings
 from tests.core.helpers import CATALOGUE, ended, incoming, state
 from tests.ui.test_desk import Harness, loop
@@ -22,8 +23,23 @@ CATALOGUE_WITH_POLICY = CATALOGUE.model_copy(
 )
 
 
+class FakeServer:
+    """The outbox and the server's recordings as the desk sees them."""
+
+    def __init__(self) -> None:
+        self.put: list[tuple[RecordingIn, str]] = []
+        self.fetched: list[int] = []
+
+    def put_recording(self, recording: RecordingIn, path: str) -> None:
+        self.put.append((recording, path))
+
+    async def download_recording(self, recording_id: int) -> bytes:
+        self.fetched.append(recording_id)  # the server audits this as a play
+        return b"OggS-fake-recording"
+
+
 def _answered(h: Harness, queue: str, tmp_path: Path) -> None:
-    attach_recordings(h.ws, h.phone, tmp_path / "rec", lambda rec, path: None)
+    attach_recordings(h.ws, h.phone, tmp_path / "rec", FakeServer())
     h.ws.start_shift()
     h.event(incoming("c1", 10, queue=queue))
     h.window.ringing.answer_requested.emit()
@@ -121,3 +137,60 @@ def test_the_history_shows_each_calls_recording_with_its_pauses(qapp: object) ->
     column = [view.headerItem().text(4)] + [view.topLevelItem(i).text(4) for i in range(4)]
     assert column == ["Запись", "1:02, пауза 0:02\u20130:04", "0:05", "удалена", ""]
     set_language(Language.EN)
+
+
+def test_a_recording_in_the_history_plays_in_the_headset_with_seek_speed_and_stop(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from app.wire.contacts import HistoryCall, HistoryItem
+    from app.wire.recordings import RecordingRef
+
+    h = Harness(loop, catalogue=CATALOGUE_WITH_POLICY)
+    earlier = HistoryCall(
+        call_id="old",
+        operator="op",
+        ring_at=datetime(2026, 12, 1, 10, 0, tzinfo=UTC),
+        recording=RecordingRef(id=77, seconds=90.0, stored=True),
+    )
+
+    async def history(contact_id: int) -> list[HistoryItem]:
+        return [earlier]
+
+    h.services.history = history  # type: ignore[method-assign]
+    server = FakeServer()
+    attach_recordings(h.ws, h.phone, tmp_path / "rec", server)
+    h.ws.start_shift()
+    h.event(incoming("c1", 10, queue="survey"))  # the caller's card opens with their history
+    h.settle()
+    page = h.window.card.contact_page
+    row = page.history.topLevelItem(0)
+    assert row.text(4) == "1:30"
+    assert not page.player.isVisibleTo(h.window)
+
+    page.history.itemActivated.emit(row, 0)
+    h.settle()
+    [play] = h.phone.take()
+    assert isinstance(play, cmd.PlayRecording) and (play.position_s, play.speed) == (0.0, 1.0)
+    assert server.fetched == [77] and Path(play.path).read_bytes() == b"OggS-fake-recording"
+    assert page.player.isVisibleTo(h.window) and page.player.button.text() == "Stop"
+    assert page.player.time.text() == "0:00 / 1:30"
+
+    page.player.speed.activated.emit(2)  # 2x
+    h.settle()
+    [faster] = h.phone.take()
+    assert isinstance(faster, cmd.PlayRecording) and faster.speed == 2.0
+    page.player.slider.setValue(45)
+    page.player.slider.sliderReleased.emit()
+    h.settle()
+    [seek] = h.phone.take()
+    assert isinstance(seek, cmd.PlayRecording) and (seek.position_s, seek.speed) == (45.0, 2.0)
+    set_language(Language.RU)
+    assert page.player.button.text() == "Стоп"
+    set_language(Language.EN)
+
+    page.player.button.click()
+    h.settle()
+    assert h.phone.take() == [cmd.StopPlayback()]
+    assert page.player.button.text() == "Play"

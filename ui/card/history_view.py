@@ -10,6 +10,7 @@ from app.wire.contacts import HistoryItem
 from app.wire.dispositions import DispositionCode
 from app.wire.recordings import RecordingRef
 from ui.card.glance import queue_label
+from ui.card.player import clock_text
 from ui.i18n import pick
 from ui.labels import format_datetime
 from ui.theme import category_colour
@@ -57,6 +58,7 @@ class HistoryView(QTreeWidget):
                     comment,
                 ]
             )
+            row.setData(0, Qt.ItemDataRole.UserRole, item)  # the player finds the recording here
             if code is not None:
                 row.setForeground(3, category_colour(code.category))
             row.setToolTip(5, "")
@@ -77,10 +79,10 @@ class HistoryView(QTreeWidget):
             return self.tr("deleted")
         if not recording.stored:
             return self.tr("uploading")
-        length = _clock(recording.seconds)
+        length = clock_text(recording.seconds)
         if not recording.pauses:
             return length
-        pauses = ", ".join(f"{_clock(p.start)}\u2013{_clock(p.end)}" for p in recording.pauses)
+        pauses = ", ".join(f"{clock_text(p.start)}\u2013{clock_text(p.end)}" for p in recording.pauses)
         return self.tr("%1, paused %2").replace("%1", length).replace("%2", pauses)
 
     def _fit(self) -> None:
@@ -108,8 +110,3 @@ class HistoryView(QTreeWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
