@@ -39,6 +39,8 @@ async def upload(api: RecordingCalls, item: OutboxItem) -> int:
             return answer.id
         raise RejectedError(f"the recording file {path} is missing", None)
     answer = await api.announce_recording(item.payload)
+    if answer.purged and not answer.stored:
+        raise RejectedError("the server dropped this upload after its retention period", 410)
     offset, restarts = answer.received, 0
     with path.open("rb") as f:
         while not answer.stored:

@@ -81,7 +81,7 @@ class RecordingPlayer:
         """Fetch a recording (the server counts it as a play) and play it from the start."""
         await self.stop()
         self._forget()
-        self._directory.mkdir(parents=True, exist_ok=True)
+        self._directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = self._directory / f"{recording_id}.ogg"
         path.write_bytes(await self._fetch(recording_id))
         self._current = _Playing(recording_id, length_s, path)

@@ -141,7 +141,7 @@ class CallRecordings:
         view = self.views.get(call_id)
         if view is None:
             return
-        self._directory.mkdir(parents=True, exist_ok=True)
+        self._directory.mkdir(parents=True, exist_ok=True, mode=0o700)  # clients' voices: this user only
         path = self._directory / f"{uuid.uuid4()}.ogg"
         self._put(replace(view, state="starting", path=str(path)))
         result = await self._phone.send(cmd.StartRecording(call_id=call_id, path=str(path)))

@@ -162,3 +162,15 @@ def test_the_contacts_history_shows_the_recording_and_its_pauses_to_those_who_ma
         assert shown["pauses"] == [{"start": 2.02, "end": 3.54}]
     for who in (people.op_n2, people.op_s1, people.lead_s):
         assert history(who) is None
+
+
+def test_an_upload_abandoned_past_retention_is_refused_not_resumed(
+    people: People, database: Database, settings: Settings
+) -> None:
+    data = os.urandom(3_000)
+    rec = announce(people, people.op_n1, data).json()
+    with database.sessions() as session:
+        purge_expired(session, Store(settings.recordings_path()), 90, utcnow() + timedelta(days=91))
+    again = announce(people, people.op_n1, data).json()
+    assert again["purged"] is True and again["stored"] is False
+    assert put(people, people.op_n1, rec["id"], 0, data).status_code == 410

@@ -116,6 +116,8 @@ def upload_chunk(
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no recording {recording_id}")
     if row.operator_id != user.id:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only the recording's operator uploads it")
+    if row.purged_at is not None and not row.stored:
+        raise HTTPException(status.HTTP_410_GONE, "this upload was abandoned past the retention period")
     if row.stored or row.purged_at is not None:
         return _out(session, row)
     if offset != row.received:
