@@ -185,7 +185,8 @@ class Desktop:
             contacts=services,
             registered=False,
         )
-        attach_recordings(self.workstation, self.telephony, data_dir() / "recordings", services)
+        home = opts.database.parent if opts.database is not None else data_dir()  # beside the local store
+        attach_recordings(self.workstation, self.telephony, home / "recordings", services)
         connect_phone(self.workstation, self.telephony)
         # the server's word wins on the desk: refusals undone, the catalogue followed (issue 13)
         self.workstation.hub.on(CatalogueChanged, lambda notice: services.use_catalogue(notice.catalogue))
