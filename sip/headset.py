@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.headset.buttons import ButtonReader
-from app.headset.descriptor import TELEPHONY_PAGE, Button, DescriptorError, Layout, parse
+from app.headset.descriptor import TELEPHONY_PAGE, Button, DescriptorError, Layout, Light, parse
 from app.headset.lights import CallLights, Lights, output_reports
 from app.telephony import events as ev
 
@@ -263,7 +263,8 @@ class HeadsetLink:
         log.info("headset %s: call buttons %s, lights %s", found.name, list(layout.buttons), list(layout.lights))
         self._device, self._active, self._layout = device, found, layout
         self._reader = ButtonReader(layout)
-        self._shown = None  # a headset plugged in (again) is shown the lights as they are
+        self._shown = None
+        self._show_lights()  # before its first read: the hook state it reports is counted from them
 
     def _close(self) -> None:
         if self._device is not None:
@@ -321,6 +322,8 @@ class HeadsetLink:
         if lights == self._shown:
             return
         self._shown = lights
+        if self._reader is not None and Light.OFF_HOOK in self._layout.lights:
+            self._reader.acknowledge(off_hook=lights.off_hook)
         for report in output_reports(self._layout, lights):
             try:
                 self._device.write(report)

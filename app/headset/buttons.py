@@ -54,6 +54,13 @@ class ButtonReader:
             return None
         return bool(self._last[Button.HOOK_SWITCH])
 
+    def acknowledge(self, *, off_hook: bool) -> None:
+        """The host wrote the Off-Hook light: a headset takes it as its hook state (that is how a call
+        the caller ended puts it back on hook), so the next change is counted from it."""
+        fld = self.layout.buttons.get(Button.HOOK_SWITCH)
+        if fld is not None and not fld.relative:
+            self._last[Button.HOOK_SWITCH] = int(off_hook)
+
     def read(self, data: bytes | list[int]) -> list[Press]:
         """The presses in one input report as read from the device (with its id byte first when the
         descriptor uses report ids)."""

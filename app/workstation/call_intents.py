@@ -26,6 +26,8 @@ class CallIntents:
     _calls: Calls
     _clock: Clock
     config: WorkstationConfig
+    last_dialled: str = ""
+    """The last number or URI this desk dialled (the headset's redial button calls it again)."""
 
     @property
     def calls(self) -> Mapping[str, CallSession]:
@@ -77,6 +79,7 @@ class CallIntents:
         """Call ``target`` (a number, ``tel:`` or ``sip:`` URI) for ``queue`` (its caller ID, when the
         configuration gives one); returns the new call's id."""
         headers = self.config.caller_id_headers(queue)
+        self.last_dialled = target.strip()
         return await self._dial(self._calls.dial(target, headers), target.strip(), "")
 
     async def blind_transfer(self, target: str, call_id: str | None = None) -> None:

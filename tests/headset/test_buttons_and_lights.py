@@ -71,3 +71,16 @@ def test_output_reports_carry_the_lights_in_the_descriptors_bits() -> None:
         Light.MUTE: True,
         Light.HOLD: False,
     }
+
+
+def test_the_hook_state_follows_the_off_hook_light_the_host_writes() -> None:
+    """A headset takes its hook state from the host's Off-Hook light: after a call the caller ended
+    (light off) its next press reports off hook again, and one reopened mid-call (light on) reports
+    on hook when pressed. Both must be presses."""
+    reader = ButtonReader(LAYOUT)
+    reader.read(report(off_hook=True))  # answered from the headset
+    reader.acknowledge(off_hook=False)  # the caller hung up: the host turned Off-Hook off
+    assert reader.read(report(off_hook=True)) == [Press(Button.HOOK_SWITCH, off_hook=True)]
+    fresh = ButtonReader(LAYOUT)  # the headset plugged back in mid-call
+    fresh.acknowledge(off_hook=True)
+    assert fresh.read(report(off_hook=False)) == [Press(Button.HOOK_SWITCH, off_hook=False)]

@@ -161,6 +161,9 @@ class FakeHeadset:
     # plugging
 
     def plug(self) -> None:
+        """Plug in (again): what was written to it before is forgotten, as a headset's lights are."""
+        with self._lock:
+            self.written = []
         self.info_path.write_text(json.dumps(self._meta))
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         listener.bind(str(self.sock_path))
