@@ -74,8 +74,8 @@ def load_backend() -> HidBackend | None:
     try:
         if name:
             log.warning("headset: using the TEST backend %s instead of hidapi", name)
-            return importlib.import_module(name)  # type: ignore[return-value]
-        return importlib.import_module("hid")  # type: ignore[return-value]
+            return importlib.import_module(name)
+        return importlib.import_module("hid")
     except ImportError as exc:
         log.warning("headset buttons off: %s", exc)
         return None
@@ -257,10 +257,14 @@ class HeadsetLink:
             log.info("headset %s has no call buttons (no HID Telephony usage): ignored", found.name)
             device.close()
             self._no_telephony.add(found.key)
-            self._found = [f if f.key != found.key else _Found(f.key, f.name, f.path, False) for f in self._found]
+            self._found = [
+                f if f.key != found.key else _Found(f.key, f.name, f.path, False) for f in self._found
+            ]
             self._choose()
             return
-        log.info("headset %s: call buttons %s, lights %s", found.name, list(layout.buttons), list(layout.lights))
+        log.info(
+            "headset %s: call buttons %s, lights %s", found.name, list(layout.buttons), list(layout.lights)
+        )
         self._device, self._active, self._layout = device, found, layout
         self._reader = ButtonReader(layout)
         self._shown = None
@@ -343,5 +347,3 @@ def start_headset(
     link = HeadsetLink(emit, backend, preferred=preferred)
     link.start()
     return link
-
-

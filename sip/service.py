@@ -88,7 +88,9 @@ def _route(command: cmd.Command, engine: Engine, writer: EventWriter, headset: H
         if headset is not None:
             headset.select(command.name, command.ref)
         elif command.ref:
-            writer.emit(ev.CommandResult(ref=command.ref, ok=False, error="no HID library: headset buttons are off"))
+            writer.emit(
+                ev.CommandResult(ref=command.ref, ok=False, error="no HID library: headset buttons are off")
+            )
         return
     if isinstance(command, cmd.SetMute) and headset is not None:
         headset.set_muted(command.muted)

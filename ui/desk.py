@@ -46,8 +46,8 @@ from ui.call_controls import CallView, WaitingCall
 from ui.card.binding import CardBinding
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
-from ui.headset_status import HeadsetIndicator
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
+from ui.headset_status import HeadsetIndicator
 from ui.main_window import MainWindow
 from ui.refusals import error_text, refusal_text
 from ui.ringing_panel import RingingCall

@@ -48,8 +48,8 @@ class HeadsetIndicator(QLabel):
         if notice.active:
             text = self.tr("Headset buttons: %1").replace("%1", notice.active)
         else:
-            text = self.tr("Headset %1 unplugged: its buttons do nothing until it is back; the call goes on").replace(
-                "%1", notice.lost
-            )
+            text = self.tr(
+                "Headset %1 unplugged: its buttons do nothing until it is back; the call goes on"
+            ).replace("%1", notice.lost)
         set_plain(self, text)
         self.show()

@@ -52,6 +52,7 @@ def preferences(config: Config, secrets: SecretStore) -> Preferences:
         sip=SipAccount(user, domain, password or "", str(config["sip.transport"])),
         speaker=str(config["audio.headset"]) or None,
         ringer=str(config["audio.ringer"]) or None,
+        buttons=str(config["audio.buttons"]) or None,
         hotkeys=parse_hotkeys(str(config["hotkeys"])),
         language=Language(str(config["language"])),
         theme=Theme(theme) if theme in {t.value for t in Theme} else Theme.LIGHT,
@@ -148,6 +149,7 @@ class SettingsFlow:
             "sip.transport": prefs.sip.transport,
             "audio.headset": prefs.speaker or "",
             "audio.ringer": prefs.ringer or "",
+            "audio.buttons": prefs.buttons or "",
             "language": prefs.language.value,
             "theme": prefs.theme.value,
             "start_minimised": prefs.start_minimised,
@@ -173,4 +175,5 @@ class SettingsFlow:
                 headset=str(applied["audio.headset"]), ringer=str(applied["audio.ringer"])
             )
             self._spawn(service.send(devices))
+            self._spawn(service.send(cmd.SelectHeadset(name=str(applied["audio.buttons"]))))
         return refused

@@ -192,7 +192,11 @@ def parse(descriptor: bytes | list[int]) -> Layout:
             if not flags & _CONSTANT:
                 for n, fld, usage in _fields(g, flags, usages, start):
                     page, usage_id = usage >> 16, usage & 0xFFFF
-                    if tag == _MAIN_INPUT and page == TELEPHONY_PAGE and usage_id in Button._value2member_map_:
+                    if (
+                        tag == _MAIN_INPUT
+                        and page == TELEPHONY_PAGE
+                        and usage_id in Button._value2member_map_
+                    ):
                         buttons.setdefault(Button(usage_id), fld)
                     elif (
                         tag == _MAIN_OUTPUT

@@ -33,8 +33,8 @@ from app.telephony.supervisor import ServiceUnavailable, TelephonyService
 from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.scripts import AnswerValue, ScriptRef
 from app.wire.statuses import CONNECTION_LOST, BoardRow, OperatorStatus, StatusChangeIn, StatusSource
-from app.workstation.headset import HeadsetIntents
 from app.workstation.config import WorkstationConfig
+from app.workstation.headset import HeadsetIntents
 from app.workstation.held import RETRY_S, HeldWrites
 from app.workstation.hub import Hub
 from app.workstation.keeping import STORE_RETRY_S, DispositionKeeper

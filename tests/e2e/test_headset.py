@@ -58,7 +58,9 @@ class Headset(Protocol):
 
 
 @pytest.fixture(params=["uhid", "fake"])
-def headset(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Headset]:
+def headset(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Headset]:
     plugged: Headset
     if request.param == "uhid":
         if not uhid.available():

@@ -76,7 +76,9 @@ def test_presses_become_events_and_lights_follow_the_calls_and_the_mute(
     try:
         changed = events.next(ev.HeadsetsChanged, lambda e: e.devices)
         assert changed == ev.HeadsetsChanged(
-            devices=(ev.HidHeadset("Ringdesk Test Headset", True),), active="Ringdesk Test Headset", at=changed.at
+            devices=(ev.HidHeadset("Ringdesk Test Headset", True),),
+            active="Ringdesk Test Headset",
+            at=changed.at,
         )
         wait_for(lambda: headset.opened and headset.written != [])
         assert headset.lights() == OFF  # shown the calls as they are on opening

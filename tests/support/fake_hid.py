@@ -42,7 +42,7 @@ def _dir() -> Path:
 # ----- the service's side: the hid module's interface ------------------------------------------------
 
 
-def enumerate(vendor_id: int = 0, product_id: int = 0) -> list[dict[str, Any]]:  # noqa: A001 - hid's name
+def enumerate(vendor_id: int = 0, product_id: int = 0) -> list[dict[str, Any]]:
     """The plugged fake headsets, one entry per top-level collection as hidapi's hidraw backend lists."""
     entries: list[dict[str, Any]] = []
     for info in sorted(_dir().glob("*.json")):
@@ -83,7 +83,9 @@ class device:  # noqa: N801 - hid's name
         except OSError as exc:
             raise OSError("open failed") from exc
         self._socket = conn
-        self._descriptor = list(bytes.fromhex(json.loads(sock.with_suffix(".json").read_text())["descriptor"]))
+        self._descriptor = list(
+            bytes.fromhex(json.loads(sock.with_suffix(".json").read_text())["descriptor"])
+        )
 
     def get_report_descriptor(self) -> list[int]:
         if self._socket is None:
