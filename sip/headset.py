@@ -20,6 +20,7 @@ import importlib
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -68,6 +69,14 @@ class HidBackend(Protocol):
     def device(self) -> HidDevice: ...
 
 
+def hidapi_module() -> str:
+    """The cython-hidapi module to use. On Linux the PyPI wheel's ``hid`` is hidapi's libusb backend,
+    which detaches the kernel's driver from the interface it opens and sees only real USB devices;
+    ``hidraw`` is the hidraw backend (the kernel's own HID driver stays, uhid devices are seen), with
+    the same interface. Elsewhere ``hid`` is the native backend (Windows HID API, macOS IOHIDManager)."""
+    return "hidraw" if sys.platform.startswith("linux") else "hid"
+
+
 def load_backend() -> HidBackend | None:
     """hidapi, or the test's stand-in named by :data:`TEST_BACKEND_ENV`; None when hidapi is missing."""
     name = os.environ.get(TEST_BACKEND_ENV, "")
@@ -75,7 +84,7 @@ def load_backend() -> HidBackend | None:
         if name:
             log.warning("headset: using the TEST backend %s instead of hidapi", name)
             return importlib.import_module(name)
-        return importlib.import_module("hid")
+        return importlib.import_module(hidapi_module())
     except ImportError as exc:
         log.warning("headset buttons off: %s", exc)
         return None
@@ -204,9 +213,9 @@ class HeadsetLink:
     def _scan(self) -> None:
         try:
             entries = self._backend.enumerate()
-        except Exception as exc:
+        except Exception as exc:  # try again next time; a failed listing is not an unplug
             log.warning("headset: listing HID devices failed: %s", exc)
-            entries = []
+            return
         groups: dict[tuple[int, int, str, str], list[dict[str, Any]]] = {}
         for entry in entries:
             key = (

@@ -172,3 +172,23 @@ def _all(events: Events) -> list[ev.Event]:
             events.seen.append(events.queue.get_nowait())
         except queue.Empty:
             return events.seen
+
+
+def test_going_off_hook_with_nothing_to_answer_is_answered_with_the_lights_as_they_are(
+    link: HeadsetLink, events: Events, hid_dir: Path
+) -> None:
+    """The headset waits for the Off-Hook light after its hook switch: when the press changed nothing,
+    the service writes the lights again (off), so the headset goes back on hook instead of hanging."""
+    headset = FakeHeadset(hid_dir, HEADSET_DESCRIPTOR)
+    headset.plug()
+    try:
+        wait_for(lambda: headset.opened and len(headset.written) == 1)
+        headset.send(report(off_hook=True))
+        events.next(ev.HeadsetPressed)
+        wait_for(lambda: len(headset.written) == 2, timeout=5)
+        assert headset.lights() == OFF
+        headset.send(report(off_hook=False))  # it went back on hook: not a press to act on
+        headset.send(report(off_hook=True))  # and off hook again is a press again
+        assert events.next(ev.HeadsetPressed).off_hook is True
+    finally:
+        headset.unplug()

@@ -163,16 +163,20 @@ class FakeHeadset:
     # plugging
 
     def plug(self) -> None:
-        """Plug in (again): what was written to it before is forgotten, as a headset's lights are."""
+        """Plug in (again): what was written to it before is forgotten, as a headset's lights are. The
+        socket listens before the file naming it appears (renamed into place whole), so the service
+        never lists a headset it cannot open yet."""
         with self._lock:
             self.written = []
-        self.info_path.write_text(json.dumps(self._meta))
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         listener.bind(str(self.sock_path))
         listener.listen(1)
         self._listener = listener
         self._thread = threading.Thread(target=self._serve, args=(listener,), daemon=True)
         self._thread.start()
+        partial = self.info_path.with_suffix(".part")
+        partial.write_text(json.dumps(self._meta))
+        partial.replace(self.info_path)
 
     def unplug(self) -> None:
         with contextlib.suppress(FileNotFoundError):
