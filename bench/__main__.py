@@ -1,5 +1,9 @@
 """``python -m bench``: run every benchmark in order, print a table, write ``bench/results/latest.json``.
 
+``python -m bench server_tasks server_lookup`` runs only the benchmarks named (to measure one again on
+a quiet machine after a change) and writes ``bench/results/partial.json``; an unknown name lists the
+known ones.
+
 Exit status: 0 when every benchmark ran (or was skipped for a missing tool), whatever the figures: a miss
 is reported, not asserted. 1 when a benchmark broke (its phone did not start, a call failed...), since
 then there is no figure to report at all. Phone logs go to ``bench/results/logs/``.
@@ -50,12 +54,22 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
 ]
 
 
-def main() -> int:
+def chosen(names: list[str]) -> list[tuple[str, Callable[[Path], BenchResult]]]:
+    """The benchmarks named (all of them for none), in the usual order."""
+    known = [name for name, _ in BENCHMARKS]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SystemExit(f"unknown benchmark {', '.join(unknown)}: choose from {', '.join(known)}")
+    return [(name, run) for name, run in BENCHMARKS if not names or name in names]
+
+
+def main(names: list[str] | None = None) -> int:
+    selected = chosen(names or [])
     LOGS.mkdir(parents=True, exist_ok=True)
     load = load_average()
     results: list[BenchResult] = []
     began = time.monotonic()
-    for name, run in BENCHMARKS:
+    for name, run in selected:
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
         started = time.monotonic()
         try:
@@ -67,7 +81,8 @@ def main() -> int:
         results.append(result)
     total = time.monotonic() - began
     print(render(results, total, load))
-    path = write_json(results, total, load)
+    everything = len(selected) == len(BENCHMARKS)
+    path = write_json(results, total, load, "latest.json" if everything else "partial.json")
     print(f"\nresults: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
     return 1 if any(r.status == "error" for r in results) else 0
 
@@ -110,7 +125,7 @@ def render(results: list[BenchResult], total_s: float, load: str) -> str:
     return "\n".join(lines)
 
 
-def write_json(results: list[BenchResult], total_s: float, load: str) -> Path:
+def write_json(results: list[BenchResult], total_s: float, load: str, name: str) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -121,7 +136,7 @@ def write_json(results: list[BenchResult], total_s: float, load: str) -> Path:
         "total_s": round(total_s, 1),
         "benchmarks": [dataclasses.asdict(r) for r in results],
     }
-    path = RESULTS / "latest.json"
+    path = RESULTS / name
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
     tmp.replace(path)
@@ -138,4 +153,4 @@ def _exit(code: int) -> None:
 
 
 if __name__ == "__main__":
-    _exit(main())
+    _exit(main(sys.argv[1:]))

@@ -173,6 +173,15 @@ class Outbox:
         self._changed(pending=+1)
         return saved
 
+    def task_result_pending(self, task_id: int) -> bool:
+        """Whether a result of task ``task_id`` is saved here and not yet at the server (which then
+        still holds the task for this operator)."""
+        with self._store.reading() as db:
+            row = db.execute(
+                "SELECT 1 FROM outbox WHERE state = ? AND stream = ? LIMIT 1", (_PENDING, f"task:{task_id}")
+            ).fetchone()
+        return row is not None
+
     def counts(self) -> OutboxCounts:
         return self._counts
 

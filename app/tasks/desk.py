@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 BUSY_CODES = frozenset({486, 600})
 """SIP answers that mean "busy" (Busy Here, Busy Everywhere); any other unanswered end is no answer."""
 MIN_RENEW_S = 5.0
+RESULT_WAITS_S = (0.1, 0.2, 0.4, 0.8, 1.5, 2.0)
+"""Pauses between asking again for the next task while the last one's result is being sent (5 s)."""
 
 
 class DeskPhase(StrEnum):
@@ -89,6 +91,8 @@ class TaskApi(Protocol):
 
 class ResultOutbox(Protocol):
     def add_task_result(self, task_id: int, result: ResultIn) -> Saved: ...
+
+    def task_result_pending(self, task_id: int) -> bool: ...
 
 
 class Phone(Protocol):
@@ -147,6 +151,8 @@ class TaskDesk:
         self.view = DeskView()
         self._listeners: list[Callable[[DeskView], None]] = []
         self._renewing: asyncio.Task[None] | None = None
+        self._held_results: set[int] = set()
+        """Tasks whose result the local store refused for now (held in memory, written later)."""
         self._unsubscribe = [
             phone.hub.on(CallChanged, self._on_call),
             phone.hub.on(DispositionQueued, self._on_disposition),
@@ -162,12 +168,33 @@ class TaskDesk:
         """Claim the next task and preview it (the one in hand when a task is already being worked)."""
         if self.view.phase is not DeskPhase.IDLE:
             return self.view.task
-        task = await self._api.next_task()
+        task = await self._claim()
         if task is None:
-            self._show(DeskView(notice="none"))
             return None
         self._show(DeskView(DeskPhase.PREVIEW, task))
         self._renew_in_background()
+        return task
+
+    async def _claim(self) -> TaskOut | None:
+        """The server's next task, never one whose result this desk saved and is still sending.
+
+        The server offers the task it holds for this operator first (a desktop restarted mid-task
+        resumes it), and it holds a reported task until the outbox delivers the result: Next task
+        pressed right after a disposition would offer the same client again, to be called twice. The
+        result normally lands within milliseconds, so the claim is asked again meanwhile; past
+        :data:`RESULT_WAITS_S` the operator is told the result is still on its way."""
+        task = await self._api.next_task()
+        for pause in RESULT_WAITS_S:
+            if task is None or not self._result_unsent(task.id):
+                break
+            await asyncio.sleep(pause)
+            task = await self._api.next_task()
+        if task is None:
+            self._show(DeskView(notice="none"))
+            return None
+        if self._result_unsent(task.id):
+            self._show(DeskView(notice="sending"))
+            return None
         return task
 
     async def dial(self) -> str:
@@ -248,15 +275,22 @@ class TaskDesk:
     def _report(self, result: ResultIn) -> None:
         task = self.view.task
         assert task is not None
+
         # Durable now (the pump sends it exactly once); a store that refuses holds it in memory and
         # writes it when it works again, like the workstation's own records (``HeldWrites``).
-        self._phone.write_held(
-            f"the result of task {task.id}",
-            lambda: self._outbox.add_task_result(task.id, result),
-            key=f"task-result:{task.id}",
-        )
+        def write() -> Saved:
+            saved = self._outbox.add_task_result(task.id, result)
+            self._held_results.discard(task.id)
+            return saved
+
+        if not self._phone.write_held(f"the result of task {task.id}", write, key=f"task-result:{task.id}"):
+            self._held_results.add(task.id)
         self._show(DeskView(notice="reported", task=None, result=result))
         self._cancel_renewing()
+
+    def _result_unsent(self, task_id: int) -> bool:
+        """Whether this desk has a result of the task the server does not have yet."""
+        return task_id in self._held_results or self._outbox.task_result_pending(task_id)
 
     def _target(self) -> str:
         task = self.view.task

@@ -2521,6 +2521,11 @@
         <source>Task result saved</source>
         <translation>Результат задачи сохранён</translation>
     </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="78"/>
+        <source>The last task&apos;s result is still on its way to the server: try again in a moment</source>
+        <translation>Результат прошлой задачи ещё отправляется на сервер: попробуйте чуть позже</translation>
+    </message>
 </context>
 <context>
     <name>TasksPanel</name>

@@ -1,5 +1,5 @@
-"""What the app holds for its lifetime (settings, database, login throttle, status feed, PBX queue
-adapters), typed.
+"""What the app holds for its lifetime (settings, database and its admission slots, login throttle, status
+feed, PBX queue adapters), typed.
 
 Stored on ``app.state.ringdesk``; reach it through :func:`get_context` from a ``Request`` or a
 ``WebSocket`` (both are ``HTTPConnection``s), or through the dependencies in ``deps``.
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from starlette.requests import HTTPConnection
 
+from server.api.admission import Admission
 from server.api.broadcast import StatusFeed
 from server.api.caches import CodeCache, PrincipalCache
 from server.api.userwatch import UserWatch
@@ -36,6 +37,8 @@ class AppContext:
     """Who users are, for a few seconds (``server.api.principal``)."""
     codes: CodeCache = field(default_factory=CodeCache)
     """The disposition catalogue (``server.api.caches``)."""
+    admission: Admission = field(default_factory=lambda: Admission(None))
+    """Slots for requests that use the database (``server.api.admission``)."""
 
 
 def get_context(conn: HTTPConnection) -> AppContext:

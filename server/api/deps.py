@@ -6,10 +6,12 @@
         audit("thing.create", target=f"thing:{thing.id}", details={"name": thing.name})
         session.commit()
 
-* ``SessionDep``: a database session for this request. Nothing is committed for you: call
-  ``session.commit()`` once the work (and its audit row) is complete; an exception rolls back.
+* ``SessionDep``: a database session for this request, in a database slot
+  (``server.api.admission``). Nothing is committed for you: call ``session.commit()`` once the
+  work (and its audit row) is complete; an exception rolls back.
   Do slow CPU work (password hashing, parsing a big upload) before the first query or after the
   commit: on SQLite an open transaction holds the database's write lock.
+* ``DatabaseSlot``: the slot alone, for a sync route that opens its own session or connection.
 * ``CurrentUser``: the authenticated, active user (401 otherwise).
 * ``require_role(Role.X, ...)``: a guard (403 for other roles); ``AdminUser``, ``LeadOrAdmin`` and
   ``AnyUser`` are the common ones.
@@ -41,18 +43,28 @@ from server.settings import Settings
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """A session for the request. ``async``, so it costs no thread-pool hop to open (a session
-    opens no connection until first used) and none to close after a commit (the connection went
-    back to the pool then); only a session still in a transaction (a read, an error) is closed in
-    the thread pool, since that sends a ROLLBACK."""
-    session = get_context(request).database.sessions()
-    try:
-        yield session
-    finally:
-        if session.in_transaction():
-            await run_in_threadpool(session.close)
-        else:
-            session.close()
+    """A session for the request, inside a database slot (``server.api.admission``). ``async``, so
+    it costs no thread-pool hop to open (a session opens no connection until first used) and none
+    to close after a commit (the connection went back to the pool then); only a session still in a
+    transaction (a read, an error) is closed in the thread pool, since that sends a ROLLBACK."""
+    context = get_context(request)
+    async with context.admission.slot():
+        session = context.database.sessions()
+        try:
+            yield session
+        finally:
+            if session.in_transaction():
+                await run_in_threadpool(session.close)
+            else:
+                session.close()
+
+
+async def database_slot(conn: HTTPConnection) -> AsyncIterator[None]:
+    """A database slot held while a sync route that opens its own session runs. Declare it
+    *instead of* ``SessionDep``, never beside it, and after ``CurrentPrincipal`` (which takes a slot
+    of its own to read a caller missing from the cache): one request holds one slot at a time."""
+    async with get_context(conn).admission.slot():
+        yield
 
 
 async def get_settings(conn: HTTPConnection) -> Settings:
@@ -74,6 +86,7 @@ async def client_ip(conn: HTTPConnection) -> str:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+DatabaseSlot = Annotated[None, Depends(database_slot)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LoginThrottleDep = Annotated[Throttle, Depends(get_login_throttle)]
 ClientIP = Annotated[str, Depends(client_ip)]

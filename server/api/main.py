@@ -24,6 +24,7 @@ from starlette.types import ASGIApp
 
 import app as ringdesk
 from app.wire.requests import CATALOGUE_MESSAGE
+from server.api.admission import Admission
 from server.api.caches import PrincipalCache
 from server.api.context import AppContext
 from server.api.docs import add_docs
@@ -85,6 +86,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         queues=follower_for(settings),
         user_watch=UserWatch(db, settings.live_recheck_seconds),
         principals=PrincipalCache(settings.auth_cache_seconds),
+        admission=Admission.for_engine(db.engine),
     )
     presence = Presence(context)
 

@@ -25,7 +25,6 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from server.api.caches import Principal
 from server.api.context import AppContext, get_context
@@ -85,7 +84,7 @@ async def get_principal(
         raise _unauthorised(str(exc)) from None
     principal = context.principals.get(claims.user_id)
     if principal is None:
-        principal = await run_in_threadpool(read_principal, context.database, claims.user_id)
+        principal = await context.admission.run(read_principal, context.database, claims.user_id)
         if principal is None:
             raise _unauthorised("invalid access token")
         if not principal.active:

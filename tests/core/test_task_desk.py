@@ -323,6 +323,9 @@ class FullDisk:
             raise sqlite3.OperationalError("database or disk is full")
         return self.outbox.add_task_result(task_id, result)
 
+    def task_result_pending(self, task_id: int) -> bool:
+        return self.outbox.task_result_pending(task_id)
+
 
 def test_a_result_the_store_refuses_is_held_and_written_when_it_works(store: LocalStore) -> None:
     rig = Rig(store, task(5))
@@ -345,3 +348,81 @@ def test_a_result_the_store_refuses_is_held_and_written_when_it_works(store: Loc
     [(target, body)] = rig.results()
     assert target == "5" and body["outcome"] == "not_reached"
     assert rig.ws.unsaved() == []
+
+
+class HoldingTasks(FakeTasks):
+    """As the server: the task this operator holds is offered again until its result arrives."""
+
+    def __init__(self, outbox: Outbox, *tasks: TaskOut) -> None:
+        super().__init__(*tasks)
+        self.outbox = outbox
+        self.held: TaskOut | None = None
+        self.asked = 0
+
+    async def next_task(self) -> TaskOut | None:
+        self.asked += 1
+        if self.held is not None and self.outbox.task_result_pending(self.held.id):
+            return self.held
+        self.held = await super().next_task()
+        return self.held
+
+
+def deliver_all(outbox: Outbox) -> None:
+    """What the pump does once the server answers: every pending item delivered."""
+    for stream in outbox.pending_streams():
+        for item in outbox.head(stream, 100):
+            outbox.mark_delivered(item, "1")
+
+
+def _report_first(rig: Rig) -> None:
+    """Take task 1, call, and report it: its result is saved, not yet sent."""
+
+    async def go() -> None:
+        await rig.desk.take_next()
+        call_id = await rig.desk.dial()
+        rig.ws.on_phone_event(state(call_id, CallState.ACTIVE, 5))
+        rig.ws.on_phone_event(ended(call_id, 30))
+        rig.ws.submit_disposition(call_id, "sale")
+
+    asyncio.run(go())
+    assert rig.outbox.task_result_pending(1)
+
+
+def test_next_task_right_after_a_result_never_offers_the_reported_task_again(store: LocalStore) -> None:
+    rig = Rig(store)
+    api = HoldingTasks(rig.outbox, task(1), task(2))
+    rig.desk._api = api  # the server that still holds the reported task
+    rig.ws.start_shift()
+    _report_first(rig)
+
+    async def go() -> TaskOut | None:
+        # the pump delivers the result a moment after Next task was pressed
+        asyncio.get_running_loop().call_later(0.25, deliver_all, rig.outbox)
+        taken = await rig.desk.take_next()
+        await rig.desk.close()
+        return taken
+
+    taken = asyncio.run(go())
+    assert taken is not None and taken.id == 2
+    assert rig.desk.view.task is not None and rig.desk.view.task.id == 2
+    assert api.asked >= 3  # asked again while the result went out
+
+
+def test_next_task_says_the_result_is_on_its_way_when_it_does_not_arrive(store: LocalStore) -> None:
+    rig = Rig(store)
+    api = HoldingTasks(rig.outbox, task(1), task(2))
+    rig.desk._api = api
+    rig.ws.start_shift()
+    _report_first(rig)
+
+    async def go() -> TaskOut | None:
+        taken = await rig.desk.take_next()
+        await rig.desk.close()
+        return taken
+
+    assert asyncio.run(go()) is None
+    assert rig.desk.view.phase is DeskPhase.IDLE and rig.desk.view.notice == "sending"
+    assert rig.desk.view.task is None  # never the reported client's preview
+    deliver_all(rig.outbox)
+    assert asyncio.run(go()) is not None and rig.desk.view.task is not None
+    assert rig.desk.view.task.id == 2

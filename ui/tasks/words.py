@@ -75,4 +75,7 @@ def notice_label(notice: str) -> str:
         "none": QCoreApplication.translate("Tasks", "No task to do now"),
         "lost": QCoreApplication.translate("Tasks", "Another operator has this task now"),
         "reported": QCoreApplication.translate("Tasks", "Task result saved"),
+        "sending": QCoreApplication.translate(
+            "Tasks", "The last task's result is still on its way to the server: try again in a moment"
+        ),
     }.get(notice, "")

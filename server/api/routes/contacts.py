@@ -33,7 +33,7 @@ from app.wire.contacts import (
 )
 from app.wire.dispositions import DispositionOut
 from server.api.context import get_context
-from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep
+from server.api.deps import AdminUser, AuditDep, CurrentUser, DatabaseSlot, SessionDep
 from server.api.disclosure import sees_in_full, withheld
 from server.api.principal import CurrentPrincipal
 from server.api.schemas.common import BigIdPath
@@ -115,6 +115,7 @@ def put_field_route(
 def lookup(
     phone: Annotated[str, Query(min_length=1, max_length=phones.MAX_INPUT)],
     _principal: CurrentPrincipal,
+    _slot: DatabaseSlot,
     request: Request,
     response: Response,
 ) -> ContactOut:

@@ -37,7 +37,7 @@ from app.wire.dispositions import (
 from server.api.acting import acting_for
 from server.api.caches import Person, Principal
 from server.api.context import get_context
-from server.api.deps import Audit, client_address
+from server.api.deps import Audit, DatabaseSlot, client_address
 from server.api.lateness import add_notes, disposition_time, disposition_too_old, late_note
 from server.api.principal import CurrentPrincipal, check_still, read_principal
 from server.api.routes.dispositions import catalogue_problem
@@ -110,7 +110,7 @@ def _parse(
     max_body_size=BATCH_BODY_MAX,
 )
 def post_batch(
-    *, body: DispositionBatchIn, principal: CurrentPrincipal, request: Request
+    *, body: DispositionBatchIn, principal: CurrentPrincipal, _slot: DatabaseSlot, request: Request
 ) -> DispositionBatchOut:
     """Store many dispositions, each with its own key and result (see the module notes).
 

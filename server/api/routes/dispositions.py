@@ -40,7 +40,7 @@ from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
 from server.api.caches import Person, Principal
 from server.api.context import AppContext, get_context
-from server.api.deps import Audit, CurrentUser, SessionDep, client_address
+from server.api.deps import Audit, CurrentUser, DatabaseSlot, SessionDep, client_address
 from server.api.disclosure import sees_in_full
 from server.api.lateness import disposition_time, disposition_too_old, note_if_late
 from server.api.principal import CurrentPrincipal, check_still, read_principal
@@ -93,6 +93,7 @@ def post_disposition(
     *,
     body: DispositionIn,
     principal: CurrentPrincipal,
+    _slot: DatabaseSlot,
     request: Request,
     response: Response,
     idempotency_key: Annotated[

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import app
 from server.api.context import get_context
+from server.api.deps import DatabaseSlot
 
 router = APIRouter(tags=["health"])
 log = logging.getLogger("ringdesk.server.health")
@@ -24,7 +25,7 @@ class Health(BaseModel):
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
-def health(request: Request) -> Health | JSONResponse:
+def health(request: Request, _slot: DatabaseSlot) -> Health | JSONResponse:
     try:
         get_context(request).database.ping()
     except SQLAlchemyError as exc:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, WebSocket
-from starlette.concurrency import run_in_threadpool
 
 from app.wire.close_codes import CLOSE_UNAUTHENTICATED
 from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, status_message
 from app.wire.statuses import BoardRow, OperatorStatus, StatusSource
 from server.api.broadcast import EVERYONE
+from server.api.context import get_context
 from server.api.deps import CurrentUser, SessionDep
 from server.api.routes.statuses import DEACTIVATED, TEAM_CHANGED, Transform, check_token, serve_feed
 from server.api.userwatch import Standing, Verdict
@@ -62,8 +62,9 @@ def my_status(user: CurrentUser, session: SessionDep) -> BoardRow:
 @router.websocket("/live")
 async def my_live(websocket: WebSocket, token: str = "") -> None:
     """The user's own status changes and requests (module notes)."""
+    admission = get_context(websocket).admission
     try:
-        user, expires_at = await run_in_threadpool(check_token, websocket, token)
+        user, expires_at = await admission.run(check_token, websocket, token)
     except InvalidTokenError as exc:
         await websocket.accept()
         await websocket.close(CLOSE_UNAUTHENTICATED, str(exc) if token else "send ?token=<access token>")
@@ -71,7 +72,7 @@ async def my_live(websocket: WebSocket, token: str = "") -> None:
     team_id = user.team_id
     presence = presence_of(websocket) if user.role is Role.OPERATOR else None
     if presence is not None:  # this desk is alive while the socket is open (server.presence)
-        await run_in_threadpool(presence.opened, user.id)
+        await admission.run(presence.opened, user.id)
     try:
         await serve_feed(
             websocket,
@@ -83,7 +84,7 @@ async def my_live(websocket: WebSocket, token: str = "") -> None:
         )
     finally:
         if presence is not None:
-            await run_in_threadpool(presence.closed, user.id)
+            await admission.run(presence.closed, user.id)
 
 
 def _own_verdict(team_id: int | None) -> Verdict:

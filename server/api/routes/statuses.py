@@ -58,7 +58,6 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, 
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from app.wire.close_codes import CLOSE_FORBIDDEN, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED
@@ -332,7 +331,7 @@ async def live(websocket: WebSocket, token: str = "", requests: bool = False) ->
     # Subscribed before the handshake completes: a client that sees the connection open misses
     # nothing stored after that. Refusals complete the handshake first so the close code arrives.
     try:
-        user, expires_at = await run_in_threadpool(check_token, websocket, token)
+        user, expires_at = await get_context(websocket).admission.run(check_token, websocket, token)
     except InvalidTokenError as exc:
         await websocket.accept()
         await websocket.close(CLOSE_UNAUTHENTICATED, str(exc) if token else "send ?token=<access token>")
