@@ -89,7 +89,11 @@ def _route(command: cmd.Command, engine: Engine, writer: EventWriter, headset: H
             headset.select(command.name, command.ref)
         elif command.ref:
             writer.emit(
-                ev.CommandResult(ref=command.ref, ok=False, error="no HID library: headset buttons are off")
+                ev.CommandResult(
+                    ref=command.ref,
+                    ok=False,
+                    error="headset buttons are off (--no-hid-headset, or no HID library)",
+                )
             )
         return
     if isinstance(command, cmd.SetMute) and headset is not None:
