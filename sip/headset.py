@@ -128,6 +128,7 @@ class HeadsetLink:
         self._audio_names: tuple[str, ...] = ()
         self._found: list[_Found] = []
         self._no_telephony: set[tuple[int, int, str, str]] = set()
+        self._unopened: set[tuple[int, int, str, str]] = set()
         self._device: HidDevice | None = None
         self._active: _Found | None = None
         self._layout: Layout | None = None
@@ -259,9 +260,13 @@ class HeadsetLink:
             device.open_path(found.path)
             layout = parse(bytes(device.get_report_descriptor()))
         except (OSError, ValueError, DescriptorError) as exc:
-            log.warning("headset %s: cannot open it or read its descriptor: %s", found.name, exc)
+            # Tried again every scan; said once (on Linux: no udev rule giving the user its hidraw node?)
+            level = logging.DEBUG if found.key in self._unopened else logging.WARNING
+            log.log(level, "headset %s: cannot open it or read its descriptor: %s", found.name, exc)
+            self._unopened.add(found.key)
             device.close()
             return
+        self._unopened.discard(found.key)
         if not layout.telephony:
             log.info("headset %s has no call buttons (no HID Telephony usage): ignored", found.name)
             device.close()
