@@ -60,6 +60,20 @@ def preferences(config: Config, secrets: SecretStore) -> Preferences:
     )
 
 
+def with_hid_headset(argv: list[str], name: str) -> list[str]:
+    """``ringdesk phone``'s arguments choosing the headset ``name`` for its buttons ("" = automatic)."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--hid-headset":
+            skip = True
+        else:
+            kept.append(arg)
+    return [*kept, "--hid-headset", name] if name else kept
+
+
 class SettingsFlow:
     """Opens the dialog and applies what is saved."""
 
@@ -175,5 +189,7 @@ class SettingsFlow:
                 headset=str(applied["audio.headset"]), ringer=str(applied["audio.ringer"])
             )
             self._spawn(service.send(devices))
-            self._spawn(service.send(cmd.SelectHeadset(name=str(applied["audio.buttons"]))))
+            buttons = str(applied["audio.buttons"])
+            self._spawn(service.send(cmd.SelectHeadset(name=buttons)))
+            service.argv = with_hid_headset(service.argv, buttons)  # kept when the service restarts
         return refused
