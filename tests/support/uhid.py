@@ -33,7 +33,10 @@ UHID_DATA_MAX = 4096
 HID_MAX_DESCRIPTOR_SIZE = 4096
 BUS_USB = 0x03
 _CREATE2 = struct.Struct(f"<I128s64s64sHHIIII{HID_MAX_DESCRIPTOR_SIZE}s")
-EVENT_SIZE = _CREATE2.size  # sizeof(struct uhid_event): the type and its largest request, packed
+EVENT_SIZE = 4380
+"""sizeof(struct uhid_event): the type and the union of requests, whose largest (create2, 4372 bytes)
+is padded to 4376 by the 8-byte alignment the old create request's pointer gives the union (checked
+with gcc against linux/uhid.h: 4380, create2 4372, output 4099, input2 4098)."""
 _INPUT2 = struct.Struct(f"<IH{UHID_DATA_MAX}s")
 _OUTPUT = struct.Struct(f"<I{UHID_DATA_MAX}sHB")
 
