@@ -28,6 +28,7 @@ from app.session.phase import Phase
 from app.status.choice import Choice
 from sip.headset import TEST_BACKEND_ENV
 from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.test_two_calls import IVANOV, PETROVA, Caller
 from tests.server.live import LiveServer
 from tests.support import fake_hid, uhid
 from tests.support.fake_hid import FakeHeadset
@@ -173,3 +174,78 @@ def test_the_headsets_buttons_answer_mute_and_hang_up_and_its_lights_follow_the_
     finally:
         for sipp in sipps:
             sipp.stop()
+
+
+def test_a_headset_press_while_a_second_call_rings_answers_it_holding_the_first_and_flash_swaps(
+    server: LiveServer,
+    loop: asyncio.AbstractEventLoop,
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+    headset: Headset,
+) -> None:
+    """Two real callers (``ringdesk phone`` processes that answer a hold, unlike sipp): the headset,
+    already off hook, reports going on hook when pressed for the second call; that answers it and
+    holds the first (as the screen does), it must not hang up. Flash swaps; the lights say hold."""
+    phone_port = free_port("udp")
+    desktop = Desktop(
+        DesktopOptions(
+            server_url=server.base_url,
+            user="operator1",
+            password=PASSWORD,
+            phone_args=["--listen", f"127.0.0.1:{phone_port}", "--local-user", "operator", "--no-audio"],
+            language=Language.EN,
+            database=tmp_path / "desk.db",
+            phone_log=tmp_path / "phone.log",
+        )
+    )
+    first, second = Caller(tmp_path, IVANOV, "shop"), Caller(tmp_path, PETROVA, "lens")
+
+    def phase(number: str) -> Phase | None:
+        ws = desktop.workstation
+        assert ws is not None
+        return next((s.phase for s in ws.calls.values() if s.number == number), None)
+
+    async def steps() -> None:
+        assert await desktop.start()
+        ws = desktop.workstation
+        assert ws is not None
+        ws.set_status(Choice.ready())
+        await until(lambda: ws.status.routable and headset.opened)
+
+        await first.dial(phone_port)
+        await until(lambda: phase(IVANOV[0]) is Phase.RINGING and lit(headset, Light.RING))
+        headset.send(report(off_hook=True))
+        await until(lambda: phase(IVANOV[0]) is Phase.TALKING and lit(headset, Light.OFF_HOOK))
+
+        await second.dial(phone_port)
+        await until(lambda: phase(PETROVA[0]) is Phase.RINGING and lit(headset, Light.OFF_HOOK, Light.RING))
+        headset.send(report(off_hook=False))  # the button pressed on a headset that is off hook
+        await until(lambda: phase(PETROVA[0]) is Phase.TALKING and phase(IVANOV[0]) is Phase.HELD)
+        await until(lambda: lit(headset, Light.OFF_HOOK, Light.HOLD))
+        assert not first.ended()
+
+        headset.send(report(off_hook=True, flash=True))  # flash: back to the first caller
+        headset.send(report(off_hook=True))
+        await until(lambda: phase(IVANOV[0]) is Phase.TALKING and phase(PETROVA[0]) is Phase.HELD)
+
+        headset.send(report(off_hook=False))  # hang up the one talked to
+        await until(first.ended)
+        await until(lambda: lit(headset, Light.OFF_HOOK, Light.HOLD))  # the second still held
+        headset.send(report(off_hook=True, flash=True))  # flash takes the held call back
+        headset.send(report(off_hook=True))
+        await until(lambda: phase(PETROVA[0]) is Phase.TALKING and lit(headset, Light.OFF_HOOK))
+        headset.send(report(off_hook=False))
+        await until(second.ended)
+        await until(lambda: lit(headset))
+
+    async def scenario() -> None:
+        try:
+            await steps()
+        finally:
+            await desktop.stop()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        first.stop()
+        second.stop()
