@@ -57,6 +57,7 @@ class ActionId(StrEnum):
     NEXT_TASK = "next_task"
     DIAL_TASK = "dial_task"
     TASK_NOT_REACHED = "task_not_reached"
+    GIVE_BACK_TASK = "give_back_task"
     SETTINGS = "settings"
     QUIT = "quit"
 
@@ -73,6 +74,9 @@ class ActionSpec:
     """English text, marked for translation in the ``Actions`` context."""
     shortcut: str = ""
     icon: str = ""
+    idle_enabled: bool = True
+    """Whether it is enabled before anyone says otherwise: ``False`` for an action whose key other
+    widgets use too (Esc), so it takes the key only while its owner enables it."""
 
 
 SPECS: dict[ActionId, ActionSpec] = {
@@ -104,6 +108,9 @@ SPECS: dict[ActionId, ActionSpec] = {
     ActionId.NEXT_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Next &task"), "F3"),
     ActionId.DIAL_TASK: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Call the &client"), "Ctrl+Shift+D"),
     ActionId.TASK_NOT_REACHED: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Not reached"), "Ctrl+Shift+N"),
+    ActionId.GIVE_BACK_TASK: ActionSpec(
+        QT_TRANSLATE_NOOP("Actions", "&Give back"), "Esc", idle_enabled=False
+    ),
     ActionId.SETTINGS: ActionSpec(QT_TRANSLATE_NOOP("Actions", "Se&ttings..."), "Ctrl+,", "settings"),
     ActionId.QUIT: ActionSpec(QT_TRANSLATE_NOOP("Actions", "&Quit"), "Ctrl+Q"),
 }
@@ -122,6 +129,7 @@ class ActionCollection(QObject):
                 action.setIcon(icon(spec.icon))
             action.setShortcut(QKeySequence(spec.shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setEnabled(spec.idle_enabled)
             self._actions[action_id] = action
         self.retranslate()
 

@@ -206,6 +206,9 @@ def _table() -> dict[str, _Sentence]:
         "task_not_previewed": lambda p: QCoreApplication.translate(
             "Refusals", "Take a task first (Next task), then call the client"
         ),
+        "task_set_aside": lambda p: QCoreApplication.translate(
+            "Refusals", "A call is on the desk: call the task's client when it is over"
+        ),
         "task_not_unanswered": lambda p: QCoreApplication.translate(
             "Refusals", "The task's call was answered: choose its result in the form"
         ),

@@ -4,13 +4,19 @@
 
     idle --take_next--> preview --dial--> calling --call ends--> wrap-up --disposition--> idle
                          |  (lease renewed in the background)      |  (busy / no answer: "not reached"
-                         +--release / lease lost--> idle           |   suggested, one key: not_reached)
+                         +--give back / lease lost--> idle         |   suggested, one key: not_reached)
 
 * **preview**: the task is claimed (``POST /tasks/next``) and its lease renewed every third of the lease
   while the operator reads why, the attempts so far and the request's text. A lease taken by someone
   else meanwhile (409) ends the preview. A desktop that dies simply stops renewing: the lease runs out
   and the task goes back to the queue; one restarted in time gets the same task back (the server
   hands an operator their unexpired task first).
+* **preview** also holds the client's contact, read from the lookup the call card uses
+  (:meth:`Workstation.find_contact`) before anything is dialled, so the window shows the full card of
+  the client for the task. A call that rings in meanwhile takes the card: the preview is ``set_aside``
+  until no call is on the desk any more, and cannot be dialled until then. Giving the task back
+  (:meth:`TaskDesk.release`) ends the preview and gives the task back to the server at once
+  (``POST /tasks/{id}/release``), so it is offered again without waiting for the lease.
 * **calling**: the number is dialled through the workstation's ``dial`` intent (the real softphone), so
   the normal call card, script and disposition follow.
 * **wrap-up**: the call ended. Unanswered (486/600 busy, anything else no answer), :attr:`DeskView.suggestion`
@@ -28,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -38,12 +44,14 @@ from app.client.errors import ApiError, RejectedError, TransientError
 from app.clock import Clock, system_clock
 from app.refused import Refused
 from app.session.call import CallSession
-from app.session.phase import Phase
+from app.session.phase import Direction, Phase
 from app.sync.items import Saved
+from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue, DispositionCategory, DispositionIn
 from app.wire.tasks import NotReachedReason, ResultIn, ResultOutcome, TaskOut
 from app.workstation.hub import Hub
 from app.workstation.notices import CallChanged, DispositionQueued
+from app.workstation.ports import KnownContact
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +89,26 @@ class DeskView:
     ``none``: nothing to do now; ``reported``: the result is queued)."""
     result: ResultIn | None = None
     """The last result queued (after ``reported``)."""
+    contact: ContactOut | None = None
+    """The task's client from the CRM (``preview`` onwards; ``None``: unknown or not looked up yet)."""
+    looked_up: bool = False
+    """Whether the client was looked up (``contact`` ``None`` then means: no such contact)."""
+    lookup_failed: bool = False
+    """The lookup failed: the call looks the client up again when dialled."""
+    dialling: bool = False
+    """The task's call is being placed: the phone may report it (with no number yet) before the
+    dial returns; an outgoing call then is this one."""
+    set_aside: bool = False
+    """A call is on the desk during the preview (one rang in): its card is shown, not the preview's,
+    and the task cannot be dialled until that call is over."""
 
 
 class TaskApi(Protocol):
     async def next_task(self) -> TaskOut | None: ...
 
     async def renew_task(self, task_id: int) -> TaskOut: ...
+
+    async def release_task(self, task_id: int) -> TaskOut: ...
 
 
 class ResultOutbox(Protocol):
@@ -103,7 +125,14 @@ class Phone(Protocol):
     @property
     def catalogue(self) -> Catalogue: ...
 
-    async def dial(self, target: str, *, queue: str | None = None) -> str: ...
+    @property
+    def calls(self) -> Mapping[str, CallSession]: ...
+
+    async def find_contact(self, number: str) -> ContactOut | None: ...
+
+    async def dial(
+        self, target: str, *, queue: str | None = None, known: KnownContact | None = None
+    ) -> str: ...
 
     def submit_disposition(
         self, call_id: str, code: str, *, comment: str = "", callback_at: datetime | None = None
@@ -171,8 +200,9 @@ class TaskDesk:
         task = await self._claim()
         if task is None:
             return None
-        self._show(DeskView(DeskPhase.PREVIEW, task))
+        self._show(DeskView(DeskPhase.PREVIEW, task, set_aside=self._call_on_desk()))
         self._renew_in_background()
+        await self._look_up(task)
         return task
 
     async def _claim(self) -> TaskOut | None:
@@ -197,14 +227,41 @@ class TaskDesk:
             return None
         return task
 
+    async def _look_up(self, task: TaskOut) -> None:
+        """The client for the preview, from the call card's own lookup (its cache when offline)."""
+        try:
+            contact = await self._phone.find_contact(task.phone)
+        except Exception as exc:  # the card offers the number as an unknown caller, as a call's does
+            log.warning("looking up the client of task %s failed: %s", task.id, exc)
+            contact, failed = None, True
+        else:
+            failed = False
+        if (
+            self.view.phase is DeskPhase.PREVIEW
+            and self.view.task is not None
+            and self.view.task.id == task.id
+        ):
+            self._show(replace(self.view, contact=contact, looked_up=True, lookup_failed=failed))
+
     async def dial(self) -> str:
         """Call the previewed task's client through the softphone; returns the call's id."""
         task = self.view.task
         if self.view.phase is not DeskPhase.PREVIEW or task is None:
             raise Refused("no task is being previewed", code="task", key="task_not_previewed")
-        call_id = await self._phone.dial(self.dial_template.replace("{number}", task.phone), queue=task.queue)
+        if self.view.set_aside:
+            raise Refused("a call is on the desk", code="task", key="task_set_aside")
+        view = self.view
+        known = KnownContact(view.contact) if view.looked_up and not view.lookup_failed else None
+        target = self.dial_template.replace("{number}", task.phone)
+        self._show(replace(view, dialling=True))
+        try:
+            call_id = await self._phone.dial(target, queue=task.queue, known=known)
+        except BaseException:
+            if self.view.phase is DeskPhase.PREVIEW and self.view.task is task:
+                self._show(replace(self.view, dialling=False))
+            raise
         if self.view.phase is DeskPhase.PREVIEW and self.view.call_id == "":
-            self._show(replace(self.view, phase=DeskPhase.CALLING, call_id=call_id))
+            self._show(replace(self.view, phase=DeskPhase.CALLING, call_id=call_id, set_aside=False))
         return call_id
 
     def not_reached(self) -> None:
@@ -223,10 +280,19 @@ class TaskDesk:
         chosen = by_name.get(view.suggestion.value) or codes[0]
         self._phone.submit_disposition(view.call_id, chosen.code)
 
-    def release(self) -> None:
-        """Stop working the previewed task without a call: the lease is left to run out."""
-        if self.view.phase is DeskPhase.PREVIEW:
-            self._show(DeskView())
+    async def release(self) -> None:
+        """Give the previewed task up without a call: the preview ends now and the server is told
+        (``POST /tasks/{id}/release``), so the task is offered again at once. When the server cannot be
+        told (away, or the task is no longer ours), the lease runs out instead."""
+        task = self.view.task
+        if self.view.phase is not DeskPhase.PREVIEW or task is None:
+            return
+        self._cancel_renewing()
+        self._show(DeskView(notice="released"))
+        try:
+            await self._api.release_task(task.id)
+        except (RejectedError, TransientError, ApiError) as exc:
+            log.info("giving task %s back failed (its lease runs out instead): %s", task.id, exc)
 
     async def close(self) -> None:
         """Stop renewing (the desktop stops): a task in hand is left to its lease."""
@@ -239,8 +305,15 @@ class TaskDesk:
     def _on_call(self, notice: CallChanged) -> None:
         session = notice.session
         view = self.view
-        if view.phase is DeskPhase.PREVIEW and view.call_id == "" and session.number == self._target():
+        ours = session.number == self._target() or (
+            view.dialling and not session.number and session.direction is Direction.OUTBOUND
+        )
+        if view.phase is DeskPhase.PREVIEW and view.call_id == "" and ours:
             view = replace(view, phase=DeskPhase.CALLING, call_id=session.call_id)  # its state came first
+        if view.phase is DeskPhase.PREVIEW:
+            if view.set_aside != self._call_on_desk():
+                self._show(replace(view, set_aside=not view.set_aside))
+            return
         if view.phase not in (DeskPhase.CALLING, DeskPhase.WRAP_UP) or session.call_id != view.call_id:
             return
         view = replace(view, record_id=session.record_id)
@@ -292,9 +365,18 @@ class TaskDesk:
         """Whether this desk has a result of the task the server does not have yet."""
         return task_id in self._held_results or self._outbox.task_result_pending(task_id)
 
+    def _call_on_desk(self) -> bool:
+        """Whether any call is open (ringing, on, in after-call work): its card wins over a preview."""
+        return any(s.phase is not Phase.DONE for s in self._phone.calls.values())
+
     def _target(self) -> str:
         task = self.view.task
         return "" if task is None else self.dial_template.replace("{number}", task.phone)
+
+    @property
+    def dial_target(self) -> str:
+        """What dialling the task in hand calls (its call is the one that takes the preview's card)."""
+        return self._target()
 
     def _show(self, view: DeskView) -> None:
         self.view = view

@@ -18,6 +18,7 @@ from app.session.phase import Phase
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.workstation.config import WorkstationConfig
+from app.workstation.ports import KnownContact
 
 
 class CallIntents:
@@ -42,7 +43,9 @@ class CallIntents:
     async def _send(self, commands: list[cmd.Command]) -> list[ev.CommandResult]:
         raise NotImplementedError
 
-    async def _dial(self, commands: list[cmd.Command], target: str, consult_for: str) -> str:
+    async def _dial(
+        self, commands: list[cmd.Command], target: str, consult_for: str, known: KnownContact | None = None
+    ) -> str:
         raise NotImplementedError
 
     async def answer(self, call_id: str | None = None) -> None:
@@ -75,12 +78,13 @@ class CallIntents:
         self._calls.mute_applied(muted)
         self._settle(self._clock())
 
-    async def dial(self, target: str, *, queue: str | None = None) -> str:
+    async def dial(self, target: str, *, queue: str | None = None, known: KnownContact | None = None) -> str:
         """Call ``target`` (a number, ``tel:`` or ``sip:`` URI) for ``queue`` (its caller ID, when the
-        configuration gives one); returns the new call's id."""
+        configuration gives one); returns the new call's id. ``known``: the contact already looked up
+        (a task's preview): the call is bound to it with no second lookup."""
         headers = self.config.caller_id_headers(queue)
         self.last_dialled = target.strip()
-        return await self._dial(self._calls.dial(target, headers), target.strip(), "")
+        return await self._dial(self._calls.dial(target, headers), target.strip(), "", known)
 
     async def blind_transfer(self, target: str, call_id: str | None = None) -> None:
         call_id = self._pick(call_id, "transfer", Phase.TALKING, Phase.HELD)

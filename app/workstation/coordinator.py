@@ -30,6 +30,7 @@ from app.status.view import Activity, StatusView
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.supervisor import ServiceUnavailable, TelephonyService
+from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.scripts import AnswerValue, ScriptRef
 from app.wire.statuses import CONNECTION_LOST, BoardRow, OperatorStatus, StatusChangeIn, StatusSource
@@ -48,7 +49,7 @@ from app.workstation.notices import (
     StatusChanged,
     StatusRefused,
 )
-from app.workstation.ports import ContactLookup, Outbox, PhoneCommands
+from app.workstation.ports import ContactLookup, KnownContact, Outbox, PhoneCommands
 from app.workstation.resume import Resume
 
 log = logging.getLogger(__name__)
@@ -326,14 +327,27 @@ class Workstation(HeadsetIntents):
             )
         return entry
 
-    async def _dial(self, commands: list[cmd.Command], target: str, consult_for: str) -> str:
+    async def _dial(
+        self, commands: list[cmd.Command], target: str, consult_for: str, known: KnownContact | None = None
+    ) -> str:
         results = await self._send(commands)
         call_id = results[-1].call_id
         self._calls.dialed(call_id, target, self._clock(), consult_for=consult_for)
-        if self.config.lookup_outbound and not consult_for:
+        if known is not None:  # looked up already (a task's preview): the same contact, no second lookup
+            if known.contact is not None:
+                contact_id = known.contact.id
+                self._calls.update(call_id, lambda s: s.with_contact(contact_id))
+        elif self.config.lookup_outbound and not consult_for:
             self._look_up(call_id, target)
         self._settle(self._clock())
+        if known is not None:
+            self.hub.publish(ContactLookedUp(call_id, target, known.contact))
         return call_id
+
+    async def find_contact(self, number: str) -> ContactOut | None:
+        """The contact behind ``number`` from the lookup the call card uses (a task's preview reads
+        it before anything is dialled); ``None``: unknown, or no lookup configured."""
+        return None if self._contacts is None else await self._contacts.lookup(number)
 
     async def _send(self, commands: list[cmd.Command]) -> list[ev.CommandResult]:
         """Send in order, stopping at the first refusal (answering after a failed hold would mix calls)."""

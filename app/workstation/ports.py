@@ -7,6 +7,7 @@ must reach the server. Tests pass fakes. Nothing here does I/O itself.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from app.telephony import commands as cmd
@@ -39,3 +40,12 @@ class Outbox(Protocol):
     def put_disposition(self, disposition: DispositionIn) -> None: ...
 
     def put_status(self, change: StatusChangeIn) -> None: ...
+
+
+@dataclass(frozen=True)
+class KnownContact:
+    """The contact behind a number dialled, already looked up (a task's preview): the call takes it
+    as it is, without a second lookup, so the card that showed it stays on it. ``None``: looked up
+    and unknown."""
+
+    contact: ContactOut | None

@@ -4,117 +4,122 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../ui/actions.py" line="79"/>
+        <location filename="../../ui/actions.py" line="83"/>
         <source>&amp;Answer</source>
         <translation>&amp;Ответить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="80"/>
+        <location filename="../../ui/actions.py" line="84"/>
         <source>&amp;Reject</source>
         <translation>О&amp;тклонить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="82"/>
+        <location filename="../../ui/actions.py" line="86"/>
         <source>Answer &amp;second call</source>
         <translation>Ответить на &amp;второй звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="84"/>
+        <location filename="../../ui/actions.py" line="88"/>
         <source>S&amp;wap calls</source>
         <translation>Пере&amp;ключить звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="85"/>
+        <location filename="../../ui/actions.py" line="89"/>
         <source>&amp;Hang up</source>
         <translation>&amp;Завершить</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="86"/>
+        <location filename="../../ui/actions.py" line="90"/>
         <source>H&amp;old</source>
         <translation>&amp;Удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="87"/>
+        <location filename="../../ui/actions.py" line="91"/>
         <source>&amp;Mute</source>
         <translation>Вы&amp;кл. микрофон</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="88"/>
+        <location filename="../../ui/actions.py" line="92"/>
         <source>&amp;Transfer...</source>
         <translation>&amp;Перевод...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="89"/>
+        <location filename="../../ui/actions.py" line="93"/>
         <source>&amp;Keypad</source>
         <translation>К&amp;лавиатура</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="90"/>
+        <location filename="../../ui/actions.py" line="94"/>
         <source>&amp;Dial...</source>
         <translation>&amp;Набрать...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="91"/>
+        <location filename="../../ui/actions.py" line="95"/>
         <source>&amp;Ready</source>
         <translation>&amp;Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="92"/>
+        <location filename="../../ui/actions.py" line="96"/>
         <source>&amp;Status...</source>
         <translation>&amp;Статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="93"/>
+        <location filename="../../ui/actions.py" line="97"/>
         <source>&amp;Next status...</source>
         <translation>С&amp;ледующий статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="95"/>
+        <location filename="../../ui/actions.py" line="99"/>
         <source>&amp;End shift</source>
         <translation>&amp;Конец смены</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="97"/>
+        <location filename="../../ui/actions.py" line="101"/>
         <source>&amp;Save contact</source>
         <translation>Сохранить &amp;контакт</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="98"/>
+        <location filename="../../ui/actions.py" line="102"/>
         <source>&amp;Finish call</source>
         <translation>&amp;Завершить обработку</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="100"/>
+        <location filename="../../ui/actions.py" line="104"/>
         <source>Disposition %1</source>
         <translation>Результат %1</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="103"/>
+        <location filename="../../ui/actions.py" line="107"/>
         <source>T&amp;asks</source>
         <translation>&amp;Задачи</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="104"/>
+        <location filename="../../ui/actions.py" line="108"/>
         <source>Next &amp;task</source>
         <translation>Следующая &amp;задача</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="105"/>
+        <location filename="../../ui/actions.py" line="109"/>
         <source>Call the &amp;client</source>
         <translation>Позвонить &amp;клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="106"/>
+        <location filename="../../ui/actions.py" line="110"/>
         <source>&amp;Not reached</source>
         <translation>&amp;Не дозвонились</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="107"/>
+        <location filename="../../ui/actions.py" line="112"/>
+        <source>&amp;Give back</source>
+        <translation>&amp;Вернуть задачу</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="114"/>
         <source>Se&amp;ttings...</source>
         <translation>&amp;Настройки...</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="108"/>
+        <location filename="../../ui/actions.py" line="115"/>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
@@ -122,17 +127,17 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="245"/>
+        <location filename="../../ui/card/call_card.py" line="271"/>
         <source>Looking up the caller...</source>
         <translation>Ищем звонящего в CRM...</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="247"/>
+        <location filename="../../ui/card/call_card.py" line="273"/>
         <source>No client card for this call.</source>
         <translation>У этого звонка нет карточки клиента.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="249"/>
+        <location filename="../../ui/card/call_card.py" line="275"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -272,6 +277,31 @@
         <location filename="../../ui/card/glance.py" line="89"/>
         <source>Line dialled: %1</source>
         <translation>Набранный номер: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/task_box.py" line="61"/>
+        <source>Task preview set aside for this call: it comes back when the call is over</source>
+        <translation>Просмотр задачи отложен на время этого звонка: он вернётся, когда звонок закончится</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/task_box.py" line="65"/>
+        <source>Task preview: no call yet. %1</source>
+        <translation>Просмотр задачи: звонка ещё нет. %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/task_box.py" line="69"/>
+        <source>Why: %1</source>
+        <translation>Причина: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/task_box.py" line="72"/>
+        <source>Attempts so far: %1</source>
+        <translation>Попыток: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/task_box.py" line="79"/>
+        <source>Request: %1</source>
+        <translation>Заявка: %1</translation>
     </message>
 </context>
 <context>
@@ -520,12 +550,12 @@
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="116"/>
+        <location filename="../../ui/card/binding.py" line="142"/>
         <source>The changes to %1 were not saved</source>
         <translation>Правки карточки %1 не сохранены</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="130"/>
+        <location filename="../../ui/card/binding.py" line="158"/>
         <source>Could not look up the caller: the card shows what is known</source>
         <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
@@ -543,17 +573,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="234"/>
+        <location filename="../../ui/main.py" line="232"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="314"/>
+        <location filename="../../ui/main.py" line="312"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="317"/>
+        <location filename="../../ui/main.py" line="315"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -1672,51 +1702,56 @@
     </message>
     <message>
         <location filename="../../ui/refusals.py" line="209"/>
+        <source>A call is on the desk: call the task&apos;s client when it is over</source>
+        <translation>Идёт звонок: позвоните клиенту по задаче, когда он закончится</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="212"/>
         <source>The task&apos;s call was answered: choose its result in the form</source>
         <translation>На звонок по задаче ответили: выберите результат в форме</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="230"/>
+        <location filename="../../ui/refusals.py" line="233"/>
         <source>The session has expired: log in again</source>
         <translation>Сеанс истёк: войдите снова</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="232"/>
+        <location filename="../../ui/refusals.py" line="235"/>
         <source>Someone else changed this record meanwhile</source>
         <translation>Запись тем временем изменил кто-то другой</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="234"/>
+        <location filename="../../ui/refusals.py" line="237"/>
         <source>This clashes with another record on the server</source>
         <translation>Это противоречит другой записи на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="236"/>
+        <location filename="../../ui/refusals.py" line="239"/>
         <source>The server is not reachable now: it will be tried again</source>
         <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="240"/>
+        <location filename="../../ui/refusals.py" line="243"/>
         <source>Not allowed for your role</source>
         <translation>Недоступно для вашей роли</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="242"/>
+        <location filename="../../ui/refusals.py" line="245"/>
         <source>Not found on the server</source>
         <translation>Не найдено на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="244"/>
+        <location filename="../../ui/refusals.py" line="247"/>
         <source>The server refused it</source>
         <translation>Сервер отклонил запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="246"/>
+        <location filename="../../ui/refusals.py" line="249"/>
         <source>The server could not do it</source>
         <translation>Сервер не смог выполнить запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="264"/>
+        <location filename="../../ui/refusals.py" line="267"/>
         <source>Something went wrong (%1)</source>
         <translation>Что-то пошло не так (%1)</translation>
     </message>
@@ -2000,7 +2035,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings_flow.py" line="114"/>
+        <location filename="../../ui/settings_flow.py" line="128"/>
         <source>set by your IT department&apos;s policy (%1)</source>
         <translation>задано политикой вашего ИТ-отдела (%1)</translation>
     </message>
@@ -2313,27 +2348,27 @@
 <context>
     <name>TaskList</name>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <location filename="../../ui/tasks/panel.py" line="85"/>
         <source>State</source>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <location filename="../../ui/tasks/panel.py" line="85"/>
         <source>Number</source>
         <translation>Номер</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <location filename="../../ui/tasks/panel.py" line="85"/>
         <source>Why</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <location filename="../../ui/tasks/panel.py" line="85"/>
         <source>Due</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="77"/>
+        <location filename="../../ui/tasks/panel.py" line="85"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
@@ -2341,246 +2376,256 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="189"/>
-        <location filename="../../ui/tasks/hook.py" line="204"/>
+        <location filename="../../ui/tasks/hook.py" line="194"/>
+        <location filename="../../ui/tasks/hook.py" line="209"/>
         <source>Missed calls not called back yet</source>
         <translation>Пропущенные звонки, которым ещё не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="191"/>
+        <location filename="../../ui/tasks/hook.py" line="196"/>
         <source>Callback due: %1</source>
         <translation>Пора перезвонить: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="194"/>
+        <location filename="../../ui/tasks/hook.py" line="199"/>
         <source>Callback due</source>
         <translation>Пора перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="202"/>
+        <location filename="../../ui/tasks/hook.py" line="207"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="14"/>
+        <location filename="../../ui/tasks/words.py" line="22"/>
         <source>Open</source>
         <translation>Открыта</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="15"/>
+        <location filename="../../ui/tasks/words.py" line="23"/>
         <source>In progress</source>
         <translation>В работе</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="16"/>
+        <location filename="../../ui/tasks/words.py" line="24"/>
         <source>Done</source>
         <translation>Выполнена</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="17"/>
+        <location filename="../../ui/tasks/words.py" line="25"/>
         <source>Not reached</source>
         <translation>Не дозвонились</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="18"/>
+        <location filename="../../ui/tasks/words.py" line="26"/>
         <source>Sent by e-mail/SMS</source>
         <translation>Отправлено по почте/SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="19"/>
+        <location filename="../../ui/tasks/words.py" line="27"/>
         <source>Cancelled</source>
         <translation>Отменена</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="20"/>
+        <location filename="../../ui/tasks/words.py" line="28"/>
         <source>Expired</source>
         <translation>Просрочена</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="26"/>
+        <location filename="../../ui/tasks/words.py" line="34"/>
         <source>Missed call</source>
         <translation>Пропущенный звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="27"/>
+        <location filename="../../ui/tasks/words.py" line="35"/>
         <source>Callback</source>
         <translation>Перезвон</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="28"/>
+        <location filename="../../ui/tasks/words.py" line="36"/>
         <source>Web request</source>
         <translation>Заявка с сайта</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="34"/>
+        <location filename="../../ui/tasks/words.py" line="42"/>
         <source>sales</source>
         <translation>продажа</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="35"/>
+        <location filename="../../ui/tasks/words.py" line="43"/>
         <source>service</source>
         <translation>сервис</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="36"/>
+        <location filename="../../ui/tasks/words.py" line="44"/>
         <source>complaint</source>
         <translation>жалоба</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="37"/>
+        <location filename="../../ui/tasks/words.py" line="45"/>
         <source>where to buy</source>
         <translation>где купить</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="38"/>
+        <location filename="../../ui/tasks/words.py" line="46"/>
         <source>discount</source>
         <translation>скидка</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="39"/>
+        <location filename="../../ui/tasks/words.py" line="47"/>
         <source>other</source>
         <translation>другое</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="46"/>
+        <location filename="../../ui/tasks/words.py" line="54"/>
         <source>hung up in the queue</source>
         <translation>положил трубку в очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="47"/>
+        <location filename="../../ui/tasks/words.py" line="55"/>
         <source>nobody answered</source>
         <translation>никто не ответил</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="48"/>
+        <location filename="../../ui/tasks/words.py" line="56"/>
         <source>out of hours</source>
         <translation>в нерабочее время</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="49"/>
+        <location filename="../../ui/tasks/words.py" line="57"/>
         <source>nobody was logged in</source>
         <translation>никого не было на смене</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="50"/>
+        <location filename="../../ui/tasks/words.py" line="58"/>
         <source>no answer</source>
         <translation>нет ответа</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="51"/>
+        <location filename="../../ui/tasks/words.py" line="59"/>
         <source>busy</source>
         <translation>занято</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="52"/>
+        <location filename="../../ui/tasks/words.py" line="60"/>
         <source>voicemail</source>
         <translation>автоответчик</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="53"/>
+        <location filename="../../ui/tasks/words.py" line="61"/>
         <source>wrong number</source>
         <translation>ошибочный номер</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="62"/>
+        <location filename="../../ui/tasks/words.py" line="70"/>
         <source>Missed call: %1</source>
         <translation>Пропущенный звонок: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="64"/>
+        <location filename="../../ui/tasks/words.py" line="72"/>
         <source>done</source>
         <translation>выполнено</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="65"/>
+        <location filename="../../ui/tasks/words.py" line="73"/>
         <source>not reached</source>
         <translation>не дозвонились</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="66"/>
+        <location filename="../../ui/tasks/words.py" line="74"/>
         <source>sent by e-mail/SMS</source>
         <translation>отправлено по почте/SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="70"/>
+        <location filename="../../ui/tasks/words.py" line="78"/>
         <source>Call: %1</source>
         <translation>Звонок: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="75"/>
+        <location filename="../../ui/tasks/words.py" line="83"/>
         <source>No task to do now</source>
         <translation>Сейчас задач нет</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="76"/>
+        <location filename="../../ui/tasks/words.py" line="84"/>
         <source>Another operator has this task now</source>
         <translation>Эту задачу уже взял другой оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="77"/>
+        <location filename="../../ui/tasks/words.py" line="85"/>
         <source>Task result saved</source>
         <translation>Результат задачи сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/words.py" line="78"/>
+        <location filename="../../ui/tasks/words.py" line="86"/>
         <source>The last task&apos;s result is still on its way to the server: try again in a moment</source>
         <translation>Результат прошлой задачи ещё отправляется на сервер: попробуйте чуть позже</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/words.py" line="89"/>
+        <source>Task given back to the queue</source>
+        <translation>Задача возвращена в очередь</translation>
     </message>
 </context>
 <context>
     <name>TasksPanel</name>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="188"/>
+        <location filename="../../ui/tasks/panel.py" line="201"/>
         <source>Missed calls: %1</source>
         <translation>Пропущенные: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="192"/>
+        <location filename="../../ui/tasks/panel.py" line="205"/>
         <source>My due tasks (%1)</source>
         <translation>Мои задачи на сейчас (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="193"/>
+        <location filename="../../ui/tasks/panel.py" line="206"/>
         <source>Team queue (%1)</source>
         <translation>Очередь команды (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="210"/>
+        <location filename="../../ui/tasks/panel.py" line="217"/>
         <source>Unknown client</source>
         <translation>Неизвестный клиент</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="212"/>
+        <location filename="../../ui/tasks/panel.py" line="219"/>
         <source>Due: %1</source>
         <translation>Срок: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="214"/>
+        <location filename="../../ui/tasks/panel.py" line="221"/>
         <source>Attempts so far: %1</source>
         <translation>Попыток: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="222"/>
+        <location filename="../../ui/tasks/panel.py" line="229"/>
+        <source>A call came in: the task waits until it is over</source>
+        <translation>Поступил звонок: задача подождёт, пока он не закончится</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tasks/panel.py" line="231"/>
         <source>Read the task, then call the client</source>
         <translation>Прочитайте задачу, затем позвоните клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="224"/>
+        <location filename="../../ui/tasks/panel.py" line="233"/>
         <source>Calling the client</source>
         <translation>Звоним клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="226"/>
+        <location filename="../../ui/tasks/panel.py" line="235"/>
         <source>The client was not reached (%1): press Not reached</source>
         <translation>Не дозвонились (%1): нажмите «Не дозвонились»</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="229"/>
+        <location filename="../../ui/tasks/panel.py" line="238"/>
         <source>Finish the call: its result closes the task</source>
         <translation>Завершите звонок: его результат закроет задачу</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/panel.py" line="232"/>
+        <location filename="../../ui/tasks/panel.py" line="241"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>

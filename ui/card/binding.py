@@ -7,13 +7,18 @@ this class remembers what the card needs per call (the contact looked up, its hi
 yet) and renders the shown call, its header and the other calls' chips. When the card moves to another
 call, unsaved edits stay with the contact they were typed for and come back with its call; a save
 always names its contact, and an answer for a contact the card no longer shows changes nothing on it.
+
+Between calls the card can show a task's client in preview (:class:`CardPreview`, the core's
+``DeskView``): the same page, editable, read from the same lookup. A call always wins over a preview
+(the task box then says the preview is set aside); the call the preview dials takes its contact,
+history and unsaved edits as they are, so the card stays on the same customer with no second lookup.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +29,7 @@ from app.session import pick
 from app.session.call import CallSession
 from app.session.phase import Direction, Phase
 from app.wire.contacts import ContactIn, ContactOut, HistoryItem
+from app.wire.tasks import TaskOut
 from app.workstation import Workstation
 from app.workstation.notices import ContactLookedUp
 from ui.card.call_card import CallCard, CardData, ContactEdit
@@ -53,6 +59,20 @@ class CallCardState:
     """When the call was seen going on hold (its chip counts the time on hold from it)."""
 
 
+@dataclass(frozen=True)
+class CardPreview:
+    """A task's client shown before anything is dialled (from the core's ``DeskView``)."""
+
+    task: TaskOut
+    target: str
+    """What dialling the task calls: the call with this number is the preview's, and takes its card."""
+    contact: ContactOut | None = None
+    looked_up: bool = False
+    set_aside: bool = False
+    dialling: bool = False
+    """Its call is being placed: an outgoing call with no number yet (the phone's first report) is it."""
+
+
 class CardBinding:
     """Binds :class:`CallCard` to the calls of one :class:`Workstation`."""
 
@@ -74,6 +94,10 @@ class CardBinding:
         self._clock = clock
         self.calls: dict[str, CallCardState] = {}
         self.focus = pick.CardFocus()
+        self.preview: CardPreview | None = None
+        """The task's client shown while no call holds the card."""
+        self._preview_history: list[HistoryItem] | None = None
+        self._preview_unsaved: dict[str, Any] = {}
         card.save_requested.connect(self._save)
         card.create_requested.connect(self._create)
         card.chip_chosen.connect(self.choose)
@@ -104,6 +128,8 @@ class CardBinding:
             for old in session.previous_ids:
                 state = self.calls.pop(old, None) or state
             self.calls[session.call_id] = state
+        if state is not None and not state.looked_up:
+            self._adopt_preview(session, state)
         if state is not None:
             if session.phase is Phase.HELD:
                 state.held_since = state.held_since or self._clock()
@@ -122,6 +148,8 @@ class CardBinding:
         state = self.calls.get(notice.call_id)
         if state is None:
             return
+        if state.looked_up and _same_or_older(notice.contact, state.contact) and not notice.error:
+            return  # the preview's contact, already on the card (its edits stay where they are)
         state.looked_up = True
         state.contact = notice.contact
         if notice.error:
@@ -134,6 +162,101 @@ class CardBinding:
         if self.focus.call_id == notice.call_id:
             self._show_page(notice.call_id)
         self._render()
+
+    def show_preview(self, preview: CardPreview | None) -> None:
+        """The core's task preview changed (``None``: none, the task was given up or dialled)."""
+        before = self.preview
+        if preview is None or before is None or before.task.id != preview.task.id:
+            self._preview_history, self._preview_unsaved = None, {}
+        elif _same_or_older(preview.contact, before.contact) and before.contact is not None:
+            # saved from the preview since the core looked it up: keep the newer copy
+            preview = replace(preview, contact=before.contact, looked_up=True)
+        self.preview = preview
+        if self.focus.call_id is not None:
+            self._show_task_box()
+            return
+        if preview is None:
+            if before is not None:
+                self.card.show_empty()
+            self._show_task_box()
+            return
+        shown = before.contact if before is not None and before.task.id == preview.task.id else None
+        if (
+            before is None
+            or shown is None
+            or preview.contact is None
+            or shown.id != preview.contact.id
+            or before.looked_up != preview.looked_up
+        ):
+            self._show_preview_page()
+        self._show_task_box()
+
+    def _show_preview_page(self) -> None:
+        preview = self.preview
+        assert preview is not None
+        if preview.contact is not None:
+            self.card.show_contact(
+                CardData(
+                    preview.contact,
+                    self.services.field_schema(),
+                    list(self.services.catalogue().dispositions),
+                    self._preview_history or [],
+                )
+            )
+            if self._preview_unsaved:
+                self.card.contact_page.restore_changes(self._preview_unsaved)
+                self._preview_unsaved = {}
+            if self._preview_history is None:
+                self._run(self._load_preview_history(preview.task.id, preview.contact.id), None)
+        elif preview.looked_up:
+            self.card.show_unknown(preview.task.phone)
+        else:
+            self.card.show_looking_up()
+
+    async def _load_preview_history(self, task_id: int, contact_id: int) -> None:
+        history = await self.services.history(contact_id)
+        preview = self.preview
+        if preview is None or preview.task.id != task_id:
+            return
+        self._preview_history = history
+        if self.focus.call_id is None and self.card.contact_page.contact_id() == contact_id:
+            self.card.show_history(history)
+
+    def _show_task_box(self) -> None:
+        preview = self.preview
+        focused = self.workstation.calls.get(self.focus.call_id or "")
+        if preview is None or (focused is not None and self._dials_preview(focused)):
+            self.card.show_task(None)  # no preview, or the card is on the call that dials it
+        else:
+            self.card.show_task(preview.task, aside=self.focus.call_id is not None)
+
+    def _dials_preview(self, session: CallSession) -> bool:
+        preview = self.preview
+        return (
+            preview is not None
+            and session.direction is Direction.OUTBOUND
+            and (session.number == preview.target or (preview.dialling and not session.number))
+        )
+
+    def _preview_changes(self) -> dict[str, Any]:
+        """The edits on the card's page while it shows the preview's contact."""
+        preview = self.preview
+        if self.focus.call_id is not None or preview is None or preview.contact is None:
+            return {}
+        page = self.card.contact_page if self.card.has_contact_page() else None
+        if page is None or page.contact_id() != preview.contact.id:
+            return {}
+        return page.changes()
+
+    def _adopt_preview(self, session: CallSession, state: CallCardState) -> None:
+        """The call the preview dials takes its contact, history and edits: the same card, no lookup."""
+        preview = self.preview
+        if preview is None or not preview.looked_up or not self._dials_preview(session):
+            return
+        state.contact, state.looked_up = preview.contact, True
+        state.number = state.number or preview.task.phone
+        state.history = self._preview_history
+        state.unsaved = self._preview_changes()
 
     # ----- intents -------------------------------------------------------------------------------
 
@@ -190,12 +313,17 @@ class CardBinding:
         before = self.focus.call_id
         if focus.call_id != before and before is not None and before in self.calls:
             self.calls[before].unsaved = self._page_changes(self.calls[before])
+        if focus.call_id != before and before is None and self.preview is not None:
+            self._preview_unsaved = self._preview_changes()  # a call rang in: the preview waits
         self.focus = focus
         if focus.call_id != before:
-            if focus.call_id is None:
+            if focus.call_id is None and self.preview is not None:
+                self._show_preview_page()  # the call is over: the task's client comes back
+            elif focus.call_id is None:
                 self.card.show_empty()
             else:
                 self._show_page(focus.call_id)
+            self._show_task_box()
         self._render()
 
     def _show_page(self, call_id: str) -> None:
@@ -269,3 +397,13 @@ class CardBinding:
         for state in self.calls.values():
             if state.contact is not None and state.contact.id == contact.id:
                 state.contact = contact
+        preview = self.preview
+        if preview is not None and preview.contact is not None and preview.contact.id == contact.id:
+            self.preview = replace(preview, contact=contact, looked_up=True)
+
+
+def _same_or_older(told: ContactOut | None, known: ContactOut | None) -> bool:
+    """Whether a lookup's answer says nothing new about the contact the card already has."""
+    if told is None or known is None:
+        return told is None and known is None
+    return told.id == known.id and told.version <= known.version

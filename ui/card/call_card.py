@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from app.wire.contacts import ContactOut, ContactPatch, FieldSchema, HistoryItem
 from app.wire.dispositions import DispositionCode
+from app.wire.tasks import TaskOut
 from ui.actions import ActionCollection, ActionId
 from ui.card.chips import CallChip, ChipBar
 from ui.card.glance import CardCall, whose_text, why_text
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from ui.card.contact_page import ContactPage
     from ui.card.fold import Fold
     from ui.card.new_contact import NewContactForm
+    from ui.card.task_box import TaskBox
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class CallCard(QWidget):
         """The window's clock (times on hold are counted with it)."""
         self._contact_page: ContactPage | None = None
         self._new_contact: NewContactForm | None = None
+        self._task_box: TaskBox | None = None
         self._call: CardCall | None = None
         self.chips = ChipBar(clock=clock)
         self.chips.chosen.connect(self.chip_chosen)
@@ -105,6 +108,7 @@ class CallCard(QWidget):
         header.addWidget(self.whose)
         header.addWidget(self.why)
         header.addWidget(self.notice)
+        self._header = header
         layout.addLayout(header)
         layout.addWidget(self.stack, 1)
         actions[ActionId.SAVE_CONTACT].triggered.connect(self.save)
@@ -155,6 +159,26 @@ class CallCard(QWidget):
         self._call = call
         self.chips.show_chips(chips)
         self.retranslate()
+
+    def show_task(self, task: TaskOut | None, *, aside: bool = False) -> None:
+        """The task whose client the card previews (``None``: no preview); ``aside``: a call holds the
+        card while the task waits. The box is built the first time a task is shown."""
+        if task is None and self._task_box is None:
+            return
+        self.task_box.show_task(task, aside=aside)
+
+    @property
+    def task_box(self) -> TaskBox:
+        """The task above the card in a preview (built on first use)."""
+        if self._task_box is None:
+            from ui.card.task_box import TaskBox
+
+            self._task_box = TaskBox()
+            self._header.insertWidget(1, self._task_box)
+        return self._task_box
+
+    def has_task_box(self) -> bool:
+        return self._task_box is not None
 
     def show_notice(self, text: str) -> None:
         """Something the operator must not miss about the card (edits that were lost): shown until the
@@ -241,6 +265,8 @@ class CallCard(QWidget):
 
     def retranslate(self) -> None:
         """Re-set the texts in the current language (the pages retranslate themselves)."""
+        if self._task_box is not None:
+            self._task_box.retranslate()
         if self._waiting:
             self.empty.setText(self.tr("Looking up the caller..."))
         elif self._call is not None:

@@ -27,6 +27,7 @@ from app.tasks.desk import DeskPhase, DeskView, TaskDesk
 from app.tasks.outcomes import CallOutcomeReporter
 from app.workstation import Workstation
 from ui.actions import ActionId
+from ui.card.binding import CardPreview
 from ui.desk import Desk
 from ui.i18n import on_language_change
 from ui.main_window import MainWindow
@@ -66,7 +67,6 @@ class TasksHook:
         self.dock: QDockWidget | None = None
         self.reminder_text = ""
         self._jobs: set[asyncio.Future[None]] = set()
-        self._looked_up: int | None = None
         self.client_name: str | None = None
         """The CRM name of the task's client (``None``: unknown, or not looked up yet)."""
         actions = window.action_collection
@@ -82,12 +82,19 @@ class TasksHook:
         self._badge_action.setVisible(False)
         call_menu = window.menus[0]
         call_menu.addSeparator()
-        for action_id in (ActionId.TASKS, ActionId.NEXT_TASK, ActionId.DIAL_TASK, ActionId.TASK_NOT_REACHED):
+        for action_id in (
+            ActionId.TASKS,
+            ActionId.NEXT_TASK,
+            ActionId.DIAL_TASK,
+            ActionId.GIVE_BACK_TASK,
+            ActionId.TASK_NOT_REACHED,
+        ):
             call_menu.addAction(actions[action_id])
         actions[ActionId.TASKS].triggered.connect(self.show_panel)
         actions[ActionId.NEXT_TASK].triggered.connect(self.next_task)
         actions[ActionId.DIAL_TASK].triggered.connect(lambda: self._run(self.desk.dial()))
         actions[ActionId.TASK_NOT_REACHED].triggered.connect(self._not_reached)
+        actions[ActionId.GIVE_BACK_TASK].triggered.connect(lambda: self._run(self.desk.release()))
         self.desk.subscribe(self._on_view)
         self.watch.subscribe(self._on_lists)
         on_language_change(self.badge, self._retranslate)
@@ -156,27 +163,25 @@ class TasksHook:
 
     def _on_view(self, view: DeskView) -> None:
         actions = self.actions
-        actions[ActionId.DIAL_TASK].setEnabled(view.phase is DeskPhase.PREVIEW)
+        actions[ActionId.DIAL_TASK].setEnabled(view.phase is DeskPhase.PREVIEW and not view.set_aside)
+        # Esc gives the task back only while the preview has the card: with a call on the desk, Esc
+        # is that call's (the keypad, the forms); the panel's button waits until the call is over too.
+        actions[ActionId.GIVE_BACK_TASK].setEnabled(view.phase is DeskPhase.PREVIEW and not view.set_aside)
         actions[ActionId.TASK_NOT_REACHED].setEnabled(
             view.phase is DeskPhase.WRAP_UP and view.suggestion is not None
         )
         actions[ActionId.NEXT_TASK].setEnabled(view.phase is DeskPhase.IDLE)
-        if view.task is not None and view.task.id != self._looked_up:
-            self._looked_up = view.task.id
-            self._show_client(None)  # not the previous task's client while this one is looked up
-            self._run(self._look_up(view.task.id, view.task.phone))
-        if view.task is None:
-            self._looked_up = None
-        if view.notice == "reported":
+        preview = None
+        if view.phase is DeskPhase.PREVIEW and view.task is not None:  # the card shows the client
+            preview = CardPreview(
+                view.task, self.desk.dial_target, view.contact, view.looked_up, view.set_aside, view.dialling
+            )
+        self.status_desk.card.show_preview(preview)
+        self._show_client(view.contact.name if view.contact is not None else None)
+        if view.notice in ("reported", "released"):
             self.watch.kick()
         if self.panel is not None:
             self.panel.show_view(view)
-
-    async def _look_up(self, task_id: int, number: str) -> None:
-        """The client's name from the CRM for the preview (the local cache when the server is away)."""
-        fetched = await self.sync.reads.contact_for(number)
-        if self._looked_up == task_id:  # still the task in hand
-            self._show_client(None if fetched.value is None else fetched.value.name)
 
     def _show_client(self, name: str | None) -> None:
         self.client_name = name

@@ -28,7 +28,15 @@ from app.wire.tasks import TaskOut, TaskState
 from ui.actions import ActionCollection, ActionId
 from ui.labels import format_datetime
 from ui.plain import plain_label, set_plain
-from ui.tasks.words import attempt_label, kind_label, notice_label, reason_label, request_label, state_label
+from ui.tasks.words import (
+    attempt_label,
+    kind_label,
+    notice_label,
+    reason_label,
+    request_label,
+    state_label,
+    why_label,
+)
 from ui.theme import TASK_STATE_BADGES, set_role, task_state_colour
 
 SHOWN_STATES = (TaskState.OPEN, TaskState.IN_PROGRESS, TaskState.NOT_REACHED)
@@ -111,7 +119,12 @@ class TasksPanel(QWidget):
         layout.addWidget(self.reminder)
         buttons = QHBoxLayout()
         self.buttons: dict[ActionId, QToolButton] = {}
-        for action_id in (ActionId.NEXT_TASK, ActionId.DIAL_TASK, ActionId.TASK_NOT_REACHED):
+        for action_id in (
+            ActionId.NEXT_TASK,
+            ActionId.DIAL_TASK,
+            ActionId.GIVE_BACK_TASK,
+            ActionId.TASK_NOT_REACHED,
+        ):
             button = QToolButton()
             button.setDefaultAction(actions[action_id])
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -200,13 +213,7 @@ class TasksPanel(QWidget):
             return
         self.state.setText(state_label(task.state))
         set_role(self.state, TASK_STATE_BADGES[task.state], "badge")
-        why = kind_label(task.kind)
-        if task.request_type is not None:
-            why = f"{why}: {request_label(task.request_type)}"
-        missed = [a for a in task.attempts if a.kind.value == "missed_call"]
-        if missed:
-            why = f"{why} ({reason_label(missed[-1].outcome)})"
-        set_plain(self.why, why)
+        set_plain(self.why, why_label(task))
         set_plain(self.client, self.client_name or self.tr("Unknown client"))
         set_plain(self.number, task.phone)
         self.due.setText(self.tr("Due: %1").replace("%1", format_datetime(task.due_at)))
@@ -218,6 +225,8 @@ class TasksPanel(QWidget):
 
     def _phase_text(self) -> str:
         view = self.view
+        if view.phase is DeskPhase.PREVIEW and view.set_aside:
+            return self.tr("A call came in: the task waits until it is over")
         if view.phase is DeskPhase.PREVIEW:
             return self.tr("Read the task, then call the client")
         if view.phase is DeskPhase.CALLING:

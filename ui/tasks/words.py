@@ -6,7 +6,15 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from app.wire.calls import MissedReason
-from app.wire.tasks import AttemptKind, AttemptOut, NotReachedReason, RequestType, TaskKind, TaskState
+from app.wire.tasks import (
+    AttemptKind,
+    AttemptOut,
+    NotReachedReason,
+    RequestType,
+    TaskKind,
+    TaskOut,
+    TaskState,
+)
 
 
 def state_label(state: TaskState) -> str:
@@ -78,4 +86,16 @@ def notice_label(notice: str) -> str:
         "sending": QCoreApplication.translate(
             "Tasks", "The last task's result is still on its way to the server: try again in a moment"
         ),
+        "released": QCoreApplication.translate("Tasks", "Task given back to the queue"),
     }.get(notice, "")
+
+
+def why_label(task: TaskOut) -> str:
+    """Why there is a task: "Missed call (hung up in the queue)", "Web request: sales"."""
+    why = kind_label(task.kind)
+    if task.request_type is not None:
+        why = f"{why}: {request_label(task.request_type)}"
+    missed = [a for a in task.attempts if a.kind is AttemptKind.MISSED_CALL]
+    if missed:
+        why = f"{why} ({reason_label(missed[-1].outcome)})"
+    return why
