@@ -34,6 +34,7 @@ from app.workstation.notices import (
     ContactLookedUp,
     DispositionNotSaved,
     DispositionQueued,
+    HeadsetChanged,
     MuteChanged,
     Notice,
     Problem,
@@ -46,6 +47,7 @@ from ui.card.binding import CardBinding
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
+from ui.headset_status import HeadsetIndicator
 from ui.main_window import MainWindow
 from ui.refusals import error_text, refusal_text
 from ui.ringing_panel import RingingCall
@@ -77,6 +79,12 @@ class Desk(QObject):
         """Others that show the status too (the tray)."""
         self.status_line = QStatusBar()
         window.setStatusBar(self.status_line)
+        self.headset = HeadsetIndicator()
+        """The headset whose call buttons are in use, or that it was unplugged (issue 17)."""
+        self.status_line.addPermanentWidget(self.headset)
+        if workstation.headsets is not None:  # the service spoke before this window was made
+            h = workstation.headsets
+            self.headset.show_headset(HeadsetChanged(h.devices, h.active, h.lost))
         self.card = CardBinding(
             window.card,
             workstation,
@@ -218,6 +226,8 @@ class Desk(QObject):
         elif isinstance(notice, Problem):
             text = refusal_text(notice.refusal) if notice.refusal is not None else notice.message
             self.status_line.showMessage(text, 10000)
+        elif isinstance(notice, HeadsetChanged):
+            self.headset.show_headset(notice)
         elif isinstance(notice, StatusRefused | CatalogueChanged | DispositionNotSaved):
             self._on_server_truth(notice)
 

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,7 +52,7 @@ from ui.refused_notice import RefusedRecords
 from ui.resuming import resume_shift, resumed_text
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
-from ui.settings_flow import SettingsFlow
+from ui.settings_flow import SettingsFlow, with_hid_headset
 from ui.single import Instance
 from ui.sip_accounts import sip_accounts
 from ui.status_menu import StatusChoice
@@ -166,7 +166,9 @@ class Desktop:
             return False
         # the phone's process starts now and gets ready on the other core while the window is built
         # (issue 15: start time); its events are read from ``telephony.start()`` on, as before
-        self.telephony = TelephonyService([*phone_command(), *opts.phone_args], stderr_path=opts.phone_log)
+        buttons = str(opts.config["audio.buttons"]) if opts.config is not None else ""
+        argv = with_hid_headset([*phone_command(), *opts.phone_args], buttons)  # the headset in settings
+        self.telephony = TelephonyService(argv, stderr_path=opts.phone_log)
         await self.telephony.prespawn()
         self.sync.start()
         services = await ServerSide.load(self.sync)
@@ -193,7 +195,13 @@ class Desktop:
         def on_event(event: ev.Event) -> None:
             if isinstance(event, ev.AudioDevicesChanged):
                 self.audio_devices = AudioDevices(
-                    [d.name for d in event.devices if d.inputs], [d.name for d in event.devices if d.outputs]
+                    [d.name for d in event.devices if d.inputs],
+                    [d.name for d in event.devices if d.outputs],
+                    self.audio_devices.headsets,
+                )
+            elif isinstance(event, ev.HeadsetsChanged):  # the settings' list of headsets with buttons
+                self.audio_devices = replace(
+                    self.audio_devices, headsets=[(h.name, h.telephony) for h in event.devices]
                 )
             forward(event)
 

@@ -12,6 +12,7 @@ from app.refused import Refused
 from app.session.call import CallSession
 from app.status.view import StatusView
 from app.store.faults import StoreFault
+from app.telephony.events import HidHeadset
 from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue, DispositionIn
 from app.wire.statuses import StatusChangeIn
@@ -109,6 +110,16 @@ class CatalogueChanged:
     catalogue: Catalogue
 
 
+@dataclass(frozen=True)
+class HeadsetChanged:
+    """The USB headsets plugged in, the one whose buttons and lights are used (``active``, empty when
+    none) and, when it was just unplugged, ``lost`` (the calls go on without its buttons)."""
+
+    devices: tuple[HidHeadset, ...]
+    active: str
+    lost: str = ""
+
+
 Notice = (
     CallChanged
     | StatusChanged
@@ -121,4 +132,5 @@ Notice = (
     | StoreSaved
     | StatusRefused
     | CatalogueChanged
+    | HeadsetChanged
 )
