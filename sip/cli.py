@@ -118,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--headset", default="", help="sound device for the call, by name (default: system default)"
     )
     p.add_argument("--ringer", default="", help="sound device for the ring tone, by name")
+    p.add_argument(
+        "--hid-headset",
+        default="",
+        metavar="NAME",
+        help="USB headset whose call buttons and lights to use, by HID product name "
+        "(default: the one named like the sound device, else the first with call buttons)",
+    )
+    p.add_argument(
+        "--no-hid-headset", action="store_true", help="do not use a headset's call buttons and lights"
+    )
     p.add_argument("--audio-buffer-ms", type=int, default=60)
     p.add_argument(
         "--call", action="append", default=[], metavar="URI", help="dial this at start (repeatable)"
@@ -174,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         config = dataclasses.replace(config, codecs=tuple(args.codec))
     from sip.service import run_service  # pjsua2 is loaded only when the service really runs
 
-    code = run_service(config, accounts, ipc=args.ipc, calls=args.call)
+    headset = None if args.no_hid_headset else args.hid_headset
+    code = run_service(config, accounts, ipc=args.ipc, calls=args.call, headset=headset)
     # Every SIP object is released by now. The stdin reader thread may still sit in a blocking read,
     # which makes a normal interpreter exit abort ("could not acquire lock for stdin"): leave directly.
     logging.shutdown()

@@ -23,6 +23,7 @@ from app.telephony import events as ev
 from app.telephony import wire
 from app.telephony.config import AccountConfig, EngineConfig
 from sip.engine import Engine, EngineStartError
+from sip.headset import HeadsetLink, start_headset
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +65,40 @@ def _take_stdout_for_events() -> BinaryIO:
     return os.fdopen(events_fd, "wb", buffering=0)
 
 
-def _read_commands(engine: Engine, writer: EventWriter, lines: Iterable[bytes], ipc: bool) -> None:
+def _read_commands(
+    engine: Engine, writer: EventWriter, lines: Iterable[bytes], ipc: bool, headset: HeadsetLink | None
+) -> None:
     for line in lines:
         if not line.strip():
             continue
         try:
-            engine.submit(wire.decode_command(line))
+            command = wire.decode_command(line)
         except wire.WireError as exc:
             log.warning("ignored a malformed command: %s", exc)
             writer.emit(ev.EngineError(message=f"malformed command: {exc}", where="ipc"))
+            continue
+        _route(command, engine, writer, headset)
     if ipc:
         engine.submit(cmd.Shutdown())
+
+
+def _route(command: cmd.Command, engine: Engine, writer: EventWriter, headset: HeadsetLink | None) -> None:
+    """The headset's own command goes to its thread; a mute also lights the headset's Mute light."""
+    if isinstance(command, cmd.SelectHeadset):
+        if headset is not None:
+            headset.select(command.name, command.ref)
+        elif command.ref:
+            writer.emit(
+                ev.CommandResult(
+                    ref=command.ref,
+                    ok=False,
+                    error="headset buttons are off (--no-hid-headset, or no HID library)",
+                )
+            )
+        return
+    if isinstance(command, cmd.SetMute) and headset is not None:
+        headset.set_muted(command.muted)
+    engine.submit(command)
 
 
 def run_service(
@@ -84,13 +108,22 @@ def run_service(
     ipc: bool = False,
     commands: BinaryIO | None = None,
     calls: Iterable[str] = (),
+    headset: str | None = "",
 ) -> int:
-    """Run the telephony service until SIGINT/SIGTERM, a Shutdown command or (with ``ipc``) stdin EOF."""
+    """Run the telephony service until SIGINT/SIGTERM, a Shutdown command or (with ``ipc``) stdin EOF.
+    ``headset``: the USB headset whose buttons and lights to use ("" = automatic, None = none)."""
     # The audio bridge's frame callbacks need the GIL every 20 ms: switch threads often so a busy
     # thread (IPC, logging) cannot hold it for the default 5 ms slices in a row.
     sys.setswitchinterval(0.001)
     writer = EventWriter(_take_stdout_for_events())
-    engine = Engine(config, writer.emit)
+    link = start_headset(writer.emit, headset) if headset is not None else None
+
+    def emit(event: ev.Event) -> None:
+        writer.emit(event)
+        if link is not None:
+            link.observe(event)  # the lights follow what the phone really does
+
+    engine = Engine(config, emit)
 
     def on_signal(signum: int, _frame: object) -> None:
         log.info("signal %d: shutting down", signum)
@@ -104,7 +137,7 @@ def run_service(
     except EngineStartError as exc:
         log.error("the SIP engine could not start: %s", exc)
         writer.emit(ev.EngineError(message=f"cannot start: {exc}", where="start"))
-        writer.close()
+        _stop(link, writer)
         return 2
 
     for account in accounts:
@@ -113,7 +146,7 @@ def run_service(
         engine.submit(cmd.MakeCall(target=target, ref=f"start-call-{n}"))
     stream = commands if commands is not None else sys.stdin.buffer
     reader = threading.Thread(
-        target=_read_commands, args=(engine, writer, iter(stream.readline, b""), ipc), daemon=True
+        target=_read_commands, args=(engine, writer, iter(stream.readline, b""), ipc, link), daemon=True
     )
     reader.start()
     while not engine.join(0.2):  # wake up regularly so signal handlers run in the main thread
@@ -123,7 +156,13 @@ def run_service(
             # operator's "quit" and the desktop's restart must still work.
             log.error("the engine did not stop within %.0f s; leaving anyway", SHUTDOWN_GRACE_S)
             writer.emit(ev.EngineStopped(reason="forced: the engine did not stop in time"))
-            writer.close()
+            _stop(link, writer)
             return 3
-    writer.close()
+    _stop(link, writer)
     return 0
+
+
+def _stop(link: HeadsetLink | None, writer: EventWriter) -> None:
+    if link is not None:
+        link.stop()
+    writer.close()

@@ -4,18 +4,18 @@
 # in tests/allowed_skips.txt fails the run (tests/conftest.py).
 #
 # With no test paths given, the suite runs in two phases:
-#  1. one at a time: what measures time or shares a device (real audio, SIP calls, desktops on Xvfb,
-#     installers, Qt widgets), so nothing else competes with it for the CPU;
+#  1. one at a time: what measures time or shares a device (real audio, SIP calls, desktops on Xvfb
+#     and offscreen with the real telephony service, installers), so nothing else competes with it;
 #  2. on two workers (pytest-xdist, a whole module per worker so module fixtures hold): the server,
-#     core, sync, scripts and unit tests, which are CPU-bound, pick their own ports and databases, and
-#     judge no timings. This keeps `make test` well inside its budget on a two-core machine.
+#     core, sync, scripts, unit, offscreen widget and headset (HID over a fake device) tests, which are
+#     CPU-bound, pick their own ports and databases, and judge no timings. This keeps `make test` well inside its budget on a two-core machine.
 # Given paths (``tools/run-tests.sh tests/server -k etag``), they run in one ordinary pytest run.
 set -euo pipefail
 export QT_QPA_PLATFORM=offscreen
 export RINGDESK_STRICT_SKIPS=1
 mkdir -p build/journeys  # screenshots of every journey step are kept here
 
-PARALLEL=(tests/server tests/core tests/sync tests/scripts tests/unit tests/pbx)
+PARALLEL=(tests/server tests/core tests/sync tests/scripts tests/unit tests/pbx tests/ui tests/headset)
 WORKERS="${RINGDESK_TEST_WORKERS:-2}"
 
 for arg in "$@"; do

@@ -34,6 +34,7 @@ from app.workstation.notices import (
     ContactLookedUp,
     DispositionNotSaved,
     DispositionQueued,
+    HeadsetChanged,
     MuteChanged,
     Notice,
     Problem,
@@ -49,6 +50,7 @@ from ui.card.player import PlayerBinding
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
+from ui.headset_status import HeadsetIndicator
 from ui.main_window import MainWindow
 from ui.recording_bar import RecordingBinding
 from ui.refusals import error_text, refusal_text
@@ -81,6 +83,12 @@ class Desk(QObject):
         """Others that show the status too (the tray)."""
         self.status_line = QStatusBar()
         window.setStatusBar(self.status_line)
+        self.headset = HeadsetIndicator()
+        """The headset whose call buttons are in use, or that it was unplugged (issue 17)."""
+        self.status_line.addPermanentWidget(self.headset)
+        if workstation.headsets is not None:  # the service spoke before this window was made
+            h = workstation.headsets
+            self.headset.show_headset(HeadsetChanged(h.devices, h.active, h.lost))
         self.card = CardBinding(
             window.card,
             workstation,
@@ -224,6 +232,8 @@ class Desk(QObject):
         elif isinstance(notice, Problem):
             text = refusal_text(notice.refusal) if notice.refusal is not None else notice.message
             self.status_line.showMessage(text, 10000)
+        elif isinstance(notice, HeadsetChanged):
+            self.headset.show_headset(notice)
         elif isinstance(notice, StatusRefused | CatalogueChanged | DispositionNotSaved):
             self._on_server_truth(notice)
 

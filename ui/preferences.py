@@ -24,6 +24,8 @@ class AudioDevices:
 
     inputs: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
+    headsets: list[tuple[str, bool]] = field(default_factory=list)
+    """USB headsets seen on the HID bus: (name, whether it has call buttons)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Preferences:
     microphone: str | None = None
     speaker: str | None = None
     ringer: str | None = None
+    buttons: str | None = None
+    """The USB headset whose call buttons and lights are used (``None``: automatic)."""
     hotkeys: dict[str, str] = field(default_factory=dict)
     """Action id to shortcut, only where the operator changed the default."""
     language: Language = Language.RU

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ui.actions import SPECS, ActionCollection, ActionId
 from ui.i18n import Language
-from ui.plain import plain_label, tooltip
+from ui.plain import plain_label, set_plain, tooltip
 from ui.preferences import AudioDevices, Preferences, SipAccount
 from ui.theme import Theme
 
@@ -39,6 +39,7 @@ FIELD_SETTINGS: dict[str, str] = {
     "transport": "sip.transport",
     "speaker": "audio.headset",
     "ringer": "audio.ringer",
+    "buttons": "audio.buttons",
     "language": "language",
     "theme": "theme",
     "start_minimised": "start_minimised",
@@ -83,11 +84,22 @@ class SettingsDialog(QDialog):
         self.test_ringer.clicked.connect(
             lambda: self.test_tone_requested.emit("ringer", self.ringer.currentData())
         )
+        self.buttons = QComboBox()
+        """The USB headset whose call buttons and lights are used (issue 17), next to the sound devices."""
+        self.buttons_note = plain_label()
+        """Says which headsets are ignored because they have no call buttons."""
+        self.buttons_note.setWordWrap(True)
+        self.buttons_note.hide()
+        self._headsets: list[tuple[str, bool]] = []
         self.audio = self._form(
             ("microphone", self.microphone),
             ("speaker", self._with(self.speaker, self.test_speaker)),
             ("ringer", self._with(self.ringer, self.test_ringer)),
+            ("buttons", self.buttons),
         )
+        audio_form = self.audio.layout()
+        assert isinstance(audio_form, QFormLayout)
+        audio_form.addRow(self.buttons_note)
         # Hotkeys
         self.hotkeys: dict[ActionId, QKeySequenceEdit] = {a: QKeySequenceEdit() for a in SPECS}
         hotkeys_form = QFormLayout()
@@ -166,6 +178,14 @@ class SettingsDialog(QDialog):
             for name in [*names, *([chosen] if chosen and chosen not in names else [])]:
                 combo.addItem(name, name)
             combo.setCurrentIndex(max(0, combo.findData(chosen)))
+        self._headsets = list(devices.headsets)
+        self.buttons.clear()
+        self.buttons.addItem("", None)  # automatic: worded in retranslate()
+        usable = [name for name, telephony in devices.headsets if telephony]
+        for name in [*usable, *([prefs.buttons] if prefs.buttons and prefs.buttons not in usable else [])]:
+            self.buttons.addItem(name, name)
+        self.buttons.setCurrentIndex(max(0, self.buttons.findData(prefs.buttons)))
+        self._word_buttons()
         shortcuts = {
             **self._actions.default_shortcuts(),
             **{ActionId(k): v for k, v in prefs.hotkeys.items()},
@@ -195,6 +215,7 @@ class SettingsDialog(QDialog):
             microphone=self.microphone.currentData(),
             speaker=self.speaker.currentData(),
             ringer=self.ringer.currentData(),
+            buttons=self.buttons.currentData(),
             hotkeys=hotkeys,
             language=Language(self.language.currentData()),  # Qt hands enum data back as str
             theme=Theme(self.theme.currentData()),
@@ -243,6 +264,7 @@ class SettingsDialog(QDialog):
             "microphone": self.tr("Microphone"),
             "speaker": self.tr("Headset"),
             "ringer": self.tr("Ringer"),
+            "buttons": self.tr("Headset buttons"),
             "language": self.tr("Language"),
             "theme": self.tr("Theme"),
             "start_minimised": self.tr("Start minimised to the tray"),
@@ -259,6 +281,16 @@ class SettingsDialog(QDialog):
         if self.microphone.count():
             for combo in (self.microphone, self.speaker, self.ringer):
                 combo.setItemText(0, self.tr("System default"))
+        self._word_buttons()
+
+    def _word_buttons(self) -> None:
+        """The headset buttons' automatic choice and the note naming the headsets ignored."""
+        if self.buttons.count():
+            self.buttons.setItemText(0, self.tr("Automatic: the headset named like the sound device"))
+        ignored = [name for name, telephony in self._headsets if not telephony]
+        note = self.tr("Ignored, no call buttons (no USB telephony controls): %1")
+        set_plain(self.buttons_note, note.replace("%1", ", ".join(ignored)) if ignored else "")
+        self.buttons_note.setVisible(bool(ignored))
 
     def show_locked(self, reasons: dict[str, str]) -> None:
         """Grey out the fields IT's policy sets, saying why (``reasons``: config key -> reason)."""
@@ -269,6 +301,7 @@ class SettingsDialog(QDialog):
             "transport": self.transport,
             "speaker": self.speaker,
             "ringer": self.ringer,
+            "buttons": self.buttons,
             "language": self.language,
             "theme": self.theme,
             "start_minimised": self.start_minimised,

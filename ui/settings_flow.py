@@ -52,11 +52,26 @@ def preferences(config: Config, secrets: SecretStore) -> Preferences:
         sip=SipAccount(user, domain, password or "", str(config["sip.transport"])),
         speaker=str(config["audio.headset"]) or None,
         ringer=str(config["audio.ringer"]) or None,
+        buttons=str(config["audio.buttons"]) or None,
         hotkeys=parse_hotkeys(str(config["hotkeys"])),
         language=Language(str(config["language"])),
         theme=Theme(theme) if theme in {t.value for t in Theme} else Theme.LIGHT,
         start_minimised=bool(config["start_minimised"]),
     )
+
+
+def with_hid_headset(argv: list[str], name: str) -> list[str]:
+    """``ringdesk phone``'s arguments choosing the headset ``name`` for its buttons ("" = automatic)."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--hid-headset":
+            skip = True
+        else:
+            kept.append(arg)
+    return [*kept, "--hid-headset", name] if name else kept
 
 
 class SettingsFlow:
@@ -148,6 +163,7 @@ class SettingsFlow:
             "sip.transport": prefs.sip.transport,
             "audio.headset": prefs.speaker or "",
             "audio.ringer": prefs.ringer or "",
+            "audio.buttons": prefs.buttons or "",
             "language": prefs.language.value,
             "theme": prefs.theme.value,
             "start_minimised": prefs.start_minimised,
@@ -173,4 +189,7 @@ class SettingsFlow:
                 headset=str(applied["audio.headset"]), ringer=str(applied["audio.ringer"])
             )
             self._spawn(service.send(devices))
+            buttons = str(applied["audio.buttons"])
+            self._spawn(service.send(cmd.SelectHeadset(name=buttons)))
+            service.argv = with_hid_headset(service.argv, buttons)  # kept when the service restarts
         return refused

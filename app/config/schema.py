@@ -99,6 +99,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("audio.headset", "str", "", "AudioHeadset", "Headset device name; empty for the default"),
     SettingSpec("audio.ringer", "str", "", "AudioRinger", "Ring tone device name; empty for the headset"),
+    SettingSpec(
+        "audio.buttons",
+        "str",
+        "",
+        "AudioButtons",
+        "USB headset whose call buttons and lights are used (HID product name); empty: the one named "
+        "like the headset device, else the first with call buttons",
+    ),
     SettingSpec("language", "choice", "ru", "Language", "Interface language", choices=("ru", "en")),
     SettingSpec("theme", "choice", "system", "Theme", "Colour theme", choices=("system", "light", "dark")),
     SettingSpec("start_minimised", "bool", False, "StartMinimised", "Start in the tray"),

@@ -138,6 +138,16 @@ class RescanAudioDevices:
 
 
 @dataclass(frozen=True)
+class SelectHeadset:
+    """Use the call buttons and lights of the USB headset named ``name`` (empty: the one whose name
+    matches the audio device, else the first with call buttons)."""
+
+    name: str = ""
+    ref: str = ""
+    type: Literal["select_headset"] = "select_headset"
+
+
+@dataclass(frozen=True)
 class PlayTestTone:
     """Play a short test sound on the headset or the ringer device (the settings dialog's test button)."""
 
@@ -216,6 +226,7 @@ Command = (
     | AttendedTransfer
     | SelectAudioDevices
     | RescanAudioDevices
+    | SelectHeadset
     | PlayTestTone
     | QueryStats
     | StartRecording

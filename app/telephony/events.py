@@ -216,6 +216,48 @@ class EngineStats:
     type: Literal["engine_stats"] = "engine_stats"
 
 
+class HeadsetButton(StrEnum):
+    """A headset's call button (USB HID Telephony page)."""
+
+    HOOK_SWITCH = "hook_switch"  # answer / hang up
+    FLASH = "flash"  # hold, or swap to the call waiting
+    REDIAL = "redial"
+    MUTE = "mute"
+
+
+@dataclass(frozen=True)
+class HeadsetPressed:
+    """The operator pressed a call button on the headset. ``off_hook`` is the hook switch's new state
+    when the headset reports one (None: a toggle, or another button). The desktop decides what it means
+    for the calls it has, as for a key press."""
+
+    button: HeadsetButton
+    off_hook: bool | None = None
+    device: str = ""
+    at: float = field(default_factory=_now)
+    type: Literal["headset_pressed"] = "headset_pressed"
+
+
+@dataclass(frozen=True)
+class HidHeadset:
+    """A USB headset seen on the HID bus; ``telephony``: whether it has call buttons we can use."""
+
+    name: str
+    telephony: bool
+
+
+@dataclass(frozen=True)
+class HeadsetsChanged:
+    """The USB headsets plugged in changed, or the one whose buttons and lights are used (``active``,
+    empty when none). ``lost`` names the headset in use that was just unplugged (the calls go on)."""
+
+    devices: tuple[HidHeadset, ...]
+    active: str = ""
+    lost: str = ""
+    at: float = field(default_factory=_now)
+    type: Literal["headsets"] = "headsets"
+
+
 @dataclass(frozen=True)
 class CommandResult:
     """The answer to one command, matched by ``ref``; ``call_id`` is set when a command created a call."""
@@ -278,6 +320,8 @@ Event = (
     | AudioDevicesChanged
     | AudioStats
     | EngineStats
+    | HeadsetPressed
+    | HeadsetsChanged
     | CommandResult
     | RecordingChanged
     | EngineError

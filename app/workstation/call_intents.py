@@ -27,6 +27,8 @@ class CallIntents:
     _calls: Calls
     _clock: Clock
     config: WorkstationConfig
+    last_dialled: str = ""
+    """The last number or URI this desk dialled (the headset's redial button calls it again)."""
 
     @property
     def calls(self) -> Mapping[str, CallSession]:
@@ -81,6 +83,7 @@ class CallIntents:
         configuration gives one); returns the new call's id. ``known``: the contact already looked up
         (a task's preview): the call is bound to it with no second lookup."""
         headers = self.config.caller_id_headers(queue)
+        self.last_dialled = target.strip()
         return await self._dial(self._calls.dial(target, headers), target.strip(), "", known)
 
     async def blind_transfer(self, target: str, call_id: str | None = None) -> None:

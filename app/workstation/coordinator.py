@@ -34,8 +34,8 @@ from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.scripts import AnswerValue, ScriptRef
 from app.wire.statuses import CONNECTION_LOST, BoardRow, OperatorStatus, StatusChangeIn, StatusSource
-from app.workstation.call_intents import CallIntents
 from app.workstation.config import WorkstationConfig
+from app.workstation.headset import HeadsetIntents
 from app.workstation.held import RETRY_S, HeldWrites
 from app.workstation.hub import Hub
 from app.workstation.keeping import STORE_RETRY_S, DispositionKeeper
@@ -65,9 +65,10 @@ class WorkstationState:
     muted: bool
 
 
-class Workstation(CallIntents):
+class Workstation(HeadsetIntents):
     """The operator's desk: calls, status and the records they produce (the call intents are
-    :class:`~app.workstation.call_intents.CallIntents`)."""
+    :class:`~app.workstation.call_intents.CallIntents`, the headset's buttons
+    :class:`~app.workstation.headset.HeadsetIntents`)."""
 
     def __init__(
         self,
@@ -130,6 +131,10 @@ class Workstation(CallIntents):
         self._schedule()
         return written
 
+    @property
+    def muted(self) -> bool:
+        return self._calls.muted
+
     def state(self) -> WorkstationState:
         return WorkstationState(tuple(self._calls.sessions.values()), self.status, self._calls.muted)
 
@@ -137,6 +142,12 @@ class Workstation(CallIntents):
 
     def on_phone_event(self, event: ev.Event) -> None:
         """Feed one telephony event (``TelephonyService(on_event=...)``)."""
+        if isinstance(event, ev.HeadsetPressed):
+            self.on_headset_press(event)
+            return
+        if isinstance(event, ev.HeadsetsChanged):
+            self.on_headsets(event)
+            return
         at = from_epoch(event.at)
         try:
             self._calls.on_event(event, at)

@@ -14,6 +14,7 @@ from app.refused import Refused
 from app.session.call import CallSession
 from app.status.view import StatusView
 from app.store.faults import StoreFault
+from app.telephony.events import HidHeadset
 from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue, DispositionIn
 from app.wire.recordings import RecordingPolicy
@@ -112,6 +113,16 @@ class CatalogueChanged:
     catalogue: Catalogue
 
 
+@dataclass(frozen=True)
+class HeadsetChanged:
+    """The USB headsets plugged in, the one whose buttons and lights are used (``active``, empty when
+    none) and, when it was just unplugged, ``lost`` (the calls go on without its buttons)."""
+
+    devices: tuple[HidHeadset, ...]
+    active: str
+    lost: str = ""
+
+
 RecordingState = Literal["off", "available", "starting", "recording", "paused", "finished", "failed"]
 
 
@@ -151,4 +162,5 @@ Notice = (
     | StatusRefused
     | CatalogueChanged
     | RecordingNotice
+    | HeadsetChanged
 )

@@ -530,22 +530,22 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="204"/>
+        <location filename="../../ui/desk.py" line="212"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="223"/>
+        <location filename="../../ui/desk.py" line="231"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="236"/>
+        <location filename="../../ui/desk.py" line="246"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="243"/>
+        <location filename="../../ui/desk.py" line="253"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
@@ -573,17 +573,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="227"/>
+        <location filename="../../ui/main.py" line="235"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="307"/>
+        <location filename="../../ui/login_flow.py" line="60"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="310"/>
+        <location filename="../../ui/login_flow.py" line="63"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -723,6 +723,19 @@
     </message>
 </context>
 <context>
+    <name>HeadsetIndicator</name>
+    <message>
+        <location filename="../../ui/headset_status.py" line="49"/>
+        <source>Headset buttons: %1</source>
+        <translation>Кнопки гарнитуры: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/headset_status.py" line="52"/>
+        <source>Headset %1 unplugged: its buttons do nothing until it is back; the call goes on</source>
+        <translation>Гарнитура %1 отключена: её кнопки не работают, пока её не подключат снова; разговор продолжается</translation>
+    </message>
+</context>
+<context>
     <name>HistoryDialog</name>
     <message>
         <location filename="../../ui/team/dialogs.py" line="61"/>
@@ -763,57 +776,57 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="44"/>
+        <location filename="../../ui/card/history_view.py" line="45"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="66"/>
+        <location filename="../../ui/card/history_view.py" line="67"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="78"/>
+        <location filename="../../ui/card/history_view.py" line="79"/>
         <source>deleted</source>
         <translation>удалена</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="80"/>
+        <location filename="../../ui/card/history_view.py" line="81"/>
         <source>uploading</source>
         <translation>загружается</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="85"/>
+        <location filename="../../ui/card/history_view.py" line="86"/>
         <source>%1, paused %2</source>
         <translation>%1, пауза %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="98"/>
+        <location filename="../../ui/card/history_view.py" line="99"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="99"/>
+        <location filename="../../ui/card/history_view.py" line="100"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="100"/>
+        <location filename="../../ui/card/history_view.py" line="101"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="101"/>
+        <location filename="../../ui/card/history_view.py" line="102"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="102"/>
+        <location filename="../../ui/card/history_view.py" line="103"/>
         <source>Recording</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="103"/>
+        <location filename="../../ui/card/history_view.py" line="104"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -1300,17 +1313,17 @@
 <context>
     <name>PlayerBar</name>
     <message>
-        <location filename="../../ui/card/player.py" line="66"/>
+        <location filename="../../ui/card/player.py" line="65"/>
         <source>Stop</source>
         <translation>Стоп</translation>
     </message>
     <message>
-        <location filename="../../ui/card/player.py" line="66"/>
+        <location filename="../../ui/card/player.py" line="65"/>
         <source>Play</source>
         <translation>Слушать</translation>
     </message>
     <message>
-        <location filename="../../ui/card/player.py" line="67"/>
+        <location filename="../../ui/card/player.py" line="66"/>
         <source>Recording of the call, in your headset</source>
         <translation>Запись разговора, в вашей гарнитуре</translation>
     </message>
@@ -2108,7 +2121,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings_flow.py" line="113"/>
+        <location filename="../../ui/settings_flow.py" line="128"/>
         <source>set by your IT department&apos;s policy (%1)</source>
         <translation>задано политикой вашего ИТ-отдела (%1)</translation>
     </message>
@@ -2116,109 +2129,124 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="165"/>
-        <location filename="../../ui/settings_dialog.py" line="261"/>
+        <location filename="../../ui/settings_dialog.py" line="177"/>
+        <location filename="../../ui/settings_dialog.py" line="283"/>
         <source>System default</source>
         <translation>Системное по умолчанию</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="208"/>
+        <location filename="../../ui/settings_dialog.py" line="229"/>
         <source>%1 is set for both “%2” and “%3”: choose another key for one of them.</source>
         <translation>Клавиша %1 назначена и для «%2», и для «%3»: выберите для одного из них другую.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="233"/>
+        <location filename="../../ui/settings_dialog.py" line="254"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="235"/>
+        <location filename="../../ui/settings_dialog.py" line="256"/>
         <source>Account</source>
         <translation>Учётная запись</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="235"/>
+        <location filename="../../ui/settings_dialog.py" line="256"/>
         <source>Audio</source>
         <translation>Звук</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="235"/>
+        <location filename="../../ui/settings_dialog.py" line="256"/>
         <source>Hotkeys</source>
         <translation>Горячие клавиши</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="235"/>
+        <location filename="../../ui/settings_dialog.py" line="256"/>
         <source>Appearance</source>
         <translation>Внешний вид</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="239"/>
+        <location filename="../../ui/settings_dialog.py" line="260"/>
         <source>SIP user</source>
         <translation>Пользователь SIP</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="240"/>
+        <location filename="../../ui/settings_dialog.py" line="261"/>
         <source>SIP domain</source>
         <translation>Домен SIP</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="241"/>
+        <location filename="../../ui/settings_dialog.py" line="262"/>
         <source>SIP password</source>
         <translation>Пароль SIP</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="242"/>
+        <location filename="../../ui/settings_dialog.py" line="263"/>
         <source>Transport</source>
         <translation>Транспорт</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="243"/>
+        <location filename="../../ui/settings_dialog.py" line="264"/>
         <source>Microphone</source>
         <translation>Микрофон</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="244"/>
+        <location filename="../../ui/settings_dialog.py" line="265"/>
         <source>Headset</source>
         <translation>Гарнитура</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="245"/>
+        <location filename="../../ui/settings_dialog.py" line="266"/>
         <source>Ringer</source>
         <translation>Звонок (рингер)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="246"/>
+        <location filename="../../ui/settings_dialog.py" line="267"/>
+        <source>Headset buttons</source>
+        <translation>Кнопки гарнитуры</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="268"/>
         <source>Language</source>
         <translation>Язык</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="247"/>
+        <location filename="../../ui/settings_dialog.py" line="269"/>
         <source>Theme</source>
         <translation>Тема</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="248"/>
+        <location filename="../../ui/settings_dialog.py" line="270"/>
         <source>Start minimised to the tray</source>
         <translation>Запускать свёрнутым в трей</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="252"/>
-        <location filename="../../ui/settings_dialog.py" line="253"/>
+        <location filename="../../ui/settings_dialog.py" line="274"/>
+        <location filename="../../ui/settings_dialog.py" line="275"/>
         <source>Test tone</source>
         <translation>Проверить звук</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="254"/>
+        <location filename="../../ui/settings_dialog.py" line="276"/>
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="255"/>
+        <location filename="../../ui/settings_dialog.py" line="277"/>
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="279"/>
+        <location filename="../../ui/settings_dialog.py" line="289"/>
+        <source>Automatic: the headset named like the sound device</source>
+        <translation>Автоматически: гарнитура с тем же названием, что и звуковое устройство</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="291"/>
+        <source>Ignored, no call buttons (no USB telephony controls): %1</source>
+        <translation>Не используются, нет кнопок вызова (нет USB-управления телефонией): %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="312"/>
         <source>Locked: %1</source>
         <translation>Заблокировано: %1</translation>
     </message>
@@ -2434,23 +2462,23 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="194"/>
-        <location filename="../../ui/tasks/hook.py" line="209"/>
+        <location filename="../../ui/tasks/hook.py" line="195"/>
+        <location filename="../../ui/tasks/hook.py" line="210"/>
         <source>Missed calls not called back yet</source>
         <translation>Пропущенные звонки, которым ещё не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="196"/>
+        <location filename="../../ui/tasks/hook.py" line="197"/>
         <source>Callback due: %1</source>
         <translation>Пора перезвонить: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="199"/>
+        <location filename="../../ui/tasks/hook.py" line="200"/>
         <source>Callback due</source>
         <translation>Пора перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="207"/>
+        <location filename="../../ui/tasks/hook.py" line="208"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>

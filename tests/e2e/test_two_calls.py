@@ -62,7 +62,15 @@ class Caller:
         self.number, self.queue = who[0], queue
         self.port = free_port("udp")
         self.phone = Phone(
-            ["--listen", f"127.0.0.1:{self.port}", "--local-user", "customer", "--no-audio"],
+            # no headset buttons: a customer's phone must not open the operator's headset (issue 17)
+            [
+                "--listen",
+                f"127.0.0.1:{self.port}",
+                "--local-user",
+                "customer",
+                "--no-audio",
+                "--no-hid-headset",
+            ],
             log_dir=tmp_path,
             name=f"caller-{self.number[1:]}",
         )

@@ -91,3 +91,24 @@ def test_a_hotkey_can_be_cleared_and_one_key_cannot_serve_two_actions(
     actions.set_shortcuts({ActionId(k): v for k, v in saved.args[0].hotkeys.items()})
     assert actions[ActionId.ANSWER].shortcut().isEmpty()
     assert actions[ActionId.HANG_UP].shortcut().toString() == "F5"
+
+
+def test_the_headset_buttons_are_chosen_next_to_the_sound_devices_and_a_headset_without_is_noted(
+    qtbot: QtBot, actions: ActionCollection
+) -> None:
+    dialog = SettingsDialog(actions)
+    qtbot.addWidget(dialog)
+    headsets = [("Jabra Link 380", True), ("Volume Only Headset", False), ("Poly BT700", True)]
+    dialog.load(Preferences(language=Language.EN), AudioDevices([], ["Speakers"], headsets))
+    dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.audio)  # the operator opens the Audio page
+    items = [dialog.buttons.itemText(i) for i in range(dialog.buttons.count())]
+    assert items == ["Automatic: the headset named like the sound device", "Jabra Link 380", "Poly BT700"]
+    assert dialog.buttons_note.isVisible()
+    assert dialog.buttons_note.text() == (
+        "Ignored, no call buttons (no USB telephony controls): Volume Only Headset"
+    )
+    dialog.buttons.setCurrentIndex(dialog.buttons.findData("Poly BT700"))
+    assert dialog.collect().buttons == "Poly BT700"
+    dialog.load(Preferences(language=Language.EN), AudioDevices([], ["Speakers"], headsets[:1]))
+    assert not dialog.buttons_note.isVisible() and dialog.collect().buttons is None

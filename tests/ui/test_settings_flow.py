@@ -77,3 +77,13 @@ def test_a_broken_policy_locks_every_field_and_says_why(
     prefs = dialog.collect()
     flow.save(replace(prefs, language=Language.EN))
     assert load_config(paths)["language"] == "ru"  # the operator cannot change a setting meanwhile
+
+
+def test_the_headset_chosen_for_its_buttons_is_passed_to_the_phone_and_replaced_when_changed() -> None:
+    from ui.settings_flow import with_hid_headset
+
+    argv = ["ringdesk", "phone", "--ipc"]
+    chosen = with_hid_headset(argv, "Jabra Link 380")
+    assert chosen == ["ringdesk", "phone", "--ipc", "--hid-headset", "Jabra Link 380"]
+    assert with_hid_headset(chosen, "Poly BT700")[-2:] == ["--hid-headset", "Poly BT700"]
+    assert with_hid_headset(chosen, "") == argv  # automatic again
