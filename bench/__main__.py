@@ -28,6 +28,7 @@ from typing import Any
 from bench import (
     audio_jitter,
     idle_cpu,
+    recording,
     screen_pop,
     scripts,
     server_dispositions,
@@ -54,6 +55,7 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (sync_flush.NAME, sync_flush.run),
     (screen_pop.NAME, screen_pop.run),
     (team_board.NAME, team_board.run),
+    (recording.NAME, recording.run),
 ]
 
 

@@ -215,6 +215,35 @@ class Settings(BaseModel):
     #: The team board's callback SLA: a missed call counts as met when an operator called the client
     #: back within this many minutes of the missed call (``GET /team/missed``).
     callback_sla_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    #: Call recordings (docs/quality.md). The directory IT chose for the audio files, outside the
+    #: database; empty: ``recordings`` in the server's data directory. Files are content-addressed
+    #: (``ab/cd/<sha256>.ogg``); uploads in progress wait in ``incoming/``.
+    recordings_dir: str = ""
+    #: Days a stored recording is kept; then its file is deleted (its row and plays stay, marked purged).
+    recording_retention_days: int = Field(default=90, ge=1, le=3650)
+    #: Whether calls are recorded: ``always``, ``on_demand`` (the operator starts it) or ``never``.
+    recording_policy: Literal["always", "on_demand", "never"] = "always"
+    #: Per-queue exceptions, ``queue:policy,queue:policy`` (``survey:never,sales:on_demand``).
+    recording_queues: str = ""
+
+    def recording_policies(self) -> dict[str, str]:
+        """``recording_queues`` as ``{queue: policy}``."""
+        pairs = (item.partition(":") for item in self.recording_queues.split(","))
+        return {q.strip(): p.strip() for q, _, p in pairs if q.strip()}
+
+    def recordings_path(self) -> Path:
+        if self.recordings_dir:
+            return Path(self.recordings_dir)
+        return platformdirs.user_data_path("ringdesk", appauthor=False) / "recordings"
+
+    @field_validator("recording_queues")
+    @classmethod
+    def _known_policies(cls, value: str) -> str:
+        for item in filter(None, (i.strip() for i in value.split(","))):
+            queue, sep, policy = item.partition(":")
+            if not sep or not queue.strip() or policy.strip() not in ("always", "on_demand", "never"):
+                raise ValueError(f"{item!r}: write queue:always, queue:on_demand or queue:never")
+        return value
 
     def sources(self) -> dict[str, str]:
         """``source_keys`` as ``{key: source name}``."""

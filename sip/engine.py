@@ -18,6 +18,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pjsua2 as pj
@@ -32,6 +33,7 @@ from sip.call_manager import CallManager, CommandFailed
 from sip.calls import LIVE_CALLS
 from sip.endpoint import create_endpoint, create_transports, error_text, set_codec_priorities
 from sip.loop import EngineLoop, Waker
+from sip.recording.recorder import CallRecorder, RecordingRefused
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +56,12 @@ class Engine:
         self._stopping = False
         self._ep: Any = None
         self._bridge = AudioBridge(config.audio, on_error=lambda m: self._emit(ev.EngineError(m, "audio")))
+        self._recorder = CallRecorder(lambda: self._bridge.port, emit)
         self._calls = CallManager(
             config,
             self._loop,
             self._bridge,
-            emit=self._emit,
+            emit=self._call_event,
             report_error=self._report_error,
         )
         self._accounts = AccountManager(
@@ -201,8 +204,23 @@ class Engine:
                     self._bridge.test_tone(target_device)
                 case cmd.QueryStats():
                     self._emit_stats()
+                case cmd.StartRecording(call_id=target, path=path):
+                    record = self._calls.calls.get(target)
+                    if record is None:
+                        raise CommandFailed(f"no call {target}")
+                    self._recorder.start(target, path, record.audio)
+                case cmd.PauseRecording(call_id=target, paused=paused):
+                    self._recorder.pause(target, paused)
+                case cmd.PlayRecording(path=path, position_s=position, speed=speed):
+                    from sip.recording.playback import pcm_for  # numpy and libsndfile on first use
+
+                    if self._calls.calls:
+                        raise CommandFailed("a recording cannot be played during a call")
+                    self._bridge.play_in_headset(pcm_for(Path(path), position, speed))
+                case cmd.StopPlayback():
+                    self._bridge.stop_headset_sound()
             return ev.CommandResult(ref=command.ref, ok=True, call_id=call_id)
-        except CommandFailed as exc:
+        except (CommandFailed, RecordingRefused) as exc:
             return ev.CommandResult(ref=command.ref, ok=False, error=str(exc))
         except pj.Error as exc:
             return ev.CommandResult(ref=command.ref, ok=False, error=error_text(exc))
@@ -215,6 +233,15 @@ class Engine:
     def _report_error(self, where: str, exc: BaseException) -> None:
         log.error("%s failed: %s", where, error_text(exc), exc_info=not isinstance(exc, pj.Error))
         self._emit(ev.EngineError(message=error_text(exc), where=where))
+
+    def _call_event(self, event: ev.Event) -> None:
+        """Pass a call event on, and keep a recording listening to the call's current media."""
+        self._emit(event)
+        if isinstance(event, ev.CallStateChanged):
+            record = self._calls.calls.get(event.call_id)
+            self._recorder.follow(event.call_id, record.audio if record is not None else None)
+        elif isinstance(event, ev.CallEnded):
+            self._recorder.stop(event.call_id)
 
     def _emit_devices(self) -> None:
         self._emit(
@@ -244,6 +271,7 @@ class Engine:
             while self._calls.calls and time.monotonic() < deadline:
                 self._ep.libHandleEvents(10)
             self._calls.release_all()
+            self._recorder.close()
             self._bridge.close()
             self._accounts.release_all()
             self._ep.libHandleEvents(50)  # let un-REGISTERs leave

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import random
 import socket
 import sys
@@ -88,6 +89,8 @@ class DemoServer:
             "warning",
             stdout=asyncio.subprocess.DEVNULL,
             stderr=open(self.directory / "server.log", "wb"),  # noqa: SIM115 - the child owns it
+            # the demo's call recordings go with its temporary database, not into the user's data dir
+            env={**os.environ, "RINGDESK_RECORDINGS_DIR": str(self.directory / "server-recordings")},
         )
         deadline = time.monotonic() + 30
         async with httpx.AsyncClient() as client:

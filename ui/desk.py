@@ -38,17 +38,21 @@ from app.workstation.notices import (
     MuteChanged,
     Notice,
     Problem,
+    RecordingNotice,
     StatusChanged,
     StatusRefused,
 )
+from app.workstation.playback import RecordingPlayer
 from ui.acw_notice import TimeoutNotice
 from ui.call_controls import CallView, WaitingCall
 from ui.card.binding import CardBinding
+from ui.card.player import PlayerBinding
 from ui.desk_ports import DeskServices, EditConflict, ScriptHost
 from ui.dial_pad import DialHistoryEntry
 from ui.disposition_form import AcwView, DispositionChoice, DispositionRequest
 from ui.headset_status import HeadsetIndicator
 from ui.main_window import MainWindow
+from ui.recording_bar import RecordingBinding
 from ui.refusals import error_text, refusal_text
 from ui.ringing_panel import RingingCall
 from ui.status_menu import StatusChoice, status_text
@@ -127,6 +131,8 @@ class Desk(QObject):
         w.controls.transfer_complete_requested.connect(self._complete_transfer)
         w.controls.transfer_cancel_requested.connect(self._cancel_transfer)
         w.controls.answer_waiting_requested.connect(lambda: self._run(ws.answer(self._ringing_id())))
+        self.recording = RecordingBinding(w.recording, ws, self._run, self._current_id)
+        self.player = PlayerBinding(w.card, self._player, self._run)
         w.dial_pad.dial_requested.connect(lambda number: self._run(ws.dial(number)))
         w.disposition.submit_requested.connect(self._submit)
         w.disposition.skip_requested.connect(self._skip)
@@ -218,7 +224,7 @@ class Desk(QObject):
             self.timeout_notice.status(notice.view)
         elif isinstance(notice, ContactLookedUp):
             self._on_lookup(notice)
-        elif isinstance(notice, MuteChanged):
+        elif isinstance(notice, MuteChanged | RecordingNotice):
             self._render_calls()
         elif isinstance(notice, DispositionQueued):
             if not self.timeout_notice.queued():
@@ -315,6 +321,7 @@ class Desk(QObject):
             )
         else:
             w.controls.show_no_call()
+        self.recording.show(self._current_id() if engaged else None)
         if acw and not engaged:
             self._open_disposition(self._form_session(acw))
         elif not acw:
@@ -371,6 +378,9 @@ class Desk(QObject):
 
     def _ringing_id(self) -> str | None:
         return pick.ringing(self.workstation.calls.values())
+
+    def _player(self) -> RecordingPlayer | None:
+        return self.workstation.recordings.player if self.workstation.recordings is not None else None
 
     def _current_id(self) -> str | None:
         return pick.heard(self.workstation.calls.values())

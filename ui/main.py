@@ -27,6 +27,7 @@ from app.credentials import SecretStore
 from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
 from app.store.opening import StoreUnusable
+from app.store.paths import data_dir
 from app.sync.service import SyncService
 from app.telephony import events as ev
 from app.telephony.supervisor import TelephonyService
@@ -36,6 +37,7 @@ from app.workstation import Workstation, WorkstationConfig, connect_phone
 from app.workstation.config import caller_ids_of
 from app.workstation.journal import CallJournal
 from app.workstation.notices import CatalogueChanged, StoreFailing, StoreSaved
+from app.workstation.recordings import attach_recordings
 from app.workstation.server_truth import CatalogueFollower, follow_refusals
 from ui.desk import Desk
 from ui.dial_pad import history_entries
@@ -184,6 +186,8 @@ class Desktop:
             contacts=services,
             registered=False,
         )
+        home = opts.database.parent if opts.database is not None else data_dir()  # beside the local store
+        attach_recordings(self.workstation, self.telephony, home / "recordings", services)
         connect_phone(self.workstation, self.telephony)
         # the server's word wins on the desk: refusals undone, the catalogue followed (issue 13)
         self.workstation.hub.on(CatalogueChanged, lambda notice: services.use_catalogue(notice.catalogue))

@@ -31,6 +31,7 @@ from ui.dial_pad import DialPad
 from ui.disposition_form import DispositionForm
 from ui.elapsed import Clock, utc_now
 from ui.plain import plain_label
+from ui.recording_bar import RecordingBar
 from ui.ringing_panel import RingingPanel
 from ui.status_bar import StatusBar
 from ui.theme import icon
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self.action_collection, clock=clock)
         self.ringing = RingingPanel(self.action_collection)
         self.controls = CallControls(self.action_collection, clock=clock)
+        self.recording = RecordingBar()
         self.card = CallCard(self.action_collection, clock=clock)
         self.disposition = DispositionForm(self.action_collection, clock=clock)
         self.dial_pad = DialPad()
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.ringing)
         left_layout.addWidget(self.controls)
+        left_layout.addWidget(self.recording)
         left_layout.addWidget(self.card, 1)
         self.right = QWidget()
         right_layout = QVBoxLayout(self.right)

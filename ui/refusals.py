@@ -162,6 +162,9 @@ def _table() -> dict[str, _Sentence]:
         "acw_required": lambda p: QCoreApplication.translate(
             "Refusals", "Choose a call result to finish after-call work"
         ),
+        "recording_unavailable": lambda p: QCoreApplication.translate(
+            "Refusals", "This call is not being recorded"
+        ),
         "phone_refused": lambda p: QCoreApplication.translate(
             "Refusals", "The phone could not do it: try again"
         ),

@@ -17,6 +17,7 @@ from app.status.choice import Choice
 from app.sync.service import SyncService
 from app.wire.contacts import ContactIn, ContactOut, FieldSchema, HistoryItem
 from app.wire.dispositions import Catalogue, DispositionIn
+from app.wire.recordings import RecordingIn
 from app.wire.requests import RequestKind, StatusRequestIn
 from app.wire.scripts import ScriptDocument
 from app.wire.statuses import StatusChangeIn
@@ -121,3 +122,11 @@ class ServerSide:
 
     def put_status(self, change: StatusChangeIn) -> None:
         self.sync.outbox.add_status_change(change)
+
+    async def download_recording(self, recording_id: int) -> bytes:
+        return await self.sync.api.download_recording(recording_id)
+
+    def put_recording(self, recording: RecordingIn, path: str) -> None:
+        """A finished call recording: uploaded in its own outbox stream (docs/quality.md)."""
+        user = self.sync.api.tokens.user
+        self.sync.outbox.add_recording(user.name if user else "", recording, path)

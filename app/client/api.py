@@ -18,6 +18,7 @@ import httpx
 
 from app.client.answers import JSON, created, ok, parse, parse_list
 from app.client.errors import ConflictError, LoginRequiredError, TransientError, classify, detail_of
+from app.client.recording_calls import RecordingCalls
 from app.client.task_calls import TaskCalls
 from app.client.team_calls import TeamLeadCalls
 from app.client.tokens import Tokens
@@ -33,7 +34,7 @@ from app.wire.statuses import BoardRow, StatusChangeOut
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
-class ApiClient(TeamLeadCalls, TaskCalls):
+class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls):
     """The server's API for one desktop login (``account`` names it in the keyring)."""
 
     def __init__(
@@ -247,7 +248,7 @@ class ApiClient(TeamLeadCalls, TaskCalls):
         method: str,
         path: str,
         *,
-        content: str | None = None,
+        content: str | bytes | None = None,
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
@@ -288,7 +289,7 @@ class ApiClient(TeamLeadCalls, TaskCalls):
         method: str,
         path: str,
         *,
-        content: str | None = None,
+        content: str | bytes | None = None,
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
         token: str | None = None,
@@ -300,7 +301,7 @@ class ApiClient(TeamLeadCalls, TaskCalls):
             return await self._http.request(
                 method,
                 path,
-                content=content.encode() if content is not None else None,
+                content=content.encode() if isinstance(content, str) else content,
                 headers=all_headers,
                 params=params,
             )

@@ -18,7 +18,7 @@ class SendsRequests:
         method: str,
         path: str,
         *,
-        content: str | None = None,
+        content: str | bytes | None = None,
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> httpx.Response:

@@ -65,3 +65,5 @@ class OutboxKind(StrEnum):
     """What came of working a task (``/tasks/{id}/result``); ``target`` is the task id."""
     CALL_REPORT = "call_report"
     """What an inbound call did at this desktop (``/calls/desktop``, ``app.tasks.outcomes``)."""
+    RECORDING = "recording"
+    """A call's recording (``/recordings``, chunked); ``target`` is the local file's path."""

@@ -29,6 +29,7 @@ from app.client.api import ApiClient
 from app.client.errors import ConflictError, RejectedError, TransientError
 from app.store.schema import OutboxKind
 from app.sync.items import OutboxItem
+from app.sync.recording_upload import upload
 from app.wire.contacts import ContactOut
 from app.wire.dispositions import BatchItemIn, BatchOutcome, DispositionBatchIn
 
@@ -133,6 +134,8 @@ class Deliverer:
             if item.kind is OutboxKind.CALL_REPORT:
                 call = await self._api.post_call_report(item.payload)
                 return Delivered(call.call_id)
+            if item.kind is OutboxKind.RECORDING:
+                return Delivered(str(await upload(self._api, item)))
             if item.kind is OutboxKind.TASK_RESULT:
                 task = await self._api.post_task_result(int(item.target or 0), item.payload, item.key)
                 return Delivered(None if task is None else str(task.id))

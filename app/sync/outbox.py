@@ -35,6 +35,7 @@ from app.sync.items import OutboxCounts, OutboxItem, Saved
 from app.wire.calls import CallReportIn
 from app.wire.contacts import ContactOut, ContactPatch
 from app.wire.dispositions import DispositionIn
+from app.wire.recordings import RecordingIn
 from app.wire.statuses import StatusChangeIn
 from app.wire.tasks import ResultIn
 
@@ -169,6 +170,24 @@ class Outbox:
         with self._store.transaction() as db:
             saved = _queue(
                 db, OutboxKind.CALL_REPORT, f"call:{report.call_id}", _json(report), key, now=utcnow()
+            )
+        self._changed(pending=+1)
+        return saved
+
+    def add_recording(self, operator: str, recording: RecordingIn, path: str) -> Saved:
+        """Queue a finished call recording (the file at ``path``) for upload in its own stream
+        (``recording:<operator>``), so a long upload never holds up dispositions or statuses. The
+        server knows a recording by operator and call, so a resend continues the same upload."""
+        key = str(uuid.uuid4())
+        with self._store.transaction() as db:
+            saved = _queue(
+                db,
+                OutboxKind.RECORDING,
+                f"recording:{operator}",
+                _json(recording),
+                key,
+                now=utcnow(),
+                target=path,
             )
         self._changed(pending=+1)
         return saved

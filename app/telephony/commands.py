@@ -165,6 +165,46 @@ class QueryStats:
 
 
 @dataclass(frozen=True)
+class StartRecording:
+    """Record a call (caller left, operator right) into ``path``, an ``.ogg`` file the desktop chose."""
+
+    call_id: str
+    path: str
+    ref: str = ""
+    type: Literal["start_recording"] = "start_recording"
+
+
+@dataclass(frozen=True)
+class PauseRecording:
+    """Pause (silence in the file, marked as a pause) or resume a call's recording."""
+
+    call_id: str
+    paused: bool = True
+    ref: str = ""
+    type: Literal["pause_recording"] = "pause_recording"
+
+
+@dataclass(frozen=True)
+class PlayRecording:
+    """Play a recording file in the headset from ``position_s`` at ``speed`` (1, 1.5 or 2); replaces
+    what plays. Seeking is sending it again with another position."""
+
+    path: str
+    position_s: float = 0.0
+    speed: float = 1.0
+    ref: str = ""
+    type: Literal["play_recording"] = "play_recording"
+
+
+@dataclass(frozen=True)
+class StopPlayback:
+    """Stop the recording playing in the headset."""
+
+    ref: str = ""
+    type: Literal["stop_playback"] = "stop_playback"
+
+
+@dataclass(frozen=True)
 class Shutdown:
     """Hang up everything, release every SIP object and exit."""
 
@@ -189,5 +229,9 @@ Command = (
     | SelectHeadset
     | PlayTestTone
     | QueryStats
+    | StartRecording
+    | PauseRecording
+    | PlayRecording
+    | StopPlayback
     | Shutdown
 )

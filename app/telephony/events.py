@@ -270,6 +270,33 @@ class CommandResult:
     type: Literal["result"] = "result"
 
 
+class RecordingState(StrEnum):
+    RECORDING = "recording"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RecordingChanged:
+    """A call's recording started, paused, resumed, finished (the file is complete) or failed.
+
+    ``pauses`` are (start, end) seconds from the start of the file; ``sha256`` and ``size`` describe the
+    finished file, which the desktop then uploads.
+    """
+
+    call_id: str
+    state: RecordingState
+    path: str
+    seconds: float = 0.0
+    size: int = 0
+    sha256: str = ""
+    pauses: tuple[tuple[float, float], ...] = ()
+    error: str = ""
+    at: float = field(default_factory=_now)
+    type: Literal["recording"] = "recording"
+
+
 @dataclass(frozen=True)
 class EngineError:
     """Something went wrong that no command asked about: bad SIP input, an audio device lost..."""
@@ -296,5 +323,6 @@ Event = (
     | HeadsetPressed
     | HeadsetsChanged
     | CommandResult
+    | RecordingChanged
     | EngineError
 )

@@ -46,6 +46,7 @@ from app.wire.common import (
     one_reason,
 )
 from app.wire.dispositions import DispositionOut
+from app.wire.recordings import RecordingRef
 
 
 class PreferredChannel(StrEnum):
@@ -272,6 +273,9 @@ class HistoryCall(WireModel):
     end_at: UtcDatetime | None = None
     disposition: DispositionOut | None = None
     """``None`` while the call is still in progress or was never dispositioned."""
+    recording: RecordingRef | None = None
+    """The call's recording, with its pauses, when there is one and the reader may hear it (an operator
+    their own calls, a team lead their team's, an admin all: docs/quality.md)."""
 
 
 HistoryItem = HistoryCall

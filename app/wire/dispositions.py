@@ -137,6 +137,11 @@ class Catalogue(WireModel):
     reasons: list[NotReadyReason] = Field(default_factory=list, max_length=200)
     queues: list[QueueName] = Field(default_factory=list, max_length=500)
     """Display names of the queues (a queue missing here is shown by its code)."""
+    recording: str = Field(default="always", pattern="^(always|on_demand|never)$")
+    """Whether calls are recorded (``app.wire.recordings.RecordingPolicy``) in a queue not listed in
+    ``recording_queues`` (the server's ``recording_policy``)."""
+    recording_queues: dict[Code, str] = Field(default_factory=dict, max_length=500)
+    """Per-queue exceptions to ``recording`` (the server's ``recording_queues``)."""
 
 
 def check_disposition(d: DispositionIn, code: DispositionCode) -> list[str]:

@@ -50,6 +50,7 @@ from app.workstation.notices import (
     StatusRefused,
 )
 from app.workstation.ports import ContactLookup, KnownContact, Outbox, PhoneCommands
+from app.workstation.recordings import CallRecordings
 from app.workstation.resume import Resume
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,9 @@ class Workstation(HeadsetIntents):
         self._last_muted = False
         self._held = HeldWrites(self.hub)
         self._keeper = DispositionKeeper(outbox, self.hub, self._held)
+        self.recordings: CallRecordings | None = None
+        """Call recording (``app.workstation.recordings``), set by the composition root when it has a
+        place for the files; without it no call is recorded."""
 
     # ----- reading -----------------------------------------------------------------------------
 
@@ -152,6 +156,8 @@ class Workstation(HeadsetIntents):
             self.hub.publish(Problem(exc.reason, where="phone", refusal=exc))
         if isinstance(event, ev.IncomingCall):
             self._look_up(event.call_id, event.number)
+        if self.recordings is not None:
+            self.recordings.on_phone_event(event, self._calls.sessions)
         self._settle(at)
 
     def on_routable(self, routable: bool) -> None:

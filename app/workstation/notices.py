@@ -7,6 +7,8 @@ so a window redraws from the notice without asking back (Anki's ``OpChanges`` id
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
 
 from app.refused import Refused
 from app.session.call import CallSession
@@ -15,6 +17,7 @@ from app.store.faults import StoreFault
 from app.telephony.events import HidHeadset
 from app.wire.contacts import ContactOut
 from app.wire.dispositions import Catalogue, DispositionIn
+from app.wire.recordings import RecordingPolicy
 from app.wire.statuses import StatusChangeIn
 
 
@@ -120,6 +123,32 @@ class HeadsetChanged:
     lost: str = ""
 
 
+RecordingState = Literal["off", "available", "starting", "recording", "paused", "finished", "failed"]
+
+
+@dataclass(frozen=True)
+class RecordingView:
+    """One call's recording as the card shows it."""
+
+    call_id: str
+    state: RecordingState
+    policy: RecordingPolicy
+    record_id: str = ""
+    """The call's id as the server knows it (dispositions use the same)."""
+    queue: str | None = None
+    started_at: datetime | None = None
+    path: str = ""
+    pauses: tuple[tuple[float, float], ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class RecordingNotice:
+    """A call's recording changed (started, paused, resumed, finished, failed, or became available)."""
+
+    view: RecordingView
+
+
 Notice = (
     CallChanged
     | StatusChanged
@@ -132,5 +161,6 @@ Notice = (
     | StoreSaved
     | StatusRefused
     | CatalogueChanged
+    | RecordingNotice
     | HeadsetChanged
 )

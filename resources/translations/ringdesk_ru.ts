@@ -386,143 +386,143 @@
 <context>
     <name>ContactPage</name>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="248"/>
+        <location filename="../../ui/card/contact_page.py" line="251"/>
         <source>Check these fields: %1</source>
         <translation>Проверьте поля: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="312"/>
+        <location filename="../../ui/card/contact_page.py" line="315"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="319"/>
+        <location filename="../../ui/card/contact_page.py" line="322"/>
         <source>Prefers: %1</source>
         <translation>Предпочитает: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="327"/>
+        <location filename="../../ui/card/contact_page.py" line="330"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="328"/>
+        <location filename="../../ui/card/contact_page.py" line="331"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="329"/>
-        <location filename="../../ui/card/contact_page.py" line="380"/>
+        <location filename="../../ui/card/contact_page.py" line="332"/>
+        <location filename="../../ui/card/contact_page.py" line="383"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="330"/>
+        <location filename="../../ui/card/contact_page.py" line="333"/>
         <source>Marketing</source>
         <translation>Реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="337"/>
+        <location filename="../../ui/card/contact_page.py" line="340"/>
         <source>Consent not recorded</source>
         <translation>Согласие не записано</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="349"/>
+        <location filename="../../ui/card/contact_page.py" line="352"/>
         <source>Open callback: %1</source>
         <translation>Назначен перезвон: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="356"/>
+        <location filename="../../ui/card/contact_page.py" line="359"/>
         <source>Client&apos;s time unknown</source>
         <translation>Время клиента неизвестно</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="359"/>
+        <location filename="../../ui/card/contact_page.py" line="362"/>
         <source>Client&apos;s time %1</source>
         <translation>У клиента %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="361"/>
+        <location filename="../../ui/card/contact_page.py" line="364"/>
         <source>good time to call</source>
         <translation>можно звонить</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="361"/>
+        <location filename="../../ui/card/contact_page.py" line="364"/>
         <source>outside business hours</source>
         <translation>нерабочее время</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="370"/>
+        <location filename="../../ui/card/contact_page.py" line="373"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="371"/>
+        <location filename="../../ui/card/contact_page.py" line="374"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="372"/>
+        <location filename="../../ui/card/contact_page.py" line="375"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="373"/>
+        <location filename="../../ui/card/contact_page.py" line="376"/>
         <source>Consent: calls</source>
         <translation>Согласие: звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="374"/>
+        <location filename="../../ui/card/contact_page.py" line="377"/>
         <source>Consent: SMS</source>
         <translation>Согласие: SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="375"/>
+        <location filename="../../ui/card/contact_page.py" line="378"/>
         <source>Consent: e-mail</source>
         <translation>Согласие: e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="376"/>
+        <location filename="../../ui/card/contact_page.py" line="379"/>
         <source>Consent: marketing</source>
         <translation>Согласие: реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="377"/>
+        <location filename="../../ui/card/contact_page.py" line="380"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="378"/>
+        <location filename="../../ui/card/contact_page.py" line="381"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="379"/>
+        <location filename="../../ui/card/contact_page.py" line="382"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="381"/>
+        <location filename="../../ui/card/contact_page.py" line="384"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="392"/>
+        <location filename="../../ui/card/contact_page.py" line="395"/>
         <source>Save (Ctrl+S)</source>
         <translation>Сохранить (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="393"/>
+        <location filename="../../ui/card/contact_page.py" line="396"/>
         <source>Revert</source>
         <translation>Отменить правки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="394"/>
+        <location filename="../../ui/card/contact_page.py" line="397"/>
         <source>Client &amp;details</source>
         <translation>&amp;Данные клиента</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="395"/>
+        <location filename="../../ui/card/contact_page.py" line="398"/>
         <source>Last calls</source>
         <translation>Последние звонки</translation>
     </message>
@@ -530,22 +530,22 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="206"/>
+        <location filename="../../ui/desk.py" line="212"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="225"/>
+        <location filename="../../ui/desk.py" line="231"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="240"/>
+        <location filename="../../ui/desk.py" line="246"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="247"/>
+        <location filename="../../ui/desk.py" line="253"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
@@ -573,17 +573,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="232"/>
+        <location filename="../../ui/main.py" line="235"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="312"/>
+        <location filename="../../ui/login_flow.py" line="60"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="315"/>
+        <location filename="../../ui/login_flow.py" line="63"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -776,37 +776,57 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="42"/>
+        <location filename="../../ui/card/history_view.py" line="45"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="62"/>
+        <location filename="../../ui/card/history_view.py" line="67"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
         <location filename="../../ui/card/history_view.py" line="79"/>
+        <source>deleted</source>
+        <translation>удалена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="81"/>
+        <source>uploading</source>
+        <translation>загружается</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="86"/>
+        <source>%1, paused %2</source>
+        <translation>%1, пауза %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="99"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="100"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="101"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="102"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="103"/>
+        <source>Recording</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="104"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -1148,32 +1168,32 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Status</source>
         <translation>&amp;Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Result</source>
         <translation>&amp;Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Tools</source>
         <translation>С&amp;ервис</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228"/>
+        <location filename="../../ui/main_window.py" line="231"/>
         <source>Dial pad</source>
         <translation>Набор номера</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="229"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>The call script appears here when a call is answered.</source>
         <translation>Скрипт разговора появится здесь после ответа на звонок.</translation>
     </message>
@@ -1291,6 +1311,24 @@
     </message>
 </context>
 <context>
+    <name>PlayerBar</name>
+    <message>
+        <location filename="../../ui/card/player.py" line="65"/>
+        <source>Stop</source>
+        <translation>Стоп</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/player.py" line="65"/>
+        <source>Play</source>
+        <translation>Слушать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/player.py" line="66"/>
+        <source>Recording of the call, in your headset</source>
+        <translation>Запись разговора, в вашей гарнитуре</translation>
+    </message>
+</context>
+<context>
     <name>Queues</name>
     <message>
         <location filename="../../ui/card/glance.py" line="24"/>
@@ -1349,6 +1387,49 @@
         <location filename="../../ui/team/missed.py" line="66"/>
         <source>Reassign</source>
         <translation>Передать</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingBar</name>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="60"/>
+        <source>Not recorded</source>
+        <translation>Не записывается</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="60"/>
+        <source>Record</source>
+        <translation>Записать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="61"/>
+        <source>Starting the recording...</source>
+        <translation>Запись начинается...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="62"/>
+        <source>● Recording</source>
+        <translation>● Идёт запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="62"/>
+        <source>Pause recording</source>
+        <translation>Приостановить запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="63"/>
+        <source>Recording paused</source>
+        <translation>Запись приостановлена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="63"/>
+        <source>Resume recording</source>
+        <translation>Продолжить запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/recording_bar.py" line="64"/>
+        <source>Recording failed: the call is not recorded</source>
+        <translation>Запись не удалась: разговор не записывается</translation>
     </message>
 </context>
 <context>
@@ -1622,136 +1703,141 @@
     </message>
     <message>
         <location filename="../../ui/refusals.py" line="165"/>
+        <source>This call is not being recorded</source>
+        <translation>Этот разговор не записывается</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusals.py" line="168"/>
         <source>The phone could not do it: try again</source>
         <translation>Телефон не смог это выполнить: попробуйте ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="168"/>
+        <location filename="../../ui/refusals.py" line="171"/>
         <source>The call result could not be saved on this computer: it stays in the form. See the banner above, then finish again</source>
         <translation>Результат звонка не удалось сохранить на этом компьютере: он остаётся в форме. Прочитайте сообщение вверху окна и завершите ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="173"/>
+        <location filename="../../ui/refusals.py" line="176"/>
         <source>%1 follows from the phone and is never chosen</source>
         <translation>Статус «%1» ставится телефоном, его нельзя выбрать</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="176"/>
+        <location filename="../../ui/refusals.py" line="179"/>
         <source>Choose a reason from the list for a not-ready status</source>
         <translation>Для статуса «Не готов» выберите причину из списка</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="179"/>
+        <location filename="../../ui/refusals.py" line="182"/>
         <source>This reason is not in the list any more</source>
         <translation>Этой причины больше нет в списке</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="182"/>
+        <location filename="../../ui/refusals.py" line="185"/>
         <source>This reason is no longer used</source>
         <translation>Эта причина больше не используется</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="183"/>
+        <location filename="../../ui/refusals.py" line="186"/>
         <source>This reason is set by the system, never chosen</source>
         <translation>Эта причина ставится системой, её не выбирают</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="186"/>
+        <location filename="../../ui/refusals.py" line="189"/>
         <source>%1 needs your team lead&apos;s approval: ask for it</source>
         <translation>«%1» требует одобрения руководителя: запросите его</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="189"/>
+        <location filename="../../ui/refusals.py" line="192"/>
         <source>The shift has already started</source>
         <translation>Смена уже начата</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="190"/>
+        <location filename="../../ui/refusals.py" line="193"/>
         <source>Cannot %1: the shift has not started</source>
         <translation>Нельзя %1: смена не начата</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="193"/>
+        <location filename="../../ui/refusals.py" line="196"/>
         <source>Use End of shift to go offline</source>
         <translation>Чтобы уйти из сети, выберите «Конец смены»</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="194"/>
+        <location filename="../../ui/refusals.py" line="197"/>
         <source>The status is already %1</source>
         <translation>Статус уже «%1»</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="197"/>
+        <location filename="../../ui/refusals.py" line="200"/>
         <source>Not on a call: set the status directly</source>
         <translation>Звонка нет: выберите статус сразу</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="200"/>
+        <location filename="../../ui/refusals.py" line="203"/>
         <source>Your team lead has set %1 for after this call</source>
         <translation>Руководитель уже назначил «%1» после этого звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="203"/>
+        <location filename="../../ui/refusals.py" line="206"/>
         <source>Cannot %1 during a call or after-call work: choose it as the next status</source>
         <translation>Нельзя %1 во время звонка или обработки: выберите это как следующий статус</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="206"/>
+        <location filename="../../ui/refusals.py" line="209"/>
         <source>Take a task first (Next task), then call the client</source>
         <translation>Сначала возьмите задачу («Следующая задача»), затем звоните клиенту</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="209"/>
+        <location filename="../../ui/refusals.py" line="212"/>
         <source>A call is on the desk: call the task&apos;s client when it is over</source>
         <translation>Идёт звонок: позвоните клиенту по задаче, когда он закончится</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="212"/>
+        <location filename="../../ui/refusals.py" line="215"/>
         <source>The task&apos;s call was answered: choose its result in the form</source>
         <translation>На звонок по задаче ответили: выберите результат в форме</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="233"/>
+        <location filename="../../ui/refusals.py" line="236"/>
         <source>The session has expired: log in again</source>
         <translation>Сеанс истёк: войдите снова</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="235"/>
+        <location filename="../../ui/refusals.py" line="238"/>
         <source>Someone else changed this record meanwhile</source>
         <translation>Запись тем временем изменил кто-то другой</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="237"/>
+        <location filename="../../ui/refusals.py" line="240"/>
         <source>This clashes with another record on the server</source>
         <translation>Это противоречит другой записи на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="239"/>
+        <location filename="../../ui/refusals.py" line="242"/>
         <source>The server is not reachable now: it will be tried again</source>
         <translation>Сервер сейчас недоступен: попробуем ещё раз</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="243"/>
+        <location filename="../../ui/refusals.py" line="246"/>
         <source>Not allowed for your role</source>
         <translation>Недоступно для вашей роли</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="245"/>
+        <location filename="../../ui/refusals.py" line="248"/>
         <source>Not found on the server</source>
         <translation>Не найдено на сервере</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="247"/>
+        <location filename="../../ui/refusals.py" line="250"/>
         <source>The server refused it</source>
         <translation>Сервер отклонил запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="249"/>
+        <location filename="../../ui/refusals.py" line="252"/>
         <source>The server could not do it</source>
         <translation>Сервер не смог выполнить запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/refusals.py" line="267"/>
+        <location filename="../../ui/refusals.py" line="270"/>
         <source>Something went wrong (%1)</source>
         <translation>Что-то пошло не так (%1)</translation>
     </message>
@@ -2376,23 +2462,23 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="194"/>
-        <location filename="../../ui/tasks/hook.py" line="209"/>
+        <location filename="../../ui/tasks/hook.py" line="195"/>
+        <location filename="../../ui/tasks/hook.py" line="210"/>
         <source>Missed calls not called back yet</source>
         <translation>Пропущенные звонки, которым ещё не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="196"/>
+        <location filename="../../ui/tasks/hook.py" line="197"/>
         <source>Callback due: %1</source>
         <translation>Пора перезвонить: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="199"/>
+        <location filename="../../ui/tasks/hook.py" line="200"/>
         <source>Callback due</source>
         <translation>Пора перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="207"/>
+        <location filename="../../ui/tasks/hook.py" line="208"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>

@@ -11,6 +11,7 @@ migration (it also repairs a database whose rows were emptied, and admins may st
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -71,6 +72,30 @@ def _ensure_catalogue_defaults(db: Database) -> None:
         )
 
 
+async def _purge_recordings_hourly(settings: Settings, db: Database) -> None:
+    """Delete recordings past ``recording_retention_days``, at start and every hour (docs/quality.md)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from server.recordings import Store, purge_expired
+
+    store = Store(settings.recordings_path())
+    while True:
+        try:
+            with db.sessions() as session:
+                purged = await run_in_threadpool(
+                    purge_expired, session, store, settings.recording_retention_days
+                )
+            if purged:
+                log.info(
+                    "recordings past retention deleted", extra={"event": "recordings.purged", "count": purged}
+                )
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning(
+                "recordings retention failed", extra={"event": "recordings.purge_failed", "error": str(exc)}
+            )
+        await asyncio.sleep(3600)
+
+
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
     db = database if database is not None else Database.connect(settings.database_url)
     owns_database = database is None
@@ -110,7 +135,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         await context.queues.start()
         await calls.start()
         await presence.start()
+        retention = asyncio.create_task(_purge_recordings_hourly(settings, db))
         yield
+        retention.cancel()
         await presence.stop()
         await context.user_watch.stop()
         await context.queues.stop()

@@ -18,6 +18,7 @@ from server.models.enums import (
     Role,
     StatusSource,
 )
+from server.models.recordings import Recording
 from server.models.requests import BoardThreshold, StatusRequest
 from server.models.scripts import Script
 from server.models.statuses import DeskPresence, OperatorCurrentStatus, OperatorStatusChange
@@ -44,6 +45,7 @@ __all__ = [
     "OperatorStatus",
     "OperatorStatusChange",
     "PreferredChannel",
+    "Recording",
     "RefreshToken",
     "RequestKind",
     "RequestState",

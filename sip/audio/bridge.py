@@ -49,6 +49,7 @@ class AudioBridge:
         self._reported: set[str] = set()  # problems of the current device round, already told
         self._previous: set[str] = set()  # problems of the previous round: not told again
         self._beep_pcm = b""
+        self._playing: ToneCursor | None = None
         self._thread: int | None = None
 
     # -- life cycle -----------------------------------------------------------------------------------
@@ -142,6 +143,21 @@ class AudioBridge:
                 else tone((1000.0,), 1.0, level=0.3)
             )
             self._router.test_tone(target, pcm)
+
+    def play_in_headset(self, pcm: bytes) -> None:
+        """Play ``pcm`` (16 kHz mono) once over the headset output, replacing what played before (a call
+        recording, ``sip.recording.playback``); a ring that starts stops it. No-op without a headset."""
+        self._check_thread()
+        if self._io.device_open:
+            self._playing = ToneCursor(pcm)
+            self._io.ring = self._playing
+
+    def stop_headset_sound(self) -> None:
+        """Stop what ``play_in_headset`` plays (a ring tone is left alone)."""
+        self._check_thread()
+        if self._playing is not None and self._io.ring is self._playing:
+            self._io.ring = None
+        self._playing = None
 
     def start_ringing(self) -> None:
         """Loop the ring tone on the ringer device (over the headset output if they are the same)."""

@@ -74,6 +74,8 @@ class LiveServer:
         self.log_path = log_path
         self.args = [*args, "--host", "127.0.0.1", "--port", str(self.port)]
         self.env = server_env(env)
+        # call recordings land next to the log unless a test chose a place: never in the user's data dir
+        self.env.setdefault("RINGDESK_RECORDINGS_DIR", str(log_path.parent / "server-recordings"))
         self._proc: subprocess.Popen[bytes] | None = None
         _live.add(self)
 

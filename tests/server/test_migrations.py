@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "login_failures",
     "calls",
     "tasks",
+    "recordings",
     "task_attempts",
     "desk_presence",
 }

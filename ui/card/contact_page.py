@@ -32,6 +32,7 @@ from ui.card.editors import FieldEditor, display, make_editor
 from ui.card.fold import Fold
 from ui.card.glance import open_callback
 from ui.card.history_view import HistoryView
+from ui.card.player import PlayerBar
 from ui.elapsed import Clock
 from ui.i18n import pick
 from ui.local_time import client_time
@@ -85,6 +86,7 @@ class ContactPage(QWidget):
         self.recent_label = plain_label()
         set_role(self.recent_label, "muted")
         self.history = HistoryView()
+        self.player = PlayerBar()
 
         self.fields = QGridLayout()
         self.fields.setColumnStretch(1, 1)
@@ -118,6 +120,7 @@ class ContactPage(QWidget):
         layout.addWidget(self.callback, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.recent_label)
         layout.addWidget(self.history)
+        layout.addWidget(self.player)
         layout.addWidget(self.details, 1)
         layout.addStretch(0)
         self._tick = QTimer(self)

@@ -8,14 +8,17 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.wire.contacts import HistoryItem
 from app.wire.dispositions import DispositionCode
+from app.wire.recordings import RecordingRef
 from ui.card.glance import queue_label
+from ui.card.player import clock_text
 from ui.i18n import pick
 from ui.labels import format_datetime
 from ui.theme import category_colour
 
 
 class HistoryView(QTreeWidget):
-    """When, who, queue, result, comment; items are plain text (tree items never render markup)."""
+    """When, who, queue, result, the recording (length and pauses), comment; items are plain text (tree
+    items never render markup)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,20 +54,36 @@ class HistoryView(QTreeWidget):
                     item.operator,
                     queue_label(item.queue) or "",
                     result,
+                    self._recording(item.recording),
                     comment,
                 ]
             )
+            row.setData(0, Qt.ItemDataRole.UserRole, item)  # the player finds the recording here
             if code is not None:
                 row.setForeground(3, category_colour(code.category))
-            row.setToolTip(4, "")
+            row.setToolTip(5, "")
             self.addTopLevelItem(row)
         if not self._items:
-            empty = QTreeWidgetItem(["", "", "", self.tr("No earlier calls"), ""])
+            empty = QTreeWidgetItem(["", "", "", self.tr("No earlier calls"), "", ""])
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             self.addTopLevelItem(empty)
-        for column in range(4):
+        for column in range(5):
             self.resizeColumnToContents(column)
         self._fit()
+
+    def _recording(self, recording: RecordingRef | None) -> str:
+        """ "1:02", "1:02, paused 0:02-0:04", "deleted" (retention), "uploading"; "" without one."""
+        if recording is None:
+            return ""
+        if recording.purged:
+            return self.tr("deleted")
+        if not recording.stored:
+            return self.tr("uploading")
+        length = clock_text(recording.seconds)
+        if not recording.pauses:
+            return length
+        pauses = ", ".join(f"{clock_text(p.start)}\u2013{clock_text(p.end)}" for p in recording.pauses)
+        return self.tr("%1, paused %2").replace("%1", length).replace("%2", pauses)
 
     def _fit(self) -> None:
         """Exactly as tall as the header and the rows (no empty space, no scroll bar)."""
@@ -76,7 +95,14 @@ class HistoryView(QTreeWidget):
     def retranslate(self) -> None:
         """Re-set the headers and results in the current language."""
         self.setHeaderLabels(
-            [self.tr("When"), self.tr("Operator"), self.tr("Queue"), self.tr("Result"), self.tr("Comment")]
+            [
+                self.tr("When"),
+                self.tr("Operator"),
+                self.tr("Queue"),
+                self.tr("Result"),
+                self.tr("Recording"),
+                self.tr("Comment"),
+            ]
         )
         self._fill()
 

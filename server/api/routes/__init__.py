@@ -15,6 +15,7 @@ from server.api.routes import (
     kpi,
     late,
     me,
+    recordings,
     requests,
     routing,
     scripts,
@@ -48,4 +49,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     calls.router,
     tasks.router,
     team_tasks.router,
+    recordings.router,
 )

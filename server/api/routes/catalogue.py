@@ -27,7 +27,7 @@ from app.wire.statuses import NotReadyReason
 from server.api.acting import invalid
 from server.api.broadcast import EVERYONE
 from server.api.context import get_context
-from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep
+from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep, SettingsDep
 from server.crud.catalogue import (
     REQUIRED_REASON_CODES,
     CatalogueFullError,
@@ -61,12 +61,17 @@ def _same_code(path_code: str, body_code: str) -> None:
 
 
 @router.get("")
-def read_catalogue(_user: CurrentUser, session: SessionDep, queue: Code | None = None) -> Catalogue:
-    """Disposition codes (all, or those offered in ``queue``) and not-ready reasons, in display order."""
+def read_catalogue(
+    _user: CurrentUser, session: SessionDep, settings: SettingsDep, queue: Code | None = None
+) -> Catalogue:
+    """Disposition codes (all, or those offered in ``queue``) and not-ready reasons, in display order,
+    and whether calls are recorded (the default and per queue, from the server's configuration)."""
     return Catalogue(
         dispositions=[code_out(row) for row in list_codes(session, queue=queue)],
         reasons=[reason_out(row) for row in list_reasons(session)],
         queues=list(QUEUE_NAMES),
+        recording=settings.recording_policy,
+        recording_queues=settings.recording_policies(),
     )
 
 

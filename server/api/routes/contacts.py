@@ -18,6 +18,8 @@ from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import phones
@@ -32,6 +34,7 @@ from app.wire.contacts import (
     check_custom_fields,
 )
 from app.wire.dispositions import DispositionOut
+from app.wire.recordings import Pause, RecordingRef
 from server.api.context import get_context
 from server.api.deps import AdminUser, AuditDep, CurrentUser, DatabaseSlot, SessionDep
 from server.api.disclosure import sees_in_full, withheld
@@ -48,7 +51,8 @@ from server.crud.contacts import (
     put_field,
 )
 from server.crud.dispositions import contact_history, decode_cursor, disposition_out, encode_cursor
-from server.models import Contact, Disposition, Role, User
+from server.models import Contact, Disposition, Recording, Role, User
+from server.recordings import may_hear
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
 
@@ -165,6 +169,7 @@ def read_history(
     if cursor is not None and after is None:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "cursor: not a cursor this server gave out")
     rows = contact_history(session, contact_id=contact_id, limit=limit + 1, after=after)
+    heard = recordings_of(session, user, [(row.operator_id, row.call_id) for row, _, _ in rows[:limit]])
     items = [
         HistoryCall(
             call_id=row.call_id,
@@ -174,6 +179,7 @@ def read_history(
             answer_at=row.answer_at,
             end_at=row.end_at,
             disposition=_shown(user, row, name, team_id),
+            recording=heard.get((row.operator_id, row.call_id)),
         )
         for row, name, team_id in rows[:limit]
     ]
@@ -181,6 +187,27 @@ def read_history(
     return ContactHistory(
         contact_id=contact_id, items=items, next_cursor=encode_cursor(rows[limit - 1][0]) if more else None
     )
+
+
+def recordings_of(
+    session: Session, viewer: User, calls: list[tuple[int, str]]
+) -> dict[tuple[int, str], RecordingRef]:
+    """The recordings of ``calls`` (operator, call id) that ``viewer`` may hear."""
+    if not calls:
+        return {}
+    wanted = set(calls)
+    rows = session.scalars(select(Recording).where(Recording.call_id.in_({c for _, c in calls})))
+    return {
+        (r.operator_id, r.call_id): RecordingRef(
+            id=r.id,
+            seconds=r.seconds,
+            pauses=[Pause(start=a, end=b) for a, b in r.pauses],
+            stored=r.stored,
+            purged=r.purged_at is not None,
+        )
+        for r in rows
+        if (r.operator_id, r.call_id) in wanted and may_hear(session, viewer, r)
+    }
 
 
 def _shown(viewer: User, row: Disposition, name: str, team_id: int | None) -> DispositionOut:
