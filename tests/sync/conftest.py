@@ -27,10 +27,10 @@ from tests.sync.server import PASSWORD, SyncServer, prepare_database
 class MemoryKeyring(KeyringBackend):
     """An in-memory keyring for one test (the OS keyring is never touched by tests)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.secrets: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
