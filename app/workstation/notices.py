@@ -120,6 +120,17 @@ class HeadsetChanged:
     lost: str = ""
 
 
+@dataclass(frozen=True)
+class AudioRouted:
+    """The headset's sound device was unplugged, or came back: where the calls' sound goes now
+    (``device``; "" when nowhere, the silent fallback), ``back`` when it is the headset again. The calls
+    themselves go on untouched."""
+
+    headset: str
+    device: str
+    back: bool = False
+
+
 Notice = (
     CallChanged
     | StatusChanged
@@ -133,4 +144,5 @@ Notice = (
     | StatusRefused
     | CatalogueChanged
     | HeadsetChanged
+    | AudioRouted
 )
