@@ -285,7 +285,8 @@ def _unplug(h: Harness, work: Path, out: dict[str, Any], fallback: str) -> None:
         return samples[max(0, int((start - origin) * pulse.RATE)) : max(0, int((end - origin) * pulse.RATE))]
 
     out["speakers"] = measure(speakers)
-    out["speakers_before_unplug"] = measure(part(speakers, t0, t0, t_unplug))
+    # (up to 0.3 s before: a recording's place in time is known to a few tens of milliseconds)
+    out["speakers_before_unplug"] = measure(part(speakers, t0, t0, t_unplug - 0.3))
     out["speakers_heard_after_unplug_s"] = _heard_after(speakers, t_unplug - t0)
     lost = pulse.window_rms(part(speakers, t0, t_unplug, t_plug))
     out["speakers_longest_quiet_while_lost_s"] = round(max(_runs(lost, quiet=True), default=0) / 50, 2)
