@@ -38,8 +38,11 @@ def load_sounddevice() -> tuple[ModuleType | None, str]:
 WATCH_INTERVAL_S = 0.1
 """How often ``watch`` asks whether the headset stream still runs (a property read, no system call)."""
 LOOK_AGAIN_S = 1.0
-"""How often a lost headset is looked for (a ``pactl`` listing; without PulseAudio a PortAudio
-re-initialisation, which reopens the fallback stream too)."""
+"""How often a lost headset is looked for without PulseAudio's events (a ``pactl`` listing, or a
+PortAudio re-initialisation when nothing plays)."""
+LOOK_AGAIN_PLAYING_S = 10.0
+"""The same while a fallback device plays the call without PulseAudio: re-initialising PortAudio
+reopens its stream too (a short break in the sound each time)."""
 
 
 class Router:
@@ -169,7 +172,8 @@ class Router:
         self._next_watch = now + WATCH_INTERVAL_S
         self.check()
         if self.lost is not None and now >= self._next_look:
-            self._next_look = now + LOOK_AGAIN_S
+            playing = self.headset is not None and not self.lost[0].pulse_name
+            self._next_look = now + (LOOK_AGAIN_PLAYING_S if playing else LOOK_AGAIN_S)
             if not (self._events.running and self.lost[0].pulse_name):
                 self._look_for_lost()
 
