@@ -22,7 +22,6 @@ import ui.boot  # noqa: F401  (before the other imports: see its docstring)
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
-from app.client.errors import ApiError, LoginRequiredError, TransientError
 from app.config import Config
 from app.credentials import SecretStore
 from app.launch import ringdesk_argv
@@ -44,10 +43,10 @@ from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
 from ui.labels import use_catalogue
 from ui.leaving import Leaving
+from ui.login_flow import log_in
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
 from ui.probe import install_probe
-from ui.refusals import server_error_detail, server_error_text
 from ui.refused_notice import RefusedRecords
 from ui.resuming import resume_shift, resumed_text
 from ui.script_host import ScriptHost
@@ -161,7 +160,7 @@ class Desktop:
         except StoreUnusable as exc:  # a dialog and the log, not a traceback on stderr
             self.store_dialog = await tell_unusable(exc)
             return False
-        self.user = await self._log_in(self.sync)
+        self.sync, self.user = await log_in(opts, self.sync)
         if self.user is None:
             return False
         # the phone's process starts now and gets ready on the other core while the window is built
@@ -285,55 +284,6 @@ class Desktop:
         if opts.on_ready is not None:
             opts.on_ready(self)
         return True
-
-    async def _log_in(self, sync: SyncService) -> UserOut | None:
-        opts = self.options
-        with contextlib.suppress(ApiError):
-            user = await sync.resume()
-            if user is not None:
-                return user
-        if opts.password is not None:
-            return await sync.login(opts.user, opts.password)
-        from ui.login_dialog import LoginDialog, LoginForm  # only when no session was saved (issue 5)
-
-        dialog = LoginDialog()
-        dialog.show_defaults(opts.server_url, opts.user)
-        result: asyncio.Future[UserOut | None] = asyncio.get_running_loop().create_future()
-
-        async def attempt(form: LoginForm) -> None:
-            dialog.show_busy(True)
-            try:
-                if form.server_url != opts.server_url or form.user != opts.user:
-                    await sync.close()
-                    opts.server_url, opts.user = form.server_url, form.user
-                    self.sync = SyncService.open(form.server_url, account=form.user, database=opts.database)
-                assert self.sync is not None
-                user = await self.sync.login(form.user, form.password)
-            except LoginRequiredError:
-                dialog.show_error(QApplication.translate("Desktop", "Wrong login or password"))
-            except TransientError:
-                dialog.show_error(
-                    QApplication.translate("Desktop", "The server does not answer: %1").replace(
-                        "%1", form.server_url
-                    )
-                )
-            except ApiError as exc:
-                log.info("login refused: %s", server_error_detail(exc))
-                dialog.show_error(server_error_text(exc))
-            else:
-                if not result.done():
-                    result.set_result(user)
-                dialog.accept()
-
-        dialog.login_requested.connect(lambda form: asyncio.ensure_future(attempt(form)))
-
-        def given_up() -> None:
-            if not result.done():
-                result.set_result(None)
-
-        dialog.rejected.connect(given_up)
-        dialog.show()
-        return await result
 
     def _build_banner(self) -> None:
         assert self.window is not None and self.sync is not None and self.workstation is not None

@@ -34,11 +34,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import StrEnum
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import replace
 
 from app.client.errors import ApiError, RejectedError, TransientError
 from app.clock import Clock, system_clock
@@ -46,10 +43,10 @@ from app.refused import Refused
 from app.session.call import CallSession
 from app.session.phase import Direction, Phase
 from app.sync.items import Saved
-from app.wire.contacts import ContactOut
-from app.wire.dispositions import Catalogue, DispositionCategory, DispositionIn
+from app.tasks.desk_ports import Phone, ResultOutbox, TaskApi
+from app.tasks.desk_view import DeskPhase, DeskView
+from app.wire.dispositions import DispositionCategory, DispositionIn
 from app.wire.tasks import NotReachedReason, ResultIn, ResultOutcome, TaskOut
-from app.workstation.hub import Hub
 from app.workstation.notices import CallChanged, DispositionQueued
 from app.workstation.ports import KnownContact
 
@@ -60,85 +57,6 @@ BUSY_CODES = frozenset({486, 600})
 MIN_RENEW_S = 5.0
 RESULT_WAITS_S = (0.1, 0.2, 0.4, 0.8, 1.5, 2.0)
 """Pauses between asking again for the next task while the last one's result is being sent (5 s)."""
-
-
-class DeskPhase(StrEnum):
-    IDLE = "idle"
-    PREVIEW = "preview"
-    """A task is claimed and shown; nothing dialled yet."""
-    CALLING = "calling"
-    """The task's number is dialled or the call is on."""
-    WRAP_UP = "wrap_up"
-    """The call ended; its disposition closes the task."""
-
-
-@dataclass(frozen=True)
-class DeskView:
-    """What the Tasks panel shows of the task being worked."""
-
-    phase: DeskPhase = DeskPhase.IDLE
-    task: TaskOut | None = None
-    call_id: str = ""
-    """The workstation's id of the task's call (``calling``, ``wrap_up``)."""
-    record_id: str = ""
-    """The id the call's disposition carries (to know which disposition closes the task)."""
-    suggestion: NotReachedReason | None = None
-    """Set when the call ended unanswered: the "not reached" to offer."""
-    notice: str = ""
-    """Why the desk went back to idle by itself (``lost``: someone else holds the task now;
-    ``none``: nothing to do now; ``reported``: the result is queued)."""
-    result: ResultIn | None = None
-    """The last result queued (after ``reported``)."""
-    contact: ContactOut | None = None
-    """The task's client from the CRM (``preview`` onwards; ``None``: unknown or not looked up yet)."""
-    looked_up: bool = False
-    """Whether the client was looked up (``contact`` ``None`` then means: no such contact)."""
-    lookup_failed: bool = False
-    """The lookup failed: the call looks the client up again when dialled."""
-    dialling: bool = False
-    """The task's call is being placed: the phone may report it (with no number yet) before the
-    dial returns; an outgoing call then is this one."""
-    set_aside: bool = False
-    """A call is on the desk during the preview (one rang in): its card is shown, not the preview's,
-    and the task cannot be dialled until that call is over."""
-
-
-class TaskApi(Protocol):
-    async def next_task(self) -> TaskOut | None: ...
-
-    async def renew_task(self, task_id: int) -> TaskOut: ...
-
-    async def release_task(self, task_id: int) -> TaskOut: ...
-
-
-class ResultOutbox(Protocol):
-    def add_task_result(self, task_id: int, result: ResultIn) -> Saved: ...
-
-    def task_result_pending(self, task_id: int) -> bool: ...
-
-
-class Phone(Protocol):
-    """The workstation, as far as tasks need it."""
-
-    hub: Hub
-
-    @property
-    def catalogue(self) -> Catalogue: ...
-
-    @property
-    def calls(self) -> Mapping[str, CallSession]: ...
-
-    async def find_contact(self, number: str) -> ContactOut | None: ...
-
-    async def dial(
-        self, target: str, *, queue: str | None = None, known: KnownContact | None = None
-    ) -> str: ...
-
-    def submit_disposition(
-        self, call_id: str, code: str, *, comment: str = "", callback_at: datetime | None = None
-    ) -> None: ...
-
-    def write_held(self, what: str, write: Callable[[], object], *, key: str | None = None) -> bool: ...
 
 
 def outcome_of(category: DispositionCategory | None) -> ResultOutcome:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from app.tasks.board import TaskBoard
-from app.tasks.desk import DeskPhase, DeskView
+from app.tasks.desk_view import DeskPhase, DeskView
 from app.wire.tasks import (
     AttemptKind,
     AttemptOut,

@@ -23,7 +23,8 @@ from app.client.errors import ApiError
 from app.refused import Refused
 from app.sync.service import SyncService
 from app.tasks.board import TaskLists, TaskWatch
-from app.tasks.desk import DeskPhase, DeskView, TaskDesk
+from app.tasks.desk import TaskDesk
+from app.tasks.desk_view import DeskPhase, DeskView
 from app.tasks.outcomes import CallOutcomeReporter
 from app.workstation import Workstation
 from ui.actions import ActionId

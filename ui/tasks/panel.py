@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.tasks.board import TaskLists
-from app.tasks.desk import DeskPhase, DeskView
+from app.tasks.desk_view import DeskPhase, DeskView
 from app.wire.tasks import TaskOut, TaskState
 from ui.actions import ActionCollection, ActionId
 from ui.labels import format_datetime
