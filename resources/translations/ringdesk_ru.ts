@@ -596,17 +596,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="233"/>
+        <location filename="../../ui/main.py" line="232"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="313"/>
+        <location filename="../../ui/login_flow.py" line="60"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/main.py" line="316"/>
+        <location filename="../../ui/login_flow.py" line="63"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -2414,23 +2414,23 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="194"/>
-        <location filename="../../ui/tasks/hook.py" line="209"/>
+        <location filename="../../ui/tasks/hook.py" line="195"/>
+        <location filename="../../ui/tasks/hook.py" line="210"/>
         <source>Missed calls not called back yet</source>
         <translation>Пропущенные звонки, которым ещё не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="196"/>
+        <location filename="../../ui/tasks/hook.py" line="197"/>
         <source>Callback due: %1</source>
         <translation>Пора перезвонить: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="199"/>
+        <location filename="../../ui/tasks/hook.py" line="200"/>
         <source>Callback due</source>
         <translation>Пора перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="207"/>
+        <location filename="../../ui/tasks/hook.py" line="208"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>
