@@ -18,6 +18,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from app.telephony.config import (
+    FALLBACK_DEFAULT,
+    FALLBACK_SILENT,
     AccountConfig,
     AudioConfig,
     DtmfMethod,
@@ -119,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--ringer", default="", help="sound device for the ring tone, by name")
     p.add_argument(
+        "--audio-fallback",
+        default=FALLBACK_SILENT,
+        metavar="WHERE",
+        help=f"where a call's sound goes while the headset is unplugged: {FALLBACK_SILENT} (until it is "
+        f"back), {FALLBACK_DEFAULT} (the system's default devices) or a device name",
+    )
+    p.add_argument(
         "--hid-headset",
         default="",
         metavar="NAME",
@@ -178,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             headset=args.headset,
             ringer=args.ringer,
             buffer_ms=args.audio_buffer_ms,
+            fallback=args.audio_fallback.strip() or FALLBACK_SILENT,
         ),
     )
     if args.codec:

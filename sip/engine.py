@@ -55,7 +55,9 @@ class Engine:
         self._start_error: str = ""
         self._stopping = False
         self._ep: Any = None
-        self._bridge = AudioBridge(config.audio, on_error=lambda m: self._emit(ev.EngineError(m, "audio")))
+        self._bridge = AudioBridge(
+            config.audio, on_error=lambda m: self._emit(ev.EngineError(m, "audio")), on_route=self._emit
+        )
         self._recorder = CallRecorder(lambda: self._bridge.port, emit)
         self._calls = CallManager(
             config,
@@ -141,6 +143,7 @@ class Engine:
             self._drain_commands()
             self._loop.run_due(lambda exc: self._report_error("timer", exc))
             self._accounts.tick(time.monotonic())
+            self._bridge.watch()  # a headset unplugged: its sound to the fallback at once, back later
             if self._calls.calls or self._loop.has_work():
                 poll = busy
             else:
@@ -194,8 +197,8 @@ class Engine:
                     self._calls.blind_transfer(target, to, via)
                 case cmd.AttendedTransfer(call_id=target, consult_call_id=consult):
                     self._calls.attended_transfer(target, consult)
-                case cmd.SelectAudioDevices(headset=headset, ringer=ringer):
-                    self._bridge.select_devices(headset, ringer)
+                case cmd.SelectAudioDevices(headset=headset, ringer=ringer, fallback=fallback):
+                    self._bridge.select_devices(headset, ringer, fallback)
                     self._emit_devices()
                 case cmd.RescanAudioDevices():
                     self._bridge.rescan()

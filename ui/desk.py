@@ -29,6 +29,7 @@ from app.status.view import StatusView as CoreStatusView
 from app.wire.statuses import OperatorStatus
 from app.workstation import Workstation
 from app.workstation.notices import (
+    AudioRouted,
     CallChanged,
     CatalogueChanged,
     ContactLookedUp,
@@ -44,6 +45,7 @@ from app.workstation.notices import (
 )
 from app.workstation.playback import RecordingPlayer
 from ui.acw_notice import TimeoutNotice
+from ui.audio_route import AudioRouteIndicator
 from ui.call_controls import CallView, WaitingCall
 from ui.card.binding import CardBinding
 from ui.card.player import PlayerBinding
@@ -86,6 +88,9 @@ class Desk(QObject):
         self.headset = HeadsetIndicator()
         """The headset whose call buttons are in use, or that it was unplugged (issue 17)."""
         self.status_line.addPermanentWidget(self.headset)
+        self.audio_route = AudioRouteIndicator()
+        """Where the call's sound goes while the headset is unplugged, and that it is back (issue 17)."""
+        self.status_line.addPermanentWidget(self.audio_route)
         if workstation.headsets is not None:  # the service spoke before this window was made
             h = workstation.headsets
             self.headset.show_headset(HeadsetChanged(h.devices, h.active, h.lost))
@@ -234,6 +239,8 @@ class Desk(QObject):
             self.status_line.showMessage(text, 10000)
         elif isinstance(notice, HeadsetChanged):
             self.headset.show_headset(notice)
+        elif isinstance(notice, AudioRouted):
+            self.audio_route.show_route(notice)
         elif isinstance(notice, StatusRefused | CatalogueChanged | DispositionNotSaved):
             self._on_server_truth(notice)
 

@@ -53,7 +53,7 @@ from ui.refused_notice import RefusedRecords
 from ui.resuming import resume_shift, resumed_text
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
-from ui.settings_flow import SettingsFlow, with_hid_headset
+from ui.settings_flow import SettingsFlow, with_audio_settings
 from ui.single import Instance
 from ui.sip_accounts import sip_accounts
 from ui.status_menu import StatusChoice
@@ -167,8 +167,9 @@ class Desktop:
             return False
         # the phone's process starts now and gets ready on the other core while the window is built
         # (issue 15: start time); its events are read from ``telephony.start()`` on, as before
-        buttons = str(opts.config["audio.buttons"]) if opts.config is not None else ""
-        argv = with_hid_headset([*phone_command(), *opts.phone_args], buttons)  # the headset in settings
+        argv = [*phone_command(), *opts.phone_args]
+        if opts.config is not None:  # the sound devices, their fallback and the headset's buttons
+            argv = with_audio_settings(argv, opts.config)
         self.telephony = TelephonyService(argv, stderr_path=opts.phone_log)
         await self.telephony.prespawn()
         self.sync.start()

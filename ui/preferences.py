@@ -38,6 +38,9 @@ class Preferences:
     ringer: str | None = None
     buttons: str | None = None
     """The USB headset whose call buttons and lights are used (``None``: automatic)."""
+    fallback: str = "silent"
+    """Where the call's sound goes while the headset is unplugged: "silent" (nowhere until it is back),
+    "default" (the system's default devices) or a device name (``audio.fallback``)."""
     hotkeys: dict[str, str] = field(default_factory=dict)
     """Action id to shortcut, only where the operator changed the default."""
     language: Language = Language.RU

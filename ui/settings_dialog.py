@@ -40,6 +40,7 @@ FIELD_SETTINGS: dict[str, str] = {
     "speaker": "audio.headset",
     "ringer": "audio.ringer",
     "buttons": "audio.buttons",
+    "fallback": "audio.fallback",
     "language": "language",
     "theme": "theme",
     "start_minimised": "start_minimised",
@@ -91,9 +92,13 @@ class SettingsDialog(QDialog):
         self.buttons_note.setWordWrap(True)
         self.buttons_note.hide()
         self._headsets: list[tuple[str, bool]] = []
+        self.fallback = QComboBox()
+        """Where the call's sound goes while the headset is unplugged (issue 17): silent, the system's
+        default devices, or one named."""
         self.audio = self._form(
             ("microphone", self.microphone),
             ("speaker", self._with(self.speaker, self.test_speaker)),
+            ("fallback", self.fallback),
             ("ringer", self._with(self.ringer, self.test_ringer)),
             ("buttons", self.buttons),
         )
@@ -186,6 +191,16 @@ class SettingsDialog(QDialog):
             self.buttons.addItem(name, name)
         self.buttons.setCurrentIndex(max(0, self.buttons.findData(prefs.buttons)))
         self._word_buttons()
+        self.fallback.clear()
+        self.fallback.addItem("", "silent")  # worded in retranslate()
+        self.fallback.addItem("", "default")
+        named = [n for n in devices.outputs if n not in ("silent", "default")]
+        if prefs.fallback not in (*named, "silent", "default"):
+            named.append(prefs.fallback)  # a device not plugged in now stays listed, as chosen
+        for name in named:
+            self.fallback.addItem(name, name)
+        self.fallback.setCurrentIndex(max(0, self.fallback.findData(prefs.fallback)))
+        self._word_fallback()
         shortcuts = {
             **self._actions.default_shortcuts(),
             **{ActionId(k): v for k, v in prefs.hotkeys.items()},
@@ -216,6 +231,7 @@ class SettingsDialog(QDialog):
             speaker=self.speaker.currentData(),
             ringer=self.ringer.currentData(),
             buttons=self.buttons.currentData(),
+            fallback=self.fallback.currentData() or "silent",
             hotkeys=hotkeys,
             language=Language(self.language.currentData()),  # Qt hands enum data back as str
             theme=Theme(self.theme.currentData()),
@@ -265,6 +281,7 @@ class SettingsDialog(QDialog):
             "speaker": self.tr("Headset"),
             "ringer": self.tr("Ringer"),
             "buttons": self.tr("Headset buttons"),
+            "fallback": self.tr("If the headset is unplugged"),
             "language": self.tr("Language"),
             "theme": self.tr("Theme"),
             "start_minimised": self.tr("Start minimised to the tray"),
@@ -282,6 +299,15 @@ class SettingsDialog(QDialog):
             for combo in (self.microphone, self.speaker, self.ringer):
                 combo.setItemText(0, self.tr("System default"))
         self._word_buttons()
+        self._word_fallback()
+
+    def _word_fallback(self) -> None:
+        """The two fallbacks that are not a device: words, in the current language."""
+        if self.fallback.count() >= 2:
+            self.fallback.setItemText(0, self.tr("Keep the call silent until it is plugged back in"))
+            self.fallback.setItemText(
+                1, self.tr("Play the call on the computer's default speakers and microphone")
+            )
 
     def _word_buttons(self) -> None:
         """The headset buttons' automatic choice and the note naming the headsets ignored."""
@@ -302,6 +328,7 @@ class SettingsDialog(QDialog):
             "speaker": self.speaker,
             "ringer": self.ringer,
             "buttons": self.buttons,
+            "fallback": self.fallback,
             "language": self.language,
             "theme": self.theme,
             "start_minimised": self.start_minimised,

@@ -20,6 +20,7 @@ from app.config import Config, ConfigPaths, load_config
 from app.config.user_file import save_user_settings
 from app.credentials import SecretKind, SecretStore
 from app.telephony import commands as cmd
+from app.telephony.config import FALLBACK_SILENT
 from app.telephony.supervisor import TelephonyService
 from ui.actions import ActionCollection, ActionId
 from ui.i18n import Language, set_language
@@ -53,6 +54,7 @@ def preferences(config: Config, secrets: SecretStore) -> Preferences:
         speaker=str(config["audio.headset"]) or None,
         ringer=str(config["audio.ringer"]) or None,
         buttons=str(config["audio.buttons"]) or None,
+        fallback=str(config["audio.fallback"]) or FALLBACK_SILENT,
         hotkeys=parse_hotkeys(str(config["hotkeys"])),
         language=Language(str(config["language"])),
         theme=Theme(theme) if theme in {t.value for t in Theme} else Theme.LIGHT,
@@ -60,18 +62,34 @@ def preferences(config: Config, secrets: SecretStore) -> Preferences:
     )
 
 
-def with_hid_headset(argv: list[str], name: str) -> list[str]:
-    """``ringdesk phone``'s arguments choosing the headset ``name`` for its buttons ("" = automatic)."""
+def with_option(argv: list[str], flag: str, value: str) -> list[str]:
+    """``argv`` with ``flag value`` replaced (dropped when ``value`` is "")."""
     kept: list[str] = []
     skip = False
     for arg in argv:
         if skip:
             skip = False
-        elif arg == "--hid-headset":
+        elif arg == flag:
             skip = True
         else:
             kept.append(arg)
-    return [*kept, "--hid-headset", name] if name else kept
+    return [*kept, flag, value] if value else kept
+
+
+def with_hid_headset(argv: list[str], name: str) -> list[str]:
+    """``ringdesk phone``'s arguments choosing the headset ``name`` for its buttons ("" = automatic)."""
+    return with_option(argv, "--hid-headset", name)
+
+
+def with_audio_settings(argv: list[str], config: Config) -> list[str]:
+    """``ringdesk phone``'s arguments carrying the audio settings (IT's machine-wide ones included):
+    the sound devices, where the sound goes while the headset is unplugged, the headset's buttons.
+    Given when the service starts, and kept for its restarts."""
+    fallback = str(config["audio.fallback"])
+    argv = with_option(argv, "--headset", str(config["audio.headset"]))
+    argv = with_option(argv, "--ringer", str(config["audio.ringer"]))
+    argv = with_option(argv, "--audio-fallback", "" if fallback == FALLBACK_SILENT else fallback)
+    return with_hid_headset(argv, str(config["audio.buttons"]))
 
 
 class SettingsFlow:
@@ -164,6 +182,7 @@ class SettingsFlow:
             "audio.headset": prefs.speaker or "",
             "audio.ringer": prefs.ringer or "",
             "audio.buttons": prefs.buttons or "",
+            "audio.fallback": prefs.fallback,
             "language": prefs.language.value,
             "theme": prefs.theme.value,
             "start_minimised": prefs.start_minimised,
@@ -186,10 +205,12 @@ class SettingsFlow:
         service = self.telephony()
         if service is not None:
             devices = cmd.SelectAudioDevices(
-                headset=str(applied["audio.headset"]), ringer=str(applied["audio.ringer"])
+                headset=str(applied["audio.headset"]),
+                ringer=str(applied["audio.ringer"]),
+                fallback=str(applied["audio.fallback"]) or FALLBACK_SILENT,
             )
             self._spawn(service.send(devices))
             buttons = str(applied["audio.buttons"])
             self._spawn(service.send(cmd.SelectHeadset(name=buttons)))
-            service.argv = with_hid_headset(service.argv, buttons)  # kept when the service restarts
+            service.argv = with_audio_settings(service.argv, applied)  # kept when the service restarts
         return refused

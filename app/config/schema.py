@@ -107,6 +107,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "USB headset whose call buttons and lights are used (HID product name); empty: the one named "
         "like the headset device, else the first with call buttons",
     ),
+    SettingSpec(
+        "audio.fallback",
+        "str",
+        "silent",
+        "AudioFallback",
+        "Where a call's sound goes while the headset is unplugged: silent (nowhere until it is plugged "
+        "back in), default (the system's default speakers and microphone) or a device name",
+    ),
     SettingSpec("language", "choice", "ru", "Language", "Interface language", choices=("ru", "en")),
     SettingSpec("theme", "choice", "system", "Theme", "Colour theme", choices=("system", "light", "dark")),
     SettingSpec("start_minimised", "bool", False, "StartMinimised", "Start in the tray"),

@@ -121,10 +121,12 @@ class AttendedTransfer:
 
 @dataclass(frozen=True)
 class SelectAudioDevices:
-    """Use these devices (by name; empty = system default) for the headset and the ring tone."""
+    """Use these devices (by name; empty = system default) for the headset and the ring tone; ``fallback``
+    (when given) is where the sound goes while the headset is unplugged (``AudioConfig.fallback``)."""
 
     headset: str = ""
     ringer: str = ""
+    fallback: str | None = None
     ref: str = ""
     type: Literal["select_audio"] = "select_audio"
 

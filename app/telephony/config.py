@@ -72,18 +72,28 @@ class AccountConfig:
     probe_interval_s: float = 15.0
 
 
+FALLBACK_SILENT = "silent"
+"""A headset lost mid-call: the call goes on without sound until it is plugged back in."""
+FALLBACK_DEFAULT = "default"
+"""A headset lost mid-call: its sound moves to the system's default output and microphone."""
+
+
 @dataclass(frozen=True)
 class AudioConfig:
     """Which PortAudio devices carry the call (headset) and the ring tone (ringer), chosen by name.
 
     An empty name means the system default; ``enabled=False`` runs the bridge without opening any device
-    (silence in, audio out discarded), for servers and tests without sound.
+    (silence in, audio out discarded), for servers and tests without sound. ``fallback`` says where the
+    sound goes while the headset is unplugged: ``FALLBACK_SILENT`` (nowhere: a client's voice must not
+    come out of a PC's speakers in an open-plan room, nor the room go to the client through a laptop's
+    microphone without an echo canceller), ``FALLBACK_DEFAULT`` or a device name.
     """
 
     enabled: bool = True
     headset: str = ""
     ringer: str = ""
     buffer_ms: int = 60
+    fallback: str = FALLBACK_SILENT
 
 
 @dataclass(frozen=True)

@@ -191,6 +191,19 @@ class AudioDevicesChanged:
 
 
 @dataclass(frozen=True)
+class AudioRouteChanged:
+    """The headset's sound device was lost (unplugged) or came back, and where the call's sound goes
+    now: ``device`` names the device playing it ("" when nothing does: the silent fallback); ``back``
+    is True when it is the headset again. The calls are not touched."""
+
+    headset: str
+    device: str
+    back: bool = False
+    at: float = field(default_factory=_now)
+    type: Literal["audio_route"] = "audio_route"
+
+
+@dataclass(frozen=True)
 class AudioStats:
     """Health of the headset bridge: frames moved and the times audio ran short or overflowed."""
 
@@ -318,6 +331,7 @@ Event = (
     | TransferProgress
     | CallReplaced
     | AudioDevicesChanged
+    | AudioRouteChanged
     | AudioStats
     | EngineStats
     | HeadsetPressed

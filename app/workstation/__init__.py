@@ -5,6 +5,7 @@ from app.workstation.config import WorkstationConfig
 from app.workstation.coordinator import Workstation, WorkstationState, connect_phone
 from app.workstation.hub import Hub, Unsubscribe
 from app.workstation.notices import (
+    AudioRouted,
     CallChanged,
     CatalogueChanged,
     ContactLookedUp,
@@ -20,6 +21,7 @@ from app.workstation.notices import (
 from app.workstation.ports import ContactLookup, Outbox, PhoneCommands
 
 __all__ = [
+    "AudioRouted",
     "CallChanged",
     "CatalogueChanged",
     "ContactLookedUp",

@@ -148,6 +148,9 @@ class Workstation(HeadsetIntents):
         if isinstance(event, ev.HeadsetsChanged):
             self.on_headsets(event)
             return
+        if isinstance(event, ev.AudioRouteChanged):
+            self.on_audio_route(event)
+            return
         at = from_epoch(event.at)
         try:
             self._calls.on_event(event, at)

@@ -30,7 +30,7 @@ from app.session.phase import Phase
 from app.telephony import events as ev
 from app.workstation.call_intents import CallIntents
 from app.workstation.hub import Hub
-from app.workstation.notices import HeadsetChanged, Problem
+from app.workstation.notices import AudioRouted, HeadsetChanged, Problem
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,13 @@ class HeadsetIntents(CallIntents):
     def on_headsets(self, event: ev.HeadsetsChanged) -> None:
         self.headsets = event
         self.hub.publish(HeadsetChanged(event.devices, event.active, event.lost))
+
+    def on_audio_route(self, event: ev.AudioRouteChanged) -> None:
+        """The headset's sound device was unplugged or came back (the service moved the sound as the
+        settings say): the operator must know where the client's voice is now."""
+        what = "back" if event.back else "lost"
+        log.info("audio: headset %s %s; sound on %r", event.headset, what, event.device)
+        self.hub.publish(AudioRouted(event.headset, event.device, event.back))
 
     def on_headset_press(self, press: ev.HeadsetPressed) -> None:
         action = action_for(press, self.calls.values(), muted=self.muted, last_dialled=self.last_dialled)

@@ -149,6 +149,17 @@ class RecordingNotice:
     view: RecordingView
 
 
+@dataclass(frozen=True)
+class AudioRouted:
+    """The headset's sound device was unplugged, or came back: where the calls' sound goes now
+    (``device``; "" when nowhere, the silent fallback), ``back`` when it is the headset again. The calls
+    themselves go on untouched."""
+
+    headset: str
+    device: str
+    back: bool = False
+
+
 Notice = (
     CallChanged
     | StatusChanged
@@ -163,4 +174,5 @@ Notice = (
     | CatalogueChanged
     | RecordingNotice
     | HeadsetChanged
+    | AudioRouted
 )

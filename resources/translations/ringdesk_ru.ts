@@ -125,6 +125,29 @@
     </message>
 </context>
 <context>
+    <name>AudioRouteIndicator</name>
+    <message>
+        <location filename="../../ui/audio_route.py" line="59"/>
+        <source>Headset %1 is back: the call&apos;s sound plays in it again</source>
+        <translation>Гарнитура %1 снова подключена: звук звонка снова идёт через неё</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audio_route.py" line="61"/>
+        <source>Headset %1 unplugged: the call goes on without sound until you plug it back in</source>
+        <translation>Гарнитура %1 отключена: звонок продолжается без звука, пока вы не подключите её снова</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audio_route.py" line="64"/>
+        <source>Headset %1 unplugged: the call&apos;s sound now plays on the computer&apos;s default speakers and microphone</source>
+        <translation>Гарнитура %1 отключена: звук звонка теперь идёт через динамики и микрофон компьютера по умолчанию</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audio_route.py" line="68"/>
+        <source>Headset %1 unplugged: the call&apos;s sound now plays on %2</source>
+        <translation>Гарнитура %1 отключена: звук звонка теперь идёт через %2</translation>
+    </message>
+</context>
+<context>
     <name>CallCard</name>
     <message>
         <location filename="../../ui/card/call_card.py" line="271"/>
@@ -530,22 +553,22 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="212"/>
+        <location filename="../../ui/desk.py" line="217"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="231"/>
+        <location filename="../../ui/desk.py" line="236"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="246"/>
+        <location filename="../../ui/desk.py" line="253"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="253"/>
+        <location filename="../../ui/desk.py" line="260"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
@@ -573,7 +596,7 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="235"/>
+        <location filename="../../ui/main.py" line="236"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
@@ -2121,7 +2144,7 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../ui/settings_flow.py" line="128"/>
+        <location filename="../../ui/settings_flow.py" line="146"/>
         <source>set by your IT department&apos;s policy (%1)</source>
         <translation>задано политикой вашего ИТ-отдела (%1)</translation>
     </message>
@@ -2129,124 +2152,139 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="177"/>
-        <location filename="../../ui/settings_dialog.py" line="283"/>
+        <location filename="../../ui/settings_dialog.py" line="182"/>
+        <location filename="../../ui/settings_dialog.py" line="300"/>
         <source>System default</source>
         <translation>Системное по умолчанию</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="229"/>
+        <location filename="../../ui/settings_dialog.py" line="245"/>
         <source>%1 is set for both “%2” and “%3”: choose another key for one of them.</source>
         <translation>Клавиша %1 назначена и для «%2», и для «%3»: выберите для одного из них другую.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="254"/>
+        <location filename="../../ui/settings_dialog.py" line="270"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="256"/>
+        <location filename="../../ui/settings_dialog.py" line="272"/>
         <source>Account</source>
         <translation>Учётная запись</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="256"/>
+        <location filename="../../ui/settings_dialog.py" line="272"/>
         <source>Audio</source>
         <translation>Звук</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="256"/>
+        <location filename="../../ui/settings_dialog.py" line="272"/>
         <source>Hotkeys</source>
         <translation>Горячие клавиши</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="256"/>
+        <location filename="../../ui/settings_dialog.py" line="272"/>
         <source>Appearance</source>
         <translation>Внешний вид</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="260"/>
+        <location filename="../../ui/settings_dialog.py" line="276"/>
         <source>SIP user</source>
         <translation>Пользователь SIP</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="261"/>
+        <location filename="../../ui/settings_dialog.py" line="277"/>
         <source>SIP domain</source>
         <translation>Домен SIP</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="262"/>
+        <location filename="../../ui/settings_dialog.py" line="278"/>
         <source>SIP password</source>
         <translation>Пароль SIP</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="263"/>
+        <location filename="../../ui/settings_dialog.py" line="279"/>
         <source>Transport</source>
         <translation>Транспорт</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="264"/>
+        <location filename="../../ui/settings_dialog.py" line="280"/>
         <source>Microphone</source>
         <translation>Микрофон</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="265"/>
+        <location filename="../../ui/settings_dialog.py" line="281"/>
         <source>Headset</source>
         <translation>Гарнитура</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="266"/>
+        <location filename="../../ui/settings_dialog.py" line="282"/>
         <source>Ringer</source>
         <translation>Звонок (рингер)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="267"/>
+        <location filename="../../ui/settings_dialog.py" line="283"/>
         <source>Headset buttons</source>
         <translation>Кнопки гарнитуры</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="268"/>
+        <location filename="../../ui/settings_dialog.py" line="284"/>
+        <source>If the headset is unplugged</source>
+        <translation>Если гарнитура отключена</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="285"/>
         <source>Language</source>
         <translation>Язык</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="269"/>
+        <location filename="../../ui/settings_dialog.py" line="286"/>
         <source>Theme</source>
         <translation>Тема</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="270"/>
+        <location filename="../../ui/settings_dialog.py" line="287"/>
         <source>Start minimised to the tray</source>
         <translation>Запускать свёрнутым в трей</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="274"/>
-        <location filename="../../ui/settings_dialog.py" line="275"/>
+        <location filename="../../ui/settings_dialog.py" line="291"/>
+        <location filename="../../ui/settings_dialog.py" line="292"/>
         <source>Test tone</source>
         <translation>Проверить звук</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="276"/>
+        <location filename="../../ui/settings_dialog.py" line="293"/>
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="277"/>
+        <location filename="../../ui/settings_dialog.py" line="294"/>
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="289"/>
+        <location filename="../../ui/settings_dialog.py" line="307"/>
+        <source>Keep the call silent until it is plugged back in</source>
+        <translation>Оставить звонок без звука, пока её не подключат снова</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="309"/>
+        <source>Play the call on the computer&apos;s default speakers and microphone</source>
+        <translation>Звук звонка — на динамики и микрофон компьютера по умолчанию</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="315"/>
         <source>Automatic: the headset named like the sound device</source>
         <translation>Автоматически: гарнитура с тем же названием, что и звуковое устройство</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="291"/>
+        <location filename="../../ui/settings_dialog.py" line="317"/>
         <source>Ignored, no call buttons (no USB telephony controls): %1</source>
         <translation>Не используются, нет кнопок вызова (нет USB-управления телефонией): %1</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="312"/>
+        <location filename="../../ui/settings_dialog.py" line="339"/>
         <source>Locked: %1</source>
         <translation>Заблокировано: %1</translation>
     </message>

@@ -25,7 +25,7 @@ from typing import Any
 import pjsua2 as pj
 
 from app.telephony.config import AudioConfig
-from app.telephony.events import AudioDevice, AudioStats
+from app.telephony.events import AudioDevice, AudioRouteChanged, AudioStats
 from sip.audio.frames import FrameIO
 from sip.audio.port import BridgePort
 from sip.audio.router import Router
@@ -38,9 +38,15 @@ PORT_NAME = "ringdesk-headset"
 class AudioBridge:
     """Headset and ringer audio for the SIP engine. See the module docstring for the threading rules."""
 
-    def __init__(self, config: AudioConfig, on_error: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: AudioConfig,
+        on_error: Callable[[str], None] | None = None,
+        on_route: Callable[[AudioRouteChanged], None] | None = None,
+    ) -> None:
         self._config = config
         self._on_error = on_error
+        self._on_route = on_route  # the headset lost or back: where the sound goes now (Router.watch)
         self._io = HeadsetIO.for_buffer(config.buffer_ms)
         self._port: BridgePort | None = None
         self._frames: FrameIO | None = None
@@ -68,8 +74,9 @@ class AudioBridge:
         if not self._config.enabled:
             self._report("audio is disabled in the settings: calls have no headset audio")
             return
-        router = Router(self._io, self._config.buffer_ms, ring_pattern(), self._report)
+        router = Router(self._io, self._config.buffer_ms, ring_pattern(), self._report, self._on_route)
         router.want_headset, router.want_ringer = self._config.headset, self._config.ringer
+        router.fallback = self._config.fallback
         self._router = router
         if router.load():
             router.open()
@@ -82,6 +89,7 @@ class AudioBridge:
         if self._router is not None:
             self._router.set_ringing(False)
             self._router.close()
+            self._router.stop_watching()
             self._router = None
         self._connected.clear()
         port, self._port = self._port, None
@@ -174,15 +182,27 @@ class AudioBridge:
 
     # -- devices --------------------------------------------------------------------------------------
 
-    def select_devices(self, headset: str, ringer: str) -> None:
-        """Choose devices by name (substring ok, "" = default) and reopen only the streams that change."""
+    def select_devices(self, headset: str, ringer: str, fallback: str | None = None) -> None:
+        """Choose devices by name (substring ok, "" = default) and reopen only the streams that change;
+        ``fallback`` (when given): where the sound goes while the headset is unplugged."""
         self._check_thread()
         self._reported.clear()  # the operator acted: tell every remaining problem again
         self._previous.clear()
         router = self._router
         if router is not None:
+            if headset != router.want_headset:
+                router.lost = None  # another headset chosen: the lost one is no longer waited for
             router.want_headset, router.want_ringer = headset, ringer
+            if fallback is not None:
+                router.fallback = fallback
             router.open()
+
+    def watch(self) -> None:
+        """Call often (the engine's loop): a headset unplugged moves the sound to the fallback at once,
+        and back when it returns (``on_route`` is told each time)."""
+        self._check_thread()
+        if self._router is not None:
+            self._router.watch()
 
     def rescan(self, *, reinit_portaudio: bool = True) -> tuple[AudioDevice, ...]:
         """Look for added or removed devices and re-pick the chosen ones by name.

@@ -37,11 +37,11 @@ class Harness:
         self.media: list[Any] = []
         self.recordings: list[pulse.Recording] = []
 
-    def make_bridge(self, **config: Any) -> Any:
+    def make_bridge(self, on_route: Any = None, **config: Any) -> Any:
         from app.telephony.config import AudioConfig
         from sip.audio.bridge import AudioBridge
 
-        self.bridge = AudioBridge(AudioConfig(**config), on_error=self.errors.append)
+        self.bridge = AudioBridge(AudioConfig(**config), on_error=self.errors.append, on_route=on_route)
         self.bridge.create()
         return self.bridge
 
@@ -77,8 +77,10 @@ class Harness:
         self.media.append(r)
         return r
 
-    def record(self, env: dict[str, str], source: str, path: Path) -> pulse.Recording:
-        rec = pulse.Recording(env, source, path)
+    def record(
+        self, env: dict[str, str], source: str, path: Path, latency_ms: int | None = None
+    ) -> pulse.Recording:
+        rec = pulse.Recording(env, source, path, latency_ms)
         self.recordings.append(rec)
         return rec
 

@@ -132,12 +132,16 @@ class PulseServer:
 class Recording:
     """``parec`` from one PulseAudio source (e.g. ``headset.monitor``) into a 16 kHz mono WAV file."""
 
-    def __init__(self, env: dict[str, str], source: str, path: Path) -> None:
+    def __init__(self, env: dict[str, str], source: str, path: Path, latency_ms: int | None = None) -> None:
+        """``latency_ms``: ask the source for small blocks, so that a sample's place in the file tells
+        when it was played (a null sink's monitor otherwise hands out up to 2 s at once)."""
         self.path = path
         self.started = time.monotonic()
+        self.stopped = 0.0
         self.proc = subprocess.Popen(
             [
                 "parec",
+                *([f"--latency-msec={latency_ms}"] if latency_ms else []),
                 "-d",
                 source,
                 "--file-format=wav",
@@ -171,8 +175,14 @@ class Recording:
                 )
             time.sleep(0.05)
 
+    def origin(self, samples: list[int]) -> float:
+        """When the first of ``samples`` (what ``stop`` returned) was played, counted back from the end:
+        a new recording stream starts late by a varying stall, but ends when stopped (less its latency)."""
+        return self.stopped - len(samples) / RATE
+
     def stop(self) -> list[int]:
         """End the recording (SIGTERM lets parec finish the WAV header) and return its samples."""
+        self.stopped = time.monotonic()
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:

@@ -189,6 +189,116 @@ def hotplug(h: Harness, work: Path, out: dict[str, Any]) -> None:
     out["headset"] = measure(rec_head.stop())
 
 
+def _watching(h: Harness, seconds: float) -> None:
+    """Pump the endpoint as the engine's loop does: ``watch`` between polls."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        h.bridge.watch()
+        h.ep.libHandleEvents(10)
+
+
+def _heard_after(samples: list[int], offset_s: float) -> float | None:
+    """Seconds from ``offset_s`` into a recording to its first loud 20 ms window (None: none)."""
+    window = pulse.RATE // 50
+    start = max(0, int(offset_s * pulse.RATE))
+    for i, level in enumerate(pulse.window_rms(samples[start:], window)):
+        if level > 300.0:
+            return round(i * window / pulse.RATE, 2)
+    return None
+
+
+def _runs(levels: list[float], *, quiet: bool) -> list[int]:
+    """Lengths of the runs of consecutive 20 ms windows that are quiet (or loud)."""
+    runs, n = [], 0
+    for level in levels:
+        if (level <= 300.0) == quiet:
+            n += 1
+        elif n:
+            runs.append(n)
+            n = 0
+    return [*runs, n] if n else runs
+
+
+@scenario
+def unplug_to_default(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """The headset unplugged mid-call with the fallback "default" (the system's default devices)."""
+    _unplug(h, work, out, "default")
+
+
+@scenario
+def unplug_silent(h: Harness, work: Path, out: dict[str, Any]) -> None:
+    """The headset unplugged mid-call with the fallback "silent" (nothing until it is back)."""
+    _unplug(h, work, out, "silent")
+
+
+def _unplug(h: Harness, work: Path, out: dict[str, Any], fallback: str) -> None:
+    """A call's tone on the headset sink; the sink is unloaded mid-call (a USB headset unplugged), then
+    loaded again; the system default sink is "speakers". Records both sinks throughout and times when
+    the tone is heard where."""
+    import subprocess
+
+    env = dict(os.environ)
+
+    def pactl(*args: str) -> str:
+        return subprocess.run(["pactl", *args], check=True, env=env, capture_output=True, text=True).stdout
+
+    rec_speakers = h.record(env, "speakers.monitor", work / "speakers.wav", latency_ms=20)
+    rec_head = h.record(env, "headset.monitor", work / "headset.wav", latency_ms=20)
+    wav = work / "far.wav"
+    pulse.write_tone_wav(wav, 440.0, 2.0)
+    routes: list[dict[str, Any]] = []
+    bridge = h.make_bridge(
+        headset="headset",
+        fallback=fallback,
+        on_route=lambda change: routes.append(
+            {"headset": change.headset, "device": change.device, "back": change.back, "t": time.monotonic()}
+        ),
+    )
+    h.wait_streaming()
+    player = h.player(wav)
+    bridge.connect(player)
+    _watching(h, 1.5)
+    module = next(
+        line.split("\t")[0]
+        for line in pactl("list", "short", "modules").splitlines()
+        if "sink_name=headset" in line and "module-null-sink" in line
+    )
+    t_unplug = time.monotonic()
+    pactl("unload-module", module)
+    _watching(h, 4.0)
+    out["device_while_lost"] = bridge.headset_device
+    out["stats_while_lost"] = stats_dict(bridge)
+    out["routes_lost"] = [dict(r, t=round(r["t"] - t_unplug, 3)) for r in routes]
+    t_plug = time.monotonic()
+    pactl("load-module", "module-null-sink", "sink_name=headset")
+    rec_back = h.record(env, "headset.monitor", work / "headset-back.wav", latency_ms=20)
+    _watching(h, 4.5)
+    out["device_back"] = bridge.headset_device
+    out["routes"] = [dict(r, t=round(r["t"] - t_plug if r["back"] else r["t"] - t_unplug, 3)) for r in routes]
+    out["stats_back"] = stats_dict(bridge)
+    bridge.disconnect(player)
+    h.pump(0.3)  # what was played before the disconnect reaches the monitors
+    speakers = rec_speakers.stop()
+    t0 = rec_speakers.origin(speakers)
+
+    def part(samples: list[int], origin: float, start: float, end: float) -> list[int]:
+        return samples[max(0, int((start - origin) * pulse.RATE)) : max(0, int((end - origin) * pulse.RATE))]
+
+    out["speakers"] = measure(speakers)
+    # (up to 0.3 s before: a recording's place in time is known to a few tens of milliseconds)
+    out["speakers_before_unplug"] = measure(part(speakers, t0, t0, t_unplug - 0.3))
+    out["speakers_heard_after_unplug_s"] = _heard_after(speakers, t_unplug - t0)
+    lost = pulse.window_rms(part(speakers, t0, t_unplug, t_plug))
+    out["speakers_longest_quiet_while_lost_s"] = round(max(_runs(lost, quiet=True), default=0) / 50, 2)
+    out["speakers_after_back"] = measure(part(speakers, t0, t_plug + 2.5, rec_speakers.stopped - 0.4))
+    head = rec_head.stop()
+    # PulseAudio moves a recording whose source went away to the default source: keep what came before
+    out["headset_before_unplug"] = measure(part(head, rec_head.origin(head), rec_head.origin(head), t_unplug))
+    back = rec_back.stop()
+    out["headset_back"] = measure(back)
+    out["headset_heard_after_plug_s"] = _heard_after(back, t_plug - rec_back.origin(back))
+
+
 @scenario
 def cpu(h: Harness, work: Path, out: dict[str, Any]) -> None:
     """CPU time of this process while the headset streams are open: idle, then with call audio flowing."""

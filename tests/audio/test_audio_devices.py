@@ -208,3 +208,72 @@ def test_headset_callbacks_move_audio_only_while_connected_and_mix_the_beep() ->
     assert (io.device_blocks, io.mic_blocks) == (4, 3)
     stream.close()
     assert not stream.active
+
+
+class FakePortAudio(FakeSounddevice):
+    """sounddevice without PulseAudio (Windows, plain ALSA): a device list that changes only when
+    PortAudio is re-initialised, as the real one."""
+
+    plugged: ClassVar[list[str]] = []
+    listed: ClassVar[list[str]] = []
+    default = type("Default", (), {"device": (0, 0)})()
+
+    @classmethod
+    def query_devices(cls) -> list[dict[str, Any]]:
+        return [
+            {"name": n, "hostapi": 0, "max_input_channels": 1, "max_output_channels": 2} for n in cls.listed
+        ]
+
+    @staticmethod
+    def query_hostapis(index: int) -> dict[str, str]:
+        return {"name": "Windows WASAPI"}
+
+    @classmethod
+    def _terminate(cls) -> None:
+        cls.listed = []
+
+    @classmethod
+    def _initialize(cls) -> None:
+        cls.listed = list(cls.plugged)
+
+
+@pytest.mark.parametrize(
+    ("fallback", "while_lost"),
+    [("Speakers", "Speakers (Realtek)"), ("default", "default"), ("silent", "")],
+)
+def test_a_headset_lost_without_pulseaudio_goes_to_the_fallback_and_back_when_plugged_again(
+    monkeypatch: pytest.MonkeyPatch, fallback: str, while_lost: str
+) -> None:
+    from app.telephony.events import AudioRouteChanged
+    from sip.audio import router as rt
+
+    monkeypatch.setattr(dv, "scan_pulse", dv.PulseInventory)  # no PulseAudio server
+    monkeypatch.setattr(dv.PulseEvents, "start", lambda self: False)
+    monkeypatch.setattr(rt, "WATCH_INTERVAL_S", 0.0)
+    monkeypatch.setattr(rt, "LOOK_AGAIN_S", 0.0)
+    monkeypatch.setattr(rt, "LOOK_AGAIN_PLAYING_S", 0.0)
+    FakePortAudio.plugged = ["Speakers (Realtek)", "Jabra EVOLVE 30"]  # index 0: the system default
+    FakePortAudio._initialize()
+    routes: list[AudioRouteChanged] = []
+    router = rt.Router(HeadsetIO.for_buffer(60), 60, b"", lambda m: None, routes.append)
+    router.sd = FakePortAudio  # type: ignore[assignment]
+    router.want_headset, router.fallback = "Jabra", fallback
+    router.open()
+    assert router.headset is not None and router.headset.out.label == "Jabra EVOLVE 30"
+
+    FakePortAudio.plugged = ["Speakers (Realtek)"]  # unplugged: PortAudio stops its streams
+    for stream in router.headset.streams:
+        stream.active = False
+    router.watch()
+    # "default": PortAudio's default device, which the status bar words as the computer's default
+    assert [(r.headset, r.device, r.back) for r in routes] == [("Jabra EVOLVE 30", while_lost, False)]
+    assert (router.headset.out.label if router.headset else "") == while_lost
+    assert router.io.device_open is bool(while_lost)
+    router.watch()  # looked again: still missing, nothing new said
+    assert len(routes) == 1
+
+    FakePortAudio.plugged = ["Speakers (Realtek)", "Jabra EVOLVE 30"]
+    router.watch()
+    assert [(r.device, r.back) for r in routes[1:]] == [("Jabra EVOLVE 30", True)]
+    assert router.headset is not None and router.headset.out.label == "Jabra EVOLVE 30"
+    assert router.lost is None

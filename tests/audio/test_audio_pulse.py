@@ -112,3 +112,54 @@ def test_hotplugged_headset_is_listed_and_takes_the_call_audio(
     assert new["loud_s"] >= 1.0, new
     assert r["headset"]["rms_tail"] < SILENCE_RMS  # the old sink went quiet
     assert r["stats"]["device_open"]
+
+
+def _speakers(pulse_server: PulseServer) -> None:
+    """A second sink, "speakers", made the system default: where the "default" fallback plays."""
+    pulse_server.pactl("load-module", "module-null-sink", "sink_name=speakers")
+    pulse_server.pactl("set-default-sink", "speakers")
+
+
+def test_headset_unplugged_mid_call_falls_back_to_the_default_device_and_back(
+    pulse_server: PulseServer, run_scenario: Run
+) -> None:
+    _speakers(pulse_server)
+    r = run_scenario("unplug_to_default", pulse_server)
+    assert r["headset_before_unplug"]["loud_s"] >= 1.0, r["headset_before_unplug"]  # the call was heard
+    assert r["speakers_before_unplug"]["loud_s"] == 0, r["speakers_before_unplug"]  # not on the speakers
+    heard = r["speakers_heard_after_unplug_s"]
+    assert heard is not None and heard <= 2.0, heard  # the client is heard on the speakers within 2 s
+    # PulseAudio moves the stream to the default sink itself; our reopening there costs a short stall
+    assert r["speakers_longest_quiet_while_lost_s"] <= 1.0, r["speakers_longest_quiet_while_lost_s"]
+    assert r["device_while_lost"] == "speakers"
+    assert r["stats_while_lost"]["device_open"]
+    assert [(c["headset"], c["device"], c["back"]) for c in r["routes"]] == [
+        ("headset", "speakers", False),
+        ("headset", "headset", True),
+    ]
+    back = r["headset_heard_after_plug_s"]
+    assert back is not None and back <= 3.0, back  # looked for every second, then the stream's stall
+    assert r["headset_back"]["rms"] > 5000 and 420 < r["headset_back"]["hz"] < 460, r["headset_back"]
+    assert r["device_back"] == "headset"
+    assert r["speakers_after_back"]["loud_s"] == 0, r["speakers_after_back"]  # the speakers went quiet
+
+
+def test_headset_unplugged_mid_call_with_the_silent_fallback_plays_nowhere_until_it_is_back(
+    pulse_server: PulseServer, run_scenario: Run
+) -> None:
+    _speakers(pulse_server)
+    r = run_scenario("unplug_silent", pulse_server)
+    assert r["headset_before_unplug"]["loud_s"] >= 1.0, r["headset_before_unplug"]
+    # Nothing on the speakers but what PulseAudio had buffered for the stream when it moved it there by
+    # itself (the 60 ms latency asked for) and what it took the bridge to close it (measured 0.06-0.08 s).
+    assert r["speakers"]["loud_s"] <= 0.2, r["speakers"]
+    assert r["device_while_lost"] == ""
+    assert not r["stats_while_lost"]["device_open"]
+    assert [(c["headset"], c["device"], c["back"]) for c in r["routes"]] == [
+        ("headset", "", False),
+        ("headset", "headset", True),
+    ]
+    back = r["headset_heard_after_plug_s"]
+    assert back is not None and back <= 3.0, back
+    assert r["headset_back"]["rms"] > 5000 and 420 < r["headset_back"]["hz"] < 460, r["headset_back"]
+    assert r["device_back"] == "headset"

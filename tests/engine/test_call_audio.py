@@ -126,3 +126,56 @@ def test_phone_still_quits_when_the_sound_server_died_under_it(
     assert code in (0, 3), phone.log_tail()  # 3: left after the grace period, streams still stuck
     assert time.monotonic() - started < 15
     assert phone.wait_for(ev.EngineStopped)
+
+
+def _loud_so_far(recording: pulse.Recording) -> float:
+    """Seconds of sound a recording still being written holds (its WAV header is finished at the end)."""
+    from array import array
+
+    data = recording.path.read_bytes()[44:] if recording.path.exists() else b""
+    return pulse.loud_seconds(list(array("h", data[: len(data) // 2 * 2])))
+
+
+def test_headset_unplugged_mid_call_the_service_moves_the_caller_to_the_fallback_and_back(
+    pulse_server: pulse.PulseServer, start_phone: StartPhone, tmp_path: Path
+) -> None:
+    """Issue 17, through the real service: the headset's sink goes mid-call; the call goes on, the
+    caller is heard on the system's default sink ("speakers"), the desktop is told (``audio_route``),
+    and when the sink is back the caller is heard in the headset again."""
+    from tests.support.sipp import Sipp
+
+    pulse_server.pactl("load-module", "module-null-sink", "sink_name=speakers")
+    pulse_server.pactl("set-default-sink", "speakers")
+    port = free_port()
+    phone = start_phone(
+        "--listen", f"127.0.0.1:{port}", "--auto-answer", "--headset", "headset",
+        "--audio-fallback", "default", env=pulse_server.env,
+    )  # fmt: skip
+    assert phone.wait_for(ev.AudioDevicesChanged).headset == "headset"
+    speakers = pulse.Recording(pulse_server.env, "speakers.monitor", tmp_path / "speakers.wav", 20)
+    caller = Sipp("uac_audio.xml", f"127.0.0.1:{port}", service="1001", timeout=30).start()
+    phone.wait_for(ev.CallStateChanged, lambda e: e.state is ev.CallState.ACTIVE, timeout=10)
+    module = next(
+        line.split("\t")[0]
+        for line in pulse_server.pactl("list", "short", "modules").splitlines()
+        if "module-null-sink" in line and "sink_name=headset" in line
+    )
+    mark = phone.mark()
+    pulse_server.pactl("unload-module", module)
+    lost = phone.wait_for(ev.AudioRouteChanged, after=mark, timeout=5)
+    assert (lost.headset, lost.device, lost.back) == ("headset", "speakers", False)
+    deadline = time.monotonic() + 5
+    while _loud_so_far(speakers) < 0.3:  # the caller's speech on the speakers
+        assert time.monotonic() < deadline, "the caller was not heard on the fallback sink"
+        time.sleep(0.05)
+    mark = phone.mark()
+    pulse_server.pactl("load-module", "module-null-sink", "sink_name=headset")
+    headset = pulse.Recording(pulse_server.env, "headset.monitor", tmp_path / "headset.wav", 20)
+    back = phone.wait_for(ev.AudioRouteChanged, after=mark, timeout=5)
+    assert (back.headset, back.device, back.back) == ("headset", "headset", True)
+    result = caller.wait(30)
+    heard_back = pulse.loud_seconds(headset.stop())
+    speakers.stop()
+    assert result.ok, result.describe()
+    assert phone.wait_for(ev.CallEnded).cause is EndCause.REMOTE_HANGUP  # the call never dropped
+    assert heard_back > 0.3, heard_back  # the caller in the headset again

@@ -87,3 +87,50 @@ def test_the_headset_chosen_for_its_buttons_is_passed_to_the_phone_and_replaced_
     assert chosen == ["ringdesk", "phone", "--ipc", "--hid-headset", "Jabra Link 380"]
     assert with_hid_headset(chosen, "Poly BT700")[-2:] == ["--hid-headset", "Poly BT700"]
     assert with_hid_headset(chosen, "") == argv  # automatic again
+
+
+def test_the_audio_fallback_set_by_it_reaches_the_phone_at_start_and_the_operator_can_change_it(
+    qtbot: QtBot,
+    actions: ActionCollection,
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,  # noqa: F811
+) -> None:
+    """Issue 17: where the sound goes while the headset is unplugged, from IT's machine file to the
+    service's command line (with the devices), then the operator's choice in the dialog."""
+    from ui.settings_flow import with_audio_settings
+
+    paths = ConfigPaths(
+        user_file=tmp_path / "user" / "ringdesk.toml",
+        machine_file=tmp_path / "etc" / "ringdesk.toml",
+        policy_dir=tmp_path / "etc" / "policy.d",
+    )
+    paths.machine_file.parent.mkdir(parents=True)
+    paths.machine_file.write_text('audio.headset = "Jabra"\naudio.fallback = "default"\n', encoding="utf-8")
+    argv = with_audio_settings(["ringdesk", "phone", "--ipc"], load_config(paths))
+    assert argv == ["ringdesk", "phone", "--ipc", "--headset", "Jabra", "--audio-fallback", "default"]
+
+    # The machine file wins over the operator's own (policy > machine > user): without it, the operator
+    # chooses in the dialog, next to the headset.
+    paths.machine_file.write_text('audio.headset = "Jabra"\n', encoding="utf-8")
+    flow = SettingsFlow(
+        actions, SecretStore(), lambda: None, lambda: AudioDevices([], ["Speakers", "Jabra"]), paths
+    )
+    dialog = flow.open()
+    qtbot.addWidget(dialog)
+    assert dialog.fallback.isEnabled()
+    assert dialog.fallback.currentText() == "Keep the call silent until it is plugged back in"  # default
+    assert dialog.fallback.itemText(1) == "Play the call on the computer's default speakers and microphone"
+    assert [dialog.fallback.itemText(i) for i in range(2, dialog.fallback.count())] == ["Speakers", "Jabra"]
+    dialog.fallback.setCurrentIndex(dialog.fallback.findData("Speakers"))
+    flow.save(dialog.collect())
+    config = load_config(paths)
+    assert config["audio.fallback"] == "Speakers"
+    assert with_audio_settings(["ringdesk", "phone"], config)[-2:] == ["--audio-fallback", "Speakers"]
+
+    paths.policy_dir.mkdir(parents=True)
+    (paths.policy_dir / "10-it.toml").write_text('audio.fallback = "silent"\n', encoding="utf-8")
+    dialog.close()
+    dialog = flow.open()
+    assert not dialog.fallback.isEnabled() and "10-it.toml" in dialog.fallback.toolTip()
+    assert dialog.fallback.currentData() == "silent"
+    assert "--audio-fallback" not in with_audio_settings(["ringdesk", "phone"], load_config(paths))
