@@ -42,7 +42,7 @@ echo "== phase 2 of 2, on $WORKERS workers: ${PARALLEL[*]}; beside them, one at 
 beside_log="$(mktemp)"
 .venv/bin/python -m pytest "$@" "${BESIDE[@]}" >"$beside_log" 2>&1 &
 beside=$!
-trap 'kill "$beside" 2>/dev/null; rm -f "$beside_log"' EXIT
+trap 'kill "$beside" 2>/dev/null || true; rm -f "$beside_log"' EXIT
 .venv/bin/python -m pytest -n "$WORKERS" --dist loadfile "$@" "${PARALLEL[@]}" || { s=$?; [[ $status -eq 0 ]] && status=$s; }
 s=0
 wait "$beside" || s=$?
