@@ -3,23 +3,26 @@
 # (tests/journey) start their own Xvfb displays for the real program. A skip not listed with its reason
 # in tests/allowed_skips.txt fails the run (tests/conftest.py).
 #
-# With no test paths given, the suite runs in two phases:
-#  1. one at a time: what measures time or shares a device (real audio, SIP calls, desktops on Xvfb
-#     and offscreen with the real telephony service, installers), so nothing else competes with it;
-#  2. on two workers (pytest-xdist, a whole module per worker so module fixtures hold): the server,
+# With no test paths given, the suite runs in three phases, to keep `make test` inside its budget on a
+# two-core machine without letting anything disturb what measures time:
+#  1. alone, one test at a time: what measures time on real audio and SIP (audio underruns and
+#     correlations, call latency, peers), and any test folder not named below;
+#  2. one test at a time, the desktops (e2e, faults, journeys: the real program, its telephony service
+#     and sipp, waiting on what a person would see, never timing it); beside them, one test at a time,
+#     the installer tests (building the bundles, installing the packages), which judge no timings and
+#     use the cores the desktops leave idle while they wait. The installer output is printed after;
+#  3. on two workers (pytest-xdist, a whole module per worker so module fixtures hold): the server,
 #     core, sync, scripts, unit, offscreen widget and headset (HID over a fake device) tests, which are
-#     CPU-bound, pick their own ports and databases, and judge no timings. Beside them, one at a time,
-#     the installer tests (building the bundles, installing the packages): they judge no timings
-#     either, and each of them waits on the builds and dpkg far longer than it uses a core. Their output
-#     is printed when both are done. This keeps `make test` well inside its budget on a two-core machine.
+#     CPU-bound, pick their own ports and databases, and judge no timings.
 # Given paths (``tools/run-tests.sh tests/server -k etag``), they run in one ordinary pytest run.
 set -euo pipefail
 export QT_QPA_PLATFORM=offscreen
 export RINGDESK_STRICT_SKIPS=1
 mkdir -p build/journeys  # screenshots of every journey step are kept here
 
-PARALLEL=(tests/server tests/core tests/sync tests/scripts tests/unit tests/pbx tests/ui tests/headset)
+DESKTOPS=(tests/e2e tests/faults tests/journey)
 BESIDE=(tests/installer)
+PARALLEL=(tests/server tests/core tests/sync tests/scripts tests/unit tests/pbx tests/ui tests/headset)
 WORKERS="${RINGDESK_TEST_WORKERS:-2}"
 
 for arg in "$@"; do
@@ -28,25 +31,32 @@ for arg in "$@"; do
   fi
 done
 
-serial=()
+alone=()
 for dir in tests/*/; do
   dir="${dir%/}"
-  [[ " ${PARALLEL[*]} ${BESIDE[*]} " == *" $dir "* || "$dir" == tests/support || ! -n "$(ls "$dir"/test_*.py 2>/dev/null)" ]] && continue
-  serial+=("$dir")
+  named=" ${DESKTOPS[*]} ${BESIDE[*]} ${PARALLEL[*]} "
+  [[ "$named" == *" $dir "* || "$dir" == tests/support || ! -n "$(ls "$dir"/test_*.py 2>/dev/null)" ]] && continue
+  alone+=("$dir")
 done
 
 status=0
-echo "== phase 1 of 2, one at a time: ${serial[*]}"
-.venv/bin/python -m pytest "$@" "${serial[@]}" || status=$?
-echo "== phase 2 of 2, on $WORKERS workers: ${PARALLEL[*]}; beside them, one at a time: ${BESIDE[*]}"
+failed() { [[ $status -eq 0 ]] && status=$1; return 0; }
+
+echo "== phase 1 of 3, alone, one at a time: ${alone[*]}"
+.venv/bin/python -m pytest "$@" "${alone[@]}" || failed $?
+
+echo "== phase 2 of 3, one at a time: ${DESKTOPS[*]}; beside them, one at a time: ${BESIDE[*]}"
 beside_log="$(mktemp)"
 .venv/bin/python -m pytest "$@" "${BESIDE[@]}" >"$beside_log" 2>&1 &
 beside=$!
 trap 'kill "$beside" 2>/dev/null || true; rm -f "$beside_log"' EXIT
-.venv/bin/python -m pytest -n "$WORKERS" --dist loadfile "$@" "${PARALLEL[@]}" || { s=$?; [[ $status -eq 0 ]] && status=$s; }
+.venv/bin/python -m pytest "$@" "${DESKTOPS[@]}" || failed $?
 s=0
 wait "$beside" || s=$?
-echo "== phase 2, beside: ${BESIDE[*]}"
+echo "== phase 2 of 3, beside: ${BESIDE[*]}"
 cat "$beside_log"
-[[ $status -eq 0 ]] && status=$s
+failed $s
+
+echo "== phase 3 of 3, on $WORKERS workers: ${PARALLEL[*]}"
+.venv/bin/python -m pytest -n "$WORKERS" --dist loadfile "$@" "${PARALLEL[@]}" || failed $?
 exit $status
