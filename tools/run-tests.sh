@@ -9,11 +9,13 @@
 #     correlations, call latency, peers), and any test folder not named below;
 #  2. one test at a time, the desktops (e2e, faults, journeys: the real program, its telephony service
 #     and sipp, waiting on what a person would see, never timing it); beside them, one test at a time,
-#     the installer tests (building the bundles, installing the packages), which judge no timings and
-#     use the cores the desktops leave idle while they wait. The installer output is printed after;
+#     the installer tests (building the bundles, installing the packages) and then the offscreen widget
+#     tests, which judge no timings and use the cores the desktops leave idle while they wait. Their
+#     output is printed after. The widget tests get a process of their own: in a pytest-xdist worker
+#     that had run server tests before them, Qt crashed (a segfault in processEvents) in one run of two;
 #  3. on two workers (pytest-xdist, a whole module per worker so module fixtures hold): the server,
-#     core, sync, scripts, unit, offscreen widget and headset (HID over a fake device) tests, which are
-#     CPU-bound, pick their own ports and databases, and judge no timings.
+#     core, sync, scripts, unit and headset (HID over a fake device) tests, which are CPU-bound, pick
+#     their own ports and databases, and judge no timings.
 # Given paths (``tools/run-tests.sh tests/server -k etag``), they run in one ordinary pytest run.
 set -euo pipefail
 export QT_QPA_PLATFORM=offscreen
@@ -22,7 +24,8 @@ mkdir -p build/journeys  # screenshots of every journey step are kept here
 
 DESKTOPS=(tests/e2e tests/faults tests/journey)
 BESIDE=(tests/installer)
-PARALLEL=(tests/server tests/core tests/sync tests/scripts tests/unit tests/pbx tests/ui tests/headset)
+WIDGETS=(tests/ui)
+PARALLEL=(tests/server tests/core tests/sync tests/scripts tests/unit tests/pbx tests/headset)
 WORKERS="${RINGDESK_TEST_WORKERS:-2}"
 
 for arg in "$@"; do
@@ -34,7 +37,7 @@ done
 alone=()
 for dir in tests/*/; do
   dir="${dir%/}"
-  named=" ${DESKTOPS[*]} ${BESIDE[*]} ${PARALLEL[*]} "
+  named=" ${DESKTOPS[*]} ${BESIDE[*]} ${WIDGETS[*]} ${PARALLEL[*]} "
   [[ "$named" == *" $dir "* || "$dir" == tests/support || ! -n "$(ls "$dir"/test_*.py 2>/dev/null)" ]] && continue
   alone+=("$dir")
 done
@@ -45,9 +48,15 @@ failed() { [[ $status -eq 0 ]] && status=$1; return 0; }
 echo "== phase 1 of 3, alone, one at a time: ${alone[*]}"
 .venv/bin/python -m pytest "$@" "${alone[@]}" || failed $?
 
-echo "== phase 2 of 3, one at a time: ${DESKTOPS[*]}; beside them, one at a time: ${BESIDE[*]}"
+echo "== phase 2 of 3, one at a time: ${DESKTOPS[*]}; beside them, one at a time: ${BESIDE[*]}, then ${WIDGETS[*]}"
 beside_log="$(mktemp)"
-.venv/bin/python -m pytest "$@" "${BESIDE[@]}" >"$beside_log" 2>&1 &
+(
+  s=0
+  .venv/bin/python -m pytest "$@" "${BESIDE[@]}" || s=$?
+  echo "== phase 2 of 3, beside, then: ${WIDGETS[*]}"
+  .venv/bin/python -m pytest "$@" "${WIDGETS[@]}" || { r=$?; [[ $s -eq 0 ]] && s=$r; }
+  exit $s
+) >"$beside_log" 2>&1 &
 beside=$!
 trap 'kill "$beside" 2>/dev/null || true; rm -f "$beside_log"' EXIT
 .venv/bin/python -m pytest "$@" "${DESKTOPS[@]}" || failed $?
