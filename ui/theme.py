@@ -97,6 +97,7 @@ DARK = Colours(
 QDir.addSearchPath("icons", str(ICONS))
 _COLOURS = {Theme.LIGHT: LIGHT, Theme.DARK: DARK}
 _current: dict[str, Theme] = {"theme": Theme.LIGHT}
+_fusion_for: dict[str, int] = {}
 
 
 def colours(theme: Theme | None = None) -> Colours:
@@ -260,14 +261,24 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
     without a change, or a policy re-read, would pay it for nothing)."""
     sheet = _stylesheet(_COLOURS[theme]) + _control_stylesheet(theme)
     palette = _palette(_COLOURS[theme])
-    fusion = app.style().name().lower() == "fusion"
+    fusion = _is_fusion(app)
     if _current.get("theme") is theme and fusion and app.styleSheet() == sheet and app.palette() == palette:
         return
     _current["theme"] = theme
     if not fusion:
         app.setStyle("Fusion")  # the platform styles ignore parts of a custom palette
+    _fusion_for["app"] = id(app)
     app.setPalette(palette)
     app.setStyleSheet(sheet)
+
+
+def _is_fusion(app: QApplication) -> bool:
+    """Whether Fusion draws the application. Once a style sheet is set, ``app.style()`` is Qt's
+    style-sheet style wrapped around the base style, and its ``name()`` is empty: so a Fusion we set
+    is remembered (by application), else every call would set the style and the sheet again."""
+    if app.style().name().lower() == "fusion":
+        return True
+    return _fusion_for.get("app") == id(app) and app.style().metaObject().className() == "QStyleSheetStyle"
 
 
 def current_theme() -> Theme:

@@ -21,8 +21,10 @@ from websockets.sync.client import connect
 from app.wire.close_codes import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 from server.db import Database
 from server.models import Role, User
+from server.settings import Settings
 from tests.server.conftest import TEST_SECRET
-from tests.server.live import LiveServer, run_cli
+from tests.server.helpers import add_user
+from tests.server.live import LiveServer
 from tests.server.test_live_server import CHEAP_ARGON2
 
 PASSWORD = "Pa55-word-for-hardening"
@@ -30,12 +32,6 @@ PASSWORD = "Pa55-word-for-hardening"
 
 def _env(db_url: str, **extra: str) -> dict[str, str]:
     return {"RINGDESK_DATABASE_URL": db_url, "RINGDESK_SECRET_KEY": TEST_SECRET, **CHEAP_ARGON2, **extra}
-
-
-def _add(env: dict[str, str], name: str, role: str, team: str | None = "north") -> None:
-    args = ["user", "add", name, "--role", role] + (["--team", team] if team else [])
-    added = run_cli(args, env=env, stdin=PASSWORD + "\n")
-    assert added.returncode == 0, added.stderr
 
 
 def _token(http: httpx.Client, name: str) -> str:
@@ -49,11 +45,15 @@ def _records(server: LiveServer) -> list[dict[str, object]]:
 
 
 @pytest.fixture
-def staffed(db_url: str, tmp_path: Path) -> Iterator[tuple[LiveServer, dict[str, str]]]:
+def staffed(
+    db_url: str, database: Database, settings: Settings, tmp_path: Path
+) -> Iterator[tuple[LiveServer, dict[str, str]]]:
+    """A running server with an admin, a lead and an operator. They are written straight to the
+    database: the CLI's ``user add`` (a Python start-up each) is proven in test_live_server."""
     env = _env(db_url)
-    _add(env, "boss", "admin", None)
-    _add(env, "lead", "team_lead")
-    _add(env, "op", "operator")
+    add_user(database, settings, "boss", Role.ADMIN, password=PASSWORD)
+    add_user(database, settings, "lead", Role.TEAM_LEAD, "north", password=PASSWORD)
+    add_user(database, settings, "op", Role.OPERATOR, "north", password=PASSWORD)
     with LiveServer(tmp_path / "server.log", env=env) as server:
         yield server, env
 

@@ -31,6 +31,9 @@ from app.sync.status import SyncMonitor
 from app.wire.dispositions import DispositionIn
 
 OPERATOR = "operator1"
+READY = b"ready"
+"""Sent once logged in: the test times most kills from here, so a loaded machine (a slow start-up)
+cannot turn every trial into a kill before the first save."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ async def _main(trial: Trial, acks: Connection | None) -> None:
     api = ApiClient(base_url, account=OPERATOR, timeout=httpx.Timeout(5.0, connect=1.0))
     pump = SyncPump(outbox, Deliverer(api), SyncMonitor(outbox), policy=RetryPolicy(initial=0.05, cap=0.5))
     await api.login(OPERATOR, password)
+    if acks is not None:
+        acks.send_bytes(READY)
     task = asyncio.create_task(pump.run())
     try:
         if drain:
