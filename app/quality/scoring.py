@@ -57,7 +57,9 @@ class CallScoring:
         """Fetch and play the call in the lead's headset (the server audits the play)."""
         player = self.player()
         if player is None:
-            raise Refused("no telephony service to play through", code="recording", key="recording_unavailable")
+            raise Refused(
+                "no telephony service to play through", code="recording", key="recording_unavailable"
+            )
         call = self.find(recording_id)
         await player.open(call.recording.id, call.recording.seconds)
 
@@ -69,7 +71,9 @@ class CallScoring:
             raise Refused("nothing to save", code="quality", key="recording_unavailable")
         saved = await self.api.evaluate(sheet.evaluation())
         self.calls = [
-            ScoredRecording(recording=c.recording, evaluation=saved) if c.recording.id == saved.recording_id else c
+            ScoredRecording(recording=c.recording, evaluation=saved)
+            if c.recording.id == saved.recording_id
+            else c
             for c in self.calls
         ]
         self.sheet = None

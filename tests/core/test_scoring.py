@@ -77,7 +77,7 @@ def test_the_sheet_totals_live_and_sends_answers_not_a_score() -> None:
         sheet.evaluation()
     sheet.answer("consent", 0)
     assert sheet.total.score == 0.0 and sheet.total.critical_failed
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="out of range"):
         sheet.answer("greeting", 2)
     sheet.comment = "  read the consent line  "
     sent = sheet.evaluation()
@@ -101,7 +101,7 @@ class FakeApi:
         self.sent.append(evaluation)
         result = score(FORM, evaluation.answers)
         return EvaluationOut(
-            id=1,
+            id=len(self.sent),
             recording_id=evaluation.recording_id,
             call_id="c",
             call_started_at=NOW,
