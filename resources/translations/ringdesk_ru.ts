@@ -1308,7 +1308,7 @@
 <context>
     <name>MyScores</name>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="165"/>
+        <location filename="../../ui/team/my_scores.py" line="163"/>
         <source>My &amp;scores</source>
         <translation>Мои &amp;оценки</translation>
     </message>
@@ -1330,28 +1330,32 @@
         <source>None of your calls has been scored yet</source>
         <translation>Ваши звонки ещё не оценивали</translation>
     </message>
-    <message>
-        <location filename="../../ui/team/my_scores.py" line="112"/>
-        <source>Average %1 over %2 scored calls</source>
-        <translation>В среднем %1 по %2 оценённым звонкам</translation>
+    <message numerus="yes">
+        <location filename="../../ui/team/my_scores.py" line="111"/>
+        <source>Average %1 over %n scored call(s)</source>
+        <translation>
+            <numerusform>В среднем %1 по %n оценённому звонку</numerusform>
+            <numerusform>В среднем %1 по %n оценённым звонкам</numerusform>
+            <numerusform>В среднем %1 по %n оценённым звонкам</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="118"/>
+        <location filename="../../ui/team/my_scores.py" line="116"/>
         <source>My scores</source>
         <translation>Мои оценки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="119"/>
+        <location filename="../../ui/team/my_scores.py" line="117"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="119"/>
+        <location filename="../../ui/team/my_scores.py" line="117"/>
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="119"/>
+        <location filename="../../ui/team/my_scores.py" line="117"/>
         <source>Scored by</source>
         <translation>Оценил(а)</translation>
     </message>

@@ -58,7 +58,7 @@ def test_a_lead_plays_a_call_and_scores_it_beside_the_player(
     assert not window.player.isVisible()
 
     window.calls.itemActivated.emit(first, 0)  # double-click / Enter: play it and score it
-    wait(loop, lambda: window.player.isVisible())
+    wait(loop, window.player.isVisible)
     [play] = phone.take()
     assert isinstance(play, cmd.PlayRecording) and (play.position_s, play.speed) == (0.0, 1.0)
     assert Path(play.path).read_bytes() == b"OggS\x02"
@@ -142,7 +142,7 @@ def test_the_operator_reads_their_scores_and_comments(loop: asyncio.AbstractEven
     window.show()
     wait(loop, lambda: window.list.topLevelItemCount() == 2)
     assert scores.asked == [None]  # their own: the server answers nobody else's
-    assert window.summary.text() == "Average 50 % over 2 scored calls"
+    assert window.summary.text() == "Average 50 % over 2 scored call(s)"
     first, second = window.list.topLevelItem(0), window.list.topLevelItem(1)
     assert first is not None and second is not None
     assert (first.text(1), first.text(2)) == ("0 % (critical)", "lead")

@@ -108,10 +108,8 @@ class MyScoresWindow(QWidget):
         if not self.evaluations:
             return self.tr("None of your calls has been scored yet")
         average = round(sum(e.score for e in self.evaluations) / len(self.evaluations), 1)
-        return (
-            self.tr("Average %1 over %2 scored calls")
-            .replace("%1", percent(average))
-            .replace("%2", str(len(self.evaluations)))
+        return self.tr("Average %1 over %n scored call(s)", "", len(self.evaluations)).replace(
+            "%1", percent(average)
         )
 
     def retranslate(self) -> None:
