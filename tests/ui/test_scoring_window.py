@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from app.quality.scoring import CallScoring
+from app.team.feed import Kpis, Snapshot
 from app.telephony import commands as cmd
-from app.wire.quality import EvaluationOut, FormOut
+from app.wire.kpi import KpiReport, KpiRow
+from app.wire.quality import EvaluationIn, EvaluationOut, FormOut
+from app.wire.statuses import BoardRow, OperatorStatus
 from app.workstation.playback import RecordingPlayer
 from tests.core.helpers import FakePhone
 from tests.core.test_scoring import FORM, FakeApi
 from tests.e2e.conftest import until
 from tests.ui.test_desk import loop
 from ui.i18n import Language, set_language
+from ui.team.model import SORT_ROLE, Column, TeamTableModel
 from ui.team.my_scores import MyScoresWindow
 from ui.team.scoring import ScoringWindow
 
@@ -130,8 +135,6 @@ def test_the_operator_reads_their_scores_and_comments(loop: asyncio.AbstractEven
     api = FakeApi()
 
     async def saved(rec: int, answers: dict[str, int], comment: str) -> EvaluationOut:
-        from app.wire.quality import EvaluationIn
-
         return await api.evaluate(EvaluationIn(recording_id=rec, form_id=7, answers=answers, comment=comment))
 
     good = loop.run_until_complete(saved(1, {"greeting": 1, "consent": 1, "tone": 5}, "<i>Great</i> call"))
@@ -159,3 +162,23 @@ def test_the_operator_reads_their_scores_and_comments(loop: asyncio.AbstractEven
     finally:
         set_language(Language.EN)
     window.close()
+
+
+def test_the_board_shows_each_operators_quality_score(qapp: object) -> None:
+    model = TeamTableModel()
+    since = datetime(2026, 12, 6, 9, tzinfo=UTC)
+    rows = [BoardRow(operator=name, status=OperatorStatus.READY, since=since) for name in ("anna", "boris")]
+    model.apply(Snapshot(rows=rows, requests=[], thresholds=[]))
+    report = KpiReport(
+        since=since,
+        until=since,
+        operators=[KpiRow(operator="anna", evaluated=2, quality_score=68.8), KpiRow(operator="boris")],
+        total=KpiRow(),
+    )
+    model.apply(Kpis(report))
+    cells = {
+        model.index(row, Column.OPERATOR).data(): model.index(row, Column.QUALITY).data() for row in range(2)
+    }
+    assert cells == {"anna": "68.8 %", "boris": ""}
+    assert model.headerData(Column.QUALITY, Qt.Orientation.Horizontal) == "Quality"
+    assert model.index(1, Column.QUALITY).data(SORT_ROLE) == -1.0  # unscored sorts below any score
