@@ -130,6 +130,7 @@ class ScoringWindow(QWidget):
             self.calls.addTopLevelItem(row)
             if recording.id == chosen:
                 self.calls.setCurrentItem(row)
+        self.calls.resizeColumnToContents(0)  # the whole date and time, never "06.12.2026 1..."
         if not self.scoring.calls:
             self._done(self.tr("No recorded calls of this operator"))
         elif not self.scoring.forms:
