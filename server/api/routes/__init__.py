@@ -24,6 +24,7 @@ from server.api.routes import (
     team_tasks,
     thresholds,
     users,
+    webhooks,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -50,4 +51,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     tasks.router,
     team_tasks.router,
     recordings.router,
+    webhooks.router,
 )

@@ -1,0 +1,152 @@
+"""Outgoing webhooks on a real ``ringdesk-server serve``: an endpoint registered with the
+``webhook`` command, a disposition posted over HTTP, a signed delivery arriving at a real receiver;
+exactly once across two worker processes on PostgreSQL; the command's refusals."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.webhooks.signing import verify
+from tests.server.conftest import TEST_SECRET
+from tests.server.live import LiveServer, run_cli
+from tests.server.test_dispositions import call
+from tests.server.test_live_server import CHEAP_ARGON2
+from tests.server.webhook_receiver import Receiver
+
+PASSWORD = "Pa55-word"
+
+
+def _env(db_url: str) -> dict[str, str]:
+    return {
+        "RINGDESK_DATABASE_URL": db_url,
+        "RINGDESK_SECRET_KEY": TEST_SECRET,
+        "RINGDESK_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "RINGDESK_WEBHOOK_POLL_SECONDS": "0.05",
+        **CHEAP_ARGON2,
+    }
+
+
+def _setup(env: dict[str, str], receiver: Receiver) -> str:
+    """Users, and the receiver registered with the console command; the secret it printed."""
+    for name, role in (("boss", "admin"), ("op", "operator")):
+        added = run_cli(
+            ["user", "add", name, "--role", role, "--team", "north"], env=env, stdin=f"{PASSWORD}\n"
+        )
+        assert added.returncode == 0, added.stderr
+    done = run_cli(["webhook", "add", receiver.url, "--events", "disposition.stored"], env=env)
+    assert done.returncode == 0, done.stderr
+    secret = done.stdout.split("secret (shown once, give it to the receiver): ", 1)[1].strip()
+    listed = run_cli(["webhook", "list"], env=env)
+    assert f"1\tactive\t{receiver.url}\tdisposition.stored" in listed.stdout
+    assert secret not in listed.stdout
+    return secret
+
+
+def _token(http: httpx.Client, name: str) -> str:
+    response = http.post("/auth/login", json={"name": name, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+def _catalogue(http: httpx.Client) -> None:
+    spec = {"code": "sale", "label_en": "Sale", "label_ru": "Продажа", "category": "success"}
+    headers = {"Authorization": f"Bearer {_token(http, 'boss')}"}
+    assert http.put("/catalogue/dispositions/sale", json=spec, headers=headers).status_code == 201
+
+
+def test_a_disposition_posted_to_a_live_server_reaches_the_receiver_signed(
+    db_url: str, tmp_path: Path
+) -> None:
+    env = _env(db_url)
+    with Receiver() as receiver:
+        secret = _setup(env, receiver)
+        with (
+            LiveServer(tmp_path / "server.log", env=env) as server,
+            httpx.Client(base_url=server.base_url) as http,
+        ):
+            _catalogue(http)
+            headers = {"Authorization": f"Bearer {_token(http, 'op')}", "Idempotency-Key": str(uuid.uuid4())}
+            posted = http.post("/dispositions", json=call("op"), headers=headers)
+            assert posted.status_code == 201, posted.text
+            replayed = http.post(
+                "/dispositions", json=call("op") | {"call_id": posted.json()["call_id"]}, headers=headers
+            )
+            assert replayed.status_code == 201
+            (got,) = receiver.wait_for(lambda r: len(r) >= 1)
+            log = run_cli(["webhook", "deliveries"], env=env)
+    signature = got.headers["ringdesk-signature"]
+    timestamp = int(signature.split(",")[0].removeprefix("t="))
+    assert verify(secret, signature, got.body, now=timestamp)
+    assert json.loads(got.body)["data"]["id"] == posted.json()["id"]
+    assert len(receiver.received) == 1  # the replay of the same disposition sent nothing more
+    assert "\tdisposition.stored\tendpoint 1\tattempts 1\t204" in log.stdout
+
+
+def test_exactly_once_across_two_workers_on_postgresql(backend: str, db_url: str, tmp_path: Path) -> None:
+    if backend != "postgresql":
+        pytest.skip("several workers need PostgreSQL")
+    env = _env(db_url)
+    total = 60
+    with Receiver() as receiver:
+        _setup(env, receiver)
+        server = LiveServer(tmp_path / "server.log", args=["--workers", "2"], env=env)
+        with server, httpx.Client(base_url=server.base_url) as http:
+            _catalogue(http)
+            token = _token(http, "op")
+
+            def post(_: int) -> int:
+                with httpx.Client(base_url=server.base_url) as own:  # new connections: either worker
+                    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())}
+                    return own.post("/dispositions", json=call("op"), headers=headers).status_code
+
+            with ThreadPoolExecutor(8) as pool:
+                assert set(pool.map(post, range(total))) == {201}
+            got = receiver.wait_for(lambda r: len(r) >= total)
+            log = server.log_text()
+    counts = Counter(r.delivery for r in got)
+    assert len(counts) == total and set(counts.values()) == {1}, counts.most_common(3)
+    senders = Counter(
+        entry["pid"]
+        for entry in map(json.loads, filter(lambda line: line.startswith("{"), log.splitlines()))
+        if entry.get("event") == "webhooks.attempt"
+    )
+    assert sum(senders.values()) == total
+    assert len(senders) == 2, f"one worker sent everything: {senders}"  # both claimed: they competed
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://crm.example.ru/x", "only http:// and https:// URLs can receive webhooks"),
+        ("http://169.254.169.254/latest/meta-data/", "a cloud metadata service"),
+        ("http://localhost:8040/dispositions", "a loopback address (this machine)"),
+    ],
+)
+def test_the_command_refuses_a_bad_url(db_url: str, url: str, message: str) -> None:
+    done = run_cli(["webhook", "add", url, "--events", "all"], env={"RINGDESK_DATABASE_URL": db_url})
+    assert done.returncode == 1
+    assert "webhook URL refused" in done.stderr and message in done.stderr
+
+
+def test_the_command_pauses_resumes_and_deletes(db_url: str) -> None:
+    env = {"RINGDESK_DATABASE_URL": db_url}
+    assert (
+        run_cli(["webhook", "add", "https://203.0.113.7/x", "--events", "task.done"], env=env).returncode == 0
+    )
+    assert run_cli(["webhook", "pause", "1"], env=env).returncode == 0
+    assert "1\tpaused\thttps://203.0.113.7/x\ttask.done" in run_cli(["webhook", "list"], env=env).stdout
+    assert run_cli(["webhook", "resume", "1"], env=env).returncode == 0
+    assert "1\tactive\t" in run_cli(["webhook", "list"], env=env).stdout
+    assert run_cli(["webhook", "delete", "1"], env=env).returncode == 0
+    assert run_cli(["webhook", "list"], env=env).stdout == ""
+    missing = run_cli(["webhook", "pause", "1"], env=env)
+    assert missing.returncode == 1 and "no webhook endpoint has id 1" in missing.stderr
+    unknown = run_cli(["webhook", "add", "https://203.0.113.7/x", "--events", "call.exploded"], env=env)
+    assert unknown.returncode == 1 and "unknown events call.exploded" in unknown.stderr
