@@ -155,6 +155,20 @@ def test_a_stored_disposition_is_delivered_once_signed_with_the_endpoints_secret
 
 
 @pytest.mark.usefixtures("catalogue")
+def test_a_batch_sends_one_event_per_disposition_stored_now(people: People, receiver: Receiver) -> None:
+    register(people, receiver.url, ["disposition.stored"])
+    first = post_disposition(people)
+    items = [{"idempotency_key": new_key(), "disposition": call("op_n1")} for _ in range(2)]
+    response = people.client.post(
+        "/dispositions/batch", json={"items": items}, headers=people.headers(people.op_n1)
+    )
+    assert response.status_code == 200, response.text
+    ids = {item["disposition"]["id"] for item in response.json()["results"]}
+    got = receiver.wait_for(lambda r: len(r) >= 3)
+    assert {json.loads(r.body)["data"]["id"] for r in got} == ids | {first["id"]}
+
+
+@pytest.mark.usefixtures("catalogue")
 def test_events_nobody_subscribed_to_are_not_written(
     people: People, database: Database, receiver: Receiver
 ) -> None:

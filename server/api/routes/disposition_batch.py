@@ -188,9 +188,7 @@ def _store(
                 details={"operator": disposition.operator},
             )
     add_notes(session, notes)
-    webhook_events.dispositions_stored(
-        session, [(created[k], d.operator) for k, (_, d, _) in new.items() if k in created]
-    )
+    webhook_events.dispositions_stored(session, [(row, new[key][1].operator) for key, row in created.items()])
     missing = {key for _, key, _ in later if key not in stored and key not in created}
     stored |= created | get_by_keys(session, keys=missing)
     for index, key, body_hash in later:
