@@ -5,6 +5,8 @@ exactly once across two worker processes on PostgreSQL; the command's refusals."
 from __future__ import annotations
 
 import json
+import re
+import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -89,7 +91,24 @@ def test_a_disposition_posted_to_a_live_server_reaches_the_receiver_signed(
     assert verify(secret, signature, got.body, now=timestamp)
     assert json.loads(got.body)["data"]["id"] == posted.json()["id"]
     assert len(receiver.received) == 1  # the replay of the same disposition sent nothing more
-    assert "\tdisposition.stored\tendpoint 1\tattempts 1\t204" in log.stdout
+    assert re.search(r"\tdelivered\tdisposition.stored\tendpoint \d+\tattempts 1\t204$", log.stdout, re.M)
+
+
+def _senders_once_recorded(server: LiveServer, total: int, timeout: float = 30) -> Counter[int]:
+    """Which worker (pid) sent how many deliveries, once all ``total`` outcomes are in the log (a
+    worker records an outcome just after the receiver answered)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        senders = Counter(
+            entry["pid"]
+            for entry in map(
+                json.loads, filter(lambda line: line.startswith("{"), server.log_text().splitlines())
+            )
+            if entry.get("event") == "webhooks.attempt"
+        )
+        if sum(senders.values()) >= total or time.monotonic() > deadline:
+            return senders
+        time.sleep(0.05)  # the log file is re-read: the condition, not the delay, ends the wait
 
 
 def test_exactly_once_across_two_workers_on_postgresql(backend: str, db_url: str, tmp_path: Path) -> None:
@@ -112,14 +131,9 @@ def test_exactly_once_across_two_workers_on_postgresql(backend: str, db_url: str
             with ThreadPoolExecutor(8) as pool:
                 assert set(pool.map(post, range(total))) == {201}
             got = receiver.wait_for(lambda r: len(r) >= total)
-            log = server.log_text()
+            senders = _senders_once_recorded(server, total)
     counts = Counter(r.delivery for r in got)
     assert len(counts) == total and set(counts.values()) == {1}, counts.most_common(3)
-    senders = Counter(
-        entry["pid"]
-        for entry in map(json.loads, filter(lambda line: line.startswith("{"), log.splitlines()))
-        if entry.get("event") == "webhooks.attempt"
-    )
     assert sum(senders.values()) == total
     assert len(senders) == 2, f"one worker sent everything: {senders}"  # both claimed: they competed
 
@@ -140,17 +154,17 @@ def test_the_command_refuses_a_bad_url(db_url: str, url: str, message: str) -> N
 
 def test_the_command_pauses_resumes_and_deletes(db_url: str) -> None:
     env = {"RINGDESK_DATABASE_URL": db_url}
-    assert (
-        run_cli(["webhook", "add", "https://203.0.113.7/x", "--events", "task.done"], env=env).returncode == 0
-    )
-    assert run_cli(["webhook", "pause", "1"], env=env).returncode == 0
+    added = run_cli(["webhook", "add", "https://203.0.113.7/x", "--events", "task.done"], env=env)
+    assert added.returncode == 0, added.stderr
+    number = added.stdout.split(":", 1)[0].removeprefix("webhook ")  # ids go on across tests on PostgreSQL
+    assert run_cli(["webhook", "pause", number], env=env).returncode == 0
     listed = run_cli(["webhook", "list"], env=env).stdout
-    assert "1\tpaused\thttps://203.0.113.7/x\ttask.done" in listed and "whsec_" not in listed
-    assert run_cli(["webhook", "resume", "1"], env=env).returncode == 0
-    assert "1\tactive\t" in run_cli(["webhook", "list"], env=env).stdout
-    assert run_cli(["webhook", "delete", "1"], env=env).returncode == 0
+    assert f"{number}\tpaused\thttps://203.0.113.7/x\ttask.done" in listed and "whsec_" not in listed
+    assert run_cli(["webhook", "resume", number], env=env).returncode == 0
+    assert f"{number}\tactive\t" in run_cli(["webhook", "list"], env=env).stdout
+    assert run_cli(["webhook", "delete", number], env=env).returncode == 0
     assert run_cli(["webhook", "list"], env=env).stdout == ""
-    missing = run_cli(["webhook", "pause", "1"], env=env)
-    assert missing.returncode == 1 and "no webhook endpoint has id 1" in missing.stderr
+    missing = run_cli(["webhook", "pause", number], env=env)
+    assert missing.returncode == 1 and f"no webhook endpoint has id {number}" in missing.stderr
     unknown = run_cli(["webhook", "add", "https://203.0.113.7/x", "--events", "call.exploded"], env=env)
     assert unknown.returncode == 1 and "unknown events call.exploded" in unknown.stderr
