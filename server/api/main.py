@@ -127,7 +127,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         listener = Listener(db.engine.url, context.status_feed)
 
     calls = call_sources(settings, db, context.queues)
-    webhooks = DeliveryWorker(settings, db)
+    webhooks = DeliveryWorker(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import random
 import time
 import uuid
@@ -213,11 +214,12 @@ def record(db: Database, job: Job, outcome: Outcome, *, policy: Policy, rng: ran
 class DeliveryWorker:
     """The per-process worker (module notes). ``start()`` in the app's lifespan, ``stop()`` at its end."""
 
-    def __init__(
-        self, settings: Settings, db: Database, *, transport: httpx.AsyncBaseTransport | None = None
-    ):
+    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.policy = Policy.of(settings)
-        self.db = db
+        self._url = settings.database_url
+        self.db: Database | None = None
+        self._endpoints: events.Endpoints = ()
+        self._read_at = -math.inf
         self._allowed = allowed_hosts(settings.webhook_allowed_hosts)
         self._listen_host = settings.host
         self._own: frozenset[Address] = frozenset()
@@ -237,7 +239,10 @@ class DeliveryWorker:
                 self._loop.call_soon_threadsafe(self._wake.set)
 
     async def start(self) -> None:
+        """Start the worker, on an engine of its own: its queries neither take the requests'
+        connections nor show among their statements."""
         self._loop = asyncio.get_running_loop()
+        self.db = Database.connect(self._url)
         self._own = await run_in_threadpool(own_addresses, self._listen_host)
         self._client = httpx.AsyncClient(
             transport=self._transport,
@@ -261,22 +266,23 @@ class DeliveryWorker:
         await asyncio.gather(*tasks, return_exceptions=True)
         if self._client is not None:
             await self._client.aclose()
+        if self.db is not None:
+            self.db.dispose()
+
+    def _refresh(self) -> events.Endpoints:
+        """Re-read the endpoints, for this process's list too (``server.webhooks.events``)."""
+        assert self.db is not None
+        with self.db.sessions() as session:
+            return events.read_endpoints(session)
 
     async def _run(self) -> None:
         while True:
             self._wake.clear()
-            room = self.policy.concurrency - len(self._sending)
-            jobs: list[Job] = []
-            if room > 0:
-                free = {endpoint: self.policy.per_endpoint - n for endpoint, n in self._busy.items()}
-                try:
-                    jobs = await run_in_threadpool(
-                        claim, self.db, free=free, total=room, policy=self.policy, now=utcnow()
-                    )
-                except SQLAlchemyError as exc:
-                    log.warning(
-                        "webhook claim failed", extra={"event": "webhooks.claim_failed", "error": str(exc)}
-                    )
+            try:
+                jobs, room = await self._claim()
+            except Exception:  # the worker must outlive any one failure: log it, try again later
+                log.exception("webhook worker step failed", extra={"event": "webhooks.worker_failed"})
+                jobs, room = [], 0
             for job in jobs:
                 self._busy[job.endpoint_id] = self._busy.get(job.endpoint_id, 0) + 1
                 task = asyncio.create_task(self._deliver(job), name=f"webhook-{job.id}")
@@ -287,7 +293,24 @@ class DeliveryWorker:
                 async with asyncio.timeout(self.policy.poll):
                     await self._wake.wait()
 
+    async def _claim(self) -> tuple[list[Job], int]:
+        """Due deliveries for the free slots, once the endpoints were re-read (at most once a poll);
+        no claim at all while no endpoint is active."""
+        if time.monotonic() - self._read_at >= self.policy.poll:
+            self._endpoints = await run_in_threadpool(self._refresh)
+            self._read_at = time.monotonic()
+        room = self.policy.concurrency - len(self._sending)
+        if room <= 0 or not any(active for _, active, _ in self._endpoints):
+            return [], room
+        free = {endpoint: self.policy.per_endpoint - n for endpoint, n in self._busy.items()}
+        assert self.db is not None
+        jobs = await run_in_threadpool(
+            claim, self.db, free=free, total=room, policy=self.policy, now=utcnow()
+        )
+        return jobs, room
+
     async def _deliver(self, job: Job) -> None:
+        assert self.db is not None
         try:
             outcome = await self.send(job)
             state = await run_in_threadpool(record, self.db, job, outcome, policy=self.policy, rng=self._rng)

@@ -5,12 +5,17 @@ path), and adds, only when some endpoint wants that event type, the event row an
 delivery per such endpoint. Commit: the event is there; rollback: it never was. An endpoint that is
 paused still gets its deliveries recorded (sent when it is resumed); one deleted loses them.
 
-Finding the endpoints is one query on a table of a handful of rows; the event's JSON is built only
-when someone wants it.
+Each process keeps the list of endpoints (a handful of rows) in memory: the delivery worker re-reads
+it every ``webhook_poll_seconds`` and the admin API drops it when it changes one, so a change that
+nobody subscribes to costs no query at all. An endpoint registered in another process (or with the
+``webhook`` command) is seen within that poll: changes committed in that second may not reach it.
+When some endpoint wants the event, the endpoints are read again in the transaction (under a share
+lock), and the event's JSON is built.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -61,9 +66,56 @@ def _forget(session: Session) -> None:
     session.info.pop(_NEW, None)
 
 
+Endpoints = tuple[tuple[int, bool, tuple[str, ...]], ...]
+"""``(id, active, event types)`` of every endpoint."""
+
+#: How long a process trusts its list of endpoints when nothing refreshed it (a command-line tool,
+#: a server whose worker stalled). In a server the delivery worker re-reads it every poll.
+STALE_AFTER = 30.0
+_known: dict[str, tuple[float, Endpoints]] = {}
+
+
+def read_endpoints(session: Session, *, lock: bool = False) -> Endpoints:
+    """Every endpoint, read now (``lock``: ``FOR SHARE`` on PostgreSQL, so one being deleted waits
+    for this transaction); the process's list is replaced by what was read."""
+    query = select(WebhookEndpoint.id, WebhookEndpoint.active, WebhookEndpoint.events).order_by(
+        WebhookEndpoint.id
+    )
+    if lock:
+        query = query.with_for_update(read=True)
+    rows = tuple((id_, active, tuple(events or ())) for id_, active, events in session.execute(query))
+    remember(session, rows)
+    return rows
+
+
+def remember(session: Session, rows: Endpoints) -> None:
+    _known[_key(session)] = (time.monotonic(), rows)
+
+
+def forget(session: Session) -> None:
+    """The endpoints changed in this process: the next event reads them again."""
+    _known.pop(_key(session), None)
+
+
+def known_endpoints(session: Session) -> Endpoints:
+    """The process's list when fresh enough, else read now."""
+    known = _known.get(_key(session))
+    if known is not None and time.monotonic() - known[0] < STALE_AFTER:
+        return known[1]
+    return read_endpoints(session)
+
+
+def _key(session: Session) -> str:
+    return str(session.get_bind().engine.url)
+
+
 def _subscribers(session: Session, event: EventType) -> list[int]:
-    rows = session.execute(select(WebhookEndpoint.id, WebhookEndpoint.events)).all()
-    return [endpoint_id for endpoint_id, events in rows if event.value in (events or ())]
+    """The endpoints that want ``event``. Without a query when the process's list says nobody does
+    (the disposition fast path stays one INSERT and one COMMIT while webhooks are unused); else read
+    again under a share lock, so an endpoint deleted meanwhile is not given a delivery."""
+    if not any(event.value in events for _, _, events in known_endpoints(session)):
+        return []
+    return [id_ for id_, _, events in read_endpoints(session, lock=True) if event.value in events]
 
 
 def emit(session: Session, event: EventType, build: Callable[[], Sequence[dict[str, Any]]]) -> None:

@@ -24,7 +24,7 @@ from server.api.context import get_context
 from server.api.deps import AdminUser, AuditDep, SessionDep
 from server.api.schemas.common import BigIdPath, UserIdPath
 from server.models import WebhookEndpoint
-from server.webhooks import store
+from server.webhooks import events, store
 from server.webhooks.urls import Address, BadWebhookUrl, allowed_hosts, check_url, own_addresses
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -58,6 +58,7 @@ def add_endpoint(
     created = store.add_endpoint(session, body, url)
     audit("webhook.create", target=f"webhook:{created.id}", details={"url": url, "events": created.events})
     session.commit()
+    events.forget(session)
     return created
 
 
@@ -135,6 +136,7 @@ def change_endpoint(
         details=body.model_dump(mode="json", exclude_none=True),
     )
     session.commit()
+    events.forget(session)
     return store.endpoint_out(row)
 
 
@@ -149,3 +151,4 @@ def delete_endpoint(
     session.delete(row)
     audit("webhook.delete", target=f"webhook:{endpoint_id}", details={"url": row.url})
     session.commit()
+    events.forget(session)
