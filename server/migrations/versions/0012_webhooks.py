@@ -3,11 +3,11 @@ transaction of the change it describes) and ``webhook_deliveries`` (one per even
 delivery log).
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07
 
-Numbered 0012 while 0010 and 0011 are being written on other branches: ``down_revision`` is re-chained
-to the newest of them when the branches are merged. Self-contained like 0001 (imports nothing from
+Numbered 0012 while 0011 is being written on another branch: ``down_revision`` is re-chained to the
+newest migration when the branches are merged. Self-contained like 0001 (imports nothing from
 ``server.models``).
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0009"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
