@@ -183,7 +183,8 @@ def claim(db: Database, *, free: dict[int, int], total: int, policy: Policy, now
 
 
 def record(db: Database, job: Job, outcome: Outcome, *, policy: Policy, rng: random.Random) -> str:
-    """Store an attempt's outcome (module notes); the delivery's new state."""
+    """Store an attempt's outcome (module notes); the delivery's new state, or ``superseded`` when
+    its lease had run out and another claim owns it now (this outcome is then dropped)."""
     now = utcnow()
     values: dict[str, Any] = {
         "last_status": outcome.status,
@@ -198,7 +199,7 @@ def record(db: Database, job: Job, outcome: Outcome, *, policy: Policy, rng: ran
     else:
         values.update(state="pending", next_at=now + timedelta(seconds=backoff(job.attempt, policy, rng)))
     with db.sessions() as session:
-        session.execute(
+        done = session.execute(
             update(WebhookDelivery)
             .where(
                 WebhookDelivery.id == job.id,
@@ -208,6 +209,8 @@ def record(db: Database, job: Job, outcome: Outcome, *, policy: Policy, rng: ran
             .values(**values)
         )
         session.commit()
+    if not done.rowcount:  # type: ignore[attr-defined]
+        return "superseded"  # the lease ran out meanwhile and the delivery was claimed again
     return str(values["state"])
 
 

@@ -413,3 +413,35 @@ def test_unknown_event_types_are_refused(people: People) -> None:
     )
     assert response.status_code == 422
     assert "events.0: Input should be 'call.started'" in response.json()["detail"]
+
+
+def test_a_delivery_whose_worker_died_is_claimed_again_after_its_lease_with_the_same_id(
+    database: Database, settings: Settings
+) -> None:
+    """A worker killed between claiming and recording (kill -9): nothing is lost, the next claim
+    after the lease has it again, and the dead worker's late record changes nothing."""
+    from server.models import WebhookEndpoint
+    from server.webhooks.delivery import LEASE_MARGIN, Outcome, Policy, claim, record
+
+    with database.session() as session:
+        session.add(WebhookEndpoint(url="https://203.0.113.7/x", events=["task.done"], secret="whsec_t"))
+        session.commit()
+        webhook_events.forget(session)
+        webhook_events.emit(session, EventType.TASK_DONE, lambda: [{"id": 1}])
+        session.commit()
+    policy = Policy.of(settings)
+    now = datetime.now(UTC)
+    (first,) = claim(database, free={}, total=10, policy=policy, now=now)
+    assert claim(database, free={}, total=10, policy=policy, now=now) == []  # claimed once
+    later = now + timedelta(seconds=policy.timeout) + LEASE_MARGIN
+    assert claim(database, free={}, total=10, policy=policy, now=later - timedelta(seconds=1)) == []
+    (again,) = claim(database, free={}, total=10, policy=policy, now=later)
+    assert (again.id, again.uid, again.attempt, again.body) == (first.id, first.uid, 2, first.body)
+    rng = __import__("random").Random(1)
+    assert record(database, first, Outcome(204, None, 5), policy=policy, rng=rng) == "superseded"
+    with database.session() as session:
+        row = session.scalars(select(WebhookDelivery)).one()
+        assert (row.state, row.attempts) == ("delivering", 2)  # the dead worker's record was ignored
+    assert record(database, again, Outcome(204, None, 5), policy=policy, rng=rng) == "delivered"
+    with database.session() as session:
+        assert session.scalars(select(WebhookDelivery.state)).one() == "delivered"
