@@ -25,6 +25,7 @@ from server.api.routes import (
     team_tasks,
     thresholds,
     users,
+    webhooks,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -52,4 +53,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     team_tasks.router,
     recordings.router,
     quality.router,
+    webhooks.router,
 )
