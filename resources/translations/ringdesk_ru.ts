@@ -2099,7 +2099,7 @@
 <context>
     <name>ScoringLauncher</name>
     <message>
-        <location filename="../../ui/team/scoring.py" line="268"/>
+        <location filename="../../ui/team/scoring.py" line="309"/>
         <source>Recorded calls...</source>
         <translation>Записанные звонки...</translation>
     </message>
@@ -2107,64 +2107,69 @@
 <context>
     <name>ScoringWindow</name>
     <message>
-        <location filename="../../ui/team/scoring.py" line="48"/>
+        <location filename="../../ui/team/scoring.py" line="49"/>
         <source>%1 (critical)</source>
         <translation>%1 (критический)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="134"/>
+        <location filename="../../ui/team/scoring.py" line="150"/>
         <source>No recorded calls of this operator</source>
         <translation>У этого оператора нет записанных звонков</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="136"/>
+        <location filename="../../ui/team/scoring.py" line="152"/>
         <source>No evaluation form is defined yet: an administrator adds one</source>
         <translation>Форма оценки ещё не создана: её добавляет администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="169"/>
+        <location filename="../../ui/team/scoring.py" line="209"/>
         <source>Answer every question first</source>
         <translation>Сначала ответьте на все вопросы</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="173"/>
+        <location filename="../../ui/team/scoring.py" line="213"/>
         <source>Saved: %1</source>
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="186"/>
+        <location filename="../../ui/team/scoring.py" line="226"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="207"/>
+        <location filename="../../ui/team/scoring.py" line="247"/>
         <source>Recorded calls: %1</source>
         <translation>Записанные звонки: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="208"/>
+        <location filename="../../ui/team/scoring.py" line="248"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="208"/>
+        <location filename="../../ui/team/scoring.py" line="248"/>
         <source>Length</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="208"/>
+        <location filename="../../ui/team/scoring.py" line="248"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="208"/>
+        <location filename="../../ui/team/scoring.py" line="248"/>
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="209"/>
+        <location filename="../../ui/team/scoring.py" line="249"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="250"/>
+        <source>&amp;Form:</source>
+        <translation>&amp;Форма:</translation>
     </message>
 </context>
 <context>
