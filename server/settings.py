@@ -225,6 +225,11 @@ class Settings(BaseModel):
     recording_policy: Literal["always", "on_demand", "never"] = "always"
     #: Per-queue exceptions, ``queue:policy,queue:policy`` (``survey:never,sales:on_demand``).
     recording_queues: str = ""
+    #: Live supervision (docs/quality.md): seconds a team lead's grant is valid (the lead's call
+    #: follows the click at once), and whether an operator is kept from seeing that a lead listens
+    #: (whisper and barge are always shown: the operator hears the lead).
+    supervision_grant_seconds: int = Field(default=60, ge=5, le=600)
+    supervision_hide_listen: bool = False
 
     def recording_policies(self) -> dict[str, str]:
         """``recording_queues`` as ``{queue: policy}``."""

@@ -20,6 +20,7 @@ from server.api.routes import (
     routing,
     scripts,
     statuses,
+    supervision,
     tasks,
     team_tasks,
     thresholds,
@@ -50,4 +51,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     tasks.router,
     team_tasks.router,
     recordings.router,
+    supervision.router,
 )
