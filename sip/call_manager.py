@@ -12,15 +12,18 @@ from typing import Any, Protocol
 
 import pjsua2 as pj
 
+from app.supervision.grants import GrantRefused
 from app.telephony import events as ev
 from app.telephony.commands import MakeCall
 from app.telephony.config import DtmfMethod, EngineConfig
 from app.telephony.events import CallState, EndCause
+from app.wire.supervision import GRANT_HEADER, MODE_CONTENT_TYPE, SupervisionMode
 from sip import sipmsg
 from sip.accounts import AccountRecord, RingdeskAccount
 from sip.calls import CallEvents, CallRecord, Direction, RingdeskCall, end_cause, new_call_id
 from sip.endpoint import error_text
 from sip.loop import EngineLoop
+from sip.supervision.manager import SupervisionManager
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,8 @@ class CallManager(CallEvents):
         self.owner_of: Callable[[str, str], str] = lambda request_uri, matched: matched
         """Which account an INVITE is for (set by the engine's account manager)."""
         self.calls: dict[str, CallRecord] = {}
+        self.supervision: SupervisionManager | None = None
+        """Admits team leads' supervision calls (set by the engine; None: all refused)."""
 
     # ----- callbacks from pjsua2 (engine thread) -------------------------------------------------
 
@@ -92,8 +97,12 @@ class CallManager(CallEvents):
         owner = self.owner_of(sipmsg.request_uri(message), account.account_id)
         record = self._new_record(RingdeskCall(self, account, prm.callId), owner, Direction.INCOMING)
         call = self._pj(record)
-        ci = call.getInfo()
         headers = sipmsg.parse_headers(message) if message else []
+        grant = sipmsg.header_values(headers, GRANT_HEADER)
+        if grant:
+            self._incoming_supervision(record, grant[0])
+            return
+        ci = call.getInfo()
         from_name, from_uri = _first_name_addr(headers, "From", str(ci.remoteUri))
         pai_name, pai_uri = _first_name_addr(headers, "P-Asserted-Identity", "")
         answer_after = sipmsg.answer_after(headers) if self.config.honour_answer_after else None
@@ -148,6 +157,9 @@ class CallManager(CallEvents):
         record = call.record
         if record is None:
             return
+        if record.supervision:
+            self._supervision_media(call, record)
+            return
         ci = call.getInfo()  # keep the info in a variable: iterating a temporary's media yields garbage
         media = ci.media
         for index in range(len(media)):
@@ -170,6 +182,59 @@ class CallManager(CallEvents):
                 record.srtp = info.proto in _SAVP_PROTOS
         if record.answered is not None:
             self._set_state(record, CallState.HELD if record.held else CallState.ACTIVE, 200, "OK")
+        if self.supervision is not None:
+            self.supervision.update(record.call_id)  # a lead listening follows the call's new media
+
+    def on_message(self, call: RingdeskCall, content_type: str, body: str) -> None:
+        """An in-dialog MESSAGE: on a supervision call, the lead switching mode."""
+        record = call.record
+        if record is not None and record.supervision and self.supervision is not None:
+            self.supervision.message(record, content_type, body)
+
+    # ----- supervision (sip.supervision.manager) -------------------------------------------------
+
+    def _incoming_supervision(self, record: CallRecord, token: str) -> None:
+        """A lead's INVITE with a grant: answered at once when the grant holds, else refused with 403.
+        Either way the operator is not disturbed: no ringing, no event as a call, no headset link."""
+        record.supervision = True
+        record.state = CallState.CONNECTING
+        call = self._pj(record)
+        try:
+            if self.supervision is None:
+                raise GrantRefused("this service takes no supervision calls")
+            self.supervision.admit(record, token)
+        except GrantRefused as exc:
+            record.end_cause = EndCause.REJECTED
+            if self.supervision is not None:
+                self.supervision.refused(str(exc))
+            prm = _op(403)
+            prm.reason = "Forbidden (supervision grant refused)"
+            call.hangup(prm)
+            return
+        call.answer(_op(200))
+
+    def _supervision_media(self, call: RingdeskCall, record: CallRecord) -> None:
+        """The lead's media: kept away from the headset bridge; the supervision mixer links it."""
+        ci = call.getInfo()
+        media = ci.media
+        audio = None
+        for index in range(len(media)):
+            mi = media[index]
+            if mi.type == pj.PJMEDIA_TYPE_AUDIO and mi.status in (
+                pj.PJSUA_CALL_MEDIA_ACTIVE,
+                pj.PJSUA_CALL_MEDIA_REMOTE_HOLD,
+            ):
+                audio = record.audio if record.audio is not None else call.getAudioMedia(mi.index)
+                break
+        record.audio = audio
+        if self.supervision is not None:
+            self.supervision.update(record.call_id)
+
+    def sip_call_id(self, record: CallRecord) -> str:
+        """The SIP Call-ID of a call (what the desktop reports to the server, and a grant names)."""
+        if record.pj_call is None:
+            return ""
+        return str(record.pj_call.getInfo().callIdString)
 
     def on_dtmf(self, call: RingdeskCall, digit: str, method: int) -> None:
         if call.record is not None:
@@ -273,6 +338,21 @@ class CallManager(CallEvents):
         prm.duration = 160
         self._pj(record).sendDtmf(prm)
 
+    def switch_supervision(self, call_id: str, mode: str) -> None:
+        """The lead's side: ask the operator's service to mix ``call_id`` (our supervision call) as
+        ``mode`` now: an in-dialog MESSAGE it answers 200 and acts on when the grant allows the mode."""
+        try:
+            SupervisionMode(mode)
+        except ValueError:
+            raise CommandFailed(f"not a supervision mode: {mode!r}") from None
+        record = self._get(call_id)
+        if record.answered is None:
+            raise CommandFailed("the supervision call is not answered yet")
+        prm = pj.SendInstantMessageParam()
+        prm.contentType = MODE_CONTENT_TYPE
+        prm.content = mode
+        self._pj(record).sendInstantMessage(prm)
+
     def blind_transfer(self, call_id: str, target: str, account: AccountRecord) -> None:
         record = self._get(call_id)
         self._pj(record).xfer(_target_uri(target, account), _op(0))
@@ -321,6 +401,18 @@ class CallManager(CallEvents):
 
     def _finish(self, record: CallRecord, code: int, reason: str) -> None:
         self.loop.cancel(record.auto_answer_timer)
+        if self.supervision is not None:
+            lead_call = self.supervision.ended(record.call_id)
+            lead = self.calls.get(lead_call) if lead_call else None
+            if lead is not None:
+                self._hangup_quietly(lead)  # the supervised call is over: so is listening to it
+        if record.supervision:
+            record.audio = None  # never linked to the headset: nothing of the bridge's to undo
+            self.calls.pop(record.call_id, None)
+            if record.pj_call is not None:
+                record.pj_call.record = None
+            record.pj_call = None
+            return
         self._disconnect_audio(record)
         now = time.monotonic()
         cause = end_cause(record, code)
@@ -345,6 +437,9 @@ class CallManager(CallEvents):
             self.bridge.set_mute(False)  # mute belongs to a conversation: the next call starts unmuted
 
     def _set_state(self, record: CallRecord, state: CallState, code: int = 0, reason: str = "") -> None:
+        if record.supervision:  # the desktop hears of a lead's call as supervision, never as a call
+            record.state = state
+            return
         key = (state, record.codec)
         if record.last_reported == key:
             return

@@ -22,12 +22,12 @@ from fastapi import APIRouter, HTTPException, status
 from sqlalchemy import select
 
 from app.supervision import grants
+from app.wire.calls import CallOutcome
 from app.wire.statuses import OperatorStatus
 from app.wire.supervision import GrantIn, GrantOut, SupervisionMode, SupervisionPolicy
 from server.api.acting import acting_for
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, SettingsDep
 from server.models import Call, OperatorCurrentStatus, Role
-from app.wire.calls import CallOutcome
 from server.settings import Settings
 
 router = APIRouter(prefix="/supervision", tags=["supervision"])
