@@ -157,7 +157,7 @@ class CallManager(CallEvents):
         record = call.record
         if record is None:
             return
-        if record.supervision:
+        if record.supervision and record.direction is Direction.INCOMING:
             self._supervision_media(call, record)
             return
         ci = call.getInfo()  # keep the info in a variable: iterating a temporary's media yields garbage
@@ -272,13 +272,19 @@ class CallManager(CallEvents):
 
     # ----- commands (engine thread) ---------------------------------------------------------------
 
-    def make_call(self, command: MakeCall, account: AccountRecord) -> str:
+    def supervise(self, target: str, grant: str, account: AccountRecord) -> str:
+        """The lead's side: call the operator's service with the grant; reported as supervision."""
+        command = MakeCall(target, account.account_id, ((GRANT_HEADER, grant),))
+        return self.make_call(command, account, supervision=True)
+
+    def make_call(self, command: MakeCall, account: AccountRecord, *, supervision: bool = False) -> str:
         target = _target_uri(command.target, account)
         if account.pj_account is None:
             raise CommandFailed("the account is not ready")
         record = self._new_record(
             RingdeskCall(self, account.pj_account), account.account_id, Direction.OUTGOING
         )
+        record.supervision = supervision
         call = self._pj(record)
         prm = pj.CallOpParam(True)
         for name, value in command.headers:
@@ -407,11 +413,15 @@ class CallManager(CallEvents):
             if lead is not None:
                 self._hangup_quietly(lead)  # the supervised call is over: so is listening to it
         if record.supervision:
-            record.audio = None  # never linked to the headset: nothing of the bridge's to undo
+            if record.direction is Direction.INCOMING:
+                record.audio = None  # never linked to the headset: nothing of the bridge's to undo
+            else:
+                self._disconnect_audio(record)  # the lead's own call, in the lead's headset
             self.calls.pop(record.call_id, None)
             if record.pj_call is not None:
                 record.pj_call.record = None
             record.pj_call = None
+            self._set_state(record, CallState.ENDED, code, reason)
             return
         self._disconnect_audio(record)
         now = time.monotonic()
@@ -439,6 +449,9 @@ class CallManager(CallEvents):
     def _set_state(self, record: CallRecord, state: CallState, code: int = 0, reason: str = "") -> None:
         if record.supervision:  # the desktop hears of a lead's call as supervision, never as a call
             record.state = state
+            if record.direction is Direction.OUTGOING and record.last_reported != (state, ""):
+                record.last_reported = (state, "")
+                self.emit(ev.SupervisingChanged(record.call_id, state, code, reason))
             return
         key = (state, record.codec)
         if record.last_reported == key:

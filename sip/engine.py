@@ -232,6 +232,8 @@ class Engine:
                         self._supervision.set_trust(operator, key, hide)
                     except ValueError as exc:
                         raise CommandFailed(f"not a public key: {exc}") from None
+                case cmd.Supervise(target=to, grant=grant, account_id=account_id):
+                    call_id = self._calls.supervise(to, grant, self._accounts.for_call(account_id))
                 case cmd.SwitchSupervision(call_id=target, mode=mode):
                     self._calls.switch_supervision(target, mode)
             return ev.CommandResult(ref=command.ref, ok=True, call_id=call_id)

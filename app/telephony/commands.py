@@ -220,6 +220,19 @@ class SetSupervision:
 
 
 @dataclass(frozen=True)
+class Supervise:
+    """The lead's service: call the operator's service at ``target`` with a supervision ``grant``
+    (``POST /supervision/grants``). The call is the lead's own (in the lead's headset) but never a
+    call of the desk: it is reported as ``SupervisingChanged``, not as call events."""
+
+    target: str
+    grant: str
+    account_id: str = ""
+    ref: str = ""
+    type: Literal["supervise"] = "supervise"
+
+
+@dataclass(frozen=True)
 class SwitchSupervision:
     """The lead's service: switch the mode of the supervision call ``call_id`` (this service placed it
     with ``MakeCall`` and the grant's headers) to ``mode`` (``listen``, ``whisper``, ``barge``). Sent to
@@ -261,6 +274,7 @@ Command = (
     | PlayRecording
     | StopPlayback
     | SetSupervision
+    | Supervise
     | SwitchSupervision
     | Shutdown
 )

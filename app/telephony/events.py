@@ -325,6 +325,19 @@ class SupervisionChanged:
 
 
 @dataclass(frozen=True)
+class SupervisingChanged:
+    """The lead's service: its supervision call ``call_id`` (``Supervise``) is calling, active or
+    ended (``code`` 403: the operator's service refused the grant)."""
+
+    call_id: str
+    state: CallState
+    code: int = 0
+    reason: str = ""
+    at: float = field(default_factory=_now)
+    type: Literal["supervising"] = "supervising"
+
+
+@dataclass(frozen=True)
 class SupervisionRefused:
     """The operator's service refused a supervision call (a bad, expired, replayed or foreign grant):
     for the log; the operator's call is untouched."""
@@ -364,6 +377,7 @@ Event = (
     | CommandResult
     | RecordingChanged
     | SupervisionChanged
+    | SupervisingChanged
     | SupervisionRefused
     | EngineError
 )

@@ -26,7 +26,7 @@ import pytest
 from app.supervision import grants
 from app.telephony import commands as cmd
 from app.telephony import events as ev
-from app.wire.supervision import GRANT_HEADER, SupervisionMode
+from app.wire.supervision import SupervisionMode
 from tests.audio import pulse
 from tests.support.phone import Phone
 from tests.support.ports import free_port
@@ -121,8 +121,8 @@ def _in_mode(mode: str) -> Callable[[ev.SupervisionChanged], bool]:
     return lambda e: e.mode == mode
 
 
-def _of_call(call_id: str) -> Callable[[ev.CallEnded], bool]:
-    return lambda e: e.call_id == call_id
+def _ended(call_id: str) -> Callable[[ev.SupervisingChanged], bool]:
+    return lambda e: e.call_id == call_id and e.state is ev.CallState.ENDED
 
 
 def operator_call(parties: dict[str, Party]) -> tuple[str, str]:
@@ -137,7 +137,7 @@ def operator_call(parties: dict[str, Party]) -> tuple[str, str]:
 
 def supervise(parties: dict[str, Party], token: str) -> ev.CommandResult:
     target = f"sip:supervise@{parties['operator'].address}"
-    return parties["lead"].phone.send(cmd.MakeCall(target=target, headers=((GRANT_HEADER, token),)))
+    return parties["lead"].phone.send(cmd.Supervise(target=target, grant=token))
 
 
 def test_each_mode_lets_each_party_hear_exactly_whom_it_should(
@@ -146,7 +146,8 @@ def test_each_mode_lets_each_party_hear_exactly_whom_it_should(
     op, lead = parties["operator"].phone, parties["lead"].phone
     call_id, sip_call_id = operator_call(parties)
     placed = supervise(parties, grant_for(sip_call_id))
-    lead.wait_for(ev.CallStateChanged, lambda e: e.state is ev.CallState.ACTIVE, timeout=10)
+    lead.wait_for(ev.SupervisingChanged, lambda e: e.state is ev.CallState.ACTIVE, timeout=10)
+    assert not lead.all(ev.CallStateChanged)  # the lead's desk sees supervision, never a call
     shown = op.wait_for(ev.SupervisionChanged, timeout=10)
     assert (shown.call_id, shown.lead, shown.mode, shown.active) == (call_id, "lead_n", "listen", True)
     assert op.all(ev.IncomingCall) and len(op.all(ev.IncomingCall)) == 1  # never offered as a call
@@ -210,21 +211,21 @@ def test_forged_expired_replayed_foreign_and_stale_grants_are_refused(
     for what, token in attempts.items():
         mark = lead.mark()
         placed = supervise(parties, token)
-        ended = lead.wait_for(ev.CallEnded, _of_call(placed.call_id), after=mark)
+        ended = lead.wait_for(ev.SupervisingChanged, _ended(placed.call_id), after=mark)
         assert ended.code == 403, f"{what}: {ended}"
     refusals = op.all(ev.SupervisionRefused)
     assert len(refusals) == len(attempts), refusals
     # the good grant once works; the same grant again is refused
     first = supervise(parties, good)
     lead.wait_for(
-        ev.CallStateChanged, lambda e: e.call_id == first.call_id and e.state is ev.CallState.ACTIVE
+        ev.SupervisingChanged, lambda e: e.call_id == first.call_id and e.state is ev.CallState.ACTIVE
     )
     op.wait_for(ev.SupervisionChanged, lambda e: e.active)
     lead.send(cmd.Hangup(call_id=first.call_id))
     op.wait_for(ev.SupervisionChanged, lambda e: not e.active)
     mark = lead.mark()
     again = supervise(parties, good)
-    replay = lead.wait_for(ev.CallEnded, lambda e: e.call_id == again.call_id, after=mark, timeout=10)
+    replay = lead.wait_for(ev.SupervisingChanged, _ended(again.call_id), after=mark)
     assert replay.code == 403
     assert "already used" in op.all(ev.SupervisionRefused)[-1].reason
     # none of it reached the operator as a call, and their call went on with both voices
