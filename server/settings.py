@@ -230,6 +230,9 @@ class Settings(BaseModel):
     #: (whisper and barge are always shown: the operator hears the lead).
     supervision_grant_seconds: int = Field(default=60, ge=5, le=600)
     supervision_hide_listen: bool = False
+    #: How a lead supervises: ``ringdesk`` (the lead's ringdesk calls the operator's, with a grant) or
+    #: ``asterisk`` (the AMI adapter originates a call to the lead's phone into ChanSpy; needs ``ami_url``).
+    supervision_via: Literal["ringdesk", "asterisk"] = "ringdesk"
 
     def recording_policies(self) -> dict[str, str]:
         """``recording_queues`` as ``{queue: policy}``."""
