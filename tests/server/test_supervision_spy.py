@@ -73,7 +73,7 @@ def _set_up(people: People) -> None:
 
 def _spy(people: People, who: TestUser, mode: str) -> int:
     body = {"operator": "op_n1", "mode": mode}
-    return people.client.post("/supervision/spy", json=body, headers=people.headers(who)).status_code
+    return int(people.client.post("/supervision/spy", json=body, headers=people.headers(who)).status_code)
 
 
 def test_a_lead_listens_whispers_and_barges_through_chanspy(
