@@ -9,12 +9,13 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from app.wire.tasks import TaskKind, TaskState
 from server.crud import task_queue as queue
 from server.crud import tasks as crud
+from server.crud.users import get_or_create_team
 from server.db import Database, normalise_url
 from server.models import Contact, ContactPhone, Role, Task, User
 from server.settings import Settings
@@ -140,3 +141,87 @@ def test_many_claimants_at_once_never_get_one_task_twice(
         )
     assert len(given) == claimed
     assert len(given) == TASKS  # a locked row is skipped, not lost: 200 claimants take all 120
+
+
+def _task(database: Database, phone: str, now: datetime, **values: object) -> int:
+    fields: dict[str, object] = {
+        "kind": TaskKind.CALLBACK_MISSED,
+        "state": TaskState.OPEN,
+        "phone": phone,
+        "priority": 0,
+        "due_at": now - timedelta(minutes=10),
+        "calls_made": 0,
+        "time_zone": "Europe/Moscow",
+        **values,
+    }
+    with database.session() as session:
+        task = Task(**fields)
+        session.add(task)
+        session.commit()
+        return task.id
+
+
+def test_who_may_take_what_and_in_which_order(database: Database, settings: Settings) -> None:
+    """The claim's rules, the same on both databases (PostgreSQL claims in one statement, SQLite
+    through the ORM): one's own unexpired task first (its lease renewed), then a task whose lease ran
+    out, then the waiting ones by priority and due time; never another's owned task, another team's,
+    another queue's, one not yet due, or one whose client it is night for."""
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # 12:00 in Moscow, 19:00 in Vladivostok
+    me = add_user(database, settings, "me", Role.OPERATOR, "north")
+    other = add_user(database, settings, "other", Role.OPERATOR, "north")
+    with database.session() as session:
+        session.execute(update(User).where(User.id == me.id).values(queues=["sales"]))
+        north = session.get(User, me.id).team_id  # type: ignore[union-attr]
+        south = get_or_create_team(session, name="south")[0].id
+        session.commit()
+    _task(database, "+79120000001", now, owner_id=other.id, priority=-9)
+    _task(database, "+79120000002", now, team_id=south, priority=-9)
+    _task(database, "+79120000003", now, queue="support", priority=-9)
+    _task(database, "+79120000004", now, due_at=now + timedelta(minutes=1), priority=-9)
+    _task(database, "+79120000005", now, time_zone="Pacific/Auckland", priority=-9)  # 22:00 there
+    later = _task(database, "+79120000006", now, priority=1, queue="sales", team_id=north)
+    first = _task(database, "+79120000007", now, priority=0, due_at=now - timedelta(minutes=5))
+    older = _task(database, "+79120000008", now, priority=0, due_at=now - timedelta(minutes=9))
+    lapsed = _task(
+        database,
+        "+79120000009",
+        now,
+        priority=5,
+        state=TaskState.IN_PROGRESS,
+        claimed_by_id=other.id,
+        lease_until=now - timedelta(seconds=1),
+    )
+    mine = _task(
+        database,
+        "+79120000010",
+        now,
+        priority=9,
+        state=TaskState.IN_PROGRESS,
+        claimed_by_id=me.id,
+        lease_until=now + timedelta(seconds=30),
+    )
+
+    assert _claim(database, me.id, now) == mine
+    with database.session() as session:
+        renewed = session.get(Task, mine)
+        assert renewed is not None and renewed.lease_until == now + RULES.lease
+        session.execute(update(Task).where(Task.id == mine).values(state=TaskState.DONE, claimed_by_id=None))
+        session.commit()
+    taken = [_claim(database, me.id, now) for _ in range(4)]
+    # each claim holds the task, so the next claim (the caller's own) returns it again: close it first
+    assert taken == [lapsed] * 4
+    order = []
+    for _ in range(4):
+        task_id = _claim(database, me.id, now)
+        assert task_id is not None
+        order.append(task_id)
+        with database.session() as session:
+            session.execute(
+                update(Task).where(Task.id == task_id).values(state=TaskState.DONE, claimed_by_id=None)
+            )
+            session.commit()
+    assert order == [lapsed, older, first, later]
+    assert _claim(database, me.id, now) is None
+    with database.session() as session:
+        held = session.get(Task, later)
+        assert held is not None and held.state is TaskState.DONE

@@ -128,8 +128,9 @@ def next_task(user: OperatorOnly, session: SessionDep, request: Request) -> Task
     if task is None:
         session.commit()
         return Response(status_code=status.HTTP_204_NO_CONTENT)
+    answer = crud.out(session, task, now=now, asker=user)  # in the claim's transaction: one BEGIN
     session.commit()
-    return crud.out(session, task, now=now)
+    return answer
 
 
 @router.get("/rules", response_model=TaskRules, responses={403: {"description": "team leads and admins"}})
