@@ -227,8 +227,8 @@ class CallManager(CallEvents):
                 audio = record.audio if record.audio is not None else call.getAudioMedia(mi.index)
                 break
         record.audio = audio
-        if self.supervision is not None:
-            self.supervision.update(record.call_id)
+        if self.supervision is not None:  # no audio: the media went with the call, and its links
+            self.supervision.update(record.call_id, gone=audio is None)
 
     def sip_call_id(self, record: CallRecord) -> str:
         """The SIP Call-ID of a call (what the desktop reports to the server, and a grant names)."""

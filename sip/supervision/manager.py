@@ -117,9 +117,14 @@ class SupervisionManager:
 
     # ----- while it lasts ---------------------------------------------------------------------
 
-    def update(self, call_id: str) -> None:
-        """A call's media changed (the lead's answered, the operator's held or resumed): relink."""
+    def update(self, call_id: str, *, gone: bool = False) -> None:
+        """A call's media changed (the lead's answered, the operator's held or resumed): relink.
+        ``gone``: the call's media was torn down with the call (its links went with it)."""
         for session in list(self.sessions.values()):
+            if gone and call_id == session.lead_call:
+                session.mixer.forget("lead")
+            elif gone and call_id == session.target_call:
+                session.mixer.forget("caller")
             if call_id in (session.lead_call, session.target_call):
                 self._apply(session)
 
@@ -144,11 +149,13 @@ class SupervisionManager:
         call was the one that ended."""
         session = self.sessions.pop(call_id, None)
         if session is not None:
+            session.mixer.forget("lead")
             session.mixer.clear()
             self._announce(session, active=False)
             return None
         for lead_call, session in list(self.sessions.items()):
             if session.target_call == call_id:
+                session.mixer.forget("caller")
                 session.mixer.clear()
                 return lead_call
         return None

@@ -61,6 +61,13 @@ class Mixer:
                 a.startTransmit(b)
                 self._made[link] = (a, b)
 
+    def forget(self, role: str) -> None:
+        """The port ``role`` went away with its call: pjsua removed it and every link it had, so its
+        links are dropped without ``stopTransmit`` (which, on a slot already removed, broke the links
+        of other ports too: the operator lost the caller when the lead hung up)."""
+        for link in [link for link in self._made if role in link]:
+            del self._made[link]
+
     def clear(self) -> None:
         self.apply(None, {})
 

@@ -24,6 +24,7 @@ class Port:
     def __init__(self, name: str) -> None:
         self.name = name
         self.to: set[str] = set()
+        self.stopped: list[str] = []
 
     def startTransmit(self, sink: Port) -> None:
         assert sink.name not in self.to, f"{self.name}->{sink.name} made twice"
@@ -31,6 +32,7 @@ class Port:
 
     def stopTransmit(self, sink: Port) -> None:
         self.to.discard(sink.name)
+        self.stopped.append(sink.name)
 
 
 THREE_WAY = {"caller->lead", "operator->lead", "lead->operator", "lead->caller"}
@@ -68,6 +70,20 @@ def test_each_mode_links_exactly_whom_it_should_and_a_switch_changes_only_the_di
     }
     mixer.clear()
     assert links(resumed, operator, lead) == set()
+
+
+def test_a_port_gone_with_its_call_is_forgotten_never_stopped() -> None:
+    """pjsua removes a call's port with its links; a stopTransmit on that removed slot afterwards broke
+    the operator's own links with the caller (tests/engine/test_supervision_audio.py saw the silence)."""
+    caller, operator, lead = Port("caller"), Port("operator"), Port("lead")
+    mixer = Mixer()
+    mixer.apply(SupervisionMode.BARGE, {"caller": caller, "operator": operator, "lead": lead})
+    for port in (caller, operator, lead):
+        port.stopped.clear()
+    mixer.forget("lead")
+    mixer.clear()
+    assert mixer.links == frozenset()
+    assert caller.stopped == operator.stopped == lead.stopped == []
 
 
 class Fixture:
