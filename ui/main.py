@@ -217,7 +217,6 @@ class Desktop:
         self.telephony.on_event = on_event
         self.window = MainWindow()
         self.live = LiveSupervision(self.user.name, self.user.role.value, self.sync.api, self.telephony)
-        self.window.statusBar().addPermanentWidget(self.live.badge)
         self.keeper = DraftKeeper(
             self.sync.drafts, self.workstation, self.window.disposition, clock=lambda: datetime.now(UTC)
         )
@@ -271,6 +270,7 @@ class Desktop:
         role = self.user.role.value
         self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
         self.supervision.live_lead = self.live.lead
+        self.window.statusBar().addPermanentWidget(self.live.badge)  # the desk's status bar, built now
         self.supervision.feed.on_catalogue = self.catalogue.stale
         self.supervision.start()
         self.tasks = TasksHook(
