@@ -12,17 +12,26 @@ from typing import Any, Protocol
 
 import pjsua2 as pj
 
-from app.supervision.grants import GrantRefused
 from app.telephony import events as ev
 from app.telephony.commands import MakeCall
 from app.telephony.config import DtmfMethod, EngineConfig
 from app.telephony.events import CallState, EndCause
-from app.wire.supervision import GRANT_HEADER, MODE_CONTENT_TYPE, SupervisionMode
+from app.wire.supervision import GRANT_HEADER
 from sip import sipmsg
 from sip.accounts import AccountRecord, RingdeskAccount
-from sip.calls import CallEvents, CallRecord, Direction, RingdeskCall, end_cause, new_call_id
+from sip.calls import (
+    CallEvents,
+    CallRecord,
+    CommandFailed,
+    Direction,
+    RingdeskCall,
+    end_cause,
+    new_call_id,
+    op_param,
+)
 from sip.endpoint import error_text
 from sip.loop import EngineLoop
+from sip.supervision.calls import SupervisionCalls
 from sip.supervision.manager import SupervisionManager
 
 log = logging.getLogger(__name__)
@@ -45,10 +54,6 @@ _SAVP_PROTOS = {
 _VALID_DTMF = set("0123456789*#ABCDabcd")
 
 
-class CommandFailed(Exception):
-    """A command that cannot be carried out; the message goes back to the desktop as is."""
-
-
 class AudioPath(Protocol):
     """The part of the headset bridge the call manager uses."""
 
@@ -60,7 +65,7 @@ class AudioPath(Protocol):
     def stop_ringing(self) -> None: ...
 
 
-class CallManager(CallEvents):
+class CallManager(SupervisionCalls, CallEvents):
     """Owns every call of the engine, keyed by our call id."""
 
     def __init__(
@@ -120,7 +125,7 @@ class CallManager(CallEvents):
                 answer_after_s=answer_after,
             )
         )
-        call.answer(_op(180))
+        call.answer(op_param(180))
         # Answer by itself when configured to, or when the PBX asks: whichever comes first.
         delays = [answer_after] if answer_after is not None else []
         if self.config.auto_answer:
@@ -185,57 +190,6 @@ class CallManager(CallEvents):
         if self.supervision is not None:
             self.supervision.update(record.call_id)  # a lead listening follows the call's new media
 
-    def on_message(self, call: RingdeskCall, content_type: str, body: str) -> None:
-        """An in-dialog MESSAGE: on a supervision call, the lead switching mode."""
-        record = call.record
-        if record is not None and record.supervision and self.supervision is not None:
-            self.supervision.message(record, content_type, body)
-
-    # ----- supervision (sip.supervision.manager) -------------------------------------------------
-
-    def _incoming_supervision(self, record: CallRecord, token: str) -> None:
-        """A lead's INVITE with a grant: answered at once when the grant holds, else refused with 403.
-        Either way the operator is not disturbed: no ringing, no event as a call, no headset link."""
-        record.supervision = True
-        record.state = CallState.CONNECTING
-        call = self._pj(record)
-        try:
-            if self.supervision is None:
-                raise GrantRefused("this service takes no supervision calls")
-            self.supervision.admit(record, token)
-        except GrantRefused as exc:
-            record.end_cause = EndCause.REJECTED
-            if self.supervision is not None:
-                self.supervision.refused(str(exc))
-            prm = _op(403)
-            prm.reason = "Forbidden (supervision grant refused)"
-            call.hangup(prm)
-            return
-        call.answer(_op(200))
-
-    def _supervision_media(self, call: RingdeskCall, record: CallRecord) -> None:
-        """The lead's media: kept away from the headset bridge; the supervision mixer links it."""
-        ci = call.getInfo()
-        media = ci.media
-        audio = None
-        for index in range(len(media)):
-            mi = media[index]
-            if mi.type == pj.PJMEDIA_TYPE_AUDIO and mi.status in (
-                pj.PJSUA_CALL_MEDIA_ACTIVE,
-                pj.PJSUA_CALL_MEDIA_REMOTE_HOLD,
-            ):
-                audio = record.audio if record.audio is not None else call.getAudioMedia(mi.index)
-                break
-        record.audio = audio
-        if self.supervision is not None:  # no audio: the media went with the call, and its links
-            self.supervision.update(record.call_id, gone=audio is None)
-
-    def sip_call_id(self, record: CallRecord) -> str:
-        """The SIP Call-ID of a call (what the desktop reports to the server, and a grant names)."""
-        if record.pj_call is None:
-            return ""
-        return str(record.pj_call.getInfo().callIdString)
-
     def on_dtmf(self, call: RingdeskCall, digit: str, method: int) -> None:
         if call.record is not None:
             self.emit(ev.DtmfReceived(call.record.call_id, digit, _DTMF_NAME.get(method, str(method))))
@@ -272,11 +226,6 @@ class CallManager(CallEvents):
 
     # ----- commands (engine thread) ---------------------------------------------------------------
 
-    def supervise(self, target: str, grant: str, account: AccountRecord) -> str:
-        """The lead's side: call the operator's service with the grant; reported as supervision."""
-        command = MakeCall(target, account.account_id, ((GRANT_HEADER, grant),))
-        return self.make_call(command, account, supervision=True)
-
     def make_call(self, command: MakeCall, account: AccountRecord, *, supervision: bool = False) -> str:
         target = _target_uri(command.target, account)
         if account.pj_account is None:
@@ -305,7 +254,7 @@ class CallManager(CallEvents):
         record = self._ringing(call_id)
         self.loop.cancel(record.auto_answer_timer)
         record.auto_answer_timer = None
-        self._pj(record).answer(_op(200))
+        self._pj(record).answer(op_param(200))
 
     def reject(self, call_id: str, code: int) -> None:
         if code not in (486, 603, 480, 404):
@@ -313,14 +262,14 @@ class CallManager(CallEvents):
         record = self._ringing(call_id)
         self.loop.cancel(record.auto_answer_timer)
         record.end_cause = EndCause.REJECTED
-        self._pj(record).hangup(_op(code))
+        self._pj(record).hangup(op_param(code))
 
     def hangup(self, call_id: str) -> None:
         record = self._get(call_id)
         self.loop.cancel(record.auto_answer_timer)
         if record.end_cause is None:
             record.end_cause = EndCause.LOCAL_HANGUP
-        self._pj(record).hangup(_op(0))
+        self._pj(record).hangup(op_param(0))
 
     def set_hold(self, call_id: str, held: bool) -> None:
         record = self._get(call_id)
@@ -328,9 +277,9 @@ class CallManager(CallEvents):
             raise CommandFailed("only an answered call can be put on hold")
         call = self._pj(record)
         if held:
-            call.setHold(_op(0))
+            call.setHold(op_param(0))
         else:
-            prm = _op(0)
+            prm = op_param(0)
             prm.opt.flag = pj.PJSUA_CALL_UNHOLD
             call.reinvite(prm)
 
@@ -344,30 +293,15 @@ class CallManager(CallEvents):
         prm.duration = 160
         self._pj(record).sendDtmf(prm)
 
-    def switch_supervision(self, call_id: str, mode: str) -> None:
-        """The lead's side: ask the operator's service to mix ``call_id`` (our supervision call) as
-        ``mode`` now: an in-dialog MESSAGE it answers 200 and acts on when the grant allows the mode."""
-        try:
-            SupervisionMode(mode)
-        except ValueError:
-            raise CommandFailed(f"not a supervision mode: {mode!r}") from None
-        record = self._get(call_id)
-        if record.answered is None:
-            raise CommandFailed("the supervision call is not answered yet")
-        prm = pj.SendInstantMessageParam()
-        prm.contentType = MODE_CONTENT_TYPE
-        prm.content = mode
-        self._pj(record).sendInstantMessage(prm)
-
     def blind_transfer(self, call_id: str, target: str, account: AccountRecord) -> None:
         record = self._get(call_id)
-        self._pj(record).xfer(_target_uri(target, account), _op(0))
+        self._pj(record).xfer(_target_uri(target, account), op_param(0))
 
     def attended_transfer(self, call_id: str, consult_call_id: str) -> None:
         record, consult = self._get(call_id), self._get(consult_call_id)
         if record.answered is None or consult.answered is None:
             raise CommandFailed("both calls must be answered for an attended transfer")
-        self._pj(record).xferReplaces(self._pj(consult), _op(0))
+        self._pj(record).xferReplaces(self._pj(consult), op_param(0))
 
     def uses_account(self, account: RingdeskAccount) -> bool:
         """Whether a live call was made or received through this pjsua2 account."""
@@ -403,7 +337,7 @@ class CallManager(CallEvents):
             return
         record.auto_answer_timer = None
         self.bridge.play_beep()
-        record.pj_call.answer(_op(200))
+        record.pj_call.answer(op_param(200))
 
     def _finish(self, record: CallRecord, code: int, reason: str) -> None:
         self.loop.cancel(record.auto_answer_timer)
@@ -475,7 +409,7 @@ class CallManager(CallEvents):
         if record.pj_call is None:
             return
         try:
-            record.pj_call.hangup(_op(0))
+            record.pj_call.hangup(op_param(0))
         except pj.Error as exc:
             log.info("hang-up of %s: %s", record.call_id, error_text(exc))
 
@@ -496,12 +430,6 @@ class CallManager(CallEvents):
         if record.pj_call is None:
             raise CommandFailed(f"call {record.call_id} has ended")
         return record.pj_call
-
-
-def _op(code: int) -> pj.CallOpParam:
-    prm = pj.CallOpParam(True)
-    prm.statusCode = code
-    return prm
 
 
 def _first_name_addr(headers: list[tuple[str, str]], name: str, fallback_uri: str) -> tuple[str, str]:

@@ -53,6 +53,17 @@ class CallRecord:
     """A team lead's supervision call (``sip.supervision``): never a call of the operator's own."""
 
 
+class CommandFailed(Exception):
+    """A command that cannot be carried out; the message goes back to the desktop as is."""
+
+
+def op_param(code: int) -> pj.CallOpParam:
+    """pjsua2's parameters for answering or ending a call with ``code`` (0: the library's choice)."""
+    prm = pj.CallOpParam(True)
+    prm.statusCode = code
+    return prm
+
+
 def new_call_id() -> str:
     """Our call id: unique across engine restarts, unlike PJSIP's recycled 0..3."""
     return uuid.uuid4().hex[:12]

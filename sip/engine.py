@@ -29,8 +29,8 @@ from app.telephony import events as ev
 from app.telephony.config import EngineConfig
 from sip.account_manager import AccountManager
 from sip.audio.bridge import AudioBridge
-from sip.call_manager import CallManager, CommandFailed
-from sip.calls import LIVE_CALLS
+from sip.call_manager import CallManager
+from sip.calls import LIVE_CALLS, CommandFailed
 from sip.endpoint import create_endpoint, create_transports, error_text, set_codec_priorities
 from sip.loop import EngineLoop, Waker
 from sip.recording.recorder import CallRecorder, RecordingRefused
