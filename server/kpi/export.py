@@ -29,6 +29,8 @@ COLUMNS = (
     "occupancy",
     "target",
     "plan_completion",
+    "evaluated",
+    "quality_score",
 )
 
 

@@ -18,6 +18,7 @@ from server.models.enums import (
     Role,
     StatusSource,
 )
+from server.models.quality import Evaluation, EvaluationForm
 from server.models.recordings import Recording
 from server.models.requests import BoardThreshold, StatusRequest
 from server.models.scripts import Script
@@ -38,6 +39,8 @@ __all__ = [
     "Disposition",
     "DispositionCategory",
     "DispositionCode",
+    "Evaluation",
+    "EvaluationForm",
     "FieldType",
     "LoginFailures",
     "NotReadyReason",

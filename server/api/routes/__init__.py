@@ -15,6 +15,7 @@ from server.api.routes import (
     kpi,
     late,
     me,
+    quality,
     recordings,
     requests,
     routing,
@@ -52,4 +53,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     team_tasks.router,
     recordings.router,
     supervision.router,
+    quality.router,
 )
