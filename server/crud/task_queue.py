@@ -33,6 +33,7 @@ from app.local_time import BusinessHours, client_time
 from app.wire.tasks import AttemptKind, ResultIn, ResultOutcome, TaskState
 from server.crud.tasks import WAITING
 from server.models import Task, TaskAttempt, User
+from server.webhooks import events as webhook_events
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,7 @@ def report(
         task.state = TaskState.NOT_REACHED
         task.due_at = now + rules.retry
     session.flush()
+    webhook_events.task_reported(session, task)
 
 
 def replayed(session: Session, key: uuid.UUID) -> TaskAttempt | None:

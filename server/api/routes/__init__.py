@@ -26,6 +26,7 @@ from server.api.routes import (
     team_tasks,
     thresholds,
     users,
+    webhooks,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -54,4 +55,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     recordings.router,
     supervision.router,
     quality.router,
+    webhooks.router,
 )

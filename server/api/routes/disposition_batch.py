@@ -53,6 +53,7 @@ from server.crud.dispositions import (
 from server.crud.tasks import callback_from_disposition
 from server.models import Disposition, Role
 from server.settings import Settings
+from server.webhooks import events as webhook_events
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
 
@@ -187,6 +188,7 @@ def _store(
                 details={"operator": disposition.operator},
             )
     add_notes(session, notes)
+    webhook_events.dispositions_stored(session, [(row, new[key][1].operator) for key, row in created.items()])
     missing = {key for _, key, _ in later if key not in stored and key not in created}
     stored |= created | get_by_keys(session, keys=missing)
     for index, key, body_hash in later:
