@@ -225,6 +225,14 @@ class Settings(BaseModel):
     recording_policy: Literal["always", "on_demand", "never"] = "always"
     #: Per-queue exceptions, ``queue:policy,queue:policy`` (``survey:never,sales:on_demand``).
     recording_queues: str = ""
+    #: Live supervision (docs/quality.md): seconds a team lead's grant is valid (the lead's call
+    #: follows the click at once), and whether an operator is kept from seeing that a lead listens
+    #: (whisper and barge are always shown: the operator hears the lead).
+    supervision_grant_seconds: int = Field(default=60, ge=5, le=600)
+    supervision_hide_listen: bool = False
+    #: How a lead supervises: ``ringdesk`` (the lead's ringdesk calls the operator's, with a grant) or
+    #: ``asterisk`` (the AMI adapter originates a call to the lead's phone into ChanSpy; needs ``ami_url``).
+    supervision_via: Literal["ringdesk", "asterisk"] = "ringdesk"
     #: Outgoing webhooks (docs/integrations.md). Hosts (names or addresses, comma-separated) that
     #: webhooks may be sent to although the SSRF rules refuse them (loopback, link-local, this
     #: server's own addresses): a receiver on the server's own machine, say.

@@ -21,6 +21,7 @@ from server.api.routes import (
     routing,
     scripts,
     statuses,
+    supervision,
     tasks,
     team_tasks,
     thresholds,
@@ -52,6 +53,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     tasks.router,
     team_tasks.router,
     recordings.router,
+    supervision.router,
     quality.router,
     webhooks.router,
 )
