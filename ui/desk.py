@@ -292,10 +292,14 @@ class Desk(QObject):
             and self.scripts is not None
         ):
             opened.add(session.call_id)
-            self.scripts.open_for(session, self.card.contact(session.call_id))
+            self.scripts.open_for(
+                session, self.card.contact(session.call_id), settled=not self.card.looking_up(session.call_id)
+            )
 
     def _on_lookup(self, notice: ContactLookedUp) -> None:
         self.card.on_lookup(notice)
+        if self.scripts is not None:
+            self.scripts.contact_known(notice.call_id, self.card.contact(notice.call_id))
         self._render_calls()
 
     def _render_calls(self) -> None:

@@ -2,9 +2,11 @@
 told of the answers, so they travel with the call's disposition.
 
 The script is chosen by the call's queue and the contact's segment (the server's rule, read through the
-cache when the server is slow or down). Every move of the runner is reported to the workstation (the
-answers and the suggested code) and to ``on_state`` (the draft store, so a crash mid-call resumes the
-same step).
+cache when the server is slow or down), and its texts are filled with the contact's fields: so a call
+answered before the caller's lookup came back waits for it (at most :data:`LOOKUP_WAIT_MS`, then the
+script opens with what is known), rather than greeting "[name?]" or showing another segment's script.
+Every move of the runner is reported to the workstation (the answers and the suggested code) and to
+``on_state`` (the draft store, so a crash mid-call resumes the same step).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit
 
 from app.session.call import CallSession
@@ -29,6 +31,10 @@ if TYPE_CHECKING:
     from ui.script_panel.panel import ScriptPanel
 
 log = logging.getLogger(__name__)
+
+LOOKUP_WAIT_MS = 1000
+"""How long an answered call's script waits for the caller's lookup (it answers in tens of
+milliseconds; a server that is slow or down must not leave the operator without a script)."""
 
 
 class ScriptSource(Protocol):
@@ -65,11 +71,29 @@ class ScriptHost:
         self.call_id: str | None = None
         self.panel: ScriptPanel | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._waiting: dict[str, CallSession] = {}
+        """Answered calls whose script waits for the caller's lookup."""
 
-    def open_for(self, session: CallSession, contact: ContactOut | None) -> None:
+    def open_for(self, session: CallSession, contact: ContactOut | None, *, settled: bool = True) -> None:
+        """Open ``session``'s script; ``settled`` false: the caller's lookup is still on its way, so
+        wait for :meth:`contact_known` (or :data:`LOOKUP_WAIT_MS`)."""
+        if not settled:
+            self._waiting[session.call_id] = session
+            QTimer.singleShot(LOOKUP_WAIT_MS, lambda: self._open_waiting(session.call_id, contact))
+            return
+        self._waiting.pop(session.call_id, None)
         task = asyncio.ensure_future(self._open(session, contact))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def contact_known(self, call_id: str, contact: ContactOut | None) -> None:
+        """The caller's lookup came back: a script waiting for it opens now."""
+        self._open_waiting(call_id, contact)
+
+    def _open_waiting(self, call_id: str, contact: ContactOut | None) -> None:
+        session = self._waiting.pop(call_id, None)
+        if session is not None and call_id in self.workstation.calls:
+            self.open_for(self.workstation.calls[call_id], contact)
 
     async def _open(self, session: CallSession, contact: ContactOut | None) -> None:
         # Imported on the first script shown, not at start: the runner, its Jinja2 sandbox and the panel
@@ -148,6 +172,7 @@ class ScriptHost:
         self.workstation.set_script(call_id, ref, runner.answers(), suggested)
 
     def close(self, call_id: str) -> None:
+        self._waiting.pop(call_id, None)
         if self.call_id != call_id:
             return
         self.call_id = None

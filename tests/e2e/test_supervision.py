@@ -15,6 +15,7 @@ import pytest
 
 from app.status.choice import Choice
 from app.wire.supervision import SupervisionMode
+from tests.conftest import REPO
 from tests.e2e.conftest import PASSWORD, until
 from tests.server.live import LiveServer
 from tests.support.ports import free_port
@@ -94,7 +95,11 @@ def test_a_lead_whispers_to_an_operator_on_a_call_and_the_operator_sees_it(
         sipps.append(sipp)
         sipp.start()
         await until(window.ringing.answer_button.isVisible)
-        window.ringing.answer_button.click()
+        window.ringing.answer_button.click()  # at once: the caller's lookup may still be on its way
+        scripts = operator.scripts
+        await until(lambda: scripts is not None and scripts.panel is not None)
+        assert scripts is not None and scripts.panel is not None
+        assert "Иванов Иван Петрович, чем могу помочь?" in scripts.panel.text.text()  # never "[name?]"
         assert operator.sync is not None
         await until(lambda: operator.sync is not None and operator.sync.status.pending == 0)
         assert not badge.isVisible()
@@ -113,6 +118,10 @@ def test_a_lead_whispers_to_an_operator_on_a_call_and_the_operator_sees_it(
         bar.buttons[SupervisionMode.WHISPER].click()
         await until(lambda: badge.isVisible() and badge.text() == "Supervised: whisper (lead)", timeout=15)
         await until(lambda: bar.state.text() == "Whispering to operator1")
+        shots = REPO / "build" / "journeys" / "supervision"  # for a person to look at after a run
+        shots.mkdir(parents=True, exist_ok=True)
+        team.grab().save(str(shots / "lead-whispering.png"))
+        window.grab().save(str(shots / "operator-supervised.png"))
         bar.buttons[SupervisionMode.BARGE].click()
         await until(lambda: badge.text() == "Supervised: barge (lead)", timeout=10)
         bar.hang_up_button.click()

@@ -113,6 +113,11 @@ class CardBinding:
         state = self.calls.get(call_id)
         return state.contact if state is not None else None
 
+    def looking_up(self, call_id: str) -> bool:
+        """Whether the caller's lookup is still on its way (a number to look up, no answer yet)."""
+        state = self.calls.get(call_id)
+        return state is not None and bool(state.number) and not state.looked_up
+
     def name(self, session: CallSession) -> str | None:
         """The caller's CRM name, else the SIP display name."""
         contact = self.contact(session.call_id)
