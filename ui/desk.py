@@ -103,7 +103,6 @@ class Desk(QObject):
             clock=window.card.clock,
         )
         """The card's binding to one call (which call, whose contact, where its edits go)."""
-        self._scripts_opened: set[str] = set()
         self.form_call: str | None = None
         """The call whose disposition form is open (after-call work shows one form at a time)."""
         self.recent: list[DialHistoryEntry] = []
@@ -276,24 +275,10 @@ class Desk(QObject):
         self._render_calls()
 
     def _open_script(self, session: CallSession) -> None:
-        """Open the script once per conversation, when it is answered (a transfer keeps the script)."""
-        opened = self._scripts_opened
-        if any(old in opened for old in session.previous_ids):
-            opened.difference_update(session.previous_ids)
-            opened.add(session.call_id)
-        if session.phase is Phase.DONE:
-            opened.discard(session.call_id)
-            if self.scripts is not None:
-                self.scripts.close(session.call_id)
-        elif (
-            session.phase in (Phase.TALKING, Phase.HELD)
-            and not session.consult_for
-            and session.call_id not in opened
-            and self.scripts is not None
-        ):
-            opened.add(session.call_id)
-            self.scripts.open_for(
-                session, self.card.contact(session.call_id), settled=not self.card.looking_up(session.call_id)
+        if self.scripts is not None:
+            call_id = session.call_id
+            self.scripts.follow(
+                session, self.card.contact(call_id), settled=not self.card.looking_up(call_id)
             )
 
     def _on_lookup(self, notice: ContactLookedUp) -> None:

@@ -44,10 +44,9 @@ class DeskServices(Protocol):
 class ScriptHost(Protocol):
     """Opens and closes the call script for a call (the script panel's owner)."""
 
-    def open_for(self, session: CallSession, contact: ContactOut | None, *, settled: bool = True) -> None:
-        """``settled`` false: the caller's lookup is still on its way; the script waits for it."""
+    def follow(self, session: CallSession, contact: ContactOut | None, *, settled: bool) -> None:
+        """Open the call's script when it is answered, once (``settled`` false: the caller's lookup is
+        still on its way, the script waits for it); close it when the call is done."""
         ...
 
     def contact_known(self, call_id: str, contact: ContactOut | None) -> None: ...
-
-    def close(self, call_id: str) -> None: ...

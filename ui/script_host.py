@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit
 
 from app.session.call import CallSession
-from app.session.phase import Direction
+from app.session.phase import Direction, Phase
 from app.wire.contacts import ContactOut
 from app.wire.scripts import ScriptDocument, ScriptRef
 from app.workstation import Workstation
@@ -73,6 +73,26 @@ class ScriptHost:
         self._tasks: set[asyncio.Task[None]] = set()
         self._waiting: dict[str, CallSession] = {}
         """Answered calls whose script waits for the caller's lookup."""
+        self._opened: set[str] = set()
+        """Conversations whose script was opened (once each; a transfer's new call id keeps it)."""
+
+    def follow(self, session: CallSession, contact: ContactOut | None, *, settled: bool) -> None:
+        """A call moved: open its script once per conversation, when it is answered (``settled``
+        false: the caller's lookup is still on its way), close it when the call is done."""
+        opened = self._opened
+        if any(old in opened for old in session.previous_ids):
+            opened.difference_update(session.previous_ids)
+            opened.add(session.call_id)
+        if session.phase is Phase.DONE:
+            opened.discard(session.call_id)
+            self.close(session.call_id)
+        elif (
+            session.phase in (Phase.TALKING, Phase.HELD)
+            and not session.consult_for
+            and session.call_id not in opened
+        ):
+            opened.add(session.call_id)
+            self.open_for(session, contact, settled=settled)
 
     def open_for(self, session: CallSession, contact: ContactOut | None, *, settled: bool = True) -> None:
         """Open ``session``'s script; ``settled`` false: the caller's lookup is still on its way, so
