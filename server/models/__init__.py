@@ -19,6 +19,7 @@ from server.models.enums import (
     StatusSource,
 )
 from server.models.recordings import Recording
+from server.models.reports import ReportFact, ReportRollup
 from server.models.requests import BoardThreshold, StatusRequest
 from server.models.scripts import Script
 from server.models.statuses import DeskPresence, OperatorCurrentStatus, OperatorStatusChange
@@ -47,6 +48,8 @@ __all__ = [
     "PreferredChannel",
     "Recording",
     "RefreshToken",
+    "ReportFact",
+    "ReportRollup",
     "RequestKind",
     "RequestState",
     "Role",

@@ -16,6 +16,7 @@ from server.api.routes import (
     late,
     me,
     recordings,
+    reports,
     requests,
     routing,
     scripts,
@@ -50,4 +51,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     tasks.router,
     team_tasks.router,
     recordings.router,
+    reports.router,
 )

@@ -52,6 +52,7 @@ from server.crud.dispositions import (
 )
 from server.crud.tasks import callback_from_disposition
 from server.models import Disposition, Role
+from server.reports import maintain as reports
 from server.settings import Settings
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
@@ -187,6 +188,7 @@ def _store(
                 details={"operator": disposition.operator},
             )
     add_notes(session, notes)
+    reports.refresh(session, [row.call_id for row in created.values()])  # the rollups, same transaction
     missing = {key for _, key, _ in later if key not in stored and key not in created}
     stored |= created | get_by_keys(session, keys=missing)
     for index, key, body_hash in later:

@@ -57,6 +57,7 @@ from server.crud.dispositions import (
 )
 from server.crud.tasks import callback_from_disposition
 from server.models import Contact, Disposition, DispositionCode, Role, User
+from server.reports import maintain as reports
 from server.settings import Settings
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
@@ -163,7 +164,8 @@ def _after_insert(
     values: dict[str, Any],
     new_id: int,
 ) -> None:
-    """The late note, the audit row (team leads and admins) and the callback task of a new row."""
+    """The late note, the audit row (team leads and admins), the callback task of a new row and the
+    report rollups, all in the insert's transaction."""
     at = disposition_time(body)
     note_if_late(settings, audit, kind="disposition", record_id=new_id, operator=body.operator, at=at)
     if audit.actor.role in _AUDITED:
@@ -171,6 +173,7 @@ def _after_insert(
     if values["callback_at"] is not None:  # an ORM row only here: building one costs as much as a COMMIT
         row = Disposition(id=new_id, **values)
         callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)
+    reports.refresh(session, [body.call_id])
 
 
 def _slow_path(
