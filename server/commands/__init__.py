@@ -8,7 +8,7 @@ module to ``COMMANDS``. Heavy imports (FastAPI, SQLAlchemy) belong inside ``run`
 configuration errors stay fast.
 """
 
-from server.commands import import_contacts, migrate, seed_demo, serve, user
+from server.commands import import_contacts, migrate, reports, seed_demo, serve, user
 
 COMMANDS = (
     serve,
@@ -16,4 +16,5 @@ COMMANDS = (
     user,
     seed_demo,
     import_contacts,
+    reports,
 )

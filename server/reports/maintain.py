@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, case, cast, delete, func, insert, literal, select, text, union
+from sqlalchemy import String, Table, case, cast, delete, func, insert, literal, select, text, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -206,6 +206,7 @@ def add_to_rollup(session: Session, deltas: dict[RollupKey, list[int]]) -> None:
     ]
     dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = ReportRollup.__table__
+    assert isinstance(table, Table)
     for chunk in _chunks(rows):
         statement = dialect_insert(table).values(list(chunk))
         statement = statement.on_conflict_do_update(

@@ -8,9 +8,10 @@ the rollup rows are summed per bucket and group in SQL and folded into intervals
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, literal_column, or_, select, text, true
@@ -84,21 +85,22 @@ def sums(
     )
     out: dict[tuple[datetime | None, str], Sums] = {}
     postgres = session.get_bind().dialect.name == "postgresql"
+    rows: Iterable[Sequence[Any]]
+    if interval is None:
+        whole = select(group, *totals).where(where).group_by(text("1"))
+        rows = ((None, key, *values) for key, *values in session.execute(whole))
+    elif postgres and interval is not Interval.QUARTER:
+        start = sql_start(table.c.bucket_start, interval, zone.key).label("start")
+        rows = session.execute(select(start, group, *totals).where(where).group_by(text("1"), text("2")))
     if interval is None or (postgres and interval is not Interval.QUARTER):
-        if interval is None:
-            query = select(group, *totals).where(where).group_by(text("1"))
-            rows = ((None, key, *values) for key, *values in session.execute(query))
-        else:
-            start = sql_start(table.c.bucket_start, interval, zone.key).label("start")
-            query = select(start, group, *totals).where(where).group_by(text("1"), text("2"))
-            rows = session.execute(query)  # type: ignore[assignment]
         for at, key, *values in rows:
             out[(at, str(key))] = dict(zip(MEASURES, (int(v or 0) for v in values), strict=True))
         return out
-    query = (
+    buckets = (
         select(table.c.bucket_start, group, *totals).where(where).group_by(table.c.bucket_start, text("2"))
     )
-    for bucket, key, *values in session.execute(query):
+    bucket: datetime
+    for bucket, key, *values in session.execute(buckets):
         at = start_of(bucket, interval, zone)
         sums_ = out.setdefault((at, str(key)), dict.fromkeys(MEASURES, 0))
         for name, value in zip(MEASURES, values, strict=True):

@@ -54,14 +54,22 @@ def figures(
     session: Session, *, zone: ZoneInfo, interval: str | None, by: str, since: datetime, until: datetime
 ) -> dict[tuple[IntervalKey, str], Figures]:
     """Sums per (interval, group) of the events in ``[since, until)``, group keys as the API names them."""
-    users = {uid: (name, team) for uid, name, team in session.execute(
-        text("SELECT u.id, u.name, t.name FROM users u LEFT JOIN teams t ON t.id = u.team_id")
-    )}
+    users = {
+        uid: (name, team)
+        for uid, name, team in session.execute(
+            text("SELECT u.id, u.name, t.name FROM users u LEFT JOIN teams t ON t.id = u.team_id")
+        )
+    }
     by_name = {name: (name, team) for name, team in users.values()}
-    categories = dict(session.execute(text("SELECT code, category FROM disposition_codes")).all())
+    categories: dict[str, str] = {
+        code: category
+        for code, category in session.execute(text("SELECT code, category FROM disposition_codes"))
+    }
     out: dict[tuple[IntervalKey, str], Figures] = defaultdict(lambda: defaultdict(int))
 
-    def group(queue: str | None, operator: str | None, team: str | None, dnis: str | None, code: str | None) -> str:
+    def group(
+        queue: str | None, operator: str | None, team: str | None, dnis: str | None, code: str | None
+    ) -> str:
         return {
             "none": "",
             "queue": queue or "",
@@ -72,12 +80,15 @@ def figures(
         }[by]
 
     attempts: dict[int, list[tuple[str, datetime, str | None]]] = defaultdict(list)
-    for task_id, kind, at, call_id in session.execute(text("SELECT task_id, kind, at, call_id FROM task_attempts")):
+    for task_id, kind, at, call_id in session.execute(
+        text("SELECT task_id, kind, at, call_id FROM task_attempts")
+    ):
         attempts[task_id].append((kind, _aware(at), call_id))  # type: ignore[arg-type]
     dnis_of: dict[str, str | None] = {}
     for call_id, outcome, queue, dnis, operator, arrived, ended, created, task_id in session.execute(
         text(
-            "SELECT call_id, outcome, queue, dnis, operator, arrived_at, ended_at, created_at, task_id FROM calls"
+            "SELECT call_id, outcome, queue, dnis, operator, arrived_at, ended_at, created_at, task_id"
+            " FROM calls"
         )
     ):
         dnis_of[call_id] = dnis
@@ -96,13 +107,13 @@ def figures(
                 if later:
                     sums["called_back"] += 1
                     sums["callback_seconds"] += int((min(later) - min(missed)).total_seconds())
-    for call_id, operator_id, queue, code, ring, answer, end, acw_end, hold in session.execute(
+    for call_id, operator_id, queue, code, *times, hold in session.execute(
         text(
             "SELECT call_id, operator_id, queue, code, ring_at, answer_at, end_at, acw_end_at, hold_seconds"
             " FROM dispositions"
         )
     ):
-        ring, answer, end, acw_end = _aware(ring), _aware(answer), _aware(end), _aware(acw_end)
+        ring, answer, end, acw_end = (_aware(value) for value in times)
         assert ring is not None and end is not None
         at = ring if answer is None else (acw_end or end)
         if not since <= at < until:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.wire.calls import CallOutcome, CallReportIn, MissedReason
@@ -34,8 +34,8 @@ from server.models import (
     Role,
     Task,
     TaskAttempt,
+    User,
 )
-from server.models.reports import MEASURES
 from server.reports import maintain, query
 from server.reports.intervals import local_midnight
 from server.settings import Settings
@@ -92,7 +92,9 @@ def _moment(rng: random.Random, start: datetime, end: datetime) -> datetime:
     return start + timedelta(seconds=rng.randrange(int((end - start).total_seconds())))
 
 
-def _write_day(session: Session, rng: random.Random, operators: list[tuple[int, str]], since: datetime, until: datetime) -> None:
+def _write_day(
+    session: Session, rng: random.Random, operators: list[tuple[int, str]], since: datetime, until: datetime
+) -> None:
     """A random day: calls reported by one or two sources, dispositions (some for calls no PBX
     reported, some unanswered), callbacks on the missed calls' tasks; written in random order."""
     writes: list[tuple[int, object]] = []
@@ -110,39 +112,103 @@ def _write_day(session: Session, rng: random.Random, operators: list[tuple[int, 
             talk = rng.randrange(20, 900)
             ended = answered + timedelta(seconds=talk)
             if rng.random() < 0.3:
-                writes.append((0, CallReportIn(call_id=call_id, outcome=CallOutcome.MISSED,
-                                               missed_reason=MissedReason.RANG_OUT, caller=caller)))
-            writes.append((0, CallReportIn(call_id=call_id, outcome=CallOutcome.ACCEPTED, caller=caller, dnis=line,
-                                           queue=queue, operator=operator, arrived_at=arrived,
-                                           answered_at=answered, ended_at=ended)))
+                writes.append(
+                    (
+                        0,
+                        CallReportIn(
+                            call_id=call_id,
+                            outcome=CallOutcome.MISSED,
+                            missed_reason=MissedReason.RANG_OUT,
+                            caller=caller,
+                        ),
+                    )
+                )
+            writes.append(
+                (
+                    0,
+                    CallReportIn(
+                        call_id=call_id,
+                        outcome=CallOutcome.ACCEPTED,
+                        caller=caller,
+                        dnis=line,
+                        queue=queue,
+                        operator=operator,
+                        arrived_at=arrived,
+                        answered_at=answered,
+                        ended_at=ended,
+                    ),
+                )
+            )
             if rng.random() < 0.9:
                 acw_end = ended + timedelta(seconds=rng.randrange(0, 120)) if rng.random() < 0.8 else None
-                writes.append((1, {
-                    "call_id": call_id, "operator_id": operator_id, "queue": queue,
-                    "ring_at": answered - timedelta(seconds=rng.randrange(1, 15)), "answer_at": answered,
-                    "end_at": ended, "acw_end_at": acw_end,
-                    "hold_seconds": rng.choice([None, 0, rng.randrange(0, min(talk, 120))]),
-                    "code": rng.choice(["sale", "info", "junk"]),
-                }))
+                writes.append(
+                    (
+                        1,
+                        {
+                            "call_id": call_id,
+                            "operator_id": operator_id,
+                            "queue": queue,
+                            "ring_at": answered - timedelta(seconds=rng.randrange(1, 15)),
+                            "answer_at": answered,
+                            "end_at": ended,
+                            "acw_end_at": acw_end,
+                            "hold_seconds": rng.choice([None, 0, rng.randrange(0, min(talk, 120))]),
+                            "code": rng.choice(["sale", "info", "junk"]),
+                        },
+                    )
+                )
         elif kind < 0.85:  # missed (abandoned quickly: non-target), its callback maybe later
             ended = arrived + timedelta(seconds=wait)
-            writes.append((0, CallReportIn(call_id=call_id, outcome=CallOutcome.MISSED,
-                                           missed_reason=rng.choice([MissedReason.ABANDONED, MissedReason.RANG_OUT]),
-                                           caller=caller, dnis=line, queue=queue, arrived_at=arrived,
-                                           ended_at=ended)))
+            writes.append(
+                (
+                    0,
+                    CallReportIn(
+                        call_id=call_id,
+                        outcome=CallOutcome.MISSED,
+                        missed_reason=rng.choice([MissedReason.ABANDONED, MissedReason.RANG_OUT]),
+                        caller=caller,
+                        dnis=line,
+                        queue=queue,
+                        arrived_at=arrived,
+                        ended_at=ended,
+                    ),
+                )
+            )
             if rng.random() < 0.4:  # it rang unanswered at a desktop too
-                writes.append((1, {
-                    "call_id": call_id, "operator_id": operator_id, "queue": queue,
-                    "ring_at": arrived + timedelta(seconds=min(wait, 3)), "answer_at": None,
-                    "end_at": ended, "acw_end_at": None, "hold_seconds": None, "code": "no_answer",
-                }))
+                writes.append(
+                    (
+                        1,
+                        {
+                            "call_id": call_id,
+                            "operator_id": operator_id,
+                            "queue": queue,
+                            "ring_at": arrived + timedelta(seconds=min(wait, 3)),
+                            "answer_at": None,
+                            "end_at": ended,
+                            "acw_end_at": None,
+                            "hold_seconds": None,
+                            "code": "no_answer",
+                        },
+                    )
+                )
         else:  # a disposition no PBX reported (an outbound call, a PBX without an adapter)
             answer = arrived + timedelta(seconds=5)
-            writes.append((1, {
-                "call_id": call_id, "operator_id": operator_id, "queue": queue, "ring_at": arrived,
-                "answer_at": answer, "end_at": answer + timedelta(seconds=rng.randrange(10, 300)),
-                "acw_end_at": None, "hold_seconds": None, "code": rng.choice(list(CODES)),
-            }))
+            writes.append(
+                (
+                    1,
+                    {
+                        "call_id": call_id,
+                        "operator_id": operator_id,
+                        "queue": queue,
+                        "ring_at": arrived,
+                        "answer_at": answer,
+                        "end_at": answer + timedelta(seconds=rng.randrange(10, 300)),
+                        "acw_end_at": None,
+                        "hold_seconds": None,
+                        "code": rng.choice(list(CODES)),
+                    },
+                )
+            )
     rng.shuffle(writes)
     for kind, item in writes:
         if kind == 0:
@@ -150,9 +216,18 @@ def _write_day(session: Session, rng: random.Random, operators: list[tuple[int, 
             calls_crud.record(session, item, source=rng.choice(["asterisk", "desktop"]), non_target_seconds=5)
         else:
             assert isinstance(item, dict)
-            values = {**item, "idempotency_key": uuid.uuid4(), "request_hash": "x" * 64, "contact_id": None,
-                      "script_id": None, "script_version": None, "script_answers": {}, "comment": "",
-                      "callback_at": None, "received_at": datetime.now(UTC)}
+            values = {
+                **item,
+                "idempotency_key": uuid.uuid4(),
+                "request_hash": "x" * 64,
+                "contact_id": None,
+                "script_id": None,
+                "script_version": None,
+                "script_answers": {},
+                "comment": "",
+                "callback_at": None,
+                "received_at": datetime.now(UTC),
+            }
             store_new(session, [values])
             maintain.refresh(session, [item["call_id"]])  # what the disposition routes do
     # callbacks: an operator takes some missed-call tasks and calls, once or twice
@@ -163,18 +238,14 @@ def _write_day(session: Session, rng: random.Random, operators: list[tuple[int, 
             operator_id, _name = rng.choice(operators)
             task.state, task.claimed_by_id = TaskState.IN_PROGRESS, operator_id
             session.flush()
-            user = session.get(_user_model(), operator_id)
+            user = session.get(User, operator_id)
             assert user is not None
             now = task.due_at + timedelta(seconds=rng.randrange(60, 4 * 3600))
             outcome = rng.choice([ResultOutcome.DONE, ResultOutcome.NOT_REACHED])
-            task_queue.report(session, task, user=user, result=ResultIn(outcome=outcome), now=now, rules=RULES, key=None)
+            task_queue.report(
+                session, task, user=user, result=ResultIn(outcome=outcome), now=now, rules=RULES, key=None
+            )
     session.commit()
-
-
-def _user_model() -> type:
-    from server.models import User
-
-    return User
 
 
 def _clear(session: Session) -> None:
@@ -184,24 +255,40 @@ def _clear(session: Session) -> None:
 
 
 def _rollup(session: Session) -> list[tuple[object, ...]]:
+    """The rollup rows that hold any figure (a row taken back to all zeros counts as absent)."""
     table = ReportRollup.__table__
-    return sorted(
-        tuple(row) for row in session.execute(select(table).where(*(()))) if any(row[5:])
+    return sorted(tuple(row) for row in session.execute(select(table)) if any(row[5:]))  # zero rows: none
+
+
+def _from_rollups(
+    session: Session,
+    *,
+    zone: ZoneInfo,
+    interval: Interval | None,
+    by: GroupBy,
+    since: datetime,
+    until: datetime,
+) -> dict[tuple[object, str], dict[str, int]]:
+    found = query.sums(
+        session, since=since, until=until, interval=interval, by=by, zone=zone, scope=query.Scope()
     )
-
-
-def _from_rollups(session: Session, *, zone: ZoneInfo, interval: Interval | None, by: GroupBy, since: datetime, until: datetime) -> dict[tuple[object, str], dict[str, int]]:
-    found = query.sums(session, since=since, until=until, interval=interval, by=by, zone=zone, scope=query.Scope())
     names = query.Names.load(session)
-    out = {}
+    out: dict[tuple[object, str], dict[str, int]] = {}
     for (start, key), values in found.items():
         figures_ = {
-            "offered": values["offered"], "accepted": values["accepted"], "non_target": values["non_target"],
-            "missed": values["missed"], "called_back": values["called_back"],
-            "callback_seconds": values["callback_ms"] // 1000, "handled": values["handled"],
-            "unanswered": values["unanswered"], "successful": values["successful"],
-            "non_target_handled": values["non_target_handled"], "talk_seconds": values["talk_ms"] // 1000,
-            "hold_seconds": values["hold_ms"] // 1000, "acw_seconds": values["acw_ms"] // 1000,
+            "offered": values["offered"],
+            "accepted": values["accepted"],
+            "non_target": values["non_target"],
+            "missed": values["missed"],
+            "called_back": values["called_back"],
+            "callback_seconds": values["callback_ms"] // 1000,
+            "handled": values["handled"],
+            "unanswered": values["unanswered"],
+            "successful": values["successful"],
+            "non_target_handled": values["non_target_handled"],
+            "talk_seconds": values["talk_ms"] // 1000,
+            "hold_seconds": values["hold_ms"] // 1000,
+            "acw_seconds": values["acw_ms"] // 1000,
         }
         if any(figures_.values()):
             local = start.astimezone(zone) if start is not None else None
@@ -223,14 +310,29 @@ def test_rollups_agree_with_raw_events_and_kpis(
     since, until = local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
     with database.session() as session:
         _write_day(session, rng, operators, since, until)
-        wide_since, wide_until = local_midnight(day - timedelta(days=1), zone), local_midnight(day + timedelta(days=2), zone)
+        wide_since, wide_until = (
+            local_midnight(day - timedelta(days=1), zone),
+            local_midnight(day + timedelta(days=2), zone),
+        )
         for interval in (Interval.QUARTER, Interval.HOUR, Interval.DAY, Interval.WEEK, Interval.MONTH, None):
             for by in GroupBy:
-                window = (since, until) if interval in (Interval.QUARTER, Interval.HOUR, None) else (wide_since, wide_until)
-                expected = figures(session, zone=zone, interval=interval.value if interval else None, by=by.value,
-                                   since=window[0], until=window[1])
+                window = (
+                    (since, until)
+                    if interval in (Interval.QUARTER, Interval.HOUR, None)
+                    else (wide_since, wide_until)
+                )
+                expected = figures(
+                    session,
+                    zone=zone,
+                    interval=interval.value if interval else None,
+                    by=by.value,
+                    since=window[0],
+                    until=window[1],
+                )
                 expected = {key: {k: v for k, v in value.items() if v} for key, value in expected.items()}
-                got = _from_rollups(session, zone=zone, interval=interval, by=by, since=window[0], until=window[1])
+                got = _from_rollups(
+                    session, zone=zone, interval=interval, by=by, since=window[0], until=window[1]
+                )
                 assert got == expected, (interval, by)
         # the KPIs of the same local day, per operator: handled, missed, success, talk, hold, ACW
         kpis = kpi_report.build(session, team_ids=None, operator_id=None, since=since, until=until, now=until)
@@ -239,11 +341,25 @@ def test_rollups_agree_with_raw_events_and_kpis(
         for kpi in kpis.operators:
             row = mine.get(kpi.operator)
             got_kpi = (
-                (row.handled, row.unanswered, row.successful, row.talk_seconds, row.hold_seconds, row.acw_seconds)
-                if row is not None else (0, 0, 0, 0, 0, 0)
+                (
+                    row.handled,
+                    row.unanswered,
+                    row.successful,
+                    row.talk_seconds,
+                    row.hold_seconds,
+                    row.acw_seconds,
+                )
+                if row is not None
+                else (0, 0, 0, 0, 0, 0)
             )
-            assert got_kpi == (kpi.handled, kpi.missed, kpi.successful, kpi.talk_seconds, kpi.hold_seconds,
-                               kpi.acw_seconds), kpi.operator
+            assert got_kpi == (
+                kpi.handled,
+                kpi.missed,
+                kpi.successful,
+                kpi.talk_seconds,
+                kpi.hold_seconds,
+                kpi.acw_seconds,
+            ), kpi.operator
         # the rollups kept as events arrived equal a rebuild from scratch
         kept = _rollup(session)
         maintain.rebuild(session)
@@ -257,7 +373,6 @@ def test_a_berlin_day_has_92_or_100_quarters() -> None:
     for day, quarters in ((date(2026, 3, 29), 92), (date(2026, 10, 25), 100), (date(2026, 6, 1), 96)):
         span = local_midnight(day + timedelta(days=1), zone) - local_midnight(day, zone)
         assert span / timedelta(minutes=15) == quarters
-    assert datetime.combine(date(2026, 6, 1), time(), ZoneInfo("Asia/Kolkata")).utcoffset() == timedelta(hours=5, minutes=30)
-
-
-_ = (text, MEASURES)
+    assert datetime.combine(date(2026, 6, 1), time(), ZoneInfo("Asia/Kolkata")).utcoffset() == timedelta(
+        hours=5, minutes=30
+    )
