@@ -63,7 +63,8 @@ def test_the_bi_role_reads_the_views_and_nothing_else(pg_url: str) -> None:
             "SELECT password_hash FROM users",
             "SELECT * FROM calls",
             "SELECT * FROM report_rollup",
-            "INSERT INTO report_rollup (dim, bucket_start, key, team_id, queue) VALUES ('all', now(), '', 0, '')",
+            "INSERT INTO report_rollup (dim, bucket_start, key, team_id, queue)"
+            " VALUES ('all', now(), '', 0, '')",
             "UPDATE dispositions SET comment = ''",
             "DELETE FROM report_facts",
             "CREATE TABLE mine (id int)",
