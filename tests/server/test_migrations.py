@@ -38,6 +38,8 @@ EXPECTED_TABLES = {
     "recordings",
     "task_attempts",
     "desk_presence",
+    "report_facts",
+    "report_rollup",
 }
 
 
