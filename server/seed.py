@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.wire.quality import AnswerKind, FormIn, Question, Section
 from app.wire.statuses import BACK_OF_QUEUE, PHONE_OFFLINE, SHIFT_START, SYSTEM_REASONS
 from server.audit import record_audit
 from server.crud.users import create_user, get_or_create_team, get_user_by_name
-from server.models import DispositionCategory, DispositionCode, NotReadyReason, Role
+from server.models import DispositionCategory, DispositionCode, EvaluationForm, NotReadyReason, Role
 from server.security import hash_password
 from server.settings import Settings
 
@@ -120,6 +121,39 @@ class SeededUser:
     password: str | None  # None: the user existed already, password unchanged
 
 
+DEMO_FORM = FormIn(
+    name="Оценка разговора",
+    sections=[
+        Section(
+            title="Начало",
+            questions=[
+                Question(key="greeting", text="Поздоровался и назвал компанию и своё имя", weight=10),
+                Question(key="identified", text="Уточнил, как обращаться к клиенту", weight=10),
+            ],
+        ),
+        Section(
+            title="Разговор",
+            questions=[
+                Question(key="need", text="Выяснил потребность клиента", kind=AnswerKind.SCALE, weight=30),
+                Question(key="offer", text="Предложил подходящее решение", kind=AnswerKind.SCALE, weight=30),
+                Question(
+                    key="personal_data",
+                    text="Не произносил вслух данные карты и паспорта",
+                    weight=10,
+                    critical=True,
+                ),
+            ],
+        ),
+        Section(
+            title="Завершение",
+            questions=[Question(key="summary", text="Подвёл итог и попрощался", weight=10)],
+        ),
+    ],
+)
+"""The evaluation form of the demo (``docs/quality.md`` "Scoring"): in Russian, as a centre's admin
+writes it; a lead can score the demo's recorded calls without an admin setting one up first."""
+
+
 def seed_demo(session: Session, settings: Settings, *, password: str | None = None) -> list[SeededUser]:
     """Add the demo rows that are missing (caller commits). Each new user gets ``password`` or a
     random one; the result lists every demo user and the password it was given."""
@@ -174,6 +208,10 @@ def seed_demo(session: Session, settings: Settings, *, password: str | None = No
                     position=position,
                 )
             )
+    if session.scalar(select(EvaluationForm.id).limit(1)) is None:
+        session.add(
+            EvaluationForm(name=DEMO_FORM.name, sections=DEMO_FORM.model_dump(mode="json")["sections"])
+        )
     session.flush()
     return seeded
 

@@ -29,12 +29,14 @@ from app.wire.kpi import KpiRow
 from app.wire.requests import RequestKind, RequestState, StatusRequestOut
 from app.wire.statuses import StatusChangeOut
 from app.workstation import Workstation
+from app.workstation.playback import RecordingPlayer
 from ui.desk import Desk
 from ui.i18n import on_language_change
 from ui.labels import choice_label
 from ui.main_window import MainWindow
 from ui.plain import set_plain
 from ui.refusals import refusal_text
+from ui.team.my_scores import MyScores
 
 if TYPE_CHECKING:
     from ui.team.window import TeamWindow  # built on first use: a team lead's only
@@ -72,6 +74,7 @@ class Supervision:
         self.timer.setInterval(60_000)
         self.timer.timeout.connect(self.refresh_figures)
         self.team_action: QAction | None = None
+        self.my_scores: MyScores | None = None
         self.team_window: TeamWindow | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._row: KpiRow | None = None
@@ -81,6 +84,7 @@ class Supervision:
         self.feed.start()
         self.timer.start()
         self.refresh_figures()
+        self.my_scores = MyScores(self.window, self.window.menus[-1], self.sync.api)
         if self.role in LEAD_ROLES:
             self.team_action = QAction(self.window)
             self.team_action.setShortcut("Ctrl+T")
@@ -109,6 +113,8 @@ class Supervision:
         await self.feed.stop()
         if self.team_window is not None:
             await self.team_window.aclose()
+        if self.my_scores is not None:
+            await self.my_scores.aclose()
 
     # ----- what the team lead decided --------------------------------------------------------
 
@@ -190,14 +196,21 @@ class Supervision:
 
     # ----- the Team window for leads ----------------------------------------------------------
 
+    def _player(self) -> RecordingPlayer | None:
+        """The desktop's one recording player (the lead's own telephony service plays it)."""
+        recordings = self.workstation.recordings
+        return recordings.player if recordings is not None else None
+
     def open_team(self) -> None:
         """Ctrl+T: the live board, on the desktop's loop and login (built on first use)."""
+        from app.quality.scoring import CallScoring
         from app.team.feed import TeamFeed
         from ui.team.window import TeamWindow
 
         if self.team_window is None:
             window = TeamWindow()
             window.start(TeamFeed(self.sync.api, window.on_feed_event, tz=_local_zone()))
+            window.calls_button.attach(CallScoring(self.sync.api, self._player))
             self.team_window = window
         self.team_window.show()
         self.team_window.raise_()

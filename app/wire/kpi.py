@@ -32,6 +32,10 @@ class KpiRow(WireModel):
     target: int | None = None
     """Calls to handle in the period: the shift target times the shifts worked."""
     plan_completion: float | None = None
+    evaluated: int = 0
+    """Recorded calls of the period (by when the call started) a team lead scored."""
+    quality_score: float | None = None
+    """The average of those evaluations' scores (0-100); ``None`` when none was scored."""
 
 
 class KpiReport(WireModel):

@@ -1306,6 +1306,61 @@
     </message>
 </context>
 <context>
+    <name>MyScores</name>
+    <message>
+        <location filename="../../ui/team/my_scores.py" line="163"/>
+        <source>My &amp;scores</source>
+        <translation>Мои &amp;оценки</translation>
+    </message>
+</context>
+<context>
+    <name>MyScoresWindow</name>
+    <message>
+        <location filename="../../ui/team/my_scores.py" line="102"/>
+        <source>%1 (critical)</source>
+        <translation>%1 (критический)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/my_scores.py" line="107"/>
+        <source>Your scores could not be read: %1</source>
+        <translation>Не удалось прочитать ваши оценки: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/my_scores.py" line="109"/>
+        <source>None of your calls has been scored yet</source>
+        <translation>Ваши звонки ещё не оценивали</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/team/my_scores.py" line="111"/>
+        <source>Average %1 over %n scored call(s)</source>
+        <translation>
+            <numerusform>В среднем %1 по %n оценённому звонку</numerusform>
+            <numerusform>В среднем %1 по %n оценённым звонкам</numerusform>
+            <numerusform>В среднем %1 по %n оценённым звонкам</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/my_scores.py" line="116"/>
+        <source>My scores</source>
+        <translation>Мои оценки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/my_scores.py" line="117"/>
+        <source>Call</source>
+        <translation>Звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/my_scores.py" line="117"/>
+        <source>Score</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/my_scores.py" line="117"/>
+        <source>Scored by</source>
+        <translation>Оценил(а)</translation>
+    </message>
+</context>
+<context>
     <name>NewContactForm</name>
     <message>
         <location filename="../../ui/card/new_contact.py" line="77"/>
@@ -1981,6 +2036,138 @@
     </message>
 </context>
 <context>
+    <name>ScoreForm</name>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="116"/>
+        <source>weight %1</source>
+        <translation>вес %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="118"/>
+        <source>critical</source>
+        <translation>критический</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="123"/>
+        <location filename="../../ui/team/score_form.py" line="178"/>
+        <source>–</source>
+        <translation>–</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="125"/>
+        <location filename="../../ui/team/score_form.py" line="180"/>
+        <source>Yes</source>
+        <translation>Да</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="126"/>
+        <location filename="../../ui/team/score_form.py" line="181"/>
+        <source>No</source>
+        <translation>Нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="157"/>
+        <source>Choose a recorded call to score it</source>
+        <translation>Выберите записанный звонок, чтобы оценить его</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="159"/>
+        <source>Total: %1 (a critical question failed)</source>
+        <translation>Итого: %1 (провален критический вопрос)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="160"/>
+        <source>Total: %1</source>
+        <translation>Итого: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="163"/>
+        <source>Comment for the operator:</source>
+        <translation>Комментарий для оператора:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="164"/>
+        <source>Save score</source>
+        <translation>Сохранить оценку</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/score_form.py" line="170"/>
+        <source>Scored by %1</source>
+        <translation>Оценил(а): %1</translation>
+    </message>
+</context>
+<context>
+    <name>ScoringLauncher</name>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="268"/>
+        <source>Recorded calls...</source>
+        <translation>Записанные звонки...</translation>
+    </message>
+</context>
+<context>
+    <name>ScoringWindow</name>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="48"/>
+        <source>%1 (critical)</source>
+        <translation>%1 (критический)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="134"/>
+        <source>No recorded calls of this operator</source>
+        <translation>У этого оператора нет записанных звонков</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="136"/>
+        <source>No evaluation form is defined yet: an administrator adds one</source>
+        <translation>Форма оценки ещё не создана: её добавляет администратор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="169"/>
+        <source>Answer every question first</source>
+        <translation>Сначала ответьте на все вопросы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="173"/>
+        <source>Saved: %1</source>
+        <translation>Сохранено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="186"/>
+        <source>Refused: %1</source>
+        <translation>Отказано: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="207"/>
+        <source>Recorded calls: %1</source>
+        <translation>Записанные звонки: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="208"/>
+        <source>Call</source>
+        <translation>Звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="208"/>
+        <source>Length</source>
+        <translation>Длительность</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="208"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="208"/>
+        <source>Score</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="209"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+</context>
+<context>
     <name>Script</name>
     <message>
         <location filename="../../ui/script_host.py" line="92"/>
@@ -2413,37 +2600,37 @@
 <context>
     <name>Supervision</name>
     <message>
-        <location filename="../../ui/supervision.py" line="96"/>
+        <location filename="../../ui/supervision.py" line="100"/>
         <source>&amp;Team board</source>
         <translation>&amp;Панель группы</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="120"/>
+        <location filename="../../ui/supervision.py" line="126"/>
         <source>Your team lead set your next status: %1</source>
         <translation>Руководитель группы назначил следующий статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="125"/>
+        <location filename="../../ui/supervision.py" line="131"/>
         <source>Break approved</source>
         <translation>Перерыв одобрен</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="127"/>
+        <location filename="../../ui/supervision.py" line="133"/>
         <source>Break refused by %1</source>
         <translation>Перерыв отклонён: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="143"/>
+        <location filename="../../ui/supervision.py" line="149"/>
         <source>Your team lead set your status: %1</source>
         <translation>Руководитель группы установил ваш статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="165"/>
+        <location filename="../../ui/supervision.py" line="171"/>
         <source>The server had lost this desk and set you not ready: your status was sent again</source>
         <translation>Сервер потерял связь с этим рабочим местом и поставил вам «Не готов»: ваш статус отправлен снова</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="100"/>
+        <location filename="../../ui/supervision.py" line="104"/>
         <source>Today: %1 calls · AHT %2 · ACW %3</source>
         <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
     </message>
@@ -2757,67 +2944,72 @@
 <context>
     <name>TeamModel</name>
     <message>
-        <location filename="../../ui/team/model.py" line="49"/>
+        <location filename="../../ui/team/model.py" line="50"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="50"/>
+        <location filename="../../ui/team/model.py" line="51"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="51"/>
+        <location filename="../../ui/team/model.py" line="52"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="52"/>
+        <location filename="../../ui/team/model.py" line="53"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="53"/>
+        <location filename="../../ui/team/model.py" line="54"/>
         <source>In status</source>
         <translation>В статусе</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="54"/>
+        <location filename="../../ui/team/model.py" line="55"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="55"/>
+        <location filename="../../ui/team/model.py" line="56"/>
         <source>Handled today</source>
         <translation>Обработано сегодня</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="56"/>
+        <location filename="../../ui/team/model.py" line="57"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="57"/>
+        <location filename="../../ui/team/model.py" line="58"/>
         <source>Avg ACW</source>
         <translation>Ср. поствызов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="58"/>
+        <location filename="../../ui/team/model.py" line="59"/>
+        <source>Quality</source>
+        <translation>Качество</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/model.py" line="60"/>
         <source>Request</source>
         <translation>Запрос</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="68"/>
+        <location filename="../../ui/team/model.py" line="70"/>
         <source>Forced: %1 after the call</source>
         <translation>Назначено: %1 после звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="70"/>
+        <location filename="../../ui/team/model.py" line="72"/>
         <source>Approved: %1</source>
         <translation>Одобрено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/model.py" line="71"/>
+        <location filename="../../ui/team/model.py" line="73"/>
         <source>Asks for: %1</source>
         <translation>Просит: %1</translation>
     </message>
@@ -2825,63 +3017,63 @@
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../ui/team/window.py" line="73"/>
-        <location filename="../../ui/team/window.py" line="138"/>
+        <location filename="../../ui/team/window.py" line="74"/>
+        <location filename="../../ui/team/window.py" line="141"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="139"/>
+        <location filename="../../ui/team/window.py" line="142"/>
         <source>All teams</source>
         <translation>Все команды</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="157"/>
+        <location filename="../../ui/team/window.py" line="160"/>
         <source>Connecting...</source>
         <translation>Подключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="141"/>
+        <location filename="../../ui/team/window.py" line="144"/>
         <source>Force status...</source>
         <translation>Установить статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="142"/>
+        <location filename="../../ui/team/window.py" line="145"/>
         <source>Approve break</source>
         <translation>Одобрить перерыв</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="143"/>
+        <location filename="../../ui/team/window.py" line="146"/>
         <source>Refuse break</source>
         <translation>Отказать в перерыве</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="144"/>
+        <location filename="../../ui/team/window.py" line="147"/>
         <source>History...</source>
         <translation>История...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="140"/>
+        <location filename="../../ui/team/window.py" line="143"/>
         <source>Team:</source>
         <translation>Команда:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="159"/>
+        <location filename="../../ui/team/window.py" line="162"/>
         <source>Live</source>
         <translation>В эфире</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="159"/>
+        <location filename="../../ui/team/window.py" line="162"/>
         <source>Reconnecting...</source>
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="292"/>
+        <location filename="../../ui/team/window.py" line="300"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="292"/>
+        <location filename="../../ui/team/window.py" line="300"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>

@@ -53,6 +53,8 @@ class Totals:
     logged_in: float = 0.0
     shifts: int = 0
     target: int | None = None
+    quality_sum: float = 0.0
+    evaluated: int = 0
 
     def add(self, other: Totals) -> None:
         self.handled += other.handled
@@ -64,6 +66,8 @@ class Totals:
         self.ready += other.ready
         self.logged_in += other.logged_in
         self.shifts += other.shifts
+        self.quality_sum += other.quality_sum
+        self.evaluated += other.evaluated
         if other.target is not None:
             self.target = (self.target or 0) + other.target
 
@@ -86,6 +90,8 @@ class Totals:
             occupancy=round(handle / busy_or_idle, 4) if busy_or_idle > 0 else None,
             target=self.target,
             plan_completion=round(self.handled / self.target, 4) if self.target else None,
+            evaluated=self.evaluated,
+            quality_score=round(self.quality_sum / self.evaluated, 1) if self.evaluated else None,
         )
 
 

@@ -1,7 +1,7 @@
 """Reads the raw events a KPI report needs: the operators in scope, their status changes in the
-period (plus the one in force when it starts) and their dispositions.
+period (plus the one in force when it starts), their dispositions and their calls' quality scores.
 
-Three queries whatever the number of operators, so a whole centre's day is one round trip each.
+Four queries whatever the number of operators, so a whole centre's day is one round trip each.
 """
 
 from __future__ import annotations
@@ -14,7 +14,16 @@ from sqlalchemy.orm import Session
 
 from app.wire.dispositions import DispositionCategory
 from server.kpi.compute import Call, Change
-from server.models import Disposition, DispositionCode, OperatorStatus, OperatorStatusChange, Role, Team, User
+from server.models import (
+    Disposition,
+    DispositionCode,
+    Evaluation,
+    OperatorStatus,
+    OperatorStatusChange,
+    Role,
+    Team,
+    User,
+)
 
 LONGEST_CALL = timedelta(days=1)
 """How far before the period a call may have rung and still end inside it (for the query bound)."""
@@ -29,6 +38,8 @@ class OperatorEvents:
     before: OperatorStatus | None = None
     changes: list[Change] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    """The quality scores of the operator's calls that started in the period (issue 18)."""
 
 
 def load(
@@ -111,4 +122,12 @@ def load(
                 successful=category == DispositionCategory.SUCCESS,
             )
         )
+
+    scored = select(Evaluation.operator_id, Evaluation.score).where(
+        Evaluation.operator_id.in_(ids),
+        Evaluation.call_started_at >= since,
+        Evaluation.call_started_at < until,
+    )
+    for uid, value in session.execute(scored):
+        people[uid].scores.append(value)
     return list(people.values())

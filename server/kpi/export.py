@@ -30,6 +30,8 @@ COLUMNS = (
     "occupancy",
     "target",
     "plan_completion",
+    "evaluated",
+    "quality_score",
 )
 
 

@@ -35,6 +35,7 @@ def build(
         totals.ready, totals.logged_in, totals.shifts = status_time(
             person.before, [c for c in person.changes if c.at < status_until], since, status_until
         )
+        totals.quality_sum, totals.evaluated = sum(person.scores), len(person.scores)
         if person.shift_target is not None:
             totals.target = person.shift_target * totals.shifts
         rows.append(totals.row(operator=person.name, team=person.team))

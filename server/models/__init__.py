@@ -18,6 +18,7 @@ from server.models.enums import (
     Role,
     StatusSource,
 )
+from server.models.quality import Evaluation, EvaluationForm
 from server.models.recordings import Recording
 from server.models.reports import ReportFact, ReportRollup
 from server.models.requests import BoardThreshold, StatusRequest
@@ -39,6 +40,8 @@ __all__ = [
     "Disposition",
     "DispositionCategory",
     "DispositionCode",
+    "Evaluation",
+    "EvaluationForm",
     "FieldType",
     "LoginFailures",
     "NotReadyReason",

@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import qasync
@@ -77,22 +78,27 @@ async def until(what: Callable[[], bool], timeout: float = 15.0) -> None:
         await asyncio.sleep(0.05)
 
 
-def direct_desktop(server_url: str, user: str, database: Path) -> Desktop:
-    """The desktop as the e2e tests start it: English, a telephony service taking direct IP calls on
-    a free port (no audio), the store at ``database`` (a restart reuses it)."""
+def direct_desktop(
+    server_url: str,
+    user: str,
+    database: Path,
+    *,
+    phone_port: int | None = None,
+    language: Language = Language.EN,
+    **options: Any,
+) -> Desktop:
+    """The desktop as the e2e tests start it: English unless ``language``, a telephony service taking
+    direct IP calls on ``phone_port`` (a free one if not given; no audio), the store at ``database`` (a
+    restart reuses it); ``options``: any other :class:`DesktopOptions` (``acw``, ``phone_log``...)."""
+    port = phone_port if phone_port is not None else free_port("udp")
     return Desktop(
         DesktopOptions(
             server_url=server_url,
             user=user,
             password=PASSWORD,
-            phone_args=[
-                "--listen",
-                f"127.0.0.1:{free_port('udp')}",
-                "--local-user",
-                "operator",
-                "--no-audio",
-            ],
-            language=Language.EN,
+            phone_args=["--listen", f"127.0.0.1:{port}", "--local-user", "operator", "--no-audio"],
+            language=language,
             database=database,
+            **options,
         )
     )

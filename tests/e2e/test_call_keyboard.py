@@ -28,14 +28,13 @@ from app.status.choice import Choice
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.wire.statuses import OperatorStatus
-from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.conftest import direct_desktop, until
 from tests.server.live import LiveServer
 from tests.support.phone import Phone
 from tests.support.ports import free_port
 from tests.sync.conftest import MemoryKeyring
 from ui.actions import ActionId
-from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions
+from ui.main import Desktop
 
 CUSTOMER = "+79131234567"  # Иванов Иван Петрович in the demo seed; his queue "shop" has a script
 
@@ -84,16 +83,8 @@ async def journey(
     server: LiveServer, tmp_path: Path, start_phone: object, acw: AcwPolicy
 ) -> AsyncIterator[Journey]:
     phone_port = free_port("udp")
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=server.base_url,
-            user="operator1",
-            password=PASSWORD,
-            phone_args=["--listen", f"127.0.0.1:{phone_port}", "--local-user", "operator", "--no-audio"],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-            acw=acw,
-        )
+    desktop = direct_desktop(
+        server.base_url, "operator1", tmp_path / "desk.db", phone_port=phone_port, acw=acw
     )
     try:
         assert await desktop.start()

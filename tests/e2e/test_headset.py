@@ -27,7 +27,7 @@ from app.headset.descriptor import Light
 from app.session.phase import Phase
 from app.status.choice import Choice
 from sip.headset import TEST_BACKEND_ENV
-from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.conftest import direct_desktop, until
 from tests.e2e.test_two_calls import IVANOV, PETROVA, Caller
 from tests.server.live import LiveServer
 from tests.support import fake_hid, uhid
@@ -37,8 +37,6 @@ from tests.support.ports import free_port
 from tests.support.sipp import Sipp, sipp_available
 from tests.sync.conftest import MemoryKeyring
 from ui.actions import ActionId
-from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions
 
 pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
 
@@ -91,16 +89,12 @@ def test_the_headsets_buttons_answer_mute_and_hang_up_and_its_lights_follow_the_
     headset: Headset,
 ) -> None:
     phone_port = free_port("udp")
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=server.base_url,
-            user="operator1",
-            password=PASSWORD,
-            phone_args=["--listen", f"127.0.0.1:{phone_port}", "--local-user", "operator", "--no-audio"],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-            phone_log=tmp_path / "phone.log",
-        )
+    desktop = direct_desktop(
+        server.base_url,
+        "operator1",
+        tmp_path / "desk.db",
+        phone_port=phone_port,
+        phone_log=tmp_path / "phone.log",
     )
     sipps: list[Sipp] = []
 
@@ -187,16 +181,12 @@ def test_a_headset_press_while_a_second_call_rings_answers_it_holding_the_first_
     already off hook, reports going on hook when pressed for the second call; that answers it and
     holds the first (as the screen does), it must not hang up. Flash swaps; the lights say hold."""
     phone_port = free_port("udp")
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=server.base_url,
-            user="operator1",
-            password=PASSWORD,
-            phone_args=["--listen", f"127.0.0.1:{phone_port}", "--local-user", "operator", "--no-audio"],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-            phone_log=tmp_path / "phone.log",
-        )
+    desktop = direct_desktop(
+        server.base_url,
+        "operator1",
+        tmp_path / "desk.db",
+        phone_port=phone_port,
+        phone_log=tmp_path / "phone.log",
     )
     first, second = Caller(tmp_path, IVANOV, "shop"), Caller(tmp_path, PETROVA, "lens")
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.session.acw import AcwMode, AcwPolicy
 from app.status.choice import Choice
-from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.conftest import PASSWORD, direct_desktop, until
 from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.sipp import Sipp, sipp_available
@@ -39,7 +39,6 @@ from tests.support.untranslated import on_screen, untranslated_texts
 from tests.sync.conftest import MemoryKeyring
 from ui.actions import ActionId
 from ui.i18n import Language, set_language
-from ui.main import Desktop, DesktopOptions
 from ui.team.model import Column
 from ui.team.window import TeamWindow
 
@@ -60,16 +59,8 @@ def test_every_screen_of_a_call_is_russian_after_switching_language(
     # offscreen has no tray host: let the desktop build its tray as it does on a desk
     monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
     phone_port = free_port("udp")
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=server.base_url,
-            user="lead",
-            password=PASSWORD,
-            phone_args=["--listen", f"127.0.0.1:{phone_port}", "--local-user", "operator", "--no-audio"],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-            acw=AcwPolicy(AcwMode.MANDATORY),
-        )
+    desktop = direct_desktop(
+        server.base_url, "lead", tmp_path / "desk.db", phone_port=phone_port, acw=AcwPolicy(AcwMode.MANDATORY)
     )
     found: dict[str, list[str]] = {}
     earlier = {id(w) for w in QApplication.topLevelWidgets()}  # other tests' windows in this process

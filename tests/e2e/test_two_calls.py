@@ -27,13 +27,12 @@ from app.session.phase import Phase
 from app.status.choice import Choice
 from app.telephony import commands as cmd
 from app.telephony import events as ev
-from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.conftest import PASSWORD, direct_desktop, until
 from tests.server.live import LiveServer
 from tests.support.phone import Phone
 from tests.support.ports import free_port
 from tests.sync.conftest import MemoryKeyring
-from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions
+from ui.main import Desktop
 
 IVANOV = ("+79131234567", "Иванов Иван Петрович")
 PETROVA = ("+74951234567", "Петрова Анна Сергеевна")
@@ -41,16 +40,12 @@ LINE = "88005553535"
 
 
 def _desktop(server: LiveServer, phone_port: int, tmp_path: Path) -> Desktop:
-    return Desktop(
-        DesktopOptions(
-            server_url=server.base_url,
-            user="operator1",
-            password=PASSWORD,
-            phone_args=["--listen", f"127.0.0.1:{phone_port}", "--local-user", "operator", "--no-audio"],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-            acw=AcwPolicy(AcwMode.MANDATORY),
-        )
+    return direct_desktop(
+        server.base_url,
+        "operator1",
+        tmp_path / "desk.db",
+        phone_port=phone_port,
+        acw=AcwPolicy(AcwMode.MANDATORY),
     )
 
 

@@ -18,13 +18,11 @@ from PySide6.QtTest import QTest
 
 from app.session.acw import AcwMode, AcwPolicy
 from app.status.choice import Choice
-from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.conftest import PASSWORD, direct_desktop, until
 from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.sipp import Sipp, sipp_available
 from tests.sync.conftest import MemoryKeyring
-from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions
 
 pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
 
@@ -36,16 +34,12 @@ def test_incoming_call_card_script_and_disposition_reach_the_server(
     tmp_path: Path,
 ) -> None:
     phone_port = free_port("udp")
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=server.base_url,
-            user="operator1",
-            password=PASSWORD,
-            phone_args=["--listen", f"127.0.0.1:{phone_port}", "--local-user", "operator", "--no-audio"],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-            acw=AcwPolicy(AcwMode.MANDATORY),
-        )
+    desktop = direct_desktop(
+        server.base_url,
+        "operator1",
+        tmp_path / "desk.db",
+        phone_port=phone_port,
+        acw=AcwPolicy(AcwMode.MANDATORY),
     )
     sipps: list[Sipp] = []
 

@@ -18,14 +18,12 @@ import pytest
 from app.session.acw import AcwMode, AcwPolicy
 from app.session.phase import Phase
 from app.status.choice import Choice
-from tests.e2e.conftest import PASSWORD, until
+from tests.e2e.conftest import PASSWORD, direct_desktop, until
 from tests.faults.conftest import SmallDisk
 from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.sipp import Sipp, sipp_available
 from tests.sync.conftest import MemoryKeyring
-from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions
 
 pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
 
@@ -56,16 +54,12 @@ def test_a_full_disk_during_a_call_is_shown_and_nothing_is_lost(
     small_disk: SmallDisk,
 ) -> None:
     phone_port = free_port("udp")
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=server.base_url,
-            user="operator2",
-            password=PASSWORD,
-            phone_args=["--listen", f"127.0.0.1:{phone_port}", "--local-user", "operator", "--no-audio"],
-            language=Language.EN,
-            database=small_disk.path / "desk.db",
-            acw=AcwPolicy(AcwMode.MANDATORY),
-        )
+    desktop = direct_desktop(
+        server.base_url,
+        "operator2",
+        small_disk.path / "desk.db",
+        phone_port=phone_port,
+        acw=AcwPolicy(AcwMode.MANDATORY),
     )
     sipps: list[Sipp] = []
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from app.wire.quality import FormIn
 from server.cli import main
 from server.crud.users import get_user_by_name
 from server.db import Database
-from server.models import DispositionCode, NotReadyReason, Role
+from server.models import DispositionCode, EvaluationForm, NotReadyReason, Role
 from server.seed import DISPOSITION_CODES, NOT_READY_REASONS
 from tests.server.conftest import TEST_SECRET, make_settings
 from tests.server.helpers import TestClient, audit_rows, login
@@ -112,5 +113,8 @@ def test_seed_demo_is_idempotent(
             lead = get_user_by_name(session, name="lead")
             assert lead is not None
             assert (lead.role, lead.team_name) == (Role.TEAM_LEAD, "sales")
+            forms = session.query(EvaluationForm).all()  # a lead can score a demo call at once, once only
+            assert [(form.name, form.active) for form in forms] == [("Оценка разговора", True)]
+            assert FormIn(name=forms[0].name, sections=forms[0].sections).questions()[4].critical
     finally:
         database.dispose()

@@ -119,6 +119,8 @@ EXPECTED_OP_N1 = {
     "occupancy": 0.2118,
     "target": 10,
     "plan_completion": 0.2,
+    "evaluated": 0,
+    "quality_score": None,
 }
 
 

@@ -36,6 +36,8 @@ EXPECTED_TABLES = {
     "calls",
     "tasks",
     "recordings",
+    "evaluation_forms",
+    "evaluations",
     "task_attempts",
     "desk_presence",
     "report_facts",

@@ -71,51 +71,40 @@ class PlayerBar(QWidget):
         super().changeEvent(event)
 
 
-class PlayerBinding:
-    """Double-click in the history -> fetch and play; the bar's buttons -> seek, speed, stop, play."""
+class PlayerControl:
+    """A :class:`PlayerBar` driving a :class:`RecordingPlayer`: its buttons -> seek, speed, stop, play;
+    the position refreshed from the player while it plays. Shared by the card's history and the team
+    lead's recorded calls (``ui.team.scoring``): one player core, one bar, two places to open from."""
 
     def __init__(
         self,
-        card: CallCard,
+        bar: PlayerBar,
         player: Callable[[], RecordingPlayer | None],
         run: Callable[[Awaitable[Any]], None],
     ) -> None:
-        self._card, self._player, self._run = card, player, run
-        self._bar: PlayerBar | None = None
-        self._timer = QTimer(card)
+        self.bar, self._player, self._run = bar, player, run
+        self._timer = QTimer(bar)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.refresh)
-        card.stack.currentChanged.connect(self._attach)  # the contact page is built on first use
-        self._attach()
-
-    def _attach(self) -> None:
-        if self._bar is not None or not self._card.has_contact_page():
-            return
-        page = self._card.contact_page
-        self._bar = bar = page.player
-        page.history.itemActivated.connect(self._activated)
         bar.play_toggle_requested.connect(self._toggle)
-        bar.seek_requested.connect(lambda at: self._act(lambda p: p.seek(at)))
-        bar.speed_requested.connect(lambda speed: self._act(lambda p: p.set_speed(speed)))
+        bar.seek_requested.connect(lambda at: self.act(lambda p: p.seek(at)))
+        bar.speed_requested.connect(lambda speed: self.act(lambda p: p.set_speed(speed)))
 
-    def _activated(self, row: QTreeWidgetItem, _column: int) -> None:
-        item: HistoryItem | None = row.data(0, Qt.ItemDataRole.UserRole)
-        recording = item.recording if item is not None else None
-        if recording is None or not recording.stored or recording.purged:
-            return
-        self._act(lambda p: p.open(recording.id, recording.seconds))
+    def open(self, recording_id: int, seconds: float) -> None:
+        """Fetch the recording (the server audits the play) and play it from the start."""
+        self.act(lambda p: p.open(recording_id, seconds))
 
     def _toggle(self) -> None:
         player = self._player()
         if player is None:
             return
         if player.playing:
-            self._act(lambda p: p.stop())
+            self.act(lambda p: p.stop())
         else:
             at = player.position()
-            self._act(lambda p: p.seek(0.0 if at >= p.length_s else at))
+            self.act(lambda p: p.seek(0.0 if at >= p.length_s else at))
 
-    def _act(self, intent: Callable[[RecordingPlayer], Awaitable[None]]) -> None:
+    def act(self, intent: Callable[[RecordingPlayer], Awaitable[None]]) -> None:
         player = self._player()
         if player is None:
             return
@@ -129,9 +118,7 @@ class PlayerBinding:
         self._run(then_refresh())
 
     def refresh(self) -> None:
-        player, bar = self._player(), self._bar
-        if bar is None:
-            return
+        player, bar = self._player(), self.bar
         if player is None or player.recording_id is None:
             bar.hide()
             self._timer.stop()
@@ -141,6 +128,40 @@ class PlayerBinding:
             self._timer.start()
         else:
             self._timer.stop()
+
+
+class PlayerBinding:
+    """Double-click in the history -> fetch and play, through a :class:`PlayerControl` on the
+    contact page's bar (built with the page, on first use)."""
+
+    def __init__(
+        self,
+        card: CallCard,
+        player: Callable[[], RecordingPlayer | None],
+        run: Callable[[Awaitable[Any]], None],
+    ) -> None:
+        self._card, self._player, self._run = card, player, run
+        self._control: PlayerControl | None = None
+        card.stack.currentChanged.connect(self._attach)  # the contact page is built on first use
+        self._attach()
+
+    def _attach(self) -> None:
+        if self._control is not None or not self._card.has_contact_page():
+            return
+        page = self._card.contact_page
+        self._control = PlayerControl(page.player, self._player, self._run)
+        page.history.itemActivated.connect(self._activated)
+
+    def _activated(self, row: QTreeWidgetItem, _column: int) -> None:
+        item: HistoryItem | None = row.data(0, Qt.ItemDataRole.UserRole)
+        recording = item.recording if item is not None else None
+        if recording is None or not recording.stored or recording.purged or self._control is None:
+            return
+        self._control.open(recording.id, recording.seconds)
+
+    def refresh(self) -> None:
+        if self._control is not None:
+            self._control.refresh()
 
 
 def clock_text(seconds: float) -> str:

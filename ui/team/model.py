@@ -41,7 +41,8 @@ class Column(IntEnum):
     HANDLED = 6
     AHT = 7
     AVG_ACW = 8
-    REQUEST = 9
+    QUALITY = 9
+    REQUEST = 10
 
 
 def _headers() -> list[str]:
@@ -55,6 +56,7 @@ def _headers() -> list[str]:
         QCoreApplication.translate("TeamModel", "Handled today"),
         QCoreApplication.translate("TeamModel", "AHT"),
         QCoreApplication.translate("TeamModel", "Avg ACW"),
+        QCoreApplication.translate("TeamModel", "Quality"),
         QCoreApplication.translate("TeamModel", "Request"),
     ]
 
@@ -147,6 +149,9 @@ class TeamTableModel(QAbstractTableModel):
         if column is Column.AVG_ACW:
             avg = kpi.avg_acw_seconds if kpi is not None else None
             return format_duration(avg) if avg is not None else ""
+        if column is Column.QUALITY:
+            quality = kpi.quality_score if kpi is not None else None
+            return f"{quality:g} %" if quality is not None else ""
         return _request_text(entry)
 
     def _sort_value(self, entry: Entry, column: Column) -> Any:
@@ -161,6 +166,8 @@ class TeamTableModel(QAbstractTableModel):
             return kpi.aht_seconds if kpi is not None and kpi.aht_seconds is not None else -1.0
         if column is Column.AVG_ACW:
             return kpi.avg_acw_seconds if kpi is not None and kpi.avg_acw_seconds is not None else -1.0
+        if column is Column.QUALITY:
+            return kpi.quality_score if kpi is not None and kpi.quality_score is not None else -1.0
         return self._text(entry, column).casefold()
 
     # ------------------------------------------------------------------ updates

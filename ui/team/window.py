@@ -35,6 +35,7 @@ from ui.refusals import error_text
 from ui.team.dialogs import ForceDialog, HistoryDialog
 from ui.team.missed import MissedPanel
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
+from ui.team.scoring import ScoringLauncher
 
 T = TypeVar("T")
 
@@ -89,6 +90,7 @@ class TeamWindow(QWidget):
         self.approve_button = QPushButton(self)
         self.refuse_button = QPushButton(self)
         self.history_button = QPushButton(self)
+        self.calls_button = ScoringLauncher(self._selected_operator, self)  # recorded calls, scoring
         self.team_label = QLabel(self)
         self._done_error: str | None = None
         self._heard = False
@@ -116,6 +118,7 @@ class TeamWindow(QWidget):
         actions = QHBoxLayout()
         for button in (self.force_button, self.approve_button, self.refuse_button, self.history_button):
             actions.addWidget(button)
+        actions.addWidget(self.calls_button)
         actions.addStretch(1)
         actions.addWidget(self.message)
         layout = QVBoxLayout(self)
@@ -219,6 +222,7 @@ class TeamWindow(QWidget):
         self.history_button.setEnabled(row is not None and self.feed is not None)
         self.approve_button.setEnabled(asks and self.feed is not None)
         self.refuse_button.setEnabled(asks and self.feed is not None)
+        self.calls_button.update_enabled()
 
     def force_selected(self) -> None:
         """Force status...: the dialog lists the catalogue's reasons (read now if not yet)."""
@@ -257,6 +261,10 @@ class TeamWindow(QWidget):
             return
         operator = self.model.entry(row).operator
         self._run(self.feed.history(operator), lambda changes: self._show_history(operator, changes))
+
+    def _selected_operator(self) -> str | None:
+        row = self.selected_row()
+        return self.model.entry(row).operator if row is not None else None
 
     def _team_operators(self) -> list[str]:
         """Whom a task may go to: the operators on the board (the lead's team), by name."""
@@ -319,4 +327,5 @@ class TeamWindow(QWidget):
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.calls_button.aclose()
         self.close()

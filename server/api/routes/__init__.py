@@ -15,6 +15,7 @@ from server.api.routes import (
     kpi,
     late,
     me,
+    quality,
     recordings,
     reports,
     requests,
@@ -51,5 +52,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     tasks.router,
     team_tasks.router,
     recordings.router,
+    quality.router,
     reports.router,
 )

@@ -38,7 +38,7 @@ router = APIRouter(prefix="/recordings", tags=["recordings"])
 PLAY_ACTION = "recording.play"
 
 
-def _out(session: Session, row: Recording) -> RecordingOut:
+def recording_out(session: Session, row: Recording) -> RecordingOut:
     operator = session.get(User, row.operator_id)
     return RecordingOut(
         id=row.id,
@@ -93,12 +93,12 @@ def announce(body: RecordingIn, user: CurrentUser, session: SessionDep, response
                 raise
         else:
             response.headers["Location"] = f"/recordings/{row.id}"
-            return _out(session, row)
+            return recording_out(session, row)
     if (existing.sha256, existing.size) != (body.sha256, body.size):
         raise HTTPException(status.HTTP_409_CONFLICT, "this call already has a different recording")
     response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/recordings/{existing.id}"
-    return _out(session, existing)
+    return recording_out(session, existing)
 
 
 @router.put("/{recording_id}/content")
@@ -119,7 +119,7 @@ def upload_chunk(
     if row.purged_at is not None and not row.stored:
         raise HTTPException(status.HTTP_410_GONE, "this upload was abandoned past the retention period")
     if row.stored or row.purged_at is not None:
-        return _out(session, row)
+        return recording_out(session, row)
     if offset != row.received:
         session.rollback()
         return JSONResponse(  # type: ignore[return-value]
@@ -148,7 +148,7 @@ def upload_chunk(
             )
         row.stored, row.stored_at = True, utcnow()
     session.commit()
-    return _out(session, row)
+    return recording_out(session, row)
 
 
 @router.get("")
@@ -158,12 +158,12 @@ def list_recordings(
     session: SessionDep,
 ) -> list[RecordingOut]:
     rows = session.scalars(select(Recording).where(Recording.call_id == call_id).order_by(Recording.id))
-    return [_out(session, r) for r in rows if may_hear(session, user, r)]
+    return [recording_out(session, r) for r in rows if may_hear(session, user, r)]
 
 
 @router.get("/{recording_id}")
 def read_recording(recording_id: BigIdPath, user: CurrentUser, session: SessionDep) -> RecordingOut:
-    return _out(session, _visible(session, user, recording_id))
+    return recording_out(session, _visible(session, user, recording_id))
 
 
 @router.get("/{recording_id}/audio", response_model=None)

@@ -1,0 +1,1 @@
+"""Scoring recorded calls (issue 18): the score arithmetic and the scoring sheet, Qt-free."""
