@@ -59,7 +59,8 @@ class ReportRow(BaseModel):
     acw_share: float | None = None
     conversion: float | None = None
     quality_score: float | None = None
-    """Not yet scored: filled once evaluations land (``docs/reports.md#quality-score``)."""
+    """The average evaluation score (0-100) of the calls started in the row (none, team and operator
+    groupings; ``None`` when nothing was scored)."""
 
 
 class Report(BaseModel):
@@ -84,6 +85,7 @@ class TeamMedian(BaseModel):
     conversion: float | None = None
     acw_share: float | None = None
     avg_callback_seconds: float | None = None
+    quality_score: float | None = None
 
 
 class OperatorReport(BaseModel):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.wire.reports import GroupBy, Interval, OperatorReport, OperatorRow, Report, ReportRow, TeamMedian
 from server.models import DispositionCode, Team, User
 from server.models.reports import MEASURES, ReportRollup
+from server.reports import quality
 from server.reports.intervals import sql_start, start_of
 
 Sums = dict[str, int]
@@ -113,7 +114,12 @@ def _ratio(top: float, bottom: float, digits: int = 4) -> float | None:
 
 
 def row_of(
-    values: Sums, *, start: datetime | None, group: str | None, category: str | None = None
+    values: Sums,
+    *,
+    start: datetime | None,
+    group: str | None,
+    category: str | None = None,
+    quality_score: float | None = None,
 ) -> ReportRow:
     """The report row of summed measures: sums first, ratios of the sums (never an average of ratios)."""
     handle_ms = values["talk_ms"] + values["hold_ms"] + values["acw_ms"]
@@ -138,7 +144,7 @@ def row_of(
         aht_seconds=_ratio(handle_ms / 1000, values["handled"], 1),
         acw_share=_ratio(values["acw_ms"], handle_ms),
         conversion=_ratio(values["successful"], values["handled"]),
-        quality_score=None,  # the hook for evaluations (docs/reports.md#quality-score)
+        quality_score=quality_score,  # from the evaluations, read apart (server.reports.quality)
     )
 
 
@@ -188,6 +194,9 @@ def build(
 ) -> Report:
     """The report for ``[since, until)`` (both UTC, on bucket boundaries)."""
     found = sums(session, since=since, until=until, interval=interval, by=by, zone=zone, scope=scope)
+    scored = quality.scores(
+        session, since=since, until=until, interval=interval, by=by, zone=zone, team_ids=scope.team_ids
+    )
     names = Names.load(session)
     rows = []
     total: Sums = dict.fromkeys(MEASURES, 0)
@@ -199,6 +208,7 @@ def build(
                 start=start.astimezone(zone) if start is not None else None,
                 group=names.label(by, key),
                 category=names.categories.get(key) if by is GroupBy.CODE else None,
+                quality_score=quality.average(scored, start, key),
             )
         )
     return Report(
@@ -208,7 +218,7 @@ def build(
         interval=interval,
         by=by,
         rows=rows,
-        total=row_of(total, start=None, group=None),
+        total=row_of(total, start=None, group=None, quality_score=quality.overall(scored)),
     )
 
 
@@ -229,15 +239,30 @@ def build_operators(
     found = sums(
         session, since=since, until=until, interval=None, by=GroupBy.OPERATOR, zone=zone, scope=scope
     )
+    scored = quality.scores(
+        session,
+        since=since,
+        until=until,
+        interval=None,
+        by=GroupBy.OPERATOR,
+        zone=zone,
+        team_ids=scope.team_ids,
+    )
     names = Names.load(session)
     teams = {
         str(uid): names.teams.get(str(tid)) for uid, tid in session.execute(select(User.id, User.team_id))
     }
     rows = []
-    for (_, key), values in found.items():
+    for key in sorted({key for _, key in found} | {key for _, key in scored}):
+        values = found.get((None, key), dict.fromkeys(MEASURES, 0))  # scored, but no figures: zeros
         if not key:
             continue  # calls nobody answered: no operator to put them against
-        row = row_of(values, start=None, group=names.label(GroupBy.OPERATOR, key))
+        row = row_of(
+            values,
+            start=None,
+            group=names.label(GroupBy.OPERATOR, key),
+            quality_score=quality.average(scored, None, key),
+        )
         rows.append(OperatorRow(**row.model_dump(), team=teams.get(key)))
     rows.sort(key=lambda r: (r.team or "", r.group or ""))
     medians = []
@@ -252,6 +277,7 @@ def build_operators(
                 conversion=median(row.conversion for row in members),
                 acw_share=median(row.acw_share for row in members),
                 avg_callback_seconds=median(row.avg_callback_seconds for row in members),
+                quality_score=median(row.quality_score for row in members),
             )
         )
     return OperatorReport(
