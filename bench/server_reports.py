@@ -6,10 +6,10 @@ have a disposition (5 codes), 1 in 10 is missed and 1 in 10 non-target. The raw 
 with ``generate_series``; the rollups are then built by ``ringdesk-server reports rebuild``'s own
 code (``server.reports.maintain.rebuild``, timed: it is what an upgrade runs once).
 
-* **The report**: the whole month by day and operator (the widest breakdown: some 180,000 rollup
-  rows), by hour and queue, by day and line, and the per-operator analytics, each as a team lead's
-  browser would ask over HTTP to ``ringdesk-server serve``; :data:`REPEATS` times each, judged on
-  the slowest against :data:`TARGET_MS`.
+* **The report**: the whole month by day and operator (the widest breakdown), by hour and queue, by
+  day and line, by code, and the per-operator analytics, each as a team lead's browser would ask
+  over HTTP to ``ringdesk-server serve``; :data:`REPEATS` times each, judged on the slowest against
+  :data:`TARGET_MS`.
 * **Its floor**, on the same database in the same run: the bare ``SELECT ... SUM ... GROUP BY`` over
   the same rollup rows in SQL over psycopg (no interval cut, no HTTP, no JSON).
 * **Exact**: the report's total offered calls equal the calls inserted.

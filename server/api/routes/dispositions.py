@@ -149,6 +149,10 @@ def post_disposition(
         _after_insert(
             session, audit, settings=settings, operator=operator, body=body, values=values, new_id=new_id
         )
+        assert code is not None  # the guarded insert ran only with a code
+        reports.add_new_disposition(
+            session, disposition_id=new_id, values=values, category=code.category, team_id=operator.team_id
+        )
         session.commit()
         response.headers["Location"] = f"/dispositions/{new_id}"
         return disposition_out(SimpleNamespace(id=new_id, **values), operator.name)
@@ -164,8 +168,8 @@ def _after_insert(
     values: dict[str, Any],
     new_id: int,
 ) -> None:
-    """The late note, the audit row (team leads and admins), the callback task of a new row and the
-    report rollups, all in the insert's transaction."""
+    """The late note, the audit row (team leads and admins) and the callback task of a new row (the
+    report rollups follow, in the same transaction)."""
     at = disposition_time(body)
     note_if_late(settings, audit, kind="disposition", record_id=new_id, operator=body.operator, at=at)
     if audit.actor.role in _AUDITED:
@@ -173,7 +177,6 @@ def _after_insert(
     if values["callback_at"] is not None:  # an ORM row only here: building one costs as much as a COMMIT
         row = Disposition(id=new_id, **values)
         callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)
-    reports.refresh(session, [body.call_id])
 
 
 def _slow_path(
@@ -213,6 +216,7 @@ def _slow_path(
     _after_insert(
         session, audit, settings=context.settings, operator=operator, body=body, values=values, new_id=row.id
     )
+    reports.refresh(session, [body.call_id])  # the report rollups, in this transaction
     session.commit()
     return _answer(session, row, body_hash, response, replay=False)
 
