@@ -106,7 +106,8 @@ def post_disposition(
     The whole request is this one function, run in one thread-pool hop, in one transaction. The
     fast path checks the body against the cached catalogue and the cached caller, and stores it with
     one guarded ``INSERT`` that re-checks both in the database (``crud.dispositions.guarded_insert``):
-    an INSERT and a COMMIT. Anything unusual (a replay, a refusal, a cache gone stale) takes the
+    an INSERT, the report rollups (three statements, ``server.reports.maintain.add_new_disposition``)
+    and a COMMIT. Anything unusual (a replay, a refusal, a cache gone stale) takes the
     slow path, which reads what it needs fresh."""
     key = idempotency_key_of(idempotency_key, required_for="disposition")
     assert key is not None
