@@ -38,6 +38,7 @@ from bench import (
     server_statuses,
     server_tasks,
     sip_latency,
+    supervision,
     sync_flush,
     team_board,
 )
@@ -58,6 +59,7 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (screen_pop.NAME, screen_pop.run),
     (team_board.NAME, team_board.run),
     (recording.NAME, recording.run),
+    (supervision.NAME, supervision.run),
 ]
 
 

@@ -225,6 +225,32 @@ class Settings(BaseModel):
     recording_policy: Literal["always", "on_demand", "never"] = "always"
     #: Per-queue exceptions, ``queue:policy,queue:policy`` (``survey:never,sales:on_demand``).
     recording_queues: str = ""
+    #: Live supervision (docs/quality.md): seconds a team lead's grant is valid (the lead's call
+    #: follows the click at once), and whether an operator is kept from seeing that a lead listens
+    #: (whisper and barge are always shown: the operator hears the lead).
+    supervision_grant_seconds: int = Field(default=60, ge=5, le=600)
+    supervision_hide_listen: bool = False
+    #: How a lead supervises: ``ringdesk`` (the lead's ringdesk calls the operator's, with a grant) or
+    #: ``asterisk`` (the AMI adapter originates a call to the lead's phone into ChanSpy; needs ``ami_url``).
+    supervision_via: Literal["ringdesk", "asterisk"] = "ringdesk"
+    #: Outgoing webhooks (docs/integrations.md). Hosts (names or addresses, comma-separated) that
+    #: webhooks may be sent to although the SSRF rules refuse them (loopback, link-local, this
+    #: server's own addresses): a receiver on the server's own machine, say.
+    webhook_allowed_hosts: str = ""
+    #: The most one delivery attempt may take, connection included; then it counts as failed.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    #: Attempts per delivery before it is ``failed`` (an admin may replay it).
+    webhook_max_attempts: int = Field(default=12, ge=1, le=50)
+    #: The delay after the first failed attempt, doubled after each one up to ``webhook_retry_max_seconds``
+    #: (with 60 s, 8 h and 12 attempts the last one is about a day after the first).
+    webhook_retry_base_seconds: float = Field(default=60.0, gt=0, le=24 * 3600)
+    webhook_retry_max_seconds: float = Field(default=8 * 3600.0, gt=0, le=7 * 24 * 3600)
+    #: Deliveries one server process sends at once, in all and to one endpoint (a receiver that
+    #: hangs holds its own few slots, never everybody's).
+    webhook_concurrency: int = Field(default=16, ge=1, le=256)
+    webhook_endpoint_concurrency: int = Field(default=4, ge=1, le=64)
+    #: How often a process looks for due deliveries made by other processes (its own it sends at once).
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
     def recording_policies(self) -> dict[str, str]:
         """``recording_queues`` as ``{queue: policy}``."""

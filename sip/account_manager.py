@@ -17,7 +17,8 @@ from app.telephony import events as ev
 from app.telephony.config import AccountConfig, EngineConfig, Transport
 from sip import sipmsg
 from sip.accounts import AccountRecord, RingdeskAccount, pj_account_config, pj_local_account_config
-from sip.call_manager import CallManager, CommandFailed
+from sip.call_manager import CallManager
+from sip.calls import CommandFailed
 from sip.loop import EngineLoop
 from sip.probe import RegistrarProber, probe_target
 from sip.registration import Action, Probe, Register, RegistrationSupervisor, Report

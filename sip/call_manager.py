@@ -16,11 +16,23 @@ from app.telephony import events as ev
 from app.telephony.commands import MakeCall
 from app.telephony.config import DtmfMethod, EngineConfig
 from app.telephony.events import CallState, EndCause
+from app.wire.supervision import GRANT_HEADER
 from sip import sipmsg
 from sip.accounts import AccountRecord, RingdeskAccount
-from sip.calls import CallEvents, CallRecord, Direction, RingdeskCall, end_cause, new_call_id
+from sip.calls import (
+    CallEvents,
+    CallRecord,
+    CommandFailed,
+    Direction,
+    RingdeskCall,
+    end_cause,
+    new_call_id,
+    op_param,
+)
 from sip.endpoint import error_text
 from sip.loop import EngineLoop
+from sip.supervision.calls import SupervisionCalls
+from sip.supervision.manager import SupervisionManager
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +54,6 @@ _SAVP_PROTOS = {
 _VALID_DTMF = set("0123456789*#ABCDabcd")
 
 
-class CommandFailed(Exception):
-    """A command that cannot be carried out; the message goes back to the desktop as is."""
-
-
 class AudioPath(Protocol):
     """The part of the headset bridge the call manager uses."""
 
@@ -57,7 +65,7 @@ class AudioPath(Protocol):
     def stop_ringing(self) -> None: ...
 
 
-class CallManager(CallEvents):
+class CallManager(SupervisionCalls, CallEvents):
     """Owns every call of the engine, keyed by our call id."""
 
     def __init__(
@@ -77,6 +85,8 @@ class CallManager(CallEvents):
         self.owner_of: Callable[[str, str], str] = lambda request_uri, matched: matched
         """Which account an INVITE is for (set by the engine's account manager)."""
         self.calls: dict[str, CallRecord] = {}
+        self.supervision: SupervisionManager | None = None
+        """Admits team leads' supervision calls (set by the engine; None: all refused)."""
 
     # ----- callbacks from pjsua2 (engine thread) -------------------------------------------------
 
@@ -92,8 +102,12 @@ class CallManager(CallEvents):
         owner = self.owner_of(sipmsg.request_uri(message), account.account_id)
         record = self._new_record(RingdeskCall(self, account, prm.callId), owner, Direction.INCOMING)
         call = self._pj(record)
-        ci = call.getInfo()
         headers = sipmsg.parse_headers(message) if message else []
+        grant = sipmsg.header_values(headers, GRANT_HEADER)
+        if grant:
+            self._incoming_supervision(record, grant[0])
+            return
+        ci = call.getInfo()
         from_name, from_uri = _first_name_addr(headers, "From", str(ci.remoteUri))
         pai_name, pai_uri = _first_name_addr(headers, "P-Asserted-Identity", "")
         answer_after = sipmsg.answer_after(headers) if self.config.honour_answer_after else None
@@ -111,7 +125,7 @@ class CallManager(CallEvents):
                 answer_after_s=answer_after,
             )
         )
-        call.answer(_op(180))
+        call.answer(op_param(180))
         # Answer by itself when configured to, or when the PBX asks: whichever comes first.
         delays = [answer_after] if answer_after is not None else []
         if self.config.auto_answer:
@@ -148,6 +162,9 @@ class CallManager(CallEvents):
         record = call.record
         if record is None:
             return
+        if record.supervision and record.direction is Direction.INCOMING:
+            self._supervision_media(call, record)
+            return
         ci = call.getInfo()  # keep the info in a variable: iterating a temporary's media yields garbage
         media = ci.media
         for index in range(len(media)):
@@ -170,6 +187,8 @@ class CallManager(CallEvents):
                 record.srtp = info.proto in _SAVP_PROTOS
         if record.answered is not None:
             self._set_state(record, CallState.HELD if record.held else CallState.ACTIVE, 200, "OK")
+        if self.supervision is not None:
+            self.supervision.update(record.call_id)  # a lead listening follows the call's new media
 
     def on_dtmf(self, call: RingdeskCall, digit: str, method: int) -> None:
         if call.record is not None:
@@ -207,13 +226,14 @@ class CallManager(CallEvents):
 
     # ----- commands (engine thread) ---------------------------------------------------------------
 
-    def make_call(self, command: MakeCall, account: AccountRecord) -> str:
+    def make_call(self, command: MakeCall, account: AccountRecord, *, supervision: bool = False) -> str:
         target = _target_uri(command.target, account)
         if account.pj_account is None:
             raise CommandFailed("the account is not ready")
         record = self._new_record(
             RingdeskCall(self, account.pj_account), account.account_id, Direction.OUTGOING
         )
+        record.supervision = supervision
         call = self._pj(record)
         prm = pj.CallOpParam(True)
         for name, value in command.headers:
@@ -234,7 +254,7 @@ class CallManager(CallEvents):
         record = self._ringing(call_id)
         self.loop.cancel(record.auto_answer_timer)
         record.auto_answer_timer = None
-        self._pj(record).answer(_op(200))
+        self._pj(record).answer(op_param(200))
 
     def reject(self, call_id: str, code: int) -> None:
         if code not in (486, 603, 480, 404):
@@ -242,14 +262,14 @@ class CallManager(CallEvents):
         record = self._ringing(call_id)
         self.loop.cancel(record.auto_answer_timer)
         record.end_cause = EndCause.REJECTED
-        self._pj(record).hangup(_op(code))
+        self._pj(record).hangup(op_param(code))
 
     def hangup(self, call_id: str) -> None:
         record = self._get(call_id)
         self.loop.cancel(record.auto_answer_timer)
         if record.end_cause is None:
             record.end_cause = EndCause.LOCAL_HANGUP
-        self._pj(record).hangup(_op(0))
+        self._pj(record).hangup(op_param(0))
 
     def set_hold(self, call_id: str, held: bool) -> None:
         record = self._get(call_id)
@@ -257,9 +277,9 @@ class CallManager(CallEvents):
             raise CommandFailed("only an answered call can be put on hold")
         call = self._pj(record)
         if held:
-            call.setHold(_op(0))
+            call.setHold(op_param(0))
         else:
-            prm = _op(0)
+            prm = op_param(0)
             prm.opt.flag = pj.PJSUA_CALL_UNHOLD
             call.reinvite(prm)
 
@@ -275,13 +295,13 @@ class CallManager(CallEvents):
 
     def blind_transfer(self, call_id: str, target: str, account: AccountRecord) -> None:
         record = self._get(call_id)
-        self._pj(record).xfer(_target_uri(target, account), _op(0))
+        self._pj(record).xfer(_target_uri(target, account), op_param(0))
 
     def attended_transfer(self, call_id: str, consult_call_id: str) -> None:
         record, consult = self._get(call_id), self._get(consult_call_id)
         if record.answered is None or consult.answered is None:
             raise CommandFailed("both calls must be answered for an attended transfer")
-        self._pj(record).xferReplaces(self._pj(consult), _op(0))
+        self._pj(record).xferReplaces(self._pj(consult), op_param(0))
 
     def uses_account(self, account: RingdeskAccount) -> bool:
         """Whether a live call was made or received through this pjsua2 account."""
@@ -317,10 +337,26 @@ class CallManager(CallEvents):
             return
         record.auto_answer_timer = None
         self.bridge.play_beep()
-        record.pj_call.answer(_op(200))
+        record.pj_call.answer(op_param(200))
 
     def _finish(self, record: CallRecord, code: int, reason: str) -> None:
         self.loop.cancel(record.auto_answer_timer)
+        if self.supervision is not None:
+            lead_call = self.supervision.ended(record.call_id)
+            lead = self.calls.get(lead_call) if lead_call else None
+            if lead is not None:
+                self._hangup_quietly(lead)  # the supervised call is over: so is listening to it
+        if record.supervision:
+            if record.direction is Direction.INCOMING:
+                record.audio = None  # never linked to the headset: nothing of the bridge's to undo
+            else:
+                self._disconnect_audio(record)  # the lead's own call, in the lead's headset
+            self.calls.pop(record.call_id, None)
+            if record.pj_call is not None:
+                record.pj_call.record = None
+            record.pj_call = None
+            self._set_state(record, CallState.ENDED, code, reason)
+            return
         self._disconnect_audio(record)
         now = time.monotonic()
         cause = end_cause(record, code)
@@ -345,6 +381,12 @@ class CallManager(CallEvents):
             self.bridge.set_mute(False)  # mute belongs to a conversation: the next call starts unmuted
 
     def _set_state(self, record: CallRecord, state: CallState, code: int = 0, reason: str = "") -> None:
+        if record.supervision:  # the desktop hears of a lead's call as supervision, never as a call
+            record.state = state
+            if record.direction is Direction.OUTGOING and record.last_reported != (state, ""):
+                record.last_reported = (state, "")
+                self.emit(ev.SupervisingChanged(record.call_id, state, code, reason))
+            return
         key = (state, record.codec)
         if record.last_reported == key:
             return
@@ -367,7 +409,7 @@ class CallManager(CallEvents):
         if record.pj_call is None:
             return
         try:
-            record.pj_call.hangup(_op(0))
+            record.pj_call.hangup(op_param(0))
         except pj.Error as exc:
             log.info("hang-up of %s: %s", record.call_id, error_text(exc))
 
@@ -388,12 +430,6 @@ class CallManager(CallEvents):
         if record.pj_call is None:
             raise CommandFailed(f"call {record.call_id} has ended")
         return record.pj_call
-
-
-def _op(code: int) -> pj.CallOpParam:
-    prm = pj.CallOpParam(True)
-    prm.statusCode = code
-    return prm
 
 
 def _first_name_addr(headers: list[tuple[str, str]], name: str, fallback_uri: str) -> tuple[str, str]:

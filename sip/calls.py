@@ -49,6 +49,19 @@ class CallRecord:
     codec: str = ""
     srtp: bool = False
     last_reported: tuple[CallState, str] | None = None
+    supervision: bool = False
+    """A team lead's supervision call (``sip.supervision``): never a call of the operator's own."""
+
+
+class CommandFailed(Exception):
+    """A command that cannot be carried out; the message goes back to the desktop as is."""
+
+
+def op_param(code: int) -> pj.CallOpParam:
+    """pjsua2's parameters for answering or ending a call with ``code`` (0: the library's choice)."""
+    prm = pj.CallOpParam(True)
+    prm.statusCode = code
+    return prm
 
 
 def new_call_id() -> str:
@@ -90,6 +103,10 @@ class RingdeskCall(pj.Call):  # type: ignore[misc]
         # Our own Call object for the new call, or pjsua2 would reuse this one for both calls.
         self._forward(lambda: self.handler.on_transfer_request(self, prm), "onCallTransferRequest")
 
+    def onInstantMessage(self, prm: pj.OnInstantMessageParam) -> None:
+        content_type, body = str(prm.contentType), str(prm.msgBody)
+        self._forward(lambda: self.handler.on_message(self, content_type, body), "onInstantMessage")
+
     def onCallReplaced(self, prm: pj.OnCallReplacedParam) -> None:
         self._forward(lambda: self.handler.on_replaced(self, prm), "onCallReplaced")
 
@@ -119,6 +136,9 @@ class CallEvents:
         raise NotImplementedError
 
     def on_replaced(self, call: RingdeskCall, prm: Any) -> None:
+        raise NotImplementedError
+
+    def on_message(self, call: RingdeskCall, content_type: str, body: str) -> None:
         raise NotImplementedError
 
     def callback_failed(self, what: str, exc: BaseException) -> None:

@@ -29,11 +29,12 @@ from app.telephony import events as ev
 from app.telephony.config import EngineConfig
 from sip.account_manager import AccountManager
 from sip.audio.bridge import AudioBridge
-from sip.call_manager import CallManager, CommandFailed
-from sip.calls import LIVE_CALLS
+from sip.call_manager import CallManager
+from sip.calls import LIVE_CALLS, CommandFailed
 from sip.endpoint import create_endpoint, create_transports, error_text, set_codec_priorities
 from sip.loop import EngineLoop, Waker
 from sip.recording.recorder import CallRecorder, RecordingRefused
+from sip.supervision.manager import SupervisionManager
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,10 @@ class Engine:
             config, self._loop, self._calls, emit=self._emit, report_error=self._report_error
         )
         self._calls.owner_of = self._accounts.owner_of
+        self._supervision = SupervisionManager(
+            self._calls.calls, lambda: self._bridge.port, emit, sip_call_id=self._calls.sip_call_id
+        )
+        self._calls.supervision = self._supervision
         self._waker = Waker()
         self.listen: tuple[str, ...] = ()
         self.shutdown_requested_at: float | None = None
@@ -222,6 +227,15 @@ class Engine:
                     self._bridge.play_in_headset(pcm_for(Path(path), position, speed))
                 case cmd.StopPlayback():
                     self._bridge.stop_headset_sound()
+                case cmd.SetSupervision(operator=operator, public_key=key, hide_listen=hide):
+                    try:
+                        self._supervision.set_trust(operator, key, hide)
+                    except ValueError as exc:
+                        raise CommandFailed(f"not a public key: {exc}") from None
+                case cmd.Supervise(target=to, grant=grant, account_id=account_id):
+                    call_id = self._calls.supervise(to, grant, self._accounts.for_call(account_id))
+                case cmd.SwitchSupervision(call_id=target, mode=mode):
+                    self._calls.switch_supervision(target, mode)
             return ev.CommandResult(ref=command.ref, ok=True, call_id=call_id)
         except (CommandFailed, RecordingRefused) as exc:
             return ev.CommandResult(ref=command.ref, ok=False, error=str(exc))
@@ -274,6 +288,7 @@ class Engine:
             while self._calls.calls and time.monotonic() < deadline:
                 self._ep.libHandleEvents(10)
             self._calls.release_all()
+            self._supervision.close()
             self._recorder.close()
             self._bridge.close()
             self._accounts.release_all()

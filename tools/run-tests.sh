@@ -9,13 +9,14 @@
 #     correlations, call latency, peers), and any test folder not named below;
 #  2. one test at a time, the desktops (e2e, faults, journeys: the real program, its telephony service
 #     and sipp, waiting on what a person would see, never timing it); beside them, one test at a time,
-#     the installer tests (building the bundles, installing the packages) and then the offscreen widget
-#     tests, which judge no timings and use the cores the desktops leave idle while they wait. Their
-#     output is printed after. The widget tests get a process of their own: in a pytest-xdist worker
-#     that had run server tests before them, Qt crashed (a segfault in processEvents) in one run of two;
-#  3. on two workers (pytest-xdist, a whole module per worker so module fixtures hold): the server,
-#     core, sync, scripts, unit and headset (HID over a fake device) tests, which are CPU-bound, pick
-#     their own ports and databases, and judge no timings.
+#     the installer tests (building the bundles, installing the packages) and then, in one more
+#     process, the offscreen widget tests and the quick Qt-free ones (core, scripts, unit, pbx, headset
+#     over a fake HID device), which judge no timings and use the cores the desktops leave idle while
+#     they wait. Their output is printed after. The widget tests get a process of their own: in a
+#     pytest-xdist worker that had run server tests before them, Qt crashed (a segfault in
+#     processEvents) in one run of two;
+#  3. on two workers (pytest-xdist, a whole module per worker so module fixtures hold): the server and
+#     sync tests, which are CPU-bound, pick their own ports and databases, and judge no timings.
 # Given paths (``tools/run-tests.sh tests/server -k etag``), they run in one ordinary pytest run.
 set -euo pipefail
 export QT_QPA_PLATFORM=offscreen
@@ -24,8 +25,8 @@ mkdir -p build/journeys  # screenshots of every journey step are kept here
 
 DESKTOPS=(tests/e2e tests/faults tests/journey)
 BESIDE=(tests/installer)
-WIDGETS=(tests/ui)
-PARALLEL=(tests/server tests/core tests/sync tests/scripts tests/unit tests/pbx tests/headset)
+WIDGETS=(tests/ui tests/core tests/scripts tests/unit tests/pbx tests/headset)
+PARALLEL=(tests/server tests/sync)
 WORKERS="${RINGDESK_TEST_WORKERS:-2}"
 
 for arg in "$@"; do

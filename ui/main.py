@@ -45,6 +45,7 @@ from ui.drafts import DraftKeeper
 from ui.i18n import Language, set_language
 from ui.labels import use_catalogue
 from ui.leaving import Leaving
+from ui.live_supervision import LiveSupervision
 from ui.login_flow import log_in
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
@@ -127,6 +128,8 @@ class Desktop:
         self.journal: CallJournal | None = None
         self.settings: SettingsFlow | None = None
         self.supervision: Supervision | None = None
+        self.live: LiveSupervision | None = None
+        """Live supervision: the "Supervised" badge, and a lead's listen/whisper/barge."""
         self.tasks: TasksHook | None = None
         self.instance: Instance | None = None
         self.secrets: SecretStore | None = None
@@ -207,10 +210,13 @@ class Desktop:
                 self.audio_devices = replace(
                     self.audio_devices, headsets=[(h.name, h.telephony) for h in event.devices]
                 )
+            if self.live is not None:
+                self.live.on_event(event)
             forward(event)
 
         self.telephony.on_event = on_event
         self.window = MainWindow()
+        self.live = LiveSupervision(self.user.name, self.user.role.value, self.sync.api, self.telephony)
         self.keeper = DraftKeeper(
             self.sync.drafts, self.workstation, self.window.disposition, clock=lambda: datetime.now(UTC)
         )
@@ -263,6 +269,8 @@ class Desktop:
             self.desk.status_line.showMessage(self.resumed_message, 60000)
         role = self.user.role.value
         self.supervision = Supervision(self.window, self.workstation, self.desk, self.sync, role)
+        self.supervision.live_lead = self.live.lead
+        self.window.statusBar().addPermanentWidget(self.live.badge)  # the desk's status bar, built now
         self.supervision.feed.on_catalogue = self.catalogue.stale
         self.supervision.start()
         self.tasks = TasksHook(

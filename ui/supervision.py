@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QLabel
 from app.client.errors import ApiError
 from app.refused import Refused
 from app.status.choice import Choice
+from app.supervision.live import LeadSide
 from app.sync.me_feed import MeFeed
 from app.sync.service import SyncService
 from app.wire.kpi import KpiRow
@@ -76,6 +77,8 @@ class Supervision:
         self.team_action: QAction | None = None
         self.my_scores: MyScores | None = None
         self.team_window: TeamWindow | None = None
+        self.live_lead: LeadSide | None = None
+        """Listen/whisper/barge from the Team window (``ui.team.supervise``), when the desktop has it."""
         self._tasks: set[asyncio.Task[None]] = set()
         self._row: KpiRow | None = None
         on_language_change(self.figures, self.retranslate)
@@ -210,6 +213,10 @@ class Supervision:
         if self.team_window is None:
             window = TeamWindow()
             window.start(TeamFeed(self.sync.api, window.on_feed_event, tz=_local_zone()))
+            if self.live_lead is not None:
+                from ui.team.supervise import attach_supervise_bar
+
+                attach_supervise_bar(window, self.live_lead)
             window.calls_button.attach(CallScoring(self.sync.api, self._player))
             self.team_window = window
         self.team_window.show()

@@ -9,6 +9,9 @@ What it reports, in the server's words:
 * the operator rejected it, or it ended otherwise unanswered: ``missed``/``rang_out``;
 * the operator answered it: ``accepted`` by this operator. This matters as much: a call that rang
   unanswered at one desktop and was answered at the next is one accepted call, not a missed one.
+  An answered call is reported twice: at the answer (accepted, no end yet: the server then knows
+  the call in progress, which a team lead's supervision grant names, ``docs/quality.md``), and when
+  it ends; the server merges both by ``call_id``.
 
 The call is named by its SIP Call-ID (``CallSession.record_id``, what a PBX or Kamailio logs), so the
 server merges it with the other sources' reports of the same call. The desktop does not know when the
@@ -64,12 +67,29 @@ def report_of(session: CallSession) -> CallReportIn | None:
         return CallReportIn.model_validate(fields | {"caller": None})
 
 
+def live_report_of(session: CallSession) -> CallReportIn | None:
+    """What to tell the server when an inbound call is answered: accepted by this operator, not ended."""
+    if session.direction is not Direction.INBOUND or session.is_consultation:
+        return None
+    if not session.answered or session.end_at is not None:
+        return None
+    fields: dict[str, object] = {
+        "call_id": session.record_id,
+        "queue": session.queue,
+        "outcome": CallOutcome.ACCEPTED,
+        "operator": session.operator,
+        "answered_at": session.answer_at,
+    }
+    return CallReportIn.model_validate(fields)
+
+
 class CallOutcomeReporter:
     """Subscribes to the workstation's hub and queues one report per ended inbound call."""
 
     def __init__(self, hub: Hub, outbox: Outbox) -> None:
         self._outbox = outbox
         self._reported: deque[str] = deque(maxlen=REMEMBERED)
+        self._live: deque[str] = deque(maxlen=REMEMBERED)
         self._unsubscribe: Unsubscribe = hub.on(CallChanged, self._on_call)
 
     def close(self) -> None:
@@ -79,10 +99,19 @@ class CallOutcomeReporter:
         session = notice.session
         if session.call_id in self._reported:
             return
+        if session.call_id not in self._live:
+            live = live_report_of(session)
+            if live is not None:
+                self._live.append(session.call_id)
+                self._queue(live)
+                return
         report = report_of(session)
         if report is None:
             return
         self._reported.append(session.call_id)
+        self._queue(report)
+
+    def _queue(self, report: CallReportIn) -> None:
         try:
             self._outbox.add_call_report(report)
         except Exception:  # the store failing: logged, never raised into the call's handling

@@ -207,6 +207,44 @@ class StopPlayback:
 
 
 @dataclass(frozen=True)
+class SetSupervision:
+    """The operator's service: whose service this is and the server's key to check supervision
+    grants with (``GET /supervision/policy``). Until it is given, every supervision call is refused.
+    ``hide_listen``: a lead listening is not announced (the centre's policy)."""
+
+    operator: str
+    public_key: str
+    hide_listen: bool = False
+    ref: str = ""
+    type: Literal["set_supervision"] = "set_supervision"
+
+
+@dataclass(frozen=True)
+class Supervise:
+    """The lead's service: call the operator's service at ``target`` with a supervision ``grant``
+    (``POST /supervision/grants``). The call is the lead's own (in the lead's headset) but never a
+    call of the desk: it is reported as ``SupervisingChanged``, not as call events."""
+
+    target: str
+    grant: str
+    account_id: str = ""
+    ref: str = ""
+    type: Literal["supervise"] = "supervise"
+
+
+@dataclass(frozen=True)
+class SwitchSupervision:
+    """The lead's service: switch the mode of the supervision call ``call_id`` (this service placed it
+    with ``MakeCall`` and the grant's headers) to ``mode`` (``listen``, ``whisper``, ``barge``). Sent to
+    the operator's service as an in-dialog MESSAGE; it takes only a mode the grant allows."""
+
+    call_id: str
+    mode: str
+    ref: str = ""
+    type: Literal["switch_supervision"] = "switch_supervision"
+
+
+@dataclass(frozen=True)
 class Shutdown:
     """Hang up everything, release every SIP object and exit."""
 
@@ -235,5 +273,8 @@ Command = (
     | PauseRecording
     | PlayRecording
     | StopPlayback
+    | SetSupervision
+    | Supervise
+    | SwitchSupervision
     | Shutdown
 )

@@ -311,6 +311,44 @@ class RecordingChanged:
 
 
 @dataclass(frozen=True)
+class SupervisionChanged:
+    """The operator's service: a team lead started, switched or ended supervising ``call_id`` (the
+    operator's call). ``mode`` is ``listen``, ``whisper`` or ``barge``; ``active`` False when it ended.
+    Not sent for listen mode while the centre hides it (``SetSupervision.hide_listen``)."""
+
+    call_id: str
+    lead: str
+    mode: str
+    active: bool = True
+    at: float = field(default_factory=_now)
+    type: Literal["supervision"] = "supervision"
+
+
+@dataclass(frozen=True)
+class SupervisingChanged:
+    """The lead's service: its supervision call ``call_id`` (``Supervise``) is calling, active or
+    ended (``code`` 403: the operator's service refused the grant)."""
+
+    call_id: str
+    state: CallState
+    code: int = 0
+    reason: str = ""
+    at: float = field(default_factory=_now)
+    type: Literal["supervising"] = "supervising"
+
+
+@dataclass(frozen=True)
+class SupervisionRefused:
+    """The operator's service refused a supervision call (a bad, expired, replayed or foreign grant):
+    for the log; the operator's call is untouched."""
+
+    reason: str
+    lead: str = ""
+    at: float = field(default_factory=_now)
+    type: Literal["supervision_refused"] = "supervision_refused"
+
+
+@dataclass(frozen=True)
 class EngineError:
     """Something went wrong that no command asked about: bad SIP input, an audio device lost..."""
 
@@ -338,5 +376,8 @@ Event = (
     | HeadsetsChanged
     | CommandResult
     | RecordingChanged
+    | SupervisionChanged
+    | SupervisingChanged
+    | SupervisionRefused
     | EngineError
 )

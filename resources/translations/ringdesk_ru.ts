@@ -596,7 +596,7 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="236"/>
+        <location filename="../../ui/main.py" line="242"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
@@ -2099,7 +2099,7 @@
 <context>
     <name>ScoringLauncher</name>
     <message>
-        <location filename="../../ui/team/scoring.py" line="268"/>
+        <location filename="../../ui/team/scoring.py" line="309"/>
         <source>Recorded calls...</source>
         <translation>Записанные звонки...</translation>
     </message>
@@ -2107,64 +2107,69 @@
 <context>
     <name>ScoringWindow</name>
     <message>
-        <location filename="../../ui/team/scoring.py" line="48"/>
+        <location filename="../../ui/team/scoring.py" line="49"/>
         <source>%1 (critical)</source>
         <translation>%1 (критический)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="134"/>
+        <location filename="../../ui/team/scoring.py" line="150"/>
         <source>No recorded calls of this operator</source>
         <translation>У этого оператора нет записанных звонков</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="136"/>
+        <location filename="../../ui/team/scoring.py" line="152"/>
         <source>No evaluation form is defined yet: an administrator adds one</source>
         <translation>Форма оценки ещё не создана: её добавляет администратор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="169"/>
+        <location filename="../../ui/team/scoring.py" line="209"/>
         <source>Answer every question first</source>
         <translation>Сначала ответьте на все вопросы</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="173"/>
+        <location filename="../../ui/team/scoring.py" line="213"/>
         <source>Saved: %1</source>
         <translation>Сохранено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="186"/>
+        <location filename="../../ui/team/scoring.py" line="226"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="207"/>
+        <location filename="../../ui/team/scoring.py" line="247"/>
         <source>Recorded calls: %1</source>
         <translation>Записанные звонки: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="208"/>
+        <location filename="../../ui/team/scoring.py" line="248"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="208"/>
+        <location filename="../../ui/team/scoring.py" line="248"/>
         <source>Length</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="208"/>
+        <location filename="../../ui/team/scoring.py" line="248"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="208"/>
+        <location filename="../../ui/team/scoring.py" line="248"/>
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/scoring.py" line="209"/>
+        <location filename="../../ui/team/scoring.py" line="249"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/scoring.py" line="250"/>
+        <source>&amp;Form:</source>
+        <translation>&amp;Форма:</translation>
     </message>
 </context>
 <context>
@@ -2598,39 +2603,110 @@
     </message>
 </context>
 <context>
+    <name>SuperviseBar</name>
+    <message>
+        <location filename="../../ui/team/supervise.py" line="95"/>
+        <source>Listening to %1</source>
+        <translation>Прослушивание: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/supervise.py" line="96"/>
+        <source>Whispering to %1</source>
+        <translation>Подсказка оператору %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/supervise.py" line="97"/>
+        <source>In the call of %1</source>
+        <translation>В разговоре оператора %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/supervise.py" line="100"/>
+        <source>Calling %1&apos;s phone...</source>
+        <translation>Вызов телефона оператора %1...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/supervise.py" line="102"/>
+        <source>Refused by the operator&apos;s phone</source>
+        <translation>Телефон оператора отказал</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/supervise.py" line="108"/>
+        <source>Listen</source>
+        <translation>Слушать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/supervise.py" line="109"/>
+        <source>Whisper</source>
+        <translation>Подсказывать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/supervise.py" line="110"/>
+        <source>Barge</source>
+        <translation>Вмешаться</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/supervise.py" line="111"/>
+        <source>Stop supervising</source>
+        <translation>Завершить контроль</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisedBadge</name>
+    <message>
+        <location filename="../../ui/live_supervision.py" line="30"/>
+        <source>listen</source>
+        <translation>прослушивание</translation>
+    </message>
+    <message>
+        <location filename="../../ui/live_supervision.py" line="31"/>
+        <source>whisper</source>
+        <translation>подсказка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/live_supervision.py" line="32"/>
+        <source>barge</source>
+        <translation>вмешательство</translation>
+    </message>
+    <message>
+        <location filename="../../ui/live_supervision.py" line="53"/>
+        <source>Supervised: %1 (%2)</source>
+        <translation>Под контролем: %1 (%2)</translation>
+    </message>
+</context>
+<context>
     <name>Supervision</name>
     <message>
-        <location filename="../../ui/supervision.py" line="100"/>
+        <location filename="../../ui/supervision.py" line="103"/>
         <source>&amp;Team board</source>
         <translation>&amp;Панель группы</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="126"/>
+        <location filename="../../ui/supervision.py" line="129"/>
         <source>Your team lead set your next status: %1</source>
         <translation>Руководитель группы назначил следующий статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="131"/>
+        <location filename="../../ui/supervision.py" line="134"/>
         <source>Break approved</source>
         <translation>Перерыв одобрен</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="133"/>
+        <location filename="../../ui/supervision.py" line="136"/>
         <source>Break refused by %1</source>
         <translation>Перерыв отклонён: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="149"/>
+        <location filename="../../ui/supervision.py" line="152"/>
         <source>Your team lead set your status: %1</source>
         <translation>Руководитель группы установил ваш статус: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="171"/>
+        <location filename="../../ui/supervision.py" line="174"/>
         <source>The server had lost this desk and set you not ready: your status was sent again</source>
         <translation>Сервер потерял связь с этим рабочим местом и поставил вам «Не готов»: ваш статус отправлен снова</translation>
     </message>
     <message>
-        <location filename="../../ui/supervision.py" line="104"/>
+        <location filename="../../ui/supervision.py" line="107"/>
         <source>Today: %1 calls · AHT %2 · ACW %3</source>
         <translation>Сегодня: звонков %1 · AHT %2 · ACW %3</translation>
     </message>

@@ -43,6 +43,7 @@ from server.pbx.registry import follower_for
 from server.presence import Presence
 from server.ratelimit import DatabaseLoginThrottle
 from server.settings import Settings
+from server.webhooks.delivery import DeliveryWorker
 
 log = logging.getLogger("ringdesk.server")
 
@@ -126,6 +127,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         listener = Listener(db.engine.url, context.status_feed)
 
     calls = call_sources(settings, db, context.queues)
+    webhooks = DeliveryWorker(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -136,7 +138,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         await calls.start()
         await presence.start()
         retention = asyncio.create_task(_purge_recordings_hourly(settings, db))
+        await webhooks.start()
         yield
+        await webhooks.stop()
         retention.cancel()
         await presence.stop()
         await context.user_watch.stop()

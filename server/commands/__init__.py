@@ -8,7 +8,7 @@ module to ``COMMANDS``. Heavy imports (FastAPI, SQLAlchemy) belong inside ``run`
 configuration errors stay fast.
 """
 
-from server.commands import import_contacts, migrate, reports, seed_demo, serve, user
+from server.commands import import_contacts, migrate, reports, seed_demo, serve, user, webhook
 
 COMMANDS = (
     serve,
@@ -17,4 +17,5 @@ COMMANDS = (
     seed_demo,
     import_contacts,
     reports,
+    webhook,
 )

@@ -26,6 +26,7 @@ from server.crud import task_rules, tasks
 from server.crud.routing import answers_queue
 from server.models import Call, OperatorCurrentStatus, Role, Task, User, utcnow
 from server.reports import maintain as reports
+from server.webhooks import events as webhook_events
 
 
 def _row(session: Session, call_id: str) -> Call:
@@ -50,7 +51,7 @@ def _row(session: Session, call_id: str) -> Call:
 def record(session: Session, report: CallReportIn, *, source: str, non_target_seconds: float) -> Call:
     """Merge ``report`` from ``source`` into its call (module notes); flushed, not committed."""
     call = _row(session, report.call_id)
-    fresh = not call.sources
+    fresh, had_end = not call.sources, call.ended_at is not None
     for name in (
         "caller",
         "dnis",
@@ -85,6 +86,7 @@ def record(session: Session, report: CallReportIn, *, source: str, non_target_se
     session.flush()
     _follow_task(session, call)
     reports.refresh(session, [call.call_id])  # the report rollups, in this same transaction
+    webhook_events.call_recorded(session, call, fresh=fresh, had_end=had_end)
     return call
 
 

@@ -34,6 +34,7 @@ from app.wire.tasks import AttemptKind, ResultIn, ResultOutcome, TaskState
 from server.crud.tasks import WAITING
 from server.models import Task, TaskAttempt, User
 from server.reports import maintain as reports
+from server.webhooks import events as webhook_events
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,7 @@ def report(
         )
     )
     reports.refresh(session, [call_id for call_id in missed_calls if call_id])  # now called back
+    webhook_events.task_reported(session, task)
 
 
 def replayed(session: Session, key: uuid.UUID) -> TaskAttempt | None:

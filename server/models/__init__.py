@@ -27,6 +27,7 @@ from server.models.statuses import DeskPresence, OperatorCurrentStatus, Operator
 from server.models.tasks import Call, Task, TaskAttempt, TaskRulesDoc
 from server.models.throttle import LoginFailures
 from server.models.users import RefreshToken, Team, User
+from server.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "AuditEntry",
@@ -65,5 +66,8 @@ __all__ = [
     "Team",
     "UTCDateTime",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "utcnow",
 ]

@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from app.wire.statuses import NotReadyReason, OperatorStatus
+
+T = TypeVar("T")
 
 log = logging.getLogger("ringdesk.server.pbx")
 
@@ -97,6 +100,19 @@ class QueueFollower:
             return
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: shutting down
             loop.call_soon_threadsafe(self._put, queue, change)
+
+    def spies(self) -> list[Any]:
+        """The adapters that can put a lead on an operator's call (``spy``: Asterisk's ChanSpy)."""
+        return [spy for adapter in self.adapters if (spy := getattr(adapter, "spy", None)) is not None]
+
+    def call(self, action: Coroutine[Any, Any, T], timeout_s: float = 10.0) -> T:
+        """Run ``action`` on the adapters' loop from a request's thread and wait for its result
+        (``ConnectionError`` when the adapters are not running)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            action.close()
+            raise ConnectionError("the PBX adapters are not running")
+        return asyncio.run_coroutine_threadsafe(action, loop).result(timeout_s)
 
     @staticmethod
     def _put(queue: asyncio.Queue[QueueChange], change: QueueChange) -> None:

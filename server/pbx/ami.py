@@ -172,7 +172,8 @@ class AmiClient:
         while True:
             message = await read_message(reader)
             action_id = message.get("ActionID")
-            if "Response" in message and action_id in self._pending:
+            # an event may carry Response and the ActionID too (OriginateResponse): it is an event
+            if "Response" in message and "Event" not in message and action_id in self._pending:
                 future = self._pending[action_id]
                 if not future.done():
                     future.set_result(message)

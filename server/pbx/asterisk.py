@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from app.wire.statuses import SHIFT_START, OperatorStatus
 from server.pbx.adapter import QueueChange
 from server.pbx.ami import AmiAddress, AmiClient, AmiError, Message
+from server.pbx.spy import AsteriskSpy
 
 log = logging.getLogger("ringdesk.server.pbx.asterisk")
 
@@ -87,6 +88,8 @@ class AsteriskAdapter:
         self.penalty = back_of_queue_penalty
         self.latest: dict[str, QueueChange] = {}
         self.listeners: list[Callable[[PbxEvent], None]] = []
+        self.spy = AsteriskSpy(self.client, interface)
+        """Live supervision through ``ChanSpy`` (``server.pbx.spy``)."""
 
     async def start(self) -> None:
         await self.client.start()
@@ -160,6 +163,7 @@ class AsteriskAdapter:
             log.warning("AMI refused an action", extra={"event": "ami.refused", "error": str(exc)})
 
     def _event(self, message: Message) -> None:
+        self.spy.on_event(message)
         event = parse_event(message)
         if event is None:
             return

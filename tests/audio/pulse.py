@@ -61,8 +61,10 @@ def client_env(root: Path, base: dict[str, str] | None = None) -> dict[str, str]
 class PulseServer:
     """One private PulseAudio daemon; ``start`` then ``stop`` (which kills it by PID)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, tone_hz: float = 440.0) -> None:
+        """``tone_hz``: what the microphone hears (several parties of one test each get their own)."""
         self.root = root
+        self.tone_hz = tone_hz
         self.env = client_env(root)
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = root / "pulseaudio.log"
@@ -82,7 +84,7 @@ class PulseServer:
             "--load=module-native-protocol-unix",
             "--load=module-null-sink sink_name=headset",
             "--load=module-null-sink sink_name=micsink",
-            "--load=module-sine sink=micsink frequency=440",
+            f"--load=module-sine sink=micsink frequency={self.tone_hz:g}",
             "--load=module-remap-source master=micsink.monitor source_name=mic",
         ]
         with open(self.log, "wb") as log:

@@ -73,12 +73,16 @@ def test_calls_that_rang_here_are_reported_once_each_and_reach_the_server(store:
     ws.on_phone_event(ended("rejected", 12, EndCause.REJECTED, 486))
     ws.on_phone_event(incoming("answered", 20))
     ws.on_phone_event(state("answered", CallState.ACTIVE, 23))
+    # answered: the server learns of the call in progress at once (a supervision grant names it)
+    live = [CallReportIn.model_validate_json(i.payload) for i in outbox.pending()][-1]
+    assert (live.call_id, live.outcome, live.operator) == ("sip-answered", CallOutcome.ACCEPTED, OPERATOR)
+    assert live.answered_at is not None and live.ended_at is None
     ws.on_phone_event(ended("answered", 60))
     ws.submit_disposition("answered", "sale")  # its later notices report nothing more
 
     items = [i for i in outbox.pending() if i.kind is OutboxKind.CALL_REPORT]
     reports = {r.call_id: r for r in (CallReportIn.model_validate_json(i.payload) for i in items)}
-    assert len(items) == 3
+    assert len(items) == 4  # the answered call twice: live, then ended
     gave_up, rejected, answered = reports["sip-gave-up"], reports["sip-rejected"], reports["sip-answered"]
     assert (gave_up.outcome, gave_up.missed_reason, gave_up.caller, gave_up.queue) == (
         CallOutcome.MISSED,
@@ -90,7 +94,7 @@ def test_calls_that_rang_here_are_reported_once_each_and_reach_the_server(store:
     assert (rejected.outcome, rejected.missed_reason) == (CallOutcome.MISSED, "rang_out")
     assert rejected.caller is None  # withheld: reported without a number
     assert (answered.outcome, answered.operator) == (CallOutcome.ACCEPTED, OPERATOR)
-    assert answered.answered_at is not None
+    assert answered.answered_at is not None and answered.ended_at is not None
 
     server = AwayServer()
 

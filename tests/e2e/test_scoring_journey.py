@@ -169,6 +169,12 @@ def test_a_lead_scores_a_recorded_call_and_the_operator_sees_it(
         await until(lambda: window.player.isVisible() and window.player.button.text() == "Stop", timeout=15)
         assert window.message.text() == ""  # the lead's telephony service took play_recording
         form = window.form
+        chooser = window.form_choice  # the demo's form and the admin's: the lead picks one
+        assert chooser.isVisible() and window.form_label.text() == "&Form:"
+        assert [chooser.itemText(i) for i in range(chooser.count())] == ["Оценка разговора", "Sales call"]
+        assert form.title.text() == "Оценка разговора"  # the first, until the lead picks another
+        chooser.setFocus()
+        QTest.keyClick(chooser, Qt.Key.Key_Down)
         assert form.title.text() == "Sales call" and form.total.text() == "Total: 0 %"
         choose(form.answer_boxes["greeting"], 1)
         choose(form.answer_boxes["consent"], 1)

@@ -1,89 +1,127 @@
-"""A team lead's force reaches the operator's desktop over ``/me/live`` and the desk takes it over;
-the operator sees their own figures for today from the server's KPIs."""
+"""Live supervision through the running program (issue 18): two real desktops (``ui.main.Desktop``)
+on one qasync loop against a live seeded server, the operator's answering a real sipp call, the team
+lead's Team window. The lead picks the operator on the board and presses Whisper: the server signs a
+grant for that call, the lead's telephony service calls the operator's with it, the operator's service
+admits it, and the operator's window says "Supervised: whisper (lead)"; Barge switches it, Stop
+supervising ends it. Audio is off here (its proof is ``tests/engine/test_supervision_audio.py``)."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-import ui.supervision
 from app.status.choice import Choice
-from app.sync.me_feed import MeFeed
-from app.wire.statuses import OperatorStatus
+from app.wire.supervision import SupervisionMode
 from tests.e2e.conftest import PASSWORD, until
 from tests.server.live import LiveServer
 from tests.support.ports import free_port
+from tests.support.sipp import Sipp, sipp_available
 from tests.sync.conftest import MemoryKeyring
 from ui.i18n import Language
 from ui.main import Desktop, DesktopOptions
+from ui.team.supervise import SuperviseBar
+
+pytestmark = pytest.mark.skipif(not sipp_available(), reason="sipp (Debian sip-tester) is not installed")
 
 
-@pytest.mark.timeout(120)
-def test_a_lead_s_force_reaches_the_idle_operator_and_figures_show(
-    monkeypatch: pytest.MonkeyPatch,
+def desktop(server: LiveServer, user: str, port: int, database: Path) -> Desktop:
+    return Desktop(
+        DesktopOptions(
+            server_url=server.base_url,
+            user=user,
+            password=PASSWORD,
+            phone_args=["--listen", f"127.0.0.1:{port}", "--local-user", user, "--no-audio"],
+            language=Language.EN,
+            database=database,
+        )
+    )
+
+
+@pytest.mark.timeout(150)
+def test_a_lead_whispers_to_an_operator_on_a_call_and_the_operator_sees_it(
     server: LiveServer,
     loop: asyncio.AbstractEventLoop,
     memory_keyring: MemoryKeyring,
     tmp_path: Path,
 ) -> None:
-    connected: list[bool] = []
-
-    class WatchedFeed(MeFeed):
-        """The desktop's own feed, telling the test when its socket is up (a force sent before that
-        would be missed: the server does not replay it)."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            inner = self.on_connected
-
-            def on_connected(up: bool) -> None:
-                connected.append(up)
-                inner(up)
-
-            self.on_connected = on_connected
-
-    monkeypatch.setattr(ui.supervision, "MeFeed", WatchedFeed)
-    desktop = Desktop(
-        DesktopOptions(
-            server_url=server.base_url,
-            user="operator1",
-            password=PASSWORD,
-            phone_args=["--listen", f"127.0.0.1:{free_port('udp')}", "--local-user", "op", "--no-audio"],
-            language=Language.EN,
-            database=tmp_path / "desk.db",
-        )
-    )
+    op_port = free_port("udp")
+    operator = desktop(server, "operator1", op_port, tmp_path / "operator.db")
+    lead = desktop(server, "lead", free_port("udp"), tmp_path / "lead.db")
+    sipps: list[Sipp] = []
 
     async def scenario() -> None:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
+            login = await http.post("/auth/login", json={"name": "admin", "password": PASSWORD})
+            admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            users = (await http.get("/users", headers=admin)).json()
+            op_id = next(u["id"] for u in users if u["name"] == "operator1")
+            routing = {"sip_uri": f"sip:operator1@127.0.0.1:{op_port}"}
+            answer = await http.patch(f"/users/{op_id}/routing", json=routing, headers=admin)
+            assert answer.status_code == 200, answer.text
         try:
-            assert await desktop.start()
-            window, ws, supervision = desktop.window, desktop.workstation, desktop.supervision
-            assert window is not None and ws is not None and supervision is not None
-            ws.set_status(Choice.ready())
-            await until(lambda: supervision.figures.text().startswith("Today:"))
-            await until(lambda: bool(connected) and connected[-1])  # the feed is connected
-            async with httpx.AsyncClient(base_url=server.base_url) as http:
-                login = await http.post("/auth/login", json={"name": "lead", "password": PASSWORD})
-                headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-                force = {
-                    "operator": "operator1",
-                    "kind": "force",
-                    "status": "not_ready",
-                    "reason": "training",
-                }
-                answer = await http.post("/requests", json=force, headers=headers)
-                assert answer.status_code == 201, answer.text
-            await until(lambda: ws.status.status is OperatorStatus.NOT_READY, timeout=20)
-            assert ws.status.reason == "training"
-            assert window.status.status.text() == "Training"
-            assert desktop.desk is not None
-            assert "team lead" in desktop.desk.status_line.currentMessage()
-            assert desktop.desk.status_line.currentMessage().endswith(": Training")  # not "not_ready (...)"
+            assert await operator.start()
+            assert await lead.start()
+            await steps()
         finally:
-            await desktop.stop()
+            await lead.stop()
+            await operator.stop()
 
-    loop.run_until_complete(scenario())
+    async def steps() -> None:
+        window, ws = operator.window, operator.workstation
+        assert window is not None and ws is not None and operator.live is not None
+        badge = operator.live.badge
+        ws.set_status(Choice.ready())
+        await until(lambda: ws.status.routable)
+        sipp = Sipp(
+            "uac_headers.xml",
+            f"127.0.0.1:{op_port}",
+            service="operator1",
+            variables={
+                "display": "Ivan",
+                "caller": "+79131234567",
+                "pai_number": "+79131234567",
+                "customer_id": "1",
+                "queue": "shop",
+                "extra_header": "",
+                "hold_ms": "30000",
+            },
+            recv_timeout=40.0,
+            timeout=60.0,
+        )
+        sipps.append(sipp)
+        sipp.start()
+        await until(window.ringing.answer_button.isVisible)
+        window.ringing.answer_button.click()
+        assert operator.sync is not None
+        await until(lambda: operator.sync is not None and operator.sync.status.pending == 0)
+        assert not badge.isVisible()
+
+        assert lead.supervision is not None
+        lead.supervision.open_team()
+        team = lead.supervision.team_window
+        assert team is not None
+        await until(lambda: team.model.board.index_of("operator1") is not None)
+        row = team.model.board.index_of("operator1")
+        await until(lambda: row is not None and team.model.on_call(row), timeout=15)
+        team.select_operator("operator1")
+        bar = team.supervise_bar  # type: ignore[attr-defined]
+        assert isinstance(bar, SuperviseBar)
+        assert bar.buttons[SupervisionMode.WHISPER].isEnabled()
+        bar.buttons[SupervisionMode.WHISPER].click()
+        await until(lambda: badge.isVisible() and badge.text() == "Supervised: whisper (lead)", timeout=15)
+        await until(lambda: bar.state.text() == "Whispering to operator1")
+        bar.buttons[SupervisionMode.BARGE].click()
+        await until(lambda: badge.text() == "Supervised: barge (lead)", timeout=10)
+        bar.hang_up_button.click()
+        await until(lambda: not badge.isVisible(), timeout=10)
+        assert ws.calls  # the operator's call goes on
+        sipp.stop()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        for sipp in sipps:
+            sipp.stop()

@@ -16,6 +16,9 @@ from server.migrate import current_revision, downgrade, head_revision, upgrade
 from server.models import Base
 
 EXPECTED_TABLES = {
+    "webhook_endpoints",
+    "webhook_events",
+    "webhook_deliveries",
     "task_rules",
     "teams",
     "status_requests",

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -73,6 +74,12 @@ class ScoringWindow(QWidget):
         self.control = PlayerControl(self.player, scoring.player, self._run_quietly)
         self.form = ScoreForm(self)
         self.form.save_requested.connect(self.save)
+        self.form_label = QLabel(self)
+        self.form_choice = QComboBox(self)  # shown when the admins defined more than one form
+        self.form_label.setBuddy(self.form_choice)
+        self.form_choice.activated.connect(self._form_chosen)
+        self.form_label.hide()
+        self.form_choice.hide()
         self.message = QLabel(self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
@@ -85,9 +92,17 @@ class ScoringWindow(QWidget):
         buttons.addWidget(self.refresh_button)
         buttons.addStretch(1)
         column.addLayout(buttons)
+        right = QWidget(self)
+        side = QVBoxLayout(right)
+        side.setContentsMargins(0, 0, 0, 0)
+        chooser = QHBoxLayout()
+        chooser.addWidget(self.form_label)
+        chooser.addWidget(self.form_choice, 1)
+        side.addLayout(chooser)
+        side.addWidget(self.form, 1)
         split = QSplitter(self)
         split.addWidget(left)
-        split.addWidget(self.form)
+        split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -155,12 +170,36 @@ class ScoringWindow(QWidget):
             self.scoring.sheet = None
             self.form.show_evaluation(call.evaluation)
         else:
-            sheet = self.scoring.start_sheet(recording_id)
-            if sheet is not None:
-                self.form.edit(sheet)
-            else:
-                self.form.clear()
+            self._start_sheet(recording_id, self.form_choice.currentData())
+        self._show_form_choice(scoring_open=call.evaluation is None)
         self.control.act(lambda _player: self.scoring.listen(recording_id))
+
+    def _start_sheet(self, recording_id: int, form_id: int | None) -> None:
+        sheet = self.scoring.start_sheet(recording_id, form_id)
+        if sheet is not None:
+            self.form.edit(sheet)
+        else:
+            self.form.clear()
+
+    def _show_form_choice(self, *, scoring_open: bool) -> None:
+        """The forms to score on, when there is a choice (the first is the default); admin-written
+        names, so plain text. Hidden while an evaluation is shown: it keeps the form it was scored on."""
+        chosen = self.form_choice.currentData()
+        self.form_choice.clear()
+        for form in self.scoring.forms:
+            self.form_choice.addItem(form.name, form.id)
+        if chosen is not None and self.form_choice.findData(chosen) >= 0:
+            self.form_choice.setCurrentIndex(self.form_choice.findData(chosen))
+        several = len(self.scoring.forms) > 1 and scoring_open
+        self.form_label.setVisible(several)
+        self.form_choice.setVisible(several)
+
+    def _form_chosen(self, _index: int) -> None:
+        """Another form for the call open now: a fresh sheet on it (answers on the other are dropped,
+        as they answer other questions)."""
+        recording_id = self.current_recording()
+        if recording_id is not None and self.scoring.find(recording_id).evaluation is None:
+            self._start_sheet(recording_id, self.form_choice.currentData())
 
     def save(self) -> None:
         async def save() -> None:
@@ -208,6 +247,7 @@ class ScoringWindow(QWidget):
         self.setWindowTitle(self.tr("Recorded calls: %1").replace("%1", operator))
         self.calls.setHeaderLabels([self.tr("Call"), self.tr("Length"), self.tr("Queue"), self.tr("Score")])
         self.refresh_button.setText(self.tr("Refresh"))
+        self.form_label.setText(self.tr("&Form:"))
         for index in range(self.calls.topLevelItemCount()):
             row = self.calls.topLevelItem(index)
             if row is not None:

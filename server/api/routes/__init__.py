@@ -22,10 +22,12 @@ from server.api.routes import (
     routing,
     scripts,
     statuses,
+    supervision,
     tasks,
     team_tasks,
     thresholds,
     users,
+    webhooks,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -52,6 +54,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     tasks.router,
     team_tasks.router,
     recordings.router,
+    supervision.router,
     quality.router,
     reports.router,
+    webhooks.router,
 )

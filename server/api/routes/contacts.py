@@ -53,6 +53,7 @@ from server.crud.contacts import (
 from server.crud.dispositions import contact_history, decode_cursor, disposition_out, encode_cursor
 from server.models import Contact, Disposition, Recording, Role, User
 from server.recordings import may_hear
+from server.webhooks import events as webhook_events
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
 
@@ -231,6 +232,7 @@ def create_contact_route(
         raise _taken(exc) from None
     if user.role in _AUDITED:
         audit("contact.create", target=f"contact:{contact.id}")
+    webhook_events.contact_changed(session, contact, (), created=True)
     session.commit()
     response.headers["Location"] = f"/contacts/{contact.id}"
     return _answer(response, contact)
@@ -279,6 +281,7 @@ def patch_contact(
         raise _stale(current) from None
     if changed and user.role in _AUDITED:
         audit("contact.update", target=f"contact:{contact.id}", details={"fields": sorted(changed)})
+    webhook_events.contact_changed(session, contact, changed, created=False)
     session.commit()
     return _answer(response, contact)
 

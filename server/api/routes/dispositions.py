@@ -59,6 +59,7 @@ from server.crud.tasks import callback_from_disposition
 from server.models import Contact, Disposition, DispositionCode, Role, User
 from server.reports import maintain as reports
 from server.settings import Settings
+from server.webhooks import events as webhook_events
 
 router = APIRouter(prefix="/dispositions", tags=["dispositions"])
 
@@ -175,6 +176,7 @@ def _after_insert(
     note_if_late(settings, audit, kind="disposition", record_id=new_id, operator=body.operator, at=at)
     if audit.actor.role in _AUDITED:
         audit("disposition.create", target=f"disposition:{new_id}", details={"operator": body.operator})
+    webhook_events.dispositions_stored(session, [(SimpleNamespace(id=new_id, **values), operator.name)])
     if values["callback_at"] is not None:  # an ORM row only here: building one costs as much as a COMMIT
         row = Disposition(id=new_id, **values)
         callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)

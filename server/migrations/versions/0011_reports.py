@@ -2,7 +2,7 @@
 PostgreSQL the read-only reporting views for BI tools (``server.reports.views``, ``docs/reports.md``).
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0012 (numbered before it, landed after: a database already at 0012 upgrades straight to this)
 Create Date: 2026-12-07
 
 Self-contained like 0001 (imports nothing from ``server.models``); the view text is imported from
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

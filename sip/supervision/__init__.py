@@ -1,0 +1,1 @@
+"""Live supervision in the operator's telephony service: grants checked, the lead's call mixed."""
