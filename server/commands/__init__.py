@@ -8,7 +8,7 @@ module to ``COMMANDS``. Heavy imports (FastAPI, SQLAlchemy) belong inside ``run`
 configuration errors stay fast.
 """
 
-from server.commands import import_contacts, migrate, seed_demo, serve, user, webhook
+from server.commands import import_contacts, migrate, reports, seed_demo, serve, user, webhook
 
 COMMANDS = (
     serve,
@@ -16,5 +16,6 @@ COMMANDS = (
     user,
     seed_demo,
     import_contacts,
+    reports,
     webhook,
 )

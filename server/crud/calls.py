@@ -25,6 +25,7 @@ from app.wire.statuses import OperatorStatus
 from server.crud import task_rules, tasks
 from server.crud.routing import answers_queue
 from server.models import Call, OperatorCurrentStatus, Role, Task, User, utcnow
+from server.reports import maintain as reports
 from server.webhooks import events as webhook_events
 
 
@@ -84,6 +85,7 @@ def record(session: Session, report: CallReportIn, *, source: str, non_target_se
         call.sources = [*call.sources, source]
     session.flush()
     _follow_task(session, call)
+    reports.refresh(session, [call.call_id])  # the report rollups, in this same transaction
     webhook_events.call_recorded(session, call, fresh=fresh, had_end=had_end)
     return call
 

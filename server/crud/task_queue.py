@@ -33,6 +33,7 @@ from app.local_time import BusinessHours, client_time
 from app.wire.tasks import AttemptKind, ResultIn, ResultOutcome, TaskState
 from server.crud.tasks import WAITING
 from server.models import Task, TaskAttempt, User
+from server.reports import maintain as reports
 from server.webhooks import events as webhook_events
 
 
@@ -255,6 +256,14 @@ def report(
         task.state = TaskState.NOT_REACHED
         task.due_at = now + rules.retry
     session.flush()
+    missed_calls = session.scalars(
+        select(TaskAttempt.call_id).where(
+            TaskAttempt.task_id == task.id,
+            TaskAttempt.kind == AttemptKind.MISSED_CALL,
+            TaskAttempt.call_id.is_not(None),
+        )
+    )
+    reports.refresh(session, [call_id for call_id in missed_calls if call_id])  # now called back
     webhook_events.task_reported(session, task)
 
 

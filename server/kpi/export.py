@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from app.wire.kpi import KpiReport, KpiRow
@@ -41,22 +42,30 @@ def _cell(value: object, decimal_comma: bool) -> str:
     return text.replace(".", ",") if decimal_comma and isinstance(value, float) else text
 
 
-def _line(scope: str, row: KpiRow, decimal_comma: bool) -> list[str]:
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], encoding: Encoding = "utf-8") -> bytes:
+    """Any table as CSV bytes in ``encoding`` (see the module notes): ``None`` is an empty cell, and
+    for cp1251 floats get a decimal comma. Shared by the KPI and the report exports."""
+    russian_excel = encoding == "cp1251"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if russian_excel else ",", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value, russian_excel) for value in row])
+    text = buffer.getvalue()
+    # cp1251 covers Russian and English; anything else (a stray emoji in a name) becomes "?"
+    return text.encode("cp1251", errors="replace") if russian_excel else ("\ufeff" + text).encode()
+
+
+def _values(scope: str, row: KpiRow) -> list[object]:
     values = row.model_dump()
-    return [scope, row.team or "", row.operator or "", *(_cell(values[c], decimal_comma) for c in COLUMNS)]
+    return [scope, row.team or "", row.operator or "", *(values[c] for c in COLUMNS)]
 
 
 def to_csv(report: KpiReport, encoding: Encoding = "utf-8") -> bytes:
     """The report as CSV bytes in ``encoding`` (see the module notes)."""
-    russian_excel = encoding == "cp1251"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if russian_excel else ",", lineterminator="\r\n")
-    writer.writerow(["scope", "team", "operator", *COLUMNS])
-    for row in report.operators:
-        writer.writerow(_line("operator", row, russian_excel))
-    for row in report.teams:
-        writer.writerow(_line("team", row, russian_excel))
-    writer.writerow(_line("total", report.total, russian_excel))
-    text = buffer.getvalue()
-    # cp1251 covers Russian and English; anything else (a stray emoji in a name) becomes "?"
-    return text.encode("cp1251", errors="replace") if russian_excel else ("\ufeff" + text).encode()
+    rows = [
+        *(_values("operator", row) for row in report.operators),
+        *(_values("team", row) for row in report.teams),
+        _values("total", report.total),
+    ]
+    return write_csv(["scope", "team", "operator", *COLUMNS], rows, encoding)

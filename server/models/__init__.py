@@ -20,6 +20,7 @@ from server.models.enums import (
 )
 from server.models.quality import Evaluation, EvaluationForm
 from server.models.recordings import Recording
+from server.models.reports import ReportFact, ReportRollup
 from server.models.requests import BoardThreshold, StatusRequest
 from server.models.scripts import Script
 from server.models.statuses import DeskPresence, OperatorCurrentStatus, OperatorStatusChange
@@ -51,6 +52,8 @@ __all__ = [
     "PreferredChannel",
     "Recording",
     "RefreshToken",
+    "ReportFact",
+    "ReportRollup",
     "RequestKind",
     "RequestState",
     "Role",

@@ -43,6 +43,8 @@ EXPECTED_TABLES = {
     "evaluations",
     "task_attempts",
     "desk_presence",
+    "report_facts",
+    "report_rollup",
 }
 
 

@@ -17,6 +17,7 @@ from server.api.routes import (
     me,
     quality,
     recordings,
+    reports,
     requests,
     routing,
     scripts,
@@ -55,5 +56,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     recordings.router,
     supervision.router,
     quality.router,
+    reports.router,
     webhooks.router,
 )

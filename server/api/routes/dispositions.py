@@ -57,6 +57,7 @@ from server.crud.dispositions import (
 )
 from server.crud.tasks import callback_from_disposition
 from server.models import Contact, Disposition, DispositionCode, Role, User
+from server.reports import maintain as reports
 from server.settings import Settings
 from server.webhooks import events as webhook_events
 
@@ -106,7 +107,8 @@ def post_disposition(
     The whole request is this one function, run in one thread-pool hop, in one transaction. The
     fast path checks the body against the cached catalogue and the cached caller, and stores it with
     one guarded ``INSERT`` that re-checks both in the database (``crud.dispositions.guarded_insert``):
-    an INSERT and a COMMIT. Anything unusual (a replay, a refusal, a cache gone stale) takes the
+    an INSERT, the report rollups (three statements, ``server.reports.maintain.add_new_disposition``)
+    and a COMMIT. Anything unusual (a replay, a refusal, a cache gone stale) takes the
     slow path, which reads what it needs fresh."""
     key = idempotency_key_of(idempotency_key, required_for="disposition")
     assert key is not None
@@ -149,6 +151,10 @@ def post_disposition(
         _after_insert(
             session, audit, settings=settings, operator=operator, body=body, values=values, new_id=new_id
         )
+        assert code is not None  # the guarded insert ran only with a code
+        reports.add_new_disposition(
+            session, disposition_id=new_id, values=values, category=code.category, team_id=operator.team_id
+        )
         session.commit()
         response.headers["Location"] = f"/dispositions/{new_id}"
         return disposition_out(SimpleNamespace(id=new_id, **values), operator.name)
@@ -164,7 +170,8 @@ def _after_insert(
     values: dict[str, Any],
     new_id: int,
 ) -> None:
-    """The late note, the audit row (team leads and admins) and the callback task of a new row."""
+    """The late note, the audit row (team leads and admins) and the callback task of a new row (the
+    report rollups follow, in the same transaction)."""
     at = disposition_time(body)
     note_if_late(settings, audit, kind="disposition", record_id=new_id, operator=body.operator, at=at)
     if audit.actor.role in _AUDITED:
@@ -212,6 +219,7 @@ def _slow_path(
     _after_insert(
         session, audit, settings=context.settings, operator=operator, body=body, values=values, new_id=row.id
     )
+    reports.refresh(session, [body.call_id])  # the report rollups, in this transaction
     session.commit()
     return _answer(session, row, body_hash, response, replay=False)
 

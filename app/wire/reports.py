@@ -1,0 +1,98 @@
+"""Historical reports on the wire (``GET /reports/...``; definitions in ``docs/reports.md``).
+
+Every figure comes from the server's rollups of raw events (calls, dispositions, task attempts).
+Counts are integers, durations whole seconds (sums) or seconds with one decimal (averages), ratios
+fractions (0.82) and ``None`` when undefined (nothing to divide by). Interval starts carry the
+centre's offset at that moment (``2026-03-29T03:00:00+02:00``), so a day with a DST change reads
+as the clock on the wall read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class Interval(StrEnum):
+    QUARTER = "15min"
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class GroupBy(StrEnum):
+    NONE = "none"
+    QUEUE = "queue"
+    TEAM = "team"
+    OPERATOR = "operator"
+    DNIS = "dnis"
+    """The number the caller dialled: the advertising line."""
+    CODE = "code"
+    """The disposition code (its category beside it)."""
+
+
+class ReportRow(BaseModel):
+    """The figures of one interval and group (``start``/``group`` ``None``: all of the period / all)."""
+
+    start: datetime | None = None
+    group: str | None = None
+    category: str | None = None
+    """The disposition category of ``group`` when grouping by code."""
+    offered: int = 0
+    accepted: int = 0
+    non_target: int = 0
+    missed: int = 0
+    called_back: int = 0
+    callback_share: float | None = None
+    avg_callback_seconds: float | None = None
+    handled: int = 0
+    unanswered: int = 0
+    successful: int = 0
+    non_target_handled: int = 0
+    talk_seconds: int = 0
+    hold_seconds: int = 0
+    acw_seconds: int = 0
+    aht_seconds: float | None = None
+    acw_share: float | None = None
+    conversion: float | None = None
+    quality_score: float | None = None
+    """The average evaluation score (0-100) of the calls started in the row (none, team and operator
+    groupings; ``None`` when nothing was scored)."""
+
+
+class Report(BaseModel):
+    since: datetime
+    until: datetime
+    time_zone: str
+    interval: Interval | None
+    by: GroupBy
+    rows: list[ReportRow] = Field(default_factory=list)
+    total: ReportRow
+
+
+class OperatorRow(ReportRow):
+    team: str | None = None
+
+
+class TeamMedian(BaseModel):
+    team: str | None
+    operators: int
+    handled: float | None = None
+    aht_seconds: float | None = None
+    conversion: float | None = None
+    acw_share: float | None = None
+    avg_callback_seconds: float | None = None
+    quality_score: float | None = None
+
+
+class OperatorReport(BaseModel):
+    """Per-operator analytics over a period with each team's median beside them."""
+
+    since: datetime
+    until: datetime
+    time_zone: str
+    operators: list[OperatorRow] = Field(default_factory=list)
+    medians: list[TeamMedian] = Field(default_factory=list)

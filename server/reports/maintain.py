@@ -1,0 +1,306 @@
+"""Keeps ``report_facts`` and ``report_rollup`` up to date, in the transaction of every write that
+changes a figure (``docs/reports.md#how-the-rollups-are-kept``):
+
+* ``server.crud.calls.record`` (every source's report of a call),
+* the disposition routes (one, the slow path, a batch),
+* ``server.crud.task_queue.report`` (an operator's call on a task: the missed calls on it are now
+  called back).
+
+:func:`refresh` recomputes the facts of the calls named from their raw rows, takes back what their
+stored facts had added to the rollups and adds the new ones: the rollups equal the sum of the
+facts whatever order reports arrive in. On PostgreSQL a transaction-scoped advisory lock per call
+keeps two writers of one call from both taking back the same old facts. The rollup rows are
+upserted in one sorted order, so two writers touching the same buckets wait for each other instead
+of deadlocking.
+
+:func:`rebuild` recomputes everything (``ringdesk-server reports rebuild``): after the migration, or
+to check the rollups against the raw events.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, Table, case, cast, delete, func, insert, literal, select, text, union
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.wire.dispositions import DispositionCategory
+from app.wire.tasks import AttemptKind
+from server.models import Call, Disposition, DispositionCode, TaskAttempt, User
+from server.models.reports import DIMS, MEASURES, ReportFact, ReportRollup
+from server.reports.facts import CallRow, DispositionRow, Fact, disposition_fact, facts
+
+CHUNK = 500
+"""Calls per query (``IN`` lists) and rollup rows per upsert (SQLite's bound-parameter limit)."""
+
+RollupKey = tuple[str, datetime, str, int, str]
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def load_facts(session: Session, call_ids: Sequence[str]) -> list[Fact]:
+    """The facts of these calls, computed from their raw rows (``calls``, ``dispositions``, the
+    attempts on their tasks, the catalogue and the operators' teams)."""
+    calls = session.execute(
+        select(
+            Call.call_id,
+            Call.outcome,
+            Call.queue,
+            Call.dnis,
+            Call.operator,
+            Call.arrived_at,
+            Call.ended_at,
+            Call.created_at,
+            Call.task_id,
+        ).where(Call.call_id.in_(call_ids))
+    ).all()
+    names = {row.operator for row in calls if row.operator}
+    people = (
+        {
+            name: (uid, team or 0)
+            for name, uid, team in session.execute(
+                select(User.name, User.id, User.team_id).where(User.name.in_(names))
+            )
+        }
+        if names
+        else {}
+    )
+    task_ids = {row.task_id for row in calls if row.task_id is not None}
+    attempts: dict[int, list[tuple[AttemptKind, datetime, str | None]]] = defaultdict(list)
+    if task_ids:
+        for task_id, kind, at, call_id in session.execute(
+            select(TaskAttempt.task_id, TaskAttempt.kind, TaskAttempt.at, TaskAttempt.call_id).where(
+                TaskAttempt.task_id.in_(task_ids)
+            )
+        ):
+            attempts[task_id].append((kind, at, call_id))
+    call_rows = []
+    for row in calls:
+        operator_id, team_id = people.get(row.operator or "", (0, 0))
+        missed_at = called_back_at = None
+        if row.task_id is not None:
+            on_task = attempts.get(row.task_id, [])
+            missed = [
+                at for kind, at, cid in on_task if kind is AttemptKind.MISSED_CALL and cid == row.call_id
+            ]
+            if missed:
+                missed_at = min(missed)
+                calls_after = [at for kind, at, _ in on_task if kind is AttemptKind.CALL and at >= missed_at]
+                called_back_at = min(calls_after, default=None)
+        call_rows.append(
+            CallRow(
+                call_id=row.call_id,
+                outcome=row.outcome,
+                queue=row.queue,
+                dnis=row.dnis,
+                operator_id=operator_id,
+                team_id=team_id,
+                arrived_at=row.arrived_at,
+                ended_at=row.ended_at,
+                created_at=row.created_at,
+                missed_at=missed_at,
+                called_back_at=called_back_at,
+            )
+        )
+    dispositions = [
+        DispositionRow(
+            id=d.id,
+            call_id=d.call_id,
+            operator_id=d.operator_id,
+            team_id=team_id or 0,
+            queue=d.queue,
+            code=d.code,
+            category=category,
+            ring_at=d.ring_at,
+            answer_at=d.answer_at,
+            end_at=d.end_at,
+            acw_end_at=d.acw_end_at,
+            hold_seconds=d.hold_seconds,
+        )
+        for d, category, team_id in session.execute(
+            select(Disposition, DispositionCode.category, User.team_id)
+            .join(DispositionCode, DispositionCode.code == Disposition.code)
+            .join(User, User.id == Disposition.operator_id)
+            .where(Disposition.call_id.in_(call_ids))
+        )
+    ]
+    return facts(call_rows, dispositions)
+
+
+_FACT_COLUMNS = (
+    "call_id",
+    "disposition_id",
+    "bucket_start",
+    "operator_id",
+    "team_id",
+    "queue",
+    "dnis",
+    "code",
+)
+
+
+def _stored_facts(session: Session, call_ids: Sequence[str]) -> list[Fact]:
+    table = ReportFact.__table__
+    rows = session.execute(
+        select(*(table.c[name] for name in (*_FACT_COLUMNS, *MEASURES))).where(table.c.call_id.in_(call_ids))
+    )
+    return [
+        Fact(*row[: len(_FACT_COLUMNS)], values=tuple(row[len(_FACT_COLUMNS) :]))  # type: ignore[misc]
+        for row in rows
+    ]
+
+
+def _lock(session: Session, call_ids: Sequence[str]) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT count(pg_advisory_xact_lock(hashtext(id))) FROM unnest(CAST(:ids AS text[])) AS id"),
+            {"ids": list(call_ids)},
+        )
+
+
+def refresh(session: Session, call_ids: Collection[str]) -> None:
+    """Recompute the facts of these calls and move the rollups by the difference (module notes).
+    Flushed, not committed: it belongs to the caller's transaction."""
+    ids = sorted(set(call_ids))
+    if not ids:
+        return
+    session.flush()
+    deltas: dict[RollupKey, list[int]] = {}
+    for chunk in _chunks(ids):
+        _lock(session, chunk)
+        new = load_facts(session, chunk)
+        old = _stored_facts(session, chunk)
+        if Counter(old) == Counter(new):
+            continue
+        session.execute(delete(ReportFact).where(ReportFact.call_id.in_(chunk)))
+        if new:
+            session.execute(insert(ReportFact), [fact.row() for fact in new])
+        for sign, group in ((-1, old), (1, new)):
+            for fact in group:
+                for key in fact.rollup_keys():
+                    sums = deltas.setdefault(key, [0] * len(MEASURES))
+                    for index, value in enumerate(fact.values):
+                        sums[index] += sign * value
+    add_to_rollup(session, deltas)
+
+
+def add_new_disposition(
+    session: Session,
+    *,
+    disposition_id: int,
+    values: dict[str, Any],
+    category: DispositionCategory,
+    team_id: int | None,
+) -> None:
+    """The rollups of one disposition just inserted (the hot path of ``POST /dispositions``): its
+    fact follows from what the route already holds (the row's values, the code's category from the
+    catalogue cache, the operator's team) and its call's line, so three statements instead of
+    :func:`refresh`'s seven: the call's lock and line in one, the fact, the rollup upsert. A new
+    disposition changes no other fact of its call, so adding its own is the whole difference."""
+    call_id = values["call_id"]
+    if session.get_bind().dialect.name == "postgresql":
+        dnis = session.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(hashtext(:id)) IS NULL,"
+                " (SELECT dnis FROM calls WHERE call_id = :id)"
+            ),
+            {"id": call_id},
+        ).one()[1]
+    else:
+        dnis = session.scalar(select(Call.dnis).where(Call.call_id == call_id))
+    fact = disposition_fact(
+        DispositionRow(
+            id=disposition_id,
+            call_id=call_id,
+            operator_id=values["operator_id"],
+            team_id=team_id or 0,
+            queue=values["queue"],
+            code=values["code"],
+            category=category,
+            ring_at=values["ring_at"],
+            answer_at=values["answer_at"],
+            end_at=values["end_at"],
+            acw_end_at=values["acw_end_at"],
+            hold_seconds=values["hold_seconds"],
+        ),
+        dnis,
+    )
+    session.execute(insert(ReportFact), [fact.row()])
+    add_to_rollup(session, {key: list(fact.values) for key in fact.rollup_keys()})
+
+
+def add_to_rollup(session: Session, deltas: dict[RollupKey, list[int]]) -> None:
+    """Add ``deltas`` to their rollup rows (inserted when new), in key order."""
+    rows = [
+        {
+            "dim": dim,
+            "bucket_start": bucket,
+            "key": key,
+            "team_id": team_id,
+            "queue": queue,
+            **dict(zip(MEASURES, values, strict=True)),
+        }
+        for (dim, bucket, key, team_id, queue), values in sorted(deltas.items())
+        if any(values)
+    ]
+    dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = ReportRollup.__table__
+    assert isinstance(table, Table)
+    for chunk in _chunks(rows):
+        statement = dialect_insert(table).values(list(chunk))
+        statement = statement.on_conflict_do_update(
+            index_elements=["dim", "bucket_start", "key", "team_id", "queue"],
+            set_={name: table.c[name] + statement.excluded[name] for name in MEASURES},
+        )
+        session.execute(statement)
+
+
+def rebuild(session: Session) -> tuple[int, int]:
+    """Recompute every fact from the raw rows and the rollups from the facts; (calls, facts).
+    Committed by the caller: one transaction, so a report never sees a half-built rollup."""
+    session.execute(delete(ReportRollup))
+    session.execute(delete(ReportFact))
+    ids = [
+        call_id
+        for (call_id,) in session.execute(
+            union(select(Call.call_id), select(Disposition.call_id)).order_by("call_id")
+        )
+    ]
+    count = 0
+    for chunk in _chunks(ids, 2000):
+        new = load_facts(session, chunk)
+        if new:
+            session.execute(insert(ReportFact), [fact.row() for fact in new])
+        count += len(new)
+    facts_table = ReportFact.__table__
+    operator_key = case((facts_table.c.operator_id == 0, ""), else_=cast(facts_table.c.operator_id, String))
+    keys = {
+        "all": literal("", String),
+        "operator": operator_key,
+        "dnis": facts_table.c.dnis,
+        "code": facts_table.c.code,
+    }
+    for dim in DIMS:
+        key = keys[dim]
+        by = [facts_table.c.bucket_start, facts_table.c.team_id, facts_table.c.queue]
+        grouped = select(
+            literal(dim, String),
+            facts_table.c.bucket_start,
+            key,
+            facts_table.c.team_id,
+            facts_table.c.queue,
+            *(func.sum(facts_table.c[name]) for name in MEASURES),
+        ).group_by(*by, *([] if dim == "all" else [key]))
+        session.execute(
+            insert(ReportRollup).from_select(
+                ["dim", "bucket_start", "key", "team_id", "queue", *MEASURES], grouped
+            )
+        )
+    return len(ids), count
