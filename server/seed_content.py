@@ -126,4 +126,10 @@ def seed_demo_content(session: Session, *, author: str = "admin") -> dict[str, i
         added["scripts"] += 1
     session.flush()
     added["past calls"] = seed_demo_history(session)
+    if added["past calls"]:
+        from server.reports.maintain import rebuild  # the history is written as rows, not through the
+        # write paths that keep the report rollups: so the demo's reports count its past calls
+
+        session.flush()
+        rebuild(session)
     return added

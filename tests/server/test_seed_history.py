@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from server.db import Database
 from server.seed import seed_demo
@@ -31,3 +31,10 @@ def test_demo_contacts_have_a_history_seeded_once(
     assert {i["operator"] for i in items} <= {"operator2", "support1"}
     callback = datetime.fromisoformat(items[0]["disposition"]["callback_at"])
     assert callback > datetime.now(UTC)
+    admin = login(client, "admin", "demo-password-long")["access_token"]
+    today = datetime.now(UTC).date()
+    period = {"from": str(today - timedelta(days=100)), "to": str(today), "tz": "UTC", "whole": "true"}
+    whole = client.get("/reports/calls", params=period, headers={"Authorization": f"Bearer {admin}"})
+    assert whole.status_code == 200, whole.text
+    [row] = whole.json()["rows"]
+    assert row["handled"] + row["unanswered"] == len(DEMO_HISTORY)  # the reports count the past calls
