@@ -4,7 +4,7 @@ key and policy for the operator's desktop, a grant for the team lead's."""
 from __future__ import annotations
 
 from app.client.answers import JSON, created, ok
-from app.client.errors import TransientError
+from app.client.errors import TransientError, classify
 from app.client.mixin import SendsRequests
 from app.wire.supervision import GrantIn, GrantOut, SupervisionMode, SupervisionPolicy
 
@@ -24,3 +24,15 @@ class SupervisionCalls(SendsRequests):
         if grant is None:
             raise TransientError("the server's grant was unreadable", response.status_code)
         return grant
+
+    async def supervision_spy(self, operator: str, mode: SupervisionMode) -> GrantOut:
+        """Put the lead on ``operator``'s call through Asterisk's ChanSpy (the PBX rings the lead's
+        phone); again with another mode to switch."""
+        body = GrantIn(operator=operator, mode=mode).model_dump_json()
+        return ok(GrantOut, await self.request("POST", "/supervision/spy", content=body, headers=JSON))
+
+    async def supervision_spy_stop(self) -> None:
+        """End the lead's ChanSpy session."""
+        response = await self.request("DELETE", "/supervision/spy")
+        if response.status_code != 204:
+            raise classify(response)

@@ -8,7 +8,9 @@
   call) becomes a grant from the server (``POST /supervision/grants``) and a call of the lead's own
   telephony service to the operator's (``Supervise``); switching mode and hanging up are commands to
   the same call. It follows ``SupervisingChanged`` (calling, active, ended; 403 when the operator's
-  service refused the grant).
+  service refused the grant). Where the centre's policy says ``via: asterisk``, the same intents go
+  to the server instead (``POST /supervision/spy``: Asterisk's ChanSpy rings the lead's own phone;
+  a switch asks again with the other mode; ``DELETE`` ends it), and the lead's service is not used.
 
 Both tell observers through ``on_change`` with no argument: they read the state back.
 """
@@ -37,7 +39,13 @@ class PolicySource(Protocol):
 
 
 class GrantSource(Protocol):
+    async def supervision_policy(self) -> SupervisionPolicy: ...
+
     async def supervision_grant(self, operator: str, mode: SupervisionMode) -> GrantOut: ...
+
+    async def supervision_spy(self, operator: str, mode: SupervisionMode) -> GrantOut: ...
+
+    async def supervision_spy_stop(self) -> None: ...
 
 
 class SupervisionFailed(Exception):
@@ -106,10 +114,16 @@ class LeadSide:
         self.state: CallState | None = None
         self.refused = False
         self.on_change: Callable[[], None] = lambda: None
+        self._via: str | None = None
 
     @property
     def active(self) -> bool:
         return self.call_id is not None and self.state is not CallState.ENDED
+
+    async def _through_asterisk(self) -> bool:
+        if self._via is None:
+            self._via = (await self._api.supervision_policy()).via
+        return self._via == "asterisk"
 
     async def start(self, operator: str, mode: SupervisionMode) -> None:
         """Grant, then call; :class:`SupervisionFailed` when the server or the service says no."""
@@ -118,6 +132,12 @@ class LeadSide:
                 await self.switch(mode)
                 return
             await self.hang_up()
+        if await self._through_asterisk():
+            spied = await self._api.supervision_spy(operator, mode)
+            self.operator, self.mode, self.call_id = operator, mode, f"chanspy:{spied.call_id}"
+            self.state, self.refused = CallState.ACTIVE, False  # Asterisk rings the lead's phone
+            self.on_change()
+            return
         grant = await self._api.supervision_grant(operator, mode)
         if not grant.target:
             raise SupervisionFailed(f"the server does not know where to reach {operator}'s phone")
@@ -131,6 +151,12 @@ class LeadSide:
     async def switch(self, mode: SupervisionMode) -> None:
         if self.call_id is None or not self.active:
             raise SupervisionFailed("no supervision call to switch")
+        if await self._through_asterisk():
+            assert self.operator is not None
+            await self._api.supervision_spy(self.operator, mode)  # the server re-originates
+            self.mode = mode
+            self.on_change()
+            return
         result = await self._phone.send(cmd.SwitchSupervision(self.call_id, mode.value))
         if not result.ok:
             raise SupervisionFailed(result.error)
@@ -139,6 +165,11 @@ class LeadSide:
 
     async def hang_up(self) -> None:
         if self.call_id is not None and self.active:
+            if await self._through_asterisk():
+                await self._api.supervision_spy_stop()
+                self.state = CallState.ENDED  # no event comes from the lead's service for it
+                self.on_change()
+                return
             await self._phone.send(cmd.Hangup(self.call_id))
 
     def on_event(self, event: ev.Event) -> bool:

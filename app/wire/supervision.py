@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field
 
@@ -67,6 +68,10 @@ class SupervisionPolicy(WireModel):
     """The centre's setting: an operator is not shown that a lead is listening (whisper and barge
     are always shown: the operator hears the lead)."""
     grant_seconds: int
+    via: Literal["ringdesk", "asterisk"] = "ringdesk"
+    """Where a lead's supervision goes: ringdesk's own media path (a grant and a call to the
+    operator's telephony service), or Asterisk's ChanSpy through the server (``POST /supervision/spy``:
+    the PBX rings the lead's phone)."""
 
 
 __all__ = [

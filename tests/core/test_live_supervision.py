@@ -27,12 +27,29 @@ class FakePhone:
 
 
 class FakeServer:
-    def __init__(self, target: str | None = "sip:op_n1@10.0.0.5:5070") -> None:
+    def __init__(self, target: str | None = "sip:op_n1@10.0.0.5:5070", via: str = "ringdesk") -> None:
         self.target = target
+        self.via = via
         self.asked: list[tuple[str, SupervisionMode]] = []
+        self.spied: list[tuple[str, SupervisionMode] | None] = []
 
     async def supervision_policy(self) -> SupervisionPolicy:
-        return SupervisionPolicy(public_key="KEY", hide_listen=True, grant_seconds=60)
+        return SupervisionPolicy(public_key="KEY", hide_listen=True, grant_seconds=60, via=self.via)  # type: ignore[arg-type]
+
+    async def supervision_spy(self, operator: str, mode: SupervisionMode) -> GrantOut:
+        self.spied.append((operator, mode))
+        return GrantOut(
+            grant="",
+            operator=operator,
+            call_id="sip-1@pbx",
+            modes=list(SupervisionMode),
+            mode=mode,
+            expires_at=datetime.now(UTC),
+            target=None,
+        )
+
+    async def supervision_spy_stop(self) -> None:
+        self.spied.append(None)
 
     async def supervision_grant(self, operator: str, mode: SupervisionMode) -> GrantOut:
         self.asked.append((operator, mode))
@@ -71,6 +88,28 @@ def test_the_lead_grants_calls_switches_and_hangs_up_through_the_service() -> No
     ]
     assert not lead.active and not lead.refused
     assert changes[-1] == (SupervisionMode.BARGE, CallState.ENDED)
+
+
+def test_where_the_centre_runs_asterisk_the_same_intents_go_to_chanspy_through_the_server() -> None:
+    phone, server = FakePhone(), FakeServer(target=None, via="asterisk")
+    lead = LeadSide(server, phone)
+
+    async def go() -> None:
+        await lead.start("op_n1", SupervisionMode.LISTEN)
+        assert lead.active and lead.state is CallState.ACTIVE
+        await lead.start("op_n1", SupervisionMode.WHISPER)  # same operator: a switch
+        await lead.switch(SupervisionMode.BARGE)
+        await lead.hang_up()
+
+    asyncio.run(go())
+    assert server.spied == [
+        ("op_n1", SupervisionMode.LISTEN),
+        ("op_n1", SupervisionMode.WHISPER),
+        ("op_n1", SupervisionMode.BARGE),
+        None,
+    ]
+    assert server.asked == [] and phone.sent == []  # no grant, nothing through the lead's service
+    assert not lead.active and lead.mode is SupervisionMode.BARGE
 
 
 def test_a_refused_grant_and_an_unknown_phone_are_said() -> None:

@@ -87,6 +87,8 @@ def test_a_lead_listens_whispers_and_barges_through_chanspy(
             people = People.create(database, settings, client)
             asterisk.wait("connected")
             _set_up(people)
+            policy = client.get("/supervision/policy", headers=people.headers(people.lead_n)).json()
+            assert policy["via"] == "asterisk"  # the lead's desktop sends its intents here, not to a phone
             assert _spy(people, people.lead_s, "listen") == 403  # another team's lead
             assert _spy(people, people.lead_n, "listen") == 200
             asterisk.wait("listening")
@@ -106,4 +108,6 @@ def test_a_lead_listens_whispers_and_barges_through_chanspy(
 
 def test_without_asterisk_for_supervision_it_is_refused(people: People) -> None:
     _set_up(people)
+    policy = people.client.get("/supervision/policy", headers=people.headers(people.lead_n)).json()
+    assert policy["via"] == "ringdesk"
     assert _spy(people, people.lead_n, "listen") == 409

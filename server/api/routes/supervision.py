@@ -63,6 +63,7 @@ def read_policy(user: CurrentUser, settings: SettingsDep) -> SupervisionPolicy:
         public_key=grants.public_text(signing_key(settings)),
         hide_listen=settings.supervision_hide_listen,
         grant_seconds=settings.supervision_grant_seconds,
+        via=settings.supervision_via,
     )
 
 
