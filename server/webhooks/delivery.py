@@ -234,6 +234,9 @@ class DeliveryWorker:
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: httpx.AsyncClient | None = None
+        self._starts = 0
+        """Lifespans running the worker now: an app whose lifespan is entered again while it runs
+        (a second TestClient on it) keeps the one worker, on the loop that started it."""
 
     def wake(self) -> None:
         """Look for due deliveries now (thread-safe: called after a commit in a worker thread)."""
@@ -244,7 +247,11 @@ class DeliveryWorker:
     async def start(self) -> None:
         """Start the worker, on an engine of its own: its queries neither take the requests'
         connections nor show among their statements."""
+        self._starts += 1
+        if self._starts > 1:
+            return
         self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()  # an event binds to the loop that first waits on it
         self.db = Database.connect(self._url)
         self._own = await run_in_threadpool(own_addresses, self._listen_host)
         self._client = httpx.AsyncClient(
@@ -261,12 +268,18 @@ class DeliveryWorker:
     async def stop(self) -> None:
         """Stop claiming and sending. Deliveries cut off mid-send stay ``delivering`` until their
         lease runs out, then any worker sends them again (same delivery id)."""
+        self._starts = max(0, self._starts - 1)
+        if self._starts > 0:
+            return
         with contextlib.suppress(ValueError):
             events._wakers.remove(self.wake)
-        tasks = [t for t in (self._task, *self._sending) if t is not None]
+        loop = asyncio.get_running_loop()  # a task of a loop already closed can only be forgotten
+        tasks = [t for t in (self._task, *self._sending) if t is not None and t.get_loop() is loop]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self._task = None
+        self._sending.clear()
         if self._client is not None:
             await self._client.aclose()
         if self.db is not None:
