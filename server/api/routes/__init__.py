@@ -7,6 +7,7 @@ from server.api.routes import (
     auth,
     calls,
     catalogue,
+    chains,
     contacts,
     desktop_calls,
     disposition_batch,
@@ -58,4 +59,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     quality.router,
     reports.router,
     webhooks.router,
+    chains.router,
 )
