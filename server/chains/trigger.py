@@ -174,3 +174,22 @@ def task_reported(session: Session, task: Task, outcome: str, operator: str) -> 
         data=data,
         now=utcnow(),
     )
+
+
+def consent_changed(session: Session, contact: Contact, changed: Iterable[str]) -> int:
+    """A card edit: a marketing consent withdrawn (*no*) stops the contact's marketing chains in
+    flight at once (their pending steps are cancelled); a channel's consent withdrawn is checked by
+    each step before it sends. The number of runs stopped."""
+    if "consent" not in set(changed) or contact.consent_marketing is not False:
+        return 0
+    from server.chains.store import stop_runs
+
+    marketing = [c.id for c in active(session) if c.marketing]
+    if not marketing:
+        return 0
+    return stop_runs(
+        session,
+        ChainRun.contact_id == contact.id,
+        ChainRun.chain_id.in_(marketing),
+        reason="the client withdrew marketing consent",
+    )

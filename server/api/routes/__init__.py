@@ -16,6 +16,7 @@ from server.api.routes import (
     kpi,
     late,
     me,
+    messaging,
     quality,
     recordings,
     reports,
@@ -60,4 +61,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports.router,
     webhooks.router,
     chains.router,
+    messaging.router,
 )

@@ -41,6 +41,7 @@ from server.api.disclosure import sees_in_full, withheld
 from server.api.principal import CurrentPrincipal
 from server.api.schemas.common import BigIdPath
 from server.api.schemas.contacts import contact_out, etag
+from server.chains import trigger as chain_trigger
 from server.crud.contact_lookup import find_for_lookup
 from server.crud.contacts import (
     PhoneTakenError,
@@ -282,6 +283,7 @@ def patch_contact(
     if changed and user.role in _AUDITED:
         audit("contact.update", target=f"contact:{contact.id}", details={"fields": sorted(changed)})
     webhook_events.contact_changed(session, contact, changed, created=False)
+    chain_trigger.consent_changed(session, contact, changed)
     session.commit()
     return _answer(response, contact)
 
