@@ -290,7 +290,7 @@ def _send(
             end_run(run, "stopped", now, choice.skipped)
             return None
         if choice.channel is None:
-            _skipped(session, step, run, spec, choice.skipped or "not allowed")
+            _skipped(session, step, run, spec, why=choice.skipped or "not allowed", now=now)
             _finish(session, step, run, now, spec.next, note=choice.skipped)
             return None
     else:
@@ -333,6 +333,7 @@ def _send(
             body=body,
             state="queued",
             attempts=0,
+            created_at=now,
         )
         session.add(message)
         session.flush()
@@ -350,7 +351,9 @@ def _send(
     return SendJob(step.id, step.attempts, message.id, message.provider, outgoing)
 
 
-def _skipped(session: Session, step: ChainStep, run: ChainRun, spec: Step, why: str) -> None:
+def _skipped(
+    session: Session, step: ChainStep, run: ChainRun, spec: Step, *, why: str, now: datetime
+) -> None:
     """A message the card's consents or data kept from being sent: in the history, with why."""
     channel = "sms" if spec.kind == "sms" or (spec.email is None) else "email"
     session.add(
@@ -367,6 +370,7 @@ def _skipped(session: Session, step: ChainStep, run: ChainRun, spec: Step, why: 
             state="skipped",
             attempts=0,
             last_error=why[:ERROR_MAX],
+            created_at=now,
         )
     )
 

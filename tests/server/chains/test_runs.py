@@ -321,3 +321,37 @@ def test_dispositions_no_chain_wants_start_nothing(people: People, database: Dat
     people.client.post("/chains/follow/disable", headers=people.headers(people.admin))
     dispose(people, contact(people, phones=["+79123450003"], segment="vip")["id"])
     assert runs(database) == []
+
+
+def test_the_contacts_history_shows_each_message_with_its_status(
+    people: People, database: Database, app: FastAPI, clock: ManualClock, sms: Recorder
+) -> None:
+    upload(people, chain())
+    anna = contact(people, consent={"sms": False, "email": True})
+    dispose(people, anna["id"])
+    wait_until(lambda: waiting_step(database) == "check")
+    advance(app, clock, hours=1)
+    wait_until(lambda: run_state(database) == "done")
+    url = f"/contacts/{anna['id']}/history"
+    plain = people.client.get(url, headers=people.headers(people.op_n1)).json()
+    assert [item["kind"] for item in plain["items"]] == ["call"]  # a client that does not ask: calls only
+    items = people.client.get(url, params={"messages": "true"}, headers=people.headers(people.op_n1)).json()[
+        "items"
+    ]
+    messages = [i for i in items if i["kind"] == "message"]
+    assert [(m["channel"], m["status"], m["chain"], m["chain_name"]) for m in messages] == [
+        ("sms", "skipped", "follow", "Follow-up"),
+        ("email", "sent", "follow", "Follow-up"),
+    ]
+    assert (
+        messages[1]["subject"] == "Offer for Анна Петрова" and messages[1]["recipient"] == "anna@example.ru"
+    )
+    assert messages[0]["error"] == "the client refused SMS"
+    with database.session() as session:
+        mail = session.scalars(select(ChainMessage).where(ChainMessage.channel == "email")).one()
+        mail.state = "delivered"  # as a delivery report sets it (tests/server/chains/test_live.py)
+        session.commit()
+    items = people.client.get(url, params={"messages": "true"}, headers=people.headers(people.op_n1)).json()[
+        "items"
+    ]
+    assert [i["status"] for i in items if i["kind"] == "message"] == ["skipped", "delivered"]
