@@ -252,12 +252,16 @@ class Settings(BaseModel):
     #: How often a process looks for due deliveries made by other processes (its own it sends at once).
     webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     #: Communication chains (docs/chains.md). The worker each process runs: how often it looks for
-    #: due steps made by other processes, how many it claims at once and works on together, how long
+    #: due steps made by other processes, how many it claims at once (a batch: one transaction), how
+    #: many it has in hand at most, how long
     #: a claimed step is held (a worker killed mid-step gives it back when this runs out), attempts
     #: per message before the run fails, and the backoff between them (doubled, with jitter).
     chain_poll_seconds: float = Field(default=1.0, gt=0, le=60)
-    chain_batch: int = Field(default=200, ge=1, le=5000)
-    chain_concurrency: int = Field(default=32, ge=1, le=512)
+    chain_batch: int = Field(default=100, ge=1, le=5000)
+    chain_concurrency: int = Field(default=400, ge=1, le=10000)
+    #: Messages one process hands to its providers at once (an SMTP server or an SMS API is not
+    #: asked for more connections than this).
+    chain_send_concurrency: int = Field(default=32, ge=1, le=512)
     chain_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
     chain_max_attempts: int = Field(default=10, ge=1, le=50)
     chain_retry_base_seconds: float = Field(default=30.0, gt=0, le=24 * 3600)

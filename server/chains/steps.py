@@ -21,9 +21,9 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
@@ -120,20 +120,15 @@ def claim(db: Database, *, now: datetime, limit: int, policy: Policy) -> list[Cl
     return sorted((Claimed(row.id, row.attempts) for row in rows), key=lambda c: c.id)
 
 
-@lru_cache(maxsize=256)
-def _chain(document_key: tuple[str, int], document: str) -> Chain:
-    import json
-
-    return build(json.loads(document))
-
-
 def chain_of(session: Session, run: ChainRun) -> Chain | None:
-    row = session.get(ChainDefinition, (run.chain_id, run.chain_version))
-    if row is None:
-        return None
-    import json
-
-    return _chain((row.id, row.version), json.dumps(row.document, sort_keys=True))
+    """The run's chain version, read and built once per transaction (a batch of steps reads each
+    chain once)."""
+    known: dict[tuple[str, int], Chain | None] = session.info.setdefault("chains.definitions", {})
+    key = (run.chain_id, run.chain_version)
+    if key not in known:
+        row = session.get(ChainDefinition, key)
+        known[key] = build(row.document) if row is not None else None
+    return known[key]
 
 
 def _held(session: Session, claimed: Claimed) -> ChainStep | None:
@@ -206,14 +201,24 @@ def prepare(db: Database, claimed: Claimed, *, now: datetime, policy: Policy) ->
             return None
         run = session.get(ChainRun, step.run_id, with_for_update=True)
         assert run is not None
-        job = _work(session, step, run, now=now, policy=policy)
+        made = _work(session, step, run, now=now, policy=policy)
+        session.flush()
+        job = job_of(*made, policy=policy) if made is not None else None
         session.commit()
         return job
 
 
 def _work(
-    session: Session, step: ChainStep, run: ChainRun, *, now: datetime, policy: Policy
-) -> SendJob | None:
+    session: Session,
+    step: ChainStep,
+    run: ChainRun,
+    *,
+    now: datetime,
+    policy: Policy,
+    known: Mapping[int, ChainMessage] | None = None,
+) -> tuple[ChainStep, ChainMessage] | None:
+    """Do ``step`` in ``session``; for a sending step, the step and its message to send (flush,
+    then :func:`job_of`). ``known``: the steps' messages read already (a batch), by step id."""
     if run.state != "running":
         step.state, step.finished_at, step.lease_until = "cancelled", now, None
         return None
@@ -221,7 +226,10 @@ def _work(
     if chain is None or step.step not in chain.by_id:
         _fail(step, run, now, f"chain {run.chain_id} v{run.chain_version} has no step {step.step!r}")
         return None
-    message = session.scalars(select(ChainMessage).where(ChainMessage.step_row_id == step.id)).first()
+    if known is not None:
+        message = known.get(step.id)
+    else:
+        message = session.scalars(select(ChainMessage).where(ChainMessage.step_row_id == step.id)).first()
     if message is None:  # a retry of a send does not count as another step
         run.steps_taken += 1
     if run.steps_taken > MAX_STEPS:
@@ -281,7 +289,7 @@ def _send(
     message: ChainMessage | None,
     now: datetime,
     policy: Policy,
-) -> SendJob | None:
+) -> tuple[ChainStep, ChainMessage] | None:
     contact = session.get(Contact, run.contact_id) if run.contact_id is not None else None
     if message is None:
         choice = compose.choose(chain, spec, run, contact)
@@ -336,10 +344,14 @@ def _send(
             created_at=now,
         )
         session.add(message)
-        session.flush()
     if message.state != "queued":  # sent before and recorded: only the step was left (cannot happen
         _finish(session, step, run, now, spec.next)  # with one transaction, kept as a guard)
         return None
+    return step, message
+
+
+def job_of(step: ChainStep, message: ChainMessage, *, policy: Policy) -> SendJob:
+    """What the send needs, without the database (the message flushed: it has its id)."""
     outgoing = Outgoing(
         uid=message.uid,
         channel="email" if message.channel == "email" else "sms",
@@ -395,29 +407,47 @@ def record(
         run = session.get(ChainRun, step.run_id, with_for_update=True)
         message = session.get(ChainMessage, job.message_id, with_for_update=True)
         assert run is not None and message is not None
-        message.attempts += 1
-        message.provider = provider
-        if sent.ok:
-            if message.state == "queued":  # a delivery report may have come first
-                message.state = "sent"
-            message.provider_ref = sent.ref or message.provider_ref
-            message.sent_at, message.last_error = now, None
-            chain = chain_of(session, run)
-            nxt = chain.step(step.step).next if chain is not None else None
-            if run.state == "running" and chain is not None:
-                _finish(session, step, run, now, nxt)
-            else:
-                step.state, step.finished_at, step.lease_until = "done", now, None
-        else:
-            message.last_error = sent.error
-            if sent.permanent or step.attempts >= policy.max_attempts:
-                message.state = "failed"
-                tries = f"after {step.attempts} attempts" if not sent.permanent else "refused"
-                _fail(step, run, now, f"{message.channel} {tries}: {sent.error}")
-            else:
-                step.state, step.lease_until = "pending", None
-                step.due_at = now + timedelta(seconds=backoff(step.attempts, policy, rng))
-                step.last_error = (sent.error or "")[:ERROR_MAX]
-        state = message.state
+        state = apply_outcome(
+            session, step, run, message, sent, provider=provider, now=now, policy=policy, rng=rng
+        )
         session.commit()
     return state
+
+
+def apply_outcome(
+    session: Session,
+    step: ChainStep,
+    run: ChainRun,
+    message: ChainMessage,
+    sent: Sent,
+    *,
+    provider: str,
+    now: datetime,
+    policy: Policy,
+    rng: random.Random,
+) -> str:
+    """A send's outcome on its (held, locked) step, run and message; the message's state."""
+    message.attempts += 1
+    message.provider = provider
+    if sent.ok:
+        if message.state == "queued":  # a delivery report may have come first
+            message.state = "sent"
+        message.provider_ref = sent.ref or message.provider_ref
+        message.sent_at, message.last_error = now, None
+        chain = chain_of(session, run)
+        nxt = chain.step(step.step).next if chain is not None else None
+        if run.state == "running" and chain is not None:
+            _finish(session, step, run, now, nxt)
+        else:
+            step.state, step.finished_at, step.lease_until = "done", now, None
+    else:
+        message.last_error = sent.error
+        if sent.permanent or step.attempts >= policy.max_attempts:
+            message.state = "failed"
+            tries = f"after {step.attempts} attempts" if not sent.permanent else "refused"
+            _fail(step, run, now, f"{message.channel} {tries}: {sent.error}")
+        else:
+            step.state, step.lease_until = "pending", None
+            step.due_at = now + timedelta(seconds=backoff(step.attempts, policy, rng))
+            step.last_error = (sent.error or "")[:ERROR_MAX]
+    return message.state

@@ -23,11 +23,10 @@ import random
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import event as sa_event
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from server.chains import steps
+from server.chains import batch, steps
 from server.chains.clock import Clock, SystemClock
 from server.db import Database
 from server.messaging.base import NotConfigured, Provider, Sent
@@ -79,6 +78,9 @@ class ChainWorker:
         self.db: Database | None = None
         self._rng = random.Random()
         self._working: set[asyncio.Task[None]] = set()
+        self._in_flight = 0
+        """Claimed steps not yet finished (at most ``chain_concurrency``)."""
+        self._sending = asyncio.Semaphore(settings.chain_send_concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -96,6 +98,7 @@ class ChainWorker:
             return
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
+        self._sending = asyncio.Semaphore(self.settings.chain_send_concurrency)
         self.db = Database.connect(self.settings.database_url)
         self.providers = self._providers if self._providers is not None else providers_of(self.settings)
         _listeners.append(self.wake)
@@ -116,6 +119,7 @@ class ChainWorker:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._task = None
         self._working.clear()
+        self._in_flight = 0
         if self._providers is None:
             for provider in self.providers.values():
                 closer = getattr(provider, "aclose", None)
@@ -127,7 +131,7 @@ class ChainWorker:
     async def _run(self) -> None:
         while True:
             self._wake.clear()
-            room = min(self.settings.chain_batch, self.settings.chain_concurrency - len(self._working))
+            room = min(self.settings.chain_batch, self.settings.chain_concurrency - self._in_flight)
             claimed: list[steps.Claimed] = []
             if room > 0:
                 try:
@@ -137,8 +141,9 @@ class ChainWorker:
                     )
                 except Exception:  # the worker must outlive any one failure: log it, try again later
                     log.exception("chain worker claim failed", extra={"event": "chains.claim_failed"})
-            for one in claimed:
-                task = asyncio.create_task(self._step(one), name=f"chain-step-{one.id}")
+            if claimed:
+                self._in_flight += len(claimed)
+                task = asyncio.create_task(self._batch(claimed), name=f"chain-steps-{claimed[0].id}")
                 self._working.add(task)
                 task.add_done_callback(self._done)
             if claimed and len(claimed) == room:
@@ -151,44 +156,45 @@ class ChainWorker:
         self._working.discard(task)
         self._wake.set()
 
-    async def _step(self, claimed: steps.Claimed) -> None:
-        assert self.db is not None
-        try:
-            job = await run_in_threadpool(
-                steps.prepare, self.db, claimed, now=self.clock.now(), policy=self.policy
-            )
-            if job is None:
-                return
-            provider = self.providers[job.outgoing.channel]
+    async def _send(self, job: steps.SendJob) -> batch.Outcome:
+        provider = self.providers[job.outgoing.channel]
+        async with self._sending:
             try:
                 sent = await provider.send(job.outgoing)
             except Exception as exc:  # a provider's bug must not lose the step: it is retried
                 log.exception("chain send failed", extra={"event": "chains.send_crashed"})
                 sent = Sent.failed(f"{type(exc).__name__}: {exc}")
-            state = await run_in_threadpool(
-                steps.record,
-                self.db,
-                job,
-                sent,
-                provider=provider.name,
-                now=self.clock.now(),
-                policy=self.policy,
-                rng=self._rng,
+        return job, sent, provider.name
+
+    async def _batch(self, claimed: list[steps.Claimed]) -> None:
+        """Work a claimed batch: its steps in one transaction, the sends together (at most
+        ``chain_send_concurrency`` at once per process), their outcomes in one more."""
+        assert self.db is not None
+        try:
+            jobs = await run_in_threadpool(
+                batch.prepare_many, self.db, claimed, now=self.clock.now(), policy=self.policy
             )
-            log.info(
-                "chain message attempt",
-                extra={
-                    "event": "chains.send",
-                    "message": str(job.outgoing.uid),
-                    "channel": job.outgoing.channel,
-                    "attempt": job.attempt,
-                    "ok": sent.ok,
-                    "error": sent.error,
-                    "state": state,
-                },
+            outcomes = await asyncio.gather(*(self._send(job) for job in jobs))
+            states = await run_in_threadpool(
+                batch.record_many, self.db, outcomes, now=self.clock.now(), policy=self.policy, rng=self._rng
             )
-        except SQLAlchemyError as exc:  # the lease runs out and the step is worked again
-            log.warning("chain step failed", extra={"event": "chains.step_failed", "error": str(exc)})
+            for job, sent, _ in outcomes:
+                log.info(
+                    "chain message attempt",
+                    extra={
+                        "event": "chains.send",
+                        "message": str(job.outgoing.uid),
+                        "channel": job.outgoing.channel,
+                        "attempt": job.attempt,
+                        "ok": sent.ok,
+                        "error": sent.error,
+                        "state": states.get(job.step_id),
+                    },
+                )
+        except Exception as exc:  # the leases run out and the steps are worked again
+            log.warning("chain steps failed", extra={"event": "chains.step_failed", "error": str(exc)})
+        finally:
+            self._in_flight -= len(claimed)
 
 
 @sa_event.listens_for(Session, "after_commit")

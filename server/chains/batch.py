@@ -1,0 +1,150 @@
+"""The chain worker's database work a batch at a time: one transaction for every claimed step of a
+batch (a few queries read the steps, runs, messages and contacts together), one for their sends'
+outcomes. What :mod:`server.chains.steps` does per step, without a commit and five round trips per
+step: what lets two workers clear 10,000 chains due at once within a minute (``bench/server_chains.py``).
+
+A batch that fails as a whole (a bug, a constraint) is done again one step at a time, each in its own
+transaction, so one bad step cannot hold the others: that one fails with the error in its run.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from server.chains import steps
+from server.chains.steps import Claimed, Policy, SendJob
+from server.db import Database
+from server.messaging.base import Sent
+from server.models import ChainMessage, ChainRun, ChainStep, Contact
+
+log = logging.getLogger("ringdesk.server.chains")
+
+
+def _locked(session: Session, wanted: dict[int, int]) -> tuple[list[ChainStep], dict[int, ChainRun]]:
+    """The steps still held by these claims (id -> attempt), and their runs, locked, in id order
+    (every worker locks in the same order: no deadlock between two batches)."""
+    rows = session.scalars(
+        select(ChainStep).where(ChainStep.id.in_(list(wanted))).order_by(ChainStep.id).with_for_update()
+    ).all()
+    held = [s for s in rows if s.state == "working" and s.attempts == wanted[s.id]]
+    runs = {
+        run.id: run
+        for run in session.scalars(
+            select(ChainRun)
+            .where(ChainRun.id.in_({s.run_id for s in held}))
+            .order_by(ChainRun.id)
+            .with_for_update()
+        )
+    }
+    return held, runs
+
+
+def prepare_many(db: Database, claimed: Sequence[Claimed], *, now: datetime, policy: Policy) -> list[SendJob]:
+    """Do the claimed steps (``steps.prepare`` for each, in one transaction); the sends to make."""
+    if not claimed:
+        return []
+    try:
+        with db.sessions() as session:
+            held, runs = _locked(session, {c.id: c.attempt for c in claimed})
+            messages = {
+                m.step_row_id: m
+                for m in session.scalars(
+                    select(ChainMessage).where(ChainMessage.step_row_id.in_([s.id for s in held]))
+                )
+            }
+            contact_ids = {r.contact_id for r in runs.values() if r.contact_id is not None}
+            if contact_ids:  # into the identity map: the steps' session.get() finds them there
+                session.scalars(select(Contact).where(Contact.id.in_(contact_ids))).all()
+            made = [
+                work
+                for step in held
+                if (
+                    work := steps._work(
+                        session, step, runs[step.run_id], now=now, policy=policy, known=messages
+                    )
+                )
+            ]
+            session.flush()
+            made_jobs = [steps.job_of(step, message, policy=policy) for step, message in made]
+            session.commit()
+            return made_jobs
+    except Exception:
+        log.exception("chain batch failed: one step at a time", extra={"event": "chains.batch_failed"})
+    jobs: list[SendJob] = []
+    for one in claimed:
+        try:
+            job = steps.prepare(db, one, now=now, policy=policy)
+        except Exception as exc:  # this step's own fault: its run fails saying why
+            log.exception("chain step failed", extra={"event": "chains.step_crashed", "step": one.id})
+            _give_up(db, one, now, f"internal error: {type(exc).__name__}: {exc}")
+            continue
+        if job is not None:
+            jobs.append(job)
+    return jobs
+
+
+def _give_up(db: Database, claimed: Claimed, now: datetime, reason: str) -> None:
+    try:
+        with db.sessions() as session:
+            held, runs = _locked(session, {claimed.id: claimed.attempt})
+            for step in held:
+                steps._fail(step, runs[step.run_id], now, reason)
+            session.commit()
+    except SQLAlchemyError:  # the lease runs out and the step is tried again
+        log.exception("chain step could not be failed", extra={"event": "chains.fail_failed"})
+
+
+Outcome = tuple[SendJob, Sent, str]
+"""A send, its outcome, the provider's name."""
+
+
+def record_many(
+    db: Database, outcomes: Sequence[Outcome], *, now: datetime, policy: Policy, rng: random.Random
+) -> dict[int, str]:
+    """Store the sends' outcomes (``steps.record`` for each, in one transaction); the message state
+    by step id (``superseded`` for a step this claim no longer holds)."""
+    if not outcomes:
+        return {}
+    try:
+        with db.sessions() as session:
+            held, runs = _locked(session, {job.step_id: job.attempt for job, _, _ in outcomes})
+            by_step = {s.id: s for s in held}
+            messages = {
+                m.id: m
+                for m in session.scalars(
+                    select(ChainMessage)
+                    .where(ChainMessage.id.in_([job.message_id for job, _, _ in outcomes]))
+                    .order_by(ChainMessage.id)
+                    .with_for_update()
+                )
+            }
+            states: dict[int, str] = {}
+            for job, sent, provider in outcomes:
+                step = by_step.get(job.step_id)
+                if step is None:
+                    states[job.step_id] = "superseded"
+                    continue
+                states[job.step_id] = steps.apply_outcome(
+                    session, step, runs[step.run_id], messages[job.message_id], sent,
+                    provider=provider, now=now, policy=policy, rng=rng,
+                )  # fmt: skip
+            session.commit()
+            return states
+    except Exception:
+        log.exception("chain records failed: one at a time", extra={"event": "chains.batch_failed"})
+    states = {}
+    for job, sent, provider in outcomes:
+        try:
+            states[job.step_id] = steps.record(
+                db, job, sent, provider=provider, now=now, policy=policy, rng=rng
+            )
+        except SQLAlchemyError:  # the lease runs out and the send is made again (same uid)
+            log.exception("chain record failed", extra={"event": "chains.record_failed"})
+    return states
