@@ -65,12 +65,15 @@ def scripts_head() -> str | None:
     for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
         values: dict[str, object] = {}
         for node in ast.parse(script.read_text(encoding="utf-8")).body:
-            target = node.target if isinstance(node, ast.AnnAssign) else None
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and node.value:
+            if isinstance(node, ast.AnnAssign):
+                target, value = node.target, node.value
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and value:
                 try:
-                    values[target.id] = ast.literal_eval(node.value)
+                    values[target.id] = ast.literal_eval(value)
                 except ValueError:
                     return None
         if not values:
