@@ -65,6 +65,7 @@ def scripts_head() -> str | None:
     for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
         values: dict[str, object] = {}
         for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            target: ast.expr
             if isinstance(node, ast.AnnAssign):
                 target, value = node.target, node.value
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
