@@ -25,6 +25,9 @@ from tests.server.tasks_support import report, task_settings
 from tests.server.test_dispositions import call, new_key
 
 ZONE = "Europe/Moscow"  # UTC+3 all year
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
+"""Rules of a step the database does not change: on SQLite only (the flows that claim, wait, retry
+and stop run on PostgreSQL too), to keep the suite's time down."""
 
 
 @pytest.fixture
@@ -160,6 +163,7 @@ def test_a_client_who_called_back_stops_the_chain(
     assert taken == ["mail", "wait", "check", "done"]
 
 
+@SQLITE_ONLY
 def test_no_sms_consent_never_gets_the_sms(
     *, people: People, database: Database, app: FastAPI, clock: ManualClock, mail: Recorder, sms: Recorder
 ) -> None:
@@ -209,6 +213,7 @@ def test_marketing_needs_recorded_consent_and_a_withdrawal_stops_the_run(
     assert sms.sent == [] and len(mail.sent) == 1
 
 
+@SQLITE_ONLY
 def test_the_preferred_channel_picks_the_message_of_a_send_step(
     people: People, database: Database, mail: Recorder, sms: Recorder
 ) -> None:
@@ -227,6 +232,7 @@ def test_the_preferred_channel_picks_the_message_of_a_send_step(
     assert [m.body for m in sms.sent] == ["Text"] and [m.body for m in mail.sent] == ["Mail"]
 
 
+@SQLITE_ONLY
 def test_an_sms_at_night_waits_for_the_clients_morning(
     people: People, database: Database, app: FastAPI, clock: ManualClock, sms: Recorder
 ) -> None:
@@ -285,6 +291,7 @@ def test_a_provider_down_is_retried_with_backoff_then_the_run_fails(
     assert mail.attempts == 4
 
 
+@SQLITE_ONLY
 def test_a_callback_task_goes_to_the_task_queue(people: People, database: Database) -> None:
     doc = chain()
     doc["steps"] = [
@@ -302,6 +309,7 @@ def test_a_callback_task_goes_to_the_task_queue(people: People, database: Databa
         )  # fmt: skip
 
 
+@SQLITE_ONLY
 def test_a_card_without_a_printed_value_fails_the_run_clearly(
     people: People, database: Database, mail: Recorder
 ) -> None:
@@ -314,6 +322,7 @@ def test_a_card_without_a_printed_value_fails_the_run_clearly(
     assert mail.sent == []
 
 
+@SQLITE_ONLY
 def test_dispositions_no_chain_wants_start_nothing(people: People, database: Database) -> None:
     upload(people, chain(trigger={"event": "disposition", "codes": ["sale"], "segment": "vip"}))
     dispose(people, contact(people)["id"])
@@ -323,6 +332,7 @@ def test_dispositions_no_chain_wants_start_nothing(people: People, database: Dat
     assert runs(database) == []
 
 
+@SQLITE_ONLY
 def test_the_contacts_history_shows_each_message_with_its_status(
     people: People, database: Database, app: FastAPI, clock: ManualClock, sms: Recorder
 ) -> None:
