@@ -365,3 +365,27 @@ def test_the_contacts_history_shows_each_message_with_its_status(
         "items"
     ]
     assert [i["status"] for i in items if i["kind"] == "message"] == ["skipped", "delivered"]
+
+
+@SQLITE_ONLY
+def test_a_template_beyond_its_budget_fails_its_run_and_holds_up_nobody(
+    people: People, database: Database, mail: Recorder
+) -> None:
+    doc = chain()
+    doc["steps"][0]["email"]["body"] = "{{ contact.name * 100000000 }}"  # lints: it is the data that is big
+    upload(people, doc)
+    dispose(people, contact(people)["id"])
+    wait_until(lambda: run_state(database) == "failed")
+    reason = runs(database)[0].reason or ""
+    assert reason.startswith("step 'mail': the template failed: TooExpensive"), reason
+    assert mail.sent == []
+    good = chain(id="other", trigger={"event": "disposition", "codes": ["sale"]})
+    good["steps"] = [
+        {"id": "mail", "email": {"subject": "Hi", "body": "Hello"}, "next": "done"},
+        {"id": "done", "stop": {}},
+    ]
+    response = people.client.post("/chains", json=good, headers=people.headers(people.admin))
+    assert response.status_code == 201, response.text
+    people.client.post("/chains/follow/disable", headers=people.headers(people.admin))
+    dispose(people, contact(people, phones=["+79123450004"], email="c@example.ru")["id"])
+    wait_until(lambda: [m.body for m in mail.sent] == ["Hello"])
