@@ -16,6 +16,8 @@ from server.migrate import current_revision, downgrade, head_revision, upgrade
 from server.models import Base
 
 EXPECTED_TABLES = {
+    "crm_connections",
+    "crm_jobs",
     "webhook_endpoints",
     "webhook_events",
     "webhook_deliveries",
