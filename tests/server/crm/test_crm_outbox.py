@@ -7,6 +7,7 @@ within its budget and says where the data came from."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -159,6 +160,8 @@ def test_a_call_is_registered_when_it_starts_and_finished_once_with_its_recordin
     assert methods.count("telephony.externalcall.finish") == 1
     assert methods.count("telephony.externalCall.attachRecord") == 1
     assert len(rows) == 1
+    times = [r.at for r in connected.requests]
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.45  # never faster than 2 a second
 
 
 def test_a_recording_known_before_the_finish_goes_with_it(
