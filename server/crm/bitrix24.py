@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -115,10 +114,6 @@ def masked(url: str) -> str:
 
 def portal_of(url: str) -> str:
     return urlsplit(url).netloc
-
-
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 class Bitrix24:
@@ -242,10 +237,11 @@ class Bitrix24:
             "USER_ID": self.config.user_for(call.operator),
             "PHONE_NUMBER": call.phone,
             "TYPE": 1 if call.direction is CallDirection.OUTBOUND else 2,
-            "CALL_START_DATE": _when(call.started_at),
             "CRM_CREATE": 1 if self.config.crm_create else 0,
             "SHOW": 0,
         }
+        if call.started_at is not None:  # else Bitrix24 takes the time of the request
+            params["CALL_START_DATE"] = call.started_at.isoformat()
         if call.line:
             params["LINE_NUMBER"] = call.line
         result = await self.call("telephony.externalcall.register", params)

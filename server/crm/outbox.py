@@ -120,7 +120,7 @@ def call_recorded(session: Session, call: Call) -> None:
         "line": call.dnis,
         "queue": call.queue,
         "operator": call.operator,
-        "started_at": _iso(call.arrived_at or call.answered_at or call.ended_at or utcnow()),
+        "started_at": _iso(call.arrived_at or call.answered_at or call.ended_at),
         "answered_at": _iso(call.answered_at),
         "ended_at": _iso(call.ended_at),
         "result": _result(call),

@@ -223,15 +223,15 @@ class CrmService:
             key=lambda c: c.id,
         )
 
-    def _write(self, job: Claimed, **values: Any) -> bool:
-        """Update the claimed job, unless its lease ran out and another claim owns it now."""
+    def _write(self, job: Claimed, *, same_revision: bool = False, **values: Any) -> bool:
+        """Update the claimed job, unless its lease ran out and another claim owns it now
+        (``same_revision``: and no fact was merged since it was claimed)."""
         assert self.db is not None
+        guard = [CrmJob.id == job.id, CrmJob.state == "working", CrmJob.attempts == job.attempt]
+        if same_revision:
+            guard.append(CrmJob.revision == job.revision)
         with self.db.sessions() as session:
-            done = session.execute(
-                update(CrmJob)
-                .where(CrmJob.id == job.id, CrmJob.state == "working", CrmJob.attempts == job.attempt)
-                .values(**values)
-            )
+            done = session.execute(update(CrmJob).where(*guard).values(**values))
             session.commit()
         return bool(done.rowcount)  # type: ignore[attr-defined]
 
@@ -294,13 +294,12 @@ class CrmService:
         return True
 
     def _succeeded(self, job: Claimed, finished: bool) -> None:
-        assert self.db is not None
-        with self.db.sessions() as session:
-            current = session.scalar(select(CrmJob.revision).where(CrmJob.id == job.id))
-        moved = current is not None and current != job.revision
-        state = "pending" if moved else ("done" if finished else "waiting")
-        self._write(job, state=state, next_at=utcnow(), lease_until=None, last_error=None)
-        if moved:
+        """Done (or waiting for the call's end), unless facts were merged meanwhile: then due again now."""
+        settled = "done" if finished else "waiting"
+        values: dict[str, Any] = {"next_at": utcnow(), "lease_until": None, "last_error": None}
+        if not self._write(job, same_revision=True, state=settled, **values) and self._write(
+            job, state="pending", **values
+        ):
             self.wake()
 
     def _failed(self, job: Claimed, exc: BaseException) -> None:
