@@ -269,7 +269,7 @@ def test_a_slow_crm_answers_not_found_within_the_budget_and_slows_nothing_else(
     answer = people.client.get("/contacts/lookup", params={"phone": PETR}, headers=headers)
     took = time.monotonic() - t0
     assert answer.status_code == 404 and "crm" not in answer.json()
-    assert took < settings.crm_lookup_timeout_seconds + 0.7, took
+    assert took < settings.crm_lookup_timeout_seconds + 1.0, took  # in time: the CRM hangs for a minute
     # a ringdesk contact is found at once while the CRM hangs
     created = people.client.post(
         "/contacts", json={"name": "Known", "phones": ["+79125550150"]}, headers=headers
@@ -277,4 +277,4 @@ def test_a_slow_crm_answers_not_found_within_the_budget_and_slows_nothing_else(
     assert created.status_code == 201
     t0 = time.monotonic()
     found = people.client.get("/contacts/lookup", params={"phone": "+79125550150"}, headers=headers)
-    assert found.status_code == 200 and time.monotonic() - t0 < 0.5
+    assert found.status_code == 200 and time.monotonic() - t0 < 1.0
