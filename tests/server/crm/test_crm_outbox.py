@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -278,3 +279,36 @@ def test_a_slow_crm_answers_not_found_within_the_budget_and_slows_nothing_else(
     t0 = time.monotonic()
     found = people.client.get("/contacts/lookup", params={"phone": "+79125550150"}, headers=headers)
     assert found.status_code == 200 and time.monotonic() - t0 < 1.0
+
+
+def test_a_job_whose_worker_died_is_taken_again_after_its_lease_without_repeating_a_step(
+    people: People, connected: BitrixReplay, database: Database
+) -> None:
+    """A server killed after Bitrix24 registered the call (its id recorded) and before the finish:
+    the job stays ``working`` until its lease runs out, then any worker finishes it, once."""
+    with database.session() as session:
+        session.add(
+            CrmJob(
+                crm="bitrix24",
+                kind="call",
+                key="died-1",
+                revision=1,
+                state="working",
+                attempts=1,
+                data={
+                    "phone": PETR,
+                    "operator": "op_n1",
+                    "answered_at": "2026-12-07T06:00:05+00:00",
+                    "ended_at": "2026-12-07T06:00:35+00:00",
+                    "result": "answered",
+                },
+                progress={"crm_call_id": "externalCall.died"},
+                next_at=datetime.now(UTC),
+                lease_until=datetime.now(UTC) - timedelta(seconds=1),
+            )
+        )
+        session.commit()
+    rows = wait_for_jobs(database, lambda rows: rows[0].state == "done")
+    assert [r.method for r in connected.requests] == ["telephony.externalcall.finish"]
+    assert connected.requests[0].params["CALL_ID"] == "externalCall.died"
+    assert connected.requests[0].params["DURATION"] == 30 and rows[0].attempts == 2
