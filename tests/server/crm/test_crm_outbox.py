@@ -25,10 +25,13 @@ from tests.server.conftest import make_settings
 from tests.server.crm.bitrix_replay import HANG, BitrixReplay
 from tests.server.helpers import People
 from tests.server.tasks_support import report, task_settings
+from tests.server.test_dispositions import call, catalogue, new_key, post
 
 PETR = "+79125550127"
 ANNA = "+79125550131"
 RECORDING_URL = "https://ringdesk.example.ru/recordings/{id}/audio"
+
+__all__ = ["catalogue"]  # the fixture
 
 
 @pytest.fixture
@@ -312,3 +315,28 @@ def test_a_job_whose_worker_died_is_taken_again_after_its_lease_without_repeatin
     assert [r.method for r in connected.requests] == ["telephony.externalcall.finish"]
     assert connected.requests[0].params["CALL_ID"] == "externalCall.died"
     assert connected.requests[0].params["DURATION"] == 30 and rows[0].attempts == 2
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_the_operators_disposition_finishes_a_call_whose_end_no_report_gave(
+    people: People, connected: BitrixReplay, database: Database
+) -> None:
+    answer = report(
+        people.client,
+        call_id="d1",
+        outcome="accepted",
+        missed_reason=None,
+        caller=PETR,
+        arrived_at="2026-03-02T07:00:00Z",
+    )
+    assert answer.status_code == 200, answer.text
+    wait_for_jobs(database, lambda rows: rows[0].state == "waiting")
+    stored = post(people, people.op_n1, call("op_n1", call_id="d1"), new_key())
+    assert stored.status_code == 201, stored.text
+    wait_for_jobs(database, lambda rows: rows[0].state == "done")
+    [finish] = connected.of("telephony.externalcall.finish")
+    assert (finish.params["USER_ID"], finish.params["DURATION"], finish.params["STATUS_CODE"]) == (
+        12,
+        175,
+        "200",
+    )
