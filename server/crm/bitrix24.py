@@ -28,8 +28,10 @@ error message, and the server's log formatter masks ``/rest/<id>/<token>`` where
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -193,16 +195,18 @@ class Bitrix24:
         found = await self.call(
             "crm.duplicate.findbycomm", {"ENTITY_TYPE": "CONTACT", "TYPE": "PHONE", "VALUES": [phone]}
         )
-        ids = found.get("CONTACT") if isinstance(found, dict) else None  # [] when none: a list
-        if not ids:
-            return None
-        first = min(int(i) for i in ids)
+        with _shape("crm.duplicate.findbycomm"):
+            ids = found.get("CONTACT") if isinstance(found, dict) else None  # [] when none: a list
+            if not ids:
+                return None
+            first = min(int(i) for i in ids)
         row = await self.call("crm.contact.get", {"id": first})
-        if not isinstance(row, dict):
-            raise CrmUnavailable("Bitrix24 crm.contact.get: not a Bitrix24 answer")
-        return self._contact(row)
+        with _shape("crm.contact.get"):
+            return self._contact(row)
 
-    def _contact(self, row: dict[str, Any]) -> CrmContact:
+    def _contact(self, row: Any) -> CrmContact:
+        if not isinstance(row, dict):
+            raise TypeError("not an object")
         name = " ".join(
             str(row.get(k) or "").strip() for k in ("NAME", "SECOND_NAME", "LAST_NAME") if row.get(k)
         )
@@ -265,6 +269,16 @@ class Bitrix24:
             "telephony.externalCall.attachRecord",
             {"CALL_ID": crm_call_id, "FILENAME": f"{_safe(call.call_id)}.ogg", "RECORD_URL": recording_url},
         )
+
+
+@contextlib.contextmanager
+def _shape(method: str) -> Iterator[None]:
+    """An answer that is Bitrix24's JSON but not the shape its documentation gives: unavailable
+    (retried later), never a crash of the caller."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise CrmUnavailable(f"Bitrix24 {method}: an answer of an unexpected shape") from None
 
 
 def _safe(text: str) -> str:

@@ -31,8 +31,14 @@ async def ask_crm(service: CrmService, numbers: list[str]) -> CrmContact | None:
         with pacing.deadline(started + budget):
             async with asyncio.timeout(budget):
                 return await adapter.lookup_by_phone(numbers[0])
-    except (CrmError, TimeoutError) as exc:
-        why = str(exc) if isinstance(exc, CrmError) else f"no answer within {budget:g} s"
+    except Exception as exc:  # whatever went wrong with the CRM, the screen pop answers "not found"
+        if isinstance(exc, CrmError):
+            why = str(exc)
+        elif isinstance(exc, TimeoutError):
+            why = f"no answer within {budget:g} s"
+        else:
+            log.exception("crm lookup failed", extra={"event": "crm.lookup_error"})
+            why = type(exc).__name__
         log.warning(
             "crm lookup gave nothing in time",
             extra={

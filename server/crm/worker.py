@@ -249,7 +249,9 @@ class CrmService:
                 finished = await self._send_call(job, connection, adapter)
             else:
                 finished = await self._send_contact(job, adapter)
-        except (CrmError, TimeoutError) as exc:
+        except Exception as exc:  # any failure counts as an attempt: bounded, never a job stuck working
+            if not isinstance(exc, CrmError | TimeoutError):
+                log.exception("crm job raised", extra={"event": "crm.job_error", "job": job.id})
             await run_in_threadpool(self._failed, job, exc)
             return
         await run_in_threadpool(self._succeeded, job, finished)
@@ -307,7 +309,12 @@ class CrmService:
             self.wake()
 
     def _failed(self, job: Claimed, exc: BaseException) -> None:
-        error = str(exc) if isinstance(exc, CrmError) else "no answer in time"
+        if isinstance(exc, CrmError):
+            error = str(exc)
+        elif isinstance(exc, TimeoutError):
+            error = "no answer in time"
+        else:
+            error = f"unexpected error: {type(exc).__name__}"
         settings = self.settings
         values: dict[str, Any] = {"lease_until": None, "last_error": error[:ERROR_MAX]}
         if isinstance(exc, CrmRefused) or job.attempt >= settings.crm_max_attempts:

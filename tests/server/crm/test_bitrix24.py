@@ -224,3 +224,12 @@ def test_a_portal_that_is_down_is_unavailable() -> None:
     with pytest.raises(CrmUnavailable, match="cannot reach") as raised:
         run(lambda a: a.check(), url)
     assert TOKEN not in str(raised.value)
+
+
+def test_an_answer_of_the_wrong_shape_is_unavailable_not_a_crash(portal: BitrixReplay) -> None:
+    portal.queue("crm.duplicate.findbycomm", "odd_shape.json")
+    with pytest.raises(CrmUnavailable, match=r"crm\.duplicate\.findbycomm: an answer of an unexpected shape"):
+        run(lambda a: a.lookup_by_phone(PETR), portal.url)
+    portal.queue("telephony.externalcall.register", "odd_shape.json")
+    with pytest.raises(CrmUnavailable, match="no CALL_ID"):
+        run(lambda a: a.call_started(CallFacts(call_id="x", phone=PETR)), portal.url)

@@ -340,3 +340,18 @@ def test_the_operators_disposition_finishes_a_call_whose_end_no_report_gave(
         175,
         "200",
     )
+
+
+def test_garbage_from_the_crm_is_not_found_on_the_screen_pop_and_a_bounded_failure_in_the_outbox(
+    people: People, connected: BitrixReplay, database: Database
+) -> None:
+    connected.queue("crm.duplicate.findbycomm", "odd_shape.json", *["odd_shape.json"] * 3)
+    headers = people.headers(people.op_n1)
+    answer = people.client.get("/contacts/lookup", params={"phone": PETR}, headers=headers)
+    assert answer.status_code == 404 and answer.json() == {"detail": "no contact has this number"}
+    created = people.client.post(
+        "/contacts", json={"name": "Ольга", "phones": ["+79125550199"]}, headers=headers
+    )
+    assert created.status_code == 201
+    rows = wait_for_jobs(database, lambda rows: bool(rows) and rows[0].state == "failed", timeout=30)
+    assert rows[0].attempts == 3 and "unexpected shape" in (rows[0].last_error or "")
