@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,17 @@ ANNA = "+79125550131"
 RECORDING_URL = "https://ringdesk.example.ru/recordings/{id}/audio"
 
 __all__ = ["catalogue"]  # the fixture
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """SQLite unless a test asks for both (``BOTH``): the outbox's own SQL (the upsert, the claim with
+    SKIP LOCKED, the guarded updates) runs on PostgreSQL in the tests marked so; the others are about
+    the CRM, the same on either (``make test`` stays within its time)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture
@@ -128,6 +140,7 @@ def started(people: People, call_id: str = "c1", **fields: Any) -> None:
     assert answer.status_code == 200, answer.text
 
 
+@BOTH
 def test_a_call_is_registered_when_it_starts_and_finished_once_with_its_recording(
     people: People, connected: BitrixReplay, database: Database
 ) -> None:
@@ -165,7 +178,8 @@ def test_a_call_is_registered_when_it_starts_and_finished_once_with_its_recordin
     assert methods.count("telephony.externalCall.attachRecord") == 1
     assert len(rows) == 1
     times = [r.at for r in connected.requests]
-    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.45  # never faster than 2 a second
+    # never a burst: sent 0.5 s apart (measured on arrival, where a loaded machine may delay one)
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.3
 
 
 def test_a_recording_known_before_the_finish_goes_with_it(
@@ -222,6 +236,7 @@ def test_a_crm_that_keeps_failing_is_retried_a_bounded_number_of_times(
     assert "not a Bitrix24 answer" in (rows[0].last_error or "")
 
 
+@BOTH
 def test_a_contact_created_in_ringdesk_is_created_in_the_crm_unless_it_knows_the_number(
     people: People, connected: BitrixReplay, database: Database
 ) -> None:
@@ -269,21 +284,35 @@ def test_a_slow_crm_answers_not_found_within_the_budget_and_slows_nothing_else(
 ) -> None:
     connected.queue("crm.duplicate.findbycomm", HANG, HANG)
     headers = people.headers(people.op_n1)
+    created = people.client.post(
+        "/contacts", json={"name": "Known", "phones": ["+79125550150"]}, headers=headers
+    )
+    assert created.status_code == 201
+    connected.wait_for(lambda seen: len(seen) >= 1)  # the new contact's job: the CRM hangs on it
     t0 = time.monotonic()
     answer = people.client.get("/contacts/lookup", params={"phone": PETR}, headers=headers)
     took = time.monotonic() - t0
     assert answer.status_code == 404 and "crm" not in answer.json()
     assert took < settings.crm_lookup_timeout_seconds + 1.0, took  # in time: the CRM hangs for a minute
-    # a ringdesk contact is found at once while the CRM hangs
-    created = people.client.post(
-        "/contacts", json={"name": "Known", "phones": ["+79125550150"]}, headers=headers
-    )
-    assert created.status_code == 201
-    t0 = time.monotonic()
+
+    # while a screen pop waits on the hanging CRM, a caller ringdesk knows is found: before it ends
+    done: dict[str, float] = {}
+
+    def unknown() -> None:
+        people.client.get("/contacts/lookup", params={"phone": "+79990000001"}, headers=headers)
+        done["unknown"] = time.monotonic()
+
+    connected.queue("crm.duplicate.findbycomm", *[HANG] * 5)  # the contact job's retries take some
+    waiting = threading.Thread(target=unknown)
+    waiting.start()
+    connected.wait_for(lambda seen: sum(r.method == "crm.duplicate.findbycomm" for r in seen) >= 3)
     found = people.client.get("/contacts/lookup", params={"phone": "+79125550150"}, headers=headers)
-    assert found.status_code == 200 and time.monotonic() - t0 < 1.0
+    done["known"] = time.monotonic()
+    waiting.join(10)
+    assert found.status_code == 200 and done["known"] < done["unknown"]
 
 
+@BOTH
 def test_a_job_whose_worker_died_is_taken_again_after_its_lease_without_repeating_a_step(
     people: People, connected: BitrixReplay, database: Database
 ) -> None:
