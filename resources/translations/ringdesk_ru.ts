@@ -150,17 +150,17 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="271"/>
+        <location filename="../../ui/card/call_card.py" line="273"/>
         <source>Looking up the caller...</source>
         <translation>Ищем звонящего в CRM...</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="273"/>
+        <location filename="../../ui/card/call_card.py" line="275"/>
         <source>No client card for this call.</source>
         <translation>У этого звонка нет карточки клиента.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="275"/>
+        <location filename="../../ui/card/call_card.py" line="277"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -553,32 +553,32 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="217"/>
+        <location filename="../../ui/desk.py" line="216"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="236"/>
+        <location filename="../../ui/desk.py" line="235"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="253"/>
+        <location filename="../../ui/desk.py" line="252"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="260"/>
+        <location filename="../../ui/desk.py" line="259"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="142"/>
+        <location filename="../../ui/card/binding.py" line="154"/>
         <source>The changes to %1 were not saved</source>
         <translation>Правки карточки %1 не сохранены</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="158"/>
+        <location filename="../../ui/card/binding.py" line="171"/>
         <source>Could not look up the caller: the card shows what is known</source>
         <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
@@ -1363,27 +1363,52 @@
 <context>
     <name>NewContactForm</name>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="77"/>
+        <location filename="../../ui/card/new_contact.py" line="31"/>
+        <source>From %1: not in ringdesk yet</source>
+        <translation>Из %1: в ringdesk этого клиента ещё нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="40"/>
+        <source>Company: %1</source>
+        <translation>Компания: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="42"/>
+        <source>E-mail: %1</source>
+        <translation>E-mail: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="45"/>
+        <source>Phones: %1</source>
+        <translation>Телефоны: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="133"/>
+        <source>Create the contact in ringdesk</source>
+        <translation>Создать контакт в ringdesk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="135"/>
         <source>New contact</source>
         <translation>Новый контакт</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="78"/>
+        <location filename="../../ui/card/new_contact.py" line="136"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="79"/>
+        <location filename="../../ui/card/new_contact.py" line="137"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="80"/>
+        <location filename="../../ui/card/new_contact.py" line="138"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="81"/>
+        <location filename="../../ui/card/new_contact.py" line="139"/>
         <source>Create contact (Ctrl+S)</source>
         <translation>Создать контакт (Ctrl+S)</translation>
     </message>
@@ -2175,12 +2200,12 @@
 <context>
     <name>Script</name>
     <message>
-        <location filename="../../ui/script_host.py" line="92"/>
+        <location filename="../../ui/script_host.py" line="136"/>
         <source>No script is set for this queue and segment.</source>
         <translation>Для этой очереди и сегмента скрипт не задан.</translation>
     </message>
     <message>
-        <location filename="../../ui/script_host.py" line="99"/>
+        <location filename="../../ui/script_host.py" line="143"/>
         <source>The script cannot be shown: %1</source>
         <translation>Скрипт нельзя показать: %1</translation>
     </message>
