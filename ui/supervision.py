@@ -207,6 +207,7 @@ class Supervision:
     def open_team(self) -> None:
         """Ctrl+T: the live board, on the desktop's loop and login (built on first use)."""
         from app.quality.scoring import CallScoring
+        from app.reports.state import ReportDesk
         from app.team.feed import TeamFeed
         from ui.team.window import TeamWindow
 
@@ -218,6 +219,9 @@ class Supervision:
 
                 attach_supervise_bar(window, self.live_lead)
             window.calls_button.attach(CallScoring(self.sync.api, self._player))
+            window.reports_button.attach(
+                lambda: ReportDesk(self.sync.api, tz=_local_zone(), today=datetime.now().date()), self._player
+            )
             self.team_window = window
         self.team_window.show()
         self.team_window.raise_()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -96,3 +97,61 @@ class OperatorReport(BaseModel):
     time_zone: str
     operators: list[OperatorRow] = Field(default_factory=list)
     medians: list[TeamMedian] = Field(default_factory=list)
+
+
+COUNTED = (
+    "offered",
+    "accepted",
+    "non_target",
+    "missed",
+    "called_back",
+    "handled",
+    "unanswered",
+    "successful",
+    "non_target_handled",
+)
+"""The figures that count calls or dispositions: a drill-down lists exactly that many."""
+
+DrillFigure = Literal[
+    "offered",
+    "accepted",
+    "non_target",
+    "missed",
+    "called_back",
+    "handled",
+    "unanswered",
+    "successful",
+    "non_target_handled",
+]
+
+
+class DrillCall(BaseModel):
+    """One call (``disposition_id`` 0) or one disposition of it behind a figure
+    (``GET /reports/calls/list``): what the lead needs to find it and open its recording."""
+
+    call_id: str
+    disposition_id: int = 0
+    at: datetime | None = None
+    """When it arrived (a call), else when its handling started (a disposition: ring time)."""
+    caller: str | None = None
+    outcome: str | None = None
+    queue: str | None = None
+    dnis: str | None = None
+    operator: str | None = None
+    code: str | None = None
+    talk_seconds: int | None = None
+    hold_seconds: int | None = None
+    acw_seconds: int | None = None
+    comment: str = ""
+    script_answers: dict[str, Any] = Field(default_factory=dict)
+    recording_id: int | None = None
+    """The stored recording of this call by its operator (``None``: none, or not stored yet)."""
+    recording_seconds: float | None = None
+
+
+class DrillDown(BaseModel):
+    figure: DrillFigure
+    since: datetime
+    until: datetime
+    group: str | None = None
+    calls: list[DrillCall] = Field(default_factory=list)

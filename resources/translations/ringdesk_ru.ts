@@ -553,32 +553,32 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="217"/>
+        <location filename="../../ui/desk.py" line="216"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="236"/>
+        <location filename="../../ui/desk.py" line="235"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="253"/>
+        <location filename="../../ui/desk.py" line="252"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="260"/>
+        <location filename="../../ui/desk.py" line="259"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="142"/>
+        <location filename="../../ui/card/binding.py" line="147"/>
         <source>The changes to %1 were not saved</source>
         <translation>Правки карточки %1 не сохранены</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="158"/>
+        <location filename="../../ui/card/binding.py" line="163"/>
         <source>Could not look up the caller: the card shows what is known</source>
         <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
@@ -715,6 +715,109 @@
         <location filename="../../ui/disposition_codes.py" line="47"/>
         <source>other</source>
         <translation>другое</translation>
+    </message>
+</context>
+<context>
+    <name>DrillWindow</name>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="83"/>
+        <source>yes</source>
+        <translation>есть</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="106"/>
+        <source>Call %1</source>
+        <translation>Звонок %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="108"/>
+        <source>Outcome: %1</source>
+        <translation>Исход: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="110"/>
+        <source>Disposition: %1</source>
+        <translation>Результат: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="113"/>
+        <source>Talk %1, hold %2, after-call work %3</source>
+        <translation>Разговор %1, удержание %2, поствызывная обработка %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="119"/>
+        <source>Comment: %1</source>
+        <translation>Комментарий: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="121"/>
+        <source>Script answers:</source>
+        <translation>Ответы по скрипту:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="124"/>
+        <source>No recording</source>
+        <translation>Записи нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="126"/>
+        <source>Recorded: Enter or double-click plays it</source>
+        <translation>Есть запись: Enter или двойной щелчок воспроизводит её</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="138"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="139"/>
+        <source>Caller</source>
+        <translation>Звонивший</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="140"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="141"/>
+        <source>Line</source>
+        <translation>Линия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="142"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="143"/>
+        <source>Disposition</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="144"/>
+        <source>Talk</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="145"/>
+        <source>Recording</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="150"/>
+        <source>Calls behind the figure (%1)</source>
+        <translation>Звонки за показателем (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="153"/>
+        <source>%1 to %2, %3 calls</source>
+        <translation>С %1 по %2, звонков: %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="159"/>
+        <source>Calls behind the figure</source>
+        <translation>Звонки за показателем</translation>
     </message>
 </context>
 <context>
@@ -2023,6 +2126,291 @@
     </message>
 </context>
 <context>
+    <name>ReportFigures</name>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="38"/>
+        <source>Offered</source>
+        <translation>Поступило</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="39"/>
+        <source>Accepted</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="40"/>
+        <source>Non-target</source>
+        <translation>Нецелевые</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="41"/>
+        <source>Missed</source>
+        <translation>Пропущено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="42"/>
+        <source>Called back</source>
+        <translation>Перезвонили</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="43"/>
+        <source>Called back, %</source>
+        <translation>Перезвонили, %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="44"/>
+        <source>Callback in</source>
+        <translation>Перезвон через</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="45"/>
+        <source>Handled</source>
+        <translation>Обработано</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="46"/>
+        <source>Not answered</source>
+        <translation>Не отвечено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="47"/>
+        <source>Successful</source>
+        <translation>Успешные</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="48"/>
+        <source>Judged non-target</source>
+        <translation>Признаны нецелевыми</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="49"/>
+        <source>Talk</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="50"/>
+        <source>Hold</source>
+        <translation>Удержание</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="51"/>
+        <source>ACW</source>
+        <translation>Постобработка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="52"/>
+        <source>AHT</source>
+        <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="53"/>
+        <source>ACW share</source>
+        <translation>Доля постобработки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="54"/>
+        <source>Conversion</source>
+        <translation>Конверсия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="55"/>
+        <source>Quality</source>
+        <translation>Качество</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="98"/>
+        <location filename="../../ui/team/reports/figures.py" line="118"/>
+        <source>Whole period</source>
+        <translation>Весь период</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="102"/>
+        <source>Week of %1</source>
+        <translation>Неделя с %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="113"/>
+        <source>15 minutes</source>
+        <translation>15 минут</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="114"/>
+        <source>Hour</source>
+        <translation>Час</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="115"/>
+        <source>Day</source>
+        <translation>День</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="116"/>
+        <source>Week</source>
+        <translation>Неделя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="117"/>
+        <source>Month</source>
+        <translation>Месяц</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="124"/>
+        <source>Nothing</source>
+        <translation>Без группировки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="125"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="126"/>
+        <source>Team</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="127"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="128"/>
+        <source>Advertising line</source>
+        <translation>Рекламная линия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="129"/>
+        <source>Disposition</source>
+        <translation>Результат звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="139"/>
+        <source>(none)</source>
+        <translation>(нет)</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsLauncher</name>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="466"/>
+        <source>&amp;Reports...</source>
+        <translation>&amp;Отчёты...</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsWindow</name>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="198"/>
+        <source>Interval</source>
+        <translation>Интервал</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="210"/>
+        <source>Total</source>
+        <translation>Итого</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="235"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="235"/>
+        <source>Team</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="256"/>
+        <source>Team median (%1 operators)</source>
+        <translation>Медиана команды (операторов: %1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="324"/>
+        <source>Save report</source>
+        <translation>Сохранить отчёт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="344"/>
+        <source>Could not save the file: %1</source>
+        <translation>Не удалось сохранить файл: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="359"/>
+        <source>Failed: %1</source>
+        <translation>Не выполнено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="366"/>
+        <source>Loading...</source>
+        <translation>Загрузка...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="367"/>
+        <source>Saving...</source>
+        <translation>Сохранение...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="368"/>
+        <source>Saved to %1</source>
+        <translation>Сохранено в %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="376"/>
+        <source>Reports</source>
+        <translation>Отчёты</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="377"/>
+        <source>&amp;From:</source>
+        <translation>&amp;С:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="378"/>
+        <source>&amp;To:</source>
+        <translation>&amp;По:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="379"/>
+        <source>&amp;Interval:</source>
+        <translation>&amp;Интервал:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="380"/>
+        <source>&amp;Group by:</source>
+        <translation>&amp;Группировать по:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="381"/>
+        <source>&amp;Show</source>
+        <translation>Пок&amp;азать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="382"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="383"/>
+        <source>Operators</source>
+        <translation>Операторы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="385"/>
+        <source>Export CSV (UTF-8)</source>
+        <translation>Экспорт CSV (UTF-8)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="386"/>
+        <source>Export CSV (Excel, Windows-1251)</source>
+        <translation>Экспорт CSV (Excel, Windows-1251)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="387"/>
+        <source>Export XLSX</source>
+        <translation>Экспорт XLSX</translation>
+    </message>
+</context>
+<context>
     <name>RingingPanel</name>
     <message>
         <location filename="../../ui/ringing_panel.py" line="106"/>
@@ -2175,12 +2563,12 @@
 <context>
     <name>Script</name>
     <message>
-        <location filename="../../ui/script_host.py" line="92"/>
+        <location filename="../../ui/script_host.py" line="136"/>
         <source>No script is set for this queue and segment.</source>
         <translation>Для этой очереди и сегмента скрипт не задан.</translation>
     </message>
     <message>
-        <location filename="../../ui/script_host.py" line="99"/>
+        <location filename="../../ui/script_host.py" line="143"/>
         <source>The script cannot be shown: %1</source>
         <translation>Скрипт нельзя показать: %1</translation>
     </message>
@@ -3093,63 +3481,63 @@
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../ui/team/window.py" line="74"/>
-        <location filename="../../ui/team/window.py" line="141"/>
+        <location filename="../../ui/team/window.py" line="76"/>
+        <location filename="../../ui/team/window.py" line="146"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="142"/>
+        <location filename="../../ui/team/window.py" line="147"/>
         <source>All teams</source>
         <translation>Все команды</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="160"/>
+        <location filename="../../ui/team/window.py" line="165"/>
         <source>Connecting...</source>
         <translation>Подключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="144"/>
+        <location filename="../../ui/team/window.py" line="149"/>
         <source>Force status...</source>
         <translation>Установить статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="145"/>
+        <location filename="../../ui/team/window.py" line="150"/>
         <source>Approve break</source>
         <translation>Одобрить перерыв</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="146"/>
+        <location filename="../../ui/team/window.py" line="151"/>
         <source>Refuse break</source>
         <translation>Отказать в перерыве</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="147"/>
+        <location filename="../../ui/team/window.py" line="152"/>
         <source>History...</source>
         <translation>История...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="143"/>
+        <location filename="../../ui/team/window.py" line="148"/>
         <source>Team:</source>
         <translation>Команда:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="162"/>
+        <location filename="../../ui/team/window.py" line="167"/>
         <source>Live</source>
         <translation>В эфире</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="162"/>
+        <location filename="../../ui/team/window.py" line="167"/>
         <source>Reconnecting...</source>
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="300"/>
+        <location filename="../../ui/team/window.py" line="305"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="300"/>
+        <location filename="../../ui/team/window.py" line="305"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>

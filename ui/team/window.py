@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,6 +36,7 @@ from ui.refusals import error_text
 from ui.team.dialogs import ForceDialog, HistoryDialog
 from ui.team.missed import MissedPanel
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
+from ui.team.reports.window import ReportsLauncher
 from ui.team.scoring import ScoringLauncher
 
 T = TypeVar("T")
@@ -91,6 +93,8 @@ class TeamWindow(QWidget):
         self.refuse_button = QPushButton(self)
         self.history_button = QPushButton(self)
         self.calls_button = ScoringLauncher(self._selected_operator, self)  # recorded calls, scoring
+        self.reports_button = ReportsLauncher(self)  # historical reports, exports (Alt+R, Ctrl+Shift+R)
+        QShortcut(QKeySequence("Ctrl+Shift+R"), self, self.reports_button.open_reports)
         self.team_label = QLabel(self)
         self._done_error: str | None = None
         self._heard = False
@@ -119,6 +123,7 @@ class TeamWindow(QWidget):
         for button in (self.force_button, self.approve_button, self.refuse_button, self.history_button):
             actions.addWidget(button)
         actions.addWidget(self.calls_button)
+        actions.addWidget(self.reports_button)
         actions.addStretch(1)
         actions.addWidget(self.message)
         layout = QVBoxLayout(self)
@@ -328,4 +333,5 @@ class TeamWindow(QWidget):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.calls_button.aclose()
+        await self.reports_button.aclose()
         self.close()
