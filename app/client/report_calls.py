@@ -12,7 +12,7 @@ from email.message import Message
 from app.client.answers import ok
 from app.client.errors import classify
 from app.client.mixin import SendsRequests
-from app.wire.reports import DrillDown, GroupBy, Interval, OperatorReport, Report
+from app.wire.reports import DrillDown, GroupBy, Interval, LiveReport, OperatorReport, Report
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,8 @@ class ReportCalls(SendsRequests):
             raise classify(response)
         fallback = f"{'operators' if operators else 'calls'}.{format}"
         return ReportFile(_file_name(response.headers.get("content-disposition"), fallback), response.content)
+
+    async def live_report(self, tz: str) -> LiveReport:
+        """``GET /reports/live``: today so far per queue (service level, abandoned, missed not
+        called back, AHT) for the dashboard and the wallboard."""
+        return ok(LiveReport, await self.request("GET", "/reports/live", params={"tz": tz}))

@@ -9,7 +9,7 @@ as the clock on the wall read.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -155,3 +155,33 @@ class DrillDown(BaseModel):
     until: datetime
     group: str | None = None
     calls: list[DrillCall] = Field(default_factory=list)
+
+
+class LiveQueue(BaseModel):
+    """One queue today so far (``GET /reports/live``; definitions in ``docs/reports.md``)."""
+
+    queue: str | None
+    offered: int = 0
+    accepted: int = 0
+    non_target: int = 0
+    missed: int = 0
+    abandoned: int = 0
+    """Missed calls whose caller hung up while waiting (after the greeting)."""
+    missed_open: int = 0
+    """Missed calls nobody has called back yet."""
+    service_seconds: int = 20
+    """N of this queue's service level."""
+    answered_in_time: int = 0
+    service_level: float | None = None
+    """``answered_in_time / (offered - non_target)``: answered within N seconds of arriving."""
+    aht_seconds: float | None = None
+    waiting: int | None = None
+    """Calls waiting in the queue now (``None``: no PBX adapter reports it)."""
+    longest_wait_seconds: float | None = None
+
+
+class LiveReport(BaseModel):
+    day: date
+    time_zone: str
+    queues: list[LiveQueue] = Field(default_factory=list)
+    total: LiveQueue

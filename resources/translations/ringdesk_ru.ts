@@ -551,6 +551,140 @@
     </message>
 </context>
 <context>
+    <name>DashboardPanel</name>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="144"/>
+        <source>Not updated: %1</source>
+        <translation>Не обновлено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="155"/>
+        <source>All queues</source>
+        <translation>Все очереди</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="164"/>
+        <source> (%1 s)</source>
+        <translation> (%1 с)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="234"/>
+        <source>Today so far</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="235"/>
+        <source>&amp;Wallboard</source>
+        <translation>&amp;Табло</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="236"/>
+        <source>Calls waiting and the longest wait show when the PBX reports its queues.</source>
+        <translation>Ожидающие звонки и самое долгое ожидание показываются, когда АТС сообщает о своих очередях.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="240"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="241"/>
+        <source>Waiting</source>
+        <translation>Ожидают</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="242"/>
+        <source>Longest wait</source>
+        <translation>Дольше всех ждёт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="243"/>
+        <source>Offered</source>
+        <translation>Поступило</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="244"/>
+        <source>Accepted</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="245"/>
+        <source>Service level</source>
+        <translation>Уровень сервиса</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="246"/>
+        <source>Abandoned</source>
+        <translation>Брошено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="247"/>
+        <source>Missed, not called back</source>
+        <translation>Пропущено, не перезвонили</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="248"/>
+        <location filename="../../ui/team/dashboard.py" line="258"/>
+        <source>AHT</source>
+        <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="254"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="255"/>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="256"/>
+        <source>In status</source>
+        <translation>В статусе</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="257"/>
+        <source>Handled</source>
+        <translation>Обработано</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="259"/>
+        <source>ACW share</source>
+        <translation>Доля постобработки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="260"/>
+        <source>Ready</source>
+        <translation>Готов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="261"/>
+        <source>Talk and hold</source>
+        <translation>Разговор и удержание</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="262"/>
+        <source>ACW</source>
+        <translation>Постобработка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="263"/>
+        <source>Not ready</source>
+        <translation>Не готов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="264"/>
+        <source>Occupancy</source>
+        <translation>Занятость</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="265"/>
+        <source>Plan</source>
+        <translation>План</translation>
+    </message>
+</context>
+<context>
     <name>Desk</name>
     <message>
         <location filename="../../ui/desk.py" line="216"/>
@@ -3481,63 +3615,73 @@
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../ui/team/window.py" line="76"/>
-        <location filename="../../ui/team/window.py" line="146"/>
+        <location filename="../../ui/team/window.py" line="78"/>
+        <location filename="../../ui/team/window.py" line="158"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="147"/>
+        <location filename="../../ui/team/window.py" line="159"/>
         <source>All teams</source>
         <translation>Все команды</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="165"/>
+        <location filename="../../ui/team/window.py" line="179"/>
         <source>Connecting...</source>
         <translation>Подключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="149"/>
+        <location filename="../../ui/team/window.py" line="161"/>
         <source>Force status...</source>
         <translation>Установить статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="150"/>
+        <location filename="../../ui/team/window.py" line="162"/>
         <source>Approve break</source>
         <translation>Одобрить перерыв</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="151"/>
+        <location filename="../../ui/team/window.py" line="163"/>
         <source>Refuse break</source>
         <translation>Отказать в перерыве</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="152"/>
+        <location filename="../../ui/team/window.py" line="164"/>
         <source>History...</source>
         <translation>История...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="148"/>
+        <location filename="../../ui/team/window.py" line="160"/>
         <source>Team:</source>
         <translation>Команда:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="167"/>
+        <location filename="../../ui/team/window.py" line="165"/>
+        <source>&amp;Board</source>
+        <translation>&amp;Монитор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="166"/>
+        <source>&amp;Dashboard</source>
+        <translation>&amp;Показатели</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="181"/>
         <source>Live</source>
         <translation>В эфире</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="167"/>
+        <location filename="../../ui/team/window.py" line="181"/>
         <source>Reconnecting...</source>
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="305"/>
+        <location filename="../../ui/team/window.py" line="331"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="305"/>
+        <location filename="../../ui/team/window.py" line="331"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
@@ -3553,6 +3697,69 @@
         <location filename="../../ui/tray.py" line="74"/>
         <source>Quit</source>
         <translation>Выход</translation>
+    </message>
+</context>
+<context>
+    <name>Wallboard</name>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="69"/>
+        <source>All queues</source>
+        <translation>Все очереди</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="82"/>
+        <source>Waiting</source>
+        <translation>Ожидают</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="83"/>
+        <source>Longest wait</source>
+        <translation>Дольше всех ждёт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="84"/>
+        <source>Service level (%1 s)</source>
+        <translation>Уровень сервиса (%1 с)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="86"/>
+        <source>Offered</source>
+        <translation>Поступило</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="87"/>
+        <source>Abandoned</source>
+        <translation>Брошено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="88"/>
+        <source>Not called back</source>
+        <translation>Не перезвонили</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="89"/>
+        <source>AHT</source>
+        <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="90"/>
+        <source>Accepted</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="118"/>
+        <source>No calls today yet</source>
+        <translation>Сегодня звонков ещё не было</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="168"/>
+        <source>Esc leaves the wallboard</source>
+        <translation>Esc — выйти из табло</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="191"/>
+        <source>Wallboard</source>
+        <translation>Табло</translation>
     </message>
 </context>
 </TS>

@@ -43,7 +43,8 @@ def row_end(start: datetime, interval: Interval, zone: ZoneInfo) -> datetime:
     return local_midnight(month.replace(day=1), zone)
 
 
-def _scope(scope: Scope) -> ColumnElement[bool]:
+def fact_scope(scope: Scope) -> ColumnElement[bool]:
+    """The facts ``scope`` may see (``Scope.condition``'s twin on ``report_facts``)."""
     table = ReportFact.__table__
     if scope.team_ids is None:
         return true()
@@ -104,7 +105,7 @@ def calls_behind(
             table.c.bucket_start < until,
             table.c[figure] > 0,
             in_group,
-            _scope(scope),
+            fact_scope(scope),
         )
         .order_by(table.c.bucket_start, table.c.id)
         .limit(LIMIT)

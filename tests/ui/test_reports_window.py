@@ -11,7 +11,7 @@ import asyncio
 import csv
 import io
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,8 +48,8 @@ def at(clock: str) -> str:
 
 
 class Centre:
-    """A live server with a lead (north), anna (north) and a day's three calls: c1 anna's sale in
-    sales at 09:00, c2 missed in sales at 09:10, c3 anna's in support at 10:00 (not a sale)."""
+    """A live server with a lead (north) and anna (north); :meth:`seed`: a day's three calls, c1
+    anna's sale in sales at 09:00, c2 missed in sales at 09:10, c3 anna's in support at 10:00."""
 
     def __init__(self, tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path / 'reports.sqlite3'}"
@@ -86,6 +86,9 @@ class Centre:
                 f"/catalogue/dispositions/{spec['code']}", json=spec, headers=self.auth["admin"]
             )
             assert response.status_code == 201, response.text
+
+    def seed(self, at: Callable[[str], str], hold: int = 30) -> None:
+        """The three calls and two dispositions, at the times ``at`` gives for each clock time."""
         calls: list[dict[str, Any]] = [
             {"call_id": "c1", "outcome": "accepted", "operator": "anna", "queue": "sales",
              "dnis": "+74950000001", "caller": "+74951110001", "arrived_at": at("09:00:00"),
@@ -106,7 +109,7 @@ class Centre:
         ):
             body = {
                 "call_id": call, "operator": "anna", "queue": queue, "ring_at": at(answer),
-                "answer_at": at(answer), "end_at": at(end), "acw_end_at": at(acw), "hold_seconds": 30,
+                "answer_at": at(answer), "end_at": at(end), "acw_end_at": at(acw), "hold_seconds": hold,
                 "code": code, "comment": "<b>asked</b> about delivery",
             }  # fmt: skip
             headers = {**self.auth["anna"], "Idempotency-Key": str(uuid.uuid4())}
@@ -117,6 +120,7 @@ class Centre:
 @pytest.fixture
 def centre(tmp_path: Path) -> Iterator[Centre]:
     c = Centre(tmp_path)
+    c.seed(at)
     yield c
     c.http.close()
     c.server.stop()

@@ -5,6 +5,8 @@
   ``from``..``to`` (inclusive; default today) in the centre's zone (``tz``, default the zone of the
   task rules' working hours).
 * ``GET /reports/operators``: per-operator figures over the period with each team's median.
+* ``GET /reports/live``: today so far per queue (service level with each queue's N, abandoned,
+  missed not called back yet, AHT) for the Team window's dashboard and wallboard.
 * ``GET /reports/calls/list``: the calls behind one counted figure of one row of the call report
   (drill-down: as many entries as the figure says), with what the lead needs to open them.
 
@@ -24,12 +26,12 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
 from app.wire.common import Day
-from app.wire.reports import DrillDown, DrillFigure, GroupBy, Interval, OperatorReport, Report
-from server.api.deps import LeadOrAdmin, SessionDep, TeamScope
+from app.wire.reports import DrillDown, DrillFigure, GroupBy, Interval, LiveReport, OperatorReport, Report
+from server.api.deps import LeadOrAdmin, SessionDep, SettingsDep, TeamScope
 from server.crud import task_rules
 from server.crud.team_missed import team_queues
 from server.kpi.export import Encoding
-from server.reports import drill, export, query
+from server.reports import drill, export, live, query
 from server.reports.intervals import local_midnight
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -187,4 +189,19 @@ def read_calls_behind(
         figure=figure,
         scope=_scope(session, user),
         zone=zone,
+    )
+
+
+@router.get("/live", response_model=LiveReport)
+def read_live(
+    *,
+    user: LeadOrAdmin,
+    session: SessionDep,
+    settings: SettingsDep,
+    tz: Annotated[str | None, Query(max_length=64)] = None,
+) -> LiveReport:
+    """Today so far per queue (module notes; ``server.reports.live``)."""
+    zone = _zone(session, tz)
+    return live.build(
+        session, settings=settings, zone=zone, scope=_scope(session, user), now=datetime.now(zone)
     )
