@@ -74,6 +74,7 @@ class ReportDesk:
         """The call report last received (for :attr:`shown`, the query that asked for it)."""
         self.shown: ReportQuery | None = None
         self.operators: OperatorReport | None = None
+        self.charts: tuple[Report, Report] | None = None
 
     def choose(
         self,
@@ -104,6 +105,15 @@ class ReportDesk:
         report = await self.api.calls_report(query)
         self.report, self.shown = report, query
         return report
+
+    async def load_charts(self) -> tuple[Report, Report]:
+        """The reports the charts draw for the current period: by hour (no grouping) and by
+        advertising line for the whole period (the operators' chart uses :attr:`operators`)."""
+        query = self.query
+        hourly = await self.api.calls_report(replace(query, interval=Interval.HOUR, by=GroupBy.NONE))
+        lines = await self.api.calls_report(replace(query, interval=None, by=GroupBy.DNIS))
+        self.charts = (hourly, lines)
+        return hourly, lines
 
     async def load_operators(self) -> OperatorReport:
         operators = await self.api.operators_report(self.query)

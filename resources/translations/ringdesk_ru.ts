@@ -328,6 +328,64 @@
     </message>
 </context>
 <context>
+    <name>ChartsPage</name>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="33"/>
+        <source>Offered</source>
+        <translation>Поступило</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="34"/>
+        <source>Accepted</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="35"/>
+        <source>Missed</source>
+        <translation>Пропущено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="36"/>
+        <source>Answered, %</source>
+        <translation>Отвечено, %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="37"/>
+        <source>Conversion</source>
+        <translation>Конверсия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="38"/>
+        <source>Handled</source>
+        <translation>Обработано</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="51"/>
+        <source>No calls in this period</source>
+        <translation>За этот период звонков нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="52"/>
+        <source>Team median</source>
+        <translation>Медиана команды</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="58"/>
+        <source>Calls and share answered by hour of the day</source>
+        <translation>Звонки и доля отвеченных по часам суток</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="59"/>
+        <source>Conversion by advertising line</source>
+        <translation>Конверсия по рекламным линиям</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="60"/>
+        <source>Operators compared: calls handled</source>
+        <translation>Сравнение операторов: обработано звонков</translation>
+    </message>
+</context>
+<context>
     <name>ChipBar</name>
     <message>
         <location filename="../../ui/card/chips.py" line="125"/>
@@ -2426,7 +2484,7 @@
 <context>
     <name>ReportsLauncher</name>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="466"/>
+        <location filename="../../ui/team/reports/launcher.py" line="51"/>
         <source>&amp;Reports...</source>
         <translation>&amp;Отчёты...</translation>
     </message>
@@ -2434,112 +2492,117 @@
 <context>
     <name>ReportsWindow</name>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="198"/>
+        <location filename="../../ui/team/reports/window.py" line="202"/>
         <source>Interval</source>
         <translation>Интервал</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="210"/>
+        <location filename="../../ui/team/reports/window.py" line="214"/>
         <source>Total</source>
         <translation>Итого</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="235"/>
+        <location filename="../../ui/team/reports/window.py" line="239"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="235"/>
+        <location filename="../../ui/team/reports/window.py" line="239"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="256"/>
+        <location filename="../../ui/team/reports/window.py" line="260"/>
         <source>Team median (%1 operators)</source>
         <translation>Медиана команды (операторов: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="324"/>
+        <location filename="../../ui/team/reports/window.py" line="329"/>
         <source>Save report</source>
         <translation>Сохранить отчёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="344"/>
+        <location filename="../../ui/team/reports/window.py" line="349"/>
         <source>Could not save the file: %1</source>
         <translation>Не удалось сохранить файл: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="359"/>
+        <location filename="../../ui/team/reports/window.py" line="364"/>
         <source>Failed: %1</source>
         <translation>Не выполнено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="366"/>
+        <location filename="../../ui/team/reports/window.py" line="371"/>
         <source>Loading...</source>
         <translation>Загрузка...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="367"/>
+        <location filename="../../ui/team/reports/window.py" line="372"/>
         <source>Saving...</source>
         <translation>Сохранение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="368"/>
+        <location filename="../../ui/team/reports/window.py" line="373"/>
         <source>Saved to %1</source>
         <translation>Сохранено в %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="376"/>
+        <location filename="../../ui/team/reports/window.py" line="378"/>
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="377"/>
+        <location filename="../../ui/team/reports/window.py" line="379"/>
         <source>&amp;From:</source>
         <translation>&amp;С:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="378"/>
+        <location filename="../../ui/team/reports/window.py" line="380"/>
         <source>&amp;To:</source>
         <translation>&amp;По:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="379"/>
+        <location filename="../../ui/team/reports/window.py" line="381"/>
         <source>&amp;Interval:</source>
         <translation>&amp;Интервал:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="380"/>
+        <location filename="../../ui/team/reports/window.py" line="382"/>
         <source>&amp;Group by:</source>
         <translation>&amp;Группировать по:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="381"/>
+        <location filename="../../ui/team/reports/window.py" line="383"/>
         <source>&amp;Show</source>
         <translation>Пок&amp;азать</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="382"/>
+        <location filename="../../ui/team/reports/window.py" line="384"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="383"/>
+        <location filename="../../ui/team/reports/window.py" line="385"/>
         <source>Operators</source>
         <translation>Операторы</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="385"/>
+        <location filename="../../ui/team/reports/window.py" line="386"/>
+        <source>Charts</source>
+        <translation>Графики</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="388"/>
         <source>Export CSV (UTF-8)</source>
         <translation>Экспорт CSV (UTF-8)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="386"/>
+        <location filename="../../ui/team/reports/window.py" line="389"/>
         <source>Export CSV (Excel, Windows-1251)</source>
         <translation>Экспорт CSV (Excel, Windows-1251)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="387"/>
+        <location filename="../../ui/team/reports/window.py" line="390"/>
         <source>Export XLSX</source>
         <translation>Экспорт XLSX</translation>
     </message>

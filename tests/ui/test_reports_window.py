@@ -163,6 +163,22 @@ def test_a_lead_reads_drills_exports_and_keeps_the_report_when_the_server_goes(
             # c1: talk 270 s + hold 30 s + ACW 60 s = 6:00; c3: 90 + 30 + 30 = 2:30; AHT 4:15
             assert window.cell_text(calls, 2, "AHT") == "4:15"
 
+            # charts: by hour, by line, operators with the team's median (drawn: the pixels change)
+            window.tabs.setCurrentWidget(window.charts_page)
+            blank = window.chart.grab().toImage()
+            await until(lambda: window.desk.charts is not None, timeout=10)
+            drawn = window.chart.chart
+            assert drawn is not None and drawn.categories == ["09", "10"]
+            assert [series.values for series in drawn.bars] == [[2, 1], [1, 1], [1, 0]]
+            assert window.chart.grab().toImage() != blank
+            window.chart_box.setCurrentIndex(window.chart_box.findData("lines"))
+            assert window.chart.chart is not None and window.chart.chart.categories == ["+74950000001"]
+            assert window.chart.title == "Conversion by advertising line"
+            window.chart_box.setCurrentIndex(window.chart_box.findData("operators"))
+            assert window.chart.chart is not None and window.chart.chart.reference == 2.0
+            assert window.chart.title == "Operators compared: calls handled: north"
+            window.tabs.setCurrentWidget(window.calls)
+
             # by queue, the whole period
             window.interval_box.setCurrentIndex(window.interval_box.findData(""))
             window.by_box.setCurrentIndex(window.by_box.findData(GroupBy.QUEUE.value))

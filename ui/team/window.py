@@ -38,7 +38,7 @@ from ui.team.dashboard import DashboardPanel
 from ui.team.dialogs import ForceDialog, HistoryDialog
 from ui.team.missed import MissedPanel
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
-from ui.team.reports.window import ReportsLauncher
+from ui.team.reports.launcher import ReportsLauncher
 from ui.team.scoring import ScoringLauncher
 
 T = TypeVar("T")

@@ -42,6 +42,7 @@ from ui.i18n import Language, language
 from ui.labels import disposition_label
 from ui.plain import set_plain
 from ui.refusals import error_text
+from ui.team.reports.charts_page import ChartsPage
 from ui.team.reports.figures import (
     CALL_FIGURES,
     MEDIAN_KEYS,
@@ -135,7 +136,9 @@ class ReportsWindow(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.calls, "")
         self.tabs.addTab(self.operators, "")
-        self.tabs.currentChanged.connect(self._tab_changed)
+        self.charts_page = ChartsPage(desk, self)
+        self.chart_box, self.chart = self.charts_page.chooser, self.charts_page.chart
+        self.tabs.addTab(self.charts_page, "")
 
         controls = QHBoxLayout()
         for widget in (
@@ -187,6 +190,7 @@ class ReportsWindow(QWidget):
         self.show_status("loading")
         self._run(self.desk.load(), self._show_calls)
         self._run(self.desk.load_operators(), self._show_operators)
+        self._run(self.desk.load_charts(), lambda _reports: self.charts_page.draw())
 
     # ----- showing ----------------------------------------------------------------------------
 
@@ -269,6 +273,7 @@ class ReportsWindow(QWidget):
                 table.setItem(r, c, item)
             r += 1
         table.resizeColumnsToContents()
+        self.charts_page.draw()
 
     def cell_text(self, table: QTableWidget, row: int, header: str) -> str:
         """The text under ``header`` in ``row`` (tests read the table as the lead reads it)."""
@@ -369,9 +374,6 @@ class ReportsWindow(QWidget):
         }
         set_plain(self.message, texts.get(what, ""))
 
-    def _tab_changed(self, _index: int) -> None:
-        pass
-
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Reports"))
         self.first_label.setText(self.tr("&From:"))
@@ -381,6 +383,7 @@ class ReportsWindow(QWidget):
         self.show_button.setText(self.tr("&Show"))
         self.tabs.setTabText(0, self.tr("Calls"))
         self.tabs.setTabText(1, self.tr("Operators"))
+        self.tabs.setTabText(2, self.tr("Charts"))
         names = {
             "csv_utf8": self.tr("Export CSV (UTF-8)"),
             "csv_cp1251": self.tr("Export CSV (Excel, Windows-1251)"),
@@ -425,47 +428,3 @@ class ReportsWindow(QWidget):
         if self.drill_window is not None:
             self.drill_window.close()
         self.close()
-
-
-class ReportsLauncher(QPushButton):
-    """ "Reports..." on the Team window (Alt+R or Ctrl+Shift+R there): one Reports window, reused.
-    ``attach`` gives it the core; until then it stays disabled."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("reportsButton")
-        self.make_desk: Callable[[], ReportDesk] | None = None
-        self.window_: ReportsWindow | None = None
-        self.player: Callable[[], Any] | None = None
-        self.clicked.connect(self.open_reports)
-        self.setEnabled(False)
-        self.retranslate()
-
-    def attach(self, make_desk: Callable[[], ReportDesk], player: Callable[[], Any] | None = None) -> None:
-        self.make_desk = make_desk
-        self.player = player
-        self.setEnabled(True)
-
-    def open_reports(self) -> None:
-        if self.make_desk is None:
-            return
-        if self.window_ is None:
-            self.window_ = ReportsWindow(self.make_desk())
-            if self.player is not None:
-                self.window_.attach_player(self.player)
-            self.window_.reload()
-        self.window_.show()
-        self.window_.raise_()
-        self.window_.activateWindow()
-
-    async def aclose(self) -> None:
-        if self.window_ is not None:
-            await self.window_.aclose()
-
-    def retranslate(self) -> None:
-        self.setText(self.tr("&Reports..."))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
