@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from app.reports.live import LiveFigures
@@ -25,6 +25,17 @@ from ui.team.reports.figures import no_group, value_text
 from ui.theme import colours
 
 CYCLE_S = 10.0
+
+
+def fitted(font: QFont, text: str, width: float) -> QFont:
+    """``font``, smaller until ``text`` fits ``width`` (a long Russian label, "100 %" in a narrow
+    tile): a wallboard's figure is never cut."""
+    out = QFont(font)
+    size = out.pixelSize()
+    while size > 8 and QFontMetrics(out).horizontalAdvance(text) > width:
+        size = int(size * 0.9)
+        out.setPixelSize(size)
+    return out
 
 
 class Wallboard(QWidget):
@@ -141,18 +152,18 @@ class Wallboard(QWidget):
             painter.setBrush(QColor(colour if colour is not None else palette.base))
             painter.drawRoundedRect(box, 12, 12)
             painter.setPen(QColor(palette.muted if colour is None else palette.on_accent))
-            painter.setFont(label_font)
-            painter.drawText(
-                box.adjusted(12, 8, -12, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, label
-            )
+            label_box = box.adjusted(12, 8, -12, 0)
+            painter.setFont(fitted(label_font, label, label_box.width()))
+            painter.drawText(label_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, label)
             painter.setPen(QColor(palette.text if colour is None else palette.on_accent))
-            painter.setFont(value_font)
-            painter.drawText(box.adjusted(12, tile_h * 0.15, -12, -8), Qt.AlignmentFlag.AlignCenter, value)
+            value_box = box.adjusted(12, tile_h * 0.15, -12, -8)
+            painter.setFont(fitted(value_font, value, value_box.width()))
+            painter.drawText(value_box, Qt.AlignmentFlag.AlignCenter, value)
         status_font = QFont(self.font())
         status_font.setPixelSize(max(14, int(height * 0.045)))
-        painter.setFont(status_font)
-        painter.setPen(QColor(palette.text))
         line = "     ".join(f"{label}: {number}" for label, number in self.statuses())
+        painter.setFont(fitted(status_font, line, width - 2 * margin))
+        painter.setPen(QColor(palette.text))
         painter.drawText(
             QRectF(margin, bottom + margin / 2, width - 2 * margin, height - bottom - margin),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

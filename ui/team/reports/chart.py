@@ -17,6 +17,10 @@ from app.reports.charts import Chart
 from ui.theme import colours
 
 
+STEPS = 5
+"""Grid lines above zero: a 1-2-5 top divides into whole steps (50: 10, 20, ...)."""
+
+
 def nice_ceiling(value: float) -> float:
     """The axis's top: 1, 2 or 5 times a power of ten, at least ``value`` (1 for nothing)."""
     if value <= 0:
@@ -86,16 +90,16 @@ class ChartWidget(QWidget):
         plot = QRectF(left, 2 * line_h + 16, right - left, self.height() - 4 * line_h - 28)
         self._legend(painter, chart, right, line_h)
         # grid and the left axis
-        for step in range(5):
-            value = top * step / 4
-            y = plot.bottom() - plot.height() * step / 4
+        for step in range(STEPS + 1):
+            value = top * step / STEPS
+            y = plot.bottom() - plot.height() * step / STEPS
             painter.setPen(QPen(QColor(palette.border), 1))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.setPen(muted)
             label = f"{value * 100:.0f} %" if chart.percent_bars else f"{value:g}"
             painter.drawText(QRectF(0, y - line_h / 2, left - 8, line_h), Qt.AlignmentFlag.AlignRight, label)
             if chart.line is not None:
-                share = f"{step * 25} %"
+                share = f"{step * 100 // STEPS} %"
                 painter.drawText(
                     QRectF(plot.right() + 8, y - line_h / 2, 60, line_h), Qt.AlignmentFlag.AlignLeft, share
                 )

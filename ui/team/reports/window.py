@@ -116,6 +116,8 @@ class ReportsWindow(QWidget):
         self.interval_label, self.interval_box = QLabel(self), QComboBox(self)
         self.by_label, self.by_box = QLabel(self), QComboBox(self)
         self.interval_label.setBuddy(self.interval_box)
+        for box in (self.interval_box, self.by_box):  # "Без группировки" whole
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.by_label.setBuddy(self.by_box)
         self.show_button = QPushButton(self)
         self.show_button.setDefault(True)
