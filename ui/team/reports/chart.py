@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from app.reports.charts import Chart
 from ui.theme import colours
 
-
 STEPS = 5
 """Grid lines above zero: a 1-2-5 top divides into whole steps (50: 10, 20, ...)."""
 
