@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import functools
+import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,18 +27,31 @@ from ui.main import Desktop, DesktopOptions
 PASSWORD = "e2e-password-long-enough"
 
 
-def seed_demo(directory: Path) -> str:
-    """A SQLite database in ``directory`` seeded as the demo's (every user's password: PASSWORD)."""
-    database = f"sqlite:///{directory / 'server.db'}"
+@functools.cache
+def _seeded_template() -> Path:
+    """The demo's database, seeded once per test process (removed when it exits)."""
+    template = Path(tempfile.mkdtemp(prefix="ringdesk-seeded-")) / "server.db"
+    atexit.register(shutil.rmtree, template.parent, True)
     subprocess.run(
-        [*server_command(), "seed-demo", "--db", database, "--password-stdin"],
+        [*server_command(), "seed-demo", "--db", f"sqlite:///{template}", "--password-stdin"],
         input=f"{PASSWORD}\n",
         text=True,
         check=True,
         capture_output=True,
         env=server_env(),
     )
-    return database
+    return template
+
+
+def seed_demo(directory: Path) -> str:
+    """A SQLite database in ``directory`` seeded as the demo's (every user's password: PASSWORD).
+
+    ``ringdesk-server seed-demo`` runs once per test process, into a template that each caller gets a
+    copy of: a seed costs 4-6 s (a process, the migrations, a password hash per demo user) and about
+    twenty modules ask for one, on the critical path of ``make test``. The demo's history is dated in
+    days, so a copy made minutes later shows what a fresh seed would."""
+    shutil.copyfile(_seeded_template(), directory / "server.db")
+    return f"sqlite:///{directory / 'server.db'}"
 
 
 def seeded_demo_server(directory: Path, env: dict[str, str] | None = None) -> LiveServer:

@@ -4,6 +4,9 @@ databases; ``ringdesk-server migrate`` does the upgrade."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,8 +15,10 @@ from sqlalchemy import CheckConstraint, inspect
 
 from server.cli import main
 from server.db import Database
-from server.migrate import current_revision, downgrade, head_revision, upgrade
+from server.migrate import current_revision, downgrade, head_revision, scripts_head, upgrade
 from server.models import Base
+
+REPO = Path(__file__).resolve().parents[2]
 
 EXPECTED_TABLES = {
     "webhook_endpoints",
@@ -127,6 +132,27 @@ def test_upgrade_twice_is_a_no_op(empty_db_url: str) -> None:
         assert current_revision(database.engine) == head_revision()
     finally:
         database.dispose()
+
+
+def test_a_database_at_the_newest_revision_is_checked_without_starting_alembic(empty_db_url: str) -> None:
+    """``serve`` and every command check the schema first; at the newest revision that must not cost
+    Alembic's import (a second of CPU per start), and the scripts' head read without it must be
+    Alembic's own."""
+    assert scripts_head() == head_revision()
+    database = Database.connect(empty_db_url, pooled=False)
+    try:
+        upgrade(database.engine)
+    finally:
+        database.dispose()
+    probe = (
+        "import sys; from server.db import Database; from server.migrate import current_revision, upgrade\n"
+        f"d = Database.connect({empty_db_url!r}, pooled=False); upgrade(d.engine)\n"
+        "print(current_revision(d.engine), sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO, timeout=60
+    )
+    assert done.stdout.split(None, 1) == [head_revision(), "[]\n"]
 
 
 def test_migrate_command(empty_db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
