@@ -120,12 +120,12 @@ class TeamWindow(QWidget):
         top.addWidget(self.team_label)
         top.addWidget(self.team_box)
         top.addStretch(1)
+        top.addWidget(self.reports_button)  # above the tabs: reachable from the board and the dashboard
         top.addWidget(self.connection)
         actions = QHBoxLayout()
         for button in (self.force_button, self.approve_button, self.refuse_button, self.history_button):
             actions.addWidget(button)
         actions.addWidget(self.calls_button)
-        actions.addWidget(self.reports_button)
         actions.addStretch(1)
         actions.addWidget(self.message)
         self.board_page = QWidget(self)
