@@ -84,6 +84,8 @@ class Centre:
         self.auth = {name: self.login(name, pw) for name, pw in self.passwords.items()}
         for spec in CODES:
             self.http.put(f"/catalogue/dispositions/{spec['code']}", json=spec, headers=self.auth["admin"])
+        target = {"team": "north", "handled_per_shift": 40}  # plan completion on the dashboard
+        self.http.put("/kpi/targets", json=target, headers=self.auth["admin"])
         self.http.put(
             "/catalogue/reasons/break",
             json={"code": "break", "label_en": "Break", "label_ru": "Перерыв"},
@@ -198,6 +200,7 @@ async def scenes(centre: Centre, app: QApplication) -> None:
         timeout=20,
     )
     desk = ReportDesk(api, tz=ZONE.key, today=yesterday)
+    team.reports_button.attach(lambda: desk)  # as the desktop does (ui/supervision.py)
     reports = ReportsWindow(desk)
     desk.choose(interval=Interval.HOUR, by=GroupBy.NONE)
     reports.retranslate()

@@ -87,6 +87,7 @@ class TeamWindow(QWidget):
 
         self.team_box = QComboBox(self)
         self.team_box.addItem("", None)
+        self.team_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Все команды"
         self.team_box.currentIndexChanged.connect(self._team_chosen)
         self.connection = QLabel(self)
         self.message = QLabel(self)
