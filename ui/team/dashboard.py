@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,14 +52,46 @@ def sl_colour(level: float | None) -> QColor | None:
     return colour
 
 
-def _item(text: str, *, number: bool = True, colour: QColor | None = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if number:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if colour is not None:
-        item.setBackground(colour)
-    return item
+Cell = tuple[str, bool, "QColor | None"]
+"""A cell's text, whether it is a number (right-aligned), its background (``None``: none)."""
+
+
+def _cell(text: str, *, number: bool = True, colour: QColor | None = None) -> Cell:
+    return (text, number, colour)
+
+
+def _fill(
+    table: QTableWidget, row: int, cells: list[Cell], shown: list[Cell] | None, *, bold: bool = False
+) -> bool:
+    """Show ``cells`` in ``row``, changing in place only the items whose cell differs from what is
+    ``shown`` (a read, or each second's tick, creates no item once the row exists and touches only
+    what moved: 40 operators cost well under a millisecond a tick); whether a text changed length
+    (the widths may need a look)."""
+    changed = False
+    for column, cell in enumerate(cells):
+        if shown is not None and column < len(shown) and shown[column] == cell:
+            continue
+        text, number, colour = cell
+        item = table.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            if number:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(row, column, item)
+        if item.text() != text:
+            changed = changed or len(text) != len(item.text())
+            item.setText(text)
+        if item.font().bold() != bold:
+            font = item.font()
+            font.setBold(bold)
+            item.setFont(font)
+        background = item.background()
+        if colour is None and background.style() != Qt.BrushStyle.NoBrush:
+            item.setBackground(QBrush())
+        elif colour is not None and background.color() != colour:
+            item.setBackground(colour)
+    return changed
 
 
 def _table(parent: QWidget) -> QTableWidget:
@@ -91,6 +123,8 @@ class DashboardPanel(QWidget):
         self.figures: LiveFigures | None = None
         self.wallboard: QWidget | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._shown: dict[tuple[str, int], list[Cell]] = {}
+        """What each row shows now (``q``ueues, ``o``perators): only the cells that differ are set."""
         self.title = QLabel(self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -149,32 +183,31 @@ class DashboardPanel(QWidget):
 
     def _render_queues(self, queues: list[LiveQueue]) -> None:
         table = self.queues
+        resize = table.rowCount() != len(queues)
+        if resize:  # rows came or went: build them afresh
+            self._shown = {key: cells for key, cells in self._shown.items() if key[0] != "q"}
         table.setRowCount(len(queues))
         for r, queue in enumerate(queues):
             total = r == len(queues) - 1
             name = self.tr("All queues") if total else (queue.queue or no_group())
+            level = value_text("share", queue.service_level)
+            if not total:
+                level += self.tr(" (%1 s)").replace("%1", str(queue.service_seconds))
             cells = [
-                _item(name, number=False),
-                _item(waiting_text(queue)),
-                _item(longest_text(queue)),
-                _item(str(queue.offered)),
-                _item(str(queue.accepted)),
-                _item(
-                    value_text("share", queue.service_level)
-                    + ("" if total else self.tr(" (%1 s)").replace("%1", str(queue.service_seconds))),
-                    colour=sl_colour(queue.service_level),
-                ),
-                _item(str(queue.abandoned)),
-                _item(str(queue.missed_open)),
-                _item(value_text("average", queue.aht_seconds)),
+                _cell(name, number=False),
+                _cell(waiting_text(queue)),
+                _cell(longest_text(queue)),
+                _cell(str(queue.offered)),
+                _cell(str(queue.accepted)),
+                _cell(level, colour=sl_colour(queue.service_level)),
+                _cell(str(queue.abandoned)),
+                _cell(str(queue.missed_open)),
+                _cell(value_text("average", queue.aht_seconds)),
             ]
-            for c, cell in enumerate(cells):
-                if total:
-                    font = cell.font()
-                    font.setBold(True)
-                    cell.setFont(font)
-                table.setItem(r, c, cell)
-        table.resizeColumnsToContents()
+            resize = _fill(table, r, cells, self._shown.get(("q", r)), bold=total) or resize
+            self._shown[("q", r)] = cells
+        if resize:
+            table.resizeColumnsToContents()
 
     def render_operators(self) -> None:
         """The operators' rows (the board's statuses and times, the server's figures); also each
@@ -182,6 +215,9 @@ class DashboardPanel(QWidget):
         figures, now = self.figures, self.board.clock()
         entries = sorted(self.board.board.entries, key=lambda e: e.operator)
         table = self.operators
+        resize = table.rowCount() != len(entries)
+        if resize:
+            self._shown = {key: cells for key, cells in self._shown.items() if key[0] != "o"}
         table.setRowCount(len(entries))
         for r, entry in enumerate(entries):
             kpi = figures.operator(entry.operator) if figures is not None else None
@@ -189,22 +225,23 @@ class DashboardPanel(QWidget):
             row = entry.row
             status = status_text(row.status) + (f" ({reason_label(row.reason)})" if row.reason else "")
             cells = [
-                _item(entry.operator, number=False),
-                _item(status, number=False, colour=alert_colour(entry.alert(now))),
-                _item(format_duration(entry.seconds_in_status(now)), colour=alert_colour(entry.alert(now))),
-                _item(str(kpi.handled) if kpi else ""),
-                _item(value_text("average", kpi.aht_seconds) if kpi else ""),
-                _item(value_text("share", acw_share(kpi)) if kpi else ""),
-                _item(format_duration(times.ready) if times else ""),
-                _item(format_duration(times.talk + times.hold) if times else ""),
-                _item(format_duration(times.acw) if times else ""),
-                _item(format_duration(times.not_ready) if times else ""),
-                _item(value_text("share", kpi.occupancy) if kpi else ""),
-                _item(value_text("share", kpi.plan_completion) if kpi else ""),
+                _cell(entry.operator, number=False),
+                _cell(status, number=False, colour=alert_colour(entry.alert(now))),
+                _cell(format_duration(entry.seconds_in_status(now)), colour=alert_colour(entry.alert(now))),
+                _cell(str(kpi.handled) if kpi else ""),
+                _cell(value_text("average", kpi.aht_seconds) if kpi else ""),
+                _cell(value_text("share", acw_share(kpi)) if kpi else ""),
+                _cell(format_duration(times.ready) if times else ""),
+                _cell(format_duration(times.talk + times.hold) if times else ""),
+                _cell(format_duration(times.acw) if times else ""),
+                _cell(format_duration(times.not_ready) if times else ""),
+                _cell(value_text("share", kpi.occupancy) if kpi else ""),
+                _cell(value_text("share", kpi.plan_completion) if kpi else ""),
             ]
-            for c, cell in enumerate(cells):
-                table.setItem(r, c, cell)
-        table.resizeColumnsToContents()
+            resize = _fill(table, r, cells, self._shown.get(("o", r))) or resize
+            self._shown[("o", r)] = cells
+        if resize:
+            table.resizeColumnsToContents()
 
     def cell(self, table: QTableWidget, first: str, header: str) -> str:
         """The text under ``header`` in the row whose first cell reads ``first`` (for tests)."""
@@ -265,7 +302,10 @@ class DashboardPanel(QWidget):
                 self.tr("Plan"),
             ]
         )
+        self._shown.clear()  # every text again, in the new language
         self.show_figures()
+        self.queues.resizeColumnsToContents()  # the words changed width
+        self.operators.resizeColumnsToContents()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
