@@ -611,133 +611,133 @@
 <context>
     <name>DashboardPanel</name>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="144"/>
+        <location filename="../../ui/team/dashboard.py" line="178"/>
         <source>Not updated: %1</source>
         <translation>Не обновлено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="155"/>
+        <location filename="../../ui/team/dashboard.py" line="192"/>
         <source>All queues</source>
         <translation>Все очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="164"/>
+        <location filename="../../ui/team/dashboard.py" line="195"/>
         <source> (%1 s)</source>
         <translation> (%1 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="234"/>
+        <location filename="../../ui/team/dashboard.py" line="271"/>
         <source>Today so far</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="235"/>
+        <location filename="../../ui/team/dashboard.py" line="272"/>
         <source>&amp;Wallboard</source>
         <translation>&amp;Табло</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="236"/>
+        <location filename="../../ui/team/dashboard.py" line="273"/>
         <source>Calls waiting and the longest wait show when the PBX reports its queues.</source>
         <translation>Ожидающие звонки и самое долгое ожидание показываются, когда АТС сообщает о своих очередях.</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="240"/>
+        <location filename="../../ui/team/dashboard.py" line="277"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="241"/>
+        <location filename="../../ui/team/dashboard.py" line="278"/>
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="242"/>
+        <location filename="../../ui/team/dashboard.py" line="279"/>
         <source>Longest wait</source>
         <translation>Дольше всех ждёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="243"/>
+        <location filename="../../ui/team/dashboard.py" line="280"/>
         <source>Offered</source>
         <translation>Поступило</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="244"/>
+        <location filename="../../ui/team/dashboard.py" line="281"/>
         <source>Accepted</source>
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="245"/>
+        <location filename="../../ui/team/dashboard.py" line="282"/>
         <source>Service level</source>
         <translation>Уровень сервиса</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="246"/>
+        <location filename="../../ui/team/dashboard.py" line="283"/>
         <source>Abandoned</source>
         <translation>Брошено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="247"/>
+        <location filename="../../ui/team/dashboard.py" line="284"/>
         <source>Missed, not called back</source>
         <translation>Пропущено, не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="248"/>
-        <location filename="../../ui/team/dashboard.py" line="258"/>
+        <location filename="../../ui/team/dashboard.py" line="285"/>
+        <location filename="../../ui/team/dashboard.py" line="295"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="254"/>
+        <location filename="../../ui/team/dashboard.py" line="291"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="255"/>
+        <location filename="../../ui/team/dashboard.py" line="292"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="256"/>
+        <location filename="../../ui/team/dashboard.py" line="293"/>
         <source>In status</source>
         <translation>В статусе</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="257"/>
+        <location filename="../../ui/team/dashboard.py" line="294"/>
         <source>Handled</source>
         <translation>Обработано</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="259"/>
+        <location filename="../../ui/team/dashboard.py" line="296"/>
         <source>ACW share</source>
         <translation>Доля постобработки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="260"/>
+        <location filename="../../ui/team/dashboard.py" line="297"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="261"/>
+        <location filename="../../ui/team/dashboard.py" line="298"/>
         <source>Talk and hold</source>
         <translation>Разговор и удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="262"/>
+        <location filename="../../ui/team/dashboard.py" line="299"/>
         <source>ACW</source>
         <translation>Постобработка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="263"/>
+        <location filename="../../ui/team/dashboard.py" line="300"/>
         <source>Not ready</source>
         <translation>Не готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="264"/>
+        <location filename="../../ui/team/dashboard.py" line="301"/>
         <source>Occupancy</source>
         <translation>Занятость</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="265"/>
+        <location filename="../../ui/team/dashboard.py" line="302"/>
         <source>Plan</source>
         <translation>План</translation>
     </message>
@@ -2492,117 +2492,117 @@
 <context>
     <name>ReportsWindow</name>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="202"/>
+        <location filename="../../ui/team/reports/window.py" line="204"/>
         <source>Interval</source>
         <translation>Интервал</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="214"/>
+        <location filename="../../ui/team/reports/window.py" line="216"/>
         <source>Total</source>
         <translation>Итого</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="239"/>
+        <location filename="../../ui/team/reports/window.py" line="241"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="239"/>
+        <location filename="../../ui/team/reports/window.py" line="241"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="260"/>
+        <location filename="../../ui/team/reports/window.py" line="262"/>
         <source>Team median (%1 operators)</source>
         <translation>Медиана команды (операторов: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="329"/>
+        <location filename="../../ui/team/reports/window.py" line="331"/>
         <source>Save report</source>
         <translation>Сохранить отчёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="349"/>
+        <location filename="../../ui/team/reports/window.py" line="351"/>
         <source>Could not save the file: %1</source>
         <translation>Не удалось сохранить файл: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="364"/>
+        <location filename="../../ui/team/reports/window.py" line="366"/>
         <source>Failed: %1</source>
         <translation>Не выполнено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="371"/>
+        <location filename="../../ui/team/reports/window.py" line="373"/>
         <source>Loading...</source>
         <translation>Загрузка...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="372"/>
+        <location filename="../../ui/team/reports/window.py" line="374"/>
         <source>Saving...</source>
         <translation>Сохранение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="373"/>
+        <location filename="../../ui/team/reports/window.py" line="375"/>
         <source>Saved to %1</source>
         <translation>Сохранено в %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="378"/>
+        <location filename="../../ui/team/reports/window.py" line="380"/>
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="379"/>
+        <location filename="../../ui/team/reports/window.py" line="381"/>
         <source>&amp;From:</source>
         <translation>&amp;С:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="380"/>
+        <location filename="../../ui/team/reports/window.py" line="382"/>
         <source>&amp;To:</source>
         <translation>&amp;По:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="381"/>
+        <location filename="../../ui/team/reports/window.py" line="383"/>
         <source>&amp;Interval:</source>
         <translation>&amp;Интервал:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="382"/>
+        <location filename="../../ui/team/reports/window.py" line="384"/>
         <source>&amp;Group by:</source>
         <translation>&amp;Группировать по:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="383"/>
+        <location filename="../../ui/team/reports/window.py" line="385"/>
         <source>&amp;Show</source>
         <translation>Пок&amp;азать</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="384"/>
+        <location filename="../../ui/team/reports/window.py" line="386"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="385"/>
+        <location filename="../../ui/team/reports/window.py" line="387"/>
         <source>Operators</source>
         <translation>Операторы</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="386"/>
+        <location filename="../../ui/team/reports/window.py" line="388"/>
         <source>Charts</source>
         <translation>Графики</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="388"/>
+        <location filename="../../ui/team/reports/window.py" line="390"/>
         <source>Export CSV (UTF-8)</source>
         <translation>Экспорт CSV (UTF-8)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="389"/>
+        <location filename="../../ui/team/reports/window.py" line="391"/>
         <source>Export CSV (Excel, Windows-1251)</source>
         <translation>Экспорт CSV (Excel, Windows-1251)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="390"/>
+        <location filename="../../ui/team/reports/window.py" line="392"/>
         <source>Export XLSX</source>
         <translation>Экспорт XLSX</translation>
     </message>
@@ -3679,72 +3679,72 @@
     <name>TeamWindow</name>
     <message>
         <location filename="../../ui/team/window.py" line="78"/>
-        <location filename="../../ui/team/window.py" line="158"/>
+        <location filename="../../ui/team/window.py" line="159"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="159"/>
+        <location filename="../../ui/team/window.py" line="160"/>
         <source>All teams</source>
         <translation>Все команды</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="179"/>
+        <location filename="../../ui/team/window.py" line="180"/>
         <source>Connecting...</source>
         <translation>Подключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="161"/>
+        <location filename="../../ui/team/window.py" line="162"/>
         <source>Force status...</source>
         <translation>Установить статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="162"/>
+        <location filename="../../ui/team/window.py" line="163"/>
         <source>Approve break</source>
         <translation>Одобрить перерыв</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="163"/>
+        <location filename="../../ui/team/window.py" line="164"/>
         <source>Refuse break</source>
         <translation>Отказать в перерыве</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="164"/>
+        <location filename="../../ui/team/window.py" line="165"/>
         <source>History...</source>
         <translation>История...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="160"/>
+        <location filename="../../ui/team/window.py" line="161"/>
         <source>Team:</source>
         <translation>Команда:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="165"/>
+        <location filename="../../ui/team/window.py" line="166"/>
         <source>&amp;Board</source>
         <translation>&amp;Монитор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="166"/>
+        <location filename="../../ui/team/window.py" line="167"/>
         <source>&amp;Dashboard</source>
         <translation>&amp;Показатели</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="181"/>
+        <location filename="../../ui/team/window.py" line="182"/>
         <source>Live</source>
         <translation>В эфире</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="181"/>
+        <location filename="../../ui/team/window.py" line="182"/>
         <source>Reconnecting...</source>
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="331"/>
+        <location filename="../../ui/team/window.py" line="332"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="331"/>
+        <location filename="../../ui/team/window.py" line="332"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
@@ -3765,62 +3765,62 @@
 <context>
     <name>Wallboard</name>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="69"/>
+        <location filename="../../ui/team/wallboard.py" line="80"/>
         <source>All queues</source>
         <translation>Все очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="82"/>
+        <location filename="../../ui/team/wallboard.py" line="93"/>
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="83"/>
+        <location filename="../../ui/team/wallboard.py" line="94"/>
         <source>Longest wait</source>
         <translation>Дольше всех ждёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="84"/>
+        <location filename="../../ui/team/wallboard.py" line="95"/>
         <source>Service level (%1 s)</source>
         <translation>Уровень сервиса (%1 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="86"/>
+        <location filename="../../ui/team/wallboard.py" line="97"/>
         <source>Offered</source>
         <translation>Поступило</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="87"/>
+        <location filename="../../ui/team/wallboard.py" line="98"/>
         <source>Abandoned</source>
         <translation>Брошено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="88"/>
+        <location filename="../../ui/team/wallboard.py" line="99"/>
         <source>Not called back</source>
         <translation>Не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="89"/>
+        <location filename="../../ui/team/wallboard.py" line="100"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="90"/>
+        <location filename="../../ui/team/wallboard.py" line="101"/>
         <source>Accepted</source>
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="118"/>
+        <location filename="../../ui/team/wallboard.py" line="129"/>
         <source>No calls today yet</source>
         <translation>Сегодня звонков ещё не было</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="168"/>
+        <location filename="../../ui/team/wallboard.py" line="179"/>
         <source>Esc leaves the wallboard</source>
         <translation>Esc — выйти из табло</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="191"/>
+        <location filename="../../ui/team/wallboard.py" line="202"/>
         <source>Wallboard</source>
         <translation>Табло</translation>
     </message>
