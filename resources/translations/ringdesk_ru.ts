@@ -922,92 +922,107 @@
         <translation>Звонок %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="108"/>
+        <location filename="../../ui/team/reports/drill.py" line="109"/>
+        <source>answered</source>
+        <translation>отвечен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="110"/>
+        <source>missed</source>
+        <translation>пропущен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="111"/>
+        <source>hung up in the greeting (non-target)</source>
+        <translation>сброшен во время приветствия (нецелевой)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="113"/>
         <source>Outcome: %1</source>
         <translation>Исход: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="110"/>
+        <location filename="../../ui/team/reports/drill.py" line="115"/>
         <source>Disposition: %1</source>
         <translation>Результат: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="113"/>
+        <location filename="../../ui/team/reports/drill.py" line="118"/>
         <source>Talk %1, hold %2, after-call work %3</source>
         <translation>Разговор %1, удержание %2, поствызывная обработка %3</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="119"/>
+        <location filename="../../ui/team/reports/drill.py" line="124"/>
         <source>Comment: %1</source>
         <translation>Комментарий: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="121"/>
+        <location filename="../../ui/team/reports/drill.py" line="126"/>
         <source>Script answers:</source>
         <translation>Ответы по скрипту:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="124"/>
+        <location filename="../../ui/team/reports/drill.py" line="129"/>
         <source>No recording</source>
         <translation>Записи нет</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="126"/>
+        <location filename="../../ui/team/reports/drill.py" line="131"/>
         <source>Recorded: Enter or double-click plays it</source>
         <translation>Есть запись: Enter или двойной щелчок воспроизводит её</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="138"/>
+        <location filename="../../ui/team/reports/drill.py" line="143"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="139"/>
+        <location filename="../../ui/team/reports/drill.py" line="144"/>
         <source>Caller</source>
         <translation>Звонивший</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="140"/>
+        <location filename="../../ui/team/reports/drill.py" line="145"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="141"/>
+        <location filename="../../ui/team/reports/drill.py" line="146"/>
         <source>Line</source>
         <translation>Линия</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="142"/>
+        <location filename="../../ui/team/reports/drill.py" line="147"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="143"/>
+        <location filename="../../ui/team/reports/drill.py" line="148"/>
         <source>Disposition</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="144"/>
+        <location filename="../../ui/team/reports/drill.py" line="149"/>
         <source>Talk</source>
         <translation>Разговор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="145"/>
+        <location filename="../../ui/team/reports/drill.py" line="150"/>
         <source>Recording</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="150"/>
+        <location filename="../../ui/team/reports/drill.py" line="155"/>
         <source>Calls behind the figure (%1)</source>
         <translation>Звонки за показателем (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="153"/>
+        <location filename="../../ui/team/reports/drill.py" line="158"/>
         <source>%1 to %2, %3 calls</source>
         <translation>С %1 по %2, звонков: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="159"/>
+        <location filename="../../ui/team/reports/drill.py" line="164"/>
         <source>Calls behind the figure</source>
         <translation>Звонки за показателем</translation>
     </message>

@@ -221,6 +221,7 @@ def test_a_lead_reads_drills_exports_and_keeps_the_report_when_the_server_goes(
             text = drill.details.toPlainText()
             assert "Disposition: Sale" in text and "Comment: <b>asked</b> about delivery" in text
             assert "Talk 4:30, hold 0:30, after-call work 1:00" in text
+            assert "Outcome: answered" in text  # in words, not the wire's "accepted"
 
             # exports: the file chosen holds the server's bytes
             def choose(name: str, then: Any) -> None:

@@ -105,7 +105,12 @@ class DrillWindow(QWidget):
             return
         lines = [self.tr("Call %1").replace("%1", call.call_id)]
         if call.outcome:
-            lines.append(self.tr("Outcome: %1").replace("%1", call.outcome))
+            outcomes = {
+                "accepted": self.tr("answered"),
+                "missed": self.tr("missed"),
+                "non_target": self.tr("hung up in the greeting (non-target)"),
+            }
+            lines.append(self.tr("Outcome: %1").replace("%1", outcomes.get(call.outcome, call.outcome)))
         if call.code:
             lines.append(self.tr("Disposition: %1").replace("%1", disposition_label(call.code)))
         if call.talk_seconds is not None:
