@@ -17,9 +17,10 @@ Secret values never appear in exception messages or logs from this module.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 SERVICE = "ringdesk"
 log = logging.getLogger("ringdesk.credentials")
@@ -37,6 +38,10 @@ _REFUSED_MODULES = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.n
 
 def _refused(backend: Any) -> bool:
     return type(backend).__module__.startswith(_REFUSED_MODULES)
+
+
+def _is_remote(backend: Any) -> bool:
+    return type(backend).__module__ == "app.secrets_helper"
 
 
 def choose_backend(backend: Any) -> tuple[Any | None, str | None]:
@@ -65,17 +70,42 @@ class SecretStore:
             import keyring
 
             backend = keyring.get_keyring()
-        self._backend, self._problem = choose_backend(backend)
+        self._name: str | None = None
+        self._backend: Any | None
+        self._problem: str | None
+        if _is_remote(backend):
+            problem: str | None
+            try:
+                self._name, problem = cast(Any, backend).hello()
+            except Exception as exc:
+                problem = f"the system keyring failed ({type(exc).__name__})"
+            self._backend, self._problem = (None, problem) if problem else (backend, None)
+        else:
+            self._backend, self._problem = choose_backend(backend)
         self._memory: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
         if self._problem:
             log.warning("secrets kept in memory only: %s", self._problem)
 
+    @classmethod
+    def for_desktop(cls) -> SecretStore:
+        """The desktop's store: the OS keyring through a short-lived helper process
+        (:mod:`app.secrets_helper`: ``keyring`` and its backend stay out of the desktop's memory),
+        unless ``keyring`` is loaded here already (nothing left to save: it is used in-process)."""
+        if "keyring" in sys.modules:
+            return cls()
+        from app.launch import ringdesk_argv
+        from app.secrets_helper import RemoteKeyring
+
+        return cls(RemoteKeyring([*ringdesk_argv(), "secrets-helper"]))
+
     @property
     def backend_name(self) -> str:
         """The keyring in use, for IT (``keyring.backends.SecretService.Keyring``); ``memory`` when none."""
         backend = self._backend
-        return "memory" if backend is None else f"{type(backend).__module__}.{type(backend).__name__}"
+        if backend is None:
+            return "memory"
+        return self._name or f"{type(backend).__module__}.{type(backend).__name__}"
 
     @property
     def problem(self) -> str | None:

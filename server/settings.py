@@ -255,6 +255,21 @@ class Settings(BaseModel):
     webhook_endpoint_concurrency: int = Field(default=4, ge=1, le=64)
     #: How often a process looks for due deliveries made by other processes (its own it sends at once).
     webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    #: The CRM adapter (docs/integrations.md, "Bitrix24"). Requests a second to one CRM portal from
+    #: one server process (Bitrix24 allows about 2; beyond, it answers QUERY_LIMIT_EXCEEDED).
+    crm_rate_per_second: float = Field(default=2.0, gt=0, le=50)
+    #: The most one CRM request may take; then it counts as failed and the job is retried.
+    crm_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    #: The screen pop's budget for asking the CRM about a caller ringdesk does not know: past it the
+    #: lookup answers "not found" (the card must not wait for a slow CRM).
+    crm_lookup_timeout_seconds: float = Field(default=1.5, ge=0, le=10)
+    #: Attempts per CRM job before it is ``failed``; the delay after the first failed one doubles
+    #: from ``crm_retry_base_seconds`` up to ``crm_retry_max_seconds``.
+    crm_max_attempts: int = Field(default=12, ge=1, le=50)
+    crm_retry_base_seconds: float = Field(default=30.0, gt=0, le=24 * 3600)
+    crm_retry_max_seconds: float = Field(default=3600.0, gt=0, le=7 * 24 * 3600)
+    #: How often a process looks for CRM jobs made by other processes and re-reads the connection.
+    crm_poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
     def recording_policies(self) -> dict[str, str]:
         """``recording_queues`` as ``{queue: policy}``."""

@@ -17,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
         from sip.cli import main as phone_main
 
         return phone_main(args[1:])
+    if command == "secrets-helper":  # the desktop's own child (app.secrets_helper), not for people
+        from app.secrets_helper import serve
+
+        return serve()
     if command == "script":
         from app.scripts.cli import main as script_main
 

@@ -54,7 +54,12 @@ async def log_in(opts: LoginOptions, sync: SyncService) -> tuple[SyncService, Us
             if form.server_url != opts.server_url or form.user != opts.user:
                 await current.close()
                 opts.server_url, opts.user = form.server_url, form.user
-                current = SyncService.open(form.server_url, account=form.user, database=opts.database)
+                current = SyncService.open(
+                    form.server_url,
+                    account=form.user,
+                    database=opts.database,
+                    secrets=current.api.tokens.secrets,
+                )
             user = await current.login(form.user, form.password)
         except LoginRequiredError:
             dialog.show_error(QApplication.translate("Desktop", "Wrong login or password"))

@@ -160,8 +160,13 @@ class Desktop:
         app.setQuitOnLastWindowClosed(False)  # the tray keeps the shift; quitting is an intent
         apply_theme(app, opts.theme)
         set_language(opts.language)
+        # one store for the login, the token renewals and the SIP passwords: the keyring is asked
+        # through a helper process (issue 15: its ~10 MB stay out of the desktop)
+        self.secrets = SecretStore.for_desktop()
         try:
-            self.sync = SyncService.open(opts.server_url, account=opts.user, database=opts.database)
+            self.sync = SyncService.open(
+                opts.server_url, account=opts.user, database=opts.database, secrets=self.secrets
+            )
         except StoreUnusable as exc:  # a dialog and the log, not a traceback on stderr
             self.store_dialog = await tell_unusable(exc)
             return False
@@ -178,7 +183,6 @@ class Desktop:
         self.sync.start()
         services = await ServerSide.load(self.sync)
         use_catalogue(services.catalogue)  # labels follow the catalogue as it is refreshed
-        self.secrets = SecretStore()
         self.telephony.accounts = sip_accounts(opts.config, self.secrets) if opts.config is not None else []
         caller_ids = caller_ids_of(str(opts.config["calls.caller_ids"])) if opts.config else {}
         config = WorkstationConfig(operator=self.user.name, acw=opts.acw, caller_ids=caller_ids)

@@ -9,7 +9,9 @@ asking the server and must not be able to make one: it holds only the public key
   grant opens one supervision call, :class:`ReplayGuard` refuses it a second time);
 * ``aud`` ``ringdesk-supervision``, so no other token the server might sign with this key passes.
 
-Both sides import this module; it needs only PyJWT and ``cryptography``.
+Both sides import this module; it needs only PyJWT and ``cryptography``, imported when a key is
+made or a grant signed or checked: the telephony service is told the public key at start-up but may
+never see a grant, and ``cryptography`` with PyJWT held ~9 MB of its idle memory (issue 15).
 """
 
 from __future__ import annotations
@@ -18,14 +20,12 @@ import base64
 import secrets
 import time
 from dataclasses import dataclass
-
-import jwt
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from typing import TYPE_CHECKING
 
 from app.wire.supervision import SupervisionMode
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = ["Grant", "GrantRefused", "ReplayGuard", "SupervisionMode", "sign", "verify"]
 
@@ -52,26 +52,50 @@ class Grant:
     nonce: str
 
 
+@dataclass(frozen=True)
+class PublicKey:
+    """A public key as its raw 32 bytes, checked for length only until a grant is verified with it."""
+
+    raw: bytes
+
+    def ed25519(self) -> Ed25519PublicKey:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        return Ed25519PublicKey.from_public_bytes(self.raw)
+
+
 def key_from_secret(secret: str) -> Ed25519PrivateKey:
     """The server's signing key, derived from its secret key (HKDF-SHA256): every server process and
     restart signs with the same key, and there is no second secret for IT to manage."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     seed = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"ringdesk supervision grant v1"
     ).derive(secret.encode())
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
-def public_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+def public_text(key: Ed25519PrivateKey | Ed25519PublicKey | PublicKey) -> str:
     """The public key as URL-safe base64 of its raw 32 bytes (what ``/supervision/policy`` says)."""
-    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
-    raw = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    if isinstance(key, PublicKey):
+        raw = key.raw
+    else:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+        raw = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def public_key(text: str) -> Ed25519PublicKey:
+def public_key(text: str) -> PublicKey:
     """The inverse of :func:`public_text` (ValueError when it is not a key)."""
     raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    return Ed25519PublicKey.from_public_bytes(raw)
+    if len(raw) != 32:
+        raise ValueError(f"an Ed25519 public key is 32 bytes, not {len(raw)}")
+    return PublicKey(raw)
 
 
 def sign(
@@ -86,6 +110,8 @@ def sign(
     now: float | None = None,
 ) -> tuple[str, float]:
     """A grant and its expiry (Unix seconds)."""
+    import jwt
+
     issued = time.time() if now is None else now
     expires = issued + seconds
     claims = {
@@ -102,15 +128,17 @@ def sign(
     return jwt.encode(claims, key, algorithm=ALGORITHM), expires
 
 
-def verify(token: str, key: Ed25519PublicKey, *, now: float | None = None) -> Grant:
+def verify(token: str, key: Ed25519PublicKey | PublicKey, *, now: float | None = None) -> Grant:
     """The grant's claims when the signature, audience and expiry hold; :class:`GrantRefused` otherwise.
 
     Whether it names this operator and a call in progress, and whether it was used before, is for the
     caller to check (:meth:`ReplayGuard.admit`)."""
+    import jwt
+
     try:
         claims = jwt.decode(
             token,
-            key,
+            key.ed25519() if isinstance(key, PublicKey) else key,
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             leeway=LEEWAY_S,

@@ -150,17 +150,17 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="271"/>
+        <location filename="../../ui/card/call_card.py" line="273"/>
         <source>Looking up the caller...</source>
         <translation>Ищем звонящего в CRM...</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="273"/>
+        <location filename="../../ui/card/call_card.py" line="275"/>
         <source>No client card for this call.</source>
         <translation>У этого звонка нет карточки клиента.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="275"/>
+        <location filename="../../ui/card/call_card.py" line="277"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -765,12 +765,12 @@
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="147"/>
+        <location filename="../../ui/card/binding.py" line="154"/>
         <source>The changes to %1 were not saved</source>
         <translation>Правки карточки %1 не сохранены</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="163"/>
+        <location filename="../../ui/card/binding.py" line="171"/>
         <source>Could not look up the caller: the card shows what is known</source>
         <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
@@ -788,17 +788,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="242"/>
+        <location filename="../../ui/main.py" line="246"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/login_flow.py" line="60"/>
+        <location filename="../../ui/login_flow.py" line="65"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/login_flow.py" line="63"/>
+        <location filename="../../ui/login_flow.py" line="68"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -1673,27 +1673,52 @@
 <context>
     <name>NewContactForm</name>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="77"/>
+        <location filename="../../ui/card/new_contact.py" line="31"/>
+        <source>From %1: not in ringdesk yet</source>
+        <translation>Из %1: в ringdesk этого клиента ещё нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="40"/>
+        <source>Company: %1</source>
+        <translation>Компания: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="42"/>
+        <source>E-mail: %1</source>
+        <translation>E-mail: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="45"/>
+        <source>Phones: %1</source>
+        <translation>Телефоны: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="133"/>
+        <source>Create the contact in ringdesk</source>
+        <translation>Создать контакт в ringdesk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="135"/>
         <source>New contact</source>
         <translation>Новый контакт</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="78"/>
+        <location filename="../../ui/card/new_contact.py" line="136"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="79"/>
+        <location filename="../../ui/card/new_contact.py" line="137"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="80"/>
+        <location filename="../../ui/card/new_contact.py" line="138"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="81"/>
+        <location filename="../../ui/card/new_contact.py" line="139"/>
         <source>Create contact (Ctrl+S)</source>
         <translation>Создать контакт (Ctrl+S)</translation>
     </message>

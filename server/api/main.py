@@ -35,6 +35,7 @@ from server.api.middleware import RequestLogMiddleware
 from server.api.pgfeed import Listener, NotifyRelay
 from server.api.routes import ROUTERS
 from server.api.userwatch import UserWatch
+from server.crm.worker import CrmService
 from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
@@ -128,6 +129,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
     calls = call_sources(settings, db, context.queues)
     webhooks = DeliveryWorker(settings)
+    crm = CrmService(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -139,7 +141,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         await presence.start()
         retention = asyncio.create_task(_purge_recordings_hourly(settings, db))
         await webhooks.start()
+        await crm.start()
         yield
+        await crm.stop()
         await webhooks.stop()
         retention.cancel()
         await presence.stop()
@@ -162,6 +166,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     )
     api.state.ringdesk = context
     api.state.presence = presence
+    api.state.crm = crm
     install_error_handlers(api)
     if settings.api_docs:
         add_docs(api)

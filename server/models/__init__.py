@@ -7,6 +7,7 @@ from server.models.audit import AuditEntry
 from server.models.base import Base, UTCDateTime, utcnow
 from server.models.catalogues import DispositionCode, NotReadyReason
 from server.models.contacts import Contact, ContactField, ContactPhone
+from server.models.crm import CrmConnection, CrmJob
 from server.models.dispositions import Disposition
 from server.models.enums import (
     DispositionCategory,
@@ -37,6 +38,8 @@ __all__ = [
     "Contact",
     "ContactField",
     "ContactPhone",
+    "CrmConnection",
+    "CrmJob",
     "DeskPresence",
     "Disposition",
     "DispositionCategory",

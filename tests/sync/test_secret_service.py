@@ -119,3 +119,55 @@ print(store.problem)
         result = python(own, code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["kept-in-memory", "the system keyring failed (KeyringLocked)"]
+
+
+DESKTOP = """
+import sys, time
+from app.credentials import SecretKind, SecretStore
+store = SecretStore.for_desktop()
+remote = store._backend
+print(store.backend_name, store.problem)
+store.set(SecretKind.REFRESH_TOKEN, "operator7", sys.argv[1])
+print(store.get(SecretKind.REFRESH_TOKEN, "operator7"), store.get(SecretKind.SIP_PASSWORD, "sip:none@x"))
+store.delete(SecretKind.SIP_PASSWORD, "sip:none@x")  # nothing there: not an error
+helper = remote._proc
+print("keyring" in sys.modules, remote.started, helper.poll() is None)
+deadline = time.monotonic() + 30
+while helper.poll() is None and time.monotonic() < deadline:
+    time.sleep(0.1)
+print(helper.poll(), store.get(SecretKind.REFRESH_TOKEN, "operator7") == sys.argv[1], remote.started)
+"""
+
+
+def test_the_desktop_reads_and_writes_through_a_helper_and_never_loads_keyring_itself(
+    service: SecretService,
+) -> None:
+    """The desktop's store (issue 15: ~10 MB of ``keyring``, ``secretstorage`` and ``cryptography`` out
+    of its memory): the same Secret Service entry, the helper gone once idle and started again when
+    asked, and the desktop process itself never imports ``keyring``."""
+    token = "refresh-через-помощника-" + "5e8a1f"
+    result = python(service, DESKTOP, token)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "keyring.backends.SecretService.Keyring None"
+    assert lines[1] == f"{token} None"
+    assert lines[2] == "False 1 True"  # keyring not loaded here; one helper for all of it, still there
+    assert lines[3] == "0 True 2"  # it left when idle; the next question started another
+    read = python(service, STORE, "get", SIP_URI)  # the in-process store of before reads the same
+    assert read.returncode == 0, read.stderr
+    stored = python(
+        service,
+        "from app.credentials import *; print(SecretStore().get(SecretKind.REFRESH_TOKEN, 'operator7'))",
+    )
+    assert stored.stdout.strip() == token
+
+
+def test_a_helper_that_cannot_start_leaves_secrets_in_memory_and_says_why() -> None:
+    from app.credentials import SecretKind, SecretStore
+    from app.secrets_helper import RemoteKeyring
+
+    store = SecretStore(RemoteKeyring(["/nonexistent/ringdesk", "secrets-helper"]))
+    assert store.problem == "the system keyring failed (RemoteKeyringError)"
+    store.set(SecretKind.REFRESH_TOKEN, "operator1", "kept-in-memory")
+    assert store.get(SecretKind.REFRESH_TOKEN, "operator1") == "kept-in-memory"
+    assert store.backend_name == "memory"

@@ -45,6 +45,7 @@ from server.api.disclosure import sees_in_full
 from server.api.lateness import disposition_time, disposition_too_old, note_if_late
 from server.api.principal import CurrentPrincipal, check_still, read_principal
 from server.api.schemas.common import BigIdPath
+from server.crm import outbox as crm_outbox
 from server.crud.catalogue import code_out, get_code, load_codes
 from server.crud.dispositions import (
     disposition_out,
@@ -177,6 +178,7 @@ def _after_insert(
     if audit.actor.role in _AUDITED:
         audit("disposition.create", target=f"disposition:{new_id}", details={"operator": body.operator})
     webhook_events.dispositions_stored(session, [(SimpleNamespace(id=new_id, **values), operator.name)])
+    crm_outbox.dispositions_stored(session, [(SimpleNamespace(id=new_id, **values), operator.name)])
     if values["callback_at"] is not None:  # an ORM row only here: building one costs as much as a COMMIT
         row = Disposition(id=new_id, **values)
         callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)
