@@ -215,6 +215,10 @@ class Settings(BaseModel):
     #: The team board's callback SLA: a missed call counts as met when an operator called the client
     #: back within this many minutes of the missed call (``GET /team/missed``).
     callback_sla_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    #: Service level (``GET /reports/live``, docs/reports.md): the share of calls answered within this
+    #: many seconds of arriving, and per queue where it differs: ``sales:15,support:30``.
+    service_level_seconds: int = Field(default=20, ge=1, le=3600)
+    service_levels: str = ""
     #: Call recordings (docs/quality.md). The directory IT chose for the audio files, outside the
     #: database; empty: ``recordings`` in the server's data directory. Files are content-addressed
     #: (``ab/cd/<sha256>.ogg``); uploads in progress wait in ``incoming/``.
@@ -285,6 +289,14 @@ class Settings(BaseModel):
             if not sep or not queue.strip() or policy.strip() not in ("always", "on_demand", "never"):
                 raise ValueError(f"{item!r}: write queue:always, queue:on_demand or queue:never")
         return value
+
+    def service_level_for(self, queue: str | None) -> int:
+        """The service level's seconds for ``queue`` (``service_levels``, else the default)."""
+        for item in self.service_levels.split(","):
+            name, _, seconds = item.partition(":")
+            if name.strip() and name.strip() == (queue or "") and seconds.strip().isdigit():
+                return int(seconds)
+        return self.service_level_seconds
 
     def sources(self) -> dict[str, str]:
         """``source_keys`` as ``{key: source name}``."""

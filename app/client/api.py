@@ -20,6 +20,7 @@ from app.client.answers import JSON, created, ok, parse, parse_list
 from app.client.errors import ConflictError, LoginRequiredError, TransientError, classify, detail_of
 from app.client.quality_calls import QualityCalls
 from app.client.recording_calls import RecordingCalls
+from app.client.report_calls import ReportCalls
 from app.client.supervision_calls import SupervisionCalls
 from app.client.task_calls import TaskCalls
 from app.client.team_calls import TeamLeadCalls
@@ -37,7 +38,7 @@ from app.wire.statuses import BoardRow, StatusChangeOut
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
-class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, QualityCalls):
+class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, QualityCalls, ReportCalls):
     """The server's API for one desktop login (``account`` names it in the keyring)."""
 
     def __init__(
