@@ -31,6 +31,8 @@ _PATTERNS = (
     # A credential in a query string, whatever its shape: uvicorn logs each WebSocket's path with
     # its query (``"WebSocket /statuses/live?token=..." [accepted]``), and PBXs send ``?key=``.
     re.compile(r"(?i)([?&](?:token|access_token|refresh_token|key|password)=)[^&\s\"\\]+"),
+    # A Bitrix24 inbound webhook's token is a path segment: ``https://portal/rest/1/<token>/profile.json``.
+    re.compile(r"(/rest/\d+/)[A-Za-z0-9]{4,}"),
 )
 _secrets: set[str] = set()
 _lock = threading.Lock()

@@ -215,6 +215,10 @@ class Settings(BaseModel):
     #: The team board's callback SLA: a missed call counts as met when an operator called the client
     #: back within this many minutes of the missed call (``GET /team/missed``).
     callback_sla_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    #: Service level (``GET /reports/live``, docs/reports.md): the share of calls answered within this
+    #: many seconds of arriving, and per queue where it differs: ``sales:15,support:30``.
+    service_level_seconds: int = Field(default=20, ge=1, le=3600)
+    service_levels: str = ""
     #: Call recordings (docs/quality.md). The directory IT chose for the audio files, outside the
     #: database; empty: ``recordings`` in the server's data directory. Files are content-addressed
     #: (``ab/cd/<sha256>.ogg``); uploads in progress wait in ``incoming/``.
@@ -291,6 +295,21 @@ class Settings(BaseModel):
     kannel_user: str = ""
     kannel_password: SecretStr | None = Field(default=None, repr=False)
     sms_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    #: The CRM adapter (docs/integrations.md, "Bitrix24"). Requests a second to one CRM portal from
+    #: one server process (Bitrix24 allows about 2; beyond, it answers QUERY_LIMIT_EXCEEDED).
+    crm_rate_per_second: float = Field(default=2.0, gt=0, le=50)
+    #: The most one CRM request may take; then it counts as failed and the job is retried.
+    crm_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    #: The screen pop's budget for asking the CRM about a caller ringdesk does not know: past it the
+    #: lookup answers "not found" (the card must not wait for a slow CRM).
+    crm_lookup_timeout_seconds: float = Field(default=1.5, ge=0, le=10)
+    #: Attempts per CRM job before it is ``failed``; the delay after the first failed one doubles
+    #: from ``crm_retry_base_seconds`` up to ``crm_retry_max_seconds``.
+    crm_max_attempts: int = Field(default=12, ge=1, le=50)
+    crm_retry_base_seconds: float = Field(default=30.0, gt=0, le=24 * 3600)
+    crm_retry_max_seconds: float = Field(default=3600.0, gt=0, le=7 * 24 * 3600)
+    #: How often a process looks for CRM jobs made by other processes and re-reads the connection.
+    crm_poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
     def recording_policies(self) -> dict[str, str]:
         """``recording_queues`` as ``{queue: policy}``."""
@@ -310,6 +329,14 @@ class Settings(BaseModel):
             if not sep or not queue.strip() or policy.strip() not in ("always", "on_demand", "never"):
                 raise ValueError(f"{item!r}: write queue:always, queue:on_demand or queue:never")
         return value
+
+    def service_level_for(self, queue: str | None) -> int:
+        """The service level's seconds for ``queue`` (``service_levels``, else the default)."""
+        for item in self.service_levels.split(","):
+            name, _, seconds = item.partition(":")
+            if name.strip() and name.strip() == (queue or "") and seconds.strip().isdigit():
+                return int(seconds)
+        return self.service_level_seconds
 
     def sources(self) -> dict[str, str]:
         """``source_keys`` as ``{key: source name}``."""

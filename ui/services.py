@@ -16,6 +16,7 @@ from app.client.errors import ApiError, ConflictError, TransientError
 from app.status.choice import Choice
 from app.sync.service import SyncService
 from app.wire.contacts import ContactIn, ContactOut, FieldSchema, HistoryItem
+from app.wire.crm import CrmContactOut
 from app.wire.dispositions import Catalogue, DispositionIn
 from app.wire.recordings import RecordingIn
 from app.wire.requests import RequestKind, StatusRequestIn
@@ -109,7 +110,7 @@ class ServerSide:
 
     # ----- ContactLookup, ScriptSource ----------------------------------------------------------
 
-    async def lookup(self, number: str) -> ContactOut | None:
+    async def lookup(self, number: str) -> ContactOut | CrmContactOut | None:
         return (await self.sync.reads.contact_for(number)).value
 
     async def script_for(self, queue: str | None, segment: str | None) -> ScriptDocument | None:

@@ -207,6 +207,8 @@ class Supervision:
     def open_team(self) -> None:
         """Ctrl+T: the live board, on the desktop's loop and login (built on first use)."""
         from app.quality.scoring import CallScoring
+        from app.reports.live import LiveFigures
+        from app.reports.state import ReportDesk
         from app.team.feed import TeamFeed
         from ui.team.window import TeamWindow
 
@@ -218,6 +220,12 @@ class Supervision:
 
                 attach_supervise_bar(window, self.live_lead)
             window.calls_button.attach(CallScoring(self.sync.api, self._player))
+            window.dashboard.attach(
+                lambda changed: LiveFigures(self.sync.api, tz=_local_zone(), on_change=changed)
+            )
+            window.reports_button.attach(
+                lambda: ReportDesk(self.sync.api, tz=_local_zone(), today=datetime.now().date()), self._player
+            )
             self.team_window = window
         self.team_window.show()
         self.team_window.raise_()

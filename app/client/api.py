@@ -20,6 +20,7 @@ from app.client.answers import JSON, created, ok, parse, parse_list
 from app.client.errors import ConflictError, LoginRequiredError, TransientError, classify, detail_of
 from app.client.quality_calls import QualityCalls
 from app.client.recording_calls import RecordingCalls
+from app.client.report_calls import ReportCalls
 from app.client.supervision_calls import SupervisionCalls
 from app.client.task_calls import TaskCalls
 from app.client.team_calls import TeamLeadCalls
@@ -27,6 +28,7 @@ from app.client.tokens import Tokens
 from app.credentials import SecretStore
 from app.wire.auth import LoginIn, RefreshIn, TokenPair, UserOut
 from app.wire.contacts import ContactHistory, ContactIn, ContactOut, FieldSchema
+from app.wire.crm import CrmContactOut, LookupMiss
 from app.wire.dispositions import Catalogue, DispositionBatchIn, DispositionBatchOut, DispositionOut
 from app.wire.kpi import KpiReport
 from app.wire.requests import StatusRequestIn, StatusRequestOut
@@ -36,7 +38,7 @@ from app.wire.statuses import BoardRow, StatusChangeOut
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
-class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, QualityCalls):
+class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, QualityCalls, ReportCalls):
     """The server's API for one desktop login (``account`` names it in the keyring)."""
 
     def __init__(
@@ -150,11 +152,12 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
         return parse(ContactOut, response)
 
     # ------------------------------------------------------------------ reads
-    async def lookup_contact(self, phone: str) -> ContactOut | None:
-        """The contact with this number (any written form), ``None`` when nobody has it."""
+    async def lookup_contact(self, phone: str) -> ContactOut | CrmContactOut | None:
+        """The contact with this number (any written form); when ringdesk has none, what the centre's
+        CRM knows of it (the 404's ``crm``, docs/integrations.md), else ``None``."""
         response = await self.request("GET", "/contacts/lookup", params={"phone": phone})
         if response.status_code == 404:
-            return None
+            return crm_of(response)
         return ok(ContactOut, response)
 
     async def get_contact(self, contact_id: int) -> ContactOut | None:
@@ -315,3 +318,12 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
 
 
 __all__ = ["ApiClient", "ConflictError", "LoginRequiredError", "TransientError"]
+
+
+def crm_of(response: httpx.Response) -> CrmContactOut | None:
+    """The CRM's contact a lookup's 404 carries; ``None`` when there is none, or it cannot be read (an
+    older server says nothing; a CRM answer the wire cannot hold is no reason to fail a screen pop)."""
+    try:
+        return LookupMiss.model_validate_json(response.content).crm
+    except ValueError:
+        return None

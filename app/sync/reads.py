@@ -21,6 +21,7 @@ from app.client.errors import LoginRequiredError, TransientError
 from app.store.cache import ContactCache, DocumentCache
 from app.store.schema import utcnow
 from app.wire.contacts import ContactOut
+from app.wire.crm import CrmContactOut
 from app.wire.dispositions import Catalogue
 from app.wire.scripts import ScriptDocument
 
@@ -54,13 +55,15 @@ class CachedReads:
         self._contacts = contacts
         self._documents = documents
 
-    async def contact_for(self, phone: str) -> Fetched[ContactOut | None]:
-        """The caller's contact (``None`` when unknown): the call card at ring time."""
+    async def contact_for(self, phone: str) -> Fetched[ContactOut | CrmContactOut | None]:
+        """The caller's contact (``None`` when unknown): the call card at ring time. When ringdesk has
+        none, what the centre's CRM knows, as the server found it (never cached: the CRM's data is
+        the CRM's, shown for this call)."""
         try:
             contact = await self._api.lookup_contact(phone)
         except (TransientError, LoginRequiredError):
             return Fetched(self._contacts.lookup(phone), from_cache=True)
-        if contact is not None:
+        if isinstance(contact, ContactOut):
             _cached(lambda: self._contacts.put(contact))
         return Fetched(contact, from_cache=False, fetched_at=utcnow())
 

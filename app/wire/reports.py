@@ -9,8 +9,9 @@ as the clock on the wall read.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -96,3 +97,91 @@ class OperatorReport(BaseModel):
     time_zone: str
     operators: list[OperatorRow] = Field(default_factory=list)
     medians: list[TeamMedian] = Field(default_factory=list)
+
+
+COUNTED = (
+    "offered",
+    "accepted",
+    "non_target",
+    "missed",
+    "called_back",
+    "handled",
+    "unanswered",
+    "successful",
+    "non_target_handled",
+)
+"""The figures that count calls or dispositions: a drill-down lists exactly that many."""
+
+DrillFigure = Literal[
+    "offered",
+    "accepted",
+    "non_target",
+    "missed",
+    "called_back",
+    "handled",
+    "unanswered",
+    "successful",
+    "non_target_handled",
+]
+
+
+class DrillCall(BaseModel):
+    """One call (``disposition_id`` 0) or one disposition of it behind a figure
+    (``GET /reports/calls/list``): what the lead needs to find it and open its recording."""
+
+    call_id: str
+    disposition_id: int = 0
+    at: datetime | None = None
+    """When it arrived (a call), else when its handling started (a disposition: ring time)."""
+    caller: str | None = None
+    outcome: str | None = None
+    queue: str | None = None
+    dnis: str | None = None
+    operator: str | None = None
+    code: str | None = None
+    talk_seconds: int | None = None
+    hold_seconds: int | None = None
+    acw_seconds: int | None = None
+    comment: str = ""
+    script_answers: dict[str, Any] = Field(default_factory=dict)
+    recording_id: int | None = None
+    """The stored recording of this call by its operator (``None``: none, or not stored yet)."""
+    recording_seconds: float | None = None
+
+
+class DrillDown(BaseModel):
+    figure: DrillFigure
+    since: datetime
+    until: datetime
+    group: str | None = None
+    calls: list[DrillCall] = Field(default_factory=list)
+
+
+class LiveQueue(BaseModel):
+    """One queue today so far (``GET /reports/live``; definitions in ``docs/reports.md``)."""
+
+    queue: str | None
+    offered: int = 0
+    accepted: int = 0
+    non_target: int = 0
+    missed: int = 0
+    abandoned: int = 0
+    """Missed calls whose caller hung up while waiting (after the greeting)."""
+    missed_open: int = 0
+    """Missed calls nobody has called back yet."""
+    service_seconds: int = 20
+    """N of this queue's service level."""
+    answered_in_time: int = 0
+    service_level: float | None = None
+    """``answered_in_time / (offered - non_target)``: answered within N seconds of arriving."""
+    aht_seconds: float | None = None
+    waiting: int | None = None
+    """Calls waiting in the queue now (``None``: no PBX adapter reports it)."""
+    longest_wait_seconds: float | None = None
+
+
+class LiveReport(BaseModel):
+    day: date
+    time_zone: str
+    queues: list[LiveQueue] = Field(default_factory=list)
+    total: LiveQueue

@@ -31,6 +31,7 @@ from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.supervisor import ServiceUnavailable, TelephonyService
 from app.wire.contacts import ContactOut
+from app.wire.crm import CrmContactOut
 from app.wire.dispositions import Catalogue, DispositionCode
 from app.wire.scripts import AnswerValue, ScriptRef
 from app.wire.statuses import CONNECTION_LOST, BoardRow, OperatorStatus, StatusChangeIn, StatusSource
@@ -356,7 +357,8 @@ class Workstation(HeadsetIntents):
     async def find_contact(self, number: str) -> ContactOut | None:
         """The contact behind ``number`` from the lookup the call card uses (a task's preview reads
         it before anything is dialled); ``None``: unknown, or no lookup configured."""
-        return None if self._contacts is None else await self._contacts.lookup(number)
+        found = None if self._contacts is None else await self._contacts.lookup(number)
+        return found if isinstance(found, ContactOut) else None  # a preview shows ringdesk's contacts
 
     async def _send(self, commands: list[cmd.Command]) -> list[ev.CommandResult]:
         """Send in order, stopping at the first refusal (answering after a failed hold would mix calls)."""
@@ -387,11 +389,15 @@ class Workstation(HeadsetIntents):
 
     async def _lookup(self, contacts: ContactLookup, call_id: str, number: str) -> None:
         try:
-            contact = await contacts.lookup(number)
+            found = await contacts.lookup(number)
         except Exception as exc:
             log.warning("contact lookup for %s failed: %s", number, exc)
             self.hub.publish(ContactLookedUp(call_id, number, None, error=str(exc) or type(exc).__name__))
             return
+        if isinstance(found, CrmContactOut):  # not in ringdesk: the CRM's data, for the card to show
+            self.hub.publish(ContactLookedUp(call_id, number, None, crm=found))
+            return
+        contact = found
         self.hub.publish(ContactLookedUp(call_id, number, contact))
         session = self._calls.sessions.get(call_id)
         if contact is not None and session is not None and session.contact_id is None:

@@ -16,6 +16,7 @@ from app.status.view import StatusView
 from app.store.faults import StoreFault
 from app.telephony.events import HidHeadset
 from app.wire.contacts import ContactOut
+from app.wire.crm import CrmContactOut
 from app.wire.dispositions import Catalogue, DispositionIn
 from app.wire.recordings import RecordingPolicy
 from app.wire.statuses import StatusChangeIn
@@ -44,12 +45,13 @@ class MuteChanged:
 @dataclass(frozen=True)
 class ContactLookedUp:
     """The card's contact for a call: ``contact`` ``None`` means unknown caller, unless ``error`` says
-    the lookup failed."""
+    the lookup failed; ``crm``: what the centre's CRM knows of an unknown caller (shown as the CRM's)."""
 
     call_id: str
     number: str
     contact: ContactOut | None
     error: str = ""
+    crm: CrmContactOut | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Protocol
 from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.wire.contacts import ContactOut
+from app.wire.crm import CrmContactOut
 from app.wire.dispositions import DispositionIn
 from app.wire.statuses import StatusChangeIn
 
@@ -26,10 +27,11 @@ class PhoneCommands(Protocol):
 
 class ContactLookup(Protocol):
     """Finds the contact behind a phone number as the phone gave it (raw: the lookup normalises it
-    with :func:`app.phones.lookup_keys`). ``None``: no such contact. Should answer from its cache when
-    the server is slow; an exception is shown to the operator as a lookup failure."""
+    with :func:`app.phones.lookup_keys`). ``None``: no such contact; a :class:`CrmContactOut`: none
+    in ringdesk, but the centre's CRM knows the number. Should answer from its cache when the server
+    is slow; an exception is shown to the operator as a lookup failure."""
 
-    async def lookup(self, number: str) -> ContactOut | None: ...
+    async def lookup(self, number: str) -> ContactOut | CrmContactOut | None: ...
 
 
 class Outbox(Protocol):

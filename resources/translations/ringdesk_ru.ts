@@ -150,17 +150,17 @@
 <context>
     <name>CallCard</name>
     <message>
-        <location filename="../../ui/card/call_card.py" line="271"/>
+        <location filename="../../ui/card/call_card.py" line="273"/>
         <source>Looking up the caller...</source>
         <translation>Ищем звонящего в CRM...</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="273"/>
+        <location filename="../../ui/card/call_card.py" line="275"/>
         <source>No client card for this call.</source>
         <translation>У этого звонка нет карточки клиента.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/call_card.py" line="275"/>
+        <location filename="../../ui/card/call_card.py" line="277"/>
         <source>No call. The caller&apos;s card appears here when the phone rings.</source>
         <translation>Звонка нет. Карточка звонящего появится здесь, когда зазвонит телефон.</translation>
     </message>
@@ -325,6 +325,64 @@
         <location filename="../../ui/card/task_box.py" line="79"/>
         <source>Request: %1</source>
         <translation>Заявка: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChartsPage</name>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="33"/>
+        <source>Offered</source>
+        <translation>Поступило</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="34"/>
+        <source>Accepted</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="35"/>
+        <source>Missed</source>
+        <translation>Пропущено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="36"/>
+        <source>Answered, %</source>
+        <translation>Отвечено, %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="37"/>
+        <source>Conversion</source>
+        <translation>Конверсия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="38"/>
+        <source>Handled</source>
+        <translation>Обработано</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="51"/>
+        <source>No calls in this period</source>
+        <translation>За этот период звонков нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="52"/>
+        <source>Team median</source>
+        <translation>Медиана команды</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="58"/>
+        <source>Calls and share answered by hour of the day</source>
+        <translation>Звонки и доля отвеченных по часам суток</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="59"/>
+        <source>Conversion by advertising line</source>
+        <translation>Конверсия по рекламным линиям</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/charts_page.py" line="60"/>
+        <source>Operators compared: calls handled</source>
+        <translation>Сравнение операторов: обработано звонков</translation>
     </message>
 </context>
 <context>
@@ -551,6 +609,140 @@
     </message>
 </context>
 <context>
+    <name>DashboardPanel</name>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="178"/>
+        <source>Not updated: %1</source>
+        <translation>Не обновлено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="192"/>
+        <source>All queues</source>
+        <translation>Все очереди</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="195"/>
+        <source> (%1 s)</source>
+        <translation> (%1 с)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="271"/>
+        <source>Today so far</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="272"/>
+        <source>&amp;Wallboard</source>
+        <translation>&amp;Табло</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="273"/>
+        <source>Calls waiting and the longest wait show when the PBX reports its queues.</source>
+        <translation>Ожидающие звонки и самое долгое ожидание показываются, когда АТС сообщает о своих очередях.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="277"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="278"/>
+        <source>Waiting</source>
+        <translation>Ожидают</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="279"/>
+        <source>Longest wait</source>
+        <translation>Дольше всех ждёт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="280"/>
+        <source>Offered</source>
+        <translation>Поступило</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="281"/>
+        <source>Accepted</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="282"/>
+        <source>Service level</source>
+        <translation>Уровень сервиса</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="283"/>
+        <source>Abandoned</source>
+        <translation>Брошено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="284"/>
+        <source>Missed, not called back</source>
+        <translation>Пропущено, не перезвонили</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="285"/>
+        <location filename="../../ui/team/dashboard.py" line="295"/>
+        <source>AHT</source>
+        <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="291"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="292"/>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="293"/>
+        <source>In status</source>
+        <translation>В статусе</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="294"/>
+        <source>Handled</source>
+        <translation>Обработано</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="296"/>
+        <source>ACW share</source>
+        <translation>Доля постобработки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="297"/>
+        <source>Ready</source>
+        <translation>Готов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="298"/>
+        <source>Talk and hold</source>
+        <translation>Разговор и удержание</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="299"/>
+        <source>ACW</source>
+        <translation>Постобработка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="300"/>
+        <source>Not ready</source>
+        <translation>Не готов</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="301"/>
+        <source>Occupancy</source>
+        <translation>Занятость</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="302"/>
+        <source>Plan</source>
+        <translation>План</translation>
+    </message>
+</context>
+<context>
     <name>Desk</name>
     <message>
         <location filename="../../ui/desk.py" line="216"/>
@@ -573,12 +765,12 @@
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="147"/>
+        <location filename="../../ui/card/binding.py" line="154"/>
         <source>The changes to %1 were not saved</source>
         <translation>Правки карточки %1 не сохранены</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="163"/>
+        <location filename="../../ui/card/binding.py" line="171"/>
         <source>Could not look up the caller: the card shows what is known</source>
         <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
@@ -596,17 +788,17 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="242"/>
+        <location filename="../../ui/main.py" line="246"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/login_flow.py" line="60"/>
+        <location filename="../../ui/login_flow.py" line="65"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/login_flow.py" line="63"/>
+        <location filename="../../ui/login_flow.py" line="68"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>
@@ -715,6 +907,124 @@
         <location filename="../../ui/disposition_codes.py" line="47"/>
         <source>other</source>
         <translation>другое</translation>
+    </message>
+</context>
+<context>
+    <name>DrillWindow</name>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="83"/>
+        <source>yes</source>
+        <translation>есть</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="106"/>
+        <source>Call %1</source>
+        <translation>Звонок %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="109"/>
+        <source>answered</source>
+        <translation>отвечен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="110"/>
+        <source>missed</source>
+        <translation>пропущен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="111"/>
+        <source>hung up in the greeting (non-target)</source>
+        <translation>сброшен во время приветствия (нецелевой)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="113"/>
+        <source>Outcome: %1</source>
+        <translation>Исход: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="115"/>
+        <source>Disposition: %1</source>
+        <translation>Результат: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="118"/>
+        <source>Talk %1, hold %2, after-call work %3</source>
+        <translation>Разговор %1, удержание %2, поствызывная обработка %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="124"/>
+        <source>Comment: %1</source>
+        <translation>Комментарий: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="126"/>
+        <source>Script answers:</source>
+        <translation>Ответы по скрипту:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="129"/>
+        <source>No recording</source>
+        <translation>Записи нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="131"/>
+        <source>Recorded: Enter or double-click plays it</source>
+        <translation>Есть запись: Enter или двойной щелчок воспроизводит её</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="143"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="144"/>
+        <source>Caller</source>
+        <translation>Звонивший</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="145"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="146"/>
+        <source>Line</source>
+        <translation>Линия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="147"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="148"/>
+        <source>Disposition</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="149"/>
+        <source>Talk</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="150"/>
+        <source>Recording</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="155"/>
+        <source>Calls behind the figure (%1)</source>
+        <translation>Звонки за показателем (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="158"/>
+        <source>%1 to %2, %3 calls</source>
+        <translation>С %1 по %2, звонков: %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/drill.py" line="164"/>
+        <source>Calls behind the figure</source>
+        <translation>Звонки за показателем</translation>
     </message>
 </context>
 <context>
@@ -1413,27 +1723,52 @@
 <context>
     <name>NewContactForm</name>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="77"/>
+        <location filename="../../ui/card/new_contact.py" line="31"/>
+        <source>From %1: not in ringdesk yet</source>
+        <translation>Из %1: в ringdesk этого клиента ещё нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="40"/>
+        <source>Company: %1</source>
+        <translation>Компания: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="42"/>
+        <source>E-mail: %1</source>
+        <translation>E-mail: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="45"/>
+        <source>Phones: %1</source>
+        <translation>Телефоны: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="133"/>
+        <source>Create the contact in ringdesk</source>
+        <translation>Создать контакт в ringdesk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/new_contact.py" line="135"/>
         <source>New contact</source>
         <translation>Новый контакт</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="78"/>
+        <location filename="../../ui/card/new_contact.py" line="136"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="79"/>
+        <location filename="../../ui/card/new_contact.py" line="137"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="80"/>
+        <location filename="../../ui/card/new_contact.py" line="138"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/new_contact.py" line="81"/>
+        <location filename="../../ui/card/new_contact.py" line="139"/>
         <source>Create contact (Ctrl+S)</source>
         <translation>Создать контакт (Ctrl+S)</translation>
     </message>
@@ -2070,6 +2405,296 @@
             <numerusform>%n записи не приняты сервером</numerusform>
             <numerusform>%n записей не принято сервером</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ReportFigures</name>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="38"/>
+        <source>Offered</source>
+        <translation>Поступило</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="39"/>
+        <source>Accepted</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="40"/>
+        <source>Non-target</source>
+        <translation>Нецелевые</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="41"/>
+        <source>Missed</source>
+        <translation>Пропущено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="42"/>
+        <source>Called back</source>
+        <translation>Перезвонили</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="43"/>
+        <source>Called back, %</source>
+        <translation>Перезвонили, %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="44"/>
+        <source>Callback in</source>
+        <translation>Перезвон через</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="45"/>
+        <source>Handled</source>
+        <translation>Обработано</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="46"/>
+        <source>Not answered</source>
+        <translation>Не отвечено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="47"/>
+        <source>Successful</source>
+        <translation>Успешные</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="48"/>
+        <source>Judged non-target</source>
+        <translation>Признаны нецелевыми</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="49"/>
+        <source>Talk</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="50"/>
+        <source>Hold</source>
+        <translation>Удержание</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="51"/>
+        <source>ACW</source>
+        <translation>Постобработка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="52"/>
+        <source>AHT</source>
+        <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="53"/>
+        <source>ACW share</source>
+        <translation>Доля постобработки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="54"/>
+        <source>Conversion</source>
+        <translation>Конверсия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="55"/>
+        <source>Quality</source>
+        <translation>Качество</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="98"/>
+        <location filename="../../ui/team/reports/figures.py" line="118"/>
+        <source>Whole period</source>
+        <translation>Весь период</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="102"/>
+        <source>Week of %1</source>
+        <translation>Неделя с %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="113"/>
+        <source>15 minutes</source>
+        <translation>15 минут</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="114"/>
+        <source>Hour</source>
+        <translation>Час</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="115"/>
+        <source>Day</source>
+        <translation>День</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="116"/>
+        <source>Week</source>
+        <translation>Неделя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="117"/>
+        <source>Month</source>
+        <translation>Месяц</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="124"/>
+        <source>Nothing</source>
+        <translation>Без группировки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="125"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="126"/>
+        <source>Team</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="127"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="128"/>
+        <source>Advertising line</source>
+        <translation>Рекламная линия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="129"/>
+        <source>Disposition</source>
+        <translation>Результат звонка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="139"/>
+        <source>(none)</source>
+        <translation>(нет)</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsLauncher</name>
+    <message>
+        <location filename="../../ui/team/reports/launcher.py" line="51"/>
+        <source>&amp;Reports...</source>
+        <translation>&amp;Отчёты...</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsWindow</name>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="204"/>
+        <source>Interval</source>
+        <translation>Интервал</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="216"/>
+        <source>Total</source>
+        <translation>Итого</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="241"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="241"/>
+        <source>Team</source>
+        <translation>Команда</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="262"/>
+        <source>Team median (%1 operators)</source>
+        <translation>Медиана команды (операторов: %1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="331"/>
+        <source>Save report</source>
+        <translation>Сохранить отчёт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="351"/>
+        <source>Could not save the file: %1</source>
+        <translation>Не удалось сохранить файл: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="366"/>
+        <source>Failed: %1</source>
+        <translation>Не выполнено: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="373"/>
+        <source>Loading...</source>
+        <translation>Загрузка...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="374"/>
+        <source>Saving...</source>
+        <translation>Сохранение...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="375"/>
+        <source>Saved to %1</source>
+        <translation>Сохранено в %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="380"/>
+        <source>Reports</source>
+        <translation>Отчёты</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="381"/>
+        <source>&amp;From:</source>
+        <translation>&amp;С:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="382"/>
+        <source>&amp;To:</source>
+        <translation>&amp;По:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="383"/>
+        <source>&amp;Interval:</source>
+        <translation>&amp;Интервал:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="384"/>
+        <source>&amp;Group by:</source>
+        <translation>&amp;Группировать по:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="385"/>
+        <source>&amp;Show</source>
+        <translation>Пок&amp;азать</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="386"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="387"/>
+        <source>Operators</source>
+        <translation>Операторы</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="388"/>
+        <source>Charts</source>
+        <translation>Графики</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="390"/>
+        <source>Export CSV (UTF-8)</source>
+        <translation>Экспорт CSV (UTF-8)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="391"/>
+        <source>Export CSV (Excel, Windows-1251)</source>
+        <translation>Экспорт CSV (Excel, Windows-1251)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/window.py" line="392"/>
+        <source>Export XLSX</source>
+        <translation>Экспорт XLSX</translation>
     </message>
 </context>
 <context>
@@ -3143,63 +3768,73 @@
 <context>
     <name>TeamWindow</name>
     <message>
-        <location filename="../../ui/team/window.py" line="74"/>
-        <location filename="../../ui/team/window.py" line="141"/>
+        <location filename="../../ui/team/window.py" line="78"/>
+        <location filename="../../ui/team/window.py" line="159"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="142"/>
+        <location filename="../../ui/team/window.py" line="160"/>
         <source>All teams</source>
         <translation>Все команды</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="160"/>
+        <location filename="../../ui/team/window.py" line="180"/>
         <source>Connecting...</source>
         <translation>Подключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="144"/>
+        <location filename="../../ui/team/window.py" line="162"/>
         <source>Force status...</source>
         <translation>Установить статус...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="145"/>
+        <location filename="../../ui/team/window.py" line="163"/>
         <source>Approve break</source>
         <translation>Одобрить перерыв</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="146"/>
+        <location filename="../../ui/team/window.py" line="164"/>
         <source>Refuse break</source>
         <translation>Отказать в перерыве</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="147"/>
+        <location filename="../../ui/team/window.py" line="165"/>
         <source>History...</source>
         <translation>История...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="143"/>
+        <location filename="../../ui/team/window.py" line="161"/>
         <source>Team:</source>
         <translation>Команда:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="162"/>
+        <location filename="../../ui/team/window.py" line="166"/>
+        <source>&amp;Board</source>
+        <translation>&amp;Монитор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="167"/>
+        <source>&amp;Dashboard</source>
+        <translation>&amp;Показатели</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/window.py" line="182"/>
         <source>Live</source>
         <translation>В эфире</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="162"/>
+        <location filename="../../ui/team/window.py" line="182"/>
         <source>Reconnecting...</source>
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="300"/>
+        <location filename="../../ui/team/window.py" line="332"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="300"/>
+        <location filename="../../ui/team/window.py" line="332"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
@@ -3215,6 +3850,69 @@
         <location filename="../../ui/tray.py" line="74"/>
         <source>Quit</source>
         <translation>Выход</translation>
+    </message>
+</context>
+<context>
+    <name>Wallboard</name>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="80"/>
+        <source>All queues</source>
+        <translation>Все очереди</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="93"/>
+        <source>Waiting</source>
+        <translation>Ожидают</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="94"/>
+        <source>Longest wait</source>
+        <translation>Дольше всех ждёт</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="95"/>
+        <source>Service level (%1 s)</source>
+        <translation>Уровень сервиса (%1 с)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="97"/>
+        <source>Offered</source>
+        <translation>Поступило</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="98"/>
+        <source>Abandoned</source>
+        <translation>Брошено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="99"/>
+        <source>Not called back</source>
+        <translation>Не перезвонили</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="100"/>
+        <source>AHT</source>
+        <translation>AHT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="101"/>
+        <source>Accepted</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="129"/>
+        <source>No calls today yet</source>
+        <translation>Сегодня звонков ещё не было</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="179"/>
+        <source>Esc leaves the wallboard</source>
+        <translation>Esc — выйти из табло</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/wallboard.py" line="202"/>
+        <source>Wallboard</source>
+        <translation>Табло</translation>
     </message>
 </context>
 </TS>

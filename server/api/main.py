@@ -37,6 +37,7 @@ from server.api.routes import ROUTERS
 from server.api.userwatch import UserWatch
 from server.chains.clock import Clock
 from server.chains.worker import ChainWorker
+from server.crm.worker import CrmService
 from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
@@ -140,6 +141,7 @@ def create_app(
     calls = call_sources(settings, db, context.queues)
     webhooks = DeliveryWorker(settings)
     chains = ChainWorker(settings, clock=chain_clock, providers=chain_providers)
+    crm = CrmService(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -152,7 +154,9 @@ def create_app(
         retention = asyncio.create_task(_purge_recordings_hourly(settings, db))
         await webhooks.start()
         await chains.start()
+        await crm.start()
         yield
+        await crm.stop()
         await chains.stop()
         await webhooks.stop()
         retention.cancel()
@@ -177,6 +181,7 @@ def create_app(
     api.state.ringdesk = context
     api.state.presence = presence
     api.state.chains = chains
+    api.state.crm = crm
     install_error_handlers(api)
     if settings.api_docs:
         add_docs(api)

@@ -8,7 +8,7 @@ module to ``COMMANDS``. Heavy imports (FastAPI, SQLAlchemy) belong inside ``run`
 configuration errors stay fast.
 """
 
-from server.commands import chain, import_contacts, migrate, reports, seed_demo, serve, user, webhook
+from server.commands import chain, crm, import_contacts, migrate, reports, seed_demo, serve, user, webhook
 
 COMMANDS = (
     serve,
@@ -19,4 +19,5 @@ COMMANDS = (
     reports,
     webhook,
     chain,
+    crm,
 )

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.wire.calls import CallOut, CallOutcome, CallReportIn, MissedReason
 from app.wire.statuses import OperatorStatus
+from server.crm import outbox as crm_outbox
 from server.crud import task_rules, tasks
 from server.crud.routing import answers_queue
 from server.models import Call, OperatorCurrentStatus, Role, Task, User, utcnow
@@ -87,6 +88,7 @@ def record(session: Session, report: CallReportIn, *, source: str, non_target_se
     _follow_task(session, call)
     reports.refresh(session, [call.call_id])  # the report rollups, in this same transaction
     webhook_events.call_recorded(session, call, fresh=fresh, had_end=had_end)
+    crm_outbox.call_recorded(session, call)
     return call
 
 

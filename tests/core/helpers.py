@@ -9,6 +9,7 @@ from app.telephony import commands as cmd
 from app.telephony import events as ev
 from app.telephony.events import CallState, EndCause
 from app.wire.contacts import ContactOut
+from app.wire.crm import CrmContactOut
 from app.wire.dispositions import Catalogue, DispositionCategory, DispositionCode, DispositionIn
 from app.wire.statuses import BACK_OF_QUEUE, SHIFT_START, NotReadyReason, StatusChangeIn
 
@@ -127,12 +128,14 @@ class FakeOutbox:
 
 
 class FakeContacts:
-    def __init__(self, known: dict[str, ContactOut] | None = None, fail: bool = False) -> None:
+    def __init__(
+        self, known: dict[str, ContactOut | CrmContactOut] | None = None, fail: bool = False
+    ) -> None:
         self.known = known or {}
         self.fail = fail
         self.asked: list[str] = []
 
-    async def lookup(self, number: str) -> ContactOut | None:
+    async def lookup(self, number: str) -> ContactOut | CrmContactOut | None:
         self.asked.append(number)
         if self.fail:
             raise ConnectionError("server unreachable")

@@ -21,6 +21,8 @@ from server.models import Base
 REPO = Path(__file__).resolve().parents[2]
 
 EXPECTED_TABLES = {
+    "crm_connections",
+    "crm_jobs",
     "webhook_endpoints",
     "webhook_events",
     "webhook_deliveries",

@@ -24,6 +24,7 @@ from app.status import Choice
 from app.telephony import commands as cmd
 from app.telephony.events import CallState
 from app.wire.contacts import ContactIn, ContactOut, FieldSchema, HistoryItem
+from app.wire.crm import CrmContactOut
 from app.wire.dispositions import Catalogue
 from app.wire.scripts import ScriptDocument
 from app.wire.statuses import OperatorStatus
@@ -96,12 +97,13 @@ class Harness:
         self.phone = FakePhone()
         self.outbox = FakeOutbox()
         known = contact(42, "+79123456789").model_copy(update={"name": name, "time_zone": "Asia/Novosibirsk"})
+        self.contacts = FakeContacts({"+79123456789": known})
         self.ws = Workstation(
             WorkstationConfig(OPERATOR, acw=AcwPolicy()),
             phone=self.phone,
             outbox=self.outbox,
             catalogue=catalogue,
-            contacts=FakeContacts({"+79123456789": known}),
+            contacts=self.contacts,
             clock=self.clock,
             registered=True,
         )
@@ -219,6 +221,42 @@ def test_unknown_caller_gets_the_new_contact_form_and_creating_attaches_it(
     h.settle()
     assert h.ws.calls["c9"].contact_id == 7
     assert h.window.card.contact_page.name.text() == "Новый клиент"
+
+
+def test_a_caller_only_the_crm_knows_is_shown_from_it_as_plain_text_and_can_be_created(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    h = Harness(loop)
+    crm = CrmContactOut(
+        source="bitrix24",
+        external_id="31",
+        name=EVIL,
+        phones=["89125550131"],
+        email="a@example.ru",
+        company="<b>ООО Ромашка</b>",
+    )
+    h.contacts.known["+79125550131"] = crm
+    h.ws.start_shift()
+    h.event(incoming("c9", 10, number="+79125550131"))
+    h.settle()
+    card = h.window.card
+    form = card.new_contact
+    assert card.stack.currentWidget() is form
+    assert form.crm_box.isVisibleTo(card) and form.crm_source.text() == "From Bitrix24: not in ringdesk yet"
+    assert form.crm_details.text() == (
+        f"{EVIL}\nCompany: <b>ООО Ромашка</b>\nE-mail: a@example.ru\nPhones: 89125550131"
+    )
+    assert form.crm_details.textFormat() == Qt.TextFormat.PlainText
+    assert card.whose.text() == f"Ringing: {EVIL}"  # the header names the caller from the CRM
+    assert form.name.text() == EVIL  # Ctrl+S makes the contact in ringdesk from the CRM's data
+    assert h.ws.calls["c9"].contact_id is None
+
+    h.event(incoming("c10", 20, number="+79990001122"))  # a caller nobody knows: no CRM box
+    h.window.card.chip_chosen.emit("c10")
+    h.settle()
+    assert (
+        card.stack.currentWidget() is form and not form.crm_box.isVisibleTo(card) and form.name.text() == ""
+    )
 
 
 def pick(panel: ScriptPanel, digit: str) -> None:

@@ -29,6 +29,7 @@ from app.session import pick
 from app.session.call import CallSession
 from app.session.phase import Direction, Phase
 from app.wire.contacts import ContactIn, ContactOut, HistoryItem
+from app.wire.crm import CrmContactOut
 from app.wire.tasks import TaskOut
 from app.workstation import Workstation
 from app.workstation.notices import ContactLookedUp
@@ -57,6 +58,8 @@ class CallCardState:
     """Edits typed for this call's contact and not saved when the card moved to another call."""
     held_since: datetime | None = None
     """When the call was seen going on hold (its chip counts the time on hold from it)."""
+    crm: CrmContactOut | None = None
+    """What the centre's CRM knows of a caller ringdesk does not (shown as the CRM's)."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,11 @@ class CardBinding:
     def name(self, session: CallSession) -> str | None:
         """The caller's CRM name, else the SIP display name."""
         contact = self.contact(session.call_id)
-        return contact.name if contact is not None else session.display_name or None
+        if contact is not None:
+            return contact.name
+        state = self.calls.get(session.call_id)
+        crm = state.crm if state is not None else None
+        return (crm.name if crm is not None else None) or session.display_name or None
 
     # ----- notices -------------------------------------------------------------------------------
 
@@ -157,6 +164,7 @@ class CardBinding:
             return  # the preview's contact, already on the card (its edits stay where they are)
         state.looked_up = True
         state.contact = notice.contact
+        state.crm = notice.crm if notice.contact is None else None
         if notice.error:
             log.info("caller lookup failed: %s", notice.error)  # the server's words: for the log
             self._say(
@@ -348,7 +356,7 @@ class CardBinding:
             if state.history is None:
                 self._run(self._load_history(call_id, state.contact.id), None)
         elif state.looked_up:
-            self.card.show_unknown(state.number)
+            self.card.show_unknown(state.number, state.crm)
         elif self._lookup_coming(call_id):
             self.card.show_looking_up()
         else:

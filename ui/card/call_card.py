@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from app.wire.contacts import ContactOut, ContactPatch, FieldSchema, HistoryItem
+from app.wire.crm import CrmContactOut
 from app.wire.dispositions import DispositionCode
 from app.wire.tasks import TaskOut
 from ui.actions import ActionCollection, ActionId
@@ -204,10 +205,11 @@ class CallCard(QWidget):
         self.retranslate()
         self.stack.setCurrentWidget(self.empty)
 
-    def show_unknown(self, number: str) -> None:
-        """The caller matched no contact: the new-contact form with ``number`` filled in."""
+    def show_unknown(self, number: str, crm: CrmContactOut | None = None) -> None:
+        """The caller matched no contact: the new-contact form with ``number`` filled in, and what
+        the centre's CRM knows of them (``crm``), said to come from it."""
         self._leave_contact()
-        self.new_contact.show_number(number)
+        self.new_contact.show_number(number, crm)
         self.stack.setCurrentWidget(self.new_contact)
 
     def show_contact(self, data: CardData) -> None:

@@ -73,6 +73,16 @@ def _request_text(entry: Entry) -> str:
     return QCoreApplication.translate("TeamModel", "Asks for: %1").replace("%1", target)
 
 
+def alert_colour(alert: Alert) -> QColor | None:
+    """A cell's background for a threshold alert (the board's, the dashboard's and the wallboard's):
+    amber, red, or none."""
+    if alert is Alert.NONE:
+        return None
+    colour = QColor(colours().danger if alert is Alert.RED else colours().warning)
+    colour.setAlpha(70)
+    return colour
+
+
 class TeamTableModel(QAbstractTableModel):
     """:class:`~app.team.board.TeamBoard` as a table (module notes)."""
 
@@ -113,12 +123,7 @@ class TeamTableModel(QAbstractTableModel):
         if role == ALERT_ROLE:
             return int(entry.alert(self.clock()))
         if role == Qt.ItemDataRole.BackgroundRole:
-            alert = entry.alert(self.clock())
-            if alert is Alert.NONE:
-                return None
-            colour = QColor(colours().danger if alert is Alert.RED else colours().warning)
-            colour.setAlpha(70)
-            return colour
+            return alert_colour(entry.alert(self.clock()))
         if (
             role == Qt.ItemDataRole.TextAlignmentRole
             and column >= Column.IN_STATUS

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,9 +34,11 @@ from app.wire.requests import RequestKind, RequestState
 from app.wire.statuses import NotReadyReason, OperatorStatus, StatusChangeOut
 from ui.labels import know_reasons
 from ui.refusals import error_text
+from ui.team.dashboard import DashboardPanel
 from ui.team.dialogs import ForceDialog, HistoryDialog
 from ui.team.missed import MissedPanel
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
+from ui.team.reports.launcher import ReportsLauncher
 from ui.team.scoring import ScoringLauncher
 
 T = TypeVar("T")
@@ -83,6 +87,7 @@ class TeamWindow(QWidget):
 
         self.team_box = QComboBox(self)
         self.team_box.addItem("", None)
+        self.team_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Все команды"
         self.team_box.currentIndexChanged.connect(self._team_chosen)
         self.connection = QLabel(self)
         self.message = QLabel(self)
@@ -91,6 +96,8 @@ class TeamWindow(QWidget):
         self.refuse_button = QPushButton(self)
         self.history_button = QPushButton(self)
         self.calls_button = ScoringLauncher(self._selected_operator, self)  # recorded calls, scoring
+        self.reports_button = ReportsLauncher(self)  # historical reports, exports (Alt+R, Ctrl+Shift+R)
+        QShortcut(QKeySequence("Ctrl+Shift+R"), self, self.reports_button.open_reports)
         self.team_label = QLabel(self)
         self._done_error: str | None = None
         self._heard = False
@@ -114,6 +121,7 @@ class TeamWindow(QWidget):
         top.addWidget(self.team_label)
         top.addWidget(self.team_box)
         top.addStretch(1)
+        top.addWidget(self.reports_button)  # above the tabs: reachable from the board and the dashboard
         top.addWidget(self.connection)
         actions = QHBoxLayout()
         for button in (self.force_button, self.approve_button, self.refuse_button, self.history_button):
@@ -121,17 +129,27 @@ class TeamWindow(QWidget):
         actions.addWidget(self.calls_button)
         actions.addStretch(1)
         actions.addWidget(self.message)
+        self.board_page = QWidget(self)
+        page = QVBoxLayout(self.board_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.view, 1)
+        page.addLayout(actions)
+        page.addWidget(self.missed)
+        self.dashboard = DashboardPanel(self.model, self)  # today's figures live, the wallboard
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.board_page, "")
+        self.tabs.addTab(self.dashboard, "")
+        self.tabs.currentChanged.connect(self._tab_changed)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.missed)
+        layout.addWidget(self.tabs, 1)
 
         self.sig_action_done.connect(self._action_done)
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.model.tick)
         self.ticker.timeout.connect(self.missed.tick)
+        self.ticker.timeout.connect(self._tick_dashboard)
         self._update_buttons()
         self.retranslate()
         self.resize(1000, 760)
@@ -145,6 +163,8 @@ class TeamWindow(QWidget):
         self.approve_button.setText(self.tr("Approve break"))
         self.refuse_button.setText(self.tr("Refuse break"))
         self.history_button.setText(self.tr("History..."))
+        self.tabs.setTabText(0, self.tr("&Board"))
+        self.tabs.setTabText(1, self.tr("&Dashboard"))
         self._show_connection()
         if self._done_error is not None:
             self._action_done(self._done_error)
@@ -173,7 +193,19 @@ class TeamWindow(QWidget):
     def on_feed_event(self, event: FeedEvent) -> None:
         """Give this to :class:`TeamFeed` as ``on_event`` (called on the GUI thread)."""
         self._apply(event)
+        if isinstance(event, (Snapshot, Missed)) or getattr(event, "kind", None) == "status":
+            self.dashboard.poke()  # the server's figures may have moved: read them again soon
         self.sig_event.emit(event)
+
+    def _tab_changed(self, index: int) -> None:
+        """The dashboard reads its figures from the first time it is looked at."""
+        if self.tabs.widget(index) is self.dashboard:
+            self.dashboard.start()
+            self.dashboard.render_operators()
+
+    def _tick_dashboard(self) -> None:
+        if self.tabs.currentWidget() is self.dashboard:
+            self.dashboard.render_operators()
 
     def _reasons_arrived(self, reasons: list[NotReadyReason]) -> None:
         self.reasons = reasons
@@ -328,4 +360,6 @@ class TeamWindow(QWidget):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.calls_button.aclose()
+        await self.reports_button.aclose()
+        await self.dashboard.aclose()
         self.close()

@@ -18,9 +18,11 @@ from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
 
 from app import phones
 from app.wire.common import Code, FieldKey
@@ -34,16 +36,19 @@ from app.wire.contacts import (
     HistoryItem,
     check_custom_fields,
 )
+from app.wire.crm import LookupMiss
 from app.wire.dispositions import DispositionOut
 from app.wire.recordings import Pause, RecordingRef
-from server.api.context import get_context
-from server.api.deps import AdminUser, AuditDep, CurrentUser, DatabaseSlot, SessionDep
+from server.api.context import AppContext, get_context
+from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep
 from server.api.disclosure import sees_in_full, withheld
 from server.api.principal import CurrentPrincipal
 from server.api.schemas.common import BigIdPath
 from server.api.schemas.contacts import contact_out, etag
 from server.chains import trigger as chain_trigger
 from server.chains.history import chain_history, merged
+from server.crm import outbox as crm_outbox
+from server.crm.screen_pop import crm_lookup
 from server.crud.contact_lookup import find_for_lookup
 from server.crud.contacts import (
     PhoneTakenError,
@@ -119,27 +124,51 @@ def put_field_route(
     return body
 
 
-@router.get("/lookup", responses={404: {"description": "no contact has this number"}})
-def lookup(
+@router.get(
+    "/lookup",
+    responses={
+        404: {
+            "description": "no contact has this number; ``crm``: what the centre's CRM knows of it",
+            "model": LookupMiss,
+        }
+    },
+)
+async def lookup(
     phone: Annotated[str, Query(min_length=1, max_length=phones.MAX_INPUT)],
     _principal: CurrentPrincipal,
-    _slot: DatabaseSlot,
     request: Request,
     response: Response,
 ) -> ContactOut:
     """The contact a number belongs to, written any way people and PBXs write it: ``+7 (912)
     345-67-89``, ``89123456789``, ``8 912 345 67 89``, ``sip:+79123456789@pbx``. Numbers without a
     country code are read in the server's default region. Not a number at all (``anonymous``) finds
-    nothing, like an unknown one: caller IDs are often withheld."""
+    nothing, like an unknown one: caller IDs are often withheld.
+
+    No contact, and a CRM configured (docs/integrations.md): the CRM is asked within
+    ``crm_lookup_timeout_seconds`` and what it knows comes in the 404's ``crm``, marked with its source."""
     # The screen pop's hot path: the caller from the cache (``server.api.principal``), and the
-    # number's parsing, the query and the answer in this one function (one thread-pool hop).
+    # number's parsing, the query and the answer in one thread-pool hop, inside a database slot;
+    # the CRM is asked after the slot is given back (a slow CRM holds no database slot).
     context = get_context(request)
+    async with context.admission.slot():
+        found = await run_in_threadpool(_look_up, context, phone, response)
+    if isinstance(found, ContactOut):
+        return found
+    keys, why = found
+    crm = await crm_lookup(request, list(keys))
+    if crm is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, why)
+    body = LookupMiss(detail=f"{why} in ringdesk; the CRM ({crm.source}) knows it", crm=crm)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_404_NOT_FOUND)  # type: ignore[return-value]
+
+
+def _look_up(context: AppContext, phone: str, response: Response) -> ContactOut | tuple[tuple[str, ...], str]:
+    """The contact as the answer, or the numbers tried and why nothing was found."""
     keys = phones.lookup_keys(phone, context.settings.default_region)
     with context.database.engine.connect() as conn:
         found = find_for_lookup(conn, e164s=keys)
     if found is None:
-        why = "no contact has this number" if keys else "not a phone number, so no contact has it"
-        raise HTTPException(status.HTTP_404_NOT_FOUND, why)
+        return keys, "no contact has this number" if keys else "not a phone number, so no contact has it"
     return _answer(response, cast(Contact, found))  # the attributes contact_out and etag read
 
 
@@ -243,6 +272,7 @@ def create_contact_route(
     if user.role in _AUDITED:
         audit("contact.create", target=f"contact:{contact.id}")
     webhook_events.contact_changed(session, contact, (), created=True)
+    crm_outbox.contact_created(session, contact)
     session.commit()
     response.headers["Location"] = f"/contacts/{contact.id}"
     return _answer(response, contact)

@@ -42,6 +42,7 @@ from server.api.lateness import add_notes, disposition_time, disposition_too_old
 from server.api.principal import CurrentPrincipal, check_still, read_principal
 from server.api.routes.dispositions import catalogue_problem
 from server.chains import trigger as chain_trigger
+from server.crm import outbox as crm_outbox
 from server.crud.catalogue import get_codes
 from server.crud.dispositions import (
     disposition_out,
@@ -193,6 +194,7 @@ def _store(
     reports.refresh(session, [row.call_id for row in created.values()])  # the rollups, same transaction
     stored_now = [(row, new[key][1].operator) for key, row in created.items()]
     webhook_events.dispositions_stored(session, stored_now)
+    crm_outbox.dispositions_stored(session, stored_now)
     chain_trigger.dispositions_stored(session, stored_now)
     missing = {key for _, key, _ in later if key not in stored and key not in created}
     stored |= created | get_by_keys(session, keys=missing)

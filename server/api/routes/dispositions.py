@@ -46,6 +46,7 @@ from server.api.lateness import disposition_time, disposition_too_old, note_if_l
 from server.api.principal import CurrentPrincipal, check_still, read_principal
 from server.api.schemas.common import BigIdPath
 from server.chains import trigger as chain_trigger
+from server.crm import outbox as crm_outbox
 from server.crud.catalogue import code_out, get_code, load_codes
 from server.crud.dispositions import (
     disposition_out,
@@ -179,6 +180,7 @@ def _after_insert(
         audit("disposition.create", target=f"disposition:{new_id}", details={"operator": body.operator})
     stored = [(SimpleNamespace(id=new_id, **values), operator.name)]
     webhook_events.dispositions_stored(session, stored)
+    crm_outbox.dispositions_stored(session, stored)
     chain_trigger.dispositions_stored(session, stored)
     if values["callback_at"] is not None:  # an ORM row only here: building one costs as much as a COMMIT
         row = Disposition(id=new_id, **values)

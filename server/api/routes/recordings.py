@@ -29,6 +29,7 @@ from app.wire.common import CALL_ID_MAX
 from app.wire.recordings import CHUNK_BYTES_MAX, Pause, RecordingIn, RecordingOut, RecordingPlay
 from server.api.deps import AuditDep, CurrentUser, SessionDep, SettingsDep
 from server.api.schemas.common import BigIdPath
+from server.crm import outbox as crm_outbox
 from server.models import AuditEntry, Recording, User
 from server.models.base import utcnow
 from server.recordings import Store, may_hear
@@ -147,6 +148,7 @@ def upload_chunk(
                 "the file's SHA-256 does not match: send it again from 0",
             )
         row.stored, row.stored_at = True, utcnow()
+        crm_outbox.recording_stored(session, row)
     session.commit()
     return recording_out(session, row)
 

@@ -5,6 +5,10 @@
   ``from``..``to`` (inclusive; default today) in the centre's zone (``tz``, default the zone of the
   task rules' working hours).
 * ``GET /reports/operators``: per-operator figures over the period with each team's median.
+* ``GET /reports/live``: today so far per queue (service level with each queue's N, abandoned,
+  missed not called back yet, AHT) for the Team window's dashboard and wallboard.
+* ``GET /reports/calls/list``: the calls behind one counted figure of one row of the call report
+  (drill-down: as many entries as the figure says), with what the lead needs to open them.
 
 Team leads see their team (and the calls nobody answered in the queues their operators answer);
 admins everyone; operators get 403. ``format=csv`` (``encoding=utf-8`` with a BOM, or ``cp1251``
@@ -22,12 +26,12 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
 from app.wire.common import Day
-from app.wire.reports import GroupBy, Interval, OperatorReport, Report
-from server.api.deps import LeadOrAdmin, SessionDep, TeamScope
+from app.wire.reports import DrillDown, DrillFigure, GroupBy, Interval, LiveReport, OperatorReport, Report
+from server.api.deps import LeadOrAdmin, SessionDep, SettingsDep, TeamScope
 from server.crud import task_rules
 from server.crud.team_missed import team_queues
 from server.kpi.export import Encoding
-from server.reports import export, query
+from server.reports import drill, export, live, query
 from server.reports.intervals import local_midnight
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -143,3 +147,61 @@ def read_operators_report(
     since, until = _period(first, last, zone, None)
     result = query.build_operators(session, since=since, until=until, zone=zone, scope=_scope(session, user))
     return _answer(result, "operators", format, encoding)
+
+
+@router.get("/calls/list", response_model=DrillDown)
+def read_calls_behind(
+    *,
+    user: LeadOrAdmin,
+    session: SessionDep,
+    figure: DrillFigure,
+    first: Annotated[Day | None, Query(alias="from")] = None,
+    last: Annotated[Day | None, Query(alias="to")] = None,
+    tz: Annotated[str | None, Query(max_length=64)] = None,
+    interval: Interval | None = Interval.DAY,
+    by: GroupBy = GroupBy.NONE,
+    whole: bool = False,
+    start: Annotated[
+        datetime | None, Query(description="the row's interval start, as the report gave it")
+    ] = None,
+    group: Annotated[
+        str | None, Query(max_length=200, description="the row's group, as the report gave it")
+    ] = None,
+) -> DrillDown:
+    """The calls behind ``figure`` of the row (``start``, ``group``) of the report with these
+    parameters: the row's interval within the period (the whole period without ``start``)."""
+    zone = _zone(session, tz)
+    step = None if whole else interval
+    since, until = _period(first, last, zone, step)
+    if start is not None:
+        if step is None:
+            raise _error("start", "a whole-period report has no interval starts")
+        if start.tzinfo is None:
+            raise _error("start", "start needs its offset (as the report gave it)")
+        row_since = start.astimezone(since.tzinfo)
+        since, until = max(since, row_since), min(until, drill.row_end(row_since, step, zone))
+    return drill.calls_behind(
+        session,
+        since=since,
+        until=until,
+        by=by,
+        group=group,
+        figure=figure,
+        scope=_scope(session, user),
+        zone=zone,
+    )
+
+
+@router.get("/live", response_model=LiveReport)
+def read_live(
+    *,
+    user: LeadOrAdmin,
+    session: SessionDep,
+    settings: SettingsDep,
+    tz: Annotated[str | None, Query(max_length=64)] = None,
+) -> LiveReport:
+    """Today so far per queue (module notes; ``server.reports.live``)."""
+    zone = _zone(session, tz)
+    return live.build(
+        session, settings=settings, zone=zone, scope=_scope(session, user), now=datetime.now(zone)
+    )

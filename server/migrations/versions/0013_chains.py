@@ -3,9 +3,10 @@
 ``chain_messages`` (each e-mail and SMS with its idempotency key and delivery status).
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-07
 
+Written on a branch beside 0014 (the CRM outbox) and re-chained after it when merged.
 Self-contained like 0001 (imports nothing from ``server.models``).
 """
 
@@ -18,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0013"
-down_revision: str | Sequence[str] | None = "0011"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

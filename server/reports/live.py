@@ -1,0 +1,104 @@
+"""Today's figures per queue for the Team window's dashboard and wallboard (``GET /reports/live``).
+
+Offered, accepted, non-target, missed and AHT are the call report's (the rollups, grouped by queue
+for today); the rest is read from today's raw calls, a small indexed read: the abandoned calls, the
+missed calls not called back yet (their facts), and the service level, the share of calls answered
+within the queue's N seconds of arriving (``Settings.service_level_for``) among the calls offered
+less the non-target ones. Calls waiting now are not known to the server (no PBX adapter reports
+its queues yet): ``waiting`` stays ``None`` and the desktop says so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.orm import Session
+
+from app.wire.calls import CallOutcome, MissedReason
+from app.wire.reports import GroupBy, LiveQueue, LiveReport
+from server.models.reports import ReportFact
+from server.models.tasks import Call
+from server.reports import query
+from server.reports.drill import fact_scope
+from server.reports.intervals import local_midnight
+from server.settings import Settings
+
+
+def _ratio(top: int, bottom: int) -> float | None:
+    return round(top / bottom, 4) if bottom else None
+
+
+def build(
+    session: Session, *, settings: Settings, zone: ZoneInfo, scope: query.Scope, now: datetime
+) -> LiveReport:
+    """Today (in ``zone``) per queue, for what ``scope`` may see."""
+    day = now.astimezone(zone).date()
+    since, until = local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
+    report = query.build(
+        session, since=since, until=until, interval=None, by=GroupBy.QUEUE, zone=zone, scope=scope
+    )
+    queues: dict[str, LiveQueue] = {}
+    for row in report.rows:
+        key = row.group or ""
+        queues[key] = LiveQueue(
+            queue=row.group,
+            offered=row.offered,
+            accepted=row.accepted,
+            non_target=row.non_target,
+            missed=row.missed,
+            aht_seconds=row.aht_seconds,
+            service_seconds=settings.service_level_for(row.group),
+        )
+    visible: ColumnElement[bool] = true()
+    if scope.team_ids is not None and scope.queues is not None:
+        visible = or_(Call.queue.is_(None), Call.queue.in_(sorted(scope.queues)))
+    calls = session.execute(
+        select(Call.queue, Call.outcome, Call.missed_reason, Call.wait_seconds).where(
+            Call.arrived_at >= since, Call.arrived_at < until, visible
+        )
+    )
+    for queue, outcome, reason, wait in calls:
+        entry = queues.get(queue or "")
+        if entry is None:
+            continue  # not in the asker's scope (another team's answered call)
+        if outcome is CallOutcome.ACCEPTED and wait is not None and wait <= entry.service_seconds:
+            entry.answered_in_time += 1
+        if outcome is CallOutcome.MISSED and reason is MissedReason.ABANDONED:
+            entry.abandoned += 1
+    facts = ReportFact.__table__
+    open_missed = session.execute(
+        select(facts.c.queue).where(
+            facts.c.bucket_start >= since,
+            facts.c.bucket_start < until,
+            facts.c.missed > 0,
+            facts.c.called_back == 0,
+            fact_scope(scope),
+        )
+    )
+    for (queue,) in open_missed:
+        if (entry := queues.get(queue or "")) is not None:
+            entry.missed_open += 1
+    total = LiveQueue(
+        queue=None, service_seconds=settings.service_level_seconds, aht_seconds=report.total.aht_seconds
+    )
+    for entry in queues.values():
+        entry.service_level = _ratio(entry.answered_in_time, entry.offered - entry.non_target)
+        for name in (
+            "offered",
+            "accepted",
+            "non_target",
+            "missed",
+            "abandoned",
+            "missed_open",
+            "answered_in_time",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(entry, name))
+    total.service_level = _ratio(total.answered_in_time, total.offered - total.non_target)
+    return LiveReport(
+        day=day,
+        time_zone=zone.key,
+        queues=sorted(queues.values(), key=lambda q: q.queue or ""),
+        total=total,
+    )

@@ -1,0 +1,189 @@
+"""A team lead's reports on the real desktop (``ui.main.Desktop`` on qasync's loop, as ``ringdesk``
+runs) against a live seeded server, in one desktop start: Ctrl+T opens the Team window, Alt+D its
+Dashboard; an operator's call, disposition and *ready* posted to the server show in the dashboard's
+cells within a second of the status change (measured and printed); the wallboard opens full screen
+and Esc leaves it; Alt+R opens the Reports window, today's report counts the calls, a double-click on
+a figure lists the calls behind it and the Windows-1251 export saves the server's file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from tests.e2e.conftest import PASSWORD, seeded_demo_server, until
+from tests.server.live import LiveServer
+from tests.support.ports import free_port
+from tests.sync.conftest import MemoryKeyring
+from ui.i18n import Language
+from ui.main import Desktop, DesktopOptions, run_qt
+from ui.team.reports.drill import DrillWindow
+from ui.team.reports.window import ReportsWindow
+from ui.team.wallboard import Wallboard
+from ui.team.window import TeamWindow
+
+SOURCE_KEY = "e2e-reports-pbx-key-long-enough"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    env = {"RINGDESK_SOURCE_KEYS": f"pbx:{SOURCE_KEY}"}
+    with seeded_demo_server(tmp_path_factory.mktemp("reports-server"), env) as live:
+        yield live
+
+
+def shown(kind: type[Any]) -> Any:
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+    return found[0] if found else None
+
+
+class Centre:
+    """The PBX and operator1 acting through the server's API."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.token = ""
+
+    async def login(self) -> None:
+        answer = await self.http.post("/auth/login", json={"name": "operator1", "password": PASSWORD})
+        self.token = answer.json()["access_token"]
+
+    async def handled_call(self, call_id: str) -> None:
+        """A sales call operator1 took and finished a minute ago (PBX report and disposition)."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        at = {k: (now - timedelta(seconds=s)).isoformat() for k, s in (("in", 90), ("up", 80), ("end", 20))}
+        report = {
+            "call_id": call_id, "outcome": "accepted", "operator": "operator1", "queue": "sales",
+            "dnis": "+74950000001", "caller": "+79161234567",
+            "arrived_at": at["in"], "answered_at": at["up"], "ended_at": at["end"],
+        }  # fmt: skip
+        answer = await self.http.post("/calls/outcomes", json=report, headers={"X-Source-Key": SOURCE_KEY})
+        assert answer.status_code == 200, answer.text
+        disposition = {
+            "call_id": call_id, "operator": "operator1", "queue": "sales", "ring_at": at["up"],
+            "answer_at": at["up"], "end_at": at["end"], "code": "sale",
+            "acw_end_at": (now - timedelta(seconds=1)).isoformat(),
+        }  # fmt: skip
+        headers = {"Authorization": f"Bearer {self.token}", "Idempotency-Key": str(uuid.uuid4())}
+        answer = await self.http.post("/dispositions", json=disposition, headers=headers)
+        assert answer.status_code == 201, answer.text
+
+    async def status(self, status: str) -> None:
+        body = {"operator": "operator1", "status": status, "at": datetime.now(UTC).isoformat()}
+        if status == "acw":
+            body["source"] = "system"
+        answer = await self.http.post(
+            "/statuses", json=body, headers={"Authorization": f"Bearer {self.token}"}
+        )
+        assert answer.status_code == 201, answer.text
+
+
+@pytest.mark.timeout(150)
+def test_a_lead_watches_the_dashboard_and_reads_reports_in_the_real_desktop(
+    server: LiveServer, qapp: QApplication, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    desktop = Desktop(
+        DesktopOptions(
+            server_url=server.base_url,
+            user="lead",
+            password=PASSWORD,
+            phone_args=["--listen", f"127.0.0.1:{free_port('udp')}", "--local-user", "lead", "--no-audio"],
+            language=Language.EN,
+            database=tmp_path / "desk.db",
+        )
+    )
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
+            centre = Centre(http)
+            await centre.login()
+            await centre.status("ready")
+            await centre.handled_call("e2e-r1")
+            try:
+                assert await desktop.start()
+                await steps(centre)
+            finally:
+                await desktop.stop()
+
+    async def steps(centre: Centre) -> None:
+        main = desktop.window
+        assert main is not None
+        main.activateWindow()
+        await until(main.isActiveWindow, timeout=5)
+        QTest.keyClick(main, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        await until(lambda: shown(TeamWindow) is not None, timeout=5)
+        team: TeamWindow = shown(TeamWindow)
+        await until(lambda: team.connection.text() == "Live", timeout=10)
+        QTest.keyClick(team, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # the Dashboard tab
+        dash = team.dashboard
+        await until(lambda: team.tabs.currentWidget() is dash, timeout=5)
+        await until(lambda: cell(dash, dash.operators, "operator1", "Handled") == "1", timeout=10)
+        assert cell(dash, dash.queues, "sales", "Offered") == "1"
+
+        # a second call ends: its figures are on the dashboard within a second of the status change
+        await centre.status("acw")
+        await centre.handled_call("e2e-r2")
+        posted = time.perf_counter()
+        await centre.status("ready")
+        await until(lambda: cell(dash, dash.operators, "operator1", "Handled") == "2", timeout=5)
+        latency = time.perf_counter() - posted
+        print(f"\ndashboard latency in the real desktop: {latency * 1000:.0f} ms")
+        assert latency < 1.0
+        assert cell(dash, dash.queues, "sales", "Offered") == "2"
+
+        # the wallboard: full screen; Esc leaves
+        dash.wallboard_button.click()
+        await until(lambda: shown(Wallboard) is not None, timeout=5)
+        wall: Wallboard = shown(Wallboard)
+        assert wall.isFullScreen() and wall.queue_title(wall.shown()) == "sales"  # type: ignore[arg-type]
+        QTest.keyClick(wall, Qt.Key.Key_Escape)
+        await until(lambda: not wall.isVisible(), timeout=5)
+
+        # Reports (Alt+R): today's calls, the calls behind the total, the cp1251 export
+        team.activateWindow()
+        QTest.keyClick(team, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+        await until(lambda: shown(ReportsWindow) is not None, timeout=5)
+        reports: ReportsWindow = shown(ReportsWindow)
+        await until(lambda: reports.desk.report is not None, timeout=10)
+        total = reports.calls.rowCount() - 1
+        assert reports.cell_text(reports.calls, total, "Handled") == "2"
+        column = next(
+            c
+            for c in range(reports.calls.columnCount())
+            if reports.calls.horizontalHeaderItem(c).text() == "Offered"  # type: ignore[union-attr]
+        )
+        reports.calls.cellDoubleClicked.emit(total, column)
+        await until(lambda: shown(DrillWindow) is not None, timeout=5)
+        drill: DrillWindow = shown(DrillWindow)
+        await until(lambda: drill.list.topLevelItemCount() == 2, timeout=5)
+        saved: list[Path] = []
+
+        def choose(name: str, then: Any) -> None:
+            saved.append(tmp_path / name)
+            then(saved[-1])
+
+        reports.ask_path = choose
+        reports.export_buttons["csv_cp1251"].click()
+        await until(lambda: reports.message.text().startswith("Saved to"), timeout=10)
+        lines = list(csv.reader(io.StringIO(saved[0].read_bytes().decode("cp1251")), delimiter=";"))
+        assert lines[0][0] == "start" and lines[-1][0] == "total"
+
+    run_qt(scenario)
+
+
+def cell(dash: Any, table: Any, first: str, header: str) -> str:
+    try:
+        return str(dash.cell(table, first, header))
+    except KeyError:
+        return ""

@@ -1,0 +1,432 @@
+"""The Reports window (Team window, "Reports...", Alt+R or Ctrl+Shift+R): the historical call
+report for a period, cut by interval and grouped by queue, team, operator, advertising line or
+disposition; the per-operator analytics with each team's median; exports of either as the server
+writes them (CSV in
+UTF-8 with a BOM, CSV in Windows-1251 for Russian Excel, XLSX) to a file the lead chooses; a
+double-click on a counted figure lists the calls behind it (:mod:`ui.team.reports.drill`).
+
+The core (:class:`~app.reports.state.ReportDesk`) asks and keeps the answers; a failure is shown in
+``message`` and leaves the tables and the lead's choices as they were. Requests run as tasks of the
+desktop's one asyncio loop; the save dialog opens with ``open()``, never ``exec()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.client.errors import ApiError
+from app.reports.state import EXPORTS, ExportKind, ReportDesk
+from app.wire.reports import DrillDown, GroupBy, Interval, OperatorReport, Report
+from ui.i18n import Language, language
+from ui.labels import disposition_label
+from ui.plain import set_plain
+from ui.refusals import error_text
+from ui.team.reports.charts_page import ChartsPage
+from ui.team.reports.figures import (
+    CALL_FIGURES,
+    MEDIAN_KEYS,
+    OPERATOR_FIGURES,
+    figure_text,
+    group_header,
+    group_names,
+    interval_names,
+    no_group,
+    start_text,
+    value_text,
+)
+
+T = TypeVar("T")
+FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1
+"""A cell's figure key (a counted one may be drilled into)."""
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+"""A cell's report row index (``-1``: the total)."""
+PathChooser = Callable[[str, Callable[[Path], None]], None]
+
+
+def _item(text: str, *, number: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)  # plain text always: names and lines are outside text
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _table(parent: QWidget) -> QTableWidget:
+    table = QTableWidget(parent)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+class ReportsWindow(QWidget):
+    """Historical reports (module notes)."""
+
+    sig_done = Signal(str)
+    """A request finished: an empty text, or why it failed (shown in ``message``)."""
+    sig_shown = Signal()
+    """A report arrived and the tables show it."""
+    sig_drilled = Signal(object)
+    """The calls behind a figure arrived (a :class:`DrillDown`) and their window is open."""
+
+    def __init__(self, desk: ReportDesk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportsWindow")
+        self.desk = desk
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._error: str | None = None
+        self._status: tuple[str, str] | None = None
+        self.ask_path: PathChooser = self._ask_path
+        """How a save path is asked (a test gives its own)."""
+        self.save_dialog: QFileDialog | None = None
+        self.drill_window: QWidget | None = None
+        self._player: Callable[[], Any] = lambda: None
+
+        self.first_label, self.last_label = QLabel(self), QLabel(self)
+        self.first_edit, self.last_edit = QDateEdit(self), QDateEdit(self)
+        for label, edit in ((self.first_label, self.first_edit), (self.last_label, self.last_edit)):
+            edit.setCalendarPopup(True)
+            label.setBuddy(edit)
+        query = desk.query
+        self.first_edit.setDate(QDate(query.first.year, query.first.month, query.first.day))
+        self.last_edit.setDate(QDate(query.last.year, query.last.month, query.last.day))
+        self.interval_label, self.interval_box = QLabel(self), QComboBox(self)
+        self.by_label, self.by_box = QLabel(self), QComboBox(self)
+        self.interval_label.setBuddy(self.interval_box)
+        for box in (self.interval_box, self.by_box):  # "Без группировки" whole
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.by_label.setBuddy(self.by_box)
+        self.show_button = QPushButton(self)
+        self.show_button.setDefault(True)
+        self.show_button.clicked.connect(self.reload)
+        self.export_buttons: dict[str, QPushButton] = {}
+        for kind in EXPORTS:
+            button = QPushButton(self)
+            button.clicked.connect(lambda _=False, k=kind: self.export(k))
+            self.export_buttons[kind.key] = button
+        self.message = QLabel(self)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+
+        self.calls = _table(self)
+        self.calls.cellActivated.connect(self._activated)
+        self.calls.cellDoubleClicked.connect(self._activated)
+        self.operators = _table(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.calls, "")
+        self.tabs.addTab(self.operators, "")
+        self.charts_page = ChartsPage(desk, self)
+        self.chart_box, self.chart = self.charts_page.chooser, self.charts_page.chart
+        self.tabs.addTab(self.charts_page, "")
+
+        controls = QHBoxLayout()
+        for widget in (
+            self.first_label,
+            self.first_edit,
+            self.last_label,
+            self.last_edit,
+            self.interval_label,
+            self.interval_box,
+            self.by_label,
+            self.by_box,
+            self.show_button,
+        ):
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        exports = QHBoxLayout()
+        for button in self.export_buttons.values():
+            exports.addWidget(button)
+        exports.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(exports)
+        layout.addWidget(self.message)
+        self.sig_done.connect(self._done)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.reload)
+        self.retranslate()
+        self.resize(1200, 640)
+
+    # ----- what to ask ------------------------------------------------------------------------
+
+    def _choices(self) -> None:
+        """Hand the lead's choices to the core (the next request asks them)."""
+        first, last = self.first_edit.date().toPython(), self.last_edit.date().toPython()
+        assert isinstance(first, date) and isinstance(last, date)
+        step = str(self.interval_box.currentData() or "")
+        self.desk.choose(
+            first=first,
+            last=last,
+            interval=Interval(step) if step else None,
+            by=GroupBy(self.by_box.currentData()),
+        )
+        if self.desk.query.last != last:  # "to" before "from": one day
+            self.last_edit.setDate(self.first_edit.date())
+
+    def reload(self) -> None:
+        """Show (F5): both reports for the chosen period."""
+        self._choices()
+        self.show_status("loading")
+        self._run(self.desk.load(), self._show_calls)
+        self._run(self.desk.load_operators(), self._show_operators)
+        self._run(self.desk.load_charts(), lambda _reports: self.charts_page.draw())
+
+    # ----- showing ----------------------------------------------------------------------------
+
+    def _show_calls(self, report: Report) -> None:
+        by = report.by.value
+        figures = CALL_FIGURES
+        with_group = report.by is not GroupBy.NONE
+        headers = (
+            [self.tr("Interval")] + ([group_header(by)] if with_group else []) + [f.header() for f in figures]
+        )
+        table = self.calls
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.setRowCount(len(report.rows) + 1)
+        rows = [*report.rows, report.total]
+        bold = QFont(table.font())
+        bold.setBold(True)
+        for r, row in enumerate(rows):
+            total = r == len(report.rows)
+            cells = [self.tr("Total") if total else start_text(row.start, report.interval)]
+            if with_group:
+                group = "" if total else (row.group if row.group is not None else no_group())
+                if report.by is GroupBy.CODE and row.group is not None and not total:
+                    group = disposition_label(row.group)
+                cells.append(group)
+            for c, text in enumerate(cells):
+                table.setItem(r, c, _item(text))
+            for c, figure in enumerate(figures, start=len(cells)):
+                item = _item(figure_text(figure, row), number=True)
+                if figure.counted:
+                    item.setData(FIGURE_ROLE, figure.key)
+                    item.setData(ROW_ROLE, -1 if total else r)
+                table.setItem(r, c, item)
+            if total:
+                for c in range(table.columnCount()):
+                    cell = table.item(r, c)
+                    if cell is not None:
+                        cell.setFont(bold)
+        table.resizeColumnsToContents()
+        self.show_status("")
+        self.sig_shown.emit()
+
+    def _show_operators(self, report: OperatorReport) -> None:
+        figures = OPERATOR_FIGURES
+        headers = [self.tr("Operator"), self.tr("Team")] + [f.header() for f in figures]
+        table = self.operators
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        medians = {m.team: m for m in report.medians}
+        teams = sorted({row.team for row in report.operators}, key=lambda t: t or "")
+        table.setRowCount(len(report.operators) + len(teams))
+        italic = QFont(table.font())
+        italic.setItalic(True)
+        italic.setBold(True)
+        r = 0
+        for team in teams:
+            for row in (o for o in report.operators if o.team == team):
+                table.setItem(r, 0, _item(row.group or ""))
+                table.setItem(r, 1, _item(team or no_group()))
+                for c, figure in enumerate(figures, start=2):
+                    table.setItem(r, c, _item(figure_text(figure, row), number=True))
+                r += 1
+            median = medians.get(team)
+            label = _item(
+                self.tr("Team median (%1 operators)").replace("%1", str(median.operators if median else 0))
+            )
+            label.setFont(italic)
+            table.setItem(r, 0, label)
+            team_item = _item(team or no_group())
+            team_item.setFont(italic)
+            table.setItem(r, 1, team_item)
+            for c, figure in enumerate(figures, start=2):
+                value = (
+                    getattr(median, figure.key) if median is not None and figure.key in MEDIAN_KEYS else None
+                )
+                item = _item(value_text(figure.kind, value), number=True)
+                item.setFont(italic)
+                table.setItem(r, c, item)
+            r += 1
+        table.resizeColumnsToContents()
+        self.charts_page.draw()
+
+    def cell_text(self, table: QTableWidget, row: int, header: str) -> str:
+        """The text under ``header`` in ``row`` (tests read the table as the lead reads it)."""
+        for column in range(table.columnCount()):
+            head = table.horizontalHeaderItem(column)
+            if head is not None and head.text() == header:
+                item = table.item(row, column)
+                return item.text() if item is not None else ""
+        raise KeyError(header)
+
+    # ----- drill-down -------------------------------------------------------------------------
+
+    def _activated(self, row: int, column: int) -> None:
+        """Double-click / Enter on a counted figure: the calls behind it."""
+        item = self.calls.item(row, column)
+        if item is None or item.data(FIGURE_ROLE) is None:
+            return
+        figure, index = str(item.data(FIGURE_ROLE)), int(item.data(ROW_ROLE))
+        self._run(self.desk.calls_behind(None if index < 0 else index, figure), self._show_drill)
+
+    def _show_drill(self, drill: DrillDown) -> None:
+        from ui.team.reports.drill import DrillWindow
+
+        if self.drill_window is None:
+            self.drill_window = DrillWindow(self._run_quietly, self._player)
+        assert isinstance(self.drill_window, DrillWindow)
+        self.drill_window.show_calls(drill)
+        self.drill_window.show()
+        self.drill_window.raise_()
+        self.sig_drilled.emit(drill)
+
+    def attach_player(self, player: Callable[[], Any]) -> None:
+        """The recording player the drill-down's calls play through (the lead's own service)."""
+        self._player = player
+
+    # ----- exports ----------------------------------------------------------------------------
+
+    def export(self, kind: ExportKind) -> None:
+        """Ask where, then save the server's export of what is chosen (the tab says which report)."""
+        self._choices()
+        operators = self.tabs.currentWidget() is self.operators
+        name = self.desk.suggested_name(kind, operators=operators)
+        self.ask_path(name, lambda path: self._save(kind, path, operators=operators))
+
+    def _save(self, kind: ExportKind, path: Path, *, operators: bool) -> None:
+        self.show_status("saving")
+        self._run(
+            self.desk.export(kind, path, operators=operators),
+            lambda _file: self.show_status("saved", str(path)),
+        )
+
+    def _ask_path(self, name: str, then: Callable[[Path], None]) -> None:
+        dialog = QFileDialog(self, self.tr("Save report"), str(Path.home() / name))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.fileSelected.connect(lambda chosen: then(Path(chosen)))
+        self.save_dialog = dialog
+        dialog.open()
+
+    # ----- plumbing ---------------------------------------------------------------------------
+
+    def _run(self, action: Awaitable[T], then: Callable[[T], None]) -> None:
+        """Run ``action`` on the desktop's loop, then ``then``; a failure is shown, never raised."""
+
+        async def run() -> None:
+            try:
+                result = await action
+            except ApiError as exc:
+                self.sig_done.emit(error_text(exc))
+                return
+            except OSError as exc:  # the chosen file could not be written
+                self.sig_done.emit(
+                    self.tr("Could not save the file: %1").replace("%1", exc.strerror or str(exc))
+                )
+                return
+            then(result)
+
+        task = asyncio.ensure_future(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _run_quietly(self, action: Awaitable[Any]) -> None:
+        self._run(action, lambda _result: None)
+
+    def _done(self, error: str) -> None:
+        self._error = error
+        self._status = None
+        set_plain(self.message, self.tr("Failed: %1").replace("%1", error) if error else "")
+
+    def show_status(self, what: str, detail: str = "") -> None:
+        """``loading``, ``saving``, ``saved`` (``detail``: where) or nothing."""
+        self._error = None
+        self._status = (what, detail) if what else None
+        texts = {
+            "loading": self.tr("Loading..."),
+            "saving": self.tr("Saving..."),
+            "saved": self.tr("Saved to %1").replace("%1", detail),
+        }
+        set_plain(self.message, texts.get(what, ""))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Reports"))
+        self.first_label.setText(self.tr("&From:"))
+        self.last_label.setText(self.tr("&To:"))
+        self.interval_label.setText(self.tr("&Interval:"))
+        self.by_label.setText(self.tr("&Group by:"))
+        self.show_button.setText(self.tr("&Show"))
+        self.tabs.setTabText(0, self.tr("Calls"))
+        self.tabs.setTabText(1, self.tr("Operators"))
+        self.tabs.setTabText(2, self.tr("Charts"))
+        names = {
+            "csv_utf8": self.tr("Export CSV (UTF-8)"),
+            "csv_cp1251": self.tr("Export CSV (Excel, Windows-1251)"),
+            "xlsx": self.tr("Export XLSX"),
+        }
+        for key, button in self.export_buttons.items():
+            button.setText(names[key])
+        for box, items, current in (
+            (
+                self.interval_box,
+                interval_names(),
+                self.desk.query.interval.value if self.desk.query.interval else "",
+            ),
+            (self.by_box, group_names(), self.desk.query.by.value),
+        ):
+            box.blockSignals(True)
+            box.clear()
+            for value, text in items:
+                box.addItem(text, value)
+            box.setCurrentIndex(max(0, box.findData(current)))
+            box.blockSignals(False)
+        self.first_edit.setDisplayFormat("dd.MM.yyyy" if language() is Language.RU else "yyyy-MM-dd")
+        self.last_edit.setDisplayFormat(self.first_edit.displayFormat())
+        if self._error is not None:
+            self._done(self._error)
+        elif self._status is not None:
+            self.show_status(*self._status)
+        if self.desk.report is not None:
+            self._show_calls(self.desk.report)
+        if self.desk.operators is not None:
+            self._show_operators(self.desk.operators)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    async def aclose(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.drill_window is not None:
+            self.drill_window.close()
+        self.close()
