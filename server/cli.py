@@ -6,6 +6,7 @@
     ringdesk-server seed-demo [--password-stdin]
     ringdesk-server import-contacts FILE.csv [--report REPORT.csv]
     ringdesk-server webhook add|list|pause|resume|delete|deliveries|replay ...
+    ringdesk-server chain lint|upload|list|show|disable|enable|runs|stop ...
 
 Configuration precedence: flags > environment (RINGDESK_*) > config file > defaults (see
 :mod:`server.settings`). Exit status: 0 ok, 1 the command failed, 2 bad usage or configuration.

@@ -251,6 +251,42 @@ class Settings(BaseModel):
     webhook_endpoint_concurrency: int = Field(default=4, ge=1, le=64)
     #: How often a process looks for due deliveries made by other processes (its own it sends at once).
     webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    #: Communication chains (docs/chains.md). The worker each process runs: how often it looks for
+    #: due steps made by other processes, how many it claims at once and works on together, how long
+    #: a claimed step is held (a worker killed mid-step gives it back when this runs out), attempts
+    #: per message before the run fails, and the backoff between them (doubled, with jitter).
+    chain_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    chain_batch: int = Field(default=200, ge=1, le=5000)
+    chain_concurrency: int = Field(default=32, ge=1, le=512)
+    chain_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
+    chain_max_attempts: int = Field(default=10, ge=1, le=50)
+    chain_retry_base_seconds: float = Field(default=30.0, gt=0, le=24 * 3600)
+    chain_retry_max_seconds: float = Field(default=3600.0, gt=0, le=7 * 24 * 3600)
+    #: This server's address as providers reach it, for delivery reports
+    #: (``https://ringdesk.example.ru``); empty: no delivery reports are asked for.
+    chain_public_url: str = ""
+    #: E-mail through SMTP with STARTTLS and AUTH (port 587); empty host: no e-mail is sent.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = Field(default=None, repr=False)
+    #: ``starttls`` (required: refused without it), ``tls`` (implicit, port 465) or ``none`` (a relay on
+    #: localhost only).
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    #: A CA bundle for the SMTP server's certificate (a private CA); empty: the system's.
+    smtp_ca_file: str = ""
+    smtp_from: str = ""
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    #: SMS: ``kannel`` (smsbox's sendsms; SMPP to the operator), ``http`` (the provider shape of
+    #: docs/integrations.md) or ``none``.
+    sms_provider: Literal["none", "kannel", "http"] = "none"
+    sms_sender: str = ""
+    sms_http_url: str = ""
+    sms_http_token: SecretStr | None = Field(default=None, repr=False)
+    kannel_sendsms_url: str = ""
+    kannel_user: str = ""
+    kannel_password: SecretStr | None = Field(default=None, repr=False)
+    sms_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
 
     def recording_policies(self) -> dict[str, str]:
         """``recording_queues`` as ``{queue: policy}``."""

@@ -37,6 +37,9 @@ test=(
   debsig-verify fakeroot debootstrap desktop-file-utils softhsm2
   # the OS keyring as on an operator's Linux PC: GNOME Keyring on a private D-Bus (tests/support/secret_service.py)
   gnome-keyring dbus
+  # communication chains' SMS gateway: Kannel (bearerbox, smsbox) and its fake SMSC from kannel-extras
+  # (tests/support/kannel.py)
+  kannel kannel-extras
 )
 
 usage() { echo "usage: $0 [--list] demo|installer|test" >&2; exit 2; }

@@ -196,8 +196,9 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
         return parse_list(FieldSchema, await self.request("GET", "/contacts/fields"))
 
     async def contact_history(self, contact_id: int) -> ContactHistory | None:
-        """A contact's last calls with their results; ``None`` when the contact is gone."""
-        response = await self.request("GET", f"/contacts/{contact_id}/history")
+        """A contact's last calls with their results, and the chains' e-mails and SMS with their
+        delivery status; ``None`` when the contact is gone."""
+        response = await self.request("GET", f"/contacts/{contact_id}/history", params={"messages": "true"})
         if response.status_code == 404:
             return None
         return ok(ContactHistory, response)

@@ -21,6 +21,7 @@ from pydantic import (
     AfterValidator,
     Field,
     SerializerFunctionWrapHandler,
+    StringConstraints,
     ValidationInfo,
     model_serializer,
     model_validator,
@@ -278,8 +279,34 @@ class HistoryCall(WireModel):
     their own calls, a team lead their team's, an admin all: docs/quality.md)."""
 
 
-HistoryItem = HistoryCall
-"""Kinds of interaction in a contact's history; a discriminated union on ``kind`` once SMS and e-mail join."""
+MessageStatus = Literal["queued", "sent", "delivered", "undelivered", "failed", "skipped", "replied"]
+"""Where an e-mail or SMS of a communication chain stands (docs/chains.md): ``queued`` (not yet
+accepted by the provider), ``sent`` (accepted), ``delivered`` / ``undelivered`` (the provider's
+delivery report), ``failed`` (the attempts ran out), ``skipped`` (the card's consents or data kept it
+from being sent: ``error`` says why), ``replied`` (the client answered it)."""
+MESSAGE_TEXT_MAX = 500
+
+
+class HistoryMessage(WireModel):
+    """An e-mail or SMS a communication chain sent the contact (or did not: ``skipped``)."""
+
+    kind: Literal["message"] = "message"
+    channel: Literal["email", "sms"]
+    at: UtcDatetime
+    """When it was made (the step's time), sent or not."""
+    chain: Code
+    chain_name: Line = ""
+    recipient: Annotated[str, StringConstraints(max_length=320)] = ""
+    subject: Annotated[str | None, StringConstraints(max_length=MESSAGE_TEXT_MAX)] = None
+    text: Annotated[str, StringConstraints(max_length=MESSAGE_TEXT_MAX)] = ""
+    """The message's first :data:`MESSAGE_TEXT_MAX` characters."""
+    status: MessageStatus
+    error: Annotated[str | None, StringConstraints(max_length=MESSAGE_TEXT_MAX)] = None
+
+
+HistoryItem = Annotated[HistoryCall | HistoryMessage, Field(discriminator="kind")]
+"""Kinds of interaction in a contact's history. Messages come only to a client that asks for them
+(``?messages=true``): a desktop of an older version refuses a kind it does not know."""
 
 
 class ContactHistory(WireModel):

@@ -553,32 +553,32 @@
 <context>
     <name>Desk</name>
     <message>
-        <location filename="../../ui/desk.py" line="217"/>
+        <location filename="../../ui/desk.py" line="216"/>
         <source>Break requested: waiting for your team lead</source>
         <translation>Перерыв запрошен: ждём решения руководителя группы</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="236"/>
+        <location filename="../../ui/desk.py" line="235"/>
         <source>Call result saved</source>
         <translation>Результат звонка сохранён</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="253"/>
+        <location filename="../../ui/desk.py" line="252"/>
         <source>The server refused the status %1 because: %2</source>
         <translation>Сервер не принял статус «%1»: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/desk.py" line="260"/>
+        <location filename="../../ui/desk.py" line="259"/>
         <source>The call result is not saved: %1. Try again.</source>
         <translation>Результат звонка не сохранён: %1. Попробуйте ещё раз.</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="142"/>
+        <location filename="../../ui/card/binding.py" line="147"/>
         <source>The changes to %1 were not saved</source>
         <translation>Правки карточки %1 не сохранены</translation>
     </message>
     <message>
-        <location filename="../../ui/card/binding.py" line="158"/>
+        <location filename="../../ui/card/binding.py" line="163"/>
         <source>Could not look up the caller: the card shows what is known</source>
         <translation>Не удалось найти звонящего: в карточке то, что известно</translation>
     </message>
@@ -799,57 +799,107 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="45"/>
+        <location filename="../../ui/card/history_view.py" line="58"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="67"/>
+        <location filename="../../ui/card/history_view.py" line="80"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="79"/>
+        <location filename="../../ui/card/history_view.py" line="90"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="90"/>
+        <source>SMS</source>
+        <translation>СМС</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="96"/>
+        <source>Chain: %1</source>
+        <translation>Цепочка: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="113"/>
+        <source>queued</source>
+        <translation>в очереди</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="114"/>
+        <source>sent</source>
+        <translation>отправлено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="115"/>
+        <source>delivered</source>
+        <translation>доставлено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="116"/>
+        <source>not delivered</source>
+        <translation>не доставлено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="117"/>
+        <source>not sent: error</source>
+        <translation>не отправлено: ошибка</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="118"/>
+        <source>not sent</source>
+        <translation>не отправлено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="119"/>
+        <source>replied</source>
+        <translation>получен ответ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="128"/>
         <source>deleted</source>
         <translation>удалена</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="81"/>
+        <location filename="../../ui/card/history_view.py" line="130"/>
         <source>uploading</source>
         <translation>загружается</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="86"/>
+        <location filename="../../ui/card/history_view.py" line="135"/>
         <source>%1, paused %2</source>
         <translation>%1, пауза %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="99"/>
+        <location filename="../../ui/card/history_view.py" line="148"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="100"/>
+        <location filename="../../ui/card/history_view.py" line="149"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="101"/>
+        <location filename="../../ui/card/history_view.py" line="150"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="102"/>
+        <location filename="../../ui/card/history_view.py" line="151"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="103"/>
+        <location filename="../../ui/card/history_view.py" line="152"/>
         <source>Recording</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="104"/>
+        <location filename="../../ui/card/history_view.py" line="153"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -2175,12 +2225,12 @@
 <context>
     <name>Script</name>
     <message>
-        <location filename="../../ui/script_host.py" line="92"/>
+        <location filename="../../ui/script_host.py" line="136"/>
         <source>No script is set for this queue and segment.</source>
         <translation>Для этой очереди и сегмента скрипт не задан.</translation>
     </message>
     <message>
-        <location filename="../../ui/script_host.py" line="99"/>
+        <location filename="../../ui/script_host.py" line="143"/>
         <source>The script cannot be shown: %1</source>
         <translation>Скрипт нельзя показать: %1</translation>
     </message>

@@ -15,7 +15,7 @@ import asyncio
 import json
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -35,9 +35,12 @@ from server.api.middleware import RequestLogMiddleware
 from server.api.pgfeed import Listener, NotifyRelay
 from server.api.routes import ROUTERS
 from server.api.userwatch import UserWatch
+from server.chains.clock import Clock
+from server.chains.worker import ChainWorker
 from server.crud.catalogue import ensure_required_reasons
 from server.db import Database
 from server.logs import register_secret
+from server.messaging.base import Provider
 from server.pbx.call_sources import call_sources
 from server.pbx.registry import follower_for
 from server.presence import Presence
@@ -97,7 +100,15 @@ async def _purge_recordings_hourly(settings: Settings, db: Database) -> None:
         await asyncio.sleep(3600)
 
 
-def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    chain_clock: Clock | None = None,
+    chain_providers: Mapping[str, Provider] | None = None,
+) -> FastAPI:
+    """The app; ``chain_clock`` and ``chain_providers``: the chain worker's clock and senders
+    (tests move the clock; by default the system's, and the providers the settings configure)."""
     db = database if database is not None else Database.connect(settings.database_url)
     owns_database = database is None
     register_secret(settings.secret_key.get_secret_value())
@@ -128,6 +139,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
     calls = call_sources(settings, db, context.queues)
     webhooks = DeliveryWorker(settings)
+    chains = ChainWorker(settings, clock=chain_clock, providers=chain_providers)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -139,7 +151,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         await presence.start()
         retention = asyncio.create_task(_purge_recordings_hourly(settings, db))
         await webhooks.start()
+        await chains.start()
         yield
+        await chains.stop()
         await webhooks.stop()
         retention.cancel()
         await presence.stop()
@@ -162,6 +176,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     )
     api.state.ringdesk = context
     api.state.presence = presence
+    api.state.chains = chains
     install_error_handlers(api)
     if settings.api_docs:
         add_docs(api)

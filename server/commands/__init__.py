@@ -8,7 +8,7 @@ module to ``COMMANDS``. Heavy imports (FastAPI, SQLAlchemy) belong inside ``run`
 configuration errors stay fast.
 """
 
-from server.commands import import_contacts, migrate, reports, seed_demo, serve, user, webhook
+from server.commands import chain, import_contacts, migrate, reports, seed_demo, serve, user, webhook
 
 COMMANDS = (
     serve,
@@ -18,4 +18,5 @@ COMMANDS = (
     import_contacts,
     reports,
     webhook,
+    chain,
 )

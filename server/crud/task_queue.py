@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.local_time import BusinessHours, client_time
 from app.wire.tasks import AttemptKind, ResultIn, ResultOutcome, TaskState
+from server.chains import trigger as chain_trigger
 from server.crud.tasks import WAITING
 from server.models import Task, TaskAttempt, User
 from server.reports import maintain as reports
@@ -256,6 +257,7 @@ def report(
     )
     reports.refresh(session, [call_id for call_id in missed_calls if call_id])  # now called back
     webhook_events.task_reported(session, task)
+    chain_trigger.task_reported(session, task, result.outcome.value, user.name)
 
 
 def replayed(session: Session, key: uuid.UUID) -> TaskAttempt | None:

@@ -6,6 +6,7 @@ A new model module must be imported below, or Alembic autogenerate will not see 
 from server.models.audit import AuditEntry
 from server.models.base import Base, UTCDateTime, utcnow
 from server.models.catalogues import DispositionCode, NotReadyReason
+from server.models.chains import ChainDefinition, ChainMessage, ChainRun, ChainStep
 from server.models.contacts import Contact, ContactField, ContactPhone
 from server.models.dispositions import Disposition
 from server.models.enums import (
@@ -34,6 +35,10 @@ __all__ = [
     "Base",
     "BoardThreshold",
     "Call",
+    "ChainDefinition",
+    "ChainMessage",
+    "ChainRun",
+    "ChainStep",
     "Contact",
     "ContactField",
     "ContactPhone",

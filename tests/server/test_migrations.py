@@ -50,6 +50,10 @@ EXPECTED_TABLES = {
     "desk_presence",
     "report_facts",
     "report_rollup",
+    "chains",
+    "chain_runs",
+    "chain_steps",
+    "chain_messages",
 }
 
 

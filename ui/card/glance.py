@@ -11,7 +11,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
-from app.wire.contacts import HistoryItem
+from app.wire.contacts import HistoryCall, HistoryItem
 from ui.labels import catalogue_queue_name
 
 
@@ -93,6 +93,6 @@ def why_text(call: CardCall | None) -> str:
 def open_callback(history: list[HistoryItem]) -> datetime | None:
     """The callback promised on the contact's latest call, if that call asked for one (a later call
     settles it: its own disposition says what happens next)."""
-    latest = history[0] if history else None
+    latest = next((item for item in history if isinstance(item, HistoryCall)), None)  # messages aside
     disposition = latest.disposition if latest is not None else None
     return disposition.callback_at if disposition is not None else None

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from app.wire.contacts import HistoryItem
-from app.wire.dispositions import DispositionCode
+from app.wire.contacts import HistoryItem, HistoryMessage
+from app.wire.dispositions import DispositionCategory, DispositionCode
 from app.wire.recordings import RecordingRef
 from ui.card.glance import queue_label
 from ui.card.player import clock_text
@@ -15,10 +15,20 @@ from ui.i18n import pick
 from ui.labels import format_datetime
 from ui.theme import category_colour
 
+_STATUS_COLOURS = {
+    "delivered": DispositionCategory.SUCCESS,
+    "replied": DispositionCategory.SUCCESS,
+    "undelivered": DispositionCategory.NON_TARGET,
+    "failed": DispositionCategory.NON_TARGET,
+    "skipped": DispositionCategory.OTHER,
+}
+"""A message's status in the colours of the results it resembles (delivered green, lost red)."""
+
 
 class HistoryView(QTreeWidget):
-    """When, who, queue, result, the recording (length and pauses), comment; items are plain text (tree
-    items never render markup)."""
+    """When, who, queue, result, the recording (length and pauses), comment; a chain's e-mail or SMS
+    is a row too (when, the chain, the channel, its delivery status, the subject or text). Items are
+    plain text (tree items never render markup)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +49,9 @@ class HistoryView(QTreeWidget):
     def _fill(self) -> None:
         self.clear()
         for item in self._items:
+            if isinstance(item, HistoryMessage):
+                self.addTopLevelItem(self._message_row(item))
+                continue
             disposition = item.disposition
             code = self._codes.get(disposition.code) if disposition else None
             if disposition is None:
@@ -70,6 +83,42 @@ class HistoryView(QTreeWidget):
         for column in range(5):
             self.resizeColumnToContents(column)
         self._fit()
+
+    def _message_row(self, item: HistoryMessage) -> QTreeWidgetItem:
+        """An e-mail or SMS of a chain: when, "Chain: name", the channel, its delivery status, the
+        subject or text (plain text, one line); why it was not sent in the tooltip."""
+        channel = self.tr("E-mail") if item.channel == "email" else self.tr("SMS")
+        status = self._status(item.status)
+        shown = item.subject if item.channel == "email" and item.subject else item.text
+        row = QTreeWidgetItem(
+            [
+                format_datetime(item.at),
+                self.tr("Chain: %1").replace("%1", item.chain_name or item.chain),
+                channel,
+                status,
+                "",
+                " ".join(shown.split()),
+            ]
+        )
+        colour = _STATUS_COLOURS.get(item.status)
+        if colour is not None:
+            row.setForeground(3, category_colour(colour))
+        if item.error:
+            row.setToolTip(3, item.error)
+        row.setData(0, Qt.ItemDataRole.UserRole, item)
+        return row
+
+    def _status(self, status: str) -> str:
+        words = {
+            "queued": self.tr("queued"),
+            "sent": self.tr("sent"),
+            "delivered": self.tr("delivered"),
+            "undelivered": self.tr("not delivered"),
+            "failed": self.tr("not sent: error"),
+            "skipped": self.tr("not sent"),
+            "replied": self.tr("replied"),
+        }
+        return words.get(status, status)
 
     def _recording(self, recording: RecordingRef | None) -> str:
         """ "1:02", "1:02, paused 0:02-0:04", "deleted" (retention), "uploading"; "" without one."""

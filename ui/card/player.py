@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QTreeWidgetItem, QWidget
 
-from app.wire.contacts import HistoryItem
+from app.wire.contacts import HistoryCall, HistoryItem
 from app.workstation.playback import SPEEDS, RecordingPlayer
 from ui.card.call_card import CallCard
 
@@ -154,7 +154,7 @@ class PlayerBinding:
 
     def _activated(self, row: QTreeWidgetItem, _column: int) -> None:
         item: HistoryItem | None = row.data(0, Qt.ItemDataRole.UserRole)
-        recording = item.recording if item is not None else None
+        recording = item.recording if isinstance(item, HistoryCall) else None
         if recording is None or not recording.stored or recording.purged or self._control is None:
             return
         self._control.open(recording.id, recording.seconds)

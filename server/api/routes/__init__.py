@@ -7,6 +7,7 @@ from server.api.routes import (
     auth,
     calls,
     catalogue,
+    chains,
     contacts,
     desktop_calls,
     disposition_batch,
@@ -15,6 +16,7 @@ from server.api.routes import (
     kpi,
     late,
     me,
+    messaging,
     quality,
     recordings,
     reports,
@@ -58,4 +60,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     quality.router,
     reports.router,
     webhooks.router,
+    chains.router,
+    messaging.router,
 )

@@ -31,6 +31,7 @@ from app.wire.contacts import (
     ContactPatch,
     FieldSchema,
     HistoryCall,
+    HistoryItem,
     check_custom_fields,
 )
 from app.wire.dispositions import DispositionOut
@@ -41,6 +42,8 @@ from server.api.disclosure import sees_in_full, withheld
 from server.api.principal import CurrentPrincipal
 from server.api.schemas.common import BigIdPath
 from server.api.schemas.contacts import contact_out, etag
+from server.chains import trigger as chain_trigger
+from server.chains.history import chain_history, merged
 from server.crud.contact_lookup import find_for_lookup
 from server.crud.contacts import (
     PhoneTakenError,
@@ -155,15 +158,20 @@ HISTORY_PAGE_MAX = 200
 
 @router.get("/{contact_id}/history", responses={404: {"description": _NOT_FOUND}})
 def read_history(
+    *,
     contact_id: BigIdPath,
     user: CurrentUser,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_MAX)] = 50,
     cursor: Annotated[Code | None, Query()] = None,
+    messages: Annotated[bool, Query(description="include the chains' e-mails and SMS (first page)")] = False,
 ) -> ContactHistory:
     """The contact's calls with their dispositions and script answers, newest first (by end of
     call). Pass ``next_cursor`` back as ``cursor`` for the next, older page. Other teams' calls come
-    without comment and answers (``withheld``: ``server.api.disclosure``)."""
+    without comment and answers (``withheld``: ``server.api.disclosure``). With ``messages=true`` the
+    first page also holds the last e-mails and SMS communication chains sent the contact, with their
+    delivery status, among the calls by time (a client that does not ask never gets a kind it may
+    not know)."""
     if get_contact(session, contact_id=contact_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
     after = decode_cursor(cursor) if cursor is not None else None
@@ -171,7 +179,7 @@ def read_history(
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "cursor: not a cursor this server gave out")
     rows = contact_history(session, contact_id=contact_id, limit=limit + 1, after=after)
     heard = recordings_of(session, user, [(row.operator_id, row.call_id) for row, _, _ in rows[:limit]])
-    items = [
+    items: list[HistoryItem] = [
         HistoryCall(
             call_id=row.call_id,
             operator=name,
@@ -185,6 +193,8 @@ def read_history(
         for row, name, team_id in rows[:limit]
     ]
     more = len(rows) > limit
+    if messages and cursor is None:
+        items = merged(items, chain_history(session, contact_id, limit=limit))
     return ContactHistory(
         contact_id=contact_id, items=items, next_cursor=encode_cursor(rows[limit - 1][0]) if more else None
     )
@@ -282,6 +292,7 @@ def patch_contact(
     if changed and user.role in _AUDITED:
         audit("contact.update", target=f"contact:{contact.id}", details={"fields": sorted(changed)})
     webhook_events.contact_changed(session, contact, changed, created=False)
+    chain_trigger.consent_changed(session, contact, changed)
     session.commit()
     return _answer(response, contact)
 

@@ -41,6 +41,7 @@ from server.api.deps import Audit, DatabaseSlot, client_address
 from server.api.lateness import add_notes, disposition_time, disposition_too_old, late_note
 from server.api.principal import CurrentPrincipal, check_still, read_principal
 from server.api.routes.dispositions import catalogue_problem
+from server.chains import trigger as chain_trigger
 from server.crud.catalogue import get_codes
 from server.crud.dispositions import (
     disposition_out,
@@ -190,7 +191,9 @@ def _store(
             )
     add_notes(session, notes)
     reports.refresh(session, [row.call_id for row in created.values()])  # the rollups, same transaction
-    webhook_events.dispositions_stored(session, [(row, new[key][1].operator) for key, row in created.items()])
+    stored_now = [(row, new[key][1].operator) for key, row in created.items()]
+    webhook_events.dispositions_stored(session, stored_now)
+    chain_trigger.dispositions_stored(session, stored_now)
     missing = {key for _, key, _ in later if key not in stored and key not in created}
     stored |= created | get_by_keys(session, keys=missing)
     for index, key, body_hash in later:

@@ -45,6 +45,7 @@ from server.api.disclosure import sees_in_full
 from server.api.lateness import disposition_time, disposition_too_old, note_if_late
 from server.api.principal import CurrentPrincipal, check_still, read_principal
 from server.api.schemas.common import BigIdPath
+from server.chains import trigger as chain_trigger
 from server.crud.catalogue import code_out, get_code, load_codes
 from server.crud.dispositions import (
     disposition_out,
@@ -176,7 +177,9 @@ def _after_insert(
     note_if_late(settings, audit, kind="disposition", record_id=new_id, operator=body.operator, at=at)
     if audit.actor.role in _AUDITED:
         audit("disposition.create", target=f"disposition:{new_id}", details={"operator": body.operator})
-    webhook_events.dispositions_stored(session, [(SimpleNamespace(id=new_id, **values), operator.name)])
+    stored = [(SimpleNamespace(id=new_id, **values), operator.name)]
+    webhook_events.dispositions_stored(session, stored)
+    chain_trigger.dispositions_stored(session, stored)
     if values["callback_at"] is not None:  # an ORM row only here: building one costs as much as a COMMIT
         row = Disposition(id=new_id, **values)
         callback_from_disposition(session, row, operator=operator, owner=body.callback_owner)

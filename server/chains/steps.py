@@ -1,0 +1,423 @@
+"""The chain worker's database work: claiming due steps, doing a step, recording a send.
+
+**Claiming** (:func:`claim`) is one statement: the due steps (``pending`` and due, or ``working``
+whose lease ran out: a worker that died) are picked with ``SELECT ... FOR UPDATE SKIP LOCKED`` and
+marked ``working`` with a lease, the attempt counted, as the task queue and the webhook worker do.
+Another worker process skips the rows a claim in progress holds and, once it committed, no longer
+sees them as due: each step is worked by one worker at a time. On SQLite every transaction is
+``BEGIN IMMEDIATE`` (``server.db``) and there is one process, so claims take turns.
+
+**A step** (:func:`prepare`) is one transaction guarded by the attempt number: a wait, a branch, a
+callback task or a stop is done and the next step added in it, exactly once. A sending step makes
+its message row (with its uid) and commits *before* anything is sent; the send happens outside any
+transaction and :func:`record` stores its outcome, finishes the step and adds the next one in one
+more. A worker killed between the send and the record leaves the step ``working``: when its lease
+runs out it is claimed again and the same message (same uid: the e-mail's Message-ID, the HTTP
+provider's Idempotency-Key) is sent again, which the provider de-duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from server.chains import compose
+from server.chains.definition import MAX_STEPS, Chain, Step, build
+from server.db import Database
+from server.messaging.base import Outgoing, Sent, report_url
+from server.models import (
+    Call,
+    ChainDefinition,
+    ChainMessage,
+    ChainRun,
+    ChainStep,
+    Contact,
+    ContactPhone,
+    Disposition,
+)
+from server.models.chains import STEP_DUE
+from server.settings import Settings
+
+log = logging.getLogger("ringdesk.server.chains")
+ERROR_MAX = 500
+
+
+@dataclass(frozen=True)
+class Policy:
+    lease: timedelta
+    max_attempts: int
+    retry_base: float
+    retry_max: float
+    default_zone: str
+    public_url: str
+    secret: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> Policy:
+        return cls(
+            lease=timedelta(seconds=settings.chain_lease_seconds),
+            max_attempts=settings.chain_max_attempts,
+            retry_base=settings.chain_retry_base_seconds,
+            retry_max=settings.chain_retry_max_seconds,
+            default_zone=settings.task_default_time_zone,
+            public_url=settings.chain_public_url,
+            secret=settings.secret_key.get_secret_value(),
+        )
+
+
+def backoff(attempts: int, policy: Policy, rng: random.Random) -> float:
+    """Seconds until the next attempt after ``attempts`` failed ones: doubled per attempt up to
+    ``retry_max``, times a random 0.8-1.2 (messages that failed together spread out)."""
+    delay: float = min(policy.retry_max, policy.retry_base * 2.0 ** max(0, attempts - 1))
+    return delay * rng.uniform(0.8, 1.2)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    attempt: int
+
+
+@dataclass(frozen=True)
+class SendJob:
+    step_id: int
+    attempt: int
+    message_id: int
+    provider: str
+    outgoing: Outgoing
+
+
+def claim(db: Database, *, now: datetime, limit: int, policy: Policy) -> list[Claimed]:
+    """Claim up to ``limit`` due steps, oldest first (module notes); committed."""
+    due = or_(
+        and_(ChainStep.state == "pending", ChainStep.due_at <= now),
+        and_(ChainStep.state == "working", ChainStep.lease_until <= now),
+    )
+    with db.sessions() as session:
+        ids = (
+            select(ChainStep.id)
+            .where(STEP_DUE, due)
+            .order_by(ChainStep.due_at, ChainStep.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        rows = session.execute(
+            update(ChainStep)
+            .where(ChainStep.id.in_(ids))
+            .values(state="working", attempts=ChainStep.attempts + 1, lease_until=now + policy.lease)
+            .returning(ChainStep.id, ChainStep.attempts)
+        ).all()
+        session.commit()
+    return sorted((Claimed(row.id, row.attempts) for row in rows), key=lambda c: c.id)
+
+
+@lru_cache(maxsize=256)
+def _chain(document_key: tuple[str, int], document: str) -> Chain:
+    import json
+
+    return build(json.loads(document))
+
+
+def chain_of(session: Session, run: ChainRun) -> Chain | None:
+    row = session.get(ChainDefinition, (run.chain_id, run.chain_version))
+    if row is None:
+        return None
+    import json
+
+    return _chain((row.id, row.version), json.dumps(row.document, sort_keys=True))
+
+
+def _held(session: Session, claimed: Claimed) -> ChainStep | None:
+    """The step if this claim still owns it (a lease that ran out may have been claimed again)."""
+    step = session.scalars(select(ChainStep).where(ChainStep.id == claimed.id).with_for_update()).first()
+    if step is None or step.state != "working" or step.attempts != claimed.attempt:
+        return None
+    return step
+
+
+def _finish(
+    session: Session,
+    step: ChainStep,
+    run: ChainRun,
+    now: datetime,
+    nxt: str | None,
+    *,
+    due: datetime | None = None,
+    note: str | None = None,
+) -> None:
+    """Mark ``step`` done and add ``nxt`` (``None``: the run is done)."""
+    step.state, step.finished_at, step.lease_until = "done", now, None
+    if note:
+        step.last_error = note[:ERROR_MAX]
+    if nxt is None:
+        end_run(run, "done", now, None)
+        return
+    session.add(ChainStep(run_id=run.id, step=nxt, state="pending", due_at=due or now, attempts=0))
+
+
+def end_run(run: ChainRun, state: str, now: datetime, reason: str | None) -> None:
+    run.state, run.ended_at = state, now
+    if reason:
+        run.reason = reason[:ERROR_MAX]
+
+
+def _fail(step: ChainStep, run: ChainRun, now: datetime, reason: str) -> None:
+    step.state, step.finished_at, step.lease_until, step.last_error = "failed", now, None, reason[:ERROR_MAX]
+    end_run(run, "failed", now, reason)
+
+
+def reacted(session: Session, run: ChainRun, kinds: frozenset[str]) -> bool:
+    """Whether the client reacted since the run started: called in, or a later disposition."""
+    since = run.started_at
+    checks: list[Any] = []
+    if "call" in kinds:
+        numbers: list[str] = [run.phone] if run.phone else []
+        if run.contact_id is not None:
+            numbers += list(
+                session.scalars(select(ContactPhone.e164).where(ContactPhone.contact_id == run.contact_id))
+            )
+        if numbers:
+            arrived = func.coalesce(Call.arrived_at, Call.ended_at, Call.created_at)
+            checks.append(exists().where(Call.caller.in_(numbers), arrived > since))
+    if "disposition" in kinds and run.contact_id is not None:
+        checks.append(
+            exists().where(Disposition.contact_id == run.contact_id, Disposition.received_at > since)
+        )
+    if "reply" in kinds:
+        checks.append(exists().where(ChainMessage.run_id == run.id, ChainMessage.state == "replied"))
+    return bool(checks) and bool(session.scalar(select(or_(*checks))))
+
+
+def prepare(db: Database, claimed: Claimed, *, now: datetime, policy: Policy) -> SendJob | None:
+    """Do a claimed step (module notes); the send to make, if it is a sending step."""
+    with db.sessions() as session:
+        step = _held(session, claimed)
+        if step is None:
+            session.rollback()
+            return None
+        run = session.get(ChainRun, step.run_id, with_for_update=True)
+        assert run is not None
+        job = _work(session, step, run, now=now, policy=policy)
+        session.commit()
+        return job
+
+
+def _work(
+    session: Session, step: ChainStep, run: ChainRun, *, now: datetime, policy: Policy
+) -> SendJob | None:
+    if run.state != "running":
+        step.state, step.finished_at, step.lease_until = "cancelled", now, None
+        return None
+    chain = chain_of(session, run)
+    if chain is None or step.step not in chain.by_id:
+        _fail(step, run, now, f"chain {run.chain_id} v{run.chain_version} has no step {step.step!r}")
+        return None
+    message = session.scalars(select(ChainMessage).where(ChainMessage.step_row_id == step.id)).first()
+    if message is None:  # a retry of a send does not count as another step
+        run.steps_taken += 1
+    if run.steps_taken > MAX_STEPS:
+        _fail(step, run, now, f"more than {MAX_STEPS} steps: stopped")
+        return None
+    spec = chain.step(step.step)
+    if spec.kind == "wait":
+        _finish(session, step, run, now, spec.next, due=now + timedelta(hours=spec.hours))
+    elif spec.kind == "branch":
+        went = spec.reacted if reacted(session, run, spec.reactions) else spec.otherwise
+        _finish(session, step, run, now, went)
+    elif spec.kind == "stop":
+        _finish(session, step, run, now, None)
+    elif spec.kind == "callback_task":
+        _callback(session, step, run, chain=chain, spec=spec, now=now)
+    else:
+        return _send(session, step, run, chain=chain, spec=spec, message=message, now=now, policy=policy)
+    return None
+
+
+def _callback(
+    session: Session, step: ChainStep, run: ChainRun, *, chain: Chain, spec: Step, now: datetime
+) -> None:
+    from server.crud.tasks import create_callback
+
+    contact = session.get(Contact, run.contact_id) if run.contact_id is not None else None
+    if not run.phone:
+        _finish(session, step, run, now, spec.next, note="no phone number: no callback task")
+        return
+    try:
+        text = (
+            compose.fill(spec.text, compose.template_data(chain, run, contact)) if spec.text else chain.name
+        )
+    except compose.Incomplete as exc:
+        text = f"{chain.name} ({exc})"
+    task = create_callback(
+        session,
+        phone=run.phone,
+        due_at=now + timedelta(hours=spec.hours),
+        owner=None,
+        team_id=None,
+        contact_id=run.contact_id,
+        queue=(run.trigger or {}).get("queue"),
+        text=text[:2000],
+        disposition_id=None,
+    )
+    _finish(session, step, run, now, spec.next, note=f"task {task.id}")
+
+
+def _send(
+    session: Session,
+    step: ChainStep,
+    run: ChainRun,
+    *,
+    chain: Chain,
+    spec: Step,
+    message: ChainMessage | None,
+    now: datetime,
+    policy: Policy,
+) -> SendJob | None:
+    contact = session.get(Contact, run.contact_id) if run.contact_id is not None else None
+    if message is None:
+        choice = compose.choose(chain, spec, run, contact)
+        if choice.stop_run:
+            step.state, step.finished_at, step.lease_until = "cancelled", now, None
+            end_run(run, "stopped", now, choice.skipped)
+            return None
+        if choice.channel is None:
+            _skipped(session, step, run, spec, why=choice.skipped or "not allowed", now=now)
+            _finish(session, step, run, now, spec.next, note=choice.skipped)
+            return None
+    else:
+        choice = compose.Choice(message.channel, message.recipient)
+        if chain.marketing and contact is not None and contact.consent_marketing is False:
+            step.state, step.finished_at, step.lease_until = "cancelled", now, None
+            message.state, message.last_error = "skipped", "the client withdrew marketing consent"
+            end_run(run, "stopped", now, "the client withdrew marketing consent")
+            return None
+    if choice.channel == "sms":
+        opens = compose.next_open(compose.client_zone(contact, run.phone, policy.default_zone), now)
+        if opens is not None:  # night in the client's zone: wait for the morning, no attempt spent
+            step.state, step.due_at, step.lease_until = "pending", opens, None
+            step.attempts -= 1
+            return None
+    if message is None:
+        data = compose.template_data(chain, run, contact)
+        try:
+            if choice.channel == "email":
+                assert spec.email is not None
+                subject: str | None = compose.fill(spec.email.subject, data)
+                body = compose.fill(spec.email.body, data)
+            else:
+                assert spec.sms is not None
+                subject, body = None, compose.fill(spec.sms.text, data)
+        except compose.Incomplete as exc:
+            reason = f"step {spec.id!r}: {exc}"
+            _fail(step, run, now, reason)
+            return None
+        assert choice.channel is not None and choice.recipient is not None
+        message = ChainMessage(
+            uid=uuid.uuid4(),
+            run_id=run.id,
+            step_row_id=step.id,
+            contact_id=run.contact_id,
+            channel=choice.channel,
+            provider="",
+            recipient=choice.recipient,
+            subject=subject,
+            body=body,
+            state="queued",
+            attempts=0,
+            created_at=now,
+        )
+        session.add(message)
+        session.flush()
+    if message.state != "queued":  # sent before and recorded: only the step was left (cannot happen
+        _finish(session, step, run, now, spec.next)  # with one transaction, kept as a guard)
+        return None
+    outgoing = Outgoing(
+        uid=message.uid,
+        channel="email" if message.channel == "email" else "sms",
+        recipient=message.recipient,
+        subject=message.subject,
+        body=message.body,
+        report_url=report_url(policy.public_url, policy.secret, message.uid),
+    )
+    return SendJob(step.id, step.attempts, message.id, message.provider, outgoing)
+
+
+def _skipped(
+    session: Session, step: ChainStep, run: ChainRun, spec: Step, *, why: str, now: datetime
+) -> None:
+    """A message the card's consents or data kept from being sent: in the history, with why."""
+    channel = "sms" if spec.kind == "sms" or (spec.email is None) else "email"
+    session.add(
+        ChainMessage(
+            uid=uuid.uuid4(),
+            run_id=run.id,
+            step_row_id=step.id,
+            contact_id=run.contact_id,
+            channel=channel,
+            provider="",
+            recipient="",
+            subject=None,
+            body="",
+            state="skipped",
+            attempts=0,
+            last_error=why[:ERROR_MAX],
+            created_at=now,
+        )
+    )
+
+
+def record(
+    db: Database,
+    job: SendJob,
+    sent: Sent,
+    *,
+    provider: str,
+    now: datetime,
+    policy: Policy,
+    rng: random.Random,
+) -> str:
+    """Store a send's outcome (module notes): the message's state, or ``superseded`` when this claim
+    no longer owns the step (its lease ran out and another worker has it)."""
+    with db.sessions() as session:
+        step = _held(session, Claimed(job.step_id, job.attempt))
+        if step is None:
+            session.rollback()
+            return "superseded"
+        run = session.get(ChainRun, step.run_id, with_for_update=True)
+        message = session.get(ChainMessage, job.message_id, with_for_update=True)
+        assert run is not None and message is not None
+        message.attempts += 1
+        message.provider = provider
+        if sent.ok:
+            if message.state == "queued":  # a delivery report may have come first
+                message.state = "sent"
+            message.provider_ref = sent.ref or message.provider_ref
+            message.sent_at, message.last_error = now, None
+            chain = chain_of(session, run)
+            nxt = chain.step(step.step).next if chain is not None else None
+            if run.state == "running" and chain is not None:
+                _finish(session, step, run, now, nxt)
+            else:
+                step.state, step.finished_at, step.lease_until = "done", now, None
+        else:
+            message.last_error = sent.error
+            if sent.permanent or step.attempts >= policy.max_attempts:
+                message.state = "failed"
+                tries = f"after {step.attempts} attempts" if not sent.permanent else "refused"
+                _fail(step, run, now, f"{message.channel} {tries}: {sent.error}")
+            else:
+                step.state, step.lease_until = "pending", None
+                step.due_at = now + timedelta(seconds=backoff(step.attempts, policy, rng))
+                step.last_error = (sent.error or "")[:ERROR_MAX]
+        state = message.state
+        session.commit()
+    return state
