@@ -45,6 +45,7 @@ from server.pbx.call_sources import call_sources
 from server.pbx.registry import follower_for
 from server.presence import Presence
 from server.ratelimit import DatabaseLoginThrottle
+from server.reports.daily import DailyReportWorker
 from server.settings import Settings
 from server.webhooks.delivery import DeliveryWorker
 
@@ -140,6 +141,7 @@ def create_app(
     calls = call_sources(settings, db, context.queues)
     webhooks = DeliveryWorker(settings)
     chains = ChainWorker(settings, clock=chain_clock, providers=chain_providers)
+    daily = DailyReportWorker(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -152,7 +154,9 @@ def create_app(
         retention = asyncio.create_task(_purge_recordings_hourly(settings, db))
         await webhooks.start()
         await chains.start()
+        await daily.start()
         yield
+        await daily.stop()
         await chains.stop()
         await webhooks.stop()
         retention.cancel()

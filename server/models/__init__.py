@@ -8,6 +8,7 @@ from server.models.base import Base, UTCDateTime, utcnow
 from server.models.catalogues import DispositionCode, NotReadyReason
 from server.models.chains import ChainDefinition, ChainMessage, ChainRun, ChainStep
 from server.models.contacts import Contact, ContactField, ContactPhone
+from server.models.daily_report import DailyReportSend
 from server.models.dispositions import Disposition
 from server.models.enums import (
     DispositionCategory,
@@ -42,6 +43,7 @@ __all__ = [
     "Contact",
     "ContactField",
     "ContactPhone",
+    "DailyReportSend",
     "DeskPresence",
     "Disposition",
     "DispositionCategory",

@@ -21,6 +21,7 @@ from server.models import Base
 REPO = Path(__file__).resolve().parents[2]
 
 EXPECTED_TABLES = {
+    "daily_report_sends",
     "webhook_endpoints",
     "webhook_events",
     "webhook_deliveries",
