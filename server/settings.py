@@ -310,6 +310,17 @@ class Settings(BaseModel):
     crm_retry_max_seconds: float = Field(default=3600.0, gt=0, le=7 * 24 * 3600)
     #: How often a process looks for CRM jobs made by other processes and re-reads the connection.
     crm_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    #: The daily report e-mail (docs/reports.md): yesterday's figures, per queue and per operator,
+    #: mailed through the SMTP setup above to these addresses (comma-separated; empty: no mail), at
+    #: this local time of the centre (the zone of the task rules' working hours), in this language.
+    daily_report_to: str = ""
+    daily_report_at: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    daily_report_language: Literal["ru", "en"] = "ru"
+    daily_report_poll_seconds: float = Field(default=60.0, gt=0, le=3600)
+
+    def daily_report_recipients(self) -> list[str]:
+        """``daily_report_to`` as a list of addresses."""
+        return [item.strip() for item in self.daily_report_to.split(",") if item.strip()]
 
     def recording_policies(self) -> dict[str, str]:
         """``recording_queues`` as ``{queue: policy}``."""

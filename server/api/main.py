@@ -46,6 +46,7 @@ from server.pbx.call_sources import call_sources
 from server.pbx.registry import follower_for
 from server.presence import Presence
 from server.ratelimit import DatabaseLoginThrottle
+from server.reports.daily import DailyReportWorker
 from server.settings import Settings
 from server.webhooks.delivery import DeliveryWorker
 
@@ -142,6 +143,7 @@ def create_app(
     webhooks = DeliveryWorker(settings)
     chains = ChainWorker(settings, clock=chain_clock, providers=chain_providers)
     crm = CrmService(settings)
+    daily = DailyReportWorker(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -155,7 +157,9 @@ def create_app(
         await webhooks.start()
         await chains.start()
         await crm.start()
+        await daily.start()
         yield
+        await daily.stop()
         await crm.stop()
         await chains.stop()
         await webhooks.stop()

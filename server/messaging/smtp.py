@@ -53,7 +53,11 @@ class SmtpProvider:
         return await run_in_threadpool(self.send_now, message)
 
     def send_now(self, message: Outgoing) -> Sent:
-        mail = self.build(message)
+        return self.deliver(self.build(message))
+
+    def deliver(self, mail: EmailMessage) -> Sent:
+        """Send a message built elsewhere (the daily report, with its attachments) the same way:
+        STARTTLS required, AUTH, the same verdicts on failure. ``ref``: its Message-ID."""
         try:
             if self.security == "tls":
                 client: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -80,7 +84,7 @@ class SmtpProvider:
             return Sent.failed(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
         if refused:
             return Sent.failed(f"recipient refused: {refused}", permanent=True)
-        return Sent(True, message_id(message))
+        return Sent(True, str(mail["Message-ID"]))
 
 
 def _text(value: bytes | str) -> str:

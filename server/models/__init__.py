@@ -9,6 +9,7 @@ from server.models.catalogues import DispositionCode, NotReadyReason
 from server.models.chains import ChainDefinition, ChainMessage, ChainRun, ChainStep
 from server.models.contacts import Contact, ContactField, ContactPhone
 from server.models.crm import CrmConnection, CrmJob
+from server.models.daily_report import DailyReportSend
 from server.models.dispositions import Disposition
 from server.models.enums import (
     DispositionCategory,
@@ -45,6 +46,7 @@ __all__ = [
     "ContactPhone",
     "CrmConnection",
     "CrmJob",
+    "DailyReportSend",
     "DeskPresence",
     "Disposition",
     "DispositionCategory",

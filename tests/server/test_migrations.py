@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXPECTED_TABLES = {
     "crm_connections",
     "crm_jobs",
+    "daily_report_sends",
     "webhook_endpoints",
     "webhook_events",
     "webhook_deliveries",

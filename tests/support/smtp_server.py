@@ -42,6 +42,8 @@ class Mail:
     body: str
     tls: bool
     authenticated: bool
+    raw: bytes = b""
+    """The message as it arrived (attachments and all)."""
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
@@ -89,6 +91,7 @@ class _Handler:
             body=body.get_content().strip() if body is not None else "",
             tls=session.ssl is not None,
             authenticated=bool(session.authenticated),
+            raw=raw,
         )
         if self.owner.on_data is not None:
             self.owner.on_data(mail)

@@ -2,9 +2,9 @@
 seconds; a shift is 2,880, which took 37 s of ``make test`` for the same verdict) of a centre with 6
 queues and 40 operators, each read rendered (the queues and every operator's row, as a read and the
 one-second tick do), grow the process's resident memory by under 1 MB after a warm-up (a leak of one
-table item per cell would be 288,000 objects, tens of MB). The server is a stand-in that answers at once: the memory that
-matters here is the widgets' and the figures' (the real client's is the board's, measured in
-``bench``)."""
+table item per cell would be 288,000 objects, tens of MB). The server is a stand-in that answers
+at once: the memory that matters here is the widgets' and the figures' (the real client's is the
+board's, measured in ``bench``)."""
 
 from __future__ import annotations
 
