@@ -15,8 +15,13 @@
 #     they wait. Their output is printed after. The widget tests get a process of their own: in a
 #     pytest-xdist worker that had run server tests before them, Qt crashed (a segfault in
 #     processEvents) in one run of two;
-#  3. on two workers (pytest-xdist, a whole module per worker so module fixtures hold): the server and
-#     sync tests, which are CPU-bound, pick their own ports and databases, and judge no timings.
+#  3. on two workers (pytest-xdist, a whole module per worker so module fixtures hold): the server
+#     tests, which are CPU-bound, pick their own ports and databases, and judge no timings.
+# And from the start to the end, at the lowest CPU priority (nice 19: it runs only on what the other
+# phases leave idle, so it cannot take a core from a test that measures time), one more process with
+# the sync tests (the kill -9 proof among them) and the server's slowest files that judge no timing (live
+# servers, CLI processes, random days of events). The timed tests leave most of a core idle and the
+# desktops wait on what a person would see: these soak that up instead of adding minutes to phase 3.
 # Given paths (``tools/run-tests.sh tests/server -k etag``), they run in one ordinary pytest run.
 set -euo pipefail
 export QT_QPA_PLATFORM=offscreen
@@ -29,7 +34,9 @@ WIDGETS=(tests/ui tests/core tests/scripts tests/unit tests/pbx tests/headset)
 # the telephony service's robustness tests judge no timing (malformed SIP, hostile names, the command
 # line, the demo's narration): they run beside the desktops too, not alone
 UNTIMED=(tests/engine/test_calls_with_sipp.py tests/engine/test_demo.py tests/engine/test_phone_cli.py)
-PARALLEL=(tests/server tests/sync)
+PARALLEL=(tests/server)
+SOAK=(tests/sync tests/server/test_webhooks_live.py tests/server/test_import_contacts_cli.py
+      tests/server/test_reports_agreement.py tests/server/chains/test_live.py)
 WORKERS="${RINGDESK_TEST_WORKERS:-2}"
 
 for arg in "$@"; do
@@ -41,13 +48,18 @@ done
 alone=()
 for dir in tests/*/; do
   dir="${dir%/}"
-  named=" ${DESKTOPS[*]} ${BESIDE[*]} ${WIDGETS[*]} ${PARALLEL[*]} "
+  named=" ${DESKTOPS[*]} ${BESIDE[*]} ${WIDGETS[*]} ${PARALLEL[*]} ${SOAK[*]} "
   [[ "$named" == *" $dir "* || "$dir" == tests/support || ! -n "$(ls "$dir"/test_*.py 2>/dev/null)" ]] && continue
   alone+=("$dir")
 done
 
 status=0
 failed() { [[ $status -eq 0 ]] && status=$1; return 0; }
+
+soak_log="$(mktemp)"
+nice -n 19 .venv/bin/python -m pytest "$@" "${SOAK[@]}" >"$soak_log" 2>&1 &
+soak=$!
+trap 'kill "$soak" 2>/dev/null || true; rm -f "$soak_log"' EXIT
 
 echo "== phase 1 of 3, alone, one at a time: ${alone[*]} (but ${UNTIMED[*]})"
 .venv/bin/python -m pytest "$@" "${alone[@]}" "${UNTIMED[@]/#/--ignore=}" || failed $?
@@ -62,7 +74,7 @@ beside_log="$(mktemp)"
   exit $s
 ) >"$beside_log" 2>&1 &
 beside=$!
-trap 'kill "$beside" 2>/dev/null || true; rm -f "$beside_log"' EXIT
+trap 'kill "$beside" "$soak" 2>/dev/null || true; rm -f "$beside_log" "$soak_log"' EXIT
 .venv/bin/python -m pytest "$@" "${DESKTOPS[@]}" || failed $?
 s=0
 wait "$beside" || s=$?
@@ -70,6 +82,12 @@ echo "== phase 2 of 3, beside: ${BESIDE[*]}"
 cat "$beside_log"
 failed $s
 
-echo "== phase 3 of 3, on $WORKERS workers: ${PARALLEL[*]}"
-.venv/bin/python -m pytest -n "$WORKERS" --dist loadfile "$@" "${PARALLEL[@]}" || failed $?
+echo "== phase 3 of 3, on $WORKERS workers: ${PARALLEL[*]} (but ${SOAK[*]})"
+.venv/bin/python -m pytest -n "$WORKERS" --dist loadfile "$@" "${PARALLEL[@]}" "${SOAK[@]/#/--ignore=}" \
+  || failed $?
+s=0
+wait "$soak" || s=$?
+echo "== all along, at the lowest priority: ${SOAK[*]}"
+cat "$soak_log"
+failed $s
 exit $status
