@@ -36,7 +36,12 @@ WIDGETS=(tests/ui tests/core tests/scripts tests/unit tests/pbx tests/headset)
 UNTIMED=(tests/engine/test_calls_with_sipp.py tests/engine/test_demo.py tests/engine/test_phone_cli.py)
 PARALLEL=(tests/server)
 SOAK=(tests/sync tests/server/test_webhooks_live.py tests/server/test_import_contacts_cli.py
-      tests/server/test_reports_agreement.py tests/server/chains/test_live.py)
+      tests/server/test_reports_agreement.py tests/server/chains/test_live.py
+      tests/server/test_tasks.py tests/server/test_scripts.py tests/server/test_dispositions.py
+      tests/server/test_contacts.py tests/server/test_users.py tests/server/test_calls.py
+      tests/server/test_catalogue.py tests/server/test_disposition_batch.py tests/server/test_reports_api.py
+      tests/server/test_import_contacts.py tests/server/test_requests.py tests/server/test_statuses.py
+      tests/server/test_live_server.py)
 WORKERS="${RINGDESK_TEST_WORKERS:-2}"
 
 for arg in "$@"; do
