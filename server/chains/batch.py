@@ -14,7 +14,7 @@ import random
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, func, insert, select, tuple_, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -114,27 +114,11 @@ def record_many(
         return {}
     try:
         with db.sessions() as session:
-            held, runs = _locked(session, {job.step_id: job.attempt for job, _, _ in outcomes})
-            by_step = {s.id: s for s in held}
-            messages = {
-                m.id: m
-                for m in session.scalars(
-                    select(ChainMessage)
-                    .where(ChainMessage.id.in_([job.message_id for job, _, _ in outcomes]))
-                    .order_by(ChainMessage.id)
-                    .with_for_update()
-                )
-            }
-            states: dict[int, str] = {}
-            for job, sent, provider in outcomes:
-                step = by_step.get(job.step_id)
-                if step is None:
-                    states[job.step_id] = "superseded"
-                    continue
-                states[job.step_id] = steps.apply_outcome(
-                    session, step, runs[step.run_id], messages[job.message_id], sent,
-                    provider=provider, now=now, policy=policy, rng=rng,
-                )  # fmt: skip
+            accepted = [outcome for outcome in outcomes if outcome[1].ok]
+            states = _record_accepted(session, accepted, now=now) if accepted else {}
+            others = [outcome for outcome in outcomes if not outcome[1].ok]
+            if others:
+                states.update(_record_each(session, others, now=now, policy=policy, rng=rng))
             session.commit()
             return states
     except Exception:
@@ -147,4 +131,131 @@ def record_many(
             )
         except SQLAlchemyError:  # the lease runs out and the send is made again (same uid)
             log.exception("chain record failed", extra={"event": "chains.record_failed"})
+    return states
+
+
+_STEPS = ChainStep.__table__
+_RUNS = ChainRun.__table__
+_MESSAGES = ChainMessage.__table__
+
+
+def _record_accepted(session: Session, outcomes: Sequence[Outcome], *, now: datetime) -> dict[int, str]:
+    """The sends the providers accepted (nearly all of them), in a few statements for the whole
+    batch, not an ORM flush per row: the steps still held by these claims are marked done in one
+    ``UPDATE ... RETURNING`` (which is also the claim check: ``(id, attempts)`` and ``working``), their
+    runs read locked in one ``SELECT``, the messages updated in one ``executemany``, the next steps
+    inserted in another, the runs that ended updated per ``steps_taken`` increment (one or two
+    statements). The same changes :func:`steps.apply_outcome` makes one step at a time."""
+    conn = session.connection()
+    pairs = [(job.step_id, job.attempt) for job, _, _ in outcomes]
+    held_ids = (
+        select(_STEPS.c.id)
+        .where(tuple_(_STEPS.c.id, _STEPS.c.attempts).in_(pairs), _STEPS.c.state == "working")
+        .order_by(_STEPS.c.id)
+        .with_for_update()  # every worker locks in id order: no deadlock between two batches
+        .scalar_subquery()
+    )
+    held = {
+        row.id: row
+        for row in conn.execute(
+            update(_STEPS)
+            .where(_STEPS.c.id.in_(held_ids))
+            .values(state="done", finished_at=now, lease_until=None)
+            .returning(_STEPS.c.id, _STEPS.c.run_id, _STEPS.c.step)
+        )
+    }
+    states = {job.step_id: "sent" if job.step_id in held else "superseded" for job, _, _ in outcomes}
+    if not held:
+        return states
+    runs = {
+        row.id: row
+        for row in conn.execute(
+            select(_RUNS.c.id, _RUNS.c.chain_id, _RUNS.c.chain_version, _RUNS.c.state, _RUNS.c.steps_taken)
+            .where(_RUNS.c.id.in_({row.run_id for row in held.values()}))
+            .order_by(_RUNS.c.id)
+            .with_for_update()
+        )
+    }
+    conn.execute(
+        update(_MESSAGES)
+        .where(_MESSAGES.c.id == bindparam("m_id"))
+        .values(
+            attempts=_MESSAGES.c.attempts + 1,
+            provider=bindparam("m_provider"),
+            state=case((_MESSAGES.c.state == "queued", "sent"), else_=_MESSAGES.c.state),
+            provider_ref=func.coalesce(bindparam("m_ref"), _MESSAGES.c.provider_ref),
+            sent_at=now,
+            last_error=None,
+        ),
+        [
+            {"m_id": job.message_id, "m_provider": provider, "m_ref": sent.ref}
+            for job, sent, provider in outcomes
+            if job.step_id in held
+        ],
+    )
+    new_steps: list[dict[str, object]] = []
+    ended: dict[int, list[int]] = {}
+    going: dict[int, list[int]] = {}
+    for step in held.values():
+        run = runs[step.run_id]
+        if run.state != "running":
+            continue  # stopped while the message was out: nothing follows it
+        chain = steps.chain_by_key(session, run.chain_id, run.chain_version)
+        if chain is None:
+            continue
+        follow = steps.following(chain, chain.step(step.step).next, taken=run.steps_taken, now=now, due=now)
+        new_steps += [
+            {
+                "run_id": run.id,
+                "step": name,
+                "state": state,
+                "due_at": due,
+                "attempts": 0,
+                "created_at": now,
+                "finished_at": now if state == "done" else None,
+            }
+            for name, state, due in follow.rows
+        ]
+        (ended if follow.ended else going).setdefault(follow.taken, []).append(run.id)
+    if new_steps:
+        conn.execute(insert(_STEPS), new_steps)
+    for taken, ids in ended.items():
+        conn.execute(
+            update(_RUNS)
+            .where(_RUNS.c.id.in_(ids))
+            .values(state="done", ended_at=now, steps_taken=_RUNS.c.steps_taken + taken)
+        )
+    for taken, ids in going.items():
+        if taken:
+            conn.execute(
+                update(_RUNS).where(_RUNS.c.id.in_(ids)).values(steps_taken=_RUNS.c.steps_taken + taken)
+            )
+    return states
+
+
+def _record_each(
+    session: Session, outcomes: Sequence[Outcome], *, now: datetime, policy: Policy, rng: random.Random
+) -> dict[int, str]:
+    """The sends that failed (a retry later, or a failed run): :func:`steps.apply_outcome` each."""
+    held, runs = _locked(session, {job.step_id: job.attempt for job, _, _ in outcomes})
+    by_step = {s.id: s for s in held}
+    messages = {
+        m.id: m
+        for m in session.scalars(
+            select(ChainMessage)
+            .where(ChainMessage.id.in_([job.message_id for job, _, _ in outcomes]))
+            .order_by(ChainMessage.id)
+            .with_for_update()
+        )
+    }
+    states: dict[int, str] = {}
+    for job, sent, provider in outcomes:
+        step = by_step.get(job.step_id)
+        if step is None:
+            states[job.step_id] = "superseded"
+            continue
+        states[job.step_id] = steps.apply_outcome(
+            session, step, runs[step.run_id], messages[job.message_id], sent,
+            provider=provider, now=now, policy=policy, rng=rng,
+        )  # fmt: skip
     return states
