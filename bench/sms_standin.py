@@ -59,9 +59,11 @@ def _header(head: bytes, name: bytes) -> bytes | None:
 
 def _response(status: int, body: bytes) -> bytes:
     reason = b"Accepted" if status == 202 else b"Unauthorized"
-    return (
-        b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
-        % (status, reason, len(body), body)
+    return b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (
+        status,
+        reason,
+        len(body),
+        body,
     )
 
 

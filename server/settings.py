@@ -317,6 +317,12 @@ class Settings(BaseModel):
     daily_report_at: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     daily_report_language: Literal["ru", "en"] = "ru"
     daily_report_poll_seconds: float = Field(default=60.0, gt=0, le=3600)
+    #: Chain throughput (issue 19, docs/chains.md "Performance"). Where ``serve`` runs the chain
+    #: worker on PostgreSQL: ``process`` (the default), in processes of their own, one per HTTP
+    #: worker, at the CPU priority ``chain_worker_nice`` (a burst of due chains takes the CPU the
+    #: requests leave, never theirs); ``inline``, inside each HTTP worker. SQLite: always inline.
+    chain_worker_mode: Literal["process", "inline"] = "process"
+    chain_worker_nice: int = Field(default=10, ge=0, le=19)
 
     def daily_report_recipients(self) -> list[str]:
         """``daily_report_to`` as a list of addresses."""

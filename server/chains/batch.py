@@ -13,8 +13,9 @@ import logging
 import random
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, case, func, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, case, func, insert, select, tuple_, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -134,9 +135,9 @@ def record_many(
     return states
 
 
-_STEPS = ChainStep.__table__
-_RUNS = ChainRun.__table__
-_MESSAGES = ChainMessage.__table__
+_STEPS = cast(Table, ChainStep.__table__)
+_RUNS = cast(Table, ChainRun.__table__)
+_MESSAGES = cast(Table, ChainMessage.__table__)
 
 
 def _record_accepted(session: Session, outcomes: Sequence[Outcome], *, now: datetime) -> dict[int, str]:
