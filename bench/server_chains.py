@@ -192,7 +192,7 @@ async def _post(base_url: str, token: str, offset: int) -> float:
 
 async def _beside(base_url: str, token: str, url: str) -> tuple[float, float]:
     """Dispositions posted while the chains run: (their rate, seconds until every chain was done)."""
-    conn = await asyncio.to_thread(psycopg.connect, _plain(url))
+    conn: psycopg.Connection[Any] = await asyncio.to_thread(lambda: psycopg.connect(_plain(url)))
     try:
         committed = await asyncio.to_thread(_due_now, url, CHAINS)
         posting = asyncio.create_task(_post(base_url, token, 10_000_000))

@@ -31,13 +31,17 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from server.settings import Settings
 
 log = logging.getLogger("ringdesk.server.chains")
 PR_SET_PDEATHSIG = 1
 RESTART_DELAY_S = 1.0
+READY_WAIT_S = 300.0
+SETTINGS_ENV = "RINGDESK__WORKER_SETTINGS"
+"""Where ``serve`` hands down its settings: :data:`server.api.main.SETTINGS_ENV` (the same name;
+not imported from there, which would load the web app into this process for nothing)."""
 
 
 def _die_with_parent() -> None:
@@ -63,7 +67,6 @@ async def _serve(settings: Settings) -> None:
 
 def main() -> None:
     """``python -m server.chains.process``: the settings come as JSON in :data:`SETTINGS_ENV`."""
-    from server.api.main import SETTINGS_ENV
     from server.logs import configure_logging, register_secret
 
     parent = os.getppid()
@@ -78,11 +81,15 @@ def main() -> None:
 
 
 class ChainProcesses:
-    """``count`` chain worker processes, started again when one dies, stopped by :meth:`stop`."""
+    """``count`` chain worker processes, started again when one dies, stopped by :meth:`stop`.
 
-    def __init__(self, count: int, env: Mapping[str, str]) -> None:
+    They start once ``ready()`` holds (the HTTP workers answer): on a busy machine the interpreters
+    importing at once delayed the HTTP workers' start by seconds, and chains can wait for requests."""
+
+    def __init__(self, count: int, env: Mapping[str, str], ready: Callable[[], bool] = lambda: True) -> None:
         self.count = count
         self.env = dict(env)
+        self.ready = ready
         self.procs: list[subprocess.Popen[bytes]] = []
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -92,12 +99,20 @@ class ChainProcesses:
         return subprocess.Popen([sys.executable, "-m", "server.chains.process"], env=self.env)
 
     def start(self) -> None:
-        self.procs = [self._spawn() for _ in range(self.count)]
         self._watch = threading.Thread(target=self._supervise, name="chain-processes", daemon=True)
         self._watch.start()
 
     def _supervise(self) -> None:
-        """Start again a process that died of anything but a clean stop (exit 0: it was told to)."""
+        """Start the processes once ready, then start again one that died of anything but a clean
+        stop (exit 0: it was told to)."""
+        deadline = time.monotonic() + READY_WAIT_S
+        while not self.ready() and time.monotonic() < deadline:
+            if self._stopping.wait(0.2):
+                return
+        with self._lock:
+            if self._stopping.is_set():
+                return
+            self.procs = [self._spawn() for _ in range(self.count)]
         while not self._stopping.wait(RESTART_DELAY_S):
             with self._lock:
                 for i, proc in enumerate(self.procs):

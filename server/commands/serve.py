@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 from typing import TYPE_CHECKING, Any
 
 from server.commands.common import (
@@ -142,13 +143,24 @@ def _chain_processes(settings: Settings) -> ChainProcesses | None:
     from sqlalchemy.engine import make_url
 
     from server.api.main import SETTINGS_ENV, settings_for_workers
-    from server.chains.process import ChainProcesses
+    from server.chains import process
 
     if (
         settings.chain_worker_mode != "process"
         or make_url(settings.database_url).get_backend_name() != "postgresql"
     ):
         return None
-    chains = ChainProcesses(settings.workers, {**os.environ, SETTINGS_ENV: settings_for_workers(settings)})
+    assert process.SETTINGS_ENV == SETTINGS_ENV
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+
+    def answering() -> bool:
+        try:
+            socket.create_connection((host, settings.port), timeout=1).close()
+        except OSError:
+            return False
+        return True
+
+    env = {**os.environ, SETTINGS_ENV: settings_for_workers(settings)}
+    chains = process.ChainProcesses(settings.workers, env, ready=answering)
     chains.start()
     return chains
