@@ -253,4 +253,22 @@ def test_two_workers_on_postgresql_send_each_message_once(
         while any(r.state != "done" for r in _rows(db_url)[2]):
             assert time.monotonic() < deadline
             time.sleep(0.05)
+        assert server.pid is not None
+        chain_workers = _chain_processes(server.pid)
     assert len(provider.requests) == total  # no message was sent twice, not even to be de-duplicated
+    # the chains were worked by processes of their own, one per HTTP worker, below the requests' priority
+    assert sorted(nice for _, nice in chain_workers) == [10, 10]
+
+
+def _chain_processes(group: int) -> list[tuple[int, int]]:
+    """``(pid, nice)`` of the chain worker processes in process group ``group`` (the served app)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if int(fields[2]) == group and b"server.chains.process" in command:
+            found.append((int(proc.name), int(fields[16])))
+    return found
