@@ -196,7 +196,8 @@ def _finish(
     due: datetime | None = None,
     note: str | None = None,
 ) -> None:
-    """Mark ``step`` done and add ``nxt`` (``None``: the run is done)."""
+    """Mark ``step`` done and add ``nxt`` (``None``: the run is done; a stop or a wait due at once
+    is done here too: :func:`following`)."""
     step.state, step.finished_at, step.lease_until = "done", now, None
     if note:
         step.last_error = note[:ERROR_MAX]

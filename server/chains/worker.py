@@ -1,5 +1,6 @@
-"""The chain worker: an asyncio task in every server process (started in the app's lifespan) that
-claims due steps and works them (:mod:`server.chains.steps` for the database side).
+"""The chain worker: an asyncio task that claims due steps and works them (:mod:`server.chains.steps`
+and :mod:`server.chains.batch` for the database side). It runs in processes of its own under
+``serve`` on PostgreSQL (:mod:`server.chains.process`: why), else in each server process's lifespan.
 
 It claims up to ``chain_batch`` due steps at a time, works at most ``chain_concurrency`` at once
 (each step's database work in the thread pool, each send on the loop or, for SMTP, in a thread),
