@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from server.chains import compose
+from server.chains import compose, in_doubt, replies
 from server.chains.definition import MAX_STEPS, Chain, Step, build
 from server.db import Database
 from server.messaging.base import Outgoing, Sent, report_url
@@ -59,10 +59,17 @@ class Policy:
     default_zone: str
     public_url: str
     secret: str
+    sms_report_wait: timedelta | None = None
+    """How long an in-doubt SMS waits for its report (Kannel); ``None``: the provider de-duplicates."""
 
     @classmethod
     def of(cls, settings: Settings) -> Policy:
         return cls(
+            sms_report_wait=(
+                timedelta(seconds=settings.kannel_report_wait_seconds)
+                if settings.sms_provider == "kannel"
+                else None
+            ),
             lease=timedelta(seconds=settings.chain_lease_seconds),
             max_attempts=settings.chain_max_attempts,
             retry_base=settings.chain_retry_base_seconds,
@@ -171,7 +178,8 @@ def _fail(step: ChainStep, run: ChainRun, now: datetime, reason: str) -> None:
 
 
 def reacted(session: Session, run: ChainRun, kinds: frozenset[str]) -> bool:
-    """Whether the client reacted since the run started: called in, or a later disposition."""
+    """Whether the client reacted since the run started: called in, a later disposition, or a reply
+    (``server.chains.replies``)."""
     since = run.started_at
     checks: list[Any] = []
     if "call" in kinds:
@@ -189,6 +197,8 @@ def reacted(session: Session, run: ChainRun, kinds: frozenset[str]) -> bool:
         )
     if "reply" in kinds:
         checks.append(exists().where(ChainMessage.run_id == run.id, ChainMessage.state == "replied"))
+        if (sent_us := replies.replied_since(run)) is not None:  # also before the chain's first message
+            checks.append(sent_us)
     return bool(checks) and bool(session.scalar(select(or_(*checks))))
 
 
@@ -303,6 +313,8 @@ def _send(
             return None
     else:
         choice = compose.Choice(message.channel, message.recipient)
+        if _settled(session, step, run, spec, message, now=now, policy=policy):
+            return None
         if chain.marketing and contact is not None and contact.consent_marketing is False:
             step.state, step.finished_at, step.lease_until = "cancelled", now, None
             message.state, message.last_error = "skipped", "the client withdrew marketing consent"
@@ -347,7 +359,44 @@ def _send(
     if message.state != "queued":  # sent before and recorded: only the step was left (cannot happen
         _finish(session, step, run, now, spec.next)  # with one transaction, kept as a guard)
         return None
+    in_doubt.handed(message, now)
     return step, message
+
+
+def _settled(
+    session: Session,
+    step: ChainStep,
+    run: ChainRun,
+    spec: Step,
+    message: ChainMessage,
+    *,
+    now: datetime,
+    policy: Policy,
+) -> bool:
+    """A claimed step whose message exists: whether an earlier send settles it
+    (``server.chains.in_doubt``): done (a report says the provider has it), waiting for a report
+    (no attempt spent), or failed (never sent twice). ``False``: send (again)."""
+    wait = policy.sms_report_wait if message.channel == "sms" else None
+    verdict = in_doubt.verdict(message, wait=wait, reports=bool(policy.public_url), now=now)
+    if verdict == "send":
+        return False
+    if verdict == "done":
+        in_doubt.recorded(message)
+        message.sent_at = message.sent_at or message.handed_at or now
+        _finish(session, step, run, now, spec.next, note="sent: the provider reported on it")
+    elif verdict == "wait":
+        assert wait is not None
+        step.state, step.lease_until = "pending", None
+        step.due_at = in_doubt.due_again(message, wait=wait, now=now)
+        step.attempts -= 1
+        step.last_error = "in doubt: waiting for Kannel's report"
+    else:
+        assert wait is not None
+        reason = in_doubt.why(wait, bool(policy.public_url))
+        in_doubt.recorded(message)
+        message.state, message.last_error = "failed", reason
+        _fail(step, run, now, f"{message.channel} {reason}")
+    return True
 
 
 def job_of(step: ChainStep, message: ChainMessage, *, policy: Policy) -> SendJob:
@@ -429,6 +478,7 @@ def apply_outcome(
     """A send's outcome on its (held, locked) step, run and message; the message's state."""
     message.attempts += 1
     message.provider = provider
+    in_doubt.recorded(message)
     if sent.ok:
         if message.state == "queued":  # a delivery report may have come first
             message.state = "sent"
