@@ -1109,107 +1109,122 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="58"/>
+        <location filename="../../ui/card/history_view.py" line="59"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="80"/>
+        <location filename="../../ui/card/history_view.py" line="81"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="90"/>
+        <location filename="../../ui/card/history_view.py" line="91"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="90"/>
+        <location filename="../../ui/card/history_view.py" line="91"/>
         <source>SMS</source>
         <translation>СМС</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="96"/>
+        <location filename="../../ui/card/history_view.py" line="97"/>
+        <source>Reply to chain: %1</source>
+        <translation>Ответ на цепочку: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="97"/>
+        <source>From the client</source>
+        <translation>От клиента</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="99"/>
         <source>Chain: %1</source>
         <translation>Цепочка: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="113"/>
+        <location filename="../../ui/card/history_view.py" line="120"/>
         <source>queued</source>
         <translation>в очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="114"/>
+        <location filename="../../ui/card/history_view.py" line="121"/>
         <source>sent</source>
         <translation>отправлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="115"/>
+        <location filename="../../ui/card/history_view.py" line="122"/>
         <source>delivered</source>
         <translation>доставлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="116"/>
+        <location filename="../../ui/card/history_view.py" line="123"/>
         <source>not delivered</source>
         <translation>не доставлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="117"/>
+        <location filename="../../ui/card/history_view.py" line="124"/>
         <source>not sent: error</source>
         <translation>не отправлено: ошибка</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="118"/>
+        <location filename="../../ui/card/history_view.py" line="125"/>
         <source>not sent</source>
         <translation>не отправлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="119"/>
+        <location filename="../../ui/card/history_view.py" line="126"/>
         <source>replied</source>
         <translation>получен ответ</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="128"/>
+        <location filename="../../ui/card/history_view.py" line="127"/>
+        <source>received</source>
+        <translation>получено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="136"/>
         <source>deleted</source>
         <translation>удалена</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="130"/>
+        <location filename="../../ui/card/history_view.py" line="138"/>
         <source>uploading</source>
         <translation>загружается</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="135"/>
+        <location filename="../../ui/card/history_view.py" line="143"/>
         <source>%1, paused %2</source>
         <translation>%1, пауза %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="148"/>
+        <location filename="../../ui/card/history_view.py" line="156"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="149"/>
+        <location filename="../../ui/card/history_view.py" line="157"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="150"/>
+        <location filename="../../ui/card/history_view.py" line="158"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="151"/>
+        <location filename="../../ui/card/history_view.py" line="159"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="152"/>
+        <location filename="../../ui/card/history_view.py" line="160"/>
         <source>Recording</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="153"/>
+        <location filename="../../ui/card/history_view.py" line="161"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
