@@ -162,3 +162,16 @@ def test_an_e_mail_reply_names_its_message_and_a_wrong_key_is_refused(
         message.id,
         "Re: Offer for Анна Петрова",
     )
+
+
+def test_the_cli_prints_the_inbound_urls_with_their_key() -> None:
+    from tests.server.live import run_cli
+
+    env = {"RINGDESK_SECRET_KEY": TEST_SECRET, "RINGDESK_DATABASE_URL": "sqlite://"}
+    missing = run_cli(["chain", "inbound-urls"], env=env)
+    assert missing.returncode == 1 and "chain_public_url is not set" in missing.stderr
+    shown = run_cli(["chain", "inbound-urls"], env=env | {"RINGDESK_CHAIN_PUBLIC_URL": "https://rd.example.ru/"})
+    assert shown.returncode == 0, shown.stderr
+    base = f"https://rd.example.ru/messaging/inbound"
+    assert f'get-url = "{base}/kannel?key={KEY}&from=%p&to=%P&text=%b&coding=%c&charset=%C&id=%I"' in shown.stdout
+    assert f"POST {base}/sms?key={KEY}" in shown.stdout and f"POST {base}/email?key={KEY}" in shown.stdout
