@@ -279,7 +279,9 @@ class HistoryCall(WireModel):
     their own calls, a team lead their team's, an admin all: docs/quality.md)."""
 
 
-MessageStatus = Literal["queued", "sent", "delivered", "undelivered", "failed", "skipped", "replied", "received"]
+MessageStatus = Literal[
+    "queued", "sent", "delivered", "undelivered", "failed", "skipped", "replied", "received"
+]
 """Where an e-mail or SMS of a communication chain stands (docs/chains.md): ``queued`` (not yet
 accepted by the provider), ``sent`` (accepted), ``delivered`` / ``undelivered`` (the provider's
 delivery report), ``failed`` (the attempts ran out), ``skipped`` (the card's consents or data kept it

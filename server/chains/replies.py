@@ -31,6 +31,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.phones import PhoneError, normalise
 from server.models import ChainMessage, ChainRun, Contact, ContactPhone, InboundMessage
@@ -97,14 +98,17 @@ def _named(session: Session, incoming: Incoming) -> ChainMessage | None:
 
 
 def _open_runs(session: Session, contacts: list[int], sender: str, channel: str) -> list[ChainRun]:
-    mine = [ChainRun.contact_id.in_(contacts)] if contacts else []
+    mine: list[ColumnElement[bool]] = [ChainRun.contact_id.in_(contacts)] if contacts else []
     if channel == "sms":
         mine.append(ChainRun.phone == sender)
     if not mine:
         return []
     return list(
         session.scalars(
-            select(ChainRun).where(ChainRun.state == "running", or_(*mine)).order_by(ChainRun.id).with_for_update()
+            select(ChainRun)
+            .where(ChainRun.state == "running", or_(*mine))
+            .order_by(ChainRun.id)
+            .with_for_update()
         )
     )
 

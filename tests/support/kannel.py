@@ -136,10 +136,13 @@ max-messages = 0
         self._mo_count += 1
         log = self.dir / f"mo-{self._mo_count}.log"
         self._spawn(
-            [str(FAKESMSC), "-H", "127.0.0.1", "-r", str(self.mo), "-m", "1", f"{sender} {to} ucs2 {data}"], log
+            [str(FAKESMSC), "-H", "127.0.0.1", "-r", str(self.mo), "-m", "1", f"{sender} {to} ucs2 {data}"],
+            log,
         )
         self._mo_proc = self.procs[-1]
-        self._wait("the MO message", lambda: "sent message 1" in log.read_text(encoding="utf-8", errors="replace"))
+        self._wait(
+            "the MO message", lambda: "sent message 1" in log.read_text(encoding="utf-8", errors="replace")
+        )
 
     def _end_mo(self) -> None:
         proc, self._mo_proc = self._mo_proc, None

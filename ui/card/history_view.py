@@ -94,7 +94,9 @@ class HistoryView(QTreeWidget):
         if item.direction == "inbound":  # the client's words: plain text, whatever they hold
             shown = item.text or item.subject or ""
             named = item.chain_name or item.chain
-            source = self.tr("Reply to chain: %1").replace("%1", named) if named else self.tr("From the client")
+            source = (
+                self.tr("Reply to chain: %1").replace("%1", named) if named else self.tr("From the client")
+            )
         else:
             source = self.tr("Chain: %1").replace("%1", item.chain_name or item.chain or "")
         row = QTreeWidgetItem(

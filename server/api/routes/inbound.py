@@ -77,7 +77,9 @@ def _store(request: Request, incoming: replies.Incoming) -> Stored:
     with context.database.sessions() as session:
         done = replies.record(session, incoming, now=utcnow())
         session.commit()
-    return Stored(id=done.id, duplicate=done.duplicate, contact_id=done.contact_id, replied=list(done.replied))
+    return Stored(
+        id=done.id, duplicate=done.duplicate, contact_id=done.contact_id, replied=list(done.replied)
+    )
 
 
 def kannel_text(raw: bytes, coding: str, charset: str) -> str:

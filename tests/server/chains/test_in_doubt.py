@@ -85,10 +85,12 @@ def _cut_off(people: People, database: Database, app: FastAPI, clock: ManualCloc
     dispose(people, contact(people)["id"])
     (sent,) = wait_until(lambda: kannel.sent, what="the send")
     advance(app, clock, seconds=6)  # the lease runs out: another claim finds the message in doubt
-    wait_until(
-        lambda: (s := _step(database, "sms")) is not None and s.state == "pending" and "in doubt" in (s.last_error or ""),
-        what="the step waiting for the report",
-    )  # fmt: skip
+
+    def waiting() -> bool:
+        step = _step(database, "sms")
+        return step is not None and step.state == "pending" and "in doubt" in (step.last_error or "")
+
+    wait_until(waiting, what="the step waiting for the report")
     assert sent.report_url is not None
     return sent.report_url
 

@@ -27,7 +27,9 @@ from tests.support.kannel import Kannel, kannel_available
 from tests.support.ports import free_port
 
 pytestmark = [
-    pytest.mark.skipif(not kannel_available(), reason="Kannel not installed (apt-get install kannel kannel-extras)"),
+    pytest.mark.skipif(
+        not kannel_available(), reason="Kannel not installed (apt-get install kannel kannel-extras)"
+    ),
     pytest.mark.parametrize("backend", ["sqlite"]),
 ]
 
@@ -66,7 +68,9 @@ def client(app: FastAPI, port: int) -> Iterator[TestClient]:
     """The test's client (which runs the app's lifespan: the chain worker) and the same app on a
     real port for Kannel's get-url."""
     with TestClient(app) as test_client:
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+        )
         thread = threading.Thread(target=server.run, name="uvicorn-for-kannel", daemon=True)
         thread.start()
         wait_until(lambda: server.started, what="the server on its port")
@@ -96,4 +100,6 @@ def test_a_kannel_mo_reply_takes_the_replied_path_and_no_sms_follows(
     wait_until(lambda: run_state(database) == "done", what="the run's end")
     assert [m.text for m in kannel.messages() if m.to == phone] == ["Предложение для Анна Петрова"]
     shown = [i for i in history(people, anna["id"]) if i["kind"] == "message" and i["direction"] == "inbound"]
-    assert [(i["text"], i["channel"], i["status"]) for i in shown] == [("Да, звоните после 18:00", "sms", "received")]
+    assert [(i["text"], i["channel"], i["status"]) for i in shown] == [
+        ("Да, звоните после 18:00", "sms", "received")
+    ]

@@ -109,7 +109,10 @@ def test_an_sms_reply_through_the_webhook_takes_the_replied_path(
     assert (stored.sender, stored.provider, stored.contact_id) == ("+79123456789", "http", anna["id"])
     rows = [i for i in history(people, anna["id"]) if i["kind"] == "message"]
     got = {(r["direction"], r["status"], r["text"], r.get("chain")) for r in rows}
-    assert got == {("inbound", "received", "<b>Да</b>, звоните", "follow"), ("outbound", "replied", "Предложение для Анна Петрова", "follow")}  # fmt: skip
+    assert got == {
+        ("inbound", "received", "<b>Да</b>, звоните", "follow"),
+        ("outbound", "replied", "Предложение для Анна Петрова", "follow"),
+    }
     plain = people.client.get(
         f"/contacts/{anna['id']}/history", params={"messages": "true"}, headers=people.headers(people.op_n1)
     )
@@ -170,8 +173,13 @@ def test_the_cli_prints_the_inbound_urls_with_their_key() -> None:
     env = {"RINGDESK_SECRET_KEY": TEST_SECRET, "RINGDESK_DATABASE_URL": "sqlite://"}
     missing = run_cli(["chain", "inbound-urls"], env=env)
     assert missing.returncode == 1 and "chain_public_url is not set" in missing.stderr
-    shown = run_cli(["chain", "inbound-urls"], env=env | {"RINGDESK_CHAIN_PUBLIC_URL": "https://rd.example.ru/"})
+    shown = run_cli(
+        ["chain", "inbound-urls"], env=env | {"RINGDESK_CHAIN_PUBLIC_URL": "https://rd.example.ru/"}
+    )
     assert shown.returncode == 0, shown.stderr
-    base = f"https://rd.example.ru/messaging/inbound"
-    assert f'get-url = "{base}/kannel?key={KEY}&from=%p&to=%P&text=%b&coding=%c&charset=%C&id=%I"' in shown.stdout
+    base = "https://rd.example.ru/messaging/inbound"
+    assert (
+        f'get-url = "{base}/kannel?key={KEY}&from=%p&to=%P&text=%b&coding=%c&charset=%C&id=%I"'
+        in shown.stdout
+    )
     assert f"POST {base}/sms?key={KEY}" in shown.stdout and f"POST {base}/email?key={KEY}" in shown.stdout
