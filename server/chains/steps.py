@@ -13,7 +13,8 @@ its message row (with its uid) and commits *before* anything is sent; the send h
 transaction and :func:`record` stores its outcome, finishes the step and adds the next one in one
 more. A worker killed between the send and the record leaves the step ``working``: when its lease
 runs out it is claimed again and the same message (same uid: the e-mail's Message-ID, the HTTP
-provider's Idempotency-Key) is sent again, which the provider de-duplicates.
+provider's Idempotency-Key) is sent again, which the provider de-duplicates; a Kannel SMS, which
+has no such key, waits for Kannel's report instead (``server.chains.in_doubt``).
 """
 
 from __future__ import annotations
