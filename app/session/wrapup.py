@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
-from app.clock import later
 from app import phones
+from app.clock import later
 from app.refused import Refused
 from app.session.acw import AcwMode, AcwPolicy
 from app.session.call import CallSession, Draft

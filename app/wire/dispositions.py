@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from app.wire.calls import PhoneText
 from app.wire.common import (
     CallId,
     CatalogueCode,
@@ -27,7 +28,6 @@ from app.wire.common import (
     UtcDatetime,
     WireModel,
 )
-from app.wire.calls import PhoneText
 from app.wire.scripts import ScriptAnswers, ScriptRef
 from app.wire.statuses import NotReadyReason
 from app.wire.tasks import CallbackOwner

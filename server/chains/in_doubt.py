@@ -29,9 +29,15 @@ took its time. Whether the provider got it is unknown.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from server.models import ChainMessage
+from sqlalchemy.orm import Session
+
+from server.models import ChainMessage, ChainRun, ChainStep
+
+if TYPE_CHECKING:
+    from server.chains import steps
+    from server.chains.definition import Step
 
 RECHECK = timedelta(seconds=60)
 """How often a waiting step looks again even if no report woke it (a report racing the claim)."""
@@ -78,3 +84,41 @@ def why(wait: timedelta, reports: bool) -> str:
         f"in doubt: a send was cut off before its outcome was recorded and Kannel did not report on it "
         f"within {int(wait.total_seconds())} s: not sent again, so the client cannot get it twice"
     )
+
+
+def settle(
+    session: Session,
+    step: ChainStep,
+    run: ChainRun,
+    spec: Step,
+    message: ChainMessage,
+    *,
+    now: datetime,
+    policy: steps.Policy,
+) -> bool:
+    """A claimed step whose message exists (``server.chains.steps``): whether an earlier send
+    settles it (module notes): done (a report says the provider has it), waiting for a report
+    (no attempt spent), or failed (never sent twice). ``False``: send (again)."""
+    from server.chains import steps as work  # at call time: steps imports this module
+
+    wait = policy.sms_report_wait if message.channel == "sms" else None
+    found = verdict(message, wait=wait, reports=bool(policy.public_url), now=now)
+    if found == "send":
+        return False
+    if found == "done":
+        recorded(message)
+        message.sent_at = message.sent_at or message.handed_at or now
+        work._finish(session, step, run, now, spec.next, note="sent: the provider reported on it")
+    elif found == "wait":
+        assert wait is not None
+        step.state, step.lease_until = "pending", None
+        step.due_at = due_again(message, wait=wait, now=now)
+        step.attempts -= 1
+        step.last_error = "in doubt: waiting for Kannel's report"
+    else:
+        assert wait is not None
+        reason = why(wait, bool(policy.public_url))
+        recorded(message)
+        message.state, message.last_error = "failed", reason
+        work._fail(step, run, now, f"{message.channel} {reason}")
+    return True

@@ -314,7 +314,7 @@ def _send(
             return None
     else:
         choice = compose.Choice(message.channel, message.recipient)
-        if _settled(session, step, run, spec, message, now=now, policy=policy):
+        if in_doubt.settle(session, step, run, spec, message, now=now, policy=policy):
             return None
         if chain.marketing and contact is not None and contact.consent_marketing is False:
             step.state, step.finished_at, step.lease_until = "cancelled", now, None
@@ -362,42 +362,6 @@ def _send(
         return None
     in_doubt.handed(message, now)
     return step, message
-
-
-def _settled(
-    session: Session,
-    step: ChainStep,
-    run: ChainRun,
-    spec: Step,
-    message: ChainMessage,
-    *,
-    now: datetime,
-    policy: Policy,
-) -> bool:
-    """A claimed step whose message exists: whether an earlier send settles it
-    (``server.chains.in_doubt``): done (a report says the provider has it), waiting for a report
-    (no attempt spent), or failed (never sent twice). ``False``: send (again)."""
-    wait = policy.sms_report_wait if message.channel == "sms" else None
-    verdict = in_doubt.verdict(message, wait=wait, reports=bool(policy.public_url), now=now)
-    if verdict == "send":
-        return False
-    if verdict == "done":
-        in_doubt.recorded(message)
-        message.sent_at = message.sent_at or message.handed_at or now
-        _finish(session, step, run, now, spec.next, note="sent: the provider reported on it")
-    elif verdict == "wait":
-        assert wait is not None
-        step.state, step.lease_until = "pending", None
-        step.due_at = in_doubt.due_again(message, wait=wait, now=now)
-        step.attempts -= 1
-        step.last_error = "in doubt: waiting for Kannel's report"
-    else:
-        assert wait is not None
-        reason = in_doubt.why(wait, bool(policy.public_url))
-        in_doubt.recorded(message)
-        message.state, message.last_error = "failed", reason
-        _fail(step, run, now, f"{message.channel} {reason}")
-    return True
 
 
 def job_of(step: ChainStep, message: ChainMessage, *, policy: Policy) -> SendJob:
