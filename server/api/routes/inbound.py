@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import codecs
 import urllib.parse
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
@@ -73,6 +74,9 @@ def _check(request: Request, key: str) -> None:
 
 
 def _store(request: Request, incoming: replies.Incoming) -> Stored:
+    at = incoming.received_at
+    if at is not None and at.tzinfo is None:  # a provider that writes UTC without saying so
+        incoming = replace(incoming, received_at=at.replace(tzinfo=UTC))
     context = get_context(request)
     with context.database.sessions() as session:
         done = replies.record(session, incoming, now=utcnow())
@@ -104,7 +108,7 @@ def kannel_mo(request: Request, key: Key) -> Response:
         raw[name.decode("ascii", "replace")] = urllib.parse.unquote_to_bytes(value.replace(b"+", b" "))
     sender = raw.get("from", b"").decode("utf-8", "replace").strip()
     if not sender:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "from: the sender is missing")
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "from: the sender is missing")
     text = kannel_text(
         raw.get("text", b""),
         raw.get("coding", b"0").decode("ascii", "replace"),

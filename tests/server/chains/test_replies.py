@@ -183,3 +183,20 @@ def test_the_cli_prints_the_inbound_urls_with_their_key() -> None:
         in shown.stdout
     )
     assert f"POST {base}/sms?key={KEY}" in shown.stdout and f"POST {base}/email?key={KEY}" in shown.stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_kannels_get_url_is_read_byte_for_byte_and_needs_the_key(people: People, database: Database) -> None:
+    """``%b`` of a UCS-2 message holds bytes no text decoding of the query may touch ("+" is a
+    space, %2B a plus); a Latin-1 one comes in Kannel's charset; a wrong key or no sender is refused."""
+    anna = contact(people)
+    ucs2 = "".join(f"%{b:02X}" for b in "Ёлка +1 <b>".encode("utf-16-be")).replace("%20", "+")
+    url = f"/messaging/inbound/kannel?key={KEY}&from=%2B79123456789&to=RINGDESK&coding=2&charset=UTF-16BE"
+    assert people.client.get(f"{url}&text={ucs2}&id=k-1").status_code == 200
+    assert people.client.get(f"{url}&text={ucs2}&id=k-1").status_code == 200  # smsbox retried
+    latin = url.replace("coding=2", "coding=0").replace("UTF-16BE", "ISO-8859-1")
+    assert people.client.get(f"{latin}&text=caf%E9&id=k-2").status_code == 200
+    assert people.client.get(url.replace(KEY, "f" * 32) + "&text=x&id=k-3").status_code == 403
+    assert people.client.get(f"/messaging/inbound/kannel?key={KEY}&text=x").status_code == 422
+    got = [(m.body, m.sender, m.contact_id) for m in inbound(database)]
+    assert got == [("Ёлка +1 <b>", "+79123456789", anna["id"]), ("café", "+79123456789", anna["id"])]
