@@ -16,7 +16,7 @@ from server.pbx.asterisk import AsteriskAdapter
 from server.pbx.calls import AmiCallTracker, CallSink, callcenter_report
 from server.pbx.freeswitch import FreeswitchAdapter
 from server.pbx.freeswitch_events import CallcenterEvents
-from server.pbx.waiting import AmiWaiting, CallcenterWaiting, WaitingBoard
+from server.pbx.waiting import CallcenterWaiting, WaitingBoard, watch_asterisk
 from server.settings import Settings
 
 
@@ -51,9 +51,7 @@ def call_sources(
         if isinstance(adapter, AsteriskAdapter):
             adapter.listeners.append(AmiCallTracker(sources.sink.for_source("asterisk")))
             if waiting is not None:
-                watch = AmiWaiting(waiting.book("asterisk", adapter.default_queues), adapter.client)
-                adapter.listeners.append(watch)
-                adapter.on_connect.append(watch.resync)
+                watch_asterisk(adapter, waiting)
     if settings.esl_url is not None:
         parts = urlsplit(settings.esl_url.get_secret_value())
         send = sources.sink.for_source("freeswitch")

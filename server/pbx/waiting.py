@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from server.pbx.ami import AmiClient, AmiError
-from server.pbx.asterisk import PbxEvent
+from server.pbx.asterisk import AsteriskAdapter, PbxEvent
 
 log = logging.getLogger("ringdesk.server.pbx.waiting")
 
@@ -225,6 +225,14 @@ class AmiWaiting:
                 waited = _seconds(message.get("Wait"))
                 entries.append((message["Uniqueid"], queue, now - timedelta(seconds=waited)))
         self.book.end_sync(entries, queues)
+
+
+def watch_asterisk(adapter: AsteriskAdapter, board: WaitingBoard, clock: Clock = utc_now) -> AmiWaiting:
+    """Keep a book of ``adapter``'s queue callers on ``board``: its events, a resync on each login."""
+    watch = AmiWaiting(board.book("asterisk", adapter.default_queues, clock), adapter.client)
+    adapter.listeners.append(watch)
+    adapter.on_connect.append(watch.resync)
+    return watch
 
 
 def _seconds(value: str | None) -> float:

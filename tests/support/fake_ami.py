@@ -12,7 +12,9 @@ Transcript blocks are separated by blank lines and start with a direction line:
   received); ``BANNER <text>`` sends the greeting line;
 * ``C``: the client must send this message (a value ``*`` matches anything);
 * ``DROP``: the server closes the connection; the transcript continues on the next connection;
-* ``MARK <name>``: sets ``marks[name]`` so a test can wait until the conversation got there.
+* ``MARK <name>``: sets ``marks[name]`` so a test can wait until the conversation got there;
+* ``WAIT <name>``: goes on only once the test sets ``gates[name]`` (the client has dealt with what
+  came before: its state between two events can be checked).
 Lines starting with ``#`` are comments.
 """
 
@@ -26,7 +28,7 @@ from pathlib import Path
 
 @dataclass
 class Step:
-    kind: str  # BANNER, S, C, DROP, MARK
+    kind: str  # BANNER, S, C, DROP, MARK, WAIT
     text: str = ""
     fields: dict[str, str] = field(default_factory=dict)
 
@@ -56,6 +58,9 @@ class FakeAmi:
         self.errors: list[str] = []
         self.marks: dict[str, asyncio.Event] = {
             s.text: asyncio.Event() for s in self.steps if s.kind == "MARK"
+        }
+        self.gates: dict[str, asyncio.Event] = {
+            s.text: asyncio.Event() for s in self.steps if s.kind == "WAIT"
         }
         self.finished = asyncio.Event()
         self.port = 0
@@ -91,6 +96,9 @@ class FakeAmi:
                     self._check(step.fields, received)
                 elif step.kind == "MARK":
                     self.marks[step.text].set()
+                elif step.kind == "WAIT":
+                    await writer.drain()
+                    await self.gates[step.text].wait()
                 elif step.kind == "DROP":
                     await writer.drain()
                     writer.close()
