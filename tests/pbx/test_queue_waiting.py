@@ -150,7 +150,7 @@ def test_freeswitch_members_start_end_bridge_and_a_reconnect_leaves_no_ghost() -
                         + _member("m3", "Trying", 10)
                         + "+OK\n"
                     )
-                ],  # fmt: skip
+                ],
                 "callcenter_config queue list members sales@default": [_api(MEMBERS + "+OK\n")],
             },
             [
