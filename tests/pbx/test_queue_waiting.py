@@ -16,7 +16,7 @@ from server.pbx.ami import AmiAddress
 from server.pbx.asterisk import AsteriskAdapter
 from server.pbx.freeswitch_events import CallcenterEvents
 from server.pbx.waiting import CallcenterWaiting, WaitingBoard, watch_asterisk
-from tests.support.fake_ami import FakeAmi
+from tests.support.fake_ami import FakeAmi, LiveAmi
 
 RECORDINGS = Path(__file__).parent / "recordings"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -243,3 +243,40 @@ def test_freeswitch_members_start_end_bridge_and_a_reconnect_leaves_no_ghost() -
         {"support": (0, 0.0), "sales": (1, 5.0)},  # m4's call ended
         {"support": UNKNOWN, "sales": UNKNOWN},  # stopped
     ]
+
+
+def test_every_worker_hears_the_pbx_itself() -> None:
+    """``serve --workers N`` builds the adapters in every worker (no leader): each has its own AMI
+    connection, hears every caller event and answers ``GET /reports/live`` from its own book; a
+    worker that connects later learns who already waits from its QueueStatus."""
+
+    async def scenario() -> None:
+        with LiveAmi(("support",)) as ami:
+            ami.join("u-early", "support", waited=12)
+            boards = [WaitingBoard(), WaitingBoard()]
+            adapters = [
+                AsteriskAdapter(AmiAddress("127.0.0.1", ami.port, "ringdesk", "s3cret")) for _ in boards
+            ]
+            for adapter, board in zip(adapters, boards, strict=True):
+                watch_asterisk(adapter, board)
+            await adapters[0].start()
+            try:
+                await _until(lambda: boards[0].connected)
+                ami.join("u-1", "support")
+                await _until(lambda: boards[0].figures(T0)["support"].waiting == 2)
+                await adapters[1].start()  # a worker started (or restarted) later
+                await _until(lambda: boards[1].connected)
+                ami.join("u-2", "support")
+                for board in boards:
+
+                    def three(board: WaitingBoard = board) -> bool:
+                        return board.figures(datetime.now(UTC))["support"].waiting == 3
+
+                    await _until(three)
+                    longest = board.figures(datetime.now(UTC))["support"].longest_wait_seconds
+                    assert longest is not None and 12 <= longest < 20
+            finally:
+                for adapter in adapters:
+                    await adapter.stop()
+
+    asyncio.run(scenario())
