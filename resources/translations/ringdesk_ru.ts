@@ -611,133 +611,138 @@
 <context>
     <name>DashboardPanel</name>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="178"/>
+        <location filename="../../ui/team/dashboard.py" line="194"/>
         <source>Not updated: %1</source>
         <translation>Не обновлено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="192"/>
+        <location filename="../../ui/team/dashboard.py" line="229"/>
         <source>All queues</source>
         <translation>Все очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="195"/>
+        <location filename="../../ui/team/dashboard.py" line="232"/>
         <source> (%1 s)</source>
         <translation> (%1 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="271"/>
+        <location filename="../../ui/team/dashboard.py" line="308"/>
         <source>Today so far</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="272"/>
+        <location filename="../../ui/team/dashboard.py" line="309"/>
         <source>&amp;Wallboard</source>
         <translation>&amp;Табло</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="273"/>
+        <location filename="../../ui/team/dashboard.py" line="209"/>
         <source>Calls waiting and the longest wait show when the PBX reports its queues.</source>
         <translation>Ожидающие звонки и самое долгое ожидание показываются, когда АТС сообщает о своих очередях.</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="277"/>
+        <location filename="../../ui/team/dashboard.py" line="210"/>
+        <source>The PBX is not connected: calls waiting are not known now.</source>
+        <translation>АТС не подключена: сколько звонков ждёт, сейчас неизвестно.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="313"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="278"/>
+        <location filename="../../ui/team/dashboard.py" line="314"/>
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="279"/>
+        <location filename="../../ui/team/dashboard.py" line="315"/>
         <source>Longest wait</source>
         <translation>Дольше всех ждёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="280"/>
+        <location filename="../../ui/team/dashboard.py" line="316"/>
         <source>Offered</source>
         <translation>Поступило</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="281"/>
+        <location filename="../../ui/team/dashboard.py" line="317"/>
         <source>Accepted</source>
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="282"/>
+        <location filename="../../ui/team/dashboard.py" line="318"/>
         <source>Service level</source>
         <translation>Уровень сервиса</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="283"/>
+        <location filename="../../ui/team/dashboard.py" line="319"/>
         <source>Abandoned</source>
         <translation>Брошено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="284"/>
+        <location filename="../../ui/team/dashboard.py" line="320"/>
         <source>Missed, not called back</source>
         <translation>Пропущено, не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="285"/>
-        <location filename="../../ui/team/dashboard.py" line="295"/>
+        <location filename="../../ui/team/dashboard.py" line="321"/>
+        <location filename="../../ui/team/dashboard.py" line="331"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="291"/>
+        <location filename="../../ui/team/dashboard.py" line="327"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="292"/>
+        <location filename="../../ui/team/dashboard.py" line="328"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="293"/>
+        <location filename="../../ui/team/dashboard.py" line="329"/>
         <source>In status</source>
         <translation>В статусе</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="294"/>
+        <location filename="../../ui/team/dashboard.py" line="330"/>
         <source>Handled</source>
         <translation>Обработано</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="296"/>
+        <location filename="../../ui/team/dashboard.py" line="332"/>
         <source>ACW share</source>
         <translation>Доля постобработки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="297"/>
+        <location filename="../../ui/team/dashboard.py" line="333"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="298"/>
+        <location filename="../../ui/team/dashboard.py" line="334"/>
         <source>Talk and hold</source>
         <translation>Разговор и удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="299"/>
+        <location filename="../../ui/team/dashboard.py" line="335"/>
         <source>ACW</source>
         <translation>Постобработка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="300"/>
+        <location filename="../../ui/team/dashboard.py" line="336"/>
         <source>Not ready</source>
         <translation>Не готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="301"/>
+        <location filename="../../ui/team/dashboard.py" line="337"/>
         <source>Occupancy</source>
         <translation>Занятость</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="302"/>
+        <location filename="../../ui/team/dashboard.py" line="338"/>
         <source>Plan</source>
         <translation>План</translation>
     </message>
@@ -1109,107 +1114,122 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="58"/>
+        <location filename="../../ui/card/history_view.py" line="59"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="80"/>
+        <location filename="../../ui/card/history_view.py" line="81"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="90"/>
+        <location filename="../../ui/card/history_view.py" line="91"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="90"/>
+        <location filename="../../ui/card/history_view.py" line="91"/>
         <source>SMS</source>
         <translation>СМС</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="96"/>
+        <location filename="../../ui/card/history_view.py" line="98"/>
+        <source>Reply to chain: %1</source>
+        <translation>Ответ на цепочку: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="98"/>
+        <source>From the client</source>
+        <translation>От клиента</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="101"/>
         <source>Chain: %1</source>
         <translation>Цепочка: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="113"/>
+        <location filename="../../ui/card/history_view.py" line="122"/>
         <source>queued</source>
         <translation>в очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="114"/>
+        <location filename="../../ui/card/history_view.py" line="123"/>
         <source>sent</source>
         <translation>отправлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="115"/>
+        <location filename="../../ui/card/history_view.py" line="124"/>
         <source>delivered</source>
         <translation>доставлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="116"/>
+        <location filename="../../ui/card/history_view.py" line="125"/>
         <source>not delivered</source>
         <translation>не доставлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="117"/>
+        <location filename="../../ui/card/history_view.py" line="126"/>
         <source>not sent: error</source>
         <translation>не отправлено: ошибка</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="118"/>
+        <location filename="../../ui/card/history_view.py" line="127"/>
         <source>not sent</source>
         <translation>не отправлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="119"/>
+        <location filename="../../ui/card/history_view.py" line="128"/>
         <source>replied</source>
         <translation>получен ответ</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="128"/>
+        <location filename="../../ui/card/history_view.py" line="129"/>
+        <source>received</source>
+        <translation>получено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="138"/>
         <source>deleted</source>
         <translation>удалена</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="130"/>
+        <location filename="../../ui/card/history_view.py" line="140"/>
         <source>uploading</source>
         <translation>загружается</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="135"/>
+        <location filename="../../ui/card/history_view.py" line="145"/>
         <source>%1, paused %2</source>
         <translation>%1, пауза %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="148"/>
+        <location filename="../../ui/card/history_view.py" line="158"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="149"/>
+        <location filename="../../ui/card/history_view.py" line="159"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="150"/>
+        <location filename="../../ui/card/history_view.py" line="160"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="151"/>
+        <location filename="../../ui/card/history_view.py" line="161"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="152"/>
+        <location filename="../../ui/card/history_view.py" line="162"/>
         <source>Recording</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="153"/>
+        <location filename="../../ui/card/history_view.py" line="163"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -3829,12 +3849,12 @@
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="332"/>
+        <location filename="../../ui/team/window.py" line="335"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="332"/>
+        <location filename="../../ui/team/window.py" line="335"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
@@ -3855,62 +3875,62 @@
 <context>
     <name>Wallboard</name>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="80"/>
+        <location filename="../../ui/team/wallboard.py" line="84"/>
         <source>All queues</source>
         <translation>Все очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="93"/>
+        <location filename="../../ui/team/wallboard.py" line="101"/>
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="94"/>
+        <location filename="../../ui/team/wallboard.py" line="102"/>
         <source>Longest wait</source>
         <translation>Дольше всех ждёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="95"/>
+        <location filename="../../ui/team/wallboard.py" line="103"/>
         <source>Service level (%1 s)</source>
         <translation>Уровень сервиса (%1 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="97"/>
+        <location filename="../../ui/team/wallboard.py" line="105"/>
         <source>Offered</source>
         <translation>Поступило</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="98"/>
+        <location filename="../../ui/team/wallboard.py" line="106"/>
         <source>Abandoned</source>
         <translation>Брошено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="99"/>
+        <location filename="../../ui/team/wallboard.py" line="107"/>
         <source>Not called back</source>
         <translation>Не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="100"/>
+        <location filename="../../ui/team/wallboard.py" line="108"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="101"/>
+        <location filename="../../ui/team/wallboard.py" line="109"/>
         <source>Accepted</source>
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="129"/>
+        <location filename="../../ui/team/wallboard.py" line="146"/>
         <source>No calls today yet</source>
         <translation>Сегодня звонков ещё не было</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="179"/>
+        <location filename="../../ui/team/wallboard.py" line="196"/>
         <source>Esc leaves the wallboard</source>
         <translation>Esc — выйти из табло</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="202"/>
+        <location filename="../../ui/team/wallboard.py" line="221"/>
         <source>Wallboard</source>
         <translation>Табло</translation>
     </message>

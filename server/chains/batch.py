@@ -203,6 +203,7 @@ def _record_accepted(session: Session, outcomes: Sequence[Outcome], *, now: date
             provider_ref=func.coalesce(bindparam("m_ref"), _MESSAGES.c.provider_ref),
             sent_at=now,
             last_error=None,
+            handed_at=None,  # recorded: no longer in doubt (server.chains.in_doubt.recorded)
         ),
         [
             {"m_id": job.message_id, "m_provider": provider, "m_ref": sent.ref}
