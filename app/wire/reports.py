@@ -33,6 +33,8 @@ class GroupBy(StrEnum):
     """The number the caller dialled: the advertising line."""
     CODE = "code"
     """The disposition code (its category beside it)."""
+    REQUEST_TYPE = "request_type"
+    """The request type of the task the call was made on (``app.wire.tasks.RequestType``)."""
 
 
 class ReportRow(BaseModel):
@@ -62,6 +64,12 @@ class ReportRow(BaseModel):
     quality_score: float | None = None
     """The average evaluation score (0-100) of the calls started in the row (none, team and operator
     groupings; ``None`` when nothing was scored)."""
+    answered_in_time: int = 0
+    """Accepted calls answered within their queue's N seconds of arriving."""
+    service_level: float | None = None
+    """``answered_in_time / (offered - non_target)``, as the live dashboard's."""
+    avg_answer_seconds: float | None = None
+    """The accepted calls' mean wait before the answer (speed of answer)."""
 
 
 class Report(BaseModel):
