@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.wire.contacts import ContactOut
+
 
 class Interval(StrEnum):
     QUARTER = "15min"
@@ -193,3 +195,54 @@ class LiveReport(BaseModel):
     time_zone: str
     queues: list[LiveQueue] = Field(default_factory=list)
     total: LiveQueue
+
+
+class CardDisposition(BaseModel):
+    """One disposition of the call on its card: who handled it, how, what they noted and the
+    answers given along the call script."""
+
+    id: int
+    operator: str | None = None
+    code: str
+    ring_at: datetime
+    answer_at: datetime | None = None
+    end_at: datetime
+    acw_end_at: datetime | None = None
+    hold_seconds: int | None = None
+    comment: str = ""
+    script_id: str | None = None
+    script_version: int | None = None
+    script_answers: dict[str, Any] = Field(default_factory=dict)
+
+
+class CardRecording(BaseModel):
+    """A stored recording of the call (played through ``/recordings/{id}``, where every play is
+    audited)."""
+
+    id: int
+    operator: str | None = None
+    seconds: float
+
+
+class CallCard(BaseModel):
+    """One call as a lead opens it from a report (``GET /reports/calls/card``): the call, the
+    client's contact card (read-only), its dispositions with the script answers, its recordings."""
+
+    call_id: str
+    outcome: str | None = None
+    """``None``: no PBX or desktop reported the call (an outbound call known by its disposition)."""
+    missed_reason: str | None = None
+    caller: str | None = None
+    dnis: str | None = None
+    queue: str | None = None
+    operator: str | None = None
+    arrived_at: datetime | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    wait_seconds: float | None = None
+    service_seconds: int | None = None
+    """The queue's N the call was counted against."""
+    request_type: str | None = None
+    contact: ContactOut | None = None
+    dispositions: list[CardDisposition] = Field(default_factory=list)
+    recordings: list[CardRecording] = Field(default_factory=list)
