@@ -55,7 +55,8 @@ def _made_on(session: Session, call_ids: Sequence[str]) -> dict[str, list[str | 
         .where(TaskAttempt.call_id.in_(call_ids), TaskAttempt.kind == AttemptKind.CALL)
         .order_by(TaskAttempt.at, TaskAttempt.id)
     ):
-        out[call_id].append(kind.value if kind is not None else None)
+        if call_id:
+            out[call_id].append(kind.value if kind is not None else None)
     return out
 
 

@@ -227,7 +227,7 @@ def _write_day(
             )
         elif kind == 2:
             assert isinstance(item, tuple)
-            _web_request_call(session, rng, item)  # type: ignore[arg-type]
+            _web_request_call(session, rng, item)
         else:
             assert isinstance(item, dict)
             values = {

@@ -53,6 +53,9 @@ CALL_FIGURES = (
     Figure("acw_share", QT_TRANSLATE_NOOP("ReportFigures", "ACW share"), "share"),
     Figure("conversion", QT_TRANSLATE_NOOP("ReportFigures", "Conversion"), "share"),
     Figure("quality_score", QT_TRANSLATE_NOOP("ReportFigures", "Quality"), "score"),
+    Figure("answered_in_time", QT_TRANSLATE_NOOP("ReportFigures", "Answered in time"), "count"),
+    Figure("service_level", QT_TRANSLATE_NOOP("ReportFigures", "Service level"), "share"),
+    Figure("avg_answer_seconds", QT_TRANSLATE_NOOP("ReportFigures", "Speed of answer"), "average"),
 )
 
 OPERATOR_FIGURES = tuple(
@@ -127,6 +130,7 @@ def group_names() -> list[tuple[str, str]]:
         ("operator", QCoreApplication.translate("ReportFigures", "Operator")),
         ("dnis", QCoreApplication.translate("ReportFigures", "Advertising line")),
         ("code", QCoreApplication.translate("ReportFigures", "Disposition")),
+        ("request_type", QCoreApplication.translate("ReportFigures", "Request type")),
     ]
 
 
