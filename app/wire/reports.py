@@ -213,6 +213,10 @@ class CardDisposition(BaseModel):
     script_id: str | None = None
     script_version: int | None = None
     script_answers: dict[str, Any] = Field(default_factory=dict)
+    script_name: str | None = None
+    """The script's name (``None``: no such script version stored)."""
+    script_questions: dict[str, str] = Field(default_factory=dict)
+    """Each answered field's question as the script asked it (its label), by field id."""
 
 
 class CardRecording(BaseModel):

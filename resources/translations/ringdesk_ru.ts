@@ -168,222 +168,229 @@
 <context>
     <name>CallCardWindow</name>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="151"/>
+        <location filename="../../ui/team/reports/call_card.py" line="171"/>
         <source>answered</source>
         <translation>отвечен</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="152"/>
+        <location filename="../../ui/team/reports/call_card.py" line="172"/>
         <source>missed</source>
         <translation>пропущен</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="153"/>
+        <location filename="../../ui/team/reports/call_card.py" line="173"/>
         <source>hung up in the greeting (non-target)</source>
         <translation>положил трубку во время приветствия (нецелевой)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="161"/>
+        <location filename="../../ui/team/reports/call_card.py" line="181"/>
         <source>%1 (within %2 s)</source>
         <translation>%1 (в пределах %2 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="161"/>
+        <location filename="../../ui/team/reports/call_card.py" line="181"/>
         <source>%1 (longer than %2 s)</source>
         <translation>%1 (дольше %2 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="174"/>
+        <location filename="../../ui/team/reports/call_card.py" line="194"/>
         <source>not reported</source>
         <translation>не сообщён</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="187"/>
+        <location filename="../../ui/team/reports/call_card.py" line="207"/>
         <source>Call %1</source>
         <translation>Звонок %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="199"/>
+        <location filename="../../ui/team/reports/call_card.py" line="218"/>
+        <location filename="../../ui/team/reports/call_card.py" line="272"/>
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="199"/>
+        <location filename="../../ui/team/reports/call_card.py" line="218"/>
+        <location filename="../../ui/team/reports/call_card.py" line="272"/>
         <source>no</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="201"/>
+        <location filename="../../ui/team/reports/call_card.py" line="220"/>
         <source>calls</source>
         <translation>звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="202"/>
-        <location filename="../../ui/team/reports/call_card.py" line="206"/>
+        <location filename="../../ui/team/reports/call_card.py" line="221"/>
+        <location filename="../../ui/team/reports/call_card.py" line="225"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="203"/>
-        <location filename="../../ui/team/reports/call_card.py" line="206"/>
+        <location filename="../../ui/team/reports/call_card.py" line="222"/>
+        <location filename="../../ui/team/reports/call_card.py" line="225"/>
         <source>e-mail</source>
         <translation>e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="204"/>
+        <location filename="../../ui/team/reports/call_card.py" line="223"/>
         <source>marketing</source>
         <translation>реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="206"/>
+        <location filename="../../ui/team/reports/call_card.py" line="225"/>
         <source>call</source>
         <translation>звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="251"/>
+        <location filename="../../ui/team/reports/call_card.py" line="268"/>
+        <source>Script: %1</source>
+        <translation>Скрипт: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="275"/>
         <source>No script answers</source>
         <translation>Нет ответов по скрипту</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="282"/>
-        <location filename="../../ui/team/reports/call_card.py" line="322"/>
+        <location filename="../../ui/team/reports/call_card.py" line="306"/>
+        <location filename="../../ui/team/reports/call_card.py" line="346"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="283"/>
+        <location filename="../../ui/team/reports/call_card.py" line="307"/>
         <source>Client</source>
         <translation>Клиент</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="285"/>
+        <location filename="../../ui/team/reports/call_card.py" line="309"/>
         <source>Caller</source>
         <translation>Звонивший</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="286"/>
+        <location filename="../../ui/team/reports/call_card.py" line="310"/>
         <source>Line</source>
         <translation>Линия</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="287"/>
+        <location filename="../../ui/team/reports/call_card.py" line="311"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="288"/>
+        <location filename="../../ui/team/reports/call_card.py" line="312"/>
         <source>Request type</source>
         <translation>Тип обращения</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="289"/>
-        <location filename="../../ui/team/reports/call_card.py" line="310"/>
-        <location filename="../../ui/team/reports/call_card.py" line="317"/>
+        <location filename="../../ui/team/reports/call_card.py" line="313"/>
+        <location filename="../../ui/team/reports/call_card.py" line="334"/>
+        <location filename="../../ui/team/reports/call_card.py" line="341"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="290"/>
+        <location filename="../../ui/team/reports/call_card.py" line="314"/>
         <source>Arrived</source>
         <translation>Поступил</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="291"/>
+        <location filename="../../ui/team/reports/call_card.py" line="315"/>
         <source>Waited</source>
         <translation>Ожидание</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="292"/>
+        <location filename="../../ui/team/reports/call_card.py" line="316"/>
         <source>Outcome</source>
         <translation>Итог</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="293"/>
+        <location filename="../../ui/team/reports/call_card.py" line="317"/>
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="294"/>
+        <location filename="../../ui/team/reports/call_card.py" line="318"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="295"/>
+        <location filename="../../ui/team/reports/call_card.py" line="319"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="296"/>
+        <location filename="../../ui/team/reports/call_card.py" line="320"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="297"/>
+        <location filename="../../ui/team/reports/call_card.py" line="321"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="298"/>
+        <location filename="../../ui/team/reports/call_card.py" line="322"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="299"/>
+        <location filename="../../ui/team/reports/call_card.py" line="323"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="300"/>
+        <location filename="../../ui/team/reports/call_card.py" line="324"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="301"/>
+        <location filename="../../ui/team/reports/call_card.py" line="325"/>
         <source>Consents</source>
         <translation>Согласия</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="305"/>
+        <location filename="../../ui/team/reports/call_card.py" line="329"/>
         <source>No contact card for this caller</source>
         <translation>У звонившего нет карточки клиента</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="306"/>
+        <location filename="../../ui/team/reports/call_card.py" line="330"/>
         <source>&amp;Handling and script answers:</source>
         <translation>&amp;Обработка и ответы по скрипту:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="309"/>
+        <location filename="../../ui/team/reports/call_card.py" line="333"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="311"/>
+        <location filename="../../ui/team/reports/call_card.py" line="335"/>
         <source>Disposition</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="312"/>
+        <location filename="../../ui/team/reports/call_card.py" line="336"/>
         <source>Talk</source>
         <translation>Разговор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="313"/>
+        <location filename="../../ui/team/reports/call_card.py" line="337"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="316"/>
+        <location filename="../../ui/team/reports/call_card.py" line="340"/>
         <source>&amp;Recordings (Enter plays):</source>
         <translation>&amp;Записи (Enter — прослушать):</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="317"/>
+        <location filename="../../ui/team/reports/call_card.py" line="341"/>
         <source>Length</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="318"/>
+        <location filename="../../ui/team/reports/call_card.py" line="342"/>
         <source>&amp;Play</source>
         <translation>&amp;Прослушать</translation>
     </message>
@@ -2643,97 +2650,97 @@
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="40"/>
+        <location filename="../../ui/team/reports/figures.py" line="43"/>
         <source>Non-target</source>
         <translation>Нецелевые</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="41"/>
+        <location filename="../../ui/team/reports/figures.py" line="44"/>
         <source>Missed</source>
         <translation>Пропущено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="42"/>
+        <location filename="../../ui/team/reports/figures.py" line="45"/>
         <source>Called back</source>
         <translation>Перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="43"/>
+        <location filename="../../ui/team/reports/figures.py" line="46"/>
         <source>Called back, %</source>
         <translation>Перезвонили, %</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="44"/>
+        <location filename="../../ui/team/reports/figures.py" line="47"/>
         <source>Callback in</source>
         <translation>Перезвон через</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="45"/>
+        <location filename="../../ui/team/reports/figures.py" line="48"/>
         <source>Handled</source>
         <translation>Обработано</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="46"/>
+        <location filename="../../ui/team/reports/figures.py" line="49"/>
         <source>Not answered</source>
         <translation>Не отвечено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="47"/>
+        <location filename="../../ui/team/reports/figures.py" line="50"/>
         <source>Successful</source>
         <translation>Успешные</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="48"/>
+        <location filename="../../ui/team/reports/figures.py" line="51"/>
         <source>Judged non-target</source>
         <translation>Признаны нецелевыми</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="49"/>
+        <location filename="../../ui/team/reports/figures.py" line="52"/>
         <source>Talk</source>
         <translation>Разговор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="50"/>
+        <location filename="../../ui/team/reports/figures.py" line="53"/>
         <source>Hold</source>
         <translation>Удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="51"/>
+        <location filename="../../ui/team/reports/figures.py" line="54"/>
         <source>ACW</source>
         <translation>Постобработка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="52"/>
+        <location filename="../../ui/team/reports/figures.py" line="55"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="53"/>
+        <location filename="../../ui/team/reports/figures.py" line="56"/>
         <source>ACW share</source>
         <translation>Доля постобработки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="54"/>
+        <location filename="../../ui/team/reports/figures.py" line="57"/>
         <source>Conversion</source>
         <translation>Конверсия</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="55"/>
+        <location filename="../../ui/team/reports/figures.py" line="58"/>
         <source>Quality</source>
         <translation>Качество</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="56"/>
+        <location filename="../../ui/team/reports/figures.py" line="40"/>
         <source>Answered in time</source>
         <translation>Принято вовремя</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="57"/>
+        <location filename="../../ui/team/reports/figures.py" line="41"/>
         <source>Service level</source>
         <translation>Уровень сервиса</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="58"/>
+        <location filename="../../ui/team/reports/figures.py" line="42"/>
         <source>Speed of answer</source>
         <translation>Скорость ответа</translation>
     </message>

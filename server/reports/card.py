@@ -1,7 +1,7 @@
 """One call as a team lead opens it from a report's drill-down (``GET /reports/calls/card``): the
 call as its sources reported it, the client's contact card, every disposition of it with the
 operator's comment and the script answers (stored with the disposition: a script run leaves no
-other record), and its stored recordings.
+other record) with the questions the script version asked, and its stored recordings.
 
 Scoped as the reports are: a lead may open a call one of whose facts they may see (their team's
 dispositions, the calls nobody answered in their queues); any other call is "not found", so a
@@ -11,13 +11,15 @@ one owning the caller's number. Read-only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.wire.reports import CallCard, CardDisposition, CardRecording
 from server.api.schemas.contacts import contact_out
 from server.crud.contacts import find_by_phone, get_contact
-from server.models import Disposition, User
+from server.models import Disposition, Script, User
 from server.models.recordings import Recording
 from server.models.reports import ReportFact
 from server.models.tasks import Call
@@ -32,6 +34,16 @@ def visible(session: Session, call_id: str, scope: Scope) -> bool:
         select(table.c.id).where(table.c.call_id == call_id, fact_scope(scope)).limit(1)
     ).first()
     return found is not None
+
+
+def _questions(document: dict[str, Any]) -> dict[str, str]:
+    """Each field's label in a script document (the first node asking it), by field id."""
+    out: dict[str, str] = {}
+    for node in document.get("nodes", []):
+        for field in node.get("fields", []) if isinstance(node, dict) else []:
+            if isinstance(field, dict) and "id" in field:
+                out.setdefault(str(field["id"]), str(field.get("label", "")))
+    return out
 
 
 def call_card(session: Session, call_id: str, scope: Scope) -> CallCard | None:
@@ -63,6 +75,13 @@ def call_card(session: Session, call_id: str, scope: Scope) -> CallCard | None:
     request_type = session.scalar(
         select(facts.c.request_type).where(facts.c.call_id == call_id, facts.c.request_type != "").limit(1)
     )
+    scripts: dict[tuple[str, int], tuple[str, dict[str, str]]] = {}
+    for d in dispositions:
+        ref = (d.script_id, d.script_version)
+        if ref[0] is not None and ref[1] is not None and ref not in scripts:
+            row = session.get(Script, ref)
+            if row is not None:
+                scripts[(ref[0], ref[1])] = (row.name, _questions(row.document))
     contact = None
     contact_id = next((d.contact_id for d in dispositions if d.contact_id is not None), None)
     if contact_id is not None:
@@ -98,6 +117,14 @@ def call_card(session: Session, call_id: str, scope: Scope) -> CallCard | None:
                 script_id=d.script_id,
                 script_version=d.script_version,
                 script_answers=dict(d.script_answers or {}),
+                script_name=scripts.get((d.script_id or "", d.script_version or 0), (None, {}))[0],
+                script_questions={
+                    key: label
+                    for key, label in scripts.get((d.script_id or "", d.script_version or 0), (None, {}))[
+                        1
+                    ].items()
+                    if key in (d.script_answers or {})
+                },
             )
             for d in dispositions
         ],

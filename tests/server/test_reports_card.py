@@ -40,6 +40,23 @@ def answered(day: People) -> People:
     """c9: the client Иванов (a contact owning MOBILE) calls sales; op_n1 answers, walks the script
     (answers stored with the disposition) and records the call."""
     client, admin = day.client, day.headers(day.admin)
+    body = {
+        "id": "sales-intro", "version": 3, "title": "Продажи", "language": "ru",
+        "nodes": [
+            {"id": "ask", "kind": "ask", "next": "done", "fields": [
+                {"id": "budget", "type": "text", "label": "Бюджет в месяц"},
+                {"id": "product", "type": "text", "label": "Какой тариф?"},
+                {"id": "unused", "type": "text", "label": "Не спросили"},
+            ]},
+            {"id": "done", "kind": "end", "outcome": "done", "disposition": "sale"},
+        ],
+    }  # fmt: skip
+    stored = client.put(
+        "/scripts/sales-intro/versions/3",
+        json={"id": "sales-intro", "version": 3, "name": "Продажи: вводный", "body": body},
+        headers=admin,
+    )
+    assert stored.status_code == 201, stored.text
     contact = client.post(
         "/contacts",
         json={"name": "Иванов <b>Иван</b>", "phones": [MOBILE], "city": "Тула", "segment": "vip"},
@@ -96,6 +113,8 @@ def test_the_card_holds_the_contact_the_script_answers_and_the_recording(answere
     [handled] = card["dispositions"]
     assert handled["operator"] == "op_n1" and handled["code"] == "sale"
     assert handled["script_answers"] == {"budget": "50000", "product": "Бизнес"}
+    assert handled["script_name"] == "Продажи: вводный"
+    assert handled["script_questions"] == {"budget": "Бюджет в месяц", "product": "Какой тариф?"}
     assert handled["comment"] == "хочет тариф <Бизнес>"
     [recording] = card["recordings"]
     assert recording["operator"] == "op_n1" and recording["seconds"] == 61.5

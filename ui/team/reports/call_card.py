@@ -59,8 +59,20 @@ CONTACT_FIELDS = (
 )
 
 
+def _answer_text(answer: Any, yes: str, no: str) -> str:
+    """An answer as the lead reads it: a yes/no in words, the options ticked joined, none empty."""
+    if answer is None:
+        return ""
+    if isinstance(answer, bool):
+        return yes if answer else no
+    if isinstance(answer, list):
+        return ", ".join(str(item) for item in answer)
+    return str(answer)
+
+
 def _form(box: QGroupBox, keys: tuple[str, ...]) -> tuple[dict[str, QLabel], dict[str, QLabel]]:
-    """A two-column form of plain-text values; (captions, values) by key."""
+    """A two-column form of plain-text values; (captions, values) by key (a row with no value is
+    hidden: :func:`_show_row`)."""
     form = QFormLayout(box)
     captions, values = {}, {}
     for key in keys:
@@ -71,6 +83,11 @@ def _form(box: QGroupBox, keys: tuple[str, ...]) -> tuple[dict[str, QLabel], dic
         form.addRow(caption, value)
         captions[key], values[key] = caption, value
     return captions, values
+
+
+def _show_row(form: QFormLayout, value: QLabel, text: str) -> None:
+    set_plain(value, text)
+    form.setRowVisible(value, bool(text))
 
 
 class CallCardWindow(QWidget):
@@ -88,6 +105,9 @@ class CallCardWindow(QWidget):
         self.call_box, self.contact_box = QGroupBox(self), QGroupBox(self)
         self.call_captions, self.call_values = _form(self.call_box, CALL_FIELDS)
         self.contact_captions, self.contact_values = _form(self.contact_box, CONTACT_FIELDS)
+        self.call_form = self.call_box.layout()
+        self.contact_form = self.contact_box.layout()
+        assert isinstance(self.call_form, QFormLayout) and isinstance(self.contact_form, QFormLayout)
         self.no_contact = QLabel(self.contact_box)
         self.contact_box.layout().addWidget(self.no_contact)  # type: ignore[union-attr]
         self.custom_form = QFormLayout()
@@ -174,7 +194,7 @@ class CallCardWindow(QWidget):
             "outcome": outcomes.get(card.outcome, card.outcome) if card.outcome else self.tr("not reported"),
         }
         for key, label in self.call_values.items():
-            set_plain(label, shown[key])
+            _show_row(self.call_form, label, shown[key])
         self._fill_contact(card.contact)
         self._fill_handling(card)
         self.recordings.clear()
@@ -190,11 +210,10 @@ class CallCardWindow(QWidget):
         while self.custom_form.rowCount():
             self.custom_form.removeRow(0)
         self.custom_values.clear()
-        for key in CONTACT_FIELDS:
-            self.contact_values[key].setVisible(contact is not None)
-            self.contact_captions[key].setVisible(contact is not None)
         self.no_contact.setVisible(contact is None)
         if contact is None:
+            for label in self.contact_values.values():
+                _show_row(self.contact_form, label, "")
             return
         yes, no = self.tr("yes"), self.tr("no")
         consents = [
@@ -220,7 +239,7 @@ class CallCardWindow(QWidget):
             ),
         }
         for key, label in self.contact_values.items():
-            set_plain(label, shown[key])
+            _show_row(self.contact_form, label, shown[key])
         for key, value in sorted(contact.custom.items()):
             caption, text = QLabel(key), QLabel()
             caption.setTextFormat(Qt.TextFormat.PlainText)
@@ -245,8 +264,13 @@ class CallCardWindow(QWidget):
                 ]
             )
             self.handling.addTopLevelItem(item)
-            for question, answer in disposition.script_answers.items():
-                item.addChild(QTreeWidgetItem([question, "" if answer is None else str(answer)]))
+            if disposition.script_name:
+                item.addChild(QTreeWidgetItem([self.tr("Script: %1").replace("%1", disposition.script_name)]))
+            for key, answer in disposition.script_answers.items():
+                question = disposition.script_questions.get(key) or key
+                item.addChild(
+                    QTreeWidgetItem([question, _answer_text(answer, self.tr("yes"), self.tr("no"))])
+                )
             if not disposition.script_answers:
                 item.addChild(QTreeWidgetItem([self.tr("No script answers")]))
             item.setExpanded(True)
