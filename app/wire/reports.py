@@ -186,8 +186,10 @@ class LiveQueue(BaseModel):
     """``answered_in_time / (offered - non_target)``: answered within N seconds of arriving."""
     aht_seconds: float | None = None
     waiting: int | None = None
-    """Calls waiting in the queue now (``None``: no PBX adapter reports it)."""
+    """Calls waiting in the queue now (``None``: no PBX adapter reports it, or its connection is down)."""
     longest_wait_seconds: float | None = None
+    """How long the caller who has waited longest has waited so far, at the time of the read (0 when
+    nobody waits; ``None`` with ``waiting``)."""
 
 
 class LiveReport(BaseModel):
@@ -195,6 +197,10 @@ class LiveReport(BaseModel):
     time_zone: str
     queues: list[LiveQueue] = Field(default_factory=list)
     total: LiveQueue
+    pbx_configured: bool = False
+    """A PBX adapter that reports its queues' waiting callers is configured (Asterisk AMI, FreeSWITCH ESL)."""
+    pbx_connected: bool = False
+    """... and its connection is up and synced: ``waiting`` is known."""
 
 
 class CardDisposition(BaseModel):

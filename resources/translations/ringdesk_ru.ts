@@ -841,133 +841,138 @@
 <context>
     <name>DashboardPanel</name>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="178"/>
+        <location filename="../../ui/team/dashboard.py" line="194"/>
         <source>Not updated: %1</source>
         <translation>Не обновлено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="192"/>
+        <location filename="../../ui/team/dashboard.py" line="229"/>
         <source>All queues</source>
         <translation>Все очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="195"/>
+        <location filename="../../ui/team/dashboard.py" line="232"/>
         <source> (%1 s)</source>
         <translation> (%1 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="271"/>
+        <location filename="../../ui/team/dashboard.py" line="308"/>
         <source>Today so far</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="272"/>
+        <location filename="../../ui/team/dashboard.py" line="309"/>
         <source>&amp;Wallboard</source>
         <translation>&amp;Табло</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="273"/>
+        <location filename="../../ui/team/dashboard.py" line="209"/>
         <source>Calls waiting and the longest wait show when the PBX reports its queues.</source>
         <translation>Ожидающие звонки и самое долгое ожидание показываются, когда АТС сообщает о своих очередях.</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="277"/>
+        <location filename="../../ui/team/dashboard.py" line="210"/>
+        <source>The PBX is not connected: calls waiting are not known now.</source>
+        <translation>АТС не подключена: сколько звонков ждёт, сейчас неизвестно.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="313"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="278"/>
+        <location filename="../../ui/team/dashboard.py" line="314"/>
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="279"/>
+        <location filename="../../ui/team/dashboard.py" line="315"/>
         <source>Longest wait</source>
         <translation>Дольше всех ждёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="280"/>
+        <location filename="../../ui/team/dashboard.py" line="316"/>
         <source>Offered</source>
         <translation>Поступило</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="281"/>
+        <location filename="../../ui/team/dashboard.py" line="317"/>
         <source>Accepted</source>
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="282"/>
+        <location filename="../../ui/team/dashboard.py" line="318"/>
         <source>Service level</source>
         <translation>Уровень сервиса</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="283"/>
+        <location filename="../../ui/team/dashboard.py" line="319"/>
         <source>Abandoned</source>
         <translation>Брошено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="284"/>
+        <location filename="../../ui/team/dashboard.py" line="320"/>
         <source>Missed, not called back</source>
         <translation>Пропущено, не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="285"/>
-        <location filename="../../ui/team/dashboard.py" line="295"/>
+        <location filename="../../ui/team/dashboard.py" line="321"/>
+        <location filename="../../ui/team/dashboard.py" line="331"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="291"/>
+        <location filename="../../ui/team/dashboard.py" line="327"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="292"/>
+        <location filename="../../ui/team/dashboard.py" line="328"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="293"/>
+        <location filename="../../ui/team/dashboard.py" line="329"/>
         <source>In status</source>
         <translation>В статусе</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="294"/>
+        <location filename="../../ui/team/dashboard.py" line="330"/>
         <source>Handled</source>
         <translation>Обработано</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="296"/>
+        <location filename="../../ui/team/dashboard.py" line="332"/>
         <source>ACW share</source>
         <translation>Доля постобработки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="297"/>
+        <location filename="../../ui/team/dashboard.py" line="333"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="298"/>
+        <location filename="../../ui/team/dashboard.py" line="334"/>
         <source>Talk and hold</source>
         <translation>Разговор и удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="299"/>
+        <location filename="../../ui/team/dashboard.py" line="335"/>
         <source>ACW</source>
         <translation>Постобработка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="300"/>
+        <location filename="../../ui/team/dashboard.py" line="336"/>
         <source>Not ready</source>
         <translation>Не готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="301"/>
+        <location filename="../../ui/team/dashboard.py" line="337"/>
         <source>Occupancy</source>
         <translation>Занятость</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="302"/>
+        <location filename="../../ui/team/dashboard.py" line="338"/>
         <source>Plan</source>
         <translation>План</translation>
     </message>
@@ -4079,12 +4084,12 @@
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="332"/>
+        <location filename="../../ui/team/window.py" line="335"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="332"/>
+        <location filename="../../ui/team/window.py" line="335"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
@@ -4105,62 +4110,62 @@
 <context>
     <name>Wallboard</name>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="80"/>
+        <location filename="../../ui/team/wallboard.py" line="84"/>
         <source>All queues</source>
         <translation>Все очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="93"/>
+        <location filename="../../ui/team/wallboard.py" line="101"/>
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="94"/>
+        <location filename="../../ui/team/wallboard.py" line="102"/>
         <source>Longest wait</source>
         <translation>Дольше всех ждёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="95"/>
+        <location filename="../../ui/team/wallboard.py" line="103"/>
         <source>Service level (%1 s)</source>
         <translation>Уровень сервиса (%1 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="97"/>
+        <location filename="../../ui/team/wallboard.py" line="105"/>
         <source>Offered</source>
         <translation>Поступило</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="98"/>
+        <location filename="../../ui/team/wallboard.py" line="106"/>
         <source>Abandoned</source>
         <translation>Брошено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="99"/>
+        <location filename="../../ui/team/wallboard.py" line="107"/>
         <source>Not called back</source>
         <translation>Не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="100"/>
+        <location filename="../../ui/team/wallboard.py" line="108"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="101"/>
+        <location filename="../../ui/team/wallboard.py" line="109"/>
         <source>Accepted</source>
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="129"/>
+        <location filename="../../ui/team/wallboard.py" line="146"/>
         <source>No calls today yet</source>
         <translation>Сегодня звонков ещё не было</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="179"/>
+        <location filename="../../ui/team/wallboard.py" line="196"/>
         <source>Esc leaves the wallboard</source>
         <translation>Esc — выйти из табло</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="202"/>
+        <location filename="../../ui/team/wallboard.py" line="221"/>
         <source>Wallboard</source>
         <translation>Табло</translation>
     </message>

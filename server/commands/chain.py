@@ -28,6 +28,7 @@ from server.commands.common import (
     CommandError,
     SubParsers,
     add_config_arguments,
+    command_session,
     load,
     open_database,
 )
@@ -84,12 +85,8 @@ def run_lint(args: argparse.Namespace) -> int:
     if args.catalogue:
         from server.chains.store import catalogue as read_catalogue
 
-        database = open_database(load(args).settings.database_url)
-        try:
-            with database.session() as session:
-                catalogue = read_catalogue(session)
-        finally:
-            database.dispose()
+        with command_session(load(args).settings.database_url) as session:
+            catalogue = read_catalogue(session)
     failed = False
     for path in args.files:
         messages = lint_text(_read(path), path, catalogue)
@@ -150,16 +147,12 @@ def run_list(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from server.chains import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            for row in store.latest(session):
-                trigger = row.document.get("trigger") or {}
-                codes = ",".join(trigger.get("codes") or ["any"])
-                state = "active" if row.active else "disabled"
-                print(f"{row.id}\tv{row.version}\t{state}\t{trigger.get('event')}:{codes}\t{row.name}")
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        for row in store.latest(session):
+            trigger = row.document.get("trigger") or {}
+            codes = ",".join(trigger.get("codes") or ["any"])
+            state = "active" if row.active else "disabled"
+            print(f"{row.id}\tv{row.version}\t{state}\t{trigger.get('event')}:{codes}\t{row.name}")
     return EXIT_OK
 
 
@@ -167,17 +160,11 @@ def run_show(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from server.chains import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            row = store.get_version(session, args.id, args.version)
-            if row is None:
-                raise CommandError(
-                    f"no chain {args.id!r}" + (f" version {args.version}" if args.version else "")
-                )
-            print(json.dumps(row.document, ensure_ascii=False, indent=2))
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        row = store.get_version(session, args.id, args.version)
+        if row is None:
+            raise CommandError(f"no chain {args.id!r}" + (f" version {args.version}" if args.version else ""))
+        print(json.dumps(row.document, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -186,18 +173,14 @@ def _set_active(args: argparse.Namespace, active: bool) -> int:
     from server.audit import record_audit
     from server.chains import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            if not store.set_active(session, args.id, active):
-                raise CommandError(f"no chain {args.id!r}")
-            verb = "enable" if active else "disable"
-            record_audit(
-                session, actor=None, action=f"chain.{verb}", target=f"chain:{args.id}", details={"via": "cli"}
-            )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        if not store.set_active(session, args.id, active):
+            raise CommandError(f"no chain {args.id!r}")
+        verb = "enable" if active else "disable"
+        record_audit(
+            session, actor=None, action=f"chain.{verb}", target=f"chain:{args.id}", details={"via": "cli"}
+        )
+        session.commit()
     print(f"chain {args.id}: {'enabled' if active else 'disabled'}")
     return EXIT_OK
 
@@ -214,18 +197,14 @@ def run_runs(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from server.chains import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            rows = store.runs(
-                session,
-                chain_id=args.chain,
-                contact_id=args.contact,
-                state=args.state,
-                limit=max(1, min(args.limit, 500)),
-            )
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        rows = store.runs(
+            session,
+            chain_id=args.chain,
+            contact_id=args.contact,
+            state=args.state,
+            limit=max(1, min(args.limit, 500)),
+        )
     for r in rows:
         waiting = (
             f"{r.next_step} at {r.next_due_at:%Y-%m-%d %H:%M}Z" if r.next_step and r.next_due_at else "-"
@@ -241,22 +220,18 @@ def run_stop(args: argparse.Namespace) -> int:
     from server.chains import store
     from server.models import ChainRun
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            if session.get(ChainRun, args.run_id) is None:
-                raise CommandError(f"no chain run has id {args.run_id}")
-            stopped = store.stop_runs(session, ChainRun.id == args.run_id, reason="stopped from the console")
-            if stopped:
-                record_audit(
-                    session,
-                    actor=None,
-                    action="chain.run_stop",
-                    target=f"chain_run:{args.run_id}",
-                    details={"via": "cli"},
-                )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        if session.get(ChainRun, args.run_id) is None:
+            raise CommandError(f"no chain run has id {args.run_id}")
+        stopped = store.stop_runs(session, ChainRun.id == args.run_id, reason="stopped from the console")
+        if stopped:
+            record_audit(
+                session,
+                actor=None,
+                action="chain.run_stop",
+                target=f"chain_run:{args.run_id}",
+                details={"via": "cli"},
+            )
+        session.commit()
     print(f"chain run {args.run_id}: {'stopped' if stopped else 'not running'}")
     return EXIT_OK

@@ -21,6 +21,7 @@ from server.commands.common import (
     CommandError,
     SubParsers,
     add_config_arguments,
+    command_session,
     load,
     open_database,
     read_password,
@@ -95,19 +96,15 @@ def run_daily(args: argparse.Namespace) -> int:
     from server.messaging.smtp import SmtpProvider
     from server.reports.daily import build_mail, centre_zone, compose
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            if args.day:
-                try:
-                    day = date.fromisoformat(args.day)
-                except ValueError:
-                    raise CommandError(f"--day {args.day!r} is not a day (YYYY-MM-DD)") from None
-            else:
-                day = datetime.now(centre_zone(session)).date() - timedelta(days=1)
-            composed = compose(session, day, settings.daily_report_language)
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        if args.day:
+            try:
+                day = date.fromisoformat(args.day)
+            except ValueError:
+                raise CommandError(f"--day {args.day!r} is not a day (YYYY-MM-DD)") from None
+        else:
+            day = datetime.now(centre_zone(session)).date() - timedelta(days=1)
+        composed = compose(session, day, settings.daily_report_language)
     if not args.send:
         print(f"Subject: {composed.subject}\n\n{composed.body}")
         for name, data in composed.attachments:

@@ -1,11 +1,14 @@
 """A team lead's reports on the real desktop (``ui.main.Desktop`` on qasync's loop, as ``ringdesk``
 runs) against a live seeded server, in one desktop start: Ctrl+T opens the Team window, Alt+D its
 Dashboard; an operator's call, disposition and *ready* posted to the server show in the dashboard's
-cells within a second of the status change (measured and printed); the wallboard opens full screen
-and Esc leaves it; Alt+R opens the Reports window, today's report counts the calls, a double-click on
-a figure lists the calls behind it, Enter on a recorded call opens its card (the client's contact
-card, the script answers) and Enter on its recording plays it in the lead's headset (the server
-audits the play), and the Windows-1251 export saves the server's file."""
+cells within a second of the status change (measured and printed); the server's Asterisk adapter
+(on a fake AMI: no Asterisk exists for this machine) reports a caller waiting in "sales" since
+before it connected, another who joins shows within a second (measured), one who leaves goes; the
+wallboard opens full screen with the waiting figures and Esc leaves it; Alt+R opens the Reports
+window, today's report counts the calls, a double-click on a figure lists the calls behind it, Enter
+on a recorded call opens its card (the client's contact card, the script answers) and Enter on its
+recording plays it in the lead's headset (the server audits the play), and the Windows-1251 export
+saves the server's file."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 from tests.e2e.conftest import PASSWORD, seeded_demo_server, until
 from tests.e2e.test_scoring_journey import call_audio
 from tests.server.live import LiveServer
+from tests.support.fake_ami import LiveAmi
 from tests.support.ports import free_port
 from tests.sync.conftest import MemoryKeyring
 from ui.i18n import Language
@@ -44,10 +48,18 @@ ANSWERS = {"budget": "до 50 000 ₽", "product": "Тариф <Бизнес>"}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def ami() -> Iterator[LiveAmi]:
+    with LiveAmi(("sales",)) as fake:
+        fake.join("1772442500.1", "sales", waited=30)  # waiting before the server connects
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, ami: LiveAmi) -> Iterator[LiveServer]:
     directory = tmp_path_factory.mktemp("reports-server")
     env = {
         "RINGDESK_SOURCE_KEYS": f"pbx:{SOURCE_KEY}",
+        "RINGDESK_AMI_URL": f"ami://ringdesk:s3cret@127.0.0.1:{ami.port}",
         "RINGDESK_RECORDINGS_DIR": str(directory / "recordings"),
     }
     with seeded_demo_server(directory, env) as live:
@@ -143,7 +155,7 @@ class Centre:
 
 @pytest.mark.timeout(150)
 def test_a_lead_watches_the_dashboard_and_reads_reports_in_the_real_desktop(
-    server: LiveServer, qapp: QApplication, memory_keyring: MemoryKeyring, tmp_path: Path
+    server: LiveServer, ami: LiveAmi, qapp: QApplication, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     desktop = Desktop(
         DesktopOptions(
@@ -194,11 +206,27 @@ def test_a_lead_watches_the_dashboard_and_reads_reports_in_the_real_desktop(
         assert latency < 1.0
         assert cell(dash, dash.queues, "sales", "Offered") == "2"
 
-        # the wallboard: full screen; Esc leaves
+        # callers waiting in the PBX's queue: pushed, on the dashboard within a second
+        assert cell(dash, dash.queues, "sales", "Waiting") == "1"  # the QueueStatus on connect
+        assert cell(dash, dash.queues, "sales", "Longest wait") >= "0:30"
+        assert dash.note.isHidden()  # a PBX reports its queues: no "empty until" note
+        joined = time.perf_counter()
+        ami.join("1772442600.2", "sales")
+        await until(lambda: cell(dash, dash.queues, "sales", "Waiting") == "2", timeout=5)
+        latency = time.perf_counter() - joined
+        print(f"waiting caller on the dashboard after: {latency * 1000:.0f} ms")
+        assert latency < 1.0
+        ami.leave("1772442500.1")  # the longest waiter is answered
+        await until(lambda: cell(dash, dash.queues, "sales", "Waiting") == "1", timeout=5)
+        assert cell(dash, dash.queues, "sales", "Longest wait") < "0:30"
+        assert cell(dash, dash.queues, "All queues", "Waiting") == "1"
+
+        # the wallboard: full screen, with the waiting figures; Esc leaves
         dash.wallboard_button.click()
         await until(lambda: shown(Wallboard) is not None, timeout=5)
         wall: Wallboard = shown(Wallboard)
         assert wall.isFullScreen() and wall.queue_title(wall.shown()) == "sales"  # type: ignore[arg-type]
+        assert {label: value for label, value, _ in wall.tiles()}["Waiting"] == "1"
         QTest.keyClick(wall, Qt.Key.Key_Escape)
         await until(lambda: not wall.isVisible(), timeout=5)
 

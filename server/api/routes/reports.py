@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,7 @@ from app.wire.reports import (
     OperatorReport,
     Report,
 )
+from server.api.context import get_context
 from server.api.deps import LeadOrAdmin, SessionDep, SettingsDep, TeamScope
 from server.crud import task_rules
 from server.crud.team_missed import team_queues
@@ -217,6 +218,7 @@ def read_call_card(
 @router.get("/live", response_model=LiveReport)
 def read_live(
     *,
+    request: Request,
     user: LeadOrAdmin,
     session: SessionDep,
     settings: SettingsDep,
@@ -225,5 +227,10 @@ def read_live(
     """Today so far per queue (module notes; ``server.reports.live``)."""
     zone = _zone(session, tz)
     return live.build(
-        session, settings=settings, zone=zone, scope=_scope(session, user), now=datetime.now(zone)
+        session,
+        settings=settings,
+        zone=zone,
+        scope=_scope(session, user),
+        now=datetime.now(zone),
+        waiting=get_context(request).waiting,
     )
