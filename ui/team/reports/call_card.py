@@ -70,9 +70,9 @@ def _answer_text(answer: Any, yes: str, no: str) -> str:
     return str(answer)
 
 
-def _form(box: QGroupBox, keys: tuple[str, ...]) -> tuple[dict[str, QLabel], dict[str, QLabel]]:
-    """A two-column form of plain-text values; (captions, values) by key (a row with no value is
-    hidden: :func:`_show_row`)."""
+def _form(box: QGroupBox, keys: tuple[str, ...]) -> tuple[QFormLayout, dict[str, QLabel], dict[str, QLabel]]:
+    """A two-column form of plain-text values; (the form, captions, values) by key (a row with no
+    value is hidden: :func:`_show_row`)."""
     form = QFormLayout(box)
     captions, values = {}, {}
     for key in keys:
@@ -82,7 +82,7 @@ def _form(box: QGroupBox, keys: tuple[str, ...]) -> tuple[dict[str, QLabel], dic
         value.setWordWrap(True)
         form.addRow(caption, value)
         captions[key], values[key] = caption, value
-    return captions, values
+    return form, captions, values
 
 
 def _show_row(form: QFormLayout, value: QLabel, text: str) -> None:
@@ -103,16 +103,15 @@ class CallCardWindow(QWidget):
         self.setObjectName("reportCallCard")
         self.card: CallCard | None = None
         self.call_box, self.contact_box = QGroupBox(self), QGroupBox(self)
-        self.call_captions, self.call_values = _form(self.call_box, CALL_FIELDS)
-        self.contact_captions, self.contact_values = _form(self.contact_box, CONTACT_FIELDS)
-        self.call_form = self.call_box.layout()
-        self.contact_form = self.contact_box.layout()
-        assert isinstance(self.call_form, QFormLayout) and isinstance(self.contact_form, QFormLayout)
+        self.call_form, self.call_captions, self.call_values = _form(self.call_box, CALL_FIELDS)
+        self.contact_form, self.contact_captions, self.contact_values = _form(
+            self.contact_box, CONTACT_FIELDS
+        )
         self.no_contact = QLabel(self.contact_box)
-        self.contact_box.layout().addWidget(self.no_contact)  # type: ignore[union-attr]
+        self.contact_form.addRow(self.no_contact)
         self.custom_form = QFormLayout()
         self.custom_values: dict[str, QLabel] = {}
-        self.contact_box.layout().addItem(self.custom_form)  # type: ignore[union-attr]
+        self.contact_form.addRow(self.custom_form)
         self.handling_label = QLabel(self)
         self.handling = QTreeWidget(self)  # dispositions, their script answers beneath
         self.handling.setColumnCount(5)
