@@ -72,10 +72,9 @@ def build(
         entry = queues.get(queue or "")
         if entry is None:
             continue  # not in the asker's scope (another team's answered call)
-        # the N it was reported under: read from the raw calls, apart from the rollups'
-        # answered_in_time (tests/server/test_reports_agreement.py compares the two)
-        n = stored_n if stored_n is not None else entry.service_seconds
-        if outcome is CallOutcome.ACCEPTED and wait is not None and wait <= n:
+        # the N it was reported under (none stored: not in time, as in the rollups), read from the
+        # raw calls apart from the rollups (tests/server/test_reports_agreement.py compares the two)
+        if outcome is CallOutcome.ACCEPTED and wait is not None and stored_n is not None and wait <= stored_n:
             entry.answered_in_time += 1
         if outcome is CallOutcome.MISSED and reason is MissedReason.ABANDONED:
             entry.abandoned += 1
