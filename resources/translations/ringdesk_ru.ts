@@ -168,229 +168,229 @@
 <context>
     <name>CallCardWindow</name>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="171"/>
+        <location filename="../../ui/team/reports/call_card.py" line="170"/>
         <source>answered</source>
         <translation>отвечен</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="172"/>
+        <location filename="../../ui/team/reports/call_card.py" line="171"/>
         <source>missed</source>
         <translation>пропущен</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="173"/>
+        <location filename="../../ui/team/reports/call_card.py" line="172"/>
         <source>hung up in the greeting (non-target)</source>
         <translation>положил трубку во время приветствия (нецелевой)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="181"/>
+        <location filename="../../ui/team/reports/call_card.py" line="180"/>
         <source>%1 (within %2 s)</source>
         <translation>%1 (в пределах %2 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="181"/>
+        <location filename="../../ui/team/reports/call_card.py" line="180"/>
         <source>%1 (longer than %2 s)</source>
         <translation>%1 (дольше %2 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="194"/>
+        <location filename="../../ui/team/reports/call_card.py" line="193"/>
         <source>not reported</source>
         <translation>не сообщён</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="207"/>
+        <location filename="../../ui/team/reports/call_card.py" line="206"/>
         <source>Call %1</source>
         <translation>Звонок %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="218"/>
-        <location filename="../../ui/team/reports/call_card.py" line="272"/>
+        <location filename="../../ui/team/reports/call_card.py" line="217"/>
+        <location filename="../../ui/team/reports/call_card.py" line="271"/>
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="218"/>
-        <location filename="../../ui/team/reports/call_card.py" line="272"/>
+        <location filename="../../ui/team/reports/call_card.py" line="217"/>
+        <location filename="../../ui/team/reports/call_card.py" line="271"/>
         <source>no</source>
         <translation>нет</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="220"/>
+        <location filename="../../ui/team/reports/call_card.py" line="219"/>
         <source>calls</source>
         <translation>звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="221"/>
-        <location filename="../../ui/team/reports/call_card.py" line="225"/>
+        <location filename="../../ui/team/reports/call_card.py" line="220"/>
+        <location filename="../../ui/team/reports/call_card.py" line="224"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="222"/>
-        <location filename="../../ui/team/reports/call_card.py" line="225"/>
+        <location filename="../../ui/team/reports/call_card.py" line="221"/>
+        <location filename="../../ui/team/reports/call_card.py" line="224"/>
         <source>e-mail</source>
         <translation>e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="223"/>
+        <location filename="../../ui/team/reports/call_card.py" line="222"/>
         <source>marketing</source>
         <translation>реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="225"/>
+        <location filename="../../ui/team/reports/call_card.py" line="224"/>
         <source>call</source>
         <translation>звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="268"/>
+        <location filename="../../ui/team/reports/call_card.py" line="267"/>
         <source>Script: %1</source>
         <translation>Скрипт: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="275"/>
+        <location filename="../../ui/team/reports/call_card.py" line="274"/>
         <source>No script answers</source>
         <translation>Нет ответов по скрипту</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="306"/>
-        <location filename="../../ui/team/reports/call_card.py" line="346"/>
+        <location filename="../../ui/team/reports/call_card.py" line="305"/>
+        <location filename="../../ui/team/reports/call_card.py" line="345"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="307"/>
+        <location filename="../../ui/team/reports/call_card.py" line="306"/>
         <source>Client</source>
         <translation>Клиент</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="309"/>
+        <location filename="../../ui/team/reports/call_card.py" line="308"/>
         <source>Caller</source>
         <translation>Звонивший</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="310"/>
+        <location filename="../../ui/team/reports/call_card.py" line="309"/>
         <source>Line</source>
         <translation>Линия</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="311"/>
+        <location filename="../../ui/team/reports/call_card.py" line="310"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="312"/>
+        <location filename="../../ui/team/reports/call_card.py" line="311"/>
         <source>Request type</source>
         <translation>Тип обращения</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="313"/>
-        <location filename="../../ui/team/reports/call_card.py" line="334"/>
-        <location filename="../../ui/team/reports/call_card.py" line="341"/>
+        <location filename="../../ui/team/reports/call_card.py" line="312"/>
+        <location filename="../../ui/team/reports/call_card.py" line="333"/>
+        <location filename="../../ui/team/reports/call_card.py" line="340"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="314"/>
+        <location filename="../../ui/team/reports/call_card.py" line="313"/>
         <source>Arrived</source>
         <translation>Поступил</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="315"/>
+        <location filename="../../ui/team/reports/call_card.py" line="314"/>
         <source>Waited</source>
         <translation>Ожидание</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="316"/>
+        <location filename="../../ui/team/reports/call_card.py" line="315"/>
         <source>Outcome</source>
         <translation>Итог</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="317"/>
+        <location filename="../../ui/team/reports/call_card.py" line="316"/>
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="318"/>
+        <location filename="../../ui/team/reports/call_card.py" line="317"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="319"/>
+        <location filename="../../ui/team/reports/call_card.py" line="318"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="320"/>
+        <location filename="../../ui/team/reports/call_card.py" line="319"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="321"/>
+        <location filename="../../ui/team/reports/call_card.py" line="320"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="322"/>
+        <location filename="../../ui/team/reports/call_card.py" line="321"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="323"/>
+        <location filename="../../ui/team/reports/call_card.py" line="322"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="324"/>
+        <location filename="../../ui/team/reports/call_card.py" line="323"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="325"/>
+        <location filename="../../ui/team/reports/call_card.py" line="324"/>
         <source>Consents</source>
         <translation>Согласия</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="329"/>
+        <location filename="../../ui/team/reports/call_card.py" line="328"/>
         <source>No contact card for this caller</source>
         <translation>У звонившего нет карточки клиента</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="330"/>
+        <location filename="../../ui/team/reports/call_card.py" line="329"/>
         <source>&amp;Handling and script answers:</source>
         <translation>&amp;Обработка и ответы по скрипту:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="333"/>
+        <location filename="../../ui/team/reports/call_card.py" line="332"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="335"/>
+        <location filename="../../ui/team/reports/call_card.py" line="334"/>
         <source>Disposition</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="336"/>
+        <location filename="../../ui/team/reports/call_card.py" line="335"/>
         <source>Talk</source>
         <translation>Разговор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="337"/>
+        <location filename="../../ui/team/reports/call_card.py" line="336"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="340"/>
+        <location filename="../../ui/team/reports/call_card.py" line="339"/>
         <source>&amp;Recordings (Enter plays):</source>
         <translation>&amp;Записи (Enter — прослушать):</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="341"/>
+        <location filename="../../ui/team/reports/call_card.py" line="340"/>
         <source>Length</source>
         <translation>Длительность</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/call_card.py" line="342"/>
+        <location filename="../../ui/team/reports/call_card.py" line="341"/>
         <source>&amp;Play</source>
         <translation>&amp;Прослушать</translation>
     </message>
@@ -1344,107 +1344,122 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="58"/>
+        <location filename="../../ui/card/history_view.py" line="59"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="80"/>
+        <location filename="../../ui/card/history_view.py" line="81"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="90"/>
+        <location filename="../../ui/card/history_view.py" line="91"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="90"/>
+        <location filename="../../ui/card/history_view.py" line="91"/>
         <source>SMS</source>
         <translation>СМС</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="96"/>
+        <location filename="../../ui/card/history_view.py" line="98"/>
+        <source>Reply to chain: %1</source>
+        <translation>Ответ на цепочку: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="98"/>
+        <source>From the client</source>
+        <translation>От клиента</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="101"/>
         <source>Chain: %1</source>
         <translation>Цепочка: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="113"/>
+        <location filename="../../ui/card/history_view.py" line="122"/>
         <source>queued</source>
         <translation>в очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="114"/>
+        <location filename="../../ui/card/history_view.py" line="123"/>
         <source>sent</source>
         <translation>отправлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="115"/>
+        <location filename="../../ui/card/history_view.py" line="124"/>
         <source>delivered</source>
         <translation>доставлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="116"/>
+        <location filename="../../ui/card/history_view.py" line="125"/>
         <source>not delivered</source>
         <translation>не доставлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="117"/>
+        <location filename="../../ui/card/history_view.py" line="126"/>
         <source>not sent: error</source>
         <translation>не отправлено: ошибка</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="118"/>
+        <location filename="../../ui/card/history_view.py" line="127"/>
         <source>not sent</source>
         <translation>не отправлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="119"/>
+        <location filename="../../ui/card/history_view.py" line="128"/>
         <source>replied</source>
         <translation>получен ответ</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="128"/>
+        <location filename="../../ui/card/history_view.py" line="129"/>
+        <source>received</source>
+        <translation>получено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="138"/>
         <source>deleted</source>
         <translation>удалена</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="130"/>
+        <location filename="../../ui/card/history_view.py" line="140"/>
         <source>uploading</source>
         <translation>загружается</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="135"/>
+        <location filename="../../ui/card/history_view.py" line="145"/>
         <source>%1, paused %2</source>
         <translation>%1, пауза %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="148"/>
+        <location filename="../../ui/card/history_view.py" line="158"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="149"/>
+        <location filename="../../ui/card/history_view.py" line="159"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="150"/>
+        <location filename="../../ui/card/history_view.py" line="160"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="151"/>
+        <location filename="../../ui/card/history_view.py" line="161"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="152"/>
+        <location filename="../../ui/card/history_view.py" line="162"/>
         <source>Recording</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="153"/>
+        <location filename="../../ui/card/history_view.py" line="163"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>

@@ -8,6 +8,7 @@ the console, by the same rules as the admin API (``/chains``, docs/chains.md)::
     ringdesk-server chain disable offer-followup      # no new runs, runs in flight stopped
     ringdesk-server chain runs [--chain ID] [--contact ID] [--state running]
     ringdesk-server chain stop RUN_ID
+    ringdesk-server chain inbound-urls                # where providers deliver clients' replies
 
 ``lint`` checks the file alone (``--db`` or a configured database adds the server's disposition
 codes and custom fields); ``upload`` always checks against the database. Messages are
@@ -69,6 +70,28 @@ def register(subparsers: SubParsers) -> None:
     runs.add_argument("--state", choices=("running", "done", "stopped", "failed"))
     runs.add_argument("--limit", type=int, default=50)
     action("stop", "stop a running chain run", run_stop).add_argument("run_id", type=int)
+    action(
+        "inbound-urls",
+        "the URLs (with their key) where Kannel and the SMS and mail providers deliver clients' replies",
+        run_inbound_urls,
+    )
+
+
+def run_inbound_urls(args: argparse.Namespace) -> int:
+    """Kannel's ``get-url`` line and the two webhooks' URLs (docs/integrations.md "Replies"), from
+    ``chain_public_url`` and the key derived from the server's secret."""
+    from server.messaging.base import inbound_key
+
+    settings = load(args).settings
+    if not settings.chain_public_url:
+        raise CommandError("chain_public_url is not set: the providers need this server's address")
+    base = settings.chain_public_url.rstrip("/") + "/messaging/inbound"
+    key = inbound_key(settings.secret_key.get_secret_value())
+    kannel = f"{base}/kannel?key={key}&from=%p&to=%P&text=%b&coding=%c&charset=%C&id=%I"
+    print(f'kannel.conf sms-service: get-url = "{kannel}"')
+    print(f"HTTP SMS provider, inbound webhook: POST {base}/sms?key={key}")
+    print(f"inbound mail webhook: POST {base}/email?key={key}")
+    return EXIT_OK
 
 
 def _read(path: str) -> str:

@@ -9,7 +9,7 @@
   ``report_request_type_intervals``.
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0018 (numbered before it, landed after: a database already at 0018 upgrades straight to this)
 Create Date: 2026-12-07
 
 Self-contained like 0001 (imports nothing from ``server.models``); the view text comes from
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0016"
+down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
