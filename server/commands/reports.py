@@ -56,7 +56,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
     try:
         started = time.monotonic()
         with database.session() as session:
-            calls, facts = rebuild(session)
+            calls, facts = rebuild(session, settings.service_level_for)
             session.commit()
         print(
             f"rebuilt the report rollups: {calls} calls, {facts} facts in {time.monotonic() - started:.1f} s"
@@ -70,7 +70,7 @@ def run_grant(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from sqlalchemy import text
 
-    from server.reports.views import BI_ROLE, CREATE_VIEWS, grant_statements
+    from server.reports.views import BI_ROLE, CREATE_VIEWS_0017, grant_statements
 
     password = read_password("Password for ringdesk_reporting: ") if args.password_stdin else None
     database = open_database(settings.database_url)
@@ -79,7 +79,7 @@ def run_grant(args: argparse.Namespace) -> int:
             raise CommandError("the reporting role and views are for PostgreSQL (SQLite has no roles)")
         with database.engine.begin() as conn:
             name = conn.execute(text("SELECT current_database()")).scalar_one()
-            for statement in CREATE_VIEWS:
+            for statement in CREATE_VIEWS_0017:
                 conn.execute(text(statement))
             for statement, params in grant_statements(name, password):
                 conn.execute(text(statement), params)

@@ -43,7 +43,13 @@ def call_sources(
 
     def store(report: CallReportIn, source: str) -> None:
         with database.sessions() as session:
-            record(session, report, source=source, non_target_seconds=settings.non_target_seconds)
+            record(
+                session,
+                report,
+                source=source,
+                non_target_seconds=settings.non_target_seconds,
+                service_level=settings.service_level_for,
+            )
             session.commit()
 
     sources = CallSources(CallSink(store))
