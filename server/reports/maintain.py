@@ -19,6 +19,7 @@ to check the rollups against the raw events.
 
 from __future__ import annotations
 
+import typing
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
@@ -238,7 +239,7 @@ def add_new_disposition(
     add_to_rollup(session, {key: list(fact.values) for key in fact.rollup_keys()})
 
 
-_FACT_INSERT = insert(ReportFact.__table__)
+_FACT_INSERT = insert(typing.cast(Table, ReportFact.__table__))
 _MEASURE_COLUMNS = ", ".join(MEASURES)
 _MEASURE_PARAMS = ", ".join(f":{name}" for name in MEASURES)
 _PG_NEW_DISPOSITION = text(
