@@ -36,6 +36,7 @@ from server.api.middleware import RequestLogMiddleware
 from server.api.pgfeed import Listener, NotifyRelay
 from server.api.routes import ROUTERS
 from server.api.userwatch import UserWatch
+from server.chains import trigger as chain_trigger
 from server.chains.clock import Clock
 from server.chains.worker import ChainWorker
 from server.crm.worker import CrmService
@@ -136,6 +137,8 @@ def create_app(
     def catalogue_changed(message: str | None) -> None:
         if message is None or message == CATALOGUE_MESSAGE:
             context.codes.invalidate()
+        if message is None or message == chain_trigger.CHAINS_MESSAGE:
+            chain_trigger.forget()
 
     context.status_feed.watchers.append(catalogue_changed)
     listener: Listener | None = None
