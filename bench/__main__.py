@@ -27,6 +27,7 @@ from typing import Any
 
 from bench import (
     audio_jitter,
+    dashboard_shift,
     idle_cpu,
     recording,
     screen_pop,
@@ -60,6 +61,7 @@ BENCHMARKS: list[tuple[str, Callable[[Path], BenchResult]]] = [
     (sync_flush.NAME, sync_flush.run),
     (screen_pop.NAME, screen_pop.run),
     (team_board.NAME, team_board.run),
+    (dashboard_shift.NAME, dashboard_shift.run),
     (recording.NAME, recording.run),
     (supervision.NAME, supervision.run),
 ]

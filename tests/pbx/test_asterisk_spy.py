@@ -10,6 +10,7 @@ from pathlib import Path
 from app.wire.supervision import SupervisionMode
 from server.pbx.ami import AmiAddress
 from server.pbx.asterisk import AsteriskAdapter
+from server.pbx.waiting import WaitingBoard, watch_asterisk
 from tests.support.fake_ami import FakeAmi
 
 RECORDINGS = Path(__file__).parent / "recordings"
@@ -19,10 +20,11 @@ def test_listen_whisper_barge_and_stop_through_chanspy() -> None:
     async def scenario() -> None:
         async with FakeAmi(RECORDINGS / "asterisk_spy.ami") as fake:
             adapter = AsteriskAdapter(AmiAddress("127.0.0.1", fake.port, "ringdesk", "s3cret"))
+            watch_asterisk(adapter, WaitingBoard())  # as the server runs it: QueueStatus on login
             spy = adapter.spy
             await adapter.start()
             try:
-                await asyncio.wait_for(adapter.client.connected.wait(), 5)
+                await asyncio.wait_for(fake.marks["connected"].wait(), 5)
                 await spy.start("2001", "1001", SupervisionMode.LISTEN)
                 await asyncio.wait_for(fake.marks["listening"].wait(), 5)
                 await _until(lambda: spy.channels.get("PJSIP/2001") == "PJSIP/2001-0000000b")
