@@ -42,6 +42,18 @@ HEARD = 400.0
 """A tone's amplitude in a headset when that party is heard (measured: about 20,000)."""
 SILENT = 60.0
 """...and at most this when it is not (measured: under 5)."""
+SPLATTER = 0.02
+"""A starved machine drops bits of the heard tones (the heard level halves), and the gaps spread a
+little of their energy over every frequency: up to 140 seen in a silent band beside a tone of
+10,000. So "not heard" allows this share of the loudest tone heard; a party wrongly mixed in is
+heard at thousands."""
+
+
+def silent(level: float, levels: dict[str, float]) -> bool:
+    """``level`` is no more than silence beside the tones in ``levels`` (see :data:`SPLATTER`)."""
+    return level < max(SILENT, SPLATTER * max(levels.values()))
+
+
 KEY = grants.key_from_secret("the server's secret key for the supervision audio test, long")
 OPERATOR = "op_n1"
 
@@ -175,16 +187,16 @@ def test_each_mode_lets_each_party_hear_exactly_whom_it_should(
                 if other in expected[mode][name]:
                     assert level > HEARD, f"{mode}: {name} should hear {other}: {measured[mode]}"
                 else:
-                    assert level < SILENT, f"{mode}: {name} must not hear {other}: {measured[mode]}"
+                    assert silent(level, levels), f"{mode}: {name} must not hear {other}: {measured[mode]}"
 
     mark = op.mark()
     lead.send(cmd.Hangup(call_id=placed.call_id))
     ended = op.wait_for(ev.SupervisionChanged, lambda e: not e.active, after=mark, timeout=10)
     assert ended.call_id == call_id
     after = parties["operator"].hears(tmp_path, "after")
-    assert after["caller"] > HEARD and after["lead"] < SILENT  # the lead gone, the caller not with them
+    assert after["caller"] > HEARD and silent(after["lead"], after)  # the lead gone, the caller not
     back = parties["caller"].hears(tmp_path, "after")
-    assert back["operator"] > HEARD and back["lead"] < SILENT
+    assert back["operator"] > HEARD and silent(back["lead"], back)
     assert not op.all(ev.CallEnded)  # the operator's call goes on
 
 
