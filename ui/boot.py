@@ -95,7 +95,7 @@ def forget_checked_sources() -> bool:
                 linecache.cache.pop(name, None)
 
     uses_pyside._forgets_sources = True  # type: ignore[attr-defined]
-    uses_pyside.original = check  # type: ignore[attr-defined]  (PySide6's own: the tests compare)
+    uses_pyside.original = check  # type: ignore[attr-defined]  # PySide6 own check: the tests compare
     setattr(feature, _CHECK, uses_pyside)
     return True
 
