@@ -49,10 +49,12 @@ async def main(server_url: str, password: str, data_dir: Path, spawned_at: float
         if not await desktop.start():
             return 1
         ready_s = time.time() - spawned_at
+        ready_cpu_s = time.process_time()  # this process's own CPU to ready: what load does not inflate
         await asyncio.sleep(8)  # idle: timers, the pump and the phone settle
         phone_pid = desktop.telephony.pid if desktop.telephony else None
         figures = {
             "ready_s": ready_s,
+            "ready_cpu_s": ready_cpu_s,
             "rss_mb": rss_mb(),
             "phone_rss_mb": rss_mb(phone_pid) if phone_pid else float("nan"),
         }
