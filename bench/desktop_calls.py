@@ -43,7 +43,7 @@ from typing import Any
 
 from bench.desktop_start import rss_mb
 
-STEADY = 100
+STEADY = int(os.environ.get("RINGDESK_BENCH_STEADY", "100"))
 READY_AFTER_S = float(os.environ.get("RINGDESK_BENCH_READY_AFTER_S", "1"))
 """The operator goes ready this long after the window appeared (a person's first click)."""
 IDLE_S = float(os.environ.get("RINGDESK_BENCH_IDLE_S", "30"))

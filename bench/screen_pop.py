@@ -48,7 +48,7 @@ from typing import Any
 
 from bench.common import BenchResult, percentile
 from bench.server_common import BenchServer, migrated_postgres, postgres_missing
-from bench.server_lookup import _load
+from bench.server_lookup import _load, number_of
 
 NAME = "screen_pop"
 CONTACTS = int(os.environ.get("RINGDESK_BENCH_CONTACTS", "1000000"))
@@ -94,12 +94,11 @@ def _full_task_list(url: str) -> None:
     database = Database.connect(url)
     try:
         with database.session() as session:
-            for i in range(TASK_LIST):
-                number = f"+7999{i:07d}"
+            for i in range(1, TASK_LIST + 1):  # stored contacts' numbers: tasks like the calls' own
                 at = datetime.now(UTC)
                 add_missed(
                     session,
-                    phone=number,
+                    phone=number_of(i),
                     reason="rang_out",
                     call_id=f"bench-{i}",
                     at=at,
