@@ -38,6 +38,7 @@ import random
 import sys
 import time
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,11 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
     return out
 
 
+def _live_types() -> Counter[str]:
+    """The objects the garbage collector tracks, counted by type (qualified name)."""
+    return Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
+
+
 def tasks_listed() -> int:
     """How many tasks the desk's Tasks panel holds (the server lists at most 200): data, not a leak."""
     lists = DESKTOP[0].tasks.watch.lists if DESKTOP and DESKTOP[0].tasks else None
@@ -197,6 +203,8 @@ async def _shift(call: Any) -> dict[str, Any]:
     for _ in range(SHIFT_BASE):
         await call()
     if TRACE_CALLS:
+        gc.collect()
+        types_before = _live_types()
         tracemalloc.start(8)
         before = tracemalloc.take_snapshot()
         for _ in range(TRACE_CALLS):
@@ -204,6 +212,11 @@ async def _shift(call: Any) -> dict[str, Any]:
         gc.collect()
         after = tracemalloc.take_snapshot()
         tracemalloc.stop()
+        grown = _live_types()
+        grown.subtract(types_before)
+        print("live objects by type, growth over the traced calls (what is kept per call):", file=sys.stderr)
+        for name, count in grown.most_common(15):
+            print(f"  {count:+d} {name}", file=sys.stderr)
         for stat in after.compare_to(before, "traceback")[:15]:
             print(f"{stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks", file=sys.stderr)
             for line in stat.traceback.format()[-8:]:
@@ -211,10 +224,16 @@ async def _shift(call: Any) -> dict[str, Any]:
     gc.collect()
     base_rss, base_blocks = rss_mb(), sys.getallocatedblocks()
     tasks_before = tasks_listed()
-    for _ in range(SHIFT_CALLS - SHIFT_BASE):
+    rest = SHIFT_CALLS - SHIFT_BASE
+    for _ in range(rest // 2):
+        await call()
+    gc.collect()
+    mid_rss = rss_mb()  # bounded caches fill in the first half; a leak grows in both halves alike
+    for _ in range(rest - rest // 2):
         await call()
     gc.collect()
     return {
+        "shift_second_half_growth_mb": rss_mb() - mid_rss,
         "shift_tasks_listed": [tasks_before, tasks_listed()],
         "shift_calls": SHIFT_CALLS,
         "shift_base_rss_mb": base_rss,

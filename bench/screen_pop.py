@@ -253,6 +253,12 @@ def report(starts: dict[str, Any], calls: dict[str, Any]) -> BenchResult:
         "MB",
         TARGET_SHIFT_MB,
     )
+    if "shift_second_half_growth_mb" in calls:
+        result.add(
+            f"memory over a shift: RSS growth over the last {(shift - 10) - (shift - 10) // 2:,} calls",
+            round(calls["shift_second_half_growth_mb"], 2),
+            "MB",
+        )
     cache = "cold page cache" if starts["cold_page_cache"] else "page cache NOT dropped (not root)"
     bare_cold, desk_cold = starts["bare_cold"], starts["desktop_cold"]
     bare_second, desk_second = starts["bare_second"], starts["desktop_second"]
