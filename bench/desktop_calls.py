@@ -120,7 +120,8 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
                 rang.append(time.perf_counter())
 
         ws.hub.on(CallChanged, changed)
-        out["ring_ms"] = rings = []
+        rings: list[float] = []
+        out["ring_ms"] = rings
         rng = random.Random(5)
 
         async def call() -> float:
