@@ -317,6 +317,10 @@ class Settings(BaseModel):
     daily_report_at: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     daily_report_language: Literal["ru", "en"] = "ru"
     daily_report_poll_seconds: float = Field(default=60.0, gt=0, le=3600)
+    # Chain replies and Kannel's in-doubt SMS (issue 19, docs/chains.md): how long a Kannel SMS
+    # whose send was cut off before its outcome was recorded waits for Kannel's report before it
+    # is failed (never sent twice).
+    kannel_report_wait_seconds: float = Field(default=600.0, gt=0, le=7 * 24 * 3600)
 
     def daily_report_recipients(self) -> list[str]:
         """``daily_report_to`` as a list of addresses."""

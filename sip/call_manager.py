@@ -33,6 +33,7 @@ from sip.endpoint import error_text
 from sip.loop import EngineLoop
 from sip.supervision.calls import SupervisionCalls
 from sip.supervision.manager import SupervisionManager
+from sip.transfers import CallTransfers, target_uri
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class AudioPath(Protocol):
     def stop_ringing(self) -> None: ...
 
 
-class CallManager(SupervisionCalls, CallEvents):
+class CallManager(SupervisionCalls, CallTransfers, CallEvents):
     """Owns every call of the engine, keyed by our call id."""
 
     def __init__(
@@ -194,40 +195,10 @@ class CallManager(SupervisionCalls, CallEvents):
         if call.record is not None:
             self.emit(ev.DtmfReceived(call.record.call_id, digit, _DTMF_NAME.get(method, str(method))))
 
-    def on_transfer_status(self, call: RingdeskCall, code: int, reason: str, final: bool) -> None:
-        record = call.record
-        if record is None:
-            return
-        self.emit(ev.TransferProgress(record.call_id, code, reason, final))
-        if final and 200 <= code < 300:
-            record.end_cause = EndCause.TRANSFERRED
-            self.loop.soon(lambda: self._hangup_quietly(record))
-
-    def on_transfer_request(self, call: RingdeskCall, prm: Any) -> None:
-        """The remote party transfers us (REFER): pjsua2 calls the target with our new Call object."""
-        old = call.record
-        if old is None:
-            return
-        new = self._new_record(RingdeskCall(self, call.account), old.account_id, Direction.OUTGOING)
-        prm.newCall = new.pj_call
-        self.emit(ev.CallReplaced(old.call_id, new.call_id, "refer", sipmsg.clean_text(str(prm.dstUri))))
-
-    def on_replaced(self, call: RingdeskCall, prm: Any) -> None:
-        """An INVITE with Replaces took over this call (attended transfer towards us)."""
-        old = call.record
-        if old is None:
-            return
-        new_call = RingdeskCall(self, call.account, int(prm.newCallId))
-        new = self._new_record(new_call, old.account_id, Direction.INCOMING)
-        new.answered = time.monotonic()  # the conversation is already up
-        prm.newCall = new_call
-        remote = sipmsg.clean_text(str(new_call.getInfo().remoteUri))
-        self.emit(ev.CallReplaced(old.call_id, new.call_id, "replaces", remote))
-
     # ----- commands (engine thread) ---------------------------------------------------------------
 
     def make_call(self, command: MakeCall, account: AccountRecord, *, supervision: bool = False) -> str:
-        target = _target_uri(command.target, account)
+        target = target_uri(command.target, account)
         if account.pj_account is None:
             raise CommandFailed("the account is not ready")
         record = self._new_record(
@@ -292,16 +263,6 @@ class CallManager(SupervisionCalls, CallEvents):
         prm.method = _DTMF_METHOD[method or self.config.dtmf_method]
         prm.duration = 160
         self._pj(record).sendDtmf(prm)
-
-    def blind_transfer(self, call_id: str, target: str, account: AccountRecord) -> None:
-        record = self._get(call_id)
-        self._pj(record).xfer(_target_uri(target, account), op_param(0))
-
-    def attended_transfer(self, call_id: str, consult_call_id: str) -> None:
-        record, consult = self._get(call_id), self._get(consult_call_id)
-        if record.answered is None or consult.answered is None:
-            raise CommandFailed("both calls must be answered for an attended transfer")
-        self._pj(record).xferReplaces(self._pj(consult), op_param(0))
 
     def uses_account(self, account: RingdeskAccount) -> bool:
         """Whether a live call was made or received through this pjsua2 account."""
@@ -437,18 +398,3 @@ def _first_name_addr(headers: list[tuple[str, str]], name: str, fallback_uri: st
     if not values:
         return sipmsg.split_name_addr(fallback_uri) if fallback_uri else ("", "")
     return sipmsg.split_name_addr(values[0])
-
-
-def _target_uri(target: str, account: AccountRecord) -> str:
-    """A dialable URI: SIP URIs as given, ``tel:`` and bare numbers completed with the account's domain."""
-    target = target.strip()
-    if target.lower().startswith(("sip:", "sips:")):
-        return target
-    number = target[4:] if target.lower().startswith("tel:") else target
-    number = "".join(ch for ch in number.split(";", 1)[0] if ch.isdigit() or ch in "+*#")
-    if not number:
-        raise CommandFailed(f"not a number or SIP address: {target!r}")
-    if account.config is None or "@" not in account.config.uri:
-        raise CommandFailed("a number needs an account with a SIP domain; dial a sip: URI instead")
-    domain = account.config.uri.split("@", 1)[1].split(";", 1)[0].rstrip(">")
-    return f"sip:{number}@{domain}"

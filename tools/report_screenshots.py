@@ -1,6 +1,7 @@
 """Screenshots of the team lead's reports for ``docs/screenshots/`` and ``docs/reports.md``: the
-Team window's dashboard, the wallboard, the call report by hour and the chart of calls by hour, in
-English and Russian, light and dark.
+Team window's dashboard, the wallboard, the call report by hour, the chart of calls by hour and a
+call opened from a drill-down (its client's card, script answers and recording), in English and
+Russian, light and dark.
 
 ``QT_QPA_PLATFORM=offscreen .venv/bin/python tools/report_screenshots.py`` starts a real server
 (``tests.server.live``) on a scratch SQLite database, seeds a team of four with yesterday's calls
@@ -12,6 +13,7 @@ a fixed seed, so the pictures change when the UI does (and "today" moves with th
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 import sys
 import tempfile
@@ -32,7 +34,7 @@ from app.client.api import ApiClient  # noqa: E402
 from app.reports.live import LiveFigures  # noqa: E402
 from app.reports.state import ReportDesk  # noqa: E402
 from app.team.feed import TeamFeed  # noqa: E402
-from app.wire.reports import GroupBy, Interval  # noqa: E402
+from app.wire.reports import DrillCall, GroupBy, Interval  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.models import Role  # noqa: E402
 from tests.e2e.conftest import until  # noqa: E402
@@ -41,6 +43,7 @@ from tests.server.helpers import add_user  # noqa: E402
 from tests.server.live import LiveServer  # noqa: E402
 from ui.i18n import Language, set_language  # noqa: E402
 from ui.labels import use_catalogue  # noqa: E402
+from ui.team.reports.call_card import CallCardWindow  # noqa: E402
 from ui.team.reports.window import ReportsWindow  # noqa: E402
 from ui.team.wallboard import Wallboard  # noqa: E402
 from ui.team.window import TeamWindow  # noqa: E402
@@ -71,6 +74,7 @@ class Centre:
             "RINGDESK_PASSWORD_PARALLELISM": "1",
             "RINGDESK_SOURCE_KEYS": f"pbx:{PBX_KEY}",
             "RINGDESK_SERVICE_LEVELS": "sales:15,support:30",
+            "RINGDESK_RECORDINGS_DIR": str(work / "recordings"),
         }
         self.server = LiveServer(work / "server.log", env=env).start()
         database = Database.connect(url)
@@ -153,6 +157,64 @@ class Centre:
             headers = {**self.auth[operator], "Idempotency-Key": str(uuid.uuid4())}
             self.http.post("/dispositions", json=disposition, headers=headers)
 
+    def opened_call(self, at: datetime) -> None:
+        """``card1``: a known client's call anna took along the sales script and recorded (what the
+        call's card shows)."""
+        contact = {
+            "name": "Петрова Анна Сергеевна", "phones": ["+79031234570"], "city": "Казань",
+            "segment": "vip", "email": "petrova@example.ru", "preferred_channel": "call",
+            "consent": {"call": True, "sms": True, "marketing": False},
+        }  # fmt: skip
+        made = self.http.post("/contacts", json=contact, headers=self.auth["admin"]).json()
+        fields = [
+            {"id": "purpose", "type": "text", "label": "Цель звонка"},
+            {"id": "tariff", "type": "text", "label": "Какой тариф выбрал клиент?"},
+            {"id": "budget", "type": "text", "label": "Бюджет в месяц"},
+            {"id": "recorded", "type": "yesno", "label": "Клиент согласен на запись"},
+        ]
+        body = {
+            "id": "sales", "version": 1, "title": "Продажи", "language": "ru",
+            "nodes": [
+                {"id": "ask", "kind": "ask", "next": "done", "fields": fields},
+                {"id": "done", "kind": "end", "outcome": "done", "disposition": "sale"},
+            ],
+        }  # fmt: skip
+        self.http.put(
+            "/scripts/sales/versions/1",
+            json={"id": "sales", "version": 1, "name": "Продажи: входящий", "body": body},
+            headers=self.auth["admin"],
+        ).raise_for_status()
+        report = {
+            "call_id": "card1", "outcome": "accepted", "operator": "anna", "queue": "sales",
+            "dnis": LINES[0], "caller": "+79031234570", "arrived_at": at.isoformat(),
+            "answered_at": (at + timedelta(seconds=9)).isoformat(),
+            "ended_at": (at + timedelta(seconds=254)).isoformat(),
+        }  # fmt: skip
+        self.http.post("/calls/outcomes", json=report, headers={"X-Source-Key": PBX_KEY})
+        disposition = {
+            "call_id": "card1", "operator": "anna", "queue": "sales", "contact_id": made["id"],
+            "ring_at": at.isoformat(), "answer_at": (at + timedelta(seconds=9)).isoformat(),
+            "end_at": (at + timedelta(seconds=254)).isoformat(),
+            "acw_end_at": (at + timedelta(seconds=300)).isoformat(), "code": "sale",
+            "comment": "Оформила тариф «Бизнес», договор на почту",
+            "script": {"id": "sales", "version": 1},
+            "answers": {"purpose": "подключение", "tariff": "Бизнес", "budget": "до 5 000 ₽",
+                        "recorded": True},
+        }  # fmt: skip
+        headers = {**self.auth["anna"], "Idempotency-Key": str(uuid.uuid4())}
+        self.http.post("/dispositions", json=disposition, headers=headers).raise_for_status()
+        audio = b"OggS" + bytes(20_000)
+        body = {
+            "call_id": "card1", "queue": "sales", "started_at": at.isoformat(), "seconds": 245.0,
+            "size": len(audio), "sha256": hashlib.sha256(audio).hexdigest(),
+        }  # fmt: skip
+        rec = self.http.post("/recordings", json=body, headers=self.auth["anna"]).json()
+        self.http.put(
+            f"/recordings/{rec['id']}/content?offset=0",
+            content=audio,
+            headers={**self.auth["anna"], "Content-Type": "application/octet-stream"},
+        )
+
     def statuses(self) -> None:
         now = datetime.now(UTC)
         for name, status, reason, ago in (
@@ -210,6 +272,11 @@ async def scenes(centre: Centre, app: QApplication) -> None:
     await until(
         lambda: desk.report is not None and desk.operators is not None and desk.charts is not None, timeout=30
     )
+    reports.open_call(DrillCall(call_id="card1"))
+    await until(lambda: isinstance(reports.card_window, CallCardWindow) and reports.card_window.isVisible())
+    card = reports.card_window
+    assert isinstance(card, CallCardWindow)
+    card.resize(980, 700)
     wall = Wallboard(team.dashboard.figures, team.model)  # type: ignore[arg-type]
     wall.resize(1280, 720)
     try:
@@ -231,6 +298,8 @@ async def scenes(centre: Centre, app: QApplication) -> None:
                 reports.chart_box.setCurrentIndex(reports.chart_box.findData("hours"))
                 reports.chart_box.setFocus()
                 await shoot(reports, f"reports-chart-by-hour-{suffix}")
+                card.show_card(card.card)  # type: ignore[arg-type]
+                await shoot(card, f"reports-call-card-{suffix}")
     finally:
         set_language(Language.EN)
         wall.close()
@@ -253,6 +322,7 @@ def main() -> int:
                 UTC
             )
             centre.calls(day_start, day_start + timedelta(hours=10), 160, rng, "y")
+            centre.opened_call(day_start + timedelta(minutes=90))
             now = datetime.now(UTC)
             midnight = datetime.now(ZONE).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
             centre.calls(max(now - timedelta(hours=2), midnight + timedelta(minutes=1)), now, 40, rng, "t")

@@ -199,9 +199,10 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
         return parse_list(FieldSchema, await self.request("GET", "/contacts/fields"))
 
     async def contact_history(self, contact_id: int) -> ContactHistory | None:
-        """A contact's last calls with their results, and the chains' e-mails and SMS with their
-        delivery status; ``None`` when the contact is gone."""
-        response = await self.request("GET", f"/contacts/{contact_id}/history", params={"messages": "true"})
+        """A contact's last calls with their results, the chains' e-mails and SMS with their delivery
+        status, and the client's replies; ``None`` when the contact is gone."""
+        params = {"messages": "true", "inbound": "true"}
+        response = await self.request("GET", f"/contacts/{contact_id}/history", params=params)
         if response.status_code == 404:
             return None
         return ok(ContactHistory, response)

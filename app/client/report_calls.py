@@ -1,7 +1,8 @@
 """The team lead's report calls of :class:`app.client.api.ApiClient` (``docs/reports.md``): the call
 report, the per-operator analytics with each team's median, the calls behind one figure
-(drill-down), and either report as a file the server wrote (CSV in UTF-8 with a BOM or Windows-1251,
-or XLSX), kept byte for byte so what is saved is exactly the server's export."""
+(drill-down) and one of those calls opened, and either report as a file the server wrote (CSV in
+UTF-8 with a BOM or Windows-1251, or XLSX), kept byte for byte so what is saved is exactly the
+server's export."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from email.message import Message
 from app.client.answers import ok
 from app.client.errors import classify
 from app.client.mixin import SendsRequests
-from app.wire.reports import DrillDown, GroupBy, Interval, LiveReport, OperatorReport, Report
+from app.wire.reports import CallCard, DrillDown, GroupBy, Interval, LiveReport, OperatorReport, Report
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,11 @@ class ReportCalls(SendsRequests):
         if group is not None:
             params["group"] = group
         return ok(DrillDown, await self.request("GET", "/reports/calls/list", params=params))
+
+    async def report_call_card(self, call_id: str) -> CallCard:
+        """``GET /reports/calls/card``: one call of a drill-down opened (the client's contact card,
+        the dispositions with their script answers, the recordings)."""
+        return ok(CallCard, await self.request("GET", "/reports/calls/card", params={"call_id": call_id}))
 
     async def report_file(
         self, query: ReportQuery, *, operators: bool, format: str, encoding: str = "utf-8"

@@ -21,8 +21,9 @@ from datetime import date
 from typing import Protocol
 
 from app.client.errors import ApiError
+from app.team.board import Alert
 from app.wire.kpi import KpiReport, KpiRow
-from app.wire.reports import LiveReport
+from app.wire.reports import LiveQueue, LiveReport
 
 
 class LiveApi(Protocol):
@@ -54,6 +55,13 @@ def status_times(row: KpiRow) -> StatusTimes:
     )
 
 
+def wait_alert(longest: float | None, service_seconds: int) -> Alert:
+    """The longest wait against the queue's service level N (module notes)."""
+    if longest is None or longest < service_seconds:
+        return Alert.NONE
+    return Alert.RED if longest >= 2 * service_seconds else Alert.AMBER
+
+
 def acw_share(row: KpiRow) -> float | None:
     """ACW / (talk + hold + ACW): how much of handling is after-call work."""
     handling = row.talk_seconds + row.hold_seconds + row.acw_seconds
@@ -73,6 +81,7 @@ class LiveFigures:
         every: float = 10.0,
         settle: float = 0.1,
         min_interval: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.api = api
         self.tz = tz
@@ -82,6 +91,9 @@ class LiveFigures:
         self.kpis: KpiReport | None = None
         self.error: ApiError | None = None
         self.reads = 0
+        self.clock = clock
+        self.read_at = 0.0
+        """When the figures shown were read (``clock``'s time)."""
         self._due = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last = 0.0
@@ -105,6 +117,14 @@ class LiveFigures:
         """Something happened (a pushed status change): read again soon."""
         self._due.set()
 
+    def longest_wait(self, queue: LiveQueue) -> float | None:
+        """``queue``'s longest wait now: the server's figure moved on by the time since the read
+        while someone waits (``None``: not known)."""
+        seconds = queue.longest_wait_seconds
+        if seconds is None or not queue.waiting:
+            return seconds
+        return seconds + max(0.0, self.clock() - self.read_at)
+
     def operator(self, name: str) -> KpiRow | None:
         if self.kpis is None:
             return None
@@ -119,6 +139,7 @@ class LiveFigures:
             self.error = exc
         else:
             self.queues, self.kpis, self.error = queues, kpis, None
+            self.read_at = self.clock()
             self.reads += 1
         self.on_change()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from app.client.report_calls import ReportFile, ReportQuery
-from app.wire.reports import DrillDown, GroupBy, Interval, OperatorReport, Report
+from app.wire.reports import CallCard, DrillDown, GroupBy, Interval, OperatorReport, Report
 
 
 class ReportsApi(Protocol):
@@ -32,6 +32,8 @@ class ReportsApi(Protocol):
     async def report_file(
         self, query: ReportQuery, *, operators: bool, format: str, encoding: str = "utf-8"
     ) -> ReportFile: ...
+
+    async def report_call_card(self, call_id: str) -> CallCard: ...
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,10 @@ class ReportDesk:
         shown = report.rows[row]
         start = shown.start.isoformat() if shown.start is not None else None
         return await self.api.report_calls(query, start=start, group=shown.group, figure=figure)
+
+    async def call_card(self, call_id: str) -> CallCard:
+        """One call of a drill-down opened: its card as the server gives it (read-only)."""
+        return await self.api.report_call_card(call_id)
 
     async def export(self, kind: ExportKind, path: Path, *, operators: bool = False) -> ReportFile:
         """Save the server's export of the current query to ``path`` (whole or not at all)."""

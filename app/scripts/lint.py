@@ -62,7 +62,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """What a script is checked against beyond itself; ``None`` means "not known here, not checked"."""
+    """What a script (or a chain, ``server.chains.lint``) is checked against beyond itself; ``None``
+    means "not known here, not checked"."""
 
     custom_fields: frozenset[str] | None = None
     dispositions: frozenset[str] | None = None
@@ -93,13 +94,24 @@ def lint(
     """Every problem in ``data`` (see the module notes), errors and warnings, in document order."""
     linter = _Linter(source, lines or Lines(), catalogue or Catalogue())
     linter.run(data)
-    return sorted(linter.messages, key=lambda m: (m.line or 0, m.severity != "error"))
+    return in_document_order(linter.messages)
 
 
-class ScriptInvalid(ValueError):
+def in_document_order(messages: Iterable[Message]) -> list[Message]:
+    """By line, errors before warnings on one line: the order an author fixes them in."""
+    return sorted(messages, key=lambda m: (m.line or 0, m.severity != "error"))
+
+
+class LintFailed(ValueError):
+    """A document with errors; ``messages`` keeps the warnings too, for the author to see."""
+
     def __init__(self, messages: list[Message]) -> None:
         super().__init__("; ".join(m.format() for m in messages if m.severity == "error"))
         self.messages = messages
+
+
+class ScriptInvalid(LintFailed):
+    """A call script that does not lint."""
 
 
 def checked_script(
@@ -183,7 +195,7 @@ class _Linter:
                 refs.append((("nodes", i, "next"), node.next))
         for path, target in refs:
             if target not in script.by_id:
-                self.add(path, f"unknown node {target!r}" + _suggest(target, script.by_id))
+                self.add(path, f"unknown node {target!r}" + did_you_mean(target, script.by_id))
 
     def _graph(self, script: Script) -> None:
         ids = [n.id for n in script.nodes]
@@ -246,10 +258,10 @@ class _Linter:
 
     def _contact_problem(self, chain: tuple[str, ...]) -> str | None:
         if chain[0] not in CONTACT_FIELDS:
-            return f"unknown contact field {chain[0]!r}" + _suggest(chain[0], CONTACT_FIELDS)
+            return f"unknown contact field {chain[0]!r}" + did_you_mean(chain[0], CONTACT_FIELDS)
         custom = self.catalogue.custom_fields
         if chain[0] == "custom" and len(chain) > 1 and custom is not None and chain[1] not in custom:
-            return f"unknown custom contact field {chain[1]!r} (not in the field schema)" + _suggest(
+            return f"unknown custom contact field {chain[1]!r} (not in the field schema)" + did_you_mean(
                 chain[1], custom
             )
         return None
@@ -303,14 +315,14 @@ class _Linter:
         if root == "answers":
             owner = script.owner.get(key)
             if owner is None:
-                return f"answers.{key}: no field of this script has the id {key!r}" + _suggest(
+                return f"answers.{key}: no field of this script has the id {key!r}" + did_you_mean(
                     key, script.owner
                 ), "error"
             if not self.graph.strictly_after(self.number[owner]) >> node & 1:
                 return f"answers.{key} is used before it is asked (field {key!r} of node {owner!r})", "error"
             return None, "error"
         if root == "vars" and key not in setters:
-            return f"vars.{key} is never set by a set node" + _suggest(key, setters), "error"
+            return f"vars.{key} is never set by a set node" + did_you_mean(key, setters), "error"
         known = {"operator": OPERATOR_FIELDS, "call": CALL_FIELDS}.get(root)
         if known is not None and key not in known:
             return f"unknown field {root}.{key} (known: {', '.join(sorted(known))})", "error"
@@ -338,6 +350,7 @@ def _sources(script: Script) -> Iterator[tuple[Path, str, bool, int]]:
                 yield (*base, "vars", name), expression, True, i
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest known name, or nothing when none is close."""
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""

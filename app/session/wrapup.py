@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
+from app import phones
 from app.clock import later
 from app.refused import Refused
 from app.session.acw import AcwMode, AcwPolicy
@@ -130,6 +131,8 @@ def build(
             code=code,
             comment=comment,
             callback_at=callback_at,
+            direction=session.direction.value,
+            number=_dialled(session),
         )
     except ValidationError as exc:
         details = "; ".join(
@@ -138,6 +141,18 @@ def build(
         raise Refused(
             f"the disposition is not valid: {details}", code="disposition", key="disposition_invalid"
         ) from None
+
+
+def _dialled(session: CallSession) -> str | None:
+    """The number an outbound call dialled, E.164 (the server tells the CRM of the call with it);
+    ``None`` for an inbound call or a target that is not a phone number (an extension's SIP URI):
+    the disposition itself must never be refused over it."""
+    if session.direction is not Direction.OUTBOUND or not session.number:
+        return None
+    try:
+        return phones.normalise(session.number)
+    except phones.PhoneError:
+        return None
 
 
 def _hold_seconds(session: CallSession, end_at: datetime) -> int:

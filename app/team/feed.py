@@ -35,7 +35,14 @@ from app.client.api import ApiClient
 from app.client.errors import ApiError
 from app.wire.close_codes import CLOSE_UNAUTHENTICATED
 from app.wire.kpi import KpiReport
-from app.wire.requests import LiveEvent, RequestKind, StatusRequestIn, StatusRequestOut, parse_event
+from app.wire.requests import (
+    QUEUES_MESSAGE,
+    LiveEvent,
+    RequestKind,
+    StatusRequestIn,
+    StatusRequestOut,
+    parse_event,
+)
 from app.wire.statuses import BoardRow, NotReadyReason, OperatorStatus, StatusChangeOut, Threshold
 from app.wire.tasks import TaskOut, TaskState
 from app.wire.team_tasks import MissedSummary
@@ -74,12 +81,18 @@ OPEN_TASKS = (TaskState.OPEN, TaskState.IN_PROGRESS, TaskState.NOT_REACHED)
 
 
 @dataclass(frozen=True)
+class QueuesMoved:
+    """The callers waiting in the PBX's queues changed (a caller joined, left, was answered): the
+    live report is worth reading again (the socket asks for these with ``queues=true``)."""
+
+
+@dataclass(frozen=True)
 class Connection:
     up: bool
     detail: str = ""
 
 
-FeedEvent = Snapshot | Kpis | Missed | Connection | LiveEvent
+FeedEvent = Snapshot | Kpis | Missed | Connection | QueuesMoved | LiveEvent
 
 
 class TokenRefused(Exception):
@@ -196,7 +209,7 @@ class TeamFeed:
                 await asyncio.sleep(random.uniform(wait / 2, wait))
 
     async def _session(self) -> None:
-        url, token = await self.api.live_url("/statuses/live", requests="true")
+        url, token = await self.api.live_url("/statuses/live", requests="true", queues="true")
         try:
             async with websockets.connect(url, max_queue=4096, ping_interval=20, open_timeout=10) as socket:
                 await self._snapshot()
@@ -206,7 +219,11 @@ class TeamFeed:
                 missed = asyncio.create_task(self._missed_loop())
                 try:
                     async for message in socket:
-                        self._push(parse_event(message if isinstance(message, str) else message.decode()))
+                        text = message if isinstance(message, str) else message.decode()
+                        if text == QUEUES_MESSAGE:
+                            self._on_event(QueuesMoved())
+                        else:
+                            self._push(parse_event(text))
                 finally:
                     for loop in (kpis, missed):
                         loop.cancel()

@@ -279,22 +279,29 @@ class HistoryCall(WireModel):
     their own calls, a team lead their team's, an admin all: docs/quality.md)."""
 
 
-MessageStatus = Literal["queued", "sent", "delivered", "undelivered", "failed", "skipped", "replied"]
+MessageStatus = Literal[
+    "queued", "sent", "delivered", "undelivered", "failed", "skipped", "replied", "received"
+]
 """Where an e-mail or SMS of a communication chain stands (docs/chains.md): ``queued`` (not yet
 accepted by the provider), ``sent`` (accepted), ``delivered`` / ``undelivered`` (the provider's
 delivery report), ``failed`` (the attempts ran out), ``skipped`` (the card's consents or data kept it
-from being sent: ``error`` says why), ``replied`` (the client answered it)."""
+from being sent: ``error`` says why), ``replied`` (the client answered it); ``received``: a message the
+client sent us (``direction`` ``inbound``)."""
 MESSAGE_TEXT_MAX = 500
 
 
 class HistoryMessage(WireModel):
-    """An e-mail or SMS a communication chain sent the contact (or did not: ``skipped``)."""
+    """An e-mail or SMS a communication chain sent the contact (or did not: ``skipped``), or, with
+    ``direction`` ``inbound``, one the client sent us (a reply: ``chain`` names the chain it answers,
+    if any; ``status`` is ``received``). Inbound ones come only to a client that asks
+    (``?inbound=true``)."""
 
     kind: Literal["message"] = "message"
     channel: Literal["email", "sms"]
+    direction: Literal["outbound", "inbound"] = "outbound"
     at: UtcDatetime
-    """When it was made (the step's time), sent or not."""
-    chain: Code
+    """When it was made (the step's time), sent or not; an inbound one: when it arrived."""
+    chain: Code | None = None
     chain_name: Line = ""
     recipient: Annotated[str, StringConstraints(max_length=320)] = ""
     subject: Annotated[str | None, StringConstraints(max_length=MESSAGE_TEXT_MAX)] = None

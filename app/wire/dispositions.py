@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from app.wire.calls import PhoneText
 from app.wire.common import (
     CallId,
     CatalogueCode,
@@ -74,6 +75,12 @@ class DispositionIn(WireModel):
     ``callback_scheduled`` task due then (``docs/tasks.md``)."""
     callback_owner: CallbackOwner = CallbackOwner.ME
     """Who the callback task belongs to: the operator (``me``) or anyone of the team."""
+    direction: Literal["inbound", "outbound"] | None = None
+    """Which way the call went (``None``: a desktop that did not say). The server learns of the
+    calls operators place (the dial pad, a callback) from their dispositions: the CRM registers
+    them as outgoing calls (docs/integrations.md)."""
+    number: PhoneText | None = None
+    """For an outbound call, the number dialled (E.164)."""
 
     @model_validator(mode="after")
     def _in_order(self) -> DispositionIn:

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.wire.contacts import ContactOut
+
 
 class Interval(StrEnum):
     QUARTER = "15min"
@@ -33,6 +35,8 @@ class GroupBy(StrEnum):
     """The number the caller dialled: the advertising line."""
     CODE = "code"
     """The disposition code (its category beside it)."""
+    REQUEST_TYPE = "request_type"
+    """The request type of the task the call was made on (``app.wire.tasks.RequestType``)."""
 
 
 class ReportRow(BaseModel):
@@ -62,6 +66,12 @@ class ReportRow(BaseModel):
     quality_score: float | None = None
     """The average evaluation score (0-100) of the calls started in the row (none, team and operator
     groupings; ``None`` when nothing was scored)."""
+    answered_in_time: int = 0
+    """Accepted calls answered within their queue's N seconds of arriving."""
+    service_level: float | None = None
+    """``answered_in_time / (offered - non_target)``, as the live dashboard's."""
+    avg_answer_seconds: float | None = None
+    """The accepted calls' mean wait before the answer (speed of answer)."""
 
 
 class Report(BaseModel):
@@ -176,8 +186,10 @@ class LiveQueue(BaseModel):
     """``answered_in_time / (offered - non_target)``: answered within N seconds of arriving."""
     aht_seconds: float | None = None
     waiting: int | None = None
-    """Calls waiting in the queue now (``None``: no PBX adapter reports it)."""
+    """Calls waiting in the queue now (``None``: no PBX adapter reports it, or its connection is down)."""
     longest_wait_seconds: float | None = None
+    """How long the caller who has waited longest has waited so far, at the time of the read (0 when
+    nobody waits; ``None`` with ``waiting``)."""
 
 
 class LiveReport(BaseModel):
@@ -185,3 +197,62 @@ class LiveReport(BaseModel):
     time_zone: str
     queues: list[LiveQueue] = Field(default_factory=list)
     total: LiveQueue
+    pbx_configured: bool = False
+    """A PBX adapter that reports its queues' waiting callers is configured (Asterisk AMI, FreeSWITCH ESL)."""
+    pbx_connected: bool = False
+    """... and its connection is up and synced: ``waiting`` is known."""
+
+
+class CardDisposition(BaseModel):
+    """One disposition of the call on its card: who handled it, how, what they noted and the
+    answers given along the call script."""
+
+    id: int
+    operator: str | None = None
+    code: str
+    ring_at: datetime
+    answer_at: datetime | None = None
+    end_at: datetime
+    acw_end_at: datetime | None = None
+    hold_seconds: int | None = None
+    comment: str = ""
+    script_id: str | None = None
+    script_version: int | None = None
+    script_answers: dict[str, Any] = Field(default_factory=dict)
+    script_name: str | None = None
+    """The script's name (``None``: no such script version stored)."""
+    script_questions: dict[str, str] = Field(default_factory=dict)
+    """Each answered field's question as the script asked it (its label), by field id."""
+
+
+class CardRecording(BaseModel):
+    """A stored recording of the call (played through ``/recordings/{id}``, where every play is
+    audited)."""
+
+    id: int
+    operator: str | None = None
+    seconds: float
+
+
+class CallCard(BaseModel):
+    """One call as a lead opens it from a report (``GET /reports/calls/card``): the call, the
+    client's contact card (read-only), its dispositions with the script answers, its recordings."""
+
+    call_id: str
+    outcome: str | None = None
+    """``None``: no PBX or desktop reported the call (an outbound call known by its disposition)."""
+    missed_reason: str | None = None
+    caller: str | None = None
+    dnis: str | None = None
+    queue: str | None = None
+    operator: str | None = None
+    arrived_at: datetime | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    wait_seconds: float | None = None
+    service_seconds: int | None = None
+    """The queue's N the call was counted against."""
+    request_type: str | None = None
+    contact: ContactOut | None = None
+    dispositions: list[CardDisposition] = Field(default_factory=list)
+    recordings: list[CardRecording] = Field(default_factory=list)

@@ -104,6 +104,11 @@ OwnEvent = StatusEvent | RequestEvent | CatalogueEvent
 CATALOGUE_MESSAGE = '{"kind":"catalogue"}'
 """The live message of a catalogue change (:class:`CatalogueEvent`), always exactly this text."""
 
+QUEUES_MESSAGE = '{"kind":"queues"}'
+"""The live message of a change in the PBX queues' waiting callers (``server.pbx.waiting``): read
+``GET /reports/live`` again. Only boards that ask for it (``/statuses/live?queues=true``) get it, so an
+older desktop, which would not know the kind, never sees it."""
+
 REQUEST_PREFIX = '{"kind":"request",'
 """How a request message starts, so the feed can route it without parsing JSON."""
 
@@ -141,6 +146,7 @@ def parse_event(text: str) -> LiveEvent:
 
 __all__ = [
     "CATALOGUE_MESSAGE",
+    "QUEUES_MESSAGE",
     "REQUEST_PREFIX",
     "CatalogueEvent",
     "DecisionIn",

@@ -166,6 +166,236 @@
     </message>
 </context>
 <context>
+    <name>CallCardWindow</name>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="170"/>
+        <source>answered</source>
+        <translation>отвечен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="171"/>
+        <source>missed</source>
+        <translation>пропущен</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="172"/>
+        <source>hung up in the greeting (non-target)</source>
+        <translation>положил трубку во время приветствия (нецелевой)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="180"/>
+        <source>%1 (within %2 s)</source>
+        <translation>%1 (в пределах %2 с)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="180"/>
+        <source>%1 (longer than %2 s)</source>
+        <translation>%1 (дольше %2 с)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="193"/>
+        <source>not reported</source>
+        <translation>не сообщён</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="206"/>
+        <source>Call %1</source>
+        <translation>Звонок %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="217"/>
+        <location filename="../../ui/team/reports/call_card.py" line="271"/>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="217"/>
+        <location filename="../../ui/team/reports/call_card.py" line="271"/>
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="219"/>
+        <source>calls</source>
+        <translation>звонки</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="220"/>
+        <location filename="../../ui/team/reports/call_card.py" line="224"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="221"/>
+        <location filename="../../ui/team/reports/call_card.py" line="224"/>
+        <source>e-mail</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="222"/>
+        <source>marketing</source>
+        <translation>реклама</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="224"/>
+        <source>call</source>
+        <translation>звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="267"/>
+        <source>Script: %1</source>
+        <translation>Скрипт: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="274"/>
+        <source>No script answers</source>
+        <translation>Нет ответов по скрипту</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="305"/>
+        <location filename="../../ui/team/reports/call_card.py" line="345"/>
+        <source>Call</source>
+        <translation>Звонок</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="306"/>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="308"/>
+        <source>Caller</source>
+        <translation>Звонивший</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="309"/>
+        <source>Line</source>
+        <translation>Линия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="310"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="311"/>
+        <source>Request type</source>
+        <translation>Тип обращения</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="312"/>
+        <location filename="../../ui/team/reports/call_card.py" line="333"/>
+        <location filename="../../ui/team/reports/call_card.py" line="340"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="313"/>
+        <source>Arrived</source>
+        <translation>Поступил</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="314"/>
+        <source>Waited</source>
+        <translation>Ожидание</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="315"/>
+        <source>Outcome</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="316"/>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="317"/>
+        <source>Phones</source>
+        <translation>Телефоны</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="318"/>
+        <source>City</source>
+        <translation>Город</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="319"/>
+        <source>Segment</source>
+        <translation>Сегмент</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="320"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="321"/>
+        <source>Time zone</source>
+        <translation>Часовой пояс</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="322"/>
+        <source>Birthday</source>
+        <translation>Дата рождения</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="323"/>
+        <source>Preferred channel</source>
+        <translation>Канал связи</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="324"/>
+        <source>Consents</source>
+        <translation>Согласия</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="328"/>
+        <source>No contact card for this caller</source>
+        <translation>У звонившего нет карточки клиента</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="329"/>
+        <source>&amp;Handling and script answers:</source>
+        <translation>&amp;Обработка и ответы по скрипту:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="332"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="334"/>
+        <source>Disposition</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="335"/>
+        <source>Talk</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="336"/>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="339"/>
+        <source>&amp;Recordings (Enter plays):</source>
+        <translation>&amp;Записи (Enter — прослушать):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="340"/>
+        <source>Length</source>
+        <translation>Длительность</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/call_card.py" line="341"/>
+        <source>&amp;Play</source>
+        <translation>&amp;Прослушать</translation>
+    </message>
+</context>
+<context>
     <name>CallControls</name>
     <message>
         <location filename="../../ui/call_controls.py" line="218"/>
@@ -611,133 +841,138 @@
 <context>
     <name>DashboardPanel</name>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="178"/>
+        <location filename="../../ui/team/dashboard.py" line="194"/>
         <source>Not updated: %1</source>
         <translation>Не обновлено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="192"/>
+        <location filename="../../ui/team/dashboard.py" line="229"/>
         <source>All queues</source>
         <translation>Все очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="195"/>
+        <location filename="../../ui/team/dashboard.py" line="232"/>
         <source> (%1 s)</source>
         <translation> (%1 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="271"/>
+        <location filename="../../ui/team/dashboard.py" line="308"/>
         <source>Today so far</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="272"/>
+        <location filename="../../ui/team/dashboard.py" line="309"/>
         <source>&amp;Wallboard</source>
         <translation>&amp;Табло</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="273"/>
+        <location filename="../../ui/team/dashboard.py" line="209"/>
         <source>Calls waiting and the longest wait show when the PBX reports its queues.</source>
         <translation>Ожидающие звонки и самое долгое ожидание показываются, когда АТС сообщает о своих очередях.</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="277"/>
+        <location filename="../../ui/team/dashboard.py" line="210"/>
+        <source>The PBX is not connected: calls waiting are not known now.</source>
+        <translation>АТС не подключена: сколько звонков ждёт, сейчас неизвестно.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="313"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="278"/>
+        <location filename="../../ui/team/dashboard.py" line="314"/>
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="279"/>
+        <location filename="../../ui/team/dashboard.py" line="315"/>
         <source>Longest wait</source>
         <translation>Дольше всех ждёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="280"/>
+        <location filename="../../ui/team/dashboard.py" line="316"/>
         <source>Offered</source>
         <translation>Поступило</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="281"/>
+        <location filename="../../ui/team/dashboard.py" line="317"/>
         <source>Accepted</source>
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="282"/>
+        <location filename="../../ui/team/dashboard.py" line="318"/>
         <source>Service level</source>
         <translation>Уровень сервиса</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="283"/>
+        <location filename="../../ui/team/dashboard.py" line="319"/>
         <source>Abandoned</source>
         <translation>Брошено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="284"/>
+        <location filename="../../ui/team/dashboard.py" line="320"/>
         <source>Missed, not called back</source>
         <translation>Пропущено, не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="285"/>
-        <location filename="../../ui/team/dashboard.py" line="295"/>
+        <location filename="../../ui/team/dashboard.py" line="321"/>
+        <location filename="../../ui/team/dashboard.py" line="331"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="291"/>
+        <location filename="../../ui/team/dashboard.py" line="327"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="292"/>
+        <location filename="../../ui/team/dashboard.py" line="328"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="293"/>
+        <location filename="../../ui/team/dashboard.py" line="329"/>
         <source>In status</source>
         <translation>В статусе</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="294"/>
+        <location filename="../../ui/team/dashboard.py" line="330"/>
         <source>Handled</source>
         <translation>Обработано</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="296"/>
+        <location filename="../../ui/team/dashboard.py" line="332"/>
         <source>ACW share</source>
         <translation>Доля постобработки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="297"/>
+        <location filename="../../ui/team/dashboard.py" line="333"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="298"/>
+        <location filename="../../ui/team/dashboard.py" line="334"/>
         <source>Talk and hold</source>
         <translation>Разговор и удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="299"/>
+        <location filename="../../ui/team/dashboard.py" line="335"/>
         <source>ACW</source>
         <translation>Постобработка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="300"/>
+        <location filename="../../ui/team/dashboard.py" line="336"/>
         <source>Not ready</source>
         <translation>Не готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="301"/>
+        <location filename="../../ui/team/dashboard.py" line="337"/>
         <source>Occupancy</source>
         <translation>Занятость</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="302"/>
+        <location filename="../../ui/team/dashboard.py" line="338"/>
         <source>Plan</source>
         <translation>План</translation>
     </message>
@@ -912,117 +1147,117 @@
 <context>
     <name>DrillWindow</name>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="83"/>
+        <location filename="../../ui/team/reports/drill.py" line="72"/>
         <source>yes</source>
         <translation>есть</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="106"/>
+        <location filename="../../ui/team/reports/drill.py" line="95"/>
         <source>Call %1</source>
         <translation>Звонок %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="109"/>
+        <location filename="../../ui/team/reports/drill.py" line="98"/>
         <source>answered</source>
         <translation>отвечен</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="110"/>
+        <location filename="../../ui/team/reports/drill.py" line="99"/>
         <source>missed</source>
         <translation>пропущен</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="111"/>
+        <location filename="../../ui/team/reports/drill.py" line="100"/>
         <source>hung up in the greeting (non-target)</source>
         <translation>сброшен во время приветствия (нецелевой)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="113"/>
+        <location filename="../../ui/team/reports/drill.py" line="102"/>
         <source>Outcome: %1</source>
         <translation>Исход: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="115"/>
+        <location filename="../../ui/team/reports/drill.py" line="104"/>
         <source>Disposition: %1</source>
         <translation>Результат: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="118"/>
+        <location filename="../../ui/team/reports/drill.py" line="107"/>
         <source>Talk %1, hold %2, after-call work %3</source>
         <translation>Разговор %1, удержание %2, поствызывная обработка %3</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="124"/>
+        <location filename="../../ui/team/reports/drill.py" line="113"/>
         <source>Comment: %1</source>
         <translation>Комментарий: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="126"/>
+        <location filename="../../ui/team/reports/drill.py" line="115"/>
         <source>Script answers:</source>
         <translation>Ответы по скрипту:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="129"/>
+        <location filename="../../ui/team/reports/drill.py" line="118"/>
         <source>No recording</source>
         <translation>Записи нет</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="131"/>
-        <source>Recorded: Enter or double-click plays it</source>
-        <translation>Есть запись: Enter или двойной щелчок воспроизводит её</translation>
+        <location filename="../../ui/team/reports/drill.py" line="121"/>
+        <source>Enter or double-click opens the call: the client&apos;s card, the script answers, the recording</source>
+        <translation>Enter или двойной щелчок открывают звонок: карточку клиента, ответы по скрипту, запись</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="143"/>
+        <location filename="../../ui/team/reports/drill.py" line="134"/>
         <source>Time</source>
         <translation>Время</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="144"/>
+        <location filename="../../ui/team/reports/drill.py" line="135"/>
         <source>Caller</source>
         <translation>Звонивший</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="145"/>
+        <location filename="../../ui/team/reports/drill.py" line="136"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="146"/>
+        <location filename="../../ui/team/reports/drill.py" line="137"/>
         <source>Line</source>
         <translation>Линия</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="147"/>
+        <location filename="../../ui/team/reports/drill.py" line="138"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="148"/>
+        <location filename="../../ui/team/reports/drill.py" line="139"/>
         <source>Disposition</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="149"/>
+        <location filename="../../ui/team/reports/drill.py" line="140"/>
         <source>Talk</source>
         <translation>Разговор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="150"/>
+        <location filename="../../ui/team/reports/drill.py" line="141"/>
         <source>Recording</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="155"/>
+        <location filename="../../ui/team/reports/drill.py" line="146"/>
         <source>Calls behind the figure (%1)</source>
         <translation>Звонки за показателем (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="158"/>
+        <location filename="../../ui/team/reports/drill.py" line="149"/>
         <source>%1 to %2, %3 calls</source>
         <translation>С %1 по %2, звонков: %3</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/drill.py" line="164"/>
+        <location filename="../../ui/team/reports/drill.py" line="155"/>
         <source>Calls behind the figure</source>
         <translation>Звонки за показателем</translation>
     </message>
@@ -1109,107 +1344,122 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../ui/card/history_view.py" line="58"/>
+        <location filename="../../ui/card/history_view.py" line="59"/>
         <source>no result</source>
         <translation>без результата</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="80"/>
+        <location filename="../../ui/card/history_view.py" line="81"/>
         <source>No earlier calls</source>
         <translation>Раньше не звонил</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="90"/>
+        <location filename="../../ui/card/history_view.py" line="91"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="90"/>
+        <location filename="../../ui/card/history_view.py" line="91"/>
         <source>SMS</source>
         <translation>СМС</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="96"/>
+        <location filename="../../ui/card/history_view.py" line="98"/>
+        <source>Reply to chain: %1</source>
+        <translation>Ответ на цепочку: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="98"/>
+        <source>From the client</source>
+        <translation>От клиента</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="101"/>
         <source>Chain: %1</source>
         <translation>Цепочка: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="113"/>
+        <location filename="../../ui/card/history_view.py" line="122"/>
         <source>queued</source>
         <translation>в очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="114"/>
+        <location filename="../../ui/card/history_view.py" line="123"/>
         <source>sent</source>
         <translation>отправлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="115"/>
+        <location filename="../../ui/card/history_view.py" line="124"/>
         <source>delivered</source>
         <translation>доставлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="116"/>
+        <location filename="../../ui/card/history_view.py" line="125"/>
         <source>not delivered</source>
         <translation>не доставлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="117"/>
+        <location filename="../../ui/card/history_view.py" line="126"/>
         <source>not sent: error</source>
         <translation>не отправлено: ошибка</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="118"/>
+        <location filename="../../ui/card/history_view.py" line="127"/>
         <source>not sent</source>
         <translation>не отправлено</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="119"/>
+        <location filename="../../ui/card/history_view.py" line="128"/>
         <source>replied</source>
         <translation>получен ответ</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="128"/>
+        <location filename="../../ui/card/history_view.py" line="129"/>
+        <source>received</source>
+        <translation>получено</translation>
+    </message>
+    <message>
+        <location filename="../../ui/card/history_view.py" line="138"/>
         <source>deleted</source>
         <translation>удалена</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="130"/>
+        <location filename="../../ui/card/history_view.py" line="140"/>
         <source>uploading</source>
         <translation>загружается</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="135"/>
+        <location filename="../../ui/card/history_view.py" line="145"/>
         <source>%1, paused %2</source>
         <translation>%1, пауза %2</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="148"/>
+        <location filename="../../ui/card/history_view.py" line="158"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="149"/>
+        <location filename="../../ui/card/history_view.py" line="159"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="150"/>
+        <location filename="../../ui/card/history_view.py" line="160"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="151"/>
+        <location filename="../../ui/card/history_view.py" line="161"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="152"/>
+        <location filename="../../ui/card/history_view.py" line="162"/>
         <source>Recording</source>
         <translation>Запись</translation>
     </message>
     <message>
-        <location filename="../../ui/card/history_view.py" line="153"/>
+        <location filename="../../ui/card/history_view.py" line="163"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
@@ -2420,153 +2670,173 @@
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="40"/>
+        <location filename="../../ui/team/reports/figures.py" line="43"/>
         <source>Non-target</source>
         <translation>Нецелевые</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="41"/>
+        <location filename="../../ui/team/reports/figures.py" line="44"/>
         <source>Missed</source>
         <translation>Пропущено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="42"/>
+        <location filename="../../ui/team/reports/figures.py" line="45"/>
         <source>Called back</source>
         <translation>Перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="43"/>
+        <location filename="../../ui/team/reports/figures.py" line="46"/>
         <source>Called back, %</source>
         <translation>Перезвонили, %</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="44"/>
+        <location filename="../../ui/team/reports/figures.py" line="47"/>
         <source>Callback in</source>
         <translation>Перезвон через</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="45"/>
+        <location filename="../../ui/team/reports/figures.py" line="48"/>
         <source>Handled</source>
         <translation>Обработано</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="46"/>
+        <location filename="../../ui/team/reports/figures.py" line="49"/>
         <source>Not answered</source>
         <translation>Не отвечено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="47"/>
+        <location filename="../../ui/team/reports/figures.py" line="50"/>
         <source>Successful</source>
         <translation>Успешные</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="48"/>
+        <location filename="../../ui/team/reports/figures.py" line="51"/>
         <source>Judged non-target</source>
         <translation>Признаны нецелевыми</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="49"/>
+        <location filename="../../ui/team/reports/figures.py" line="52"/>
         <source>Talk</source>
         <translation>Разговор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="50"/>
+        <location filename="../../ui/team/reports/figures.py" line="53"/>
         <source>Hold</source>
         <translation>Удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="51"/>
+        <location filename="../../ui/team/reports/figures.py" line="54"/>
         <source>ACW</source>
         <translation>Постобработка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="52"/>
+        <location filename="../../ui/team/reports/figures.py" line="55"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="53"/>
+        <location filename="../../ui/team/reports/figures.py" line="56"/>
         <source>ACW share</source>
         <translation>Доля постобработки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="54"/>
+        <location filename="../../ui/team/reports/figures.py" line="57"/>
         <source>Conversion</source>
         <translation>Конверсия</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="55"/>
+        <location filename="../../ui/team/reports/figures.py" line="58"/>
         <source>Quality</source>
         <translation>Качество</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="98"/>
-        <location filename="../../ui/team/reports/figures.py" line="118"/>
+        <location filename="../../ui/team/reports/figures.py" line="40"/>
+        <source>Answered in time</source>
+        <translation>Принято вовремя</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="41"/>
+        <source>Service level</source>
+        <translation>Уровень сервиса</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="42"/>
+        <source>Speed of answer</source>
+        <translation>Скорость ответа</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="101"/>
+        <location filename="../../ui/team/reports/figures.py" line="121"/>
         <source>Whole period</source>
         <translation>Весь период</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="102"/>
+        <location filename="../../ui/team/reports/figures.py" line="105"/>
         <source>Week of %1</source>
         <translation>Неделя с %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="113"/>
+        <location filename="../../ui/team/reports/figures.py" line="116"/>
         <source>15 minutes</source>
         <translation>15 минут</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="114"/>
+        <location filename="../../ui/team/reports/figures.py" line="117"/>
         <source>Hour</source>
         <translation>Час</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="115"/>
+        <location filename="../../ui/team/reports/figures.py" line="118"/>
         <source>Day</source>
         <translation>День</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="116"/>
+        <location filename="../../ui/team/reports/figures.py" line="119"/>
         <source>Week</source>
         <translation>Неделя</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="117"/>
+        <location filename="../../ui/team/reports/figures.py" line="120"/>
         <source>Month</source>
         <translation>Месяц</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="124"/>
+        <location filename="../../ui/team/reports/figures.py" line="127"/>
         <source>Nothing</source>
         <translation>Без группировки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="125"/>
+        <location filename="../../ui/team/reports/figures.py" line="128"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="126"/>
+        <location filename="../../ui/team/reports/figures.py" line="129"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="127"/>
+        <location filename="../../ui/team/reports/figures.py" line="130"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="128"/>
+        <location filename="../../ui/team/reports/figures.py" line="131"/>
         <source>Advertising line</source>
         <translation>Рекламная линия</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="129"/>
+        <location filename="../../ui/team/reports/figures.py" line="132"/>
         <source>Disposition</source>
         <translation>Результат звонка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/figures.py" line="139"/>
+        <location filename="../../ui/team/reports/figures.py" line="133"/>
+        <source>Request type</source>
+        <translation>Тип обращения</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/reports/figures.py" line="143"/>
         <source>(none)</source>
         <translation>(нет)</translation>
     </message>
@@ -2582,117 +2852,117 @@
 <context>
     <name>ReportsWindow</name>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="204"/>
+        <location filename="../../ui/team/reports/window.py" line="217"/>
         <source>Interval</source>
         <translation>Интервал</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="216"/>
+        <location filename="../../ui/team/reports/window.py" line="229"/>
         <source>Total</source>
         <translation>Итого</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="241"/>
+        <location filename="../../ui/team/reports/window.py" line="256"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="241"/>
+        <location filename="../../ui/team/reports/window.py" line="256"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="262"/>
+        <location filename="../../ui/team/reports/window.py" line="277"/>
         <source>Team median (%1 operators)</source>
         <translation>Медиана команды (операторов: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="331"/>
+        <location filename="../../ui/team/reports/window.py" line="362"/>
         <source>Save report</source>
         <translation>Сохранить отчёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="351"/>
+        <location filename="../../ui/team/reports/window.py" line="382"/>
         <source>Could not save the file: %1</source>
         <translation>Не удалось сохранить файл: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="366"/>
+        <location filename="../../ui/team/reports/window.py" line="397"/>
         <source>Failed: %1</source>
         <translation>Не выполнено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="373"/>
+        <location filename="../../ui/team/reports/window.py" line="404"/>
         <source>Loading...</source>
         <translation>Загрузка...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="374"/>
+        <location filename="../../ui/team/reports/window.py" line="405"/>
         <source>Saving...</source>
         <translation>Сохранение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="375"/>
+        <location filename="../../ui/team/reports/window.py" line="406"/>
         <source>Saved to %1</source>
         <translation>Сохранено в %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="380"/>
+        <location filename="../../ui/team/reports/window.py" line="411"/>
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="381"/>
+        <location filename="../../ui/team/reports/window.py" line="412"/>
         <source>&amp;From:</source>
         <translation>&amp;С:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="382"/>
+        <location filename="../../ui/team/reports/window.py" line="413"/>
         <source>&amp;To:</source>
         <translation>&amp;По:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="383"/>
+        <location filename="../../ui/team/reports/window.py" line="414"/>
         <source>&amp;Interval:</source>
         <translation>&amp;Интервал:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="384"/>
+        <location filename="../../ui/team/reports/window.py" line="415"/>
         <source>&amp;Group by:</source>
         <translation>&amp;Группировать по:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="385"/>
+        <location filename="../../ui/team/reports/window.py" line="416"/>
         <source>&amp;Show</source>
         <translation>Пок&amp;азать</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="386"/>
+        <location filename="../../ui/team/reports/window.py" line="417"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="387"/>
+        <location filename="../../ui/team/reports/window.py" line="418"/>
         <source>Operators</source>
         <translation>Операторы</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="388"/>
+        <location filename="../../ui/team/reports/window.py" line="419"/>
         <source>Charts</source>
         <translation>Графики</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="390"/>
+        <location filename="../../ui/team/reports/window.py" line="421"/>
         <source>Export CSV (UTF-8)</source>
         <translation>Экспорт CSV (UTF-8)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="391"/>
+        <location filename="../../ui/team/reports/window.py" line="422"/>
         <source>Export CSV (Excel, Windows-1251)</source>
         <translation>Экспорт CSV (Excel, Windows-1251)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="392"/>
+        <location filename="../../ui/team/reports/window.py" line="423"/>
         <source>Export XLSX</source>
         <translation>Экспорт XLSX</translation>
     </message>
@@ -3829,12 +4099,12 @@
         <translation>Переподключение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="332"/>
+        <location filename="../../ui/team/window.py" line="335"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../../ui/team/window.py" line="332"/>
+        <location filename="../../ui/team/window.py" line="335"/>
         <source>Refused: %1</source>
         <translation>Отказано: %1</translation>
     </message>
@@ -3855,62 +4125,62 @@
 <context>
     <name>Wallboard</name>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="80"/>
+        <location filename="../../ui/team/wallboard.py" line="84"/>
         <source>All queues</source>
         <translation>Все очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="93"/>
+        <location filename="../../ui/team/wallboard.py" line="101"/>
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="94"/>
+        <location filename="../../ui/team/wallboard.py" line="102"/>
         <source>Longest wait</source>
         <translation>Дольше всех ждёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="95"/>
+        <location filename="../../ui/team/wallboard.py" line="103"/>
         <source>Service level (%1 s)</source>
         <translation>Уровень сервиса (%1 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="97"/>
+        <location filename="../../ui/team/wallboard.py" line="105"/>
         <source>Offered</source>
         <translation>Поступило</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="98"/>
+        <location filename="../../ui/team/wallboard.py" line="106"/>
         <source>Abandoned</source>
         <translation>Брошено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="99"/>
+        <location filename="../../ui/team/wallboard.py" line="107"/>
         <source>Not called back</source>
         <translation>Не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="100"/>
+        <location filename="../../ui/team/wallboard.py" line="108"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="101"/>
+        <location filename="../../ui/team/wallboard.py" line="109"/>
         <source>Accepted</source>
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="129"/>
+        <location filename="../../ui/team/wallboard.py" line="146"/>
         <source>No calls today yet</source>
         <translation>Сегодня звонков ещё не было</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="179"/>
+        <location filename="../../ui/team/wallboard.py" line="196"/>
         <source>Esc leaves the wallboard</source>
         <translation>Esc — выйти из табло</translation>
     </message>
     <message>
-        <location filename="../../ui/team/wallboard.py" line="202"/>
+        <location filename="../../ui/team/wallboard.py" line="221"/>
         <source>Wallboard</source>
         <translation>Табло</translation>
     </message>

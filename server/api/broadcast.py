@@ -32,6 +32,11 @@ EVERYONE = -1
 """The "team" of a message for every signed-in user's own feed (``/me/live``: a catalogue change);
 no real team has this id, so team boards never select it by their team."""
 
+QUEUES = -2
+"""The "team" of a PBX queue change (:data:`~app.wire.requests.QUEUES_MESSAGE`): only boards that
+asked for it select it (``/statuses/live?queues=true``); published by each worker to its own
+subscribers, since every worker hears the PBX itself (``server.pbx.waiting``)."""
+
 QUEUE_SIZE = 256
 """Changes a subscriber may fall behind by before it is dropped."""
 

@@ -17,6 +17,7 @@ from server.api.caches import CodeCache, PrincipalCache
 from server.api.userwatch import UserWatch
 from server.db import Database
 from server.pbx.adapter import QueueFollower
+from server.pbx.waiting import WaitingBoard
 from server.ratelimit import Throttle
 from server.settings import Settings
 
@@ -39,6 +40,8 @@ class AppContext:
     """The disposition catalogue (``server.api.caches``)."""
     admission: Admission = field(default_factory=lambda: Admission(None))
     """Slots for requests that use the database (``server.api.admission``)."""
+    waiting: WaitingBoard = field(default_factory=WaitingBoard)
+    """The callers waiting in the PBX's queues now (``server.pbx.waiting``; no books: no PBX)."""
 
 
 def get_context(conn: HTTPConnection) -> AppContext:

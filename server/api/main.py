@@ -24,8 +24,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp
 
 import app as ringdesk
-from app.wire.requests import CATALOGUE_MESSAGE
+from app.wire.requests import CATALOGUE_MESSAGE, QUEUES_MESSAGE
 from server.api.admission import Admission
+from server.api.broadcast import QUEUES
 from server.api.caches import PrincipalCache
 from server.api.context import AppContext
 from server.api.docs import add_docs
@@ -139,7 +140,9 @@ def create_app(
         context.status_feed.relay = NotifyRelay()
         listener = Listener(db.engine.url, context.status_feed)
 
-    calls = call_sources(settings, db, context.queues)
+    calls = call_sources(settings, db, context.queues, context.waiting)
+    # each worker hears the PBX itself: its own boards only, never through the relay (N copies)
+    context.waiting.listeners.append(lambda: context.status_feed.publish(QUEUES_MESSAGE, QUEUES))
     webhooks = DeliveryWorker(settings)
     chains = ChainWorker(settings, clock=chain_clock, providers=chain_providers)
     crm = CrmService(settings)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.wire.contacts import MESSAGE_TEXT_MAX, HistoryCall, HistoryItem, HistoryMessage, MessageStatus
-from server.models import ChainDefinition, ChainMessage, ChainRun
+from server.models import ChainDefinition, ChainMessage, ChainRun, InboundMessage
 
 
 def _cut(text: str | None) -> str | None:
@@ -42,6 +42,37 @@ def chain_history(session: Session, contact_id: int, *, limit: int) -> list[Hist
             text=_cut(message.body) or "",
             status=cast(MessageStatus, message.state),  # the states of server.models.chains
             error=_cut(message.last_error),
+        )
+        for message, chain_id, name in rows
+    ]
+
+
+def inbound_history(session: Session, contact_id: int, *, limit: int) -> list[HistoryMessage]:
+    """The messages the contact sent us (``server.chains.replies``), newest first, with the chain
+    each answers."""
+    rows = session.execute(
+        select(InboundMessage, ChainRun.chain_id, ChainDefinition.name)
+        .outerjoin(ChainMessage, ChainMessage.id == InboundMessage.answers_id)
+        .outerjoin(ChainRun, ChainRun.id == ChainMessage.run_id)
+        .outerjoin(
+            ChainDefinition,
+            (ChainDefinition.id == ChainRun.chain_id) & (ChainDefinition.version == ChainRun.chain_version),
+        )
+        .where(InboundMessage.contact_id == contact_id)
+        .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+        .limit(limit)
+    )
+    return [
+        HistoryMessage(
+            channel="email" if message.channel == "email" else "sms",
+            direction="inbound",
+            at=message.received_at,
+            chain=chain_id,
+            chain_name=(name or "")[:200],
+            recipient=message.sender,
+            subject=_cut(message.subject),
+            text=_cut(message.body) or "",
+            status="received",
         )
         for message, chain_id, name in rows
     ]

@@ -18,15 +18,22 @@ with 422, the command exits 1); warnings are worth a look. Rules, in order:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from app.scripts.analysis import analyse
 from app.scripts.graph import analyse as analyse_graph
-from app.scripts.lint import CONTACT_FIELDS, Message, Severity, dotted
+from app.scripts.lint import (
+    CONTACT_FIELDS,
+    Catalogue,
+    LintFailed,
+    Message,
+    Severity,
+    did_you_mean,
+    dotted,
+    in_document_order,
+)
 from app.scripts.loader import Lines, LoadError, Path, load
 from server.chains.definition import MAX_STEPS, MAX_WAIT_HOURS, REACTIONS, STEP_KINDS, TRIGGERS
 
@@ -49,18 +56,8 @@ KIND_KEYS: Mapping[str, frozenset[str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    """What a chain is checked against beyond itself; ``None``: not known here, not checked."""
-
-    custom_fields: frozenset[str] | None = None
-    dispositions: frozenset[str] | None = None
-
-
-class ChainInvalid(ValueError):
-    def __init__(self, messages: list[Message]) -> None:
-        super().__init__("; ".join(m.format() for m in messages if m.severity == "error"))
-        self.messages = messages
+class ChainInvalid(LintFailed):
+    """A chain that does not lint."""
 
 
 def lint_text(text: str, source: str, catalogue: Catalogue | None = None) -> list[Message]:
@@ -80,16 +77,11 @@ def lint(
 ) -> list[Message]:
     linter = _Linter(source, lines or Lines(), catalogue or Catalogue())
     linter.run(data)
-    return sorted(linter.messages, key=lambda m: (m.line or 0, m.severity != "error"))
+    return in_document_order(linter.messages)
 
 
 def errors(messages: Iterable[Message]) -> list[Message]:
     return [m for m in messages if m.severity == "error"]
-
-
-def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _number(value: Any) -> bool:
@@ -125,7 +117,7 @@ class _Linter:
     def _top(self, data: Mapping[str, Any]) -> None:
         for key in data:
             if key not in TOP_KEYS:
-                self.add((key,), f"unknown key {key!r}" + _suggest(key, TOP_KEYS))
+                self.add((key,), f"unknown key {key!r}" + did_you_mean(key, TOP_KEYS))
         chain_id = data.get("id")
         if not isinstance(chain_id, str) or not ID.match(chain_id):
             self.add(("id",), "id: 1-64 characters of a-z, 0-9, '_' and '-', starting with a letter or digit")
@@ -144,7 +136,7 @@ class _Linter:
             return
         for key in trigger:
             if key not in TRIGGER_KEYS:
-                self.add(("trigger", key), f"trigger: unknown key {key!r}" + _suggest(key, TRIGGER_KEYS))
+                self.add(("trigger", key), f"trigger: unknown key {key!r}" + did_you_mean(key, TRIGGER_KEYS))
         on = trigger.get("event")
         if on not in TRIGGERS:
             self.add(("trigger", "event"), f"trigger.event: one of {', '.join(TRIGGERS)}, not {on!r}")
@@ -156,7 +148,7 @@ class _Linter:
         for j, code in enumerate(codes):
             if known is not None and code not in known:
                 what = "disposition code" if on == "disposition" else "task outcome"
-                self.add(("trigger", "codes", j), f"unknown {what} {code!r}" + _suggest(code, known))
+                self.add(("trigger", "codes", j), f"unknown {what} {code!r}" + did_you_mean(code, known))
         for key in ("queue", "segment"):
             if key in trigger and not isinstance(trigger[key], str):
                 self.add(("trigger", key), f"trigger.{key}: text")
@@ -184,7 +176,7 @@ class _Linter:
                 self.add(
                     (*path, key),
                     f"{label}: unknown step {key!r}"
-                    + _suggest(key, (*STEP_KINDS, "next"))
+                    + did_you_mean(key, (*STEP_KINDS, "next"))
                     + f" (a step is one of {', '.join(STEP_KINDS)})",
                 )
         if len(kinds) > 1:
@@ -204,7 +196,7 @@ class _Linter:
         for key in body:
             if key not in KIND_KEYS[kind]:
                 self.add(
-                    (*path, kind, key), f"{label}: {kind} has no {key!r}" + _suggest(key, KIND_KEYS[kind])
+                    (*path, kind, key), f"{label}: {kind} has no {key!r}" + did_you_mean(key, KIND_KEYS[kind])
                 )
         if kind in ("branch", "stop"):
             if "next" in step:
@@ -291,7 +283,7 @@ class _Linter:
             succ.append([first[t] for _, t in targets if isinstance(t, str) and t in first])
         for path, target in refs:
             if isinstance(target, str) and target not in first:
-                self.add(path, f"unknown step {target!r}" + _suggest(target, first))
+                self.add(path, f"unknown step {target!r}" + did_you_mean(target, first))
         if not isinstance(start, str) or start not in first:
             return
         graph = analyse_graph(succ)
@@ -322,10 +314,10 @@ class _Linter:
 
     def _contact_problem(self, chain: tuple[str, ...]) -> str | None:
         if chain[0] not in CONTACT_FIELDS:
-            return f"unknown contact field {chain[0]!r}" + _suggest(chain[0], CONTACT_FIELDS)
+            return f"unknown contact field {chain[0]!r}" + did_you_mean(chain[0], CONTACT_FIELDS)
         custom = self.catalogue.custom_fields
         if chain[0] == "custom" and len(chain) > 1 and custom is not None and chain[1] not in custom:
-            return f"unknown custom contact field {chain[1]!r} (not in the field schema)" + _suggest(
+            return f"unknown custom contact field {chain[1]!r} (not in the field schema)" + did_you_mean(
                 chain[1], custom
             )
         return None
@@ -344,7 +336,7 @@ class _Linter:
 
     def _reference(self, root: str, keys: tuple[str, ...]) -> str | None:
         if root not in ROOTS:
-            return f"unknown name {root!r} (a chain's templates can use {', '.join(ROOTS)})" + _suggest(
+            return f"unknown name {root!r} (a chain's templates can use {', '.join(ROOTS)})" + did_you_mean(
                 root, ROOTS
             )
         if not keys:
@@ -353,7 +345,7 @@ class _Linter:
             return self._contact_problem(keys)
         known = TRIGGER_FIELDS if root == "trigger" else CHAIN_FIELDS
         if keys[0] not in known:
-            return f"unknown field {root}.{keys[0]} (known: {', '.join(sorted(known))})" + _suggest(
+            return f"unknown field {root}.{keys[0]} (known: {', '.join(sorted(known))})" + did_you_mean(
                 keys[0], known
             )
         return None

@@ -13,7 +13,8 @@ its message row (with its uid) and commits *before* anything is sent; the send h
 transaction and :func:`record` stores its outcome, finishes the step and adds the next one in one
 more. A worker killed between the send and the record leaves the step ``working``: when its lease
 runs out it is claimed again and the same message (same uid: the e-mail's Message-ID, the HTTP
-provider's Idempotency-Key) is sent again, which the provider de-duplicates.
+provider's Idempotency-Key) is sent again, which the provider de-duplicates; a Kannel SMS, which
+has no such key, waits for Kannel's report instead (``server.chains.in_doubt``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from server.chains import compose
+from server.chains import compose, in_doubt, replies
 from server.chains.definition import MAX_STEPS, Chain, Step, build
 from server.db import Database
 from server.messaging.base import Outgoing, Sent, report_url
@@ -59,10 +60,17 @@ class Policy:
     default_zone: str
     public_url: str
     secret: str
+    sms_report_wait: timedelta | None = None
+    """How long an in-doubt SMS waits for its report (Kannel); ``None``: the provider de-duplicates."""
 
     @classmethod
     def of(cls, settings: Settings) -> Policy:
         return cls(
+            sms_report_wait=(
+                timedelta(seconds=settings.kannel_report_wait_seconds)
+                if settings.sms_provider == "kannel"
+                else None
+            ),
             lease=timedelta(seconds=settings.chain_lease_seconds),
             max_attempts=settings.chain_max_attempts,
             retry_base=settings.chain_retry_base_seconds,
@@ -171,7 +179,8 @@ def _fail(step: ChainStep, run: ChainRun, now: datetime, reason: str) -> None:
 
 
 def reacted(session: Session, run: ChainRun, kinds: frozenset[str]) -> bool:
-    """Whether the client reacted since the run started: called in, or a later disposition."""
+    """Whether the client reacted since the run started: called in, a later disposition, or a reply
+    (``server.chains.replies``)."""
     since = run.started_at
     checks: list[Any] = []
     if "call" in kinds:
@@ -189,6 +198,8 @@ def reacted(session: Session, run: ChainRun, kinds: frozenset[str]) -> bool:
         )
     if "reply" in kinds:
         checks.append(exists().where(ChainMessage.run_id == run.id, ChainMessage.state == "replied"))
+        if (sent_us := replies.replied_since(run)) is not None:  # also before the chain's first message
+            checks.append(sent_us)
     return bool(checks) and bool(session.scalar(select(or_(*checks))))
 
 
@@ -303,6 +314,8 @@ def _send(
             return None
     else:
         choice = compose.Choice(message.channel, message.recipient)
+        if in_doubt.settle(session, step, run, spec, message, now=now, policy=policy):
+            return None
         if chain.marketing and contact is not None and contact.consent_marketing is False:
             step.state, step.finished_at, step.lease_until = "cancelled", now, None
             message.state, message.last_error = "skipped", "the client withdrew marketing consent"
@@ -347,6 +360,7 @@ def _send(
     if message.state != "queued":  # sent before and recorded: only the step was left (cannot happen
         _finish(session, step, run, now, spec.next)  # with one transaction, kept as a guard)
         return None
+    in_doubt.handed(message, now)
     return step, message
 
 
@@ -429,6 +443,7 @@ def apply_outcome(
     """A send's outcome on its (held, locked) step, run and message; the message's state."""
     message.attempts += 1
     message.provider = provider
+    in_doubt.recorded(message)
     if sent.ok:
         if message.state == "queued":  # a delivery report may have come first
             message.state = "sent"

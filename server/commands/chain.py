@@ -8,6 +8,7 @@ the console, by the same rules as the admin API (``/chains``, docs/chains.md)::
     ringdesk-server chain disable offer-followup      # no new runs, runs in flight stopped
     ringdesk-server chain runs [--chain ID] [--contact ID] [--state running]
     ringdesk-server chain stop RUN_ID
+    ringdesk-server chain inbound-urls                # where providers deliver clients' replies
 
 ``lint`` checks the file alone (``--db`` or a configured database adds the server's disposition
 codes and custom fields); ``upload`` always checks against the database. Messages are
@@ -28,6 +29,7 @@ from server.commands.common import (
     CommandError,
     SubParsers,
     add_config_arguments,
+    command_session,
     load,
     open_database,
 )
@@ -68,6 +70,28 @@ def register(subparsers: SubParsers) -> None:
     runs.add_argument("--state", choices=("running", "done", "stopped", "failed"))
     runs.add_argument("--limit", type=int, default=50)
     action("stop", "stop a running chain run", run_stop).add_argument("run_id", type=int)
+    action(
+        "inbound-urls",
+        "the URLs (with their key) where Kannel and the SMS and mail providers deliver clients' replies",
+        run_inbound_urls,
+    )
+
+
+def run_inbound_urls(args: argparse.Namespace) -> int:
+    """Kannel's ``get-url`` line and the two webhooks' URLs (docs/integrations.md "Replies"), from
+    ``chain_public_url`` and the key derived from the server's secret."""
+    from server.messaging.base import inbound_key
+
+    settings = load(args).settings
+    if not settings.chain_public_url:
+        raise CommandError("chain_public_url is not set: the providers need this server's address")
+    base = settings.chain_public_url.rstrip("/") + "/messaging/inbound"
+    key = inbound_key(settings.secret_key.get_secret_value())
+    kannel = f"{base}/kannel?key={key}&from=%p&to=%P&text=%b&coding=%c&charset=%C&id=%I"
+    print(f'kannel.conf sms-service: get-url = "{kannel}"')
+    print(f"HTTP SMS provider, inbound webhook: POST {base}/sms?key={key}")
+    print(f"inbound mail webhook: POST {base}/email?key={key}")
+    return EXIT_OK
 
 
 def _read(path: str) -> str:
@@ -84,12 +108,8 @@ def run_lint(args: argparse.Namespace) -> int:
     if args.catalogue:
         from server.chains.store import catalogue as read_catalogue
 
-        database = open_database(load(args).settings.database_url)
-        try:
-            with database.session() as session:
-                catalogue = read_catalogue(session)
-        finally:
-            database.dispose()
+        with command_session(load(args).settings.database_url) as session:
+            catalogue = read_catalogue(session)
     failed = False
     for path in args.files:
         messages = lint_text(_read(path), path, catalogue)
@@ -150,16 +170,12 @@ def run_list(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from server.chains import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            for row in store.latest(session):
-                trigger = row.document.get("trigger") or {}
-                codes = ",".join(trigger.get("codes") or ["any"])
-                state = "active" if row.active else "disabled"
-                print(f"{row.id}\tv{row.version}\t{state}\t{trigger.get('event')}:{codes}\t{row.name}")
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        for row in store.latest(session):
+            trigger = row.document.get("trigger") or {}
+            codes = ",".join(trigger.get("codes") or ["any"])
+            state = "active" if row.active else "disabled"
+            print(f"{row.id}\tv{row.version}\t{state}\t{trigger.get('event')}:{codes}\t{row.name}")
     return EXIT_OK
 
 
@@ -167,17 +183,11 @@ def run_show(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from server.chains import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            row = store.get_version(session, args.id, args.version)
-            if row is None:
-                raise CommandError(
-                    f"no chain {args.id!r}" + (f" version {args.version}" if args.version else "")
-                )
-            print(json.dumps(row.document, ensure_ascii=False, indent=2))
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        row = store.get_version(session, args.id, args.version)
+        if row is None:
+            raise CommandError(f"no chain {args.id!r}" + (f" version {args.version}" if args.version else ""))
+        print(json.dumps(row.document, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -186,18 +196,14 @@ def _set_active(args: argparse.Namespace, active: bool) -> int:
     from server.audit import record_audit
     from server.chains import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            if not store.set_active(session, args.id, active):
-                raise CommandError(f"no chain {args.id!r}")
-            verb = "enable" if active else "disable"
-            record_audit(
-                session, actor=None, action=f"chain.{verb}", target=f"chain:{args.id}", details={"via": "cli"}
-            )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        if not store.set_active(session, args.id, active):
+            raise CommandError(f"no chain {args.id!r}")
+        verb = "enable" if active else "disable"
+        record_audit(
+            session, actor=None, action=f"chain.{verb}", target=f"chain:{args.id}", details={"via": "cli"}
+        )
+        session.commit()
     print(f"chain {args.id}: {'enabled' if active else 'disabled'}")
     return EXIT_OK
 
@@ -214,18 +220,14 @@ def run_runs(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from server.chains import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            rows = store.runs(
-                session,
-                chain_id=args.chain,
-                contact_id=args.contact,
-                state=args.state,
-                limit=max(1, min(args.limit, 500)),
-            )
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        rows = store.runs(
+            session,
+            chain_id=args.chain,
+            contact_id=args.contact,
+            state=args.state,
+            limit=max(1, min(args.limit, 500)),
+        )
     for r in rows:
         waiting = (
             f"{r.next_step} at {r.next_due_at:%Y-%m-%d %H:%M}Z" if r.next_step and r.next_due_at else "-"
@@ -241,22 +243,18 @@ def run_stop(args: argparse.Namespace) -> int:
     from server.chains import store
     from server.models import ChainRun
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            if session.get(ChainRun, args.run_id) is None:
-                raise CommandError(f"no chain run has id {args.run_id}")
-            stopped = store.stop_runs(session, ChainRun.id == args.run_id, reason="stopped from the console")
-            if stopped:
-                record_audit(
-                    session,
-                    actor=None,
-                    action="chain.run_stop",
-                    target=f"chain_run:{args.run_id}",
-                    details={"via": "cli"},
-                )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        if session.get(ChainRun, args.run_id) is None:
+            raise CommandError(f"no chain run has id {args.run_id}")
+        stopped = store.stop_runs(session, ChainRun.id == args.run_id, reason="stopped from the console")
+        if stopped:
+            record_audit(
+                session,
+                actor=None,
+                action="chain.run_stop",
+                target=f"chain_run:{args.run_id}",
+                details={"via": "cli"},
+            )
+        session.commit()
     print(f"chain run {args.run_id}: {'stopped' if stopped else 'not running'}")
     return EXIT_OK

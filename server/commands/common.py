@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from server.settings import LoadedSettings, SettingsError, load_settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from server.db import Database
 
 PROG = "ringdesk-server"
@@ -72,6 +76,19 @@ def open_database(url: str) -> Database:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise CommandError(f"cannot use the database {safe_url(url)}: {reason}") from None
     return database
+
+
+@contextmanager
+def command_session(url: str) -> Iterator[Session]:
+    """One session on the database at ``url`` (brought to the newest revision by
+    :func:`open_database`), and the connections closed afterwards: a command is a short-lived process
+    that should leave no connection behind, even when it stops with a :class:`CommandError`."""
+    database = open_database(url)
+    try:
+        with database.session() as session:
+            yield session
+    finally:
+        database.dispose()
 
 
 def read_password(prompt: str = "Password: ", *, confirm: bool = True) -> str:

@@ -24,8 +24,8 @@ from server.commands.common import (
     CommandError,
     SubParsers,
     add_config_arguments,
+    command_session,
     load,
-    open_database,
 )
 
 
@@ -108,20 +108,16 @@ def run_set(args: argparse.Namespace) -> int:
         ),
         recording_url=args.recording_url.strip(),
     )
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            connections.save(session, conn)
-            record_audit(
-                session,
-                actor=None,
-                action="crm.set",
-                target="crm:bitrix24",
-                details={"url": masked(url), "via": "cli"},
-            )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        connections.save(session, conn)
+        record_audit(
+            session,
+            actor=None,
+            action="crm.set",
+            target="crm:bitrix24",
+            details={"url": masked(url), "via": "cli"},
+        )
+        session.commit()
     print(f"bitrix24: {masked(url)} stored; check it with: ringdesk-server crm test")
     return EXIT_OK
 
@@ -131,12 +127,8 @@ def run_test(args: argparse.Namespace) -> int:
     from server.crm import connection as connections
     from server.crm.contract import CrmAuthError, CrmError
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            conn = connections.read(session)
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        conn = connections.read(session)
     if conn is None:
         raise CommandError("no CRM is configured: ringdesk-server crm bitrix24 set --url ...")
 
@@ -167,27 +159,23 @@ def run_status(args: argparse.Namespace) -> int:
     from server.crm import connection as connections
     from server.models import CrmJob
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            conn = connections.read(session)
-            counts = dict(
-                session.execute(select(CrmJob.state, func.count()).group_by(CrmJob.state)).tuples().all()
-            )
-            failed = session.execute(
-                select(CrmJob.id, CrmJob.kind, CrmJob.key, CrmJob.last_error)
-                .where(CrmJob.state == "failed")
-                .order_by(CrmJob.id.desc())
-                .limit(10)
-            ).all()
-            retrying = session.execute(
-                select(CrmJob.id, CrmJob.kind, CrmJob.key, CrmJob.attempts, CrmJob.last_error)
-                .where(CrmJob.state == "pending", CrmJob.last_error.is_not(None))
-                .order_by(CrmJob.id.desc())
-                .limit(10)
-            ).all()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        conn = connections.read(session)
+        counts = dict(
+            session.execute(select(CrmJob.state, func.count()).group_by(CrmJob.state)).tuples().all()
+        )
+        failed = session.execute(
+            select(CrmJob.id, CrmJob.kind, CrmJob.key, CrmJob.last_error)
+            .where(CrmJob.state == "failed")
+            .order_by(CrmJob.id.desc())
+            .limit(10)
+        ).all()
+        retrying = session.execute(
+            select(CrmJob.id, CrmJob.kind, CrmJob.key, CrmJob.attempts, CrmJob.last_error)
+            .where(CrmJob.state == "pending", CrmJob.last_error.is_not(None))
+            .order_by(CrmJob.id.desc())
+            .limit(10)
+        ).all()
     if conn is None:
         print("crm: none configured")
     else:
@@ -207,17 +195,13 @@ def run_retry(args: argparse.Namespace) -> int:
 
     from server.models import CrmJob, utcnow
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            done = session.execute(
-                update(CrmJob)
-                .where(CrmJob.state == "failed")
-                .values(state="pending", attempts=0, next_at=utcnow(), last_error=None)
-            )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        done = session.execute(
+            update(CrmJob)
+            .where(CrmJob.state == "failed")
+            .values(state="pending", attempts=0, next_at=utcnow(), last_error=None)
+        )
+        session.commit()
     print(f"{done.rowcount} failed jobs queued again")  # type: ignore[attr-defined]
     return EXIT_OK
 
@@ -227,16 +211,12 @@ def run_remove(args: argparse.Namespace) -> int:
     from server.audit import record_audit
     from server.crm import connection as connections
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            removed = connections.remove(session)
-            if removed:
-                record_audit(
-                    session, actor=None, action="crm.remove", target="crm:bitrix24", details={"via": "cli"}
-                )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        removed = connections.remove(session)
+        if removed:
+            record_audit(
+                session, actor=None, action="crm.remove", target="crm:bitrix24", details={"via": "cli"}
+            )
+        session.commit()
     print("crm: removed" if removed else "crm: none was configured")
     return EXIT_OK

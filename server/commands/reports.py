@@ -21,6 +21,7 @@ from server.commands.common import (
     CommandError,
     SubParsers,
     add_config_arguments,
+    command_session,
     load,
     open_database,
     read_password,
@@ -55,7 +56,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
     try:
         started = time.monotonic()
         with database.session() as session:
-            calls, facts = rebuild(session)
+            calls, facts = rebuild(session, settings.service_level_for)
             session.commit()
         print(
             f"rebuilt the report rollups: {calls} calls, {facts} facts in {time.monotonic() - started:.1f} s"
@@ -69,7 +70,7 @@ def run_grant(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from sqlalchemy import text
 
-    from server.reports.views import BI_ROLE, CREATE_VIEWS, grant_statements
+    from server.reports.views import BI_ROLE, CREATE_VIEWS_0017, grant_statements
 
     password = read_password("Password for ringdesk_reporting: ") if args.password_stdin else None
     database = open_database(settings.database_url)
@@ -78,7 +79,7 @@ def run_grant(args: argparse.Namespace) -> int:
             raise CommandError("the reporting role and views are for PostgreSQL (SQLite has no roles)")
         with database.engine.begin() as conn:
             name = conn.execute(text("SELECT current_database()")).scalar_one()
-            for statement in CREATE_VIEWS:
+            for statement in CREATE_VIEWS_0017:
                 conn.execute(text(statement))
             for statement, params in grant_statements(name, password):
                 conn.execute(text(statement), params)
@@ -95,19 +96,15 @@ def run_daily(args: argparse.Namespace) -> int:
     from server.messaging.smtp import SmtpProvider
     from server.reports.daily import build_mail, centre_zone, compose
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            if args.day:
-                try:
-                    day = date.fromisoformat(args.day)
-                except ValueError:
-                    raise CommandError(f"--day {args.day!r} is not a day (YYYY-MM-DD)") from None
-            else:
-                day = datetime.now(centre_zone(session)).date() - timedelta(days=1)
-            composed = compose(session, day, settings.daily_report_language)
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        if args.day:
+            try:
+                day = date.fromisoformat(args.day)
+            except ValueError:
+                raise CommandError(f"--day {args.day!r} is not a day (YYYY-MM-DD)") from None
+        else:
+            day = datetime.now(centre_zone(session)).date() - timedelta(days=1)
+        composed = compose(session, day, settings.daily_report_language)
     if not args.send:
         print(f"Subject: {composed.subject}\n\n{composed.body}")
         for name, data in composed.attachments:

@@ -8,8 +8,8 @@ from server.commands.common import (
     EXIT_OK,
     SubParsers,
     add_config_arguments,
+    command_session,
     load,
-    open_database,
     read_password,
 )
 
@@ -43,18 +43,14 @@ def run(args: argparse.Namespace) -> int:
     from server.seed import seed_demo, seed_demo_team
     from server.seed_content import seed_demo_content
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            seeded = seed_demo(session, settings, password=password)
-            content = seed_demo_content(session)
-            if args.team_size > 0:
-                if password is None:
-                    raise SystemExit("--team-size needs --password-stdin (the demo logs the team in)")
-                seed_demo_team(session, settings, args.team_size, password)
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        seeded = seed_demo(session, settings, password=password)
+        content = seed_demo_content(session)
+        if args.team_size > 0:
+            if password is None:
+                raise SystemExit("--team-size needs --password-stdin (the demo logs the team in)")
+            seed_demo_team(session, settings, args.team_size, password)
+        session.commit()
     for user in seeded:
         team = user.team or "-"
         shown = (

@@ -14,8 +14,8 @@ from server.commands.common import (
     CommandError,
     SubParsers,
     add_config_arguments,
+    command_session,
     load,
-    open_database,
     read_password,
 )
 
@@ -71,25 +71,19 @@ def run_routing(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         problems = "; ".join(describe_error(dict(e)) for e in exc.errors(include_input=False))
         raise CommandError(problems) from None
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            user = get_user_by_name(session, name=args.name)
-            if user is None:
-                raise CommandError(f"no user is called {args.name!r}")
-            changes = body.model_dump(exclude_unset=True)
-            for field, value in changes.items():
-                setattr(user, field, value)
-            record_audit(
-                session, actor=None, action="user.routing", target=f"user:{user.id}", details=changes
-            )
-            session.commit()
-            print(
-                f"{user.name}: sip_uri={user.sip_uri} queues={user.queues or 'all'} "
-                f"shift_target={user.shift_target}"
-            )
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        user = get_user_by_name(session, name=args.name)
+        if user is None:
+            raise CommandError(f"no user is called {args.name!r}")
+        changes = body.model_dump(exclude_unset=True)
+        for field, value in changes.items():
+            setattr(user, field, value)
+        record_audit(session, actor=None, action="user.routing", target=f"user:{user.id}", details=changes)
+        session.commit()
+        print(
+            f"{user.name}: sip_uri={user.sip_uri} queues={user.queues or 'all'} "
+            f"shift_target={user.shift_target}"
+        )
     return EXIT_OK
 
 
@@ -111,40 +105,36 @@ def run_add(args: argparse.Namespace) -> int:
         problems = "; ".join(describe_error(dict(e)) for e in exc.errors(include_input=False))
         raise CommandError(problems) from None
     password_hash = hash_password(settings, body.password)
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            team = None
-            if body.team is not None:
-                team, created = get_or_create_team(session, name=body.team)
-                if created:
-                    record_audit(
-                        session,
-                        actor=None,
-                        action="team.create",
-                        target=f"team:{team.id}",
-                        details={"name": team.name, "via": "cli"},
-                    )
-            try:
-                user = create_user(
+    with command_session(settings.database_url) as session:
+        team = None
+        if body.team is not None:
+            team, created = get_or_create_team(session, name=body.team)
+            if created:
+                record_audit(
                     session,
-                    name=body.name,
-                    password_hash=password_hash,
-                    role=body.role,
-                    team=team,
+                    actor=None,
+                    action="team.create",
+                    target=f"team:{team.id}",
+                    details={"name": team.name, "via": "cli"},
                 )
-            except UserExistsError:
-                raise CommandError(f"a user named {body.name!r} already exists") from None
-            record_audit(
+        try:
+            user = create_user(
                 session,
-                actor=None,
-                action="user.create",
-                target=f"user:{user.id}",
-                details={"name": user.name, "role": user.role.value, "team": user.team_name, "via": "cli"},
+                name=body.name,
+                password_hash=password_hash,
+                role=body.role,
+                team=team,
             )
-            session.commit()
-            team_text = f", team {user.team_name}" if user.team_name else ""
-            print(f"created user {user.name!r} (id {user.id}, {user.role.value}{team_text})")
-    finally:
-        database.dispose()
+        except UserExistsError:
+            raise CommandError(f"a user named {body.name!r} already exists") from None
+        record_audit(
+            session,
+            actor=None,
+            action="user.create",
+            target=f"user:{user.id}",
+            details={"name": user.name, "role": user.role.value, "team": user.team_name, "via": "cli"},
+        )
+        session.commit()
+        team_text = f", team {user.team_name}" if user.team_name else ""
+        print(f"created user {user.name!r} (id {user.id}, {user.role.value}{team_text})")
     return EXIT_OK

@@ -20,8 +20,8 @@ from server.commands.common import (
     CommandError,
     SubParsers,
     add_config_arguments,
+    command_session,
     load,
-    open_database,
 )
 
 EVENTS = ("call.started", "call.ended", "disposition.stored", "task.done", "contact.changed")
@@ -83,20 +83,16 @@ def run_add(args: argparse.Namespace) -> int:
         )
     except (BadWebhookUrl, ValueError) as exc:
         raise CommandError(f"webhook URL refused: {exc}") from None
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            created = store.add_endpoint(session, body, url)
-            record_audit(
-                session,
-                actor=None,
-                action="webhook.create",
-                target=f"webhook:{created.id}",
-                details={"url": url, "events": created.events, "via": "cli"},
-            )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        created = store.add_endpoint(session, body, url)
+        record_audit(
+            session,
+            actor=None,
+            action="webhook.create",
+            target=f"webhook:{created.id}",
+            details={"url": url, "events": created.events, "via": "cli"},
+        )
+        session.commit()
     paused = "" if created.active else " paused"
     print(f"webhook {created.id}: {created.url} ({', '.join(created.events)}){paused}")
     print(f"secret (shown once, give it to the receiver): {created.secret}")
@@ -107,14 +103,10 @@ def run_list(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from server.webhooks import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            for row in store.list_endpoints(session):
-                state = "active" if row.active else "paused"
-                print(f"{row.id}\t{state}\t{row.url}\t{','.join(row.events)}\t{row.description}")
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        for row in store.list_endpoints(session):
+            state = "active" if row.active else "paused"
+            print(f"{row.id}\t{state}\t{row.url}\t{','.join(row.events)}\t{row.description}")
     return EXIT_OK
 
 
@@ -123,26 +115,22 @@ def _change(args: argparse.Namespace, verb: str) -> int:
     from server.audit import record_audit
     from server.models import WebhookEndpoint
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            row = session.get(WebhookEndpoint, args.id)
-            if row is None:
-                raise CommandError(f"no webhook endpoint has id {args.id}")
-            if verb == "delete":
-                session.delete(row)
-            else:
-                row.active = verb == "resume"
-            record_audit(
-                session,
-                actor=None,
-                action=f"webhook.{verb}",
-                target=f"webhook:{args.id}",
-                details={"via": "cli"},
-            )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        row = session.get(WebhookEndpoint, args.id)
+        if row is None:
+            raise CommandError(f"no webhook endpoint has id {args.id}")
+        if verb == "delete":
+            session.delete(row)
+        else:
+            row.active = verb == "resume"
+        record_audit(
+            session,
+            actor=None,
+            action=f"webhook.{verb}",
+            target=f"webhook:{args.id}",
+            details={"via": "cli"},
+        )
+        session.commit()
     print(f"webhook {args.id}: {verb}d" if verb != "pause" else f"webhook {args.id}: paused")
     return EXIT_OK
 
@@ -163,14 +151,10 @@ def run_deliveries(args: argparse.Namespace) -> int:
     settings = load(args).settings
     from server.webhooks import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            rows = store.list_deliveries(
-                session, endpoint_id=args.endpoint, state=args.state, limit=max(1, min(args.limit, 500))
-            )
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        rows = store.list_deliveries(
+            session, endpoint_id=args.endpoint, state=args.state, limit=max(1, min(args.limit, 500))
+        )
     for d in rows:
         answer = d.last_status if d.last_status is not None else (d.last_error or "-")
         print(f"{d.id}\t{d.state}\t{d.event_type}\tendpoint {d.endpoint_id}\tattempts {d.attempts}\t{answer}")
@@ -182,24 +166,20 @@ def run_replay(args: argparse.Namespace) -> int:
     from server.audit import record_audit
     from server.webhooks import store
 
-    database = open_database(settings.database_url)
-    try:
-        with database.session() as session:
-            try:
-                found = store.replay(session, args.id)
-            except store.ReplayRefused as exc:
-                raise CommandError(str(exc)) from None
-            if not found:
-                raise CommandError(f"no delivery has id {args.id}")
-            record_audit(
-                session,
-                actor=None,
-                action="webhook.replay",
-                target=f"webhook_delivery:{args.id}",
-                details={"via": "cli"},
-            )
-            session.commit()
-    finally:
-        database.dispose()
+    with command_session(settings.database_url) as session:
+        try:
+            found = store.replay(session, args.id)
+        except store.ReplayRefused as exc:
+            raise CommandError(str(exc)) from None
+        if not found:
+            raise CommandError(f"no delivery has id {args.id}")
+        record_audit(
+            session,
+            actor=None,
+            action="webhook.replay",
+            target=f"webhook_delivery:{args.id}",
+            details={"via": "cli"},
+        )
+        session.commit()
     print(f"delivery {args.id}: queued again")
     return EXIT_OK

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.wire.calls import CallOutcome
 from server.crm import connection as connections
-from server.crm.contract import CallResult
+from server.crm.contract import CallDirection, CallResult
 from server.models import Call, Contact, CrmJob, Recording, utcnow
 
 CALL, CONTACT = "call", "contact"
@@ -129,8 +129,11 @@ def call_recorded(session: Session, call: Call) -> None:
 
 
 def dispositions_stored(session: Session, rows: Iterable[tuple[Any, str]]) -> None:
-    """Dispositions stored: their operator and times complete a call the CRM is told about (a
-    disposition for a call no report told the server about adds nothing: it carries no number)."""
+    """Dispositions stored: their operator and times complete a call the CRM is told about (an
+    inbound call's disposition for a call no report told the server about adds nothing). An
+    outbound call's disposition (``direction`` and the number dialled, from the desktop) is how the
+    server learns of the calls operators place: it makes the call's job, registered with the
+    outgoing type and finished at once (and its recording attached like an inbound call's)."""
     connection = connections.configured(session)
     if connection is None:
         return
@@ -142,7 +145,16 @@ def dispositions_stored(session: Session, rows: Iterable[tuple[Any, str]]) -> No
             "ended_at": _iso(getattr(row, "end_at", None)),
             "result": (CallResult.ANSWERED if answered is not None else CallResult.MISSED).value,
         }
-        _merge(session, connection.kind, CALL, str(row.call_id), facts, create=False)
+        outbound = getattr(row, "direction", None) == CallDirection.OUTBOUND.value
+        number = getattr(row, "number", None)
+        if outbound and number:  # a call the operator placed: the disposition is all the server hears
+            facts |= {
+                "phone": number,
+                "direction": CallDirection.OUTBOUND.value,
+                "queue": getattr(row, "queue", None),
+                "started_at": _iso(getattr(row, "ring_at", None)),
+            }
+        _merge(session, connection.kind, CALL, str(row.call_id), facts, create=outbound and bool(number))
 
 
 def recording_stored(session: Session, recording: Recording) -> None:

@@ -14,6 +14,7 @@ Merge rules (:func:`record`), whatever order reports arrive in:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -49,8 +50,17 @@ def _row(session: Session, call_id: str) -> Call:
     return call
 
 
-def record(session: Session, report: CallReportIn, *, source: str, non_target_seconds: float) -> Call:
-    """Merge ``report`` from ``source`` into its call (module notes); flushed, not committed."""
+def record(
+    session: Session,
+    report: CallReportIn,
+    *,
+    source: str,
+    non_target_seconds: float,
+    service_level: Callable[[str | None], int] | None = None,
+) -> Call:
+    """Merge ``report`` from ``source`` into its call (module notes); flushed, not committed.
+    ``service_level`` (``Settings.service_level_for``) gives the call its queue's N for the reports'
+    service level (left as it was without it: a routing report knows no answer)."""
     call = _row(session, report.call_id)
     fresh, had_end = not call.sources, call.ended_at is not None
     for name in (
@@ -84,6 +94,8 @@ def record(session: Session, report: CallReportIn, *, source: str, non_target_se
         call.missed_reason = MissedReason.OUT_OF_HOURS  # the centre was closed: whatever the PBX saw
     if source not in call.sources:
         call.sources = [*call.sources, source]
+    if service_level is not None:
+        call.service_seconds = service_level(call.queue)
     session.flush()
     _follow_task(session, call)
     reports.refresh(session, [call.call_id])  # the report rollups, in this same transaction

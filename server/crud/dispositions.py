@@ -32,6 +32,9 @@ def request_hash(body: DispositionIn) -> str:
         values.pop("hold_seconds", None)  # bodies from before hold_seconds keep their hash (replays)
     if values.get("callback_owner") == "me":
         values.pop("callback_owner", None)  # likewise bodies from before callback_owner
+    for later in ("direction", "number"):  # and bodies from before the call's direction
+        if values.get(later) is None:
+            values.pop(later, None)
     canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -63,6 +66,8 @@ def disposition_values(
         "comment": body.comment,
         "callback_at": body.callback_at,
         "received_at": utcnow(),
+        "direction": body.direction,
+        "number": body.number,
     }
 
 
@@ -180,6 +185,8 @@ def disposition_out(row: Disposition | SimpleNamespace, operator_name: str) -> D
         code=row.code,
         comment=row.comment,
         callback_at=row.callback_at,
+        direction=getattr(row, "direction", None),
+        number=getattr(row, "number", None),
     )
 
 

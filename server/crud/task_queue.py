@@ -255,7 +255,8 @@ def report(
             TaskAttempt.call_id.is_not(None),
         )
     )
-    reports.refresh(session, [call_id for call_id in missed_calls if call_id])  # now called back
+    made = [result.call_id] if result.call_id else []  # made on this task: its request type
+    reports.refresh(session, [*(call_id for call_id in missed_calls if call_id), *made])  # now called back
     webhook_events.task_reported(session, task)
     chain_trigger.task_reported(session, task, result.outcome.value, user.name)
 

@@ -71,3 +71,14 @@ def report_url(public_url: str, secret: str, uid: uuid.UUID) -> str | None:
 
 def good_signature(secret: str, uid: uuid.UUID, sig: str) -> bool:
     return hmac.compare_digest(report_signature(secret, uid), sig)
+
+
+def inbound_key(secret: str) -> str:
+    """The key in the URLs providers deliver clients' messages to (Kannel's ``get-url``, the
+    inbound webhooks): derived from the server's secret, so it needs no setting of its own and
+    changes when the secret does (``ringdesk-server chain inbound-urls`` prints the URLs)."""
+    return hmac.new(secret.encode(), b"inbound", hashlib.sha256).hexdigest()[:32]
+
+
+def good_inbound_key(secret: str, key: str) -> bool:
+    return hmac.compare_digest(inbound_key(secret), key)

@@ -3,9 +3,10 @@ to the operator's SMSC, and Kannel calls ``dlr-url`` with ``%d`` replaced by the
 (1 delivered, 2 failed, 4 buffered, 8 accepted by the SMSC, 16 rejected by the SMSC).
 
 ``sendsms`` answers ``202 0: Accepted for delivery`` (or ``3: Queued for later delivery``). Kannel
-has no idempotency key: a message whose send reached smsbox but whose record was lost (a kill -9 in
-that instant) is sent again when the step is retried. The uid rides in the report URL, so both
-copies report on the one message. docs/chains.md says so.
+has no idempotency key: a message whose send may have reached smsbox but whose record was lost (a
+kill -9 in that instant) is not sent again but waits for the report, whose URL carries our uid
+(``server.chains.in_doubt``). Clients' own SMS come back through smsbox's ``sms-service`` get-url
+(``server.api.routes.inbound``).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from server.models.enums import (
     Role,
     StatusSource,
 )
+from server.models.inbound import InboundMessage
 from server.models.quality import Evaluation, EvaluationForm
 from server.models.recordings import Recording
 from server.models.reports import ReportFact, ReportRollup
@@ -54,6 +55,7 @@ __all__ = [
     "Evaluation",
     "EvaluationForm",
     "FieldType",
+    "InboundMessage",
     "LoginFailures",
     "NotReadyReason",
     "OperatorCurrentStatus",

@@ -115,3 +115,7 @@ class ChainMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the last attempt was handed to the provider, until its outcome is recorded: still set
+    #: when the step is claimed again means the worker died (or its lease ran out) mid-send, and the
+    #: message is *in doubt* (``server.chains.in_doubt``).
+    handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

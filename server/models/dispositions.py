@@ -53,3 +53,7 @@ class Disposition(Base):
     comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=SQL_NOW)
+    #: ``inbound`` / ``outbound`` (NULL: a desktop that did not say); for an outbound call the number
+    #: dialled, E.164 (the CRM registers outbound calls from these: ``server.crm.outbox``).
+    direction: Mapped[str | None] = mapped_column(String(8))
+    number: Mapped[str | None] = mapped_column(String(16))

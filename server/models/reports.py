@@ -10,7 +10,8 @@ order of arrival or a later change of an operator's team.
 ``report_rollup``: the facts summed per 15-minute bucket (UTC; every zone's offset is a multiple of
 15 minutes, so it is aligned in the centre's zone too), per team and queue, once for each ``dim``:
 ``all`` (key ``''``), ``operator`` (the user id as text), ``dnis`` (the line dialled), ``code``
-(the disposition code). Coarser intervals are sums of these buckets.
+(the disposition code), ``request_type`` (the request type of the call's task). Coarser
+intervals are sums of these buckets.
 
 "None" is stored as ``0`` / ``''`` (not NULL) so the composite key can be an upsert target on both
 databases. Durations are integer milliseconds, so adding and taking back is exact.
@@ -41,10 +42,12 @@ MEASURES = (
     "talk_ms",
     "hold_ms",
     "acw_ms",
+    "answered_in_time",
+    "answer_wait_ms",
 )
 """The additive figures every fact and rollup row carries (definitions in ``docs/reports.md``)."""
 
-DIMS = ("all", "operator", "dnis", "code")
+DIMS = ("all", "operator", "dnis", "code", "request_type")
 """The rollup's breakdowns besides team and queue (which every rollup row carries)."""
 
 
@@ -62,6 +65,10 @@ class _Measures:
     talk_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     hold_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     acw_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    #: Accepted calls answered within their queue's N seconds (``calls.service_seconds``), and the
+    #: accepted calls' waits summed (migration 0017): the historical service level and speed of answer.
+    answered_in_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    answer_wait_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ReportFact(_Measures, Base):
@@ -79,6 +86,8 @@ class ReportFact(_Measures, Base):
     queue: Mapped[str] = mapped_column(String(CODE_MAX), default="", server_default="")
     dnis: Mapped[str] = mapped_column(String(DNIS_MAX), default="", server_default="")
     code: Mapped[str] = mapped_column(String(CATALOGUE_CODE_MAX), default="", server_default="")
+    #: The request type of the task the call was made on (``server.reports.facts``), ``''``: none.
+    request_type: Mapped[str] = mapped_column(String(CODE_MAX), default="", server_default="")
 
 
 class ReportRollup(_Measures, Base):

@@ -38,6 +38,9 @@ class Call(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     wait_seconds: Mapped[float | None] = mapped_column(Float)
+    #: The service level's N of the call's queue when it was last reported (``Settings.service_level_for``):
+    #: the reports count an answer within it, so changing N later does not rewrite history.
+    service_seconds: Mapped[int | None] = mapped_column(Integer)
     #: The sources that reported it, in order of first report (``["asterisk", "desktop"]``).
     sources: Mapped[list[Any]] = mapped_column(JSONDoc, default=list)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
@@ -105,7 +108,8 @@ class TaskAttempt(Base):
     kind: Mapped[AttemptKind] = mapped_column(str_enum(AttemptKind, "kind"))
     outcome: Mapped[str] = mapped_column(String(CODE_MAX))
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    call_id: Mapped[str | None] = mapped_column(String(CALL_ID_MAX))
+    #: Indexed (migration 0017): the reports find the task a call was made on, and its request type.
+    call_id: Mapped[str | None] = mapped_column(String(CALL_ID_MAX), index=True)
     comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: The desktop's ``Idempotency-Key`` of a result, so an outbox replay is stored once.
     idempotency_key: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)

@@ -84,11 +84,15 @@ class AmiClient:
         self._on_connected = on_connected
         self._ids = itertools.count(1)
         self._pending: dict[str, asyncio.Future[Message]] = {}
+        self._lists: dict[str, tuple[list[Message], str, asyncio.Future[None]]] = {}
+        """Actions answered by a list of events (``collect``): their events, the closing event."""
         self._writer: asyncio.StreamWriter | None = None
         self._task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
         self.connections = 0
         """Successful logins so far (tests watch it to see a reconnect)."""
+        self.on_lost: list[Callable[[], None]] = []
+        """Called whenever the connection ends (what was learnt over it may be stale now)."""
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="ringdesk-ami")
@@ -108,8 +112,28 @@ class AmiClient:
             raise ConnectionError("not connected to the AMI")
         return await self._send(writer, action, fields)
 
-    async def _send(self, writer: asyncio.StreamWriter, action: str, fields: dict[str, str]) -> Message:
+    async def collect(self, action: str, complete: str, **fields: str) -> list[Message]:
+        """Send an action answered by a list of events (``QueueStatus``: ``QueueParams``,
+        ``QueueEntry``... then ``QueueStatusComplete``, the ``complete`` event) and return those
+        events; they carry the action's ``ActionID`` and go to nobody else."""
+        writer = self._writer
+        if writer is None or not self.connected.is_set():
+            raise ConnectionError("not connected to the AMI")
         action_id = f"rdk-{next(self._ids)}"
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        items: list[Message] = []
+        self._lists[action_id] = (items, complete, done)
+        try:
+            await self._send(writer, action, fields, action_id)
+            await asyncio.wait_for(done, ACTION_TIMEOUT_S)
+        finally:
+            self._lists.pop(action_id, None)
+        return items
+
+    async def _send(
+        self, writer: asyncio.StreamWriter, action: str, fields: dict[str, str], action_id: str | None = None
+    ) -> Message:
+        action_id = action_id or f"rdk-{next(self._ids)}"
         future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
         self._pending[action_id] = future
         try:
@@ -177,6 +201,13 @@ class AmiClient:
                 future = self._pending[action_id]
                 if not future.done():
                     future.set_result(message)
+            elif "Event" in message and action_id in self._lists:
+                items, complete, done = self._lists[action_id]
+                if message["Event"] == complete:
+                    if not done.done():
+                        done.set_result(None)
+                else:
+                    items.append(message)
             elif "Event" in message and self._on_event is not None:
                 self._on_event(message)
 
@@ -185,6 +216,11 @@ class AmiClient:
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(ConnectionError("AMI connection lost"))
+        for _items, _complete, done in self._lists.values():
+            if not done.done():
+                done.set_exception(ConnectionError("AMI connection lost"))
+        for lost in self.on_lost:
+            lost()
         writer, self._writer = self._writer, None
         if writer is not None:
             writer.close()

@@ -22,7 +22,7 @@ not on-hold time (``Hold``/``Unhold``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from app.wire.statuses import SHIFT_START, OperatorStatus
@@ -88,6 +88,9 @@ class AsteriskAdapter:
         self.penalty = back_of_queue_penalty
         self.latest: dict[str, QueueChange] = {}
         self.listeners: list[Callable[[PbxEvent], None]] = []
+        self.on_connect: list[Callable[[], Awaitable[None]]] = []
+        """Run on every AMI login before the statuses are re-applied (the waiting callers' resync,
+        ``server.pbx.waiting``)."""
         self.spy = AsteriskSpy(self.client, interface)
         """Live supervision through ``ChanSpy`` (``server.pbx.spy``)."""
 
@@ -115,6 +118,8 @@ class AsteriskAdapter:
             )
 
     async def _resync(self) -> None:
+        for hook in self.on_connect:
+            await hook()
         for change in list(self.latest.values()):
             await self._apply(change, add=True)
 

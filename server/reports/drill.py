@@ -67,7 +67,12 @@ def _group(session: Session, by: GroupBy, group: str | None) -> ColumnElement[bo
             return table.c.operator_id == 0
         user_id = session.scalar(select(User.id).where(User.name == group))
         return None if user_id is None else table.c.operator_id == user_id
-    column = {GroupBy.QUEUE: table.c.queue, GroupBy.DNIS: table.c.dnis, GroupBy.CODE: table.c.code}[by]
+    column = {
+        GroupBy.QUEUE: table.c.queue,
+        GroupBy.DNIS: table.c.dnis,
+        GroupBy.CODE: table.c.code,
+        GroupBy.REQUEST_TYPE: table.c.request_type,
+    }[by]
     return column == (group or "")
 
 

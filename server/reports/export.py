@@ -35,7 +35,11 @@ FIGURES = (
     "acw_share",
     "conversion",
     "quality_score",
+    "answered_in_time",
+    "service_level",
+    "avg_answer_seconds",
 )
+"""The columns after the row's start and group; new ones are added at the end."""
 
 
 def _start(value: datetime | None) -> str:

@@ -47,6 +47,13 @@ class CallRow:
     """The missed-call attempt's time on the call's task (the moment the callback clock starts)."""
     called_back_at: datetime | None = None
     """The first operator call on the call's task at or after ``missed_at``."""
+    wait_seconds: float | None = None
+    """The caller's wait (the PBX's queue wait, else arrival to answer): an accepted call's is its
+    answer wait."""
+    service_seconds: int | None = None
+    """The queue's N when the call was reported (``None``: none known, never in time)."""
+    request_type: str | None = None
+    """The request type of the task the call was made on (:func:`request_type_of`)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class Fact:
     queue: str = ""
     dnis: str = ""
     code: str = ""
+    request_type: str = ""
     values: tuple[int, ...] = field(default=(0,) * len(MEASURES))
 
     def row(self) -> dict[str, object]:
@@ -87,6 +95,7 @@ class Fact:
             "queue": self.queue,
             "dnis": self.dnis,
             "code": self.code,
+            "request_type": self.request_type,
             **dict(zip(MEASURES, self.values, strict=True)),
         }
 
@@ -97,6 +106,7 @@ class Fact:
             "operator": str(self.operator_id) if self.operator_id else "",
             "dnis": self.dnis,
             "code": self.code,
+            "request_type": self.request_type,
         }
         return [(dim, self.bucket_start, keys[dim], self.team_id, self.queue) for dim in DIMS]
 
@@ -105,8 +115,25 @@ def _values(**named: int) -> tuple[int, ...]:
     return tuple(named.get(name, 0) for name in MEASURES)
 
 
+def request_type_of(made_on: Iterable[str | None], own_task: str | None) -> str:
+    """A call's request type: that of the task an operator made it on (a web request's callback:
+    the task's attempt names the call; the earliest such attempt with a type), else that of the
+    call's own task (a missed call's callback task has none), else none (``''``)."""
+    return next((kind for kind in made_on if kind), None) or own_task or ""
+
+
+def answer_wait(call: CallRow) -> tuple[int, int]:
+    """(answered in time, answer wait in ms) of a call: an accepted call whose wait is known
+    counts its wait, and is in time when the wait is at most its queue's N (``docs/reports.md``)."""
+    if call.outcome is not CallOutcome.ACCEPTED or call.wait_seconds is None:
+        return 0, 0
+    in_time = call.service_seconds is not None and call.wait_seconds <= call.service_seconds
+    return int(in_time), round(call.wait_seconds * 1000)
+
+
 def call_fact(call: CallRow) -> Fact:
     at = call.arrived_at or call.ended_at or call.created_at
+    in_time, wait_ms = answer_wait(call)
     called_back = call.outcome is CallOutcome.MISSED and call.called_back_at is not None
     callback_ms = (
         ms(call.called_back_at - call.missed_at)
@@ -121,6 +148,7 @@ def call_fact(call: CallRow) -> Fact:
         team_id=call.team_id,
         queue=call.queue or "",
         dnis=call.dnis or "",
+        request_type=call.request_type or "",
         values=_values(
             offered=1,
             accepted=int(call.outcome is CallOutcome.ACCEPTED),
@@ -128,11 +156,13 @@ def call_fact(call: CallRow) -> Fact:
             missed=int(call.outcome is CallOutcome.MISSED),
             called_back=int(called_back),
             callback_ms=callback_ms,
+            answered_in_time=in_time,
+            answer_wait_ms=wait_ms,
         ),
     )
 
 
-def disposition_fact(row: DispositionRow, dnis: str | None) -> Fact:
+def disposition_fact(row: DispositionRow, dnis: str | None, request_type: str | None = None) -> Fact:
     if row.answer_at is None:
         at, values = row.ring_at, _values(unanswered=1)
     else:
@@ -155,15 +185,22 @@ def disposition_fact(row: DispositionRow, dnis: str | None) -> Fact:
         queue=row.queue or "",
         dnis=dnis or "",
         code=row.code,
+        request_type=request_type or "",
         values=values,
     )
 
 
-def facts(calls: Iterable[CallRow], dispositions: Sequence[DispositionRow]) -> list[Fact]:
-    """Every fact of these calls and dispositions (a disposition's line dialled is its call's)."""
+def facts(
+    calls: Iterable[CallRow],
+    dispositions: Sequence[DispositionRow],
+    request_types: dict[str, str] | None = None,
+) -> list[Fact]:
+    """Every fact of these calls and dispositions (a disposition's line dialled is its call's, and
+    so is its request type; ``request_types``: those of calls with no ``calls`` row, by call id)."""
     by_id = {call.call_id: call for call in calls}
     out = [call_fact(call) for call in by_id.values()]
     for row in dispositions:
         call = by_id.get(row.call_id)
-        out.append(disposition_fact(row, call.dnis if call is not None else None))
+        kind = call.request_type if call is not None else (request_types or {}).get(row.call_id)
+        out.append(disposition_fact(row, call.dnis if call is not None else None, kind))
     return out

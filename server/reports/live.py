@@ -4,8 +4,10 @@ Offered, accepted, non-target, missed and AHT are the call report's (the rollups
 for today); the rest is read from today's raw calls, a small indexed read: the abandoned calls, the
 missed calls not called back yet (their facts), and the service level, the share of calls answered
 within the queue's N seconds of arriving (``Settings.service_level_for``) among the calls offered
-less the non-target ones. Calls waiting now are not known to the server (no PBX adapter reports
-its queues yet): ``waiting`` stays ``None`` and the desktop says so.
+less the non-target ones. Calls waiting now and the longest wait are the PBX adapters' (the callers
+waiting in each queue with their join times, ``server.pbx.waiting``), computed at ``now``: a queue
+with callers waiting and no call ended today yet has a row too. Without a PBX adapter (or while its
+connection is down) ``waiting`` is ``None`` and the desktop says so.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from app.wire.calls import CallOutcome, MissedReason
 from app.wire.reports import GroupBy, LiveQueue, LiveReport
 from server.models.reports import ReportFact
 from server.models.tasks import Call
+from server.pbx.waiting import WaitingBoard
 from server.reports import query
 from server.reports.drill import fact_scope
 from server.reports.intervals import local_midnight
@@ -31,9 +34,15 @@ def _ratio(top: int, bottom: int) -> float | None:
 
 
 def build(
-    session: Session, *, settings: Settings, zone: ZoneInfo, scope: query.Scope, now: datetime
+    session: Session,
+    *,
+    settings: Settings,
+    zone: ZoneInfo,
+    scope: query.Scope,
+    now: datetime,
+    waiting: WaitingBoard | None = None,
 ) -> LiveReport:
-    """Today (in ``zone``) per queue, for what ``scope`` may see."""
+    """Today (in ``zone``) per queue, for what ``scope`` may see; ``waiting``: the PBX's callers."""
     day = now.astimezone(zone).date()
     since, until = local_midnight(day, zone), local_midnight(day + timedelta(days=1), zone)
     report = query.build(
@@ -55,15 +64,17 @@ def build(
     if scope.team_ids is not None and scope.queues is not None:
         visible = or_(Call.queue.is_(None), Call.queue.in_(sorted(scope.queues)))
     calls = session.execute(
-        select(Call.queue, Call.outcome, Call.missed_reason, Call.wait_seconds).where(
+        select(Call.queue, Call.outcome, Call.missed_reason, Call.wait_seconds, Call.service_seconds).where(
             Call.arrived_at >= since, Call.arrived_at < until, visible
         )
     )
-    for queue, outcome, reason, wait in calls:
+    for queue, outcome, reason, wait, stored_n in calls:
         entry = queues.get(queue or "")
         if entry is None:
             continue  # not in the asker's scope (another team's answered call)
-        if outcome is CallOutcome.ACCEPTED and wait is not None and wait <= entry.service_seconds:
+        # the N it was reported under (none stored: not in time, as in the rollups), read from the
+        # raw calls apart from the rollups (tests/server/test_reports_agreement.py compares the two)
+        if outcome is CallOutcome.ACCEPTED and wait is not None and stored_n is not None and wait <= stored_n:
             entry.answered_in_time += 1
         if outcome is CallOutcome.MISSED and reason is MissedReason.ABANDONED:
             entry.abandoned += 1
@@ -83,6 +94,8 @@ def build(
     total = LiveQueue(
         queue=None, service_seconds=settings.service_level_seconds, aht_seconds=report.total.aht_seconds
     )
+    if waiting is not None and waiting.configured:
+        _add_waiting(queues, total, waiting, scope=scope, settings=settings, now=now)
     for entry in queues.values():
         entry.service_level = _ratio(entry.answered_in_time, entry.offered - entry.non_target)
         for name in (
@@ -101,4 +114,30 @@ def build(
         time_zone=zone.key,
         queues=sorted(queues.values(), key=lambda q: q.queue or ""),
         total=total,
+        pbx_configured=waiting is not None and waiting.configured,
+        pbx_connected=waiting is not None and waiting.connected,
     )
+
+
+def _add_waiting(
+    queues: dict[str, LiveQueue],
+    total: LiveQueue,
+    waiting: WaitingBoard,
+    *,
+    scope: query.Scope,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """The PBX's callers per queue the asker may see (a team lead: the queues their operators answer),
+    and over all of them on ``total`` (unknown when no queue is known)."""
+    for name, figures in waiting.figures(now).items():
+        if scope.queues is not None and name not in scope.queues:
+            continue
+        entry = queues.get(name)
+        if entry is None:
+            entry = queues[name] = LiveQueue(queue=name, service_seconds=settings.service_level_for(name))
+        entry.waiting, entry.longest_wait_seconds = figures.waiting, figures.longest_wait_seconds
+    known = [q for q in queues.values() if q.waiting is not None]
+    if known:
+        total.waiting = sum(q.waiting or 0 for q in known)
+        total.longest_wait_seconds = max(q.longest_wait_seconds or 0.0 for q in known)

@@ -20,19 +20,19 @@ to check the rollups against the raw events.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Table, case, cast, delete, func, insert, literal, select, text, union
+from sqlalchemy import String, Table, case, cast, delete, func, insert, literal, select, text, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.wire.dispositions import DispositionCategory
 from app.wire.tasks import AttemptKind
-from server.models import Call, Disposition, DispositionCode, TaskAttempt, User
+from server.models import Call, Disposition, DispositionCode, Task, TaskAttempt, User
 from server.models.reports import DIMS, MEASURES, ReportFact, ReportRollup
-from server.reports.facts import CallRow, DispositionRow, Fact, disposition_fact, facts
+from server.reports.facts import CallRow, DispositionRow, Fact, disposition_fact, facts, request_type_of
 
 CHUNK = 500
 """Calls per query (``IN`` lists) and rollup rows per upsert (SQLite's bound-parameter limit)."""
@@ -45,9 +45,24 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
+def _made_on(session: Session, call_ids: Sequence[str]) -> dict[str, list[str | None]]:
+    """The request types of the tasks each call was made on (an operator's attempt naming it), in
+    the order of the attempts."""
+    out: dict[str, list[str | None]] = defaultdict(list)
+    for call_id, kind in session.execute(
+        select(TaskAttempt.call_id, Task.request_type)
+        .join(Task, Task.id == TaskAttempt.task_id)
+        .where(TaskAttempt.call_id.in_(call_ids), TaskAttempt.kind == AttemptKind.CALL)
+        .order_by(TaskAttempt.at, TaskAttempt.id)
+    ):
+        if call_id:
+            out[call_id].append(kind.value if kind is not None else None)
+    return out
+
+
 def load_facts(session: Session, call_ids: Sequence[str]) -> list[Fact]:
     """The facts of these calls, computed from their raw rows (``calls``, ``dispositions``, the
-    attempts on their tasks, the catalogue and the operators' teams)."""
+    attempts on their tasks and the tasks' request types, the catalogue and the operators' teams)."""
     calls = session.execute(
         select(
             Call.call_id,
@@ -59,8 +74,11 @@ def load_facts(session: Session, call_ids: Sequence[str]) -> list[Fact]:
             Call.ended_at,
             Call.created_at,
             Call.task_id,
+            Call.wait_seconds,
+            Call.service_seconds,
         ).where(Call.call_id.in_(call_ids))
     ).all()
+    made_on = _made_on(session, call_ids)
     names = {row.operator for row in calls if row.operator}
     people = (
         {
@@ -81,6 +99,16 @@ def load_facts(session: Session, call_ids: Sequence[str]) -> list[Fact]:
             )
         ):
             attempts[task_id].append((kind, at, call_id))
+    own_types = (
+        {
+            task_id: kind.value if kind is not None else None
+            for task_id, kind in session.execute(
+                select(Task.id, Task.request_type).where(Task.id.in_(task_ids))
+            )
+        }
+        if task_ids
+        else {}
+    )
     call_rows = []
     for row in calls:
         operator_id, team_id = people.get(row.operator or "", (0, 0))
@@ -107,6 +135,12 @@ def load_facts(session: Session, call_ids: Sequence[str]) -> list[Fact]:
                 created_at=row.created_at,
                 missed_at=missed_at,
                 called_back_at=called_back_at,
+                wait_seconds=row.wait_seconds,
+                service_seconds=row.service_seconds,
+                request_type=request_type_of(
+                    made_on.get(row.call_id, []),
+                    own_types.get(row.task_id) if row.task_id is not None else None,
+                ),
             )
         )
     dispositions = [
@@ -131,7 +165,9 @@ def load_facts(session: Session, call_ids: Sequence[str]) -> list[Fact]:
             .where(Disposition.call_id.in_(call_ids))
         )
     ]
-    return facts(call_rows, dispositions)
+    return facts(
+        call_rows, dispositions, {cid: request_type_of(kinds, None) for cid, kinds in made_on.items()}
+    )
 
 
 _FACT_COLUMNS = (
@@ -143,6 +179,7 @@ _FACT_COLUMNS = (
     "queue",
     "dnis",
     "code",
+    "request_type",
 )
 
 
@@ -191,6 +228,17 @@ def refresh(session: Session, call_ids: Collection[str]) -> None:
     add_to_rollup(session, deltas)
 
 
+_LINE_AND_TYPE = (
+    "(SELECT dnis FROM calls WHERE call_id = :id),"
+    " (SELECT t.request_type FROM task_attempts a JOIN tasks t ON t.id = a.task_id"
+    "   WHERE a.call_id = :id AND a.kind = 'call' AND t.request_type IS NOT NULL"
+    "   ORDER BY a.at, a.id LIMIT 1),"
+    " (SELECT t.request_type FROM calls c JOIN tasks t ON t.id = c.task_id WHERE c.call_id = :id)"
+)
+"""A new disposition's call's line and request type (:func:`~server.reports.facts.request_type_of`:
+the first typed task it was made on, else its own task's): indexed reads in the one statement."""
+
+
 def add_new_disposition(
     session: Session,
     *,
@@ -205,16 +253,12 @@ def add_new_disposition(
     :func:`refresh`'s seven: the call's lock and line in one, the fact, the rollup upsert. A new
     disposition changes no other fact of its call, so adding its own is the whole difference."""
     call_id = values["call_id"]
-    if session.get_bind().dialect.name == "postgresql":
-        dnis = session.execute(
-            text(
-                "SELECT pg_advisory_xact_lock(hashtext(:id)) IS NULL,"
-                " (SELECT dnis FROM calls WHERE call_id = :id)"
-            ),
-            {"id": call_id},
-        ).one()[1]
-    else:
-        dnis = session.scalar(select(Call.dnis).where(Call.call_id == call_id))
+    lock = (
+        "pg_advisory_xact_lock(hashtext(:id)) IS NULL"
+        if session.get_bind().dialect.name == "postgresql"
+        else "1"
+    )
+    _, dnis, made_on, own = session.execute(text(f"SELECT {lock}, {_LINE_AND_TYPE}"), {"id": call_id}).one()
     fact = disposition_fact(
         DispositionRow(
             id=disposition_id,
@@ -231,6 +275,7 @@ def add_new_disposition(
             hold_seconds=values["hold_seconds"],
         ),
         dnis,
+        request_type_of([made_on], own),
     )
     session.execute(insert(ReportFact), [fact.row()])
     add_to_rollup(session, {key: list(fact.values) for key in fact.rollup_keys()})
@@ -262,9 +307,21 @@ def add_to_rollup(session: Session, deltas: dict[RollupKey, list[int]]) -> None:
         session.execute(statement)
 
 
-def rebuild(session: Session) -> tuple[int, int]:
+def rebuild(session: Session, service_level: Callable[[str | None], int] | None = None) -> tuple[int, int]:
     """Recompute every fact from the raw rows and the rollups from the facts; (calls, facts).
-    Committed by the caller: one transaction, so a report never sees a half-built rollup."""
+    ``service_level`` (``Settings.service_level_for``) first gives the calls recorded before
+    migration 0017 their queue's N. Committed by the caller: one transaction, so a report never
+    sees a half-built rollup."""
+    if service_level is not None:
+        queues = session.scalars(select(Call.queue).where(Call.service_seconds.is_(None)).distinct()).all()
+        for queue in queues:
+            same_queue = Call.queue.is_(None) if queue is None else Call.queue == queue
+            session.execute(
+                update(Call)
+                .where(Call.service_seconds.is_(None), same_queue)
+                .values(service_seconds=service_level(queue))
+                .execution_options(synchronize_session=False)
+            )
     session.execute(delete(ReportRollup))
     session.execute(delete(ReportFact))
     ids = [
@@ -286,6 +343,7 @@ def rebuild(session: Session) -> tuple[int, int]:
         "operator": operator_key,
         "dnis": facts_table.c.dnis,
         "code": facts_table.c.code,
+        "request_type": facts_table.c.request_type,
     }
     for dim in DIMS:
         key = keys[dim]

@@ -49,6 +49,7 @@ _DIM = {
     GroupBy.OPERATOR: "operator",
     GroupBy.DNIS: "dnis",
     GroupBy.CODE: "code",
+    GroupBy.REQUEST_TYPE: "request_type",
 }
 
 
@@ -145,6 +146,9 @@ def row_of(
         acw_share=_ratio(values["acw_ms"], handle_ms),
         conversion=_ratio(values["successful"], values["handled"]),
         quality_score=quality_score,  # from the evaluations, read apart (server.reports.quality)
+        answered_in_time=values["answered_in_time"],
+        service_level=_ratio(values["answered_in_time"], values["offered"] - values["non_target"]),
+        avg_answer_seconds=_ratio(values["answer_wait_ms"] / 1000, values["accepted"], 1),
     )
 
 

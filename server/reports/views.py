@@ -5,6 +5,11 @@ Stable names and types: a column is added at the end, never renamed or retyped, 
 Metabase model built on them keeps working. The views run with their owner's rights, so the role
 needs no right on the tables behind them (``users`` with its password hashes stays unreadable).
 Durations are seconds (``numeric``), times ``timestamptz``, "none" is NULL.
+
+Two sets: :data:`CREATE_VIEWS` as migration 0011 created them (frozen: that migration imports it,
+and its tables lack the later columns), and :data:`VIEWS`, the current set (migration 0017 added
+columns at the end and ``report_request_type_intervals``), which ``reports grant-bi`` recreates
+and grants.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ _SECONDS = """
     {p}talk_ms / 1000.0 AS talk_seconds, {p}hold_ms / 1000.0 AS hold_seconds,
     {p}acw_ms / 1000.0 AS acw_seconds"""
 
-VIEWS: dict[str, str] = {
+_VIEWS_0011: dict[str, str] = {
     "report_calls": """
 SELECT c.call_id, c.outcome, c.missed_reason, c.dnis, c.queue, c.operator, t.name AS team,
        c.arrived_at, c.answered_at, c.ended_at, c.wait_seconds,
@@ -65,8 +70,51 @@ SELECT r.bucket_start AS interval_start, NULLIF(r.key, '') AS code, k.category, 
  WHERE r.dim = 'code'""",
 }
 
-CREATE_VIEWS = tuple(f"CREATE OR REPLACE VIEW {name} AS {body}" for name, body in VIEWS.items())
-DROP_VIEWS = tuple(f"DROP VIEW IF EXISTS {name}" for name in reversed(VIEWS))
+CREATE_VIEWS = tuple(f"CREATE OR REPLACE VIEW {name} AS {body}" for name, body in _VIEWS_0011.items())
+DROP_VIEWS = tuple(f"DROP VIEW IF EXISTS {name}" for name in reversed(_VIEWS_0011))
+
+_ADDED_0017 = """,
+       {p}answered_in_time AS answered_in_time, {p}answer_wait_ms / 1000.0 AS answer_wait_seconds"""
+
+_ROLLUP_0017 = {
+    name: body.replace("\n  FROM report_rollup", _ADDED_0017.format(p="r.") + "\n  FROM report_rollup", 1)
+    for name, body in _VIEWS_0011.items()
+    if name.endswith("_intervals")
+}
+
+VIEWS: dict[str, str] = {
+    "report_calls": """
+SELECT c.call_id, c.outcome, c.missed_reason, c.dnis, c.queue, c.operator, t.name AS team,
+       c.arrived_at, c.answered_at, c.ended_at, c.wait_seconds,
+       COALESCE(f.called_back, 0) = 1 AS called_back,
+       CASE WHEN f.called_back = 1 THEN f.callback_ms / 1000.0 END AS callback_seconds,
+       c.service_seconds, COALESCE(f.answered_in_time, 0) = 1 AS answered_in_time,
+       NULLIF(f.request_type, '') AS request_type
+  FROM calls c
+  LEFT JOIN report_facts f ON f.call_id = c.call_id AND f.disposition_id = 0
+  LEFT JOIN teams t ON t.id = NULLIF(f.team_id, 0)""",
+    "report_dispositions": """
+SELECT d.id AS disposition_id, d.call_id, u.name AS operator, t.name AS team, d.queue,
+       NULLIF(f.dnis, '') AS dnis, d.code, k.category, d.ring_at, d.answer_at, d.end_at, d.acw_end_at,
+       f.handled = 1 AS handled, f.successful = 1 AS successful,
+       f.talk_ms / 1000.0 AS talk_seconds, f.hold_ms / 1000.0 AS hold_seconds,
+       f.acw_ms / 1000.0 AS acw_seconds, NULLIF(f.request_type, '') AS request_type
+  FROM dispositions d
+  JOIN users u ON u.id = d.operator_id
+  JOIN disposition_codes k ON k.code = d.code
+  LEFT JOIN report_facts f ON f.disposition_id = d.id
+  LEFT JOIN teams t ON t.id = NULLIF(f.team_id, 0)""",
+    **_ROLLUP_0017,
+    "report_request_type_intervals": f"""
+SELECT r.bucket_start AS interval_start, NULLIF(r.key, '') AS request_type, t.name AS team,
+       NULLIF(r.queue, '') AS queue,{_SECONDS.format(p="r.")}{_ADDED_0017.format(p="r.")}
+  FROM report_rollup r LEFT JOIN teams t ON t.id = NULLIF(r.team_id, 0)
+ WHERE r.dim = 'request_type'""",
+}
+"""The current views (module notes); a column is only ever added at the end."""
+
+CREATE_VIEWS_0017 = tuple(f"CREATE OR REPLACE VIEW {name} AS {body}" for name, body in VIEWS.items())
+DROP_VIEWS_0017 = tuple(f"DROP VIEW IF EXISTS {name}" for name in reversed(VIEWS))
 
 
 def grant_statements(database: str, password: str | None) -> list[tuple[str, dict[str, str]]]:

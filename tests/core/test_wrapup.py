@@ -115,3 +115,21 @@ def test_acw_only_after_the_call_and_a_disposition_only_in_acw() -> None:
 def test_a_value_the_wire_refuses_is_a_refusal() -> None:
     with pytest.raises(Refused, match="comment"):
         wrapup.submit(in_acw(AcwPolicy()), AcwPolicy(), code("sale"), at(70), comment="x" * 5000)
+
+
+@pytest.mark.parametrize(
+    ("target", "number"),
+    [("8 912 555-01-27", "+79125550127"), ("sip:2001@pbx.example", None)],
+)
+def test_an_outbound_call_s_disposition_says_so_with_the_number_dialled(
+    target: str, number: str | None
+) -> None:
+    """The server learns of the calls operators place from their dispositions (the CRM registers
+    them as outgoing); a target that is no phone number (an extension) never costs the disposition."""
+    s = CallSession.outgoing("o1", operator=OPERATOR, at=at(0), target=target)
+    s = s.on_state(state("o1", CallState.ACTIVE, 4), at(4)).on_ended(ended("o1", 64), at(64))
+    done = wrapup.submit(wrapup.start(s, AcwPolicy(), at(64)), AcwPolicy(), code("sale"), at(70))
+    assert done.disposition is not None
+    assert (done.disposition.direction, done.disposition.number) == ("outbound", number)
+    inbound = wrapup.submit(in_acw(AcwPolicy()), AcwPolicy(), code("sale"), at(80)).disposition
+    assert inbound is not None and (inbound.direction, inbound.number) == ("inbound", None)

@@ -1,13 +1,19 @@
 """A team lead's reports on the real desktop (``ui.main.Desktop`` on qasync's loop, as ``ringdesk``
 runs) against a live seeded server, in one desktop start: Ctrl+T opens the Team window, Alt+D its
 Dashboard; an operator's call, disposition and *ready* posted to the server show in the dashboard's
-cells within a second of the status change (measured and printed); the wallboard opens full screen
-and Esc leaves it; Alt+R opens the Reports window, today's report counts the calls, a double-click on
-a figure lists the calls behind it and the Windows-1251 export saves the server's file."""
+cells within a second of the status change (measured and printed); the server's Asterisk adapter
+(on a fake AMI: no Asterisk exists for this machine) reports a caller waiting in "sales" since
+before it connected, another who joins shows within a second (measured), one who leaves goes; the
+wallboard opens full screen with the waiting figures and Esc leaves it; Alt+R opens the Reports
+window, today's report counts the calls, a double-click on a figure lists the calls behind it, Enter
+on a recorded call opens its card (the client's contact card, the script answers) and Enter on its
+recording plays it in the lead's headset (the server audits the play), and the Windows-1251 export
+saves the server's file."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import time
 import uuid
@@ -23,23 +29,40 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.e2e.conftest import PASSWORD, seeded_demo_server, until
+from tests.e2e.test_scoring_journey import call_audio
 from tests.server.live import LiveServer
+from tests.support.fake_ami import LiveAmi
 from tests.support.ports import free_port
 from tests.sync.conftest import MemoryKeyring
 from ui.i18n import Language
 from ui.main import Desktop, DesktopOptions, run_qt
+from ui.team.reports.call_card import CallCardWindow
 from ui.team.reports.drill import DrillWindow
 from ui.team.reports.window import ReportsWindow
 from ui.team.wallboard import Wallboard
 from ui.team.window import TeamWindow
 
 SOURCE_KEY = "e2e-reports-pbx-key-long-enough"
+CLIENT_PHONE = "+79031234570"
+ANSWERS = {"budget": "до 50 000 ₽", "product": "Тариф <Бизнес>"}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    env = {"RINGDESK_SOURCE_KEYS": f"pbx:{SOURCE_KEY}"}
-    with seeded_demo_server(tmp_path_factory.mktemp("reports-server"), env) as live:
+def ami() -> Iterator[LiveAmi]:
+    with LiveAmi(("sales",)) as fake:
+        fake.join("1772442500.1", "sales", waited=30)  # waiting before the server connects
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, ami: LiveAmi) -> Iterator[LiveServer]:
+    directory = tmp_path_factory.mktemp("reports-server")
+    env = {
+        "RINGDESK_SOURCE_KEYS": f"pbx:{SOURCE_KEY}",
+        "RINGDESK_AMI_URL": f"ami://ringdesk:s3cret@127.0.0.1:{ami.port}",
+        "RINGDESK_RECORDINGS_DIR": str(directory / "recordings"),
+    }
+    with seeded_demo_server(directory, env) as live:
         yield live
 
 
@@ -54,18 +77,20 @@ class Centre:
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
         self.token = ""
+        self.admin: dict[str, str] = {}
 
     async def login(self) -> None:
         answer = await self.http.post("/auth/login", json={"name": "operator1", "password": PASSWORD})
         self.token = answer.json()["access_token"]
 
-    async def handled_call(self, call_id: str) -> None:
-        """A sales call operator1 took and finished a minute ago (PBX report and disposition)."""
+    async def handled_call(self, call_id: str, caller: str = "+79161234567", **extra: Any) -> None:
+        """A sales call operator1 took and finished a minute ago (PBX report and disposition;
+        ``extra``: more of the disposition, the contact and the script's answers)."""
         now = datetime.now(UTC).replace(microsecond=0)
         at = {k: (now - timedelta(seconds=s)).isoformat() for k, s in (("in", 90), ("up", 80), ("end", 20))}
         report = {
             "call_id": call_id, "outcome": "accepted", "operator": "operator1", "queue": "sales",
-            "dnis": "+74950000001", "caller": "+79161234567",
+            "dnis": "+74950000001", "caller": caller,
             "arrived_at": at["in"], "answered_at": at["up"], "ended_at": at["end"],
         }  # fmt: skip
         answer = await self.http.post("/calls/outcomes", json=report, headers={"X-Source-Key": SOURCE_KEY})
@@ -73,11 +98,50 @@ class Centre:
         disposition = {
             "call_id": call_id, "operator": "operator1", "queue": "sales", "ring_at": at["up"],
             "answer_at": at["up"], "end_at": at["end"], "code": "sale",
-            "acw_end_at": (now - timedelta(seconds=1)).isoformat(),
+            "acw_end_at": (now - timedelta(seconds=1)).isoformat(), **extra,
         }  # fmt: skip
         headers = {"Authorization": f"Bearer {self.token}", "Idempotency-Key": str(uuid.uuid4())}
         answer = await self.http.post("/dispositions", json=disposition, headers=headers)
         assert answer.status_code == 201, answer.text
+
+    async def recorded_call(self, call_id: str, audio: bytes) -> int:
+        """A known client's call operator1 took along the sales script and recorded: the contact
+        (made by the admin), the call, its disposition with the script's answers, the stored
+        recording; the recording's id."""
+        login = await self.http.post("/auth/login", json={"name": "admin", "password": PASSWORD})
+        admin = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        contact = {
+            "name": "Петрова Анна <i>VIP</i>",
+            "phones": [CLIENT_PHONE],
+            "city": "Казань",
+            "segment": "vip",
+        }
+        made = await self.http.post("/contacts", json=contact, headers=admin)
+        assert made.status_code == 201, made.text
+        await self.handled_call(
+            call_id,
+            CLIENT_PHONE,
+            contact_id=made.json()["id"],
+            script={"id": "sales", "version": 1},
+            answers=ANSWERS,
+            comment="просила перезвонить в пятницу",
+        )
+        operator = {"Authorization": f"Bearer {self.token}"}
+        body = {
+            "call_id": call_id, "queue": "sales", "started_at": datetime.now(UTC).isoformat(), "seconds": 3.0,
+            "size": len(audio), "sha256": hashlib.sha256(audio).hexdigest(),
+        }  # fmt: skip
+        announced = await self.http.post("/recordings", json=body, headers=operator)
+        assert announced.status_code == 201, announced.text
+        rec_id = int(announced.json()["id"])
+        stored = await self.http.put(
+            f"/recordings/{rec_id}/content?offset=0",
+            content=audio,
+            headers={**operator, "Content-Type": "application/octet-stream"},
+        )
+        assert stored.status_code == 200 and stored.json()["stored"] is True, stored.text
+        self.admin = admin
+        return rec_id
 
     async def status(self, status: str) -> None:
         body = {"operator": "operator1", "status": status, "at": datetime.now(UTC).isoformat()}
@@ -91,7 +155,7 @@ class Centre:
 
 @pytest.mark.timeout(150)
 def test_a_lead_watches_the_dashboard_and_reads_reports_in_the_real_desktop(
-    server: LiveServer, qapp: QApplication, memory_keyring: MemoryKeyring, tmp_path: Path
+    server: LiveServer, ami: LiveAmi, qapp: QApplication, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
     desktop = Desktop(
         DesktopOptions(
@@ -142,22 +206,42 @@ def test_a_lead_watches_the_dashboard_and_reads_reports_in_the_real_desktop(
         assert latency < 1.0
         assert cell(dash, dash.queues, "sales", "Offered") == "2"
 
-        # the wallboard: full screen; Esc leaves
+        # callers waiting in the PBX's queue: pushed, on the dashboard within a second
+        assert cell(dash, dash.queues, "sales", "Waiting") == "1"  # the QueueStatus on connect
+        assert cell(dash, dash.queues, "sales", "Longest wait") >= "0:30"
+        assert dash.note.isHidden()  # a PBX reports its queues: no "empty until" note
+        joined = time.perf_counter()
+        ami.join("1772442600.2", "sales")
+        await until(lambda: cell(dash, dash.queues, "sales", "Waiting") == "2", timeout=5)
+        latency = time.perf_counter() - joined
+        print(f"waiting caller on the dashboard after: {latency * 1000:.0f} ms")
+        assert latency < 1.0
+        ami.leave("1772442500.1")  # the longest waiter is answered
+        await until(lambda: cell(dash, dash.queues, "sales", "Waiting") == "1", timeout=5)
+        assert cell(dash, dash.queues, "sales", "Longest wait") < "0:30"
+        assert cell(dash, dash.queues, "All queues", "Waiting") == "1"
+
+        # the wallboard: full screen, with the waiting figures; Esc leaves
         dash.wallboard_button.click()
         await until(lambda: shown(Wallboard) is not None, timeout=5)
         wall: Wallboard = shown(Wallboard)
         assert wall.isFullScreen() and wall.queue_title(wall.shown()) == "sales"  # type: ignore[arg-type]
+        assert {label: value for label, value, _ in wall.tiles()}["Waiting"] == "1"
         QTest.keyClick(wall, Qt.Key.Key_Escape)
         await until(lambda: not wall.isVisible(), timeout=5)
 
-        # Reports (Alt+R): today's calls, the calls behind the total, the cp1251 export
+        # Reports (Alt+R): today's calls, the calls behind the total, a call's card and recording,
+        # the cp1251 export
+        rec_id = await centre.recorded_call("e2e-r3", call_audio(tmp_path / "call.ogg"))
         team.activateWindow()
+        await until(team.isActiveWindow, timeout=5)
         QTest.keyClick(team, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
         await until(lambda: shown(ReportsWindow) is not None, timeout=5)
         reports: ReportsWindow = shown(ReportsWindow)
         await until(lambda: reports.desk.report is not None, timeout=10)
         total = reports.calls.rowCount() - 1
-        assert reports.cell_text(reports.calls, total, "Handled") == "2"
+        assert reports.cell_text(reports.calls, total, "Handled") == "3"
+        assert reports.cell_text(reports.calls, total, "Service level") == "100 %"  # 10 s waits
         column = next(
             c
             for c in range(reports.calls.columnCount())
@@ -166,7 +250,31 @@ def test_a_lead_watches_the_dashboard_and_reads_reports_in_the_real_desktop(
         reports.calls.cellDoubleClicked.emit(total, column)
         await until(lambda: shown(DrillWindow) is not None, timeout=5)
         drill: DrillWindow = shown(DrillWindow)
-        await until(lambda: drill.list.topLevelItemCount() == 2, timeout=5)
+        await until(lambda: drill.list.topLevelItemCount() == 3, timeout=5)
+        recorded = next(
+            drill.list.topLevelItem(i)
+            for i in range(3)
+            if drill.list.topLevelItem(i).text(1) == CLIENT_PHONE  # type: ignore[union-attr]
+        )
+        drill.activateWindow()
+        drill.list.setFocus()
+        drill.list.setCurrentItem(recorded)
+        QTest.keyClick(drill.list, Qt.Key.Key_Return)  # Enter: the call's card
+        await until(lambda: shown(CallCardWindow) is not None, timeout=10)
+        card: CallCardWindow = shown(CallCardWindow)
+        assert card.field("name") == "Петрова Анна <i>VIP</i>" and card.field("city") == "Казань"
+        assert card.field("phones") == CLIENT_PHONE and card.field("outcome") == "answered"
+        assert card.field("wait") == "0:10 (within 20 s)"
+        assert card.script_answers() == ANSWERS
+        assert card.handling.topLevelItem(0).text(4) == "просила перезвонить в пятницу"  # type: ignore[union-attr]
+        assert card.recordings.topLevelItemCount() == 1 and card.recordings.hasFocus()
+        QTest.keyClick(card.recordings, Qt.Key.Key_Return)  # Enter: play it in the lead's headset
+        await until(
+            lambda: card.player_bar.isVisible() and card.player_bar.button.text() == "Stop", timeout=15
+        )
+        plays = (await centre.http.get(f"/recordings/{rec_id}/plays", headers=centre.admin)).json()
+        assert [p["user"] for p in plays] == ["lead"]  # the lead's play is audited
+        card.close()
         saved: list[Path] = []
 
         def choose(name: str, then: Any) -> None:

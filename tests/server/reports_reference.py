@@ -50,10 +50,40 @@ def _aware(value: object) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+def request_types(session: Session) -> dict[str, str]:
+    """Each call's request type: the first typed task an operator's call attempt names it on, else
+    the type of the task the call row points at (``docs/reports.md``)."""
+    out: dict[str, str] = {}
+    for call_id, kind in session.execute(
+        text(
+            "SELECT a.call_id, t.request_type FROM task_attempts a JOIN tasks t ON t.id = a.task_id"
+            " WHERE a.kind = 'call' AND a.call_id IS NOT NULL ORDER BY a.at DESC, a.id DESC"
+        )
+    ):
+        if kind:
+            out[call_id] = kind  # the earliest wins: rows come latest first
+    for call_id, kind in session.execute(
+        text("SELECT c.call_id, t.request_type FROM calls c JOIN tasks t ON t.id = c.task_id")
+    ):
+        if kind and call_id not in out:
+            out[call_id] = kind
+    return out
+
+
 def figures(
-    session: Session, *, zone: ZoneInfo, interval: str | None, by: str, since: datetime, until: datetime
+    session: Session,
+    *,
+    zone: ZoneInfo,
+    interval: str | None,
+    by: str,
+    since: datetime,
+    until: datetime,
+    levels: dict[str, int] | None = None,
 ) -> dict[tuple[IntervalKey, str], Figures]:
-    """Sums per (interval, group) of the events in ``[since, until)``, group keys as the API names them."""
+    """Sums per (interval, group) of the events in ``[since, until)``, group keys as the API names
+    them; ``levels``: each queue's service-level N (key ``''``: the default)."""
+    levels = levels or {"": 20}
+    kinds = request_types(session)
     users = {
         uid: (name, team)
         for uid, name, team in session.execute(
@@ -67,8 +97,13 @@ def figures(
     }
     out: dict[tuple[IntervalKey, str], Figures] = defaultdict(lambda: defaultdict(int))
 
-    def group(
-        queue: str | None, operator: str | None, team: str | None, dnis: str | None, code: str | None
+    def group(  # noqa: PLR0917
+        queue: str | None,
+        operator: str | None,
+        team: str | None,
+        dnis: str | None,
+        code: str | None,
+        call_id: str,
     ) -> str:
         return {
             "none": "",
@@ -77,6 +112,7 @@ def figures(
             "team": team or "",
             "dnis": dnis or "",
             "code": code or "",
+            "request_type": kinds.get(call_id, ""),
         }[by]
 
     attempts: dict[int, list[tuple[str, datetime, str | None]]] = defaultdict(list)
@@ -85,10 +121,21 @@ def figures(
     ):
         attempts[task_id].append((kind, _aware(at), call_id))  # type: ignore[arg-type]
     dnis_of: dict[str, str | None] = {}
-    for call_id, outcome, queue, dnis, operator, arrived, ended, created, task_id in session.execute(
+    for (
+        call_id,
+        outcome,
+        queue,
+        dnis,
+        operator,
+        arrived,
+        ended,
+        created,
+        task_id,
+        answered,
+    ) in session.execute(
         text(
-            "SELECT call_id, outcome, queue, dnis, operator, arrived_at, ended_at, created_at, task_id"
-            " FROM calls"
+            "SELECT call_id, outcome, queue, dnis, operator, arrived_at, ended_at, created_at, task_id,"
+            " answered_at FROM calls"
         )
     ):
         dnis_of[call_id] = dnis
@@ -97,9 +144,13 @@ def figures(
         if not since <= at < until:
             continue
         name, team = by_name.get(operator, (None, None)) if operator else (None, None)
-        sums = out[(interval_key(at, interval, zone), group(queue, name, team, dnis, None))]
+        sums = out[(interval_key(at, interval, zone), group(queue, name, team, dnis, None, call_id))]
         sums["offered"] += 1
         sums[{"accepted": "accepted", "non_target": "non_target", "missed": "missed"}[outcome]] += 1
+        if outcome == "accepted" and answered is not None and arrived is not None:  # no PBX wait given
+            wait = int((_aware(answered) - _aware(arrived)).total_seconds())  # type: ignore[operator]
+            sums["answer_wait_seconds"] += wait
+            sums["answered_in_time"] += wait <= levels.get(queue or "", levels[""])
         if outcome == "missed" and task_id is not None:
             missed = [a for kind, a, cid in attempts[task_id] if kind == "missed_call" and cid == call_id]
             if missed:
@@ -119,7 +170,8 @@ def figures(
         if not since <= at < until:
             continue
         name, team = users[operator_id]
-        sums = out[(interval_key(at, interval, zone), group(queue, name, team, dnis_of.get(call_id), code))]
+        key = group(queue, name, team, dnis_of.get(call_id), code, call_id)
+        sums = out[(interval_key(at, interval, zone), key)]
         if answer is None:
             sums["unanswered"] += 1
             continue

@@ -24,6 +24,7 @@ EXPECTED_TABLES = {
     "crm_connections",
     "crm_jobs",
     "daily_report_sends",
+    "inbound_messages",
     "webhook_endpoints",
     "webhook_events",
     "webhook_deliveries",

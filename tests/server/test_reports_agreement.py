@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from app.wire.calls import CallOutcome, CallReportIn, MissedReason
 from app.wire.reports import GroupBy, Interval
-from app.wire.tasks import ResultIn, ResultOutcome, TaskState
+from app.wire.tasks import RequestType, ResultIn, ResultOutcome, TaskState
 from server.crud import calls as calls_crud
-from server.crud import task_queue
+from server.crud import task_queue, tasks
 from server.crud.dispositions import store_new
 from server.db import Database
 from server.kpi import report as kpi_report
@@ -36,7 +36,7 @@ from server.models import (
     TaskAttempt,
     User,
 )
-from server.reports import maintain, query
+from server.reports import live, maintain, query
 from server.reports.intervals import local_midnight
 from server.settings import Settings
 from tests.server.helpers import add_user
@@ -60,6 +60,9 @@ CODES = {
 }
 QUEUES = ["sales", "support", None]
 LINES = ["+74950000001", "+74950000002", "promo-radio", None]
+LEVELS = {"": 20, "sales": 15, "support": 30}
+"""Each queue's service-level N (``''``: the default), as ``Settings.service_level_for`` gives them."""
+REQUESTS = list(RequestType)
 RULES = task_queue.Rules(
     lease=timedelta(minutes=5), retry=timedelta(hours=1), max_attempts=3, default_zone="Europe/Moscow"
 )
@@ -193,6 +196,8 @@ def _write_day(
                 )
         else:  # a disposition no PBX reported (an outbound call, a PBX without an adapter)
             answer = arrived + timedelta(seconds=5)
+            if rng.random() < 0.6:  # made on a web request's task: the call has its request type
+                writes.append((2, (call_id, rng.choice(REQUESTS), operator_id, answer)))
             writes.append(
                 (
                     1,
@@ -213,7 +218,16 @@ def _write_day(
     for kind, item in writes:
         if kind == 0:
             assert isinstance(item, CallReportIn)
-            calls_crud.record(session, item, source=rng.choice(["asterisk", "desktop"]), non_target_seconds=5)
+            calls_crud.record(
+                session,
+                item,
+                source=rng.choice(["asterisk", "desktop"]),
+                non_target_seconds=5,
+                service_level=lambda queue: LEVELS.get(queue or "", LEVELS[""]),
+            )
+        elif kind == 2:
+            assert isinstance(item, tuple)
+            _web_request_call(session, rng, item)
         else:
             assert isinstance(item, dict)
             values = {
@@ -246,6 +260,36 @@ def _write_day(
                 session, task, user=user, result=ResultIn(outcome=outcome), now=now, rules=RULES, key=None
             )
     session.commit()
+
+
+def _web_request_call(
+    session: Session, rng: random.Random, made: tuple[str, RequestType, int, datetime]
+) -> None:
+    """A web request's task, and the operator's call on it (``call_id``) reported as its result."""
+    call_id, request, operator_id, at = made
+    task = tasks.create_request(
+        session,
+        phone=f"+7912{rng.randrange(10**7):07d}",
+        request_type=request,
+        text="",
+        queue=None,
+        due_at=at - timedelta(minutes=5),
+        source="site",
+        key=None,
+    )
+    task.state, task.claimed_by_id = TaskState.IN_PROGRESS, operator_id
+    session.flush()
+    user = session.get(User, operator_id)
+    assert user is not None
+    task_queue.report(
+        session,
+        task,
+        user=user,
+        result=ResultIn(outcome=ResultOutcome.DONE, call_id=call_id),
+        now=at,
+        rules=RULES,
+        key=None,
+    )
 
 
 def _clear(session: Session) -> None:
@@ -289,6 +333,8 @@ def _from_rollups(
             "talk_seconds": values["talk_ms"] // 1000,
             "hold_seconds": values["hold_ms"] // 1000,
             "acw_seconds": values["acw_ms"] // 1000,
+            "answered_in_time": values["answered_in_time"],
+            "answer_wait_seconds": values["answer_wait_ms"] // 1000,
         }
         if any(figures_.values()):
             local = start.astimezone(zone) if start is not None else None
@@ -300,7 +346,7 @@ def _from_rollups(
 
 @pytest.mark.parametrize("case", range(CASES))
 def test_rollups_agree_with_raw_events_and_kpis(
-    database: Database, operators: list[tuple[int, str]], case: int
+    database: Database, operators: list[tuple[int, str]], settings: Settings, case: int
 ) -> None:
     rng = random.Random(20_000 + case)
     zone_name, day = DAYS[case % len(DAYS)]
@@ -328,12 +374,28 @@ def test_rollups_agree_with_raw_events_and_kpis(
                     by=by.value,
                     since=window[0],
                     until=window[1],
+                    levels=LEVELS,
                 )
                 expected = {key: {k: v for k, v in value.items() if v} for key, value in expected.items()}
                 got = _from_rollups(
                     session, zone=zone, interval=interval, by=by, since=window[0], until=window[1]
                 )
                 assert got == expected, (interval, by)
+        # the live dashboard (raw calls) and the historical report (rollups) of the day, per queue
+        day_report = query.build(
+            session, since=since, until=until, interval=None, by=GroupBy.QUEUE, zone=zone, scope=query.Scope()
+        )
+        levels = settings.model_copy(update={"service_levels": "sales:15,support:30"})
+        today = live.build(
+            session, settings=levels, zone=zone, scope=query.Scope(), now=since + timedelta(hours=12)
+        )
+        historical = {row.group: (row.answered_in_time, row.service_level) for row in day_report.rows}
+        assert {q.queue: (q.answered_in_time, q.service_level) for q in today.queues} == historical
+        assert (today.total.answered_in_time, today.total.service_level) == (
+            day_report.total.answered_in_time,
+            day_report.total.service_level,
+        )
+        assert any(row.service_level for row in day_report.rows)  # a day with answered calls
         # the KPIs of the same local day, per operator: handled, missed, success, talk, hold, ACW
         kpis = kpi_report.build(session, team_ids=None, operator_id=None, since=since, until=until, now=until)
         report = query.build_operators(session, since=since, until=until, zone=zone, scope=query.Scope())

@@ -12,7 +12,9 @@ Transcript blocks are separated by blank lines and start with a direction line:
   received); ``BANNER <text>`` sends the greeting line;
 * ``C``: the client must send this message (a value ``*`` matches anything);
 * ``DROP``: the server closes the connection; the transcript continues on the next connection;
-* ``MARK <name>``: sets ``marks[name]`` so a test can wait until the conversation got there.
+* ``MARK <name>``: sets ``marks[name]`` so a test can wait until the conversation got there;
+* ``WAIT <name>``: goes on only once the test sets ``gates[name]`` (the client has dealt with what
+  came before: its state between two events can be checked).
 Lines starting with ``#`` are comments.
 """
 
@@ -26,7 +28,7 @@ from pathlib import Path
 
 @dataclass
 class Step:
-    kind: str  # BANNER, S, C, DROP, MARK
+    kind: str  # BANNER, S, C, DROP, MARK, WAIT
     text: str = ""
     fields: dict[str, str] = field(default_factory=dict)
 
@@ -56,6 +58,9 @@ class FakeAmi:
         self.errors: list[str] = []
         self.marks: dict[str, asyncio.Event] = {
             s.text: asyncio.Event() for s in self.steps if s.kind == "MARK"
+        }
+        self.gates: dict[str, asyncio.Event] = {
+            s.text: asyncio.Event() for s in self.steps if s.kind == "WAIT"
         }
         self.finished = asyncio.Event()
         self.port = 0
@@ -91,6 +96,9 @@ class FakeAmi:
                     self._check(step.fields, received)
                 elif step.kind == "MARK":
                     self.marks[step.text].set()
+                elif step.kind == "WAIT":
+                    await writer.drain()
+                    await self.gates[step.text].wait()
                 elif step.kind == "DROP":
                     await writer.drain()
                     writer.close()
@@ -126,3 +134,92 @@ class FakeAmi:
         extra = set(received) - set(expected)
         if extra:
             self.errors.append(f"step {self.position}: unexpected fields {sorted(extra)} in {received}")
+
+
+class LiveAmi:
+    """An AMI on 127.0.0.1 in a thread of its own, for a server in another process (the e2e tests):
+    it accepts any login, answers ``QueueStatus`` with the callers it holds (``QueueParams`` per
+    queue, a ``QueueEntry`` with ``Wait`` per caller) and every other action with ``Success``; a
+    test adds and removes callers (:meth:`join`, :meth:`leave`), which every client hears as
+    ``QueueCallerJoin``/``QueueCallerLeave``. Use it with ``with``."""
+
+    def __init__(self, queues: tuple[str, ...]) -> None:
+        import threading
+        import time
+
+        self.queues = queues
+        self.callers: dict[str, tuple[str, float]] = {}
+        """Uniqueid -> (queue, when it joined, ``time.monotonic``)."""
+        self.port = 0
+        self.logins = 0
+        self._now = time.monotonic
+        self._loop = asyncio.new_event_loop()
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="live-ami", daemon=True)
+
+    def __enter__(self) -> LiveAmi:
+        self._thread.start()
+        self._ready.wait(5)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    def join(self, uid: str, queue: str, waited: float = 0.0) -> None:
+        """A caller joins ``queue`` (``waited`` seconds ago, for the next ``QueueStatus``)."""
+        self.callers[uid] = (queue, self._now() - waited)
+        event = {"Event": "QueueCallerJoin", "Privilege": "agent,all", "Channel": f"PJSIP/trunk-{uid}",
+                 "CallerIDNum": "+79123456789", "Queue": queue, "Position": "1", "Uniqueid": uid}  # fmt: skip
+        self._loop.call_soon_threadsafe(self._broadcast, event)
+
+    def leave(self, uid: str) -> None:
+        queue, _ = self.callers.pop(uid)
+        event = {"Event": "QueueCallerLeave", "Privilege": "agent,all", "Queue": queue, "Count": "0",
+                 "Position": "1", "Uniqueid": uid}  # fmt: skip
+        self._loop.call_soon_threadsafe(self._broadcast, event)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        server = self._loop.run_until_complete(asyncio.start_server(self._serve, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+        server.close()
+        for writer in self._writers:
+            writer.close()
+
+    def _broadcast(self, fields: dict[str, str]) -> None:
+        for writer in list(self._writers):
+            self._write(writer, fields)
+
+    @staticmethod
+    def _write(writer: asyncio.StreamWriter, fields: dict[str, str]) -> None:
+        writer.write("".join(f"{k}: {v}\r\n" for k, v in fields.items()).encode() + b"\r\n")
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"Asterisk Call Manager/7.0.3\r\n")
+        try:
+            while True:
+                action = await FakeAmi._read(reader)
+                action_id = action.get("ActionID", "")
+                if action.get("Action") == "Login":
+                    self.logins += 1
+                    self._writers.add(writer)
+                self._write(writer, {"Response": "Success", "ActionID": action_id, "Message": "ok"})
+                if action.get("Action") == "QueueStatus":
+                    now = self._now()
+                    for queue in self.queues:
+                        self._write(writer, {"Event": "QueueParams", "Queue": queue, "ActionID": action_id})
+                    for uid, (queue, joined) in self.callers.items():
+                        entry = {"Event": "QueueEntry", "Queue": queue, "Uniqueid": uid,
+                                 "Wait": str(int(now - joined)), "ActionID": action_id}  # fmt: skip
+                        self._write(writer, entry)
+                    self._write(writer, {"Event": "QueueStatusComplete", "ActionID": action_id})
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.close()

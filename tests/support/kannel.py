@@ -47,9 +47,15 @@ def _decode(kind: str, data: str) -> str:
 
 
 class Kannel:
-    def __init__(self, directory: Path) -> None:
+    """``inbound_url``: where smsbox's ``sms-service`` sends the clients' messages (ringdesk's
+    ``/messaging/inbound/kannel?key=...``); ``send_mo`` makes the fake operator deliver one."""
+
+    def __init__(self, directory: Path, *, inbound_url: str | None = None) -> None:
         self.dir = directory
-        self.admin, self.box, self.smsc, self.sendsms = (free_port("tcp") for _ in range(4))
+        self.admin, self.box, self.smsc, self.sendsms, self.mo = (free_port("tcp") for _ in range(5))
+        self.inbound_url = inbound_url
+        self._mo_count = 0
+        self._mo_proc: subprocess.Popen[bytes] | None = None
         self.procs: list[subprocess.Popen[bytes]] = []
         self.conf = directory / "kannel.conf"
         self.fake_log = directory / "fakesmsc.log"
@@ -83,10 +89,19 @@ smsc-id = fake
 port = {self.smsc}
 connect-allow-ip = 127.0.0.1
 
+group = smsc
+smsc = fake
+smsc-id = mo
+allowed-smsc-id = mo
+port = {self.mo}
+connect-allow-ip = 127.0.0.1
+
 group = smsbox
 bearerbox-host = 127.0.0.1
 bearerbox-port = {self.box}
 sendsms-port = {self.sendsms}
+http-request-retry = 30
+http-queue-delay = 1
 log-level = 1
 
 group = sendsms-user
@@ -97,11 +112,46 @@ concatenation = true
 
 group = sms-service
 keyword = default
+catch-all = true
 max-messages = 0
-text = "ok"
+{self._service()}
 """,
             encoding="utf-8",
         )
+
+    def _service(self) -> str:
+        """What the service does with a client's SMS: hand it to ringdesk (the get-url of
+        docs/integrations.md), or nothing."""
+        if self.inbound_url is None:
+            return 'text = "ok"'
+        return f'get-url = "{self.inbound_url}&from=%p&to=%P&text=%b&coding=%c&charset=%C&id=%I"'
+
+    def send_mo(self, sender: str, text: str, to: str = SENDER) -> None:
+        """The client ``sender`` texts ``text`` to ``to``: a ``fakesmsc`` on the MO SMSC (the one MT
+        messages are never routed to) sends it as UCS-2. It stays connected until the next one (the
+        fake SMSC serves one client at a time; closing at once could reset the connection before
+        bearerbox read the message)."""
+        self._end_mo()
+        data = urllib.parse.quote_from_bytes(text.encode("utf-16-be"), safe="")
+        self._mo_count += 1
+        log = self.dir / f"mo-{self._mo_count}.log"
+        self._spawn(
+            [str(FAKESMSC), "-H", "127.0.0.1", "-r", str(self.mo), "-m", "1", f"{sender} {to} ucs2 {data}"],
+            log,
+        )
+        self._mo_proc = self.procs[-1]
+        self._wait(
+            "the MO message", lambda: "sent message 1" in log.read_text(encoding="utf-8", errors="replace")
+        )
+
+    def _end_mo(self) -> None:
+        proc, self._mo_proc = self._mo_proc, None
+        if proc is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=5)
+        self.procs.remove(proc)
 
     def _spawn(self, args: list[str], log: Path) -> None:
         setpriv = shutil.which("setpriv")

@@ -73,3 +73,34 @@ def test_the_open_callback_comes_from_the_latest_call_not_a_message() -> None:
         update={"disposition": call.disposition.model_copy(update={"callback_at": promised})}
     )
     assert open_callback(history) == promised
+
+
+def test_a_reply_of_the_client_is_a_row_with_its_text_as_plain_text(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    reply = HistoryMessage(
+        channel="sms",
+        direction="inbound",
+        at=sample_data.NOW - timedelta(hours=1),
+        chain="offer",
+        chain_name="Offer",
+        recipient="+79123456789",
+        text=EVIL,
+        status="received",
+    )
+    stray = HistoryMessage(
+        channel="email", direction="inbound", at=sample_data.NOW - timedelta(minutes=5),
+        subject="Re: счёт", text="Когда\nпозвоните?", status="received",
+    )  # fmt: skip
+    card = CallCard(actions, clock=clock)
+    qtbot.addWidget(card)
+    card.show_contact(
+        CardData(sample_data.contact(), sample_data.SCHEMA, sample_data.CODES, [stray, reply, *_history()])
+    )
+    rows = _rows(card)
+    assert rows[0][1:] == ["From the client", "E-mail", "received", "", "Когда позвоните?"]
+    assert rows[1][1:] == ["Reply to chain: Offer", "SMS", "received", "", EVIL]  # never markup
+    set_language(Language.RU)
+    rows = _rows(card)
+    assert rows[0][1:4] == ["От клиента", "E-mail", "получено"]
+    assert rows[1][1:4] == ["Ответ на цепочку: Offer", "СМС", "получено"]

@@ -34,6 +34,7 @@ from tests.server.tasks_support import PBX_KEY, SOURCES
 from tests.ui.test_team_window import loop
 from ui.i18n import Language, set_language
 from ui.labels import use_catalogue
+from ui.team.reports.call_card import CallCardWindow
 from ui.team.reports.drill import DrillWindow
 from ui.team.reports.window import FIGURE_ROLE, ReportsWindow
 
@@ -223,6 +224,38 @@ def test_a_lead_reads_drills_exports_and_keeps_the_report_when_the_server_goes(
             assert "Talk 4:30, hold 0:30, after-call work 1:00" in text
             assert "Outcome: answered" in text  # in words, not the wire's "accepted"
 
+            # Enter on the call opens it: the call, no contact card, the disposition and its comment
+            drill.list.setCurrentItem(drill.list.topLevelItem(0))
+            drill.list.itemActivated.emit(drill.list.topLevelItem(0), 0)
+            await until(
+                lambda: isinstance(window.card_window, CallCardWindow) and window.card_window.isVisible(),
+                timeout=10,
+            )
+            card = window.card_window
+            assert isinstance(card, CallCardWindow)
+            assert (card.field("caller"), card.field("queue"), card.field("operator")) == (
+                "+74951110001",
+                "sales",
+                "anna",
+            )
+            assert card.field("wait") == "0:20 (within 20 s)" and card.field("outcome") == "answered"
+            assert (
+                card.no_contact.isVisibleTo(card)
+                and card.no_contact.text() == "No contact card for this caller"
+            )
+            handled = card.handling.topLevelItem(0)
+            assert [handled.text(c) for c in (1, 2, 3, 4)] == [
+                "anna",
+                "Sale",
+                "4:30",
+                "<b>asked</b> about delivery",
+            ]
+            assert card.recordings.topLevelItemCount() == 0 and not card.play_button.isEnabled()
+            # the historical service level beside the counts; request type among the groupings
+            assert window.cell_text(calls, rows["sales"], "Service level") == "50 %"
+            assert window.cell_text(calls, rows["sales"], "Speed of answer") == "0:20"
+            assert window.by_box.findData("request_type") >= 0
+
             # exports: the file chosen holds the server's bytes
             def choose(name: str, then: Any) -> None:
                 path = tmp_path / name
@@ -260,6 +293,7 @@ def test_a_lead_reads_drills_exports_and_keeps_the_report_when_the_server_goes(
             assert calls.horizontalHeaderItem(column_of(window, "Принято")) is not None
             assert calls.item(calls.rowCount() - 1, 0).text() == "Итого"
             assert window.export_buttons["csv_cp1251"].text() == "Экспорт CSV (Excel, Windows-1251)"
+            assert card.field("outcome") == "отвечен" and card.play_button.text() == "&Прослушать"
             set_language(Language.EN)
 
             # the server goes away: the tables stay, the message says why

@@ -18,6 +18,7 @@ from ui.theme import category_colour
 _STATUS_COLOURS = {
     "delivered": DispositionCategory.SUCCESS,
     "replied": DispositionCategory.SUCCESS,
+    "received": DispositionCategory.SUCCESS,
     "undelivered": DispositionCategory.NON_TARGET,
     "failed": DispositionCategory.NON_TARGET,
     "skipped": DispositionCategory.OTHER,
@@ -27,8 +28,8 @@ _STATUS_COLOURS = {
 
 class HistoryView(QTreeWidget):
     """When, who, queue, result, the recording (length and pauses), comment; a chain's e-mail or SMS
-    is a row too (when, the chain, the channel, its delivery status, the subject or text). Items are
-    plain text (tree items never render markup)."""
+    is a row too (when, the chain, the channel, its delivery status, the subject or text), and so is
+    a message the client sent us (its text). Items are plain text (tree items never render markup)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,10 +91,18 @@ class HistoryView(QTreeWidget):
         channel = self.tr("E-mail") if item.channel == "email" else self.tr("SMS")
         status = self._status(item.status)
         shown = item.subject if item.channel == "email" and item.subject else item.text
+        if item.direction == "inbound":  # the client's words: plain text, whatever they hold
+            shown = item.text or item.subject or ""
+            named = item.chain_name or item.chain
+            source = (
+                self.tr("Reply to chain: %1").replace("%1", named) if named else self.tr("From the client")
+            )
+        else:
+            source = self.tr("Chain: %1").replace("%1", item.chain_name or item.chain or "")
         row = QTreeWidgetItem(
             [
                 format_datetime(item.at),
-                self.tr("Chain: %1").replace("%1", item.chain_name or item.chain),
+                source,
                 channel,
                 status,
                 "",
@@ -117,6 +126,7 @@ class HistoryView(QTreeWidget):
             "failed": self.tr("not sent: error"),
             "skipped": self.tr("not sent"),
             "replied": self.tr("replied"),
+            "received": self.tr("received"),
         }
         return words.get(status, status)
 

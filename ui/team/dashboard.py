@@ -2,7 +2,11 @@
 the PBX reports them, service level with the queue's N, abandoned, missed not called back yet, AHT)
 and per operator (status now and for how long, handled, AHT, ACW share, time in each status,
 occupancy, plan completion). The status cell is coloured by the same thresholds as the board
-(:func:`~ui.team.model.alert_colour`); the service level amber under 80 % and red under 60 %.
+(:func:`~ui.team.model.alert_colour`); the service level amber under 80 % and red under 60 %; the
+longest wait amber past the queue's service level N and red past twice N
+(:func:`~app.reports.live.wait_alert`; the *All queues* row: its worst queue's colour), and it
+moves on each second while someone waits. The note under the queues says why the waiting cells
+are empty: no PBX adapter is configured, or its connection is down.
 
 The figures are the server's (:class:`~app.reports.live.LiveFigures`), re-read soon after each
 status change the board's feed pushes (:meth:`poke`) and every few seconds; the statuses and
@@ -29,8 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.reports.live import LiveFigures, acw_share, status_times
-from app.wire.reports import LiveQueue
+from app.reports.live import LiveFigures, acw_share, status_times, wait_alert
+from app.team.board import Alert
+from app.wire.reports import LiveQueue, LiveReport
 from ui.elapsed import format_duration
 from ui.labels import reason_label
 from ui.plain import set_plain
@@ -106,8 +111,19 @@ def waiting_text(queue: LiveQueue) -> str:
     return "" if queue.waiting is None else str(queue.waiting)
 
 
-def longest_text(queue: LiveQueue) -> str:
-    return "" if queue.longest_wait_seconds is None else format_duration(queue.longest_wait_seconds)
+def longest_text(seconds: float | None) -> str:
+    return "" if seconds is None else format_duration(seconds)
+
+
+def wait_alerts(figures: LiveFigures, report: LiveReport) -> list[tuple[float | None, Alert]]:
+    """Each queue's longest wait now and its colour, then the total's (its worst queue's colour)."""
+    rows = [
+        (seconds, wait_alert(seconds, queue.service_seconds))
+        for queue in report.queues
+        for seconds in (figures.longest_wait(queue),)
+    ]
+    worst = max((alert for _, alert in rows), default=Alert.NONE)
+    return [*rows, (figures.longest_wait(report.total), worst)]
 
 
 class DashboardPanel(QWidget):
@@ -176,12 +192,33 @@ class DashboardPanel(QWidget):
         figures = self.figures
         error = figures.error if figures is not None else None
         set_plain(self.message, self.tr("Not updated: %1").replace("%1", error_text(error)) if error else "")
-        report = figures.queues if figures is not None else None
-        if report is not None:
-            self._render_queues([*report.queues, report.total])
+        self.render_queues()
         self.render_operators()
 
-    def _render_queues(self, queues: list[LiveQueue]) -> None:
+    def tick(self) -> None:
+        """Each second: the times in status, and the longest waits while someone waits."""
+        self.render_queues()
+        self.render_operators()
+
+    def note_text(self) -> str:
+        """Why the waiting cells are empty, or nothing when they are known."""
+        report = self.figures.queues if self.figures is not None else None
+        if report is None or report.pbx_connected:
+            return ""
+        if not report.pbx_configured:
+            return self.tr("Calls waiting and the longest wait show when the PBX reports its queues.")
+        return self.tr("The PBX is not connected: calls waiting are not known now.")
+
+    def render_queues(self) -> None:
+        figures = self.figures
+        report = figures.queues if figures is not None else None
+        note = self.note_text()
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        if figures is None or report is None:
+            return
+        queues = [*report.queues, report.total]
+        waits = wait_alerts(figures, report)
         table = self.queues
         resize = table.rowCount() != len(queues)
         if resize:  # rows came or went: build them afresh
@@ -196,7 +233,7 @@ class DashboardPanel(QWidget):
             cells = [
                 _cell(name, number=False),
                 _cell(waiting_text(queue)),
-                _cell(longest_text(queue)),
+                _cell(longest_text(waits[r][0]), colour=alert_colour(waits[r][1])),
                 _cell(str(queue.offered)),
                 _cell(str(queue.accepted)),
                 _cell(level, colour=sl_colour(queue.service_level)),
@@ -270,7 +307,6 @@ class DashboardPanel(QWidget):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Today so far"))
         self.wallboard_button.setText(self.tr("&Wallboard"))
-        self.note.setText(self.tr("Calls waiting and the longest wait show when the PBX reports its queues."))
         self.queues.setColumnCount(9)
         self.queues.setHorizontalHeaderLabels(
             [

@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QColor
 
 from app.team.board import Alert, Entry, TeamBoard
-from app.team.feed import Connection, FeedEvent, Kpis, Missed, Snapshot
+from app.team.feed import Connection, FeedEvent, Kpis, Missed, QueuesMoved, Snapshot
 from app.wire.requests import RequestKind
 from app.wire.statuses import OperatorStatus
 from ui.elapsed import format_duration, utc_now
@@ -185,8 +185,8 @@ class TeamTableModel(QAbstractTableModel):
             self._rows_changed(self.board.set_kpis(event.report))
         elif isinstance(event, Connection):
             self.connected = event.up
-        elif isinstance(event, Missed):
-            return  # the window's missed-call panel shows it
+        elif isinstance(event, (Missed, QueuesMoved)):
+            return  # the window's missed-call panel, the dashboard show them
         elif event.kind == "status":
             index = self.board.apply_change(event.change)
             if index is not None:

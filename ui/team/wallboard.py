@@ -3,7 +3,7 @@ shows one queue at a time and moves to the next every ``cycle_s`` seconds (the w
 included), with the team's operators by status along the bottom. Read-only by design: no button,
 no menu, nothing that changes anything; Esc (or closing it) leaves. It draws itself with
 QPainter from the same :class:`~app.reports.live.LiveFigures` the dashboard reads, so it changes
-when they do.
+when they do, and repaints each second so the longest wait moves on (coloured as on the dashboard).
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPai
 from PySide6.QtWidgets import QWidget
 
 from app.reports.live import LiveFigures
+from app.team.board import Alert
 from app.wire.reports import LiveQueue
 from app.wire.statuses import OperatorStatus
 from ui.labels import status_label
-from ui.team.dashboard import SL_AMBER, SL_RED, longest_text, waiting_text
+from ui.team.dashboard import SL_AMBER, SL_RED, longest_text, wait_alerts, waiting_text
 from ui.team.model import TeamTableModel
 from ui.team.reports.figures import no_group, value_text
 from ui.theme import colours
@@ -58,6 +59,9 @@ class Wallboard(QWidget):
         self.cycle = QTimer(self)
         self.cycle.setInterval(int(cycle_s * 1000))
         self.cycle.timeout.connect(self.advance)
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.update)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.BlankCursor)
         self.retranslate()
@@ -89,9 +93,13 @@ class Wallboard(QWidget):
         sl_colour = None
         if level is not None and level < SL_AMBER:
             sl_colour = QColor(colours().danger if level < SL_RED else colours().warning)
+        longest, alert = self.wait(queue)
+        wait_colour = None
+        if alert is not Alert.NONE:
+            wait_colour = QColor(colours().danger if alert is Alert.RED else colours().warning)
         return [
             (self.tr("Waiting"), waiting_text(queue) or "–", None),
-            (self.tr("Longest wait"), longest_text(queue) or "–", None),
+            (self.tr("Longest wait"), longest_text(longest) or "–", wait_colour),
             (self.tr("Service level (%1 s)").replace("%1", str(queue.service_seconds)),
              value_text("share", level) or "–", sl_colour),
             (self.tr("Offered"), str(queue.offered), None),
@@ -100,6 +108,15 @@ class Wallboard(QWidget):
             (self.tr("AHT"), value_text("average", queue.aht_seconds) or "–", None),
             (self.tr("Accepted"), str(queue.accepted), None),
         ]  # fmt: skip
+
+    def wait(self, queue: LiveQueue) -> tuple[float | None, Alert]:
+        """``queue``'s longest wait now and its colour (the dashboard's)."""
+        report = self.figures.queues
+        if report is None:
+            return None, Alert.NONE
+        rows = [*report.queues, report.total]
+        index = next((n for n, shown in enumerate(rows) if shown is queue), None)
+        return wait_alerts(self.figures, report)[index] if index is not None else (None, Alert.NONE)
 
     def statuses(self) -> list[tuple[str, int]]:
         counts = Counter(entry.row.status for entry in self.board.board.entries)
@@ -191,11 +208,13 @@ class Wallboard(QWidget):
 
     def showEvent(self, event: Any) -> None:
         self.cycle.start()
+        self.ticker.start()
         self.setFocus()
         super().showEvent(event)
 
     def hideEvent(self, event: Any) -> None:
         self.cycle.stop()
+        self.ticker.stop()
         super().hideEvent(event)
 
     def retranslate(self) -> None:

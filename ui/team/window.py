@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.client.errors import ApiError
-from app.team.feed import FeedEvent, Missed, Snapshot, TeamFeed
+from app.team.feed import FeedEvent, Missed, QueuesMoved, Snapshot, TeamFeed
 from app.wire.requests import RequestKind, RequestState
 from app.wire.statuses import NotReadyReason, OperatorStatus, StatusChangeOut
 from ui.labels import know_reasons
@@ -192,6 +192,9 @@ class TeamWindow(QWidget):
 
     def on_feed_event(self, event: FeedEvent) -> None:
         """Give this to :class:`TeamFeed` as ``on_event`` (called on the GUI thread)."""
+        if isinstance(event, QueuesMoved):  # the PBX's waiting callers: only the dashboard's figures
+            self.dashboard.poke()
+            return
         self._apply(event)
         if isinstance(event, (Snapshot, Missed)) or getattr(event, "kind", None) == "status":
             self.dashboard.poke()  # the server's figures may have moved: read them again soon
@@ -205,7 +208,7 @@ class TeamWindow(QWidget):
 
     def _tick_dashboard(self) -> None:
         if self.tabs.currentWidget() is self.dashboard:
-            self.dashboard.render_operators()
+            self.dashboard.tick()
 
     def _reasons_arrived(self, reasons: list[NotReadyReason]) -> None:
         self.reasons = reasons

@@ -13,6 +13,7 @@ from server.api.routes import (
     disposition_batch,
     dispositions,
     health,
+    inbound,
     kpi,
     late,
     me,
@@ -62,4 +63,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     webhooks.router,
     chains.router,
     messaging.router,
+    inbound.router,
 )

@@ -33,7 +33,13 @@ router = APIRouter(prefix="/calls", tags=["calls"])
 def post_outcome(body: CallReportIn, source: SourceDep, session: SessionDep, request: Request) -> CallOut:
     """Merge one report into its call (module notes)."""
     settings = get_context(request).settings
-    call = crud.record(session, body, source=source, non_target_seconds=settings.non_target_seconds)
+    call = crud.record(
+        session,
+        body,
+        source=source,
+        non_target_seconds=settings.non_target_seconds,
+        service_level=settings.service_level_for,
+    )
     session.commit()
     return crud.call_out(call)
 

@@ -46,7 +46,7 @@ from server.api.principal import CurrentPrincipal
 from server.api.schemas.common import BigIdPath
 from server.api.schemas.contacts import contact_out, etag
 from server.chains import trigger as chain_trigger
-from server.chains.history import chain_history, merged
+from server.chains.history import chain_history, inbound_history, merged
 from server.crm import outbox as crm_outbox
 from server.crm.screen_pop import crm_lookup
 from server.crud.contact_lookup import find_for_lookup
@@ -194,13 +194,14 @@ def read_history(
     limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_MAX)] = 50,
     cursor: Annotated[Code | None, Query()] = None,
     messages: Annotated[bool, Query(description="include the chains' e-mails and SMS (first page)")] = False,
+    inbound: Annotated[bool, Query(description="with messages: also those the client sent us")] = False,
 ) -> ContactHistory:
     """The contact's calls with their dispositions and script answers, newest first (by end of
     call). Pass ``next_cursor`` back as ``cursor`` for the next, older page. Other teams' calls come
     without comment and answers (``withheld``: ``server.api.disclosure``). With ``messages=true`` the
     first page also holds the last e-mails and SMS communication chains sent the contact, with their
     delivery status, among the calls by time (a client that does not ask never gets a kind it may
-    not know)."""
+    not know); with ``inbound=true`` too, the messages the client sent us (replies)."""
     if get_contact(session, contact_id=contact_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
     after = decode_cursor(cursor) if cursor is not None else None
@@ -223,7 +224,8 @@ def read_history(
     ]
     more = len(rows) > limit
     if messages and cursor is None:
-        items = merged(items, chain_history(session, contact_id, limit=limit))
+        sent = chain_history(session, contact_id, limit=limit)
+        items = merged(items, sent + inbound_history(session, contact_id, limit=limit) if inbound else sent)
     return ContactHistory(
         contact_id=contact_id, items=items, next_cursor=encode_cursor(rows[limit - 1][0]) if more else None
     )

@@ -58,6 +58,12 @@ def post_desktop_outcome(
     else:
         raise _refuse("outcome", "a desktop reports accepted or missed only")
     settings = get_context(request).settings
-    call = crud.record(session, body, source=SOURCE, non_target_seconds=settings.non_target_seconds)
+    call = crud.record(
+        session,
+        body,
+        source=SOURCE,
+        non_target_seconds=settings.non_target_seconds,
+        service_level=settings.service_level_for,
+    )
     session.commit()
     return crud.call_out(call)

@@ -16,12 +16,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from server.api.context import get_context
 from server.messaging.base import good_signature
 from server.messaging.kannel import REPORT_STATES
-from server.models import ChainMessage, utcnow
+from server.models import ChainMessage, ChainStep, utcnow
 
 router = APIRouter(prefix="/messaging", tags=["messaging"])
 
@@ -55,9 +56,23 @@ def _apply(
                 message.delivered_at = utcnow()
             if error:
                 message.last_error = error[:500]
+        if message.handed_at is not None and message.state != "queued":
+            _wake_in_doubt(session, message.step_row_id)
         result = message.state
         session.commit()
     return {"state": result}
+
+
+def _wake_in_doubt(session: Session, step_row_id: int) -> None:
+    """A report on a message in doubt (``server.chains.in_doubt``): its step, waiting for this
+    report, is due now (the chain worker of this process looks at once, others within a poll)."""
+    woken = session.execute(
+        update(ChainStep)
+        .where(ChainStep.id == step_row_id, ChainStep.state == "pending")
+        .values(due_at=utcnow())
+    )
+    if woken.rowcount:  # type: ignore[attr-defined]
+        session.info["chains.new_steps"] = True
 
 
 @router.get("/reports/{uid}")

@@ -9,6 +9,8 @@
   missed not called back yet, AHT) for the Team window's dashboard and wallboard.
 * ``GET /reports/calls/list``: the calls behind one counted figure of one row of the call report
   (drill-down: as many entries as the figure says), with what the lead needs to open them.
+* ``GET /reports/calls/card?call_id=``: one of those calls opened: the contact card, the
+  dispositions with their script answers, the recordings (404 for a call outside the asker's scope).
 
 Team leads see their team (and the calls nobody answered in the queues their operators answer);
 admins everyone; operators get 403. ``format=csv`` (``encoding=utf-8`` with a BOM, or ``cp1251``
@@ -21,17 +23,27 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
-from app.wire.common import Day
-from app.wire.reports import DrillDown, DrillFigure, GroupBy, Interval, LiveReport, OperatorReport, Report
+from app.wire.common import CallId, Day
+from app.wire.reports import (
+    CallCard,
+    DrillDown,
+    DrillFigure,
+    GroupBy,
+    Interval,
+    LiveReport,
+    OperatorReport,
+    Report,
+)
+from server.api.context import get_context
 from server.api.deps import LeadOrAdmin, SessionDep, SettingsDep, TeamScope
 from server.crud import task_rules
 from server.crud.team_missed import team_queues
 from server.kpi.export import Encoding
-from server.reports import drill, export, live, query
+from server.reports import card, drill, export, live, query
 from server.reports.intervals import local_midnight
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -192,9 +204,21 @@ def read_calls_behind(
     )
 
 
+@router.get("/calls/card", response_model=CallCard, responses={404: {"description": "no such call in scope"}})
+def read_call_card(
+    *, user: LeadOrAdmin, session: SessionDep, call_id: Annotated[CallId, Query()]
+) -> CallCard:
+    """One call opened from a drill-down (module notes; ``server.reports.card``)."""
+    found = card.call_card(session, call_id, _scope(session, user))
+    if found is None:
+        raise HTTPException(status_code=404, detail="no such call")
+    return found
+
+
 @router.get("/live", response_model=LiveReport)
 def read_live(
     *,
+    request: Request,
     user: LeadOrAdmin,
     session: SessionDep,
     settings: SettingsDep,
@@ -203,5 +227,10 @@ def read_live(
     """Today so far per queue (module notes; ``server.reports.live``)."""
     zone = _zone(session, tz)
     return live.build(
-        session, settings=settings, zone=zone, scope=_scope(session, user), now=datetime.now(zone)
+        session,
+        settings=settings,
+        zone=zone,
+        scope=_scope(session, user),
+        now=datetime.now(zone),
+        waiting=get_context(request).waiting,
     )

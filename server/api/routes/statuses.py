@@ -62,11 +62,11 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.wire.close_codes import CLOSE_FORBIDDEN, CLOSE_TOO_SLOW, CLOSE_UNAUTHENTICATED
 from app.wire.common import UserName, UtcDatetime
-from app.wire.requests import CATALOGUE_MESSAGE, REQUEST_PREFIX, status_message
+from app.wire.requests import CATALOGUE_MESSAGE, QUEUES_MESSAGE, REQUEST_PREFIX, status_message
 from app.wire.statuses import SYSTEM_ONLY, BoardRow, StatusChangeIn, StatusChangeOut, StatusSource
 from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
-from server.api.broadcast import Subscriber
+from server.api.broadcast import QUEUES, Subscriber
 from server.api.context import get_context
 from server.api.deps import AuditDep, CurrentUser, LeadOrAdmin, SessionDep, TeamScope, authenticate
 from server.api.lateness import note_if_late, too_old
@@ -296,13 +296,19 @@ and request envelopes (``app.wire.requests``), and each socket picks and shapes 
 
 
 def _changes_only(message: str) -> str | None:
-    return None if message.startswith(REQUEST_PREFIX) or message == CATALOGUE_MESSAGE else message
+    if message.startswith(REQUEST_PREFIX) or message in (CATALOGUE_MESSAGE, QUEUES_MESSAGE):
+        return None
+    return message
 
 
 def _enveloped(message: str) -> str | None:
-    if message == CATALOGUE_MESSAGE:
-        return None  # for desktops (``/me/live``), not boards
+    if message in (CATALOGUE_MESSAGE, QUEUES_MESSAGE):
+        return None  # for desktops (``/me/live``), not boards; queue changes only when asked for
     return message if message.startswith(REQUEST_PREFIX) else status_message(message)
+
+
+def _with_queues(message: str) -> str | None:
+    return message if message == QUEUES_MESSAGE else _enveloped(message)
 
 
 async def _pump(websocket: WebSocket, subscriber: Subscriber, transform: Transform) -> None:
@@ -325,9 +331,11 @@ async def _drain(websocket: WebSocket) -> None:
 
 
 @router.websocket("/live")
-async def live(websocket: WebSocket, token: str = "", requests: bool = False) -> None:
+async def live(websocket: WebSocket, token: str = "", requests: bool = False, queues: bool = False) -> None:
     """Each stored status change the caller may see, as ``StatusChangeOut`` JSON (module notes);
-    with ``requests=true`` every message is an envelope and forces and break requests come too."""
+    with ``requests=true`` every message is an envelope and forces and break requests come too, and
+    with ``queues=true`` as well a ``{"kind":"queues"}`` whenever the PBX queues' waiting callers
+    change (read ``GET /reports/live`` again)."""
     # Subscribed before the handshake completes: a client that sees the connection open misses
     # nothing stored after that. Refusals complete the handshake first so the close code arrives.
     try:
@@ -342,11 +350,12 @@ async def live(websocket: WebSocket, token: str = "", requests: bool = False) ->
             CLOSE_FORBIDDEN, f"this needs the role team_lead or admin (you are {user.role.value})"
         )
         return
+    scope = TeamScope.of(user)
     await serve_feed(
         websocket,
         expires_at,
-        TeamScope.of(user).allows,
-        _enveloped if requests else _changes_only,
+        (lambda team: team == QUEUES or scope.allows(team)) if requests and queues else scope.allows,
+        (_with_queues if queues else _enveloped) if requests else _changes_only,
         user_id=user.id,
         verdict=board_verdict(user.role, user.team_id),
     )

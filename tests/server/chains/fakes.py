@@ -59,3 +59,17 @@ def weekday_noon(zone_offset_hours: int = 3, weekday: int = 1) -> datetime:
 def advance(app: FastAPI, clock: ManualClock, **delta: Any) -> None:
     clock.advance(**delta)
     app.state.chains.wake()
+
+
+class CutOff(Recorder):
+    """A provider that takes the message and never answers: the send's outcome is never recorded,
+    as when the server is killed between the send and its record (the step's lease runs out)."""
+
+    async def send(self, message: Outgoing) -> Sent:
+        import asyncio
+
+        with self._lock:
+            self.attempts += 1
+            self.sent.append(message)
+        await asyncio.Event().wait()  # cancelled when the app stops
+        raise AssertionError("unreachable")

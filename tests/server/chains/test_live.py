@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from tests.server.tasks_support import open_zone
 from tests.server.test_dispositions import call
 from tests.server.test_live_server import CHEAP_ARGON2
 from tests.support.kannel import Kannel, kannel_available
+from tests.support.ports import free_port
 from tests.support.sms_provider import SmsProvider
 from tests.support.smtp_server import Mail, SmtpServer
 
@@ -185,6 +188,82 @@ def test_a_kill_9_between_send_and_record_sends_once(
     else:
         mails: list[Mail] = smtp.received[before:]
         assert len(mails) == 2 and {m.message_id for m in mails} == {f"<{message.uid}@ringdesk>"}
+
+
+class SendsmsProxy:
+    """Stands between the server and smsbox's sendsms: forwards each request, and once smsbox has
+    accepted the first one, kills the server before the answer reaches it (the kill -9 between the
+    send and its record), then answers the dead connection."""
+
+    def __init__(self, target: str, on_sent: Callable[[], None]) -> None:
+        owner = self
+        self.target, self.on_sent, self.forwarded = target, on_sent, 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                query = self.path.partition("?")[2]
+                answer = httpx.get(f"{owner.target}?{query}", timeout=10)
+                owner.forwarded += 1
+                owner.on_sent()
+                self.send_response(answer.status_code)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    self.wfile.write(answer.content)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port("tcp")), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/cgi-bin/sendsms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.skipif(
+    not kannel_available(), reason="Kannel not installed (apt-get install kannel kannel-extras)"
+)
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_kill_9_between_send_and_record_sends_once_through_kannel(db_url: str, tmp_path: Path) -> None:
+    """Kannel has no idempotency key: the in-doubt SMS is not sent again but waits for Kannel's
+    report (its dlr-url carries our uid; smsbox retries it while the server is down), which marks
+    it sent. The fake SMSC sees one message."""
+    _users(db_url)
+    (tmp_path / "kannel").mkdir()
+    killed: list[bool] = []
+    with Kannel(tmp_path / "kannel") as kannel:
+        server = LiveServer(tmp_path / "server.log")
+
+        def kill_once() -> None:
+            if not killed:
+                _kill(server)  # smsbox has the message; the server dies before it hears back
+                killed.append(True)
+
+        proxy = SendsmsProxy(kannel.sendsms_url, kill_once)
+        settings = kannel.settings() | {"kannel_sendsms_url": proxy.url}
+        server.env.update(_env(db_url, **settings))
+        server.env["RINGDESK_CHAIN_PUBLIC_URL"] = server.base_url
+        try:
+            with server:
+                desk = Desk(server)
+                desk.setup(
+                    [{"id": "sms", "sms": {"text": "Привет"}, "next": "done"}, {"id": "done", "stop": {}}]
+                )
+                desk.dispose(desk.contact(7))
+                _restart_after_kill(server, killed)
+                wait_until(
+                    lambda: _rows(db_url)[2][0].state == "done", what="the run's end after the restart"
+                )
+        finally:
+            proxy.close()
+        (message,) = _rows(db_url)[0]
+        assert message.state in ("sent", "delivered") and message.handed_at is None
+        assert proxy.forwarded == 1  # never handed to Kannel a second time ...
+        assert [m.text for m in kannel.messages() if m.to == "+79123000007"] == ["Привет"]  # ... one SMS
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

@@ -1,13 +1,12 @@
 """The calls behind a report figure (Reports window, double-click a count): one line per call or
-disposition, and for the chosen one what the lead opens it for: its disposition, the operator's
-comment and script answers (plain text: they are the operator's words), and its recording, played
-through the lead's own telephony service with the card's player bar (:class:`~ui.card.player.PlayerBar`
-driving the one :class:`~app.workstation.playback.RecordingPlayer`). Read-only: nothing here
-changes a call."""
+disposition, and for the chosen one a summary below: its disposition, the operator's comment and
+script answers (plain text: they are the operator's words). Enter or a double-click opens the call
+(:mod:`ui.team.reports.call_card`: the client's card, the script answers, the recordings to play).
+Read-only: nothing here changes a call."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
@@ -22,23 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.wire.reports import DrillCall, DrillDown
-from app.workstation.playback import RecordingPlayer
-from ui.card.player import PlayerBar, PlayerControl
 from ui.elapsed import format_duration
 from ui.labels import disposition_label, format_datetime
 from ui.plain import set_plain
-
-Runner = Callable[[Awaitable[Any]], None]
 
 
 class DrillWindow(QWidget):
     """A figure's calls (module notes)."""
 
     def __init__(
-        self,
-        run: Runner,
-        player: Callable[[], RecordingPlayer | None] = lambda: None,
-        parent: QWidget | None = None,
+        self, open_call: Callable[[DrillCall], None] = lambda _call: None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("drillWindow")
@@ -47,14 +39,12 @@ class DrillWindow(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setColumnCount(8)
         self.list.currentItemChanged.connect(self._chosen)
-        self.list.itemActivated.connect(lambda item, _col: self._listen(item))
+        self.list.itemActivated.connect(lambda item, _col: self._open(item))
+        self._open_call = open_call
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.details = QPlainTextEdit(self)  # plain: the operator's comment and answers
         self.details.setReadOnly(True)
-        self.player_bar = PlayerBar(self)
-        self.player = PlayerControl(self.player_bar, player, run)
-        self._has_player = player() is not None
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.list)
         split.addWidget(self.details)
@@ -63,7 +53,6 @@ class DrillWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
-        layout.addWidget(self.player_bar)
         self.retranslate()
         self.resize(980, 560)
 
@@ -127,15 +116,17 @@ class DrillWindow(QWidget):
             lines.extend(f"  {key}: {value}" for key, value in call.script_answers.items())
         if call.recording_id is None:
             lines.append(self.tr("No recording"))
-        elif self._has_player:
-            lines.append(self.tr("Recorded: Enter or double-click plays it"))
+        lines.append(
+            self.tr(
+                "Enter or double-click opens the call: the client's card, the script answers, the recording"
+            )
+        )
         self.details.setPlainText("\n".join(lines))
 
-    def _listen(self, item: QTreeWidgetItem) -> None:
+    def _open(self, item: QTreeWidgetItem) -> None:
         call = self.call(item)
-        if call is not None and call.recording_id is not None and call.recording_seconds is not None:
-            self.player_bar.show()
-            self.player.open(call.recording_id, call.recording_seconds)
+        if call is not None:
+            self._open_call(call)
 
     def retranslate(self) -> None:
         self.list.setHeaderLabels(
@@ -167,8 +158,3 @@ class DrillWindow(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-    def closeEvent(self, event: Any) -> None:
-        """Closed: the playback stops (the lead's headset is theirs again)."""
-        self.player.act(lambda player: player.stop())
-        super().closeEvent(event)

@@ -37,6 +37,9 @@ class Figure:
 CALL_FIGURES = (
     Figure("offered", QT_TRANSLATE_NOOP("ReportFigures", "Offered"), "count"),
     Figure("accepted", QT_TRANSLATE_NOOP("ReportFigures", "Accepted"), "count"),
+    Figure("answered_in_time", QT_TRANSLATE_NOOP("ReportFigures", "Answered in time"), "count"),
+    Figure("service_level", QT_TRANSLATE_NOOP("ReportFigures", "Service level"), "share"),
+    Figure("avg_answer_seconds", QT_TRANSLATE_NOOP("ReportFigures", "Speed of answer"), "average"),
     Figure("non_target", QT_TRANSLATE_NOOP("ReportFigures", "Non-target"), "count"),
     Figure("missed", QT_TRANSLATE_NOOP("ReportFigures", "Missed"), "count"),
     Figure("called_back", QT_TRANSLATE_NOOP("ReportFigures", "Called back"), "count"),
@@ -127,6 +130,7 @@ def group_names() -> list[tuple[str, str]]:
         ("operator", QCoreApplication.translate("ReportFigures", "Operator")),
         ("dnis", QCoreApplication.translate("ReportFigures", "Advertising line")),
         ("code", QCoreApplication.translate("ReportFigures", "Disposition")),
+        ("request_type", QCoreApplication.translate("ReportFigures", "Request type")),
     ]
 
 

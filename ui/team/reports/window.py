@@ -37,11 +37,13 @@ from PySide6.QtWidgets import (
 
 from app.client.errors import ApiError
 from app.reports.state import EXPORTS, ExportKind, ReportDesk
-from app.wire.reports import DrillDown, GroupBy, Interval, OperatorReport, Report
+from app.wire.reports import CallCard, DrillCall, DrillDown, GroupBy, Interval, OperatorReport, Report
+from app.wire.tasks import RequestType
 from ui.i18n import Language, language
 from ui.labels import disposition_label
 from ui.plain import set_plain
 from ui.refusals import error_text
+from ui.tasks.words import request_label
 from ui.team.reports.charts_page import ChartsPage
 from ui.team.reports.figures import (
     CALL_FIGURES,
@@ -62,6 +64,14 @@ FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 """A cell's report row index (``-1``: the total)."""
 PathChooser = Callable[[str, Callable[[Path], None]], None]
+
+
+def request_text(value: str) -> str:
+    """A request type as the tasks show it (an unknown one as the server named it)."""
+    try:
+        return request_label(RequestType(value))
+    except ValueError:
+        return value
 
 
 def _item(text: str, *, number: bool = False) -> QTableWidgetItem:
@@ -91,6 +101,8 @@ class ReportsWindow(QWidget):
     """A report arrived and the tables show it."""
     sig_drilled = Signal(object)
     """The calls behind a figure arrived (a :class:`DrillDown`) and their window is open."""
+    sig_card = Signal(object)
+    """A call of a drill-down opened (a :class:`CallCard`) and its window shows it."""
 
     def __init__(self, desk: ReportDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +115,7 @@ class ReportsWindow(QWidget):
         """How a save path is asked (a test gives its own)."""
         self.save_dialog: QFileDialog | None = None
         self.drill_window: QWidget | None = None
+        self.card_window: QWidget | None = None
         self._player: Callable[[], Any] = lambda: None
 
         self.first_label, self.last_label = QLabel(self), QLabel(self)
@@ -218,6 +231,8 @@ class ReportsWindow(QWidget):
                 group = "" if total else (row.group if row.group is not None else no_group())
                 if report.by is GroupBy.CODE and row.group is not None and not total:
                     group = disposition_label(row.group)
+                if report.by is GroupBy.REQUEST_TYPE and row.group is not None and not total:
+                    group = request_text(row.group)
                 cells.append(group)
             for c, text in enumerate(cells):
                 table.setItem(r, c, _item(text))
@@ -300,15 +315,31 @@ class ReportsWindow(QWidget):
         from ui.team.reports.drill import DrillWindow
 
         if self.drill_window is None:
-            self.drill_window = DrillWindow(self._run_quietly, self._player)
+            self.drill_window = DrillWindow(self.open_call)
         assert isinstance(self.drill_window, DrillWindow)
         self.drill_window.show_calls(drill)
         self.drill_window.show()
         self.drill_window.raise_()
         self.sig_drilled.emit(drill)
 
+    def open_call(self, call: DrillCall) -> None:
+        """Enter / double-click on a listed call: its card (contact, script answers, recordings)."""
+        self._run(self.desk.call_card(call.call_id), self._show_card)
+
+    def _show_card(self, card: CallCard) -> None:
+        from ui.team.reports.call_card import CallCardWindow
+
+        if self.card_window is None:
+            self.card_window = CallCardWindow(self._run_quietly, self._player)
+        assert isinstance(self.card_window, CallCardWindow)
+        self.card_window.show_card(card)
+        self.card_window.show()
+        self.card_window.raise_()
+        self.card_window.activateWindow()
+        self.sig_card.emit(card)
+
     def attach_player(self, player: Callable[[], Any]) -> None:
-        """The recording player the drill-down's calls play through (the lead's own service)."""
+        """The recording player an opened call's recordings play through (the lead's own service)."""
         self._player = player
 
     # ----- exports ----------------------------------------------------------------------------
@@ -427,6 +458,7 @@ class ReportsWindow(QWidget):
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self.drill_window is not None:
-            self.drill_window.close()
+        for window in (self.card_window, self.drill_window):
+            if window is not None:
+                window.close()
         self.close()
