@@ -95,13 +95,14 @@ def _dataclass_check(cls: type[Any]) -> Check:
         for f in dataclasses.fields(cls)
         if f.init
     ]
-    checks: list[tuple[str, Check, bool]] = []
+    compiled: list[list[tuple[str, Check, bool]]] = []
 
     def check(value: Any, path: str) -> Any:
         if not isinstance(value, dict):
             _fail(path, "an object is expected")
-        if not checks:  # compiled on first use: nested types may refer to each other
-            checks.extend((name, check_for(tp), required) for name, tp, required in fields)
+        if not compiled:  # on first use: nested types may refer to each other (one list, set at once)
+            compiled.append([(name, check_for(tp), required) for name, tp, required in fields])
+        checks = compiled[0]
         kwargs: dict[str, Any] = {}
         for name, field_check, required in checks:
             if name in value:
