@@ -18,6 +18,10 @@ Decisions:
   during a long import (on SQLite a transaction holds the write lock). Within a batch, new contacts
   are inserted in bulk (:mod:`server.crud.contacts_bulk`: ``COPY`` on PostgreSQL); updates of stored
   contacts go through the ORM like an edit through the API (merge, version bump, ETag change).
+- **A row exactly as stored is not judged** (:mod:`server.contacts_as_stored`): a row of the plain
+  shape (numbers, full name, city, e-mail, birthday) whose values all equal its contact's is counted
+  unchanged after a cheap read; judging it could not have said anything else. Judging was most of the
+  time of re-importing an unchanged export (docs/performance.md). Any other row is judged as before.
 - **A number on two rows of one file**: the first row keeps it; the later row is rejected as a whole
   (``duplicate_phone``, naming the first row), by the file reader, before anything is stored.
 - **A line that cannot be a row** (a stray quote, a cell too large to read) is a rejected row naming
@@ -38,8 +42,10 @@ from typing import Literal
 from app.contacts_csv import (
     AcceptedRow,
     Column,
+    ContactsCsv,
     CsvError,
     ImportSummary,
+    RawRow,
     RejectedRow,
     RowCode,
     RowIssue,
@@ -47,6 +53,7 @@ from app.contacts_csv import (
 )
 from app.wire.contacts import PHONES_MAX, ContactIn
 from server.audit import record_audit
+from server.contacts_as_stored import AsStored, unchanged
 from server.crud.contacts import field_schema
 from server.crud.contacts_bulk import insert_new_contacts
 from server.crud.contacts_merge import StoredContact, merge_row
@@ -110,23 +117,22 @@ def import_contacts(
         path, default_region=default_region, field_schema=schema, derive_time_zone=False
     ) as rows:
         result = ImportResult(summary=rows.summary, columns=rows.columns)
-        batch: list[AcceptedRow] = []
+        as_stored = AsStored(rows.columns, default_region=default_region, field_schema=schema)
         with _Writer(database, result, report) as writer:
+            reader = _Reader(database, rows, as_stored, writer)
             try:
-                for verdict in rows:
-                    if isinstance(verdict, RejectedRow):
-                        for issue in verdict.issues:
-                            writer.report("rejected", verdict.row, verdict.lines, issue)
-                        continue
-                    for issue in verdict.warnings:
-                        writer.report("warning", verdict.row, verdict.lines, issue)
-                    batch.append(verdict)
-                    if len(batch) >= BATCH:
-                        writer.store(batch)
-                        batch = []
+                raw: list[RawRow | RejectedRow] = []
+                for item in rows.raw_rows():
+                    raw.append(item)
+                    if len(raw) >= BATCH:
+                        reader.read(raw)
+                        raw = []
+                reader.read(raw)
             except CsvError as exc:
+                reader.read(raw)  # the rows before the break, as the plain reader gives them
                 result.stopped = str(exc)
-            writer.store(batch)
+            writer.store(reader.pending)
+        result.unchanged += reader.as_stored
     with database.session() as session:
         record_audit(
             session,
@@ -144,6 +150,76 @@ def import_contacts(
         )
         session.commit()
     return result
+
+
+class _Reader:
+    """Turns the file's rows into verdicts a batch at a time, settling the rows found exactly as
+    stored without judging them (:mod:`server.contacts_as_stored`) and handing the accepted others
+    to the writer; reports go through the writer, in file order.
+
+    The stored contacts a batch's cheap rows name are read here, on this thread, while the writer
+    stores the batch before: a contact that batch (or an earlier row of this one) writes is never
+    taken as stored, so what was read is what the row's turn would see. (On SQLite every transaction
+    takes the write lock, so this read waits for that store instead: slower, the same verdicts.)"""
+
+    def __init__(self, database: Database, rows: ContactsCsv, as_stored: AsStored, writer: _Writer) -> None:
+        self._database, self._rows, self._as_stored, self._writer = database, rows, as_stored, writer
+        self.pending: list[AcceptedRow] = []
+        """Accepted rows not handed to the writer yet."""
+        self._writing: set[str] = set()
+        """The numbers of the rows being written: those of the batch being stored and of the
+        accepted rows waiting for the next batch (the rows of the batches before are stored)."""
+        self._storing: set[str] = set()
+        self.as_stored = 0
+        """Rows settled as unchanged without judging (added to the result at the end: the writer's
+        thread counts the others)."""
+
+    def read(self, raw: Sequence[RawRow | RejectedRow]) -> None:
+        """Settle, judge and report ``raw`` (the next rows of the file), then store every full batch."""
+        candidates = {
+            id(item): found
+            for item in raw
+            if isinstance(item, RawRow) and (found := self._as_stored.read(item)) is not None
+        }
+        owners: dict[str, int] = {}
+        contacts: dict[int, StoredContact] = {}
+        if candidates:
+            with self._database.session() as session:
+                numbers = sorted({e164 for found in candidates.values() for e164 in found.phones})
+                owners, contacts = stored_owners(session, numbers)
+                session.rollback()
+        for item in raw:
+            if isinstance(item, RejectedRow):
+                for issue in item.issues:
+                    self._writer.report("rejected", item.row, item.lines, issue)
+                continue
+            found = candidates.get(id(item))
+            if (
+                found is not None
+                and not any(self._rows.taken(e164) for e164 in found.phones)
+                and unchanged(found, owners, contacts, self._writing)
+            ):
+                self._rows.accept_as_read(item, found.phones)
+                self.as_stored += 1
+                continue
+            verdict = self._rows.judge(item)
+            if isinstance(verdict, RejectedRow):
+                for issue in verdict.issues:
+                    self._writer.report("rejected", verdict.row, verdict.lines, issue)
+                continue
+            for issue in verdict.warnings:
+                self._writer.report("warning", verdict.row, verdict.lines, issue)
+            self.pending.append(verdict)
+            self._writing.update(verdict.contact.phones)
+            if len(self.pending) >= BATCH:
+                self._send()
+
+    def _send(self) -> None:
+        """Hand the waiting rows to the writer (which first waits for the batch before them)."""
+        batch, self.pending = self.pending, []
+        self._writer.store(batch)
+        before, self._storing = self._storing, {e164 for row in batch for e164 in row.contact.phones}
+        self._writing -= before - self._storing  # that batch is stored now
 
 
 class _Writer:

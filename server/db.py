@@ -23,6 +23,7 @@ logs, and parameters hold password hashes and personal data.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +51,20 @@ def normalise_url(url: str | URL) -> URL:
 def safe_url(url: str | URL) -> str:
     """The URL with its password masked, fit for logs and messages."""
     return normalise_url(url).render_as_string(hide_password=True)
+
+
+_ENGINE_KEYS: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def engine_key(session: Session) -> str:
+    """The database a session works on, as the key of a per-process cache (the chains, the CRM
+    connection, the webhook endpoints): its engine's URL, rendered once per engine. Rendering a URL
+    costs ~15 us, and the disposition post asked three times."""
+    engine = session.get_bind().engine
+    key = _ENGINE_KEYS.get(engine)
+    if key is None:
+        key = _ENGINE_KEYS[engine] = str(engine.url)
+    return key
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -321,6 +321,12 @@ class Settings(BaseModel):
     # whose send was cut off before its outcome was recorded waits for Kannel's report before it
     # is failed (never sent twice).
     kannel_report_wait_seconds: float = Field(default=600.0, gt=0, le=7 * 24 * 3600)
+    #: Chain throughput (issue 19, docs/chains.md "Performance"). Where ``serve`` runs the chain
+    #: worker on PostgreSQL: ``process`` (the default), in processes of their own, one per HTTP
+    #: worker, ``chain_worker_nice`` below serve's CPU priority (a burst of due chains takes the CPU the
+    #: requests leave, never theirs); ``inline``, inside each HTTP worker. SQLite: always inline.
+    chain_worker_mode: Literal["process", "inline"] = "process"
+    chain_worker_nice: int = Field(default=10, ge=0, le=19)
 
     def daily_report_recipients(self) -> list[str]:
         """``daily_report_to`` as a list of addresses."""

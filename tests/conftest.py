@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
 import shutil
 import sys
@@ -82,6 +83,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for node, reason in sorted(unexpected.items()):
         terminalreporter.write_line(f"{node}: {reason}")
     terminalreporter.write_line(f"({verdict}; list a skip there only with the reason it cannot apply)")
+
+
+@pytest.fixture(autouse=True)
+def _garbage_on_the_main_thread() -> Iterator[None]:
+    """Once a Qt test installed the desktop's collector (``ui/gui_gc.py``: automatic collection off,
+    the GUI thread collects), later tests in the process still need their garbage collected: here,
+    on the main thread, with the thresholds CPython would use."""
+    yield
+    if not gc.isenabled() and "ui.gui_gc" in sys.modules:
+        sys.modules["ui.gui_gc"].collect_due()
 
 
 def need(binary: str) -> None:

@@ -39,6 +39,7 @@ from app.workstation.journal import CallJournal
 from app.workstation.notices import CatalogueChanged, StoreFailing, StoreSaved
 from app.workstation.recordings import attach_recordings
 from app.workstation.server_truth import CatalogueFollower, follow_refusals
+from ui import gui_gc
 from ui.desk import Desk
 from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
@@ -412,6 +413,7 @@ def run_qt(main: Callable[[], object]) -> int:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("ringdesk")
     app.setQuitOnLastWindowClosed(False)
+    gui_gc.install(app)  # Qt objects are freed on the GUI thread only (ui/gui_gc.py says why)
     install_probe(app)  # only with RINGDESK_PROBE set: the journey tests read the screen back (ui/probe.py)
     result: int = qasync.run(main())
     return result

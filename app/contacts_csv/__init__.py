@@ -33,7 +33,7 @@ Typical use (the server's import)::
 from app.contacts_csv.columns import Column, Target, header_key, map_columns
 from app.contacts_csv.encoding import detect_encoding
 from app.contacts_csv.errors import CsvError, FileCode, RowCode, RowIssue
-from app.contacts_csv.reader import ContactsCsv, ImportSummary, open_contacts_csv
+from app.contacts_csv.reader import ContactsCsv, ImportSummary, RawRow, open_contacts_csv
 from app.contacts_csv.rows import AcceptedRow, RejectedRow, RowResult
 from app.contacts_csv.russian import reads_as_russian
 
@@ -44,6 +44,7 @@ __all__ = [
     "CsvError",
     "FileCode",
     "ImportSummary",
+    "RawRow",
     "RejectedRow",
     "RowCode",
     "RowIssue",

@@ -34,6 +34,15 @@ quotes (a stray quote on every line), and a tie-break needs only the first lines
 _SEP_LINE = re.compile(r"^sep=(.)\s*$")
 
 
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """A non-blank row not judged yet (:meth:`ContactsCsv.raw_rows`): numbered as a verdict is."""
+
+    row: int
+    lines: tuple[int, int]
+    cells: list[str]
+
+
 @dataclass(slots=True)
 class ImportSummary:
     """Counts so far; final once ``complete`` (the iteration reached the end of the file)."""
@@ -126,6 +135,14 @@ class ContactsCsv:
         """Each non-blank data row's verdict, in file order; a line that cannot be read as a row (a
         stray quote, a cell over the csv module's 128 KiB limit) is a :class:`RejectedRow` of its own.
         """
+        for item in self.raw_rows():
+            yield item if isinstance(item, RejectedRow) else self.judge(item)
+
+    def raw_rows(self) -> Iterator[RawRow | RejectedRow]:
+        """The rows before judging, in file order, for a caller that may settle some without judging
+        them (an import that finds a row exactly as stored). Each :class:`RawRow` must be passed, in
+        order, to :meth:`judge` or :meth:`accept_as_read`; a line that cannot be a row comes out
+        already as its :class:`RejectedRow` (counted); blank rows are counted and skipped."""
         if self._used:
             raise RuntimeError("a ContactsCsv can be iterated once; open the file again")
         self._used = True
@@ -136,16 +153,32 @@ class ContactsCsv:
             if record.cells is None:
                 column = self._column_name(record.cell)
                 issue = RowIssue(record.code or RowCode.INVALID, record.problem, column, shorten(record.text))
-                result: RowResult = RejectedRow(self._row, lines, (issue,))
+                rejected = RejectedRow(self._row, lines, (issue,))
+                self._count(rejected)
+                yield rejected
             elif all(blank(c) for c in record.cells):
                 self.summary.blank += 1
-                continue
             else:
-                result = self._judge.judge(self._row, lines, record.cells)
-            self._count(result)
-            yield result
+                yield RawRow(self._row, lines, record.cells)
         self.summary.lines = self._records.lines_read
         self.summary.complete = True
+
+    def judge(self, raw: RawRow) -> RowResult:
+        """The verdict on a row of :meth:`raw_rows` (counted; its numbers now taken, if accepted)."""
+        result = self._judge.judge(raw.row, raw.lines, raw.cells)
+        self._count(result)
+        return result
+
+    def taken(self, e164: str) -> bool:
+        """Whether an accepted row before holds ``e164`` (a row with it would be a duplicate)."""
+        return self._judge.taken(e164)
+
+    def accept_as_read(self, raw: RawRow, phones: Sequence[str]) -> None:
+        """Count ``raw`` as accepted without judging it, with the numbers ``phones`` (E.164, none
+        :meth:`taken`): for a row the caller read itself and found valid, with no warning, as the
+        judge would have (the import's shortcut for a row exactly as stored)."""
+        self._judge.take(raw.row, phones)
+        self.summary.accepted += 1
 
     def _column_name(self, index: int | None) -> str | None:
         if index is None:

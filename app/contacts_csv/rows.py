@@ -85,6 +85,15 @@ class RowJudge:
         self._seen: dict[int, int] = {}
         """Accepted phones (E.164 digits as an int: half the memory of strings) -> their row."""
 
+    def taken(self, e164: str) -> bool:
+        """Whether an accepted row holds ``e164``."""
+        return int(e164[1:]) in self._seen
+
+    def take(self, row: int, phones: Sequence[str]) -> None:
+        """Note ``phones`` as held by accepted row ``row`` (one accepted without judging)."""
+        for e164 in phones:
+            self._seen[int(e164[1:])] = row
+
     def judge(self, row: int, lines: tuple[int, int], cells: list[str]) -> RowResult:
         """The verdict on one non-blank row (``row`` as the spreadsheet numbers it, from ``lines``)."""
         found = _Row(self)

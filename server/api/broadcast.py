@@ -37,6 +37,9 @@ QUEUES = -2
 asked for it select it (``/statuses/live?queues=true``); published by each worker to its own
 subscribers, since every worker hears the PBX itself (``server.pbx.waiting``)."""
 
+CACHE_PREFIX = "cache:"
+"""Messages for the server processes' caches only (``cache:chains``): watchers get them, no WebSocket."""
+
 QUEUE_SIZE = 256
 """Changes a subscriber may fall behind by before it is dropped."""
 
@@ -80,6 +83,14 @@ class StatusFeed:
             self.publish(message, team_id)
 
         event.listen(session, "after_commit", committed, once=True)
+
+    def announce_on_commit(self, session: Session, message: str) -> None:
+        """Tell every server process's watchers ``message`` (a :data:`CACHE_PREFIX` word) once
+        ``session`` commits. Through the relay only: without one there is one process, which drops
+        its own cache after the commit."""
+        assert message.startswith(CACHE_PREFIX)
+        if self.relay is not None:
+            self.relay.send(session, message, None)
 
     def drop_all(self) -> None:
         """Drop every subscriber (they close with "too far behind: reconnect"): changes may have
@@ -129,6 +140,8 @@ class StatusFeed:
         """Put ``message`` in the queue of every matching subscriber; on the feed's loop."""
         for watcher in self.watchers:
             watcher(message)
+        if message.startswith(CACHE_PREFIX):
+            return
         with self._lock:
             subscribers = [s for s in self._subscribers if s.allows(team_id)]
         for subscriber in subscribers:

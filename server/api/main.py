@@ -36,6 +36,7 @@ from server.api.middleware import RequestLogMiddleware
 from server.api.pgfeed import Listener, NotifyRelay
 from server.api.routes import ROUTERS
 from server.api.userwatch import UserWatch
+from server.chains import trigger as chain_trigger
 from server.chains.clock import Clock
 from server.chains.worker import ChainWorker
 from server.crm.worker import CrmService
@@ -109,9 +110,12 @@ def create_app(
     database: Database | None = None,
     chain_clock: Clock | None = None,
     chain_providers: Mapping[str, Provider] | None = None,
+    run_chains: bool = True,
 ) -> FastAPI:
     """The app; ``chain_clock`` and ``chain_providers``: the chain worker's clock and senders
-    (tests move the clock; by default the system's, and the providers the settings configure)."""
+    (tests move the clock; by default the system's, and the providers the settings configure).
+    ``run_chains=False``: the chain worker runs in a process of its own (``serve`` on PostgreSQL,
+    :mod:`server.chains.process`), not in this one."""
     db = database if database is not None else Database.connect(settings.database_url)
     owns_database = database is None
     register_secret(settings.secret_key.get_secret_value())
@@ -133,6 +137,8 @@ def create_app(
     def catalogue_changed(message: str | None) -> None:
         if message is None or message == CATALOGUE_MESSAGE:
             context.codes.invalidate()
+        if message is None or message == chain_trigger.CHAINS_MESSAGE:
+            chain_trigger.forget()
 
     context.status_feed.watchers.append(catalogue_changed)
     listener: Listener | None = None
@@ -158,13 +164,15 @@ def create_app(
         await presence.start()
         retention = asyncio.create_task(_purge_recordings_hourly(settings, db))
         await webhooks.start()
-        await chains.start()
+        if run_chains:
+            await chains.start()
         await crm.start()
         await daily.start()
         yield
         await daily.stop()
         await crm.stop()
-        await chains.stop()
+        if run_chains:
+            await chains.stop()
         await webhooks.stop()
         retention.cancel()
         await presence.stop()
@@ -200,6 +208,9 @@ def create_app(
 SETTINGS_ENV = "RINGDESK__WORKER_SETTINGS"
 """Where ``serve --workers N`` hands its loaded settings to the worker processes (JSON). The
 double underscore keeps it out of the ``RINGDESK_<FIELD>`` settings namespace."""
+CHAINS_APART_ENV = "RINGDESK__CHAINS_APART"
+"""Set to ``1`` by ``serve`` when the chain worker runs in processes of its own: the HTTP workers
+then start none (:mod:`server.chains.process`)."""
 
 
 def settings_for_workers(settings: Settings) -> str:
@@ -223,4 +234,4 @@ def app_from_environment() -> FastAPI:
         raise RuntimeError(f"{SETTINGS_ENV} is not set: start workers with ringdesk-server serve --workers N")
     settings = Settings.model_validate(json.loads(raw))
     configure_logging(settings.log_level)
-    return create_app(settings)
+    return create_app(settings, run_chains=os.environ.get(CHAINS_APART_ENV) != "1")

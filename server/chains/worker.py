@@ -1,5 +1,6 @@
-"""The chain worker: an asyncio task in every server process (started in the app's lifespan) that
-claims due steps and works them (:mod:`server.chains.steps` for the database side).
+"""The chain worker: an asyncio task that claims due steps and works them (:mod:`server.chains.steps`
+and :mod:`server.chains.batch` for the database side). It runs in processes of its own under
+``serve`` on PostgreSQL (:mod:`server.chains.process`: why), else in each server process's lifespan.
 
 It claims up to ``chain_batch`` due steps at a time, works at most ``chain_concurrency`` at once
 (each step's database work in the thread pool, each send on the loop or, for SMTP, in a thread),
@@ -21,10 +22,12 @@ import contextlib
 import logging
 import random
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from server.chains import batch, steps
 from server.chains.clock import Clock, SystemClock
@@ -33,6 +36,11 @@ from server.messaging.base import NotConfigured, Provider, Sent
 from server.settings import Settings
 
 log = logging.getLogger("ringdesk.server.chains")
+T = TypeVar("T")
+DB_THREADS = 2
+"""Threads of a worker's database work: its own, not the request handlers' pool (a burst of chains
+never takes a request's thread), and few (each batch is one transaction; two keep the database busy
+while the other's rows are built)."""
 _listeners: list[Callable[[], None]] = []
 
 _NEW = "chains.new_steps"
@@ -83,6 +91,7 @@ class ChainWorker:
         self._sending = asyncio.Semaphore(settings.chain_send_concurrency)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._starts = 0
 
@@ -100,6 +109,7 @@ class ChainWorker:
         self._wake = asyncio.Event()
         self._sending = asyncio.Semaphore(self.settings.chain_send_concurrency)
         self.db = Database.connect(self.settings.database_url)
+        self._executor = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="chain-db")
         self.providers = self._providers if self._providers is not None else providers_of(self.settings)
         _listeners.append(self.wake)
         self._task = asyncio.create_task(self._run(), name="chain-worker")
@@ -125,8 +135,15 @@ class ChainWorker:
                 closer = getattr(provider, "aclose", None)
                 if closer is not None:
                     await closer()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
         if self.db is not None:
             self.db.dispose()
+
+    async def _in_thread(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)`` in the worker's own database threads."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, partial(fn, *args, **kwargs))
 
     async def _run(self) -> None:
         while True:
@@ -136,7 +153,7 @@ class ChainWorker:
             if room > 0:
                 try:
                     assert self.db is not None
-                    claimed = await run_in_threadpool(
+                    claimed = await self._in_thread(
                         steps.claim, self.db, now=self.clock.now(), limit=room, policy=self.policy
                     )
                 except Exception:  # the worker must outlive any one failure: log it, try again later
@@ -171,11 +188,11 @@ class ChainWorker:
         ``chain_send_concurrency`` at once per process), their outcomes in one more."""
         assert self.db is not None
         try:
-            jobs = await run_in_threadpool(
+            jobs = await self._in_thread(
                 batch.prepare_many, self.db, claimed, now=self.clock.now(), policy=self.policy
             )
             outcomes = await asyncio.gather(*(self._send(job) for job in jobs))
-            states = await run_in_threadpool(
+            states = await self._in_thread(
                 batch.record_many, self.db, outcomes, now=self.clock.now(), policy=self.policy, rng=self._rng
             )
             for job, sent, _ in outcomes:

@@ -22,6 +22,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from server.commands.common import (
     EXIT_FAILED,
@@ -33,6 +34,9 @@ from server.commands.common import (
     load,
     open_database,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def register(subparsers: SubParsers) -> None:
@@ -158,6 +162,7 @@ def run_upload(args: argparse.Namespace) -> int:
                         target=f"chain:{row.id}:{row.version}",
                         details={"name": row.name, "via": "cli"},
                     )
+                    _announce(session)
                     session.commit()
                 state = "stored" if new else "already stored"
                 print(f"chain {row.id} version {row.version}: {state}")
@@ -191,6 +196,16 @@ def run_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _announce(session: Session) -> None:
+    """Running servers on PostgreSQL drop their map of the chains each code starts at this commit
+    (``server.chains.trigger``); on SQLite they notice within ``trigger.STALE_AFTER``."""
+    if session.get_bind().dialect.name == "postgresql":
+        from server.api.pgfeed import NotifyRelay
+        from server.chains.trigger import CHAINS_MESSAGE
+
+        NotifyRelay().send(session, CHAINS_MESSAGE, None)
+
+
 def _set_active(args: argparse.Namespace, active: bool) -> int:
     settings = load(args).settings
     from server.audit import record_audit
@@ -203,6 +218,7 @@ def _set_active(args: argparse.Namespace, active: bool) -> int:
         record_audit(
             session, actor=None, action=f"chain.{verb}", target=f"chain:{args.id}", details={"via": "cli"}
         )
+        _announce(session)
         session.commit()
     print(f"chain {args.id}: {'enabled' if active else 'disabled'}")
     return EXIT_OK

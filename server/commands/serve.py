@@ -6,6 +6,9 @@ environment variable :data:`server.api.main.SETTINGS_ENV` (the workers are spawn
 and the settings may have come from flags or a config file the workers would not see). Only
 PostgreSQL takes several workers: the live status feed and the login throttle are shared through
 the database there (``LISTEN/NOTIFY``, a table), while SQLite admits one writer at a time anyway.
+
+On PostgreSQL the communication chains' worker runs beside them in processes of its own, one per
+HTTP worker, at a lower CPU priority (``chain_worker_mode``, :mod:`server.chains.process`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-from typing import Any
+import socket
+from typing import TYPE_CHECKING, Any
 
 from server.commands.common import (
     EXIT_OK,
@@ -24,6 +28,10 @@ from server.commands.common import (
     load,
     open_database,
 )
+
+if TYPE_CHECKING:
+    from server.chains.process import ChainProcesses
+    from server.settings import Settings
 
 log = logging.getLogger("ringdesk.server")
 
@@ -75,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from server.api.main import SETTINGS_ENV, create_app, settings_for_workers
+    from server.api.main import CHAINS_APART_ENV, SETTINGS_ENV, create_app, settings_for_workers
     from server.db import safe_url
     from server.logs import configure_logging, register_secret
     from server.migrate import current_revision
@@ -111,9 +119,48 @@ def run(args: argparse.Namespace) -> int:
         # pings: dropped within the silence, then swept like a killed one (server.presence)
         half = max(settings.desk_silence_seconds / 2, 1.0)
         options.update(ws_ping_interval=half, ws_ping_timeout=half)
-    if settings.workers == 1:
-        uvicorn.run(create_app(settings), **options)
-    else:
-        os.environ[SETTINGS_ENV] = settings_for_workers(settings)
-        uvicorn.run("server.api.main:app_from_environment", factory=True, workers=settings.workers, **options)
+    chains = _chain_processes(settings)
+    try:
+        if settings.workers == 1:
+            uvicorn.run(create_app(settings, run_chains=chains is None), **options)
+        else:
+            os.environ[SETTINGS_ENV] = settings_for_workers(settings)
+            if chains is not None:
+                os.environ[CHAINS_APART_ENV] = "1"
+            uvicorn.run(
+                "server.api.main:app_from_environment", factory=True, workers=settings.workers, **options
+            )
+    finally:
+        if chains is not None:
+            chains.stop()
     return EXIT_OK
+
+
+def _chain_processes(settings: Settings) -> ChainProcesses | None:
+    """On PostgreSQL with ``chain_worker_mode = process``: the chain workers started in processes
+    of their own, one per HTTP worker, at a lower CPU priority (:mod:`server.chains.process`);
+    ``None``: each HTTP worker runs its own (SQLite, or ``inline``)."""
+    from sqlalchemy.engine import make_url
+
+    from server.api.main import SETTINGS_ENV, settings_for_workers
+    from server.chains import process
+
+    if (
+        settings.chain_worker_mode != "process"
+        or make_url(settings.database_url).get_backend_name() != "postgresql"
+    ):
+        return None
+    assert process.SETTINGS_ENV == SETTINGS_ENV
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+
+    def answering() -> bool:
+        try:
+            socket.create_connection((host, settings.port), timeout=1).close()
+        except OSError:
+            return False
+        return True
+
+    env = {**os.environ, SETTINGS_ENV: settings_for_workers(settings)}
+    chains = process.ChainProcesses(settings.workers, env, ready=answering)
+    chains.start()
+    return chains

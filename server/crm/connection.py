@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from server.crm.bitrix24 import NAME as BITRIX24
 from server.crm.bitrix24 import Bitrix24, Bitrix24Config, masked, parse_url
 from server.crm.contract import CrmAdapter
+from server.db import engine_key
 from server.logs import register_secret
 from server.models import CrmConnection
 from server.settings import Settings
@@ -110,7 +111,7 @@ def configured(session: Session) -> Connection | None:
 
 
 def _key(session: Session) -> str:
-    return str(session.get_bind().engine.url)
+    return engine_key(session)
 
 
 def adapter_for(connection: Connection, settings: Settings) -> CrmAdapter:

@@ -26,6 +26,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from server.db import engine_key
 from server.models import Call, Contact, Task, WebhookDelivery, WebhookEndpoint, WebhookEvent, utcnow
 
 
@@ -106,7 +107,7 @@ def known_endpoints(session: Session) -> Endpoints:
 
 
 def _key(session: Session) -> str:
-    return str(session.get_bind().engine.url)
+    return engine_key(session)
 
 
 def _subscribers(session: Session, event: EventType) -> list[int]:

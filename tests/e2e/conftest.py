@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from tests.server.live import LiveServer, server_command, server_env
 from tests.support.ports import free_port
 from tests.sync.conftest import memory_keyring  # noqa: F401 - fixture
+from ui import gui_gc
 from ui.i18n import Language
 from ui.main import Desktop, DesktopOptions
 
@@ -64,6 +65,12 @@ def seeded_demo_server(directory: Path, env: dict[str, str] | None = None) -> Li
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with seeded_demo_server(tmp_path_factory.mktemp("e2e-server")) as live:
         yield live
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _gui_thread_gc(qapp: QApplication) -> None:
+    """The desktop's garbage policy, as ``ui.main.run_qt`` installs it (``ui/gui_gc.py``)."""
+    gui_gc.install(qapp)
 
 
 @pytest.fixture

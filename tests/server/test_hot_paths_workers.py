@@ -82,3 +82,45 @@ def test_a_catalogue_change_on_one_worker_is_seen_by_the_next_post_on_the_other(
         assert put.status_code == 200, put.text
         _each_worker(server, operator, _body(), 422)
         _each_worker(server, operator, _body(comment="sold"), 201)
+
+
+def _runs(http: httpx.Client, admin: str) -> int:
+    response = http.get("/chains/runs", params={"limit": 500}, headers={"Authorization": f"Bearer {admin}"})
+    assert response.status_code == 200, response.text
+    return len(response.json())
+
+
+def test_a_chain_uploaded_or_disabled_on_one_worker_is_seen_by_the_next_post_on_the_other(
+    two_workers: LiveServer,
+) -> None:
+    """Each worker keeps a map of the chains each code starts (``server.chains.trigger``), read once
+    and dropped by the change's announcement: no re-read per post, no stale map for seconds."""
+    added = run_cli(["user", "add", "boss", "--role", "admin"], env=two_workers.env, stdin="Pa55-word\n")
+    assert added.returncode == 0, added.stderr
+    with two_workers as server, httpx.Client(base_url=server.base_url, timeout=10) as http:
+        admin, operator = _token(http, "boss"), _token(http, "op")
+        bearer = {"Authorization": f"Bearer {admin}"}
+        assert http.put("/catalogue/dispositions/sale", json=SALE, headers=bearer).status_code == 201
+        _each_worker(server, operator, _body(), 201)  # both workers hold their (empty) map now
+        assert _runs(http, admin) == 0
+
+        document = {
+            "id": "follow",
+            "version": 1,
+            "name": "Follow-up",
+            "trigger": {"event": "disposition", "codes": ["sale"]},
+            "steps": [
+                {"id": "task", "callback_task": {"text": "Перезвонить"}, "next": "done"},
+                {"id": "done", "stop": {}},
+            ],
+        }
+        uploaded = http.post("/chains", json=document, headers=bearer)
+        assert uploaded.status_code == 201, uploaded.text
+        posted = _each_worker(server, operator, _body(), 201)
+        assert _runs(http, admin) == len(posted)  # every post on either worker started a run
+
+        disabled = http.post("/chains/follow/disable", headers=bearer)
+        assert disabled.status_code == 200, disabled.text
+        stopped = _runs(http, admin)
+        _each_worker(server, operator, _body(), 201)
+        assert _runs(http, admin) == stopped  # no post on either worker started one

@@ -11,12 +11,12 @@ import asyncio
 from app.telephony import events as ev
 from app.telephony.events import CallState
 from tests.core.helpers import incoming, state
-from tests.ui.test_desk import Harness, loop  # noqa: F401  (the fixture)
+from tests.ui.test_desk import Harness
 from ui.i18n import Language, set_language
 
 
 def test_the_status_bar_says_where_the_sound_went_and_that_the_headset_is_back(
-    loop: asyncio.AbstractEventLoop,  # noqa: F811
+    loop: asyncio.AbstractEventLoop,
 ) -> None:
     h = Harness(loop)
     h.ws.start_shift()
@@ -46,7 +46,7 @@ def test_the_status_bar_says_where_the_sound_went_and_that_the_headset_is_back(
 
 
 def test_the_silent_fallback_says_the_call_has_no_sound_until_the_headset_is_back(
-    loop: asyncio.AbstractEventLoop,  # noqa: F811
+    loop: asyncio.AbstractEventLoop,
 ) -> None:
     h = Harness(loop)
     h.ws.start_shift()

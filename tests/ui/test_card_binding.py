@@ -10,14 +10,11 @@ with real callers is ``tests/e2e/test_two_calls.py``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
-import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 
 from app.session import AcwPolicy
 from app.status import Choice
@@ -65,15 +62,6 @@ class Services:
 
     async def create_contact(self, contact_in: ContactIn) -> ContactOut:
         raise AssertionError("not expected")
-
-
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(event_loop)
-    yield event_loop
-    event_loop.close()
-    asyncio.set_event_loop(None)
 
 
 class Desktop:

@@ -24,12 +24,9 @@ from app.team.feed import TeamFeed
 from tests.e2e.conftest import until
 from tests.server.tasks_support import SOURCES
 from tests.ui.test_reports_window import Centre
-from tests.ui.test_team_window import loop
 from ui.i18n import Language, set_language
 from ui.team.wallboard import Wallboard
 from ui.team.window import TeamWindow
-
-__all__ = ["loop"]  # the fixture
 
 BASE = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=15)
 

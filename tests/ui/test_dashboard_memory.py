@@ -20,11 +20,8 @@ from app.team.feed import Snapshot
 from app.wire.kpi import KpiReport, KpiRow
 from app.wire.reports import LiveQueue, LiveReport
 from app.wire.statuses import BoardRow, OperatorStatus
-from tests.ui.test_team_window import loop
 from ui.team.dashboard import DashboardPanel
 from ui.team.model import TeamTableModel
-
-__all__ = ["loop"]  # the fixture
 
 NOW = datetime.now(UTC)
 OPERATORS = [f"operator{n:02}" for n in range(40)]

@@ -8,15 +8,11 @@ and the real outbox are exercised in ``tests/engine`` and ``tests/sync``; the en
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from app.scripts.loader import load
 from app.session import AcwPolicy
@@ -77,15 +73,6 @@ class Services:
 
     async def create_contact(self, contact_in: ContactIn) -> ContactOut:
         return ContactOut(**contact_in.model_dump(), id=7, version=1, updated_at=at(0))
-
-
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(event_loop)
-    yield event_loop
-    event_loop.close()
-    asyncio.set_event_loop(None)
 
 
 class Harness:

@@ -15,7 +15,7 @@ from app.status import Choice
 from app.store.database import open_store
 from app.store.drafts import Drafts
 from tests.core.helpers import ended
-from tests.ui.test_desk import Harness, loop  # noqa: F401 - fixture
+from tests.ui.test_desk import Harness
 from ui.drafts import FORM_SAVE_MS, DraftKeeper
 
 
@@ -35,7 +35,7 @@ def comment_on_disk(drafts: Drafts, call_id: str) -> str:
 
 
 def test_typing_a_comment_writes_the_draft_a_few_times_not_per_key(
-    loop: asyncio.AbstractEventLoop,  # noqa: F811
+    loop: asyncio.AbstractEventLoop,
     qtbot: QtBot,
     tmp_path: Path,
 ) -> None:

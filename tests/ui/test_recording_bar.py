@@ -13,10 +13,8 @@ from app.telephony.events import CallState
 from app.wire.recordings import RecordingIn
 from app.workstation.recordings import attach_recordings
 from tests.core.helpers import CATALOGUE, ended, incoming, state
-from tests.ui.test_desk import Harness, loop
+from tests.ui.test_desk import Harness
 from ui.i18n import Language, set_language
-
-__all__ = ["loop"]  # the fixture
 
 CATALOGUE_WITH_POLICY = CATALOGUE.model_copy(
     update={"recording": "always", "recording_queues": {"shop": "on_demand", "survey": "never"}}

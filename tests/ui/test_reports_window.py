@@ -31,14 +31,11 @@ from tests.server.conftest import make_settings
 from tests.server.helpers import TestUser, add_user
 from tests.server.live import LiveServer
 from tests.server.tasks_support import PBX_KEY, SOURCES
-from tests.ui.test_team_window import loop
 from ui.i18n import Language, set_language
 from ui.labels import use_catalogue
 from ui.team.reports.call_card import CallCardWindow
 from ui.team.reports.drill import DrillWindow
 from ui.team.reports.window import FIGURE_ROLE, ReportsWindow
-
-__all__ = ["loop"]  # the fixture
 
 DAY = datetime.now(UTC).date() - timedelta(days=1)
 """Yesterday: within the week a desktop's records may be late, and the day is whole."""

@@ -24,13 +24,10 @@ from app.workstation.playback import RecordingPlayer
 from tests.core.helpers import FakePhone
 from tests.core.test_scoring import FORM, FakeApi
 from tests.e2e.conftest import until
-from tests.ui.test_desk import loop
 from ui.i18n import Language, set_language
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
 from ui.team.my_scores import MyScoresWindow
 from ui.team.scoring import ScoringWindow
-
-__all__ = ["loop"]  # the fixture
 
 ODD_FORM = FORM.model_copy(update={"name": "<b>Sales</b> & more"})
 

@@ -17,7 +17,7 @@ from app.telephony import events as ev
 from app.telephony.events import CallState
 from app.wire.supervision import SupervisionMode
 from tests.e2e.conftest import until
-from tests.ui.test_team_window import Centre, centre, loop  # noqa: F401  (fixtures)
+from tests.ui.test_team_window import Centre, centre  # noqa: F401  (the fixture)
 from ui.i18n import Language, set_language
 from ui.team.supervise import SuperviseBar, attach_supervise_bar
 from ui.team.window import TeamWindow
@@ -37,7 +37,7 @@ class LeadPhone:
 
 def test_the_lead_supervises_an_operator_on_a_call_from_the_board(
     centre: Centre,  # noqa: F811
-    loop: asyncio.AbstractEventLoop,  # noqa: F811
+    loop: asyncio.AbstractEventLoop,
 ) -> None:
     anna_id = centre.users["anna"].id
     routing = {"sip_uri": "sip:anna@127.0.0.1:5099"}

@@ -21,7 +21,7 @@ from app.workstation import CallChanged
 from tests.core.helpers import ended, state
 from tests.core.test_task_desk import task
 from tests.core.test_task_preview import ReleasingTasks
-from tests.ui.test_card_binding import Desktop, city, loop  # noqa: F401 - the qasync loop fixture
+from tests.ui.test_card_binding import Desktop, city
 from ui import sample_data
 from ui.actions import ActionId
 from ui.tasks.hook import TasksHook
@@ -55,7 +55,7 @@ class Rig:
 
 
 def test_the_preview_is_the_clients_card_and_dialling_keeps_it(
-    loop: asyncio.AbstractEventLoop,  # noqa: F811
+    loop: asyncio.AbstractEventLoop,
     tmp_path: Path,
 ) -> None:
     rig = Rig(loop, tmp_path)
@@ -85,7 +85,7 @@ def test_the_preview_is_the_clients_card_and_dialling_keeps_it(
 
 
 def test_a_ringing_call_sets_the_preview_aside_and_give_back_clears_it(
-    loop: asyncio.AbstractEventLoop,  # noqa: F811
+    loop: asyncio.AbstractEventLoop,
     tmp_path: Path,
 ) -> None:
     rig = Rig(loop, tmp_path)

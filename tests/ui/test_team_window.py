@@ -17,9 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.client.api import ApiClient
 from app.team.feed import Connection, FeedEvent, TeamFeed
@@ -98,16 +96,6 @@ def centre(tmp_path: Path) -> Iterator[Centre]:
     yield c
     c.http.close()
     c.server.stop()
-
-
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """The desktop's kind of loop: qasync's, on the GUI thread."""
-    event_loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(event_loop)
-    yield event_loop
-    event_loop.close()
-    asyncio.set_event_loop(None)
 
 
 Body = Callable[[TeamWindow], Awaitable[None]]

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 
 from app.wire.common import Code
+from server.api.context import get_context
 from server.api.deps import AdminUser, AuditDep, SessionDep
 from server.api.schemas.common import MAX_INT32, BigIdPath
 from server.chains import store, trigger
@@ -48,7 +49,13 @@ def lint(document: Document, _admin: AdminUser, session: SessionDep) -> list[sto
     max_body_size=BODY_MAX,
 )
 def upload(
-    document: Document, admin: AdminUser, session: SessionDep, audit: AuditDep, response: Response
+    *,
+    document: Document,
+    admin: AdminUser,
+    session: SessionDep,
+    audit: AuditDep,
+    request: Request,
+    response: Response,
 ) -> store.ChainVersion:
     try:
         row, new, _warnings = store.store(session, document, by=admin, source="body")
@@ -62,6 +69,7 @@ def upload(
         response.status_code = status.HTTP_200_OK
         return store.version_out(row)
     audit("chain.create", target=f"chain:{row.id}:{row.version}", details={"name": row.name})
+    _announce(request, session)
     session.commit()
     trigger.forget()
     return store.version_out(row)
@@ -121,10 +129,19 @@ def read_version(
     return store.version_out(row)
 
 
-def _set_active(chain_id: str, active: bool, session: SessionDep, audit: AuditDep) -> store.ChainSummary:
+def _announce(request: Request, session: SessionDep) -> None:
+    """Every server process drops its map of the chains each code starts when this commits (this
+    one at once after the commit: ``trigger.forget``)."""
+    get_context(request).status_feed.announce_on_commit(session, trigger.CHAINS_MESSAGE)
+
+
+def _set_active(
+    request: Request, chain_id: str, active: bool, session: SessionDep, audit: AuditDep
+) -> store.ChainSummary:
     if not store.set_active(session, chain_id, active):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no chain {chain_id!r}")
     audit("chain.enable" if active else "chain.disable", target=f"chain:{chain_id}")
+    _announce(request, session)
     session.commit()
     trigger.forget()
     row = store.get_version(session, chain_id)
@@ -133,11 +150,15 @@ def _set_active(chain_id: str, active: bool, session: SessionDep, audit: AuditDe
 
 
 @router.post("/{chain_id}/disable", responses={404: {"description": "no such chain"}})
-def disable(chain_id: Code, _admin: AdminUser, session: SessionDep, audit: AuditDep) -> store.ChainSummary:
+def disable(
+    chain_id: Code, _admin: AdminUser, session: SessionDep, audit: AuditDep, request: Request
+) -> store.ChainSummary:
     """No new runs; runs in flight are stopped."""
-    return _set_active(chain_id, False, session, audit)
+    return _set_active(request, chain_id, False, session, audit)
 
 
 @router.post("/{chain_id}/enable", responses={404: {"description": "no such chain"}})
-def enable(chain_id: Code, _admin: AdminUser, session: SessionDep, audit: AuditDep) -> store.ChainSummary:
-    return _set_active(chain_id, True, session, audit)
+def enable(
+    chain_id: Code, _admin: AdminUser, session: SessionDep, audit: AuditDep, request: Request
+) -> store.ChainSummary:
+    return _set_active(request, chain_id, True, session, audit)

@@ -317,9 +317,11 @@ def test_two_workers_on_postgresql_send_each_message_once(
         pytest.skip("several workers need PostgreSQL")
     _users(db_url)
     total = 40
-    server = LiveServer(
-        tmp_path / "server.log", args=["--workers", "2"], env=_env(db_url, **provider.settings())
-    )
+    # A lease long enough for a loaded machine: "never sent twice" holds while a worker records a
+    # send within its lease (2 s here is for the kill -9 tests; the default is 120 s). The chain
+    # workers run at nice 10 beside the HTTP workers and everything else on the machine.
+    env = _env(db_url, **provider.settings(), chain_lease_seconds=30)
+    server = LiveServer(tmp_path / "server.log", args=["--workers", "2"], env=env)
     with server:
         desk = Desk(server)
         desk.setup([{"id": "sms", "sms": {"text": "Hi"}, "next": "done"}, {"id": "done", "stop": {}}])
@@ -330,4 +332,28 @@ def test_two_workers_on_postgresql_send_each_message_once(
         while any(r.state != "done" for r in _rows(db_url)[2]):
             assert time.monotonic() < deadline
             time.sleep(0.05)
+        assert server.pid is not None
+        chain_workers = _chain_processes(server.pid)
+        served_nice = _nice(server.pid)
     assert len(provider.requests) == total  # no message was sent twice, not even to be de-duplicated
+    # the chains were worked by processes of their own, one per HTTP worker, 10 below the requests'
+    # priority (the tests may run niced already: 19 is the floor)
+    assert [nice for _, nice in chain_workers] == [min(19, served_nice + 10)] * 2
+
+
+def _nice(pid: int) -> int:
+    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def _chain_processes(group: int) -> list[tuple[int, int]]:
+    """``(pid, nice)`` of the chain worker processes in process group ``group`` (the served app)."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if int(fields[2]) == group and b"server.chains.process" in command:
+            found.append((int(proc.name), int(fields[16])))
+    return found

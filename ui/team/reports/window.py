@@ -461,4 +461,9 @@ class ReportsWindow(QWidget):
         for window in (self.card_window, self.drill_window):
             if window is not None:
                 window.close()
+                # Deleted now, on the GUI thread: these windows sit in reference cycles (their
+                # signals' lambdas), and a cycle collected by Python's GC in another thread would
+                # destroy them there, leaving Qt a dangling timer (a crash at the next event).
+                window.deleteLater()
+        self.card_window = self.drill_window = None
         self.close()
