@@ -213,15 +213,17 @@ async def _shift(call: Any) -> dict[str, Any]:
         gc.collect()
         after = tracemalloc.take_snapshot()
         tracemalloc.stop()
+        for stat in after.compare_to(before, "traceback")[:15]:
+            print(f"{stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks", file=sys.stderr)
+            for line in stat.traceback.format()[-8:]:
+                print("   ", line, file=sys.stderr)
+        del before, after  # (their traces are tuples: not to be counted below)
+        gc.collect()
         grown = _live_types()
         grown.subtract(types_before)
         print("live objects by type, growth over the traced calls (what is kept per call):", file=sys.stderr)
         for name, count in grown.most_common(15):
             print(f"  {count:+d} {name}", file=sys.stderr)
-        for stat in after.compare_to(before, "traceback")[:15]:
-            print(f"{stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks", file=sys.stderr)
-            for line in stat.traceback.format()[-8:]:
-                print("   ", line, file=sys.stderr)
     gc.collect()
     base_rss, base_blocks = rss_mb(), sys.getallocatedblocks()
     tasks_before = tasks_listed()
