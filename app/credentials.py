@@ -71,21 +71,35 @@ class SecretStore:
 
             backend = keyring.get_keyring()
         self._name: str | None = None
-        self._backend: Any | None
-        self._problem: str | None
+        self._backend: Any | None = None
+        self._problem: str | None = None
+        self._remote: Any | None = None
+        """A helper process started but not asked yet (:meth:`_settle`)."""
         if _is_remote(backend):
-            problem: str | None
-            try:
-                self._name, problem = cast(Any, backend).hello()
-            except Exception as exc:
-                problem = f"the system keyring failed ({type(exc).__name__})"
-            self._backend, self._problem = (None, problem) if problem else (backend, None)
+            # started now, asked when a secret is first needed: its start-up (a Python process and
+            # the keyring's backend discovery) runs beside the desktop's own (issue 15: start time)
+            self._remote = backend
+            cast(Any, backend).begin()
         else:
             self._backend, self._problem = choose_backend(backend)
+            if self._problem:
+                log.warning("secrets kept in memory only: %s", self._problem)
         self._memory: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
-        if self._problem:
-            log.warning("secrets kept in memory only: %s", self._problem)
+
+    def _settle(self) -> None:
+        """Ask the helper started by ``__init__`` which backend it has (once; the lock held)."""
+        remote, self._remote = self._remote, None
+        if remote is None:
+            return
+        problem: str | None
+        try:
+            self._name, problem = remote.hello()
+        except Exception as exc:
+            problem = f"the system keyring failed ({type(exc).__name__})"
+        self._backend, self._problem = (None, problem) if problem else (remote, None)
+        if problem:
+            log.warning("secrets kept in memory only: %s", problem)
 
     @classmethod
     def for_desktop(cls) -> SecretStore:
@@ -102,6 +116,8 @@ class SecretStore:
     @property
     def backend_name(self) -> str:
         """The keyring in use, for IT (``keyring.backends.SecretService.Keyring``); ``memory`` when none."""
+        with self._lock:
+            self._settle()
         backend = self._backend
         if backend is None:
             return "memory"
@@ -110,12 +126,14 @@ class SecretStore:
     @property
     def problem(self) -> str | None:
         """Why secrets are kept in memory for this session only (``None``: the OS keyring works)."""
+        with self._lock:
+            self._settle()
         return self._problem
 
     @property
     def message(self) -> str | None:
         """What to tell the operator when the keyring cannot be used."""
-        if self._problem is None:
+        if self.problem is None:
             return None
         return (
             f"Your passwords cannot be saved securely on this computer ({self._problem}). "
@@ -124,6 +142,7 @@ class SecretStore:
 
     def get(self, kind: SecretKind, account: str) -> str | None:
         with self._lock:
+            self._settle()
             if self._backend is not None:
                 try:
                     return self._backend.get_password(f"{SERVICE}/{kind.value}", account)  # type: ignore[no-any-return]
@@ -133,6 +152,7 @@ class SecretStore:
 
     def set(self, kind: SecretKind, account: str, secret: str) -> None:
         with self._lock:
+            self._settle()
             if self._backend is not None:
                 try:
                     self._backend.set_password(f"{SERVICE}/{kind.value}", account, secret)
@@ -143,6 +163,7 @@ class SecretStore:
 
     def delete(self, kind: SecretKind, account: str) -> None:
         with self._lock:
+            self._settle()
             self._memory.pop((kind.value, account), None)
             if self._backend is not None:
                 try:

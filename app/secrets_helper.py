@@ -20,6 +20,7 @@ exits.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -94,6 +95,14 @@ class RemoteKeyring:
         self.problem: str | None = None
         self.started = 0
         """How many helpers were started (tests and the bench read it)."""
+
+    def begin(self) -> None:
+        """Start the helper now without waiting for it (a failure to start is found by the first
+        question, which tries again)."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                with contextlib.suppress(RemoteKeyringError):
+                    self._start()
 
     def hello(self) -> tuple[str, str | None]:
         """The child's backend and why it cannot be used (``None``: it can)."""

@@ -30,10 +30,11 @@ def main(spawned_at: float, idle_s: float) -> int:
     window.show()
     app.processEvents()
     ready_s = time.time() - spawned_at
+    ready_cpu_s = time.process_time()
     loop = QEventLoop()
     QTimer.singleShot(int(idle_s * 1000), loop.quit)
     loop.exec()
-    print(json.dumps({"ready_s": ready_s, "rss_mb": rss_mb()}), flush=True)
+    print(json.dumps({"ready_s": ready_s, "ready_cpu_s": ready_cpu_s, "rss_mb": rss_mb()}), flush=True)
     return 0
 
 

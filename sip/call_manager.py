@@ -12,11 +12,11 @@ from typing import Any, Protocol
 
 import pjsua2 as pj
 
+from app.supervision.modes import GRANT_HEADER
 from app.telephony import events as ev
 from app.telephony.commands import MakeCall
 from app.telephony.config import DtmfMethod, EngineConfig
 from app.telephony.events import CallState, EndCause
-from app.wire.supervision import GRANT_HEADER
 from sip import sipmsg
 from sip.accounts import AccountRecord, RingdeskAccount
 from sip.calls import (

@@ -9,8 +9,14 @@ through :mod:`linecache`, which keeps every file it read: in the desktop that wa
 modules, 32 MB of Python strings, for the life of the process (a fifth of the idle desktop). Clearing
 the cache afterwards gives almost nothing back (the freed lines are scattered over memory arenas that
 stay in use), so the source is dropped as each import is checked instead. The hook's answer is
-unchanged (its own check still runs); if a PySide6 release no longer has the private function, nothing
-is patched.
+unchanged; if a PySide6 release no longer has the private function, nothing is patched.
+
+**...and reads as little as it can** (issue 15: the true cold start). The question is only whether the
+word "PySide6" appears in the file. The standard library never says it, so its modules (a third of what
+the desktop imports) are answered without reading anything; for the others the file is read as bytes
+and searched, without ``inspect``, ``tokenize`` or ``linecache``. Anything else (no ``.py`` file, an
+unreadable one) goes to PySide6's own check as before. ``tests/unit/test_desktop_footprint.py`` compares
+both answers for every module the desktop loads.
 
 **No httpx command line.** ``import httpx`` tries to load its optional CLI (``httpx._main``), which
 imports click and pygments before failing on rich: 2.3 MB that stay loaded whenever those two happen to
@@ -21,7 +27,9 @@ the httpx CLI, so that module is marked absent and httpx uses its own fallback.
 from __future__ import annotations
 
 import linecache
+import os
 import sys
+import sysconfig
 from collections.abc import Callable
 from types import ModuleType
 
@@ -32,9 +40,42 @@ _FEATURE = "shibokensupport.feature"
 _CHECK = "_mod_uses_pyside"
 
 
+_STDLIB = tuple(
+    os.path.join(os.path.realpath(sysconfig.get_paths()[key]), "") for key in ("stdlib", "platstdlib")
+)
+_SITE = ("site-packages", "dist-packages")
+
+
+def is_stdlib(module: ModuleType) -> bool:
+    """A module of Python's standard library (by where its file is): it never mentions PySide6."""
+    spec = getattr(module, "__spec__", None)
+    if module.__name__ in sys.builtin_module_names or spec is None:
+        return module.__name__ in sys.builtin_module_names
+    origin = spec.origin or ""
+    if origin == "frozen":
+        return True
+    if any(part in origin for part in _SITE):
+        return False
+    return os.path.realpath(origin).startswith(_STDLIB)
+
+
+def _says_pyside(module: ModuleType) -> bool | None:
+    """Whether the module's ``.py`` file contains "PySide6"; ``None`` when that cannot be told cheaply."""
+    if is_stdlib(module):
+        return False
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str) or not path.endswith(".py"):
+        return None
+    try:
+        with open(path, "rb") as source:
+            return b"PySide6" in source.read()
+    except OSError:
+        return None
+
+
 def forget_checked_sources() -> bool:
-    """Make PySide6's per-import check drop the source it caches; ``False`` when there is nothing to
-    patch (another PySide6 release). Idempotent."""
+    """Make PySide6's per-import check read as little as it can and keep nothing it read (see the
+    module docstring); ``False`` when there is nothing to patch (another PySide6 release). Idempotent."""
     feature = sys.modules.get(_FEATURE)
     check: Callable[[ModuleType], bool] | None = getattr(feature, _CHECK, None)
     if feature is None or check is None:
@@ -43,6 +84,9 @@ def forget_checked_sources() -> bool:
         return True
 
     def uses_pyside(module: ModuleType) -> bool:
+        answer = _says_pyside(module)
+        if answer is not None:
+            return answer
         cached = set(linecache.cache)
         try:
             return check(module)
@@ -51,6 +95,7 @@ def forget_checked_sources() -> bool:
                 linecache.cache.pop(name, None)
 
     uses_pyside._forgets_sources = True  # type: ignore[attr-defined]
+    uses_pyside.original = check  # type: ignore[attr-defined]  # PySide6 own check: the tests compare
     setattr(feature, _CHECK, uses_pyside)
     return True
 

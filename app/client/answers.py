@@ -4,10 +4,11 @@ proxy or a captive portal answered, or the answer was cut), what is refused is s
 
 from __future__ import annotations
 
-from typing import TypeVar
+from functools import cache
+from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from app.client.errors import TransientError, classify
 
@@ -42,12 +43,19 @@ def created(model: type[M], response: httpx.Response) -> M | None:
         return None
 
 
+@cache
+def list_of(model: type[BaseModel]) -> TypeAdapter[Any]:
+    """The adapter for a JSON list of ``model``, built once per model; like the models themselves
+    (``WireModel``), it caches the JSON's keys only, not its values (issue 15: memory over a shift)."""
+    return TypeAdapter(list[model], config=ConfigDict(cache_strings="keys"))  # type: ignore[valid-type]
+
+
 def parse_list(model: type[M], response: httpx.Response) -> list[M]:
     """A 200 answer that is a JSON list of ``model``."""
     if response.status_code != 200:
         raise classify(response)
     try:
-        return TypeAdapter(list[model]).validate_json(response.content)  # type: ignore[valid-type]
+        return list_of(model).validate_json(response.content)  # type: ignore[no-any-return]
     except (ValidationError, ValueError):
         raise TransientError(
             f"malformed answer to {response.request.url.path}", response.status_code

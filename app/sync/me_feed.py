@@ -23,8 +23,7 @@ import sys
 from collections.abc import Callable
 from types import ModuleType
 
-from pydantic import TypeAdapter
-
+from app.client.answers import list_of
 from app.client.api import ApiClient
 from app.client.errors import ApiError
 from app.wire.close_codes import CLOSE_UNAUTHENTICATED
@@ -128,7 +127,7 @@ class MeFeed:
         if response.status_code != 200:
             log.info("open requests not read: HTTP %s", response.status_code)
             return
-        for request in reversed(TypeAdapter(list[StatusRequestOut]).validate_json(response.content)):
+        for request in reversed(list_of(StatusRequestOut).validate_json(response.content)):
             self._request(request)  # oldest first, as they were made
 
     def _request(self, request: StatusRequestOut) -> None:

@@ -75,9 +75,13 @@ class WireModel(BaseModel):
     """Base of every wire model: an unknown field is an error, never silently ignored.
 
     A typo in a client (``calback_at``) would otherwise drop data without anyone noticing.
+
+    JSON parsing caches the keys only (``cache_strings="keys"``): pydantic-core's default also keeps
+    the values in a process-wide cache, and a desk reading new call ids, numbers and times all shift
+    long filled it with ~1 MB of strings never read again (issue 15).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", cache_strings="keys")
 
 
 def _no_nul(value: str) -> str:

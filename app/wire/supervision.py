@@ -10,30 +10,22 @@ listen in without the server having said so, and the server need not be reachabl
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field
 
+from app.supervision.modes import GRANT_HEADER, MODE_CONTENT_TYPE, MODE_HEADER, SupervisionMode
 from app.wire.common import CallId, UserName, WireModel
 
-GRANT_HEADER = "X-Ringdesk-Grant"
-"""The SIP header of the supervision INVITE that carries the grant."""
-MODE_HEADER = "X-Ringdesk-Supervision"
-"""The SIP header naming the mode the lead starts in."""
-MODE_CONTENT_TYPE = "application/x-ringdesk-supervision"
-"""An in-dialog MESSAGE with this content type and a mode as its body switches the mode."""
-
-
-class SupervisionMode(StrEnum):
-    """Who hears whom (operator's service mixes, ``sip/supervision``)."""
-
-    LISTEN = "listen"
-    """The lead hears the caller and the operator; nobody hears the lead."""
-    WHISPER = "whisper"
-    """The lead hears both; the operator hears the lead, the caller does not."""
-    BARGE = "barge"
-    """Three-way: everybody hears everybody."""
+__all__ = [
+    "GRANT_HEADER",
+    "MODE_CONTENT_TYPE",
+    "MODE_HEADER",
+    "GrantIn",
+    "GrantOut",
+    "SupervisionMode",
+    "SupervisionPolicy",
+]
 
 
 class GrantIn(WireModel):

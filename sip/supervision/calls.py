@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from app.supervision.grants import GrantRefused
+from app.supervision.modes import GRANT_HEADER, MODE_CONTENT_TYPE, SupervisionMode
 from app.telephony.commands import MakeCall
 from app.telephony.events import CallState, EndCause
-from app.wire.supervision import GRANT_HEADER, MODE_CONTENT_TYPE, SupervisionMode
 from sip.calls import CallRecord, CommandFailed, RingdeskCall, op_param
 
 if TYPE_CHECKING:

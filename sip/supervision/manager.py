@@ -26,8 +26,8 @@ from typing import Any
 
 from app.supervision import grants
 from app.supervision.grants import Grant, GrantRefused, ReplayGuard
+from app.supervision.modes import MODE_CONTENT_TYPE, SupervisionMode
 from app.telephony import events as ev
-from app.wire.supervision import MODE_CONTENT_TYPE, SupervisionMode
 from sip.calls import CallRecord
 from sip.supervision.mixer import Mixer
 

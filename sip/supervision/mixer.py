@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from app.wire.supervision import SupervisionMode
+from app.supervision.modes import SupervisionMode
 
 _CALLER, _OPERATOR, _LEAD = "caller", "operator", "lead"
 LINKS: dict[SupervisionMode, frozenset[tuple[str, str]]] = {

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -125,8 +127,8 @@ DESKTOP = """
 import sys, time
 from app.credentials import SecretKind, SecretStore
 store = SecretStore.for_desktop()
-remote = store._backend
 print(store.backend_name, store.problem)
+remote = store._backend  # the helper, once it answered
 store.set(SecretKind.REFRESH_TOKEN, "operator7", sys.argv[1])
 print(store.get(SecretKind.REFRESH_TOKEN, "operator7"), store.get(SecretKind.SIP_PASSWORD, "sip:none@x"))
 store.delete(SecretKind.SIP_PASSWORD, "sip:none@x")  # nothing there: not an error
@@ -171,3 +173,30 @@ def test_a_helper_that_cannot_start_leaves_secrets_in_memory_and_says_why() -> N
     store.set(SecretKind.REFRESH_TOKEN, "operator1", "kept-in-memory")
     assert store.get(SecretKind.REFRESH_TOKEN, "operator1") == "kept-in-memory"
     assert store.backend_name == "memory"
+
+
+def test_the_store_starts_its_helper_and_does_not_wait_for_it_until_a_secret_is_needed() -> None:
+    """Issue 15: the desktop's start waited for the helper's own start-up (Python and the keyring's
+    backend discovery) before anything else; the helper now starts at once and is asked only when a
+    secret is first needed, so its start-up runs beside the desktop's."""
+    from app.credentials import SecretKind, SecretStore
+    from app.secrets_helper import RemoteKeyring
+
+    gate = Path(tempfile.mkdtemp()) / "answer"
+    helper = (
+        "import json, os, sys, time\n"  # a helper that answers only once the test lets it
+        f"while not os.path.exists({str(gate)!r}): time.sleep(0.01)\n"
+        "for line in sys.stdin:\n"
+        "    op = json.loads(line)['op']\n"
+        "    reply = {'backend': 'test', 'problem': None} if op == 'hello' else {'ok': True, 'value': 'v'}\n"
+        "    print(json.dumps(reply), flush=True)\n"
+    )
+    remote = RemoteKeyring([sys.executable, "-c", helper])
+    store = SecretStore(remote)  # returns although the helper has not answered
+    try:
+        assert remote.started == 1  # ...and the helper is on its way
+        gate.touch()
+        assert store.get(SecretKind.REFRESH_TOKEN, "operator1") == "v"
+        assert (store.backend_name, store.problem) == ("test", None)
+    finally:
+        remote.close()

@@ -83,3 +83,52 @@ def test_pyside_keeps_no_module_source_in_memory() -> None:
     files = [s for s in _desktop_process()["sources"] if not s.startswith("<")]  # not generated code
     assert [f for f in files if f.startswith((str(REPO / "app"), str(REPO / "ui")))] == []
     assert len(files) < 10, f"the source of {len(files)} files held in memory"
+
+
+CHECK_EVERY_MODULE = """
+import builtins, json, linecache, sys, tokenize
+import ui.main
+from shibokensupport import feature
+from ui import boot
+check = feature._mod_uses_pyside
+original = check.original
+modules = [m for name, m in sorted(sys.modules.items()) if m is not None]
+differ = [m.__name__ for m in modules if check(m) != original(m)]
+opened = []
+real_open, real_tokenize_open = builtins.open, tokenize._builtin_open
+def recording(file, *a, **k):
+    opened.append(str(file))
+    return real_open(file, *a, **k)
+builtins.open = tokenize._builtin_open = recording  # (inspect reads through tokenize's own reference)
+stdlib = [m for m in modules if boot.is_stdlib(m)]
+answers = [check(m) for m in stdlib]
+original_opened = len(opened)
+linecache.clearcache()  # (the comparison above left what PySide6's own check read in the cache)
+[original(m) for m in stdlib[:20]]  # PySide6 own check reads those with a source file
+original_opened = len(opened) - original_opened
+opened = opened[: len(opened) - original_opened]
+builtins.open, tokenize._builtin_open = real_open, real_tokenize_open
+print(json.dumps({"differ": differ, "stdlib": len(stdlib), "yes": sum(answers), "opened": opened,
+                  "original_opened": original_opened, "pyside": sum(map(check, modules))}))
+"""
+
+
+def test_pyside_s_import_check_gives_its_own_answers_without_reading_the_standard_library() -> None:
+    """Issue 15 (the true cold start): PySide6's hook read the source of every module the desktop
+    imports (~600 files, through ``inspect`` and ``linecache``) to look for the word "PySide6". The
+    standard library never says it: those are answered without reading, the rest by a plain read of the
+    file. Every module loaded by the desktop gets the answer PySide6's own check gives."""
+    out = subprocess.run(
+        [sys.executable, "-c", CHECK_EVERY_MODULE],
+        cwd=REPO,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = json.loads(out.splitlines()[-1])
+    assert found["differ"] == []
+    assert found["pyside"] > 50  # ui.* and qasync say it: the check really answered yes somewhere
+    assert found["stdlib"] > 150 and found["yes"] == 0
+    assert found["original_opened"] > 0  # the recording sees PySide6's own check read the sources
+    assert found["opened"] == []

@@ -31,3 +31,11 @@ def test_phone_command_line_loads_no_qt() -> None:
     loaded = _modules_after("import ui.cli, sip.cli")
     assert "sip.cli" in loaded
     assert not {m for m in loaded if m.split(".")[0] in ("PySide6", "shiboken6", "pjsua2")}
+
+
+def test_the_telephony_service_loads_neither_pydantic_nor_phonenumbers() -> None:
+    """Issue 15: pydantic's adapters for the wire were ~17 MB of the idle service and 0.2-0.5 s of its
+    start; the phone-number library came in with the supervision modes. The service needs neither."""
+    loaded = _modules_after("import ui.cli, sip.cli, sip.service, sip.engine")
+    assert "sip.service" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in ("pydantic", "pydantic_core", "phonenumbers")) == []
