@@ -1023,7 +1023,7 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="246"/>
+        <location filename="../../ui/main.py" line="247"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
