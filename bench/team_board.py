@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import BenchResult, percentile
+from bench.lead_api import lead_api as _api
 from bench.server_common import (
     BenchServer,
     bench_settings,
@@ -70,31 +71,6 @@ def timing_delegate(window: Any, paint_ms: list[float]) -> Any:
                     paint_ms.append((time.time() - mark) * 1000)
 
     return Timing(window.view)
-
-
-def _api(base_url: str, token: str) -> Any:
-    """The desktop's API client holding ``token`` (made by the bench, as a login would give it)."""
-    from datetime import UTC, datetime, timedelta
-
-    from app.client.api import ApiClient
-    from app.wire.auth import Role as WireRole
-    from app.wire.auth import TokenPair, UserOut
-
-    api = ApiClient(base_url, account="lead")
-    now = datetime.now(UTC)
-    user = UserOut(id=0, name="lead", role=WireRole.TEAM_LEAD, team="sales", active=True, created_at=now)
-    expires = now + timedelta(minutes=10)
-    api.tokens.accept(
-        TokenPair(
-            access_token=token,
-            refresh_token="bench-has-no-refresh-token",
-            expires_in=600,
-            expires_at=expires,
-            refresh_expires_at=expires,
-            user=user,
-        )
-    )
-    return api
 
 
 def _client(base_url: str, token: str, log_dir: Path) -> dict[str, Any]:

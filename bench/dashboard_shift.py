@@ -1,0 +1,229 @@
+"""A team lead's dashboard open for a whole shift, against the real server: memory stays flat.
+
+``ringdesk-server serve`` on PostgreSQL with the demo centre (``seed-demo``: its operators and
+today's calls) and 40 more operators in the lead's team. A client process of its own (so the
+server-side imports of this process do not count) runs what the desktop runs for a lead: the Team
+window on a qasync loop, its board fed by :class:`~app.team.feed.TeamFeed` over the WebSocket, the
+dashboard tab shown and reading ``/reports/live`` and the KPIs through the real API client, the
+one-second tick repainting it. A shift is 2,880 reads (8 hours at one per 10 s); here they follow
+each other every 20 ms. The figures: the client's RSS after a warm-up of 100 reads and its growth
+over the rest, beside the floor of a bare PySide6 window's RSS in the same run
+(:mod:`bench.bare_window`), with the number of Python objects kept to say whose memory grew if it
+does (``tracemalloc`` would double the RSS it is meant to explain).
+
+Usage of the client part: ``python -m bench.dashboard_shift URL TOKEN READS``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import BenchResult
+
+NAME = "dashboard_shift"
+READS = 2880
+WARM_UP = 100
+OPERATORS = 40
+TARGET_GROWTH_MB = 1.0
+TARGET_RSS_MB = 100.0
+"""The desktop's idle budget (issue 15): the Team window alone must stay well inside it."""
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def client(base_url: str, token: str, reads: int) -> dict[str, Any]:
+    """The lead's Team window with the dashboard open for ``reads`` reads; figures as a dict."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import asyncio
+    import gc
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from app.reports.live import LiveFigures
+    from app.team.feed import TeamFeed
+    from bench.lead_api import lead_api
+    from ui import gui_gc
+    from ui.team.window import TeamWindow
+
+    app = QApplication.instance() or QApplication([])
+    gui_gc.install(app)  # as ui.main.run_qt does
+    loop = qasync.QEventLoop(app, already_running=False)
+    asyncio.set_event_loop(loop)
+    window = TeamWindow()
+    marks: dict[str, Any] = {}
+
+    async def shift() -> dict[str, Any]:
+        api = lead_api(base_url, token)
+        window.start(TeamFeed(api, window.on_feed_event, tz="Europe/Moscow"))
+        done = asyncio.Event()
+        figures: list[LiveFigures] = []
+
+        def changed_then(changed: Any) -> Any:
+            def on_change() -> None:
+                changed()
+                n = figures[0].reads
+                if n == WARM_UP:
+                    gc.collect()
+                    marks["rss_warm"] = rss_mb()
+                    marks["objects_warm"] = len(gc.get_objects())
+                if n >= reads:
+                    done.set()
+
+            return on_change
+
+        def make(changed: Any) -> LiveFigures:
+            live = LiveFigures(
+                api, tz="Europe/Moscow", on_change=changed_then(changed), every=0.02, min_interval=0.0
+            )
+            figures.append(live)
+            return live
+
+        window.dashboard.attach(make)
+        window.resize(1280, 800)
+        window.show()
+        window.tabs.setCurrentWidget(window.dashboard)  # the lead looks at it: it starts reading
+        started = time.monotonic()
+        await asyncio.wait_for(done.wait(), timeout=1800)
+        seconds = time.monotonic() - started
+        gc.collect()
+        marks["rss_end"] = rss_mb()
+        marks["objects_end"] = len(gc.get_objects())
+        live = figures[0]
+        queues = len(live.queues.queues) if live.queues is not None else 0
+        operators = len(live.kpis.operators) if live.kpis is not None else 0
+        errors = str(live.error) if live.error is not None else None
+        await window.aclose()
+        try:
+            await api.aclose()
+        except RuntimeError as exc:  # anyio's shield asks for a running loop qasync may not report
+            print(f"closing the API client: {exc}", file=sys.stderr)
+        return {
+            "reads": live.reads,
+            "seconds": seconds,
+            "queues": queues,
+            "operators": operators,
+            "error": errors,
+            "server_side_modules": sorted(
+                m for m in sys.modules if m.split(".")[0] in ("server", "sqlalchemy")
+            ),
+        }
+
+    try:
+        result = loop.run_until_complete(shift())
+    finally:
+        window.deleteLater()
+        loop.close()
+        asyncio.set_event_loop(None)
+    return {**result, **marks}
+
+
+def _floor_rss(log_dir: Path) -> float:
+    """A bare PySide6 window's RSS (the same measure), in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.bare_window", str(time.time()), "1.0"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    (log_dir / "dashboard-shift-floor.log").write_text(out.stderr)
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["rss_mb"])
+
+
+def run(log_dir: Path) -> BenchResult:
+    from bench.server_common import (
+        BenchServer,
+        bench_settings,
+        migrated_postgres,
+        postgres_missing,
+        seed_users,
+        token_for,
+    )
+    from server.crud.users import create_user, get_or_create_team
+    from server.db import Database
+    from server.models import Role
+    from server.security import hash_password
+
+    if why := postgres_missing():
+        return BenchResult(NAME, status="skipped", notes=[why])
+    result = BenchResult(NAME)
+    with migrated_postgres("ringdesk_dashboard_shift") as (_pg, url):
+        settings = bench_settings(url)
+        database = Database.connect(url, pooled=False)
+        try:
+            users = seed_users(database, settings)
+            with database.session() as session:
+                team = get_or_create_team(session, name="sales")[0]
+                shared = hash_password(settings, secrets.token_urlsafe(12))
+                for i in range(OPERATORS):
+                    create_user(
+                        session, name=f"op_{i:02d}", password_hash=shared, role=Role.OPERATOR, team=team
+                    )
+                session.commit()
+        finally:
+            database.dispose()
+        token = token_for(settings, users["lead"])
+        with BenchServer(url, log_dir, "dashboard-shift") as server:
+            out = subprocess.run(
+                [sys.executable, "-m", "bench.dashboard_shift", server.base_url, token, str(READS)],
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=2400,
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            )
+    (log_dir / "dashboard-shift-client.log").write_text(out.stderr)
+    if out.returncode != 0:
+        raise RuntimeError(
+            f"the dashboard client failed (rc {out.returncode}): see dashboard-shift-client.log"
+        )
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    if figures.get("error"):
+        raise RuntimeError(f"the dashboard's last read failed: {figures['error']}")
+    floor = _floor_rss(log_dir)
+    label = f"({figures['reads']} reads: a shift at one per 10 s)"
+    result.add_vs_floor(
+        f"Team window client RSS at the end of the shift {label}",
+        round(figures["rss_end"], 1),
+        "MB",
+        round(floor, 1),
+        "bare PySide6 window",
+        limit=TARGET_RSS_MB,
+    )
+    result.add(
+        f"RSS growth over the shift after the warm-up {label}",
+        round(figures["rss_end"] - figures["rss_warm"], 2),
+        "MB",
+        TARGET_GROWTH_MB,
+    )
+    result.add(
+        f"Python objects kept over the shift after the warm-up {label}",
+        figures["objects_end"] - figures["objects_warm"],
+        "objects",
+    )
+    result.details = {
+        "reads": figures["reads"],
+        "seconds": round(figures["seconds"], 1),
+        "queues_shown": figures["queues"],
+        "operators_shown": figures["operators"],
+        "server_side_modules_in_client": figures["server_side_modules"],
+    }
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(client(sys.argv[1], sys.argv[2], int(sys.argv[3]))))
