@@ -21,7 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from server.chains import steps
-from server.chains.steps import Claimed, Policy, SendJob
+from server.chains.policy import Policy
+from server.chains.steps import Claimed, SendJob
 from server.db import Database
 from server.messaging.base import Sent
 from server.models import ChainMessage, ChainRun, ChainStep, Contact

@@ -36,8 +36,8 @@ from sqlalchemy.orm import Session
 from server.models import ChainMessage, ChainRun, ChainStep
 
 if TYPE_CHECKING:
-    from server.chains import steps
     from server.chains.definition import Step
+    from server.chains.policy import Policy
 
 RECHECK = timedelta(seconds=60)
 """How often a waiting step looks again even if no report woke it (a report racing the claim)."""
@@ -94,7 +94,7 @@ def settle(
     message: ChainMessage,
     *,
     now: datetime,
-    policy: steps.Policy,
+    policy: Policy,
 ) -> bool:
     """A claimed step whose message exists (``server.chains.steps``): whether an earlier send
     settles it (module notes): done (a report says the provider has it), waiting for a report

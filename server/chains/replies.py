@@ -12,7 +12,7 @@ the newest message sent to the client (the reply's channel first) becomes ``repl
 whose ``In-Reply-To`` (or ``References``) names one of our Message-IDs (``<uid@ringdesk>``) answers
 that message exactly. A chain's ``branch`` with the ``reply`` reaction then takes its ``reacted``
 way: it counts a ``replied`` message of the run, or any message the contact sent since the run
-started (``server.chains.steps.reacted``), so a reply that came before the chain's first message
+started (``server.chains.reactions.reacted``), so a reply that came before the chain's first message
 also counts.
 
 **Exactly once.** ``(provider, external_id)`` is unique: the same message delivered again (Kannel

@@ -25,67 +25,27 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from server.chains import compose, in_doubt, replies
+from server.chains import compose, in_doubt
 from server.chains.definition import MAX_STEPS, Chain, Step, build
+from server.chains.policy import Policy, backoff
+from server.chains.reactions import reacted
 from server.db import Database
 from server.messaging.base import Outgoing, Sent, report_url
 from server.models import (
-    Call,
     ChainDefinition,
     ChainMessage,
     ChainRun,
     ChainStep,
     Contact,
-    ContactPhone,
-    Disposition,
 )
 from server.models.chains import STEP_DUE
-from server.settings import Settings
 
 log = logging.getLogger("ringdesk.server.chains")
 ERROR_MAX = 500
-
-
-@dataclass(frozen=True)
-class Policy:
-    lease: timedelta
-    max_attempts: int
-    retry_base: float
-    retry_max: float
-    default_zone: str
-    public_url: str
-    secret: str
-    sms_report_wait: timedelta | None = None
-    """How long an in-doubt SMS waits for its report (Kannel); ``None``: the provider de-duplicates."""
-
-    @classmethod
-    def of(cls, settings: Settings) -> Policy:
-        return cls(
-            sms_report_wait=(
-                timedelta(seconds=settings.kannel_report_wait_seconds)
-                if settings.sms_provider == "kannel"
-                else None
-            ),
-            lease=timedelta(seconds=settings.chain_lease_seconds),
-            max_attempts=settings.chain_max_attempts,
-            retry_base=settings.chain_retry_base_seconds,
-            retry_max=settings.chain_retry_max_seconds,
-            default_zone=settings.task_default_time_zone,
-            public_url=settings.chain_public_url,
-            secret=settings.secret_key.get_secret_value(),
-        )
-
-
-def backoff(attempts: int, policy: Policy, rng: random.Random) -> float:
-    """Seconds until the next attempt after ``attempts`` failed ones: doubled per attempt up to
-    ``retry_max``, times a random 0.8-1.2 (messages that failed together spread out)."""
-    delay: float = min(policy.retry_max, policy.retry_base * 2.0 ** max(0, attempts - 1))
-    return delay * rng.uniform(0.8, 1.2)
 
 
 @dataclass(frozen=True)
@@ -236,31 +196,6 @@ def end_run(run: ChainRun, state: str, now: datetime, reason: str | None) -> Non
 def _fail(step: ChainStep, run: ChainRun, now: datetime, reason: str) -> None:
     step.state, step.finished_at, step.lease_until, step.last_error = "failed", now, None, reason[:ERROR_MAX]
     end_run(run, "failed", now, reason)
-
-
-def reacted(session: Session, run: ChainRun, kinds: frozenset[str]) -> bool:
-    """Whether the client reacted since the run started: called in, a later disposition, or a reply
-    (``server.chains.replies``)."""
-    since = run.started_at
-    checks: list[Any] = []
-    if "call" in kinds:
-        numbers: list[str] = [run.phone] if run.phone else []
-        if run.contact_id is not None:
-            numbers += list(
-                session.scalars(select(ContactPhone.e164).where(ContactPhone.contact_id == run.contact_id))
-            )
-        if numbers:
-            arrived = func.coalesce(Call.arrived_at, Call.ended_at, Call.created_at)
-            checks.append(exists().where(Call.caller.in_(numbers), arrived > since))
-    if "disposition" in kinds and run.contact_id is not None:
-        checks.append(
-            exists().where(Disposition.contact_id == run.contact_id, Disposition.received_at > since)
-        )
-    if "reply" in kinds:
-        checks.append(exists().where(ChainMessage.run_id == run.id, ChainMessage.state == "replied"))
-        if (sent_us := replies.replied_since(run)) is not None:  # also before the chain's first message
-            checks.append(sent_us)
-    return bool(checks) and bool(session.scalar(select(or_(*checks))))
 
 
 def prepare(db: Database, claimed: Claimed, *, now: datetime, policy: Policy) -> SendJob | None:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from server.chains import batch, steps
 from server.chains.clock import Clock, SystemClock
+from server.chains.policy import Policy
 from server.db import Database
 from server.messaging.base import NotConfigured, Provider, Sent
 from server.settings import Settings
@@ -79,7 +80,7 @@ class ChainWorker:
         providers: Mapping[str, Provider] | None = None,
     ) -> None:
         self.settings = settings
-        self.policy = steps.Policy.of(settings)
+        self.policy = Policy.of(settings)
         self.clock: Clock = clock or SystemClock()
         self._providers = dict(providers) if providers is not None else None
         self.providers: dict[str, Provider] = {}
