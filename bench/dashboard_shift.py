@@ -25,13 +25,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import BenchResult
+from bench.common import BenchResult, percentile
 
 NAME = "dashboard_shift"
 READS = 2880
 WARM_UP = 100
 OPERATORS = 40
 TARGET_GROWTH_MB = 1.0
+EVENTS = 20
+TARGET_LATENCY_MS = 1000.0
 TARGET_RSS_MB = 100.0
 """The desktop's idle budget (issue 15): the Team window alone must stay well inside it."""
 
@@ -48,7 +50,9 @@ def client(base_url: str, token: str, reads: int) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import asyncio
     import gc
+    from datetime import UTC, datetime
 
+    import httpx
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -70,11 +74,14 @@ def client(base_url: str, token: str, reads: int) -> dict[str, Any]:
         window.start(TeamFeed(api, window.on_feed_event, tz="Europe/Moscow"))
         done = asyncio.Event()
         figures: list[LiveFigures] = []
+        rendered: tuple[int, asyncio.Future[float]] | None = None
 
         def changed_then(changed: Any) -> Any:
             def on_change() -> None:
                 changed()
                 n = figures[0].reads
+                if rendered is not None and n >= rendered[0] and not rendered[1].done():
+                    rendered[1].set_result(time.perf_counter())
                 if n == WARM_UP:
                     gc.collect()
                     marks["rss_warm"] = rss_mb()
@@ -102,6 +109,26 @@ def client(base_url: str, token: str, reads: int) -> dict[str, Any]:
         marks["rss_end"] = rss_mb()
         marks["objects_end"] = len(gc.get_objects())
         live = figures[0]
+
+        # The latency a lead sees: an operator's status changes (posted as the bench's load does),
+        # the server pushes it to the board, the dashboard reads its figures again and renders them.
+        # Between events it reads every 10 s, as in the desktop.
+        live.every = 10.0
+        await asyncio.sleep(0.5)
+        latencies: list[float] = []
+        async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}) as http:
+            for i in range(EVENTS):
+                await asyncio.sleep(0.3)
+                rendered = (live.reads + 1, asyncio.get_running_loop().create_future())
+                body = {"operator": "op_00", "at": datetime.now(UTC).isoformat()}
+                body |= {"status": "ready"} if i % 2 else {"status": "not_ready", "reason": "break"}
+                posted = time.perf_counter()
+                response = await http.post("/statuses", json=body)
+                response.raise_for_status()
+                shown = await asyncio.wait_for(rendered[1], timeout=15)
+                latencies.append((shown - posted) * 1000)
+                rendered = None
+        marks["latency_ms"] = latencies
         queues = len(live.queues.queues) if live.queues is not None else 0
         operators = len(live.kpis.operators) if live.kpis is not None else 0
         errors = str(live.error) if live.error is not None else None
@@ -204,6 +231,14 @@ def run(log_dir: Path) -> BenchResult:
         "bare PySide6 window",
         limit=TARGET_RSS_MB,
     )
+    latency = figures["latency_ms"]
+    result.add(
+        f"status change posted -> dashboard re-read and shown, p95 ({len(latency)} changes)",
+        round(percentile(latency, 95), 1),
+        "ms",
+        TARGET_LATENCY_MS,
+    )
+    result.add("status change posted -> dashboard shown, p50", round(percentile(latency, 50), 1), "ms")
     result.add(
         f"RSS growth over the shift after the warm-up {label}",
         round(figures["rss_end"] - figures["rss_warm"], 2),
