@@ -64,14 +64,3 @@ class SupervisionPolicy(WireModel):
     """Where a lead's supervision goes: ringdesk's own media path (a grant and a call to the
     operator's telephony service), or Asterisk's ChanSpy through the server (``POST /supervision/spy``:
     the PBX rings the lead's phone)."""
-
-
-__all__ = [
-    "GRANT_HEADER",
-    "MODE_CONTENT_TYPE",
-    "MODE_HEADER",
-    "GrantIn",
-    "GrantOut",
-    "SupervisionMode",
-    "SupervisionPolicy",
-]
