@@ -62,7 +62,7 @@ status=0
 failed() { [[ $status -eq 0 ]] && status=$1; return 0; }
 
 soak_log="$(mktemp)"
-nice -n 19 .venv/bin/python -m pytest "$@" "${SOAK[@]}" >"$soak_log" 2>&1 &
+RINGDESK_TEST_PATIENCE=10 nice -n 19 .venv/bin/python -m pytest "$@" "${SOAK[@]}" >"$soak_log" 2>&1 &
 soak=$!
 trap 'kill "$soak" 2>/dev/null || true; rm -f "$soak_log"' EXIT
 

@@ -24,6 +24,7 @@ from typing import Self
 
 import httpx
 
+from tests.support.patience import patient
 from tests.support.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,7 +56,7 @@ def run_cli(
         text=True,
         env=server_env(env),
         cwd=REPO,
-        timeout=timeout,
+        timeout=patient(timeout),
         check=False,
     )
 
@@ -99,6 +100,7 @@ class LiveServer:
                 cwd=REPO,
                 start_new_session=True,
             )
+        timeout = patient(timeout)
         deadline = time.monotonic() + timeout
         # one client for the whole wait: ``httpx.get`` builds a client, and its TLS context, per call
         # (30-90 ms of CPU), so polling every 50 ms took most of a core from the server starting up

@@ -22,6 +22,7 @@ from app.store.schema import OutboxState
 from app.wire.recordings import CHUNK_BYTES_MAX
 from server.db import Database
 from server.models import Recording
+from tests.support.patience import patient
 from tests.sync import recording_client
 from tests.sync.conftest import Running, disposition
 from tests.sync.server import PASSWORD, SyncServer, prepare_database
@@ -71,7 +72,7 @@ def test_a_killed_upload_continues_where_the_server_stopped(
     spec = recording_client.Run(str(data_dir), server.base_url, PASSWORD, str(audio), str(offsets), True)
 
     first = _client(spec)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + patient(60)
     while not any(p.stat().st_size >= 2 * CHUNK_BYTES_MAX for p in (root / "incoming").glob("*.part")):
         assert first.is_alive() and time.monotonic() < deadline, "the upload never got going"
         time.sleep(0.002)
@@ -84,7 +85,7 @@ def test_a_killed_upload_continues_where_the_server_stopped(
     sent_before = len(offsets.read_text().split())
 
     second = _client(recording_client.Run(**{**spec.__dict__, "queue_it": False}))
-    second.join(120)
+    second.join(patient(120))
     assert second.exitcode == 0
     resumed = [int(x) for x in offsets.read_text().split()[sent_before:]]
     assert resumed[0] >= held, f"the restarted upload began at {resumed[0]}, the server held {held}"
@@ -120,7 +121,7 @@ def test_a_recording_that_cannot_be_stored_does_not_hold_up_dispositions(
     async def scenario() -> None:
         async with Running(store, server_without_storage.base_url) as running:
             running.outbox.add_recording("operator1", recording_client.recording_of(audio), str(audio))
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + patient(20)
 
             def tries() -> int:
                 return sum(i.attempts for i in running.outbox.pending() if i.kind.value == "recording")

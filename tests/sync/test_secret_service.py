@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.support.patience import patient
 from tests.support.secret_service import SecretService, running_secret_service, secret_service_available
 
 pytestmark = pytest.mark.skipif(
@@ -47,7 +48,7 @@ def python(
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=patient(60),
         check=False,
         env={**env, **service.env, "PYTHONPATH": str(REPO)},
     )

@@ -31,6 +31,7 @@ from tests.server.tasks_support import open_zone
 from tests.server.test_dispositions import call
 from tests.server.test_live_server import CHEAP_ARGON2
 from tests.support.kannel import Kannel, kannel_available
+from tests.support.patience import patient
 from tests.support.ports import free_port
 from tests.support.sms_provider import SmsProvider
 from tests.support.smtp_server import Mail, SmtpServer
@@ -327,8 +328,8 @@ def test_two_workers_on_postgresql_send_each_message_once(
         desk.setup([{"id": "sms", "sms": {"text": "Hi"}, "next": "done"}, {"id": "done", "stop": {}}])
         for n in range(total):
             desk.dispose(desk.contact(n))
-        provider.wait_for(total, timeout=60)
-        deadline = time.monotonic() + 30
+        provider.wait_for(total, timeout=patient(60))
+        deadline = time.monotonic() + patient(30)
         while any(r.state != "done" for r in _rows(db_url)[2]):
             assert time.monotonic() < deadline
             time.sleep(0.05)
