@@ -8,6 +8,8 @@ Counted, nothing dropped as "warm-up": the **first call after start**, the stead
 the first call), a call **after idle** (``RINGDESK_BENCH_IDLE_S``, default 30 s; the figure's name says
 the length used), and **memory over a shift** (``RINGDESK_BENCH_SHIFT_CALLS``, default 1,000 calls: RSS
 growth after the first 10).
+The server has answered lookups before the desk starts (another client makes its first ones, timed and
+reported apart: :func:`_server_warmed`), as a centre's server has when an operator's desk starts.
 
 The after-idle call stands for the first call after 10 minutes without one. What 10 minutes change on
 the call's path is what expires: the server's keep-alive (uvicorn closes an idle connection after 5 s,
