@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
             from server.seed import demo_team_names
             from server.seed_today import seed_demo_today
 
-            answering = ["operator2", *demo_team_names(args.team_size)]  # operator1 is the one a person drives
+            # operator1 is the one a person (or a test) drives: their figures stay their own
+            answering = ["operator2", *demo_team_names(args.team_size)]
             today = seed_demo_today(session, settings, operators=answering)
         session.commit()
     for user in seeded:
