@@ -327,6 +327,10 @@ class Settings(BaseModel):
     #: requests leave, never theirs); ``inline``, inside each HTTP worker. SQLite: always inline.
     chain_worker_mode: Literal["process", "inline"] = "process"
     chain_worker_nice: int = Field(default=10, ge=0, le=19)
+    #: Waiting callers from a generic PBX (issue 20, docs/reports.md "From any other PBX"): a queue
+    #: whose last ``PUT /calls/waiting`` snapshot is older than this reads unknown on the dashboard
+    #: (the PBX stopped reporting: never its last callers waiting for ever). Post every third of it.
+    pbx_waiting_stale_seconds: float = Field(default=60.0, ge=1, le=3600)
 
     def daily_report_recipients(self) -> list[str]:
         """``daily_report_to`` as a list of addresses."""
