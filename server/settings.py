@@ -355,6 +355,26 @@ class Settings(BaseModel):
                 raise ValueError(f"{item!r}: write queue:always, queue:on_demand or queue:never")
         return value
 
+    @field_validator("source_keys")
+    @classmethod
+    def _named_sources(cls, value: SecretStr | None) -> SecretStr | None:
+        """Each source ``name:key``, the name short enough for the columns it is stored in (a
+        task's source, a queue's waiting callers): refused here rather than by the database on the
+        first call. The message names the source, never a key."""
+        if value is None:
+            return None
+        from app.wire.common import CODE_MAX
+
+        for item in filter(None, (i.strip() for i in value.get_secret_value().split(","))):
+            name, sep, key = item.partition(":")
+            if not sep or not name.strip() or not key.strip():
+                raise ValueError("write name:key,name:key (a source without a name or a key)")
+            if len(name.strip()) > CODE_MAX:
+                raise ValueError(
+                    f"the source name {name.strip()[:20]!r}... is longer than {CODE_MAX} characters"
+                )
+        return value
+
     def service_level_for(self, queue: str | None) -> int:
         """The service level's seconds for ``queue`` (``service_levels``, else the default)."""
         for item in self.service_levels.split(","):
