@@ -126,8 +126,7 @@ def test_a_lead_s_team_window_loads_reports_and_scoring_only_when_opened() -> No
 def test_pyside_keeps_no_module_source_in_memory() -> None:
     """PySide6's import hook reads every module's source through ``linecache`` (see ``ui.boot``)."""
     files = [s for s in _desktop_process()["sources"] if not s.startswith("<")]  # not generated code
-    assert [f for f in files if f.startswith((str(REPO / "app"), str(REPO / "ui")))] == []
-    assert len(files) < 10, f"the source of {len(files)} files held in memory"
+    assert files == [], f"the source of {len(files)} files held in memory"  # (PySide6's own, even)
 
 
 CHECK_EVERY_MODULE = """
