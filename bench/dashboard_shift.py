@@ -185,6 +185,7 @@ def run(log_dir: Path) -> BenchResult:
     from server.db import Database
     from server.models import Role
     from server.security import hash_password
+    from server.seed_today import seed_demo_today
 
     if why := postgres_missing():
         return BenchResult(NAME, status="skipped", notes=[why])
@@ -201,6 +202,9 @@ def run(log_dir: Path) -> BenchResult:
                     create_user(
                         session, name=f"op_{i:02d}", password_hash=shared, role=Role.OPERATOR, team=team
                     )
+                # a day so far (the demo's: seed-demo --calls-today), so the queue table the lead
+                # watches has rows and figures to read, as in a centre, not an empty table
+                seed_demo_today(session, settings, operators=[f"op_{i:02d}" for i in range(OPERATORS)])
                 session.commit()
         finally:
             database.dispose()
