@@ -24,6 +24,7 @@ from app.wire.dispositions import DispositionCode as WireCode
 from app.wire.dispositions import DispositionIn, DispositionOut
 from app.wire.scripts import ScriptRef
 from server.models import Contact, Disposition, DispositionCode, Role, User, utcnow
+from server.reports import maintain as reports
 
 
 def request_hash(body: DispositionIn) -> str:
@@ -93,6 +94,7 @@ def guarded_insert(
     caller_id: int,
     caller_role: Role,
     caller_team_id: int | None,
+    rollups: dict[str, Any] | None = None,
 ) -> int | None:
     """Insert one :func:`disposition_values` row in one statement, only if what the caller checked
     from its caches still holds in the database at this moment: the code's entry has the flags the
@@ -100,11 +102,20 @@ def guarded_insert(
     still active with the role and team it was authorised with. The new id, or ``None`` when the row
     was not stored (its key was stored before, or a guard failed: the caller then looks at why on
     the slow path). ``INSERT ... SELECT ... WHERE`` with ``ON CONFLICT DO NOTHING RETURNING id``:
-    one round trip, no read-back."""
+    one round trip, no read-back.
+
+    ``rollups`` (PostgreSQL only: ``server.reports.maintain.new_disposition_params``) keeps the
+    report rollups in the same statement, so a post is one statement and a COMMIT, as the floor's
+    insert is (the rollups as a statement of their own cost a quarter of the post's CPU,
+    docs/performance.md). They are kept only when the row is stored."""
     has_contact = values["contact_id"] is not None
     dialect = session.get_bind().dialect.name
-    statement = _guarded_insert_statement(dialect, tuple(values), has_contact=has_contact)
+    statement = _guarded_insert_statement(
+        dialect, tuple(values), has_contact=has_contact, with_rollups=rollups is not None
+    )
     params = {f"v_{name}": value for name, value in values.items()}
+    if rollups is not None:
+        params.update(rollups)
     params.update(
         g_code=code.code,
         g_comment_required=code.comment_required,
@@ -118,9 +129,12 @@ def guarded_insert(
 
 
 @functools.cache
-def _guarded_insert_statement(dialect: str, names: tuple[str, ...], *, has_contact: bool) -> Executable:
+def _guarded_insert_statement(
+    dialect: str, names: tuple[str, ...], *, has_contact: bool, with_rollups: bool = False
+) -> Executable:
     """The statement of :func:`guarded_insert`, built once per shape (building it per request cost
-    more CPU than sending it): every value is a bound parameter."""
+    more CPU than sending it): every value is a bound parameter. ``with_rollups``: the INSERT
+    becomes the first ``WITH`` entry of a statement whose others keep the rollups."""
     table = Disposition.__table__
     assert isinstance(table, Table)
     guards = [
@@ -144,12 +158,17 @@ def _guarded_insert_statement(dialect: str, names: tuple[str, ...], *, has_conta
         guards.append(exists().where(Contact.id == bindparam("v_contact_id", type_=Contact.id.type)))
     rows = select(*(bindparam(f"v_{name}", type_=table.c[name].type) for name in names)).where(and_(*guards))
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
+    statement = (
         insert(table)
         .from_select(list(names), rows)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(table.c.id)
     )
+    if not with_rollups:
+        return statement
+    assert dialect == "postgresql", "the rollups join the INSERT on PostgreSQL only"
+    inserted = statement.cte("ins")
+    return select(inserted.c.id).add_cte(inserted, *reports.pg_rollups_after(inserted))
 
 
 def get_by_keys(session: Session, *, keys: Collection[uuid.UUID]) -> dict[uuid.UUID, Disposition]:

@@ -108,10 +108,11 @@ def post_disposition(
 
     The whole request is this one function, run in one thread-pool hop, in one transaction. The
     fast path checks the body against the cached catalogue and the cached caller, and stores it with
-    one guarded ``INSERT`` that re-checks both in the database (``crud.dispositions.guarded_insert``):
-    an INSERT, the report rollups (three statements, ``server.reports.maintain.add_new_disposition``)
-    and a COMMIT. Anything unusual (a replay, a refusal, a cache gone stale) takes the
-    slow path, which reads what it needs fresh."""
+    one guarded ``INSERT`` that re-checks both in the database (``crud.dispositions.guarded_insert``)
+    and, on PostgreSQL, keeps the report rollups in the same statement, then a COMMIT: two
+    statements, as the floor's (SQLite: the rollups in three more,
+    ``server.reports.maintain.add_new_disposition``). Anything unusual (a replay, a refusal, a cache
+    gone stale) takes the slow path, which reads what it needs fresh."""
     key = idempotency_key_of(idempotency_key, required_for="disposition")
     assert key is not None
     context = get_context(request)
@@ -129,7 +130,12 @@ def post_disposition(
         too_old = disposition_too_old(settings, body)
         code = context.codes.get(body.code, lambda: load_codes(session))
         new_id: int | None = None
+        rollups: dict[str, Any] | None = None
         if too_old is None and code is not None and not check_disposition(body, code):
+            if context.database.engine.dialect.name == "postgresql":  # the rollups in the INSERT
+                rollups = reports.new_disposition_params(
+                    values, category=code.category, team_id=operator.team_id
+                )
             new_id = guarded_insert(
                 session,
                 values,
@@ -137,6 +143,7 @@ def post_disposition(
                 caller_id=principal.id,
                 caller_role=principal.role,
                 caller_team_id=principal.team_id,
+                rollups=rollups,
             )
         if new_id is None:  # a replay, a refusal, or a cache gone stale: look again, fresh
             return _slow_path(
@@ -154,9 +161,14 @@ def post_disposition(
             session, audit, settings=settings, operator=operator, body=body, values=values, new_id=new_id
         )
         assert code is not None  # the guarded insert ran only with a code
-        reports.add_new_disposition(
-            session, disposition_id=new_id, values=values, category=code.category, team_id=operator.team_id
-        )
+        if rollups is None:  # SQLite: the rollups in statements of their own
+            reports.add_new_disposition(
+                session,
+                disposition_id=new_id,
+                values=values,
+                category=code.category,
+                team_id=operator.team_id,
+            )
         session.commit()
         response.headers["Location"] = f"/dispositions/{new_id}"
         return disposition_out(SimpleNamespace(id=new_id, **values), operator.name)
