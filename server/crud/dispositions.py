@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import typing
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
@@ -137,25 +138,27 @@ def _guarded_insert_statement(
     becomes the first ``WITH`` entry of a statement whose others keep the rollups."""
     table = Disposition.__table__
     assert isinstance(table, Table)
+    # short aliases: with the rollups the statement must stay under psycopg's 4,096 characters
+    codes = typing.cast(Table, DispositionCode.__table__).alias("c")
+    users = typing.cast(Table, User.__table__).alias("u")
+    contacts = typing.cast(Table, Contact.__table__).alias("k")
     guards = [
         exists().where(
-            DispositionCode.code == bindparam("g_code", type_=DispositionCode.code.type),
-            DispositionCode.active == true(),
-            DispositionCode.comment_required == bindparam("g_comment_required", type_=Boolean()),
-            DispositionCode.callback_required == bindparam("g_callback_required", type_=Boolean()),
-            DispositionCode.queue.is_not_distinct_from(
-                bindparam("g_queue", type_=DispositionCode.queue.type)
-            ),
+            codes.c.code == bindparam("g_code", type_=codes.c.code.type),
+            codes.c.active == true(),
+            codes.c.comment_required == bindparam("g_comment_required", type_=Boolean()),
+            codes.c.callback_required == bindparam("g_callback_required", type_=Boolean()),
+            codes.c.queue.is_not_distinct_from(bindparam("g_queue", type_=codes.c.queue.type)),
         ),
         exists().where(
-            User.id == bindparam("g_user", type_=User.id.type),
-            User.active == true(),
-            User.role == bindparam("g_role", type_=User.role.type),
-            User.team_id.is_not_distinct_from(bindparam("g_team", type_=User.team_id.type)),
+            users.c.id == bindparam("g_user", type_=users.c.id.type),
+            users.c.active == true(),
+            users.c.role == bindparam("g_role", type_=users.c.role.type),
+            users.c.team_id.is_not_distinct_from(bindparam("g_team", type_=users.c.team_id.type)),
         ),
     ]
     if has_contact:
-        guards.append(exists().where(Contact.id == bindparam("v_contact_id", type_=Contact.id.type)))
+        guards.append(exists().where(contacts.c.id == bindparam("v_contact_id", type_=contacts.c.id.type)))
     rows = select(*(bindparam(f"v_{name}", type_=table.c[name].type) for name in names)).where(and_(*guards))
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (

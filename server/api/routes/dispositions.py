@@ -31,7 +31,7 @@ import uuid
 from types import SimpleNamespace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
@@ -40,10 +40,10 @@ from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
 from server.api.caches import Person, Principal
 from server.api.context import AppContext, get_context
-from server.api.deps import Audit, CurrentUser, DatabaseSlot, SessionDep, client_address
+from server.api.deps import Audit, CurrentUser, SessionDep, client_address
 from server.api.disclosure import sees_in_full
 from server.api.lateness import disposition_time, disposition_too_old, note_if_late
-from server.api.principal import CurrentPrincipal, check_still, read_principal
+from server.api.principal import check_still, principal_of, read_principal
 from server.api.schemas.common import BigIdPath
 from server.chains import trigger as chain_trigger
 from server.crm import outbox as crm_outbox
@@ -92,12 +92,12 @@ def _answer(
         422: {"description": "invalid, against the catalogue, or the key was used for another body"},
     },
     max_body_size=DISPOSITION_BODY_MAX,
+    openapi_extra={"security": [{"HTTPBearer": []}]},  # the caller comes from principal_of: no scheme
 )
-def post_disposition(
+async def post_disposition(
     *,
     body: DispositionIn,
-    principal: CurrentPrincipal,
-    _slot: DatabaseSlot,
+    principal: Annotated[Principal, Depends(principal_of)],
     request: Request,
     response: Response,
     idempotency_key: Annotated[
@@ -106,11 +106,33 @@ def post_disposition(
 ) -> DispositionOut:
     """Store one disposition (see the module notes on replays).
 
-    The whole request is this one function, run in one thread-pool hop, in one transaction. The
-    fast path checks the body against the cached catalogue and the cached caller, and stores it with
-    one guarded ``INSERT`` that re-checks both in the database (``crud.dispositions.guarded_insert``)
-    and, on PostgreSQL, keeps the report rollups in the same statement, then a COMMIT: two
-    statements, as the floor's (SQLite: the rollups in three more,
+    One dependency, not three: the caller from ``principal_of`` (``CurrentPrincipal`` without its
+    bearer sub-dependency; still resolved before the body is judged, so a stranger gets 401, not
+    422) and the database slot taken here, not by ``DatabaseSlot``. FastAPI's resolution of the
+    three cost a fifth of a post's CPU (docs/performance.md). Then the whole request is
+    :func:`_store`, in one thread-pool hop, holding the slot."""
+    return await get_context(request).admission.run(
+        _store,
+        body=body,
+        principal=principal,
+        request=request,
+        response=response,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _store(
+    *,
+    body: DispositionIn,
+    principal: Principal,
+    request: Request,
+    response: Response,
+    idempotency_key: str | None,
+) -> DispositionOut:
+    """One transaction. The fast path checks the body against the cached catalogue and the cached
+    caller, and stores it with one guarded ``INSERT`` that re-checks both in the database
+    (``crud.dispositions.guarded_insert``) and, on PostgreSQL, keeps the report rollups in the same
+    statement, then a COMMIT: two statements, as the floor's (SQLite: the rollups in three more,
     ``server.reports.maintain.add_new_disposition``). Anything unusual (a replay, a refusal, a cache
     gone stale) takes the slow path, which reads what it needs fresh."""
     key = idempotency_key_of(idempotency_key, required_for="disposition")
