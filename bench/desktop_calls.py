@@ -19,6 +19,9 @@ The calls, in order:
 
 With ``RINGDESK_BENCH_PROFILE_FIRST=1`` the first call is profiled (cProfile, to stderr) and not counted;
 ``RINGDESK_BENCH_PROFILE_IDLE=1`` does the same for a call after idle (then idles again for the figure).
+With ``RINGDESK_BENCH_SLOW_MS=N`` every event-loop callback of N ms or more during the first call,
+the after-idle call and the first steady calls is printed to stderr with its start (ms after the call was
+placed) and what it was (a task's coroutine, a callback): what ran on the GUI thread while the card waited.
 With ``RINGDESK_BENCH_TRACEMALLOC=N`` the shift is traced: a snapshot after the first 10 calls and one
 after N more, and the 15 biggest growths by line are printed to stderr (where a leak comes from).
 
@@ -52,6 +55,7 @@ SHIFT_CALLS = int(os.environ.get("RINGDESK_BENCH_SHIFT_CALLS", "1000"))
 PROFILE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_FIRST"))
 PROFILE_IDLE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_IDLE"))
 TRACE_CALLS = int(os.environ.get("RINGDESK_BENCH_TRACEMALLOC", "0"))
+SLOW_MS = float(os.environ.get("RINGDESK_BENCH_SLOW_MS", "0"))
 SHIFT_BASE = 10
 """Calls before the first memory reading of the shift: the growth counted is what comes after them."""
 
@@ -123,6 +127,9 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
         rings: list[float] = []
         out["ring_ms"] = rings
         rng = random.Random(5)
+        slow = SlowCallbacks(SLOW_MS) if SLOW_MS else None
+        traced = {"first", "after idle", "steady 1", "steady 2", "steady 50"}
+        label = ["first"]
 
         async def call() -> float:
             i = rng.randint(1, contacts)
@@ -130,6 +137,8 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
             done.clear()
             rang.clear()
             t0 = time.perf_counter()
+            if slow is not None and label[0] in traced:
+                slow.start(t0)
             headers = (("P-Asserted-Identity", f"<sip:{number}@pbx.bench>"), ("X-Queue", "shop"))
             result = await caller.send(cmd.MakeCall(target=target, headers=headers))
             if not result.ok:
@@ -140,6 +149,8 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
                     raise RuntimeError(f"card for {number} not shown ({card.contact_page.name.text()!r})")
                 await asyncio.sleep(0.001)
             took = (painted.pop(name) - t0) * 1000
+            if slow is not None and slow.t0 is not None:
+                slow.report(label[0], took)
             if len(rings) < STEADY + 2:  # the first, steady and after-idle calls (not the shift's)
                 rings.append(round((rang[0] - t0) * 1000, 1) if rang else -1.0)
             # the caller gives up (a short abandoned call): an operator's reject would be reported as
@@ -159,7 +170,11 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
             profile.disable()
             pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         out["first_ms"] = await call()
-        out["steady_ms"] = [await call() for _ in range(STEADY)]
+        out["steady_ms"] = []
+        for i in range(STEADY):
+            label[0] = f"steady {i + 1}"
+            out["steady_ms"].append(await call())
+        label[0] = "after idle"
         await asyncio.sleep(IDLE_S)
         out["idle_s"] = IDLE_S
         if PROFILE_IDLE:
@@ -174,6 +189,7 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
             pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
             await asyncio.sleep(IDLE_S)
         out["after_idle_ms"] = await call()
+        label[0] = "shift"
         out.update(await _shift(call))
         phone = desktop.telephony.pid if desktop.telephony else None
         out["phone_rss_mb"] = rss_mb(phone) if phone else 0.0
@@ -182,6 +198,67 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
         await caller.stop()
         await desktop.stop()
     return out
+
+
+class SlowCallbacks:
+    """Times every asyncio callback (``Handle._run``: qasync runs each one so) while :attr:`t0` is set,
+    and keeps those of :data:`SLOW_MS` or more: what held the GUI thread during a call."""
+
+    def __init__(self, threshold_ms: float) -> None:
+        self.threshold = threshold_ms / 1000
+        self.t0: float | None = None
+        self.seen: list[tuple[float, float, float, str]] = []
+        self.busy = 0.0
+        self.cpu = 0.0
+        run = asyncio.Handle._run
+        timer = self
+
+        def timed(handle: asyncio.Handle) -> None:
+            t0 = timer.t0
+            if t0 is None:
+                return run(handle)
+            what = _what(handle)  # (before it runs: a task's frame moves on)
+            began, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return run(handle)
+            finally:
+                took, used = time.perf_counter() - began, time.thread_time() - cpu
+                timer.busy += took
+                timer.cpu += used
+                if took >= timer.threshold:
+                    timer.seen.append((began - t0, took, used, what))
+
+        asyncio.Handle._run = timed  # type: ignore[method-assign,assignment]
+
+    def start(self, t0: float) -> None:
+        self.t0, self.seen, self.busy, self.cpu = t0, [], 0.0, 0.0
+
+    def report(self, label: str, took_ms: float) -> None:
+        self.t0 = None
+        print(
+            f"{label}: pop {took_ms:.1f} ms, loop callbacks {self.busy * 1000:.1f} ms"
+            f" ({self.cpu * 1000:.1f} ms CPU of the GUI thread); at, took (CPU), what:",
+            file=sys.stderr,
+        )
+        for at, took, used, what in self.seen:
+            line = f"  +{at * 1000:7.1f} ms {took * 1000:6.1f} ({used * 1000:5.1f}) ms  {what}"
+            print(line, file=sys.stderr)
+
+
+def _what(handle: asyncio.Handle) -> str:
+    """A task's coroutine with where its innermost await is suspended, or the callback's name."""
+    callback = getattr(handle, "_callback", None)
+    owner = getattr(callback, "__self__", None)
+    if isinstance(owner, asyncio.Task):
+        coro: Any = owner.get_coro()
+        name = getattr(coro, "__qualname__", repr(coro))
+        where = ""
+        while coro is not None and getattr(coro, "cr_frame", None) is not None:
+            frame = coro.cr_frame
+            where = f" @{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}"
+            coro = getattr(coro, "cr_await", None)
+        return f"task {name}{where}"
+    return getattr(callback, "__qualname__", repr(callback))
 
 
 def _live_types() -> Counter[str]:

@@ -327,6 +327,10 @@ class Settings(BaseModel):
     #: requests leave, never theirs); ``inline``, inside each HTTP worker. SQLite: always inline.
     chain_worker_mode: Literal["process", "inline"] = "process"
     chain_worker_nice: int = Field(default=10, ge=0, le=19)
+    #: Waiting callers from a generic PBX (issue 20, docs/reports.md "From any other PBX"): a queue
+    #: whose last ``PUT /calls/waiting`` snapshot is older than this reads unknown on the dashboard
+    #: (the PBX stopped reporting: never its last callers waiting for ever). Post every third of it.
+    pbx_waiting_stale_seconds: float = Field(default=60.0, ge=1, le=3600)
 
     def daily_report_recipients(self) -> list[str]:
         """``daily_report_to`` as a list of addresses."""
@@ -349,6 +353,26 @@ class Settings(BaseModel):
             queue, sep, policy = item.partition(":")
             if not sep or not queue.strip() or policy.strip() not in ("always", "on_demand", "never"):
                 raise ValueError(f"{item!r}: write queue:always, queue:on_demand or queue:never")
+        return value
+
+    @field_validator("source_keys")
+    @classmethod
+    def _named_sources(cls, value: SecretStr | None) -> SecretStr | None:
+        """Each source ``name:key``, the name short enough for the columns it is stored in (a
+        task's source, a queue's waiting callers): refused here rather than by the database on the
+        first call. The message names the source, never a key."""
+        if value is None:
+            return None
+        from app.wire.common import CODE_MAX
+
+        for item in filter(None, (i.strip() for i in value.get_secret_value().split(","))):
+            name, sep, key = item.partition(":")
+            if not sep or not name.strip() or not key.strip():
+                raise ValueError("write name:key,name:key (a source without a name or a key)")
+            if len(name.strip()) > CODE_MAX:
+                raise ValueError(
+                    f"the source name {name.strip()[:20]!r}... is longer than {CODE_MAX} characters"
+                )
         return value
 
     def service_level_for(self, queue: str | None) -> int:

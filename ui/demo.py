@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import os
 import random
+import secrets
 import socket
 import sys
 import tempfile
@@ -51,6 +52,10 @@ class DemoServer:
     password: str = "demo-password"
     team_size: int = 0
     """Extra operators in the lead's team (``--lead``: :mod:`ui.demo_team`)."""
+    calls_today: bool = False
+    """Seed today's calls so far (``seed-demo --calls-today``): the lead's dashboard has a day behind it."""
+    source_key: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    """The simulated PBX's ``X-Source-Key`` (source ``demo-pbx``: ``ui.demo_team.DemoPbx``)."""
     port: int = field(default_factory=lambda: free_port(socket.SOCK_STREAM))
     process: asyncio.subprocess.Process | None = None
 
@@ -71,6 +76,7 @@ class DemoServer:
             self.database,
             "--password-stdin",
             *(["--team-size", str(self.team_size)] if self.team_size else []),
+            *(["--calls-today"] if self.calls_today else []),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL,
         )
@@ -90,7 +96,11 @@ class DemoServer:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=open(self.directory / "server.log", "wb"),  # noqa: SIM115 - the child owns it
             # the demo's call recordings go with its temporary database, not into the user's data dir
-            env={**os.environ, "RINGDESK_RECORDINGS_DIR": str(self.directory / "server-recordings")},
+            env={
+                **os.environ,
+                "RINGDESK_RECORDINGS_DIR": str(self.directory / "server-recordings"),
+                "RINGDESK_SOURCE_KEYS": f"demo-pbx:{self.source_key}",
+            },
         )
         deadline = time.monotonic() + 30
         async with httpx.AsyncClient() as client:

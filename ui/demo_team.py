@@ -2,8 +2,10 @@
 :data:`TEAM_SIZE` operators (``seed-demo --team-size``); :class:`TeamSimulator` logs each of them in
 through the desktop's own :class:`~app.client.api.ApiClient` and moves them through a working day
 (ready, on a call, after-call work, breaks, training) every few seconds, through the real API, and
-now and then one asks for a lunch break the lead must approve. The lead's desktop opens the Team
-window, so the board is live from the first second.
+now and then one asks for a lunch break the lead must approve. The server is seeded with today's
+calls so far (``seed-demo --calls-today``) and :class:`DemoPbx` plays a PBX reporting its waiting
+callers and calls, so the dashboard has figures. The lead's desktop opens the Team window, so the
+board is live from the first second.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import socket
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from app.client.api import ApiClient
 from app.client.errors import ApiError, TransientError
@@ -104,6 +108,78 @@ class TeamSimulator:
         await asyncio.gather(*(op.api.aclose() for op in self.operators), return_exceptions=True)
 
 
+class DemoPbx:
+    """The lead demo's PBX, one without an adapter: callers join and leave the demo's queues, and it
+    reports them as such a PBX does (``docs/reports.md``): the callers waiting now through
+    ``PUT /calls/waiting`` every ``pace_s`` seconds, and each caller who left through
+    ``POST /calls/outcomes`` (answered by one of ``operators``, or gave up in the queue). So the
+    dashboard's calls waiting, longest wait, offered and abandoned move while the lead watches."""
+
+    QUEUES = ("lens", "shop", "finance")
+    MOST = 6
+    """Callers one queue holds at most."""
+
+    def __init__(self, base_url: str, key: str, operators: list[str], pace_s: float = 4.0) -> None:
+        self.http = httpx.AsyncClient(base_url=base_url, headers={"X-Source-Key": key}, timeout=10)
+        self.operators = operators
+        self.pace_s = pace_s
+        now = datetime.now(UTC)
+        self.waiting: dict[str, list[tuple[str, datetime]]] = {
+            "lens": [(self._id(), now - timedelta(seconds=41)), (self._id(), now - timedelta(seconds=9))],
+            "shop": [(self._id(), now - timedelta(seconds=16))],
+            "finance": [],
+        }
+        self.snapshots = 0
+
+    @staticmethod
+    def _id() -> str:
+        return f"demo-pbx-{uuid.uuid4()}"
+
+    async def run(self) -> None:
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                await self._snapshot()
+            await asyncio.sleep(random.uniform(0.5, 1.5) * self.pace_s)
+            with contextlib.suppress(httpx.HTTPError):
+                await self._step()
+
+    async def _snapshot(self) -> None:
+        now = datetime.now(UTC)
+        queues = [
+            {
+                "queue": queue,
+                "callers": [{"waited_seconds": (now - joined).total_seconds()} for _, joined in callers],
+            }
+            for queue, callers in self.waiting.items()
+        ]
+        (await self.http.put("/calls/waiting", json={"queues": queues})).raise_for_status()
+        self.snapshots += 1
+
+    async def _step(self) -> None:
+        queue = random.choice(self.QUEUES)
+        callers = self.waiting[queue]
+        now = datetime.now(UTC)
+        if callers and random.random() < 0.5:
+            call_id, joined = callers.pop(0)  # the longest waiting leaves
+            report: dict[str, Any] = {
+                "call_id": call_id,
+                "queue": queue,
+                "caller": f"+7916{random.randrange(10_000_000):07d}",
+                "arrived_at": joined.isoformat(),
+            }
+            if random.random() < 0.8:
+                report |= {"outcome": "accepted", "operator": random.choice(self.operators)}
+                report["answered_at"] = now.isoformat()
+            else:
+                report |= {"outcome": "missed", "missed_reason": "abandoned", "ended_at": now.isoformat()}
+            await self.http.post("/calls/outcomes", json=report)
+        elif len(callers) < self.MOST:
+            callers.append((self._id(), now))
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
 async def run_lead_demo(args: argparse.Namespace) -> int:
     """The demo server with the team, the lead's desktop with the Team window open, the team at work
     until the window is closed (or ``--seconds``)."""
@@ -116,9 +192,11 @@ async def run_lead_demo(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="ringdesk-demo-") as tmp:
         directory = Path(tmp)
-        server = DemoServer(directory, team_size=TEAM_SIZE)
+        server = DemoServer(directory, team_size=TEAM_SIZE, calls_today=True)
         await server.start()
         team = TeamSimulator(server.url, demo_team_names(TEAM_SIZE), server.password)
+        pbx = DemoPbx(server.url, server.source_key, demo_team_names(TEAM_SIZE))
+        queues = asyncio.ensure_future(pbx.run())
         desktop = Desktop(
             DesktopOptions(
                 server_url=server.url,
@@ -153,9 +231,11 @@ async def run_lead_demo(args: argparse.Namespace) -> int:
             print(f"demo: {team.changes} status changes by the team", flush=True)
             return 0
         finally:
-            working.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await working
+            for task in (working, queues):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await desktop.stop()
             await team.aclose()
+            await pbx.aclose()
             await server.stop()

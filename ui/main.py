@@ -235,7 +235,7 @@ class Desktop:
         )
         self.desk = Desk(self.window, self.workstation, services, scripts=scripts, acw=opts.acw)
         desk = self.desk
-        self.journal = CallJournal(self.sync.calls, self.workstation.hub)
+        self.journal = CallJournal(self.sync.calls, self.workstation.hub, keep=self.sync.worker.later)
         earlier = self.sync.calls.recent()
         named = self.sync.contacts.names({c.contact_id for c in earlier if c.contact_id is not None})
         desk.show_earlier_calls(history_entries(earlier, named))

@@ -31,9 +31,10 @@ class ContactCache:
         self._store = store
         self._region = default_region
 
-    def put(self, contact: ContactOut) -> None:
-        """Store (or replace) ``contact`` as the server returned it."""
-        with self._store.transaction() as db:
+    def put(self, contact: ContactOut, *, durable: bool = True) -> None:
+        """Store (or replace) ``contact`` as the server returned it. ``durable=False``: a copy kept
+        for offline use, which a power cut may undo (the next lookup writes it again): no fsync."""
+        with self._store.transaction(durable=durable) as db:
             put_contact_in(db, contact)
 
     def get(self, contact_id: int) -> ContactOut | None:

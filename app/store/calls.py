@@ -34,8 +34,9 @@ class CallLog:
     def __init__(self, store: LocalStore) -> None:
         self._store = store
 
-    def record(self, call: CallRecord) -> None:
-        """Insert the call or update it with what is known now (fields left ``None`` stay as they were)."""
+    def record(self, call: CallRecord, *, durable: bool = True) -> None:
+        """Insert the call or update it with what is known now (fields left ``None`` stay as they were).
+        ``durable=False``: no fsync (a power cut may undo the last lines: the log is a convenience)."""
         values: dict[str, Any] = {}
         for name in _COLUMNS:
             value = getattr(call, name)
@@ -46,7 +47,7 @@ class CallLog:
             f"INSERT INTO calls ({', '.join(values)}) VALUES ({', '.join(':' + name for name in values)})"
             f" ON CONFLICT (call_id) DO {f'UPDATE SET {updates}' if updates else 'NOTHING'}"
         )
-        with self._store.transaction() as db:
+        with self._store.transaction(durable=durable) as db:
             db.execute(statement, values)
 
     def recent(self, limit: int = 50) -> list[CallRecord]:

@@ -17,6 +17,10 @@
   fails so is halved (:data:`SPLIT_AFTER` answers in a row) until the record is alone; good records
   of the halves go on. An outage (no answer, timeouts, 502/503/504, 429) never parks anything.
 * A login the server no longer accepts pauses every stream until :meth:`SyncPump.logged_in`.
+* Its own reads and bookkeeping of the store (the next items, delivered, a failed attempt) run on the
+  sync engine's store thread (:class:`app.sync.worker.StoreWorker`), not on the loop's thread, which in
+  the desktop is the GUI's: a delivery never holds up a screen pop (issue 15). Parking stays on the
+  loop's thread, where its listeners undo what the item changed on screen.
 * At start-up the pump simply finds what is pending: an item being sent when the process died is
   still pending and is sent again; the server recognises its ``Idempotency-Key``.
 """
@@ -39,6 +43,7 @@ from app.sync.deliver import Delivered, Deliverer, Outcome, Refused
 from app.sync.items import OutboxCounts, OutboxItem
 from app.sync.outbox import Outbox
 from app.sync.status import SyncMonitor
+from app.sync.worker import StoreWorker
 
 log = logging.getLogger("ringdesk.sync")
 POISON_ATTEMPTS = 8
@@ -101,8 +106,11 @@ class SyncPump:
         policy: RetryPolicy | None = None,
         max_streams: int = 4,
         rng: random.Random | None = None,
+        worker: StoreWorker | None = None,
     ) -> None:
         self.outbox = outbox
+        self.worker = worker or StoreWorker()
+        """Where the pump's store work runs (the service's, shared with its cache writes)."""
         self.monitor = monitor
         self.max_streams = max_streams
         self._deliverer = deliverer
@@ -137,7 +145,7 @@ class SyncPump:
         try:
             while True:
                 self._wake.clear()
-                self._start_workers()
+                self._start_workers(await self.worker.run(self.outbox.pending_streams))
                 await self._wake.wait()
         finally:
             unsubscribe()
@@ -164,8 +172,8 @@ class SyncPump:
         finally:
             unsubscribe()
 
-    def _start_workers(self) -> None:
-        for stream in self.outbox.pending_streams():
+    def _start_workers(self, streams: list[str]) -> None:
+        for stream in streams:
             if len(self._workers) >= self.max_streams:
                 return
             if stream not in self._workers:
@@ -190,15 +198,11 @@ class SyncPump:
 
     async def _send_next(self, stream: str) -> bool:
         """Deliver (or park) the next item(s) of ``stream``; ``False`` when there was none."""
-        head = self.outbox.head(stream)
+        head = await self.worker.run(self._next, stream, self._limits.get(stream))
         if not head:
             return False
         batch = head
-        full = self._deliverer.batch_size(head[0].kind)
-        size = min(full, self._limits.get(stream, full))
-        if size > 1:
-            same = [i for i in self.outbox.head(stream, size) if i.kind is head[0].kind]
-            batch = Deliverer.take(same, size)
+        full = self._deliverer.batch_size(batch[0].kind)
         outcomes = await self._deliver(batch)
         if outcomes is None:  # the server keeps failing on this batch: look for the record in halves
             self._limits[stream] = max(1, len(batch) // 2)
@@ -207,12 +211,31 @@ class SyncPump:
             grown = self._limits.pop(stream) * 2
             if grown < full:
                 self._limits[stream] = grown
-        for item, outcome in zip(batch, outcomes, strict=False):
-            if isinstance(outcome, Delivered):
-                self.outbox.mark_delivered(item, outcome.server_ref, outcome.contact)
-            else:
+        answered = list(zip(batch, outcomes, strict=False))
+        delivered = [(item, outcome) for item, outcome in answered if isinstance(outcome, Delivered)]
+        if delivered:
+            await self.worker.run(self._mark_delivered, delivered)
+        for item, outcome in answered:
+            if not isinstance(outcome, Delivered):  # on the loop's thread: its listeners undo on screen
                 self.outbox.mark_parked(item, outcome.reason, outcome.http_status)
         return True
+
+    def _mark_delivered(self, delivered: list[tuple[OutboxItem, Delivered]]) -> None:
+        for item, outcome in delivered:
+            self.outbox.mark_delivered(item, outcome.server_ref, outcome.contact)
+
+    def _next(self, stream: str, limit: int | None) -> list[OutboxItem]:
+        """The next batch of ``stream`` (on the store thread): its head, and as many of the same kind
+        after it as a batch takes (fewer while a poison record is being looked for)."""
+        head = self.outbox.head(stream)
+        if not head:
+            return head
+        full = self._deliverer.batch_size(head[0].kind)
+        size = min(full, limit or full)
+        if size <= 1:
+            return head
+        same = [i for i in self.outbox.head(stream, size) if i.kind is head[0].kind]
+        return Deliverer.take(same, size)
 
     async def _deliver(self, batch: Sequence[OutboxItem]) -> list[Outcome] | None:
         """The outcome of each item; ``None`` when the server keeps failing on a batch of several
@@ -239,7 +262,7 @@ class SyncPump:
             except TransientError as exc:  # only when ``faults`` stopped the retrying
                 if not await self._deliverer.healthy():  # failing on everything: an outage
                     log.warning("the server fails and says it is not healthy: retrying, parking nothing")
-                    self.outbox.note_attempt(batch[0].id, str(exc), exc.status)
+                    self.worker.later(self.outbox.note_attempt, batch[0].id, str(exc), exc.status)
                     await self._sleep(self._policy.cap)
                     continue
                 if len(batch) > 1:
@@ -250,7 +273,7 @@ class SyncPump:
                 return [Refused(reason, exc.status)]
             except LoginRequiredError as exc:
                 self._login.clear()
-                self.outbox.note_attempt(batch[0].id, f"login required: {exc}", exc.status)
+                self.worker.later(self.outbox.note_attempt, batch[0].id, f"login required: {exc}", exc.status)
                 self.monitor.update(login_required=True, online=True, last_error=str(exc), retry_at=None)
 
     # ------------------------------------------------------------------ retry plumbing
@@ -263,7 +286,7 @@ class SyncPump:
         exc = state.outcome.exception() if state.outcome is not None else None
         error = str(exc) if exc is not None else "failed"
         status = exc.status if isinstance(exc, ApiError) else None
-        self.outbox.note_attempt(item.id, error, status)
+        self.worker.later(self.outbox.note_attempt, item.id, error, status)
         if self.monitor.status.online is not False:
             log.warning("cannot deliver to the server, will retry: %s", error)
         wait = state.upcoming_sleep

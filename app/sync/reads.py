@@ -8,6 +8,7 @@ instead. The result says where it came from, so the card can mark data as possib
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -50,10 +51,20 @@ def _cached(write: Callable[[], object]) -> None:
 class CachedReads:
     """Contacts by phone, catalogues and scripts: from the server when it answers, else the cache."""
 
-    def __init__(self, api: ApiClient, contacts: ContactCache, documents: DocumentCache) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        contacts: ContactCache,
+        documents: DocumentCache,
+        *,
+        keep: Callable[[Callable[[], object]], object] = lambda write: write(),
+    ) -> None:
         self._api = api
         self._contacts = contacts
         self._documents = documents
+        self._keep = keep
+        """Runs a cache write: in the desktop on the store thread (``SyncService.worker``), so the
+        caller's card is shown without waiting for the disk (issue 15)."""
 
     async def contact_for(self, phone: str) -> Fetched[ContactOut | CrmContactOut | None]:
         """The caller's contact (``None`` when unknown): the call card at ring time. When ringdesk has
@@ -63,8 +74,9 @@ class CachedReads:
             contact = await self._api.lookup_contact(phone)
         except (TransientError, LoginRequiredError):
             return Fetched(self._contacts.lookup(phone), from_cache=True)
-        if isinstance(contact, ContactOut):
-            _cached(lambda: self._contacts.put(contact))
+        if isinstance(contact, ContactOut):  # kept for offline, off the screen pop's path, not fsynced
+            put = functools.partial(self._contacts.put, contact, durable=False)
+            self._keep(functools.partial(_cached, put))
         return Fetched(contact, from_cache=False, fetched_at=utcnow())
 
     async def catalogue(self, queue: str | None = None) -> Fetched[Catalogue | None]:

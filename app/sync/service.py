@@ -37,6 +37,7 @@ from app.sync.outbox import Outbox
 from app.sync.pump import RetryPolicy, SyncPump
 from app.sync.reads import CachedReads
 from app.sync.status import SyncMonitor, SyncStatus
+from app.sync.worker import StoreWorker
 from app.wire.auth import UserOut
 
 
@@ -56,9 +57,11 @@ class SyncService:
         self.calls = CallLog(store)
         self.contacts = ContactCache(store, default_region=default_region)
         self.documents = DocumentCache(store)
-        self.reads = CachedReads(api, self.contacts, self.documents)
+        self.worker = StoreWorker()
+        """The store thread: the pump's bookkeeping, the sidecar, answers kept in the cache (issue 15)."""
+        self.reads = CachedReads(api, self.contacts, self.documents, keep=self.worker.later)
         self.monitor = SyncMonitor(self.outbox)
-        self.pump = SyncPump(self.outbox, Deliverer(api), self.monitor, policy=policy)
+        self.pump = SyncPump(self.outbox, Deliverer(api), self.monitor, policy=policy, worker=self.worker)
         self._task: asyncio.Task[None] | None = None
         self._fresh: asyncio.Task[None] | None = None
         self.store_problems: list[StoreProblem] = []
@@ -67,11 +70,16 @@ class SyncService:
 
     def _note_outbox(self, counts: object) -> None:
         """Keep the store's sidecar (``app.store.opening``) in step: the newest outbox id and the
-        pending count, so a store emptied or replaced behind the desktop's back is noticed at start."""
+        pending count, so a store emptied or replaced behind the desktop's back is noticed at start.
+        Written on the store thread: a read and a file replaced, which no one on screen waits for."""
+        self.worker.later(self._write_sidecar)
+
+    def _write_sidecar(self) -> None:
         try:
             with self.store.reading() as db:
-                newest, pending = db.execute(
-                    "SELECT coalesce(max(id), 0), coalesce(sum(state = 'pending'), 0) FROM outbox"
+                newest, pending = db.execute(  # both from indexes: the outbox is never emptied
+                    "SELECT (SELECT coalesce(max(id), 0) FROM outbox),"
+                    " (SELECT count(*) FROM outbox WHERE state = 'pending')"
                 ).fetchone()
         except Exception:  # the store fails: the workstation reports that itself
             return
@@ -163,4 +171,5 @@ class SyncService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         await self.api.aclose()
+        await asyncio.to_thread(self.worker.close)  # what was handed to the store thread is written
         self.store.close()

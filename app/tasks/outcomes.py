@@ -15,9 +15,14 @@ What it reports, in the server's words:
 
 The call is named by its SIP Call-ID (``CallSession.record_id``, what a PBX or Kamailio logs), so the
 server merges it with the other sources' reports of the same call. The desktop does not know when the
-caller reached the centre, so it gives no arrival time: the wait (and the non-target rule) stays the
-PBX's to say. A report the local store cannot take is logged and dropped: the PBX remains the main
-source, and a call report must never stand in the way of the call itself.
+caller reached the centre, so it gives no arrival time; but an unanswered call says how long it rang
+here (``wait_seconds``, ring to end): the caller waited at least that long. Without it the server
+filed every caller who gave up, even after a second, as missed with a callback task; with it the
+non-target rule (hung up within the greeting) applies where no PBX reports the wait. The server takes
+it as a lower bound, never shortening a PBX's queue wait (``server.crud.calls``). An answered call
+gives none: its wait to the answer runs from the arrival, the PBX's to say. A report the local store
+cannot take is logged and dropped: the PBX remains the main source, and a call report must never
+stand in the way of the call itself.
 """
 
 from __future__ import annotations
@@ -60,7 +65,8 @@ def report_of(session: CallSession) -> CallReportIn | None:
     else:
         cancelled = session.end_cause is EndCause.CANCELLED
         reason = MissedReason.ABANDONED if cancelled else MissedReason.RANG_OUT
-        fields |= {"outcome": CallOutcome.MISSED, "missed_reason": reason}
+        rang = max(0.0, (session.end_at - session.ring_at).total_seconds())
+        fields |= {"outcome": CallOutcome.MISSED, "missed_reason": reason, "wait_seconds": round(rang, 1)}
     try:
         return CallReportIn.model_validate(fields)
     except ValidationError:  # withheld or not a phone number: still reported, without the number

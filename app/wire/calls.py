@@ -120,4 +120,48 @@ class CallOut(WireModel):
     """The callback task this (missed) call created or added an attempt to."""
 
 
-__all__ = ["CallOut", "CallOutcome", "CallReportIn", "MissedReason", "PhoneText"]
+WAITING_QUEUES_MAX = 500
+WAITING_CALLERS_MAX = 10_000
+"""Callers one queue of a snapshot may list (as many as an adapter's book keeps)."""
+
+
+class WaitingCaller(WireModel):
+    """One caller waiting in a queue now."""
+
+    waited_seconds: float = Field(ge=0, le=WAIT_MAX_SECONDS)
+    """How long the caller has waited so far, by the PBX's clock (a wait, not a time of day, so the
+    two clocks need not agree)."""
+
+
+class QueueWaitingIn(WireModel):
+    """One queue's waiting callers now: the whole list (none: nobody waits)."""
+
+    queue: Code
+    callers: list[WaitingCaller] = Field(default_factory=list, max_length=WAITING_CALLERS_MAX)
+
+
+class WaitingSnapshotIn(WireModel):
+    """A generic PBX's callers waiting now (``PUT /calls/waiting``, ``docs/reports.md``): each queue
+    named replaces what this source said of it before; queues not named keep theirs until they go
+    stale. Post on every change and at least every third of ``pbx_waiting_stale_seconds``."""
+
+    queues: list[QueueWaitingIn] = Field(min_length=1, max_length=WAITING_QUEUES_MAX)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> WaitingSnapshotIn:
+        names = [queue.queue for queue in self.queues]
+        if len(set(names)) != len(names):
+            raise ValueError("a queue is named twice")
+        return self
+
+
+__all__ = [
+    "CallOut",
+    "CallOutcome",
+    "CallReportIn",
+    "MissedReason",
+    "PhoneText",
+    "QueueWaitingIn",
+    "WaitingCaller",
+    "WaitingSnapshotIn",
+]

@@ -20,9 +20,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from server.chains import steps
+from server.chains import progress, sending, steps
 from server.chains.policy import Policy
-from server.chains.steps import Claimed, SendJob
+from server.chains.progress import Claimed
+from server.chains.sending import SendJob
 from server.db import Database
 from server.messaging.base import Sent
 from server.models import ChainMessage, ChainRun, ChainStep, Contact
@@ -80,13 +81,13 @@ def prepare_many(db: Database, claimed: Sequence[Claimed], *, now: datetime, pol
                 work
                 for step in held
                 if (
-                    work := steps._work(
+                    work := steps.work(
                         session, step, runs[step.run_id], now=now, policy=policy, known=messages
                     )
                 )
             ]
             session.flush()
-            made_jobs = [steps.job_of(step, message, policy=policy) for step, message in made]
+            made_jobs = [sending.job_of(step, message, policy=policy) for step, message in made]
             session.commit()
             return made_jobs
     except Exception:
@@ -109,7 +110,7 @@ def _give_up(db: Database, claimed: Claimed, now: datetime, reason: str) -> None
         with db.sessions() as session:
             held, runs = _locked(session, {claimed.id: claimed.attempt})
             for step in held:
-                steps._fail(step, runs[step.run_id], now, reason)
+                progress.fail(step, runs[step.run_id], now, reason)
             session.commit()
     except SQLAlchemyError:  # the lease runs out and the step is tried again
         log.exception("chain step could not be failed", extra={"event": "chains.fail_failed"})
@@ -122,7 +123,7 @@ Outcome = tuple[SendJob, Sent, str]
 def record_many(
     db: Database, outcomes: Sequence[Outcome], *, now: datetime, policy: Policy, rng: random.Random
 ) -> dict[int, str]:
-    """Store the sends' outcomes (``steps.record`` for each, in one transaction); the message state
+    """Store the sends' outcomes (``sending.record`` for each, in one transaction); the message state
     by step id (``superseded`` for a step this claim no longer holds)."""
     if not outcomes:
         return {}
@@ -140,7 +141,7 @@ def record_many(
     states = {}
     for job, sent, provider in outcomes:
         try:
-            states[job.step_id] = steps.record(
+            states[job.step_id] = sending.record(
                 db, job, sent, provider=provider, now=now, policy=policy, rng=rng
             )
         except SQLAlchemyError:  # the lease runs out and the send is made again (same uid)
@@ -159,7 +160,7 @@ def _record_accepted(session: Session, outcomes: Sequence[Outcome], *, now: date
     this claim still holds (``working`` and the claim's attempt) marked done in one ``UPDATE``, their
     runs read locked in one ``SELECT``, the messages updated in one ``executemany``, the next steps
     inserted in another, the runs that ended updated per ``steps_taken`` increment (one or two
-    statements). The same changes :func:`steps.apply_outcome` makes one step at a time."""
+    statements). The same changes :func:`sending.apply_outcome` makes one step at a time."""
     conn = session.connection()
     wanted = {job.step_id: job.attempt for job, _, _ in outcomes}
     locked = conn.execute(  # every worker locks in id order: no deadlock between two batches
@@ -219,10 +220,11 @@ def _record_accepted(session: Session, outcomes: Sequence[Outcome], *, now: date
         run = runs[step.run_id]
         if run.state != "running":
             continue  # stopped while the message was out: nothing follows it
-        chain = steps.chain_by_key(session, run.chain_id, run.chain_version)
+        chain = progress.chain_by_key(session, run.chain_id, run.chain_version)
         if chain is None:
             continue
-        follow = steps.following(chain, chain.step(step.step).next, taken=run.steps_taken, now=now, due=now)
+        nxt = chain.step(step.step).next
+        follow = progress.following(chain, nxt, taken=run.steps_taken, now=now, due=now)
         new_steps += [
             {
                 "run_id": run.id,
@@ -257,7 +259,7 @@ def _record_accepted(session: Session, outcomes: Sequence[Outcome], *, now: date
 def _record_each(
     session: Session, outcomes: Sequence[Outcome], *, now: datetime, policy: Policy, rng: random.Random
 ) -> dict[int, str]:
-    """The sends that failed (a retry later, or a failed run): :func:`steps.apply_outcome` each."""
+    """The sends that failed (a retry later, or a failed run): :func:`sending.apply_outcome` each."""
     held, runs = _locked(session, {job.step_id: job.attempt for job, _, _ in outcomes})
     by_step = {s.id: s for s in held}
     messages = {
@@ -275,7 +277,7 @@ def _record_each(
         if step is None:
             states[job.step_id] = "superseded"
             continue
-        states[job.step_id] = steps.apply_outcome(
+        states[job.step_id] = sending.apply_outcome(
             session, step, runs[step.run_id], messages[job.message_id], sent,
             provider=provider, now=now, policy=policy, rng=rng,
         )  # fmt: skip

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session
 
+from server.chains import progress
 from server.models import ChainMessage, ChainRun, ChainStep
 
 if TYPE_CHECKING:
@@ -96,11 +97,9 @@ def settle(
     now: datetime,
     policy: Policy,
 ) -> bool:
-    """A claimed step whose message exists (``server.chains.steps``): whether an earlier send
+    """A claimed step whose message exists (``server.chains.sending``): whether an earlier send
     settles it (module notes): done (a report says the provider has it), waiting for a report
     (no attempt spent), or failed (never sent twice). ``False``: send (again)."""
-    from server.chains import steps as work  # at call time: steps imports this module
-
     wait = policy.sms_report_wait if message.channel == "sms" else None
     found = verdict(message, wait=wait, reports=bool(policy.public_url), now=now)
     if found == "send":
@@ -108,7 +107,7 @@ def settle(
     if found == "done":
         recorded(message)
         message.sent_at = message.sent_at or message.handed_at or now
-        work._finish(session, step, run, now, spec.next, note="sent: the provider reported on it")
+        progress.finish(session, step, run, now, spec.next, note="sent: the provider reported on it")
     elif found == "wait":
         assert wait is not None
         step.state, step.lease_until = "pending", None
@@ -120,5 +119,5 @@ def settle(
         reason = why(wait, bool(policy.public_url))
         recorded(message)
         message.state, message.last_error = "failed", reason
-        work._fail(step, run, now, f"{message.channel} {reason}")
+        progress.fail(step, run, now, f"{message.channel} {reason}")
     return True

@@ -32,6 +32,8 @@ from sqlalchemy.orm import Session
 from server.chains import batch, steps
 from server.chains.clock import Clock, SystemClock
 from server.chains.policy import Policy
+from server.chains.progress import Claimed
+from server.chains.sending import SendJob
 from server.db import Database
 from server.messaging.base import NotConfigured, Provider, Sent
 from server.settings import Settings
@@ -150,7 +152,7 @@ class ChainWorker:
         while True:
             self._wake.clear()
             room = min(self.settings.chain_batch, self.settings.chain_concurrency - self._in_flight)
-            claimed: list[steps.Claimed] = []
+            claimed: list[Claimed] = []
             if room > 0:
                 try:
                     assert self.db is not None
@@ -174,7 +176,7 @@ class ChainWorker:
         self._working.discard(task)
         self._wake.set()
 
-    async def _send(self, job: steps.SendJob) -> batch.Outcome:
+    async def _send(self, job: SendJob) -> batch.Outcome:
         provider = self.providers[job.outgoing.channel]
         async with self._sending:
             try:
@@ -184,7 +186,7 @@ class ChainWorker:
                 sent = Sent.failed(f"{type(exc).__name__}: {exc}")
         return job, sent, provider.name
 
-    async def _batch(self, claimed: list[steps.Claimed]) -> None:
+    async def _batch(self, claimed: list[Claimed]) -> None:
         """Work a claimed batch: its steps in one transaction, the sends together (at most
         ``chain_send_concurrency`` at once per process), their outcomes in one more."""
         assert self.db is not None

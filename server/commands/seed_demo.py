@@ -1,4 +1,5 @@
-"""``ringdesk-server seed-demo``: demo users, disposition codes and not-ready reasons (RU/EN)."""
+"""``ringdesk-server seed-demo``: demo users, disposition codes and not-ready reasons (RU/EN); with
+``--calls-today`` also today's calls so far (``server.seed_today``)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ def register(subparsers: SubParsers) -> None:
         metavar="N",
         help="also N operators in the lead's team, with the --password-stdin password (ringdesk demo --lead)",
     )
+    parser.add_argument(
+        "--calls-today",
+        action="store_true",
+        help="also today's calls (answered, missed, non-target) so far, answered by the lead's team, "
+        "for the Team window's dashboard (ringdesk demo --lead)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -50,6 +57,14 @@ def run(args: argparse.Namespace) -> int:
             if password is None:
                 raise SystemExit("--team-size needs --password-stdin (the demo logs the team in)")
             seed_demo_team(session, settings, args.team_size, password)
+        today = 0
+        if args.calls_today:
+            from server.seed import demo_team_names
+            from server.seed_today import seed_demo_today
+
+            # operator1 is the one a person (or a test) drives: their figures stay their own
+            answering = ["operator2", *demo_team_names(args.team_size)]
+            today = seed_demo_today(session, settings, operators=answering)
         session.commit()
     for user in seeded:
         team = user.team or "-"
@@ -64,4 +79,6 @@ def run(args: argparse.Namespace) -> int:
         f"demo content added: {content['contacts']} contacts, {content['fields']} custom fields, "
         f"{content['scripts']} call scripts, {content['past calls']} past calls"
     )
+    if args.calls_today:
+        print(f"today's calls added: {today}")
     return EXIT_OK

@@ -4,7 +4,10 @@ missed call makes.
 Merge rules (:func:`record`), whatever order reports arrive in:
 
 * A field a report leaves out keeps its value; a field it gives replaces it (later is better
-  informed: a PBX's hang-up report knows the end time its join report did not).
+  informed: a PBX's hang-up report knows the end time its join report did not). Except a wait given
+  as a lower bound (``wait_at_least``: a desktop's report, which saw only the ring at that desk, a
+  part of the caller's wait): it raises the wait, never lowers it, so a PBX's queue wait or a longer
+  ring at another desk stands whichever report arrives first.
 * ``accepted`` wins: once any source says an operator answered, the call stays accepted, and the
   missed-call attempt it had added to a task is withdrawn (the task cancelled if nothing else is on it).
 * Otherwise the latest report's outcome and reason stand, then a ``missed``/``abandoned`` call whose
@@ -57,12 +60,15 @@ def record(
     source: str,
     non_target_seconds: float,
     service_level: Callable[[str | None], int] | None = None,
+    wait_at_least: bool = False,
 ) -> Call:
     """Merge ``report`` from ``source`` into its call (module notes); flushed, not committed.
     ``service_level`` (``Settings.service_level_for``) gives the call its queue's N for the reports'
-    service level (left as it was without it: a routing report knows no answer)."""
+    service level (left as it was without it: a routing report knows no answer). ``wait_at_least``:
+    the report's wait is a lower bound (a desktop's ring), kept only where it is longer."""
     call = _row(session, report.call_id)
     fresh, had_end = not call.sources, call.ended_at is not None
+    known_wait = call.wait_seconds
     for name in (
         "caller",
         "dnis",
@@ -76,10 +82,12 @@ def record(
         value = getattr(report, name)
         if value is not None:
             setattr(call, name, value)
-    if report.wait_seconds is None and call.arrived_at is not None:
-        until = call.answered_at or call.ended_at
-        if until is not None:
-            call.wait_seconds = (until - call.arrived_at).total_seconds()
+    until = call.answered_at or call.ended_at
+    timed = (until - call.arrived_at).total_seconds() if call.arrived_at and until else None
+    if wait_at_least and report.wait_seconds is not None:
+        call.wait_seconds = max(w for w in (known_wait, timed, report.wait_seconds) if w is not None)
+    elif report.wait_seconds is None and timed is not None:
+        call.wait_seconds = timed
     if fresh or call.outcome is not CallOutcome.ACCEPTED:
         call.outcome, call.missed_reason = report.outcome, report.missed_reason
     if (

@@ -22,6 +22,7 @@ from server.models.enums import (
     StatusSource,
 )
 from server.models.inbound import InboundMessage
+from server.models.pbx_waiting import PbxWaiting
 from server.models.quality import Evaluation, EvaluationForm
 from server.models.recordings import Recording
 from server.models.reports import ReportFact, ReportRollup
@@ -61,6 +62,7 @@ __all__ = [
     "OperatorCurrentStatus",
     "OperatorStatus",
     "OperatorStatusChange",
+    "PbxWaiting",
     "PreferredChannel",
     "Recording",
     "RefreshToken",

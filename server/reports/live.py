@@ -5,9 +5,10 @@ for today); the rest is read from today's raw calls, a small indexed read: the a
 missed calls not called back yet (their facts), and the service level, the share of calls answered
 within the queue's N seconds of arriving (``Settings.service_level_for``) among the calls offered
 less the non-target ones. Calls waiting now and the longest wait are the PBX adapters' (the callers
-waiting in each queue with their join times, ``server.pbx.waiting``), computed at ``now``: a queue
-with callers waiting and no call ended today yet has a row too. Without a PBX adapter (or while its
-connection is down) ``waiting`` is ``None`` and the desktop says so.
+waiting in each queue with their join times, ``server.pbx.waiting``) and those a PBX without an
+adapter posted (``server.pbx.reported``), added up, computed at ``now``: a queue with callers waiting
+and no call ended today yet has a row too. Without a PBX reporting (an adapter's connection down, a
+posted snapshot gone stale) ``waiting`` is ``None`` and the desktop says so.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from app.wire.calls import CallOutcome, MissedReason
 from app.wire.reports import GroupBy, LiveQueue, LiveReport
 from server.models.reports import ReportFact
 from server.models.tasks import Call
-from server.pbx.waiting import WaitingBoard
+from server.pbx import reported
+from server.pbx.waiting import QueueWaiting, WaitingBoard
 from server.reports import query
 from server.reports.drill import fact_scope
 from server.reports.intervals import local_midnight
@@ -94,8 +96,11 @@ def build(
     total = LiveQueue(
         queue=None, service_seconds=settings.service_level_seconds, aht_seconds=report.total.aht_seconds
     )
-    if waiting is not None and waiting.configured:
-        _add_waiting(queues, total, waiting, scope=scope, settings=settings, now=now)
+    posted = reported.read(session, now=now, stale=settings.pbx_waiting_stale_seconds)
+    adapters = waiting is not None and waiting.configured
+    if adapters or posted.configured:
+        figures = reported.combined(waiting.figures(now) if waiting is not None else {}, posted.queues)
+        _add_waiting(queues, total, figures, scope=scope, settings=settings)
     for entry in queues.values():
         entry.service_level = _ratio(entry.answered_in_time, entry.offered - entry.non_target)
         for name in (
@@ -114,23 +119,22 @@ def build(
         time_zone=zone.key,
         queues=sorted(queues.values(), key=lambda q: q.queue or ""),
         total=total,
-        pbx_configured=waiting is not None and waiting.configured,
-        pbx_connected=waiting is not None and waiting.connected,
+        pbx_configured=adapters or posted.configured,
+        pbx_connected=(waiting is not None and waiting.connected) or posted.connected,
     )
 
 
 def _add_waiting(
     queues: dict[str, LiveQueue],
     total: LiveQueue,
-    waiting: WaitingBoard,
+    waiting: dict[str, QueueWaiting],
     *,
     scope: query.Scope,
     settings: Settings,
-    now: datetime,
 ) -> None:
     """The PBX's callers per queue the asker may see (a team lead: the queues their operators answer),
     and over all of them on ``total`` (unknown when no queue is known)."""
-    for name, figures in waiting.figures(now).items():
+    for name, figures in waiting.items():
         if scope.queues is not None and name not in scope.queues:
             continue
         entry = queues.get(name)

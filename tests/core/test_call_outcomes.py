@@ -90,11 +90,14 @@ def test_calls_that_rang_here_are_reported_once_each_and_reach_the_server(store:
         "+79123456789",
         "sales",
     )
-    assert gave_up.arrived_at is None and gave_up.ended_at is not None  # the wait is the PBX's to say
+    assert gave_up.arrived_at is None and gave_up.ended_at is not None  # the arrival is the PBX's to say
+    assert gave_up.wait_seconds == 8  # but it rang here 8 s: the caller waited at least that long
     assert (rejected.outcome, rejected.missed_reason) == (CallOutcome.MISSED, "rang_out")
+    assert rejected.wait_seconds == 2
     assert rejected.caller is None  # withheld: reported without a number
     assert (answered.outcome, answered.operator) == (CallOutcome.ACCEPTED, OPERATOR)
     assert answered.answered_at is not None and answered.ended_at is not None
+    assert answered.wait_seconds is None  # the wait to an answer is from the arrival: the PBX's
 
     server = AwayServer()
 

@@ -1,8 +1,8 @@
 """The desktop as a call-outcome source, end to end: a sipp caller rings the real desktop (the real
 telephony service, ``ui.main.Desktop`` on qasync, a live server) and gives up before the operator
-answers. The desktop reports it through its outbox with the operator's token; the server records a
-missed call (source ``desktop``) and makes a callback task, which the operator sees in the missed
-call badge."""
+answers. The desktop reports it through its outbox with the operator's token, with how long it rang;
+the server records a missed call (source ``desktop``, longer than the greeting) and makes a callback
+task, which the operator sees in the missed call badge."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def test_a_caller_who_gives_up_while_the_desktop_rings_becomes_a_missed_call_and
             "uac_cancel.xml",
             f"127.0.0.1:{port}",
             service="operator",
-            variables={"caller": CALLER, "ring_ms": "1500"},
+            variables={"caller": CALLER, "ring_ms": "2000"},
         ).start()
         sipps.append(caller)
         await until(lambda: any(s.number == CALLER for s in ws.calls.values()), timeout=20)  # it rings here
@@ -78,6 +78,7 @@ def test_a_caller_who_gives_up_while_the_desktop_rings_becomes_a_missed_call_and
         call = await as_lead(server, f"/calls/{call_id}")
         assert (call["outcome"], call["missed_reason"], call["caller"]) == ("missed", "abandoned", CALLER)
         assert call["sources"] == ["desktop"]
+        assert call["wait_seconds"] >= 1.5  # how long it rang here: above the module's 1 s greeting
         tasks = await as_lead(server, "/tasks", limit=1000)
         [task] = [t for t in tasks if t["phone"] == CALLER]
         assert task["kind"] == "callback_missed" and task["state"] == "open"

@@ -25,6 +25,7 @@ EXPECTED_TABLES = {
     "crm_jobs",
     "daily_report_sends",
     "inbound_messages",
+    "pbx_waiting",
     "webhook_endpoints",
     "webhook_events",
     "webhook_deliveries",

@@ -81,6 +81,8 @@ def test_world_readable_config_with_secret_gives_a_note(tmp_path: Path) -> None:
         ('port = "many"\n', "port (RINGDESK_PORT): Input should be a valid integer"),
         ('default_region = "XX"\n', "unknown region"),
         ('database_url = "mysql://x/y"\n', "unsupported database 'mysql'"),
+        (f'source_keys = "{"pbx" * 22}:{STRONG}"\n', "is longer than 64 characters"),
+        (f'source_keys = "pbx:{STRONG},{STRONG}"\n', "a source without a name or a key"),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:

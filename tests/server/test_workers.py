@@ -20,6 +20,7 @@ from tests.server.live import LiveServer, run_cli
 from tests.server.test_live_server import CHEAP_ARGON2
 
 ATTEMPTS = 60
+PBX_KEY = "pbx2-key-0123456789"
 
 
 def _pids(server: LiveServer, request_ids: set[str]) -> set[int]:
@@ -41,6 +42,7 @@ def two_workers(backend: str, db_url: str, tmp_path: Path) -> LiveServer:
         "RINGDESK_DATABASE_URL": db_url,
         "RINGDESK_SECRET_KEY": TEST_SECRET,
         "RINGDESK_LOGIN_MAX_FAILURES": "3",
+        "RINGDESK_SOURCE_KEYS": f"pbx2:{PBX_KEY}",  # a PBX's waiting callers (test_pbx_waiting_posted)
         **CHEAP_ARGON2,
     }
     for name, role in (("lead", "team_lead"), ("op", "operator")):
@@ -77,6 +79,10 @@ def test_a_status_stored_by_either_worker_reaches_a_subscriber_of_the_other(two_
                 if n >= 3 and len(_pids(server, request_ids)) == 2:
                     break
             assert len(_pids(server, request_ids)) == 2, "every post went to one worker: nothing crossed"
+        # a PBX's waiting callers cross the same way, and every worker reads them (issue 20)
+        from tests.server.test_pbx_waiting_posted import check_posted_waiting
+
+        check_posted_waiting(server, lead)
 
 
 def test_the_login_throttle_counts_across_workers(two_workers: LiveServer) -> None:

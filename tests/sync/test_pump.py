@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -35,11 +37,16 @@ def test_dispositions_and_statuses_arrive_with_their_original_times(
 
     async def main() -> None:
         async with Running(store, live_server.base_url, "operator2") as run:
+            threads = _store_threads(run.outbox)
             keys = [str(run.outbox.add_status_change(change).key) for change in changes]
             for n in range(5):
                 run.outbox.add_disposition(disposition(1000 + n, operator="operator2"))
             await run.flushed()
             assert run.monitor.status.online is True
+            # the pump reads and marks its items off the loop's thread (the GUI's in the desktop): a
+            # delivery never holds up a screen pop (issue 15)
+            assert threads["loop"] == set()
+            assert threads["store thread"] >= {"head", "mark_delivered"}
             stored = [row for row in live_server.status_changes() if row[0] in keys]
             assert [(k, s, at.replace(tzinfo=UTC)) for k, s, at in stored] == [
                 (k, c.status.value, c.at) for k, c in zip(keys, changes, strict=True)
@@ -193,3 +200,19 @@ def test_a_backlog_goes_in_batches_and_a_bad_item_is_parked_alone(
     calls = [d.call_id for d in live_server.dispositions() if d.call_id.startswith("call-7")]
     expected = [f"call-{n}-operator1@pbx.test" for n in range(7000, 7250) if n != 7100]
     assert sorted(calls) == sorted(expected) and len(calls) == len(set(calls))
+
+
+def _store_threads(outbox: Outbox) -> dict[str, set[str]]:
+    """Which of the outbox's pump-side methods run from now on on the loop's thread, which elsewhere."""
+    loop_thread = threading.get_ident()
+    seen: dict[str, set[str]] = {"loop": set(), "store thread": set()}
+    for name in ("head", "pending_streams", "mark_delivered", "note_attempt"):
+        method = getattr(outbox, name)
+
+        def watched(*args: object, _name: str = name, _method: Any = method, **kwargs: object) -> object:
+            where = "loop" if threading.get_ident() == loop_thread else "store thread"
+            seen[where].add(_name)
+            return _method(*args, **kwargs)
+
+        setattr(outbox, name, watched)
+    return seen

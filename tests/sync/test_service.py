@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -33,9 +37,14 @@ def test_online_then_offline(live_server: SyncServer, tmp_path: Path) -> None:
         assert sync.keyring_message is None
         assert await sync.resume() is None  # nothing kept yet: ask for the password
         await sync.login("operator2", PASSWORD)
+        writes = _watch_writes(sync)
         card = await sync.reads.contact_for("8 913 444-55-66")
         assert card.value is not None
         assert not card.from_cache
+        # the answer is kept for offline use off the loop's (the GUI's) thread and without an fsync:
+        # the screen pop does not wait for the disk (issue 15); offline() below finds it kept
+        await asyncio.to_thread(sync.worker.settle)
+        assert writes == [("store thread", False)]
         catalogue = await sync.reads.catalogue("sales")
         assert catalogue.value is not None
         assert any(code.code == "sale" for code in catalogue.value.dispositions)
@@ -60,7 +69,7 @@ def test_online_then_offline(live_server: SyncServer, tmp_path: Path) -> None:
         catalogue = await sync.reads.catalogue("sales")
         assert catalogue.from_cache
         assert catalogue.value is not None
-        seen = []
+        seen: list[object] = []
         sync.subscribe(seen.append)
         sync.start()
         sync.outbox.add_disposition(disposition(88_000, operator="operator2"))
@@ -74,3 +83,19 @@ def test_online_then_offline(live_server: SyncServer, tmp_path: Path) -> None:
 
     asyncio.run(online())
     asyncio.run(offline())
+
+
+def _watch_writes(sync: SyncService) -> list[tuple[str, bool]]:
+    """The store's write transactions from now on: on which thread (the loop's or another), durable."""
+    loop_thread = threading.get_ident()
+    seen: list[tuple[str, bool]] = []
+    transaction = sync.store.transaction
+
+    @contextlib.contextmanager
+    def watched(*, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        seen.append(("loop" if threading.get_ident() == loop_thread else "store thread", durable))
+        with transaction(durable=durable) as db:
+            yield db
+
+    sync.store.transaction = watched  # type: ignore[method-assign]
+    return seen

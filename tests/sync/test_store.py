@@ -4,6 +4,8 @@ drafts, caches, durability settings, transactions."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import sqlite3
 import subprocess
 import sys
@@ -136,6 +138,28 @@ def test_bookkeeping_commits_skip_the_fsync_and_leave_full_behind(store: LocalSt
         raise KeyError("the block failed")
     with store.reading() as db:
         assert db.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
+def test_sqlite_s_memory_stays_bounded_as_the_store_grows_over_a_shift(store: LocalStore) -> None:
+    """Issue 15: a desk's RSS grew ~2 MB over a shift of 1,000 calls with nothing growing in Python:
+    SQLite's page cache (2 MB by default) filling as the store grew by a few KB a call."""
+    sqlite = ctypes.CDLL(ctypes.util.find_library("sqlite3") or "libsqlite3.so.0")
+    sqlite.sqlite3_memory_used.restype = ctypes.c_int64
+    with store.reading() as db:
+        db.execute("SELECT count(*) FROM outbox").fetchone()
+    before = sqlite.sqlite3_memory_used()
+    payload = "x" * 8000
+    for batch in range(4):  # ~3 MB of outbox items in all, then read back
+        with store.transaction(durable=False) as db:
+            db.executemany(
+                "INSERT INTO outbox (key, kind, stream, payload, state, attempts, created_at)"
+                " VALUES (?, 'call_report', ?, ?, 'pending', 0, '2026-12-07 09:00:00')",
+                [(f"k{batch}-{n}", f"call:{batch}-{n}", payload) for n in range(100)],
+            )
+    with store.reading() as db:
+        db.execute("SELECT max(id), count(*), sum(length(payload)) FROM outbox").fetchone()
+    grown = sqlite.sqlite3_memory_used() - before
+    assert grown < 1_000_000, f"SQLite holds {grown / 1e6:.1f} MB more after ~3 MB written and read"
 
 
 def test_a_transaction_takes_the_write_lock_and_rolls_back_on_error(store: LocalStore) -> None:

@@ -9,8 +9,11 @@ token, not a source key, so what it may say is limited to what happened at that 
   call that rang at one desktop unanswered and was answered at another is one accepted call.
 
 Anything else (another operator's name, ``non_target``, an out-of-hours verdict) is 422: those are
-the PBX's to say. Merged like every source's report (same ``call_id``: same call), under the source
-name ``desktop``; sending it again changes nothing, so the desktop's outbox may resend freely.
+the PBX's to say. A missed call's ``wait_seconds`` is how long it rang here: a lower bound of the
+caller's wait, which never shortens a wait another source reported (``server.crud.calls``), and
+with which the non-target rule applies (a caller who hung up within the greeting is no callback).
+Merged like every source's report (same ``call_id``: same call), under the source name ``desktop``;
+sending it again changes nothing, so the desktop's outbox may resend freely.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ def post_desktop_outcome(
         source=SOURCE,
         non_target_seconds=settings.non_target_seconds,
         service_level=settings.service_level_for,
+        wait_at_least=True,  # how long it rang here: a part of the caller's wait
     )
     session.commit()
     return crud.call_out(call)

@@ -13,16 +13,15 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from server.api.main import create_app
 from server.chains.clock import ManualClock
 from server.db import Database
 from server.models import ChainMessage, ChainRun
 from server.settings import Settings
-from tests.server.chains.fakes import advance, wait_until, weekday_noon
+from tests.server.chains.fakes import advance, wait_until
 from tests.server.chains.support import add_sale_code, chain
 from tests.server.chains.test_runs import ZONE, contact, dispose
 from tests.server.conftest import make_settings
-from tests.server.helpers import People, TestClient
+from tests.server.helpers import People
 from tests.server.tasks_support import report, task_settings
 from tests.support.kannel import SENDER, Kannel, kannel_available
 from tests.support.smtp_server import SmtpServer
@@ -53,19 +52,9 @@ def settings(db_url: str, smtp: SmtpServer, kannel: Kannel) -> Settings:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(weekday_noon(3))
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database, clock: ManualClock) -> FastAPI:
-    return create_app(settings, database=database, chain_clock=clock)
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
+def providers() -> None:
+    """The real gateways the settings configure."""
+    return None
 
 
 def _start(people: People, phone: str, **fields: Any) -> dict[str, Any]:

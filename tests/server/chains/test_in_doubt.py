@@ -6,21 +6,19 @@ clock moves the lease and the wait; the real Kannel and a real kill -9: ``test_l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from server.api.main import create_app
 from server.chains.clock import ManualClock
 from server.db import Database
+from server.messaging.base import Provider
 from server.models import ChainStep
 from server.settings import Settings
-from tests.server.chains.fakes import CutOff, Recorder, advance, wait_until, weekday_noon
+from tests.server.chains.fakes import CutOff, Recorder, advance, wait_until
 from tests.server.chains.test_runs import ZONE, contact, dispose, messages, runs, upload
 from tests.server.conftest import make_settings
-from tests.server.helpers import People, TestClient
+from tests.server.helpers import People
 from tests.server.tasks_support import task_settings
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
@@ -52,26 +50,13 @@ def settings(db_url: str) -> Settings:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(weekday_noon(3))
+def providers(kannel: CutOff) -> dict[str, Provider]:
+    return {"email": Recorder(), "sms": kannel}
 
 
 @pytest.fixture
 def kannel() -> CutOff:
     return CutOff("kannel")
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database, clock: ManualClock, kannel: CutOff) -> FastAPI:
-    return create_app(
-        settings, database=database, chain_clock=clock, chain_providers={"email": Recorder(), "sms": kannel}
-    )
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def _step(database: Database, name: str) -> ChainStep | None:

@@ -13,11 +13,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from server.api.main import create_app
 from server.chains.clock import ManualClock
 from server.db import Database
 from server.settings import Settings
-from tests.server.chains.fakes import advance, wait_until, weekday_noon
+from tests.server.chains.fakes import advance, wait_until
 from tests.server.chains.test_replies import KEY, SMS_FIRST, history, inbound
 from tests.server.chains.test_runs import ZONE, contact, dispose, messages, run_state, upload, waiting_step
 from tests.server.conftest import make_settings
@@ -54,13 +53,9 @@ def settings(db_url: str, kannel: Kannel) -> Settings:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(weekday_noon(3))
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database, clock: ManualClock) -> FastAPI:
-    return create_app(settings, database=database, chain_clock=clock)
+def providers() -> None:
+    """The real gateways the settings configure."""
+    return None
 
 
 @pytest.fixture

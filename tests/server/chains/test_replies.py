@@ -6,24 +6,22 @@ the real gateway: ``test_kannel.py``.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from server.api.main import create_app
 from server.chains.clock import ManualClock
 from server.db import Database
 from server.messaging.base import inbound_key
 from server.models import InboundMessage
 from server.settings import Settings
-from tests.server.chains.fakes import Recorder, advance, wait_until, weekday_noon
+from tests.server.chains.fakes import Recorder, advance, wait_until
 from tests.server.chains.support import chain
 from tests.server.chains.test_runs import ZONE, contact, dispose, messages, run_state, upload, waiting_step
 from tests.server.conftest import TEST_SECRET, make_settings
-from tests.server.helpers import People, TestClient
+from tests.server.helpers import People
 from tests.server.tasks_support import task_settings
 
 KEY = inbound_key(TEST_SECRET)
@@ -41,34 +39,6 @@ SMS_FIRST = chain(
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return task_settings(make_settings(db_url, chain_poll_seconds=0.05), task_default_time_zone=ZONE)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(weekday_noon(3))
-
-
-@pytest.fixture
-def mail() -> Recorder:
-    return Recorder("smtp")
-
-
-@pytest.fixture
-def sms() -> Recorder:
-    return Recorder("http")
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database, clock: ManualClock, mail: Recorder, sms: Recorder) -> FastAPI:
-    return create_app(
-        settings, database=database, chain_clock=clock, chain_providers={"email": mail, "sms": sms}
-    )
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def inbound(database: Database) -> list[InboundMessage]:

@@ -4,7 +4,6 @@ night, callback tasks, retries with backoff when a provider is down, bad input."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,15 +11,14 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from server.api.main import create_app
 from server.chains.clock import ManualClock
 from server.db import Database
 from server.models import ChainMessage, ChainRun, ChainStep, Task
 from server.settings import Settings
-from tests.server.chains.fakes import Recorder, advance, wait_until, weekday_noon
+from tests.server.chains.fakes import Recorder, advance, wait_until
 from tests.server.chains.support import add_sale_code, chain
 from tests.server.conftest import make_settings
-from tests.server.helpers import People, TestClient
+from tests.server.helpers import People
 from tests.server.tasks_support import report, task_settings
 from tests.server.test_dispositions import call, new_key
 
@@ -36,34 +34,6 @@ def settings(db_url: str) -> Settings:
         make_settings(db_url, chain_poll_seconds=0.05, chain_retry_base_seconds=60, chain_max_attempts=3),
         task_default_time_zone=ZONE,
     )
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(weekday_noon(3))
-
-
-@pytest.fixture
-def mail() -> Recorder:
-    return Recorder("smtp")
-
-
-@pytest.fixture
-def sms() -> Recorder:
-    return Recorder("http")
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database, clock: ManualClock, mail: Recorder, sms: Recorder) -> FastAPI:
-    return create_app(
-        settings, database=database, chain_clock=clock, chain_providers={"email": mail, "sms": sms}
-    )
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def upload(people: People, doc: dict[str, Any]) -> None:
