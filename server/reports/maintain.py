@@ -270,8 +270,8 @@ def add_new_disposition(
 
     On PostgreSQL that is one statement of fixed text (:data:`_PG_NEW_DISPOSITION`: the call's lock,
     its line and request type, the fact and its rollup rows, in :func:`add_to_rollup`'s order);
-    elsewhere three (the line and request type, the fact, the upsert). Three statements cost the
-    post twice the CPU of its own INSERT (docs/performance.md)."""
+    elsewhere three (the line and request type, the fact, the upsert). The route's fast path on
+    PostgreSQL does not call this: the same steps ride in its INSERT (:func:`pg_rollups_after`)."""
     postgres = session.get_bind().dialect.name == "postgresql"
     dnis: str | None = None
     kind: str | None = None
