@@ -1,7 +1,8 @@
 """The hot paths' caches and what they must not change (``server.api.principal``,
 ``server.api.caches``, ``server.crud.dispositions.guarded_insert``, ``server.crud.contact_lookup``).
 
-* A single ``POST /dispositions`` sends one INSERT and one COMMIT: no user row, no catalogue, no
+* A single ``POST /dispositions`` sends one INSERT (on PostgreSQL with the report rollups in the
+  same statement, short enough for psycopg's cache) and one COMMIT: no user row, no catalogue, no
   read-back (a regression guard on the statement count, not a timing).
 * A catalogue change is seen by the next post, whether made through ``PUT /catalogue`` on this
   process or behind its cache (another worker, straight in the database).
