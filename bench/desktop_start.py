@@ -3,8 +3,9 @@ window, then idles and reports (one JSON line) how long that took from the paren
 much memory it and its telephony service hold.
 
 With ``RINGDESK_BENCH_MEMORY_DETAIL=1`` the idle process also prints to stderr where its memory is:
-``/proc/self/smaps_rollup`` and the Python allocations (tracemalloc, started before the first import)
-by package, then by file.
+``/proc/self/smaps_rollup``, the modules loaded, the RSS by mapping and the Python allocations
+(tracemalloc, started before the first import) by package, then by file. ``=maps`` leaves tracemalloc
+out (its own bookkeeping doubles the anonymous memory it is meant to explain).
 
 Usage: ``python -m bench.desktop_start SERVER_URL PASSWORD DATA_DIR SPAWNED_AT``
 """
@@ -69,6 +70,8 @@ async def main(server_url: str, password: str, data_dir: Path, spawned_at: float
 def memory_detail() -> None:
     """Where the idle process's memory is (see the module docstring), to stderr."""
     print(Path("/proc/self/smaps_rollup").read_text(), file=sys.stderr)
+    modules = sorted(sys.modules)
+    print(f"modules at idle ({len(modules)}): {' '.join(modules)}", file=sys.stderr)
     mapped: Counter[str] = Counter()
     name = ""
     for line in Path("/proc/self/smaps").read_text().splitlines():
@@ -101,7 +104,7 @@ def memory_detail() -> None:
 
 
 if __name__ == "__main__":
-    if DETAIL:
+    if DETAIL and os.environ.get("RINGDESK_BENCH_MEMORY_DETAIL") != "maps":
         tracemalloc.start()
     from ui.main import run_qt
 

@@ -97,6 +97,10 @@ def forget_checked_sources() -> bool:
     uses_pyside._forgets_sources = True  # type: ignore[attr-defined]
     uses_pyside.original = check  # type: ignore[attr-defined]  # PySide6 own check: the tests compare
     setattr(feature, _CHECK, uses_pyside)
+    # What PySide6's own check read before this patch (while PySide6 itself was imported: ``enum``,
+    # ``sysconfig``'s data, ``shiboken6``; ~3,000 lines, 0.3 MB) goes too: freed this early, the
+    # imports that follow reuse the memory (issue 15). linecache is only a cache: a traceback reads again.
+    linecache.clearcache()
     return True
 
 

@@ -37,7 +37,7 @@ from ui.labels import choice_label
 from ui.main_window import MainWindow
 from ui.plain import set_plain
 from ui.refusals import refusal_text
-from ui.team.my_scores import MyScores
+from ui.team.my_scores_action import MyScores
 
 if TYPE_CHECKING:
     from ui.team.window import TeamWindow  # built on first use: a team lead's only

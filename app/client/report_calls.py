@@ -2,43 +2,25 @@
 report, the per-operator analytics with each team's median, the calls behind one figure
 (drill-down) and one of those calls opened, and either report as a file the server wrote (CSV in
 UTF-8 with a BOM or Windows-1251, or XLSX), kept byte for byte so what is saved is exactly the
-server's export."""
+server's export.
+
+The report wire models (:mod:`app.wire.reports`) are imported by the calls that answer with them, on
+first use: every desktop has this mixin, an operator's never calls it, and loading the models costs
+memory and import time at start (issue 15). A lead's first report read pays a few ms once.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from email.message import Message
+from typing import TYPE_CHECKING
 
 from app.client.answers import ok
 from app.client.errors import classify
 from app.client.mixin import SendsRequests
-from app.wire.reports import CallCard, DrillDown, GroupBy, Interval, LiveReport, OperatorReport, Report
 
-
-@dataclass(frozen=True)
-class ReportQuery:
-    """What one report covers: the local days ``first``..``last`` (inclusive) in ``tz``, cut into
-    ``interval`` (``None``: one row per group for the whole period) and grouped ``by``."""
-
-    first: date
-    last: date
-    tz: str
-    interval: Interval | None = Interval.DAY
-    by: GroupBy = GroupBy.NONE
-
-    def params(self) -> dict[str, str]:
-        out = {
-            "from": self.first.isoformat(),
-            "to": self.last.isoformat(),
-            "tz": self.tz,
-            "by": self.by.value,
-        }
-        if self.interval is None:
-            out["whole"] = "true"
-        else:
-            out["interval"] = self.interval.value
-        return out
+if TYPE_CHECKING:
+    from app.client.report_query import ReportQuery
+    from app.wire.reports import CallCard, DrillDown, LiveReport, OperatorReport, Report
 
 
 @dataclass(frozen=True)
@@ -52,6 +34,8 @@ class ReportFile:
 def _file_name(disposition: str | None, fallback: str) -> str:
     if not disposition:
         return fallback
+    from email.message import Message
+
     header = Message()
     header["Content-Disposition"] = disposition
     name = header.get_param("filename", header="Content-Disposition")
@@ -63,11 +47,15 @@ class ReportCalls(SendsRequests):
 
     async def calls_report(self, query: ReportQuery) -> Report:
         """``GET /reports/calls``: figures per interval and group, then the total."""
+        from app.wire.reports import Report
+
         return ok(Report, await self.request("GET", "/reports/calls", params=query.params()))
 
     async def operators_report(self, query: ReportQuery) -> OperatorReport:
         """``GET /reports/operators``: each operator over the period, each team's median beside."""
         params = {k: v for k, v in query.params().items() if k in ("from", "to", "tz")}
+        from app.wire.reports import OperatorReport
+
         return ok(OperatorReport, await self.request("GET", "/reports/operators", params=params))
 
     async def report_calls(
@@ -76,6 +64,8 @@ class ReportCalls(SendsRequests):
         """``GET /reports/calls/list``: the calls behind one figure of one row (``start``: the row's
         interval start as the report gave it, ``None`` for the whole period; ``group``: the row's
         group as shown, ``None`` for the empty group or no grouping)."""
+        from app.wire.reports import DrillDown
+
         params = {**query.params(), "figure": figure}
         if start is not None:
             params["start"] = start
@@ -86,6 +76,8 @@ class ReportCalls(SendsRequests):
     async def report_call_card(self, call_id: str) -> CallCard:
         """``GET /reports/calls/card``: one call of a drill-down opened (the client's contact card,
         the dispositions with their script answers, the recordings)."""
+        from app.wire.reports import CallCard
+
         return ok(CallCard, await self.request("GET", "/reports/calls/card", params={"call_id": call_id}))
 
     async def report_file(
@@ -109,4 +101,6 @@ class ReportCalls(SendsRequests):
     async def live_report(self, tz: str) -> LiveReport:
         """``GET /reports/live``: today so far per queue (service level, abandoned, missed not
         called back, AHT) for the dashboard and the wallboard."""
+        from app.wire.reports import LiveReport
+
         return ok(LiveReport, await self.request("GET", "/reports/live", params={"tz": tz}))

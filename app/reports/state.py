@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from app.client.report_calls import ReportFile, ReportQuery
+from app.client.report_calls import ReportFile
+from app.client.report_query import ReportQuery
 from app.wire.reports import CallCard, DrillDown, GroupBy, Interval, OperatorReport, Report
 
 

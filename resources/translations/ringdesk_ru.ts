@@ -1918,7 +1918,7 @@
 <context>
     <name>MyScores</name>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="163"/>
+        <location filename="../../ui/team/my_scores_action.py" line="38"/>
         <source>My &amp;scores</source>
         <translation>Мои &amp;оценки</translation>
     </message>
@@ -1926,22 +1926,22 @@
 <context>
     <name>MyScoresWindow</name>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="102"/>
+        <location filename="../../ui/team/my_scores.py" line="98"/>
         <source>%1 (critical)</source>
         <translation>%1 (критический)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="107"/>
+        <location filename="../../ui/team/my_scores.py" line="103"/>
         <source>Your scores could not be read: %1</source>
         <translation>Не удалось прочитать ваши оценки: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="109"/>
+        <location filename="../../ui/team/my_scores.py" line="105"/>
         <source>None of your calls has been scored yet</source>
         <translation>Ваши звонки ещё не оценивали</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/team/my_scores.py" line="111"/>
+        <location filename="../../ui/team/my_scores.py" line="107"/>
         <source>Average %1 over %n scored call(s)</source>
         <translation>
             <numerusform>В среднем %1 по %n оценённому звонку</numerusform>
@@ -1950,22 +1950,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="116"/>
+        <location filename="../../ui/team/my_scores.py" line="112"/>
         <source>My scores</source>
         <translation>Мои оценки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="117"/>
+        <location filename="../../ui/team/my_scores.py" line="113"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="117"/>
+        <location filename="../../ui/team/my_scores.py" line="113"/>
         <source>Score</source>
         <translation>Оценка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/my_scores.py" line="117"/>
+        <location filename="../../ui/team/my_scores.py" line="113"/>
         <source>Scored by</source>
         <translation>Оценил(а)</translation>
     </message>
@@ -2844,7 +2844,7 @@
 <context>
     <name>ReportsLauncher</name>
     <message>
-        <location filename="../../ui/team/reports/launcher.py" line="51"/>
+        <location filename="../../ui/team/reports/launcher.py" line="57"/>
         <source>&amp;Reports...</source>
         <translation>&amp;Отчёты...</translation>
     </message>
@@ -3044,7 +3044,7 @@
 <context>
     <name>ScoringLauncher</name>
     <message>
-        <location filename="../../ui/team/scoring.py" line="309"/>
+        <location filename="../../ui/team/scoring_launcher.py" line="55"/>
         <source>Recorded calls...</source>
         <translation>Записанные звонки...</translation>
     </message>

@@ -8,12 +8,9 @@ from __future__ import annotations
 import asyncio
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QLabel,
-    QMainWindow,
-    QMenu,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from app.client.errors import ApiError
 from app.wire.quality import EvaluationOut
-from ui.i18n import on_language_change
 from ui.labels import format_datetime
 from ui.plain import set_plain
 from ui.refusals import error_text
@@ -139,37 +135,3 @@ class MyScoresWindow(QWidget):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self.close()
-
-
-class MyScores:
-    """ "My scores" at the top of the main window's tools menu: opens (and re-reads) the window."""
-
-    def __init__(self, window: QMainWindow, menu: QMenu, api: ScoresApi) -> None:
-        self.api = api
-        self.window: MyScoresWindow | None = None
-        self.action = QAction(window)
-        self.action.setObjectName("myScoresAction")
-        self.action.triggered.connect(self.open)
-        first = menu.actions()
-        if first:
-            menu.insertAction(first[0], self.action)
-        else:
-            menu.addAction(self.action)
-        window.addAction(self.action)
-        on_language_change(self.action, self.retranslate)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.action.setText(QCoreApplication.translate("MyScores", "My &scores"))
-
-    def open(self) -> None:
-        if self.window is None:
-            self.window = MyScoresWindow(self.api)
-        self.window.reload()
-        self.window.show()
-        self.window.raise_()
-        self.window.activateWindow()
-
-    async def aclose(self) -> None:
-        if self.window is not None:
-            await self.window.aclose()

@@ -39,7 +39,7 @@ from ui.team.dialogs import ForceDialog, HistoryDialog
 from ui.team.missed import MissedPanel
 from ui.team.model import SORT_ROLE, Column, TeamTableModel
 from ui.team.reports.launcher import ReportsLauncher
-from ui.team.scoring import ScoringLauncher
+from ui.team.scoring_launcher import ScoringLauncher
 
 T = TypeVar("T")
 

@@ -1,15 +1,19 @@
-"""``Reports...`` on the Team window: opens the one Reports window (:mod:`ui.team.reports.window`)."""
+"""``Reports...`` on the Team window: opens the one Reports window (:mod:`ui.team.reports.window`).
+
+The Reports window (its charts, drill-downs and the report wire models) is imported on the first click:
+a lead's Team window is open all shift, the reports now and then (issue 15's memory budget)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from app.reports.state import ReportDesk
-from ui.team.reports.window import ReportsWindow
+if TYPE_CHECKING:
+    from app.reports.state import ReportDesk
+    from ui.team.reports.window import ReportsWindow
 
 
 class ReportsLauncher(QPushButton):
@@ -35,6 +39,8 @@ class ReportsLauncher(QPushButton):
         if self.make_desk is None:
             return
         if self.window_ is None:
+            from ui.team.reports.window import ReportsWindow
+
             self.window_ = ReportsWindow(self.make_desk())
             if self.player is not None:
                 self.window_.attach_player(self.player)
