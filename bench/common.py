@@ -104,7 +104,7 @@ class BenchResult:
         floor: list[float],
         floor_name: str,
         *,
-        limit_p95: float,
+        limit_p95: float | None,
         digits: int = 3,
     ) -> None:
         """``name p50`` and ``name p95`` (ms) beside the floor's, the p95 judged against ``limit_p95``."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import typing
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from app.wire.dispositions import DispositionCode as WireCode
 from app.wire.dispositions import DispositionIn, DispositionOut
 from app.wire.scripts import ScriptRef
 from server.models import Contact, Disposition, DispositionCode, Role, User, utcnow
+from server.reports import maintain as reports
 
 
 def request_hash(body: DispositionIn) -> str:
@@ -93,6 +95,7 @@ def guarded_insert(
     caller_id: int,
     caller_role: Role,
     caller_team_id: int | None,
+    rollups: dict[str, Any] | None = None,
 ) -> int | None:
     """Insert one :func:`disposition_values` row in one statement, only if what the caller checked
     from its caches still holds in the database at this moment: the code's entry has the flags the
@@ -100,11 +103,20 @@ def guarded_insert(
     still active with the role and team it was authorised with. The new id, or ``None`` when the row
     was not stored (its key was stored before, or a guard failed: the caller then looks at why on
     the slow path). ``INSERT ... SELECT ... WHERE`` with ``ON CONFLICT DO NOTHING RETURNING id``:
-    one round trip, no read-back."""
+    one round trip, no read-back.
+
+    ``rollups`` (PostgreSQL only: ``server.reports.maintain.new_disposition_params``) keeps the
+    report rollups in the same statement, so a post is one statement and a COMMIT, as the floor's
+    insert is (the rollups as a statement of their own cost a quarter of the post's CPU,
+    docs/performance.md). They are kept only when the row is stored."""
     has_contact = values["contact_id"] is not None
     dialect = session.get_bind().dialect.name
-    statement = _guarded_insert_statement(dialect, tuple(values), has_contact=has_contact)
+    statement = _guarded_insert_statement(
+        dialect, tuple(values), has_contact=has_contact, with_rollups=rollups is not None
+    )
     params = {f"v_{name}": value for name, value in values.items()}
+    if rollups is not None:
+        params.update(rollups)
     params.update(
         g_code=code.code,
         g_comment_required=code.comment_required,
@@ -118,38 +130,48 @@ def guarded_insert(
 
 
 @functools.cache
-def _guarded_insert_statement(dialect: str, names: tuple[str, ...], *, has_contact: bool) -> Executable:
+def _guarded_insert_statement(
+    dialect: str, names: tuple[str, ...], *, has_contact: bool, with_rollups: bool = False
+) -> Executable:
     """The statement of :func:`guarded_insert`, built once per shape (building it per request cost
-    more CPU than sending it): every value is a bound parameter."""
+    more CPU than sending it): every value is a bound parameter. ``with_rollups``: the INSERT
+    becomes the first ``WITH`` entry of a statement whose others keep the rollups."""
     table = Disposition.__table__
     assert isinstance(table, Table)
+    # short aliases: with the rollups the statement must stay under psycopg's 4,096 characters
+    codes = typing.cast(Table, DispositionCode.__table__).alias("c")
+    users = typing.cast(Table, User.__table__).alias("u")
+    contacts = typing.cast(Table, Contact.__table__).alias("k")
     guards = [
         exists().where(
-            DispositionCode.code == bindparam("g_code", type_=DispositionCode.code.type),
-            DispositionCode.active == true(),
-            DispositionCode.comment_required == bindparam("g_comment_required", type_=Boolean()),
-            DispositionCode.callback_required == bindparam("g_callback_required", type_=Boolean()),
-            DispositionCode.queue.is_not_distinct_from(
-                bindparam("g_queue", type_=DispositionCode.queue.type)
-            ),
+            codes.c.code == bindparam("g_code", type_=codes.c.code.type),
+            codes.c.active == true(),
+            codes.c.comment_required == bindparam("g_comment_required", type_=Boolean()),
+            codes.c.callback_required == bindparam("g_callback_required", type_=Boolean()),
+            codes.c.queue.is_not_distinct_from(bindparam("g_queue", type_=codes.c.queue.type)),
         ),
         exists().where(
-            User.id == bindparam("g_user", type_=User.id.type),
-            User.active == true(),
-            User.role == bindparam("g_role", type_=User.role.type),
-            User.team_id.is_not_distinct_from(bindparam("g_team", type_=User.team_id.type)),
+            users.c.id == bindparam("g_user", type_=users.c.id.type),
+            users.c.active == true(),
+            users.c.role == bindparam("g_role", type_=users.c.role.type),
+            users.c.team_id.is_not_distinct_from(bindparam("g_team", type_=users.c.team_id.type)),
         ),
     ]
     if has_contact:
-        guards.append(exists().where(Contact.id == bindparam("v_contact_id", type_=Contact.id.type)))
+        guards.append(exists().where(contacts.c.id == bindparam("v_contact_id", type_=contacts.c.id.type)))
     rows = select(*(bindparam(f"v_{name}", type_=table.c[name].type) for name in names)).where(and_(*guards))
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
+    statement = (
         insert(table)
         .from_select(list(names), rows)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(table.c.id)
     )
+    if not with_rollups:
+        return statement
+    assert dialect == "postgresql", "the rollups join the INSERT on PostgreSQL only"
+    inserted = statement.cte("ins")
+    return select(inserted.c.id).add_cte(inserted, *reports.pg_rollups_after(inserted))
 
 
 def get_by_keys(session: Session, *, keys: Collection[uuid.UUID]) -> dict[uuid.UUID, Disposition]:

@@ -1,7 +1,8 @@
 """The hot paths' caches and what they must not change (``server.api.principal``,
 ``server.api.caches``, ``server.crud.dispositions.guarded_insert``, ``server.crud.contact_lookup``).
 
-* A single ``POST /dispositions`` sends one INSERT and one COMMIT: no user row, no catalogue, no
+* A single ``POST /dispositions`` sends one INSERT (on PostgreSQL with the report rollups in the
+  same statement, short enough for psycopg's cache) and one COMMIT: no user row, no catalogue, no
   read-back (a regression guard on the statement count, not a timing).
 * A catalogue change is seen by the next post, whether made through ``PUT /catalogue`` on this
   process or behind its cache (another worker, straight in the database).
@@ -18,10 +19,13 @@ from typing import Any, cast
 
 import pytest
 from fastapi import FastAPI
+from psycopg import _queries
 from sqlalchemy import event, text, update
+from sqlalchemy.dialects import postgresql
 
+from server.crud.dispositions import _guarded_insert_statement
 from server.db import Database
-from server.models import Contact, ContactPhone, DispositionCode, Role, User
+from server.models import Contact, ContactPhone, Disposition, DispositionCode, Role, User
 from server.settings import Settings
 from tests.server.conftest import make_settings
 from tests.server.helpers import People
@@ -81,6 +85,13 @@ def recent(operator: str, **changes: Any) -> dict[str, Any]:
     return call(operator, **times, **changes)
 
 
+def _rollups(database: Database) -> list[tuple[Any, ...]]:
+    with database.engine.connect() as conn:
+        return [
+            tuple(row) for row in conn.execute(text("SELECT * FROM report_rollup ORDER BY 1, 2, 3, 4, 5"))
+        ]
+
+
 def test_a_single_post_sends_one_insert_its_report_rollup_and_one_commit(
     people: People, catalogue: None, database: Database, backend: str
 ) -> None:
@@ -92,20 +103,25 @@ def test_a_single_post_sends_one_insert_its_report_rollup_and_one_commit(
         response = post(people, people.op_n1, recent("op_n1", comment="ok"), new_key())
     assert response.status_code == 201, response.text
     # SQLite's BEGIN IMMEDIATE is a statement of its own (server.db); PostgreSQL's BEGIN is not counted.
-    # After the INSERT, the report rollups in the same transaction (issue 20, docs/reports.md): on
-    # PostgreSQL one statement (the call's lock and line, the disposition's fact, the rollup upsert);
-    # on SQLite the line, the fact and the upsert
+    # The report rollups in the same transaction (issue 20, docs/reports.md): on PostgreSQL in the
+    # INSERT's own statement (the call's lock and line, the disposition's fact, the rollup upsert:
+    # two statements, as the floor app's); on SQLite the line, the fact and the upsert after it
     expected = (
         ["BEGIN", "INSERT", "SELECT", "INSERT", "INSERT", "COMMIT"]
         if backend == "sqlite"
-        else ["INSERT", "WITH", "COMMIT"]
+        else ["WITH", "COMMIT"]
     )
     assert sent == expected
-    # the answer is built from what was written, and is the one a replay gets
+    # the answer is built from what was written, and is the one a replay gets; the rollups count
+    # the first post and not its replay (the guarded INSERT stores nothing, so adds nothing)
     key = new_key()
+    before = _rollups(database)
     first = post(people, people.op_n1, call("op_n1", call_id="same@pbx"), key)
+    counted = _rollups(database)
     again = post(people, people.op_n1, call("op_n1", call_id="same@pbx"), key)
     assert (first.status_code, again.status_code) == (201, 201)
+    assert counted != before
+    assert _rollups(database) == counted
     assert first.json() == again.json()
     assert again.headers["Idempotent-Replayed"] == "true"
     assert first.headers["Location"] == again.headers["Location"] == f"/dispositions/{first.json()['id']}"
@@ -305,3 +321,17 @@ def test_a_batch_from_a_user_deactivated_elsewhere_is_refused_whole(
     _set_user(database, _user_id(database, "op_n1"), active=False)
     assert batch() == 401
     assert count(database) == stored
+
+
+def test_the_post_statement_is_short_enough_for_psycopgs_cache() -> None:
+    """psycopg converts a statement's ``%(name)s`` placeholders once and caches the result only for
+    a text of at most 4,096 characters and 50 parameters; past either it parses the text again on
+    every post (a third of the route's CPU when the rollups first joined the INSERT, at 4,445
+    characters). The longest shape: a disposition naming a contact."""
+    names = tuple(column.name for column in Disposition.__table__.c if column.name != "id")
+    for has_contact in (False, True):
+        compiled = _guarded_insert_statement(
+            "postgresql", names, has_contact=has_contact, with_rollups=True
+        ).compile(dialect=postgresql.psycopg.dialect())
+        assert len(str(compiled).encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+        assert len(compiled.params) <= _queries.MAX_CACHED_STATEMENT_PARAMS

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
@@ -39,10 +39,11 @@ from app.wire.contacts import (
 from app.wire.crm import LookupMiss
 from app.wire.dispositions import DispositionOut
 from app.wire.recordings import Pause, RecordingRef
+from server.api.caches import Principal
 from server.api.context import AppContext, get_context
 from server.api.deps import AdminUser, AuditDep, CurrentUser, SessionDep
 from server.api.disclosure import sees_in_full, withheld
-from server.api.principal import CurrentPrincipal
+from server.api.principal import principal_of
 from server.api.schemas.common import BigIdPath
 from server.api.schemas.contacts import contact_out, etag
 from server.chains import trigger as chain_trigger
@@ -132,10 +133,11 @@ def put_field_route(
             "model": LookupMiss,
         }
     },
+    openapi_extra={"security": [{"HTTPBearer": []}]},  # the caller comes from principal_of: no scheme
 )
 async def lookup(
     phone: Annotated[str, Query(min_length=1, max_length=phones.MAX_INPUT)],
-    _principal: CurrentPrincipal,
+    _principal: Annotated[Principal, Depends(principal_of)],  # one dependency, not two (the bearer's)
     request: Request,
     response: Response,
 ) -> ContactOut:

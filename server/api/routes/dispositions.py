@@ -31,7 +31,7 @@ import uuid
 from types import SimpleNamespace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
@@ -40,10 +40,10 @@ from server.api.acting import REPLAYED_HEADER, acting_for, invalid
 from server.api.acting import idempotency_key as idempotency_key_of
 from server.api.caches import Person, Principal
 from server.api.context import AppContext, get_context
-from server.api.deps import Audit, CurrentUser, DatabaseSlot, SessionDep, client_address
+from server.api.deps import Audit, CurrentUser, SessionDep, client_address
 from server.api.disclosure import sees_in_full
 from server.api.lateness import disposition_time, disposition_too_old, note_if_late
-from server.api.principal import CurrentPrincipal, check_still, read_principal
+from server.api.principal import check_still, principal_of, read_principal
 from server.api.schemas.common import BigIdPath
 from server.chains import trigger as chain_trigger
 from server.crm import outbox as crm_outbox
@@ -92,12 +92,12 @@ def _answer(
         422: {"description": "invalid, against the catalogue, or the key was used for another body"},
     },
     max_body_size=DISPOSITION_BODY_MAX,
+    openapi_extra={"security": [{"HTTPBearer": []}]},  # the caller comes from principal_of: no scheme
 )
-def post_disposition(
+async def post_disposition(
     *,
     body: DispositionIn,
-    principal: CurrentPrincipal,
-    _slot: DatabaseSlot,
+    principal: Annotated[Principal, Depends(principal_of)],
     request: Request,
     response: Response,
     idempotency_key: Annotated[
@@ -106,12 +106,35 @@ def post_disposition(
 ) -> DispositionOut:
     """Store one disposition (see the module notes on replays).
 
-    The whole request is this one function, run in one thread-pool hop, in one transaction. The
-    fast path checks the body against the cached catalogue and the cached caller, and stores it with
-    one guarded ``INSERT`` that re-checks both in the database (``crud.dispositions.guarded_insert``):
-    an INSERT, the report rollups (three statements, ``server.reports.maintain.add_new_disposition``)
-    and a COMMIT. Anything unusual (a replay, a refusal, a cache gone stale) takes the
-    slow path, which reads what it needs fresh."""
+    One dependency, not three: the caller from ``principal_of`` (``CurrentPrincipal`` without its
+    bearer sub-dependency; still resolved before the body is judged, so a stranger gets 401, not
+    422) and the database slot taken here, not by ``DatabaseSlot``. FastAPI's resolution of the
+    three cost a fifth of a post's CPU (docs/performance.md). Then the whole request is
+    :func:`_store`, in one thread-pool hop, holding the slot."""
+    return await get_context(request).admission.run(
+        _store,
+        body=body,
+        principal=principal,
+        request=request,
+        response=response,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _store(
+    *,
+    body: DispositionIn,
+    principal: Principal,
+    request: Request,
+    response: Response,
+    idempotency_key: str | None,
+) -> DispositionOut:
+    """One transaction. The fast path checks the body against the cached catalogue and the cached
+    caller, and stores it with one guarded ``INSERT`` that re-checks both in the database
+    (``crud.dispositions.guarded_insert``) and, on PostgreSQL, keeps the report rollups in the same
+    statement, then a COMMIT: two statements, as the floor's (SQLite: the rollups in three more,
+    ``server.reports.maintain.add_new_disposition``). Anything unusual (a replay, a refusal, a cache
+    gone stale) takes the slow path, which reads what it needs fresh."""
     key = idempotency_key_of(idempotency_key, required_for="disposition")
     assert key is not None
     context = get_context(request)
@@ -129,7 +152,12 @@ def post_disposition(
         too_old = disposition_too_old(settings, body)
         code = context.codes.get(body.code, lambda: load_codes(session))
         new_id: int | None = None
+        rollups: dict[str, Any] | None = None
         if too_old is None and code is not None and not check_disposition(body, code):
+            if context.database.engine.dialect.name == "postgresql":  # the rollups in the INSERT
+                rollups = reports.new_disposition_params(
+                    values, category=code.category, team_id=operator.team_id
+                )
             new_id = guarded_insert(
                 session,
                 values,
@@ -137,6 +165,7 @@ def post_disposition(
                 caller_id=principal.id,
                 caller_role=principal.role,
                 caller_team_id=principal.team_id,
+                rollups=rollups,
             )
         if new_id is None:  # a replay, a refusal, or a cache gone stale: look again, fresh
             return _slow_path(
@@ -154,9 +183,14 @@ def post_disposition(
             session, audit, settings=settings, operator=operator, body=body, values=values, new_id=new_id
         )
         assert code is not None  # the guarded insert ran only with a code
-        reports.add_new_disposition(
-            session, disposition_id=new_id, values=values, category=code.category, team_id=operator.team_id
-        )
+        if rollups is None:  # SQLite: the rollups in statements of their own
+            reports.add_new_disposition(
+                session,
+                disposition_id=new_id,
+                values=values,
+                category=code.category,
+                team_id=operator.team_id,
+            )
         session.commit()
         response.headers["Location"] = f"/dispositions/{new_id}"
         return disposition_out(SimpleNamespace(id=new_id, **values), operator.name)
