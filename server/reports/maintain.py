@@ -252,7 +252,8 @@ _LINE_AND_TYPE = (
     "(SELECT t.request_type FROM calls c JOIN tasks t ON t.id=c.task_id WHERE c.call_id=:id)"
 )
 """A new disposition's call's line and request type (:func:`~server.reports.facts.request_type_of`:
-the first typed task it was made on, else its own task's): indexed reads in the one statement."""
+the first typed task it was made on, else its own task's): indexed reads in one statement, on SQLite
+(PostgreSQL reads the same in ``ringdesk_call_line``, migration 0020, after the call's lock)."""
 
 
 def add_new_disposition(
@@ -297,7 +298,9 @@ _MEASURE_COLUMNS = ",".join(MEASURES)
 def _pg_new_disposition_ctes(after: str | None) -> tuple[str, str, str, str]:
     """The four steps of a new disposition's rollups on PostgreSQL, as the bodies of ``WITH``
     entries: the call's advisory lock (as :func:`refresh` takes it), the call's line and request
-    type (read under it), the fact, and the upsert of its rollup rows in :func:`add_to_rollup`'s
+    type (read under it, by ``ringdesk_call_line``: migration 0020, whose VOLATILE reads see what a
+    writer of the same call committed while this statement waited for the lock, which the statement's
+    own snapshot would not), the fact, and the upsert of its rollup rows in :func:`add_to_rollup`'s
     order (sorted: ``all``, ``code``, ``dnis``, ``operator``, ``request_type``), so writers of the
     same buckets queue instead of deadlocking. ``after`` names the ``WITH`` entry that inserted the
     disposition (its ``id`` is the fact's, and nothing happens when it inserted no row); ``None``:
@@ -314,7 +317,7 @@ def _pg_new_disposition_ctes(after: str | None) -> tuple[str, str, str, str]:
         # line: d, the call's line; t, its request type; m, the measures
         f"SELECT pg_advisory_xact_lock(hashtext(:id)) IS NULL AS w{source}",
         "SELECT coalesce(l.d,'')d,coalesce(nullif(l.b,''),nullif(l.c,''),'')t,CAST(:m AS bigint[])m"
-        f" FROM locked,LATERAL(SELECT {_LINE_AND_TYPE})l(d,b,c)",
+        " FROM locked,LATERAL ringdesk_call_line(:id)l(d,b,c)",
         f"INSERT INTO report_facts(call_id,disposition_id,bucket_start,operator_id,team_id,queue,dnis,code,"
         f"request_type,{_MEASURE_COLUMNS}) SELECT :call_id,{disposition_id},:bucket_start,:operator_id,"
         f":team_id,:queue,d,:code,t,{measures} FROM line{f',{after}' if after else ''}",

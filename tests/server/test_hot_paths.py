@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -23,6 +24,8 @@ from psycopg import _queries
 from sqlalchemy import event, text, update
 from sqlalchemy.dialects import postgresql
 
+from app.wire.calls import CallOutcome, CallReportIn
+from server.crud import calls as crud_calls
 from server.crud.dispositions import _guarded_insert_statement
 from server.db import Database
 from server.models import Contact, ContactPhone, Disposition, DispositionCode, Role, User
@@ -30,6 +33,7 @@ from server.settings import Settings
 from tests.server.conftest import make_settings
 from tests.server.helpers import People
 from tests.server.test_dispositions import CODES, call, count, new_key, post
+from tests.support.patience import patient
 
 AUTH_CACHE_S = 1.0
 
@@ -125,6 +129,55 @@ def test_a_single_post_sends_one_insert_its_report_rollup_and_one_commit(
     assert first.json() == again.json()
     assert again.headers["Idempotent-Replayed"] == "true"
     assert first.headers["Location"] == again.headers["Location"] == f"/dispositions/{first.json()['id']}"
+
+
+def test_a_post_that_waited_for_a_pbx_report_of_its_call_files_the_reports_line(
+    people: People, catalogue: None, database: Database, backend: str
+) -> None:
+    """The post's statement takes the call's lock and then reads the call's line (DNIS): a PBX's
+    report of the same call that held the lock and committed meanwhile must be seen, or the sale is
+    missing from its advertising line's conversion until ``reports rebuild`` (migration 0020)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite takes writers one at a time: nothing waits inside a statement")
+    body = recent("op_n1", call_id="raced@pbx")
+    report = CallReportIn(
+        call_id="raced@pbx",
+        outcome=CallOutcome.ACCEPTED,
+        caller="+79161234567",
+        dnis="+74951112233",
+        queue="sales",
+        operator="op_n1",
+        arrived_at=datetime.fromisoformat(body["ring_at"]),
+        answered_at=datetime.fromisoformat(body["answer_at"]),
+        ended_at=datetime.fromisoformat(body["end_at"]),
+    )
+    answers: list[int] = []
+    with database.session() as pbx:  # the PBX's report, its transaction open: it holds the call's lock
+        crud_calls.record(pbx, report, source="pbx", non_target_seconds=5)
+        pbx.flush()
+        poster = threading.Thread(
+            target=lambda: answers.append(post(people, people.op_n1, body, new_key()).status_code)
+        )
+        poster.start()
+        with database.engine.connect() as watch:  # the post is waiting for that lock
+            deadline = time.monotonic() + patient(30)
+            while not watch.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            ).scalar_one():
+                assert poster.is_alive() and time.monotonic() < deadline, f"the post did not wait: {answers}"
+                time.sleep(0.01)
+        pbx.commit()
+    poster.join(patient(30))
+    assert answers == [201]
+    with database.engine.connect() as conn:
+        lines = (
+            conn.execute(
+                text("SELECT dnis FROM report_facts WHERE call_id = 'raced@pbx' AND disposition_id <> 0")
+            )
+            .scalars()
+            .all()
+        )
+    assert lines == ["+74951112233"]
 
 
 def test_a_catalogue_change_through_put_is_seen_by_the_next_post(people: People, catalogue: None) -> None:
