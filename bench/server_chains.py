@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from bench.server_common import (
     bench_settings,
     group_cpu_seconds,
     migrated_postgres,
+    postgres_cpu_seconds,
     postgres_missing,
     seed_users,
     token_for,
@@ -112,23 +112,6 @@ def _postmaster(pg: Any) -> int:
     proc = pg._proc
     assert proc is not None
     return int(proc.pid)
-
-
-def postgres_cpu_seconds(postmaster: int) -> float:
-    """User + system CPU seconds of the postmaster and its live backends (each backend is a session
-    leader of its own, so :func:`group_cpu_seconds` does not see them), and of its reaped children."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if stat.parent.name == str(postmaster):
-            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-        elif int(fields[1]) == postmaster:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
 
 
 def _seed_chain(url: str) -> None:

@@ -134,18 +134,34 @@ class BenchServer(LiveServer):
         )
 
 
+def _proc_stats() -> Iterator[tuple[int, list[str]]]:
+    """Each live process's pid and the fields of ``/proc/PID/stat`` after its name (state, ppid,
+    pgrp, ... utime at 11, stime 12, cutime 13, cstime 14), skipping processes that exit meanwhile."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            yield int(stat.parent.name), stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+
+
 def group_cpu_seconds(pgid: int) -> float:
     """User + system CPU seconds of every live process in process group ``pgid`` (a served app:
     uvicorn's supervisor and its workers), from ``/proc``: what the server spent, without the load
     generator that shares the machine with it."""
     ticks = os.sysconf("SC_CLK_TCK")
+    return sum(int(f[11]) + int(f[12]) for _, f in _proc_stats() if int(f[2]) == pgid) / ticks
+
+
+def postgres_cpu_seconds(postmaster: int) -> float:
+    """User + system CPU seconds of the postmaster and its live backends (each backend is a session
+    leader of its own, so :func:`group_cpu_seconds` does not see them), and of its reaped children
+    (backends that ended: their share stays counted)."""
+    ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ... utime(11) stime(12)
+    for pid, fields in _proc_stats():
+        if pid == postmaster:
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        elif int(fields[1]) == postmaster:
             total += int(fields[11]) + int(fields[12])
     return total / ticks
 

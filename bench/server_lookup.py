@@ -43,6 +43,7 @@ from bench.server_common import (
     bench_settings,
     group_cpu_seconds,
     migrated_postgres,
+    postgres_cpu_seconds,
     postgres_missing,
     token_for,
 )
@@ -121,21 +122,6 @@ def _machine_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` and its live children (PostgreSQL's postmaster
-    and its backends: the database's share of each lookup), from ``/proc``."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
-
-
 @dataclass
 class Side:
     """One app's lookups over HTTP, window by window."""
@@ -169,7 +155,7 @@ def _window(side: Side, postmaster: int, start: int) -> None:
     assert side.server.pid is not None
     busy0, total0 = _machine_ticks()
     own0 = time.process_time()
-    server0, database0 = group_cpu_seconds(side.server.pid), tree_cpu_seconds(postmaster)
+    server0, database0 = group_cpu_seconds(side.server.pid), postgres_cpu_seconds(postmaster)
     timings: list[float] = []
     for query, contact_id in side.queries[start : start + WINDOW]:
         t0 = time.perf_counter()
@@ -179,7 +165,7 @@ def _window(side: Side, postmaster: int, start: int) -> None:
             raise RuntimeError(f"lookup of {query!r}: {response.status_code} {response.text[:200]}")
         timings.append(elapsed * 1000)
     server = group_cpu_seconds(side.server.pid) - server0
-    database = tree_cpu_seconds(postmaster) - database0
+    database = postgres_cpu_seconds(postmaster) - database0
     busy, total = _machine_ticks()
     cores = (os.cpu_count() or 1) * (busy - busy0) / max(1, total - total0)  # busy cores on average
     wall = sum(timings) / 1000
