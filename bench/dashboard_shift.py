@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -121,7 +120,10 @@ def client(base_url: str, token: str, reads: int) -> dict[str, Any]:
             for i in range(EVENTS):
                 await asyncio.sleep(0.3)
                 rendered = (live.reads + 1, asyncio.get_running_loop().create_future())
-                body = {"operator": "op_00", "at": datetime.now(UTC).isoformat()}
+                body = {
+                    "operator": "op_0000",  # seed_users' first (no server import here)
+                    "at": datetime.now(UTC).isoformat(),
+                }
                 body |= {"status": "ready"} if i % 2 else {"status": "not_ready", "reason": "break"}
                 posted = time.perf_counter()
                 response = await http.post("/statuses", json=body)
@@ -177,14 +179,12 @@ def run(log_dir: Path) -> BenchResult:
         BenchServer,
         bench_settings,
         migrated_postgres,
+        operator_names,
         postgres_missing,
         seed_users,
         token_for,
     )
-    from server.crud.users import create_user, get_or_create_team
     from server.db import Database
-    from server.models import Role
-    from server.security import hash_password
     from server.seed_today import seed_demo_today
 
     if why := postgres_missing():
@@ -194,17 +194,11 @@ def run(log_dir: Path) -> BenchResult:
         settings = bench_settings(url)
         database = Database.connect(url, pooled=False)
         try:
-            users = seed_users(database, settings)
+            users = seed_users(database, settings, operators=OPERATORS)
             with database.session() as session:
-                team = get_or_create_team(session, name="sales")[0]
-                shared = hash_password(settings, secrets.token_urlsafe(12))
-                for i in range(OPERATORS):
-                    create_user(
-                        session, name=f"op_{i:02d}", password_hash=shared, role=Role.OPERATOR, team=team
-                    )
                 # a day so far (the demo's: seed-demo --calls-today), so the queue table the lead
                 # watches has rows and figures to read, as in a centre, not an empty table
-                seed_demo_today(session, settings, operators=[f"op_{i:02d}" for i in range(OPERATORS)])
+                seed_demo_today(session, settings, operators=operator_names(OPERATORS))
                 session.commit()
         finally:
             database.dispose()

@@ -88,9 +88,12 @@ class BenchUser:
     team: str | None
 
 
-def seed_users(database: Database, settings: Settings, *, leads: int = 0) -> dict[str, BenchUser]:
+def seed_users(
+    database: Database, settings: Settings, *, leads: int = 0, operators: int = 0
+) -> dict[str, BenchUser]:
     """The demo cast and catalogues (``seed-demo``: admin, ``lead`` and ``operator1`` in team
-    ``sales``...), plus ``leads`` extra team leads of ``sales`` named ``lead_0001``...; by name."""
+    ``sales``...), plus ``leads`` extra team leads of ``sales`` named ``lead_0000``... and
+    ``operators`` operators of ``sales`` named ``op_0000``... (:func:`operator_names`); by name."""
     users: dict[str, BenchUser] = {}
     with database.session() as session:
         for seeded in seed_demo(session, settings, password=secrets.token_urlsafe(12)):
@@ -101,12 +104,20 @@ def seed_users(database: Database, settings: Settings, *, leads: int = 0) -> dic
             name = f"lead_{i:04d}"
             create_user(session, name=name, password_hash=shared_hash, role=Role.TEAM_LEAD, team=team)
             users[name] = BenchUser(0, name, Role.TEAM_LEAD, "sales")
+        for name in operator_names(operators):
+            create_user(session, name=name, password_hash=shared_hash, role=Role.OPERATOR, team=team)
+            users[name] = BenchUser(0, name, Role.OPERATOR, "sales")
         session.commit()
         for name, user in list(users.items()):
             row = get_user_by_name(session, name=name)
             assert row is not None
             users[name] = BenchUser(row.id, name, user.role, user.team)
     return users
+
+
+def operator_names(count: int) -> list[str]:
+    """The names :func:`seed_users` gives its extra operators."""
+    return [f"op_{i:04d}" for i in range(count)]
 
 
 def token_for(settings: Settings, user: BenchUser) -> str:

@@ -13,7 +13,6 @@ run divided by its wall time (one core = 100 %).
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -30,10 +29,7 @@ from bench.server_common import (
     seed_users,
     token_for,
 )
-from server.crud.users import create_user, get_or_create_team
 from server.db import Database
-from server.models import Role
-from server.security import hash_password
 
 NAME = "team_board"
 OPERATORS = 1000
@@ -42,15 +38,6 @@ SECONDS = 30.0
 TARGET_P95_MS = 300.0
 TARGET_CPU_PCT = 25.0
 _keep: list[Any] = []
-
-
-def _seed_operators(database: Database, settings: Any) -> None:
-    with database.session() as session:
-        team = get_or_create_team(session, name="sales")[0]
-        shared = hash_password(settings, secrets.token_urlsafe(12))
-        for i in range(OPERATORS):
-            create_user(session, name=f"op_{i:04d}", password_hash=shared, role=Role.OPERATOR, team=team)
-        session.commit()
 
 
 def timing_delegate(window: Any, paint_ms: list[float]) -> Any:
@@ -160,8 +147,7 @@ def run(log_dir: Path) -> BenchResult:
         settings = bench_settings(url)
         database = Database.connect(url, pooled=False)
         try:
-            users = seed_users(database, settings)
-            _seed_operators(database, settings)
+            users = seed_users(database, settings, operators=OPERATORS)
         finally:
             database.dispose()
         token = token_for(settings, users["lead"])
