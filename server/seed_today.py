@@ -66,27 +66,20 @@ def seed_demo_today(
         speed = chance.random()  # most answered within N (20 s), some late: a service level near 80 %
         longest = 14 if speed < 0.7 else 35 if speed < 0.9 else 90
         wait = round(chance.uniform(2, longest), 1)
-        if roll < 0.1 or not people:  # hung up within the greeting, or gave up in the queue
-            wait = round(chance.uniform(1, settings.non_target_seconds), 1) if roll < 0.06 else wait + 20
+        if roll < 0.16 or not people:
+            # hung up within the greeting or gave up in the queue (a wait the PBX knows), or rang out
+            abandoned = roll < 0.1 or not people
+            if abandoned:
+                wait = round(chance.uniform(1, settings.non_target_seconds), 1) if roll < 0.06 else wait + 20
             report = CallReportIn(
                 call_id=call_id,
                 outcome=CallOutcome.MISSED,
-                missed_reason=MissedReason.ABANDONED,
+                missed_reason=MissedReason.ABANDONED if abandoned else MissedReason.RANG_OUT,
                 caller=caller,
                 queue=queue,
                 arrived_at=arrived,
-                ended_at=arrived + timedelta(seconds=wait),
-                wait_seconds=wait,
-            )
-        elif roll < 0.16:
-            report = CallReportIn(
-                call_id=call_id,
-                outcome=CallOutcome.MISSED,
-                missed_reason=MissedReason.RANG_OUT,
-                caller=caller,
-                queue=queue,
-                arrived_at=arrived,
-                ended_at=arrived + timedelta(seconds=60),
+                ended_at=arrived + timedelta(seconds=wait if abandoned else 60),
+                wait_seconds=wait if abandoned else None,
             )
         else:
             operator = chance.choice(people)
