@@ -25,7 +25,7 @@ from app.wire.dispositions import DispositionCode as WireCode
 from app.wire.dispositions import DispositionIn, DispositionOut
 from app.wire.scripts import ScriptRef
 from server.models import Contact, Disposition, DispositionCode, Role, User, utcnow
-from server.reports import maintain as reports
+from server.reports import new_disposition
 
 
 def request_hash(body: DispositionIn) -> str:
@@ -105,7 +105,7 @@ def guarded_insert(
     the slow path). ``INSERT ... SELECT ... WHERE`` with ``ON CONFLICT DO NOTHING RETURNING id``:
     one round trip, no read-back.
 
-    ``rollups`` (PostgreSQL only: ``server.reports.maintain.new_disposition_params``) keeps the
+    ``rollups`` (PostgreSQL only: ``server.reports.new_disposition.new_disposition_params``) keeps the
     report rollups in the same statement, so a post is one statement and a COMMIT, as the floor's
     insert is (the rollups as a statement of their own cost a quarter of the post's CPU,
     docs/performance.md). They are kept only when the row is stored."""
@@ -171,7 +171,7 @@ def _guarded_insert_statement(
         return statement
     assert dialect == "postgresql", "the rollups join the INSERT on PostgreSQL only"
     inserted = statement.cte("ins")
-    return select(inserted.c.id).add_cte(inserted, *reports.pg_rollups_after(inserted))
+    return select(inserted.c.id).add_cte(inserted, *new_disposition.pg_rollups_after(inserted))
 
 
 def get_by_keys(session: Session, *, keys: Collection[uuid.UUID]) -> dict[uuid.UUID, Disposition]:

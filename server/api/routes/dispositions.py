@@ -60,6 +60,7 @@ from server.crud.dispositions import (
 from server.crud.tasks import callback_from_disposition
 from server.models import Contact, Disposition, DispositionCode, Role, User
 from server.reports import maintain as reports
+from server.reports import new_disposition
 from server.settings import Settings
 from server.webhooks import events as webhook_events
 
@@ -133,7 +134,7 @@ def _store(
     caller, and stores it with one guarded ``INSERT`` that re-checks both in the database
     (``crud.dispositions.guarded_insert``) and, on PostgreSQL, keeps the report rollups in the same
     statement, then a COMMIT: two statements, as the floor's (SQLite: the rollups in three more,
-    ``server.reports.maintain.add_new_disposition``). Anything unusual (a replay, a refusal, a cache
+    ``server.reports.new_disposition.add_new_disposition``). Anything unusual (a replay, a refusal, a cache
     gone stale) takes the slow path, which reads what it needs fresh."""
     key = idempotency_key_of(idempotency_key, required_for="disposition")
     assert key is not None
@@ -155,7 +156,7 @@ def _store(
         rollups: dict[str, Any] | None = None
         if too_old is None and code is not None and not check_disposition(body, code):
             if context.database.engine.dialect.name == "postgresql":  # the rollups in the INSERT
-                rollups = reports.new_disposition_params(
+                rollups = new_disposition.new_disposition_params(
                     values, category=code.category, team_id=operator.team_id
                 )
             new_id = guarded_insert(
@@ -184,7 +185,7 @@ def _store(
         )
         assert code is not None  # the guarded insert ran only with a code
         if rollups is None:  # SQLite: the rollups in statements of their own
-            reports.add_new_disposition(
+            new_disposition.add_new_disposition(
                 session,
                 disposition_id=new_id,
                 values=values,
