@@ -10,21 +10,15 @@ The secret key signs access tokens. Serving refuses a missing, placeholder or sh
 ``--dev`` is given, which generates a random one for that run (tokens die with the process).
 Commands that never sign tokens (``migrate``, ``user add``, ...) load with ``serving=False`` and do
 not need one.
+
+The layers are read and merged by :mod:`server.settings_load`; the secret key's strength is judged by
+:mod:`server.secret_strength`.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
-import os
-import secrets
-import stat
-import tomllib
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Literal, Self
 
 import platformdirs
 from pydantic import (
@@ -32,29 +26,14 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
+from server.secret_strength import secret_problem
+
 ENV_PREFIX = "RINGDESK_"
 DEFAULT_CONFIG_FILE = Path("/etc/ringdesk/server.toml")
-MIN_SECRET_LENGTH = 32
-#: The least :func:`estimated_entropy_bits` a secret key must show (see there).
-MIN_SECRET_BITS = 80
-#: Values seen in templates and tutorials; never acceptable as a real secret.
-PLACEHOLDER_SECRETS = frozenset(
-    {
-        "changethis",
-        "changeme",
-        "change-me",
-        "change_me",
-        "secret",
-        "secret-key",
-        "secret_key",
-        "please-change",
-    }
-)
 LogLevel = Literal["debug", "info", "warning", "error"]
 
 
@@ -66,56 +45,6 @@ def default_database_url() -> str:
     """SQLite file in the per-user data directory (e.g. ``~/.local/share/ringdesk/server.sqlite3``)."""
     path = platformdirs.user_data_path("ringdesk", appauthor=False) / "server.sqlite3"
     return f"sqlite:///{path}"
-
-
-def secret_problem(secret: str) -> str | None:
-    """Why ``secret`` is unfit to sign tokens, or None if it is acceptable."""
-    if not secret:
-        return "the secret key is not set"
-    if secret.strip().lower() in PLACEHOLDER_SECRETS:
-        return "the secret key is a well-known placeholder"
-    if len(secret) < MIN_SECRET_LENGTH:
-        return f"the secret key is too short ({len(secret)} characters, at least {MIN_SECRET_LENGTH} needed)"
-    if len(set(secret)) < 8:
-        return "the secret key repeats too few distinct characters to be random"
-    bits = estimated_entropy_bits(secret)
-    if bits < MIN_SECRET_BITS:
-        return (
-            f"the secret key follows a pattern (about {bits:.0f} bits of randomness, at least "
-            f"{MIN_SECRET_BITS} needed): generate a random one"
-        )
-    return None
-
-
-def _shannon_bits(symbols: Sequence[object]) -> float:
-    """Bits per symbol of the symbols' own frequency distribution."""
-    if not symbols:
-        return 0.0
-    total = len(symbols)
-    return -sum(n / total * math.log2(n / total) for n in Counter(symbols).values())
-
-
-def _period(text: str) -> int:
-    """The shortest ``p`` such that ``text`` is a prefix of its first ``p`` characters repeated."""
-    for p in range(1, len(text)):
-        if all(text[i] == text[i - p] for i in range(p, len(text))):
-            return p
-    return len(text)
-
-
-def estimated_entropy_bits(secret: str) -> float:
-    """A pessimistic estimate of the randomness in ``secret``, to refuse keys a person typed.
-
-    Length times bits per character, where the bits per character are the lower of two empirical
-    entropies: of the characters themselves, and of the steps between neighbours (``0123...`` and
-    ``abcd...`` step by one every time). The length is that of the shortest repeating unit
-    (``k3y!k3y!...`` counts as ``k3y!``). Random keys score far above the threshold: 32 hex digits
-    (128 bits) about 110, ``token_urlsafe(32)`` about 200.
-    """
-    unit = secret[: _period(secret)]
-    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(unit)]
-    per_char = min(_shannon_bits(list(unit)), _shannon_bits(steps) if steps else 0.0)
-    return len(unit) * per_char
 
 
 class Settings(BaseModel):
@@ -422,123 +351,3 @@ class Settings(BaseModel):
             if problem is not None:
                 raise ValueError(problem)
         return self
-
-
-@dataclass(frozen=True)
-class LoadedSettings:
-    """Settings plus notes worth logging at start (generated secret, loose file permissions)."""
-
-    settings: Settings
-    notes: tuple[str, ...]
-    config_file: Path | None
-
-
-#: Fields that only the command line may set (never the environment or a file).
-_FLAG_ONLY = frozenset({"dev", "secret_key_generated"})
-_FIELDS = frozenset(Settings.model_fields) - _FLAG_ONLY
-
-
-def config_file_path(explicit: str | os.PathLike[str] | None, environ: Mapping[str, str]) -> Path | None:
-    """The config file to read: ``--config``, else ``RINGDESK_CONFIG``, else the default if present."""
-    if explicit is not None:
-        return Path(explicit)
-    from_env = environ.get(f"{ENV_PREFIX}CONFIG")
-    if from_env:
-        return Path(from_env)
-    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
-
-
-def read_config_file(path: Path) -> dict[str, Any]:
-    """Parse the TOML file; unknown keys and syntax errors become a SettingsError naming the file."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise SettingsError(f"config file {path} does not exist") from exc
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(f"config file {path} cannot be read: {exc}") from exc
-    unknown = sorted(set(data) - _FIELDS)
-    if unknown:
-        raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
-    return data
-
-
-def read_environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    """``RINGDESK_<FIELD>`` variables, plus ``RINGDESK_SECRET_KEY_FILE`` (systemd credentials etc.)."""
-    values: dict[str, Any] = {}
-    for field in _FIELDS:
-        raw = environ.get(ENV_PREFIX + field.upper())
-        if raw is not None and raw != "":
-            values[field] = raw
-    key_file = environ.get(f"{ENV_PREFIX}SECRET_KEY_FILE")
-    if key_file and "secret_key" not in values:
-        try:
-            values["secret_key"] = Path(key_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SettingsError(f"RINGDESK_SECRET_KEY_FILE {key_file} cannot be read: {exc}") from exc
-    return values
-
-
-def _world_readable(path: Path) -> bool:
-    try:
-        return bool(path.stat().st_mode & stat.S_IROTH)
-    except OSError:
-        return False
-
-
-def load_settings(
-    flags: Mapping[str, Any] | None = None,
-    *,
-    config: str | os.PathLike[str] | None = None,
-    environ: Mapping[str, str] | None = None,
-    serving: bool = True,
-) -> LoadedSettings:
-    """Merge the layers and validate. ``flags`` holds command-line values (None means "not given").
-
-    With ``serving`` and no ``dev`` flag, a weak or missing secret is a SettingsError. Otherwise a
-    random secret is generated for this process and a note says so when serving.
-    """
-    env = os.environ if environ is None else environ
-    given = {k: v for k, v in (flags or {}).items() if v is not None}
-    unknown = sorted(set(given) - set(Settings.model_fields))
-    if unknown:
-        raise SettingsError(f"unknown setting(s) {', '.join(unknown)}")
-    path = config_file_path(config, env)
-    file_values = read_config_file(path) if path is not None else {}
-    merged: dict[str, Any] = {**file_values, **read_environment(env), **given}
-    notes: list[str] = []
-    if path is not None and "secret_key" in file_values and _world_readable(path):
-        notes.append(f"config file {path} holds secret_key and is readable by every user: chmod 600 it")
-
-    problem = secret_problem(str(merged.get("secret_key") or ""))
-    dev = bool(merged.get("dev", False))
-    if problem is not None:
-        if serving and not dev:
-            raise SettingsError(
-                f"refusing to start: {problem}. Set RINGDESK_SECRET_KEY (or RINGDESK_SECRET_KEY_FILE, or "
-                f"secret_key in {path or DEFAULT_CONFIG_FILE}) to a random value of at least "
-                f"{MIN_SECRET_LENGTH} characters, e.g. the output of "
-                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))', "
-                "or pass --dev for a throw-away key"
-            )
-        merged["secret_key"] = secrets.token_urlsafe(48)
-        merged["secret_key_generated"] = True
-        if serving:
-            notes.append(
-                "development mode: using a random secret key generated for this run; "
-                "tokens will not survive a restart"
-            )
-    try:
-        settings = Settings.model_validate(merged)
-    except ValidationError as exc:
-        raise SettingsError(_describe(exc)) from None
-    return LoadedSettings(settings=settings, notes=tuple(notes), config_file=path)
-
-
-def _describe(exc: ValidationError) -> str:
-    """One readable line per invalid setting, naming the environment variable too; no values."""
-    parts = []
-    for err in exc.errors(include_input=False, include_url=False):
-        name = ".".join(str(p) for p in err["loc"]) or "settings"
-        parts.append(f"{name} ({ENV_PREFIX}{name.upper()}): {err['msg']}")
-    return "invalid settings: " + "; ".join(parts)

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from server.settings import LoadedSettings, SettingsError, load_settings
+from server.settings import SettingsError
+from server.settings_load import LoadedSettings, load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

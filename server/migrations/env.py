@@ -28,7 +28,7 @@ def _configure(connection: Connection) -> None:
 
 
 def _engine_from_settings() -> Engine:
-    from server.settings import load_settings
+    from server.settings_load import load_settings
 
     url = context.config.get_main_option("sqlalchemy.url")
     if not url:
@@ -37,7 +37,7 @@ def _engine_from_settings() -> Engine:
 
 
 def run_offline() -> None:
-    from server.settings import load_settings
+    from server.settings_load import load_settings
 
     url = (
         context.config.get_main_option("sqlalchemy.url") or load_settings(serving=False).settings.database_url

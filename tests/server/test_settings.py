@@ -13,7 +13,8 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from server.api.main import settings_for_workers
-from server.settings import Settings, SettingsError, default_database_url, load_settings
+from server.settings import Settings, SettingsError, default_database_url
+from server.settings_load import load_settings
 
 STRONG = "k3y-Qm7vT2xLp9RzW4nHs8DcYb1FjKe6Ua0g"
 
@@ -171,7 +172,7 @@ def test_random_keys_pass_the_pattern_check() -> None:
     """The pattern check never refuses what ``secrets`` generates, even 32 hex digits (128 bits)."""
     import secrets as random_source
 
-    from server.settings import secret_problem
+    from server.secret_strength import secret_problem
 
     for _ in range(2000):
         assert secret_problem(random_source.token_hex(16)) is None
