@@ -2852,117 +2852,117 @@
 <context>
     <name>ReportsWindow</name>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="217"/>
+        <location filename="../../ui/team/reports/tables.py" line="68"/>
         <source>Interval</source>
         <translation>Интервал</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="229"/>
+        <location filename="../../ui/team/reports/tables.py" line="82"/>
         <source>Total</source>
         <translation>Итого</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="256"/>
+        <location filename="../../ui/team/reports/tables.py" line="115"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="256"/>
+        <location filename="../../ui/team/reports/tables.py" line="116"/>
         <source>Team</source>
         <translation>Команда</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="277"/>
+        <location filename="../../ui/team/reports/tables.py" line="138"/>
         <source>Team median (%1 operators)</source>
         <translation>Медиана команды (операторов: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="362"/>
+        <location filename="../../ui/team/reports/window.py" line="246"/>
         <source>Save report</source>
         <translation>Сохранить отчёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="382"/>
+        <location filename="../../ui/team/reports/window.py" line="266"/>
         <source>Could not save the file: %1</source>
         <translation>Не удалось сохранить файл: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="397"/>
+        <location filename="../../ui/team/reports/window.py" line="281"/>
         <source>Failed: %1</source>
         <translation>Не выполнено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="404"/>
+        <location filename="../../ui/team/reports/window.py" line="288"/>
         <source>Loading...</source>
         <translation>Загрузка...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="405"/>
+        <location filename="../../ui/team/reports/window.py" line="289"/>
         <source>Saving...</source>
         <translation>Сохранение...</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="406"/>
+        <location filename="../../ui/team/reports/window.py" line="290"/>
         <source>Saved to %1</source>
         <translation>Сохранено в %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="411"/>
+        <location filename="../../ui/team/reports/window.py" line="295"/>
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="412"/>
+        <location filename="../../ui/team/reports/window.py" line="296"/>
         <source>&amp;From:</source>
         <translation>&amp;С:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="413"/>
+        <location filename="../../ui/team/reports/window.py" line="297"/>
         <source>&amp;To:</source>
         <translation>&amp;По:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="414"/>
+        <location filename="../../ui/team/reports/window.py" line="298"/>
         <source>&amp;Interval:</source>
         <translation>&amp;Интервал:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="415"/>
+        <location filename="../../ui/team/reports/window.py" line="299"/>
         <source>&amp;Group by:</source>
         <translation>&amp;Группировать по:</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="416"/>
+        <location filename="../../ui/team/reports/window.py" line="300"/>
         <source>&amp;Show</source>
         <translation>Пок&amp;азать</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="417"/>
+        <location filename="../../ui/team/reports/window.py" line="301"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="418"/>
+        <location filename="../../ui/team/reports/window.py" line="302"/>
         <source>Operators</source>
         <translation>Операторы</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="419"/>
+        <location filename="../../ui/team/reports/window.py" line="303"/>
         <source>Charts</source>
         <translation>Графики</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="421"/>
+        <location filename="../../ui/team/reports/window.py" line="305"/>
         <source>Export CSV (UTF-8)</source>
         <translation>Экспорт CSV (UTF-8)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="422"/>
+        <location filename="../../ui/team/reports/window.py" line="306"/>
         <source>Export CSV (Excel, Windows-1251)</source>
         <translation>Экспорт CSV (Excel, Windows-1251)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/reports/window.py" line="423"/>
+        <location filename="../../ui/team/reports/window.py" line="307"/>
         <source>Export XLSX</source>
         <translation>Экспорт XLSX</translation>
     </message>

@@ -41,7 +41,7 @@ from ui.card.player import PlayerBar, PlayerControl, clock_text
 from ui.elapsed import format_duration
 from ui.labels import disposition_label, format_date, format_datetime
 from ui.plain import set_plain
-from ui.team.reports.window import request_text
+from ui.team.reports.tables import request_text
 
 Runner = Callable[[Awaitable[Any]], None]
 

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFileDialog,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,58 +36,18 @@ from PySide6.QtWidgets import (
 from app.client.errors import ApiError
 from app.reports.state import EXPORTS, ExportKind, ReportDesk
 from app.wire.reports import CallCard, DrillCall, DrillDown, GroupBy, Interval, OperatorReport, Report
-from app.wire.tasks import RequestType
 from ui.i18n import Language, language
-from ui.labels import disposition_label
 from ui.plain import set_plain
 from ui.refusals import error_text
-from ui.tasks.words import request_label
 from ui.team.reports.charts_page import ChartsPage
 from ui.team.reports.figures import (
-    CALL_FIGURES,
-    MEDIAN_KEYS,
-    OPERATOR_FIGURES,
-    figure_text,
-    group_header,
     group_names,
     interval_names,
-    no_group,
-    start_text,
-    value_text,
 )
+from ui.team.reports.tables import FIGURE_ROLE, ROW_ROLE, fill_calls, fill_operators, report_table
 
 T = TypeVar("T")
-FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1
-"""A cell's figure key (a counted one may be drilled into)."""
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-"""A cell's report row index (``-1``: the total)."""
 PathChooser = Callable[[str, Callable[[Path], None]], None]
-
-
-def request_text(value: str) -> str:
-    """A request type as the tasks show it (an unknown one as the server named it)."""
-    try:
-        return request_label(RequestType(value))
-    except ValueError:
-        return value
-
-
-def _item(text: str, *, number: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)  # plain text always: names and lines are outside text
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if number:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
-def _table(parent: QWidget) -> QTableWidget:
-    table = QTableWidget(parent)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    return table
 
 
 class ReportsWindow(QWidget):
@@ -144,10 +102,10 @@ class ReportsWindow(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
 
-        self.calls = _table(self)
+        self.calls = report_table(self)
         self.calls.cellActivated.connect(self._activated)
         self.calls.cellDoubleClicked.connect(self._activated)
-        self.operators = _table(self)
+        self.operators = report_table(self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.calls, "")
         self.tabs.addTab(self.operators, "")
@@ -210,86 +168,12 @@ class ReportsWindow(QWidget):
     # ----- showing ----------------------------------------------------------------------------
 
     def _show_calls(self, report: Report) -> None:
-        by = report.by.value
-        figures = CALL_FIGURES
-        with_group = report.by is not GroupBy.NONE
-        headers = (
-            [self.tr("Interval")] + ([group_header(by)] if with_group else []) + [f.header() for f in figures]
-        )
-        table = self.calls
-        table.clear()
-        table.setColumnCount(len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.setRowCount(len(report.rows) + 1)
-        rows = [*report.rows, report.total]
-        bold = QFont(table.font())
-        bold.setBold(True)
-        for r, row in enumerate(rows):
-            total = r == len(report.rows)
-            cells = [self.tr("Total") if total else start_text(row.start, report.interval)]
-            if with_group:
-                group = "" if total else (row.group if row.group is not None else no_group())
-                if report.by is GroupBy.CODE and row.group is not None and not total:
-                    group = disposition_label(row.group)
-                if report.by is GroupBy.REQUEST_TYPE and row.group is not None and not total:
-                    group = request_text(row.group)
-                cells.append(group)
-            for c, text in enumerate(cells):
-                table.setItem(r, c, _item(text))
-            for c, figure in enumerate(figures, start=len(cells)):
-                item = _item(figure_text(figure, row), number=True)
-                if figure.counted:
-                    item.setData(FIGURE_ROLE, figure.key)
-                    item.setData(ROW_ROLE, -1 if total else r)
-                table.setItem(r, c, item)
-            if total:
-                for c in range(table.columnCount()):
-                    cell = table.item(r, c)
-                    if cell is not None:
-                        cell.setFont(bold)
-        table.resizeColumnsToContents()
+        fill_calls(self.calls, report)
         self.show_status("")
         self.sig_shown.emit()
 
     def _show_operators(self, report: OperatorReport) -> None:
-        figures = OPERATOR_FIGURES
-        headers = [self.tr("Operator"), self.tr("Team")] + [f.header() for f in figures]
-        table = self.operators
-        table.clear()
-        table.setColumnCount(len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        medians = {m.team: m for m in report.medians}
-        teams = sorted({row.team for row in report.operators}, key=lambda t: t or "")
-        table.setRowCount(len(report.operators) + len(teams))
-        italic = QFont(table.font())
-        italic.setItalic(True)
-        italic.setBold(True)
-        r = 0
-        for team in teams:
-            for row in (o for o in report.operators if o.team == team):
-                table.setItem(r, 0, _item(row.group or ""))
-                table.setItem(r, 1, _item(team or no_group()))
-                for c, figure in enumerate(figures, start=2):
-                    table.setItem(r, c, _item(figure_text(figure, row), number=True))
-                r += 1
-            median = medians.get(team)
-            label = _item(
-                self.tr("Team median (%1 operators)").replace("%1", str(median.operators if median else 0))
-            )
-            label.setFont(italic)
-            table.setItem(r, 0, label)
-            team_item = _item(team or no_group())
-            team_item.setFont(italic)
-            table.setItem(r, 1, team_item)
-            for c, figure in enumerate(figures, start=2):
-                value = (
-                    getattr(median, figure.key) if median is not None and figure.key in MEDIAN_KEYS else None
-                )
-                item = _item(value_text(figure.kind, value), number=True)
-                item.setFont(italic)
-                table.setItem(r, c, item)
-            r += 1
-        table.resizeColumnsToContents()
+        fill_operators(self.operators, report)
         self.charts_page.draw()
 
     def cell_text(self, table: QTableWidget, row: int, header: str) -> str:
