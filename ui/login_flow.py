@@ -15,7 +15,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QApplication
 
-from app.client.errors import ApiError, LoginRequiredError, TransientError
+from app.client.errors import ApiError, LoginRequiredError, TransientError, UntrustedServerError
 from app.sync.service import SyncService
 from app.wire.auth import UserOut
 from ui.refusals import server_error_detail, server_error_text
@@ -59,10 +59,19 @@ async def log_in(opts: LoginOptions, sync: SyncService) -> tuple[SyncService, Us
                     account=form.user,
                     database=opts.database,
                     secrets=current.api.tokens.secrets,
+                    ca_file=current.api.ca_file,  # a machine setting: the same for any server
                 )
             user = await current.login(form.user, form.password)
         except LoginRequiredError:
             dialog.show_error(QApplication.translate("Desktop", "Wrong login or password"))
+        except UntrustedServerError:  # not "does not answer": IT must act (the client logged why)
+            dialog.show_error(
+                QApplication.translate(
+                    "Desktop",
+                    "The server's certificate is not trusted on this computer (%1). Tell IT: the reason "
+                    "is in the log.",
+                ).replace("%1", form.server_url)
+            )
         except TransientError:
             dialog.show_error(
                 QApplication.translate("Desktop", "The server does not answer: %1").replace(

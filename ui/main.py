@@ -166,7 +166,11 @@ class Desktop:
         self.secrets = SecretStore.for_desktop()
         try:
             self.sync = SyncService.open(
-                opts.server_url, account=opts.user, database=opts.database, secrets=self.secrets
+                opts.server_url,
+                account=opts.user,
+                database=opts.database,
+                secrets=self.secrets,
+                ca_file=str(opts.config["server_ca_file"]) if opts.config is not None else "",
             )
         except StoreUnusable as exc:  # a dialog and the log, not a traceback on stderr
             self.store_dialog = await tell_unusable(exc)

@@ -3,12 +3,16 @@
 Every request carries the access token, refreshed before it expires and once more on a 401 (then the
 request is sent again once). Failures come out as the errors of :mod:`app.client.errors`; httpx's own
 exceptions never leak out. Outbox payloads are sent as the exact JSON saved (``content=``), so the
-server's request hash sees the same body on every resend.
+server's request hash sees the same body on every resend. Whom the client trusts over TLS is
+:mod:`app.client.tls`'s decision (the OS trust store; nothing at all for ``http://``), shared with the
+live feeds' sockets through :attr:`ApiClient.live_tls`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import ssl
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -17,13 +21,21 @@ from urllib.parse import urlencode
 import httpx
 
 from app.client.answers import JSON, created, ok, parse, parse_list
-from app.client.errors import ConflictError, LoginRequiredError, TransientError, classify, detail_of
+from app.client.errors import (
+    ConflictError,
+    LoginRequiredError,
+    TransientError,
+    UntrustedServerError,
+    classify,
+    detail_of,
+)
 from app.client.quality_calls import QualityCalls
 from app.client.recording_calls import RecordingCalls
 from app.client.report_calls import ReportCalls
 from app.client.supervision_calls import SupervisionCalls
 from app.client.task_calls import TaskCalls
 from app.client.team_calls import TeamLeadCalls
+from app.client.tls import certificate_problem, context_for, is_secure
 from app.client.tokens import Tokens
 from app.credentials import SecretStore
 from app.wire.auth import LoginIn, RefreshIn, TokenPair, UserOut
@@ -37,6 +49,8 @@ from app.wire.statuses import BoardRow, StatusChangeOut
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
+log = logging.getLogger("ringdesk.client")
+
 
 class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, QualityCalls, ReportCalls):
     """The server's API for one desktop login (``account`` names it in the keyring)."""
@@ -49,13 +63,20 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
         secrets: SecretStore | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        ca_file: str = "",
     ) -> None:
+        """``ca_file``: the ``server_ca_file`` setting, a CA trusted besides the OS store."""
         self.base_url = base_url
+        self.ca_file = ca_file
         self.tokens = Tokens(account, secrets)
+        self.tls = context_for(base_url, ca_file)
+        """The TLS context of every connection to the server (:mod:`app.client.tls`)."""
+        self._untrusted_logged = False
         self._http = httpx.AsyncClient(
             base_url=base_url,
             timeout=timeout,
             transport=transport,
+            verify=self.tls,
             limits=httpx.Limits(max_connections=8, max_keepalive_connections=8),
             headers={"User-Agent": "ringdesk-desktop"},
         )
@@ -240,9 +261,16 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
         if token is None:
             raise LoginRequiredError("not logged in")
         base = self.base_url.rstrip("/")
-        scheme, rest = base.split("://", 1)
+        rest = base.split("://", 1)[1]
         query = urlencode({**params, "token": token})
-        return f"{'wss' if scheme == 'https' else 'ws'}://{rest}{path}?{query}", token
+        return f"{'wss' if is_secure(base) else 'ws'}://{rest}{path}?{query}", token
+
+    @property
+    def live_tls(self) -> ssl.SSLContext | None:
+        """The ``ssl`` argument of a socket to a :meth:`live_url`: this client's context for ``wss://``
+        (the same trust as every request, built once rather than per connection), ``None`` for
+        ``ws://`` (where the socket library refuses a context)."""
+        return self.tls if is_secure(self.base_url) else None
 
     async def renew(self, used: str) -> None:
         """The server refused ``used`` (a live feed closed with 4401: expired or revoked): get a new
@@ -315,10 +343,18 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
         except httpx.TimeoutException:
             raise TransientError(f"{method} {path}: no answer in time") from None
         except httpx.HTTPError as exc:
+            reason = certificate_problem(exc)
+            if reason is not None:
+                if not self._untrusted_logged:  # once: the sync pump retries all day
+                    self._untrusted_logged = True
+                    log.warning("the certificate of %s is not trusted: %s", self.base_url, reason)
+                raise UntrustedServerError(
+                    f"{method} {path}: the server's certificate is not trusted ({reason})", reason
+                ) from None
             raise TransientError(f"{method} {path}: {type(exc).__name__}") from None
 
 
-__all__ = ["ApiClient", "ConflictError", "LoginRequiredError", "TransientError"]
+__all__ = ["ApiClient", "ConflictError", "LoginRequiredError", "TransientError", "UntrustedServerError"]
 
 
 def crm_of(response: httpx.Response) -> CrmContactOut | None:

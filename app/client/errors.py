@@ -3,6 +3,9 @@
 * :class:`TransientError`: the network, a timeout, a 5xx, a 408/425/429, a malformed or unexpected
   answer (a captive portal's HTML page). Try again later; ``retry_after`` is the server's
   ``Retry-After`` when it sent one.
+* :class:`UntrustedServerError`, a :class:`TransientError`: the server's certificate was refused (no
+  CA this computer trusts issued it, it names another host, it expired). Records wait as in an
+  outage, but the operator is told what it is: IT must act, waiting will not fix it.
 * :class:`LoginRequiredError`: the refresh token is gone, expired, revoked or was reused. Nothing is
   retried until the operator logs in again (then everything waiting is sent).
 * :class:`ConflictError`: 412, the record changed on the server since the version we edited.
@@ -34,6 +37,14 @@ class TransientError(ApiError):
     def __init__(self, message: str, status: int | None = None, retry_after: float | None = None) -> None:
         super().__init__(message, status)
         self.retry_after = retry_after
+
+
+class UntrustedServerError(TransientError):
+    """The server's certificate is not trusted (module notes); ``reason`` is OpenSSL's, for the log."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class LoginRequiredError(ApiError):

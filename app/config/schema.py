@@ -84,6 +84,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "server_url", "str", "", "ServerUrl", "Central ringdesk server, e.g. https://ringdesk.example"
     ),
+    SettingSpec(
+        "server_ca_file",
+        "str",
+        "",
+        "ServerCaFile",
+        "A PEM file of CA certificates trusted for the server's certificate besides the operating "
+        "system's trust store; empty: the OS store alone",
+    ),
     SettingSpec("sip.domain", "str", "", "SipDomain", "SIP domain (registrar) of the operators' accounts"),
     SettingSpec(
         "sip.transport", "choice", "udp", "SipTransport", "SIP transport", choices=("udp", "tcp", "tls")

@@ -10,6 +10,7 @@ lost. A change of the catalogue (and every (re)connection, which may follow a mi
 
 The feed runs in the desktop's event loop, reconnects with backoff when the server or the network
 drops, and refreshes the access token before each connection (the socket carries it in the query).
+The socket trusts what the API client trusts (its TLS context, :mod:`app.client.tls`).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ class MeFeed:
 
         url, token = await self.api.live_url("/me/live")  # a fresh access token in the query
         try:
-            async with websockets.connect(url, ping_interval=20) as socket:
+            async with websockets.connect(url, ssl=self.api.live_tls, ping_interval=20) as socket:
                 self.on_connected(True)
                 self.on_catalogue()  # a change pushed while the feed was down was missed
                 await self._open_requests()  # ...and so was a force or a decision

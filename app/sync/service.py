@@ -94,17 +94,21 @@ class SyncService:
         database: Path | None = None,
         secrets: SecretStore | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        ca_file: str = "",
     ) -> SyncService:
         """Open the local database (default: the user data dir) and a client for ``base_url``.
         ``secrets`` defaults to the OS keyring (see :attr:`keyring_message`). A store that cannot be
         used raises :class:`app.store.opening.StoreUnusable`; one found damaged or short of records
-        is dealt with and reported in :attr:`store_problems`."""
+        is dealt with and reported in :attr:`store_problems`. ``ca_file``: the ``server_ca_file``
+        setting (:mod:`app.client.tls`)."""
         if database is None:
             from app.store.paths import database_path
 
             database = database_path()
         opened = open_checked(database)
-        api = ApiClient(base_url, account=account, secrets=secrets or SecretStore(), timeout=timeout)
+        api = ApiClient(
+            base_url, account=account, secrets=secrets or SecretStore(), timeout=timeout, ca_file=ca_file
+        )
         service = cls(opened.store, api)
         service.store_problems = opened.problems
         return service

@@ -11,8 +11,8 @@ today's KPIs, the team's missed calls and open tasks), so nothing stored in betw
 push older than the snapshot is ignored by the board (``TeamBoard``). The socket carries the access
 token in its query; the server closes it with 4401 when that token expires (or was refused), and
 the feed then renews the token through the client (its refresh-token rotation, its lock) and
-reconnects at once. Other failures back off,
-0.5 s doubling to ``max_wait_s``, with jitter so a restarted server is not met by every board at
+reconnects at once; the socket trusts what the client trusts (its TLS context). Other failures
+back off, 0.5 s doubling to ``max_wait_s``, with jitter so a restarted server is not met by every board at
 the same instant. KPIs are re-read every ``kpi_every`` seconds and after a call's ACW ends, never
 counted locally. The missed-call figures and the team's tasks are re-read every ``missed_every``
 seconds and after the lead's own reassign or cancel (a server without them leaves them out).
@@ -211,7 +211,9 @@ class TeamFeed:
     async def _session(self) -> None:
         url, token = await self.api.live_url("/statuses/live", requests="true", queues="true")
         try:
-            async with websockets.connect(url, max_queue=4096, ping_interval=20, open_timeout=10) as socket:
+            async with websockets.connect(
+                url, ssl=self.api.live_tls, max_queue=4096, ping_interval=20, open_timeout=10
+            ) as socket:
                 await self._snapshot()
                 self.connections += 1
                 self._on_event(Connection(True))

@@ -1023,17 +1023,22 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="247"/>
+        <location filename="../../ui/main.py" line="251"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
     <message>
-        <location filename="../../ui/login_flow.py" line="65"/>
+        <location filename="../../ui/login_flow.py" line="66"/>
         <source>Wrong login or password</source>
         <translation>Неверный логин или пароль</translation>
     </message>
     <message>
-        <location filename="../../ui/login_flow.py" line="68"/>
+        <location filename="../../ui/login_flow.py" line="69"/>
+        <source>The server&apos;s certificate is not trusted on this computer (%1). Tell IT: the reason is in the log.</source>
+        <translation>Этот компьютер не доверяет сертификату сервера (%1). Сообщите в ИТ-отдел: причина записана в журнале.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_flow.py" line="77"/>
         <source>The server does not answer: %1</source>
         <translation>Сервер не отвечает: %1</translation>
     </message>

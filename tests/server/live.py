@@ -104,7 +104,7 @@ class LiveServer:
         deadline = time.monotonic() + timeout
         # one client for the whole wait: ``httpx.get`` builds a client, and its TLS context, per call
         # (30-90 ms of CPU), so polling every 50 ms took most of a core from the server starting up
-        with httpx.Client(timeout=1, trust_env=False) as http:
+        with self.health_client() as http:
             while time.monotonic() < deadline:
                 if self._proc.poll() is not None:
                     raise RuntimeError(
@@ -116,6 +116,10 @@ class LiveServer:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"ringdesk-server did not answer /health within {timeout}s:\n{self.log_text()}")
+
+    def health_client(self) -> httpx.Client:
+        """What polls ``/health`` while the server starts (a server behind TLS trusts its test CA)."""
+        return httpx.Client(timeout=1, trust_env=False)
 
     def stop(self, timeout: float = 10.0) -> int | None:
         """SIGTERM (uvicorn shuts down gracefully), SIGKILL after ``timeout``; the exit status."""
