@@ -26,6 +26,12 @@ class SyncBanner(QLabel):
         pending = status.pending
         if status.login_required:
             text = self.tr("Log in again: %n record(s) waiting", "", pending)
+        elif status.offline and status.untrusted:  # not an outage: waiting will not mend it
+            text = self.tr(
+                "The server's certificate is not trusted on this computer: %n record(s) saved here. Tell IT.",
+                "",
+                pending,
+            )
         elif status.offline:
             text = self.tr("Server unreachable: %n record(s) saved here, waiting to be sent", "", pending)
         else:

@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 
-from app.client.errors import ApiError, LoginRequiredError, TransientError
+from app.client.errors import ApiError, LoginRequiredError, TransientError, UntrustedServerError
 from app.sync.deliver import Delivered, Deliverer, Outcome, Refused
 from app.sync.items import OutboxCounts, OutboxItem
 from app.sync.outbox import Outbox
@@ -257,7 +257,7 @@ class SyncPump:
                         outcomes = await self._deliverer.deliver(batch)
                 if self.monitor.status.online is False:
                     log.info("the server accepts deliveries again")
-                self.monitor.update(online=True, last_error=None, retry_at=None)
+                self.monitor.update(online=True, last_error=None, untrusted=False, retry_at=None)
                 return outcomes
             except TransientError as exc:  # only when ``faults`` stopped the retrying
                 if not await self._deliverer.healthy():  # failing on everything: an outage
@@ -291,7 +291,10 @@ class SyncPump:
             log.warning("cannot deliver to the server, will retry: %s", error)
         wait = state.upcoming_sleep
         self.monitor.update(
-            online=False, last_error=error, retry_at=datetime.now(UTC) + timedelta(seconds=wait)
+            online=False,
+            last_error=error,
+            untrusted=isinstance(exc, UntrustedServerError),
+            retry_at=datetime.now(UTC) + timedelta(seconds=wait),
         )
 
     async def _sleep(self, seconds: float) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 
 from app.client.api import DEFAULT_TIMEOUT, ApiClient
-from app.client.errors import TransientError
+from app.client.errors import TransientError, UntrustedServerError
 from app.client.fresh import keep_fresh
 from app.credentials import SecretStore
 from app.store.cache import ContactCache, DocumentCache
@@ -134,7 +134,9 @@ class SyncService:
         returned from the cache, and the pump refreshes the login when the server is back."""
         try:
             user = await self.api.resume()
-        except TransientError:
+        except TransientError as exc:
+            if isinstance(exc, UntrustedServerError):  # the banner says so from the start: IT must act
+                self.monitor.update(online=False, last_error=str(exc), untrusted=True)
             if self.api.tokens.refresh_token() is None:
                 return None
             cached = self.documents.get("user", self.api.tokens.account, UserOut)

@@ -28,6 +28,9 @@ class SyncStatus:
     login_required: bool = False
     """The server no longer accepts the login: nothing is sent until the operator logs in."""
     last_error: str | None = None
+    untrusted: bool = False
+    """The last failure was the server's certificate, refused on this computer: waiting will not mend
+    it, IT must (deploy the centre's CA, or name it in ``server_ca_file``)."""
     retry_at: datetime | None = None
     """When the pump tries again after a failure (``None``: not waiting)."""
 

@@ -3673,7 +3673,16 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/sync_banner.py" line="30"/>
+        <location filename="../../ui/sync_banner.py" line="31"/>
+        <source>The server&apos;s certificate is not trusted on this computer: %n record(s) saved here. Tell IT.</source>
+        <translation>
+            <numerusform>Этот компьютер не доверяет сертификату сервера: %n запись сохранена здесь. Сообщите в ИТ.</numerusform>
+            <numerusform>Этот компьютер не доверяет сертификату сервера: %n записи сохранены здесь. Сообщите в ИТ.</numerusform>
+            <numerusform>Этот компьютер не доверяет сертификату сервера: %n записей сохранено здесь. Сообщите в ИТ.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_banner.py" line="36"/>
         <source>Server unreachable: %n record(s) saved here, waiting to be sent</source>
         <translation>
             <numerusform>Сервер недоступен: %n запись сохранена здесь и ждёт отправки</numerusform>

@@ -32,6 +32,7 @@ from tests.sync.server import PASSWORD
 from tests.sync.tls_server import Pki, TlsServer, make_pki
 from ui.login_dialog import LoginDialog
 from ui.login_flow import log_in
+from ui.sync_banner import SyncBanner
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +165,36 @@ def test_the_operating_systems_trust_store_is_used_and_a_plain_http_client_trust
     # the client for http://... loaded no CA: even a certificate the store trusts is refused
     assert result["http_cas"] == 0
     assert str(result["http_context"]).startswith("untrusted: ")
+
+
+def test_a_saved_login_at_start_says_the_certificate_is_not_trusted_not_that_the_server_is_down(
+    server: TlsServer, tmp_path: Path, qapp: QApplication, loop: asyncio.AbstractEventLoop
+) -> None:
+    """The desktop resumes the login kept in the keyring at start: when this computer no longer
+    trusts the server's certificate (IT removed the CA, the server got a new one), the operator works
+    on from the cache and the status bar says what IT must mend, not "Server unreachable"."""
+    keyring = MemoryKeyring()
+    database = tmp_path / "desk" / "ringdesk.sqlite3"
+
+    async def start(ca_file: str) -> tuple[UserOut | None, str]:
+        sync = SyncService.open(
+            server.base_url,
+            account="operator1",
+            database=database,
+            secrets=SecretStore(keyring),
+            ca_file=ca_file,
+        )
+        try:
+            user = await sync.resume() if ca_file == "" else await sync.login("operator1", PASSWORD)
+            banner = SyncBanner()
+            banner.show_status(sync.status)
+            return user, "" if banner.isHidden() else banner.text()
+        finally:
+            await sync.close()
+
+    user, banner = loop.run_until_complete(start(str(server.pki.ca)))  # yesterday: trusted, logged in
+    assert user is not None and banner == ""
+    user, banner = loop.run_until_complete(start(""))  # today: the CA is gone from this computer
+    assert user is not None and user.name == "operator1"  # from the cache: the operator works on
+    assert banner.startswith("The server's certificate is not trusted on this computer")
+    assert "Tell IT" in banner and "unreachable" not in banner
