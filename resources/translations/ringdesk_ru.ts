@@ -846,22 +846,22 @@
         <translation>Не обновлено: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="229"/>
+        <location filename="../../ui/team/dashboard.py" line="235"/>
         <source>All queues</source>
         <translation>Все очереди</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="232"/>
+        <location filename="../../ui/team/dashboard.py" line="238"/>
         <source> (%1 s)</source>
         <translation> (%1 с)</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="308"/>
+        <location filename="../../ui/team/dashboard.py" line="314"/>
         <source>Today so far</source>
         <translation>Сегодня</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="309"/>
+        <location filename="../../ui/team/dashboard.py" line="315"/>
         <source>&amp;Wallboard</source>
         <translation>&amp;Табло</translation>
     </message>
@@ -871,108 +871,113 @@
         <translation>Ожидающие звонки и самое долгое ожидание показываются, когда АТС сообщает о своих очередях.</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="210"/>
+        <location filename="../../ui/team/dashboard.py" line="211"/>
         <source>The PBX is not connected: calls waiting are not known now.</source>
         <translation>АТС не подключена: сколько звонков ждёт, сейчас неизвестно.</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="313"/>
+        <location filename="../../ui/team/dashboard.py" line="215"/>
+        <source>Calls waiting are not known now in: %1.</source>
+        <translation>Сколько звонков ждёт, сейчас неизвестно в очередях: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/team/dashboard.py" line="319"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="314"/>
+        <location filename="../../ui/team/dashboard.py" line="320"/>
         <source>Waiting</source>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="315"/>
+        <location filename="../../ui/team/dashboard.py" line="321"/>
         <source>Longest wait</source>
         <translation>Дольше всех ждёт</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="316"/>
+        <location filename="../../ui/team/dashboard.py" line="322"/>
         <source>Offered</source>
         <translation>Поступило</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="317"/>
+        <location filename="../../ui/team/dashboard.py" line="323"/>
         <source>Accepted</source>
         <translation>Принято</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="318"/>
+        <location filename="../../ui/team/dashboard.py" line="324"/>
         <source>Service level</source>
         <translation>Уровень сервиса</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="319"/>
+        <location filename="../../ui/team/dashboard.py" line="325"/>
         <source>Abandoned</source>
         <translation>Брошено</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="320"/>
+        <location filename="../../ui/team/dashboard.py" line="326"/>
         <source>Missed, not called back</source>
         <translation>Пропущено, не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="321"/>
-        <location filename="../../ui/team/dashboard.py" line="331"/>
+        <location filename="../../ui/team/dashboard.py" line="327"/>
+        <location filename="../../ui/team/dashboard.py" line="337"/>
         <source>AHT</source>
         <translation>AHT</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="327"/>
+        <location filename="../../ui/team/dashboard.py" line="333"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="328"/>
+        <location filename="../../ui/team/dashboard.py" line="334"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="329"/>
+        <location filename="../../ui/team/dashboard.py" line="335"/>
         <source>In status</source>
         <translation>В статусе</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="330"/>
+        <location filename="../../ui/team/dashboard.py" line="336"/>
         <source>Handled</source>
         <translation>Обработано</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="332"/>
+        <location filename="../../ui/team/dashboard.py" line="338"/>
         <source>ACW share</source>
         <translation>Доля постобработки</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="333"/>
+        <location filename="../../ui/team/dashboard.py" line="339"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="334"/>
+        <location filename="../../ui/team/dashboard.py" line="340"/>
         <source>Talk and hold</source>
         <translation>Разговор и удержание</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="335"/>
+        <location filename="../../ui/team/dashboard.py" line="341"/>
         <source>ACW</source>
         <translation>Постобработка</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="336"/>
+        <location filename="../../ui/team/dashboard.py" line="342"/>
         <source>Not ready</source>
         <translation>Не готов</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="337"/>
+        <location filename="../../ui/team/dashboard.py" line="343"/>
         <source>Occupancy</source>
         <translation>Занятость</translation>
     </message>
     <message>
-        <location filename="../../ui/team/dashboard.py" line="338"/>
+        <location filename="../../ui/team/dashboard.py" line="344"/>
         <source>Plan</source>
         <translation>План</translation>
     </message>

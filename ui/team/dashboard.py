@@ -203,17 +203,23 @@ class DashboardPanel(QWidget):
     def note_text(self) -> str:
         """Why the waiting cells are empty, or nothing when they are known."""
         report = self.figures.queues if self.figures is not None else None
-        if report is None or report.pbx_connected:
+        if report is None:
             return ""
         if not report.pbx_configured:
             return self.tr("Calls waiting and the longest wait show when the PBX reports its queues.")
-        return self.tr("The PBX is not connected: calls waiting are not known now.")
+        if not report.pbx_connected:
+            return self.tr("The PBX is not connected: calls waiting are not known now.")
+        # connected, but a queue's own report is missing or stale (a generic PBX's snapshot aged out)
+        unknown = [queue.queue or no_group() for queue in report.queues if queue.waiting is None]
+        if unknown:
+            return self.tr("Calls waiting are not known now in: %1.").replace("%1", ", ".join(unknown))
+        return ""
 
     def render_queues(self) -> None:
         figures = self.figures
         report = figures.queues if figures is not None else None
         note = self.note_text()
-        self.note.setText(note)
+        set_plain(self.note, note)  # queue names come from the PBX: never markup
         self.note.setVisible(bool(note))
         if figures is None or report is None:
             return
