@@ -277,6 +277,12 @@ def report(starts: dict[str, Any], calls: dict[str, Any]) -> BenchResult:
         steady_floor,
         limit=TARGET_FIRST_MS,
     )
+    if "steady_cpu_ms" in calls:  # (absent before issue 15's fourth round)
+        cpu_p50 = percentile(calls["steady_cpu_ms"], 50)
+        floor = "GUI thread's CPU per pop, steady state (p50)"
+        for name, key in (("first call", "first_cpu_ms"), (f"call after {idle} idle", "after_idle_cpu_ms")):
+            what = f"GUI thread's CPU during the pop, {name}"
+            result.add_vs_floor(what, round(calls[key], 1), "ms", round(cpu_p50, 1), floor)
     if "server_first_lookups_ms" in calls:  # (absent before issue 15's third round)
         first_lookup, *next_lookups = calls["server_first_lookups_ms"]
         result.add(
@@ -336,7 +342,10 @@ def report(starts: dict[str, Any], calls: dict[str, Any]) -> BenchResult:
     result.add("telephony service RSS (its own process)", round(desk_cold["phone_rss_mb"], 1), "MB")
     both = desk_cold["rss_mb"] + desk_cold["phone_rss_mb"]
     result.add("desktop + telephony service RSS", round(both, 1), "MB", TARGET_BOTH_MB)
-    result.details = {"starts": starts, "calls": {k: v for k, v in calls.items() if k != "steady_ms"}}
+    result.details = {
+        "starts": starts,
+        "calls": {k: v for k, v in calls.items() if k not in ("steady_ms", "steady_cpu_ms")},
+    }
     result.details["calls"]["steady_ms"] = [round(t, 1) for t in steady]
     result.notes.append("the clock starts when the caller process is asked to call: its IPC hop is included")
     result.notes.append(

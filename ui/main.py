@@ -26,6 +26,7 @@ from app.config import Config
 from app.credentials import SecretStore
 from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
+from app.session.popping import PopWatch
 from app.store.opening import StoreUnusable
 from app.store.paths import data_dir
 from app.sync.service import SyncService
@@ -150,6 +151,8 @@ class Desktop:
         self._unsubscribe: Callable[[], None] | None = None
         self._stop_refusals: Callable[[], None] | None = None
         self.catalogue: CatalogueFollower | None = None
+        self.pops: PopWatch | None = None
+        """Whether a call pops: what can wait (the task list, the outbox, the feed's reads) waits."""
         self.warmup: asyncio.Task[None] | None = None
         """What the first call needs, done while the operator has not gone ready yet (``ui.warmup``)."""
 
@@ -202,6 +205,8 @@ class Desktop:
         home = opts.database.parent if opts.database is not None else data_dir()  # beside the local store
         attach_recordings(self.workstation, self.telephony, home / "recordings", services)
         connect_phone(self.workstation, self.telephony)
+        self.pops = PopWatch(self.workstation.hub)
+        self.sync.pump.quiet = self.pops.quiet
         # the server's word wins on the desk: refusals undone, the catalogue followed (issue 13)
         self.workstation.hub.on(CatalogueChanged, lambda notice: services.use_catalogue(notice.catalogue))
         self._stop_refusals = follow_refusals(self.workstation, self.sync.outbox)
@@ -281,6 +286,7 @@ class Desktop:
         self.supervision.live_lead = self.live.lead
         self.window.statusBar().addPermanentWidget(self.live.badge)  # the desk's status bar, built now
         self.supervision.feed.on_catalogue = self.catalogue.stale
+        self.supervision.feed.quiet = self.pops.quiet
         self.supervision.start()
         self.tasks = TasksHook(
             self.window,
@@ -290,6 +296,7 @@ class Desktop:
             tray=self.tray,
             desk=self.desk,
             reports_calls=role == "operator",
+            quiet=self.pops.quiet,
         )
         self.tasks.start()
         self.window.place(WindowState(self.options.window_state).saved())
@@ -382,6 +389,8 @@ class Desktop:
             self.journal.close()
         if self.desk is not None:
             self.desk.close()
+        if self.pops is not None:
+            self.pops.close()  # nothing waits for a pop any more: the outbox empties now
         if self.sync is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.sync.pump.until_empty(), 3.0)

@@ -6,7 +6,9 @@ operator was idle), which the workstation takes over; a break request the lead a
 same way, as the operator's own choice; a refusal is shown. On every (re)connection the requests
 still open are read too (``GET /requests?open=true``), so a force made while the feed was down is not
 lost. A change of the catalogue (and every (re)connection, which may follow a missed one) calls
-``on_catalogue`` so the desk reads it again.
+``on_catalogue`` so the desk reads it again. Those two reads after a (re)connection wait while a call
+pops (``quiet``, issue 15): the desk's first connection often comes as the operator goes ready, and
+both reads used to land in the first call's screen pop, on the server and on the GUI thread.
 
 The feed runs in the desktop's event loop, reconnects with backoff when the server or the network
 drops, and refreshes the access token before each connection (the socket carries it in the query).
@@ -21,7 +23,7 @@ import importlib
 import logging
 import random
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import ModuleType
 
 from app.client.answers import list_of
@@ -71,6 +73,8 @@ class MeFeed:
         self.on_connected = on_connected
         self.max_wait_s = max_wait_s
         self.seen: set[tuple[int, RequestState]] = set()
+        self.quiet: Callable[[], Awaitable[None]] | None = None
+        """Returns once no call pops (``None``: never wait): asked before the reads of a (re)connection."""
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -106,6 +110,8 @@ class MeFeed:
         try:
             async with websockets.connect(url, ssl=self.api.live_tls, ping_interval=20) as socket:
                 self.on_connected(True)
+                if self.quiet is not None:  # a call ringing now: its card first
+                    await self.quiet()
                 self.on_catalogue()  # a change pushed while the feed was down was missed
                 await self._open_requests()  # ...and so was a force or a decision
                 async for message in socket:

@@ -21,6 +21,10 @@
   sync engine's store thread (:class:`app.sync.worker.StoreWorker`), not on the loop's thread, which in
   the desktop is the GUI's: a delivery never holds up a screen pop (issue 15). Parking stays on the
   loop's thread, where its listeners undo what the item changed on screen.
+* While a call pops (its card waits for the caller's contact), what can wait does (``quiet``: the
+  core's :class:`~app.session.popping.PopWatch`): a call's report, a disposition, a contact edit or a
+  task's result is sent after the card is shown, not beside its lookup on the server and on the GUI
+  thread (issue 15). A status change never waits: the PBX routes calls by it.
 * At start-up the pump simply finds what is pending: an item being sent when the process died is
   still pending and is sent again; the server recognises its ``Idempotency-Key``.
 """
@@ -32,13 +36,14 @@ import contextlib
 import functools
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 
 from app.client.errors import ApiError, LoginRequiredError, TransientError, UntrustedServerError
+from app.store.schema import OutboxKind
 from app.sync.deliver import Delivered, Deliverer, Outcome, Refused
 from app.sync.items import OutboxCounts, OutboxItem
 from app.sync.outbox import Outbox
@@ -107,8 +112,11 @@ class SyncPump:
         max_streams: int = 4,
         rng: random.Random | None = None,
         worker: StoreWorker | None = None,
+        quiet: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.outbox = outbox
+        self.quiet = quiet
+        """Returns once no call pops (``None``: never wait); status changes do not ask it."""
         self.worker = worker or StoreWorker()
         """Where the pump's store work runs (the service's, shared with its cache writes)."""
         self.monitor = monitor
@@ -174,8 +182,10 @@ class SyncPump:
 
     def _start_workers(self, streams: list[str]) -> None:
         for stream in streams:
-            if len(self._workers) >= self.max_streams:
-                return
+            # a status stream (one per operator) is started even when every slot is taken: the others
+            # may be waiting for a pop to end (``quiet``), and a status change never waits
+            if len(self._workers) >= self.max_streams and not stream.startswith("status:"):
+                continue
             if stream not in self._workers:
                 task = asyncio.create_task(self._worker(stream), name=f"sync:{stream}")
                 self._workers[stream] = task
@@ -202,6 +212,8 @@ class SyncPump:
         if not head:
             return False
         batch = head
+        if self.quiet is not None and batch[0].kind is not OutboxKind.STATUS:
+            await self.quiet()  # the card of a call ringing now first (see the module docstring)
         full = self._deliverer.batch_size(batch[0].kind)
         outcomes = await self._deliver(batch)
         if outcomes is None:  # the server keeps failing on this batch: look for the record in halves

@@ -9,6 +9,11 @@ refreshes them from the server in the background.
   operator's team's).
 * **Reminders**: a ``callback_scheduled`` task owned by this operator whose due time has come is
   announced once per task (a later refresh does not announce it again).
+
+The refresh waits while a call pops (issue 15): fetching, parsing and listing 200 tasks on the GUI
+thread, and the server's work to list them, used to land inside any screen pop that fell on the 20 s
+tick. :class:`TaskWatch` asks ``quiet`` (the core's :class:`~app.session.popping.PopWatch`) before it
+asks the server, and again before it hands the lists over; a refresh is delayed by a pop, never skipped.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -79,12 +84,25 @@ class TaskSource(Protocol):
     async def list_tasks(self, states: Iterable[TaskState] = (), limit: int = 200) -> list[TaskOut]: ...
 
 
-class TaskWatch:
-    """Refreshes the lists every :data:`REFRESH_S` seconds (and on :meth:`refresh`), telling listeners."""
+async def _never_wait() -> None:
+    return None
 
-    def __init__(self, api: TaskSource, me: str, *, clock: Clock = system_clock) -> None:
+
+class TaskWatch:
+    """Refreshes the lists every :data:`REFRESH_S` seconds (and on :meth:`refresh`), telling listeners.
+    ``quiet`` returns once no screen pop is under way (see the module docstring)."""
+
+    def __init__(
+        self,
+        api: TaskSource,
+        me: str,
+        *,
+        clock: Clock = system_clock,
+        quiet: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._api = api
         self._clock = clock
+        self._quiet = quiet or _never_wait
         self.board = TaskBoard(me)
         self.lists = TaskLists()
         self.online = True
@@ -97,13 +115,16 @@ class TaskWatch:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     async def refresh(self) -> TaskLists:
-        """Read the list now (the server away: the last lists stay, :attr:`online` is cleared)."""
+        """Read the list once no call pops (the server away: the last lists stay, :attr:`online` is
+        cleared)."""
+        await self._quiet()
         try:
             tasks = await self._api.list_tasks(WORKABLE)
         except ApiError as exc:
             log.info("the task list is not available now: %s", exc)
             self.online = False
             return self.lists
+        await self._quiet()  # a call that rang meanwhile: its card first, then the lists
         self.online = True
         self.lists = self.board.lists(tasks, self._clock())
         for listener in list(self._listeners):

@@ -702,138 +702,138 @@
         <translation>Проверьте поля: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="315"/>
+        <location filename="../../ui/card/contact_page.py" line="319"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="322"/>
+        <location filename="../../ui/card/contact_page.py" line="326"/>
         <source>Prefers: %1</source>
         <translation>Предпочитает: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="330"/>
+        <location filename="../../ui/card/contact_page.py" line="334"/>
         <source>Calls</source>
         <translation>Звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="331"/>
+        <location filename="../../ui/card/contact_page.py" line="335"/>
         <source>SMS</source>
         <translation>SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="332"/>
-        <location filename="../../ui/card/contact_page.py" line="383"/>
+        <location filename="../../ui/card/contact_page.py" line="336"/>
+        <location filename="../../ui/card/contact_page.py" line="387"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="333"/>
+        <location filename="../../ui/card/contact_page.py" line="337"/>
         <source>Marketing</source>
         <translation>Реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="340"/>
+        <location filename="../../ui/card/contact_page.py" line="344"/>
         <source>Consent not recorded</source>
         <translation>Согласие не записано</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="352"/>
+        <location filename="../../ui/card/contact_page.py" line="356"/>
         <source>Open callback: %1</source>
         <translation>Назначен перезвон: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="359"/>
+        <location filename="../../ui/card/contact_page.py" line="363"/>
         <source>Client&apos;s time unknown</source>
         <translation>Время клиента неизвестно</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="362"/>
+        <location filename="../../ui/card/contact_page.py" line="366"/>
         <source>Client&apos;s time %1</source>
         <translation>У клиента %1</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="364"/>
+        <location filename="../../ui/card/contact_page.py" line="368"/>
         <source>good time to call</source>
         <translation>можно звонить</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="364"/>
+        <location filename="../../ui/card/contact_page.py" line="368"/>
         <source>outside business hours</source>
         <translation>нерабочее время</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="373"/>
+        <location filename="../../ui/card/contact_page.py" line="377"/>
         <source>Name</source>
         <translation>ФИО</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="374"/>
+        <location filename="../../ui/card/contact_page.py" line="378"/>
         <source>Phones</source>
         <translation>Телефоны</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="375"/>
+        <location filename="../../ui/card/contact_page.py" line="379"/>
         <source>Preferred channel</source>
         <translation>Канал связи</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="376"/>
+        <location filename="../../ui/card/contact_page.py" line="380"/>
         <source>Consent: calls</source>
         <translation>Согласие: звонки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="377"/>
+        <location filename="../../ui/card/contact_page.py" line="381"/>
         <source>Consent: SMS</source>
         <translation>Согласие: SMS</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="378"/>
+        <location filename="../../ui/card/contact_page.py" line="382"/>
         <source>Consent: e-mail</source>
         <translation>Согласие: e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="379"/>
+        <location filename="../../ui/card/contact_page.py" line="383"/>
         <source>Consent: marketing</source>
         <translation>Согласие: реклама</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="380"/>
+        <location filename="../../ui/card/contact_page.py" line="384"/>
         <source>Segment</source>
         <translation>Сегмент</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="381"/>
+        <location filename="../../ui/card/contact_page.py" line="385"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="382"/>
+        <location filename="../../ui/card/contact_page.py" line="386"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="384"/>
+        <location filename="../../ui/card/contact_page.py" line="388"/>
         <source>Birthday</source>
         <translation>Дата рождения</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="395"/>
+        <location filename="../../ui/card/contact_page.py" line="399"/>
         <source>Save (Ctrl+S)</source>
         <translation>Сохранить (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="396"/>
+        <location filename="../../ui/card/contact_page.py" line="400"/>
         <source>Revert</source>
         <translation>Отменить правки</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="397"/>
+        <location filename="../../ui/card/contact_page.py" line="401"/>
         <source>Client &amp;details</source>
         <translation>&amp;Данные клиента</translation>
     </message>
     <message>
-        <location filename="../../ui/card/contact_page.py" line="398"/>
+        <location filename="../../ui/card/contact_page.py" line="402"/>
         <source>Last calls</source>
         <translation>Последние звонки</translation>
     </message>
@@ -1028,7 +1028,7 @@
 <context>
     <name>Desktop</name>
     <message>
-        <location filename="../../ui/main.py" line="251"/>
+        <location filename="../../ui/main.py" line="256"/>
         <source>Reopened the unfinished after-call work of %n call(s)</source>
         <translation>Открыта незавершённая обработка звонков: %n</translation>
     </message>
@@ -3727,23 +3727,23 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="195"/>
-        <location filename="../../ui/tasks/hook.py" line="210"/>
+        <location filename="../../ui/tasks/hook.py" line="197"/>
+        <location filename="../../ui/tasks/hook.py" line="212"/>
         <source>Missed calls not called back yet</source>
         <translation>Пропущенные звонки, которым ещё не перезвонили</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="197"/>
+        <location filename="../../ui/tasks/hook.py" line="199"/>
         <source>Callback due: %1</source>
         <translation>Пора перезвонить: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="200"/>
+        <location filename="../../ui/tasks/hook.py" line="202"/>
         <source>Callback due</source>
         <translation>Пора перезвонить</translation>
     </message>
     <message>
-        <location filename="../../ui/tasks/hook.py" line="208"/>
+        <location filename="../../ui/tasks/hook.py" line="210"/>
         <source>Tasks</source>
         <translation>Задачи</translation>
     </message>

@@ -216,3 +216,38 @@ def _store_threads(outbox: Outbox) -> dict[str, set[str]]:
 
         setattr(outbox, name, watched)
     return seen
+
+
+def test_while_a_call_pops_a_status_change_goes_out_and_a_disposition_waits(
+    store: LocalStore, live_server: SyncServer
+) -> None:
+    """Issue 15: what can wait is sent after the ringing call's card is shown (``quiet``: the core's
+    ``PopWatch``), not beside its lookup; a status change never waits (the PBX routes by it). Nothing
+    is dropped: the disposition arrives once the pop is over."""
+    popped = asyncio.Event()
+    asked: list[str] = []
+
+    async def quiet() -> None:
+        asked.append("quiet")
+        await popped.wait()
+
+    async def main() -> None:
+        async with Running(store, live_server.base_url, "operator2", quiet=quiet) as run:
+            held = run.outbox.add_disposition(disposition(3000, operator="operator2"))
+            ready = StatusChangeIn(operator="operator2", status=OperatorStatus.READY, at=datetime.now(UTC))
+            key = str(run.outbox.add_status_change(ready).key)
+            for _ in range(200):  # the status change delivered and marked so
+                if run.outbox.counts().pending == 1:
+                    break
+                await asyncio.sleep(0.05)
+            assert any(row[0] == key for row in live_server.status_changes())
+            calls = [d.call_id for d in live_server.dispositions()]
+            assert "call-3000-operator2@pbx.test" not in calls  # waiting for the card
+            assert asked and run.outbox.counts().pending == 1
+            popped.set()
+            await run.flushed()
+            assert held.key is not None
+
+    asyncio.run(main())
+    calls = [d.call_id for d in live_server.dispositions()]
+    assert calls.count("call-3000-operator2@pbx.test") == 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -55,13 +55,15 @@ class TasksHook:
         tray: Tray | None,
         desk: Desk,
         reports_calls: bool = False,
+        quiet: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.window = window
         self.tray = tray
         self.status_desk = desk
         self.sync = sync
         self.desk = TaskDesk(sync.api, sync.outbox, workstation)
-        self.watch = TaskWatch(sync.api, operator)
+        self.watch = TaskWatch(sync.api, operator, quiet=quiet)
+        """The lists, refreshed once no call pops (``quiet``: the core's ``PopWatch``, issue 15)."""
         self.reporter = CallOutcomeReporter(workstation.hub, sync.outbox) if reports_calls else None
         """Reports inbound calls that rang here to the server (operators only: the server's rule)."""
         self.panel: TasksPanel | None = None
