@@ -23,7 +23,17 @@ With ``RINGDESK_BENCH_SLOW_MS=N`` every event-loop callback of N ms or more duri
 the after-idle call and the first steady calls is printed to stderr with its start (ms after the call was
 placed) and what it was (a task's coroutine, a callback): what ran on the GUI thread while the card waited.
 With ``RINGDESK_BENCH_TRACEMALLOC=N`` the shift is traced: a snapshot after the first 10 calls and one
-after N more, and the 15 biggest growths by line are printed to stderr (where a leak comes from).
+after N more, and the 15 biggest growths by traceback and by line are printed to stderr (where a leak
+comes from), with the objects the collector tracks counted by type. Run under ``python -X tracemalloc=8``
+(not ``PYTHONTRACEMALLOC``, which the telephony services would inherit) to trace from the start: an
+object allocated before tracing is invisible, so one replaced during the traced calls (the task list,
+every 20 s) would count as growth. Under ``-X tracemalloc`` alone, the whole shift's growth is printed by
+file and by line.
+
+Beside the shift's RSS growth (:func:`memory`): anonymous and file-backed RSS, malloc's heap in use and
+free inside its arenas, Python's small-object arenas and live blocks, threads, Qt's widgets, objects and
+wrappers, the modules imported during the shift, and the RSS growth left after ``malloc_trim(0)`` at the
+end (what of it is free memory malloc keeps). ``RINGDESK_BENCH_TRIM_EACH=1`` trims after every call.
 
 The clock starts when the caller is asked to place the call (its IPC hop is included: the figure errs on
 the slow side) and stops when the card has been repainted showing the contact's name. Beside each of
@@ -43,11 +53,11 @@ import random
 import sys
 import time
 import tracemalloc
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from bench.desktop_start import rss_mb
+from bench.shift_memory import LIBC, growth, live_types, memory
 
 STEADY = int(os.environ.get("RINGDESK_BENCH_STEADY", "100"))
 READY_AFTER_S = float(os.environ.get("RINGDESK_BENCH_READY_AFTER_S", "1"))
@@ -58,6 +68,8 @@ PROFILE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_FIRST"))
 PROFILE_IDLE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_IDLE"))
 TRACE_CALLS = int(os.environ.get("RINGDESK_BENCH_TRACEMALLOC", "0"))
 SLOW_MS = float(os.environ.get("RINGDESK_BENCH_SLOW_MS", "0"))
+TRIM_EACH = bool(os.environ.get("RINGDESK_BENCH_TRIM_EACH"))
+"""``malloc_trim(0)`` after every call: how much of the shift's growth is free memory malloc keeps."""
 SHIFT_BASE = 10
 """Calls before the first memory reading of the shift: the growth counted is what comes after them."""
 
@@ -171,6 +183,8 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
             # (up to 200) and that would grow with the shift's calls for reasons of the bench's own
             await caller.send(cmd.Hangup(call_id=result.call_id))
             await asyncio.wait_for(done.wait(), 10)
+            if TRIM_EACH and LIBC is not None:
+                LIBC.malloc_trim(0)
             return took
 
         if PROFILE:  # where the first call's time goes (the profiler slows it: the figure is not kept)
@@ -277,9 +291,9 @@ def _what(handle: asyncio.Handle) -> str:
     return getattr(callback, "__qualname__", repr(callback))
 
 
-def _live_types() -> Counter[str]:
-    """The objects the garbage collector tracks, counted by type (qualified name)."""
-    return Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
+def _window() -> Any:
+    """The desktop's main window (for :func:`bench.shift_memory.qt_objects`)."""
+    return DESKTOP[0].window if DESKTOP else None
 
 
 def tasks_listed() -> int:
@@ -292,49 +306,97 @@ DESKTOP: list[Any] = []
 """The desktop under test (for :func:`tasks_listed`)."""
 
 
-async def _shift(call: Any) -> dict[str, Any]:
-    """Memory over ``SHIFT_CALLS`` calls: RSS after the first ``SHIFT_BASE`` and after the rest."""
+async def _traced(call: Any) -> None:
+    """Where a leak comes from (``RINGDESK_BENCH_TRACEMALLOC=N``): tracemalloc runs from before the
+    shift's first calls (an object allocated before tracing starts is invisible, so one replaced during
+    the traced calls, the task list every 20 s, would count as growth), a snapshot after the first
+    ``SHIFT_BASE`` and one after N more; the biggest growths by traceback and by line, and the objects
+    the collector tracks counted by type."""
+    if not tracemalloc.is_tracing():  # (PYTHONTRACEMALLOC=8 traces from the start: nothing is missed)
+        tracemalloc.start(8)
     for _ in range(SHIFT_BASE):
         await call()
-    if TRACE_CALLS:
-        gc.collect()
-        types_before = _live_types()
-        tracemalloc.start(8)
-        before = tracemalloc.take_snapshot()
-        for _ in range(TRACE_CALLS):
-            await call()
-        gc.collect()
-        after = tracemalloc.take_snapshot()
-        tracemalloc.stop()
-        for stat in after.compare_to(before, "traceback")[:15]:
-            print(f"{stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks", file=sys.stderr)
-            for line in stat.traceback.format()[-8:]:
-                print("   ", line, file=sys.stderr)
-        del before, after  # (their traces are tuples: not to be counted below)
-        gc.collect()
-        grown = _live_types()
-        grown.subtract(types_before)
-        print("live objects by type, growth over the traced calls (what is kept per call):", file=sys.stderr)
-        for name, count in grown.most_common(15):
-            print(f"  {count:+d} {name}", file=sys.stderr)
     gc.collect()
-    base_rss, base_blocks = rss_mb(), sys.getallocatedblocks()
+    types_before = live_types()
+    before = tracemalloc.take_snapshot()
+    for _ in range(TRACE_CALLS):
+        await call()
+    gc.collect()
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    total = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    print(
+        f"traced Python memory: {total / TRACE_CALLS:+.0f} B/call over {TRACE_CALLS} calls", file=sys.stderr
+    )
+    for stat in after.compare_to(before, "traceback")[:15]:
+        print(f"{stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks", file=sys.stderr)
+        for line in stat.traceback.format()[-8:]:
+            print("   ", line, file=sys.stderr)
+    print("by line:", file=sys.stderr)
+    for stat in after.compare_to(before, "lineno")[:15]:
+        print(
+            f"  {stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks {stat.traceback[0]}",
+            file=sys.stderr,
+        )
+    del before, after  # (their traces are tuples: not to be counted below)
+    gc.collect()
+    grown = live_types()
+    grown.subtract(types_before)
+    print("live objects by type, growth over the traced calls (what is kept per call):", file=sys.stderr)
+    for name, count in grown.most_common(15):
+        print(f"  {count:+d} {name}", file=sys.stderr)
+
+
+async def _shift(call: Any) -> dict[str, Any]:
+    """Memory over ``SHIFT_CALLS`` calls: RSS after the first ``SHIFT_BASE`` and after the rest, with the C
+    heap (in use and free in malloc's arenas) and Qt's objects beside it, and what trimming the heap's free
+    memory (``malloc_trim``) would give back at the end."""
+    if TRACE_CALLS:
+        await _traced(call)
+    memory(_window())  # (see memory(_window()): its first reading wraps Qt's objects, once)
+    for _ in range(SHIFT_BASE):
+        await call()
+    base = memory(_window())
+    modules = set(sys.modules)
+    # (under ``python -X tracemalloc`` the whole shift is compared: where Python's growth comes from)
+    traced = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
+    base_blocks = sys.getallocatedblocks()
     tasks_before = tasks_listed()
     rest = SHIFT_CALLS - SHIFT_BASE
     for _ in range(rest // 2):
         await call()
-    gc.collect()
-    mid_rss = rss_mb()  # bounded caches fill in the first half; a leak grows in both halves alike
+    mid = memory(_window())  # bounded caches fill in the first half; a leak grows in both halves alike
     for _ in range(rest - rest // 2):
         await call()
-    gc.collect()
+    end = memory(_window())
+    blocks = sys.getallocatedblocks()
+    imported = sorted(set(sys.modules) - modules)  # (a module's code and objects: growth paid once)
+    if traced is not None:
+        last = tracemalloc.take_snapshot()
+        for key in ("filename", "lineno"):  # (by file too: growth spread thin over many lines shows there)
+            print(f"Python's growth over the shift's {rest} calls, by {key}:", file=sys.stderr)
+            for stat in last.compare_to(traced, key)[:25]:
+                line = (
+                    f"  {stat.size_diff / rest:+.0f} B/call {stat.count_diff:+d} blocks {stat.traceback[0]}"
+                )
+                print(line, file=sys.stderr)
+        del last
+        del traced
+    trimmed: dict[str, float] = {}
+    if LIBC is not None:
+        LIBC.malloc_trim(0)
+        trimmed = {"rss_after_trim_growth_mb": round(rss_mb() - base["rss"], 3)}
     return {
-        "shift_second_half_growth_mb": rss_mb() - mid_rss,
+        "shift_second_half_growth_mb": end["rss"] - mid["rss"],
         "shift_tasks_listed": [tasks_before, tasks_listed()],
         "shift_calls": SHIFT_CALLS,
-        "shift_base_rss_mb": base_rss,
-        "shift_rss_growth_mb": rss_mb() - base_rss,
-        "shift_blocks_per_call": (sys.getallocatedblocks() - base_blocks) / max(1, SHIFT_CALLS - SHIFT_BASE),
+        "shift_base_rss_mb": base["rss"],
+        "shift_rss_growth_mb": end["rss"] - base["rss"],
+        "shift_blocks_per_call": (blocks - base_blocks) / max(1, SHIFT_CALLS - SHIFT_BASE),
+        "shift_imported": imported,
+        "shift_growth": growth(end, base),
+        "shift_second_half": growth(end, mid),
+        **{f"shift_{k}": v for k, v in trimmed.items()},
     }
 
 

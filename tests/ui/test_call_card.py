@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.wire.contacts import ContactIn
@@ -14,6 +14,7 @@ from tests.ui.conftest import FakeClock
 from ui import sample_data
 from ui.actions import ActionCollection, ActionId
 from ui.card.call_card import CallCard, CardData, ContactEdit
+from ui.card.editors import FieldEditor
 
 
 def make_card(qtbot: QtBot, actions: ActionCollection, clock: FakeClock) -> CallCard:
@@ -50,6 +51,27 @@ def test_shows_channel_consent_segment_and_history(
     history = page.history.topLevelItem(0)
     assert history.text(3) == "Call back"
     assert history.foreground(3).color() != page.history.topLevelItem(1).foreground(3).color()
+
+
+def test_fields_rebuilt_for_a_new_schema_leave_no_editor_behind(
+    qtbot: QtBot, actions: ActionCollection, clock: FakeClock
+) -> None:
+    """The server's field schema changes during a shift: the card's editors are rebuilt, and the old ones
+    (their widgets and the objects behind them) are gone, however often it happens."""
+    card = make_card(qtbot, actions, clock)
+    page = card.contact_page
+    shorter = sample_data.SCHEMA[:-1]
+    for schema in (shorter, sample_data.SCHEMA) * 5:
+        card.show_contact(CardData(sample_data.contact(), schema, sample_data.CODES, sample_data.history()))
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    paths = {spec.path for spec in page._specs}
+    assert len(page.findChildren(FieldEditor)) == len(paths)
+    inputs = [
+        w for w in page.findChildren(QLineEdit) + page.findChildren(QComboBox) if w.objectName() in paths
+    ]
+    assert len(inputs) == len(paths)
+    edit(card, qtbot, "city", "Omsk")
+    assert card.contact_page.save_button.isEnabled()
 
 
 def test_client_local_time_and_business_hours(

@@ -8,11 +8,14 @@ and the real outbox are exercised in ``tests/engine`` and ``tests/sync``; the en
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from shiboken6 import Shiboken
 
 from app.scripts.loader import load
 from app.session import AcwPolicy
@@ -334,3 +337,30 @@ def test_answered_call_opens_its_script_and_the_answers_reach_the_disposition(
     assert disposition.script is not None and disposition.script.id == "request-nature-en"
     assert disposition.answers == {"speaks_language": True, "request_nature": "new_order"}
     assert h.desk.scripts.panel is None
+
+
+def test_each_call_s_script_panel_is_gone_once_the_call_is_done(loop: asyncio.AbstractEventLoop) -> None:
+    """A shift answers hundreds of calls, each with its script (issue 15: memory over a shift): a done
+    call's panel does not stay behind."""
+
+    def panels() -> set[int]:
+        return {id(w) for w in Shiboken.getAllValidWrappers() if isinstance(w, ScriptPanel)}
+
+    earlier = panels()  # (other tests' windows, left open)
+    h = Harness(loop)
+    h.desk.scripts = ScriptHost(h.window, h.ws, SampleScripts(), operator={"name": "Anna"})
+    h.ws.start_shift()
+    for i in range(4):
+        start = 100 * i
+        h.event(incoming(f"c{i}", start + 10, queue="sales"))
+        h.window.ringing.answer_requested.emit()
+        h.settle()
+        h.event(state(f"c{i}", CallState.ACTIVE, start + 12))
+        assert h.desk.scripts.panel is not None
+        h.event(ended(f"c{i}", start + 60))
+        h.window.disposition.submit.click()
+        h.settle()
+        assert h.desk.scripts.panel is None
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert panels() - earlier == set()

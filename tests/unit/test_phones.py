@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import random
+import tracemalloc
 
 import phonenumbers
 import pytest
@@ -141,6 +143,34 @@ def test_is_valid_e164_accepts_only_the_canonical_form() -> None:
     assert phones.is_valid_e164("+442079460958")
     for not_canonical in ("+7 912 345 67 89", "89123456789", "+70000000000", "+7912345678", "", "+", "+7abc"):
         assert not phones.is_valid_e164(not_canonical), not_canonical
+
+
+def test_checking_a_shift_of_callers_numbers_keeps_nothing_per_caller() -> None:
+    """A desk checks each new caller's number (issue 15: a shift's memory stays flat): 2,000 callers'
+    numbers, each dropped once checked, leave nothing behind (a cache of every number kept 286 KB)."""
+    assert phones.is_valid_e164("+79160000000")
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(2000):
+            assert phones.is_valid_e164(f"+7916{i * 4999 % 10_000_000:07d}")
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 20_000, kept
+
+
+def test_foreign_numbers_validity_is_kept_within_its_bound() -> None:
+    """Numbers outside the Russian pattern take the general parser; their answers are cached, never more
+    than :data:`~app.phones.VALID_CACHED` of them."""
+    for i in range(phones.VALID_CACHED + 100):
+        assert phones.is_valid_e164(f"+44207{i:06d}") is phonenumbers.is_valid_number(
+            phonenumbers.parse(f"+44207{i:06d}")
+        )
+    assert phones.is_valid_e164("+442079460958")
+    assert phones._valid_elsewhere.cache_info().currsize <= phones.VALID_CACHED
 
 
 def test_lookup_keys_from_caller_ids_and_search_boxes() -> None:

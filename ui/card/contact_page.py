@@ -282,6 +282,8 @@ class ContactPage(QWidget):
             item = self.fields.takeAt(0)
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()  # type: ignore[union-attr]
+        for editor in self._editors.values():  # (children of the page: they outlived their widgets)
+            editor.deleteLater()
         self._editors.clear()
         self._labels.clear()
         for index, spec in enumerate(self._specs):
