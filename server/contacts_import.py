@@ -202,7 +202,10 @@ class _Reader:
                 self._rows.accept_as_read(item, found.phones)
                 self.as_stored += 1
                 continue
-            verdict = self._rows.judge(item)
+            if found is not None:  # not as stored: its cells need not be parsed again
+                verdict = self._rows.judge(RawRow(item.row, item.lines, item.cells, found.read))
+            else:
+                verdict = self._rows.judge(item)
             if isinstance(verdict, RejectedRow):
                 for issue in verdict.issues:
                     self._writer.report("rejected", verdict.row, verdict.lines, issue)

@@ -12,11 +12,11 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from app.contacts_csv.columns import Column, Target, map_columns, recognised
 from app.contacts_csv.encoding import detect_encoding
@@ -41,6 +41,9 @@ class RawRow:
     row: int
     lines: tuple[int, int]
     cells: list[str]
+    read: Mapping[str, Any] | None = None
+    """The row's values as a caller already read them from ``cells`` (a row of the plain shape: see
+    :meth:`~app.contacts_csv.rows.RowJudge.judge_read`), so that judging need not parse them again."""
 
 
 @dataclass(slots=True)
@@ -164,8 +167,14 @@ class ContactsCsv:
         self.summary.complete = True
 
     def judge(self, raw: RawRow) -> RowResult:
-        """The verdict on a row of :meth:`raw_rows` (counted; its numbers now taken, if accepted)."""
-        result = self._judge.judge(raw.row, raw.lines, raw.cells)
+        """The verdict on a row of :meth:`raw_rows` (counted; its numbers now taken, if accepted).
+        A row with :attr:`RawRow.read` set is judged from those values when that gives the verdict
+        its cells would (:meth:`~app.contacts_csv.rows.RowJudge.judge_read`), else from its cells."""
+        result: RowResult | None = None
+        if raw.read is not None:
+            result = self._judge.judge_read(raw.row, raw.lines, raw.read)
+        if result is None:
+            result = self._judge.judge(raw.row, raw.lines, raw.cells)
         self._count(result)
         return result
 
