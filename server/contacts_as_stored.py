@@ -143,14 +143,21 @@ def unchanged(
 ) -> bool:
     """Whether merging the row into its contact would change nothing: see the module notes (``busy``:
     the numbers of the rows being written, in the batch before this row and the batch being stored)."""
-    ids = {owners.get(e164) for e164 in candidate.phones}
-    if len(ids) != 1:
+    phones = candidate.phones
+    contact_id = owners.get(phones[0])
+    if contact_id is None:
         return False
-    (contact_id,) = ids
-    contact = contacts.get(contact_id) if contact_id is not None else None
-    if contact is None or any(e164 in busy for e164 in contact.phones):
+    for e164 in phones:  # plain loops, not any(): this runs once per row of a re-import
+        if owners.get(e164) != contact_id:
+            return False
+    contact = contacts.get(contact_id)
+    if contact is None:
         return False
+    for e164 in contact.phones:
+        if e164 in busy:
+            return False
     stored = contact.values
-    if any(stored[name] != value for name, value in candidate.values.items()):
-        return False
+    for name, value in candidate.values.items():
+        if stored[name] != value:
+            return False
     return stored["time_zone"] is not None or derived_time_zone(contact.phones) is None

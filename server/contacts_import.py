@@ -196,7 +196,7 @@ class _Reader:
             found = candidates.get(id(item))
             if (
                 found is not None
-                and not any(self._rows.taken(e164) for e164 in found.phones)
+                and self._rows.none_taken(found.phones)
                 and unchanged(found, owners, contacts, self._writing)
             ):
                 self._rows.accept_as_read(item, found.phones)

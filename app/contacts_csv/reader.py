@@ -23,7 +23,7 @@ from app.contacts_csv.encoding import detect_encoding
 from app.contacts_csv.errors import CsvError, FileCode, RowCode, RowIssue, shorten
 from app.contacts_csv.records import Records
 from app.contacts_csv.rows import AcceptedRow, RejectedRow, RowJudge, RowResult
-from app.contacts_csv.values import blank
+from app.contacts_csv.values import EMPTY, blank
 from app.wire.contacts import FieldSchema
 
 DELIMITERS = ";,\t"
@@ -159,10 +159,13 @@ class ContactsCsv:
                 rejected = RejectedRow(self._row, lines, (issue,))
                 self._count(rejected)
                 yield rejected
-            elif all(blank(c) for c in record.cells):
-                self.summary.blank += 1
             else:
-                yield RawRow(self._row, lines, record.cells)
+                for cell in record.cells:  # all(blank(c) ...), inline: this runs once per row
+                    if cell and cell.strip() not in EMPTY:
+                        yield RawRow(self._row, lines, record.cells)
+                        break
+                else:
+                    self.summary.blank += 1
         self.summary.lines = self._records.lines_read
         self.summary.complete = True
 
@@ -181,6 +184,10 @@ class ContactsCsv:
     def taken(self, e164: str) -> bool:
         """Whether an accepted row before holds ``e164`` (a row with it would be a duplicate)."""
         return self._judge.taken(e164)
+
+    def none_taken(self, phones: Sequence[str]) -> bool:
+        """Whether no accepted row before holds any of ``phones`` (E.164)."""
+        return self._judge.none_taken(phones)
 
     def accept_as_read(self, raw: RawRow, phones: Sequence[str]) -> None:
         """Count ``raw`` as accepted without judging it, with the numbers ``phones`` (E.164, none

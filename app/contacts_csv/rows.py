@@ -91,6 +91,14 @@ class RowJudge:
         """Whether an accepted row holds ``e164``."""
         return int(e164[1:]) in self._seen
 
+    def none_taken(self, phones: Sequence[str]) -> bool:
+        """Whether no accepted row holds any of ``phones``."""
+        seen = self._seen
+        for e164 in phones:  # noqa: SIM110 (a loop: all() over a generator costs more, per row)
+            if int(e164[1:]) in seen:
+                return False
+        return True
+
     def take(self, row: int, phones: Sequence[str]) -> None:
         """Note ``phones`` as held by accepted row ``row`` (one accepted without judging)."""
         for e164 in phones:
@@ -107,8 +115,7 @@ class RowJudge:
         rows cheaply to find those exactly as stored (``server.contacts_as_stored``); the others it
         passes here, so their cells are not parsed a second time."""
         phone_list = data["phones"]
-        seen = self._seen
-        if any(int(e164[1:]) in seen for e164 in phone_list):
+        if not self.none_taken(phone_list):
             return None  # judge() words the duplicate
         gathered = dict(data)
         if "time_zone" not in gathered and self.derive_time_zone:
@@ -122,8 +129,7 @@ class RowJudge:
             contact = ContactIn.model_validate(gathered)
         except ValidationError:
             return None  # judge() words what the model refused, naming the columns
-        for e164 in contact.phones:
-            seen[int(e164[1:])] = row
+        self.take(row, contact.phones)
         return AcceptedRow(row, lines, contact)
 
     def judge(self, row: int, lines: tuple[int, int], cells: list[str]) -> RowResult:
