@@ -6,7 +6,8 @@ machine, over the 10 s goal on its own. A row of the plain shape CRM exports hav
 city, e-mail, birthday) is read here cheaply instead; when every value it gives equals its contact's
 stored value, the judge could only have accepted it without a warning and the merge could only have
 found it unchanged, so it is counted so (``ContactsCsv.accept_as_read``). Anything else, any doubt,
-goes the usual way: this only ever decides "unchanged".
+goes the usual way: this only ever decides "unchanged". A row read here but not as stored is judged
+from the values read (:attr:`Candidate.read`; ``RowJudge.judge_read``), not from its cells again.
 
 It applies only where the verdict is certain:
 
