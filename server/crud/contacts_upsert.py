@@ -17,12 +17,12 @@ Two paths, same result:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -148,6 +148,11 @@ def update_contacts(session: Session, contacts: Sequence[StoredContact]) -> None
         connection.execute(renumber, moved)
 
 
+def _stored_value(value: Any) -> Any:
+    """A merged value as the column stores it (an enum as its value)."""
+    return value.value if isinstance(value, Enum) else value
+
+
 def _update_by_copy(connection: Connection, contacts: Sequence[StoredContact], now: datetime) -> int:
     """The PostgreSQL path of :func:`update_contacts`: the rows it matched. The temporary table is
     dropped at commit (and first, should a transaction write twice)."""
@@ -165,10 +170,8 @@ def _update_by_copy(connection: Connection, contacts: Sequence[StoredContact], n
     ):
         for contact in contacts:
             values = contact.values
-            row = [v.value if isinstance(v, Enum) else v for v in map(values.__getitem__, MERGED_COLUMNS)]
-            # custom_fields, last of MERGED_COLUMNS, as JSON text (COPY's text format is untyped):
-            # most contacts have none, and a Jsonb wrapper per row was a tenth of the writer's time
-            row[-1] = json.dumps(row[-1]) if row[-1] else "{}"
+            row = [_stored_value(values[name]) for name in MERGED_COLUMNS]
+            row[-1] = Jsonb(row[-1])  # custom_fields, last of MERGED_COLUMNS
             copy.write_row((contact.id, contact.version, *row))
     sets = ", ".join(f"{name} = s.{name}" for name in MERGED_COLUMNS)
     done = connection.execute(
