@@ -59,15 +59,19 @@ def _type_pattern(*names: str) -> re.Pattern[str]:
     metadata = phonenumbers.PhoneMetadata.metadata_for_region("RU")
     assert metadata is not None
     descs = [getattr(metadata, name) for name in names]
-    return re.compile("|".join(f"(?:{d.national_number_pattern})" for d in descs if d is not None))
+    alternatives = "|".join(f"(?:{d.national_number_pattern})" for d in descs if d is not None)
+    return re.compile(alternatives, re.ASCII)  # ASCII digits: the library reads others as their digit
 
 
 _RU_VALID = _type_pattern("fixed_line", "mobile", "toll_free", "premium_rate", "personal_number")
 """Russian 10-digit national numbers that ``is_valid_number`` accepts, from the library's own metadata."""
 _RU_MOBILE = _type_pattern("mobile")
 _RU_FIXED = _type_pattern("fixed_line")
-_RU_WRITTEN = re.compile(r"^(?:\+7|8|7)?(\d{10})$")
-_SEPARATORS = re.compile(r"[\s().\-\u00a0]")
+_RU_WRITTEN = re.compile(r"(?:\+7|8|7)?([0-9]{10})", re.ASCII)
+"""ASCII digits only: ``\\d`` would take full-width or Arabic-Indic digits into the "E.164" as they are."""
+_FAST_SEPARATORS = str.maketrans("", "", " ().-\u00a0")
+"""What the fast path passes over: what people write between digits (and Excel's non-breaking space).
+Anything else (a tab, a thin space) goes to the library, which decides it."""
 
 
 class PhoneError(ValueError):
@@ -116,10 +120,10 @@ def _fast_russian(text: str, region: str | None) -> str | None:
     """
     if len(text) > MAX_INPUT:
         return None
-    match = _RU_WRITTEN.match(_SEPARATORS.sub("", text))
+    compact = text.translate(_FAST_SEPARATORS)
+    match = _RU_WRITTEN.fullmatch(compact)
     if match is None:
         return None
-    compact = match.group(0)
     if region != "RU" and not compact.startswith("+7"):
         return None
     national = match.group(1)

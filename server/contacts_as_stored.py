@@ -6,7 +6,8 @@ machine, over the 10 s goal on its own. A row of the plain shape CRM exports hav
 city, e-mail, birthday) is read here cheaply instead; when every value it gives equals its contact's
 stored value, the judge could only have accepted it without a warning and the merge could only have
 found it unchanged, so it is counted so (``ContactsCsv.accept_as_read``). Anything else, any doubt,
-goes the usual way: this only ever decides "unchanged".
+goes the usual way: this only ever decides "unchanged". A row read here but not as stored is judged
+from the values read (:attr:`Candidate.read`; ``RowJudge.judge_read``), not from its cells again.
 
 It applies only where the verdict is certain:
 
@@ -32,23 +33,24 @@ from typing import Any
 
 from app import phones
 from app.contacts_csv import Column, RawRow, Target
-from app.contacts_csv.values import blank, one_line, parse_date
+from app.contacts_csv.values import EMPTY, blank, one_line, parse_date
 from app.wire.contacts import PHONES_MAX, FieldSchema
 from server.crud.contacts import derived_time_zone
 from server.crud.contacts_merge import StoredContact
 
-_SPLIT = ",;/\n"
-"""What separates several numbers in one cell (``app.contacts_csv.rows``): a cell with any is judged."""
 _SINGLE = {Target.FULL_NAME: "name", Target.CITY: "city", Target.EMAIL: "email", Target.BIRTHDAY: "birthday"}
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A row read the cheap way: its numbers (E.164, in the judge's order) and its non-empty values
-    by contact column."""
+    """A row read the cheap way: its numbers (E.164, in the judge's order), its non-empty values by
+    contact column as stored (to compare), and the same as the judge gathers them (``ContactIn``
+    input: the birthday as ISO text), for :meth:`~app.contacts_csv.ContactsCsv.judge` when the row
+    is not as stored, so that its cells are not parsed twice."""
 
     phones: tuple[str, ...]
     values: dict[str, Any]
+    read: dict[str, Any]
 
 
 class AsStored:
@@ -76,22 +78,27 @@ class AsStored:
             else:
                 self.others.append(column.index)
         self.enabled = bool(self.phone_columns) and not any(spec.required for spec in field_schema)
+        self._dates: dict[str, tuple[str, date]] = {}
+        """Birthday cells read so far: a CRM's birthdays repeat (a few tens of thousands of days)."""
 
     def read(self, raw: RawRow) -> Candidate | None:
         """The row's numbers and values, or ``None`` when only judging it can tell."""
         cells = raw.cells
-        if not self.enabled or (len(cells) > self.width and not all(blank(c) for c in cells[self.width :])):
+        width = len(cells)
+        if not self.enabled or (width > self.width and not all(blank(c) for c in cells[self.width :])):
             return None
         for index in self.others:
-            if index < len(cells) and not blank(cells[index]):
+            if index < width and cells[index].strip() not in EMPTY:
                 return None
         numbers: list[str] = []
         for index in self.phone_columns:
-            if index >= len(cells) or blank(cells[index]):
+            if index >= width:
                 continue
             cell = cells[index].strip()
-            if any(mark in cell for mark in _SPLIT):
-                return None
+            if cell in EMPTY:
+                continue
+            if "," in cell or ";" in cell or "/" in cell or "\n" in cell:
+                return None  # several numbers, maybe: the judge splits them
             try:
                 parsed = phones.parse_phone(cell, self.region)
             except ValueError:  # phones.PhoneError: not a usable number
@@ -103,20 +110,30 @@ class AsStored:
         if not numbers or len(numbers) > PHONES_MAX:
             return None
         values: dict[str, Any] = {}
+        read: dict[str, Any] = {}
         for index, name in self.single:
-            if index >= len(cells) or blank(cells[index]):
+            if index >= width:
                 continue
             cell = cells[index]
+            stripped = cell.strip()
+            if stripped in EMPTY:
+                continue
             if name == "birthday":
-                try:
-                    values[name] = date.fromisoformat(parse_date(cell))
-                except ValueError:
-                    return None
+                known = self._dates.get(cell)
+                if known is None:
+                    try:
+                        iso = parse_date(cell)
+                        known = self._dates[cell] = (iso, date.fromisoformat(iso))
+                    except ValueError:
+                        return None
+                read[name], values[name] = known
             elif name == "email":
-                values[name] = cell.strip()
+                read[name] = values[name] = stripped
             else:
-                values[name] = one_line(cell)
-        return Candidate(tuple(numbers), values)
+                read[name] = values[name] = one_line(cell)
+        read.setdefault("name", "")
+        read["phones"] = numbers
+        return Candidate(tuple(numbers), values, read)
 
 
 def unchanged(
@@ -127,14 +144,21 @@ def unchanged(
 ) -> bool:
     """Whether merging the row into its contact would change nothing: see the module notes (``busy``:
     the numbers of the rows being written, in the batch before this row and the batch being stored)."""
-    ids = {owners.get(e164) for e164 in candidate.phones}
-    if len(ids) != 1:
+    phones = candidate.phones
+    contact_id = owners.get(phones[0])
+    if contact_id is None:
         return False
-    (contact_id,) = ids
-    contact = contacts.get(contact_id) if contact_id is not None else None
-    if contact is None or any(e164 in busy for e164 in contact.phones):
+    for e164 in phones:  # plain loops, not any(): this runs once per row of a re-import
+        if owners.get(e164) != contact_id:
+            return False
+    contact = contacts.get(contact_id)
+    if contact is None:
         return False
+    for e164 in contact.phones:
+        if e164 in busy:
+            return False
     stored = contact.values
-    if any(stored[name] != value for name, value in candidate.values.items()):
-        return False
+    for name, value in candidate.values.items():
+        if stored[name] != value:
+            return False
     return stored["time_zone"] is not None or derived_time_zone(contact.phones) is None

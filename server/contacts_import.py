@@ -21,7 +21,9 @@ Decisions:
 - **A row exactly as stored is not judged** (:mod:`server.contacts_as_stored`): a row of the plain
   shape (numbers, full name, city, e-mail, birthday) whose values all equal its contact's is counted
   unchanged after a cheap read; judging it could not have said anything else. Judging was most of the
-  time of re-importing an unchanged export (docs/performance.md). Any other row is judged as before.
+  time of re-importing an unchanged export (docs/performance.md). Any other row is judged as before;
+  one read the cheap way but not as stored (a changed row) is judged from the values read
+  (``RawRow.read``), so its cells are not parsed twice, with the verdict its cells would get.
 - **A number on two rows of one file**: the first row keeps it; the later row is rejected as a whole
   (``duplicate_phone``, naming the first row), by the file reader, before anything is stored.
 - **A line that cannot be a row** (a stray quote, a cell too large to read) is a rejected row naming
@@ -196,13 +198,16 @@ class _Reader:
             found = candidates.get(id(item))
             if (
                 found is not None
-                and not any(self._rows.taken(e164) for e164 in found.phones)
+                and self._rows.none_taken(found.phones)
                 and unchanged(found, owners, contacts, self._writing)
             ):
                 self._rows.accept_as_read(item, found.phones)
                 self.as_stored += 1
                 continue
-            verdict = self._rows.judge(item)
+            if found is not None:  # not as stored: its cells need not be parsed again
+                verdict = self._rows.judge(RawRow(item.row, item.lines, item.cells, found.read))
+            else:
+                verdict = self._rows.judge(item)
             if isinstance(verdict, RejectedRow):
                 for issue in verdict.issues:
                     self._writer.report("rejected", verdict.row, verdict.lines, issue)

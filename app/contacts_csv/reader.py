@@ -12,18 +12,18 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 from app.contacts_csv.columns import Column, Target, map_columns, recognised
 from app.contacts_csv.encoding import detect_encoding
 from app.contacts_csv.errors import CsvError, FileCode, RowCode, RowIssue, shorten
 from app.contacts_csv.records import Records
 from app.contacts_csv.rows import AcceptedRow, RejectedRow, RowJudge, RowResult
-from app.contacts_csv.values import blank
+from app.contacts_csv.values import EMPTY, blank
 from app.wire.contacts import FieldSchema
 
 DELIMITERS = ";,\t"
@@ -41,6 +41,9 @@ class RawRow:
     row: int
     lines: tuple[int, int]
     cells: list[str]
+    read: Mapping[str, Any] | None = None
+    """The row's values as a caller already read them from ``cells`` (a row of the plain shape: see
+    :meth:`~app.contacts_csv.rows.RowJudge.judge_read`), so that judging need not parse them again."""
 
 
 @dataclass(slots=True)
@@ -156,22 +159,35 @@ class ContactsCsv:
                 rejected = RejectedRow(self._row, lines, (issue,))
                 self._count(rejected)
                 yield rejected
-            elif all(blank(c) for c in record.cells):
-                self.summary.blank += 1
             else:
-                yield RawRow(self._row, lines, record.cells)
+                for cell in record.cells:  # all(blank(c) ...), inline: this runs once per row
+                    if cell and cell.strip() not in EMPTY:
+                        yield RawRow(self._row, lines, record.cells)
+                        break
+                else:
+                    self.summary.blank += 1
         self.summary.lines = self._records.lines_read
         self.summary.complete = True
 
     def judge(self, raw: RawRow) -> RowResult:
-        """The verdict on a row of :meth:`raw_rows` (counted; its numbers now taken, if accepted)."""
-        result = self._judge.judge(raw.row, raw.lines, raw.cells)
+        """The verdict on a row of :meth:`raw_rows` (counted; its numbers now taken, if accepted).
+        A row with :attr:`RawRow.read` set is judged from those values when that gives the verdict
+        its cells would (:meth:`~app.contacts_csv.rows.RowJudge.judge_read`), else from its cells."""
+        result: RowResult | None = None
+        if raw.read is not None:
+            result = self._judge.judge_read(raw.row, raw.lines, raw.read)
+        if result is None:
+            result = self._judge.judge(raw.row, raw.lines, raw.cells)
         self._count(result)
         return result
 
     def taken(self, e164: str) -> bool:
         """Whether an accepted row before holds ``e164`` (a row with it would be a duplicate)."""
         return self._judge.taken(e164)
+
+    def none_taken(self, phones: Sequence[str]) -> bool:
+        """Whether no accepted row before holds any of ``phones`` (E.164)."""
+        return self._judge.none_taken(phones)
 
     def accept_as_read(self, raw: RawRow, phones: Sequence[str]) -> None:
         """Count ``raw`` as accepted without judging it, with the numbers ``phones`` (E.164, none

@@ -7,7 +7,7 @@ row once. Duplicates are decided here too, against the phones of rows already ac
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +82,8 @@ class RowJudge:
         self.region = default_region
         self.schema = {spec.key: spec for spec in field_schema}
         self.derive_time_zone = derive_time_zone
+        self._custom_required = bool(check_custom_fields({}, field_schema))
+        """Whether a row without custom values is refused (a required custom field)."""
         self._seen: dict[int, int] = {}
         """Accepted phones (E.164 digits as an int: half the memory of strings) -> their row."""
 
@@ -89,10 +91,46 @@ class RowJudge:
         """Whether an accepted row holds ``e164``."""
         return int(e164[1:]) in self._seen
 
+    def none_taken(self, phones: Sequence[str]) -> bool:
+        """Whether no accepted row holds any of ``phones``."""
+        seen = self._seen
+        for e164 in phones:  # noqa: SIM110 (a loop: all() over a generator costs more, per row)
+            if int(e164[1:]) in seen:
+                return False
+        return True
+
     def take(self, row: int, phones: Sequence[str]) -> None:
         """Note ``phones`` as held by accepted row ``row`` (one accepted without judging)."""
         for e164 in phones:
             self._seen[int(e164[1:])] = row
+
+    def judge_read(self, row: int, lines: tuple[int, int], data: Mapping[str, Any]) -> AcceptedRow | None:
+        """The verdict on a row its caller has already read, when that is sure to be :meth:`judge`'s;
+        ``None`` when only :meth:`judge` can tell (a duplicate number, a value the wire model refuses).
+
+        ``data`` must be what judging the row's cells would gather without finding any issue or
+        warning: ``phones`` (E.164, in the judge's order, each cell one number without an extension),
+        and ``name``, ``city``, ``email`` and ``birthday`` (ISO) as :mod:`app.contacts_csv.values`
+        reads them, each from a single column, nothing else on the row. The re-import reads such
+        rows cheaply to find those exactly as stored (``server.contacts_as_stored``); the others it
+        passes here, so their cells are not parsed a second time."""
+        phone_list = data["phones"]
+        if not self.none_taken(phone_list):
+            return None  # judge() words the duplicate
+        gathered = dict(data)
+        if "time_zone" not in gathered and self.derive_time_zone:
+            zone = next(filter(None, map(phones.time_zone_for, phone_list)), None)
+            if zone is not None:
+                gathered["time_zone"] = zone
+        gathered["consent"], gathered["custom"] = {}, {}
+        if self._custom_required:
+            return None  # judge() words the missing field
+        try:
+            contact = ContactIn.model_validate(gathered)
+        except ValidationError:
+            return None  # judge() words what the model refused, naming the columns
+        self.take(row, contact.phones)
+        return AcceptedRow(row, lines, contact)
 
     def judge(self, row: int, lines: tuple[int, int], cells: list[str]) -> RowResult:
         """The verdict on one non-blank row (``row`` as the spreadsheet numbers it, from ``lines``)."""
