@@ -210,7 +210,7 @@ class Desktop:
         # the server's word wins on the desk: refusals undone, the catalogue followed (issue 13)
         self.workstation.hub.on(CatalogueChanged, lambda notice: services.use_catalogue(notice.catalogue))
         self._stop_refusals = follow_refusals(self.workstation, self.sync.outbox)
-        self.catalogue = CatalogueFollower(self.workstation, services.fresh_catalogue)
+        self.catalogue = CatalogueFollower(self.workstation, services.fresh_catalogue, quiet=self.pops.quiet)
         forward = self.telephony.on_event
 
         def on_event(event: ev.Event) -> None:

@@ -189,6 +189,8 @@ class Supervision:
         user = self.sync.api.tokens.user
         if user is None:
             return
+        if self.feed.quiet is not None:  # a call ringing now: its card first (issue 15)
+            await self.feed.quiet()
         try:
             report = await self.sync.api.kpi(operator=user.name, day=datetime.now().date(), tz=_local_zone())
         except ApiError as exc:

@@ -56,11 +56,18 @@ class CatalogueFollower:
     """Keeps the workstation's catalogue the server's (see the module notes)."""
 
     def __init__(
-        self, workstation: Workstation, fetch: Callable[[], Awaitable[tuple[Catalogue | None, bool]]]
+        self,
+        workstation: Workstation,
+        fetch: Callable[[], Awaitable[tuple[Catalogue | None, bool]]],
+        *,
+        quiet: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """``fetch`` answers the catalogue and whether it came from the local cache."""
+        """``fetch`` answers the catalogue and whether it came from the local cache; ``quiet`` returns
+        once no call pops (:class:`~app.session.popping.PopWatch`): a read at start or after a push
+        waits for the card of a call ringing now (issue 15)."""
         self.workstation = workstation
         self._fetch = fetch
+        self._quiet = quiet
         self._task: asyncio.Task[None] | None = None
         self._again = False
 
@@ -79,6 +86,8 @@ class CatalogueFollower:
     async def _refresh(self) -> None:
         while True:
             self._again = False
+            if self._quiet is not None:
+                await self._quiet()
             try:
                 catalogue, from_cache = await self._fetch()
             except Exception as exc:  # the next push or reconnection tries again
