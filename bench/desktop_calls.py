@@ -30,10 +30,13 @@ object allocated before tracing is invisible, so one replaced during the traced 
 every 20 s) would count as growth. Under ``-X tracemalloc`` alone, the whole shift's growth is printed by
 file and by line.
 
-Beside the shift's RSS growth (:func:`memory`): anonymous and file-backed RSS, malloc's heap in use and
-free inside its arenas, Python's small-object arenas and live blocks, threads, Qt's widgets, objects and
-wrappers, the modules imported during the shift, and the RSS growth left after ``malloc_trim(0)`` at the
-end (what of it is free memory malloc keeps). ``RINGDESK_BENCH_TRIM_EACH=1`` trims after every call.
+With ``RINGDESK_BENCH_SHIFT_DETAIL=1``, beside the shift's RSS growth (:func:`memory`): anonymous and
+file-backed RSS, malloc's heap in use and free inside its arenas, Python's small-object arenas and live
+blocks, threads, Qt's widgets, objects and wrappers. Those readings allocate themselves (a wrapper per Qt
+object, the allocator's statistics through a file), which adds ~2 MB to the growth they explain, so the
+headline figure is read without them: RSS after a full collection. Always: the modules imported during
+the shift, and the RSS growth left after ``malloc_trim(0)`` at the end (what of it is free memory malloc
+keeps). ``RINGDESK_BENCH_TRIM_EACH=1`` trims after every call.
 
 The clock starts when the caller is asked to place the call (its IPC hop is included: the figure errs on
 the slow side) and stops when the card has been repainted showing the contact's name. Beside each of
@@ -53,6 +56,7 @@ import random
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +73,8 @@ PROFILE_IDLE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_IDLE"))
 TRACE_CALLS = int(os.environ.get("RINGDESK_BENCH_TRACEMALLOC", "0"))
 SLOW_MS = float(os.environ.get("RINGDESK_BENCH_SLOW_MS", "0"))
 TRIM_EACH = bool(os.environ.get("RINGDESK_BENCH_TRIM_EACH"))
+SHIFT_DETAIL = bool(os.environ.get("RINGDESK_BENCH_SHIFT_DETAIL"))
+"""What the shift's memory is made of, read beside its RSS (see the module docstring: costs ~2 MB itself)."""
 """``malloc_trim(0)`` after every call: how much of the shift's growth is free memory malloc keeps."""
 SHIFT_BASE = 10
 """Calls before the first memory reading of the shift: the growth counted is what comes after them."""
@@ -347,16 +353,27 @@ async def _traced(call: Any) -> None:
         print(f"  {count:+d} {name}", file=sys.stderr)
 
 
+def _rss_collected() -> dict[str, float]:
+    """The RSS after a full collection: the shift's headline reading (nothing else allocated for it)."""
+    gc.collect()
+    return {"rss": rss_mb()}
+
+
 async def _shift(call: Any) -> dict[str, Any]:
     """Memory over ``SHIFT_CALLS`` calls: RSS after the first ``SHIFT_BASE`` and after the rest, with the C
     heap (in use and free in malloc's arenas) and Qt's objects beside it, and what trimming the heap's free
     memory (``malloc_trim``) would give back at the end."""
     if TRACE_CALLS:
         await _traced(call)
-    memory(_window())  # (see memory(_window()): its first reading wraps Qt's objects, once)
+
+    def detailed() -> dict[str, float]:
+        return memory(_window())
+
+    reading: Callable[[], dict[str, float]] = detailed if SHIFT_DETAIL else _rss_collected
+    reading()  # (see memory(): its first reading wraps Qt's objects, once)
     for _ in range(SHIFT_BASE):
         await call()
-    base = memory(_window())
+    base = reading()
     modules = set(sys.modules)
     # (under ``python -X tracemalloc`` the whole shift is compared: where Python's growth comes from)
     traced = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
@@ -365,10 +382,10 @@ async def _shift(call: Any) -> dict[str, Any]:
     rest = SHIFT_CALLS - SHIFT_BASE
     for _ in range(rest // 2):
         await call()
-    mid = memory(_window())  # bounded caches fill in the first half; a leak grows in both halves alike
+    mid = reading()  # bounded caches fill in the first half; a leak grows in both halves alike
     for _ in range(rest - rest // 2):
         await call()
-    end = memory(_window())
+    end = reading()
     blocks = sys.getallocatedblocks()
     imported = sorted(set(sys.modules) - modules)  # (a module's code and objects: growth paid once)
     if traced is not None:
