@@ -15,6 +15,7 @@ import pytest
 
 from app.config.loader import ConfigPaths, load_config
 from app.session.phase import Phase
+from app.workstation import CallChanged
 from tests.e2e.conftest import PASSWORD, until
 from tests.e2e.test_tasks_desk import SOURCE_KEY, run, server  # noqa: F401 - the module's server
 from tests.server.live import LiveServer
@@ -90,8 +91,10 @@ def test_a_task_of_a_queue_is_dialled_with_the_queues_caller_id(
         uas = start_uas("uas_hangup.xml", variables={"hold_ms": "500"}, timeout=30.0)
         sipps.append(uas)
         hook.desk.dial_template = f"sip:{{number}}@{uas.address}"
+        phases: list[Phase] = []  # every phase the desk showed (the talk lasts 0.5 s: a poll can miss it)
+        ws.hub.on(CallChanged, lambda notice: phases.append(notice.session.phase))
         window.action_collection[ActionId.DIAL_TASK].trigger()
-        await until(lambda: any(s.phase is Phase.TALKING for s in ws.calls.values()), timeout=20)
+        await until(lambda: Phase.TALKING in phases, timeout=20)
         result = uas.wait(20)
         assert result.ok, result.describe()
         [invite] = invites(result)
