@@ -260,4 +260,7 @@ def run(log_dir: Path) -> BenchResult:
 
 
 if __name__ == "__main__":
+    from app.wire import engine
+
+    engine.use_light()  # the Team window runs in the desktop (ui.cli chooses the light engine)
     print(json.dumps(client(sys.argv[1], sys.argv[2], int(sys.argv[3]))))

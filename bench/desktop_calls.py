@@ -60,7 +60,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.desktop_start import rss_mb
+from bench.desktop_start import consulted, rss_mb
 from bench.shift_memory import LIBC, growth, live_types, memory
 
 STEADY = int(os.environ.get("RINGDESK_BENCH_STEADY", "100"))
@@ -229,6 +229,7 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
         out.update(await _shift(call))
         phone = desktop.telephony.pid if desktop.telephony else None
         out["phone_rss_mb"] = rss_mb(phone) if phone else 0.0
+        out["pydantic_consulted"] = consulted()  # after the whole shift: what the light engine refused
         vars(card).pop("show_contact", None)
     finally:
         await caller.stop()
@@ -418,6 +419,9 @@ async def _shift(call: Any) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    from app.wire import engine
+
+    engine.use_light()  # as the ringdesk command does (ui.cli)
     from ui.main import run_qt
 
     url, secret, directory, count = sys.argv[1:5]

@@ -58,6 +58,8 @@ async def main(server_url: str, password: str, data_dir: Path, spawned_at: float
             "ready_cpu_s": ready_cpu_s,
             "rss_mb": rss_mb(),
             "phone_rss_mb": rss_mb(phone_pid) if phone_pid else float("nan"),
+            "pydantic_loaded": "pydantic" in sys.modules,
+            "pydantic_consulted": consulted(),
         }
         if DETAIL:
             memory_detail()
@@ -65,6 +67,12 @@ async def main(server_url: str, password: str, data_dir: Path, spawned_at: float
         return 0
     finally:
         await desktop.stop()
+
+
+def consulted() -> dict[str, int]:
+    """What the light wire engine left to pydantic (app.wire.light.twin): nothing, on a desk at rest."""
+    twin = sys.modules.get("app.wire.light.twin")
+    return dict(twin.used) if twin is not None else {}
 
 
 def memory_detail() -> None:
@@ -106,6 +114,9 @@ def memory_detail() -> None:
 if __name__ == "__main__":
     if DETAIL and os.environ.get("RINGDESK_BENCH_MEMORY_DETAIL") != "maps":
         tracemalloc.start()
+    from app.wire import engine
+
+    engine.use_light()  # as the ringdesk command does (ui.cli)
     from ui.main import run_qt
 
     url, secret, directory, spawned = sys.argv[1:5]

@@ -298,6 +298,10 @@ def report(starts: dict[str, Any], calls: dict[str, Any]) -> BenchResult:
         "MB",
         TARGET_SHIFT_MB,
     )
+    result.notes.append(
+        f"after the shift's calls the light wire engine had asked pydantic about "
+        f"{calls.get('pydantic_consulted') or 'nothing'}"
+    )
     if "shift_second_half_growth_mb" in calls:
         result.add(
             f"memory over a shift: RSS growth over the last {(shift - 10) - (shift - 10) // 2:,} calls",
@@ -348,6 +352,10 @@ def report(starts: dict[str, Any], calls: dict[str, Any]) -> BenchResult:
     }
     result.details["calls"]["steady_ms"] = [round(t, 1) for t in steady]
     result.notes.append("the clock starts when the caller process is asked to call: its IPC hop is included")
+    result.notes.append(
+        "wire models checked by the light engine (app.wire.light); pydantic loaded at idle: "
+        f"{desk_cold.get('pydantic_loaded')}, asked about {desk_cold.get('pydantic_consulted') or 'nothing'}"
+    )
     result.notes.append(
         f"first call placed once the desk is ready and {READY_AFTER_S:g} s after the window appeared "
         "(an operator's first click); idle before the after-idle call: " + idle

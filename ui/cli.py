@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return console_main([a for a in args[1:] if a != "--console"])
     if command == "demo":
+        from app.wire import engine
+
+        engine.use_light()
         from ui.demo import main as demo_main
 
         return demo_main(args[1:])
@@ -43,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     if command and not command.startswith("-"):
         print(f"ringdesk: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
+    from app.wire import engine
+
+    engine.use_light()  # the desk checks the wire models without pydantic (app.wire.light)
     from ui.start import main as desktop_main
 
     return desktop_main(args)

@@ -8,9 +8,9 @@ from functools import cache
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from app.client.errors import TransientError, classify
+from app.wire.schema import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 JSON = {"Content-Type": "application/json"}

@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
 from app import phones
 from app.contacts_csv.columns import Column, Target
 from app.contacts_csv.errors import RowCode, RowIssue, shorten
@@ -26,6 +24,7 @@ from app.contacts_csv.values import (
     parse_time_zone,
 )
 from app.wire.contacts import PHONES_MAX, ContactIn, FieldSchema, check_custom_fields
+from app.wire.schema import ValidationError
 
 _PHONE_SPLIT = re.compile(r"\s*[,;/\n]\s*(?=[+\d(])")
 """Several numbers in one cell, split before a number (so ``..., доб. 12`` stays with its number)."""

@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
 from app import phones
 from app.scripts import patterns
 from app.scripts.model import Field, FieldType
 from app.wire.common import Email
+from app.wire.schema import TypeAdapter, ValidationError
 
 AnswerValue = str | int | float | bool | list[str] | None
 TEXT_MAX = 4000

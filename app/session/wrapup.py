@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from pydantic import ValidationError
-
 from app import phones
 from app.clock import later
 from app.refused import Refused
@@ -23,6 +21,7 @@ from app.session.acw import AcwMode, AcwPolicy
 from app.session.call import CallSession, Draft
 from app.session.phase import Direction, Phase
 from app.wire.dispositions import DispositionCode, DispositionIn, check_disposition
+from app.wire.schema import ValidationError
 
 
 def needs_acw(session: CallSession) -> bool:

@@ -14,12 +14,11 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import TypeVar
 
-from pydantic import BaseModel
-
 from app import phones
 from app.store.database import LocalStore
 from app.store.schema import db_time, from_db_time, utcnow
 from app.wire.contacts import ContactOut, ContactPatch
+from app.wire.schema import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -25,8 +25,6 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
-from pydantic import BaseModel
-
 from app.store.cache import apply_local_edit, put_contact_in
 from app.store.database import LocalStore
 from app.store.drafts import discard_in
@@ -36,6 +34,7 @@ from app.wire.calls import CallReportIn
 from app.wire.contacts import ContactOut, ContactPatch
 from app.wire.dispositions import DispositionIn
 from app.wire.recordings import RecordingIn
+from app.wire.schema import BaseModel
 from app.wire.statuses import StatusChangeIn
 from app.wire.tasks import ResultIn
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel
-
 from app.client.api import ApiClient
 from app.client.errors import LoginRequiredError, TransientError
 from app.store.cache import ContactCache, DocumentCache
@@ -24,6 +22,7 @@ from app.store.schema import utcnow
 from app.wire.contacts import ContactOut
 from app.wire.crm import CrmContactOut
 from app.wire.dispositions import Catalogue
+from app.wire.schema import BaseModel
 from app.wire.scripts import ScriptDocument
 
 log = logging.getLogger(__name__)

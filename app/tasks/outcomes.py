@@ -30,13 +30,12 @@ from __future__ import annotations
 import logging
 from collections import deque
 
-from pydantic import ValidationError
-
 from app.session.call import CallSession
 from app.session.phase import Direction
 from app.sync.outbox import Outbox
 from app.telephony.events import EndCause
 from app.wire.calls import CallOutcome, CallReportIn, MissedReason
+from app.wire.schema import ValidationError
 from app.workstation.hub import Hub, Unsubscribe
 from app.workstation.notices import CallChanged
 

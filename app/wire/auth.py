@@ -13,8 +13,6 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
-
 from app.wire.common import (
     PASSWORD_MAX,
     REFRESH_TOKEN_MAX,
@@ -23,6 +21,7 @@ from app.wire.common import (
     UtcDatetime,
     WireModel,
 )
+from app.wire.schema import Field, StringConstraints
 
 
 class Role(StrEnum):

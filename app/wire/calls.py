@@ -18,10 +18,9 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
-
 from app import phones
 from app.wire.common import CallId, Code, UserName, UtcDatetime, WireModel
+from app.wire.schema import AfterValidator, Field, StringConstraints, model_validator
 
 DNIS_MAX = 64
 """A dialled number or line name as a PBX writes it (``+74951234567``, ``shop-line-2``)."""

@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import (
+from app import phones
+from app.wire.schema import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
@@ -30,8 +31,6 @@ from pydantic import (
     ValidatorFunctionWrapHandler,
     WrapValidator,
 )
-
-from app import phones
 
 NAME_MAX = 200
 """Person names and script names: the longest real ones are well under this."""

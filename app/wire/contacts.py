@@ -17,16 +17,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    Field,
-    SerializerFunctionWrapHandler,
-    StringConstraints,
-    ValidationInfo,
-    model_serializer,
-    model_validator,
-)
-
 from app.wire.common import (
     E164,
     CallId,
@@ -48,6 +38,15 @@ from app.wire.common import (
 )
 from app.wire.dispositions import DispositionOut
 from app.wire.recordings import RecordingRef
+from app.wire.schema import (
+    AfterValidator,
+    Field,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    ValidationInfo,
+    model_serializer,
+    model_validator,
+)
 
 
 class PreferredChannel(StrEnum):

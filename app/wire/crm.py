@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from app.wire.schema import BaseModel, ConfigDict, Field
 
 TEXT_MAX = 300
 

@@ -14,8 +14,6 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
-
 from app.wire.calls import PhoneText
 from app.wire.common import (
     CallId,
@@ -28,6 +26,7 @@ from app.wire.common import (
     UtcDatetime,
     WireModel,
 )
+from app.wire.schema import Field, model_validator
 from app.wire.scripts import ScriptAnswers, ScriptRef
 from app.wire.statuses import NotReadyReason
 from app.wire.tasks import CallbackOwner

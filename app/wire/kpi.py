@@ -7,9 +7,8 @@ fractions (0.82, not 82 %) and ``None`` when undefined (no calls, no time logged
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from app.wire.common import UserName, UtcDatetime, WireModel
+from app.wire.schema import Field
 
 
 class KpiRow(WireModel):

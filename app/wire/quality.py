@@ -13,10 +13,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
-
 from app.wire.common import Comment, Id64, Label, UserName, UtcDatetime, WireModel
 from app.wire.recordings import RecordingOut
+from app.wire.schema import Field, StringConstraints, model_validator
 
 SCALE_MAX = 5
 """A scale answer is a whole number of points from 0 to this."""

@@ -11,9 +11,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
-
 from app.wire.common import CALL_ID_MAX, Code, Id64, UtcDatetime, WireModel
+from app.wire.schema import Field, StringConstraints
 
 CHUNK_BYTES_MAX = 512 * 1024
 """The largest chunk the server takes in one ``PUT``; under the server-wide 1 MiB body limit."""

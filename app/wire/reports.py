@@ -13,9 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
-
 from app.wire.contacts import ContactOut
+from app.wire.schema import BaseModel, Field
 
 
 class Interval(StrEnum):

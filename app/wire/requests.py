@@ -16,9 +16,8 @@ import json
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import model_validator
-
 from app.wire.common import CatalogueCode, UserName, UtcDatetime, WireModel
+from app.wire.schema import model_validator
 from app.wire.statuses import OperatorStatus, StatusChangeOut, check_reason
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, model_validator
-
 from app.wire.common import (
     Code,
     FieldKey,
@@ -26,6 +24,7 @@ from app.wire.common import (
     WireModel,
     one_reason,
 )
+from app.wire.schema import AfterValidator, Field, model_validator
 
 SCRIPT_BODY_MAX = 1_000_000
 """Bytes of a script body as compact JSON: a big branching script is tens of kilobytes."""

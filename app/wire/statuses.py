@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field, model_validator
-
 from app.wire.common import CallId, CatalogueCode, Id64, Label, Line, UserName, UtcDatetime, WireModel
+from app.wire.schema import Field, model_validator
 
 
 class OperatorStatus(StrEnum):

@@ -12,10 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
-
 from app.supervision.modes import GRANT_HEADER, MODE_CONTENT_TYPE, MODE_HEADER, SupervisionMode
 from app.wire.common import CallId, UserName, WireModel
+from app.wire.schema import Field
 
 __all__ = [
     "GRANT_HEADER",

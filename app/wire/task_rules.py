@@ -11,9 +11,8 @@ import re
 import zoneinfo
 from datetime import datetime, time, timedelta
 
-from pydantic import Field, field_validator, model_validator
-
 from app.wire.common import WireModel
+from app.wire.schema import Field, field_validator, model_validator
 from app.wire.tasks import TaskKind
 
 _RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field, model_validator
-
 from app.wire.calls import PhoneText
 from app.wire.common import CallId, Code, Comment, UserName, UtcDatetime, WireModel
+from app.wire.schema import Field, model_validator
 
 MAX_DUE_DAYS = 366
 """How far ahead a task may fall due: a year. Later than that is a typo, not a plan."""

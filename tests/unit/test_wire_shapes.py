@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
 
 from app.wire.auth import LoginIn, LogoutIn, RefreshIn, Role, TokenPair, UserOut
 from app.wire.contacts import (
@@ -28,6 +27,7 @@ from app.wire.dispositions import (
     DispositionOut,
     check_disposition,
 )
+from app.wire.schema import BaseModel, ValidationError
 from app.wire.scripts import SCRIPT_BODY_MAX, ScriptDocument, ScriptRef
 from app.wire.statuses import (
     SHIFT_START,

@@ -7,11 +7,11 @@ import json
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from app.sync.deliver import BATCH_BYTES
 from app.wire.common import CALL_ID_MAX, CODE_MAX, COMMENT_MAX, USER_NAME_MAX
 from app.wire.dispositions import BATCH_BODY_MAX, DISPOSITION_BYTES_MAX, DispositionIn
+from app.wire.schema import ValidationError
 from app.wire.scripts import ANSWERS_BYTES_MAX
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.wire.contacts import ContactOut, ContactPatch, FieldSchema, HistoryItem
+from app.wire.schema import ValidationError
 from ui.card.call_card import CardData, ContactEdit
 from ui.card.conflict_dialog import THEIRS, ConflictDialog
 from ui.card.contact_fields import CONSENT_FLAGS, FieldSpec, conflicts, field_specs, flatten, patch_data

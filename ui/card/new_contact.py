@@ -9,12 +9,12 @@ makes the contact in ringdesk from the CRM's data.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import QFormLayout, QFrame, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.wire.contacts import ContactIn
 from app.wire.crm import CrmContactOut
+from app.wire.schema import ValidationError
 from ui.plain import plain_label, set_plain
 from ui.theme import set_role
 
