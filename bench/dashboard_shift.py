@@ -57,6 +57,7 @@ def client(base_url: str, token: str, reads: int) -> dict[str, Any]:
 
     from app.reports.live import LiveFigures
     from app.team.feed import TeamFeed
+    from bench.desktop_start import consulted
     from bench.lead_api import lead_api
     from ui import gui_gc
     from ui.team.window import TeamWindow
@@ -149,6 +150,8 @@ def client(base_url: str, token: str, reads: int) -> dict[str, Any]:
             "server_side_modules": sorted(
                 m for m in sys.modules if m.split(".")[0] in ("server", "sqlalchemy")
             ),
+            "pydantic_loaded": "pydantic" in sys.modules,
+            "pydantic_consulted": consulted(),
         }
 
     try:
@@ -256,6 +259,10 @@ def run(log_dir: Path) -> BenchResult:
         "operators_shown": figures["operators"],
         "server_side_modules_in_client": figures["server_side_modules"],
     }
+    result.notes.append(
+        f"the client's wire models on the light engine: pydantic loaded {figures['pydantic_loaded']}, "
+        f"asked about {figures['pydantic_consulted'] or 'nothing'}"
+    )
     return result
 
 

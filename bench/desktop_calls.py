@@ -56,6 +56,8 @@ import random
 import sys
 import time
 import tracemalloc
+import weakref
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -78,6 +80,40 @@ SHIFT_DETAIL = bool(os.environ.get("RINGDESK_BENCH_SHIFT_DETAIL"))
 """``malloc_trim(0)`` after every call: how much of the shift's growth is free memory malloc keeps."""
 SHIFT_BASE = 10
 """Calls before the first memory reading of the shift: the growth counted is what comes after them."""
+
+
+_TIMERS: weakref.WeakKeyDictionary[Any, tuple[str, float]] = weakref.WeakKeyDictionary()
+
+
+def _watch_timers() -> None:
+    """Remember each ``call_later``'s callback and delay (a cancelled handle forgets its callback)."""
+    loop = asyncio.get_event_loop()
+    plain = loop.call_later
+
+    def call_later(delay: float, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        handle = plain(delay, callback, *args, **kwargs)
+        owner = getattr(callback, "__self__", None)
+        name = getattr(callback, "__qualname__", type(callback).__name__)
+        _TIMERS[handle] = (f"{type(owner).__name__}.{name}" if owner is not None else name, delay)
+        return handle
+
+    loop.call_later = call_later  # type: ignore[method-assign,assignment]
+
+
+def _pending_timers() -> None:
+    """The loop's timers still waiting to fire, by callback (stderr): qasync keeps a cancelled
+    ``call_later`` until its time comes, so what a shift of calls seconds apart leaves here says which
+    timeouts are long, and whether any would outlast a real shift."""
+    loop = asyncio.get_event_loop()
+    timer = getattr(loop, "_timer", None)
+    pending = getattr(timer, "_SimpleTimer__callbacks", {})
+    kinds: Counter[str] = Counter()
+    for handle in pending.values():
+        name, delay = _TIMERS.get(handle, ("?", -1.0))
+        kinds[f"{name} after {delay:.0f} s{' (cancelled)' if handle._cancelled else ''}"] += 1
+    print(f"timers pending after the shift: {len(pending)}", file=sys.stderr)
+    for name, count in kinds.most_common(15):
+        print(f"  {count:5d} {name}", file=sys.stderr)
 
 
 def number_of(i: int) -> str:
@@ -372,6 +408,8 @@ async def _shift(call: Any) -> dict[str, Any]:
 
     reading: Callable[[], dict[str, float]] = detailed if SHIFT_DETAIL else _rss_collected
     reading()  # (see memory(): its first reading wraps Qt's objects, once)
+    if SHIFT_DETAIL:
+        _watch_timers()
     for _ in range(SHIFT_BASE):
         await call()
     base = reading()
@@ -389,6 +427,8 @@ async def _shift(call: Any) -> dict[str, Any]:
     end = reading()
     blocks = sys.getallocatedblocks()
     imported = sorted(set(sys.modules) - modules)  # (a module's code and objects: growth paid once)
+    if SHIFT_DETAIL:
+        _pending_timers()
     if traced is not None:
         last = tracemalloc.take_snapshot()
         for key in ("filename", "lineno"):  # (by file too: growth spread thin over many lines shows there)

@@ -19,6 +19,8 @@ line, each answer one JSON line:
   lists and tables also give ``rows`` (the cells of each row) and ``current_row``;
 - ``{"query": "focus"}``: the focused widget's path and class, and the active window's;
 - ``{"query": "screen"}``: the primary screen's geometry, available geometry and scale.
+- ``{"query": "wire"}``: which engine checks the wire models (``light`` or ``pydantic``), whether pydantic
+  is loaded, and what the light engine left to it (``app.wire.light.twin.used``).
 
 Nothing is ever changed through the probe: it only reads, so a test still has to act with real input.
 The variable is documented as a test hook (README, docs); an operator's PC never sets it, and without
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 from PySide6.QtCore import QObject, QRect, Qt
 from PySide6.QtGui import QGuiApplication
@@ -121,7 +124,21 @@ def answer_query(query: str) -> object:
             "available": _rect(screen.availableGeometry()),
             "scale": screen.devicePixelRatio(),
         }
+    if query == "wire":
+        return _wire()
     raise ValueError(f"unknown query {query!r}")
+
+
+def _wire() -> dict[str, object]:
+    """Which engine checks the wire models, and what it left to pydantic (``app.wire.light``)."""
+    from app.wire import engine
+
+    twin = sys.modules.get("app.wire.light.twin")
+    return {
+        "engine": "light" if engine.light() else "pydantic",
+        "pydantic_loaded": "pydantic" in sys.modules,
+        "pydantic_consulted": dict(getattr(twin, "used", {})),
+    }
 
 
 def _windows() -> list[QWidget]:

@@ -58,6 +58,8 @@ class Shift:
     hold_s: float = 0.0
     calls: int = 0
     shots: Path = Path()
+    wire: dict[str, object] = field(default_factory=dict)
+    """The probe's ``wire`` answer at the end of the shift: which engine checked the wire models."""
     error: str = ""
     """The traceback, when the journey itself broke (asserted by a plain test, so a strict xfail that
     depends on the journey can never hide it)."""
@@ -296,6 +298,7 @@ def the_shift(  # noqa: PLR0917 - the journey's cast, in the order a reader meet
     screen.key("ctrl+shift+e")
     person.until_status(words.offline)
     screen.shot("end-of-shift")
+    shift.wire = desk.probe.ask("wire")  # what the program checked the wire models with, all shift
     screen.key("ctrl+q")
     code = desk.wait_exit(30)
     shift.note("quit", "" if code == 0 else f"ringdesk exited with {code} after Ctrl+Q:\n{desk.log_tail()}")

@@ -67,6 +67,13 @@ def test_the_shift_is_done_and_reaches_the_server(shift: Shift, journey_server: 
     assert kpi["operators"][0]["handled"] >= 5
 
 
+def test_the_shift_needed_no_pydantic(shift: Shift) -> None:
+    """The desk checks the server's answers and its own requests with the light engine (issue 15: the
+    desk's memory); over a whole shift it never had to ask pydantic, so never loaded it."""
+    assert not shift.error, shift.error
+    assert shift.wire == {"engine": "light", "pydantic_loaded": False, "pydantic_consulted": {}}
+
+
 def test_quitting_after_the_shift_ends_the_program_cleanly(shift: Shift) -> None:
     assert not shift.notes["quit"]
 
