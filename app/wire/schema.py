@@ -29,24 +29,10 @@ if TYPE_CHECKING or not engine.light():
         model_serializer,
         model_validator,
     )
-else:
-    from app.wire.light import (
-        AfterValidator,
-        AwareDatetime,
-        BaseModel,
-        ConfigDict,
-        Field,
-        SerializerFunctionWrapHandler,
-        StringConstraints,
-        TypeAdapter,
-        ValidationError,
-        ValidationInfo,
-        ValidatorFunctionWrapHandler,
-        WrapValidator,
-        field_validator,
-        model_serializer,
-        model_validator,
-    )
+else:  # the same names, from the light engine
+    from app.wire import light as _light
+
+    globals().update({name: getattr(_light, name) for name in _light.__all__})
 
 __all__ = [
     "AfterValidator",

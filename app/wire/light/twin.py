@@ -160,31 +160,36 @@ def light(value: Any) -> Any:
         object.__setattr__(model, "__dict__", {k: light(v) for k, v in value.__dict__.items()})
         object.__setattr__(model, "__pydantic_fields_set__", set(value.model_fields_set))
         return model
+    return _inside(value, light)
+
+
+def _inside(value: Any, convert: Callable[[Any], Any]) -> Any:
+    """``value`` with ``convert`` applied inside its lists, tuples and dicts (itself when none)."""
     if type(value) is list:
-        return [light(v) for v in value]
+        return [convert(v) for v in value]
     if type(value) is tuple:
-        return tuple(light(v) for v in value)
+        return tuple(convert(v) for v in value)
     if type(value) is dict:
-        return {k: light(v) for k, v in value.items()}
+        return {k: convert(v) for k, v in value.items()}
     return value
 
 
 def validate(cls: type[BaseModel], obj: Any, context: Any) -> Any:
-    import pydantic_core
-
-    consulted(cls.__name__)
-    try:
-        return light(twin_of(cls).model_validate(_pydantic(obj), context=context))
-    except pydantic_core.ValidationError as exc:
-        raise _ours(exc) from None
+    """``cls.model_validate(obj)`` as pydantic answers it (our :class:`ValidationError` for its)."""
+    return _decide(cls, "model_validate", _pydantic(obj), context)
 
 
 def validate_json(cls: type[BaseModel], data: Any, context: Any) -> Any:
+    """``cls.model_validate_json(data)`` as pydantic answers it."""
+    return _decide(cls, "model_validate_json", data, context)
+
+
+def _decide(cls: type[BaseModel], method: str, given: Any, context: Any) -> Any:
     import pydantic_core
 
     consulted(cls.__name__)
     try:
-        return light(twin_of(cls).model_validate_json(data, context=context))
+        return light(getattr(twin_of(cls), method)(given, context=context))
     except pydantic_core.ValidationError as exc:
         raise _ours(exc) from None
 
@@ -199,13 +204,7 @@ def _pydantic(value: Any) -> Any:
             _fields_set=set(value.__pydantic_fields_set__),
             **{k: _pydantic(v) for k, v in value.__dict__.items()},
         )
-    if type(value) is list:
-        return [_pydantic(v) for v in value]
-    if type(value) is tuple:
-        return tuple(_pydantic(v) for v in value)
-    if type(value) is dict:
-        return {k: _pydantic(v) for k, v in value.items()}
-    return value
+    return _inside(value, _pydantic)
 
 
 def dump(model: BaseModel, **options: Any) -> Any:
