@@ -4,6 +4,7 @@ process: in this one, other tests may have decoded events already."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -32,3 +33,42 @@ def test_after_the_warm_up_a_calls_events_compile_no_checker() -> None:
     warmed, after = (int(n) for n in done.stdout.split())
     assert warmed > 20  # every event, and the types inside them
     assert after == warmed
+
+
+WIRE_SCRIPT = """
+from app.wire import engine
+assert engine.use_light()
+import ui.main  # what the desk has imported when it warms up
+from ui.warmup import _wire_checks
+from app.wire.light.model import BaseModel
+
+
+def models():
+    todo, found = [BaseModel], []
+    while todo:
+        for model in todo.pop().__subclasses__():
+            found.append(model)
+            todo.append(model)
+    return found
+
+
+cold = sum(m.__dict__.get("__light_plan__") is None for m in models())
+_wire_checks()
+print(cold, sum(m.__dict__.get("__light_plan__") is None for m in models()))
+"""
+
+
+def test_after_the_warm_up_the_wire_models_compile_nothing() -> None:
+    """On the light engine (the desk's), each model compiles its checks on first use; the warm-up
+    compiles those of every model imported, so the first call's lookup and report compile nothing."""
+    done = subprocess.run(
+        [sys.executable, "-c", WIRE_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    cold, left = (int(n) for n in done.stdout.split())
+    assert cold > 40
+    assert left == 0
