@@ -57,7 +57,10 @@ def _float(value: Any, _context: Any) -> Any:
     if kind is float:
         return value
     if kind is int:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # pydantic: ``float_type`` from Python, infinity from JSON
+            raise _REFUSED from None
     raise _REFUSED
 
 
