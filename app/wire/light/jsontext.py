@@ -47,3 +47,5 @@ def parse(data: str | bytes | bytearray) -> Any:
         return _DECODER.decode(data)
     except ValueError:  # JSONDecodeError, a BOM
         raise Refused("not JSON") from None
+    except RecursionError:  # nested some 1000 levels deep (jiter stops at 201: pydantic says so)
+        raise Refused("nested too deep") from None

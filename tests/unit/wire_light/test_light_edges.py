@@ -71,6 +71,14 @@ def _described(model: Any) -> dict[str, Any]:
     }
 
 
+def _nested(depth: int) -> str:
+    """A disposition whose answer is ``depth`` lists deep (jiter refuses JSON beyond 201 levels)."""
+    moments = f'"ring_at": "{AT}", "end_at": "{AT}"'
+    return (
+        '{"id": 1, "code": "x", ' + moments + ', "script_answers": {"a": ' + "[" * depth + "]" * depth + "}}"
+    )
+
+
 def _make(cls: Any, **values: Any) -> Any:
     """``cls(**values)``, values of any type (what the desk's code may hand a model)."""
     return cls(**values)
@@ -119,6 +127,11 @@ def _cases() -> dict[str, Callable[[], Any]]:
         "a BOM": lambda: reports.ReportRow.model_validate_json(b'\xef\xbb\xbf{"offered": 1}'),
         "whitespace around": lambda: reports.ReportRow.model_validate_json(' \t\n{"offered": 1}\r\n '),
         "no-break space before": lambda: reports.ReportRow.model_validate_json('\u00a0{"offered": 1}'),
+        "nesting jiter refuses": lambda: reports.CardDisposition.model_validate_json(_nested(200)),
+        "nesting jiter reads": lambda: reports.CardDisposition.model_validate_json(_nested(199)),
+        "nesting Python's reader cannot follow": lambda: reports.CardDisposition.model_validate_json(
+            _nested(5000)
+        ),
         # Python values the desk builds
         "enum member and aware moment": lambda: _make(
             statuses.StatusChangeIn,
