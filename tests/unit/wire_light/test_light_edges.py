@@ -79,6 +79,13 @@ def _nested(depth: int) -> str:
     )
 
 
+def _private(model: Any) -> list[Any]:
+    """pydantic keeps an undeclared ``_name`` in ``__dict__`` and leaves it out of everything else."""
+    model._cache = 5
+    other = type(model)(**model.model_dump())
+    return [model._cache, model == other, dict(model) == dict(other), repr(model), model.model_dump_json()]
+
+
 def _make(cls: Any, **values: Any) -> Any:
     """``cls(**values)``, values of any type (what the desk's code may hand a model)."""
     return cls(**values)
@@ -217,6 +224,12 @@ def _cases() -> dict[str, Callable[[], Any]]:
         "copy updating a name that is no field": lambda: _make(reports.ReportRow, offered=1).model_copy(
             update={"nope": 2}
         ),
+        "equal but for a name that is no field": lambda: [
+            (copied := _make(reports.ReportRow, offered=1).model_copy(update={"nope": 2}))
+            == _make(reports.ReportRow, offered=1),
+            repr(copied),
+        ],
+        "a private name assigned": lambda: _private(_make(reports.ReportRow, offered=1)),
         "copy updating an int into a float": lambda: _make(
             reports.ReportRow,
         ).model_copy(update={"callback_share": 2}),
