@@ -57,7 +57,10 @@ def _float(value: Any, _context: Any) -> Any:
     if kind is float:
         return value
     if kind is int:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # pydantic: ``float_type`` from Python, infinity from JSON
+            raise _REFUSED from None
     raise _REFUSED
 
 
@@ -251,21 +254,26 @@ def _safe(check: Check, value: Any, context: Any) -> bool:
 
 
 def _any(value: Any, _context: Any) -> Any:
-    """Any value, except a float that is not finite anywhere inside it: pydantic writes that as
-    ``null`` even in ``model_dump(mode="json")`` there (its own type would keep it)."""
-    if _has_non_finite(value):
+    """Any value, except a float that is not finite anywhere inside it (pydantic writes that as
+    ``null`` even in ``model_dump(mode="json")`` there: its own type would keep it), or one nested
+    deeper than :data:`_DEEPEST` (jiter reads no JSON nested beyond 201 levels)."""
+    if _unfit(value, 0):
         raise _REFUSED
     return value
 
 
-def _has_non_finite(value: Any) -> bool:
+_DEEPEST = 64
+"""Lists and dicts inside an ``Any`` value: the models around it nest far less than the other 137."""
+
+
+def _unfit(value: Any, depth: int) -> bool:
     kind = type(value)
     if kind is float:
         return not math.isfinite(value)
     if kind is list or kind is tuple:
-        return any(_has_non_finite(v) for v in value)
+        return depth >= _DEEPEST or any(_unfit(v, depth + 1) for v in value)
     if kind is dict:
-        return any(_has_non_finite(v) for v in value.values())
+        return depth >= _DEEPEST or any(_unfit(v, depth + 1) for v in value.values())
     return False
 
 

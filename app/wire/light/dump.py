@@ -3,13 +3,14 @@
 By the runtime type of each value (what pydantic does for ``Any``, and what its typed serializers give
 for values of their own type): a moment in UTC ends in ``Z``, an enum is its value in JSON mode and
 itself in Python mode, a tuple is a list in JSON, a float that is not finite is ``null`` in JSON.
-JSON text is compact and keeps non-ASCII characters, as pydantic writes it.
+JSON text is compact and keeps non-ASCII characters, and writes floats, as pydantic writes them.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -35,6 +36,8 @@ def model(obj: Any, options: Options, include: Collection[str] | None = None,
         out: dict[str, Any] = {}
         fields_set = obj.__pydantic_fields_set__
         for name, value in obj.__dict__.items():
+            if name not in plan.infos:  # put there by ``model_copy(update=...)``: pydantic skips it
+                continue
             if include is not None and name not in include:
                 continue
             if exclude is not None and name in exclude:
@@ -97,10 +100,32 @@ def _key(key: Any) -> Any:
 def moment(value: datetime) -> str:
     """pydantic's form of a moment: ISO 8601, ``Z`` for UTC, microseconds only when there are some."""
     text = value.isoformat()
+    offset = value.utcoffset()
+    if offset is not None and (offset.seconds % 60 or offset.microseconds):
+        # a zone's local mean time (Moscow's +02:30:17 before 1880): pydantic keeps hours and minutes
+        return text[: -10 if offset.microseconds else -3]
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def text(data: Any, indent: int | None = None) -> str:
     if indent is None:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
+        written = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    else:
+        written = json.dumps(data, ensure_ascii=False, indent=indent, allow_nan=False)
+    return _TINY.sub(_tiny, written) if "e-" in written else written
+
+
+_TINY = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?\d+(?:\.\d+)?e-\d+)')
+"""A string (skipped whole) or a float Python writes with a negative exponent."""
+
+
+def _tiny(found: re.Match[str]) -> str:
+    """A float below 1e-4 as pydantic writes it: ``0.00001`` (Python: ``1e-05``), ``1e-7`` (``1e-07``)."""
+    number = found.group(1)
+    if number is None:
+        return found.group(0)
+    mantissa, _, exponent = number.partition("e-")
+    if int(exponent) == 5:
+        sign = "-" if mantissa.startswith("-") else ""
+        return f"{sign}0.0000{mantissa.lstrip('-').replace('.', '')}"
+    return f"{mantissa}e-{int(exponent)}"

@@ -15,6 +15,7 @@ from typing import Any
 from app.wire.light.declare import Refused
 
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE = re.compile("[\ud800-\udfff]")
 
 
 def _constant(_name: str) -> Any:
@@ -38,9 +39,13 @@ def parse(data: str | bytes | bytearray) -> Any:
             data = bytes(data).decode("utf-8")
         except UnicodeDecodeError:
             raise Refused("not UTF-8") from None
+    elif not data.isascii() and _LONE.search(data):  # pydantic reads text as UTF-8: it has none
+        raise Refused("a lone surrogate")
     if "\\u" in data and _SURROGATE.search(data):
         raise Refused("a surrogate escape")
     try:
         return _DECODER.decode(data)
     except ValueError:  # JSONDecodeError, a BOM
         raise Refused("not JSON") from None
+    except RecursionError:  # nested some 1000 levels deep (jiter stops at 201: pydantic says so)
+        raise Refused("nested too deep") from None

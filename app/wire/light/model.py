@@ -275,26 +275,32 @@ class BaseModel:
         if name in type(self)._light_plan().fields:
             self.__dict__[name] = value
             self.__pydantic_fields_set__.add(name)
-        elif isinstance(getattr(type(self), name, None), property):
-            object.__setattr__(self, name, value)
+        elif name.startswith("_") or isinstance(getattr(type(self), name, None), property):
+            object.__setattr__(self, name, value)  # pydantic keeps an undeclared ``_name`` in __dict__
         else:
             raise ValueError(f'"{type(self).__name__}" object has no field "{name}"')
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BaseModel):
             return NotImplemented
-        return type(self) is type(other) and self.__dict__ == other.__dict__
+        if type(self) is not type(other):
+            return False
+        if self.__dict__ == other.__dict__:
+            return True
+        # as pydantic: what ``model_copy(update=...)`` or a ``_name`` added is not compared
+        names = type(self)._light_plan().infos
+        return tuple(self.__dict__.get(k, _MISSING) for k in names) == tuple(
+            other.__dict__.get(k, _MISSING) for k in names
+        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like pydantic's (not frozen)
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
-        yield from self.__dict__.items()
+        yield from ((k, v) for k, v in self.__dict__.items() if not k.startswith("_"))
 
     def __repr_args__(self) -> list[tuple[str, Any]]:
         shown = type(self)._light_plan().infos
-        return [
-            (k, v) for k, v in self.__dict__.items() if shown.get(k, FieldInfo()).kwargs.get("repr", True)
-        ]
+        return [(k, v) for k, v in self.__dict__.items() if k in shown and shown[k].kwargs.get("repr", True)]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.__repr_args__())})"

@@ -73,10 +73,26 @@ def _build(cls: type[BaseModel]) -> Any:
         namespace[name] = pydantic.Field(**info.pydantic_kwargs())
     namespace["__annotations__"] = annotations
     namespace["model_config"] = pydantic.ConfigDict(**cls.model_config)  # type: ignore[typeddict-item]
-    made = type(cls.__name__, (pydantic.BaseModel,), namespace)
+    made = type(cls.__name__, _bases(cls), namespace)
     _TWINS[cls] = made
     _LIGHT[made] = cls
     return made
+
+
+def _bases(cls: type[BaseModel]) -> tuple[type, ...]:
+    """The twins of ``cls``'s own bases: pydantic accepts a subclass's instance for a field of its
+    base's type (``OperatorRow`` in ``Report.rows``), so the twins must be subclasses too. Each twin
+    still declares every field and validator itself, as the light class sees them."""
+    import pydantic
+
+    from app.wire.light.model import BaseModel
+
+    bases = [
+        twin_of(base) if base is not BaseModel else pydantic.BaseModel
+        for base in cls.__bases__
+        if issubclass(base, BaseModel)
+    ]
+    return tuple(bases) or (pydantic.BaseModel,)
 
 
 def _decorated(item: Decorated) -> Any:
