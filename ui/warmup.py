@@ -4,7 +4,8 @@ hundredth (issue 15: the first call after start popped in 133-586 ms, the steady
 Profiled, the first pop's extra time was the call card's pages (imported and built on first use, to keep
 the idle desktop small: issue 5) with the editors of the contact's fields (~50 ms), and the
 phone-number metadata read on the first lookup; then, smaller, the telephony wire's checkers of
-the call's events (compiled from the dataclasses' type hints on first use: ~1.5 ms of the first pop).
+the call's events (compiled from the dataclasses' type hints on first use: ~1.5 ms of the first pop)
+and the wire models' checks (the light engine's, compiled on first use: ~1 ms a model).
 All are done here right after the window is shown:
 
 * the imports, off the GUI thread (a worker thread: importing is pure Python, no widget is touched);
@@ -41,6 +42,7 @@ def _in_worker() -> None:
     phones.lookup_keys("+7 912 345-67-89")
     phones.format_for_display("+79123456789")
     _telephony_checks()
+    _wire_checks()
 
 
 def _telephony_checks() -> None:
@@ -65,6 +67,24 @@ def _telephony_checks() -> None:
             todo.extend(typing.get_type_hints(tp).values())
         else:
             todo.extend(typing.get_args(tp))
+
+
+def _wire_checks() -> None:
+    """Compile the checks of every wire model the desk has imported (the light engine compiles a
+    model's on its first use: ~1 ms each, ~45 ms for all, which the first call's lookup, report and
+    disposition would otherwise pay on the GUI thread). Nothing to do on pydantic, which built them
+    at import. Safe beside the GUI thread: a plan compiled twice is the same plan."""
+    from app.wire import engine
+
+    if not engine.light():
+        return
+    from app.wire.light.model import BaseModel
+
+    todo: list[type[BaseModel]] = [BaseModel]
+    while todo:
+        for model in todo.pop().__subclasses__():
+            model._light_plan()
+            todo.append(model)
 
 
 async def warm_first_call(window: MainWindow, schema: list[FieldSchema]) -> None:
