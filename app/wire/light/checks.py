@@ -291,8 +291,23 @@ _PLAIN: dict[Any, Check] = {
 }
 
 
+_COMPILED: dict[Any, Check] = {}
+"""Checks by hint: the same field types (``UtcDatetime``, ``Line``, ``UserName``...) recur in most models,
+and a check keeps nothing of the model it was compiled for."""
+
+
 def compile_hint(hint: Any) -> Check:
-    """The check for ``hint`` (a resolved type hint, ``Annotated`` metadata included)."""
+    """The check for ``hint`` (a resolved type hint, ``Annotated`` metadata included), compiled once."""
+    try:
+        return _COMPILED[hint]
+    except KeyError:
+        check = _COMPILED[hint] = _compile(hint)
+        return check
+    except TypeError:  # a hint that cannot be a key (unhashable metadata)
+        return _compile(hint)
+
+
+def _compile(hint: Any) -> Check:
     origin = get_origin(hint)
     if origin is Annotated:
         base, *metadata = get_args(hint)

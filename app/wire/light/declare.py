@@ -7,11 +7,13 @@ value is refused (pydantic then says why, word for word as on the server).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
 _MISSING: Any = type("Missing", (), {"__repr__": lambda self: "PydanticUndefined"})()
 """No default was given: the field is required."""
 
@@ -24,10 +26,10 @@ class FieldInfo:
     def __init__(self, default: Any = _MISSING, **kwargs: Any) -> None:
         self.default = default
         self.default_factory: Callable[[], Any] | None = kwargs.pop("default_factory", None)
-        self.kwargs = kwargs
-        self.constraints = {
+        self.kwargs: Mapping[str, Any] = kwargs or _NOTHING  # most fields have a default only
+        self.constraints: Mapping[str, Any] = {
             k: v for k, v in kwargs.items() if k not in ("repr", "description", "title", "examples")
-        }
+        } or _NOTHING
         self.annotation: Any = None
 
     def is_required(self) -> bool:

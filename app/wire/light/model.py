@@ -22,7 +22,7 @@ from app.wire.light.declare import _MISSING, Decorated, FieldInfo, Refused, Unsu
 from app.wire.light.jsontext import parse
 
 
-@dataclass
+@dataclass(slots=True)
 class _Field:
     name: str
     check: Check
