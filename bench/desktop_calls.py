@@ -78,6 +78,8 @@ TRIM_EACH = bool(os.environ.get("RINGDESK_BENCH_TRIM_EACH"))
 SHIFT_DETAIL = bool(os.environ.get("RINGDESK_BENCH_SHIFT_DETAIL"))
 """What the shift's memory is made of, read beside its RSS (see the module docstring: costs ~2 MB itself)."""
 """``malloc_trim(0)`` after every call: how much of the shift's growth is free memory malloc keeps."""
+SETTLE_S = float(os.environ.get("RINGDESK_BENCH_SETTLE_S", "16"))
+"""Seconds before each of the shift's memory readings (see :func:`_settled`)."""
 SHIFT_BASE = 10
 """Calls before the first memory reading of the shift: the growth counted is what comes after them."""
 
@@ -396,6 +398,15 @@ def _rss_collected() -> dict[str, float]:
     return {"rss": rss_mb()}
 
 
+async def _settled(reading: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """A reading once the last call's timeouts have had their time (:data:`SETTLE_S`): qasync keeps a
+    cancelled ``call_later`` (httpx's 15 s timeouts, ``wait_for``'s 10 s) until then, and at the bench's
+    pace of calls seconds apart thousands wait at any moment, which a shift of calls minutes apart never
+    holds. What is read after is what the calls kept."""
+    await asyncio.sleep(SETTLE_S)
+    return reading()
+
+
 async def _shift(call: Any) -> dict[str, Any]:
     """Memory over ``SHIFT_CALLS`` calls: RSS after the first ``SHIFT_BASE`` and after the rest, with the C
     heap (in use and free in malloc's arenas) and Qt's objects beside it, and what trimming the heap's free
@@ -412,7 +423,7 @@ async def _shift(call: Any) -> dict[str, Any]:
         _watch_timers()
     for _ in range(SHIFT_BASE):
         await call()
-    base = reading()
+    base = await _settled(reading)
     modules = set(sys.modules)
     # (under ``python -X tracemalloc`` the whole shift is compared: where Python's growth comes from)
     traced = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
@@ -421,10 +432,10 @@ async def _shift(call: Any) -> dict[str, Any]:
     rest = SHIFT_CALLS - SHIFT_BASE
     for _ in range(rest // 2):
         await call()
-    mid = reading()  # bounded caches fill in the first half; a leak grows in both halves alike
+    mid = await _settled(reading)  # bounded caches fill in the first half; a leak grows in both halves alike
     for _ in range(rest - rest // 2):
         await call()
-    end = reading()
+    end = await _settled(reading)
     blocks = sys.getallocatedblocks()
     imported = sorted(set(sys.modules) - modules)  # (a module's code and objects: growth paid once)
     if SHIFT_DETAIL:

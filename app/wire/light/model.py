@@ -29,6 +29,12 @@ class _Field:
     info: FieldInfo
     validators: list[tuple[Callable[..., Any], bool]]
 
+    def default(self) -> Any:
+        """The value of the field when it is not given (``_MISSING``: it is required)."""
+        if self.info.default_factory is not None:
+            return self.info.default_factory()
+        return _copied(self.info.default)
+
 
 @dataclass
 class Plan:
@@ -144,10 +150,8 @@ class BaseModel:
                         raise Refused() from None
                 values[name] = value
                 given.add(name)
-            elif spec.info.default_factory is not None:
-                values[name] = spec.info.default_factory()
-            elif spec.info.default is not _MISSING:
-                values[name] = _copied(spec.info.default)
+            elif (value := spec.default()) is not _MISSING:
+                values[name] = value
             else:
                 raise Refused()
         if plan.extra == "forbid" and len(given) != len(data):
@@ -196,10 +200,8 @@ class BaseModel:
         for name, spec in plan.fields.items():
             if name in values:
                 filled[name] = values[name]
-            elif spec.info.default_factory is not None:
-                filled[name] = spec.info.default_factory()
-            elif spec.info.default is not _MISSING:
-                filled[name] = _copied(spec.info.default)
+            elif (value := spec.default()) is not _MISSING:
+                filled[name] = value
         object.__setattr__(model, "__dict__", filled)
         fields_set = set(values) & set(plan.fields) if _fields_set is None else set(_fields_set)
         object.__setattr__(model, "__pydantic_fields_set__", fields_set)
