@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 import types
 import typing
 from collections import Counter
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
     from app.wire.light.model import BaseModel
 
 log = logging.getLogger(__name__)
-_TWINS: dict[type, type] = {}
+_TWINS: dict[type, type | None] = {}
+_ABSENT = object()
+_BUILDING = threading.RLock()
 _LIGHT: dict[type, type] = {}
 used: Counter[str] = Counter()
 """How often pydantic was asked about each class (or adapter) in this process: what a test or the bench
@@ -46,10 +49,15 @@ def consulted(name: str) -> None:
 
 
 def twin_of(cls: type[BaseModel]) -> Any:
-    """The pydantic class declared like ``cls`` (built once)."""
-    found = _TWINS.get(cls)
-    if found is None:
-        found = _build(cls)
+    """The pydantic class declared like ``cls``, built once (under a lock: the pump's thread and the
+    GUI thread may both meet a refusal). ``None`` while it is being built: a recursive model, which
+    :func:`translate` refuses."""
+    found = _TWINS.get(cls, _ABSENT)
+    if found is _ABSENT:
+        with _BUILDING:
+            found = _TWINS.get(cls, _ABSENT)
+            if found is _ABSENT:
+                found = _build(cls)
     return found
 
 
@@ -58,7 +66,7 @@ def _build(cls: type[BaseModel]) -> Any:
 
     from app.wire.light.model import BaseModel
 
-    _TWINS[cls] = None  # type: ignore[assignment]  # a recursive model would meet this
+    _TWINS[cls] = None  # a recursive model would meet this (see twin_of)
     plan = cls._light_plan()
     hints = typing.get_type_hints(cls, include_extras=True)
     namespace: dict[str, Any] = {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
