@@ -56,13 +56,12 @@ import random
 import sys
 import time
 import tracemalloc
-import weakref
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench.desktop_start import consulted, rss_mb
+from bench.loop_timers import pending_timers, settled, watch_timers
 from bench.shift_memory import LIBC, growth, live_types, memory
 
 STEADY = int(os.environ.get("RINGDESK_BENCH_STEADY", "100"))
@@ -78,44 +77,8 @@ TRIM_EACH = bool(os.environ.get("RINGDESK_BENCH_TRIM_EACH"))
 SHIFT_DETAIL = bool(os.environ.get("RINGDESK_BENCH_SHIFT_DETAIL"))
 """What the shift's memory is made of, read beside its RSS (see the module docstring: costs ~2 MB itself)."""
 """``malloc_trim(0)`` after every call: how much of the shift's growth is free memory malloc keeps."""
-SETTLE_S = float(os.environ.get("RINGDESK_BENCH_SETTLE_S", "16"))
-"""Seconds before each of the shift's memory readings (see :func:`_settled`)."""
 SHIFT_BASE = 10
 """Calls before the first memory reading of the shift: the growth counted is what comes after them."""
-
-
-_TIMERS: weakref.WeakKeyDictionary[Any, tuple[str, float]] = weakref.WeakKeyDictionary()
-
-
-def _watch_timers() -> None:
-    """Remember each ``call_later``'s callback and delay (a cancelled handle forgets its callback)."""
-    loop = asyncio.get_event_loop()
-    plain = loop.call_later
-
-    def call_later(delay: float, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        handle = plain(delay, callback, *args, **kwargs)
-        owner = getattr(callback, "__self__", None)
-        name = getattr(callback, "__qualname__", type(callback).__name__)
-        _TIMERS[handle] = (f"{type(owner).__name__}.{name}" if owner is not None else name, delay)
-        return handle
-
-    loop.call_later = call_later  # type: ignore[method-assign,assignment]
-
-
-def _pending_timers() -> None:
-    """The loop's timers still waiting to fire, by callback (stderr): qasync keeps a cancelled
-    ``call_later`` until its time comes, so what a shift of calls seconds apart leaves here says which
-    timeouts are long, and whether any would outlast a real shift."""
-    loop = asyncio.get_event_loop()
-    timer = getattr(loop, "_timer", None)
-    pending = getattr(timer, "_SimpleTimer__callbacks", {})
-    kinds: Counter[str] = Counter()
-    for handle in pending.values():
-        name, delay = _TIMERS.get(handle, ("?", -1.0))
-        kinds[f"{name} after {delay:.0f} s{' (cancelled)' if handle._cancelled else ''}"] += 1
-    print(f"timers pending after the shift: {len(pending)}", file=sys.stderr)
-    for name, count in kinds.most_common(15):
-        print(f"  {count:5d} {name}", file=sys.stderr)
 
 
 def number_of(i: int) -> str:
@@ -398,15 +361,6 @@ def _rss_collected() -> dict[str, float]:
     return {"rss": rss_mb()}
 
 
-async def _settled(reading: Callable[[], dict[str, float]]) -> dict[str, float]:
-    """A reading once the last call's timeouts have had their time (:data:`SETTLE_S`): qasync keeps a
-    cancelled ``call_later`` (httpx's 15 s timeouts, ``wait_for``'s 10 s) until then, and at the bench's
-    pace of calls seconds apart thousands wait at any moment, which a shift of calls minutes apart never
-    holds. What is read after is what the calls kept."""
-    await asyncio.sleep(SETTLE_S)
-    return reading()
-
-
 async def _shift(call: Any) -> dict[str, Any]:
     """Memory over ``SHIFT_CALLS`` calls: RSS after the first ``SHIFT_BASE`` and after the rest, with the C
     heap (in use and free in malloc's arenas) and Qt's objects beside it, and what trimming the heap's free
@@ -420,10 +374,10 @@ async def _shift(call: Any) -> dict[str, Any]:
     reading: Callable[[], dict[str, float]] = detailed if SHIFT_DETAIL else _rss_collected
     reading()  # (see memory(): its first reading wraps Qt's objects, once)
     if SHIFT_DETAIL:
-        _watch_timers()
+        watch_timers()
     for _ in range(SHIFT_BASE):
         await call()
-    base = await _settled(reading)
+    base = await settled(reading)
     modules = set(sys.modules)
     # (under ``python -X tracemalloc`` the whole shift is compared: where Python's growth comes from)
     traced = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
@@ -432,14 +386,14 @@ async def _shift(call: Any) -> dict[str, Any]:
     rest = SHIFT_CALLS - SHIFT_BASE
     for _ in range(rest // 2):
         await call()
-    mid = await _settled(reading)  # bounded caches fill in the first half; a leak grows in both halves alike
+    mid = await settled(reading)  # bounded caches fill in the first half; a leak grows in both halves alike
     for _ in range(rest - rest // 2):
         await call()
-    end = await _settled(reading)
+    end = await settled(reading)
     blocks = sys.getallocatedblocks()
     imported = sorted(set(sys.modules) - modules)  # (a module's code and objects: growth paid once)
     if SHIFT_DETAIL:
-        _pending_timers()
+        pending_timers()
     if traced is not None:
         last = tracemalloc.take_snapshot()
         for key in ("filename", "lineno"):  # (by file too: growth spread thin over many lines shows there)
