@@ -12,19 +12,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import Enum, IntEnum, StrEnum
 from functools import partial
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
+from tests.unit.wire_light.light_process import run_light
+
 AT = "2026-12-07T18:05:18Z"
 PHONE = "+79123456789"
 BIG = "1" + "0" * 400
@@ -305,19 +302,9 @@ def results() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def light() -> dict[str, Any]:
-    env = {**os.environ, "RINGDESK_WIRE": "light", "PYTHONPATH": str(REPO)}
     code = f"import json; from {__name__} import results; print(json.dumps(results()))"
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    found: dict[str, Any] = json.loads(done.stdout)
+    out = run_light("-c", code, timeout=120)
+    found: dict[str, Any] = json.loads(out)
     return found
 
 

@@ -12,33 +12,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from typing import Any
 
-from tests.conftest import REPO
+from tests.unit.wire_light.light_process import run_light
 
 REFUSED = {"operator": "op1", "status": "not_ready", "reason": "x" * 40, "at": "now"}
 """A status change pydantic refuses twice: a reason over its 32 characters, a moment that is none."""
-LIGHT = {**os.environ, "RINGDESK_WIRE": "light", "QT_QPA_PLATFORM": "offscreen"}
-
-
-def _run(*args: str, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env=env or LIGHT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return done.stdout
 
 
 def test_every_model_agrees_with_pydantic_over_the_corpus() -> None:
-    report: dict[str, Any] = json.loads(_run("-m", "tests.unit.wire_light.differential", "60"))
+    report: dict[str, Any] = json.loads(run_light("-m", "tests.unit.wire_light.differential", "60"))
     assert len(report) >= 80
     mismatches = {name: r["mismatches"][:2] for name, r in report.items() if r["mismatches"]}
     assert mismatches == {}
@@ -51,7 +34,7 @@ def test_every_model_agrees_with_pydantic_over_the_corpus() -> None:
 
 
 def test_the_wire_shape_tests_pass_on_the_light_engine() -> None:
-    out = _run(
+    out = run_light(
         "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
         "tests/unit/test_wire_shapes.py",
         "tests/unit/test_wire_sizes.py",
@@ -68,7 +51,7 @@ def test_the_desk_loads_no_pydantic() -> None:
         "import sys\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')))\n"
     )
-    assert _run("-c", code, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).strip() == "[]"
+    assert run_light("-c", code, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).strip() == "[]"
 
 
 def test_a_refused_value_gets_pydantics_error_from_its_twin() -> None:
@@ -91,7 +74,7 @@ except ValidationError as exc:
 print(json.dumps({"status": ok.status.value, "pydantic_after_ok": loaded_after_ok, "used": twin.used,
                   "errors": [{"loc": e["loc"], "type": e["type"], "msg": e["msg"]} for e in errors]}))
 """
-    light = json.loads(_run("-c", code, json.dumps(REFUSED)))
+    light = json.loads(run_light("-c", code, json.dumps(REFUSED)))
     from pydantic import ValidationError
 
     from app.wire.statuses import StatusChangeIn  # this process: pydantic, as the server
