@@ -37,7 +37,11 @@ async def main(server_url: str, password: str, data_dir: Path) -> int:
     window, hook = desktop.window, desktop.tasks
     assert window is not None and hook is not None
     window.action_collection[ActionId.NEXT_TASK].trigger()
+    deadline = asyncio.get_running_loop().time() + 60
     while hook.desk.view.task is None:
+        if asyncio.get_running_loop().time() > deadline:  # say so, rather than leave the test waiting
+            print("NO TASK offered within 60 s", flush=True)
+            return 1
         await asyncio.sleep(0.05)
     print(f"TAKEN {hook.desk.view.task.id}", flush=True)
     await asyncio.sleep(3600)  # the test kills us here
