@@ -92,10 +92,11 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
     from app.session.phase import Phase
     from app.status.choice import Choice
     from app.telephony import commands as cmd
+    from app.telephony.process import service_command
     from app.telephony.supervisor import TelephonyService
     from app.workstation.notices import CallChanged
     from tests.support.ports import free_port
-    from ui.main import Desktop, DesktopOptions, phone_command
+    from ui.main import Desktop, DesktopOptions
 
     port = free_port("udp")
     desktop = Desktop(
@@ -110,7 +111,7 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
     DESKTOP[:] = [desktop]
     caller_port = free_port("udp")
     caller = TelephonyService(
-        [*phone_command(), "--listen", f"127.0.0.1:{caller_port}", "--local-user", "customer", "--no-audio"]
+        [*service_command(), "--listen", f"127.0.0.1:{caller_port}", "--local-user", "customer", "--no-audio"]
     )
     target = f"sip:operator@127.0.0.1:{port}"
     out: dict[str, Any] = {}
@@ -427,7 +428,7 @@ if __name__ == "__main__":
     from app.wire import engine
 
     engine.use_light()  # as the ringdesk command does (ui.cli)
-    from ui.main import run_qt
+    from ui.qt_loop import run_qt
 
     url, secret, directory, count = sys.argv[1:5]
     Path(directory).mkdir(parents=True, exist_ok=True)

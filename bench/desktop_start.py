@@ -34,16 +34,22 @@ def rss_mb(pid: int | str = "self") -> float:
 
 async def main(server_url: str, password: str, data_dir: Path, spawned_at: float) -> int:
     from tests.support.ports import free_port  # RINGDESK_TEST_PORTS, like every bench port
-    from ui.main import Desktop, DesktopOptions
+    from ui.head_start import HeadStart
 
     port = free_port("udp")
+    phone_args = ["--listen", f"127.0.0.1:{port}", "--local-user", "operator", "--no-audio"]
+    # as ``ringdesk`` starts (ui.start): the helpers first, then the desktop's modules
+    head = await HeadStart.begin(phone_args, None, None)
+    from ui.main import Desktop, DesktopOptions
+
     desktop = Desktop(
         DesktopOptions(
             server_url=server_url,
             user="operator1",
             password=password,
-            phone_args=["--listen", f"127.0.0.1:{port}", "--local-user", "operator", "--no-audio"],
+            phone_args=phone_args,
             database=data_dir / "desk.db",
+            head_start=head,
         )
     )
     try:
@@ -67,6 +73,7 @@ async def main(server_url: str, password: str, data_dir: Path, spawned_at: float
         return 0
     finally:
         await desktop.stop()
+        await head.discard()
 
 
 def consulted() -> dict[str, int]:
@@ -117,7 +124,7 @@ if __name__ == "__main__":
     from app.wire import engine
 
     engine.use_light()  # as the ringdesk command does (ui.cli)
-    from ui.main import run_qt
+    from ui.qt_loop import run_qt
 
     url, secret, directory, spawned = sys.argv[1:5]
     Path(directory).mkdir(parents=True, exist_ok=True)

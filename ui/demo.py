@@ -34,12 +34,14 @@ from app.session.phase import Phase
 from app.status.choice import Choice
 from app.telephony import commands as cmd
 from app.telephony import events as ev
+from app.telephony.process import service_command
 from app.telephony.supervisor import TelephonyService
 from app.wire.statuses import OperatorStatus
 from ui.demo_console import free_port
 from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions, phone_command, run_qt
-from ui.theme import Theme
+from ui.main import Desktop, DesktopOptions
+from ui.qt_loop import run_qt
+from ui.theme_names import Theme
 
 DEMO_USER = "operator1"
 
@@ -134,7 +136,7 @@ class Caller:
         self.events: asyncio.Queue[ev.Event] = asyncio.Queue()
         self.service = TelephonyService(
             [
-                *phone_command(),
+                *service_command(),
                 "--listen",
                 f"127.0.0.1:{self.port}",
                 "--local-user",

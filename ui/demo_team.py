@@ -188,7 +188,7 @@ async def run_lead_demo(args: argparse.Namespace) -> int:
     from ui.demo_console import free_port
     from ui.i18n import Language
     from ui.main import Desktop, DesktopOptions
-    from ui.theme import Theme
+    from ui.theme_names import Theme
 
     with tempfile.TemporaryDirectory(prefix="ringdesk-demo-") as tmp:
         directory = Path(tmp)

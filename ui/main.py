@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -24,13 +23,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from app.config import Config
 from app.credentials import SecretStore
-from app.launch import ringdesk_argv
 from app.session.acw import AcwMode, AcwPolicy
 from app.session.popping import PopWatch
 from app.store.opening import StoreUnusable
 from app.store.paths import data_dir
 from app.sync.service import SyncService
 from app.telephony import events as ev
+from app.telephony.process import service_argv
 from app.telephony.supervisor import TelephonyService
 from app.wire.auth import UserOut
 from app.wire.statuses import OperatorStatus
@@ -40,10 +39,10 @@ from app.workstation.journal import CallJournal
 from app.workstation.notices import CatalogueChanged, StoreFailing, StoreSaved
 from app.workstation.recordings import attach_recordings
 from app.workstation.server_truth import CatalogueFollower, follow_refusals
-from ui import gui_gc
 from ui.desk import Desk
 from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
+from ui.head_start import HeadStart
 from ui.i18n import Language, set_language
 from ui.labels import use_catalogue
 from ui.leaving import Leaving
@@ -51,12 +50,11 @@ from ui.live_supervision import LiveSupervision
 from ui.login_flow import log_in
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
-from ui.probe import install_probe
 from ui.refused_notice import RefusedRecords
 from ui.resuming import resume_shift, resumed_text
 from ui.script_host import ScriptHost
 from ui.services import ServerSide
-from ui.settings_flow import SettingsFlow, with_audio_settings
+from ui.settings_flow import SettingsFlow
 from ui.single import Instance
 from ui.sip_accounts import sip_accounts
 from ui.status_menu import StatusChoice
@@ -65,18 +63,13 @@ from ui.store_dialogs import tell_problems, tell_unusable
 from ui.supervision import Supervision
 from ui.sync_banner import SyncBanner
 from ui.tasks.hook import TasksHook
-from ui.theme import Theme, apply_theme
+from ui.theme import apply_theme
+from ui.theme_names import Theme
 from ui.tray import Tray
 from ui.warmup import warm_first_call
 from ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
-
-
-def phone_command() -> list[str]:
-    """How to start the telephony service: this program's own ``phone`` sub-command (also from the
-    installed bundle, where ``sys.executable`` is ringdesk itself)."""
-    return [*ringdesk_argv(), "phone", "--ipc"]
 
 
 @dataclass
@@ -107,6 +100,9 @@ class DesktopOptions:
     window_state: Path | None = None
     """Where the window's size and place are kept between starts (an INI file beside the operator's
     settings); ``None`` (the demo, tests): the window opens at its default place each time."""
+    head_start: HeadStart | None = None
+    """The keyring helper and the telephony service, started before this module was loaded
+    (``ui.start``); ``None``: :meth:`Desktop.start` starts them itself."""
 
 
 class _SyncSignals(QObject):
@@ -165,8 +161,20 @@ class Desktop:
         apply_theme(app, opts.theme)
         set_language(opts.language)
         # one store for the login, the token renewals and the SIP passwords: the keyring is asked
-        # through a helper process (issue 15: its ~10 MB stay out of the desktop)
-        self.secrets = SecretStore.for_desktop()
+        # through a helper process (issue 15: its ~10 MB stay out of the desktop). The helper and the
+        # phone's process start before the login (when ``ui.start`` has not started them already,
+        # before loading this module): their own start-up runs on the other core meanwhile (issue 15:
+        # start time); the phone's events are read from ``telephony.start()`` on, as before.
+        head = opts.head_start
+        self.secrets = head.secrets if head is not None else SecretStore.for_desktop()
+        argv = head.phone_argv if head is not None else service_argv(opts.phone_args, opts.config)
+        self.telephony = TelephonyService(argv, stderr_path=opts.phone_log)
+        if head is not None and head.phone is not None:
+            self.telephony.adopt(head.phone)
+        else:
+            await self.telephony.prespawn()
+        if head is not None:
+            head.taken = True
         try:
             self.sync = SyncService.open(
                 opts.server_url,
@@ -181,13 +189,6 @@ class Desktop:
         self.sync, self.user = await log_in(opts, self.sync)
         if self.user is None:
             return False
-        # the phone's process starts now and gets ready on the other core while the window is built
-        # (issue 15: start time); its events are read from ``telephony.start()`` on, as before
-        argv = [*phone_command(), *opts.phone_args]
-        if opts.config is not None:  # the sound devices, their fallback and the headset's buttons
-            argv = with_audio_settings(argv, opts.config)
-        self.telephony = TelephonyService(argv, stderr_path=opts.phone_log)
-        await self.telephony.prespawn()
         self.sync.start()
         services = await ServerSide.load(self.sync)
         use_catalogue(services.catalogue)  # labels follow the catalogue as it is refreshed
@@ -415,18 +416,3 @@ async def run_desktop(options: DesktopOptions) -> int:
         return 0
     finally:
         await desktop.stop()
-
-
-def run_qt(main: Callable[[], object]) -> int:
-    """Run ``main`` (a coroutine function) on a qasync loop in a fresh QApplication."""
-    import qasync
-
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        app = QApplication(sys.argv[:1])
-    app.setApplicationName("ringdesk")
-    app.setQuitOnLastWindowClosed(False)
-    gui_gc.install(app)  # Qt objects are freed on the GUI thread only (ui/gui_gc.py says why)
-    install_probe(app)  # only with RINGDESK_PROBE set: the journey tests read the screen back (ui/probe.py)
-    result: int = qasync.run(main())
-    return result

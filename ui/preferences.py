@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ui.i18n import Language
-from ui.theme import Theme
+from ui.theme_names import Theme
 
 
 @dataclass(frozen=True)

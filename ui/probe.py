@@ -58,7 +58,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ENV = "RINGDESK_PROBE"
+from ui.qt_loop import PROBE_ENV
+
+ENV = PROBE_ENV
 MAX_ROWS = 200
 """Rows read from one list or table: enough for any screen a person can read, bounded for a big board."""
 

@@ -31,7 +31,7 @@ from ui.actions import SPECS, ActionCollection, ActionId
 from ui.i18n import Language
 from ui.plain import plain_label, set_plain, tooltip
 from ui.preferences import AudioDevices, Preferences, SipAccount
-from ui.theme import Theme
+from ui.theme_names import Theme
 
 FIELD_SETTINGS: dict[str, str] = {
     "sip_user": "sip.account",

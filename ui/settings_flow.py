@@ -21,11 +21,13 @@ from app.config.user_file import save_user_settings
 from app.credentials import SecretKind, SecretStore
 from app.telephony import commands as cmd
 from app.telephony.config import FALLBACK_SILENT
+from app.telephony.process import with_audio_settings
 from app.telephony.supervisor import TelephonyService
 from ui.actions import ActionCollection, ActionId
 from ui.i18n import Language, set_language
 from ui.preferences import AudioDevices, Preferences, SipAccount
-from ui.theme import Theme, apply_theme
+from ui.theme import apply_theme
+from ui.theme_names import Theme
 
 if TYPE_CHECKING:
     from ui.settings_dialog import SettingsDialog
@@ -60,36 +62,6 @@ def preferences(config: Config, secrets: SecretStore) -> Preferences:
         theme=Theme(theme) if theme in {t.value for t in Theme} else Theme.LIGHT,
         start_minimised=bool(config["start_minimised"]),
     )
-
-
-def with_option(argv: list[str], flag: str, value: str) -> list[str]:
-    """``argv`` with ``flag value`` replaced (dropped when ``value`` is "")."""
-    kept: list[str] = []
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == flag:
-            skip = True
-        else:
-            kept.append(arg)
-    return [*kept, flag, value] if value else kept
-
-
-def with_hid_headset(argv: list[str], name: str) -> list[str]:
-    """``ringdesk phone``'s arguments choosing the headset ``name`` for its buttons ("" = automatic)."""
-    return with_option(argv, "--hid-headset", name)
-
-
-def with_audio_settings(argv: list[str], config: Config) -> list[str]:
-    """``ringdesk phone``'s arguments carrying the audio settings (IT's machine-wide ones included):
-    the sound devices, where the sound goes while the headset is unplugged, the headset's buttons.
-    Given when the service starts, and kept for its restarts."""
-    fallback = str(config["audio.fallback"])
-    argv = with_option(argv, "--headset", str(config["audio.headset"]))
-    argv = with_option(argv, "--ringer", str(config["audio.ringer"]))
-    argv = with_option(argv, "--audio-fallback", "" if fallback == FALLBACK_SILENT else fallback)
-    return with_hid_headset(argv, str(config["audio.buttons"]))
 
 
 class SettingsFlow:

@@ -3,6 +3,11 @@
 The command line overrides the configuration (``app/config``: policy > machine > user > defaults), except
 what a policy locks; a ``tel:``/``sip:`` link is handed to a desktop already running rather than starting
 a second one; the desktop and its telephony service log to the user's log directory.
+
+The order is the cold start's (issue 15): this module loads only the configuration, the command line
+and the event loop; once this is known to be the one desktop, the loop starts the keyring helper and
+the telephony service (``ui.head_start``), and only then is the desktop itself (``ui.main``, ~500
+modules) imported, while those two processes start on the other core.
 """
 
 from __future__ import annotations
@@ -13,21 +18,32 @@ import logging.handlers
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtWidgets import QApplication
 
 from app.config import Config, ConfigPaths, load_config
-from app.session.acw import AcwMode, AcwPolicy
+from ui.head_start import HeadStart
 from ui.i18n import Language
-from ui.main import DesktopOptions, run_desktop, run_qt
+from ui.qt_loop import run_qt
 from ui.single import hand_over
-from ui.theme import Theme
+from ui.theme_names import Theme
+
+if TYPE_CHECKING:
+    from ui.main import DesktopOptions
 
 log = logging.getLogger("ringdesk.start")
 
 
 def parse(argv: Sequence[str], config: Config | None = None) -> DesktopOptions:
+    """The desktop's options from its command line and the configuration (loaded when not given)."""
+    config = config or load_config()
+    return options(arguments(argv, config), config)
+
+
+def arguments(argv: Sequence[str], config: Config) -> argparse.Namespace:
+    """The command line read over the configuration's defaults, a policy's locks kept."""
     parser = argparse.ArgumentParser(prog="ringdesk", description="The ringdesk operator workstation.")
     parser.add_argument("--server", default="", help="the ringdesk server, e.g. https://ringdesk.example.ru")
     parser.add_argument("--user", default="", help="the operator's login")
@@ -42,7 +58,6 @@ def parse(argv: Sequence[str], config: Config | None = None) -> DesktopOptions:
         help="pass an option to the telephony service (repeat), e.g. --phone=--account=sip:1001@pbx",
     )
     parser.add_argument("link", nargs="?", help="a tel: or sip: link to call (the desktop's URI handler)")
-    config = config or load_config()
     parser.set_defaults(
         server=str(config["server_url"]),
         language=str(config["language"]),
@@ -51,6 +66,14 @@ def parse(argv: Sequence[str], config: Config | None = None) -> DesktopOptions:
     )
     args = parser.parse_args(list(argv))
     _keep_policy(args, config)
+    return args
+
+
+def options(args: argparse.Namespace, config: Config) -> DesktopOptions:
+    """The desktop's options (this loads the desktop's modules: call it once the helpers started)."""
+    from app.session.acw import AcwMode, AcwPolicy
+    from ui.main import DesktopOptions
+
     mode = AcwMode(str(config["acw.mode"]))
     return DesktopOptions(
         dial=args.link,
@@ -108,10 +131,23 @@ def main(argv: Sequence[str]) -> int:
         logging.getLogger("ringdesk.config").log(
             logging.ERROR if problem in config.errors else logging.WARNING, "%s", problem
         )
-    options = parse(argv, config)
-    options.phone_log = log_file.with_name("phone.log")
+    args = arguments(argv, config)
     if not QApplication.instance():
         QApplication(sys.argv[:1])
-    if hand_over(options.dial):
+    if hand_over(args.link):
         return 0  # the running desktop dials it
-    return run_qt(lambda: run_desktop(options))
+    return run_qt(lambda: _desktop(args, config, log_file.with_name("phone.log")))
+
+
+async def _desktop(args: argparse.Namespace, config: Config, phone_log: Path) -> int:
+    """Start the helpers, then load and run the desktop (the module docstring says why in this order)."""
+    head = await HeadStart.begin(list(args.phone), config, phone_log)
+    try:
+        from ui.main import run_desktop
+
+        desktop_options = options(args, config)
+        desktop_options.phone_log = phone_log
+        desktop_options.head_start = head
+        return await run_desktop(desktop_options)
+    finally:
+        await head.discard()  # (nothing, once the desktop took them over: it stops them itself)

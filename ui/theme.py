@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QDir
@@ -25,15 +24,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.wire.dispositions import DispositionCategory
 from app.wire.tasks import TaskState
+from ui.theme_names import Theme
 
 ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
-
-
-class Theme(StrEnum):
-    """A colour scheme the operator can choose."""
-
-    LIGHT = "light"
-    DARK = "dark"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from app.telephony import events as ev
 from app.telephony import wire
 from app.telephony.config import AccountConfig
 from app.telephony.events import RegState
+from app.telephony.process import spawn_service
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,13 @@ class TelephonyService:
         if self._prespawned is None and self._task is None:
             self._prespawned = await self._spawn()
             self.pid = self._prespawned.pid
+
+    def adopt(self, proc: asyncio.subprocess.Process) -> None:
+        """Take over a process started from this service's command line before the desktop loaded the
+        rest of itself (``ui.head_start``), as :meth:`prespawn` would have started it."""
+        if self._prespawned is None and self._task is None:
+            self._prespawned = proc
+            self.pid = proc.pid
 
     async def start(self, timeout_s: float = 20.0) -> None:
         """Start the service and wait for it to listen."""
@@ -140,18 +148,7 @@ class TelephonyService:
             await asyncio.sleep(delay)
 
     async def _spawn(self) -> asyncio.subprocess.Process:
-        stderr = self.stderr_path.open("ab") if self.stderr_path else asyncio.subprocess.DEVNULL
-        try:
-            return await asyncio.create_subprocess_exec(
-                *self.argv,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=stderr,
-                limit=wire.MAX_LINE_BYTES + 1024,
-            )
-        finally:
-            if not isinstance(stderr, int):
-                stderr.close()
+        return await spawn_service(self.argv, self.stderr_path)
 
     async def _run_once(self) -> int:
         early, self._prespawned = self._prespawned, None

@@ -18,10 +18,10 @@ from typing import Any
 
 from app.telephony.commands import Command
 from app.telephony.events import Event
+from app.telephony.process import MAX_LINE_BYTES
 from app.telephony.shapes import ShapeError, build, plain
 
-MAX_LINE_BYTES = 1 << 20
-"""Longest line accepted: a SIP INVITE can carry big headers, but a megabyte is certainly garbage."""
+__all__ = ["MAX_LINE_BYTES", "WireError", "decode_command", "decode_event", "encode"]
 
 
 class WireError(ValueError):

@@ -24,7 +24,8 @@ from app.session.phase import Phase
 from app.status.choice import Choice
 from ui.actions import ActionId
 from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions, run_qt
+from ui.main import Desktop, DesktopOptions
+from ui.qt_loop import run_qt
 from ui.theme import Theme
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from tests.support.ports import free_port
 from ui.actions import ActionId
 from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions, run_qt
+from ui.main import Desktop, DesktopOptions
+from ui.qt_loop import run_qt
 
 
 async def main(server_url: str, password: str, data_dir: Path) -> int:

@@ -16,7 +16,7 @@ from app.wire.requests import StatusEvent
 from tests.e2e.conftest import until
 from tests.sync.conftest import MemoryKeyring
 from ui.demo_team import TEAM_SIZE, run_lead_demo
-from ui.main import run_qt
+from ui.qt_loop import run_qt
 from ui.team.dashboard import DashboardPanel
 from ui.team.window import TeamWindow
 

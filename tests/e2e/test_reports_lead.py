@@ -35,7 +35,8 @@ from tests.support.fake_ami import LiveAmi
 from tests.support.ports import free_port
 from tests.sync.conftest import MemoryKeyring
 from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions, run_qt
+from ui.main import Desktop, DesktopOptions
+from ui.qt_loop import run_qt
 from ui.team.reports.call_card import CallCardWindow
 from ui.team.reports.drill import DrillWindow
 from ui.team.reports.window import ReportsWindow

@@ -25,7 +25,8 @@ from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.sync.conftest import MemoryKeyring
 from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions, run_qt
+from ui.main import Desktop, DesktopOptions
+from ui.qt_loop import run_qt
 from ui.team.my_scores import MyScoresWindow
 from ui.team.scoring import ScoringWindow
 from ui.team.window import TeamWindow

@@ -28,7 +28,8 @@ from tests.server.live import LiveServer
 from tests.support.ports import free_port
 from tests.sync.conftest import MemoryKeyring
 from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions, run_qt
+from ui.main import Desktop, DesktopOptions
+from ui.qt_loop import run_qt
 from ui.team.model import Column
 from ui.team.window import TeamWindow
 

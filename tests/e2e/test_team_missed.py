@@ -23,7 +23,8 @@ from tests.server.tasks_support import open_zone
 from tests.support.ports import free_port
 from tests.sync.conftest import MemoryKeyring
 from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions, run_qt
+from ui.main import Desktop, DesktopOptions
+from ui.qt_loop import run_qt
 from ui.team.window import TeamWindow
 
 SOURCE_KEY = "team-missed-source-key-0123"

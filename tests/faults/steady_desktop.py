@@ -12,7 +12,8 @@ from pathlib import Path
 
 from app.status.choice import Choice
 from ui.i18n import Language
-from ui.main import Desktop, DesktopOptions, run_qt
+from ui.main import Desktop, DesktopOptions
+from ui.qt_loop import run_qt
 
 
 async def main(server_url: str, password: str, data_dir: Path, port: int, user: str) -> int:

@@ -80,7 +80,7 @@ def test_a_broken_policy_locks_every_field_and_says_why(
 
 
 def test_the_headset_chosen_for_its_buttons_is_passed_to_the_phone_and_replaced_when_changed() -> None:
-    from ui.settings_flow import with_hid_headset
+    from app.telephony.process import with_hid_headset
 
     argv = ["ringdesk", "phone", "--ipc"]
     chosen = with_hid_headset(argv, "Jabra Link 380")
@@ -97,7 +97,7 @@ def test_the_audio_fallback_set_by_it_reaches_the_phone_at_start_and_the_operato
 ) -> None:
     """Issue 17: where the sound goes while the headset is unplugged, from IT's machine file to the
     service's command line (with the devices), then the operator's choice in the dialog."""
-    from ui.settings_flow import with_audio_settings
+    from app.telephony.process import with_audio_settings
 
     paths = ConfigPaths(
         user_file=tmp_path / "user" / "ringdesk.toml",

@@ -165,7 +165,7 @@ def test_pyside_s_import_check_gives_its_own_answers_without_reading_the_standar
     file. Every module loaded by the desktop gets the answer PySide6's own check gives."""
     found = _imports(CHECK_EVERY_MODULE)
     assert found["differ"] == []
-    assert found["pyside"] > 50  # ui.* and qasync say it: the check really answered yes somewhere
+    assert found["pyside"] > 40  # ui.* and qasync say it: the check really answered yes somewhere
     assert found["stdlib"] > 150 and found["yes"] == 0
     assert found["original_opened"] > 0  # the recording sees PySide6's own check read the sources
     assert found["opened"] == []
