@@ -2,12 +2,13 @@
 
 Kept apart from the supervisor and the wire (which load every command and event class) so the desktop
 can start the service before it loads anything else (``ui.head_start``, issue 15: the cold start):
-this module needs only the standard library.
+this module needs only the standard library. ``asyncio`` is loaded only to start the service: the
+service itself reads its line limit from here (through the wire) and has no event loop, and asyncio
+would bring ``ssl`` and 2.8 MB into it.
 """
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,8 @@ from app.launch import ringdesk_argv
 from app.telephony.config import FALLBACK_SILENT
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.config import Config
 
 MAX_LINE_BYTES = 1 << 20
@@ -67,6 +70,8 @@ def with_audio_settings(argv: list[str], config: Config) -> list[str]:
 async def spawn_service(argv: list[str], stderr_path: Path | None) -> asyncio.subprocess.Process:
     """Start the service with its command pipe (stdin) and event pipe (stdout); its own log goes to
     ``stderr_path`` (appended), or nowhere when ``None``."""
+    import asyncio
+
     stderr = stderr_path.open("ab") if stderr_path else asyncio.subprocess.DEVNULL
     try:
         return await asyncio.create_subprocess_exec(

@@ -39,3 +39,11 @@ def test_the_telephony_service_loads_neither_pydantic_nor_phonenumbers() -> None
     loaded = _modules_after("import ui.cli, sip.cli, sip.service, sip.engine")
     assert "sip.service" in loaded
     assert sorted(m for m in loaded if m.split(".")[0] in ("pydantic", "pydantic_core", "phonenumbers")) == []
+
+
+def test_the_telephony_service_loads_no_event_loop_nor_ssl() -> None:
+    """The service is thread-based; ``asyncio`` would bring ``ssl`` and OpenSSL's libraries into it
+    (2.8 MB of its idle RSS, measured when ``app.telephony.process`` imported asyncio at the top)."""
+    loaded = _modules_after("import ui.cli, sip.cli, sip.service, sip.engine")
+    assert "sip.service" in loaded and "app.telephony.process" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in ("asyncio", "ssl", "_ssl")) == []
