@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -32,14 +33,21 @@ class LoginOptions(Protocol):
     database: Path | None
 
 
-async def log_in(opts: LoginOptions, sync: SyncService) -> tuple[SyncService, UserOut | None]:
-    """The sync service in use and the user logged in (``None``: the operator gave up)."""
+async def log_in(
+    opts: LoginOptions, sync: SyncService, *, before_dialog: Callable[[], Awaitable[None]] | None = None
+) -> tuple[SyncService, UserOut | None]:
+    """The sync service in use and the user logged in (``None``: the operator gave up).
+
+    ``before_dialog`` is awaited when the operator must type a password: the desktop stops what it
+    started ahead for a start that resumes a saved session (the telephony service)."""
     with contextlib.suppress(ApiError):
         user = await sync.resume()
         if user is not None:
             return sync, user
     if opts.password is not None:
         return sync, await sync.login(opts.user, opts.password)
+    if before_dialog is not None:
+        await before_dialog()
     from ui.login_dialog import LoginDialog, LoginForm
 
     dialog = LoginDialog()

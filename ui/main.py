@@ -164,7 +164,9 @@ class Desktop:
         # through a helper process (issue 15: its ~10 MB stay out of the desktop). The helper and the
         # phone's process start before the login (when ``ui.start`` has not started them already,
         # before loading this module): their own start-up runs on the other core meanwhile (issue 15:
-        # start time); the phone's events are read from ``telephony.start()`` on, as before.
+        # start time); the phone's events are read from ``telephony.start()`` on, as before. When the
+        # login needs the dialog, the phone is stopped until the password is in (not left running,
+        # unseen, for as long as the dialog stays open).
         head = opts.head_start
         self.secrets = head.secrets if head is not None else SecretStore.for_desktop()
         argv = head.phone_argv if head is not None else service_argv(opts.phone_args, opts.config)
@@ -186,9 +188,11 @@ class Desktop:
         except StoreUnusable as exc:  # a dialog and the log, not a traceback on stderr
             self.store_dialog = await tell_unusable(exc)
             return False
-        self.sync, self.user = await log_in(opts, self.sync)
+        telephony = self.telephony
+        self.sync, self.user = await log_in(opts, self.sync, before_dialog=telephony.drop_prespawned)
         if self.user is None:
             return False
+        await telephony.prespawn()  # again, if it was stopped while the dialog was open
         self.sync.start()
         services = await ServerSide.load(self.sync)
         use_catalogue(services.catalogue)  # labels follow the catalogue as it is refreshed

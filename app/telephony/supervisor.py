@@ -109,13 +109,19 @@ class TelephonyService:
         finally:
             self._pending.pop(ref, None)
 
-    async def stop(self, timeout_s: float = 10.0) -> None:
-        """Orderly shutdown: the service hangs up, unregisters and exits."""
-        self._stopping = True
+    async def drop_prespawned(self) -> None:
+        """Stop the process :meth:`prespawn` or :meth:`adopt` gave, before :meth:`start` read anything
+        of it (the login waits for a password: the service is not left running unseen meanwhile, its
+        events unread; :meth:`prespawn` starts another)."""
         early, self._prespawned = self._prespawned, None
         if early is not None and early.returncode is None:  # prespawned, never started
             early.kill()
             await early.wait()
+
+    async def stop(self, timeout_s: float = 10.0) -> None:
+        """Orderly shutdown: the service hangs up, unregisters and exits."""
+        self._stopping = True
+        await self.drop_prespawned()
         proc = self._proc
         if proc is not None and proc.returncode is None:
             with contextlib.suppress(ServiceUnavailable, TimeoutError):

@@ -281,6 +281,17 @@ class RingdeskProcess:
 
     # ----- ending -----------------------------------------------------------------------------------
 
+    def telephony_services(self) -> list[int]:
+        """The pids of this ringdesk's telephony services (``ringdesk phone --ipc`` in its session)."""
+        found: list[int] = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                session = int(stat.read_text().rsplit(")", 1)[1].split()[3])
+                argv = (stat.parent / "cmdline").read_bytes().split(b"\0")
+                if session == self.proc.pid and b"phone" in argv and b"--ipc" in argv:
+                    found.append(int(stat.parent.name))
+        return found
+
     def _alive(self) -> None:
         if self.proc.poll() is not None:
             raise AssertionError(f"ringdesk exited with {self.proc.returncode}:\n{self.log_tail()}")
