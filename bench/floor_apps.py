@@ -92,19 +92,35 @@ class FloorServer(LiveServer):
 
     start_timeout = 180.0
 
-    def __init__(self, url: str, log_dir: Path, name: str, *, operator_id: int, workers: int = 1) -> None:
+    def __init__(
+        self,
+        url: str,
+        log_dir: Path,
+        name: str,
+        *,
+        operator_id: int,
+        workers: int = 1,
+        target: str = "bench.floor_apps:app",
+        factory: bool = True,
+    ) -> None:
         log_path = log_dir / f"{name}.log"
         log_path.unlink(missing_ok=True)
         super().__init__(log_path, env={URL_ENV: url, OPERATOR_ENV: str(operator_id)})
         self.workers = workers
+        #: what uvicorn serves (a factory or not): this module's app, or a raw ASGI rung of
+        #: ``bench.lookup_ladder`` (served without lifespan: it has none)
+        self.target = target
+        self.factory = factory
 
     def command(self) -> list[str]:
+        raw = not self.target.startswith("bench.floor_apps:")
         return [
             sys.executable,
             "-m",
             "uvicorn",
-            "bench.floor_apps:app",
-            "--factory",
+            self.target,
+            *(["--factory"] if self.factory else []),
+            *(["--lifespan", "off"] if raw else []),
             "--host",
             "127.0.0.1",
             "--port",
