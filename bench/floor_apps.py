@@ -102,25 +102,26 @@ class FloorServer(LiveServer):
         workers: int = 1,
         target: str = "bench.floor_apps:app",
         factory: bool = True,
+        lifespan: bool = True,
     ) -> None:
         log_path = log_dir / f"{name}.log"
         log_path.unlink(missing_ok=True)
         super().__init__(log_path, env={URL_ENV: url, OPERATOR_ENV: str(operator_id)})
         self.workers = workers
-        #: what uvicorn serves (a factory or not): this module's app, or a raw ASGI rung of
-        #: ``bench.lookup_ladder`` (served without lifespan: it has none)
+        #: what uvicorn serves (a factory or not; with a lifespan or not): this module's app, or
+        #: one of ``bench.lookup_ladder``'s (the raw ASGI rungs have no lifespan)
         self.target = target
         self.factory = factory
+        self.lifespan = lifespan
 
     def command(self) -> list[str]:
-        raw = not self.target.startswith("bench.floor_apps:")
         return [
             sys.executable,
             "-m",
             "uvicorn",
             self.target,
             *(["--factory"] if self.factory else []),
-            *(["--lifespan", "off"] if raw else []),
+            *([] if self.lifespan else ["--lifespan", "off"]),
             "--host",
             "127.0.0.1",
             "--port",

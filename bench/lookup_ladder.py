@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, quote
 import httpx
 
 from bench.floor_apps import FloorServer
+from server.settings import Settings
 
 URL_ENV = "RINGDESK_FLOOR_DATABASE_URL"
 LADDER_SQL = (
@@ -82,10 +83,32 @@ def query_app() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     return app
 
 
+def route_app() -> Any:
+    """Ours with every lookup left to FastAPI's route (``RingdeskAPI.lean_lookup`` off), a uvicorn
+    factory like ``serve --workers N``'s workers (settings from ``SETTINGS_ENV``, chain workers
+    apart): the lean layer's before, measured beside it."""
+    from server.api.main import app_from_environment
+
+    api = app_from_environment()
+    api.lean_lookup = False  # type: ignore[attr-defined]
+    return api
+
+
+def route_server(settings: Settings, log_dir: Path, name: str) -> FloorServer:
+    """:func:`route_app` served by uvicorn with the options ``serve`` gives it."""
+    from server.api.main import CHAINS_APART_ENV, SETTINGS_ENV, settings_for_workers
+
+    server = FloorServer(
+        settings.database_url, log_dir, name, operator_id=0, target="bench.lookup_ladder:route_app"
+    )
+    server.env.update({SETTINGS_ENV: settings_for_workers(settings), CHAINS_APART_ENV: "1"})
+    return server
+
+
 def ladder_server(url: str, log_dir: Path, name: str, *, query: bool) -> FloorServer:
     """Rung (b) (``query``) or (a), served by uvicorn with the options ``serve`` gives it."""
     target = "bench.lookup_ladder:query_app" if query else "bench.lookup_ladder:fixed_app"
-    return FloorServer(url, log_dir, name, operator_id=0, target=target, factory=query)
+    return FloorServer(url, log_dir, name, operator_id=0, target=target, factory=query, lifespan=False)
 
 
 class WireClient:

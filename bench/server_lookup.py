@@ -38,7 +38,7 @@ from sqlalchemy import text
 from bench import floor_apps
 from bench.common import BenchResult, percentile
 from bench.floor_apps import FloorServer
-from bench.lookup_ladder import Caller, ladder_server
+from bench.lookup_ladder import Caller, ladder_server, route_server
 from bench.server_common import (
     BenchServer,
     BenchUser,
@@ -70,12 +70,14 @@ FIXED = "(a) raw ASGI, fixed JSON"
 FIXED_WIRE = "(a) asked by a bare socket client, not httpx"
 FIXED_ASYNC = "(a) asked by httpx.AsyncClient (the desk's)"
 OURS_WIRE = "ringdesk's lookup asked by a bare socket client"
+ROUTE = "ringdesk's lookup through FastAPI's route (the lean layer off)"
 LADDER = (
     (FIXED_WIRE, FIXED),
     (FIXED_ASYNC, FIXED),
     (QUERY, FIXED),
     (FLOOR, QUERY),
-    (OURS, FLOOR),
+    (ROUTE, FLOOR),
+    (OURS, ROUTE),
     (OURS_WIRE, FIXED_WIRE),
 )
 """Each rung (first) beside the one below it (second), all asked by httpx.Client unless named."""
@@ -240,6 +242,8 @@ def _sides(
     floor = stack.enter_context(FloorServer(url, log_dir, "floor-lookup", operator_id=operator.id))
     query = stack.enter_context(ladder_server(url, log_dir, "ladder-query", query=True))
     fixed = stack.enter_context(ladder_server(url, log_dir, "ladder-fixed", query=False))
+    quiet_log = bench_settings(url).model_copy(update={"log_level": "warning"})
+    route = stack.enter_context(route_server(quiet_log, log_dir, "server-lookup-route"))
     bearer = {"Authorization": f"Bearer {token}"}
 
     def caller(kind: str, server: LiveServer, headers: dict[str, str] | None = None) -> Caller:
@@ -249,6 +253,7 @@ def _sides(
 
     return [
         Side(OURS, ours, caller("httpx", ours, bearer), written_forms),
+        Side(ROUTE, route, caller("httpx", route, bearer), written_forms),
         Side(FLOOR, floor, caller("httpx", floor), e164s),
         Side(QUERY, query, caller("httpx", query), e164s),
         Side(FIXED, fixed, caller("httpx", fixed), e164s, check_id=False),
