@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect, Select, Table, bindparam, select
+from sqlalchemy.exc import DBAPIError
 
 from server.models import Contact, ContactPhone
 
@@ -53,7 +54,7 @@ def find_for_lookup(conn: Connection, *, e164s: Sequence[str]) -> SimpleNamespac
         return None
     if conn.dialect.name == "postgresql":
         sql, names, processors = _prepared(conn.dialect)
-        raw = _run_alone(conn.connection.driver_connection, sql, {"keys": list(e164s)})
+        raw = _run_alone(conn, sql, {"keys": list(e164s)})
         rows: Sequence[Mapping[str, Any]] = [
             {
                 name: value if process is None else process(value)
@@ -76,19 +77,37 @@ def find_for_lookup(conn: Connection, *, e164s: Sequence[str]) -> SimpleNamespac
 Processor = Callable[[Any], Any]
 
 
-def _run_alone(driver: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """``sql`` on the psycopg connection, prepared; outside a transaction, in autocommit: one
+def _run_alone(conn: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """``sql`` on ``conn``'s psycopg connection, prepared; outside a transaction, in autocommit: one
     statement sees one snapshot anyway, and psycopg would otherwise send a ``BEGIN`` before it and
-    the pool a ``ROLLBACK`` after it, two more round trips than the query itself."""
-    from psycopg.pq import TransactionStatus  # PostgreSQL only: not imported on SQLite
+    the pool a ``ROLLBACK`` after it, two more round trips than the query itself. psycopg's errors
+    come out as SQLAlchemy's (a lost connection invalidated), as through ``conn.execute``: the
+    app's handlers and the pool treat them alike."""
+    import psycopg  # PostgreSQL only: not imported on SQLite
+    from psycopg.pq import TransactionStatus
 
-    if driver.info.transaction_status != TransactionStatus.IDLE:
-        return list(driver.execute(sql, params, prepare=True).fetchall())
-    driver.autocommit = True
+    driver: Any = conn.connection.driver_connection
+    alone = driver.info.transaction_status == TransactionStatus.IDLE
     try:
+        if alone:
+            driver.autocommit = True
         return list(driver.execute(sql, params, prepare=True).fetchall())
+    except psycopg.Error as exc:
+        lost = conn.dialect.is_disconnect(cast(Any, exc), driver, None)
+        if lost:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            sql,
+            params,
+            exc,
+            psycopg.Error,
+            hide_parameters=True,
+            connection_invalidated=lost,
+            dialect=conn.dialect,
+        ) from exc
     finally:
-        driver.autocommit = False
+        if alone and not driver.closed and driver.info.transaction_status == TransactionStatus.IDLE:
+            driver.autocommit = False
 
 
 @functools.lru_cache(maxsize=8)  # one dialect per engine: one a process, a few in tests

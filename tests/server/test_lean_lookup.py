@@ -17,10 +17,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from server.api import lean_lookup
 from server.api.lean_lookup import LeanLookup
 from server.api.main import create_app
+from server.api.routes import contacts
+from server.crud import contact_lookup
 from server.db import Database
 from server.models import User
 from server.settings import Settings
@@ -220,3 +223,49 @@ def test_the_request_log_names_the_caller(people: People, caplog: pytest.LogCapt
         people.client.get("/contacts/lookup", params={"phone": "89123456789"}, headers=headers)
     lines = [r for r in caplog.records if getattr(r, "path", None) == "/contacts/lookup"]
     assert lines and lines[-1].status == 404 and lines[-1].user_id is not None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("message", ["database is locked", "server closed the connection unexpectedly"])
+def test_a_database_error_is_the_same_answer(
+    people: People, plain: TestClient, monkeypatch: pytest.MonkeyPatch, message: str
+) -> None:
+    """Busy: the same 503 and ``Retry-After``; gone: the same 500, each with its own request id."""
+    headers = people.headers(people.op_n1)
+    people.client.get("/contacts/lookup", params={"phone": "89123456789"}, headers=headers)  # cached
+
+    def failing(*_args: Any, **_kwargs: Any) -> None:
+        raise OperationalError("SELECT ...", {}, Exception(message))
+
+    monkeypatch.setattr(contacts, "find_for_lookup", failing)
+    answers = [
+        client.get("/contacts/lookup", params={"phone": "89123456789"}, headers=headers)
+        for client in (people.client, plain)
+    ]
+    for answer in answers:
+        if answer.status_code == 500:
+            assert answer.json()["request_id"] == answer.headers["x-request-id"]
+    lean, route = (
+        (a.status_code, a.headers.get("retry-after"), {**a.json(), "request_id": None}) for a in answers
+    )
+    assert lean == route
+    assert lean[0] == (503 if "locked" in message else 500)
+
+
+def test_psycopgs_errors_come_out_as_sqlalchemys(
+    backend: str, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The prepared lookup goes to psycopg itself: its errors are wrapped as ``conn.execute`` wraps
+    them (the app's handlers know those), and the connection is left as the pool expects."""
+    if backend != "postgresql":
+        pytest.skip("the prepared statement is PostgreSQL's path")
+    with database.engine.connect() as conn:
+        sql, names, processors = contact_lookup._prepared(conn.dialect)
+        failing = ("SELECT 1 / 0 WHERE %(keys)s::text[] IS NOT NULL", names, processors)
+        monkeypatch.setattr(contact_lookup, "_prepared", lambda _dialect: failing)
+        with pytest.raises(DBAPIError) as caught:
+            contact_lookup.find_for_lookup(conn, e164s=["+79123456789"])
+        assert "division by zero" in str(caught.value.orig)
+        driver: Any = conn.connection.driver_connection
+        assert driver.autocommit is False and not conn.invalidated
+        monkeypatch.setattr(contact_lookup, "_prepared", lambda _dialect: (sql, names, processors))
+        assert contact_lookup.find_for_lookup(conn, e164s=["+79123456789"]) is None  # still usable
