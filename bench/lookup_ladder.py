@@ -8,7 +8,9 @@ served and measured in the same run, with the same client, in the same rotation 
   55-byte answer; no framework, no database. What uvicorn and the loopback cost.
 * **(b) raw ASGI + the query** (:func:`query_app`): the floor's SQL on one psycopg connection,
   prepared, run on the event loop (no thread hop, no pool, no SQLAlchemy); its row as JSON.
-* the minimal FastAPI floor, and ours, from ``bench.server_lookup``.
+* the minimal FastAPI floor, and ours, from ``bench.server_lookup``; and ours with every lookup left
+  to FastAPI's route (:func:`route_app`), what the lean layer (``server.api.lean_lookup``) is judged
+  against.
 
 And the client's own share, on rung (a): the bench's ``httpx.Client`` against :class:`WireClient`
 (a keep-alive socket writing the request and reading ``Content-Length`` bytes: next to no client)

@@ -18,6 +18,14 @@ on the neighbours and are the ones judged against the 2 ms goal:
 * the **server + PostgreSQL CPU per lookup**: what one lookup costs the two processes that answer
   it, the time it takes on an idle machine less the client's share and the loopback's.
 
+Below both, in the same rotation of windows and with the same client: the lookup's **ladder of
+floors** (``bench.lookup_ladder``): (a) a raw ASGI app answering a fixed small JSON, (b) a raw ASGI app
+running the floor's query on one prepared psycopg connection, then the FastAPI floor and ours; ours
+also through FastAPI's route alone (the lean layer off, ``server.api.lean_lookup``); and the client's
+own share, rung (a) asked by a bare keep-alive socket and by ``httpx.AsyncClient`` (the desk's) beside
+the bench's ``httpx.Client``, each with the client's CPU per lookup. Each rung is printed beside the
+one below it.
+
 The contacts are bulk-loaded by ``INSERT ... SELECT FROM generate_series`` straight into the migrated
 schema (indexes in place, as in production), then ``ANALYZE``. Numbers are unique Russian mobiles over
 twelve operator codes.
