@@ -32,7 +32,6 @@ from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
 from pydantic import TypeAdapter
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -107,25 +106,27 @@ class LeanLookup:
         try:
             async with context.admission.slot():
                 done = await run_in_threadpool(_work, context, claims.user_id, cached, phone)
-            if done is _PASS_ON:
-                await self.app(scope, receive, send)
-                return
-            principal, result = cast(Done, done)
-            if cached is None:
-                context.principals.put(principal)
-            scope.setdefault("state", {})["user_id"] = principal.id  # for the request log
-            if isinstance(result, Missed):
-                response = await missed(Request(scope, receive), result.keys, result.why)
-                await response(scope, receive, send)
-                return
-            await _send_found(send, *result)
-        except (SQLAlchemyError, OSError) as exc:
+        except Exception as exc:  # answered as FastAPI's layers answer any error
             await self._handled(scope, receive, send, exc)
+            return
+        if done is _PASS_ON:
+            await self.app(scope, receive, send)
+            return
+        principal, result = cast(Done, done)
+        if cached is None:
+            context.principals.put(principal)
+        scope.setdefault("state", {})["user_id"] = principal.id  # for the request log
+        if isinstance(result, Missed):
+            response = await missed(Request(scope, receive), result.keys, result.why)
+            await response(scope, receive, send)
+            return
+        await _send_found(send, *result)
 
     async def _handled(self, scope: Scope, receive: Receive, send: Send, exc: Exception) -> None:
-        """``exc`` answered by the app's own handler for it, as FastAPI's layers would: a handler
-        for a class of error answers; the last-resort one (``Exception``) answers, and the error
-        goes on up to the request log, which logs it with its traceback."""
+        """``exc`` (raised by the lookup's database work) answered by the app's own handler for it,
+        as FastAPI's layers would: a handler for its class answers (a busy database: 503); else the
+        last-resort one (``Exception``) answers and the error goes on up to the request log, which
+        logs it with its traceback, as after FastAPI's ``ServerErrorMiddleware``."""
         handlers: dict[Any, Callable[..., Any]] = self.api.exception_handlers
         for cls in type(exc).__mro__:
             if cls is Exception:

@@ -269,3 +269,19 @@ def test_psycopgs_errors_come_out_as_sqlalchemys(
         assert driver.autocommit is False and not conn.invalidated
         monkeypatch.setattr(contact_lookup, "_prepared", lambda _dialect: (sql, names, processors))
         assert contact_lookup.find_for_lookup(conn, e164s=["+79123456789"]) is None  # still usable
+
+
+def test_an_unexpected_error_goes_up_as_from_the_route(
+    people: People, plain: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the last-resort 500, the error goes on up (the request log logs it with its traceback):
+    the test client sees it raised, from either path."""
+    headers = people.headers(people.op_n1)
+
+    def failing(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(contacts, "find_for_lookup", failing)
+    for client in (people.client, plain):
+        with pytest.raises(RuntimeError, match="a bug"):
+            client.get("/contacts/lookup", params={"phone": "89123456789"}, headers=headers)
