@@ -92,19 +92,36 @@ class FloorServer(LiveServer):
 
     start_timeout = 180.0
 
-    def __init__(self, url: str, log_dir: Path, name: str, *, operator_id: int, workers: int = 1) -> None:
+    def __init__(
+        self,
+        url: str,
+        log_dir: Path,
+        name: str,
+        *,
+        operator_id: int,
+        workers: int = 1,
+        target: str = "bench.floor_apps:app",
+        factory: bool = True,
+        lifespan: bool = True,
+    ) -> None:
         log_path = log_dir / f"{name}.log"
         log_path.unlink(missing_ok=True)
         super().__init__(log_path, env={URL_ENV: url, OPERATOR_ENV: str(operator_id)})
         self.workers = workers
+        #: what uvicorn serves (a factory or not; with a lifespan or not): this module's app, or
+        #: one of ``bench.lookup_ladder``'s (the raw ASGI rungs have no lifespan)
+        self.target = target
+        self.factory = factory
+        self.lifespan = lifespan
 
     def command(self) -> list[str]:
         return [
             sys.executable,
             "-m",
             "uvicorn",
-            "bench.floor_apps:app",
-            "--factory",
+            self.target,
+            *(["--factory"] if self.factory else []),
+            *([] if self.lifespan else ["--lifespan", "off"]),
             "--host",
             "127.0.0.1",
             "--port",

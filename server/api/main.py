@@ -32,6 +32,7 @@ from server.api.context import AppContext
 from server.api.docs import add_docs
 from server.api.errors import install_error_handlers
 from server.api.headers import SecurityHeadersMiddleware
+from server.api.lean_lookup import LeanLookup
 from server.api.middleware import RequestLogMiddleware
 from server.api.pgfeed import Listener, NotifyRelay
 from server.api.routes import ROUTERS
@@ -62,10 +63,19 @@ statuses and call scripts. Log in at `POST /auth/login`, then send the access to
 class RingdeskAPI(FastAPI):
     """FastAPI with :class:`RequestLogMiddleware` wrapped around the whole stack (outside FastAPI's
     own error and body-limit layers, which user middleware cannot reach), and the security headers
-    outside that, so even its last-resort 500 and JSON 413 carry them."""
+    outside that, so even its last-resort 500 and JSON 413 carry them. Inside both, before FastAPI's
+    layers: :class:`LeanLookup`, the screen pop's lookup in its common case."""
+
+    lean_lookup = True
+    """Answer the lookup's common case in :class:`LeanLookup`; ``False`` (set before the first
+    request: the stack is built then) leaves every lookup to FastAPI's route, which the tests
+    compare the lean answers with."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeadersMiddleware(RequestLogMiddleware(super().build_middleware_stack()))
+        inner = super().build_middleware_stack()
+        if self.lean_lookup:
+            inner = LeanLookup(inner, self)
+        return SecurityHeadersMiddleware(RequestLogMiddleware(inner))
 
 
 def _ensure_catalogue_defaults(db: Database) -> None:

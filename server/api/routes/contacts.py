@@ -14,7 +14,7 @@ contacts, and the schema of their custom fields.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, NamedTuple, cast
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
@@ -150,28 +150,50 @@ async def lookup(
     ``crm_lookup_timeout_seconds`` and what it knows comes in the 404's ``crm``, marked with its source."""
     # The screen pop's hot path: the caller from the cache (``server.api.principal``), and the
     # number's parsing, the query and the answer in one thread-pool hop, inside a database slot;
-    # the CRM is asked after the slot is given back (a slow CRM holds no database slot).
+    # the CRM is asked after the slot is given back (a slow CRM holds no database slot). The common
+    # case is answered before this route, the same way (``server.api.lean_lookup``).
     context = get_context(request)
     async with context.admission.slot():
-        found = await run_in_threadpool(_look_up, context, phone, response)
-    if isinstance(found, ContactOut):
-        return found
-    keys, why = found
-    crm = await crm_lookup(request, list(keys))
-    if crm is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, why)
-    body = LookupMiss(detail=f"{why} in ringdesk; the CRM ({crm.source}) knows it", crm=crm)
-    return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_404_NOT_FOUND)  # type: ignore[return-value]
+        found = await run_in_threadpool(look_up, context, phone)
+    if isinstance(found, Missed):
+        return await missed(request, found.keys, found.why)  # type: ignore[return-value]
+    contact, tag = found
+    response.headers["ETag"] = tag
+    return contact
 
 
-def _look_up(context: AppContext, phone: str, response: Response) -> ContactOut | tuple[tuple[str, ...], str]:
-    """The contact as the answer, or the numbers tried and why nothing was found."""
+class Missed(NamedTuple):
+    """No contact has the number: the E.164 candidates tried, and why nothing was found."""
+
+    keys: tuple[str, ...]
+    why: str
+
+
+LookupResult = tuple[ContactOut, str] | Missed
+"""The contact and its ``ETag``, or what was tried."""
+
+
+def look_up(context: AppContext, phone: str) -> LookupResult:
+    """The contact ``phone`` finds, as the answer, and its ``ETag`` (in the thread pool)."""
     keys = phones.lookup_keys(phone, context.settings.default_region)
     with context.database.engine.connect() as conn:
         found = find_for_lookup(conn, e164s=keys)
     if found is None:
-        return keys, "no contact has this number" if keys else "not a phone number, so no contact has it"
-    return _answer(response, cast(Contact, found))  # the attributes contact_out and etag read
+        return Missed(
+            keys, "no contact has this number" if keys else "not a phone number, so no contact has it"
+        )
+    contact = cast(Contact, found)  # the attributes contact_out and etag read
+    return contact_out(contact), etag(contact)
+
+
+async def missed(request: Request, keys: tuple[str, ...], why: str) -> JSONResponse:
+    """The 404 of a number no contact has: what the centre's CRM knows of it, if one is configured
+    and answers in time, else the plain 404 (the body ``http_error`` gives an ``HTTPException``)."""
+    crm = await crm_lookup(request, list(keys))
+    if crm is None:
+        return JSONResponse({"detail": why}, status_code=status.HTTP_404_NOT_FOUND)
+    body = LookupMiss(detail=f"{why} in ringdesk; the CRM ({crm.source}) knows it", crm=crm)
+    return JSONResponse(body.model_dump(mode="json"), status_code=status.HTTP_404_NOT_FOUND)
 
 
 @router.get("/{contact_id}", responses={404: {"description": _NOT_FOUND}})
