@@ -32,7 +32,7 @@ from datetime import date
 from typing import Any
 
 from app import phones
-from app.contacts_csv import Column, RawRow, Target
+from app.contacts_csv import AcceptedRow, Column, RawRow, Target
 from app.contacts_csv.values import EMPTY, blank, one_line, parse_date
 from app.wire.contacts import PHONES_MAX, FieldSchema
 from server.crud.contacts import derived_time_zone
@@ -162,3 +162,39 @@ def unchanged(
         if stored[name] != value:
             return False
     return stored["time_zone"] is not None or derived_time_zone(contact.phones) is None
+
+
+def known(
+    row: AcceptedRow,
+    owners: dict[str, int],
+    contacts: dict[int, StoredContact],
+    busy: Container[str],
+) -> StoredContact | None:
+    """A copy of the contact a row read the cheap way updates, as read with the batch, when the
+    batch's store may take it instead of reading it again; else ``None`` (the store reads it).
+
+    That is when the row's numbers are those of one stored contact (or no one's), and no row the
+    import is writing touches that contact (``busy`` as for :func:`unchanged`): nothing the import
+    writes before the row's batch is stored can change it then, as for a row found unchanged. (A
+    save through the API meanwhile is caught as before: the batch's write checks each version.)
+    The copy is the store's to merge into: the reader goes on comparing later rows with its own."""
+    found: StoredContact | None = None
+    for e164 in row.contact.phones:
+        if e164 in busy:
+            return None
+        contact_id = owners.get(e164)
+        if contact_id is None:
+            continue
+        if found is None:
+            found = contacts.get(contact_id)
+            if found is None:
+                return None
+        elif found.id != contact_id:
+            return None
+    if found is None:
+        return None
+    for e164 in found.phones:
+        if e164 in busy:
+            return None
+    values = dict(found.values)
+    return StoredContact(found.id, found.version, values, list(found.phones), dict(found.positions))

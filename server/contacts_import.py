@@ -55,7 +55,7 @@ from app.contacts_csv import (
 )
 from app.wire.contacts import PHONES_MAX, ContactIn
 from server.audit import record_audit
-from server.contacts_as_stored import AsStored, unchanged
+from server.contacts_as_stored import AsStored, known, unchanged
 from server.crud.contacts import field_schema
 from server.crud.contacts_bulk import insert_new_contacts
 from server.crud.contacts_merge import StoredContact, merge_row
@@ -133,7 +133,7 @@ def import_contacts(
             except CsvError as exc:
                 reader.read(raw)  # the rows before the break, as the plain reader gives them
                 result.stopped = str(exc)
-            writer.store(reader.pending)
+            writer.store(reader.pending, reader.known)
         result.unchanged += reader.as_stored
     with database.session() as session:
         record_audit(
@@ -172,12 +172,20 @@ class _Reader:
         """The numbers of the rows being written: those of the batch being stored and of the
         accepted rows waiting for the next batch (the rows of the batches before are stored)."""
         self._storing: set[str] = set()
+        self._stored: set[str] = set()
+        """The numbers of batches stored since the last read of stored contacts (still in
+        ``_writing``: that read may predate their commit)."""
+        self.known: list[StoredContact | None] = []
+        """For each of :attr:`pending`, its contact as read here when that is still its contact when
+        the batch is stored (:func:`~server.contacts_as_stored.known`): the writer need not read it."""
         self.as_stored = 0
         """Rows settled as unchanged without judging (added to the result at the end: the writer's
         thread counts the others)."""
 
     def read(self, raw: Sequence[RawRow | RejectedRow]) -> None:
         """Settle, judge and report ``raw`` (the next rows of the file), then store every full batch."""
+        self._writing -= self._stored  # committed before the read below: what it reads includes them
+        self._stored = set()
         candidates = {
             id(item): found
             for item in raw
@@ -215,6 +223,7 @@ class _Reader:
             for issue in verdict.warnings:
                 self._writer.report("warning", verdict.row, verdict.lines, issue)
             self.pending.append(verdict)
+            self.known.append(None if found is None else known(verdict, owners, contacts, self._writing))
             self._writing.update(verdict.contact.phones)
             if len(self.pending) >= BATCH:
                 self._send()
@@ -222,9 +231,12 @@ class _Reader:
     def _send(self) -> None:
         """Hand the waiting rows to the writer (which first waits for the batch before them)."""
         batch, self.pending = self.pending, []
-        self._writer.store(batch)
+        contacts, self.known = self.known, []
+        self._writer.store(batch, contacts)
         before, self._storing = self._storing, {e164 for row in batch for e164 in row.contact.phones}
-        self._writing -= before - self._storing  # that batch is stored now
+        # That batch is stored now, but the stored contacts this call of read() compares with were
+        # read before: its numbers stay busy until the next read, which sees what it wrote.
+        self._stored |= before
 
 
 class _Writer:
@@ -262,22 +274,23 @@ class _Writer:
         """A problem the file reader found on a row: reported once the batches before it are stored."""
         self._held.append((kind, row, lines, issue))
 
-    def store(self, batch: Sequence[AcceptedRow]) -> None:
-        """Wait for the batch before (raising what it raised), report, then start storing ``batch``."""
+    def store(self, batch: Sequence[AcceptedRow], known: Sequence[StoredContact | None] = ()) -> None:
+        """Wait for the batch before (raising what it raised), report, then start storing ``batch``
+        (``known``: for each row, its contact as already read, if that is still it; see :func:`_store`)."""
         self._finish_storing()
         self._emit(self._held)
         self._held = []
         if batch:
-            self._storing = self._pool.submit(self._store, list(batch))
+            self._storing = self._pool.submit(self._store, list(batch), list(known))
 
     def _finish_storing(self) -> None:
         if self._storing is not None:
             storing, self._storing = self._storing, None
             self._emit(storing.result())
 
-    def _store(self, batch: Sequence[AcceptedRow]) -> list[_Report]:
+    def _store(self, batch: Sequence[AcceptedRow], known: Sequence[StoredContact | None]) -> list[_Report]:
         found: list[_Report] = []
-        _store(self._database, batch, self._result, lambda *report: found.append(report))
+        _store(self._database, batch, self._result, lambda *report: found.append(report), known)
         return found
 
     def _emit(self, reports: Sequence[_Report]) -> None:
@@ -285,7 +298,13 @@ class _Writer:
             self._report(kind, row, lines, issue)
 
 
-def _store(database: Database, batch: Sequence[AcceptedRow], result: ImportResult, report: Reporter) -> None:
+def _store(
+    database: Database,
+    batch: Sequence[AcceptedRow],
+    result: ImportResult,
+    report: Reporter,
+    known: Sequence[StoredContact | None] = (),
+) -> None:
     """Store one batch in one transaction, in three steps:
 
     1. Who owns the batch's numbers, and those contacts as plain values
@@ -304,8 +323,18 @@ def _store(database: Database, batch: Sequence[AcceptedRow], result: ImportResul
     """
     if not batch:
         return
+    held: dict[str, int] = {}
+    ready: dict[int, StoredContact] = {}
+    for row, contact in zip(batch, known, strict=False):
+        if contact is not None:
+            ready.setdefault(contact.id, contact)
+            held.update((e164, contact.id) for e164 in row.contact.phones if e164 in contact.positions)
     with database.session() as session:
-        owners, contacts = stored_owners(session, [e164 for row in batch for e164 in row.contact.phones])
+        numbers = [e164 for row in batch for e164 in row.contact.phones if e164 not in held]
+        owners, contacts = stored_owners(session, numbers)
+        owners.update(held)
+        for contact_id, contact in ready.items():
+            contacts.setdefault(contact_id, contact)
         new: list[ContactIn] = []
         for row in batch:
             ids = sorted({owners[e164] for e164 in row.contact.phones if e164 in owners})
