@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from server import contacts_import
+from server import contacts_import, contacts_import_store
+from server.crud.contacts_upsert import stored_owners
 from server.db import Database
 from tests.server.test_import_contacts_bulk import database, run, stored, write_csv
 
@@ -32,18 +33,19 @@ def test_a_changed_re_import_reads_each_contact_once(
     first = [[f"Клиент {n}", f"8903111{n:04d}", "Тула", "", "", "", ""] for n in range(30)]
     run(database, write_csv(tmp_path / "first.csv", first))
     asked: list[tuple[str, int]] = []
-    real = contacts_import.stored_owners  # type: ignore[attr-defined]
+    real = stored_owners
 
     def counting(session: Any, numbers: Sequence[str]) -> Any:
         asked.append((threading.current_thread().name, len(numbers)))
         return real(session, numbers)
 
     monkeypatch.setattr(contacts_import, "stored_owners", counting)
+    monkeypatch.setattr(contacts_import_store, "stored_owners", counting)
     monkeypatch.setattr(contacts_import, "BATCH", 10)
     second = [[f"Клиент {n}", f"8903111{n:04d}", "Сочи", f"c{n}@mail.ru", "", "", ""] for n in range(30)]
     counts, reports = run(database, write_csv(tmp_path / "second.csv", second))
     assert (counts["updated"], counts["unchanged"], reports) == (30, 0, [])
-    by_writer = [count for name, count in asked if name.startswith("contacts-import")]
+    by_writer = [count for name, count in asked if name.startswith("contacts-import_")]
     assert by_writer and not any(by_writer), asked
     after = stored(database)
     assert {c["city"] for c in after.values()} == {"Сочи"}
@@ -67,13 +69,13 @@ def test_a_row_after_a_batch_stored_meanwhile_sees_what_it_stored(
     ]
     run(database, write_csv(tmp_path / "first.csv", first))
     monkeypatch.setattr(contacts_import, "BATCH", 2)
-    real = contacts_import._store
+    real = contacts_import_store.store_batch
 
     def slow(*args: Any) -> None:
         time.sleep(0.3)
         real(*args)
 
-    monkeypatch.setattr(contacts_import, "_store", slow)
+    monkeypatch.setattr(contacts_import_store, "store_batch", slow)
     rows = [
         ["Дятлов", "89152223344", "Сочи", "", "", "", ""],  # row 2: updated, waits for the next
         ["Егоров", "89162223344", "Москва", "", "", "", ""],  # row 3: unchanged
