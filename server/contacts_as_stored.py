@@ -41,7 +41,7 @@ from server.crud.contacts_merge import StoredContact
 _SINGLE = {Target.FULL_NAME: "name", Target.CITY: "city", Target.EMAIL: "email", Target.BIRTHDAY: "birthday"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs ~0.4 us more, per row
 class Candidate:
     """A row read the cheap way: its numbers (E.164, in the judge's order), its non-empty values by
     contact column as stored (to compare), and the same as the judge gathers them (``ContactIn``
@@ -99,14 +99,17 @@ class AsStored:
                 continue
             if "," in cell or ";" in cell or "/" in cell or "\n" in cell:
                 return None  # several numbers, maybe: the judge splits them
-            try:
-                parsed = phones.parse_phone(cell, self.region)
-            except ValueError:  # phones.PhoneError: not a usable number
-                return None
-            if parsed.extension is not None:
-                return None
-            if parsed.e164 not in numbers:
-                numbers.append(parsed.e164)
+            e164 = phones.fast_russian(cell, self.region)  # parse_phone's first step, without its wrapper
+            if e164 is None:
+                try:
+                    parsed = phones.parse_phone(cell, self.region)
+                except ValueError:  # phones.PhoneError: not a usable number
+                    return None
+                if parsed.extension is not None:
+                    return None
+                e164 = parsed.e164
+            if e164 not in numbers:
+                numbers.append(e164)
         if not numbers or len(numbers) > PHONES_MAX:
             return None
         values: dict[str, Any] = {}
