@@ -50,8 +50,9 @@ def plain_contact(data: Mapping[str, Any]) -> ContactIn | None:
         return None
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if key in _TEXTS:
-            limit, check = _TEXTS[key]
+        text = _TEXTS.get(key)
+        if text is not None:
+            limit, check = text
             # exact str; strip() removes every character pydantic-core's trim does, and more
             if type(value) is not str or len(value) > limit or value != value.strip():
                 return None
@@ -90,14 +91,16 @@ def _construct(cls: type[_Model], fields_set: set[str], values: dict[str, Any]) 
     if cls not in _PLAIN:
         return cls.model_construct(_fields_set=fields_set, **values)
     made = cls.__new__(cls)
-    _set(made, "__dict__", {name: values.get(name, default) for name, default in _PLAIN[cls]})
+    fields = _PLAIN[cls].copy()  # every field in order, with its default; then the values given
+    fields.update(values)
+    _set(made, "__dict__", fields)
     _set(made, "__pydantic_fields_set__", fields_set)
     _set(made, "__pydantic_extra__", None)
     _set(made, "__pydantic_private__", None)
     return made
 
 
-def _plain_defaults(cls: type[BaseModel]) -> tuple[tuple[str, Any], ...] | None:
+def _plain_defaults(cls: type[BaseModel]) -> dict[str, Any] | None:
     """``cls``'s fields in order with their constant defaults, or ``None`` when :func:`_construct`
     must leave the building to ``model_construct`` (another engine, aliases, factories not given...)."""
     if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or not hasattr(cls, "__pydantic_fields__"):
@@ -113,11 +116,11 @@ def _plain_defaults(cls: type[BaseModel]) -> tuple[tuple[str, Any], ...] | None:
         if info.default_factory is not None and name not in ("consent", "custom"):
             return None
         fields.append((name, None if info.default is PydanticUndefined else info.default))
-    return tuple(fields)
+    return dict(fields)
 
 
 _set = object.__setattr__
-_PLAIN: dict[type[BaseModel], tuple[tuple[str, Any], ...]] = {
+_PLAIN: dict[type[BaseModel], dict[str, Any]] = {
     cls: fields for cls in (ContactIn, Consent) if (fields := _plain_defaults(cls)) is not None
 }
 _DAYS: dict[str, date] = {}

@@ -170,7 +170,8 @@ def _update_by_copy(connection: Connection, contacts: Sequence[StoredContact], n
     ):
         for contact in contacts:
             values = contact.values
-            row = [_stored_value(values[name]) for name in MERGED_COLUMNS]
+            # _stored_value, inline: a call per value was a fifth of the writer's Python
+            row = [v.value if isinstance(v, Enum) else v for v in map(values.__getitem__, MERGED_COLUMNS)]
             row[-1] = Jsonb(row[-1])  # custom_fields, last of MERGED_COLUMNS
             copy.write_row((contact.id, contact.version, *row))
     sets = ", ".join(f"{name} = s.{name}" for name in MERGED_COLUMNS)
