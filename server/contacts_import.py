@@ -35,70 +35,25 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from app.contacts_csv import (
-    AcceptedRow,
-    Column,
-    ContactsCsv,
-    CsvError,
-    ImportSummary,
-    RawRow,
-    RejectedRow,
-    RowCode,
-    RowIssue,
-    open_contacts_csv,
-)
-from app.wire.contacts import PHONES_MAX, ContactIn
+from app.contacts_csv import AcceptedRow, ContactsCsv, CsvError, RawRow, RejectedRow, open_contacts_csv
 from server.audit import record_audit
-from server.contacts_as_stored import AsStored, unchanged
+from server.contacts_as_stored import AsStored, Candidate, known, unchanged
+from server.contacts_import_store import ImportResult, Kind, Reporter, Writer
 from server.crud.contacts import field_schema
-from server.crud.contacts_bulk import insert_new_contacts
-from server.crud.contacts_merge import StoredContact, merge_row
-from server.crud.contacts_upsert import stored_owners, update_contacts
+from server.crud.contacts_merge import StoredContact
+from server.crud.contacts_upsert import stored_owners
 from server.db import Database
+
+__all__ = ["BATCH", "ImportResult", "Kind", "Reporter", "import_contacts"]
 
 BATCH = 5000
 """Rows stored per transaction: large enough that the bulk inserts pay off, small enough that a
 transaction (on SQLite: the write lock) lasts well under a second."""
-
-Kind = Literal["rejected", "warning"]
-Reporter = Callable[[Kind, int, tuple[int, int], RowIssue], None]
-"""Called for every problem as it is found: the kind, the row (as the spreadsheet numbers it), the
-file's first and last line of that row, the issue. A batch's rows are reported as read, then what
-storing the batch found, then the next batch's rows."""
-_Report = tuple[Kind, int, tuple[int, int], RowIssue]
-
-
-@dataclass
-class ImportResult:
-    """What an import did. ``summary`` is the file's side (accepted, rejected, blank rows ...);
-    ``rejected`` adds the rows the database side refused (``summary.rejected`` does not count them)."""
-
-    summary: ImportSummary
-    columns: tuple[Column, ...]
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    """Accepted by the file reader but refused when storing (numbers of several contacts...)."""
-    stopped: str | None = None
-    """Why the import stopped before the end of the file (the rows before were imported)."""
-    rejected_by_code: dict[str, int] = field(default_factory=dict)
-    warnings: int = 0
-    """Warnings from storing (a contact renamed by an upsert); ``summary.warnings`` has the file's."""
-
-    @property
-    def rejected_total(self) -> int:
-        return self.summary.rejected + self.rejected
-
-    @property
-    def stored(self) -> int:
-        return self.created + self.updated + self.unchanged
 
 
 def import_contacts(
@@ -120,8 +75,7 @@ def import_contacts(
     ) as rows:
         result = ImportResult(summary=rows.summary, columns=rows.columns)
         as_stored = AsStored(rows.columns, default_region=default_region, field_schema=schema)
-        with _Writer(database, result, report) as writer:
-            reader = _Reader(database, rows, as_stored, writer)
+        with Writer(database, result, report) as writer, _Reader(database, rows, as_stored, writer) as reader:
             try:
                 raw: list[RawRow | RejectedRow] = []
                 for item in rows.raw_rows():
@@ -133,7 +87,8 @@ def import_contacts(
             except CsvError as exc:
                 reader.read(raw)  # the rows before the break, as the plain reader gives them
                 result.stopped = str(exc)
-            writer.store(reader.pending)
+            reader.flush()
+            writer.store(reader.pending, reader.known)
         result.unchanged += reader.as_stored
     with database.session() as session:
         record_audit(
@@ -159,37 +114,81 @@ class _Reader:
     stored without judging them (:mod:`server.contacts_as_stored`) and handing the accepted others
     to the writer; reports go through the writer, in file order.
 
-    The stored contacts a batch's cheap rows name are read here, on this thread, while the writer
-    stores the batch before: a contact that batch (or an earlier row of this one) writes is never
-    taken as stored, so what was read is what the row's turn would see. (On SQLite every transaction
-    takes the write lock, so this read waits for that store instead: slower, the same verdicts.)"""
+    The stored contacts a batch's cheap rows name are read on a thread of their own, one batch
+    ahead: while this thread judges a batch (and the writer stores the one before), the database
+    reads the next batch's contacts (a round trip per batch that the main thread used to wait for:
+    about as long as judging the batch, on a re-import of unchanged rows). A contact some row being
+    written touches is never taken as stored: its numbers are "busy" from the row's acceptance until
+    a read of stored contacts *started* after its batch was stored, so what was read is what the
+    row's turn would see. (On SQLite every transaction takes the write lock, so a read waits for the
+    store in progress instead: slower, the same verdicts.)"""
 
-    def __init__(self, database: Database, rows: ContactsCsv, as_stored: AsStored, writer: _Writer) -> None:
+    def __init__(self, database: Database, rows: ContactsCsv, as_stored: AsStored, writer: Writer) -> None:
         self._database, self._rows, self._as_stored, self._writer = database, rows, as_stored, writer
         self.pending: list[AcceptedRow] = []
         """Accepted rows not handed to the writer yet."""
+        self.known: list[StoredContact | None] = []
+        """For each of :attr:`pending`, its contact as read here when that is still its contact when
+        the batch is stored (:func:`~server.contacts_as_stored.known`): the writer need not read it."""
         self._writing: set[str] = set()
-        """The numbers of the rows being written: those of the batch being stored and of the
-        accepted rows waiting for the next batch (the rows of the batches before are stored)."""
+        """Busy numbers: those of the rows accepted and not yet known stored before the read of
+        stored contacts that the rows being settled are compared with."""
         self._storing: set[str] = set()
+        """The numbers of the batch the writer is storing."""
+        self._stored: set[str] = set()
+        """The numbers of batches stored since the last read of stored contacts was started."""
+        self._ahead: _Prepared | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contacts-import-read")
         self.as_stored = 0
         """Rows settled as unchanged without judging (added to the result at the end: the writer's
         thread counts the others)."""
 
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._ahead is not None and self._ahead.contacts is not None:  # an import failing half-way
+            self._ahead.contacts.cancel()
+        self._pool.shutdown(wait=True)
+
     def read(self, raw: Sequence[RawRow | RejectedRow]) -> None:
-        """Settle, judge and report ``raw`` (the next rows of the file), then store every full batch."""
+        """Take ``raw`` (the next rows of the file): start reading the contacts its cheap rows name,
+        then settle the rows taken before it (so its read overlaps with their judging)."""
         candidates = {
             id(item): found
             for item in raw
             if isinstance(item, RawRow) and (found := self._as_stored.read(item)) is not None
         }
-        owners: dict[str, int] = {}
-        contacts: dict[int, StoredContact] = {}
-        if candidates:
-            with self._database.session() as session:
-                numbers = sorted({e164 for found in candidates.values() for e164 in found.phones})
-                owners, contacts = stored_owners(session, numbers)
-                session.rollback()
+        numbers = sorted({e164 for found in candidates.values() for e164 in found.phones})
+        contacts = self._pool.submit(self._stored_owners, numbers) if numbers else None
+        prepared = _Prepared(list(raw), candidates, contacts, self._stored)
+        self._stored = set()
+        self.flush()
+        self._ahead = prepared
+
+    def flush(self) -> None:
+        """Settle the rows taken and not settled yet."""
+        if self._ahead is None:
+            return
+        prepared, self._ahead = self._ahead, None
+        self._writing -= prepared.stored  # stored before the read started: the read sees them
+        owners, contacts = prepared.contacts.result() if prepared.contacts is not None else ({}, {})
+        self._settle(prepared.raw, prepared.candidates, owners, contacts)
+
+    def _stored_owners(self, numbers: list[str]) -> tuple[dict[str, int], dict[int, StoredContact]]:
+        with self._database.session() as session:
+            found = stored_owners(session, numbers)
+            session.rollback()
+        return found
+
+    def _settle(
+        self,
+        raw: Sequence[RawRow | RejectedRow],
+        candidates: dict[int, Candidate],
+        owners: dict[str, int],
+        contacts: dict[int, StoredContact],
+    ) -> None:
+        """Settle, judge and report ``raw``, then store every full batch."""
         for item in raw:
             if isinstance(item, RejectedRow):
                 for issue in item.issues:
@@ -215,6 +214,7 @@ class _Reader:
             for issue in verdict.warnings:
                 self._writer.report("warning", verdict.row, verdict.lines, issue)
             self.pending.append(verdict)
+            self.known.append(None if found is None else known(verdict, owners, contacts, self._writing))
             self._writing.update(verdict.contact.phones)
             if len(self.pending) >= BATCH:
                 self._send()
@@ -222,130 +222,20 @@ class _Reader:
     def _send(self) -> None:
         """Hand the waiting rows to the writer (which first waits for the batch before them)."""
         batch, self.pending = self.pending, []
-        self._writer.store(batch)
+        contacts, self.known = self.known, []
+        self._writer.store(batch, contacts)
         before, self._storing = self._storing, {e164 for row in batch for e164 in row.contact.phones}
-        self._writing -= before - self._storing  # that batch is stored now
+        # That batch is stored now, but the stored contacts the rows being settled are compared with
+        # may have been read before: its numbers stay busy until a read started after now.
+        self._stored |= before
 
 
-class _Writer:
-    """Stores batches on a worker thread while the next batch is read, reporting in file order.
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """Rows taken and not settled yet: their cheap reads, the read of their stored contacts under
+    way, and the numbers of the batches stored before that read started."""
 
-    A batch's store is mostly the database's work (looking up numbers and contacts, the bulk
-    writes), during which the driver releases the GIL: the worker waits for PostgreSQL while the main
-    thread reads and judges the next rows, so the two overlap on a machine with two cores. One batch
-    is stored at a time, in file order, each in its own transaction, as without the thread.
-
-    Every report still goes out from the calling thread and in the order a one-thread import gives:
-    the rows of a batch as read, then what storing it found, then the next batch's rows. So the
-    reports of rows read while the batch before is being stored are held until that store is done.
-    A store that fails raises from the next :meth:`store` (or on leaving): the batches before it
-    stay committed, the rows after it are neither stored nor reported, as before.
-    """
-
-    def __init__(self, database: Database, result: ImportResult, report: Reporter) -> None:
-        self._database, self._result, self._report = database, result, report
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contacts-import")
-        self._storing: Future[list[_Report]] | None = None
-        self._held: list[_Report] = []
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self._finish_storing()
-            self._emit(self._held)
-        finally:
-            self._pool.shutdown(wait=True)
-
-    def report(self, kind: Kind, row: int, lines: tuple[int, int], issue: RowIssue) -> None:
-        """A problem the file reader found on a row: reported once the batches before it are stored."""
-        self._held.append((kind, row, lines, issue))
-
-    def store(self, batch: Sequence[AcceptedRow]) -> None:
-        """Wait for the batch before (raising what it raised), report, then start storing ``batch``."""
-        self._finish_storing()
-        self._emit(self._held)
-        self._held = []
-        if batch:
-            self._storing = self._pool.submit(self._store, list(batch))
-
-    def _finish_storing(self) -> None:
-        if self._storing is not None:
-            storing, self._storing = self._storing, None
-            self._emit(storing.result())
-
-    def _store(self, batch: Sequence[AcceptedRow]) -> list[_Report]:
-        found: list[_Report] = []
-        _store(self._database, batch, self._result, lambda *report: found.append(report))
-        return found
-
-    def _emit(self, reports: Sequence[_Report]) -> None:
-        for kind, row, lines, issue in reports:
-            self._report(kind, row, lines, issue)
-
-
-def _store(database: Database, batch: Sequence[AcceptedRow], result: ImportResult, report: Reporter) -> None:
-    """Store one batch in one transaction, in three steps:
-
-    1. Who owns the batch's numbers, and those contacts as plain values
-       (:func:`~server.crud.contacts_upsert.stored_owners`); each row is then new, for one stored
-       contact, or refused (numbers of several contacts).
-    2. Each row is merged into its contact in Python
-       (:func:`~server.crud.contacts_merge.merge_row`), which decides the row's verdict: updated,
-       unchanged, or refused (too many numbers). A contact that two rows of the batch update is
-       merged into twice: the second row sees the first row's change.
-    3. The contacts that changed are written together (:func:`~server.crud.contacts_upsert.update_contacts`:
-       one ``UPDATE`` checking and bumping each version once, as an edit through the API would), and
-       the new contacts are inserted in bulk. The two never touch the same numbers: the file reader
-       refuses a number already on an earlier row, so a new contact's numbers are its own.
-
-    Reports go out in row order.
-    """
-    if not batch:
-        return
-    with database.session() as session:
-        owners, contacts = stored_owners(session, [e164 for row in batch for e164 in row.contact.phones])
-        new: list[ContactIn] = []
-        for row in batch:
-            ids = sorted({owners[e164] for e164 in row.contact.phones if e164 in owners})
-            if len(ids) > 1:
-                listed = ", ".join(
-                    f"{e164} to contact {owners[e164]}" for e164 in row.contact.phones if e164 in owners
-                )
-                message = f"the numbers belong to different contacts ({listed}): merge them or fix the row"
-                _refuse(result, report, row, RowCode.PHONES_OF_SEVERAL_CONTACTS, message)
-            elif ids and ids[0] in contacts:
-                _merge(contacts[ids[0]], row, result, report)
-            else:  # (a contact deleted since its numbers were looked up has taken them along)
-                new.append(row.contact)
-        update_contacts(session, [contact for contact in contacts.values() if contact.changed])
-        insert_new_contacts(session, new)
-        result.created += len(new)
-        session.commit()
-
-
-def _merge(contact: StoredContact, row: AcceptedRow, result: ImportResult, report: Reporter) -> None:
-    """Merge ``row`` into ``contact`` and count and report what it did."""
-    stored_numbers = len(contact.phones)
-    merge = merge_row(contact, row.contact)
-    if merge.renamed_from is not None:
-        message = f"contact {contact.id} was named {merge.renamed_from!r}; the row renames it"
-        issue = RowIssue(RowCode.NAME_CHANGED, message, "name", row.contact.name)
-        report("warning", row.row, row.lines, issue)
-        result.warnings += 1
-    if merge.too_many is not None:
-        message = (
-            f"with the {stored_numbers} numbers stored, contact {contact.id} would have {merge.too_many}"
-        )
-        _refuse(result, report, row, RowCode.TOO_MANY_PHONES, f"{message}; at most {PHONES_MAX}")
-    elif merge.changed:
-        result.updated += 1
-    else:
-        result.unchanged += 1
-
-
-def _refuse(result: ImportResult, report: Reporter, row: AcceptedRow, code: RowCode, message: str) -> None:
-    result.rejected += 1
-    result.rejected_by_code[code.value] = result.rejected_by_code.get(code.value, 0) + 1
-    report("rejected", row.row, row.lines, RowIssue(code, message))
+    raw: list[RawRow | RejectedRow]
+    candidates: dict[int, Candidate]
+    contacts: Future[tuple[dict[str, int], dict[int, StoredContact]]] | None
+    stored: set[str]

@@ -14,6 +14,7 @@ from typing import Any
 from app import phones
 from app.contacts_csv.columns import Column, Target
 from app.contacts_csv.errors import RowCode, RowIssue, shorten
+from app.contacts_csv.plain import plain_contact
 from app.contacts_csv.values import (
     blank,
     one_line,
@@ -124,10 +125,12 @@ class RowJudge:
         gathered["consent"], gathered["custom"] = {}, {}
         if self._custom_required:
             return None  # judge() words the missing field
-        try:
-            contact = ContactIn.model_validate(gathered)
-        except ValidationError:
-            return None  # judge() words what the model refused, naming the columns
+        contact = plain_contact(gathered)  # the model's result, without its validation, when certain
+        if contact is None:
+            try:
+                contact = ContactIn.model_validate(gathered)
+            except ValidationError:
+                return None  # judge() words what the model refused, naming the columns
         self.take(row, contact.phones)
         return AcceptedRow(row, lines, contact)
 
