@@ -3,27 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from server.api.main import create_app
-from server.db import Database
-from server.settings import Settings
 from tests.server.crm.test_crm_outbox import ANNA, PETR, backend, connected, portal, settings
 from tests.server.helpers import People, TestClient
-from tests.server.test_lean_lookup import answered, same
+from tests.server.test_lean_lookup import answered, plain, same
 
-__all__ = ["answered", "backend", "connected", "portal", "settings"]  # fixtures
-
-
-@pytest.fixture
-def plain(settings: Settings, database: Database) -> Iterator[TestClient]:
-    """The same server without the lean layer, with its own CRM service on the same portal."""
-    app = create_app(settings, database=database)
-    app.lean_lookup = False  # type: ignore[attr-defined]
-    with TestClient(app) as client:
-        yield client
+__all__ = ["answered", "backend", "connected", "plain", "portal", "settings"]  # fixtures
+"""(``plain``, the server without the lean layer, is made with this module's CRM ``settings``.)"""
 
 
 @pytest.mark.usefixtures("connected")
