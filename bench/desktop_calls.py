@@ -62,7 +62,7 @@ from typing import Any
 
 from bench.desktop_start import consulted, rss_mb
 from bench.loop_timers import pending_timers, settled, watch_timers
-from bench.shift_memory import LIBC, growth, live_types, memory
+from bench.shift_memory import LIBC, caches, growth, light, live_types, memory
 
 STEADY = int(os.environ.get("RINGDESK_BENCH_STEADY", "100"))
 READY_AFTER_S = float(os.environ.get("RINGDESK_BENCH_READY_AFTER_S", "1"))
@@ -74,9 +74,15 @@ PROFILE_IDLE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_IDLE"))
 TRACE_CALLS = int(os.environ.get("RINGDESK_BENCH_TRACEMALLOC", "0"))
 SLOW_MS = float(os.environ.get("RINGDESK_BENCH_SLOW_MS", "0"))
 TRIM_EACH = bool(os.environ.get("RINGDESK_BENCH_TRIM_EACH"))
+"""``malloc_trim(0)`` after every call: how much of the shift's growth is free memory malloc keeps."""
 SHIFT_DETAIL = bool(os.environ.get("RINGDESK_BENCH_SHIFT_DETAIL"))
 """What the shift's memory is made of, read beside its RSS (see the module docstring: costs ~2 MB itself)."""
-"""``malloc_trim(0)`` after every call: how much of the shift's growth is free memory malloc keeps."""
+BACK_TO_BACK = os.environ.get("RINGDESK_BENCH_SHIFT_PACE", "delivered") == "back-to-back"
+"""The shift's calls one right after another, the outbox's reports piling up behind the pops (see
+:func:`_shift`); by default each call's report is delivered before the next call rings, as on a desk
+whose calls come minutes apart."""
+DRAIN_S = 300.0
+"""The longest the shift waits for the outbox to empty (a server that stopped answering: reported)."""
 SHIFT_BASE = 10
 """Calls before the first memory reading of the shift: the growth counted is what comes after them."""
 
@@ -355,16 +361,69 @@ async def _traced(call: Any) -> None:
         print(f"  {count:+d} {name}", file=sys.stderr)
 
 
+def _compared(base: tracemalloc.Snapshot, mid: tracemalloc.Snapshot, end: tracemalloc.Snapshot) -> None:
+    """Python's growth over the shift (``python -X tracemalloc``), over its first half and its second half
+    apart (bounded caches fill in the first; a leak grows in both alike): by file, by line and by
+    traceback (the caller that allocated, not only the line of the cache's own code)."""
+    for label, before, after in (("first half", base, mid), ("second half", mid, end)):
+        for key in ("filename", "lineno", "traceback"):  # (by file: growth spread thin over many lines)
+            stats = after.compare_to(before, key)
+            total = sum(stat.size_diff for stat in stats)
+            print(f"Python's growth, shift's {label} ({total / 1024:+.1f} KiB), by {key}:", file=sys.stderr)
+            for stat in stats[: 8 if key == "traceback" else 25]:
+                print(f"  {stat.size_diff / 1024:+.1f} KiB {stat.count_diff:+d} blocks", file=sys.stderr)
+                for line in stat.traceback.format()[-(8 if key == "traceback" else 1) :]:
+                    print("     ", line.strip(), file=sys.stderr)
+
+
 def _rss_collected() -> dict[str, float]:
-    """The RSS after a full collection: the shift's headline reading (nothing else allocated for it)."""
-    gc.collect()
-    return {"rss": rss_mb()}
+    """The RSS after a full collection: the shift's headline reading, with the split that costs next to
+    nothing to read beside it (:func:`bench.shift_memory.light`)."""
+    return light()
 
 
-async def _shift(call: Any) -> dict[str, Any]:
+async def _drained() -> dict[str, float]:
+    """Wait for the desk's outbox to empty: how many items were pending and how long they took to go
+    (``drain_s`` -1: not within :data:`DRAIN_S`, a server that stopped answering)."""
+    outbox = DESKTOP[0].sync.outbox
+    pending, began = outbox.counts().pending, time.monotonic()
+    # (polled, not ``wait_for``: qasync keeps a cancelled timeout's timer until its time comes, so a
+    # 300 s one per call would be hundreds of timers the bench itself kept over the shift)
+    while outbox.counts().pending:
+        if time.monotonic() - began > DRAIN_S:
+            return {"pending": pending, "drain_s": -1.0}
+        await asyncio.sleep(0.02)
+    return {"pending": pending, "drain_s": round(time.monotonic() - began, 2)}
+
+
+async def _shift(plain_call: Any) -> dict[str, Any]:
     """Memory over ``SHIFT_CALLS`` calls: RSS after the first ``SHIFT_BASE`` and after the rest, with the C
     heap (in use and free in malloc's arenas) and Qt's objects beside it, and what trimming the heap's free
-    memory (``malloc_trim``) would give back at the end."""
+    memory (``malloc_trim``) would give back at the end.
+
+    Each reading is taken once the outbox is empty and the last request's timeouts have had their time
+    (:func:`bench.loop_timers.settled`). By default each call's report is delivered before the next call
+    rings, as on a real desk (calls minutes apart, the report sent 0.3 s after the pop): at the bench's
+    pace of a call every few hundred milliseconds, ``PopWatch`` holds the outbox back behind the pops and
+    hundreds of reports pile up, sent in one burst when the calls stop, a state no shift reaches (with
+    ``RINGDESK_BENCH_SHIFT_PACE=back-to-back`` the shift runs so, and the backlog at each reading is
+    reported: ``shift_outbox``)."""
+    paced: list[dict[str, float]] = []
+
+    async def call() -> float:
+        took: float = await plain_call()
+        if not BACK_TO_BACK:
+            paced.append(await _drained())
+        return took
+
+    drains: list[dict[str, float]] = []
+
+    async def settled_reading() -> dict[str, float]:
+        drains.append(await _drained())
+        figures = await settled(reading)
+        print(f"caches after {len(drains)} readings: {caches()}", file=sys.stderr)
+        return figures
+
     if TRACE_CALLS:
         await _traced(call)
 
@@ -377,7 +436,7 @@ async def _shift(call: Any) -> dict[str, Any]:
         watch_timers()
     for _ in range(SHIFT_BASE):
         await call()
-    base = await settled(reading)
+    base = await settled_reading()
     modules = set(sys.modules)
     # (under ``python -X tracemalloc`` the whole shift is compared: where Python's growth comes from)
     traced = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
@@ -386,31 +445,27 @@ async def _shift(call: Any) -> dict[str, Any]:
     rest = SHIFT_CALLS - SHIFT_BASE
     for _ in range(rest // 2):
         await call()
-    mid = await settled(reading)  # bounded caches fill in the first half; a leak grows in both halves alike
+    mid = await settled_reading()  # bounded caches fill in the first half; a leak grows in both halves alike
+    halfway = tracemalloc.take_snapshot() if traced is not None else None
     for _ in range(rest - rest // 2):
         await call()
-    end = await settled(reading)
+    end = await settled_reading()
     blocks = sys.getallocatedblocks()
     imported = sorted(set(sys.modules) - modules)  # (a module's code and objects: growth paid once)
     if SHIFT_DETAIL:
         pending_timers()
-    if traced is not None:
-        last = tracemalloc.take_snapshot()
-        for key in ("filename", "lineno"):  # (by file too: growth spread thin over many lines shows there)
-            print(f"Python's growth over the shift's {rest} calls, by {key}:", file=sys.stderr)
-            for stat in last.compare_to(traced, key)[:25]:
-                line = (
-                    f"  {stat.size_diff / rest:+.0f} B/call {stat.count_diff:+d} blocks {stat.traceback[0]}"
-                )
-                print(line, file=sys.stderr)
-        del last
-        del traced
+    if traced is not None and halfway is not None:
+        _compared(traced, halfway, tracemalloc.take_snapshot())
+        del traced, halfway
     trimmed: dict[str, float] = {}
     if LIBC is not None:
         LIBC.malloc_trim(0)
         trimmed = {"rss_after_trim_growth_mb": round(rss_mb() - base["rss"], 3)}
     return {
         "shift_second_half_growth_mb": end["rss"] - mid["rss"],
+        "shift_pace": "back-to-back" if BACK_TO_BACK else "delivered",
+        "shift_outbox": drains,  # (pending at each reading, and how long it took to empty)
+        "shift_drain_s_max": max((d["drain_s"] for d in paced), default=0.0),
         "shift_tasks_listed": [tasks_before, tasks_listed()],
         "shift_calls": SHIFT_CALLS,
         "shift_base_rss_mb": base["rss"],
@@ -418,6 +473,7 @@ async def _shift(call: Any) -> dict[str, Any]:
         "shift_blocks_per_call": (blocks - base_blocks) / max(1, SHIFT_CALLS - SHIFT_BASE),
         "shift_imported": imported,
         "shift_growth": growth(end, base),
+        "shift_first_half": growth(mid, base),
         "shift_second_half": growth(end, mid),
         **{f"shift_{k}": v for k, v in trimmed.items()},
     }
