@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.conftest import FakeClock
 from ui.actions import ActionCollection, ActionId
 from ui.call_controls import CallControls, CallView
+from ui.ringing_panel import RingingCall, RingingPanel
 from ui.tool_buttons import action_button, toolbar_buttons
 
 SHIFT = 300
@@ -23,6 +24,27 @@ SHIFT = 300
 
 def connections(action: QAction) -> int:
     return action.receivers(SIGNAL("changed()"))
+
+
+def test_the_300th_ringing_call_adds_nothing_kept(qtbot: QtBot, actions: ActionCollection) -> None:
+    """Every call rings: Answer and Reject are enabled, then disabled (what the shift bench found)."""
+    panel = RingingPanel(actions)
+    qtbot.addWidget(panel)
+    watched = [actions[ActionId.ANSWER], actions[ActionId.REJECT]]
+
+    def a_call() -> None:
+        panel.show_ringing(RingingCall("+79130000000", "Ivan", "shop"))
+        panel.show_idle()
+
+    a_call()
+    before = [connections(action) for action in watched]
+    for _ in range(SHIFT):
+        a_call()
+    assert [connections(action) for action in watched] == before
+    panel.show_ringing(RingingCall("+79130000000", "Ivan", "shop"))
+    assert panel.answer_button.isEnabled() and panel.reject_button.isEnabled()
+    panel.show_idle()
+    assert not panel.answer_button.isEnabled()
 
 
 def test_the_300th_call_adds_nothing_to_the_call_controls(
