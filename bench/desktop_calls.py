@@ -15,7 +15,10 @@ The calls, in order:
 * one call after ``RINGDESK_BENCH_IDLE_S`` seconds of idle (default 30: past every timeout on the call's
   path, see :mod:`bench.screen_pop`);
 * ``RINGDESK_BENCH_SHIFT_CALLS`` calls (default 1,000) for memory over a shift: the RSS after the first
-  10 and after the last, with a full garbage collection before each reading.
+  10, halfway and after the last, each read once the outbox is empty and the last requests' timeouts
+  have passed, after a full garbage collection. Each call's report is delivered before the next call
+  rings, as on a desk whose calls come minutes apart (``RINGDESK_BENCH_SHIFT_PACE=back-to-back``: one
+  call right after another, the reports piling up behind the pops; see :func:`_shift`).
 
 With ``RINGDESK_BENCH_PROFILE_FIRST=1`` the first call is profiled (cProfile, to stderr) and not counted;
 ``RINGDESK_BENCH_PROFILE_IDLE=1`` does the same for a call after idle (then idles again for the figure).
@@ -49,7 +52,6 @@ Usage: ``python -m bench.desktop_calls SERVER_URL PASSWORD DATA_DIR CONTACTS``
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import os
 import random
@@ -62,7 +64,9 @@ from typing import Any
 
 from bench.desktop_start import consulted, rss_mb
 from bench.loop_timers import pending_timers, settled, watch_timers
-from bench.shift_memory import LIBC, caches, growth, light, live_types, memory
+from bench.shift_memory import LIBC, caches, growth, light, memory
+from bench.shift_trace import compared, traced
+from bench.slow_callbacks import SlowCallbacks
 
 STEADY = int(os.environ.get("RINGDESK_BENCH_STEADY", "100"))
 READY_AFTER_S = float(os.environ.get("RINGDESK_BENCH_READY_AFTER_S", "1"))
@@ -244,67 +248,6 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
     return out
 
 
-class SlowCallbacks:
-    """Times every asyncio callback (``Handle._run``: qasync runs each one so) while :attr:`t0` is set,
-    and keeps those of :data:`SLOW_MS` or more: what held the GUI thread during a call."""
-
-    def __init__(self, threshold_ms: float) -> None:
-        self.threshold = threshold_ms / 1000
-        self.t0: float | None = None
-        self.seen: list[tuple[float, float, float, str]] = []
-        self.busy = 0.0
-        self.cpu = 0.0
-        run = asyncio.Handle._run
-        timer = self
-
-        def timed(handle: asyncio.Handle) -> None:
-            t0 = timer.t0
-            if t0 is None:
-                return run(handle)
-            what = _what(handle)  # (before it runs: a task's frame moves on)
-            began, cpu = time.perf_counter(), time.thread_time()
-            try:
-                return run(handle)
-            finally:
-                took, used = time.perf_counter() - began, time.thread_time() - cpu
-                timer.busy += took
-                timer.cpu += used
-                if took >= timer.threshold:
-                    timer.seen.append((began - t0, took, used, what))
-
-        asyncio.Handle._run = timed  # type: ignore[method-assign,assignment]
-
-    def start(self, t0: float) -> None:
-        self.t0, self.seen, self.busy, self.cpu = t0, [], 0.0, 0.0
-
-    def report(self, label: str, took_ms: float) -> None:
-        self.t0 = None
-        print(
-            f"{label}: pop {took_ms:.1f} ms, loop callbacks {self.busy * 1000:.1f} ms"
-            f" ({self.cpu * 1000:.1f} ms CPU of the GUI thread); at, took (CPU), what:",
-            file=sys.stderr,
-        )
-        for at, took, used, what in self.seen:
-            line = f"  +{at * 1000:7.1f} ms {took * 1000:6.1f} ({used * 1000:5.1f}) ms  {what}"
-            print(line, file=sys.stderr)
-
-
-def _what(handle: asyncio.Handle) -> str:
-    """A task's coroutine with where its innermost await is suspended, or the callback's name."""
-    callback = getattr(handle, "_callback", None)
-    owner = getattr(callback, "__self__", None)
-    if isinstance(owner, asyncio.Task):
-        coro: Any = owner.get_coro()
-        name = getattr(coro, "__qualname__", repr(coro))
-        where = ""
-        while coro is not None and getattr(coro, "cr_frame", None) is not None:
-            frame = coro.cr_frame
-            where = f" @{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}"
-            coro = getattr(coro, "cr_await", None)
-        return f"task {name}{where}"
-    return getattr(callback, "__qualname__", repr(callback))
-
-
 def _window() -> Any:
     """The desktop's main window (for :func:`bench.shift_memory.qt_objects`)."""
     return DESKTOP[0].window if DESKTOP else None
@@ -318,62 +261,6 @@ def tasks_listed() -> int:
 
 DESKTOP: list[Any] = []
 """The desktop under test (for :func:`tasks_listed`)."""
-
-
-async def _traced(call: Any) -> None:
-    """Where a leak comes from (``RINGDESK_BENCH_TRACEMALLOC=N``): tracemalloc runs from before the
-    shift's first calls (an object allocated before tracing starts is invisible, so one replaced during
-    the traced calls, the task list every 20 s, would count as growth), a snapshot after the first
-    ``SHIFT_BASE`` and one after N more; the biggest growths by traceback and by line, and the objects
-    the collector tracks counted by type."""
-    if not tracemalloc.is_tracing():  # (PYTHONTRACEMALLOC=8 traces from the start: nothing is missed)
-        tracemalloc.start(8)
-    for _ in range(SHIFT_BASE):
-        await call()
-    gc.collect()
-    types_before = live_types()
-    before = tracemalloc.take_snapshot()
-    for _ in range(TRACE_CALLS):
-        await call()
-    gc.collect()
-    after = tracemalloc.take_snapshot()
-    tracemalloc.stop()
-    total = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
-    print(
-        f"traced Python memory: {total / TRACE_CALLS:+.0f} B/call over {TRACE_CALLS} calls", file=sys.stderr
-    )
-    for stat in after.compare_to(before, "traceback")[:15]:
-        print(f"{stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks", file=sys.stderr)
-        for line in stat.traceback.format()[-8:]:
-            print("   ", line, file=sys.stderr)
-    print("by line:", file=sys.stderr)
-    for stat in after.compare_to(before, "lineno")[:15]:
-        print(
-            f"  {stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks {stat.traceback[0]}",
-            file=sys.stderr,
-        )
-    del before, after  # (their traces are tuples: not to be counted below)
-    gc.collect()
-    grown = live_types()
-    grown.subtract(types_before)
-    print("live objects by type, growth over the traced calls (what is kept per call):", file=sys.stderr)
-    for name, count in grown.most_common(15):
-        print(f"  {count:+d} {name}", file=sys.stderr)
-
-
-def _compared(base: tracemalloc.Snapshot, mid: tracemalloc.Snapshot, end: tracemalloc.Snapshot) -> None:
-    """Python's growth over the shift (``python -X tracemalloc``), over its first half and its second half
-    apart (bounded caches fill in the first; a leak grows in both alike): by file, by line and by
-    traceback (the caller that allocated, not only the line of the cache's own code)."""
-    for label, before, after in (("first half", base, mid), ("second half", mid, end)):
-        for key in ("filename", "lineno", "traceback"):  # (by file: growth spread thin over many lines)
-            stats = after.compare_to(before, key)
-            total = sum(stat.size_diff for stat in stats)
-            print(f"Python's growth, shift's {label} ({total / 1024:+.1f} KiB), by {key}:", file=sys.stderr)
-            for stat in stats[: 8 if key == "traceback" else 25]:
-                print(f"  {stat.size_diff / 1024:+.1f} KiB {stat.count_diff:+d} blocks", file=sys.stderr)
-                for line in stat.traceback.format()[-(8 if key == "traceback" else 1) :]:
-                    print("     ", line.strip(), file=sys.stderr)
 
 
 def _rss_collected() -> dict[str, float]:
@@ -426,7 +313,7 @@ async def _shift(plain_call: Any) -> dict[str, Any]:
         return figures
 
     if TRACE_CALLS:
-        await _traced(call)
+        await traced(call, SHIFT_BASE, TRACE_CALLS)
 
     def detailed() -> dict[str, float]:
         return memory(_window())
@@ -440,14 +327,14 @@ async def _shift(plain_call: Any) -> dict[str, Any]:
     base = await settled_reading()
     modules = set(sys.modules)
     # (under ``python -X tracemalloc`` the whole shift is compared: where Python's growth comes from)
-    traced = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
+    snapshot = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
     base_blocks = sys.getallocatedblocks()
     tasks_before = tasks_listed()
     rest = SHIFT_CALLS - SHIFT_BASE
     for _ in range(rest // 2):
         await call()
     mid = await settled_reading()  # bounded caches fill in the first half; a leak grows in both halves alike
-    halfway = tracemalloc.take_snapshot() if traced is not None else None
+    halfway = tracemalloc.take_snapshot() if snapshot is not None else None
     for _ in range(rest - rest // 2):
         await call()
     end = await settled_reading()
@@ -455,9 +342,9 @@ async def _shift(plain_call: Any) -> dict[str, Any]:
     imported = sorted(set(sys.modules) - modules)  # (a module's code and objects: growth paid once)
     if SHIFT_DETAIL:
         pending_timers()
-    if traced is not None and halfway is not None:
-        _compared(traced, halfway, tracemalloc.take_snapshot())
-        del traced, halfway
+    if snapshot is not None and halfway is not None:
+        compared(snapshot, halfway, tracemalloc.take_snapshot())
+        del snapshot, halfway
     trimmed: dict[str, float] = {}
     if LIBC is not None:
         LIBC.malloc_trim(0)
