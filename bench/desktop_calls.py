@@ -15,7 +15,10 @@ The calls, in order:
 * one call after ``RINGDESK_BENCH_IDLE_S`` seconds of idle (default 30: past every timeout on the call's
   path, see :mod:`bench.screen_pop`);
 * ``RINGDESK_BENCH_SHIFT_CALLS`` calls (default 1,000) for memory over a shift: the RSS after the first
-  10 and after the last, with a full garbage collection before each reading.
+  10, halfway and after the last, each read once the outbox is empty and the last requests' timeouts
+  have passed, after a full garbage collection. Each call's report is delivered before the next call
+  rings, as on a desk whose calls come minutes apart (``RINGDESK_BENCH_SHIFT_PACE=back-to-back``: one
+  call right after another, the reports piling up behind the pops; see :func:`_shift`).
 
 With ``RINGDESK_BENCH_PROFILE_FIRST=1`` the first call is profiled (cProfile, to stderr) and not counted;
 ``RINGDESK_BENCH_PROFILE_IDLE=1`` does the same for a call after idle (then idles again for the figure).
@@ -49,7 +52,6 @@ Usage: ``python -m bench.desktop_calls SERVER_URL PASSWORD DATA_DIR CONTACTS``
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import os
 import random
@@ -62,7 +64,9 @@ from typing import Any
 
 from bench.desktop_start import consulted, rss_mb
 from bench.loop_timers import pending_timers, settled, watch_timers
-from bench.shift_memory import LIBC, growth, live_types, memory
+from bench.shift_memory import LIBC, caches, growth, light, memory
+from bench.shift_trace import compared, traced
+from bench.slow_callbacks import SlowCallbacks
 
 STEADY = int(os.environ.get("RINGDESK_BENCH_STEADY", "100"))
 READY_AFTER_S = float(os.environ.get("RINGDESK_BENCH_READY_AFTER_S", "1"))
@@ -74,9 +78,15 @@ PROFILE_IDLE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_IDLE"))
 TRACE_CALLS = int(os.environ.get("RINGDESK_BENCH_TRACEMALLOC", "0"))
 SLOW_MS = float(os.environ.get("RINGDESK_BENCH_SLOW_MS", "0"))
 TRIM_EACH = bool(os.environ.get("RINGDESK_BENCH_TRIM_EACH"))
+"""``malloc_trim(0)`` after every call: how much of the shift's growth is free memory malloc keeps."""
 SHIFT_DETAIL = bool(os.environ.get("RINGDESK_BENCH_SHIFT_DETAIL"))
 """What the shift's memory is made of, read beside its RSS (see the module docstring: costs ~2 MB itself)."""
-"""``malloc_trim(0)`` after every call: how much of the shift's growth is free memory malloc keeps."""
+BACK_TO_BACK = os.environ.get("RINGDESK_BENCH_SHIFT_PACE", "delivered") == "back-to-back"
+"""The shift's calls one right after another, the outbox's reports piling up behind the pops (see
+:func:`_shift`); by default each call's report is delivered before the next call rings, as on a desk
+whose calls come minutes apart."""
+DRAIN_S = 300.0
+"""The longest the shift waits for the outbox to empty (a server that stopped answering: reported)."""
 SHIFT_BASE = 10
 """Calls before the first memory reading of the shift: the growth counted is what comes after them."""
 
@@ -239,67 +249,6 @@ async def main(server_url: str, password: str, data_dir: Path, contacts: int) ->
     return out
 
 
-class SlowCallbacks:
-    """Times every asyncio callback (``Handle._run``: qasync runs each one so) while :attr:`t0` is set,
-    and keeps those of :data:`SLOW_MS` or more: what held the GUI thread during a call."""
-
-    def __init__(self, threshold_ms: float) -> None:
-        self.threshold = threshold_ms / 1000
-        self.t0: float | None = None
-        self.seen: list[tuple[float, float, float, str]] = []
-        self.busy = 0.0
-        self.cpu = 0.0
-        run = asyncio.Handle._run
-        timer = self
-
-        def timed(handle: asyncio.Handle) -> None:
-            t0 = timer.t0
-            if t0 is None:
-                return run(handle)
-            what = _what(handle)  # (before it runs: a task's frame moves on)
-            began, cpu = time.perf_counter(), time.thread_time()
-            try:
-                return run(handle)
-            finally:
-                took, used = time.perf_counter() - began, time.thread_time() - cpu
-                timer.busy += took
-                timer.cpu += used
-                if took >= timer.threshold:
-                    timer.seen.append((began - t0, took, used, what))
-
-        asyncio.Handle._run = timed  # type: ignore[method-assign,assignment]
-
-    def start(self, t0: float) -> None:
-        self.t0, self.seen, self.busy, self.cpu = t0, [], 0.0, 0.0
-
-    def report(self, label: str, took_ms: float) -> None:
-        self.t0 = None
-        print(
-            f"{label}: pop {took_ms:.1f} ms, loop callbacks {self.busy * 1000:.1f} ms"
-            f" ({self.cpu * 1000:.1f} ms CPU of the GUI thread); at, took (CPU), what:",
-            file=sys.stderr,
-        )
-        for at, took, used, what in self.seen:
-            line = f"  +{at * 1000:7.1f} ms {took * 1000:6.1f} ({used * 1000:5.1f}) ms  {what}"
-            print(line, file=sys.stderr)
-
-
-def _what(handle: asyncio.Handle) -> str:
-    """A task's coroutine with where its innermost await is suspended, or the callback's name."""
-    callback = getattr(handle, "_callback", None)
-    owner = getattr(callback, "__self__", None)
-    if isinstance(owner, asyncio.Task):
-        coro: Any = owner.get_coro()
-        name = getattr(coro, "__qualname__", repr(coro))
-        where = ""
-        while coro is not None and getattr(coro, "cr_frame", None) is not None:
-            frame = coro.cr_frame
-            where = f" @{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}"
-            coro = getattr(coro, "cr_await", None)
-        return f"task {name}{where}"
-    return getattr(callback, "__qualname__", repr(callback))
-
-
 def _window() -> Any:
     """The desktop's main window (for :func:`bench.shift_memory.qt_objects`)."""
     return DESKTOP[0].window if DESKTOP else None
@@ -315,59 +264,57 @@ DESKTOP: list[Any] = []
 """The desktop under test (for :func:`tasks_listed`)."""
 
 
-async def _traced(call: Any) -> None:
-    """Where a leak comes from (``RINGDESK_BENCH_TRACEMALLOC=N``): tracemalloc runs from before the
-    shift's first calls (an object allocated before tracing starts is invisible, so one replaced during
-    the traced calls, the task list every 20 s, would count as growth), a snapshot after the first
-    ``SHIFT_BASE`` and one after N more; the biggest growths by traceback and by line, and the objects
-    the collector tracks counted by type."""
-    if not tracemalloc.is_tracing():  # (PYTHONTRACEMALLOC=8 traces from the start: nothing is missed)
-        tracemalloc.start(8)
-    for _ in range(SHIFT_BASE):
-        await call()
-    gc.collect()
-    types_before = live_types()
-    before = tracemalloc.take_snapshot()
-    for _ in range(TRACE_CALLS):
-        await call()
-    gc.collect()
-    after = tracemalloc.take_snapshot()
-    tracemalloc.stop()
-    total = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
-    print(
-        f"traced Python memory: {total / TRACE_CALLS:+.0f} B/call over {TRACE_CALLS} calls", file=sys.stderr
-    )
-    for stat in after.compare_to(before, "traceback")[:15]:
-        print(f"{stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks", file=sys.stderr)
-        for line in stat.traceback.format()[-8:]:
-            print("   ", line, file=sys.stderr)
-    print("by line:", file=sys.stderr)
-    for stat in after.compare_to(before, "lineno")[:15]:
-        print(
-            f"  {stat.size_diff / TRACE_CALLS:+.0f} B/call {stat.count_diff:+d} blocks {stat.traceback[0]}",
-            file=sys.stderr,
-        )
-    del before, after  # (their traces are tuples: not to be counted below)
-    gc.collect()
-    grown = live_types()
-    grown.subtract(types_before)
-    print("live objects by type, growth over the traced calls (what is kept per call):", file=sys.stderr)
-    for name, count in grown.most_common(15):
-        print(f"  {count:+d} {name}", file=sys.stderr)
-
-
 def _rss_collected() -> dict[str, float]:
-    """The RSS after a full collection: the shift's headline reading (nothing else allocated for it)."""
-    gc.collect()
-    return {"rss": rss_mb()}
+    """The RSS after a full collection: the shift's headline reading, with the split that costs next to
+    nothing to read beside it (:func:`bench.shift_memory.light`)."""
+    return light()
 
 
-async def _shift(call: Any) -> dict[str, Any]:
+async def _drained() -> dict[str, float]:
+    """Wait for the desk's outbox to empty: how many items were pending and how long they took to go
+    (``drain_s`` -1: not within :data:`DRAIN_S`, a server that stopped answering)."""
+    outbox = DESKTOP[0].sync.outbox
+    pending, began = outbox.counts().pending, time.monotonic()
+    # (polled, not ``wait_for``: qasync keeps a cancelled timeout's timer until its time comes, so a
+    # 300 s one per call would be hundreds of timers the bench itself kept over the shift)
+    while outbox.counts().pending:
+        if time.monotonic() - began > DRAIN_S:
+            return {"pending": pending, "drain_s": -1.0}
+        await asyncio.sleep(0.02)
+    return {"pending": pending, "drain_s": round(time.monotonic() - began, 2)}
+
+
+async def _shift(plain_call: Any) -> dict[str, Any]:
     """Memory over ``SHIFT_CALLS`` calls: RSS after the first ``SHIFT_BASE`` and after the rest, with the C
     heap (in use and free in malloc's arenas) and Qt's objects beside it, and what trimming the heap's free
-    memory (``malloc_trim``) would give back at the end."""
+    memory (``malloc_trim``) would give back at the end.
+
+    Each reading is taken once the outbox is empty and the last request's timeouts have had their time
+    (:func:`bench.loop_timers.settled`). By default each call's report is delivered before the next call
+    rings, as on a real desk (calls minutes apart, the report sent 0.3 s after the pop): at the bench's
+    pace of a call every few hundred milliseconds, ``PopWatch`` holds the outbox back behind the pops and
+    hundreds of reports pile up, sent in one burst when the calls stop, a state no shift reaches (with
+    ``RINGDESK_BENCH_SHIFT_PACE=back-to-back`` the shift runs so, and the backlog at each reading is
+    reported: ``shift_outbox``)."""
+    slowest = [0.0]  # (the longest drain: one figure, not one per call kept by the bench itself)
+
+    async def call() -> float:
+        took: float = await plain_call()
+        if not BACK_TO_BACK:
+            drain = (await _drained())["drain_s"]
+            slowest[0] = drain if drain < 0 or slowest[0] < 0 else max(slowest[0], drain)
+        return took
+
+    drains: list[dict[str, float]] = []
+
+    async def settled_reading() -> dict[str, float]:
+        drains.append(await _drained())
+        figures = await settled(reading)
+        print(f"caches after {len(drains)} readings: {caches()}", file=sys.stderr)
+        return figures
+
     if TRACE_CALLS:
-        await _traced(call)
+        await traced(call, SHIFT_BASE, TRACE_CALLS)
 
     def detailed() -> dict[str, float]:
         return memory(_window())
@@ -378,40 +325,36 @@ async def _shift(call: Any) -> dict[str, Any]:
         watch_timers()
     for _ in range(SHIFT_BASE):
         await call()
-    base = await settled(reading)
+    base = await settled_reading()
     modules = set(sys.modules)
     # (under ``python -X tracemalloc`` the whole shift is compared: where Python's growth comes from)
-    traced = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
+    snapshot = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
     base_blocks = sys.getallocatedblocks()
     tasks_before = tasks_listed()
     rest = SHIFT_CALLS - SHIFT_BASE
     for _ in range(rest // 2):
         await call()
-    mid = await settled(reading)  # bounded caches fill in the first half; a leak grows in both halves alike
+    mid = await settled_reading()  # bounded caches fill in the first half; a leak grows in both halves alike
+    halfway = tracemalloc.take_snapshot() if snapshot is not None else None
     for _ in range(rest - rest // 2):
         await call()
-    end = await settled(reading)
+    end = await settled_reading()
     blocks = sys.getallocatedblocks()
     imported = sorted(set(sys.modules) - modules)  # (a module's code and objects: growth paid once)
     if SHIFT_DETAIL:
         pending_timers()
-    if traced is not None:
-        last = tracemalloc.take_snapshot()
-        for key in ("filename", "lineno"):  # (by file too: growth spread thin over many lines shows there)
-            print(f"Python's growth over the shift's {rest} calls, by {key}:", file=sys.stderr)
-            for stat in last.compare_to(traced, key)[:25]:
-                line = (
-                    f"  {stat.size_diff / rest:+.0f} B/call {stat.count_diff:+d} blocks {stat.traceback[0]}"
-                )
-                print(line, file=sys.stderr)
-        del last
-        del traced
+    if snapshot is not None and halfway is not None:
+        compared(snapshot, halfway, tracemalloc.take_snapshot())
+        del snapshot, halfway
     trimmed: dict[str, float] = {}
     if LIBC is not None:
         LIBC.malloc_trim(0)
         trimmed = {"rss_after_trim_growth_mb": round(rss_mb() - base["rss"], 3)}
     return {
         "shift_second_half_growth_mb": end["rss"] - mid["rss"],
+        "shift_pace": "back-to-back" if BACK_TO_BACK else "delivered",
+        "shift_outbox": drains,  # (pending at each reading, and how long it took to empty)
+        "shift_drain_s_max": slowest[0],
         "shift_tasks_listed": [tasks_before, tasks_listed()],
         "shift_calls": SHIFT_CALLS,
         "shift_base_rss_mb": base["rss"],
@@ -419,6 +362,7 @@ async def _shift(call: Any) -> dict[str, Any]:
         "shift_blocks_per_call": (blocks - base_blocks) / max(1, SHIFT_CALLS - SHIFT_BASE),
         "shift_imported": imported,
         "shift_growth": growth(end, base),
+        "shift_first_half": growth(mid, base),
         "shift_second_half": growth(end, mid),
         **{f"shift_{k}": v for k, v in trimmed.items()},
     }

@@ -54,6 +54,7 @@ async def settled(reading: Callable[[], dict[str, float]]) -> dict[str, float]:
     """A reading once the last call's timeouts have had their time (:data:`SETTLE_S`): qasync keeps a
     cancelled ``call_later`` (httpx's 15 s timeouts, ``wait_for``'s 10 s) until then, and at the bench's
     pace of calls seconds apart thousands wait at any moment, which a shift of calls minutes apart never
-    holds. What is read after is what the calls kept."""
+    holds. What is read after is what the calls kept (the caller first waits for the outbox to empty:
+    :func:`bench.desktop_calls._drained`)."""
     await asyncio.sleep(SETTLE_S)
     return reading()

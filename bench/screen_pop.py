@@ -304,6 +304,12 @@ def report(starts: dict[str, Any], calls: dict[str, Any]) -> BenchResult:
         f"after the shift's calls the light wire engine had asked pydantic about "
         f"{calls.get('pydantic_consulted') or 'nothing'}"
     )
+    if "shift_pace" in calls:  # (absent before issue 15's sixth round)
+        pending = [reading["pending"] for reading in calls["shift_outbox"]]
+        result.notes.append(
+            f"shift pace: {calls['shift_pace']} (RINGDESK_BENCH_SHIFT_PACE); each memory reading taken once"
+            f" the outbox was empty, with {pending} reports pending when the calls stopped"
+        )
     if "shift_second_half_growth_mb" in calls:
         result.add(
             f"memory over a shift: RSS growth over the last {(shift - 10) - (shift - 10) // 2:,} calls",

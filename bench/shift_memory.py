@@ -143,6 +143,37 @@ def memory(window: QObject | None) -> dict[str, float]:
     return {"rss": rss["VmRSS"], "rss_anon": rss["RssAnon"], "rss_file": rss["RssFile"], **figures}
 
 
+def light() -> dict[str, float]:
+    """RSS (anonymous and file-backed), the C heap and Python's arenas, after a full collection: the
+    figures that allocate next to nothing to read (no Qt object listed, no timer watched), so they can
+    stand beside the shift's headline RSS in every run."""
+    gc.collect()
+    figures = {**python_small_objects(), **heap()}
+    rss = _status_mb("VmRSS", "RssAnon", "RssFile")
+    return {"rss": rss["VmRSS"], "rss_anon": rss["RssAnon"], "rss_file": rss["RssFile"], **figures}
+
+
+def caches() -> dict[str, int]:
+    """How full each bounded cache on a call's path is (entries), whatever module loaded it: a cache
+    that fills over the shift's first half shows here beside the memory it takes."""
+    import functools
+
+    found: dict[str, int] = {}
+    re_module = sys.modules.get("re")
+    if re_module is not None:
+        found["re (compiled patterns)"] = len(getattr(re_module, "_cache", {}))
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith(("app.", "ui.", "urllib.", "httpx", "phonenumbers")):
+            continue
+        for name, value in list(getattr(module, "__dict__", {}).items()):
+            if (
+                isinstance(value, functools._lru_cache_wrapper)
+                and getattr(value, "__module__", "") == module_name
+            ):
+                found[f"{module_name}.{name}"] = value.cache_info().currsize
+    return found
+
+
 def growth(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
     """Each figure's change from ``before`` to ``after``."""
     return {k: round(after[k] - before[k], 3) for k in after}

@@ -36,6 +36,7 @@ from ui.keypad import Keypad
 from ui.lazy import settle
 from ui.plain import plain_label, set_plain
 from ui.theme import set_role
+from ui.tool_buttons import action_button
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,7 @@ class CallControls(QFrame):
         for column, action_id in enumerate(
             (ActionId.HANG_UP, ActionId.HOLD, ActionId.MUTE, ActionId.TRANSFER, ActionId.KEYPAD)
         ):
-            button = QToolButton()
-            button.setDefaultAction(self._actions[action_id])
+            button = action_button(self._actions[action_id])
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(button, 0, column)
@@ -153,12 +153,10 @@ class CallControls(QFrame):
         self.transfer_box.hide()
         self.waiting = plain_label()
         set_role(self.waiting, "info", "badge")
-        self.take_waiting = QToolButton()
-        self.take_waiting.setDefaultAction(self._actions[ActionId.ANSWER_WAITING])
+        self.take_waiting = action_button(self._actions[ActionId.ANSWER_WAITING])
         self.take_waiting.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.take_waiting.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.swap = QToolButton()
-        self.swap.setDefaultAction(self._actions[ActionId.SWAP])
+        self.swap = action_button(self._actions[ActionId.SWAP])
         self.swap.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.swap.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         waiting = QHBoxLayout()

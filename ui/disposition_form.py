@@ -45,6 +45,7 @@ from ui.labels import zone_label
 from ui.lazy import settle
 from ui.plain import plain_label, set_plain
 from ui.theme import category_colour, set_role
+from ui.tool_buttons import keep_in_step
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ class DispositionForm(QFrame):
         self.problem = plain_label()
         set_role(self.problem, "error")
         self.submit = QToolButton()
-        self.submit.setDefaultAction(self._actions[ActionId.SUBMIT_DISPOSITION])
+        keep_in_step(self.submit).setDefaultAction(self._actions[ActionId.SUBMIT_DISPOSITION])
         self.submit.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.skip = QPushButton()
         self.skip.clicked.connect(self.skip_requested)

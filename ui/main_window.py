@@ -35,6 +35,7 @@ from ui.recording_bar import RecordingBar
 from ui.ringing_panel import RingingPanel
 from ui.status_bar import StatusBar
 from ui.theme import icon
+from ui.tool_buttons import toolbar_buttons
 
 DEFAULT_SIZE = QSize(1366, 740)
 FRAME_ALLOWANCE = QSize(16, 40)
@@ -106,6 +107,9 @@ class MainWindow(QMainWindow):
         self.toolbar.addWidget(self.status)
         self.toolbar.addAction(self.action_collection[ActionId.DIAL_PAD])
         self.toolbar.addAction(self.action_collection[ActionId.SETTINGS])
+        toolbar_buttons(
+            self.toolbar, self.action_collection[ActionId.DIAL_PAD], self.action_collection[ActionId.SETTINGS]
+        )
         self.addToolBar(self.toolbar)
         self.dock = QDockWidget()
         self.dock.setObjectName("dial_pad")

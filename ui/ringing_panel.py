@@ -15,6 +15,7 @@ from ui.actions import ActionCollection, ActionId
 from ui.card.glance import queue_label
 from ui.plain import plain_label, set_plain
 from ui.theme import set_role
+from ui.tool_buttons import keep_in_step
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class RingingPanel(QFrame):
             (self.answer_button, ActionId.ANSWER),
             (self.reject_button, ActionId.REJECT),
         ):
-            button.setDefaultAction(actions[action_id])
+            keep_in_step(button).setDefaultAction(actions[action_id])  # (ui/tool_buttons.py says why)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         actions[ActionId.ANSWER].triggered.connect(self._answer)

@@ -34,6 +34,7 @@ from ui.i18n import on_language_change
 from ui.main_window import MainWindow
 from ui.refusals import error_text
 from ui.theme import set_role
+from ui.tool_buttons import toolbar_buttons
 from ui.tray import Tray
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class TasksHook:
         set_role(self.badge, "danger", "badge")
         self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         window.toolbar.addAction(actions[ActionId.TASKS])
+        toolbar_buttons(window.toolbar, actions[ActionId.TASKS])
         self._badge_action = window.toolbar.addWidget(self.badge)
         """A widget on a tool bar is shown and hidden through its action."""
         self._badge_action.setVisible(False)

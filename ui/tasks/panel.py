@@ -38,6 +38,7 @@ from ui.tasks.words import (
     why_label,
 )
 from ui.theme import TASK_STATE_BADGES, set_role, task_state_colour
+from ui.tool_buttons import action_button
 
 SHOWN_STATES = (TaskState.OPEN, TaskState.IN_PROGRESS, TaskState.NOT_REACHED)
 
@@ -125,8 +126,7 @@ class TasksPanel(QWidget):
             ActionId.GIVE_BACK_TASK,
             ActionId.TASK_NOT_REACHED,
         ):
-            button = QToolButton()
-            button.setDefaultAction(actions[action_id])
+            button = action_button(actions[action_id])
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.buttons[action_id] = button
             buttons.addWidget(button)
