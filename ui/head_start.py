@@ -17,14 +17,13 @@ link over and exits first): a second telephony service would register the operat
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.credentials import SecretStore
-from app.telephony.process import service_argv, spawn_service
+from app.telephony.process import service_argv, spawn_service, stop_unread
 
 if TYPE_CHECKING:
     from app.config import Config
@@ -63,8 +62,6 @@ class HeadStart:
         if self.taken:
             return
         self.taken = True
-        if self.phone is not None and self.phone.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.phone.kill()
-            await self.phone.wait()
+        if self.phone is not None:
+            await stop_unread(self.phone)
         # (the keyring helper leaves by itself once idle, as it does after any question)

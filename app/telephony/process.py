@@ -84,3 +84,13 @@ async def spawn_service(argv: list[str], stderr_path: Path | None) -> asyncio.su
     finally:
         if not isinstance(stderr, int):
             stderr.close()
+
+
+async def stop_unread(proc: asyncio.subprocess.Process) -> None:
+    """Kill a service process nothing has read from yet (started ahead, then not wanted) and reap it."""
+    import contextlib
+
+    if proc.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()

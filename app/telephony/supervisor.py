@@ -22,7 +22,7 @@ from app.telephony import events as ev
 from app.telephony import wire
 from app.telephony.config import AccountConfig
 from app.telephony.events import RegState
-from app.telephony.process import spawn_service
+from app.telephony.process import spawn_service, stop_unread
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +114,8 @@ class TelephonyService:
         of it (the login waits for a password: the service is not left running unseen meanwhile, its
         events unread; :meth:`prespawn` starts another)."""
         early, self._prespawned = self._prespawned, None
-        if early is not None and early.returncode is None:  # prespawned, never started
-            early.kill()
-            await early.wait()
+        if early is not None:  # prespawned, never started
+            await stop_unread(early)
 
     async def stop(self, timeout_s: float = 10.0) -> None:
         """Orderly shutdown: the service hangs up, unregisters and exits."""
