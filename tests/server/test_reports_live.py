@@ -17,7 +17,7 @@ from server.pbx.waiting import WaitingBoard
 from server.settings import Settings
 from tests.server.conftest import make_settings
 from tests.server.helpers import People, TestClient
-from tests.server.tasks_support import SOURCES, task_settings
+from tests.server.tasks_support import SOURCES, open_zone, task_settings
 
 
 @pytest.fixture
@@ -44,7 +44,10 @@ def _call(call_id: str, queue: str, outcome: str, wait: float, **extra: Any) -> 
 
 
 def test_service_level_abandoned_and_open_missed_per_queue(people: People) -> None:
+    """The calls arrived two minutes ago, so "today" is asked in a zone where it is around noon: in
+    UTC, just after midnight, they would rightly be yesterday's."""
     client = people.client
+    today = {"tz": open_zone()}
     for body in (
         _call("s1", "sales", "accepted", 10, operator="op_n1"),
         _call("s2", "sales", "accepted", 40, operator="op_n1"),  # answered after sales' 20 s
@@ -54,8 +57,8 @@ def test_service_level_abandoned_and_open_missed_per_queue(people: People) -> No
     ):
         response = client.post("/calls/outcomes", json=body, headers=SOURCES)
         assert response.status_code == 200, response.text
-    assert client.get("/reports/live?tz=UTC", headers=people.headers(people.op_n1)).status_code == 403
-    body = client.get("/reports/live?tz=UTC", headers=people.headers(people.admin)).json()
+    assert client.get("/reports/live", params=today, headers=people.headers(people.op_n1)).status_code == 403
+    body = client.get("/reports/live", params=today, headers=people.headers(people.admin)).json()
     queues = {q["queue"]: q for q in body["queues"]}
     sales, support = queues["sales"], queues["support"]
     assert (sales["offered"], sales["accepted"], sales["non_target"], sales["missed"]) == (4, 2, 1, 1)
@@ -64,7 +67,7 @@ def test_service_level_abandoned_and_open_missed_per_queue(people: People) -> No
     assert sales["waiting"] is None  # no PBX adapter reports its queue
     assert (support["service_seconds"], support["service_level"]) == (60, 1.0)
     assert body["total"]["offered"] == 5 and body["total"]["service_level"] == 0.5
-    north = client.get("/reports/live?tz=UTC", headers=people.headers(people.lead_n)).json()
+    north = client.get("/reports/live", params=today, headers=people.headers(people.lead_n)).json()
     assert "support" not in {q["queue"] for q in north["queues"]}  # south's answered call
 
 
