@@ -24,6 +24,8 @@ from tests.server.live import LiveServer
 IDLE_S = 6.5
 """Longer than the 5 s both ends used to keep an idle connection, short enough for a test."""
 ESTABLISHED = "01"
+LOOPBACK = "0100007F"
+"""127.0.0.1 as ``/proc/net/tcp`` writes it (little-endian hex)."""
 
 
 def client_ports(server_port: int) -> set[int]:
@@ -33,7 +35,7 @@ def client_ports(server_port: int) -> set[int]:
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         local, remote, state = fields[1], fields[2], fields[3]
-        if state == ESTABLISHED and int(local.rsplit(":", 1)[1], 16) == server_port:
+        if state == ESTABLISHED and local == f"{LOOPBACK}:{server_port:04X}":
             ports.add(int(remote.rsplit(":", 1)[1], 16))
     return ports
 
