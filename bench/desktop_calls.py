@@ -12,7 +12,7 @@ The calls, in order:
   (default 1) after the window appeared, as a person's first click, and not before the desk's warm-up
   (``ui.warmup``) is done;
 * ``STEADY`` more calls: the steady state, the floor of the first call;
-* one call after ``RINGDESK_BENCH_IDLE_S`` seconds of idle (default 30: past every timeout on the call's
+* one call after ``RINGDESK_BENCH_IDLE_S`` seconds of idle (default 65: past every timeout on the call's
   path, see :mod:`bench.screen_pop`);
 * ``RINGDESK_BENCH_SHIFT_CALLS`` calls (default 1,000) for memory over a shift: the RSS after the first
   10, halfway and after the last, each read once the outbox is empty and the last requests' timeouts
@@ -71,7 +71,7 @@ from bench.slow_callbacks import SlowCallbacks
 STEADY = int(os.environ.get("RINGDESK_BENCH_STEADY", "100"))
 READY_AFTER_S = float(os.environ.get("RINGDESK_BENCH_READY_AFTER_S", "1"))
 """The operator goes ready this long after the window appeared (a person's first click)."""
-IDLE_S = float(os.environ.get("RINGDESK_BENCH_IDLE_S", "30"))
+IDLE_S = float(os.environ.get("RINGDESK_BENCH_IDLE_S", "65"))
 SHIFT_CALLS = int(os.environ.get("RINGDESK_BENCH_SHIFT_CALLS", "1000"))
 PROFILE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_FIRST"))
 PROFILE_IDLE = bool(os.environ.get("RINGDESK_BENCH_PROFILE_IDLE"))

@@ -61,6 +61,15 @@ class Settings(BaseModel):
     port: int = Field(default=8040, ge=1, le=65535)
     #: Server processes (uvicorn workers). More than one needs PostgreSQL (``serve`` refuses SQLite).
     workers: int = Field(default=1, ge=1, le=64)
+    #: Seconds an idle HTTP keep-alive connection stays open (uvicorn's ``timeout_keep_alive``, whose
+    #: own default is 5 s). A desk looks the caller up when the phone rings, and operators are often
+    #: idle longer than 5 s between calls: with 5 s nearly every screen pop opened a new TCP (and TLS)
+    #: connection. 75 s covers the usual gap between calls and stays above the desk's own 60 s
+    #: (``app.client.api.KEEPALIVE_EXPIRY_S``), so the desk closes first and never sends on a
+    #: connection the server is closing. An idle connection costs the server a socket and ~12 KB.
+    #: Below 60 s the desk still works (it sees the close and reconnects) but pays for more connections.
+    #: docs/server.md, "Running it".
+    keep_alive_seconds: int = Field(default=75, ge=1, le=3600)
     log_level: LogLevel = "info"
     #: Region for numbers written without a country code (ISO 3166 alpha-2).
     default_region: str = "RU"

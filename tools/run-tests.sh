@@ -41,7 +41,8 @@ SOAK=(tests/sync tests/server/test_webhooks_live.py tests/server/test_import_con
       tests/server/test_contacts.py tests/server/test_users.py tests/server/test_calls.py
       tests/server/test_catalogue.py tests/server/test_disposition_batch.py tests/server/test_reports_api.py
       tests/server/test_import_contacts.py tests/server/test_requests.py tests/server/test_statuses.py
-      tests/server/test_live_server.py tests/server/test_hot_paths_workers.py)
+      tests/server/test_live_server.py tests/server/test_hot_paths_workers.py
+      tests/server/test_keep_alive_live.py)
 WORKERS="${RINGDESK_TEST_WORKERS:-2}"
 
 for arg in "$@"; do

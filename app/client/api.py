@@ -48,6 +48,18 @@ from app.wire.scripts import ScriptDocument, ScriptSummary
 from app.wire.statuses import BoardRow, StatusChangeOut
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+KEEPALIVE_EXPIRY_S = 60.0
+"""How long an idle connection to the server is kept for the next request (httpx's default: 5 s).
+Operators are often idle longer than 5 s between calls, so with httpx's default nearly every screen
+pop opened a new connection (a TLS handshake over ``https://``). 60 s is shorter than the server's
+keep-alive (``keep_alive_seconds``, 75 s by default; nginx's ``keepalive_timeout`` is 75 s too), so
+the desk drops the connection first and never sends on one the server is closing at that very moment
+(a request lost with the connection is not resent: the pop would fall back to the cache). A server
+that closes earlier is harmless: before reusing a connection httpcore checks whether it is readable,
+and one the server closed (EOF) is dropped and a new one opened. What 60 s guards against is a
+firewall or NAT that forgets an idle connection without telling either end: a request sent on it
+would wait for the read timeout. Such devices keep idle TCP for minutes to hours (RFC 5382 asks a NAT
+for at least 2 h; cloud load balancers forget after 4-6 min), well above 60 s."""
 
 log = logging.getLogger("ringdesk.client")
 
@@ -77,7 +89,9 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
             timeout=timeout,
             transport=transport,
             verify=self.tls,
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=8),
+            limits=httpx.Limits(
+                max_connections=8, max_keepalive_connections=8, keepalive_expiry=KEEPALIVE_EXPIRY_S
+            ),
             headers={"User-Agent": "ringdesk-desktop"},
         )
 

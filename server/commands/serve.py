@@ -113,6 +113,9 @@ def run(args: argparse.Namespace) -> int:
         "proxy_headers": bool(settings.forwarded_allow_ips.strip()),
         "forwarded_allow_ips": settings.forwarded_allow_ips.strip() or None,
         "server_header": False,
+        # longer than uvicorn's 5 s: a desk's screen pop after an idle spell reuses its connection
+        # instead of opening a new one (Settings.keep_alive_seconds)
+        "timeout_keep_alive": settings.keep_alive_seconds,
     }
     if settings.desk_silence_seconds > 0:
         # a desk cut off without closing its connection (a cable, a sleeping laptop) stops answering
