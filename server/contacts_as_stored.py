@@ -160,11 +160,11 @@ def unchanged(
     for e164 in contact.phones:
         if e164 in busy:
             return False
-    stored = contact.values
+    stored = contact.stored
     for name, value in candidate.values.items():
-        if stored[name] != value:
+        if stored(name) != value:
             return False
-    return stored["time_zone"] is not None or derived_time_zone(contact.phones) is None
+    return stored("time_zone") is not None or derived_time_zone(contact.phones) is None
 
 
 def known(

@@ -74,14 +74,8 @@ def stored_owners(session: Session, numbers: Sequence[str]) -> tuple[Owners, dic
     columns = [CONTACTS.c.id, CONTACTS.c.version, *(CONTACTS.c[name] for name in MERGED_COLUMNS)]
     for where in members(session, CONTACTS.c.id, ids):
         for contact_id, version, *values in session.execute(select(*columns).where(where)):
-            contacts[contact_id] = _stored(contact_id, version, values, positions[contact_id])
+            contacts[contact_id] = StoredContact.read(contact_id, version, values, positions[contact_id])
     return owners, contacts
-
-
-def _stored(contact_id: int, version: int, values: Sequence[Any], positions: dict[str, int]) -> StoredContact:
-    merged = dict(zip(MERGED_COLUMNS, values))  # noqa: B905 (the query selects exactly these)
-    merged["custom_fields"] = merged["custom_fields"] or {}
-    return StoredContact(contact_id, version, merged, list(positions), positions)
 
 
 def _stored_owners_pg(
@@ -102,7 +96,7 @@ def _stored_owners_pg(
             for contact_id, e164, position in cursor.fetchall():
                 positions[contact_id][e164] = position
     return owners, {
-        contact_id: _stored(contact_id, row[2], row[3:], positions[contact_id])
+        contact_id: StoredContact.read(contact_id, row[2], row[3:], positions[contact_id])
         for contact_id, row in rows.items()
     }
 
