@@ -199,5 +199,4 @@ def known(
     for e164 in found.phones:
         if e164 in busy:
             return None
-    values = dict(found.values)
-    return StoredContact(found.id, found.version, values, list(found.phones), dict(found.positions))
+    return found.copy()

@@ -76,6 +76,15 @@ class StoredContact:
         fields may be ``None`` for none), ``positions`` its numbers'."""
         return cls(id, version, None, list(positions), positions, row=row)
 
+    def copy(self) -> StoredContact:
+        """A copy to merge into, leaving this one as read (a row tuple is shared: it never changes)."""
+        values = None if self._values is None else dict(self._values)
+        copied = StoredContact(
+            self.id, self.version, values, list(self.phones), dict(self.positions), row=self._row
+        )
+        copied.changed = self.changed
+        return copied
+
     @property
     def values(self) -> dict[str, Any]:
         """:data:`MERGED_COLUMNS` by name, typed as the ORM would load them (merged into in place)."""
