@@ -47,7 +47,7 @@ from ui.i18n import Language, set_language
 from ui.labels import use_catalogue
 from ui.leaving import Leaving
 from ui.live_supervision import LiveSupervision
-from ui.login_flow import log_in
+from ui.login_flow import log_in, while_logging_in
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
 from ui.refused_notice import RefusedRecords
@@ -189,7 +189,8 @@ class Desktop:
             self.store_dialog = await tell_unusable(exc)
             return False
         telephony = self.telephony
-        self.sync, self.user = await log_in(opts, self.sync, before_dialog=telephony.drop_prespawned)
+        login = log_in(opts, self.sync, before_dialog=telephony.drop_prespawned)
+        built, (self.sync, self.user) = await while_logging_in(MainWindow, login)  # (says why)
         if self.user is None:
             return False
         await telephony.prespawn()  # again, if it was stopped while the dialog was open
@@ -234,7 +235,7 @@ class Desktop:
             forward(event)
 
         self.telephony.on_event = on_event
-        self.window = MainWindow()
+        self.window = built
         self.live = LiveSupervision(self.user.name, self.user.role.value, self.sync.api, self.telephony)
         self.keeper = DraftKeeper(
             self.sync.drafts, self.workstation, self.window.disposition, clock=lambda: datetime.now(UTC)
