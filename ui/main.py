@@ -135,7 +135,8 @@ class Desktop:
         self.tray: Tray | None = None
         self.leaving: Leaving | None = None
         self.user: UserOut | None = None
-        self.banner = SyncBanner()
+        self.banner: SyncBanner | None = None
+        """Built with the window: no widget before the start's language is set (``ui.i18n``)."""
         self.refused: RefusedRecords | None = None
         self.store_banner: StoreBanner | None = None
         self.store_dialog: QMessageBox | None = None
@@ -325,14 +326,15 @@ class Desktop:
         self.window.add_banner(store_banner)
         self.workstation.hub.on(StoreFailing, store_banner.failing)
         self.workstation.hub.on(StoreSaved, store_banner.saved)
-        self.window.statusBar().addPermanentWidget(self.banner)
-        self._signals.status.connect(self.banner.show_status, Qt.ConnectionType.QueuedConnection)
+        self.banner = banner = SyncBanner()
+        self.window.statusBar().addPermanentWidget(banner)
+        self._signals.status.connect(banner.show_status, Qt.ConnectionType.QueuedConnection)
         # records the server did not accept: counted, explained and listed (issue 14)
         self.refused = RefusedRecords(self.sync.outbox, self.sync.retry_now, self.window)
         self.window.statusBar().addPermanentWidget(self.refused.notice)
         self._signals.status.connect(self.refused.refresh, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = self.sync.subscribe(self._signals.status.emit)
-        self.banner.show_status(self.sync.status)
+        banner.show_status(self.sync.status)
         self.refused.refresh()
 
     def _build_tray(self, services: ServerSide) -> None:
