@@ -12,17 +12,23 @@ Decisions:
   typo in a digit count is caught at import rather than discovered when the operator dials.
 - **Letters** are refused: ``phonenumbers`` would read ``8-800-FLOWERS`` as digits, but in a Russian CRM
   export letters in a phone cell mean a note ("нет", "не звонить"), not a vanity number.
+- **``phonenumbers`` is imported on first use** (:func:`_ru`, :func:`_lib`), not with this module: the
+  desktop loads this module at start through the wire models, and the library (~18 ms of CPU, 62
+  modules) is not needed until a number is checked, which an idle window does not do (issue 15: the
+  cold start). The desktop's warm-up imports it off the GUI thread right after the window is shown
+  (``ui.warmup``), so the first call does not pay for it either.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING, NamedTuple
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
-from phonenumbers import timezone as pn_timezone
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 __all__ = [
     "ParsedPhone",
@@ -56,18 +62,38 @@ _ZONE_FIXES: dict[str, str] = {
 }
 
 
+def _lib() -> ModuleType:
+    """The ``phonenumbers`` library, imported on its first use (the module docstring says why)."""
+    import phonenumbers
+
+    return phonenumbers
+
+
 def _type_pattern(*names: str) -> re.Pattern[str]:
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region("RU")
+    metadata = _lib().PhoneMetadata.metadata_for_region("RU")
     assert metadata is not None
     descs = [getattr(metadata, name) for name in names]
     alternatives = "|".join(f"(?:{d.national_number_pattern})" for d in descs if d is not None)
     return re.compile(alternatives, re.ASCII)  # ASCII digits: the library reads others as their digit
 
 
-_RU_VALID = _type_pattern("fixed_line", "mobile", "toll_free", "premium_rate", "personal_number")
-"""Russian 10-digit national numbers that ``is_valid_number`` accepts, from the library's own metadata."""
-_RU_MOBILE = _type_pattern("mobile")
-_RU_FIXED = _type_pattern("fixed_line")
+class _Russian(NamedTuple):
+    valid: re.Pattern[str]
+    """Russian 10-digit national numbers that ``is_valid_number`` accepts, from the library's own metadata."""
+    mobile: re.Pattern[str]
+    fixed: re.Pattern[str]
+
+
+@cache
+def _ru() -> _Russian:
+    """The Russian number ranges, read from the library's metadata on first use."""
+    return _Russian(
+        _type_pattern("fixed_line", "mobile", "toll_free", "premium_rate", "personal_number"),
+        _type_pattern("mobile"),
+        _type_pattern("fixed_line"),
+    )
+
+
 _RU_WRITTEN = re.compile(r"(?:\+7|8|7)?([0-9]{10})", re.ASCII)
 """ASCII digits only: ``\\d`` would take full-width or Arabic-Indic digits into the "E.164" as they are."""
 _FAST_SEPARATORS = str.maketrans("", "", " ().-\u00a0")
@@ -101,7 +127,8 @@ def parse_phone(text: str, default_region: str | None = "RU") -> ParsedPhone:
     if fast is not None:
         return ParsedPhone(fast, None)
     number, extension = _parse_with_extension(text, default_region)
-    return ParsedPhone(phonenumbers.format_number(number, PhoneNumberFormat.E164), extension)
+    pn = _lib()
+    return ParsedPhone(str(pn.format_number(number, pn.PhoneNumberFormat.E164)), extension)
 
 
 def normalise(text: str, default_region: str | None = "RU") -> str:
@@ -109,7 +136,8 @@ def normalise(text: str, default_region: str | None = "RU") -> str:
     fast = _fast_russian(text, default_region)
     if fast is not None:
         return fast
-    return phonenumbers.format_number(_parse(text, default_region), PhoneNumberFormat.E164)
+    pn = _lib()
+    return str(pn.format_number(_parse(text, default_region), pn.PhoneNumberFormat.E164))
 
 
 def _fast_russian(text: str, region: str | None) -> str | None:
@@ -128,7 +156,7 @@ def _fast_russian(text: str, region: str | None) -> str | None:
     if region != "RU" and not compact.startswith("+7"):
         return None
     national = match.group(1)
-    return "+7" + national if _RU_VALID.fullmatch(national) else None
+    return "+7" + national if _ru().valid.fullmatch(national) else None
 
 
 fast_russian = _fast_russian
@@ -143,7 +171,7 @@ def is_valid_e164(value: str) -> bool:
     general parser (~20 us) and are cached (:func:`_valid_elsewhere`)."""
     if not (value.startswith("+") and value[1:].isdigit() and 8 <= len(value) <= 16):
         return False
-    if len(value) == 12 and value.startswith("+7") and _RU_VALID.fullmatch(value[2:]):
+    if len(value) == 12 and value.startswith("+7") and _ru().valid.fullmatch(value[2:]):
         return True
     return _valid_elsewhere(value)
 
@@ -199,11 +227,14 @@ def time_zone_for(e164: str) -> str | None:
     any number the data maps to several zones give ``None``: the caller should then use the contact's
     city or ask. Corrections for known errors in the library's data are applied.
     """
+    from phonenumbers import PhoneNumber
+    from phonenumbers import timezone as pn_timezone
+
     number: PhoneNumber | None = None
     if len(e164) == 12 and e164.startswith("+7"):  # the common cases, decided without the parser
-        if _RU_MOBILE.fullmatch(e164[2:]):
+        if _ru().mobile.fullmatch(e164[2:]):
             return None
-        if _RU_FIXED.fullmatch(e164[2:]):
+        if _ru().fixed.fullmatch(e164[2:]):
             number = PhoneNumber(country_code=7, national_number=int(e164[2:]))
             zones = set(pn_timezone.time_zones_for_geographical_number(number))
     if number is None:
@@ -232,10 +263,11 @@ def format_for_display(e164: str, locale: str = "ru") -> str:
         number = _parse(e164, None)
     except PhoneError:
         return e164
+    pn = _lib()
     home = _locale_region(locale)
-    same = home is not None and phonenumbers.region_code_for_number(number) == home
-    style = PhoneNumberFormat.NATIONAL if same else PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(number, style)
+    same = home is not None and pn.region_code_for_number(number) == home
+    style = pn.PhoneNumberFormat.NATIONAL if same else pn.PhoneNumberFormat.INTERNATIONAL
+    return str(pn.format_number(number, style))
 
 
 def _locale_region(locale: str) -> str | None:
@@ -264,35 +296,44 @@ def _parse_with_extension(text: str, region: str | None) -> tuple[PhoneNumber, s
     if shape is None:
         raise PhoneError("not_a_number", f"{text!r} is not a phone number (only digits, spaces, + ( ) - . /)")
     body = shape.group("number")
+    pn = _lib()
     try:
-        number = phonenumbers.parse(body, region)
-    except NumberParseException as exc:
-        why = _PARSE_TEXT.get(exc.error_type, "not a phone number")
-        raise PhoneError(_PARSE_CODES.get(exc.error_type, "invalid"), f"{text!r}: {why}") from None
-    if not phonenumbers.is_valid_number(number):
-        reason = phonenumbers.is_possible_number_with_reason(number)
-        code, why = _POSSIBLE.get(reason, ("invalid", "no such number range in its country"))
+        number = pn.parse(body, region)
+    except pn.NumberParseException as exc:
+        codes, texts, _ = _reasons()
+        why = texts.get(exc.error_type, "not a phone number")
+        raise PhoneError(codes.get(exc.error_type, "invalid"), f"{text!r}: {why}") from None
+    if not pn.is_valid_number(number):
+        reason = pn.is_possible_number_with_reason(number)
+        code, why = _reasons()[2].get(reason, ("invalid", "no such number range in its country"))
         raise PhoneError(code, f"{text!r} is not a valid phone number: {why}")
     return number, shape.group("ext")
 
 
-_PARSE_CODES = {
-    NumberParseException.INVALID_COUNTRY_CODE: "unknown_country",
-    NumberParseException.NOT_A_NUMBER: "not_a_number",
-    NumberParseException.TOO_SHORT_AFTER_IDD: "too_short",
-    NumberParseException.TOO_SHORT_NSN: "too_short",
-    NumberParseException.TOO_LONG: "too_long",
-}
-_PARSE_TEXT = {
-    NumberParseException.INVALID_COUNTRY_CODE: "unknown country code (write it with + and the country code)",
-    NumberParseException.NOT_A_NUMBER: "not a phone number",
-    NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
-    NumberParseException.TOO_SHORT_NSN: "too short",
-    NumberParseException.TOO_LONG: "too long",
-}
-_POSSIBLE = {
-    phonenumbers.ValidationResult.TOO_SHORT: ("too_short", "too few digits"),
-    phonenumbers.ValidationResult.TOO_LONG: ("too_long", "too many digits"),
-    phonenumbers.ValidationResult.INVALID_LENGTH: ("invalid", "wrong number of digits"),
-    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: ("unknown_country", "unknown country code"),
-}
+@cache
+def _reasons() -> tuple[dict[int, str], dict[int, str], dict[int, tuple[str, str]]]:
+    """The stable code and the English reason of each parse error and each "not possible" verdict of
+    the library (built on first use, as the library is imported then)."""
+    pn = _lib()
+    fault, verdict = pn.NumberParseException, pn.ValidationResult
+    codes = {
+        fault.INVALID_COUNTRY_CODE: "unknown_country",
+        fault.NOT_A_NUMBER: "not_a_number",
+        fault.TOO_SHORT_AFTER_IDD: "too_short",
+        fault.TOO_SHORT_NSN: "too_short",
+        fault.TOO_LONG: "too_long",
+    }
+    texts = {
+        fault.INVALID_COUNTRY_CODE: "unknown country code (write it with + and the country code)",
+        fault.NOT_A_NUMBER: "not a phone number",
+        fault.TOO_SHORT_AFTER_IDD: "too short",
+        fault.TOO_SHORT_NSN: "too short",
+        fault.TOO_LONG: "too long",
+    }
+    possible = {
+        verdict.TOO_SHORT: ("too_short", "too few digits"),
+        verdict.TOO_LONG: ("too_long", "too many digits"),
+        verdict.INVALID_LENGTH: ("invalid", "wrong number of digits"),
+        verdict.INVALID_COUNTRY_CODE: ("unknown_country", "unknown country code"),
+    }
+    return codes, texts, possible

@@ -39,13 +39,13 @@ async def main(server_url: str, password: str, data_dir: Path, spawned_at: float
     port = free_port("udp")
     phone_args = ["--listen", f"127.0.0.1:{port}", "--local-user", "operator", "--no-audio"]
     # as ``ringdesk`` starts (ui.start): the helpers first, then the desktop's modules
-    head = await HeadStart.begin(phone_args, None, None)
+    head = await HeadStart.begin(phone_args, None, None, account="operator1")
     from ui.main import Desktop, DesktopOptions
 
     desktop = Desktop(
         DesktopOptions(
             server_url=server_url,
-            user="operator1",
+            user="operator1",  # (the account the head start asks the keyring for)
             password=password,
             phone_args=phone_args,
             database=data_dir / "desk.db",

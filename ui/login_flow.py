@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from PySide6.QtWidgets import QApplication
 
@@ -31,6 +31,30 @@ class LoginOptions(Protocol):
     user: str
     password: str | None
     database: Path | None
+
+
+Built = TypeVar("Built")
+
+
+async def while_logging_in(
+    build: Callable[[], Built], login: Awaitable[tuple[SyncService, UserOut | None]]
+) -> tuple[Built, tuple[SyncService, UserOut | None]]:
+    """What ``build`` makes (the desktop's window), made while ``login`` waits for the keyring and the
+    server, and the login's answer.
+
+    Issue 15 (the cold start): a start resuming a saved session waits ~0.1 s for the keyring helper
+    and the server, and the window's construction (~40-100 ms) needs nothing of the login (the
+    catalogue's labels are read when the desk fills the window in). The caller keeps what is built
+    hidden and unused until the operator is known, so a start that ends at the login dialog shows
+    nothing of it."""
+    logging_in = asyncio.ensure_future(login)
+    try:
+        await asyncio.sleep(0)  # the login's first step: it asks the keyring from a worker thread
+        built = build()
+    except BaseException:
+        logging_in.cancel()
+        raise
+    return built, await logging_in
 
 
 async def log_in(

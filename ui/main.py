@@ -47,7 +47,7 @@ from ui.i18n import Language, set_language
 from ui.labels import use_catalogue
 from ui.leaving import Leaving
 from ui.live_supervision import LiveSupervision
-from ui.login_flow import log_in
+from ui.login_flow import log_in, while_logging_in
 from ui.main_window import MainWindow
 from ui.preferences import AudioDevices
 from ui.refused_notice import RefusedRecords
@@ -135,7 +135,8 @@ class Desktop:
         self.tray: Tray | None = None
         self.leaving: Leaving | None = None
         self.user: UserOut | None = None
-        self.banner = SyncBanner()
+        self.banner: SyncBanner | None = None
+        """Built with the window: no widget before the start's language is set (``ui.i18n``)."""
         self.refused: RefusedRecords | None = None
         self.store_banner: StoreBanner | None = None
         self.store_dialog: QMessageBox | None = None
@@ -189,7 +190,8 @@ class Desktop:
             self.store_dialog = await tell_unusable(exc)
             return False
         telephony = self.telephony
-        self.sync, self.user = await log_in(opts, self.sync, before_dialog=telephony.drop_prespawned)
+        login = log_in(opts, self.sync, before_dialog=telephony.drop_prespawned)
+        built, (self.sync, self.user) = await while_logging_in(MainWindow, login)  # (says why)
         if self.user is None:
             return False
         await telephony.prespawn()  # again, if it was stopped while the dialog was open
@@ -234,7 +236,7 @@ class Desktop:
             forward(event)
 
         self.telephony.on_event = on_event
-        self.window = MainWindow()
+        self.window = built
         self.live = LiveSupervision(self.user.name, self.user.role.value, self.sync.api, self.telephony)
         self.keeper = DraftKeeper(
             self.sync.drafts, self.workstation, self.window.disposition, clock=lambda: datetime.now(UTC)
@@ -324,14 +326,15 @@ class Desktop:
         self.window.add_banner(store_banner)
         self.workstation.hub.on(StoreFailing, store_banner.failing)
         self.workstation.hub.on(StoreSaved, store_banner.saved)
-        self.window.statusBar().addPermanentWidget(self.banner)
-        self._signals.status.connect(self.banner.show_status, Qt.ConnectionType.QueuedConnection)
+        self.banner = banner = SyncBanner()
+        self.window.statusBar().addPermanentWidget(banner)
+        self._signals.status.connect(banner.show_status, Qt.ConnectionType.QueuedConnection)
         # records the server did not accept: counted, explained and listed (issue 14)
         self.refused = RefusedRecords(self.sync.outbox, self.sync.retry_now, self.window)
         self.window.statusBar().addPermanentWidget(self.refused.notice)
         self._signals.status.connect(self.refused.refresh, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = self.sync.subscribe(self._signals.status.emit)
-        self.banner.show_status(self.sync.status)
+        banner.show_status(self.sync.status)
         self.refused.refresh()
 
     def _build_tray(self, services: ServerSide) -> None:

@@ -141,7 +141,7 @@ def main(argv: Sequence[str]) -> int:
 
 async def _desktop(args: argparse.Namespace, config: Config, phone_log: Path) -> int:
     """Start the helpers, then load and run the desktop (the module docstring says why in this order)."""
-    head = await HeadStart.begin(list(args.phone), config, phone_log)
+    head = await HeadStart.begin(list(args.phone), config, phone_log, account=args.user)
     try:
         from ui.main import run_desktop
 

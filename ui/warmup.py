@@ -29,8 +29,9 @@ from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-MODULES = ("ui.card.contact_page", "ui.card.new_contact", "phonenumbers")
-"""Imported off the GUI thread: the card's pages and the phone-number library."""
+MODULES = ("ui.card.contact_page", "ui.card.new_contact", "phonenumbers", "tenacity")
+"""Imported off the GUI thread: the card's pages, the phone-number library and the sync pump's retrying
+(both left out of the start: ``app.phones``, ``app.sync.pump``)."""
 
 
 def _in_worker() -> None:

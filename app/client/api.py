@@ -10,6 +10,7 @@ live feeds' sockets through :attr:`ApiClient.live_tls`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import ssl
@@ -113,11 +114,16 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
 
     async def resume(self) -> UserOut | None:
         """Continue the login kept in the keyring (at start-up); ``None`` when there is none or the
-        server no longer accepts it (ask for the password then)."""
-        if self.tokens.refresh_token() is None:
+        server no longer accepts it (ask for the password then).
+
+        The keyring is asked once (not again by the refresh), from a worker thread: at the desktop's
+        start each question is a round trip to the keyring helper and on to the Secret Service, and
+        the GUI thread builds the window meanwhile (issue 15: the cold start)."""
+        token = await asyncio.to_thread(self.tokens.refresh_token)
+        if token is None:
             return None
         try:
-            await self._refresh(None)
+            await self._refresh(None, known=token)
         except LoginRequiredError:
             return None
         return self.tokens.user
@@ -316,12 +322,14 @@ class ApiClient(TeamLeadCalls, TaskCalls, RecordingCalls, SupervisionCalls, Qual
                 raise LoginRequiredError(detail_of(response), 401)
         return response
 
-    async def _refresh(self, used: str | None) -> None:
-        """Exchange the refresh token, unless another task already did since ``used`` was current."""
+    async def _refresh(self, used: str | None, *, known: str | None = None) -> None:
+        """Exchange the refresh token, unless another task already did since ``used`` was current.
+        ``known``: the refresh token the caller has just read from the keyring (used unless another
+        task refreshed meanwhile, when this returns before reading it)."""
         async with self.tokens.lock:
             if self.tokens.access_token != used and not self.tokens.needs_refresh():
                 return
-            token = self.tokens.refresh_token()
+            token = known if known is not None else self.tokens.refresh_token()
             if token is None:
                 raise LoginRequiredError("not logged in")
             body = RefreshIn(refresh_token=token).model_dump_json()

@@ -83,6 +83,15 @@ NOT_WITH_THE_TEAM_WINDOW = (
 )
 
 
+NOT_AT_START = (
+    # needed after the window is shown, imported then off the GUI thread by the warm-up (``ui.warmup``),
+    # not on the cold start's path (issue 15): the phone-number library (the first number checked) and
+    # the sync pump's retrying (the first delivery)
+    "phonenumbers",
+    "tenacity",
+)
+
+
 def _imports(code: str) -> dict[str, Any]:
     """Run ``code`` in a fresh offscreen Python; its last stdout line is a JSON object."""
     out = subprocess.run(
@@ -112,6 +121,20 @@ def test_the_desktop_does_not_load_the_linter_schema_validation_yaml_cli_tools_o
     modules = set(loaded["modules"])
     assert {"ui.script_host", "app.store.database"} <= modules  # the imports really happened
     assert sorted(m for m in modules if m in NOT_AT_IDLE or m.split(".")[0] in NOT_AT_IDLE) == []
+
+
+def test_the_desktop_starts_without_what_only_its_first_number_and_delivery_need() -> None:
+    """As ``ringdesk`` loads it (the light wire engine, ``ui.cli``): nothing of ``NOT_AT_START``."""
+    code = (
+        "import json, sys\n"
+        "from app.wire import engine\n"
+        "engine.use_light()\n"
+        "import ui.start, ui.main\n"
+        "print(json.dumps({'modules': sorted(sys.modules)}))\n"
+    )
+    modules = set(_imports(code)["modules"])
+    assert {"app.phones", "app.sync.pump", "ui.warmup"} <= modules  # the imports really happened
+    assert sorted(m for m in modules if m.split(".")[0] in NOT_AT_START) == []
 
 
 def test_a_lead_s_team_window_loads_reports_and_scoring_only_when_opened() -> None:
