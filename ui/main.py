@@ -11,9 +11,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import ui.boot  # noqa: F401  (before the other imports: see its docstring)
 
@@ -21,9 +20,7 @@ import ui.boot  # noqa: F401  (before the other imports: see its docstring)
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
-from app.config import Config
 from app.credentials import SecretStore
-from app.session.acw import AcwMode, AcwPolicy
 from app.session.popping import PopWatch
 from app.store.opening import StoreUnusable
 from app.store.paths import data_dir
@@ -40,10 +37,10 @@ from app.workstation.notices import CatalogueChanged, StoreFailing, StoreSaved
 from app.workstation.recordings import attach_recordings
 from app.workstation.server_truth import CatalogueFollower, follow_refusals
 from ui.desk import Desk
+from ui.desktop_options import DesktopOptions
 from ui.dial_pad import history_entries
 from ui.drafts import DraftKeeper
-from ui.head_start import HeadStart
-from ui.i18n import Language, set_language
+from ui.i18n import set_language
 from ui.labels import use_catalogue
 from ui.leaving import Leaving
 from ui.live_supervision import LiveSupervision
@@ -64,45 +61,14 @@ from ui.supervision import Supervision
 from ui.sync_banner import SyncBanner
 from ui.tasks.hook import TasksHook
 from ui.theme import apply_theme
-from ui.theme_names import Theme
 from ui.tray import Tray
 from ui.warmup import warm_first_call
 from ui.window_state import WindowState
 
+__all__ = ["Desktop", "DesktopOptions", "run_desktop"]
+"""What callers compose a desktop from (``DesktopOptions`` lives in :mod:`ui.desktop_options`)."""
+
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class DesktopOptions:
-    """What the desktop starts with (from the command line and the configuration)."""
-
-    server_url: str = ""
-    user: str = ""
-    password: str | None = field(default=None, repr=False)
-    """Only for the demo and tests: logs in without the dialog."""
-    phone_args: list[str] = field(default_factory=list)
-    """Extra ``ringdesk phone`` options: the SIP account and registrars, or ``--listen`` for p2p."""
-    language: Language = Language.RU
-    theme: Theme = Theme.LIGHT
-    start_minimised: bool = False
-    database: Path | None = None
-    acw: AcwPolicy = field(default_factory=lambda: AcwPolicy(AcwMode.MANDATORY))
-    phone_log: Path | None = None
-    """Where the telephony service's own log goes (its stderr); ``None``: this process's stderr."""
-    single_instance: bool = False
-    """Take later launches' ``tel:``/``sip:`` links (``ui.single``); the real desktop only."""
-    config: Config | None = None
-    """The machine-wide configuration read at start-up: its SIP account is registered (password from
-    the keyring) and its hotkeys applied. ``None`` (the demo, tests): neither."""
-    dial: str | None = None
-    """A ``tel:`` or ``sip:`` link the desktop was opened with: dialled once the phone is up."""
-    on_ready: Callable[[Desktop], None] | None = None
-    window_state: Path | None = None
-    """Where the window's size and place are kept between starts (an INI file beside the operator's
-    settings); ``None`` (the demo, tests): the window opens at its default place each time."""
-    head_start: HeadStart | None = None
-    """The keyring helper and the telephony service, started before this module was loaded
-    (``ui.start``); ``None``: :meth:`Desktop.start` starts them itself."""
 
 
 class _SyncSignals(QObject):
