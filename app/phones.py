@@ -227,16 +227,16 @@ def time_zone_for(e164: str) -> str | None:
     any number the data maps to several zones give ``None``: the caller should then use the contact's
     city or ask. Corrections for known errors in the library's data are applied.
     """
+    russian = len(e164) == 12 and e164.startswith("+7")
+    if russian and _ru().mobile.fullmatch(e164[2:]):  # the commonest case, before any import statement
+        return None
     from phonenumbers import PhoneNumber
     from phonenumbers import timezone as pn_timezone
 
     number: PhoneNumber | None = None
-    if len(e164) == 12 and e164.startswith("+7"):  # the common cases, decided without the parser
-        if _ru().mobile.fullmatch(e164[2:]):
-            return None
-        if _ru().fixed.fullmatch(e164[2:]):
-            number = PhoneNumber(country_code=7, national_number=int(e164[2:]))
-            zones = set(pn_timezone.time_zones_for_geographical_number(number))
+    if russian and _ru().fixed.fullmatch(e164[2:]):  # the other common case, without the parser
+        number = PhoneNumber(country_code=7, national_number=int(e164[2:]))
+        zones = set(pn_timezone.time_zones_for_geographical_number(number))
     if number is None:
         try:
             number = _parse(e164, None)
