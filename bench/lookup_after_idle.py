@@ -44,7 +44,7 @@ from bench.server_common import (
     bench_settings,
     migrated_postgres,
     postgres_missing,
-    seed_users,
+    seed_users_at,
     token_for,
 )
 from server.api.main import SETTINGS_ENV, settings_for_workers
@@ -186,11 +186,7 @@ def run(log_dir: Path) -> BenchResult:
     load_before = os.getloadavg()
     with database(log_dir) as (url, backend), contextlib.ExitStack() as stack:
         settings = bench_settings(url)
-        db = Database.connect(url, pooled=False)
-        try:
-            users = seed_users(db, settings)
-        finally:
-            db.dispose()
+        users = seed_users_at(url, settings)
         token = token_for(settings, users["operator1"])
         pki = make_pki(log_dir / "idle-pki")
         servers = {

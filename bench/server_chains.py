@@ -50,7 +50,7 @@ from bench.server_common import (
     migrated_postgres,
     postgres_cpu_seconds,
     postgres_missing,
-    seed_users,
+    seed_users_at,
     token_for,
 )
 from bench.server_dispositions import _body, _send
@@ -253,11 +253,7 @@ def run(log_dir: Path) -> BenchResult:
     zone = open_zone(datetime.now(UTC))
     with migrated_postgres() as (pg, url):
         settings = bench_settings(url)
-        database = Database.connect(url, pooled=False)
-        try:
-            users = seed_users(database, settings)
-        finally:
-            database.dispose()
+        users = seed_users_at(url, settings)
         _seed_chain(url)
         token = token_for(settings, users["operator1"])
         with standin() as (sms_url, counts):

@@ -115,6 +115,16 @@ def seed_users(
     return users
 
 
+def seed_users_at(url: str, settings: Settings, **counts: int) -> dict[str, BenchUser]:
+    """:func:`seed_users` on the database at ``url``, on a connection of its own, closed after (what a
+    bench does before it starts its server)."""
+    database = Database.connect(url, pooled=False)
+    try:
+        return seed_users(database, settings, **counts)
+    finally:
+        database.dispose()
+
+
 def operator_names(count: int) -> list[str]:
     """The names :func:`seed_users` gives its extra operators."""
     return [f"op_{i:04d}" for i in range(count)]

@@ -27,10 +27,9 @@ from bench.server_common import (
     bench_settings,
     migrated_postgres,
     postgres_missing,
-    seed_users,
+    seed_users_at,
     token_for,
 )
-from server.db import Database
 
 NAME = "server_statuses"
 SUBSCRIBERS = 500
@@ -91,11 +90,7 @@ def run(log_dir: Path) -> BenchResult:
     result = BenchResult(NAME)
     with migrated_postgres() as (_pg, url):
         settings = bench_settings(url)
-        database = Database.connect(url, pooled=False)
-        try:
-            users = seed_users(database, settings, leads=SUBSCRIBERS)
-        finally:
-            database.dispose()
+        users = seed_users_at(url, settings, leads=SUBSCRIBERS)
         lead_token = token_for(settings, users["lead"])
         tokens = [token_for(settings, users[f"lead_{i:04d}"]) for i in range(SUBSCRIBERS)]
         with BenchServer(url, log_dir, "server-statuses") as server:

@@ -26,10 +26,9 @@ from bench.server_common import (
     bench_settings,
     migrated_postgres,
     postgres_missing,
-    seed_users,
+    seed_users_at,
     token_for,
 )
-from server.db import Database
 
 NAME = "team_board"
 OPERATORS = 1000
@@ -145,11 +144,7 @@ def run(log_dir: Path) -> BenchResult:
     result = BenchResult(NAME)
     with migrated_postgres("ringdesk_team_board") as (_pg, url):
         settings = bench_settings(url)
-        database = Database.connect(url, pooled=False)
-        try:
-            users = seed_users(database, settings, operators=OPERATORS)
-        finally:
-            database.dispose()
+        users = seed_users_at(url, settings, operators=OPERATORS)
         token = token_for(settings, users["lead"])
         with BenchServer(url, log_dir, "team-board") as server:
             figures = _client(server.base_url, token, log_dir)
